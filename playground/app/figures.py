@@ -1,0 +1,121 @@
+"""Figure builders: plain data in, ``go.Figure`` out; no Dash, no callbacks, testable alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.engine import Network
+
+Array = np.ndarray
+
+# One colour per class (up to 10): the fruit's safe is blue, poisonous is orange-red.
+CLASS_COLOURS = ["#1f77b4", "#e4572e", "#2ca02c", "#9467bd", "#8c564b",
+                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e"]
+
+
+@dataclass
+class ClassMap:
+    """The predicted class and the confidence of every cell of a grid over the input plane."""
+
+    xs: Array  # cell centres along x1, shape (resolution,)
+    ys: Array  # cell centres along x2, shape (resolution,)
+    predicted: Array  # class index, shape (len(ys), len(xs))
+    confidence: Array  # 0 (a tie) … 1 (certain), same shape
+
+
+def plane_range(inputs: Array, margin: float = 0.1) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The data's range on each axis plus ``margin`` of its width on both sides."""
+    if len(inputs) == 0:
+        return (0.0, 1.0), (0.0, 1.0)
+    low, high = inputs.min(axis=0).astype(float), inputs.max(axis=0).astype(float)
+    width = np.where(high > low, high - low, 1.0)
+    low, high = low - margin * width, high + margin * width
+    return (low[0], high[0]), (low[1], high[1])
+
+
+def output_confidence(outputs: Array, output_activation: str) -> Array:
+    """How far the winning output is ahead of the runner-up, scaled to 0…1."""
+    if outputs.shape[1] == 1:
+        return np.ones(len(outputs))
+    top_two = np.sort(outputs, axis=1)[:, -2:]
+    margin = top_two[:, 1] - top_two[:, 0]
+    output_span = 2.0 if output_activation == "tanh" else 1.0
+    return np.clip(margin / output_span, 0.0, 1.0)
+
+
+def class_map(network: Network, x_range: tuple[float, float], y_range: tuple[float, float],
+              resolution: int = 100) -> ClassMap:
+    """Evaluate the network at the centre of every cell of a resolution × resolution grid."""
+    x_step = (x_range[1] - x_range[0]) / resolution
+    y_step = (y_range[1] - y_range[0]) / resolution
+    xs = x_range[0] + x_step * (np.arange(resolution) + 0.5)
+    ys = y_range[0] + y_step * (np.arange(resolution) + 0.5)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    outputs = network.forward(np.column_stack([grid_x.ravel(), grid_y.ravel()]))
+    shape = (len(ys), len(xs))
+    return ClassMap(xs, ys, outputs.argmax(axis=1).reshape(shape),
+                    output_confidence(outputs, network.output_activation).reshape(shape))
+
+
+def class_colourscale(n_classes: int) -> list[list]:
+    """A colour scale on 0…n_classes: class k fills [k, k+1), from white-ish to its full colour."""
+    scale = []
+    for k in range(n_classes):
+        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+        scale.append([k / n_classes, _mix_with_white(colour, 0.9)])
+        scale.append([(k + 1) / n_classes - 1e-9 if k < n_classes - 1 else 1.0, _mix_with_white(colour, 0.35)])
+    return scale
+
+
+def _mix_with_white(colour: str, amount: float) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (red, green, blue)]
+    return f"rgb({mix[0]},{mix[1]},{mix[2]})"
+
+
+def decision_boundary_figure(network: Network, train_inputs: Array, train_labels: Array,
+                             test_inputs: Array | None = None, test_labels: Array | None = None,
+                             class_names: list[str] | None = None, feature_names: list[str] | None = None,
+                             resolution: int = 100, title: str | None = None) -> go.Figure:
+    """The input plane coloured by predicted class (shaded by confidence), data points on top.
+
+    Training points are filled circles, test points hollow ones.
+    """
+    n_classes = network.layer_sizes[-1]
+    class_names = class_names or [str(k) for k in range(n_classes)]
+    feature_names = feature_names or ["x1", "x2"]
+    all_inputs = train_inputs if test_inputs is None else np.concatenate([train_inputs, test_inputs])
+    x_range, y_range = plane_range(all_inputs)
+    grid = class_map(network, x_range, y_range, resolution)
+    # Class k with confidence c sits at k + c in the colour scale: darker = surer.
+    shade = grid.predicted + np.minimum(grid.confidence, 0.999)
+
+    figure = go.Figure(go.Heatmap(
+        x=grid.xs, y=grid.ys, z=shade, zmin=0, zmax=n_classes,
+        colorscale=class_colourscale(n_classes), showscale=False, hoverinfo="skip", name="boundary",
+    ))
+    for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
+        if inputs is None or len(inputs) == 0:
+            continue
+        for k in range(n_classes):
+            chosen = labels == k
+            if not chosen.any():
+                continue
+            colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+            figure.add_trace(go.Scatter(
+                x=inputs[chosen, 0], y=inputs[chosen, 1], mode="markers",
+                name=f"{class_names[k]} ({kind})",
+                marker=dict(color=colour if kind == "train" else "white", size=8,
+                            symbol="circle" if kind == "train" else "circle-open",
+                            line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
+            ))
+    figure.update_layout(
+        title=title, margin=dict(l=50, r=10, t=40 if title else 10, b=50),
+        xaxis=dict(title=feature_names[0], range=list(x_range), constrain="domain"),
+        yaxis=dict(title=feature_names[1], range=list(y_range), scaleanchor="x", constrain="domain"),
+        legend=dict(orientation="h", y=-0.2), plot_bgcolor="white",
+    )
+    return figure

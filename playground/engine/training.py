@@ -1,0 +1,280 @@
+"""Mini-batch gradient descent: shuffle, slice a batch, backpropagate, update, repeat.
+
+A ``Trainer`` owns everything that changes while a network learns (the
+optimizer's memory, the shuffling, the epoch count), so the command line runs
+whole epochs while the app can take one batch at a time between frames.
+
+Divergence is a lesson, not a crash: when the cost or a parameter stops being
+finite, or a parameter's size passes 1e6, training stops, the parameters from
+before the bad step are put back, and ``diverged`` says what happened.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from playground.engine import costs
+from playground.engine.network import Network
+from playground.engine.optimizers import OPTIMIZERS, make_optimizer
+
+Array = np.ndarray
+
+DIVERGENCE_LIMIT = 1e6
+
+
+@dataclass
+class TrainingSettings:
+    """The knobs of gradient descent, with the defaults the command line documents."""
+
+    learn_rate: float = 0.1
+    batch_size: int = 32
+    optimizer: str = "sgd"
+    momentum: float = 0.9
+    l2: float = 0.0
+    decay: float = 0.0  # learn rate at epoch e: learn_rate / (1 + decay · e)
+    input_noise: float = 0.0  # std of Gaussian noise added to every training input
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.learn_rate > 0 and np.isfinite(self.learn_rate), "learn rate must be a positive number"),
+            (int(self.batch_size) == self.batch_size and self.batch_size >= 1, "batch size must be a whole number ≥ 1"),
+            (0 <= self.momentum < 1, "momentum must be in [0, 1)"),
+            (self.l2 >= 0, "L2 must be ≥ 0"),
+            (self.decay >= 0, "decay must be ≥ 0"),
+            (self.input_noise >= 0, "input noise must be ≥ 0"),
+            (self.optimizer in OPTIMIZERS, f"optimizer must be one of: {', '.join(OPTIMIZERS)}"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+        self.batch_size = int(self.batch_size)
+
+
+@dataclass
+class BatchEvent:
+    """What happened in one mini-batch."""
+
+    epoch: int  # epochs completed before this batch
+    batch: int  # batches done in this epoch, this one included
+    batch_cost: float  # cost of this batch before the update (without L2)
+    learn_rate: float
+    end_of_epoch: bool
+
+
+@dataclass
+class EpochEvent:
+    """The state after a whole epoch; test figures are None without test data."""
+
+    epoch: int
+    learn_rate: float
+    train_cost: float
+    train_accuracy: float
+    test_cost: float | None
+    test_accuracy: float | None
+    seconds: float
+
+
+@dataclass
+class TrainingResult:
+    """How a training run ended."""
+
+    epochs: int
+    seconds: float
+    diverged: bool = False
+    stopped: bool = False
+    message: str = ""
+    history: list[EpochEvent] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def blas_threads(threads: int | None):
+    """A context limiting BLAS to ``threads`` threads (None: leave it as it is).
+
+    Results are bit-identical only for the same thread count, and small batches run
+    fastest on one thread, so training chooses deliberately.
+    """
+    return threadpool_limits(limits=threads, user_api="blas") if threads else nullcontext()
+
+
+class Trainer:
+    """Trains ``network`` on (inputs, labels) with mini-batch gradient descent."""
+
+    def __init__(
+        self,
+        network: Network,
+        inputs: Array,
+        labels: Array,
+        settings: TrainingSettings | None = None,
+        test_inputs: Array | None = None,
+        test_labels: Array | None = None,
+        augment: Callable[[Array, np.random.Generator], Array] | None = None,
+    ) -> None:
+        self.network = network
+        self.settings = settings or TrainingSettings()
+        self.inputs = network._check_inputs(inputs)
+        if len(self.inputs) == 0:
+            raise ValueError("there is no training data: add some samples first")
+        self.labels = network._check_labels(labels, len(self.inputs))
+        self.targets = network.one_hot(self.labels, len(self.inputs))
+        self.test_inputs = None if test_inputs is None else network._check_inputs(test_inputs)
+        self.test_labels = None if test_labels is None else network._check_labels(test_labels, len(self.test_inputs))
+        self.augment = augment
+        self.optimizer = make_optimizer(self.settings.optimizer, self.settings.momentum)
+        # Separate random streams, so turning on input noise does not change the batch order.
+        self.shuffle_rng = np.random.default_rng([self.settings.seed, 1])
+        self.noise_rng = np.random.default_rng([self.settings.seed, 2])
+        self.epoch = 0
+        self.batch_in_epoch = 0
+        self._order: Array | None = None
+        self._position = 0
+        self._saved = [np.empty_like(p) for p in network.parameters()]
+        self.diverged: str | None = None
+        self.stop_requested = False
+
+    @property
+    def learn_rate(self) -> float:
+        """The learn rate now, after decay: learn_rate / (1 + decay · epoch)."""
+        return self.settings.learn_rate / (1 + self.settings.decay * self.epoch)
+
+    def stop(self) -> None:
+        """Ask a running ``train`` to stop after the current batch."""
+        self.stop_requested = True
+
+    def next_batch(self) -> tuple[Array, Array]:
+        """The next mini-batch of inputs and one-hot targets, reshuffling at each epoch."""
+        n_samples = len(self.inputs)
+        if self._order is None or self._position >= n_samples:
+            self._order = self.shuffle_rng.permutation(n_samples)
+            self._position = 0
+        indices = self._order[self._position : self._position + self.settings.batch_size]
+        self._position += len(indices)
+        inputs = self.inputs[indices]
+        if self.augment is not None:
+            inputs = self.augment(inputs, self.noise_rng)
+        if self.settings.input_noise:
+            noise = self.noise_rng.standard_normal(inputs.shape, dtype=inputs.dtype)
+            inputs = inputs + self.settings.input_noise * noise
+        return inputs, self.targets[indices]
+
+    def train_batch(self) -> BatchEvent | None:
+        """One gradient-descent step on one mini-batch; None once training has diverged."""
+        if self.diverged:
+            return None
+        network, settings = self.network, self.settings
+        learn_rate = self.learn_rate
+        inputs, targets = self.next_batch()
+        gradients, outputs = network.backpropagate(inputs, targets, settings.l2)
+        batch_cost = costs.cost(network.cost_name, network.output_activation, outputs, targets)
+        if not np.isfinite(batch_cost):
+            self.diverged = f"the cost became {batch_cost} at epoch {self.epoch + 1}"
+            return None
+
+        parameters = network.parameters()
+        for saved, parameter in zip(self._saved, parameters):
+            np.copyto(saved, parameter)
+        flat_gradients = [g for pair in gradients for g in pair]
+        self.optimizer.update(parameters, flat_gradients, learn_rate)
+        self._check_divergence(parameters)
+
+        self.batch_in_epoch += 1
+        end_of_epoch = self._position >= len(self.inputs)
+        event = BatchEvent(self.epoch, self.batch_in_epoch, batch_cost, learn_rate, end_of_epoch)
+        if end_of_epoch:
+            self.epoch += 1
+            self.batch_in_epoch = 0
+        return event
+
+    def _check_divergence(self, parameters: list[Array]) -> None:
+        # `not (x <= limit)` is also true for NaN, so one comparison catches both.
+        largest = max(float(np.abs(p).max()) for p in parameters)
+        if not largest <= DIVERGENCE_LIMIT:
+            for saved, parameter in zip(self._saved, parameters):
+                np.copyto(parameter, saved)
+            what = "not finite" if not np.isfinite(largest) else f"{largest:.3g} (limit {DIVERGENCE_LIMIT:g})"
+            self.diverged = (
+                f"diverged at epoch {self.epoch + 1}: a parameter became {what} "
+                f"at learn rate {self.learn_rate:g}; kept the parameters from before that step"
+            )
+
+    def evaluate(self, seconds: float = 0.0) -> EpochEvent:
+        """Cost and accuracy on all training data and, when given, the test data."""
+        network = self.network
+        l2_term = network.l2_cost(self.settings.l2)
+        test_cost = test_accuracy = None
+        if self.test_inputs is not None and len(self.test_inputs):
+            test_cost = network.cost(self.test_inputs, self.test_labels) + l2_term
+            test_accuracy = network.accuracy(self.test_inputs, self.test_labels)
+        return EpochEvent(
+            epoch=self.epoch,
+            learn_rate=self.learn_rate,
+            train_cost=network.cost(self.inputs, self.labels) + l2_term,
+            train_accuracy=network.accuracy(self.inputs, self.labels),
+            test_cost=test_cost,
+            test_accuracy=test_accuracy,
+            seconds=seconds,
+        )
+
+    def train(
+        self,
+        epochs: int,
+        on_batch: Callable[[BatchEvent], None] | None = None,
+        on_epoch: Callable[[EpochEvent], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        threads: int | None = 1,
+        evaluate: bool = True,
+    ) -> TrainingResult:
+        """Run ``epochs`` more epochs, calling ``on_batch``/``on_epoch`` after each one.
+
+        Stops early when ``stop()`` was called, ``should_stop()`` returns True, or
+        training diverges. ``threads`` limits BLAS threads (see ``blas_threads``).
+        """
+        start = time.perf_counter()
+        history: list[EpochEvent] = []
+        target_epoch = self.epoch + epochs
+        with blas_threads(threads):
+            while self.epoch < target_epoch and not self.diverged:
+                if self.stop_requested or (should_stop is not None and should_stop()):
+                    break
+                event = self.train_batch()
+                if event is None:
+                    break
+                if on_batch is not None:
+                    on_batch(event)
+                if event.end_of_epoch and evaluate:
+                    summary = self.evaluate(time.perf_counter() - start)
+                    history.append(summary)
+                    if on_epoch is not None:
+                        on_epoch(summary)
+        stopped = self.epoch < target_epoch and not self.diverged
+        return TrainingResult(
+            epochs=self.epoch,
+            seconds=time.perf_counter() - start,
+            diverged=self.diverged is not None,
+            stopped=stopped,
+            message=self.diverged or ("stopped" if stopped else "finished"),
+            history=history,
+        )
+
+
+def train(
+    network: Network,
+    inputs: Array,
+    labels: Array,
+    epochs: int = 10,
+    settings: TrainingSettings | None = None,
+    **kwargs,
+) -> TrainingResult:
+    """Train ``network`` for ``epochs`` epochs: a one-call shortcut around ``Trainer``."""
+    test_inputs = kwargs.pop("test_inputs", None)
+    test_labels = kwargs.pop("test_labels", None)
+    trainer = Trainer(network, inputs, labels, settings, test_inputs, test_labels)
+    return trainer.train(epochs, **kwargs)
