@@ -47,20 +47,22 @@ def check_output_pair(cost: str, output_activation: str) -> None:
         )
 
 
-def _safe_log(x: Array) -> Array:
-    # log(0) = −inf would make one confident mistake an infinite cost; clip at a tiny value.
-    return np.log(np.maximum(x, 1e-12))
+def cost(name: str, output_activation: str, weighted_inputs: Array, outputs: Array, targets: Array) -> float:
+    """The average cost of a batch, from the output layer's z and a and one-hot targets.
 
-
-def cost(name: str, output_activation: str, outputs: Array, targets: Array) -> float:
-    """The average cost of a batch: ``outputs`` and one-hot ``targets`` are (n_samples, n_outputs)."""
+    Cross-entropy is computed from the weighted inputs z rather than from log(a):
+    −log softmax(z)_y = logsumexp(z) − z_y and −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
+    = log(1 + e^z) − y·z are the same numbers, but stay finite when a rounds to 0 or 1.
+    """
     n_samples = len(outputs)
     if name == "quadratic":
         total = np.sum((outputs - targets) ** 2)
     elif output_activation == "softmax":
-        total = -np.sum(targets * _safe_log(outputs))
+        largest = weighted_inputs.max(axis=1, keepdims=True)
+        log_sum_exp = largest + np.log(np.sum(np.exp(weighted_inputs - largest), axis=1, keepdims=True))
+        total = np.sum(log_sum_exp) - np.sum(targets * weighted_inputs)
     else:
-        total = -np.sum(targets * _safe_log(outputs) + (1 - targets) * _safe_log(1 - outputs))
+        total = np.sum(np.logaddexp(0, weighted_inputs) - targets * weighted_inputs)
     return float(total) / n_samples
 
 

@@ -137,8 +137,10 @@ class Network:
 
     def cost(self, inputs: Array, labels: Array) -> float:
         """Average cost over the samples (without any L2 term)."""
-        outputs = self.forward(inputs)
-        return costs.cost(self.cost_name, self.output_activation, outputs, self.one_hot(labels, len(outputs)))
+        inputs = self._check_inputs(inputs)
+        weighted_inputs, activations = self.forward_pass(inputs)
+        targets = self.one_hot(labels, len(inputs))
+        return costs.cost(self.cost_name, self.output_activation, weighted_inputs[-1], activations[-1], targets)
 
     def l2_cost(self, l2: float) -> float:
         """The L2 regularisation term ½·λ·Σ W² (weights only, not biases)."""
@@ -165,8 +167,8 @@ class Network:
             return softmax_backward(a, cost_slope)
         return cost_slope * ACTIVATIONS[self.output_activation].derivative(z, a)
 
-    def backpropagate(self, inputs: Array, targets: Array, l2: float = 0.0) -> tuple[list[tuple[Array, Array]], Array]:
-        """Gradients (dW, db) of every weight-layer for one-hot targets, and the outputs.
+    def backpropagate(self, inputs: Array, targets: Array, l2: float = 0.0) -> tuple[list[tuple[Array, Array]], float]:
+        """Gradients (dW, db) of every weight-layer for one-hot targets, and the batch's cost.
 
         The fast path used by training: inputs and targets are already checked arrays
         of the network's dtype.
@@ -186,7 +188,8 @@ class Network:
                 )
                 node_values = (node_values @ self.weights[layer].T) * slope
         gradients.reverse()
-        return gradients, activations[-1]
+        batch_cost = costs.cost(self.cost_name, self.output_activation, weighted_inputs[-1], activations[-1], targets)
+        return gradients, batch_cost
 
     def gradients(self, inputs: Array, labels: Array, l2: float = 0.0) -> list[tuple[Array, Array]]:
         """∂C/∂W and ∂C/∂b of every weight-layer by backpropagation, for integer labels."""

@@ -56,9 +56,11 @@ def load_network(path: str | os.PathLike) -> Network:
         raise ModelFileError(f"{path}: no such file") from None
     except (zipfile.BadZipFile, EOFError, OSError) as error:
         raise ModelFileError(f"{path}: not a model file, or truncated or corrupted ({error})") from None
-    except ValueError as error:
-        # numpy says "Object arrays cannot be loaded when allow_pickle=False" for pickles.
-        raise ModelFileError(f"{path}: refused to load ({error})") from None
+    except ValueError:
+        # numpy takes anything that is not an .npz or .npy for a pickle, and refuses it.
+        raise ModelFileError(
+            f"{path}: not a model file (not an .npz archive of plain arrays; pickled data is never loaded)"
+        ) from None
     return _network_from_arrays(path, contents)
 
 

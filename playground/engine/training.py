@@ -19,7 +19,6 @@ from typing import Callable
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from playground.engine import costs
 from playground.engine.network import Network
 from playground.engine.optimizers import OPTIMIZERS, make_optimizer
 
@@ -172,8 +171,7 @@ class Trainer:
         network, settings = self.network, self.settings
         learn_rate = self.learn_rate
         inputs, targets = self.next_batch()
-        gradients, outputs = network.backpropagate(inputs, targets, settings.l2)
-        batch_cost = costs.cost(network.cost_name, network.output_activation, outputs, targets)
+        gradients, batch_cost = network.backpropagate(inputs, targets, settings.l2)
         if not np.isfinite(batch_cost):
             self.diverged = f"the cost became {batch_cost} at epoch {self.epoch + 1}"
             return None
