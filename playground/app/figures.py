@@ -108,8 +108,8 @@ def decision_boundary_figure(network: Network, train_inputs: Array, train_labels
             figure.add_trace(go.Scatter(
                 x=inputs[chosen, 0], y=inputs[chosen, 1], mode="markers",
                 name=f"{class_names[k]} ({kind})",
-                marker=dict(color=colour if kind == "train" else "white", size=8,
-                            symbol="circle" if kind == "train" else "circle-open",
+                # Open symbols draw only an outline, in the marker's colour.
+                marker=dict(color=colour, size=8, symbol="circle" if kind == "train" else "circle-open",
                             line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
             ))
     figure.update_layout(

@@ -1,0 +1,57 @@
+"""Shared fixtures: the app on a live local server, and a real headless Chromium.
+
+Browser tests skip with a reason when Chromium is missing, unless
+PLAYGROUND_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("PLAYGROUND_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+def _missing(reason: str, variable: str):
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{reason} ({variable}=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def live_app():
+    """The real app served on 127.0.0.1 on a free port; yields its URL."""
+    from werkzeug.serving import make_server
+
+    from playground.app.main import create_app
+
+    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium driven by Selenium, as a person's browser would be."""
+    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
+        _missing(f"no Chromium at {CHROMIUM} with a driver at {CHROMEDRIVER}", "PLAYGROUND_REQUIRE_BROWSER")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()

@@ -1,0 +1,76 @@
+"""The command line, run as a user runs it (a real subprocess of the installed script)."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from playground.engine import load_network
+
+
+def playground(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "playground.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_digits_with_64_hidden_nodes_reach_95_percent():
+    run = playground("train", "--data", "digits", "--layers", "64", "--epochs", "30")
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines[-2].startswith("train accuracy: ") and lines[-1].startswith("test accuracy: ")
+    assert float(lines[-1].split(": ")[1]) >= 0.95
+
+
+@pytest.mark.parametrize("data", ["fruit", "fruit-curved", "moons", "circles", "xor", "spiral", "blobs"])
+def test_defaults_train_every_toy_set_well(data):
+    run = playground("train", "--data", data, "--json", "--quiet")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert set(report) == {"data", "layers", "train_accuracy", "test_accuracy", "train_cost", "test_cost",
+                           "epochs", "seconds", "diverged"}
+    assert report["train_accuracy"] >= 0.95 and report["test_accuracy"] >= 0.85
+    assert report["diverged"] is False and report["layers"][1:-1] == [8, 8]
+
+
+def test_save_and_same_seed_same_model(tmp_path):
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    for path in (first, second):
+        run = playground("train", "--data", "moons", "--epochs", "20", "--save", str(path), "--quiet")
+        assert run.returncode == 0, run.stderr
+    for a, b in zip(load_network(first).parameters(), load_network(second).parameters()):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_bad_layer_spec_exits_2_naming_the_value():
+    run = playground("train", "--layers", "8,x")
+    assert run.returncode == 2
+    assert "'x' is not a positive whole number" in run.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--learn-rate", "-1"], "must be greater than 0"),
+    (["--data", "nope"], "invalid choice"),
+    (["--output", "linear", "--cost", "cross-entropy"], "cannot be used with a 'linear' output"),
+])
+def test_other_bad_arguments_exit_2(args, message):
+    run = playground("train", *args, "--epochs", "1")
+    assert run.returncode == 2 and message in run.stderr
+
+
+def test_divergence_exits_3_and_still_prints_json():
+    run = playground("train", "--data", "xor", "--activation", "sigmoid", "--learn-rate", "1e6", "--json", "--quiet")
+    assert run.returncode == 3
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["diverged"] is True
+    assert "diverged" in run.stderr
+
+
+def test_help_documents_every_default():
+    run = playground("train", "--help")
+    assert run.returncode == 0
+    for flag in ["--learn-rate", "--momentum", "--batch-size", "--epochs", "--l2", "--decay", "--input-noise",
+                 "--seed", "--save", "--json"]:
+        assert flag in run.stdout
+    assert "default: 0.1" in run.stdout and "1000 for the 2-D toy sets" in run.stdout
