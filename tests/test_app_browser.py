@@ -1,6 +1,7 @@
 """The app in a real headless Chromium: it starts on the fruit and draws a boundary."""
 
 import base64
+import os
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+def screenshot_path(tmp_path: Path, name: str) -> Path:
+    """Where to save a screenshot: $PLAYGROUND_SCREENSHOTS (e.g. docs/screenshots) or the test's tmp dir."""
+    folder = Path(os.environ.get("PLAYGROUND_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
 
 
-def test_page_opens_on_the_fruit_with_a_drawn_boundary(live_app, browser):
+def test_page_opens_on_the_fruit_with_a_drawn_boundary(live_app, browser, tmp_path):
     browser.get(live_app)
     wait = WebDriverWait(browser, 30)
     wait.until(conditions.presence_of_element_located((By.CSS_SELECTOR, "#decision-boundary .main-svg")))
@@ -30,5 +36,4 @@ def test_page_opens_on_the_fruit_with_a_drawn_boundary(live_app, browser):
     assert source.startswith("data:image/png;base64,") and len(base64.b64decode(source.split(",")[1])) > 500
     points = browser.find_elements(By.CSS_SELECTOR, "#decision-boundary .scatterlayer .point")
     assert len(points) == 200  # every fruit, train and test
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOTS / "fruit.png"))
+    assert browser.save_screenshot(str(screenshot_path(tmp_path, "fruit.png")))
