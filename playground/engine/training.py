@@ -25,6 +25,8 @@ from playground.engine.optimizers import OPTIMIZERS, make_optimizer
 Array = np.ndarray
 
 DIVERGENCE_LIMIT = 1e6
+GRADIENT_METHODS = ["backprop", "finite_differences"]
+FINITE_DIFFERENCE_STEP = 1e-4
 
 
 @dataclass
@@ -39,6 +41,7 @@ class TrainingSettings:
     decay: float = 0.0  # learn rate at epoch e: learn_rate / (1 + decay · e)
     input_noise: float = 0.0  # std of Gaussian noise added to every training input
     seed: int = 0
+    gradient: str = "backprop"  # or "finite_differences": the seed's slow forward differences
 
     def __post_init__(self) -> None:
         checks = [
@@ -49,6 +52,7 @@ class TrainingSettings:
             (self.decay >= 0, "decay must be ≥ 0"),
             (self.input_noise >= 0, "input noise must be ≥ 0"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of: {', '.join(OPTIMIZERS)}"),
+            (self.gradient in GRADIENT_METHODS, f"gradient must be one of: {', '.join(GRADIENT_METHODS)}"),
         ]
         for ok, message in checks:
             if not ok:
@@ -171,7 +175,7 @@ class Trainer:
         network, settings = self.network, self.settings
         learn_rate = self.learn_rate
         inputs, targets = self.next_batch()
-        gradients, batch_cost = network.backpropagate(inputs, targets, settings.l2)
+        gradients, batch_cost = self.batch_gradients(inputs, targets)
         if not np.isfinite(batch_cost):
             self.diverged = f"the cost became {batch_cost} at epoch {self.epoch + 1}"
             return None
@@ -190,6 +194,16 @@ class Trainer:
             self.epoch += 1
             self.batch_in_epoch = 0
         return event
+
+    def batch_gradients(self, inputs: Array, targets: Array) -> tuple[list[tuple[Array, Array]], float]:
+        """Gradients of one batch, by backpropagation or by finite differences, and its cost."""
+        network, l2 = self.network, self.settings.l2
+        if self.settings.gradient == "backprop":
+            return network.backpropagate(inputs, targets, l2)
+        labels = targets.argmax(axis=1)
+        gradients = network.finite_difference_gradients(inputs, labels, h=FINITE_DIFFERENCE_STEP,
+                                                        method="forward", l2=l2)
+        return gradients, network.cost(inputs, labels)
 
     def _check_divergence(self, parameters: list[Array]) -> None:
         # `not (x <= limit)` is also true for NaN, so one comparison catches both.

@@ -1,0 +1,83 @@
+"""Reading a user's own two-feature data from CSV (SPEC F1).
+
+Format: an optional header, then rows ``x1, x2, label``. Labels are whole numbers
+0–9, or up to 10 distinct strings (classes are then numbered in order of first
+appearance). At most 10,000 rows and 1 MB. Every problem is reported with the
+line it is on, and nothing is returned unless the whole file is good.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+
+MAX_BYTES = 1_000_000
+MAX_ROWS = 10_000
+MAX_CLASSES = 10
+
+
+class PointsCSVError(ValueError):
+    """A CSV file that cannot be used; the message says where and why."""
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return np.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Inputs (n, 2) float32, labels (n,) int64 and class names from CSV text."""
+    if isinstance(content, bytes):
+        if len(content) > MAX_BYTES:
+            raise PointsCSVError(f"the file is {len(content):,} bytes; the limit is {MAX_BYTES:,} (1 MB)")
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise PointsCSVError("the file is not UTF-8 text (is it really a CSV?)") from None
+    elif len(content.encode()) > MAX_BYTES:
+        raise PointsCSVError(f"the file is over {MAX_BYTES:,} bytes (1 MB)")
+
+    rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(content)), start=1)
+            if row and any(cell.strip() for cell in row)]
+    if rows and not (_is_number(rows[0][1][0]) if rows[0][1] else False):
+        rows = rows[1:]  # a header: its first cell is not a number
+    if not rows:
+        raise PointsCSVError("the file has no data rows (expected: x1, x2, label)")
+    if len(rows) > MAX_ROWS:
+        raise PointsCSVError(f"the file has {len(rows):,} rows; the limit is {MAX_ROWS:,}")
+
+    inputs = np.empty((len(rows), 2), dtype=np.float64)
+    raw_labels = []
+    for index, (line, row) in enumerate(rows):
+        cells = [cell.strip() for cell in row]
+        if len(cells) != 3:
+            raise PointsCSVError(f"line {line}: expected 3 columns (x1, x2, label), found {len(cells)}")
+        for column in (0, 1):
+            if not _is_number(cells[column]):
+                raise PointsCSVError(f"line {line}: x{column + 1} = {cells[column]!r} is not a finite number")
+            inputs[index, column] = float(cells[column])
+        if not cells[2]:
+            raise PointsCSVError(f"line {line}: the label is empty")
+        raw_labels.append(cells[2])
+
+    labels, class_names = _number_classes(raw_labels)
+    return inputs.astype(np.float32), labels, class_names
+
+
+def _number_classes(raw_labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Whole numbers 0–9 stay as they are; strings are numbered in order of first appearance."""
+    if all(label.lstrip("-").isdigit() for label in raw_labels):
+        values = np.array([int(label) for label in raw_labels], dtype=np.int64)
+        if values.min() < 0 or values.max() >= MAX_CLASSES:
+            bad = values[(values < 0) | (values >= MAX_CLASSES)][0]
+            raise PointsCSVError(f"label {bad} is out of range: numeric labels must be 0–9")
+        return values, [str(k) for k in range(int(values.max()) + 1)]
+    names = list(dict.fromkeys(raw_labels))
+    if len(names) > MAX_CLASSES:
+        raise PointsCSVError(f"found {len(names)} distinct labels; at most {MAX_CLASSES} classes are allowed")
+    index = {name: k for k, name in enumerate(names)}
+    return np.array([index[label] for label in raw_labels], dtype=np.int64), names
