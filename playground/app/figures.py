@@ -119,3 +119,63 @@ def decision_boundary_figure(network: Network, train_inputs: Array, train_labels
         legend=dict(orientation="h", y=-0.2), plot_bgcolor="white",
     )
     return figure
+
+
+def node_activation_maps(network: Network, x_range: tuple[float, float], y_range: tuple[float, float],
+                         resolution: int = 24) -> list[Array]:
+    """What every node responds to: each layer's activations over the grid, (n_nodes, res, res) per layer.
+
+    Layer 0 is the input; the browser's network diagram paints these as small heatmaps.
+    """
+    x_step = (x_range[1] - x_range[0]) / resolution
+    y_step = (y_range[1] - y_range[0]) / resolution
+    xs = x_range[0] + x_step * (np.arange(resolution) + 0.5)
+    ys = y_range[0] + y_step * (np.arange(resolution) + 0.5)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    inputs = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(network.dtype)
+    _, activations = network.forward_pass(inputs)
+    return [a.T.reshape(-1, resolution, resolution) for a in activations]
+
+
+def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, test_labels: Array,
+                  class_names: list[str], feature_names: list[str], x_range: tuple[float, float],
+                  y_range: tuple[float, float], resolution: int = 100) -> go.Figure:
+    """The data points over a transparent plane: the browser paints the class map beneath it.
+
+    Trace 0 is an invisible grid of the plane's cells, so a click anywhere reports where
+    (to add a point); the other traces are the points (a click on one removes it).
+    """
+    xs = x_range[0] + (x_range[1] - x_range[0]) * (np.arange(resolution) + 0.5) / resolution
+    ys = y_range[0] + (y_range[1] - y_range[0]) * (np.arange(resolution) + 0.5) / resolution
+    figure = go.Figure(go.Heatmap(x=xs, y=ys, z=np.zeros((resolution, resolution)), opacity=0,
+                                  showscale=False, hoverinfo="none", name="plane"))
+    for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
+        for k, name in enumerate(class_names):
+            chosen = np.flatnonzero(labels == k)
+            colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+            figure.add_trace(go.Scatter(
+                x=inputs[chosen, 0] if len(chosen) else [], y=inputs[chosen, 1] if len(chosen) else [],
+                customdata=chosen, mode="markers", name=f"{name} ({kind})",
+                meta=kind, hovertemplate=f"{name} ({kind})<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
+                marker=dict(color=colour, size=9, symbol="circle" if kind == "train" else "circle-open",
+                            line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
+            ))
+    figure.update_layout(
+        margin=dict(l=50, r=10, t=10, b=45), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(title=feature_names[0], range=list(x_range), showgrid=False, zeroline=False, fixedrange=True),
+        yaxis=dict(title=feature_names[1], range=list(y_range), showgrid=False, zeroline=False, fixedrange=True),
+        legend=dict(orientation="h", y=-0.15), hovermode="closest", dragmode=False,
+        uirevision="points",
+    )
+    return figure
+
+
+def cost_curve_figure(history: dict) -> go.Figure:
+    """Average cost on train and test data against the epoch."""
+    figure = go.Figure()
+    for part, colour in (("train", "#1f77b4"), ("test", "#e4572e")):
+        figure.add_trace(go.Scatter(x=history.get("epoch", []), y=history.get(part, []), mode="lines",
+                                    name=f"{part} cost", line=dict(color=colour)))
+    figure.update_layout(margin=dict(l=50, r=10, t=10, b=40), height=220, xaxis_title="epoch",
+                         yaxis_title="cost", legend=dict(orientation="h", y=1.15), uirevision="cost")
+    return figure

@@ -77,6 +77,7 @@ CIFAR_META_FILE = "batches.meta.txt"
 CIFAR_RECORD_BYTES = 1 + 3 * 32 * 32
 
 QUICKDRAW_PIXELS = 28 * 28
+_CATEGORY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 '-]*")
 
 
 class DataFileError(ValueError):
@@ -277,6 +278,41 @@ def load_fashion_mnist(data_dir: str | os.PathLike | None = None) -> ImageDatase
 # Quick, Draw! numpy_bitmap
 
 
+def check_quickdraw_file(path: str | os.PathLike) -> int:
+    """Check that a file is a numpy_bitmap .npy (uint8, shape (N, 784), complete); return N.
+
+    Only the header is parsed (never unpickled) and the file size compared with it, so
+    this is cheap even for the official 100 MB+ files. Raises DataFileError naming the file.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        try:
+            version = np.lib.format.read_magic(file)
+            header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                      else np.lib.format.read_array_header_2_0)
+            shape, fortran_order, dtype = header(file, max_header_size=10_000)
+        except (ValueError, EOFError) as error:
+            raise DataFileError(f"{path}: not a valid .npy file ({error})") from None
+        data_start = file.tell()
+    if dtype != np.uint8 or fortran_order or len(shape) != 2 or shape[1] != QUICKDRAW_PIXELS:
+        layout = "Fortran-ordered " if fortran_order else ""
+        raise DataFileError(
+            f"{path}: holds {layout}{dtype} data of shape {shape}; a numpy_bitmap file holds "
+            f"uint8 rows of shape (N, {QUICKDRAW_PIXELS})"
+        )
+    if shape[0] == 0:
+        raise DataFileError(f"{path}: holds no drawings")
+    expected = data_start + shape[0] * QUICKDRAW_PIXELS
+    if size != expected:
+        problem = "truncated" if size < expected else f"{size - expected:,} bytes too many"
+        raise DataFileError(
+            f"{path}: the header promises {shape[0]:,} × {QUICKDRAW_PIXELS} bytes ({expected:,} bytes in all) "
+            f"but the file has {size:,} ({problem})"
+        )
+    return int(shape[0])
+
+
 def read_quickdraw_file(path: str | os.PathLike, max_rows: int | None = None) -> Array:
     """The bitmaps of one numpy_bitmap file ``<category>.npy`` as a uint8 (N, 28, 28) array.
 
@@ -284,26 +320,14 @@ def read_quickdraw_file(path: str | os.PathLike, max_rows: int | None = None) ->
     more). The file must be an .npy of uint8 with shape (N, 784); it is never unpickled.
     """
     path = Path(path)
-    try:
-        bitmaps = np.load(path, mmap_mode="r", allow_pickle=False)
-    except FileNotFoundError:
-        raise
-    except (ValueError, EOFError, OSError) as error:
-        # np.load's messages ("mmap length is greater than file size", "Cannot load file
-        # containing pickled data", bad magic string …) do not name the file: add it.
-        raise DataFileError(f"{path}: not a valid numpy_bitmap .npy file ({error})") from None
-    if bitmaps.dtype != np.uint8 or bitmaps.ndim != 2 or bitmaps.shape[1] != QUICKDRAW_PIXELS:
-        raise DataFileError(
-            f"{path}: holds {bitmaps.dtype} data of shape {bitmaps.shape}; a numpy_bitmap file "
-            f"holds uint8 data of shape (N, {QUICKDRAW_PIXELS})"
-        )
-    if len(bitmaps) == 0:
-        raise DataFileError(f"{path}: holds no drawings")
+    check_quickdraw_file(path)
+    bitmaps = np.load(path, mmap_mode="r", allow_pickle=False)
     rows = bitmaps if max_rows is None else bitmaps[:max_rows]
     return np.array(rows).reshape(-1, 28, 28)  # np.array copies out of the memory map
 
 
-def _parse_categories(categories: Sequence[str] | str | None) -> tuple[str, ...]:
+def parse_quickdraw_categories(categories: Sequence[str] | str | None) -> tuple[str, ...]:
+    """Category names from a list or a comma-separated string; None means SPEC F12's 10."""
     if categories is None:
         return QUICKDRAW_CATEGORIES
     if isinstance(categories, str):
@@ -311,6 +335,11 @@ def _parse_categories(categories: Sequence[str] | str | None) -> tuple[str, ...]
     names = tuple(name.strip() for name in categories if name.strip())
     if not names:
         raise ValueError("choose at least one Quick, Draw! category")
+    for name in names:
+        # Names become file names and URLs: letters, digits, spaces, ' and - only
+        # (as in every official category, e.g. "The Eiffel Tower", "t-shirt").
+        if not _CATEGORY_NAME.fullmatch(name):
+            raise ValueError(f"{name!r} is not a Quick, Draw! category name (letters, digits, spaces, ' and - only)")
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ValueError(f"Quick, Draw! categories given twice: {', '.join(duplicates)}")
@@ -332,7 +361,7 @@ def load_quickdraw(
     is missing is an error naming the file. Training images are grouped by category (the
     trainer shuffles).
     """
-    names = _parse_categories(categories)
+    names = parse_quickdraw_categories(categories)
     if per_category is not None and per_category < 1:
         raise ValueError(f"per_category must be at least 1 (or None for all rows), got {per_category}")
     if not 0 < test_fraction < 1:

@@ -132,8 +132,7 @@ class Trainer:
         self.test_labels = None if test_labels is None else network._check_labels(test_labels, len(self.test_inputs))
         self.augment = augment
         self.optimizer = make_optimizer(self.settings.optimizer, self.settings.momentum)
-        # Separate random streams, so turning on input noise does not change the batch order.
-        self.shuffle_rng = np.random.default_rng([self.settings.seed, 1])
+        # Input noise has its own random stream, so turning it on does not change the batch order.
         self.noise_rng = np.random.default_rng([self.settings.seed, 2])
         self.epoch = 0
         self.batch_in_epoch = 0
@@ -152,11 +151,28 @@ class Trainer:
         """Ask a running ``train`` to stop after the current batch."""
         self.stop_requested = True
 
+    def epoch_order(self, epoch: int) -> Array:
+        """The shuffled sample order of an epoch: a function of seed and epoch alone, so
+        training can stop after any batch and resume exactly (as the app does)."""
+        return np.random.default_rng([self.settings.seed, 1, epoch]).permutation(len(self.inputs))
+
+    def resume_at(self, epoch: int, position: int) -> None:
+        """Continue from ``position`` samples into ``epoch`` (both from an earlier trainer)."""
+        self.epoch = int(epoch)
+        self._position = int(position)
+        self._order = self.epoch_order(self.epoch) if 0 < self._position < len(self.inputs) else None
+        self.batch_in_epoch = -(-self._position // self.settings.batch_size) if self._order is not None else 0
+
+    @property
+    def position(self) -> int:
+        """How many samples of the current epoch have been used."""
+        return self._position if self._order is not None and self._position < len(self.inputs) else 0
+
     def next_batch(self) -> tuple[Array, Array]:
         """The next mini-batch of inputs and one-hot targets, reshuffling at each epoch."""
         n_samples = len(self.inputs)
         if self._order is None or self._position >= n_samples:
-            self._order = self.shuffle_rng.permutation(n_samples)
+            self._order = self.epoch_order(self.epoch)
             self._position = 0
         indices = self._order[self._position : self._position + self.settings.batch_size]
         self._position += len(indices)
