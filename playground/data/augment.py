@@ -4,11 +4,11 @@ Applied to each mini-batch on the fly, so every epoch sees new variants of the t
 images; never to test images. Everything is drawn from the ``np.random.Generator``
 passed in, so the same seed gives the same batches.
 
-The geometric part is one affine map per image, done for the whole batch at once: the
-source position of every output pixel is computed with broadcasting, and the four
-neighbours of each are fetched with one flat gather each (bilinear interpolation,
-zero outside the image). No Python loop runs over images, which keeps augmentation
-cheaper than a training step of a small MLP (see ``bench/augment_speed.py``).
+The geometric part is one affine map per image, done for the whole batch at once: one
+matrix product gives the source position of every output pixel, and four flat gathers
+fetch its neighbours (bilinear interpolation, zero outside the image). No Python loop
+runs over images, so augmenting a batch costs about as much as one training step of a
+784-100-10 MLP (see ``bench/augment_speed.py``).
 
 Conventions: pixel centres sit at integer coordinates and the image turns about its
 centre ((H − 1) / 2, (W − 1) / 2); a positive angle turns the picture counter-clockwise
@@ -67,6 +67,7 @@ class AugmentSpec:
         return not (self.rotate or self.scale or self.shift or self.noise)
 
     def as_dict(self) -> dict[str, float]:
+        """The four ranges by name (keyword arguments of ``augment_batch``; JSON-ready)."""
         return asdict(self)
 
     def __str__(self) -> str:
@@ -205,11 +206,12 @@ def _bilinear(images: Array, coords: Array) -> Array:
     index = index.astype(np.intp)
     del whole, whole_x
     # Four gathers with one index array, from views that start 1, pad_width and
-    # pad_width + 1 elements later; mode="clip" skips bounds checking (all are in range).
-    top_left = np.take(flat, index, axis=0, mode="clip")
-    top_right = np.take(flat[1:], index, axis=0, mode="clip")
-    bottom_left = np.take(flat[pad_width:], index, axis=0, mode="clip")
-    bottom_right = np.take(flat[pad_width + 1:], index, axis=0, mode="clip")
+    # pad_width + 1 elements later. Every index is in range, so the mode changes
+    # nothing but speed: "wrap" is the fastest here (about 30 % faster than the default).
+    top_left = np.take(flat, index, axis=0, mode="wrap")
+    top_right = np.take(flat[1:], index, axis=0, mode="wrap")
+    bottom_left = np.take(flat[pad_width:], index, axis=0, mode="wrap")
+    bottom_right = np.take(flat[pad_width + 1:], index, axis=0, mode="wrap")
     if channels:
         weight_y, weight_x = weight_y[..., None], weight_x[..., None]
     # top = tl + wx (tr − tl);  bottom = bl + wx (br − bl);  result = top + wy (bottom − top)

@@ -97,6 +97,8 @@ def download_dataset(
     if not isinstance(manifest, dict):
         manifest = load_manifest(manifest)
     entry = manifest["datasets"][key]
+    if key == "quickdraw":  # checked before anything touches the disk
+        categories = parse_quickdraw_categories(categories if categories is not None else entry["categories"])
     folder = resolve_data_dir(data_dir) / entry.get("folder", key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -106,7 +108,7 @@ def download_dataset(
     fetch = _Fetcher(folder, progress, retries, timeout)
 
     if key == "quickdraw":
-        for category in parse_quickdraw_categories(categories if categories is not None else entry["categories"]):
+        for category in categories:
             file_name = f"{category}.npy"
             fetch.file(file_name, _urls(mirrors, file_name), md5=None, check=check_quickdraw_file)
     elif key == "cifar-10":
@@ -150,9 +152,9 @@ class _Fetcher:
             print(message, file=sys.stderr)
 
     def file(self, file_name: str, urls: list[str], md5: str | None,
-             check: Callable[[Path], object] | None = None, target: Path | None = None) -> Path:
-        """Make sure ``target`` (default ``folder/file_name``) holds the verified file."""
-        target = target or self.folder / file_name
+             check: Callable[[Path], object] | None = None) -> Path:
+        """Make sure ``folder/file_name`` holds the verified file; return its path."""
+        target = self.folder / file_name
         if target.is_file():
             problem = self._problem(target, md5, check)
             if problem is None:
@@ -188,7 +190,8 @@ class _Fetcher:
             raise DownloadError(f"could not download {file_name}: " + "; ".join(failures + unreachable))
         raise OfflineError(
             f"cannot reach {', '.join(unreachable)}: no connection for {file_name}; "
-            f"copy the files into {self.folder} or pass --data-dir (or set PLAYGROUND_DATA_DIR) to a folder that has them"
+            f"copy the files into {self.folder} or pass --data-dir (or set PLAYGROUND_DATA_DIR) "
+            f"to a folder that has them"
         )
 
     def _problem(self, path: Path, md5: str | None, check: Callable[[Path], object] | None) -> str | None:

@@ -117,6 +117,7 @@ class ImageDataset:
 
     @property
     def n_classes(self) -> int:
+        """Number of classes (network outputs)."""
         return len(self.class_names)
 
     def train_inputs(self, flatten: bool = True) -> Array:
