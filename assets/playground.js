@@ -286,6 +286,26 @@
       "<th>L2 term</th><th>accuracy</th></tr>" + cells.join("") + "</table>";
   }
 
+  // ------------------------------------------------------------------ clicks on the plane
+
+  /** A click on the plane: remove the point under the mouse (within 8 px), else add one there. */
+  function onPlaneClick(event) {
+    const graphDiv = event.currentTarget, layout = graphDiv._fullLayout, shown = window.playground.shown;
+    if (!layout || !shown) return;
+    const box = graphDiv.getBoundingClientRect();
+    const px = event.clientX - box.left - layout.xaxis._offset, py = event.clientY - box.top - layout.yaxis._offset;
+    if (px < 0 || py < 0 || px > layout.xaxis._length || py > layout.yaxis._length) return;
+    let nearest = null, best = 8;
+    for (const part of ["train", "test"]) {
+      shown.data[part + "_inputs"].forEach((p, index) => {
+        const distance = Math.hypot(layout.xaxis.d2p(p[0]) - px, layout.yaxis.d2p(p[1]) - py);
+        if (distance <= best) { best = distance; nearest = { part: part, index: index }; }
+      });
+    }
+    setProps("plane-click", { data: { x: layout.xaxis.p2d(px), y: layout.yaxis.p2d(py), remove: nearest,
+      time: Date.now() } });
+  }
+
   // ------------------------------------------------------------------ rendering
 
   const renderLog = [];
@@ -299,6 +319,10 @@
     const resolution = view.resolution || 100;
     const grid = evaluateGrid(net, view.x_range, view.y_range, resolution);
     paintImage(canvas, resolution, (s, out) => classColour(grid.predicted[s], grid.confidence[s], out));
+    if (graphDiv && !graphDiv.playgroundClicks) {
+      graphDiv.addEventListener("click", onPlaneClick);
+      graphDiv.playgroundClicks = true;
+    }
     if (!placeUnderPlot(graphDiv, canvas)) {
       // The graph is still loading: try again shortly.
       clearTimeout(render.retry);

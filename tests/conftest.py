@@ -37,8 +37,7 @@ def live_app():
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def browser():
+def start_browser():
     """A headless Chromium driven by Selenium, as a person's browser would be."""
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         _missing(f"no Chromium at {CHROMIUM} with a driver at {CHROMEDRIVER}", "PLAYGROUND_REQUIRE_BROWSER")
@@ -49,9 +48,24 @@ def browser():
     options.binary_location = CHROMIUM
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000"]:
+                 "--disable-component-update", "--disable-sync", "--window-size=1400,1100"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    """A real headless Chromium (its own fresh profile)."""
+    driver = start_browser()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def second_browser():
+    """Another, separate Chromium: a second person on the same server."""
+    driver = start_browser()
     yield driver
     driver.quit()

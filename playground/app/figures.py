@@ -139,16 +139,12 @@ def node_activation_maps(network: Network, x_range: tuple[float, float], y_range
 
 def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, test_labels: Array,
                   class_names: list[str], feature_names: list[str], x_range: tuple[float, float],
-                  y_range: tuple[float, float], resolution: int = 100) -> go.Figure:
+                  y_range: tuple[float, float]) -> go.Figure:
     """The data points over a transparent plane: the browser paints the class map beneath it.
 
-    Trace 0 is an invisible grid of the plane's cells, so a click anywhere reports where
-    (to add a point); the other traces are the points (a click on one removes it).
+    Training points are filled, test points hollow; ``customdata`` is each point's index.
     """
-    xs = x_range[0] + (x_range[1] - x_range[0]) * (np.arange(resolution) + 0.5) / resolution
-    ys = y_range[0] + (y_range[1] - y_range[0]) * (np.arange(resolution) + 0.5) / resolution
-    figure = go.Figure(go.Heatmap(x=xs, y=ys, z=np.zeros((resolution, resolution)), opacity=0,
-                                  showscale=False, hoverinfo="none", name="plane"))
+    figure = go.Figure()
     for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
         for k, name in enumerate(class_names):
             chosen = np.flatnonzero(labels == k)
@@ -156,7 +152,7 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
             figure.add_trace(go.Scatter(
                 x=inputs[chosen, 0] if len(chosen) else [], y=inputs[chosen, 1] if len(chosen) else [],
                 customdata=chosen, mode="markers", name=f"{name} ({kind})",
-                meta=kind, hovertemplate=f"{name} ({kind})<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
+                hovertemplate=f"{name} ({kind})<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
                 marker=dict(color=colour, size=9, symbol="circle" if kind == "train" else "circle-open",
                             line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
             ))

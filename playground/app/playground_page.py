@@ -152,6 +152,26 @@ def restore_optimizer(optimizer, stored: dict, network: Network) -> None:
         setattr(optimizer, key, arrays)
 
 
+def edit_points(data: dict, click: dict | None, click_class: int) -> dict:
+    """Add a training point of ``click_class`` where the plane was clicked, or remove the clicked point."""
+    if not click:
+        raise PreventUpdate
+    data = {**data, "generator": None}  # no longer what the generator made
+    remove = click.get("remove")
+    if remove:
+        part, index = remove["part"], int(remove["index"])
+        data[f"{part}_inputs"] = [p for k, p in enumerate(data[f"{part}_inputs"]) if k != index]
+        data[f"{part}_labels"] = [y for k, y in enumerate(data[f"{part}_labels"]) if k != index]
+        return data
+    if len(data["train_labels"]) + len(data["test_labels"]) >= states.MAX_POINTS:
+        raise PreventUpdate
+    if not 0 <= click_class < len(data["class_names"]):
+        raise PreventUpdate
+    data["train_inputs"] = data["train_inputs"] + [[float(click["x"]), float(click["y"])]]
+    data["train_labels"] = data["train_labels"] + [click_class]
+    return data
+
+
 def time_other_method(trainer: Trainer, method: str) -> float:
     """Seconds one batch's gradient takes by ``method`` (without changing the network)."""
     inputs, targets = trainer.inputs[: trainer.settings.batch_size], trainer.targets[: trainer.settings.batch_size]
@@ -314,6 +334,7 @@ def layout() -> html.Div:
         dcc.Store(id="playing", data=False),
         dcc.Store(id="render-done"),
         dcc.Store(id="export-done"),
+        dcc.Store(id="plane-click"),
         dcc.Store(id="settings-done"), dcc.Store(id="adopt-done"), dcc.Store(id="step-done"),
         dcc.Download(id="json-download"),
 
@@ -487,29 +508,12 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output("data", "data", allow_duplicate=True),
-        Input("boundary-graph", "clickData"), State("data", "data"), State("click-class", "value"),
+        Input("plane-click", "data"), State("data", "data"), State("click-class", "value"),
         prevent_initial_call=True,
     )
     def click_plane(click, data, click_class):
-        if not click or not click.get("points"):
-            raise PreventUpdate
-        point = click["points"][0]
-        data = {**data, "generator": None}
-        if point.get("curveNumber", 0) == 0:  # the plane: add a training point
-            if len(data["train_labels"]) + len(data["test_labels"]) >= states.MAX_POINTS:
-                raise PreventUpdate
-            data["train_inputs"] = data["train_inputs"] + [[point["x"], point["y"]]]
-            data["train_labels"] = data["train_labels"] + [int(click_class or 0)]
-            return data
-        # A point: remove it (its trace's meta says train or test, customdata its index).
-        figure_trace = point.get("customdata")
-        part = "train" if point.get("curveNumber") <= len(data["class_names"]) else "test"
-        if figure_trace is None:
-            raise PreventUpdate
-        index = int(figure_trace)
-        data[f"{part}_inputs"] = [p for k, p in enumerate(data[f"{part}_inputs"]) if k != index]
-        data[f"{part}_labels"] = [y for k, y in enumerate(data[f"{part}_labels"]) if k != index]
-        return data
+        # assets/playground.js reports where the plane was clicked and which point, if any, is under it.
+        return edit_points(data, click, int(click_class or 0))
 
     @app.callback(
         Output("data", "data", allow_duplicate=True), Output("data-message", "children"),

@@ -1,0 +1,239 @@
+"""The 2D playground in a real headless Chromium, driven by real mouse and keyboard input."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from playground.app.figures import class_map
+from playground.app.state import data_from_dict, network_from_dict
+
+pytestmark = pytest.mark.browser
+
+SHOWN = "return window.playground && window.playground.shown ? window.playground.shown : null"
+
+
+def open_page(driver, url):
+    driver.get(url)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+        "return !!(window.playground && window.playground.shown && window.playground.renderLog.length"
+        " && document.querySelector('#boundary-graph .js-plotly-plot'))"))
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-slider-thumb"))
+    time.sleep(0.3)  # let the first callbacks settle
+
+
+def shown(driver) -> dict:
+    return driver.execute_script(SHOWN)
+
+
+def boundary_pixels(driver) -> str:
+    return driver.execute_script("return document.getElementById('boundary-canvas').toDataURL()")
+
+
+def thumb(driver, label: str):
+    row = driver.find_element(By.XPATH, f"//div[@class='slider-row'][span[text()='{label}']]")
+    return row.find_element(By.CSS_SELECTOR, ".dash-slider-thumb")
+
+
+def full_cost(state: dict) -> float:
+    network = network_from_dict(state["net"], dtype=np.float64)
+    data = data_from_dict(state["data"])
+    return network.cost(data.inputs, data.labels)
+
+
+def wait_for(driver, condition, timeout=20):
+    return WebDriverWait(driver, timeout).until(lambda d: condition())
+
+
+def test_dragging_a_weight_moves_the_boundary_while_dragging(live_app, browser):
+    open_page(browser, live_app)
+    before = boundary_pixels(browser)
+    weights_before = shown(browser)["net"]["weights"][0][0][0]
+    handle = thumb(browser, "W[1][0,0]")
+    actions = ActionChains(browser).click_and_hold(handle)
+    for _ in range(6):
+        actions.move_by_offset(12, 0)
+    actions.perform()
+    time.sleep(0.3)
+    during = boundary_pixels(browser)
+    assert during != before  # repainted before the mouse is released
+    ActionChains(browser).release().perform()
+    wait_for(browser, lambda: shown(browser)["net"]["weights"][0][0][0] != weights_before)
+    assert shown(browser)["net"]["weights"][0][0][0] > weights_before
+    label = thumb(browser, "W[1][0,0]").get_attribute("aria-valuenow")
+    assert float(label) == pytest.approx(shown(browser)["net"]["weights"][0][0][0], abs=1e-3)
+
+
+def test_ten_steps_lower_the_full_data_cost(live_app, browser):
+    open_page(browser, live_app)
+    start = full_cost(shown(browser))
+    step = browser.find_element(By.ID, "step")
+    for k in range(10):
+        step.click()
+        wait_for(browser, lambda: browser.execute_script(
+            "return !window.playground.session.busy && window.playground.session.history.epoch.length") == k + 1)
+    assert full_cost(shown(browser)) < start
+    assert browser.find_element(By.ID, "epoch-label").text.startswith("epoch 0.")  # 10 batches of 10 of 160
+
+
+def test_play_then_pause_shows_several_frames_and_learns(live_app, browser):
+    open_page(browser, live_app)
+    frames = browser.execute_script("return window.playground.renderLog.length")
+    browser.find_element(By.TAG_NAME, "body").send_keys(" ")  # the lecture shortcut for play
+    time.sleep(3)
+    browser.find_element(By.ID, "play").click()  # pause
+    wait_for(browser, lambda: not browser.execute_script("return window.playground.session.busy"))
+    assert browser.execute_script("return window.playground.renderLog.length") - frames >= 10
+    assert browser.find_element(By.ID, "play").text == "play"
+    epoch = float(browser.find_element(By.ID, "epoch-label").text.split()[1])
+    assert epoch >= 5
+    state = shown(browser)
+    network, data = network_from_dict(state["net"]), data_from_dict(state["data"])
+    assert network.accuracy(data.train_inputs, data.train_labels) > 0.8
+    assert "train" in browser.find_element(By.ID, "readouts").text
+
+
+def plot_area(driver):
+    return driver.execute_script(
+        "const l = document.querySelector('#boundary-graph .js-plotly-plot')._fullLayout;"
+        "return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length, l.yaxis._length, l.xaxis.range, l.yaxis.range];")
+
+
+def click_plane(driver, x, y):
+    """Click the point (x, y) of the input plane with the real mouse."""
+    left, top, width, height, x_range, y_range = plot_area(driver)
+    graph = driver.find_element(By.CSS_SELECTOR, "#boundary-graph .js-plotly-plot")
+    px = left + (x - x_range[0]) / (x_range[1] - x_range[0]) * width
+    py = top + (y_range[1] - y) / (y_range[1] - y_range[0]) * height
+    rect = graph.rect
+    ActionChains(driver).move_to_element_with_offset(graph, px - rect["width"] / 2, py - rect["height"] / 2).click().perform()
+
+
+def empty_spot(data: dict) -> tuple[float, float]:
+    points = np.array(data["train_inputs"] + data["test_inputs"])
+    candidates = np.random.default_rng(0).random((400, 2))
+    distances = np.min(np.linalg.norm(candidates[:, None] - points[None], axis=2), axis=1)
+    return tuple(candidates[np.argmax(distances)])
+
+
+def test_clicking_the_plane_adds_a_point_and_clicking_a_point_removes_it(live_app, browser):
+    open_page(browser, live_app)
+    data = shown(browser)["data"]
+    count = len(data["train_labels"])
+    x, y = empty_spot(data)
+    click_plane(browser, x, y)
+    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == count + 1)
+    added = shown(browser)["data"]["train_inputs"][-1]
+    assert added[0] == pytest.approx(x, abs=0.02) and added[1] == pytest.approx(y, abs=0.02)
+    time.sleep(0.5)
+    click_plane(browser, *added)
+    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == count)
+
+
+def test_a_bad_csv_shows_its_error_and_keeps_the_data(live_app, browser, tmp_path):
+    open_page(browser, live_app)
+    before = shown(browser)["data"]
+    bad = tmp_path / "broken.csv"
+    bad.write_text("x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n")
+    browser.find_element(By.CSS_SELECTOR, "#csv-upload input[type=file]").send_keys(str(bad))
+    message = wait_for(browser, lambda: browser.find_element(By.ID, "data-message").text)
+    assert "broken.csv" in message and "line 3" in message and "not a finite number" in message
+    assert shown(browser)["data"] == before
+
+    good = tmp_path / "mine.csv"
+    good.write_text("x1,x2,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{'cat' if i % 2 else 'dog'}"
+                                                for i in range(20)))
+    browser.find_element(By.CSS_SELECTOR, "#csv-upload input[type=file]").send_keys(str(good))
+    wait_for(browser, lambda: "loaded 20 points" in browser.find_element(By.ID, "data-message").text)
+    wait_for(browser, lambda: shown(browser)["data"]["class_names"] == ["dog", "cat"])
+
+
+def test_a_shared_link_reproduces_edited_weights_and_clicked_points(live_app, browser, second_browser):
+    open_page(browser, live_app)
+    ActionChains(browser).click_and_hold(thumb(browser, "b[1][1]")).move_by_offset(40, 0).release().perform()
+    wait_for(browser, lambda: shown(browser)["net"]["biases"][0][1] != 0)
+    data = shown(browser)["data"]
+    x, y = empty_spot(data)
+    click_plane(browser, x, y)
+    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == len(data["train_labels"]) + 1)
+    browser.find_element(By.ID, "share").click()
+    link = wait_for(browser, lambda: browser.find_element(By.ID, "share-link").get_attribute("value"))
+    assert "#s=" in link
+    original = shown(browser)
+
+    # A second, separate browser (its own profile) opens the link.
+    open_page(second_browser, link)
+    wait_for(second_browser, lambda: shown(second_browser)["data"]["train_inputs"] == original["data"]["train_inputs"])
+    copy = shown(second_browser)
+    assert copy["net"]["weights"] == original["net"]["weights"]
+    assert copy["net"]["biases"] == original["net"]["biases"]
+    assert copy["data"]["test_inputs"] == original["data"]["test_inputs"]
+
+
+def test_two_sessions_training_different_networks_keep_their_own_weights(live_app, browser, second_browser):
+    open_page(browser, live_app)
+    open_page(second_browser, live_app)
+    second_browser.find_element(By.ID, "preset-2-2").click()
+    wait_for(second_browser, lambda: shown(second_browser)["net"]["layer_sizes"] == [2, 2])
+    for driver in (browser, second_browser):
+        driver.find_element(By.ID, "play").click()
+    time.sleep(3)
+    for driver in (browser, second_browser):
+        driver.find_element(By.ID, "play").click()
+    for driver in (browser, second_browser):
+        wait_for(driver, lambda: not driver.execute_script("return window.playground.session.busy"))
+    first, second = shown(browser)["net"], shown(second_browser)["net"]
+    assert first["layer_sizes"] == [2, 3, 2] and second["layer_sizes"] == [2, 2]
+    from playground.engine import Network
+
+    # Each trained away from its own starting weights, and neither got the other's.
+    start_first = Network([2, 3, 2], activation="sigmoid", output_activation="sigmoid", cost="quadratic", seed=0)
+    start_second = Network([2, 2], activation=[], output_activation="sigmoid", cost="quadratic", seed=0)
+    assert not np.allclose(network_from_dict(first).weights[0], start_first.weights[0])
+    assert not np.allclose(network_from_dict(second).weights[0], start_second.weights[0])
+
+
+def test_browser_maths_agree_with_the_engine(live_app, browser):
+    open_page(browser, live_app)
+    rng = np.random.default_rng(3)
+    from playground.app.state import network_to_dict
+    from playground.engine import Network
+
+    for activation, output in [("tanh", "softmax"), ("relu", "sigmoid"), ("elu", "tanh"), ("silu", "linear"),
+                               ("leaky_relu", "softmax"), ("sigmoid", "sigmoid"), ("linear", "softmax")]:
+        network = Network([2, 5, 4, 3], activation=activation, output_activation=output,
+                          cost="quadratic", seed=int(rng.integers(100)), dtype=np.float64)
+        for b in network.biases:
+            b[:] = rng.normal(0, 1, b.shape)
+        points = rng.normal(0, 2, (50, 2))
+        net = network_to_dict(network)
+        outputs = np.array(browser.execute_script("return window.playground.forward(arguments[0], arguments[1])",
+                                                  net, points.tolist()))
+        np.testing.assert_allclose(outputs, network.forward(points), atol=1e-6, rtol=1e-6)
+        grid = browser.execute_script(
+            "const g = window.playground.evaluateGrid(arguments[0], [-2, 3], [-1, 2], 40);"
+            "return [Array.from(g.predicted), Array.from(g.confidence)];", net)
+        expected = class_map(network, (-2, 3), (-1, 2), 40)
+        predicted, confidence = np.array(grid[0]).reshape(40, 40), np.array(grid[1]).reshape(40, 40)
+        clear = expected.confidence > 1e-9  # exact ties may break either way
+        np.testing.assert_array_equal(predicted[clear], expected.predicted[clear])
+        np.testing.assert_allclose(confidence, expected.confidence, atol=1e-6)
+
+
+def test_big_networks_show_one_layers_sliders(live_app, browser):
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "add-layer").click()
+    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, ".layer-row")) == 2)
+    for field in browser.find_elements(By.CSS_SELECTOR, ".layer-width"):
+        field.clear()
+        field.send_keys("8\n")
+        time.sleep(0.5)
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 8, 8, 2])
+    wait_for(browser, lambda: "weight-layer 1 of 3" in browser.find_element(By.ID, "slider-caption").text)
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
+    assert len(labels) == 2 * 8 + 8 and "W[1][1,7]" in labels and "b[1][7]" in labels
