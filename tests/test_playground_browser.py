@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from playground.app.figures import class_map
@@ -229,10 +230,11 @@ def test_big_networks_show_one_layers_sliders(live_app, browser):
     open_page(browser, live_app)
     browser.find_element(By.ID, "add-layer").click()
     wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, ".layer-row")) == 2)
-    for field in browser.find_elements(By.CSS_SELECTOR, ".layer-width"):
-        field.clear()
-        field.send_keys("8\n")
-        time.sleep(0.5)
+    for index in range(2):
+        field = browser.find_elements(By.CSS_SELECTOR, ".layer-row input[type=number]")[index]
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys("8", Keys.ENTER)
+        wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"][index + 1] == 8)
     wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 8, 8, 2])
     wait_for(browser, lambda: "weight-layer 1 of 3" in browser.find_element(By.ID, "slider-caption").text)
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
