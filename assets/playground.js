@@ -416,7 +416,9 @@
     const shown = window.playground.shown;
     if (shown) setProps("network", { data: shown.net });
     setProps("trainer", { data: session.trainer });
-    setProps("history", { data: session.history });
+    // Fresh arrays, so Dash sees a new value (it compares by reference).
+    const h = session.history;
+    setProps("history", { data: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice() } });
     setProps("epoch-label", { children: "epoch " + +session.epoch.toFixed(2) });
     if (session.timing) {
       setProps("timing", { children: "time per step: backpropagation " + session.timing.backprop.toFixed(3) +
