@@ -1,6 +1,7 @@
 """The command line: ``playground serve`` (the default), ``playground train``, ``playground download``.
 
-Exit status: 0 success, 2 bad arguments or input, 3 training diverged.
+Exit status: 0 success, 1 a download failed, 2 bad arguments or input (including missing or
+corrupt data files), 3 training diverged.
 """
 
 from __future__ import annotations
@@ -9,15 +10,42 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
+EXIT_DOWNLOAD_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 
-TOY_EPOCHS = 1000
-IMAGE_EPOCHS = {"digits": 30}
+IMAGE_SETS = ["digits", "mnist", "fashion-mnist", "quickdraw", "cifar-10"]
+DOWNLOADABLE_SETS = ["mnist", "fashion-mnist", "quickdraw", "cifar-10"]
+
+# Defaults of the training knobs that depend on the data set. The 2-D toy sets keep the
+# small tanh network of the playground page; the image sets get a ReLU network trained
+# with Adam in mini-batches of 100, sized to finish in about a minute on two cores.
+# bench/accuracy.py (docs/benchmarks.md) lists the longer settings that reach the
+# accuracy targets.
+TOY_DEFAULTS = {"layers": [8, 8], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
+                "batch_size": 32, "epochs": 1000}
+DATA_DEFAULTS: dict[str, dict] = {
+    "digits": {"layers": [64], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
+               "batch_size": 32, "epochs": 30},
+    "mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
+              "batch_size": 100, "epochs": 10},
+    "fashion-mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
+                      "batch_size": 100, "epochs": 15},
+    "quickdraw": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
+                  "batch_size": 100, "epochs": 20},
+    "cifar-10": {"layers": [512, 256], "activation": "relu", "optimizer": "adam", "learn_rate": 0.0005,
+                 "batch_size": 100, "epochs": 10},
+}
+# Per-channel standardisation (mean 0, std 1 over the training pixels) is on by default
+# for the colour images of CIFAR-10, whose channels are far from [0, 1]-centred; the
+# grey sets train as well on plain [0, 1] pixels.
+STANDARDIZE_BY_DEFAULT = {"cifar-10"}
+MONITOR_SAMPLES = 5_000  # training images scored after each epoch for the progress bar
 
 
 def layer_list(text: str) -> list[int]:
@@ -58,6 +86,68 @@ def non_negative(text: str) -> float:
     return value
 
 
+def augment_spec(text: str):
+    """argparse type for ``rotate=15,scale=0.1,shift=2,noise=0.05`` (an ``AugmentSpec``)."""
+    from playground.data.augment import parse_augment_spec
+
+    try:
+        return parse_augment_spec(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def category_list(text: str) -> tuple[str, ...]:
+    """argparse type for Quick, Draw! categories: ``cat,bicycle,house plant``."""
+    from playground.data.images import parse_quickdraw_categories
+
+    try:
+        return parse_quickdraw_categories(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where the help text explains a data-set-dependent one."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or action.default is False:
+            return action.help or ""
+        return super()._get_help_string(action)
+
+
+def defaults_table() -> str:
+    """The per-data-set defaults, as printed at the end of ``playground train --help``."""
+    rows = [("data set", "layers", "activation", "optimizer", "learn rate", "batch", "epochs")]
+    for name, values in [("2-D toy sets", TOY_DEFAULTS), *DATA_DEFAULTS.items()]:
+        rows.append((name, ",".join(map(str, values["layers"])), values["activation"], values["optimizer"],
+                     f"{values['learn_rate']:g}", str(values["batch_size"]), str(values["epochs"])))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+TRAIN_EPILOG = """\
+defaults that depend on the data set (any option given overrides them):
+{table}
+
+image data sets: {images}.
+digits (scikit-learn's 8x8 digits) needs no download; the others are read from the data
+directory (--data-dir, else $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground), which
+`playground download NAME` fills. Images become float32 inputs in [0, 1], one per pixel
+and channel (CIFAR-10: 3,072); CIFAR-10's are also standardised per colour channel (see
+--standardize). Accuracy is measured on the data set's held-out test images, which are
+never trained on: mnist, fashion-mnist and cifar-10 have official test files; quickdraw
+holds out the last --test-fraction of each category's rows, digits a stratified random
+--test-fraction.
+
+examples:
+  playground train --data mnist --layers 300 --activation relu --epochs 10 \\
+      --augment rotate=15,scale=0.1,shift=2,noise=0.05
+  playground train --data quickdraw --categories cat,bicycle,helicopter --per-category 1000
+  playground train --data cifar-10 --data-dir ~/data --save cifar.npz --json
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     from playground.data.toy import TOY_DATASETS
@@ -75,38 +165,89 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser(
         "train",
         help="train a network headless and print its accuracy",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=HelpFormatter,
         description="Train a network on a data set with mini-batch gradient descent. "
         "Prints 'train accuracy: …' and 'test accuracy: …' (fractions), or one JSON line with --json. "
-        "Exit status 0 on success, 2 on bad arguments, 3 when training diverged.",
+        "Exit status 0 on success, 2 on bad arguments or missing/corrupt data, 3 when training diverged.",
+        epilog=TRAIN_EPILOG.format(table=defaults_table(), images=", ".join(IMAGE_SETS)),
     )
-    train.add_argument("--data", default="fruit-curved", choices=TOY_DATASETS + ["digits"],
-                       help="data set to train on")
-    train.add_argument("--layers", type=layer_list, default=[8, 8],
-                       help="hidden layer widths, comma-separated ('none' for no hidden layer)")
-    train.add_argument("--activation", default="tanh", choices=HIDDEN_ACTIVATIONS, help="hidden activation")
-    train.add_argument("--output", default="softmax", choices=OUTPUT_ACTIVATIONS, help="output activation")
-    train.add_argument("--cost", default="cross-entropy", choices=["cross-entropy", "quadratic"], help="cost function")
-    train.add_argument("--optimizer", default="momentum", choices=OPTIMIZERS, help="optimizer")
-    train.add_argument("--learn-rate", type=positive(float), default=0.1, help="learn rate")
-    train.add_argument("--momentum", type=non_negative, default=0.9, help="momentum (momentum and nesterov)")
-    train.add_argument("--batch-size", type=positive(int), default=32, help="mini-batch size")
-    train.add_argument("--epochs", type=positive(int), default=None,
-                       help=f"epochs (default: {TOY_EPOCHS} for the 2-D toy sets, 30 for digits)")
-    train.add_argument("--l2", type=non_negative, default=0.0, help="L2 regularisation strength λ")
-    train.add_argument("--decay", type=non_negative, default=0.0, help="learn rate decay: lr / (1 + decay·epoch)")
-    train.add_argument("--input-noise", type=non_negative, default=0.0,
-                       help="std of Gaussian noise added to every training input")
-    train.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
-    train.add_argument("--noise", type=non_negative, default=None, help="toy data noise (default: the data set's own)")
-    train.add_argument("--test-fraction", type=non_negative, default=0.2, help="fraction held out as test data")
-    train.add_argument("--seed", type=int, default=0, help="seed of the data, the weights and the shuffling")
-    train.add_argument("--threads", type=positive(int), default=1,
-                       help="BLAS threads (results are bit-identical for the same count)")
-    train.add_argument("--dtype", default="float32", choices=["float32", "float64"], help="number type")
-    train.add_argument("--save", metavar="PATH", default=None, help="save the trained network (.npz)")
-    train.add_argument("--json", action="store_true", help="print one JSON line instead of text")
-    train.add_argument("--quiet", action="store_true", help="no progress bar")
+    data = train.add_argument_group("data")
+    data.add_argument("--data", default="fruit-curved", choices=TOY_DATASETS + IMAGE_SETS,
+        help="data set to train on (default: fruit-curved)")
+    data.add_argument("--data-dir", metavar="DIR", default=None,
+                      help="folder holding mnist/, fashion-mnist/, quickdraw/, cifar-10/ "
+                      "(default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    data.add_argument("--categories", type=category_list, default=None,
+                      help="quickdraw only: comma-separated categories (default: the 10 of the spec)")
+    data.add_argument("--per-category", type=positive(int), default=10_000,
+                      help="quickdraw only: rows read per category, before the test split")
+    data.add_argument("--train-samples", type=positive(int), default=None,
+                      help="train on a random subset of this many training images (a quick look; "
+                      "the test images are all used)")
+    data.add_argument("--augment", type=augment_spec, default=None, metavar="SPEC",
+                      help="image data only: random changes of every training batch, e.g. "
+                      "rotate=15,scale=0.1,shift=2,noise=0.05 (degrees, fraction, pixels, probability)")
+    data.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
+                      help="image data only: scale each colour channel to mean 0, std 1 over the training "
+                      "pixels (default: on for cifar-10, off otherwise); a saved network still takes "
+                      "[0, 1] pixels, the scaling is folded into its first layer")
+    data.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
+    data.add_argument("--noise", type=non_negative, default=None,
+                      help="toy data noise (default: the data set's own)")
+    data.add_argument("--test-fraction", type=non_negative, default=0.2,
+                      help="fraction held out as test data (toy sets, digits, quickdraw)")
+
+    network = train.add_argument_group("network and training")
+    network.add_argument("--layers", type=layer_list, default=None,
+                         help="hidden layer widths, comma-separated ('none' for no hidden layer; "
+                         "default: 8,8 for the 2-D toy sets, per data set below)")
+    network.add_argument("--activation", default=None, choices=HIDDEN_ACTIVATIONS,
+                         help="hidden activation (default: tanh for the toy sets and digits, relu for images)")
+    network.add_argument("--output", default="softmax", choices=OUTPUT_ACTIVATIONS, help="output activation")
+    network.add_argument("--cost", default="cross-entropy", choices=["cross-entropy", "quadratic"],
+                         help="cost function")
+    network.add_argument("--optimizer", default=None, choices=OPTIMIZERS,
+                         help="optimizer (default: momentum for the toy sets and digits, adam for images)")
+    network.add_argument("--learn-rate", type=positive(float), default=None,
+                         help="learn rate (default: 0.1 for the toy sets and digits, per data set below)")
+    network.add_argument("--momentum", type=non_negative, default=0.9, help="momentum (momentum and nesterov)")
+    network.add_argument("--batch-size", type=positive(int), default=None,
+                         help="mini-batch size (default: 32 for the toy sets and digits, 100 for images)")
+    network.add_argument("--epochs", type=positive(int), default=None,
+                         help="epochs (default: 1000 for the 2-D toy sets, 30 for digits, per data set below)")
+    network.add_argument("--l2", type=non_negative, default=0.0, help="L2 regularisation strength λ")
+    network.add_argument("--decay", type=non_negative, default=0.0,
+                         help="learn rate decay: lr / (1 + decay·epoch)")
+    network.add_argument("--input-noise", type=non_negative, default=0.0,
+                         help="std of Gaussian noise added to every training input")
+    network.add_argument("--seed", type=int, default=0, help="seed of the data, the weights and the shuffling")
+    network.add_argument("--threads", type=positive(int), default=1,
+                         help="BLAS threads (results are bit-identical for the same count)")
+    network.add_argument("--dtype", default="float32", choices=["float32", "float64"], help="number type")
+
+    output = train.add_argument_group("output")
+    output.add_argument("--save", metavar="PATH", default=None, help="save the trained network (.npz)")
+    output.add_argument("--json", action="store_true", help="print one JSON line instead of text")
+    output.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    download = commands.add_parser(
+        "download",
+        help="download an image data set into the data directory",
+        formatter_class=HelpFormatter,
+        description="Download an image data set from its publisher into <data dir>/<name>/, checked against "
+        "the publisher's MD5 checksums (Quick, Draw! publishes none: size and format are checked). "
+        "A broken-off download resumes where it stopped when run again. "
+        "Exit status 0 when the files are in place, 1 when the download failed, 2 on bad arguments.",
+    )
+    download.add_argument("name", choices=DOWNLOADABLE_SETS,
+                          help="data set (digits ships with scikit-learn and needs no download)")
+    download.add_argument("--data-dir", metavar="DIR", default=None,
+                          help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    download.add_argument("--categories", type=category_list, default=None,
+                          help="quickdraw only: comma-separated categories (default: the 10 of the spec)")
+    download.add_argument("--mirror", metavar="URL", default=None,
+                          help="fetch every file from URL/<file name> instead of the publishers' locations")
+    download.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
 
@@ -127,54 +268,192 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------
+# playground train
+
+
+@dataclass
+class TrainingData:
+    """What ``playground train`` learns from: training rows, held-out test rows, and a description."""
+
+    name: str
+    train_inputs: np.ndarray
+    train_labels: np.ndarray
+    test_inputs: np.ndarray
+    test_labels: np.ndarray
+    n_classes: int
+    image_shape: tuple[int, ...] | None = None  # None for the 2-D toy sets
+    summary: str = ""
+    notes: str = ""
+
+
+@dataclass
+class Standardization:
+    """Per-channel standardisation x → (x − mean) / std, and how to fold it into a first layer."""
+
+    mean: np.ndarray  # one value per channel
+    std: np.ndarray
+
+    @classmethod
+    def fit(cls, inputs: np.ndarray, channels: int) -> "Standardization":
+        """Mean and std of each channel over all training pixels (channels last in each row)."""
+        pixels = inputs.reshape(-1, channels)
+        mean = pixels.mean(axis=0, dtype=np.float64)
+        std = pixels.std(axis=0, dtype=np.float64)
+        return cls(mean, np.where(std > 0, std, 1.0))
+
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        """Standardised copy of flat rows (N, pixels × channels), in the rows' dtype."""
+        channels = len(self.mean)
+        shaped = inputs.reshape(len(inputs), -1, channels)
+        scale = (1 / self.std).astype(inputs.dtype)
+        return ((shaped - self.mean.astype(inputs.dtype)) * scale).reshape(inputs.shape)
+
+    def fold_into(self, network) -> None:
+        """Change the first layer so the network takes raw inputs: z = ((x − m)/s)·W + b = x·(W/s) + (b − (m/s)·W)."""
+        n_inputs = network.layer_sizes[0]
+        repeats = n_inputs // len(self.mean)
+        mean = np.tile(self.mean, repeats)
+        std = np.tile(self.std, repeats)
+        W = network.weights[0].astype(np.float64)
+        network.biases[0][:] = network.biases[0] - (mean / std) @ W
+        network.weights[0][:] = W / std[:, None]
+
+
+def load_training_data(args: argparse.Namespace) -> TrainingData:
+    """The data set named by ``args.data``; raises DataNotFoundError, DataFileError or ValueError."""
+    if args.data not in IMAGE_SETS:
+        from playground.data.toy import make_dataset
+
+        toy = make_dataset(args.data, n_samples=args.samples, noise=args.noise,
+                           test_fraction=args.test_fraction, seed=args.seed)
+        return TrainingData(args.data, toy.train_inputs, toy.train_labels, toy.test_inputs, toy.test_labels,
+                            toy.n_classes)
+
+    from playground.data.images import load_image_dataset
+
+    options: dict = {}
+    if args.data == "quickdraw":
+        options = {"categories": args.categories, "per_category": args.per_category,
+                   "test_fraction": args.test_fraction}
+    elif args.data == "digits":
+        options = {"test_fraction": args.test_fraction, "seed": args.seed}
+    dataset = load_image_dataset(args.data, args.data_dir, **options)
+    train_inputs, train_labels = dataset.train_inputs(), dataset.train_labels
+    notes = dataset.notes
+    if args.train_samples is not None and args.train_samples < len(train_labels):
+        # A seeded random subset (quickdraw's training rows are grouped by category).
+        keep = np.sort(np.random.default_rng([args.seed, 3]).choice(len(train_labels), args.train_samples,
+                                                                    replace=False))
+        train_inputs, train_labels = train_inputs[keep], train_labels[keep]
+        notes = "; ".join(filter(None, [notes, f"trained on a random {args.train_samples:,} of "
+                                                f"{len(dataset.train_labels):,} training images"]))
+    return TrainingData(dataset.name, train_inputs, train_labels, dataset.test_inputs(), dataset.test_labels,
+                        dataset.n_classes, dataset.image_shape, dataset.summary(), notes)
+
+
+def check_train_arguments(args: argparse.Namespace) -> str | None:
+    """What is wrong with a combination of options, or None."""
+    if not args.test_fraction < 1:
+        return "--test-fraction must be below 1"
+    image = args.data in IMAGE_SETS
+    if args.categories is not None and args.data != "quickdraw":
+        return "--categories applies to --data quickdraw only"
+    if not image:
+        for flag, value in [("--augment", args.augment), ("--standardize", args.standardize),
+                            ("--train-samples", args.train_samples)]:
+            if value is not None:
+                return f"{flag} applies to image data sets only ({', '.join(IMAGE_SETS)})"
+    return None
+
+
+def fill_defaults(args: argparse.Namespace) -> None:
+    """Put the data set's defaults into every option the user left out."""
+    defaults = DATA_DEFAULTS.get(args.data, TOY_DEFAULTS)
+    for key, value in defaults.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.standardize is None:
+        args.standardize = args.data in STANDARDIZE_BY_DEFAULT
+
+
 def run_train(args: argparse.Namespace) -> int:
     """Train headless; print accuracies (or JSON); save if asked."""
-    from tqdm import tqdm
+    from playground.data.images import DataFileError, DataNotFoundError
+    from playground.engine import Network, Trainer, TrainingSettings, blas_threads, save_network
 
-    from playground.data.toy import make_dataset
-    from playground.engine import Network, Trainer, TrainingSettings, save_network
+    problem = check_train_arguments(args)
+    if problem:
+        return fail(problem)
+    fill_defaults(args)
+    try:
+        data = load_training_data(args)
+    except DataNotFoundError as error:
+        return fail(str(error))
+    except DataFileError as error:
+        return fail(f"a data file is unusable: {error}. Delete it and run `playground download "
+                    f"{args.data}` again, or point --data-dir at a good copy.")
+    except (ValueError, OSError) as error:
+        return fail(str(error))
 
-    if not args.test_fraction < 1:
-        return fail("--test-fraction must be below 1")
-    dataset = make_dataset(args.data, n_samples=args.samples, noise=args.noise,
-                           test_fraction=args.test_fraction, seed=args.seed)
-    epochs = args.epochs or IMAGE_EPOCHS.get(args.data, TOY_EPOCHS)
-    layer_sizes = [dataset.train_inputs.shape[1], *args.layers, dataset.n_classes]
+    standardization = None
+    train_inputs, test_inputs = data.train_inputs, data.test_inputs
+    if args.standardize:
+        channels = data.image_shape[-1] if len(data.image_shape) == 3 else 1
+        standardization = Standardization.fit(train_inputs, channels)  # training pixels only
+        train_inputs = standardization.apply(train_inputs)
+        test_inputs = standardization.apply(test_inputs)
+    layer_sizes = [train_inputs.shape[1], *args.layers, data.n_classes]
+    augment = args.augment.batch_function(data.image_shape) if args.augment is not None else None
     try:
         network = Network(layer_sizes, activation=args.activation, output_activation=args.output,
                           cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
         settings = TrainingSettings(learn_rate=args.learn_rate, batch_size=args.batch_size,
                                     optimizer=args.optimizer, momentum=args.momentum, l2=args.l2,
                                     decay=args.decay, input_noise=args.input_noise, seed=args.seed)
-        trainer = Trainer(network, dataset.train_inputs, dataset.train_labels, settings,
-                          dataset.test_inputs, dataset.test_labels)
+        trainer = Trainer(network, train_inputs, data.train_labels, settings, test_inputs, data.test_labels,
+                          augment=augment)
     except ValueError as error:
         return fail(str(error))
+    if not args.quiet and data.summary:
+        print(data.summary + (f" ({data.notes})" if data.notes else ""), file=sys.stderr)
 
     start = time.perf_counter()
-    with tqdm(total=epochs, desc=f"training {network.describe()} on {args.data}", unit="epoch",
-              disable=args.quiet, file=sys.stderr, leave=False) as progress:
-        def on_epoch(event):
-            progress.update(1)
-            progress.set_postfix(cost=f"{event.train_cost:.4f}", acc=f"{event.train_accuracy:.3f}", refresh=False)
-
-        result = trainer.train(epochs, on_epoch=on_epoch, threads=args.threads)
+    if data.image_shape is None:
+        result, history = train_toy(trainer, args, f"training {network.describe()} on {args.data}"), []
+    else:
+        result, history = train_images(trainer, args)
     seconds = time.perf_counter() - start
 
-    final = trainer.evaluate(seconds)
+    if standardization is not None:
+        standardization.fold_into(network)  # from now on the network takes [0, 1] pixels
+    with blas_threads(args.threads):
+        final = evaluate(network, data, args.l2)
     if args.save:
         save_network(network, args.save)
     report = {
         "data": args.data,
         "layers": layer_sizes,
-        "train_accuracy": final.train_accuracy,
-        "test_accuracy": final.test_accuracy,
-        "train_cost": final.train_cost,
-        "test_cost": final.test_cost,
+        "train_accuracy": final["train_accuracy"],
+        "test_accuracy": final["test_accuracy"],
+        "train_cost": final["train_cost"],
+        "test_cost": final["test_cost"],
         "epochs": result.epochs,
         "seconds": round(seconds, 3),
         "diverged": result.diverged,
     }
+    if data.image_shape is not None:
+        report.update({
+            "train_samples": len(data.train_labels),
+            "test_samples": len(data.test_labels),
+            "samples_per_second": round(len(data.train_labels) * result.epochs / seconds) if seconds else None,
+            "augment": str(args.augment) if args.augment is not None else "none",
+            "standardize": bool(args.standardize),
+            "settings": {"activation": args.activation, "optimizer": args.optimizer, "learn_rate": args.learn_rate,
+                         "momentum": args.momentum, "batch_size": args.batch_size, "l2": args.l2,
+                         "decay": args.decay, "input_noise": args.input_noise, "seed": args.seed},
+            "history": history,
+        })
     if result.diverged:
         print(f"training diverged: {result.message}", file=sys.stderr)
     if args.json:
@@ -184,10 +463,109 @@ def run_train(args: argparse.Namespace) -> int:
         print(f"epochs: {result.epochs} in {seconds:.2f} s")
         if args.save:
             print(f"saved: {args.save}")
-        print(f"train accuracy: {final.train_accuracy:.4f}")
-        if final.test_accuracy is not None:
-            print(f"test accuracy: {final.test_accuracy:.4f}")
+        print(f"train accuracy: {final['train_accuracy']:.4f}")
+        if final["test_accuracy"] is not None:
+            print(f"test accuracy: {final['test_accuracy']:.4f}")
     return EXIT_DIVERGED if result.diverged else 0
+
+
+def train_toy(trainer, args: argparse.Namespace, description: str):
+    """Train a 2-D toy set with one progress bar over the epochs."""
+    from tqdm import tqdm
+
+    with tqdm(total=args.epochs, desc=description, unit="epoch", disable=args.quiet, file=sys.stderr,
+              leave=False) as progress:
+        def on_epoch(event):
+            progress.update(1)
+            progress.set_postfix(cost=f"{event.train_cost:.4f}", acc=f"{event.train_accuracy:.3f}", refresh=False)
+
+        return trainer.train(args.epochs, on_epoch=on_epoch, threads=args.threads)
+
+
+def train_images(trainer, args: argparse.Namespace):
+    """Train on images with one progress bar per epoch (samples/s, cost, accuracy).
+
+    After each epoch the bar shows the cost and accuracy on a fixed sample of at most
+    5,000 training images (the input noise and augmentation left out) and the accuracy on
+    the held-out test images: watching them is not training on them.
+    Returns the training result and the per-epoch history.
+    """
+    from tqdm import tqdm
+
+    network, n_train = trainer.network, len(trainer.inputs)
+    monitor = np.random.default_rng([args.seed, 4]).permutation(n_train)[:MONITOR_SAMPLES]
+    monitor_inputs, monitor_labels = trainer.inputs[monitor], trainer.labels[monitor]
+    history: list[dict] = []
+    bars: list = []
+    epoch_start = [time.perf_counter()]
+
+    def new_bar():
+        epoch = trainer.epoch + 1
+        bars.append(tqdm(total=n_train, desc=f"epoch {epoch}/{args.epochs}", unit=" samples", unit_scale=True,
+                         disable=args.quiet, file=sys.stderr, leave=True, dynamic_ncols=True))
+        epoch_start[0] = time.perf_counter()
+
+    def on_batch(event) -> None:
+        bar = bars[-1]
+        done = min(event.batch * args.batch_size, n_train)
+        bar.update(done - bar.n)
+        if not event.end_of_epoch:
+            return
+        seconds = time.perf_counter() - epoch_start[0]
+        cost = network.cost(monitor_inputs, monitor_labels)
+        accuracy = network.accuracy(monitor_inputs, monitor_labels)
+        test_accuracy = network.accuracy(trainer.test_inputs, trainer.test_labels)
+        history.append({"epoch": trainer.epoch, "train_cost": round(cost, 5), "train_accuracy": round(accuracy, 5),
+                        "test_accuracy": round(test_accuracy, 5), "seconds": round(seconds, 3),
+                        "learn_rate": event.learn_rate})
+        bar.set_postfix({"cost": f"{cost:.4f}", "acc": f"{accuracy:.4f}", "test acc": f"{test_accuracy:.4f}"})
+        bar.close()
+        if trainer.epoch < args.epochs:
+            new_bar()
+
+    new_bar()
+    try:
+        result = trainer.train(args.epochs, on_batch=on_batch, threads=args.threads, evaluate=False)
+    finally:
+        bars[-1].close()
+    return result, history
+
+
+def evaluate(network, data: TrainingData, l2: float) -> dict:
+    """Cost (with the L2 term) and accuracy on all training and test data."""
+    l2_term = network.l2_cost(l2)
+    report = {
+        "train_cost": network.cost(data.train_inputs, data.train_labels) + l2_term,
+        "train_accuracy": network.accuracy(data.train_inputs, data.train_labels),
+        "test_cost": None,
+        "test_accuracy": None,
+    }
+    if len(data.test_labels):
+        report["test_cost"] = network.cost(data.test_inputs, data.test_labels) + l2_term
+        report["test_accuracy"] = network.accuracy(data.test_inputs, data.test_labels)
+    return report
+
+
+# ---------------------------------------------------------------------------
+# playground download
+
+
+def run_download(args: argparse.Namespace) -> int:
+    """Download a data set into the data directory; exit 0, 1 (failed) or 2 (bad arguments)."""
+    from playground.data.download import DownloadError, download_dataset
+
+    if args.categories is not None and args.name != "quickdraw":
+        return fail("--categories applies to quickdraw only")
+    try:
+        folder = download_dataset(args.name, args.data_dir, base_url=args.mirror, progress=not args.quiet,
+                                  categories=args.categories)
+    except ValueError as error:
+        return fail(str(error))
+    except (DownloadError, OSError) as error:
+        print(f"playground: download of {args.name} failed: {error}", file=sys.stderr)
+        return EXIT_DOWNLOAD_FAILED
+    print(f"{args.name}: ready in {folder}")
+    return 0
 
 
 def fail(message: str) -> int:
@@ -205,6 +583,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "train":
         return run_train(args)
+    if args.command == "download":
+        return run_download(args)
     return run_serve(args)
 
 
