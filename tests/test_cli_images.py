@@ -1,0 +1,294 @@
+"""``playground train`` on image data and ``playground download``, run as a user runs them.
+
+Tests marked ``data`` use the real data sets in PLAYGROUND_DATA_DIR and skip with a reason
+without it (fail instead under PLAYGROUND_REQUIRE_DATA=1). Downloads go to a small HTTP
+server on 127.0.0.1 (from test_download.py), never to the internet.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from playground.cli import Standardization, main
+from playground.engine import Network, load_network
+
+# The local HTTP server with Range support, and fixture writers, of the download tests.
+from test_download import closed_port_url, mnist_files, npy_bytes, serve, server  # noqa: F401 (server: fixture)
+
+
+def playground(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the command line in a fresh interpreter, as a user would."""
+    return subprocess.run([sys.executable, "-m", "playground.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def last_json(run: subprocess.CompletedProcess) -> dict:
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def real_data_dir(subfolder: str) -> Path:
+    """PLAYGROUND_DATA_DIR when it holds ``subfolder``; else skip (or fail under PLAYGROUND_REQUIRE_DATA=1)."""
+    value = os.environ.get("PLAYGROUND_DATA_DIR")
+    if not value:
+        reason = "PLAYGROUND_DATA_DIR is not set"
+    elif not (Path(value) / subfolder).is_dir():
+        reason = f"PLAYGROUND_DATA_DIR={value} has no {subfolder}/ folder"
+    else:
+        return Path(value)
+    if os.environ.get("PLAYGROUND_REQUIRE_DATA") == "1":
+        pytest.fail(f"{reason}, and PLAYGROUND_REQUIRE_DATA=1 requires the real image data sets")
+    pytest.skip(f"{reason}: these tests need the real image data sets (see ../shared/data/README.md)")
+
+
+# ---------------------------------------------------------------------------
+# Fixtures in the official formats
+
+
+def write_quickdraw(folder: Path, categories: dict[str, int]) -> None:
+    """``<category>.npy`` files of N × 784 uint8 rows; each category draws a different bar."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    for label, (name, rows) in enumerate(categories.items()):
+        images = rng.integers(0, 40, (rows, 28, 28), dtype=np.uint8)
+        images[:, 4 + 6 * label: 8 + 6 * label, 4:24] = 255
+        np.save(folder / f"{name}.npy", images.reshape(rows, 784))
+
+
+def write_cifar(folder: Path, n_train: int = 200, n_test: int = 100) -> None:
+    """A tiny CIFAR-10 binary version whose classes differ in colour."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(2)
+    for name, n in [("data_batch_1.bin", n_train), ("test_batch.bin", n_test)]:
+        labels = np.arange(n) % 10
+        planes = rng.integers(0, 60, (n, 3, 32, 32)).astype(np.uint8)
+        planes[np.arange(n), labels % 3] += (20 * labels).astype(np.uint8)[:, None, None]
+        records = np.concatenate([labels[:, None].astype(np.uint8), planes.reshape(n, -1)], axis=1)
+        (folder / name).write_bytes(records.tobytes())
+
+
+# ---------------------------------------------------------------------------
+# Training on real data
+
+
+@pytest.mark.data
+def test_mnist_subset_trains_in_seconds_and_reports_held_out_accuracy():
+    data_dir = real_data_dir("mnist")
+    run = playground("train", "--data", "mnist", "--data-dir", str(data_dir), "--train-samples", "3000",
+                     "--layers", "64", "--epochs", "3", "--augment", "rotate=10,shift=1", "--json")
+    assert run.returncode == 0, run.stderr
+    report = last_json(run)
+    assert report["train_samples"] == 3000 and report["test_samples"] == 10_000
+    assert report["layers"] == [784, 64, 10] and report["epochs"] == 3
+    assert report["test_accuracy"] >= 0.85
+    assert report["augment"] == "rotate=10,shift=1" and report["standardize"] is False
+    assert [entry["epoch"] for entry in report["history"]] == [1, 2, 3]
+    # The per-epoch progress bars go to stderr, with speed, cost and accuracy.
+    assert "epoch 3/3" in run.stderr and "samples/s" in run.stderr
+    assert "cost=" in run.stderr and "acc=" in run.stderr
+
+
+@pytest.mark.data
+def test_quickdraw_categories_and_cap_from_real_files():
+    data_dir = real_data_dir("quickdraw")
+    run = playground("train", "--data", "quickdraw", "--data-dir", str(data_dir), "--categories",
+                     "cat,bicycle", "--per-category", "500", "--layers", "32", "--epochs", "2",
+                     "--json", "--quiet")
+    assert run.returncode == 0, run.stderr
+    report = last_json(run)
+    # 500 rows per category, the last 20 % of each held out.
+    assert report["train_samples"] == 800 and report["test_samples"] == 200
+    assert report["layers"] == [784, 32, 2] and report["test_accuracy"] >= 0.8
+
+
+# ---------------------------------------------------------------------------
+# Training on fixtures (no real data needed)
+
+
+def test_digits_default_is_the_image_path_with_progress_per_epoch():
+    run = playground("train", "--data", "digits", "--epochs", "2", "--augment", "shift=1")
+    assert run.returncode == 0, run.stderr
+    assert "digits: 1,437 training and 360 test images of 8×8" in run.stderr
+    assert "epoch 1/2" in run.stderr and "epoch 2/2" in run.stderr and "samples/s" in run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines[0] == "network: 64-64-10 tanh → softmax, cross_entropy"
+    assert lines[-1].startswith("test accuracy: ")
+
+
+def test_same_seed_same_model_with_augmentation_and_input_noise(tmp_path):
+    paths = [tmp_path / "a.npz", tmp_path / "b.npz"]
+    for path in paths:
+        assert main(["train", "--data", "digits", "--epochs", "2", "--augment", "rotate=10,noise=0.05",
+                     "--input-noise", "0.1", "--save", str(path), "--quiet"]) == 0
+    for a, b in zip(load_network(paths[0]).parameters(), load_network(paths[1]).parameters()):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_quickdraw_fixture_split_and_labels(tmp_path, capsys):
+    write_quickdraw(tmp_path / "quickdraw", {"cat": 50, "house plant": 30})
+    code = main(["train", "--data", "quickdraw", "--data-dir", str(tmp_path), "--categories", "cat,house plant",
+                 "--layers", "16", "--epochs", "5", "--json", "--quiet"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["train_samples"] == 40 + 24 and report["test_samples"] == 10 + 6
+    assert report["layers"] == [784, 16, 2] and report["test_accuracy"] == 1.0
+
+
+def test_cifar_standardised_by_default_and_saved_network_takes_plain_pixels(tmp_path, capsys):
+    from playground.data.images import load_cifar10
+
+    write_cifar(tmp_path / "cifar-10")
+    model = tmp_path / "cifar.npz"
+    code = main(["train", "--data", "cifar-10", "--data-dir", str(tmp_path), "--layers", "16", "--epochs", "3",
+                 "--save", str(model), "--json", "--quiet"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["standardize"] is True and report["layers"] == [3072, 16, 10]
+    # The standardisation is folded into the first layer: [0, 1] pixels in, the same accuracy out.
+    data = load_cifar10(tmp_path)
+    network = load_network(model)
+    assert network.accuracy(data.test_inputs(), data.test_labels) == pytest.approx(report["test_accuracy"])
+
+
+def test_standardization_folds_exactly_into_the_first_layer():
+    rng = np.random.default_rng(0)
+    inputs = rng.random((50, 4 * 4 * 3), dtype=np.float32)
+    scaling = Standardization.fit(inputs, channels=3)
+    standardised = scaling.apply(inputs)
+    per_channel = standardised.reshape(-1, 3)
+    np.testing.assert_allclose(per_channel.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(per_channel.std(axis=0), 1, atol=1e-4)
+    network = Network([48, 5, 3], activation="relu", seed=1)
+    expected = network.forward(standardised)
+    scaling.fold_into(network)
+    np.testing.assert_allclose(network.forward(inputs), expected, rtol=1e-4, atol=1e-5)
+
+
+# ---------------------------------------------------------------------------
+# Bad input: exit status 2 and a clear message
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("rotate=abc", "rotate: 'abc' is not a number"),
+    ("spin=3", "unknown augmentation 'spin'"),
+    ("scale=2", "scale must be a fraction"),
+    ("rotate", "expected key=value"),
+])
+def test_bad_augment_spec_exits_2(spec, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--data", "digits", "--augment", spec])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "argument --augment" in error and message in error
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--data", "moons", "--augment", "shift=1"], "--augment applies to image data sets only"),
+    (["--data", "mnist", "--categories", "cat"], "--categories applies to --data quickdraw only"),
+    (["--data", "digits", "--test-fraction", "1"], "--test-fraction must be below 1"),
+])
+def test_options_for_the_wrong_data_exit_2(args, message, capsys):
+    assert main(["train", *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_data_exits_2_naming_the_folder_and_the_download(tmp_path):
+    empty = tmp_path / "nothing here"
+    run = playground("train", "--data", "mnist", "--data-dir", str(empty), "--epochs", "1")
+    assert run.returncode == 2
+    assert str(empty / "mnist") in run.stderr and "playground download mnist" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("name", ["fashion-mnist", "cifar-10", "quickdraw"])
+def test_every_image_set_names_its_missing_folder(name, tmp_path, capsys):
+    empty = tmp_path / "nothing here"
+    assert main(["train", "--data", name, "--data-dir", str(empty), "--epochs", "1"]) == 2
+    error = capsys.readouterr().err
+    assert str(empty / name) in error and f"playground download {name}" in error
+
+
+def test_corrupt_data_file_exits_2_naming_it(tmp_path, capsys):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for file_name, content in mnist_files(20).items():
+        (folder / file_name).write_bytes(content)
+    images = folder / "train-images-idx3-ubyte.gz"
+    raw = gzip.decompress(images.read_bytes())
+    images.write_bytes(gzip.compress(raw[: len(raw) // 2]))  # a valid gzip of half the images
+    assert main(["train", "--data", "mnist", "--data-dir", str(tmp_path), "--epochs", "1"]) == 2
+    error = capsys.readouterr().err
+    assert str(images) in error and "truncated" in error and "playground download mnist" in error
+
+
+def test_wrong_magic_number_exits_2(tmp_path, capsys):
+    folder = tmp_path / "fashion-mnist"
+    folder.mkdir()
+    for file_name, content in mnist_files(20).items():
+        (folder / file_name).write_bytes(content)
+    labels = folder / "t10k-labels-idx1-ubyte.gz"
+    raw = gzip.decompress(labels.read_bytes())
+    labels.write_bytes(gzip.compress(struct.pack(">I", 0x803) + raw[4:]))
+    assert main(["train", "--data", "fashion-mnist", "--data-dir", str(tmp_path), "--epochs", "1"]) == 2
+    assert "wrong magic number" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# playground download, against the local server
+
+
+def test_download_quickdraw_from_local_server_then_train(server, tmp_path):
+    rng = np.random.default_rng(3)
+    files = {f"{name}.npy": npy_bytes(rng.integers(0, 256, (40, 784), dtype=np.uint8)) for name in ("cat", "tractor")}
+    serve(server, files)
+    run = playground("download", "quickdraw", "--categories", "cat,tractor", "--data-dir", str(tmp_path),
+                     "--mirror", server.url)
+    assert run.returncode == 0, run.stderr
+    assert f"quickdraw: ready in {tmp_path / 'quickdraw'}" in run.stdout
+    for file_name, content in files.items():
+        assert (tmp_path / "quickdraw" / file_name).read_bytes() == content
+    assert "cat.npy" in run.stderr  # the progress bar names the file
+    run = playground("train", "--data", "quickdraw", "--categories", "cat,tractor", "--data-dir", str(tmp_path),
+                     "--layers", "8", "--epochs", "1", "--json", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert last_json(run)["train_samples"] == 64
+
+
+def test_download_offline_exits_1_with_a_clear_message(tmp_path):
+    run = playground("download", "mnist", "--data-dir", str(tmp_path), "--mirror", closed_port_url(), "--quiet")
+    assert run.returncode == 1
+    assert "download of mnist failed" in run.stderr and "cannot reach 127.0.0.1" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not any((tmp_path / "mnist").glob("*.gz"))
+
+
+def test_download_checksum_mismatch_exits_1_and_places_nothing(server, tmp_path, capsys):
+    serve(server, mnist_files(20))  # not the publisher's files: every MD5 differs
+    assert main(["download", "mnist", "--data-dir", str(tmp_path), "--mirror", server.url, "--quiet"]) == 1
+    error = capsys.readouterr().err
+    assert "failed its check" in error and "MD5" in error
+    assert list((tmp_path / "mnist").iterdir()) == []
+
+
+@pytest.mark.parametrize("args,message", [
+    (["digits"], "invalid choice: 'digits'"),
+    (["quickdraw", "--categories", "../etc"], "is not a Quick, Draw! category name"),
+])
+def test_download_bad_arguments_exit_2(args, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["download", *args, "--data-dir", str(tmp_path)])
+    assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_download_categories_for_another_set_exit_2(tmp_path, capsys):
+    assert main(["download", "mnist", "--categories", "cat", "--data-dir", str(tmp_path)]) == 2
+    assert "--categories applies to quickdraw only" in capsys.readouterr().err
+    assert not (tmp_path / "mnist").exists()
