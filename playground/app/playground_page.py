@@ -5,8 +5,9 @@ Where the work happens:
   ``dcc.Store`` components in the browser; callbacks are pure functions of what they are
   sent, so two sessions never share anything.
 - The live views (class map, network diagram with node heatmaps, cost readouts) are
-  painted by ``assets/playground.js`` from the network store and from the sliders'
-  ``drag_value`` while they are dragged: no server round trip between a drag and a frame.
+  painted by ``assets/playground.js`` from the network store, and straight from the
+  pointer while a weight slider is dragged: no server round trip (and no Dash store
+  update) between a mouse move and a frame.
 - Training (step, play) runs in the Python engine on the server, one epoch per animation
   tick, and sends the new weights back.
 """
@@ -188,7 +189,8 @@ def train_request(body: dict) -> dict:
     """One request of the play loop: train from the state the browser sent, return the new state.
 
     ``body`` holds network, data, trainer (position and optimizer memory), settings and
-    ``batches`` (1 for *step*, null for one epoch per animation frame). Stateless: the
+    ``batches`` (1 for *step*, null for one epoch per animation frame) and ``time_both``
+    (also time one batch by the other gradient method, for the side-by-side). Stateless: the
     browser owns the session, so two sessions can never mix.
     """
     settings = body.get("settings") or {}
@@ -202,8 +204,10 @@ def train_request(body: dict) -> dict:
     network, trainer, trainer_state, per_batch = train_session(
         body["network"], body["data"], training_settings, body.get("trainer"), None if batches is None else int(batches))
     summary = trainer.evaluate()
-    other = "finite_differences" if gradient == "backprop" else "backprop"
-    seconds = {gradient: per_batch, other: time_other_method(trainer, other)}
+    seconds = {gradient: per_batch}
+    if body.get("time_both", True):
+        other = "finite_differences" if gradient == "backprop" else "backprop"
+        seconds[other] = time_other_method(trainer, other)
     return {
         "network": states.network_to_dict(network),
         "trainer": trainer_state,
@@ -459,12 +463,7 @@ def register_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         dash.ClientsideFunction("playground", "render"),
         Output("render-done", "data"),
-        Input("network", "data"), Input("data", "data"),
-        Input({"type": "weight-slider", "layer": ALL, "row": ALL, "col": ALL}, "drag_value"),
-        Input({"type": "bias-slider", "layer": ALL, "col": ALL}, "drag_value"),
-        Input("view", "data"),
-        State({"type": "weight-slider", "layer": ALL, "row": ALL, "col": ALL}, "id"),
-        State({"type": "bias-slider", "layer": ALL, "col": ALL}, "id"),
+        Input("network", "data"), Input("data", "data"), Input("view", "data"),
     )
     weight_sliders = {"type": "weight-slider", "layer": ALL, "row": ALL, "col": ALL}
     bias_sliders = {"type": "bias-slider", "layer": ALL, "col": ALL}
