@@ -239,3 +239,57 @@ def test_big_networks_show_one_layers_sliders(live_app, browser):
     wait_for(browser, lambda: "weight-layer 1 of 3" in browser.find_element(By.ID, "slider-caption").text)
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
     assert len(labels) == 2 * 8 + 8 and "W[1][1,7]" in labels and "b[1][7]" in labels
+
+
+def open_state(driver, url, data, network, **settings):
+    """Open the page on a given state through a share link (as a shared lecture link would)."""
+    from playground.app import playground_page as page
+    from playground.app import state as states
+
+    fragment = states.encode_share({"data": data, "network": network,
+                                    "settings": {**page.DEFAULT_SETTINGS, **settings}})
+    open_page(driver, f"{url}/#{fragment}")
+    wait_for(driver, lambda: shown(driver)["net"]["layer_sizes"] == network["layer_sizes"])
+
+
+def test_divergence_stops_play_with_a_message(live_app, browser):
+    from playground.app import playground_page as page
+
+    data, _ = page.initial_state()
+    network = page.build_network([2, 8, 2], ["relu"], "linear", "quadratic", seed=0)
+    open_state(browser, live_app, data, network, learn_rate=10.0, optimizer="momentum")
+    browser.find_element(By.ID, "play").click()
+    message = wait_for(browser, lambda: browser.find_element(By.ID, "train-message").text)
+    assert "diverged" in message and "Lower the learn rate" in message
+    wait_for(browser, lambda: browser.find_element(By.ID, "play").text == "play")
+    kept = network_from_dict(shown(browser)["net"])
+    assert all(np.all(np.isfinite(p)) and np.abs(p).max() <= 1e6 for p in kept.parameters())
+
+
+def test_boundary_and_diagram_export_as_png(live_app, browser, tmp_path):
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "export-boundary").click()
+    browser.find_element(By.ID, "export-network").click()
+    for name in ("decision-boundary.png", "network.png"):
+        path = tmp_path / name
+        wait_for(browser, lambda: path.exists() and path.stat().st_size > 1000)
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
+    from playground.app import playground_page as page
+
+    network = page.build_network([2, 4, 2], ["tanh"], "softmax", "cross_entropy", seed=0)
+    generated = page.generate_data("moons", 0.25, 0.2, 3, 120)  # its controls are set from the link
+    open_state(browser, live_app, generated, network)
+    time.sleep(1.0)  # let every control callback run
+    assert shown(browser)["data"]["train_inputs"] == generated["train_inputs"]
+    noise = browser.find_element(By.CSS_SELECTOR, "#noise [role=slider]").get_attribute("aria-valuenow")
+    assert float(noise) == 0.25
+
+    clicked = {**generated, "generator": None, "train_inputs": generated["train_inputs"] + [[0.0, 0.0]],
+               "train_labels": generated["train_labels"] + [1]}  # a point the generator would not make
+    open_state(browser, live_app, clicked, network)
+    time.sleep(1.0)
+    assert shown(browser)["data"]["train_inputs"] == clicked["train_inputs"]

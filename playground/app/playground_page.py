@@ -488,7 +488,7 @@ def register_callbacks(app: dash.Dash) -> None:
 
     # ---- data
     @app.callback(
-        Output("data", "data"), Output("noise-hint", "children"),
+        Output("data", "data"), Output("noise", "value"),
         Input("dataset", "value"), Input("noise", "value"), Input("test-fraction", "value"),
         Input("data-seed", "value"), Input("samples", "value"), Input("regenerate", "n_clicks"),
         State("data", "data"), prevent_initial_call=True,
@@ -498,12 +498,15 @@ def register_callbacks(app: dash.Dash) -> None:
             raise PreventUpdate
         generator = {"name": name, "noise": noise, "test_fraction": test_fraction, "seed": seed, "n_samples": n_samples}
         if ctx.triggered_id != "regenerate" and current.get("generator") == generator:
-            raise PreventUpdate  # controls were set to match loaded data: keep its points
-        return generate_data(name, float(noise), float(test_fraction), int(seed), int(n_samples)), noise_hint(name)
+            raise PreventUpdate  # the controls were set to match loaded data: keep its points
+        if ctx.triggered_id == "dataset":
+            noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
+        data = generate_data(name, float(noise), float(test_fraction), int(seed), int(n_samples))
+        return data, noise if ctx.triggered_id == "dataset" else no_update
 
-    @app.callback(Output("noise", "value"), Input("dataset", "value"), prevent_initial_call=True)
-    def default_noise(name):
-        return DEFAULT_NOISE[name]
+    @app.callback(Output("noise-hint", "children"), Input("dataset", "value"), prevent_initial_call=True)
+    def describe_noise(name):
+        return noise_hint(name)
 
     @app.callback(
         Output("data", "data", allow_duplicate=True),
