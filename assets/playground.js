@@ -321,8 +321,10 @@
     const resolution = view.resolution || 100;
     const grid = evaluateGrid(net, view.x_range, view.y_range, resolution);
     paintImage(canvas, resolution, (s, out) => classColour(grid.predicted[s], grid.confidence[s], out));
-    if (graphDiv && !graphDiv.playgroundClicks) {
+    if (graphDiv && !graphDiv.playgroundClicks && graphDiv.on) {
       graphDiv.addEventListener("click", onPlaneClick);
+      // Plotly lays the plot out again when the window or the figure changes: follow it.
+      graphDiv.on("plotly_afterplot", () => placeUnderPlot(graphDiv, canvas));
       graphDiv.playgroundClicks = true;
     }
     if (!placeUnderPlot(graphDiv, canvas)) {
