@@ -1,12 +1,12 @@
-"""The app in a real headless Chromium: it starts on the fruit and draws a boundary."""
+"""The app in a real headless Chromium: it opens on the fruit, offline, with a painted boundary."""
 
 import base64
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
@@ -19,21 +19,25 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
     return folder / name
 
 
-def test_page_opens_on_the_fruit_with_a_drawn_boundary(live_app, browser, tmp_path):
+def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_path):
     browser.get(live_app)
     wait = WebDriverWait(browser, 30)
-    wait.until(conditions.presence_of_element_located((By.CSS_SELECTOR, "#decision-boundary .main-svg")))
-    wait.until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "#decision-boundary .heatmaplayer image"))
-    assert "Neural Playground" in browser.title
-    text = browser.find_element(By.ID, "decision-boundary").text
-    assert "spot size" in text and "spike length" in text
-    accuracy = browser.find_element(By.ID, "accuracy").text
-    train_accuracy = float(accuracy.split("train accuracy ")[1].split("%")[0])
-    assert train_accuracy >= 95
-    # The heatmap is painted as an image: it must hold both classes' colours, not one flat colour.
-    image = browser.find_element(By.CSS_SELECTOR, "#decision-boundary .heatmaplayer image")
-    source = image.get_attribute("href") or image.get_attribute("xlink:href")
-    assert source.startswith("data:image/png;base64,") and len(base64.b64decode(source.split(",")[1])) > 500
-    points = browser.find_elements(By.CSS_SELECTOR, "#decision-boundary .scatterlayer .point")
-    assert len(points) == 200  # every fruit, train and test
+    wait.until(lambda d: d.execute_script("return !!(window.playground && window.playground.renderLog.length)"))
+    assert browser.title == "Neural Playground"
+    graph_text = browser.find_element(By.ID, "boundary-graph").text
+    assert "spot size" in graph_text and "spike length" in graph_text
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#boundary-graph .scatterlayer .point")) == 200
+    # The class map canvas: 100×100 cells in both classes' colours (blue safe, orange poisonous).
+    pixels = browser.execute_script(
+        "const c = document.getElementById('boundary-canvas');"
+        "return [c.width, c.height, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];")
+    width, height, rgba = pixels
+    assert (width, height) == (100, 100)
+    rgb = np.array(rgba).reshape(-1, 4)[:, :3].astype(int)
+    bluish = np.sum(rgb[:, 2] > rgb[:, 0] + 5)
+    reddish = np.sum(rgb[:, 0] > rgb[:, 2] + 5)
+    assert bluish > 100 and reddish > 100
+    readouts = browser.find_element(By.ID, "readouts").text
+    assert "quadratic cost" in readouts and "accuracy" in readouts
     assert browser.save_screenshot(str(screenshot_path(tmp_path, "fruit.png")))
+    assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]

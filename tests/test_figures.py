@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from playground.app.figures import class_map, decision_boundary_figure, output_confidence, plane_range
+from playground.app.figures import class_map, output_confidence, plane_range
 from playground.engine import Network
 
 
@@ -37,27 +37,3 @@ def test_plane_range_adds_a_ten_percent_margin():
     inputs = np.array([[0.0, -1.0], [1.0, 3.0]])
     (x0, x1), (y0, y1) = plane_range(inputs)
     assert (x0, x1) == (-0.1, 1.1) and (y0, y1) == (-1.4, 3.4)
-
-
-def test_decision_boundary_figure_shows_the_class_map_and_the_points():
-    network = hand_set_network()
-    train_inputs = np.array([[0.2, 0.8], [0.8, 0.2], [0.5, 0.9]])
-    train_labels = np.array([1, 0, 1])
-    test_inputs, test_labels = np.array([[0.9, 0.1]]), np.array([0])
-    figure = decision_boundary_figure(network, train_inputs, train_labels, test_inputs, test_labels,
-                                      ["safe", "poisonous"], ["spot size", "spike length"], resolution=40)
-    heatmap = figure.data[0]
-    z = np.array(heatmap.z)
-    x_range, y_range = plane_range(np.concatenate([train_inputs, test_inputs]))
-    grid = class_map(network, x_range, y_range, 40)
-    np.testing.assert_array_equal(np.floor(z).astype(int), grid.predicted)  # class = integer part
-    np.testing.assert_allclose(z - grid.predicted, np.minimum(grid.confidence, 0.999))
-    assert heatmap.zmin == 0 and heatmap.zmax == 2
-
-    points = {trace.name: trace for trace in figure.data[1:]}
-    assert set(points) == {"safe (train)", "poisonous (train)", "safe (test)"}
-    np.testing.assert_array_equal(points["poisonous (train)"].x, [0.2, 0.5])
-    assert points["safe (test)"].marker.symbol == "circle-open"
-    assert points["safe (train)"].marker.symbol == "circle"
-    assert figure.layout.xaxis.title.text == "spot size" and figure.layout.yaxis.title.text == "spike length"
-    assert tuple(figure.layout.xaxis.range) == x_range

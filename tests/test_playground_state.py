@@ -212,3 +212,13 @@ def test_node_activation_maps_equal_a_direct_computation():
     hidden = np.tanh(np.array([xs[column], ys[row]]) @ network.weights[0] + network.biases[0])
     np.testing.assert_allclose(maps[1][:, row, column], hidden)
     np.testing.assert_allclose(maps[0][0, row, :], xs)
+
+
+def test_cost_curve_figure_plots_train_and_test_against_the_epoch():
+    from playground.app.figures import cost_curve_figure
+
+    figure = cost_curve_figure({"epoch": [1, 2, 3], "train": [0.5, 0.3, 0.2], "test": [0.6, 0.4, 0.35]})
+    train, test = figure.data
+    assert list(train.x) == [1, 2, 3] and list(train.y) == [0.5, 0.3, 0.2] and train.name == "train cost"
+    assert list(test.y) == [0.6, 0.4, 0.35] and figure.layout.xaxis.title.text == "epoch"
+    assert [len(trace.x) for trace in cost_curve_figure({}).data] == [0, 0]

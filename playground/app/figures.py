@@ -60,67 +60,6 @@ def class_map(network: Network, x_range: tuple[float, float], y_range: tuple[flo
                     output_confidence(outputs, network.output_activation).reshape(shape))
 
 
-def class_colourscale(n_classes: int) -> list[list]:
-    """A colour scale on 0…n_classes: class k fills [k, k+1), from white-ish to its full colour."""
-    scale = []
-    for k in range(n_classes):
-        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-        scale.append([k / n_classes, _mix_with_white(colour, 0.9)])
-        scale.append([(k + 1) / n_classes - 1e-9 if k < n_classes - 1 else 1.0, _mix_with_white(colour, 0.35)])
-    return scale
-
-
-def _mix_with_white(colour: str, amount: float) -> str:
-    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    mix = [round(c + (255 - c) * amount) for c in (red, green, blue)]
-    return f"rgb({mix[0]},{mix[1]},{mix[2]})"
-
-
-def decision_boundary_figure(network: Network, train_inputs: Array, train_labels: Array,
-                             test_inputs: Array | None = None, test_labels: Array | None = None,
-                             class_names: list[str] | None = None, feature_names: list[str] | None = None,
-                             resolution: int = 100, title: str | None = None) -> go.Figure:
-    """The input plane coloured by predicted class (shaded by confidence), data points on top.
-
-    Training points are filled circles, test points hollow ones.
-    """
-    n_classes = network.layer_sizes[-1]
-    class_names = class_names or [str(k) for k in range(n_classes)]
-    feature_names = feature_names or ["x1", "x2"]
-    all_inputs = train_inputs if test_inputs is None else np.concatenate([train_inputs, test_inputs])
-    x_range, y_range = plane_range(all_inputs)
-    grid = class_map(network, x_range, y_range, resolution)
-    # Class k with confidence c sits at k + c in the colour scale: darker = surer.
-    shade = grid.predicted + np.minimum(grid.confidence, 0.999)
-
-    figure = go.Figure(go.Heatmap(
-        x=grid.xs, y=grid.ys, z=shade, zmin=0, zmax=n_classes,
-        colorscale=class_colourscale(n_classes), showscale=False, hoverinfo="skip", name="boundary",
-    ))
-    for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
-        if inputs is None or len(inputs) == 0:
-            continue
-        for k in range(n_classes):
-            chosen = labels == k
-            if not chosen.any():
-                continue
-            colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-            figure.add_trace(go.Scatter(
-                x=inputs[chosen, 0], y=inputs[chosen, 1], mode="markers",
-                name=f"{class_names[k]} ({kind})",
-                # Open symbols draw only an outline, in the marker's colour.
-                marker=dict(color=colour, size=8, symbol="circle" if kind == "train" else "circle-open",
-                            line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
-            ))
-    figure.update_layout(
-        title=title, margin=dict(l=50, r=10, t=40 if title else 10, b=50),
-        xaxis=dict(title=feature_names[0], range=list(x_range), constrain="domain"),
-        yaxis=dict(title=feature_names[1], range=list(y_range), scaleanchor="x", constrain="domain"),
-        legend=dict(orientation="h", y=-0.2), plot_bgcolor="white",
-    )
-    return figure
-
-
 def node_activation_maps(network: Network, x_range: tuple[float, float], y_range: tuple[float, float],
                          resolution: int = 24) -> list[Array]:
     """What every node responds to: each layer's activations over the grid, (n_nodes, res, res) per layer.
