@@ -292,3 +292,33 @@ def test_download_categories_for_another_set_exit_2(tmp_path, capsys):
     assert main(["download", "mnist", "--categories", "cat", "--data-dir", str(tmp_path)]) == 2
     assert "--categories applies to quickdraw only" in capsys.readouterr().err
     assert not (tmp_path / "mnist").exists()
+
+
+# ---------------------------------------------------------------------------
+# Augmented training prepares the next batch in a helper thread: same weights as serially
+
+
+def test_prefetched_augmentation_is_bit_identical_to_serial():
+    from playground.data.augment import parse_augment_spec
+    from playground.engine import Trainer, TrainingSettings
+
+    rng = np.random.default_rng(0)
+    inputs = rng.random((1050, 64), dtype=np.float32)
+    labels = rng.integers(0, 10, 1050)
+    augment = parse_augment_spec("rotate=10,shift=1,noise=0.05").batch_function((8, 8))
+
+    def weights(prefetch: bool, stops: tuple[int, ...] = ()) -> list[bytes]:
+        network = Network([64, 32, 10], activation="relu", seed=0)
+        settings = TrainingSettings(batch_size=100, seed=3, input_noise=0.1, optimizer="adam", learn_rate=0.01)
+        trainer = Trainer(network, inputs, labels, settings, augment=augment, prefetch=prefetch)
+        batches = []
+        for stop in stops:  # stop once `stop` batches are done, then carry on
+            trainer.train(3 - trainer.epoch, on_batch=batches.append, should_stop=lambda: len(batches) >= stop)
+        trainer.train(3 - trainer.epoch)
+        assert trainer.epoch == 3
+        return [parameter.tobytes() for parameter in network.parameters()]
+
+    serial = weights(prefetch=False)
+    assert weights(prefetch=True) == serial
+    # Stopped mid-epoch and right at an epoch's end (11 batches per epoch), then resumed.
+    assert weights(prefetch=True, stops=(5, 11, 25)) == serial

@@ -7,12 +7,18 @@ whole epochs while the app can take one batch at a time between frames.
 Divergence is a lesson, not a crash: when the cost or a parameter stops being
 finite, or a parameter's size passes 1e6, training stops, the parameters from
 before the bad step are put back, and ``diverged`` says what happened.
+
+With data augmentation, ``train`` prepares the next mini-batch (gather, augment, input
+noise) in a helper thread while the current one is learned from, so the two cores of a
+small machine share the work. The helper draws from the same random stream in the same
+order as the serial path would, so the weights are bit-identical either way.
 """
 
 from __future__ import annotations
 
 import time
-from contextlib import nullcontext
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
@@ -109,7 +115,12 @@ def blas_threads(threads: int | None):
 
 
 class Trainer:
-    """Trains ``network`` on (inputs, labels) with mini-batch gradient descent."""
+    """Trains ``network`` on (inputs, labels) with mini-batch gradient descent.
+
+    ``augment(batch, rng)`` changes every training batch (never the test data); with
+    ``prefetch`` (the default) ``train`` prepares the next augmented batch in a helper
+    thread, bit-identical to preparing it in turn.
+    """
 
     def __init__(
         self,
@@ -120,6 +131,7 @@ class Trainer:
         test_inputs: Array | None = None,
         test_labels: Array | None = None,
         augment: Callable[[Array, np.random.Generator], Array] | None = None,
+        prefetch: bool = True,
     ) -> None:
         self.network = network
         self.settings = settings or TrainingSettings()
@@ -131,6 +143,11 @@ class Trainer:
         self.test_inputs = None if test_inputs is None else network._check_inputs(test_inputs)
         self.test_labels = None if test_labels is None else network._check_labels(test_labels, len(self.test_inputs))
         self.augment = augment
+        # Prepare the next augmented batch in a helper thread during ``train`` (see the module doc).
+        self.prefetch = bool(prefetch) and augment is not None
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: tuple[Array, Future] | None = None  # (indices, inputs being prepared)
+        self._prefetch_until_epoch = 0
         self.optimizer = make_optimizer(self.settings.optimizer, self.settings.momentum)
         # Input noise has its own random stream, so turning it on does not change the batch order.
         self.noise_rng = np.random.default_rng([self.settings.seed, 2])
@@ -158,6 +175,7 @@ class Trainer:
 
     def resume_at(self, epoch: int, position: int) -> None:
         """Continue from ``position`` samples into ``epoch`` (both from an earlier trainer)."""
+        self._drop_pending()
         self.epoch = int(epoch)
         self._position = int(position)
         self._order = self.epoch_order(self.epoch) if 0 < self._position < len(self.inputs) else None
@@ -176,13 +194,53 @@ class Trainer:
             self._position = 0
         indices = self._order[self._position : self._position + self.settings.batch_size]
         self._position += len(indices)
+        inputs = self._take_pending(indices)
+        if inputs is None:
+            inputs = self.prepare_inputs(indices)
+        return inputs, self.targets[indices]
+
+    def prepare_inputs(self, indices: Array) -> Array:
+        """The training inputs of one batch, augmented and with input noise when those are on.
+
+        The only user of ``noise_rng``: called once per batch, in batch order.
+        """
         inputs = self.inputs[indices]
         if self.augment is not None:
             inputs = self.augment(inputs, self.noise_rng)
         if self.settings.input_noise:
             noise = self.noise_rng.standard_normal(inputs.shape, dtype=inputs.dtype)
             inputs = inputs + self.settings.input_noise * noise
-        return inputs, self.targets[indices]
+        return inputs
+
+    def _upcoming_indices(self) -> Array:
+        """The indices of the batch after the one ``next_batch`` just returned."""
+        size = self.settings.batch_size
+        if self._position >= len(self.inputs):  # that batch ended its epoch
+            return self.epoch_order(self.epoch + 1)[:size]
+        return self._order[self._position : self._position + size]
+
+    def _prefetch_next(self, end_of_epoch: bool) -> None:
+        """Start preparing the next batch in the helper thread (only inside ``train``)."""
+        if self._executor is None or (end_of_epoch and self.epoch + 1 >= self._prefetch_until_epoch):
+            return
+        indices = self._upcoming_indices()
+        self._pending = (indices, self._executor.submit(self.prepare_inputs, indices))
+
+    def _take_pending(self, indices: Array) -> Array | None:
+        """The prefetched inputs of this batch, or None when none were prepared."""
+        if self._pending is None:
+            return None
+        pending_indices, future = self._pending
+        self._pending = None
+        inputs = future.result()
+        if not np.array_equal(pending_indices, indices):  # cannot happen unless the order was changed
+            raise RuntimeError("a prefetched batch does not match the batch order")
+        return inputs
+
+    def _drop_pending(self) -> None:
+        if self._pending is not None:
+            self._pending[1].result()  # let it finish before anything else draws random numbers
+            self._pending = None
 
     def train_batch(self) -> BatchEvent | None:
         """One gradient-descent step on one mini-batch; None once training has diverged."""
@@ -191,6 +249,7 @@ class Trainer:
         network, settings = self.network, self.settings
         learn_rate = self.learn_rate
         inputs, targets = self.next_batch()
+        self._prefetch_next(end_of_epoch=self._position >= len(self.inputs))
         gradients, batch_cost = self.batch_gradients(inputs, targets)
         if not np.isfinite(batch_cost):
             self.diverged = f"the cost became {batch_cost} at epoch {self.epoch + 1}"
@@ -251,6 +310,24 @@ class Trainer:
             seconds=seconds,
         )
 
+    @contextmanager
+    def _prefetching(self, target_epoch: int):
+        """Run the helper thread of ``prefetch`` for the duration of one ``train`` call.
+
+        A batch still being prepared when training stops is kept, finished, for the next
+        call (the random stream has already moved past it).
+        """
+        if not self.prefetch:
+            yield
+            return
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-batches")
+        self._prefetch_until_epoch = target_epoch
+        try:
+            yield
+        finally:
+            executor, self._executor = self._executor, None
+            executor.shutdown(wait=True)
+
     def train(
         self,
         epochs: int,
@@ -268,7 +345,7 @@ class Trainer:
         start = time.perf_counter()
         history: list[EpochEvent] = []
         target_epoch = self.epoch + epochs
-        with blas_threads(threads):
+        with blas_threads(threads), self._prefetching(target_epoch):
             while self.epoch < target_epoch and not self.diverged:
                 if self.stop_requested or (should_stop is not None and should_stop()):
                     break
