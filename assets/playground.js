@@ -355,14 +355,15 @@
     weightIds.forEach((id, k) => {
       const v = weightValues[k];
       if (v === null || v === undefined) return;
+      // Sliders show 3 decimals: only a slider moved away from the weight's rounded value changes it.
       const row = copy.weights[id.layer - 1] && copy.weights[id.layer - 1][id.row];
-      if (row && row[id.col] !== v) { row[id.col] = v; changed = true; }
+      if (row && round(row[id.col]) !== v) { row[id.col] = v; changed = true; }
     });
     biasIds.forEach((id, k) => {
       const v = biasValues[k];
       if (v === null || v === undefined) return;
       const b = copy.biases[id.layer - 1];
-      if (b && b[id.col] !== v) { b[id.col] = v; changed = true; }
+      if (b && round(b[id.col]) !== v) { b[id.col] = v; changed = true; }
     });
     return { net: copy, changed: changed };
   }
@@ -485,22 +486,30 @@
     if (window.dash_clientside && window.dash_clientside.set_props) window.dash_clientside.set_props(id, props);
   }
 
+  function writeLabels() {
+    // Plain text no callback reads: written straight into the page on every frame.
+    const epoch = document.getElementById("epoch-label");
+    if (epoch) epoch.textContent = "epoch " + +session.epoch.toFixed(2);
+    const timing = document.getElementById("timing");
+    if (timing && session.timing) {
+      const ms = (v) => (v === undefined ? "–" : v.toFixed(3) + " ms");
+      timing.textContent = "time per step: backpropagation " + ms(session.timing.backprop) +
+        " · finite differences " + ms(session.timing.finite_differences);
+    }
+  }
+
+  /** Bring the Dash stores (sliders, cost curve) up to date: each update costs a page-wide React pass. */
   function syncToDash(force) {
     const now = performance.now();
     if (!force && now - session.lastSync < 250) return;
     session.lastSync = now;
     const shown = window.playground.shown;
     if (shown) setProps("network", { data: shown.net });
-    setProps("trainer", { data: session.trainer });
     // Fresh arrays, so Dash sees a new value (it compares by reference).
     const h = session.history;
-    setProps("history", { data: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice() } });
-    setProps("epoch-label", { children: "epoch " + +session.epoch.toFixed(2) });
-    if (session.timing) {
-      const ms = (v) => (v === undefined ? "–" : v.toFixed(3) + " ms");
-      setProps("timing", { children: "time per step: backpropagation " + ms(session.timing.backprop) +
-        " · finite differences " + ms(session.timing.finite_differences) });
-    }
+    session.synced = { trainer: session.trainer,
+      history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice() } };
+    setProps("training", { data: session.synced });
   }
 
   function stopPlaying(message) {
@@ -534,6 +543,7 @@
     h.epoch.push(result.epoch); h.train.push(result.train_cost); h.test.push(result.test_cost);
     if (h.epoch.length > HISTORY_LENGTH) { h.epoch.shift(); h.train.shift(); h.test.shift(); }
     render(result.network, shown.data, shown.view);
+    writeLabels();
     counters.trainingFrames++;
     if (result.diverged) stopPlaying("Training " + result.diverged + ". Lower the learn rate and press play again.");
   }
@@ -594,7 +604,10 @@
       /** Repaint on a new network or data, and live while a slider is dragged (drag_value). */
       /** Repaint for a new network (a committed slider, a training step, a load) or new data. */
       render: function (net, data, view) {
-        if (!drag) render(net, data, view || {});
+        const shown = window.playground.shown;
+        // The play loop's own sync hands back what is already on screen: nothing to redraw.
+        const same = shown && shown.net === net && shown.data === data && shown.view === view;
+        if (!drag && !same) render(net, data, view || {});
         return noUpdate();
       },
 
@@ -646,12 +659,13 @@
       },
 
       /** The stores changed (a reset, a loaded state, or our own sync): continue from them. */
-      adopt: function (trainer, history) {
-        if (session.playing) return noUpdate();
-        session.trainer = trainer || {};
-        session.history = history && history.epoch ? { epoch: history.epoch.slice(), train: history.train.slice(),
-          test: history.test.slice() } : { epoch: [], train: [], test: [] };
-        session.epoch = session.history.epoch.length ? session.history.epoch[session.history.epoch.length - 1] : 0;
+      adopt: function (training) {
+        if (session.playing || !training || training === session.synced) return noUpdate();
+        const history = training.history;
+        session.trainer = training.trainer || {};
+        session.history = { epoch: history.epoch.slice(), train: history.train.slice(), test: history.test.slice() };
+        session.epoch = history.epoch.length ? history.epoch[history.epoch.length - 1] : 0;
+        writeLabels();
         return noUpdate();
       },
 

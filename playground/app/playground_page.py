@@ -94,6 +94,11 @@ def build_network(layer_sizes: list[int], activations: list[str], output_activat
     return states.network_to_dict(network)
 
 
+def fresh_training() -> dict:
+    """The training store of a new network: no optimizer memory, position or cost history yet."""
+    return {"trainer": {}, "history": {"epoch": [], "train": [], "test": []}}
+
+
 def architecture(network: dict) -> dict:
     """The parts of a network that decide which sliders exist."""
     return {key: network[key] for key in ("layer_sizes", "activations", "output_activation", "cost")}
@@ -333,8 +338,7 @@ def layout() -> html.Div:
         dcc.Store(id="network", data=network),
         dcc.Store(id="architecture", data=architecture(network)),
         dcc.Store(id="view", data=view),
-        dcc.Store(id="trainer", data={}),
-        dcc.Store(id="history", data={"epoch": [], "train": [], "test": []}),
+        dcc.Store(id="training", data=fresh_training()),
         dcc.Store(id="playing", data=False),
         dcc.Store(id="render-done"),
         dcc.Store(id="export-done"),
@@ -536,7 +540,7 @@ def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output("boundary-graph", "figure"), Output("view", "data"), Output("click-class", "options"),
         Output("network", "data", allow_duplicate=True), Output("architecture", "data", allow_duplicate=True),
-        Output("trainer", "data", allow_duplicate=True),
+        Output("training", "data", allow_duplicate=True),
         Input("data", "data"), Input("l2", "value"), State("network", "data"), State("weight-seed", "value"),
         prevent_initial_call=True,
     )
@@ -552,13 +556,13 @@ def register_callbacks(app: dash.Dash) -> None:
         sizes = network["layer_sizes"][:-1] + [dataset.n_classes]
         new = build_network(sizes, network["activations"], network["output_activation"], network["cost"],
                             int(weight_seed or 0), keep=network)
-        return figure, view, options, new, architecture(new), {}
+        return figure, view, options, new, architecture(new), fresh_training()
 
     # ---- network structure
     @app.callback(
         Output("network", "data", allow_duplicate=True), Output("architecture", "data"),
         Output("layer-controls", "children"), Output("network-message", "children"),
-        Output("trainer", "data", allow_duplicate=True), Output("history", "data", allow_duplicate=True),
+        Output("training", "data", allow_duplicate=True),
         Output("output-activation", "value"), Output("cost", "value"), Output("preset-source", "children"),
         Input("add-layer", "n_clicks"), Input("remove-layer", "n_clicks"),
         Input({"type": "layer-width", "index": ALL}, "value"), Input({"type": "layer-activation", "index": ALL}, "value"),
@@ -580,7 +584,7 @@ def register_callbacks(app: dash.Dash) -> None:
             output_activation, cost, source, keep = preset["output_activation"], preset["cost"], preset["source"], None
         elif trigger == "add-layer":
             if len(sizes) - 2 >= MAX_HIDDEN_LAYERS:
-                return (no_update,) * 3 + (f"at most {MAX_HIDDEN_LAYERS} hidden layers",) + (no_update,) * 5
+                return (no_update,) * 3 + (f"at most {MAX_HIDDEN_LAYERS} hidden layers",) + (no_update,) * 4
             sizes.insert(-1, sizes[-2] if len(sizes) > 2 else 3)
             names.append(names[-1] if names else "tanh")
         elif trigger == "remove-layer":
@@ -591,20 +595,20 @@ def register_callbacks(app: dash.Dash) -> None:
             keep = None
         elif isinstance(trigger, dict):  # a width or activation of one hidden layer
             if any(w is None or not 1 <= w <= MAX_WIDTH or int(w) != w for w in widths):
-                return (no_update,) * 3 + (f"a layer's width must be a whole number from 1 to {MAX_WIDTH}",) + (no_update,) * 5
+                return (no_update,) * 3 + (f"a layer's width must be a whole number from 1 to {MAX_WIDTH}",) + (no_update,) * 4
             sizes = [2, *[int(w) for w in widths], sizes[-1]]
             names = list(activations)
+        wanted = {"layer_sizes": sizes, "activations": names, "output_activation": output_activation, "cost": cost}
+        if keep is not None and wanted == architecture(network):
+            raise PreventUpdate  # the controls were set to match a loaded network: nothing changes
         try:
             new = build_network(sizes, names, output_activation, cost, int(seed or 0), keep=keep)
         except ValueError as error:  # e.g. cross-entropy with a linear output: keep the old choice
-            return (no_update, no_update, no_update, f"{error}", no_update, no_update,
+            return (no_update, no_update, no_update, f"{error}", no_update,
                     network["output_activation"], network["cost"], no_update)
-        if keep is not None and new == network:
-            raise PreventUpdate  # controls were set to match a loaded network
         controls = layer_controls(new) if architecture(new)["layer_sizes"] != network["layer_sizes"] or trigger in (
             "preset-2-2", "preset-2-3-2", "add-layer", "remove-layer") else no_update
-        history = {"epoch": [], "train": [], "test": []}
-        return (new, architecture(new), controls, network_notes(new), {}, history,
+        return (new, architecture(new), controls, network_notes(new), fresh_training(),
                 new["output_activation"], new["cost"], source)
 
     @app.callback(
@@ -627,12 +631,12 @@ def register_callbacks(app: dash.Dash) -> None:
                             Input("momentum", "value"), Input("l2", "value"), Input("gradient", "value"),
                             Input("weight-seed", "value"))
     app.clientside_callback(dash.ClientsideFunction("playground", "adopt"), Output("adopt-done", "data"),
-                            Input("trainer", "data"), Input("history", "data"))
+                            Input("training", "data"))
     app.clientside_callback(dash.ClientsideFunction("playground", "step"), Output("step-done", "data"),
                             Input("step", "n_clicks"), prevent_initial_call=True)
     app.clientside_callback(
-        """function(history) { return window.dash_clientside.playground.costFigure(history); }""",
-        Output("cost-graph", "figure", allow_duplicate=True), Input("history", "data"), prevent_initial_call=True,
+        """function(training) { return window.dash_clientside.playground.costFigure(training.history); }""",
+        Output("cost-graph", "figure", allow_duplicate=True), Input("training", "data"), prevent_initial_call=True,
     )
 
     # ---- share and save
@@ -665,8 +669,7 @@ def register_callbacks(app: dash.Dash) -> None:
     load_outputs = [
         Output("data", "data", allow_duplicate=True), Output("network", "data", allow_duplicate=True),
         Output("architecture", "data", allow_duplicate=True), Output("layer-controls", "children", allow_duplicate=True),
-        Output("trainer", "data", allow_duplicate=True), Output("history", "data", allow_duplicate=True),
-        Output("dataset", "value"), Output("noise", "value", allow_duplicate=True), Output("test-fraction", "value"),
+        Output("training", "data", allow_duplicate=True), Output("dataset", "value"), Output("noise", "value", allow_duplicate=True), Output("test-fraction", "value"),
         Output("data-seed", "value"), Output("samples", "value"), Output("output-activation", "value", allow_duplicate=True),
         Output("cost", "value", allow_duplicate=True), Output("learn-rate", "value"), Output("batch-size", "value"),
         Output("optimizer", "value"), Output("momentum", "value"), Output("l2", "value"), Output("gradient", "value"),
@@ -676,7 +679,7 @@ def register_callbacks(app: dash.Dash) -> None:
     def load_outputs_for(state: dict, message: str) -> tuple:
         data, network, settings = state["data"], state["network"], state["settings"]
         generator = data.get("generator") or {}
-        return (data, network, architecture(network), layer_controls(network), {}, {"epoch": [], "train": [], "test": []},
+        return (data, network, architecture(network), layer_controls(network), fresh_training(),
                 generator.get("name", no_update), generator.get("noise", no_update),
                 generator.get("test_fraction", no_update), generator.get("seed", settings.get("data_seed", no_update)),
                 generator.get("n_samples", no_update), network["output_activation"], network["cost"],
