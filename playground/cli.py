@@ -187,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--augment", type=augment_spec, default=None, metavar="SPEC",
                       help="image data only: random changes of every training batch, e.g. "
                       "rotate=15,scale=0.1,shift=2,noise=0.05 (degrees, fraction, pixels, probability)")
+    data.add_argument("--flip", action="store_true",
+                      help="image data only: mirror a random half of every training batch left to right "
+                      "(for photos such as CIFAR-10; not for digits or letters)")
     data.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
                       help="image data only: scale each colour channel to mean 0, std 1 over the training "
                       "pixels (default: on for cifar-10, off otherwise); a saved network still takes "
@@ -352,6 +355,19 @@ def load_training_data(args: argparse.Namespace) -> TrainingData:
                         dataset.n_classes, dataset.image_shape, dataset.summary(), notes)
 
 
+def with_flip(augment, image_shape: tuple[int, ...]):
+    """A batch augmentation that, after ``augment`` (if any), mirrors a random half of the images left-right."""
+
+    def batch(inputs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        changed = augment(inputs, rng) if augment is not None else inputs.copy()
+        images = changed.reshape(len(changed), *image_shape)  # a view: changing it changes the rows
+        mirrored = rng.random(len(images)) < 0.5
+        images[mirrored] = images[mirrored, :, ::-1]
+        return changed
+
+    return batch
+
+
 def check_train_arguments(args: argparse.Namespace) -> str | None:
     """What is wrong with a combination of options, or None."""
     if not args.test_fraction < 1:
@@ -360,8 +376,8 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
     if args.categories is not None and args.data != "quickdraw":
         return "--categories applies to --data quickdraw only"
     if not image:
-        for flag, value in [("--augment", args.augment), ("--standardize", args.standardize),
-                            ("--train-samples", args.train_samples)]:
+        for flag, value in [("--augment", args.augment), ("--flip", args.flip or None),
+                            ("--standardize", args.standardize), ("--train-samples", args.train_samples)]:
             if value is not None:
                 return f"{flag} applies to image data sets only ({', '.join(IMAGE_SETS)})"
     return None
@@ -405,6 +421,8 @@ def run_train(args: argparse.Namespace) -> int:
         test_inputs = standardization.apply(test_inputs)
     layer_sizes = [train_inputs.shape[1], *args.layers, data.n_classes]
     augment = args.augment.batch_function(data.image_shape) if args.augment is not None else None
+    if args.flip:
+        augment = with_flip(augment, data.image_shape)
     try:
         network = Network(layer_sizes, activation=args.activation, output_activation=args.output,
                           cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
@@ -448,6 +466,7 @@ def run_train(args: argparse.Namespace) -> int:
             "test_samples": len(data.test_labels),
             "samples_per_second": round(len(data.train_labels) * result.epochs / seconds) if seconds else None,
             "augment": str(args.augment) if args.augment is not None else "none",
+            "flip": bool(args.flip),
             "standardize": bool(args.standardize),
             "settings": {"activation": args.activation, "optimizer": args.optimizer, "learn_rate": args.learn_rate,
                          "momentum": args.momentum, "batch_size": args.batch_size, "l2": args.l2,

@@ -322,3 +322,13 @@ def test_prefetched_augmentation_is_bit_identical_to_serial():
     assert weights(prefetch=True) == serial
     # Stopped mid-epoch and right at an epoch's end (11 batches per epoch), then resumed.
     assert weights(prefetch=True, stops=(5, 11, 25)) == serial
+
+
+def test_flip_mirrors_about_half_of_a_batch_left_to_right():
+    from playground.cli import with_flip
+
+    images = np.arange(200 * 4 * 5 * 3, dtype=np.float32).reshape(200, 4, 5, 3)
+    flipped = with_flip(None, (4, 5, 3))(images.reshape(200, -1), np.random.default_rng(0)).reshape(images.shape)
+    mirrored = np.array([np.array_equal(after, before[:, ::-1]) for after, before in zip(flipped, images)])
+    unchanged = np.array([np.array_equal(after, before) for after, before in zip(flipped, images)])
+    assert np.all(mirrored | unchanged) and 70 < mirrored.sum() < 130
