@@ -313,7 +313,10 @@ class Standardization:
         return ((shaped - self.mean.astype(inputs.dtype)) * scale).reshape(inputs.shape)
 
     def fold_into(self, network) -> None:
-        """Change the first layer so the network takes raw inputs: z = ((x − m)/s)·W + b = x·(W/s) + (b − (m/s)·W)."""
+        """Change the first layer so that the network takes raw inputs.
+
+        z = ((x − m) / s)·W + b = x·(W / s) + (b − (m / s)·W), one m and s per channel.
+        """
         n_inputs = network.layer_sizes[0]
         repeats = n_inputs // len(self.mean)
         mean = np.tile(self.mean, repeats)

@@ -332,3 +332,18 @@ def test_flip_mirrors_about_half_of_a_batch_left_to_right():
     mirrored = np.array([np.array_equal(after, before[:, ::-1]) for after, before in zip(flipped, images)])
     unchanged = np.array([np.array_equal(after, before) for after, before in zip(flipped, images)])
     assert np.all(mirrored | unchanged) and 70 < mirrored.sum() < 130
+
+
+def test_help_documents_image_options_and_per_data_set_defaults(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for flag in ["--data-dir", "--categories", "--per-category", "--augment", "--flip", "--standardize",
+                 "--train-samples"]:
+        assert flag in text
+    assert "rotate=15,scale=0.1,shift=2,noise=0.05" in text
+    table = text[text.index("defaults that depend on the data set"):]
+    rows = {line.split()[0]: line.split()[1:] for line in table.splitlines()[2:8]}
+    assert rows["mnist"][:2] == ["256,128", "relu"] and rows["digits"][0] == "64"
+    assert "(default: None)" not in text
