@@ -388,16 +388,29 @@
     return round(Math.min(drag.max, Math.max(drag.min, snapped)));
   }
 
-  /** Move the slider's thumb, range bar and value label as the slider itself would. */
-  function moveThumb(value) {
-    const percent = ((value - drag.min) / (drag.max - drag.min)) * 100;
-    const half = drag.thumb.getBoundingClientRect().width / 2;
-    drag.thumb.parentElement.style.left = "calc(" + percent + "% + " + half * (1 - percent / 50) + "px)";
-    drag.thumb.setAttribute("aria-valuenow", value);
-    const range = drag.root.querySelector(".dash-slider-range");
+  /** Move a slider's thumb, range bar and value label as the slider itself would. */
+  function moveThumb(root, value) {
+    const thumb = root.querySelector("[role=slider]");
+    const min = +thumb.getAttribute("aria-valuemin"), max = +thumb.getAttribute("aria-valuemax");
+    const percent = ((Math.min(Math.max(value, min), max) - min) / (max - min)) * 100;
+    const half = thumb.getBoundingClientRect().width / 2;
+    thumb.parentElement.style.left = "calc(" + percent + "% + " + half * (1 - percent / 50) + "px)";
+    thumb.setAttribute("aria-valuenow", value);
+    const range = root.querySelector(".dash-slider-range");
     if (range) range.style.right = 100 - percent + "%";
-    const label = drag.thumb.querySelector(".dash-slider-tooltip div");
+    const label = thumb.querySelector(".dash-slider-tooltip div");
     if (label) label.textContent = value;
+  }
+
+  /** While playing, the sliders follow the weights straight in the page (Dash catches up on pause). */
+  function followSliders(net) {
+    document.querySelectorAll("#sliders .dash-slider-container").forEach((container) => {
+      const id = JSON.parse(container.id);
+      const value = id.type === "weight-slider" ? net.weights[id.layer - 1][id.row][id.col] : net.biases[id.layer - 1][id.col];
+      const root = container.querySelector(".dash-slider-root");
+      if (root && value !== undefined) moveThumb(root, round(value));
+    });
+    counters.sliders++;
   }
 
   function dragTo(event) {
@@ -406,7 +419,7 @@
     const value = dragValue(event);
     if (value === drag.value) return;
     drag.value = value;
-    moveThumb(value);
+    moveThumb(drag.root, value);
     const isWeight = drag.id.type === "weight-slider";
     const edit = withSliderValues(drag.start, isWeight ? [drag.id] : [], [value], isWeight ? [] : [drag.id], [value]);
     render(edit.net, shown.data, shown.view);
@@ -479,7 +492,7 @@
   const HISTORY_LENGTH = 2000;
   const session = {
     playing: false, busy: false, settings: {}, trainer: {},
-    history: { epoch: [], train: [], test: [] }, lastSync: 0, timing: null, epoch: 0,
+    history: { epoch: [], train: [], test: [] }, lastFollow: 0, timing: null, epoch: 0,
   };
 
   function setProps(id, props) {
@@ -498,11 +511,21 @@
     }
   }
 
-  /** Bring the Dash stores (sliders, cost curve) up to date: each update costs a page-wide React pass. */
-  function syncToDash(force) {
+  /** While playing: sliders and cost curve follow a few times a second, straight in the page. */
+  function followTraining() {
     const now = performance.now();
-    if (!force && now - session.lastSync < 250) return;
-    session.lastSync = now;
+    if (now - session.lastFollow < 250) return;
+    session.lastFollow = now;
+    const shown = window.playground.shown;
+    if (shown) followSliders(shown.net);
+    const graph = document.querySelector("#cost-graph .js-plotly-plot");
+    if (graph && window.Plotly) {
+      window.Plotly.react(graph, window.dash_clientside.playground.costFigure(session.history));
+    }
+  }
+
+  /** Hand the session back to the Dash stores (one page-wide React pass each): after a step or a pause. */
+  function syncToDash() {
     const shown = window.playground.shown;
     if (shown) setProps("network", { data: shown.net });
     // Fresh arrays, so Dash sees a new value (it compares by reference).
@@ -580,13 +603,13 @@
         pending = session.playing && !result.diverged
           ? postTraining(result.network, shown.data, result.trainer, null) : null;
         applyResult(result, shown);
-        syncToDash(false);
+        followTraining();
       }
     } catch (error) {
       stopPlaying(String(error.message || error));
     } finally {
       session.busy = false;
-      syncToDash(true);
+      syncToDash();
     }
   }
 
@@ -615,7 +638,7 @@
        * Keep sliders and the network store in step, both ways, in one callback (Dash
        * allows a callback's output to be its own input, not a cycle of two).
        */
-      syncSliders: function (net, weightValues, biasValues, playing, weightIds, biasIds, weightMins, weightMaxs, biasMins, biasMaxs) {
+      syncSliders: function (net, weightValues, biasValues, weightIds, biasIds, weightMins, weightMaxs, biasMins, biasMaxs) {
         const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
         const fromNetwork = triggered.some((p) => p.startsWith("network."));
         const none = noUpdate();
@@ -624,15 +647,10 @@
           const edit = withSliderValues(net, weightIds, weightValues, biasIds, biasValues);
           return [edit.changed ? edit.net : none, none, none, none, none, none, none];
         }
-        // While playing, the sliders follow the weights at most 4 times a second.
-        const now = performance.now();
-        if (playing && now - (syncSliders.last || 0) < 250) return [none, none, none, none, none, none, none];
-        syncSliders.last = now;
         const newWeights = weightIds.map((id) => round(net.weights[id.layer - 1][id.row][id.col]));
         const newBiases = biasIds.map((id) => round(net.biases[id.layer - 1][id.col]));
         const same = newWeights.every((v, k) => v === weightValues[k]) && newBiases.every((v, k) => v === biasValues[k]);
         if (same) return [none, none, none, none, none, none, none];
-        counters.sliders++;
         const wBounds = newWeights.map((v, k) => sliderBounds(v, weightMins[k], weightMaxs[k]));
         const bBounds = newBiases.map((v, k) => sliderBounds(v, biasMins[k], biasMaxs[k]));
         return [none, newWeights, wBounds.map((b) => b[0]), wBounds.map((b) => b[1]),
@@ -648,7 +666,7 @@
       step: function () {
         if (session.playing || session.busy) return noUpdate();
         setProps("train-message", { children: "" });
-        trainOnce(1).then(() => syncToDash(true));
+        trainOnce(1).then(() => syncToDash());
         return noUpdate();
       },
 
@@ -672,6 +690,7 @@
       costFigure: function (history) {
         history = history || {};
         counters.costCurve++;
+
         const trace = (part, colour) => ({ x: history.epoch || [], y: history[part] || [], mode: "lines",
           name: part + " cost", line: { color: colour }, type: "scatter" });
         return { data: [trace("train", "#1f77b4"), trace("test", "#e4572e")],

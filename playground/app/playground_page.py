@@ -412,7 +412,7 @@ def layout() -> html.Div:
                 control("cost", dcc.Dropdown(id="cost", options=[{"label": "quadratic", "value": "quadratic"},
                                                                  {"label": "cross-entropy", "value": "cross_entropy"}],
                                              value=network["cost"], clearable=False)),
-                control("weight seed", dcc.Input(id="weight-seed", type="number", min=0, step=1, value=0, debounce=True)),
+                control("weight seed (for reset)", dcc.Input(id="weight-seed", type="number", min=0, step=1, value=0, debounce=True)),
                 html.Div(id="network-message", className="message"),
                 html.Canvas(id="network-canvas", className="network-canvas"),
                 html.Button("PNG", id="export-network", className="export", title="download the diagram as PNG"),
@@ -477,7 +477,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(weight_sliders, "value"), Output(weight_sliders, "min"), Output(weight_sliders, "max"),
         Output(bias_sliders, "value"), Output(bias_sliders, "min"), Output(bias_sliders, "max"),
         Input("network", "data"), Input(weight_sliders, "value"), Input(bias_sliders, "value"),
-        State("playing", "data"), State(weight_sliders, "id"), State(bias_sliders, "id"),
+        State(weight_sliders, "id"), State(bias_sliders, "id"),
         State(weight_sliders, "min"), State(weight_sliders, "max"), State(bias_sliders, "min"), State(bias_sliders, "max"),
         prevent_initial_call=True,
     )
@@ -567,7 +567,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Input("add-layer", "n_clicks"), Input("remove-layer", "n_clicks"),
         Input({"type": "layer-width", "index": ALL}, "value"), Input({"type": "layer-activation", "index": ALL}, "value"),
         Input("output-activation", "value"), Input("cost", "value"), Input("preset-2-2", "n_clicks"),
-        Input("preset-2-3-2", "n_clicks"), Input("reset", "n_clicks"), Input("weight-seed", "value"),
+        Input("preset-2-3-2", "n_clicks"), Input("reset", "n_clicks"), State("weight-seed", "value"),
         State("network", "data"), State("data", "data"), prevent_initial_call=True,
     )
     def change_network(_add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset, seed,
@@ -591,7 +591,7 @@ def register_callbacks(app: dash.Dash) -> None:
             if len(sizes) <= 2:
                 raise PreventUpdate
             del sizes[-2], names[-1]
-        elif trigger in ("reset", "weight-seed"):
+        elif trigger == "reset":  # new random weights from the weight seed
             keep = None
         elif isinstance(trigger, dict):  # a width or activation of one hidden layer
             if any(w is None or not 1 <= w <= MAX_WIDTH or int(w) != w for w in widths):
@@ -678,11 +678,12 @@ def register_callbacks(app: dash.Dash) -> None:
 
     def load_outputs_for(state: dict, message: str) -> tuple:
         data, network, settings = state["data"], state["network"], state["settings"]
+        # Data controls show how the points were made; for clicked or uploaded points they stay
+        # as they are (setting them would make the generator replace the points).
         generator = data.get("generator") or {}
-        return (data, network, architecture(network), layer_controls(network), fresh_training(),
-                generator.get("name", no_update), generator.get("noise", no_update),
-                generator.get("test_fraction", no_update), generator.get("seed", settings.get("data_seed", no_update)),
-                generator.get("n_samples", no_update), network["output_activation"], network["cost"],
+        controls = [generator.get(key, no_update) for key in ("name", "noise", "test_fraction", "seed", "n_samples")]
+        return (data, network, architecture(network), layer_controls(network), fresh_training(), *controls,
+                network["output_activation"], network["cost"],
                 float(np.log10(settings.get("learn_rate", 3.0))), settings.get("batch_size", 10),
                 settings.get("optimizer", "sgd"), settings.get("momentum", 0.9), settings.get("l2", 0),
                 settings.get("gradient", "backprop"), settings.get("weight_seed", 0), message)
