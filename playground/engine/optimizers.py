@@ -24,10 +24,16 @@ class SGD:
 
 
 class Momentum:
-    """A ball rolling downhill: v ← μ·v − learn_rate·g,  w ← w + v."""
+    """A ball rolling downhill: v ← μ·v − learn_rate·g,  w ← w + v.
 
-    def __init__(self, momentum: float = 0.9) -> None:
+    With ``nesterov=True`` it looks ahead: the step uses the gradient where the velocity is
+    taking us, written in the usual rearranged form (Sutskever et al. 2013) so the gradient
+    is still taken at the current parameters:  v ← μ·v − lr·g,  w ← w + μ·v − lr·g.
+    """
+
+    def __init__(self, momentum: float = 0.9, nesterov: bool = False) -> None:
         self.momentum = momentum
+        self.nesterov = nesterov
         self.velocities: list[Array] | None = None
 
     def update(self, parameters: list[Array], gradients: list[Array], learn_rate: float) -> None:
@@ -36,23 +42,10 @@ class Momentum:
         for parameter, gradient, velocity in zip(parameters, gradients, self.velocities):
             velocity *= self.momentum
             velocity -= learn_rate * gradient
-            parameter += velocity
-
-
-class Nesterov(Momentum):
-    """Momentum that looks ahead: the step uses the gradient where the velocity is taking us.
-
-    Written in the usual rearranged form (Sutskever et al. 2013) so the gradient is
-    still taken at the current parameters:  v ← μ·v − lr·g,  w ← w + μ·v − lr·g.
-    """
-
-    def update(self, parameters: list[Array], gradients: list[Array], learn_rate: float) -> None:
-        if self.velocities is None:
-            self.velocities = [np.zeros_like(p) for p in parameters]
-        for parameter, gradient, velocity in zip(parameters, gradients, self.velocities):
-            velocity *= self.momentum
-            velocity -= learn_rate * gradient
-            parameter += self.momentum * velocity - learn_rate * gradient
+            if self.nesterov:
+                parameter += self.momentum * velocity - learn_rate * gradient
+            else:
+                parameter += velocity
 
 
 class RMSProp:
@@ -96,7 +89,7 @@ class Adam:
             parameter -= step_size * mean / (np.sqrt(square) + self.epsilon)
 
 
-def make_optimizer(name: str, momentum: float = 0.9) -> SGD | Momentum | Nesterov | RMSProp | Adam:
+def make_optimizer(name: str, momentum: float = 0.9) -> SGD | Momentum | RMSProp | Adam:
     """An optimizer by name; ``momentum`` is μ for momentum and Nesterov."""
     key = str(name).strip().lower()
     if key == "sgd":
@@ -104,7 +97,7 @@ def make_optimizer(name: str, momentum: float = 0.9) -> SGD | Momentum | Nestero
     if key == "momentum":
         return Momentum(momentum)
     if key == "nesterov":
-        return Nesterov(momentum)
+        return Momentum(momentum, nesterov=True)
     if key == "rmsprop":
         return RMSProp()
     if key == "adam":
