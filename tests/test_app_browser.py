@@ -1,6 +1,5 @@
 """The app in a real headless Chromium: it opens on the fruit, offline, with a painted boundary."""
 
-import base64
 import os
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """Backpropagation against central finite differences, for every valid activation/cost pair."""
 
-import itertools
 
 import numpy as np
 import pytest
