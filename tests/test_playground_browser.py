@@ -293,3 +293,19 @@ def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
     open_state(browser, live_app, clicked, network)
     time.sleep(1.0)
     assert shown(browser)["data"]["train_inputs"] == clicked["train_inputs"]
+
+
+def test_a_layer_over_sixty_parameters_shows_one_nodes_sliders(live_app, browser):
+    from playground.app import playground_page as page
+
+    data, _ = page.initial_state()
+    network = page.build_network([2, 8, 8, 2], ["tanh", "tanh"], "sigmoid", "quadratic", seed=0)
+    open_state(browser, live_app, data, network)
+    wait_for(browser, lambda: "weight-layer 1" in browser.find_element(By.ID, "slider-layer").text)
+    browser.find_element(By.ID, "slider-layer").click()
+    option = wait_for(browser, lambda: [e for e in browser.find_elements(By.XPATH, "//*[contains(text(), 'weight-layer 2 (72 parameters)')]")
+                                        if e.is_displayed()])
+    option[0].click()
+    wait_for(browser, lambda: "node 0 of weight-layer 2" in browser.find_element(By.ID, "slider-caption").text)
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
+    assert labels == [f"W[2][{i},0]" for i in range(8)] + ["b[2][0]"]

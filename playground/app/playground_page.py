@@ -615,14 +615,19 @@ def register_callbacks(app: dash.Dash) -> None:
         Output("sliders", "children"), Output("slider-caption", "children"),
         Output("slider-layer", "options"), Output("slider-layer", "style"),
         Output("slider-node", "options"), Output("slider-node", "style"),
+        Output("slider-layer", "value"), Output("slider-node", "value"),
         Input("architecture", "data"), Input("slider-layer", "value"), Input("slider-node", "value"),
         State("network", "data"), prevent_initial_call=True,
     )
     def show_sliders(_architecture, layer, node, network):
         sliders, caption, layer_options, node_options = slider_groups(network, layer, node)
+        # Show which layer (and node) the sliders belong to in the pickers themselves.
+        shown_layer = sliders[0][1] if layer_options else None
+        shown_node = sliders[-1][3] if node_options else None
         return ([slider_component(*s) for s in sliders], caption,
                 layer_options, {"display": "block" if layer_options else "none"},
-                node_options, {"display": "block" if node_options else "none"})
+                node_options, {"display": "block" if node_options else "none"},
+                shown_layer if shown_layer != layer else no_update, shown_node if shown_node != node else no_update)
 
     # ---- learning: the browser's play loop posts to this route (see assets/playground.js)
     app.server.add_url_rule(TRAIN_ROUTE, "playground_train", train_route, methods=["POST"])
