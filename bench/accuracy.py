@@ -89,7 +89,7 @@ def run_one(run: Run, data_dir: str | None) -> dict:
     """Run a row's command in a fresh interpreter; its JSON report plus the wall time."""
     command = command_line(run, data_dir)
     start = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-m", "playground.cli", *command[2:]], capture_output=True,
+    completed = subprocess.run([sys.executable, "-m", "playground.cli", *command[1:]], capture_output=True,
                                text=True, cwd=ROOT)
     wall = time.perf_counter() - start
     if completed.returncode != 0:
