@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shlex
@@ -105,6 +106,11 @@ def percent(value: float | None, digits: int = 2) -> str:
     return "–" if value is None else f"{100 * value:.{digits}f} %"
 
 
+def standard_error(accuracy: float, n: int) -> str:
+    """The sampling error of an accuracy measured on n test images, in percentage points."""
+    return f"{100 * math.sqrt(accuracy * (1 - accuracy) / n):.2f}"
+
+
 def minutes(seconds: float) -> str:
     return f"{int(seconds // 60)} min {seconds % 60:04.1f} s" if seconds >= 60 else f"{seconds:.1f} s"
 
@@ -161,7 +167,7 @@ def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | Non
     lines = [
         SECTION,
         "",
-        "Command (writes this section; about half an hour with one BLAS thread):",
+        "Command (writes this section; about 20 minutes with one BLAS thread on this machine):",
         "",
         "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --write",
         "",
@@ -175,17 +181,29 @@ def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | Non
         f"Result of {started} (load average before/after: {', '.join(f'{x:.1f}' for x in load_before)} / "
         f"{', '.join(f'{x:.1f}' for x in load_after)} on {os.cpu_count()} cores, shared with another session):",
         "",
-        "| data set | network | test accuracy (ours) | seed video | target | | wall time | training time |",
-        "|---|---|---:|---:|---:|---|---:|---:|",
+        "| data set | network | test accuracy (ours) | ± 1 s.e. | seed video | target | | wall time | training time |",
+        "|---|---|---:|---:|---:|---:|---|---:|---:|",
     ]
     for run, report in reports:
         network = "-".join(map(str, report["layers"]))
         lines.append(
             f"| {run.label} | {network} {report['settings']['activation']} | **{percent(report['test_accuracy'])}** "
+            f"| {standard_error(report['test_accuracy'], report['test_samples'])} "
             f"| {percent(run.seed_video, 0)} | {'≥ ' + percent(run.target, 1) if run.target else '–'} "
             f"| {verdict(run, report['test_accuracy'])} | {minutes(report['wall_seconds'])} "
             f"| {minutes(report['seconds'])} |"
         )
+    lines += ["", "± 1 s.e. is the sampling error of a test accuracy p on n test images, √(p(1 − p)/n), in",
+              "percentage points: a row that clears its target by less than about two of these would not",
+              "clear it on every draw of test images."]
+    close = []
+    for run, report in reports:
+        error = float(standard_error(report["test_accuracy"], report["test_samples"]))
+        margin = 100 * (report["test_accuracy"] - run.target) if run.target is not None else None
+        if margin is not None and 0 <= margin < 2 * error:
+            close.append(f"{run.label} (+{margin:.2f} points, s.e. {error:.2f})")
+    if close:
+        lines.append("Rows that close to their target in this run: " + "; ".join(close) + ".")
     lines += ["", "Commands, exactly as run (`--data-dir` left out: the data directory came from "
               "`PLAYGROUND_DATA_DIR`):", ""]
     for run, report in reports:
@@ -200,13 +218,13 @@ def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | Non
         "Why these settings: ReLU layers (He initialisation) trained with Adam learn fast and deep",
         "enough for an MLP; learn-rate decay (lr / (1 + decay·epoch)) lets the last epochs settle.",
         "On the validation split, random rotation, scaling and shifting of every training batch",
-        "(`--augment`) lifted MNIST from 98.3 % to 99.2 % (same network and epochs) and Quick, Draw! from about 84 % to",
-        "90–91 %; mirroring half of each batch (`--flip`) helps the photos and doodles, whose",
-        "mirror images are just as plausible, and lifted CIFAR-10 from about 53.6 % (shift only) to",
-        "56 %; Fashion-MNIST stayed at 90.0–90.3 % on validation with every regulariser tried (L2,",
-        "input noise, one-pixel shifts, flips, stronger decay). CIFAR-10's colour channels are",
-        "standardised over the training pixels (`--standardize`, folded into the first layer of the",
-        "saved network, so it still takes [0, 1] pixels).",
+        "(`--augment`) lifted MNIST from 98.3 % to 99.2 % (same network and epochs) and Quick, Draw!",
+        "from about 84 % to 90–91 %; mirroring half of each batch (`--flip`) helps the photos and",
+        "doodles, whose mirror images are just as plausible, and lifted CIFAR-10 from about 53.6 %",
+        "(shift only) to 56 %; Fashion-MNIST stayed at 90.0–90.3 % on validation with every",
+        "regulariser tried (L2, input noise, one-pixel shifts, flips, stronger decay). CIFAR-10's",
+        "colour channels are standardised over the training pixels (`--standardize`, folded into the",
+        "first layer of the saved network, so it still takes [0, 1] pixels).",
         "",
     ]
     if overhead:
