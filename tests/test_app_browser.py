@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -20,12 +21,13 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
 
 def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_path):
     browser.get(live_app)
-    wait = WebDriverWait(browser, 30)
+    # Dash may still replace the graph's elements while the first callbacks land: read them afresh.
+    wait = WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException])
     wait.until(lambda d: d.execute_script("return !!(window.playground && window.playground.renderLog.length)"))
     assert browser.title == "Neural Playground"
-    graph_text = browser.find_element(By.ID, "boundary-graph").text
+    graph_text = wait.until(lambda d: d.find_element(By.ID, "boundary-graph").text)
     assert "spot size" in graph_text and "spike length" in graph_text
-    assert len(browser.find_elements(By.CSS_SELECTOR, "#boundary-graph .scatterlayer .point")) == 200
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#boundary-graph .scatterlayer .point")) == 200)
     # The class map canvas: 100×100 cells in both classes' colours (blue safe, orange poisonous).
     pixels = browser.execute_script(
         "const c = document.getElementById('boundary-canvas');"

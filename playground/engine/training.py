@@ -246,7 +246,7 @@ class Trainer:
         """One gradient-descent step on one mini-batch; None once training has diverged."""
         if self.diverged:
             return None
-        network, settings = self.network, self.settings
+        network = self.network
         learn_rate = self.learn_rate
         inputs, targets = self.next_batch()
         self._prefetch_next(end_of_epoch=self._position >= len(self.inputs))
