@@ -7,14 +7,13 @@ globals, so any number of sessions (and gunicorn workers) never see each other.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dash
 
 from playground.app import playground_page
+from playground.resources import project_folder
 
-# The repository's top-level assets/ folder (CSS and the browser-side network maths).
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+# The project's assets/ folder (CSS and the browser-side network maths).
+ASSETS = project_folder("assets")
 MAX_UPLOAD_BYTES = 5_000_000
 
 

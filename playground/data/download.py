@@ -40,9 +40,10 @@ from playground.data.images import (
     parse_quickdraw_categories,
     resolve_data_dir,
 )
+from playground.resources import project_folder
 
 DOWNLOADABLE = ("mnist", "fashion-mnist", "quickdraw", "cifar-10")
-MANIFEST_PATH = Path(__file__).resolve().parents[2] / "datasets" / "manifest.json"
+MANIFEST_PATH = project_folder("datasets") / "manifest.json"
 CHUNK_BYTES = 1 << 20
 USER_AGENT = "neural-playground/0.1 (Python urllib)"
 
