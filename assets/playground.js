@@ -179,7 +179,7 @@
 
   /** A node's activation mapped to −1…1 for its heatmap. */
   function nodeScale(name, values) {
-    if (name === "sigmoid" || name === "step") return (v) => 2 * v - 1;
+    if (name === "sigmoid" || name === "softmax" || name === "step") return (v) => 2 * v - 1;
     if (name === "tanh") return (v) => v;
     let largest = 1e-12;
     for (const v of values) largest = Math.max(largest, Math.abs(v));
@@ -229,13 +229,15 @@
 
   function drawDiagram(canvas, net, grid) {
     const sizes = net.layer_sizes;
+    const tallest = Math.max(...sizes);
+    // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
+    canvas.style.height = Math.max(300, tallest * 26 + 20) + "px";
     const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = width * ratio; canvas.height = height * ratio;
     const context = canvas.getContext("2d");
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
-    const tallest = Math.max(...sizes);
     const box = Math.max(10, Math.min(36, (height - 20) / tallest - 8));
     const x = (l) => 20 + box / 2 + (l * (width - 40 - box)) / Math.max(sizes.length - 1, 1);
     const y = (l, i) => height / 2 + (i - (sizes[l] - 1) / 2) * (box + 8);
@@ -273,7 +275,8 @@
   }
 
   function formatCost(value) {
-    return value === null || value === undefined ? "–" : value.toFixed(4);
+    if (value === null || value === undefined) return "–";
+    return Math.abs(value) < 1e5 ? value.toFixed(4) : value.toExponential(3);
   }
 
   function writeReadouts(element, train, test) {
@@ -402,11 +405,20 @@
     if (label) label.textContent = value;
   }
 
+  /** The parameter a slider id names, or undefined when the network has no such parameter. */
+  function parameterAt(net, id) {
+    if (id.type === "weight-slider") {
+      const W = net.weights[id.layer - 1], row = W && W[id.row];
+      return row && row[id.col];
+    }
+    const b = net.biases[id.layer - 1];
+    return b && b[id.col];
+  }
+
   /** While playing, the sliders follow the weights straight in the page (Dash catches up on pause). */
   function followSliders(net) {
     document.querySelectorAll("#sliders .dash-slider-container").forEach((container) => {
-      const id = JSON.parse(container.id);
-      const value = id.type === "weight-slider" ? net.weights[id.layer - 1][id.row][id.col] : net.biases[id.layer - 1][id.col];
+      const value = parameterAt(net, JSON.parse(container.id));
       const root = container.querySelector(".dash-slider-root");
       if (root && value !== undefined) moveThumb(root, round(value));
     });
@@ -505,9 +517,8 @@
     if (epoch) epoch.textContent = "epoch " + +session.epoch.toFixed(2);
     const timing = document.getElementById("timing");
     if (timing && session.timing) {
-      const ms = (v) => (v === undefined ? "–" : v.toFixed(3) + " ms");
-      timing.textContent = "time per step: backpropagation " + ms(session.timing.backprop) +
-        " · finite differences " + ms(session.timing.finite_differences);
+      const ms = (v) => (v === undefined ? "–" : +v.toPrecision(3) + " ms");
+      timing.textContent = ms(session.timing.backprop) + "\n" + ms(session.timing.finite_differences);
     }
   }
 
@@ -571,13 +582,34 @@
     if (result.diverged) stopPlaying("Training " + result.diverged + ". Lower the learn rate and press play again.");
   }
 
-  async function trainOnce(batches) {
+  /**
+   * What the page shows, once it is consistent: after a new data set with more classes the
+   * page briefly holds the old network until its output layer is rebuilt (a server
+   * callback), and training that pair would fail.
+   */
+  async function settledView() {
+    for (let tries = 0; tries < 40; tries++) {
+      const shown = window.playground.shown;
+      const sizes = shown.net.layer_sizes;
+      if (sizes[sizes.length - 1] >= shown.data.class_names.length) return shown;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return window.playground.shown;
+  }
+
+  /** Did anything but the play loop replace the network, the data or the training state? */
+  function changedSince(view) {
     const shown = window.playground.shown;
-    if (!shown) return null;
+    return session.restarted || shown.net !== view.net || shown.data !== view.data;
+  }
+
+  async function trainOnce(batches) {
+    if (!window.playground.shown) return null;
     session.busy = true;
     try {
+      const shown = await settledView();
       const result = await postTraining(shown.net, shown.data, session.trainer, batches);
-      applyResult(result, window.playground.shown);
+      if (!changedSince(shown)) applyResult(result, shown);
       return result;
     } catch (error) {
       stopPlaying(String(error.message || error));
@@ -589,20 +621,35 @@
 
   /**
    * Play: the next request goes out as soon as an answer arrives, before that answer is
-   * painted, so the server trains while the browser draws.
+   * painted, so the server trains while the browser draws. A change made on the page
+   * meanwhile (a new layer, another data set, reset, a loaded state) wins: the answer is
+   * dropped and training carries on from what the page shows.
    */
   async function playLoop() {
     setProps("train-message", { children: "" });
     session.busy = true;
-    let shown = window.playground.shown;
-    let pending = postTraining(shown.net, shown.data, session.trainer, null);
+    session.restarted = false;
     try {
+      let sentFrom = await settledView();
+      let pending = postTraining(sentFrom.net, sentFrom.data, session.trainer, null);
       while (pending) {
-        const result = await pending;
-        shown = window.playground.shown;
+        let result = null;
+        try {
+          result = await pending;
+        } catch (error) {
+          if (!changedSince(sentFrom)) throw error;  // else the request was moot anyway
+        }
+        if (!result || changedSince(sentFrom)) {
+          session.restarted = false;
+          sentFrom = await settledView();
+          pending = session.playing ? postTraining(sentFrom.net, sentFrom.data, session.trainer, null) : null;
+          continue;
+        }
+        const shown = window.playground.shown;
         pending = session.playing && !result.diverged
           ? postTraining(result.network, shown.data, result.trainer, null) : null;
         applyResult(result, shown);
+        sentFrom = window.playground.shown;  // what the request just sent continues from
         followTraining();
       }
     } catch (error) {
@@ -647,8 +694,12 @@
           const edit = withSliderValues(net, weightIds, weightValues, biasIds, biasValues);
           return [edit.changed ? edit.net : none, none, none, none, none, none, none];
         }
-        const newWeights = weightIds.map((id) => round(net.weights[id.layer - 1][id.row][id.col]));
-        const newBiases = biasIds.map((id) => round(net.biases[id.layer - 1][id.col]));
+        const newWeights = weightIds.map((id) => parameterAt(net, id));
+        const newBiases = biasIds.map((id) => parameterAt(net, id));
+        // Sliders of the previous architecture, about to be replaced: leave them be.
+        if (newWeights.concat(newBiases).some((v) => v === undefined)) return [none, none, none, none, none, none, none];
+        newWeights.forEach((v, k) => { newWeights[k] = round(v); });
+        newBiases.forEach((v, k) => { newBiases[k] = round(v); });
         const same = newWeights.every((v, k) => v === weightValues[k]) && newBiases.every((v, k) => v === biasValues[k]);
         if (same) return [none, none, none, none, none, none, none];
         const wBounds = newWeights.map((v, k) => sliderBounds(v, weightMins[k], weightMaxs[k]));
@@ -678,7 +729,8 @@
 
       /** The stores changed (a reset, a loaded state, or our own sync): continue from them. */
       adopt: function (training) {
-        if (session.playing || !training || training === session.synced) return noUpdate();
+        if (!training || training === session.synced) return noUpdate();
+        if (session.playing) session.restarted = true;  // the play loop starts over from it
         const history = training.history;
         session.trainer = training.trainer || {};
         session.history = { epoch: history.epoch.slice(), train: history.train.slice(), test: history.test.slice() };

@@ -51,7 +51,7 @@ def test_bad_layer_spec_exits_2_naming_the_value():
 @pytest.mark.parametrize("args,message", [
     (["--learn-rate", "-1"], "must be greater than 0"),
     (["--data", "nope"], "invalid choice"),
-    (["--output", "linear", "--cost", "cross-entropy"], "cannot be used with a 'linear' output"),
+    (["--output", "linear", "--cost", "cross-entropy"], "cannot be used with a linear output"),
 ])
 def test_other_bad_arguments_exit_2(args, message):
     run = playground("train", *args, "--epochs", "1")

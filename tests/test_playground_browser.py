@@ -309,3 +309,59 @@ def test_a_layer_over_sixty_parameters_shows_one_nodes_sliders(live_app, browser
     wait_for(browser, lambda: "node 0 of weight-layer 2" in browser.find_element(By.ID, "slider-caption").text)
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
     assert labels == [f"W[2][{i},0]" for i in range(8)] + ["b[2][0]"]
+
+
+def choose(driver, dropdown_id: str, text: str) -> None:
+    """Pick an option of a Dash dropdown with the mouse."""
+    driver.find_element(By.ID, dropdown_id).click()
+    option = wait_for(driver, lambda: next((o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+                                            if o.text.strip() == text), None))
+    option.click()
+
+
+def test_changes_made_while_playing_take_effect_and_play_goes_on(live_app, browser):
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "play").click()
+    wait_for(browser, lambda: browser.execute_script("return window.playground.session.epoch") >= 3)
+
+    choose(browser, "dataset", "blobs (3 classes)")  # three classes: the output layer must grow
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 3, 3])
+    frames = browser.execute_script("return window.playground.counters.trainingFrames")
+    wait_for(browser, lambda: browser.execute_script("return window.playground.counters.trainingFrames") >= frames + 5)
+    assert shown(browser)["net"]["layer_sizes"] == [2, 3, 3]  # no answer for the old network came back
+
+    browser.find_element(By.ID, "add-layer").click()
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 3, 3, 3])
+    frames = browser.execute_script("return window.playground.counters.trainingFrames")
+    wait_for(browser, lambda: browser.execute_script("return window.playground.counters.trainingFrames") >= frames + 5)
+    assert browser.execute_script("return window.playground.session.playing")
+    assert browser.find_element(By.ID, "train-message").text == ""
+    # Both gradient methods' time per step are shown side by side while playing.
+    assert browser.find_element(By.ID, "timing").text.count("ms") == 2
+
+    browser.find_element(By.ID, "play").click()  # pause
+    wait_for(browser, lambda: not browser.execute_script("return window.playground.session.busy"))
+    history = browser.execute_script("return window.playground.session.history.epoch")
+    frames = browser.execute_script("return window.playground.counters.trainingFrames")
+    assert 0 < len(history) < frames  # the cost history started again with the new network
+    # The page's stores and sliders describe the network on screen: 2-3-3-3 has 33 parameters.
+    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#sliders .slider-row")) == 33)
+    network, data = network_from_dict(shown(browser)["net"]), data_from_dict(shown(browser)["data"])
+    assert network.accuracy(data.train_inputs, data.train_labels) > 0.5  # it learned the blobs, not the fruit
+    assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_sharing_a_link_leaves_the_session_as_it_is(live_app, browser):
+    open_page(browser, live_app)
+    for _ in range(3):
+        browser.find_element(By.ID, "step").click()
+        time.sleep(0.3)
+    wait_for(browser, lambda: len(browser.execute_script("return window.playground.session.history.epoch")) == 3)
+    weights = shown(browser)["net"]["weights"]
+    browser.find_element(By.ID, "share").click()
+    wait_for(browser, lambda: browser.find_element(By.ID, "share-message").text.startswith("link ready"))
+    time.sleep(1)  # the address bar now holds the link: it must not be loaded back into this page
+    assert browser.find_element(By.ID, "share-message").text.startswith("link ready")
+    assert len(browser.execute_script("return window.playground.session.history.epoch")) == 3
+    assert shown(browser)["net"]["weights"] == weights
+    assert "#s=" in browser.current_url

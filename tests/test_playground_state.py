@@ -130,7 +130,7 @@ def test_changing_the_architecture_keeps_layers_whose_shape_did_not_change():
     assert grown["weights"][1] != old["weights"][1]  # (3, 2) became (5, 2)
     same_shapes = page.build_network([2, 3, 2], ["tanh"], "softmax", "quadratic", seed=1, keep=old)
     assert same_shapes["weights"] == old["weights"] and same_shapes["activations"] == ["tanh"]
-    with pytest.raises(ValueError, match="cannot be used with a 'linear' output"):
+    with pytest.raises(ValueError, match="cannot be used with a linear output"):
         page.build_network([2, 3, 2], ["sigmoid"], "linear", "cross_entropy", seed=0)
 
 

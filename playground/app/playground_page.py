@@ -50,6 +50,14 @@ DEFAULT_NOISE = {"fruit": 0.0, "fruit-curved": 0.0, "moons": 0.1, "circles": 0.0
 # and batch size *play* separates the curved fruit in a few seconds.
 DEFAULT_SETTINGS = {"learn_rate": 3.0, "batch_size": 10, "optimizer": "sgd", "momentum": 0.9,
                     "l2": 0.0, "gradient": "backprop"}
+# How the menus name the activations (the engine's names are identifiers).
+ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "silu": "SiLU"}
+
+
+def activation_options(names: list[str]) -> list[dict]:
+    return [{"label": ACTIVATION_LABELS.get(name, name), "value": name} for name in names]
+
+
 PRESETS = {
     "2-2": dict(layer_sizes=[2, 2], activations=[], output_activation="sigmoid", cost="quadratic",
                 source="The seed video's first network: two inputs straight to two outputs. Without "
@@ -92,6 +100,11 @@ def build_network(layer_sizes: list[int], activations: list[str], output_activat
             if index < len(old.weights) and old.weights[index].shape == W.shape:
                 W[...], b[...] = old.weights[index], old.biases[index]
     return states.network_to_dict(network)
+
+
+def output_size(data: dict) -> int:
+    """One output node per class of the data (at least two, so a prediction is a choice)."""
+    return max(len(data["class_names"]), 2)
 
 
 def fresh_training() -> dict:
@@ -276,7 +289,7 @@ def slider_component(kind: str, layer: int, row: int, col: int, value: float) ->
         html.Span(label, className="slider-label"),
         dcc.Slider(id=slider_id, min=low, max=high, step=0.001, value=value, marks=None,
                    updatemode="mouseup", allow_direct_input=False,
-                   tooltip={"placement": "right", "always_visible": True}),
+                   tooltip={"placement": "top", "always_visible": True}),
     ])
 
 
@@ -288,7 +301,7 @@ def layer_controls(network: dict) -> list:
             html.Span(f"hidden layer {index + 1}", className="layer-name"),
             dcc.Input(id={"type": "layer-width", "index": index}, type="number", min=1, max=MAX_WIDTH, step=1,
                       value=width, debounce=True, className="layer-width"),
-            dcc.Dropdown(id={"type": "layer-activation", "index": index}, options=HIDDEN_ACTIVATIONS,
+            dcc.Dropdown(id={"type": "layer-activation", "index": index}, options=activation_options(HIDDEN_ACTIVATIONS),
                          value=network["activations"][index], clearable=False, className="layer-activation"),
         ]))
     return rows or [html.Div("no hidden layer: the boundary is a straight line", className="hint")]
@@ -367,10 +380,13 @@ def layout() -> html.Div:
                                                marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False)),
                 control("L2", dcc.Input(id="l2", type="number", min=0, step=0.001, value=settings["l2"],
                                         debounce=True)),
-                control("gradient by", dcc.RadioItems(id="gradient", value=settings["gradient"], options=[
-                    {"label": "backpropagation", "value": "backprop"},
-                    {"label": "finite differences", "value": "finite_differences"}])),
-                html.Div(id="timing", className="timing", children="time per step: –"),
+                # Each method's time per step beside it, measured while training runs.
+                control("gradient by · time per step", html.Div(className="gradient-choice", children=[
+                    dcc.RadioItems(id="gradient", value=settings["gradient"], options=[
+                        {"label": "backpropagation", "value": "backprop"},
+                        {"label": "finite differences", "value": "finite_differences"}]),
+                    html.Div(id="timing", className="timing", children="–\n–"),
+                ])),
             ]),
             html.Div(id="train-message", className="message"),
         ]),
@@ -491,25 +507,31 @@ def register_callbacks(app: dash.Dash) -> None:
                             Input("play", "n_clicks"), State("playing", "data"), prevent_initial_call=True)
 
     # ---- data
+    # A new data set starts a new training run (cost history, optimizer memory, position);
+    # points clicked onto the current one keep it.
     @app.callback(
-        Output("data", "data"), Output("noise", "value"),
+        Output("data", "data"), Output("noise", "value"), Output("training", "data", allow_duplicate=True),
+        Output("data-message", "children", allow_duplicate=True),
         Input("dataset", "value"), Input("noise", "value"), Input("test-fraction", "value"),
         Input("data-seed", "value"), Input("samples", "value"), Input("regenerate", "n_clicks"),
         State("data", "data"), prevent_initial_call=True,
     )
     def make_data(name, noise, test_fraction, seed, n_samples, _regenerate, current):
-        if seed is None or n_samples is None or not 10 <= n_samples <= 2000:
-            raise PreventUpdate
+        if n_samples is None or not 10 <= n_samples <= 2000 or int(n_samples) != n_samples:
+            return no_update, no_update, no_update, "points: a whole number from 10 to 2000. Your data is unchanged."
+        if seed is None or seed < 0 or int(seed) != seed:
+            return no_update, no_update, no_update, "data seed: a whole number from 0 up. Your data is unchanged."
         generator = {"name": name, "noise": noise, "test_fraction": test_fraction, "seed": seed, "n_samples": n_samples}
         if ctx.triggered_id != "regenerate" and current.get("generator") == generator:
             raise PreventUpdate  # the controls were set to match loaded data: keep its points
         if ctx.triggered_id == "dataset":
             noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
         data = generate_data(name, float(noise), float(test_fraction), int(seed), int(n_samples))
-        return data, noise if ctx.triggered_id == "dataset" else no_update
+        return data, noise if ctx.triggered_id == "dataset" else no_update, fresh_training(), ""
 
-    @app.callback(Output("noise-hint", "children"), Input("dataset", "value"), prevent_initial_call=True)
-    def describe_noise(name):
+    @app.callback(Output("noise-hint", "children"), Input("dataset", "value"), Input("regenerate", "n_clicks"),
+                  prevent_initial_call=True)
+    def describe_noise(name, _regenerate):
         return noise_hint(name)
 
     @app.callback(
@@ -523,6 +545,7 @@ def register_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output("data", "data", allow_duplicate=True), Output("data-message", "children"),
+        Output("training", "data", allow_duplicate=True), Output("noise-hint", "children", allow_duplicate=True),
         Input("csv-upload", "contents"), State("csv-upload", "filename"), State("test-fraction", "value"),
         State("data-seed", "value"), prevent_initial_call=True,
     )
@@ -534,8 +557,9 @@ def register_callbacks(app: dash.Dash) -> None:
             inputs, labels, class_names = parse_points_csv(raw)
             dataset = split("custom", inputs, labels, float(test_fraction), int(seed or 0), class_names, ["x1", "x2"])
         except (PointsCSVError, ValueError, IndexError) as error:
-            return no_update, f"{filename}: {error}. Your data is unchanged."
-        return states.data_to_dict(dataset, generator=None), f"loaded {len(labels)} points from {filename}"
+            return no_update, f"{filename}: {error}. Your data is unchanged.", no_update, no_update
+        return (states.data_to_dict(dataset, generator=None), f"loaded {len(labels)} points from {filename}",
+                fresh_training(), f"your own points from {filename}; 'new points' goes back to the problem above")
 
     @app.callback(
         Output("boundary-graph", "figure"), Output("view", "data"), Output("click-class", "options"),
@@ -550,10 +574,10 @@ def register_callbacks(app: dash.Dash) -> None:
         figure = points_figure(dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
                                dataset.class_names, dataset.feature_names, view["x_range"], view["y_range"])
         options = [{"label": name, "value": k} for k, name in enumerate(dataset.class_names)]
-        if network["layer_sizes"][-1] == dataset.n_classes or ctx.triggered_id == "l2":
+        if network["layer_sizes"][-1] == output_size(data) or ctx.triggered_id == "l2":
             return figure, view, options, no_update, no_update, no_update
         # One output node per class: rebuild the output layer, keep the hidden ones.
-        sizes = network["layer_sizes"][:-1] + [dataset.n_classes]
+        sizes = network["layer_sizes"][:-1] + [output_size(data)]
         new = build_network(sizes, network["activations"], network["output_activation"], network["cost"],
                             int(weight_seed or 0), keep=network)
         return figure, view, options, new, architecture(new), fresh_training()
@@ -573,14 +597,12 @@ def register_callbacks(app: dash.Dash) -> None:
     def change_network(_add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset, seed,
                        network, data):
         trigger = ctx.triggered_id
-        n_classes = len(data["class_names"])
         sizes, names = list(network["layer_sizes"]), list(network["activations"])
         source = no_update
         keep = network
         if trigger in ("preset-2-2", "preset-2-3-2"):
             preset = PRESETS[trigger.removeprefix("preset-")]
             sizes, names = list(preset["layer_sizes"]), list(preset["activations"])
-            sizes[-1] = max(n_classes, 2)
             output_activation, cost, source, keep = preset["output_activation"], preset["cost"], preset["source"], None
         elif trigger == "add-layer":
             if len(sizes) - 2 >= MAX_HIDDEN_LAYERS:
@@ -598,6 +620,7 @@ def register_callbacks(app: dash.Dash) -> None:
                 return (no_update,) * 3 + (f"a layer's width must be a whole number from 1 to {MAX_WIDTH}",) + (no_update,) * 4
             sizes = [2, *[int(w) for w in widths], sizes[-1]]
             names = list(activations)
+        sizes[-1] = output_size(data)
         wanted = {"layer_sizes": sizes, "activations": names, "output_activation": output_activation, "cost": cost}
         if keep is not None and wanted == architecture(network):
             raise PreventUpdate  # the controls were set to match a loaded network: nothing changes
@@ -606,6 +629,8 @@ def register_callbacks(app: dash.Dash) -> None:
         except ValueError as error:  # e.g. cross-entropy with a linear output: keep the old choice
             return (no_update, no_update, no_update, f"{error}", no_update,
                     network["output_activation"], network["cost"], no_update)
+        if source is no_update and architecture(new) != architecture(network):
+            source = ""  # no longer the preset its description speaks of
         controls = layer_controls(new) if architecture(new)["layer_sizes"] != network["layer_sizes"] or trigger in (
             "preset-2-2", "preset-2-3-2", "add-layer", "remove-layer") else no_update
         return (new, architecture(new), controls, network_notes(new), fresh_training(),
@@ -693,10 +718,13 @@ def register_callbacks(app: dash.Dash) -> None:
                 settings.get("optimizer", "sgd"), settings.get("momentum", 0.9), settings.get("l2", 0),
                 settings.get("gradient", "backprop"), settings.get("weight_seed", 0), message)
 
-    @app.callback(*load_outputs, Input("url", "hash"), prevent_initial_call="initial_duplicate")
-    def load_link(fragment):
+    @app.callback(*load_outputs, Input("url", "hash"), State("share-link", "value"),
+                  prevent_initial_call="initial_duplicate")
+    def load_link(fragment, shared):
         if not fragment or not fragment.lstrip("#").startswith(states.SHARE_PREFIX):
             raise PreventUpdate
+        if shared and shared.endswith(fragment):
+            raise PreventUpdate  # 'share link' just wrote this page's own state into the address bar
         try:
             state = states.decode_share(fragment)
         except states.StateError as error:

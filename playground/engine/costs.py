@@ -41,7 +41,7 @@ def check_output_pair(cost: str, output_activation: str) -> None:
     if output_activation not in VALID_OUTPUTS[cost]:
         allowed = " or ".join(sorted(VALID_OUTPUTS[cost]))
         raise ValueError(
-            f"cost {cost!r} cannot be used with a {output_activation!r} output: "
+            f"the {cost.replace('_', '-')} cost cannot be used with a {output_activation} output: "
             f"it needs outputs between 0 and 1 ({allowed}); "
             "use the quadratic cost or change the output activation"
         )
