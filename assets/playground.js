@@ -747,7 +747,7 @@
           name: part + " cost", line: { color: colour }, type: "scatter" });
         return { data: [trace("train", "#1f77b4"), trace("test", "#e4572e")],
           layout: { margin: { l: 50, r: 10, t: 10, b: 40 }, height: 220, xaxis: { title: { text: "epoch" } },
-            yaxis: { title: { text: "cost" } }, legend: { orientation: "h", y: 1.15 }, uirevision: "cost" } };
+            yaxis: { title: { text: "cost" }, automargin: true, exponentformat: "e" }, legend: { orientation: "h", y: 1.15 }, uirevision: "cost" } };
       },
 
       learnRateLabel: function (exponent) {

@@ -111,6 +111,8 @@ def cost_curve_figure(history: dict) -> go.Figure:
     for part, colour in (("train", "#1f77b4"), ("test", "#e4572e")):
         figure.add_trace(go.Scatter(x=history.get("epoch", []), y=history.get(part, []), mode="lines",
                                     name=f"{part} cost", line=dict(color=colour)))
+    # A diverging run reaches costs like 1e11: plain exponents, and room for them (automargin).
     figure.update_layout(margin=dict(l=50, r=10, t=10, b=40), height=220, xaxis_title="epoch",
-                         yaxis_title="cost", legend=dict(orientation="h", y=1.15), uirevision="cost")
+                         yaxis=dict(title="cost", automargin=True, exponentformat="e"),
+                         legend=dict(orientation="h", y=1.15), uirevision="cost")
     return figure
