@@ -152,6 +152,22 @@ def test_a_bad_csv_shows_its_error_and_keeps_the_data(live_app, browser, tmp_pat
     browser.find_element(By.CSS_SELECTOR, "#csv-upload input[type=file]").send_keys(str(good))
     wait_for(browser, lambda: "loaded 20 points" in browser.find_element(By.ID, "data-message").text)
     wait_for(browser, lambda: shown(browser)["data"]["class_names"] == ["dog", "cat"])
+    assert "your own points from mine.csv" in browser.find_element(By.ID, "noise-hint").text
+
+
+def test_a_point_count_out_of_range_is_named_and_the_data_stays(live_app, browser):
+    open_page(browser, live_app)
+    before = shown(browser)["data"]
+    field = browser.find_element(By.ID, "samples")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("5000", Keys.ENTER)
+    wait_for(browser, lambda: "from 10 to 2000" in browser.find_element(By.ID, "data-message").text)
+    time.sleep(0.5)
+    assert shown(browser)["data"] == before
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("300", Keys.ENTER)
+    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) + len(shown(browser)["data"]["test_labels"]) == 300)
+    assert browser.find_element(By.ID, "data-message").text == ""
 
 
 def test_a_shared_link_reproduces_edited_weights_and_clicked_points(live_app, browser, second_browser):
