@@ -750,9 +750,13 @@
             yaxis: { title: { text: "cost" }, automargin: true, exponentformat: "e" }, legend: { orientation: "h", y: 1.15 }, uirevision: "cost" } };
       },
 
-      learnRateLabel: function (exponent) {
+      learnRateLabel: function (exponent, optimizer) {
         const value = Math.pow(10, exponent);
-        return "learn rate " + (value >= 0.01 ? +value.toPrecision(3) : value.toExponential(2));
+        const label = "learn rate " + (value >= 0.01 ? +value.toPrecision(3) : value.toExponential(2));
+        // Adam and RMSProp step each weight by about the learn rate itself, whatever its slope:
+        // the plain-SGD rates that suit the fruit throw them about, and they stall without diverging.
+        const adaptive = { adam: "Adam", rmsprop: "RMSProp" }[optimizer];
+        return adaptive && value > 1 ? label + " · large for " + adaptive + ": try 0.1" : label;
       },
 
       exportPNG: function (boundaryClicks, networkClicks) {

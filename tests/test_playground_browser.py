@@ -381,3 +381,13 @@ def test_sharing_a_link_leaves_the_session_as_it_is(live_app, browser):
     assert len(browser.execute_script("return window.playground.session.history.epoch")) == 3
     assert shown(browser)["net"]["weights"] == weights
     assert "#s=" in browser.current_url
+
+
+def test_the_learn_rate_label_warns_when_it_is_large_for_adam(live_app, browser):
+    open_page(browser, live_app)
+    label = browser.find_element(By.ID, "learn-rate-label")
+    assert label.text == "learn rate 3"
+    choose(browser, "optimizer", "adam")
+    wait_for(browser, lambda: "large for Adam: try 0.1" in label.text)
+    choose(browser, "optimizer", "momentum")
+    wait_for(browser, lambda: label.text == "learn rate 3")

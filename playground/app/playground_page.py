@@ -498,7 +498,8 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(dash.ClientsideFunction("playground", "learnRateLabel"),
-                            Output("learn-rate-label", "children"), Input("learn-rate", "value"))
+                            Output("learn-rate-label", "children"), Input("learn-rate", "value"),
+                            Input("optimizer", "value"))
     app.clientside_callback(dash.ClientsideFunction("playground", "exportPNG"), Output("export-done", "data"),
                             Input("export-boundary", "n_clicks"), Input("export-network", "n_clicks"),
                             prevent_initial_call=True)
