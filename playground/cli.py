@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -45,6 +49,7 @@ DATA_DEFAULTS: dict[str, dict] = {
 # for the colour images of CIFAR-10, whose channels are far from [0, 1]-centred; the
 # grey sets train as well on plain [0, 1] pixels.
 STANDARDIZE_BY_DEFAULT = {"cifar-10"}
+MAX_PARAMETERS = 50_000_000  # 200 MB of float32 weights, several times that while training
 MONITOR_SAMPLES = 5_000  # training images scored after each epoch for the progress bar
 
 
@@ -173,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data = train.add_argument_group("data")
     data.add_argument("--data", default="fruit-curved", choices=TOY_DATASETS + IMAGE_SETS,
-        help="data set to train on (default: fruit-curved)")
+        help="data set to train on")
     data.add_argument("--data-dir", metavar="DIR", default=None,
                       help="folder holding mnist/, fashion-mnist/, quickdraw/, cifar-10/ "
                       "(default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
@@ -371,13 +376,32 @@ def with_flip(augment, image_shape: tuple[int, ...]):
     return batch
 
 
+def check_save_path(path: str) -> str | None:
+    """What stops a network being saved at ``path`` (checked before training, not after), or None."""
+    target = Path(path)
+    if target.exists() and not target.is_file():
+        return f"--save {path}: there is a folder or special file there; name a new or ordinary file"
+    folder = target.parent
+    if not folder.is_dir():
+        return f"--save {path}: the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK):
+        return f"--save {path}: cannot write into {folder}"
+    return None
+
+
 def check_train_arguments(args: argparse.Namespace) -> str | None:
     """What is wrong with a combination of options, or None."""
     if not args.test_fraction < 1:
         return "--test-fraction must be below 1"
+    if args.save and (problem := check_save_path(args.save)):
+        return problem
     image = args.data in IMAGE_SETS
     if args.categories is not None and args.data != "quickdraw":
         return "--categories applies to --data quickdraw only"
+    if args.categories is not None and len(set(args.categories)) < 2:
+        return "--categories needs at least 2 categories: a classifier chooses between classes"
+    if args.data == "quickdraw" and args.per_category < 10:
+        return "--per-category must be at least 10 (the last 20 % of each category is its test split)"
     if not image:
         for flag, value in [("--augment", args.augment), ("--flip", args.flip or None),
                             ("--standardize", args.standardize), ("--train-samples", args.train_samples)]:
@@ -423,6 +447,13 @@ def run_train(args: argparse.Namespace) -> int:
         train_inputs = standardization.apply(train_inputs)
         test_inputs = standardization.apply(test_inputs)
     layer_sizes = [train_inputs.shape[1], *args.layers, data.n_classes]
+    parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes, layer_sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        return fail(f"--layers {','.join(map(str, args.layers))} makes {parameters:,} parameters on "
+                    f"{args.data}; at most {MAX_PARAMETERS:,} fit in memory here")
+    if args.augment is not None and args.augment.shift >= min(data.image_shape[:2]):
+        return fail(f"--augment shift={args.augment.shift:g} moves a {data.image_shape[0]}×{data.image_shape[1]} "
+                    "image off its canvas; use a shift smaller than the image")
     augment = args.augment.batch_function(data.image_shape) if args.augment is not None else None
     if args.flip:
         augment = with_flip(augment, data.image_shape)
@@ -438,20 +469,28 @@ def run_train(args: argparse.Namespace) -> int:
         return fail(str(error))
     if not args.quiet and data.summary:
         print(data.summary + (f" ({data.notes})" if data.notes else ""), file=sys.stderr)
+    if "step" in network.activations:
+        print("note: step has zero slope almost everywhere, so gradient descent cannot learn through it; "
+              "try sigmoid", file=sys.stderr)
 
     start = time.perf_counter()
-    if data.image_shape is None:
-        result, history = train_toy(trainer, args, f"training {network.describe()} on {args.data}"), []
-    else:
-        result, history = train_images(trainer, args)
+    with stop_on_interrupt(trainer):
+        if data.image_shape is None:
+            result, history = train_toy(trainer, args, f"training {network.describe()} on {args.data}"), []
+        else:
+            result, history = train_images(trainer, args)
     seconds = time.perf_counter() - start
 
     if standardization is not None:
         standardization.fold_into(network)  # from now on the network takes [0, 1] pixels
     with blas_threads(args.threads):
         final = evaluate(network, data, args.l2)
+    save_problem = None
     if args.save:
-        save_network(network, args.save)
+        try:
+            save_network(network, args.save)
+        except OSError as error:  # e.g. the disk filled up during training
+            save_problem = f"could not save the network to {args.save}: {error.strerror or error}"
     report = {
         "data": args.data,
         "layers": layer_sizes,
@@ -478,17 +517,41 @@ def run_train(args: argparse.Namespace) -> int:
         })
     if result.diverged:
         print(f"training diverged: {result.message}", file=sys.stderr)
+    elif result.stopped:
+        print(f"training stopped by Ctrl-C after {result.epochs} epochs", file=sys.stderr)
     if args.json:
         print(json.dumps(report))
     else:
         print(f"network: {network.describe()}")
         print(f"epochs: {result.epochs} in {seconds:.2f} s")
-        if args.save:
+        if args.save and not save_problem:
             print(f"saved: {args.save}")
         print(f"train accuracy: {final['train_accuracy']:.4f}")
         if final["test_accuracy"] is not None:
             print(f"test accuracy: {final['test_accuracy']:.4f}")
+    if save_problem:
+        return fail(save_problem)
     return EXIT_DIVERGED if result.diverged else 0
+
+
+@contextmanager
+def stop_on_interrupt(trainer):
+    """The first Ctrl-C stops training after the current batch, so the results are still
+    reported (and saved); a second one aborts at once."""
+    def stop(signum, frame):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print("\nstopping after this batch (Ctrl-C again to abort)", file=sys.stderr)
+        trainer.stop()
+
+    try:
+        previous = signal.signal(signal.SIGINT, stop)
+    except ValueError:  # not the main thread: leave Ctrl-C alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def train_toy(trainer, args: argparse.Namespace, description: str):
@@ -603,11 +666,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["serve", *argv]
     args = parser.parse_args(argv)
-    if args.command == "train":
-        return run_train(args)
-    if args.command == "download":
-        return run_download(args)
-    return run_serve(args)
+    try:
+        if args.command == "train":
+            return run_train(args)
+        if args.command == "download":
+            return run_download(args)
+        return run_serve(args)
+    except KeyboardInterrupt:  # a second Ctrl-C while training, or one while loading
+        print("\nplayground: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

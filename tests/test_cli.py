@@ -58,6 +58,49 @@ def test_other_bad_arguments_exit_2(args, message):
     assert run.returncode == 2 and message in run.stderr
 
 
+@pytest.mark.parametrize("args,message", [
+    (["--data", "digits", "--layers", "100000,100000"], "parameters on digits; at most 50,000,000"),
+    (["--data", "digits", "--augment", "shift=100"], "moves a 8×8 image off its canvas"),
+    (["--data", "quickdraw", "--categories", "cat"], "at least 2 categories"),
+    (["--data", "quickdraw", "--per-category", "2"], "--per-category must be at least 10"),
+])
+def test_impossible_requests_exit_2_before_training(args, message):
+    run = playground("train", *args, "--epochs", "1")
+    assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_unusable_save_path_is_refused_before_training(tmp_path):
+    for target, message in [(tmp_path, "there is a folder or special file there"),
+                            (tmp_path / "missing" / "m.npz", "does not exist"),
+                            ("/dev/null", "there is a folder or special file there")]:
+        run = playground("train", "--data", "fruit", "--epochs", "100000", "--save", str(target), timeout=60)
+        assert run.returncode == 2 and message in run.stderr and "Traceback" not in run.stderr
+        assert "train accuracy" not in run.stdout  # refused before a long run, not after it
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_stops_training_and_still_reports_and_saves(tmp_path):
+    import os
+    import signal
+    import time
+
+    model = tmp_path / "stopped.npz"
+    process = subprocess.Popen([sys.executable, "-m", "playground.cli", "train", "--data", "fruit-curved",
+                                "--epochs", "1000000", "--save", str(model)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"epoch" not in seen and time.monotonic() < deadline:  # the progress bar: training has begun
+        seen += os.read(process.stderr.fileno(), 4096)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    err = (seen + err).decode()
+    assert process.returncode == 0, err
+    assert "stopped by Ctrl-C" in err and "Traceback" not in err
+    assert "train accuracy:" in out.decode() and "test accuracy:" in out.decode()
+    assert load_network(model).layer_sizes == [2, 8, 8, 2]
+
+
 def test_divergence_exits_3_and_still_prints_json():
     run = playground("train", "--data", "xor", "--activation", "sigmoid", "--learn-rate", "1e6", "--json", "--quiet")
     assert run.returncode == 3

@@ -213,7 +213,7 @@ def test_progress_goes_to_stderr(server, tmp_path, capsys):
     download_dataset("mnist", tmp_path, base_url=server.url, progress=True, manifest=manifest_for(files))
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "train-images-idx3-ubyte.gz" in captured.err and "mnist: ready in" in captured.err
+    assert "train-images-idx3-ubyte.gz" in captured.err
 
 
 def test_checksum_mismatch_deletes_and_raises(server, tmp_path):

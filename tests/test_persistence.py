@@ -75,3 +75,17 @@ def test_a_zip_with_a_broken_member(tmp_path, saved):
             target.writestr(item, data[:20] if item.filename.startswith("weights_0") else data)
     with pytest.raises(ModelFileError, match="broken.npz"):
         load_network(broken)
+
+
+def test_a_zip_whose_member_claims_encryption(tmp_path, saved):
+    data = bytearray(saved.read_bytes())
+    for marker in (b"PK\x03\x04", b"PK\x01\x02"):  # local and central headers: set the "encrypted" flag
+        start = 0
+        while (start := data.find(marker, start)) != -1:
+            flags = start + (6 if marker == b"PK\x03\x04" else 8)
+            data[flags] |= 1
+            start += 4
+    odd = tmp_path / "encrypted.npz"
+    odd.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match="encrypted.npz"):
+        load_network(odd)

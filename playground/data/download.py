@@ -118,7 +118,6 @@ def download_dataset(
     else:
         for spec in entry["files"]:
             fetch.file(spec["name"], _urls(mirrors, spec["name"]), md5=spec["md5"])
-    fetch.say(f"{key}: ready in {folder}")
     return folder
 
 

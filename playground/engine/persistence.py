@@ -54,7 +54,8 @@ def load_network(path: str | os.PathLike) -> Network:
             contents = {name: archive[name] for name in archive.files}
     except FileNotFoundError:
         raise ModelFileError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as error:
+        # (zipfile says NotImplementedError or RuntimeError for damaged compression or encryption flags)
         raise ModelFileError(f"{path}: not a model file, or truncated or corrupted ({error})") from None
     except ValueError:
         # numpy takes anything that is not an .npz or .npy for a pickle, and refuses it.
