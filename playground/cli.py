@@ -72,12 +72,26 @@ def positive(kind: type):
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {NUMBER_NAMES[kind]}") from None
         if not value > 0 or (kind is float and not np.isfinite(value)):
-            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number greater than 0")
         return value
 
     return convert
+
+
+NUMBER_NAMES = {int: "whole number", float: "number"}
+
+
+def seed_value(text: str) -> int:
+    """argparse type: a seed, a whole number from 0 to 2**32 − 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a whole number from 0 to 4294967295")
+    return value
 
 
 def non_negative(text: str) -> float:
@@ -228,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="learn rate decay: lr / (1 + decay·epoch)")
     network.add_argument("--input-noise", type=non_negative, default=0.0,
                          help="std of Gaussian noise added to every training input")
-    network.add_argument("--seed", type=int, default=0, help="seed of the data, the weights and the shuffling")
+    network.add_argument("--seed", type=seed_value, default=0, help="seed of the data, the weights and the shuffling")
     network.add_argument("--threads", type=positive(int), default=1,
                          help="BLAS threads (results are bit-identical for the same count)")
     network.add_argument("--dtype", default="float32", choices=["float32", "float64"], help="number type")

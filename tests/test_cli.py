@@ -49,7 +49,9 @@ def test_bad_layer_spec_exits_2_naming_the_value():
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--learn-rate", "-1"], "must be greater than 0"),
+    (["--learn-rate", "-1"], "must be a finite number greater than 0"),
+    (["--seed", "-1"], "must be a whole number from 0 to 4294967295"),
+    (["--epochs", "1.5"], "is not a whole number"),
     (["--data", "nope"], "invalid choice"),
     (["--output", "linear", "--cost", "cross-entropy"], "cannot be used with a linear output"),
 ])
