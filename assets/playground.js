@@ -231,7 +231,8 @@
     const sizes = net.layer_sizes;
     const tallest = Math.max(...sizes);
     // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
-    canvas.style.height = Math.max(300, tallest * 26 + 20) + "px";
+    const wanted = Math.max(300, tallest * 26 + 20) + "px";
+    if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
     const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
     const ratio = window.devicePixelRatio || 1;
     canvas.width = width * ratio; canvas.height = height * ratio;
@@ -606,6 +607,7 @@
   async function trainOnce(batches) {
     if (!window.playground.shown) return null;
     session.busy = true;
+    session.restarted = false;
     try {
       const shown = await settledView();
       const result = await postTraining(shown.net, shown.data, session.trainer, batches);
@@ -694,12 +696,11 @@
           const edit = withSliderValues(net, weightIds, weightValues, biasIds, biasValues);
           return [edit.changed ? edit.net : none, none, none, none, none, none, none];
         }
-        const newWeights = weightIds.map((id) => parameterAt(net, id));
-        const newBiases = biasIds.map((id) => parameterAt(net, id));
+        const weights = weightIds.map((id) => parameterAt(net, id));
+        const biases = biasIds.map((id) => parameterAt(net, id));
         // Sliders of the previous architecture, about to be replaced: leave them be.
-        if (newWeights.concat(newBiases).some((v) => v === undefined)) return [none, none, none, none, none, none, none];
-        newWeights.forEach((v, k) => { newWeights[k] = round(v); });
-        newBiases.forEach((v, k) => { newBiases[k] = round(v); });
+        if (weights.concat(biases).some((v) => v === undefined)) return [none, none, none, none, none, none, none];
+        const newWeights = weights.map(round), newBiases = biases.map(round);
         const same = newWeights.every((v, k) => v === weightValues[k]) && newBiases.every((v, k) => v === biasValues[k]);
         if (same) return [none, none, none, none, none, none, none];
         const wBounds = newWeights.map((v, k) => sliderBounds(v, weightMins[k], weightMaxs[k]));

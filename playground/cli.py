@@ -65,6 +65,9 @@ def layer_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+NUMBER_NAMES = {int: "whole number", float: "number"}
+
+
 def positive(kind: type):
     """argparse type: a number of ``kind`` that is > 0."""
 
@@ -78,9 +81,6 @@ def positive(kind: type):
         return value
 
     return convert
-
-
-NUMBER_NAMES = {int: "whole number", float: "number"}
 
 
 def seed_value(text: str) -> int:
@@ -415,7 +415,7 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
     if args.categories is not None and len(set(args.categories)) < 2:
         return "--categories needs at least 2 categories: a classifier chooses between classes"
     if args.data == "quickdraw" and args.per_category < 10:
-        return "--per-category must be at least 10 (the last 20 % of each category is its test split)"
+        return "--per-category must be at least 10 (each category's last rows are its test split)"
     if not image:
         for flag, value in [("--augment", args.augment), ("--flip", args.flip or None),
                             ("--standardize", args.standardize), ("--train-samples", args.train_samples)]:
