@@ -7,6 +7,7 @@ the min / median / max over several timed repeats of one pass over the data.
 
     python bench/engine_throughput.py                 # full run (about 3 minutes)
     python bench/engine_throughput.py --quick         # a smoke run
+    python bench/engine_throughput.py --config "784-100-10 sigmoid:100"   # one network and batch size
     pip install torch==2.13.0                         # the peer (bench only; optional)
 
 Prints a Markdown table (paste into docs/benchmarks.md).
@@ -116,9 +117,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed passes per engine and network")
     parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads for every engine")
     parser.add_argument("--quick", action="store_true", help="2,000 samples, 2 repeats")
+    parser.add_argument("--config", action="append", metavar="NETWORK:BATCH",
+                        help="only this network and batch size, e.g. '784-100-10 sigmoid:100' (repeatable)")
     args = parser.parse_args()
     if args.quick:
         args.samples, args.repeats = 2_000, 2
+    configs = [c for c in CONFIGS if not args.config or f"{c[0]}:{c[3]}" in args.config]
+    if not configs:
+        parser.error(f"no such configuration; choose from: {', '.join(f'{c[0]}:{c[3]}' for c in CONFIGS)}")
 
     try:
         import torch
@@ -137,7 +143,7 @@ def main() -> None:
     print("| network | batch | ours | PyTorch | scikit-learn | ours ÷ faster peer (medians) |")
     print("|---|---:|---:|---:|---:|---:|")
     with threadpool_limits(limits=args.threads, user_api="blas"):
-        for name, hidden, activation, batch_size in CONFIGS:
+        for name, hidden, activation, batch_size in configs:
             results = {"ours": ours(inputs, labels, hidden, activation, batch_size, args.repeats)}
             if torch_version:
                 results["torch"] = pytorch(inputs, labels, hidden, activation, batch_size, args.repeats)

@@ -1,4 +1,7 @@
-"""The command line: ``playground serve`` (the default), ``playground train``, ``playground download``.
+"""The command line: ``playground serve`` (the default), ``train``, ``evaluate``, ``download``.
+
+The recipes of training (defaults per data set, loading, preprocessing, evaluation) live
+in ``playground.recipes``; this module reads arguments and prints.
 
 Exit status: 0 success, 1 a download failed, 2 bad arguments or input (including missing or
 corrupt data files), 3 training diverged.
@@ -13,7 +16,6 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -22,35 +24,6 @@ import numpy as np
 EXIT_DOWNLOAD_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
-
-IMAGE_SETS = ["digits", "mnist", "fashion-mnist", "quickdraw", "cifar-10"]
-DOWNLOADABLE_SETS = ["mnist", "fashion-mnist", "quickdraw", "cifar-10"]
-
-# Defaults of the training knobs that depend on the data set. The 2-D toy sets keep the
-# small tanh network of the playground page; the image sets get a ReLU network trained
-# with Adam in mini-batches of 100, sized to finish in about a minute on two cores.
-# bench/accuracy.py (docs/benchmarks.md) lists the longer settings that reach the
-# accuracy targets.
-TOY_DEFAULTS = {"layers": [8, 8], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
-                "batch_size": 32, "epochs": 1000}
-DATA_DEFAULTS: dict[str, dict] = {
-    "digits": {"layers": [64], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
-               "batch_size": 32, "epochs": 30},
-    "mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
-              "batch_size": 100, "epochs": 10},
-    "fashion-mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
-                      "batch_size": 100, "epochs": 15},
-    "quickdraw": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
-                  "batch_size": 100, "epochs": 20},
-    "cifar-10": {"layers": [512, 256], "activation": "relu", "optimizer": "adam", "learn_rate": 0.0005,
-                 "batch_size": 100, "epochs": 10},
-}
-# Per-channel standardisation (mean 0, std 1 over the training pixels) is on by default
-# for the colour images of CIFAR-10, whose channels are far from [0, 1]-centred; the
-# grey sets train as well on plain [0, 1] pixels.
-STANDARDIZE_BY_DEFAULT = {"cifar-10"}
-MAX_PARAMETERS = 50_000_000  # 200 MB of float32 weights, several times that while training
-MONITOR_SAMPLES = 5_000  # training images scored after each epoch for the progress bar
 
 
 def layer_list(text: str) -> list[int]:
@@ -136,6 +109,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefau
 
 def defaults_table() -> str:
     """The per-data-set defaults, as printed at the end of ``playground train --help``."""
+    from playground.recipes import DATA_DEFAULTS, TOY_DEFAULTS
+
     rows = [("data set", "layers", "activation", "optimizer", "learn rate", "batch", "epochs")]
     for name, values in [("2-D toy sets", TOY_DEFAULTS), *DATA_DEFAULTS.items()]:
         rows.append((name, ",".join(map(str, values["layers"])), values["activation"], values["optimizer"],
@@ -169,8 +144,9 @@ examples:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    from playground.data.toy import TOY_DATASETS
+    from playground.data.download import DOWNLOADABLE
     from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
+    from playground.recipes import COST_CHOICES, DATA_SETS, IMAGE_SETS
 
     parser = argparse.ArgumentParser(
         prog="playground",
@@ -191,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=TRAIN_EPILOG.format(table=defaults_table(), images=", ".join(IMAGE_SETS)),
     )
     data = train.add_argument_group("data")
-    data.add_argument("--data", default="fruit-curved", choices=TOY_DATASETS + IMAGE_SETS,
+    data.add_argument("--data", default="fruit-curved", choices=DATA_SETS,
         help="data set to train on")
     data.add_argument("--data-dir", metavar="DIR", default=None,
                       help="folder holding mnist/, fashion-mnist/, quickdraw/, cifar-10/ "
@@ -226,9 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     network.add_argument("--activation", default=None, choices=HIDDEN_ACTIVATIONS,
                          help="hidden activation (default: tanh for the toy sets and digits, relu for images)")
     network.add_argument("--output", default="softmax", choices=OUTPUT_ACTIVATIONS, help="output activation")
-    network.add_argument("--cost", default="cross-entropy", choices=["cross-entropy", "quadratic"],
+    network.add_argument("--cost", default="cross-entropy", choices=COST_CHOICES,
                          help="cost function")
-    network.add_argument("--optimizer", default=None, choices=OPTIMIZERS,
+    network.add_argument("--optimizer", default=None, choices=list(OPTIMIZERS),
                          help="optimizer (default: momentum for the toy sets and digits, adam for images)")
     network.add_argument("--learn-rate", type=positive(float), default=None,
                          help="learn rate (default: 0.1 for the toy sets and digits, per data set below)")
@@ -252,6 +228,31 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--json", action="store_true", help="print one JSON line instead of text")
     output.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score a saved network on a data set's test images",
+        formatter_class=HelpFormatter,
+        description="Load a network saved by `playground train --save` and print its test accuracy and "
+        "confusion matrix (rows: true class, columns: predicted class) on the data set's held-out test "
+        "images. Exit status 0 on success, 2 on a bad or unreadable model, missing data, or a model that "
+        "does not fit the data (other inputs or classes).",
+    )
+    evaluate.add_argument("--model", metavar="PATH", required=True, help="the saved network (.npz)")
+    evaluate.add_argument("--data", default="mnist", choices=DATA_SETS, help="data set to score on")
+    evaluate.add_argument("--data-dir", metavar="DIR", default=None,
+                          help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    evaluate.add_argument("--categories", type=category_list, default=None,
+                          help="quickdraw only: the categories the network was trained on, in order")
+    evaluate.add_argument("--per-category", type=positive(int), default=10_000,
+                          help="quickdraw only: rows read per category, before the test split")
+    evaluate.add_argument("--test-fraction", type=non_negative, default=0.2,
+                          help="held-out fraction (toy sets, digits, quickdraw): as when trained")
+    evaluate.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
+    evaluate.add_argument("--noise", type=non_negative, default=None, help="toy data noise")
+    evaluate.add_argument("--seed", type=seed_value, default=0, help="seed of the data split (toy sets, digits)")
+    evaluate.add_argument("--threads", type=positive(int), default=1, help="BLAS threads")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON line instead of text")
+
     download = commands.add_parser(
         "download",
         help="download an image data set into the data directory",
@@ -261,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
         "A broken-off download resumes where it stopped when run again. "
         "Exit status 0 when the files are in place, 1 when the download failed, 2 on bad arguments.",
     )
-    download.add_argument("name", choices=DOWNLOADABLE_SETS,
+    download.add_argument("name", choices=DOWNLOADABLE,
                           help="data set (digits ships with scikit-learn and needs no download)")
     download.add_argument("--data-dir", metavar="DIR", default=None,
                           help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
@@ -294,102 +295,6 @@ def run_serve(args: argparse.Namespace) -> int:
 # playground train
 
 
-@dataclass
-class TrainingData:
-    """What ``playground train`` learns from: training rows, held-out test rows, and a description."""
-
-    name: str
-    train_inputs: np.ndarray
-    train_labels: np.ndarray
-    test_inputs: np.ndarray
-    test_labels: np.ndarray
-    n_classes: int
-    image_shape: tuple[int, ...] | None = None  # None for the 2-D toy sets
-    summary: str = ""
-    notes: str = ""
-
-
-@dataclass
-class Standardization:
-    """Per-channel standardisation x → (x − mean) / std, and how to fold it into a first layer."""
-
-    mean: np.ndarray  # one value per channel
-    std: np.ndarray
-
-    @classmethod
-    def fit(cls, inputs: np.ndarray, channels: int) -> "Standardization":
-        """Mean and std of each channel over all training pixels (channels last in each row)."""
-        pixels = inputs.reshape(-1, channels)
-        mean = pixels.mean(axis=0, dtype=np.float64)
-        std = pixels.std(axis=0, dtype=np.float64)
-        return cls(mean, np.where(std > 0, std, 1.0))
-
-    def apply(self, inputs: np.ndarray) -> np.ndarray:
-        """Standardised copy of flat rows (N, pixels × channels), in the rows' dtype."""
-        channels = len(self.mean)
-        shaped = inputs.reshape(len(inputs), -1, channels)
-        scale = (1 / self.std).astype(inputs.dtype)
-        return ((shaped - self.mean.astype(inputs.dtype)) * scale).reshape(inputs.shape)
-
-    def fold_into(self, network) -> None:
-        """Change the first layer so that the network takes raw inputs.
-
-        z = ((x − m) / s)·W + b = x·(W / s) + (b − (m / s)·W), one m and s per channel.
-        """
-        n_inputs = network.layer_sizes[0]
-        repeats = n_inputs // len(self.mean)
-        mean = np.tile(self.mean, repeats)
-        std = np.tile(self.std, repeats)
-        W = network.weights[0].astype(np.float64)
-        network.biases[0][:] = network.biases[0] - (mean / std) @ W
-        network.weights[0][:] = W / std[:, None]
-
-
-def load_training_data(args: argparse.Namespace) -> TrainingData:
-    """The data set named by ``args.data``; raises DataNotFoundError, DataFileError or ValueError."""
-    if args.data not in IMAGE_SETS:
-        from playground.data.toy import make_dataset
-
-        toy = make_dataset(args.data, n_samples=args.samples, noise=args.noise,
-                           test_fraction=args.test_fraction, seed=args.seed)
-        return TrainingData(args.data, toy.train_inputs, toy.train_labels, toy.test_inputs, toy.test_labels,
-                            toy.n_classes)
-
-    from playground.data.images import load_image_dataset
-
-    options: dict = {}
-    if args.data == "quickdraw":
-        options = {"categories": args.categories, "per_category": args.per_category,
-                   "test_fraction": args.test_fraction}
-    elif args.data == "digits":
-        options = {"test_fraction": args.test_fraction, "seed": args.seed}
-    dataset = load_image_dataset(args.data, args.data_dir, **options)
-    train_inputs, train_labels = dataset.train_inputs(), dataset.train_labels
-    notes = dataset.notes
-    if args.train_samples is not None and args.train_samples < len(train_labels):
-        # A seeded random subset (quickdraw's training rows are grouped by category).
-        keep = np.sort(np.random.default_rng([args.seed, 3]).choice(len(train_labels), args.train_samples,
-                                                                    replace=False))
-        train_inputs, train_labels = train_inputs[keep], train_labels[keep]
-        notes = "; ".join(filter(None, [notes, f"trained on a random {args.train_samples:,} of "
-                                                f"{len(dataset.train_labels):,} training images"]))
-    return TrainingData(dataset.name, train_inputs, train_labels, dataset.test_inputs(), dataset.test_labels,
-                        dataset.n_classes, dataset.image_shape, dataset.summary(), notes)
-
-
-def with_flip(augment, image_shape: tuple[int, ...]):
-    """A batch augmentation that, after ``augment`` (if any), mirrors a random half of the images left-right."""
-
-    def batch(inputs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        changed = augment(inputs, rng) if augment is not None else inputs.copy()
-        images = changed.reshape(len(changed), *image_shape)  # a view: changing it changes the rows
-        mirrored = rng.random(len(images)) < 0.5
-        images[mirrored] = images[mirrored, :, ::-1]
-        return changed
-
-    return batch
-
-
 def check_save_path(path: str) -> str | None:
     """What stops a network being saved at ``path`` (checked before training, not after), or None."""
     target = Path(path)
@@ -409,6 +314,8 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
         return "--test-fraction must be below 1"
     if args.save and (problem := check_save_path(args.save)):
         return problem
+    from playground.recipes import IMAGE_SETS
+
     image = args.data in IMAGE_SETS
     if args.categories is not None and args.data != "quickdraw":
         return "--categories applies to --data quickdraw only"
@@ -424,63 +331,29 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
     return None
 
 
-def fill_defaults(args: argparse.Namespace) -> None:
-    """Put the data set's defaults into every option the user left out."""
-    defaults = DATA_DEFAULTS.get(args.data, TOY_DEFAULTS)
-    for key, value in defaults.items():
-        if getattr(args, key) is None:
-            setattr(args, key, value)
-    if args.standardize is None:
-        args.standardize = args.data in STANDARDIZE_BY_DEFAULT
-
-
 def run_train(args: argparse.Namespace) -> int:
     """Train headless; print accuracies (or JSON); save if asked."""
     from playground.data.images import DataFileError, DataNotFoundError
-    from playground.engine import Network, Trainer, TrainingSettings, blas_threads, save_network
+    from playground.engine import blas_threads, save_network
+    from playground.recipes import Recipe, evaluate, load_data, prepare
 
     problem = check_train_arguments(args)
     if problem:
         return fail(problem)
-    fill_defaults(args)
+    recipe = Recipe.from_options(args).with_defaults()
     try:
-        data = load_training_data(args)
+        data = load_data(recipe)
     except DataNotFoundError as error:
         return fail(str(error))
     except DataFileError as error:
-        return fail(f"a data file is unusable: {error}. Delete it and run `playground download "
-                    f"{args.data}` again, or point --data-dir at a good copy.")
+        return fail(unusable_data_message(error, recipe.data))
     except (ValueError, OSError) as error:
         return fail(str(error))
-
-    standardization = None
-    train_inputs, test_inputs = data.train_inputs, data.test_inputs
-    if args.standardize:
-        channels = data.image_shape[-1] if len(data.image_shape) == 3 else 1
-        standardization = Standardization.fit(train_inputs, channels)  # training pixels only
-        train_inputs = standardization.apply(train_inputs)
-        test_inputs = standardization.apply(test_inputs)
-    layer_sizes = [train_inputs.shape[1], *args.layers, data.n_classes]
-    parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes, layer_sizes[1:]))
-    if parameters > MAX_PARAMETERS:
-        return fail(f"--layers {','.join(map(str, args.layers))} makes {parameters:,} parameters on "
-                    f"{args.data}; at most {MAX_PARAMETERS:,} fit in memory here")
-    if args.augment is not None and args.augment.shift >= min(data.image_shape[:2]):
-        return fail(f"--augment shift={args.augment.shift:g} moves a {data.image_shape[0]}×{data.image_shape[1]} "
-                    "image off its canvas; use a shift smaller than the image")
-    augment = args.augment.batch_function(data.image_shape) if args.augment is not None else None
-    if args.flip:
-        augment = with_flip(augment, data.image_shape)
     try:
-        network = Network(layer_sizes, activation=args.activation, output_activation=args.output,
-                          cost=args.cost, seed=args.seed, dtype=np.dtype(args.dtype))
-        settings = TrainingSettings(learn_rate=args.learn_rate, batch_size=args.batch_size,
-                                    optimizer=args.optimizer, momentum=args.momentum, l2=args.l2,
-                                    decay=args.decay, input_noise=args.input_noise, seed=args.seed)
-        trainer = Trainer(network, train_inputs, data.train_labels, settings, test_inputs, data.test_labels,
-                          augment=augment)
+        run = prepare(recipe, data)
     except ValueError as error:
         return fail(str(error))
+    network, trainer = run.network, run.trainer
     if not args.quiet and data.summary:
         print(data.summary + (f" ({data.notes})" if data.notes else ""), file=sys.stderr)
     if "step" in network.activations:
@@ -490,15 +363,14 @@ def run_train(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     with stop_on_interrupt(trainer):
         if data.image_shape is None:
-            result, history = train_toy(trainer, args, f"training {network.describe()} on {args.data}"), []
+            result, history = train_toy(trainer, recipe, args.quiet, f"training {network.describe()} on {args.data}"), []
         else:
-            result, history = train_images(trainer, args)
+            result, history = train_images(trainer, recipe, args.quiet)
     seconds = time.perf_counter() - start
 
-    if standardization is not None:
-        standardization.fold_into(network)  # from now on the network takes [0, 1] pixels
-    with blas_threads(args.threads):
-        final = evaluate(network, data, args.l2)
+    run.finish()  # from now on the network takes [0, 1] pixels
+    with blas_threads(recipe.threads):
+        final = evaluate(network, data, recipe.l2).accuracies()
     save_problem = None
     if args.save:
         try:
@@ -507,7 +379,7 @@ def run_train(args: argparse.Namespace) -> int:
             save_problem = f"could not save the network to {args.save}: {error.strerror or error}"
     report = {
         "data": args.data,
-        "layers": layer_sizes,
+        "layers": network.layer_sizes,
         "train_accuracy": final["train_accuracy"],
         "test_accuracy": final["test_accuracy"],
         "train_cost": final["train_cost"],
@@ -521,12 +393,13 @@ def run_train(args: argparse.Namespace) -> int:
             "train_samples": len(data.train_labels),
             "test_samples": len(data.test_labels),
             "samples_per_second": round(len(data.train_labels) * result.epochs / seconds) if seconds else None,
-            "augment": str(args.augment) if args.augment is not None else "none",
-            "flip": bool(args.flip),
-            "standardize": bool(args.standardize),
-            "settings": {"activation": args.activation, "optimizer": args.optimizer, "learn_rate": args.learn_rate,
-                         "momentum": args.momentum, "batch_size": args.batch_size, "l2": args.l2,
-                         "decay": args.decay, "input_noise": args.input_noise, "seed": args.seed},
+            "augment": str(recipe.augment) if recipe.augment is not None else "none",
+            "flip": bool(recipe.flip),
+            "standardize": bool(recipe.standardize),
+            "settings": {"activation": recipe.activation, "optimizer": recipe.optimizer,
+                         "learn_rate": recipe.learn_rate, "momentum": recipe.momentum,
+                         "batch_size": recipe.batch_size, "l2": recipe.l2, "decay": recipe.decay,
+                         "input_noise": recipe.input_noise, "seed": recipe.seed},
             "history": history,
         })
     if result.diverged:
@@ -546,6 +419,11 @@ def run_train(args: argparse.Namespace) -> int:
     if save_problem:
         return fail(save_problem)
     return EXIT_DIVERGED if result.diverged else 0
+
+
+def unusable_data_message(error: Exception, name: str) -> str:
+    return (f"a data file is unusable: {error}. Delete it and run `playground download {name}` again, "
+            "or point --data-dir at a good copy.")
 
 
 @contextmanager
@@ -568,81 +446,126 @@ def stop_on_interrupt(trainer):
         signal.signal(signal.SIGINT, previous)
 
 
-def train_toy(trainer, args: argparse.Namespace, description: str):
+def train_toy(trainer, recipe, quiet: bool, description: str):
     """Train a 2-D toy set with one progress bar over the epochs."""
     from tqdm import tqdm
 
-    with tqdm(total=args.epochs, desc=description, unit="epoch", disable=args.quiet, file=sys.stderr,
+    with tqdm(total=recipe.epochs, desc=description, unit="epoch", disable=quiet, file=sys.stderr,
               leave=False) as progress:
         def on_epoch(event):
             progress.update(1)
             progress.set_postfix(cost=f"{event.train_cost:.4f}", acc=f"{event.train_accuracy:.3f}", refresh=False)
 
-        return trainer.train(args.epochs, on_epoch=on_epoch, threads=args.threads)
+        return trainer.train(recipe.epochs, on_epoch=on_epoch, threads=recipe.threads)
 
 
-def train_images(trainer, args: argparse.Namespace):
+def train_images(trainer, recipe, quiet: bool):
     """Train on images with one progress bar per epoch (samples/s, cost, accuracy).
 
-    After each epoch the bar shows the cost and accuracy on a fixed sample of at most
-    5,000 training images (the input noise and augmentation left out) and the accuracy on
-    the held-out test images: watching them is not training on them.
+    After each epoch the bar shows what ``recipes.Monitor`` measures: cost and accuracy on
+    a fixed sample of training images and the accuracy on the held-out test images.
     Returns the training result and the per-epoch history.
     """
     from tqdm import tqdm
 
-    network, n_train = trainer.network, len(trainer.inputs)
-    monitor = np.random.default_rng([args.seed, 4]).permutation(n_train)[:MONITOR_SAMPLES]
-    monitor_inputs, monitor_labels = trainer.inputs[monitor], trainer.labels[monitor]
+    from playground.recipes import Monitor
+
+    n_train, epochs = len(trainer.inputs), recipe.epochs
+    monitor = Monitor(trainer, recipe.seed)
     history: list[dict] = []
     bars: list = []
     epoch_start = [time.perf_counter()]
 
     def new_bar():
-        epoch = trainer.epoch + 1
-        bars.append(tqdm(total=n_train, desc=f"epoch {epoch}/{args.epochs}", unit=" samples", unit_scale=True,
-                         disable=args.quiet, file=sys.stderr, leave=True, dynamic_ncols=True))
+        bars.append(tqdm(total=n_train, desc=f"epoch {trainer.epoch + 1}/{epochs}", unit=" samples",
+                         unit_scale=True, disable=quiet, file=sys.stderr, leave=True, dynamic_ncols=True))
         epoch_start[0] = time.perf_counter()
 
     def on_batch(event) -> None:
         bar = bars[-1]
-        done = min(event.batch * args.batch_size, n_train)
+        done = min(event.batch * recipe.batch_size, n_train)
         bar.update(done - bar.n)
         if not event.end_of_epoch:
             return
         seconds = time.perf_counter() - epoch_start[0]
-        cost = network.cost(monitor_inputs, monitor_labels)
-        accuracy = network.accuracy(monitor_inputs, monitor_labels)
-        test_accuracy = network.accuracy(trainer.test_inputs, trainer.test_labels)
-        history.append({"epoch": trainer.epoch, "train_cost": round(cost, 5), "train_accuracy": round(accuracy, 5),
-                        "test_accuracy": round(test_accuracy, 5), "seconds": round(seconds, 3),
+        scores = monitor.measure()
+        history.append({"epoch": trainer.epoch, "train_cost": round(scores["train_cost"], 5),
+                        "train_accuracy": round(scores["train_accuracy"], 5),
+                        "test_accuracy": round(scores["test_accuracy"], 5), "seconds": round(seconds, 3),
                         "learn_rate": event.learn_rate})
-        bar.set_postfix({"cost": f"{cost:.4f}", "acc": f"{accuracy:.4f}", "test acc": f"{test_accuracy:.4f}"})
+        bar.set_postfix({"cost": f"{scores['train_cost']:.4f}", "acc": f"{scores['train_accuracy']:.4f}",
+                         "test acc": f"{scores['test_accuracy']:.4f}"})
         bar.close()
-        if trainer.epoch < args.epochs:
+        if trainer.epoch < epochs:
             new_bar()
 
     new_bar()
     try:
-        result = trainer.train(args.epochs, on_batch=on_batch, threads=args.threads, evaluate=False)
+        result = trainer.train(epochs, on_batch=on_batch, threads=recipe.threads, evaluate=False)
     finally:
         bars[-1].close()
     return result, history
 
 
-def evaluate(network, data: TrainingData, l2: float) -> dict:
-    """Cost (with the L2 term) and accuracy on all training and test data."""
-    l2_term = network.l2_cost(l2)
-    report = {
-        "train_cost": network.cost(data.train_inputs, data.train_labels) + l2_term,
-        "train_accuracy": network.accuracy(data.train_inputs, data.train_labels),
-        "test_cost": None,
-        "test_accuracy": None,
-    }
-    if len(data.test_labels):
-        report["test_cost"] = network.cost(data.test_inputs, data.test_labels) + l2_term
-        report["test_accuracy"] = network.accuracy(data.test_inputs, data.test_labels)
-    return report
+# ---------------------------------------------------------------------------
+# playground evaluate
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Score a saved network on a data set's test images: accuracy and the confusion matrix."""
+    from playground.data.images import DataFileError, DataNotFoundError
+    from playground.engine import ModelFileError, blas_threads, load_network
+    from playground.recipes import Recipe, evaluate, fit_problem, load_data
+
+    if args.categories is not None and args.data != "quickdraw":
+        return fail("--categories applies to --data quickdraw only")
+    try:
+        network = load_network(args.model)
+    except ModelFileError as error:
+        return fail(str(error))
+    recipe = Recipe.from_options(args)
+    try:
+        data = load_data(recipe)
+    except DataNotFoundError as error:
+        return fail(str(error))
+    except DataFileError as error:
+        return fail(unusable_data_message(error, recipe.data))
+    except (ValueError, OSError) as error:
+        return fail(str(error))
+    problem = fit_problem(network, data)
+    if problem:
+        return fail(f"{args.model} does not fit {args.data}: {problem}")
+    with blas_threads(args.threads):
+        result = evaluate(network, data, train=False)
+    names = [str(name) for name in (data.class_names or range(data.n_classes))]
+    if args.json:
+        print(json.dumps({"data": args.data, "model": str(args.model), "network": network.describe(),
+                          "test_samples": len(data.test_labels), "test_accuracy": result.test_accuracy,
+                          "test_cost": result.test_cost, "class_names": names,
+                          "confusion_matrix": result.confusion.tolist(),
+                          "per_class_accuracy": [None if np.isnan(a) else float(a)
+                                                 for a in result.per_class_accuracy()]}))
+        return 0
+    print(f"network: {network.describe()}")
+    print(f"test images: {len(data.test_labels):,} of {args.data}")
+    print(f"test accuracy: {result.test_accuracy:.4f}")
+    print("confusion matrix (rows: true class, columns: predicted class):")
+    print(confusion_table(result.confusion, names, result.per_class_accuracy()))
+    return 0
+
+
+def confusion_table(confusion: np.ndarray, names: list[str], per_class: np.ndarray) -> str:
+    """The confusion matrix as aligned text, each row ending with that class's accuracy."""
+    width = max(max(len(str(v)) for v in confusion.ravel()), 4)
+    label_width = max(len(name) for name in names)
+    header = " " * label_width + "  " + " ".join(f"{k:>{width}}" for k in range(len(names))) + "  accuracy"
+    rows = [header]
+    for k, (name, row, accuracy) in enumerate(zip(names, confusion, per_class)):
+        cells = " ".join(f"{v:>{width}}" for v in row)
+        shown = "–" if np.isnan(accuracy) else f"{accuracy:.3f}"
+        rows.append(f"{name:>{label_width}}  {cells}  {shown}")
+    rows.append("columns: " + ", ".join(f"{k} = {name}" for k, name in enumerate(names)))
+    return "\n".join(rows)
 
 
 # ---------------------------------------------------------------------------
@@ -683,6 +606,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "train":
             return run_train(args)
+        if args.command == "evaluate":
+            return run_evaluate(args)
         if args.command == "download":
             return run_download(args)
         return run_serve(args)

@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.cli import Standardization, main
+from playground.cli import main
 from playground.engine import Network, load_network
+from playground.recipes import Standardization
 
 # The local HTTP server with Range support, and fixture writers, of the download tests.
 from test_download import closed_port_url, mnist_files, npy_bytes, serve, server  # noqa: F401 (server: fixture)
@@ -325,7 +326,7 @@ def test_prefetched_augmentation_is_bit_identical_to_serial():
 
 
 def test_flip_mirrors_about_half_of_a_batch_left_to_right():
-    from playground.cli import with_flip
+    from playground.recipes import with_flip
 
     images = np.arange(200 * 4 * 5 * 3, dtype=np.float32).reshape(200, 4, 5, 3)
     flipped = with_flip(None, (4, 5, 3))(images.reshape(200, -1), np.random.default_rng(0)).reshape(images.shape)

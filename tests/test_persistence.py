@@ -89,3 +89,111 @@ def test_a_zip_whose_member_claims_encryption(tmp_path, saved):
     odd.write_bytes(bytes(data))
     with pytest.raises(ModelFileError, match="encrypted.npz"):
         load_network(odd)
+
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def test_a_file_saved_before_layers_were_objects_still_loads_with_the_same_outputs():
+    # tests/data/model-v1.npz was written by the version-1 code (4-7-5-3 relu, silu → softmax);
+    # its outputs on the stored inputs were computed then.
+    network = load_network(DATA / "model-v1.npz")
+    assert network.layer_sizes == [4, 7, 5, 3] and network.activations == ["relu", "silu"]
+    inputs = np.load(DATA / "model-v1-inputs.npy")
+    np.testing.assert_array_equal(network.forward(inputs), np.load(DATA / "model-v1-outputs.npy"))
+    with np.load(DATA / "model-v1.npz") as archive:  # and by hand, from the stored arrays
+        hidden = np.maximum(inputs @ archive["weights_0"] + archive["biases_0"], 0)
+        z = hidden @ archive["weights_1"] + archive["biases_1"]
+        hidden = z / (1 + np.exp(-z))
+        z = hidden @ archive["weights_2"] + archive["biases_2"]
+    np.testing.assert_allclose(network.forward(inputs), np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), rtol=1e-5)
+
+
+def test_files_describe_the_layer_list(tmp_path):
+    import json
+
+    network = Network([3, 5, 2], activation="tanh", output_activation="sigmoid", cost="quadratic")
+    path = save_network(network, tmp_path / "m.npz")
+    with np.load(path) as archive:
+        assert int(archive["version"]) == 2
+        assert json.loads(str(archive["layers"])) == [
+            {"type": "dense", "inputs": 3, "outputs": 5, "activation": "tanh"},
+            {"type": "dense", "inputs": 5, "outputs": 2, "activation": "sigmoid"}]
+
+
+def write_zip(path, members: dict) -> None:
+    """An .npz whose members are given as raw .npy bytes or arrays."""
+    import io
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, value in members.items():
+            if isinstance(value, np.ndarray) or not isinstance(value, bytes):
+                buffer = io.BytesIO()
+                np.save(buffer, np.asarray(value))
+                value = buffer.getvalue()
+            archive.writestr(name + ".npy", value)
+
+
+def npy_header(shape, dtype="<f4") -> bytes:
+    """Just the header of a .npy file that declares ``shape`` (no data follows)."""
+    import io
+
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def members_of(saved) -> dict:
+    with np.load(saved) as archive:
+        return dict(archive)
+
+
+def test_sizes_are_checked_before_anything_is_allocated(tmp_path, saved):
+    import json
+    import tracemalloc
+
+    cases = {
+        # a small file declaring a network of 15000 × 15000 nodes
+        "huge": {**members_of(saved), "layers": np.array(json.dumps(
+            [{"type": "dense", "inputs": 2, "outputs": 15000, "activation": "sigmoid"},
+             {"type": "dense", "inputs": 15000, "outputs": 15000, "activation": "sigmoid"},
+             {"type": "dense", "inputs": 15000, "outputs": 2, "activation": "softmax"}]))},
+        # a header declaring 16 GB for a small matrix
+        "bighead": {**members_of(saved), "weights_0": npy_header((2_000_000_000, 2))},
+        # an unused member of 400 MB of zeros (a few hundred KB compressed)
+        "unused": {**members_of(saved), "padding": np.zeros(100_000_000, dtype=np.float32)},
+    }
+    messages = {}
+    for name, members in cases.items():
+        write_zip(tmp_path / f"{name}.npz", members)
+    tracemalloc.start()
+    for name in ("huge", "bighead"):
+        with pytest.raises(ModelFileError) as error:
+            load_network(tmp_path / f"{name}.npz")
+        messages[name] = str(error.value)
+    loaded = load_network(tmp_path / "unused.npz")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20_000_000
+    assert "more than the 50,000,000 allowed" in messages["huge"]
+    assert "weights_0 has shape (2000000000, 2), expected (2, 3)" in messages["bighead"]
+    assert loaded.layer_sizes == [2, 3, 2]
+
+
+def test_odd_descriptions_get_named_errors(tmp_path, saved):
+    import json
+
+    layers = [{"type": "dense", "inputs": 2.7, "outputs": 3.9, "activation": "sigmoid"},
+              {"type": "dense", "inputs": 3.9, "outputs": 2, "activation": "softmax"}]
+    cases = {
+        "fractional": ({**members_of(saved), "layers": np.array(json.dumps(layers))}, "whole number ≥ 1, not 2.7"),
+        "version": ({**members_of(saved), "version": np.array("abc")}, "version must be whole numbers"),
+        "deep": ({**members_of(saved), "layers": np.array("[" * 100_000 + "]" * 100_000)}, "not valid JSON"),
+        "notalist": ({**members_of(saved), "layers": np.array('{"type": "dense"}')}, "must be a list"),
+        "kind": ({**members_of(saved), "layers": np.array('[{"type": "wormhole"}]')}, "unknown layer type"),
+        "dtype": ({**members_of(saved), "dtype": np.array("int8")}, "float32 or float64"),
+    }
+    for name, (members, message) in cases.items():
+        write_zip(tmp_path / f"{name}.npz", members)
+        with pytest.raises(ModelFileError, match=message):
+            load_network(tmp_path / f"{name}.npz")

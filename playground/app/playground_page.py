@@ -149,26 +149,16 @@ def train_session(network_dict: dict, data: dict, settings: TrainingSettings, tr
 
 def optimizer_state(optimizer) -> dict:
     """An optimizer's memory (velocities, running averages, step count) as JSON-able lists."""
-    result = {}
-    for key, value in vars(optimizer).items():
-        if isinstance(value, list):
-            result[key] = [array.tolist() for array in value]
-        elif key == "steps":
-            result[key] = value
-    return result
+    return {key: [array.tolist() for array in value] if isinstance(value, list) else value
+            for key, value in optimizer.state_dict().items()}
 
 
 def restore_optimizer(optimizer, stored: dict, network: Network) -> None:
-    """Put back an optimizer's memory saved by ``optimizer_state`` (ignored if shapes differ)."""
-    shapes = [p.shape for p in network.parameters()]
-    for key, value in stored.items():
-        if key == "steps":
-            optimizer.steps = int(value)
-            continue
-        arrays = [np.asarray(v, dtype=network.dtype) for v in value]
-        if [a.shape for a in arrays] != shapes:
-            return
-        setattr(optimizer, key, arrays)
+    """Put back an optimizer's memory saved by ``optimizer_state`` (ignored if it does not fit)."""
+    try:
+        optimizer.load_state_dict(stored, network.parameters())
+    except (ValueError, TypeError):
+        pass  # another network or optimizer: start its memory afresh
 
 
 def edit_points(data: dict, click: dict | None, click_class: int) -> dict:
@@ -374,7 +364,7 @@ def layout() -> html.Div:
                 ]),
                 control("batch size", dcc.Dropdown(id="batch-size", options=[1, 2, 5, 10, 20, 32, 50, 100, 200],
                                                    value=settings["batch_size"], clearable=False)),
-                control("optimizer", dcc.Dropdown(id="optimizer", options=OPTIMIZERS, value=settings["optimizer"],
+                control("optimizer", dcc.Dropdown(id="optimizer", options=list(OPTIMIZERS), value=settings["optimizer"],
                                                   clearable=False)),
                 control("momentum", dcc.Slider(id="momentum", min=0, max=0.99, step=0.01, value=settings["momentum"],
                                                marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False)),

@@ -35,6 +35,7 @@ from typing import Callable, Sequence
 
 from playground.data.images import (
     CIFAR_RECORD_BYTES,
+    IMAGE_DATASETS,
     DataFileError,
     check_quickdraw_file,
     parse_quickdraw_categories,
@@ -42,7 +43,7 @@ from playground.data.images import (
 )
 from playground.resources import project_folder
 
-DOWNLOADABLE = ("mnist", "fashion-mnist", "quickdraw", "cifar-10")
+DOWNLOADABLE = tuple(name for name in IMAGE_DATASETS if name != "digits")  # digits ships with scikit-learn
 MANIFEST_PATH = project_folder("datasets") / "manifest.json"
 CHUNK_BYTES = 1 << 20
 USER_AGENT = "neural-playground/0.1 (Python urllib)"

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.datasets import load_digits, make_blobs, make_circles, make_moons
+from sklearn.datasets import make_blobs, make_circles, make_moons
 from sklearn.model_selection import train_test_split
 
 Array = np.ndarray
@@ -164,11 +164,15 @@ def make_dataset(name: str, n_samples: int = 200, noise: float | None = None, te
 
 
 def load_digits_dataset(test_fraction: float = 0.2, seed: int = 0) -> Dataset:
-    """scikit-learn's bundled 8×8 digits (1,797 images, no download), pixels scaled to [0, 1]."""
-    digits = load_digits()
-    inputs = (digits.data / 16.0).astype(np.float32)
-    return split("digits", inputs, digits.target.astype(np.int64), test_fraction, seed,
-                 [str(d) for d in range(10)], [f"pixel {i}" for i in range(64)])
+    """scikit-learn's bundled 8×8 digits (1,797 images, no download) as rows of 64 pixels in [0, 1].
+
+    The same images and split as the image loader's ``load_sklearn_digits``.
+    """
+    from playground.data.images import load_sklearn_digits
+
+    digits = load_sklearn_digits(test_fraction, seed)
+    return Dataset("digits", digits.train_inputs(), digits.train_labels, digits.test_inputs(), digits.test_labels,
+                   list(digits.class_names), [f"pixel {i}" for i in range(digits.n_inputs)])
 
 
 TOY_DATASETS = ["fruit", "fruit-curved", "moons", "circles", "xor", "spiral", "blobs"]

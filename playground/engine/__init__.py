@@ -1,10 +1,11 @@
-"""The from-scratch NumPy engine: networks, activations, costs, optimizers, training.
+"""The from-scratch NumPy engine: layers, networks, activations, costs, optimizers, training.
 
 Pure NumPy (and threadpoolctl to choose BLAS threads); nothing here knows about Dash.
 """
 
 from playground.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.engine.costs import COSTS
+from playground.engine.layers import LAYER_TYPES, Dense, Layer, layer_from_dict
 from playground.engine.network import Network, parse_layer_sizes
 from playground.engine.optimizers import OPTIMIZERS, make_optimizer
 from playground.engine.persistence import ModelFileError, load_network, save_network
@@ -15,12 +16,13 @@ from playground.engine.training import (
     TrainingResult,
     TrainingSettings,
     blas_threads,
+    score,
     train,
 )
 
 __all__ = [
-    "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "COSTS", "OPTIMIZERS",
-    "Network", "parse_layer_sizes", "make_optimizer", "ModelFileError", "load_network",
-    "save_network", "BatchEvent", "EpochEvent", "Trainer", "TrainingResult",
-    "TrainingSettings", "blas_threads", "train",
+    "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "COSTS", "OPTIMIZERS", "LAYER_TYPES",
+    "Dense", "Layer", "layer_from_dict", "Network", "parse_layer_sizes", "make_optimizer",
+    "ModelFileError", "load_network", "save_network", "BatchEvent", "EpochEvent", "Trainer",
+    "TrainingResult", "TrainingSettings", "blas_threads", "score", "train",
 ]

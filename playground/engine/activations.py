@@ -22,11 +22,22 @@ LEAKY_SLOPE = 0.01
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function ``f(z)`` and its slope ``f'(z)`` (given z and a = f(z))."""
+    """An activation function ``f(z)`` and its slope ``f'(z)`` (given z and a = f(z)).
+
+    An activation that mixes its inputs (softmax) has no elementwise slope; it gives
+    ``vector_backward(a, ∂C/∂a)`` instead, the product with its Jacobian.
+    """
 
     name: str
     function: Callable[[Array], Array]
     derivative: Callable[[Array, Array], Array] | None
+    vector_backward: Callable[[Array, Array], Array] | None = None
+
+    def backward(self, z: Array, a: Array, output_gradient: Array) -> Array:
+        """The chain rule through the activation: ∂C/∂z from ∂C/∂a."""
+        if self.derivative is None:
+            return self.vector_backward(a, output_gradient)
+        return output_gradient * self.derivative(z, a)
 
 
 def step(z: Array) -> Array:
@@ -131,8 +142,8 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("silu", silu, silu_derivative),
         Activation("linear", linear, linear_derivative),
         # Softmax mixes its inputs, so its slope is a Jacobian, not an elementwise
-        # array: the network applies it as a vector product (softmax_backward).
-        Activation("softmax", softmax, None),
+        # array: the chain rule applies it as a vector product (softmax_backward).
+        Activation("softmax", softmax, None, softmax_backward),
     ]
 }
 

@@ -9,7 +9,9 @@ nodes, exactly as SPEC F5 defines them:
                                                           (sigmoid outputs, one binary
                                                            question per node)
 
-``y`` here is the one-hot matrix of the targets.
+``y`` here is the one-hot matrix of the targets. Each cost is a small object with its
+``value`` and the node values δ = ∂C/∂z it starts backpropagation with; ``COSTS`` maps
+names to them (a new cost is one class and one entry).
 """
 
 from __future__ import annotations
@@ -18,59 +20,69 @@ import numpy as np
 
 Array = np.ndarray
 
-COSTS = ["quadratic", "cross_entropy"]
 
-# Which output activations each cost accepts; everything else is a clear error.
-VALID_OUTPUTS = {
-    "quadratic": {"softmax", "sigmoid", "tanh", "linear"},
-    "cross_entropy": {"softmax", "sigmoid"},
-}
+class Quadratic:
+    """C = mean over samples of Σ (a − y)²: the seed's cost, any output activation."""
+
+    name = "quadratic"
+    output_activations = ("softmax", "sigmoid", "tanh", "linear")
+
+    def value(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> float:
+        return float(np.sum((outputs - targets) ** 2)) / len(outputs)
+
+    def output_node_values(self, output_layer, targets: Array) -> Array:
+        """δ of the output layer: ∂C/∂a = 2(a − y) / n, then the chain rule through its activation."""
+        cost_slope = (2 / len(targets)) * (output_layer.outputs - targets)
+        return output_layer.node_values(cost_slope)
+
+
+class CrossEntropy:
+    """C = mean over samples of −Σ y·log a (softmax), or its binary form for sigmoid outputs."""
+
+    name = "cross_entropy"
+    output_activations = ("softmax", "sigmoid")
+
+    def value(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> float:
+        """Computed from the weighted inputs z rather than from log(a):
+        −log softmax(z)_y = logsumexp(z) − z_y and −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
+        = log(1 + e^z) − y·z are the same numbers, but stay finite when a rounds to 0 or 1.
+        """
+        z = weighted_inputs
+        if output_activation == "softmax":
+            largest = z.max(axis=1, keepdims=True)
+            log_sum_exp = largest + np.log(np.sum(np.exp(z - largest), axis=1, keepdims=True))
+            total = np.sum(log_sum_exp) - np.sum(targets * z)
+        else:
+            total = np.sum(np.logaddexp(0, z) - targets * z)
+        return float(total) / len(outputs)
+
+    def output_node_values(self, output_layer, targets: Array) -> Array:
+        """δ = (a − y) / n: softmax + cross-entropy and sigmoid + binary cross-entropy both
+        simplify to it, because the activation's slope cancels the 1/a of the log's slope."""
+        return (output_layer.outputs - targets) / len(targets)
+
+
+COSTS: dict[str, Quadratic | CrossEntropy] = {cost.name: cost for cost in (Quadratic(), CrossEntropy())}
+
+# Names people type: "cross-entropy", "mse", "ce".
+_ALIASES = {"mse": "quadratic", "crossentropy": "cross_entropy", "ce": "cross_entropy"}
 
 
 def cost_name(name: str) -> str:
     """The canonical name of a cost ('cross-entropy' → 'cross_entropy', 'mse' → 'quadratic')."""
     key = str(name).strip().lower().replace("-", "_")
-    key = {"mse": "quadratic", "crossentropy": "cross_entropy", "ce": "cross_entropy"}.get(key, key)
+    key = _ALIASES.get(key, key)
     if key not in COSTS:
-        raise ValueError(f"unknown cost {name!r}; choose one of: quadratic, cross_entropy")
+        raise ValueError(f"unknown cost {name!r}; choose one of: {', '.join(COSTS)}")
     return key
 
 
 def check_output_pair(cost: str, output_activation: str) -> None:
     """Raise a clear error for a cost that cannot be paired with this output activation."""
-    if output_activation not in VALID_OUTPUTS[cost]:
-        allowed = " or ".join(sorted(VALID_OUTPUTS[cost]))
+    allowed = COSTS[cost].output_activations
+    if output_activation not in allowed:
         raise ValueError(
             f"the {cost.replace('_', '-')} cost cannot be used with a {output_activation} output: "
-            f"it needs outputs between 0 and 1 ({allowed}); "
+            f"it needs outputs between 0 and 1 ({' or '.join(sorted(allowed))}); "
             "use the quadratic cost or change the output activation"
         )
-
-
-def cost(name: str, output_activation: str, weighted_inputs: Array, outputs: Array, targets: Array) -> float:
-    """The average cost of a batch, from the output layer's z and a and one-hot targets.
-
-    Cross-entropy is computed from the weighted inputs z rather than from log(a):
-    −log softmax(z)_y = logsumexp(z) − z_y and −[y·log σ(z) + (1 − y)·log(1 − σ(z))]
-    = log(1 + e^z) − y·z are the same numbers, but stay finite when a rounds to 0 or 1.
-    """
-    n_samples = len(outputs)
-    if name == "quadratic":
-        total = np.sum((outputs - targets) ** 2)
-    elif output_activation == "softmax":
-        largest = weighted_inputs.max(axis=1, keepdims=True)
-        log_sum_exp = largest + np.log(np.sum(np.exp(weighted_inputs - largest), axis=1, keepdims=True))
-        total = np.sum(log_sum_exp) - np.sum(targets * weighted_inputs)
-    else:
-        total = np.sum(np.logaddexp(0, weighted_inputs) - targets * weighted_inputs)
-    return float(total) / n_samples
-
-
-def cost_slope(name: str, outputs: Array, targets: Array) -> Array:
-    """∂C/∂a for the quadratic cost: 2(a − y) / n_samples.
-
-    Cross-entropy never needs this: its output node values are fused (see network).
-    """
-    if name != "quadratic":
-        raise ValueError("cross-entropy uses the fused output node values a − y")
-    return (2 / len(outputs)) * (outputs - targets)

@@ -1,6 +1,6 @@
-"""A fully connected neural network, written the way the maths reads.
+"""A neural network as a list of layers, written the way the maths reads.
 
-For every weight-layer l (counted from 1) with weights W (n_in × n_out) and biases b (n_out):
+For a dense weight-layer l (counted from 1) with weights W (n_in × n_out) and biases b (n_out):
 
     weighted_inputs   z = a_prev @ W + b
     activations       a = activation(z)
@@ -8,40 +8,64 @@ For every weight-layer l (counted from 1) with weights W (n_in × n_out) and bia
 Backpropagation walks the same layers backwards with the *node values*
 δ = ∂C/∂z (the seed's name for them):
 
-    output layer      δ = ∂C/∂a · activation'(z)      (or simply a − y, see below)
-    hidden layer      δ = (δ_next @ W_nextᵀ) · activation'(z)
-    gradients         ∂C/∂W = a_prevᵀ @ δ,   ∂C/∂b = Σ over samples of δ
+    output layer      δ = ∂C/∂a · activation'(z)      (or simply a − y, see costs)
+    any layer         ∂C/∂W = a_prevᵀ @ δ,   ∂C/∂b = Σ over samples of δ
+    one layer back    δ_prev = (δ @ Wᵀ) · activation'(z_prev)
 
-Everything works on a whole mini-batch at once: one matrix product per layer.
+Each layer does its own step (``playground.engine.layers``); the network only
+passes the node values along. Everything works on a whole mini-batch at once.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
-
+from collections.abc import Sequence
 import numpy as np
 
-from playground.engine import costs
-from playground.engine.activations import (
-    ACTIVATIONS,
-    HIDDEN_ACTIVATIONS,
-    OUTPUT_ACTIVATIONS,
-    activation_name,
-    softmax_backward,
-)
+from playground.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_name
+from playground.engine.costs import COSTS, check_output_pair, cost_name
+from playground.engine.layers import Dense, Layer, check_dtype
 
 Array = np.ndarray
 
 MAX_LAYER_WIDTH = 100_000
-# Activations that start best with He initialisation (they pass on half the signal).
-HE_ACTIVATIONS = {"relu", "leaky_relu", "elu", "silu"}
+
+
+class LayerArrays(Sequence):
+    """``network.weights`` / ``network.biases``: the weighted layers' own arrays, in order.
+
+    Editing an array edits the network (the sliders and loaders write there); assigning
+    ``network.weights[l] = values`` copies the values into that layer's array, so no
+    assignment can leave the network holding something else than it shows.
+    """
+
+    def __init__(self, layers: list[Layer], name: str) -> None:
+        self._layers, self._name = layers, name
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [getattr(layer, self._name) for layer in self._layers[index]]
+        return getattr(self._layers[index], self._name)
+
+    def __setitem__(self, index: int, values) -> None:
+        target = self[index]
+        values = np.asarray(values)
+        if values.shape != target.shape:
+            raise ValueError(f"{self._name}[{index}] has shape {target.shape}, not {values.shape}")
+        target[...] = values
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 class Network:
-    """A fully connected network: ``Network([2, 3, 2])`` has 2 inputs, 3 hidden nodes, 2 outputs.
+    """A network of layers: ``Network([2, 3, 2])`` is dense, with 2 inputs, 3 hidden nodes, 2 outputs.
 
     ``weights[l]`` has shape (n_in, n_out) and ``biases[l]`` shape (n_out,), for
-    weight-layer l + 1. Both lists hold plain arrays that may be edited in place.
+    weight-layer l + 1: the layers' own arrays, which may be edited in place.
+    ``Network.from_layers`` builds any other list of layers.
     """
 
     def __init__(
@@ -53,20 +77,94 @@ class Network:
         seed: int = 0,
         dtype: type | np.dtype = np.float32,
     ) -> None:
-        self.layer_sizes = check_layer_sizes(layer_sizes)
-        self.activations = check_hidden_activations(activation, len(self.layer_sizes) - 2)
-        self.output_activation = check_output_activation(output_activation)
-        self.cost_name = costs.cost_name(cost)
-        costs.check_output_pair(self.cost_name, self.output_activation)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, not {self.dtype}")
+        sizes = check_layer_sizes(layer_sizes)
+        names = check_hidden_activations(activation, len(sizes) - 2) + [check_output_activation(output_activation)]
+        cost = cost_name(cost)
+        check_output_pair(cost, names[-1])
+        dtype = check_dtype(dtype)
+        rng = np.random.default_rng(seed)  # one stream through all layers, in order
+        layers = [Dense(n_in, n_out, name, seed=rng, dtype=dtype) for n_in, n_out, name in zip(sizes, sizes[1:], names)]
+        self._set_layers(layers, cost)
         self.seed = seed
-        self.weights: list[Array] = []
-        self.biases: list[Array] = []
-        self.initialise(seed)
+
+    @classmethod
+    def from_layers(cls, layers: Sequence[Layer], cost: str = "cross_entropy",
+                    input_shape: tuple[int, ...] | None = None) -> "Network":
+        """A network of these layer objects (used as they are, not copied).
+
+        The last layer's activation is the output activation; ``input_shape`` (one sample's)
+        defaults to what the first layer takes.
+        """
+        network = cls.__new__(cls)
+        network._set_layers(list(layers), cost_name(cost), input_shape)
+        network.seed = None
+        return network
+
+    def _set_layers(self, layers: list[Layer], cost: str, input_shape: tuple[int, ...] | None = None) -> None:
+        if not layers:
+            raise ValueError("a network needs at least one layer")
+        output = layers[-1].activation
+        if output is None:
+            raise ValueError(f"the last layer ({layers[-1]!r}) must have an activation: it makes the outputs")
+        check_output_activation(output)
+        check_output_pair(cost, output)
+        for layer in layers[:-1]:
+            if layer.activation is not None:
+                check_hidden_activations([layer.activation], 1)
+        shape = tuple(input_shape) if input_shape is not None else (layers[0].n_in,)
+        shapes = [shape]
+        for layer in layers:
+            shape = layer.output_shape(shape)
+            shapes.append(shape)
+        if len(shape) != 1:
+            raise ValueError(f"the last layer must give one output per class, not shape {shape}: add a Flatten")
+        weighted = [layer for layer in layers if layer.parameters()]
+        dtypes = {layer.dtype for layer in weighted}
+        if len(dtypes) > 1:
+            raise ValueError(f"all layers must use one number type, got {sorted(map(str, dtypes))}")
+        self.layers = layers
+        self.cost_name = cost
+        self.cost_function = COSTS[cost]
+        self.shapes = shapes  # one sample's shape before the first layer and after each
+        self.dtype = dtypes.pop() if dtypes else np.dtype(np.float32)
 
     # ----------------------------------------------------------------- set-up
+
+    @property
+    def weighted_layers(self) -> list[Layer]:
+        """The layers with weights and biases (dense, later conv), in order."""
+        return [layer for layer in self.layers if layer.parameters()]
+
+    @property
+    def weights(self) -> LayerArrays:
+        return LayerArrays(self.weighted_layers, "weights")
+
+    @property
+    def biases(self) -> LayerArrays:
+        return LayerArrays(self.weighted_layers, "biases")
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return self.shapes[0]
+
+    @property
+    def input_size(self) -> int:
+        """How many numbers one sample has."""
+        return int(np.prod(self.shapes[0]))
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """Nodes before the first layer and after each one: [2, 3, 2] for ``Network([2, 3, 2])``."""
+        return [int(np.prod(shape)) for shape in self.shapes]
+
+    @property
+    def activations(self) -> list[str]:
+        """The hidden layers' activations (the output layer's is ``output_activation``)."""
+        return [layer.activation for layer in self.layers[:-1] if layer.activation is not None]
+
+    @property
+    def output_activation(self) -> str:
+        return self.layers[-1].activation
 
     @property
     def layer_activations(self) -> list[str]:
@@ -76,33 +174,23 @@ class Network:
     @property
     def n_parameters(self) -> int:
         """How many weights and biases the network has."""
-        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+        return sum(p.size for p in self.parameters())
 
     def parameters(self) -> list[Array]:
         """All parameter arrays in order: W1, b1, W2, b2, … (the arrays themselves, not copies)."""
-        return [p for pair in zip(self.weights, self.biases) for p in pair]
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def initialise(self, seed: int) -> None:
         """New random weights (Xavier, or He for ReLU-like layers) and zero biases, from a seed."""
         rng = np.random.default_rng(seed)
+        for layer in self.layers:
+            layer.initialise(rng)
         self.seed = seed
-        self.weights, self.biases = [], []
-        for n_in, n_out, name in zip(self.layer_sizes, self.layer_sizes[1:], self.layer_activations):
-            if name in HE_ACTIVATIONS:
-                scale = np.sqrt(2.0 / n_in)
-            else:
-                scale = np.sqrt(2.0 / (n_in + n_out))
-            self.weights.append((rng.standard_normal((n_in, n_out)) * scale).astype(self.dtype))
-            self.biases.append(np.zeros(n_out, dtype=self.dtype))
 
     def copy(self) -> "Network":
         """An independent network with the same architecture and parameters."""
-        twin = Network.__new__(Network)
-        twin.__dict__.update(self.__dict__)
-        twin.layer_sizes = list(self.layer_sizes)
-        twin.activations = list(self.activations)
-        twin.weights = [w.copy() for w in self.weights]
-        twin.biases = [b.copy() for b in self.biases]
+        twin = Network.from_layers([layer.copy() for layer in self.layers], self.cost_name, self.input_shape)
+        twin.seed = self.seed
         return twin
 
     def describe(self) -> str:
@@ -114,21 +202,24 @@ class Network:
     # ---------------------------------------------------------- forward pass
 
     def forward_pass(self, inputs: Array) -> tuple[list[Array], list[Array]]:
-        """Weighted inputs z and activations a of every layer (activations[0] is the input)."""
-        a = inputs
-        weighted_inputs, activations = [], [a]
-        for W, b, name in zip(self.weights, self.biases, self.layer_activations):
-            z = a @ W + b
-            a = ACTIVATIONS[name].function(z)
-            weighted_inputs.append(z)
+        """Weighted inputs z and activations a of every layer (activations[0] is the input).
+
+        Each layer keeps what its backward step needs.
+        """
+        a = inputs.reshape(len(inputs), *self.input_shape)
+        weighted_inputs, activations = [], [inputs]
+        for layer in self.layers:
+            a = layer.forward(a)
+            weighted_inputs.append(layer.weighted_inputs)
             activations.append(a)
         return weighted_inputs, activations
 
     def forward(self, inputs: Array) -> Array:
         """The network's outputs for a batch of inputs (n_samples, n_inputs)."""
-        a = self._check_inputs(inputs)
-        for W, b, name in zip(self.weights, self.biases, self.layer_activations):
-            a = ACTIVATIONS[name].function(a @ W + b)
+        a = self.check_inputs(inputs)
+        a = a.reshape(len(a), *self.input_shape)
+        for layer in self.layers:
+            a = layer.forward(a, keep=False)
         return a
 
     def predict(self, inputs: Array) -> Array:
@@ -137,10 +228,16 @@ class Network:
 
     def cost(self, inputs: Array, labels: Array) -> float:
         """Average cost over the samples (without any L2 term)."""
-        inputs = self._check_inputs(inputs)
-        weighted_inputs, activations = self.forward_pass(inputs)
+        inputs = self.check_inputs(inputs)
         targets = self.one_hot(labels, len(inputs))
-        return costs.cost(self.cost_name, self.output_activation, weighted_inputs[-1], activations[-1], targets)
+        a = inputs.reshape(len(inputs), *self.input_shape)
+        for layer in self.layers[:-1]:
+            a = layer.forward(a, keep=False)
+        output = self.layers[-1]
+        output.forward(a)  # the cost needs its weighted inputs too
+        value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        output.forget()
+        return value
 
     def l2_cost(self, l2: float) -> float:
         """The L2 regularisation term ½·λ·Σ W² (weights only, not biases)."""
@@ -150,50 +247,37 @@ class Network:
 
     def accuracy(self, inputs: Array, labels: Array) -> float:
         """Fraction of samples whose predicted class is the label."""
-        labels = self._check_labels(labels, len(inputs))
+        labels = self.check_labels(labels, len(inputs))
         return float(np.mean(self.predict(inputs) == labels))
 
     # ---------------------------------------------------------- backpropagation
 
-    def output_node_values(self, z: Array, a: Array, targets: Array) -> Array:
-        """δ = ∂C/∂z of the output layer for a batch (already divided by the batch size)."""
-        n_samples = len(a)
-        if self.cost_name == "cross_entropy":
-            # Softmax + cross-entropy and sigmoid + binary cross-entropy both simplify to
-            # a − y: the activation's slope cancels the 1/a of the log's slope exactly.
-            return (a - targets) / n_samples
-        cost_slope = costs.cost_slope(self.cost_name, a, targets)
-        if self.output_activation == "softmax":
-            return softmax_backward(a, cost_slope)
-        return cost_slope * ACTIVATIONS[self.output_activation].derivative(z, a)
-
     def backpropagate(self, inputs: Array, targets: Array, l2: float = 0.0) -> tuple[list[tuple[Array, Array]], float]:
-        """Gradients (dW, db) of every weight-layer for one-hot targets, and the batch's cost.
+        """Gradients (dW, db) of every weighted layer for one-hot targets, and the batch's cost.
 
         The fast path used by training: inputs and targets are already checked arrays
         of the network's dtype.
         """
-        weighted_inputs, activations = self.forward_pass(inputs)
-        node_values = self.output_node_values(weighted_inputs[-1], activations[-1], targets)
+        self.forward_pass(inputs)
+        output = self.layers[-1]
+        batch_cost = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        node_values = self.cost_function.output_node_values(output, targets)
+        for index in range(len(self.layers) - 1, -1, -1):
+            layer = self.layers[index]
+            output_gradient = layer.backward(node_values, input_gradient=index > 0)
+            if index > 0:
+                # Chain rule one layer back: through this layer's weights, then the activation's slope.
+                node_values = self.layers[index - 1].node_values(output_gradient)
         gradients = []
-        for layer in reversed(range(len(self.weights))):
-            weight_gradient = activations[layer].T @ node_values
+        for layer in self.weighted_layers:
             if l2:
-                weight_gradient += l2 * self.weights[layer]
-            gradients.append((weight_gradient, node_values.sum(axis=0)))
-            if layer > 0:
-                # Chain rule one layer back: through the weights, then the activation's slope.
-                slope = ACTIVATIONS[self.activations[layer - 1]].derivative(
-                    weighted_inputs[layer - 1], activations[layer]
-                )
-                node_values = (node_values @ self.weights[layer].T) * slope
-        gradients.reverse()
-        batch_cost = costs.cost(self.cost_name, self.output_activation, weighted_inputs[-1], activations[-1], targets)
+                layer.weight_gradient += l2 * layer.weights
+            gradients.append((layer.weight_gradient, layer.bias_gradient))
         return gradients, batch_cost
 
     def gradients(self, inputs: Array, labels: Array, l2: float = 0.0) -> list[tuple[Array, Array]]:
-        """∂C/∂W and ∂C/∂b of every weight-layer by backpropagation, for integer labels."""
-        inputs = self._check_inputs(inputs)
+        """∂C/∂W and ∂C/∂b of every weighted layer by backpropagation, for integer labels."""
+        inputs = self.check_inputs(inputs)
         targets = self.one_hot(labels, len(inputs))
         return self.backpropagate(inputs, targets, l2)[0]
 
@@ -207,17 +291,17 @@ class Network:
         """
         if method not in ("forward", "central"):
             raise ValueError(f"method must be 'forward' or 'central', not {method!r}")
-        inputs = self._check_inputs(inputs)
-        labels = self._check_labels(labels, len(inputs))
+        inputs = self.check_inputs(inputs)
+        labels = self.check_labels(labels, len(inputs))
 
         def total_cost() -> float:
             return self.cost(inputs, labels) + self.l2_cost(l2)
 
         base_cost = total_cost() if method == "forward" else 0.0
         result = []
-        for W, b in zip(self.weights, self.biases):
+        for layer in self.weighted_layers:
             pair = []
-            for parameter in (W, b):
+            for parameter in layer.parameters():
                 gradient = np.zeros(parameter.shape, dtype=np.float64)
                 flat, flat_gradient = parameter.reshape(-1), gradient.reshape(-1)
                 for i in range(flat.size):
@@ -238,29 +322,36 @@ class Network:
 
     def one_hot(self, labels: Array, n_samples: int) -> Array:
         """The one-hot target matrix (n_samples, n_outputs) for integer labels."""
-        labels = self._check_labels(labels, n_samples)
+        labels = self.check_labels(labels, n_samples)
         targets = np.zeros((n_samples, self.layer_sizes[-1]), dtype=self.dtype)
         targets[np.arange(n_samples), labels] = 1
         return targets
 
-    def _check_inputs(self, inputs: Array) -> Array:
+    def check_inputs(self, inputs: Array) -> Array:
+        """Inputs as an (n_samples, n_inputs) array of the network's dtype, or a clear ValueError.
+
+        A batch shaped like the first layer's input (images: n × height × width × channels)
+        is accepted too, as rows.
+        """
         inputs = np.asarray(inputs)
-        if inputs.ndim == 1 and inputs.size == self.layer_sizes[0]:
+        n_inputs = self.input_size
+        if inputs.ndim == 1 and inputs.size == n_inputs:
             inputs = inputs[None, :]
-        if inputs.ndim != 2 or inputs.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"inputs must have shape (n_samples, {self.layer_sizes[0]}), got {inputs.shape}"
-            )
+        if len(self.input_shape) > 1 and inputs.shape[1:] == self.input_shape:
+            inputs = inputs.reshape(len(inputs), n_inputs)
+        if inputs.ndim != 2 or inputs.shape[1] != n_inputs:
+            raise ValueError(f"inputs must have shape (n_samples, {n_inputs}), got {inputs.shape}")
         if not np.issubdtype(inputs.dtype, np.number):
             raise ValueError(f"inputs must be numbers, got dtype {inputs.dtype}")
         return inputs.astype(self.dtype, copy=False)
 
-    def _check_labels(self, labels: Array, n_samples: int) -> Array:
+    def check_labels(self, labels: Array, n_samples: int) -> Array:
+        """Labels as class indices 0…n_outputs − 1, one per sample, or a clear ValueError."""
         labels = np.asarray(labels)
         if labels.shape != (n_samples,):
             raise ValueError(f"labels must have shape ({n_samples},), got {labels.shape}")
         if n_samples and not np.issubdtype(labels.dtype, np.integer):
-            if not np.all(np.mod(labels, 1) == 0):
+            if not np.issubdtype(labels.dtype, np.number) or not np.all(np.mod(labels, 1) == 0):
                 raise ValueError("labels must be whole numbers (class indices)")
             labels = labels.astype(np.int64)
         n_classes = self.layer_sizes[-1]
@@ -286,7 +377,7 @@ def parse_layer_sizes(text: str) -> list[int]:
     return sizes
 
 
-def check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
+def check_layer_sizes(layer_sizes: Sequence[int] | str) -> list[int]:
     """Validated layer sizes: at least an input and an output layer, each 1…100,000 wide."""
     if isinstance(layer_sizes, str):
         layer_sizes = parse_layer_sizes(layer_sizes)
@@ -324,3 +415,4 @@ def check_output_activation(name: str) -> str:
             f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}"
         )
     return name
+

@@ -1,22 +1,35 @@
 """Saving and loading networks as plain ``.npz`` files, never pickle.
 
-The file holds the architecture as small arrays of numbers and strings and one
-array per weight matrix and bias vector, so loading a file a stranger handed
-you can never run code (``allow_pickle=False``).
+A file holds the layer list as a JSON description (each layer's ``to_dict()``), the
+cost and the number type, and one array per parameter: ``weights_<k>`` and
+``biases_<k>`` of layer k (counted from 0). Loading a file a stranger handed you can
+never run code: pickled members are refused (``allow_pickle=False``), and every size is
+read from the zip directory and the array headers and checked before anything is
+allocated; members the network does not need are never read.
+
+Files of format version 1 (before layers were objects: ``layer_sizes``, ``activations``
+and ``output_activation``, dense layers only) still load and give the same outputs.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from playground.engine.layers import LAYER_TYPES, check_dtype, layer_from_dict
 from playground.engine.network import Network
 
 FORMAT = "neural-playground-network"
-VERSION = 1
+VERSION = 2
+PARAMETER_NAMES = ("weights", "biases")  # what a weighted layer's parameters() are, in order
+MAX_PARAMETERS = 50_000_000  # 200 MB of float32 weights
+MAX_DESCRIPTION_BYTES = 1_000_000  # the small members: format, version, layers, cost, …
 
 
 class ModelFileError(ValueError):
@@ -29,15 +42,14 @@ def save_network(network: Network, path: str | os.PathLike) -> Path:
     arrays = {
         "format": np.array(FORMAT),
         "version": np.array(VERSION),
-        "layer_sizes": np.array(network.layer_sizes, dtype=np.int64),
-        "activations": np.array(network.activations, dtype="U16"),
-        "output_activation": np.array(network.output_activation),
+        "layers": np.array(json.dumps([layer.to_dict() for layer in network.layers])),
+        "input_shape": np.array(network.input_shape, dtype=np.int64),
         "cost": np.array(network.cost_name),
         "dtype": np.array(network.dtype.name),
     }
-    for index, (W, b) in enumerate(zip(network.weights, network.biases)):
-        arrays[f"weights_{index}"] = W
-        arrays[f"biases_{index}"] = b
+    for index, layer in enumerate(network.layers):
+        for name, array in zip(PARAMETER_NAMES, layer.parameters()):
+            arrays[f"{name}_{index}"] = array
     # Write beside the target and rename, so a crash never leaves half a model in place.
     partial = path.with_name(path.name + ".part")
     with open(partial, "wb") as file:
@@ -46,56 +58,141 @@ def save_network(network: Network, path: str | os.PathLike) -> Path:
     return path
 
 
-def load_network(path: str | os.PathLike) -> Network:
+def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS) -> Network:
     """Read a network written by ``save_network``; raises ``ModelFileError`` naming any problem."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            contents = {name: archive[name] for name in archive.files}
+        with zipfile.ZipFile(path) as archive:
+            return _ModelReader(path, archive).network(max_parameters)
     except FileNotFoundError:
         raise ModelFileError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as error:
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: a folder, not a model file") from None
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, zlib.error) as error:
         # (zipfile says NotImplementedError or RuntimeError for damaged compression or encryption flags)
         raise ModelFileError(f"{path}: not a model file, or truncated or corrupted ({error})") from None
-    except ValueError:
-        # numpy takes anything that is not an .npz or .npy for a pickle, and refuses it.
-        raise ModelFileError(
-            f"{path}: not a model file (not an .npz archive of plain arrays; pickled data is never loaded)"
-        ) from None
-    return _network_from_arrays(path, contents)
 
 
-def _network_from_arrays(path: Path, contents: dict[str, np.ndarray]) -> Network:
-    def field(name: str) -> np.ndarray:
-        if name not in contents:
-            raise ModelFileError(f"{path}: not a Neural Playground model (missing {name!r})")
-        return contents[name]
+class _ModelReader:
+    """Reads one archive's members, each checked by its header before its data."""
 
-    if str(field("format")) != FORMAT:
-        raise ModelFileError(f"{path}: not a Neural Playground model (format {str(field('format'))!r})")
-    if int(field("version")) > VERSION:
-        raise ModelFileError(f"{path}: made by a newer version (file format {int(field('version'))})")
-    try:
-        network = Network(
-            [int(n) for n in field("layer_sizes")],
-            activation=[str(a) for a in field("activations")],
-            output_activation=str(field("output_activation")),
-            cost=str(field("cost")),
-            dtype=np.dtype(str(field("dtype"))),
-        )
-    except (ValueError, TypeError) as error:
-        raise ModelFileError(f"{path}: invalid architecture ({error})") from None
-    for index in range(len(network.weights)):
-        for kind, arrays in (("weights", network.weights), ("biases", network.biases)):
-            stored = field(f"{kind}_{index}")
-            if stored.shape != arrays[index].shape:
-                raise ModelFileError(
-                    f"{path}: {kind}_{index} has shape {stored.shape}, "
-                    f"expected {arrays[index].shape} for layers {network.layer_sizes}"
-                )
-            if stored.dtype != network.dtype:
-                raise ModelFileError(f"{path}: {kind}_{index} is {stored.dtype}, expected {network.dtype}")
-            if not np.all(np.isfinite(stored)):
-                raise ModelFileError(f"{path}: {kind}_{index} holds values that are not finite")
-            arrays[index] = stored.copy()
-    return network
+    def __init__(self, path: Path, archive: zipfile.ZipFile) -> None:
+        self.path, self.archive = path, archive
+        self.members = {info.filename.removesuffix(".npy"): info for info in archive.infolist()}
+
+    def fail(self, problem: str) -> ModelFileError:
+        return ModelFileError(f"{self.path}: {problem}")
+
+    def header(self, name: str, file) -> tuple[tuple[int, ...], np.dtype]:
+        """The shape and dtype a member declares, from its .npy header alone."""
+        try:
+            version = np.lib.format.read_magic(file)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(file)
+            elif version == (2, 0):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(file)
+            else:
+                raise ValueError(f"array format {version}")
+        except ValueError as error:
+            raise self.fail(f"{name} is not a plain array ({error})") from None
+        if dtype.hasobject:
+            raise self.fail(f"{name} holds Python objects: pickled data is never loaded")
+        return tuple(shape), dtype
+
+    def read(self, name: str, shape: tuple[int, ...] | None = None, dtype: np.dtype | None = None,
+             max_bytes: int | None = None) -> np.ndarray:
+        """A member's array, after its header is checked against the shape, dtype and size wanted."""
+        if name not in self.members:
+            raise self.fail(f"not a Neural Playground model (missing {name!r})")
+        with self.archive.open(self.members[name]) as file:
+            stored_shape, stored_dtype = self.header(name, file)
+            if shape is not None and stored_shape != shape:
+                raise self.fail(f"{name} has shape {stored_shape}, expected {shape}")
+            if dtype is not None and stored_dtype != dtype:
+                raise self.fail(f"{name} is {stored_dtype}, expected {dtype}")
+            if max_bytes is not None and int(np.prod(stored_shape)) * stored_dtype.itemsize > max_bytes:
+                raise self.fail(f"{name} is larger than {max_bytes:,} bytes")
+        with self.archive.open(self.members[name]) as file:  # read_array reads the header again
+            return np.lib.format.read_array(file, allow_pickle=False)
+
+    def text(self, name: str) -> str:
+        value = self.read(name, max_bytes=MAX_DESCRIPTION_BYTES)
+        if value.shape != () or value.dtype.kind != "U":
+            raise self.fail(f"{name} must be a text, not {value.dtype} of shape {value.shape}")
+        return str(value)
+
+    def whole_numbers(self, name: str) -> list[int]:
+        value = self.read(name, max_bytes=MAX_DESCRIPTION_BYTES)
+        if value.dtype.kind not in "iu" or value.ndim > 1:
+            raise self.fail(f"{name} must be whole numbers, not {value.dtype} of shape {value.shape}")
+        return [int(v) for v in np.atleast_1d(value)]
+
+    # ------------------------------------------------------------------ the network
+
+    def network(self, max_parameters: int) -> Network:
+        if self.text("format") != FORMAT:
+            raise self.fail(f"not a Neural Playground model (format {self.text('format')!r})")
+        version = self.whole_numbers("version")
+        if len(version) != 1:
+            raise self.fail("version must be one whole number")
+        if version[0] > VERSION:
+            raise self.fail(f"made by a newer version (file format {version[0]})")
+        layers, input_shape = self.description() if version[0] >= 2 else self.version_1_description()
+        try:
+            dtype = check_dtype(self.text("dtype"))
+        except TypeError as error:
+            raise self.fail(f"invalid dtype ({error})") from None
+        except ValueError as error:
+            raise self.fail(str(error)) from None
+        cost = self.text("cost")
+        self.check_size(layers, max_parameters)
+        try:
+            network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape)
+        except (ValueError, TypeError) as error:
+            raise self.fail(f"invalid architecture ({error})") from None
+        for index, layer in enumerate(network.layers):
+            for name, array in zip(PARAMETER_NAMES, layer.parameters()):
+                stored = self.read(f"{name}_{index}", array.shape, network.dtype)
+                if not np.all(np.isfinite(stored)):
+                    raise self.fail(f"{name}_{index} holds values that are not finite")
+                array[...] = stored
+        if version[0] == 1:
+            network.seed = 0
+        return network
+
+    def description(self) -> tuple[list[dict[str, Any]], tuple[int, ...] | None]:
+        """The layer list and input shape of a version-2 file."""
+        try:
+            layers = json.loads(self.text("layers"))
+        except (ValueError, RecursionError) as error:
+            raise self.fail(f"the layer list is not valid JSON ({error})") from None
+        if not isinstance(layers, list) or not all(isinstance(layer, dict) for layer in layers):
+            raise self.fail("the layer list must be a list of layer descriptions")
+        input_shape = tuple(self.whole_numbers("input_shape")) if "input_shape" in self.members else None
+        return layers, input_shape
+
+    def version_1_description(self) -> tuple[list[dict[str, Any]], None]:
+        """A version-1 file's dense layers, as version 2 describes them."""
+        sizes = self.whole_numbers("layer_sizes")
+        activations = self.read("activations", max_bytes=MAX_DESCRIPTION_BYTES)
+        if activations.dtype.kind != "U" or activations.ndim != 1:
+            raise self.fail("activations must be a list of names")
+        names = [str(a) for a in activations] + [self.text("output_activation")]
+        if len(sizes) < 2 or len(names) != len(sizes) - 1:
+            raise self.fail(f"invalid architecture ({len(sizes)} layer sizes for {len(names)} activations)")
+        return [{"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name}
+                for n_in, n_out, name in zip(sizes, sizes[1:], names)], None
+
+    def check_size(self, layers: list[dict[str, Any]], max_parameters: int) -> None:
+        """Refuse an architecture with too many parameters before building it."""
+        total = 0
+        for layer in layers:
+            layer_type = LAYER_TYPES.get(layer.get("type"))
+            if layer_type is None:
+                raise self.fail(f"invalid architecture (unknown layer type {layer.get('type')!r})")
+            try:
+                total += layer_type.parameter_count(layer)
+            except (KeyError, TypeError, ValueError) as error:
+                raise self.fail(f"invalid architecture ({layer}: {error})") from None
+        if total > max_parameters:
+            raise self.fail(f"{total:,} parameters: more than the {max_parameters:,} allowed")

@@ -135,13 +135,13 @@ class Trainer:
     ) -> None:
         self.network = network
         self.settings = settings or TrainingSettings()
-        self.inputs = network._check_inputs(inputs)
+        self.inputs = network.check_inputs(inputs)
         if len(self.inputs) == 0:
             raise ValueError("there is no training data: add some samples first")
-        self.labels = network._check_labels(labels, len(self.inputs))
+        self.labels = network.check_labels(labels, len(self.inputs))
         self.targets = network.one_hot(self.labels, len(self.inputs))
-        self.test_inputs = None if test_inputs is None else network._check_inputs(test_inputs)
-        self.test_labels = None if test_labels is None else network._check_labels(test_labels, len(self.test_inputs))
+        self.test_inputs = None if test_inputs is None else network.check_inputs(test_inputs)
+        self.test_labels = None if test_labels is None else network.check_labels(test_labels, len(self.test_inputs))
         self.augment = augment
         # Prepare the next augmented batch in a helper thread during ``train`` (see the module doc).
         self.prefetch = bool(prefetch) and augment is not None
@@ -294,21 +294,13 @@ class Trainer:
 
     def evaluate(self, seconds: float = 0.0) -> EpochEvent:
         """Cost and accuracy on all training data and, when given, the test data."""
-        network = self.network
-        l2_term = network.l2_cost(self.settings.l2)
         test_cost = test_accuracy = None
         if self.test_inputs is not None and len(self.test_inputs):
-            test_cost = network.cost(self.test_inputs, self.test_labels) + l2_term
-            test_accuracy = network.accuracy(self.test_inputs, self.test_labels)
-        return EpochEvent(
-            epoch=self.epoch,
-            learn_rate=self.learn_rate,
-            train_cost=network.cost(self.inputs, self.labels) + l2_term,
-            train_accuracy=network.accuracy(self.inputs, self.labels),
-            test_cost=test_cost,
-            test_accuracy=test_accuracy,
-            seconds=seconds,
-        )
+            test_cost, test_accuracy = score(self.network, self.test_inputs, self.test_labels, self.settings.l2)
+        train_cost, train_accuracy = score(self.network, self.inputs, self.labels, self.settings.l2)
+        return EpochEvent(epoch=self.epoch, learn_rate=self.learn_rate, train_cost=train_cost,
+                          train_accuracy=train_accuracy, test_cost=test_cost, test_accuracy=test_accuracy,
+                          seconds=seconds)
 
     @contextmanager
     def _prefetching(self, target_epoch: int):
@@ -368,6 +360,11 @@ class Trainer:
             message=self.diverged or ("stopped" if stopped else "finished"),
             history=history,
         )
+
+
+def score(network: Network, inputs: Array, labels: Array, l2: float = 0.0) -> tuple[float, float]:
+    """How the engine scores a network on some data: average cost (with the L2 term) and accuracy."""
+    return network.cost(inputs, labels) + network.l2_cost(l2), network.accuracy(inputs, labels)
 
 
 def train(

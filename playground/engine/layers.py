@@ -1,0 +1,188 @@
+"""Layers as objects: each one's forward step and backward step side by side.
+
+A network is a list of layers. Every layer has the same few methods:
+
+- ``forward(a_prev)``: its output for a mini-batch, keeping what ``backward`` needs;
+- ``node_values(∂C/∂a)``: the chain rule through its activation, giving δ = ∂C/∂z;
+- ``backward(δ)``: from its own node values, the gradients of its parameters
+  (``weight_gradient``, ``bias_gradient``) and ∂C/∂a_prev for the layer before it;
+- ``parameters()``: its arrays themselves (``[weights, biases]``, or ``[]``);
+- ``to_dict()``: a plain description for saving (``layer_from_dict`` builds it again).
+
+A new kind of layer (conv, pooling, flatten) is one new class here and one entry in
+``LAYER_TYPES``; the network, the optimizers and the files need nothing else.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from playground.engine.activations import ACTIVATIONS, activation_name
+
+Array = np.ndarray
+
+# Activations that start best with He initialisation (they pass on half the signal).
+HE_ACTIVATIONS = {"relu", "leaky_relu", "elu", "silu"}
+FLOAT_TYPES = (np.float32, np.float64)
+
+
+def check_dtype(dtype: Any) -> np.dtype:
+    """float32 or float64, the only number types the engine computes in."""
+    dtype = np.dtype(dtype)
+    if dtype not in FLOAT_TYPES:
+        raise ValueError(f"dtype must be float32 or float64, not {dtype}")
+    return dtype
+
+
+class Layer:
+    """What every layer shares; a layer without parameters or activation keeps these defaults."""
+
+    kind = "layer"  # its name in saved files and LAYER_TYPES
+    activation: str | None = None
+
+    def forward(self, a_prev: Array, keep: bool = True) -> Array:
+        raise NotImplementedError
+
+    def backward(self, node_values: Array, input_gradient: bool = True) -> Array | None:
+        raise NotImplementedError
+
+    def node_values(self, output_gradient: Array) -> Array:
+        """δ = ∂C/∂z from ∂C/∂a: without an activation they are the same."""
+        return output_gradient
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of one sample's output for one sample's input shape (raises if it does not fit)."""
+        raise NotImplementedError
+
+    def parameters(self) -> list[Array]:
+        return []
+
+    def gradients(self) -> list[Array]:
+        return []
+
+    def initialise(self, rng: np.random.Generator) -> None:
+        """New random parameters (nothing to do for a layer without any)."""
+
+    def forget(self) -> None:
+        """Drop what ``forward`` kept for ``backward`` (it can be large)."""
+        for name in ("inputs", "weighted_inputs", "outputs"):
+            self.__dict__.pop(name, None)
+
+    def copy(self) -> "Layer":
+        """An independent layer with the same parameters and nothing kept from a forward pass."""
+        twin = copy.copy(self)
+        twin.forget()
+        for name in ("weights", "biases"):
+            if name in self.__dict__:
+                setattr(twin, name, getattr(self, name).copy())
+        return twin
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def parameter_count(cls, description: dict[str, Any]) -> int:
+        """How many parameters ``from_dict(description)`` would allocate (checked before it does)."""
+        return 0
+
+
+def whole_number(value: Any, what: str) -> int:
+    """A whole number ≥ 1 from a description (2.7 or True is refused, not rounded)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{what} must be a whole number ≥ 1, not {value!r}")
+    return int(value)
+
+
+class Dense(Layer):
+    """A fully connected layer: every node of the layer before feeds every node of this one.
+
+        weighted_inputs   z = a_prev @ W + b          W: (n_in, n_out),  b: (n_out,)
+        activations       a = activation(z)
+
+    ``seed`` is a number or a ``numpy.random.Generator`` (a network passes one generator
+    through all its layers, so its weights follow from its own seed).
+    """
+
+    kind = "dense"
+
+    def __init__(self, n_in: int, n_out: int, activation: str = "sigmoid",
+                 seed: int | np.random.Generator = 0, dtype: Any = np.float32) -> None:
+        self.n_in = whole_number(n_in, "a dense layer's number of inputs")
+        self.n_out = whole_number(n_out, "a dense layer's number of outputs")
+        self.activation = activation_name(activation)
+        self.dtype = check_dtype(dtype)
+        self.initialise(np.random.default_rng(seed))
+
+    def initialise(self, rng: np.random.Generator) -> None:
+        """Xavier (or He, for ReLU-like activations) random weights and zero biases."""
+        if self.activation in HE_ACTIVATIONS:
+            scale = np.sqrt(2.0 / self.n_in)
+        else:
+            scale = np.sqrt(2.0 / (self.n_in + self.n_out))
+        self.weights = (rng.standard_normal((self.n_in, self.n_out)) * scale).astype(self.dtype)
+        self.biases = np.zeros(self.n_out, dtype=self.dtype)
+
+    def forward(self, a_prev: Array, keep: bool = True) -> Array:
+        z = a_prev @ self.weights + self.biases
+        a = ACTIVATIONS[self.activation].function(z)
+        if keep:  # what backward needs
+            self.inputs, self.weighted_inputs, self.outputs = a_prev, z, a
+        return a
+
+    def node_values(self, output_gradient: Array) -> Array:
+        """δ = ∂C/∂z = ∂C/∂a · activation'(z) (softmax: the product with its Jacobian)."""
+        return ACTIVATIONS[self.activation].backward(self.weighted_inputs, self.outputs, output_gradient)
+
+    def backward(self, node_values: Array, input_gradient: bool = True) -> Array | None:
+        """∂C/∂W = a_prevᵀ @ δ and ∂C/∂b = Σ δ over the batch; returns ∂C/∂a_prev = δ @ Wᵀ.
+
+        The first layer skips that last product: nothing needs the slope of the inputs.
+        """
+        self.weight_gradient = self.inputs.T @ node_values
+        self.bias_gradient = node_values.sum(axis=0)
+        return node_values @ self.weights.T if input_gradient else None
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        if tuple(input_shape) != (self.n_in,):
+            raise ValueError(f"a dense layer with {self.n_in} inputs cannot follow an output of shape "
+                             f"{tuple(input_shape)}")
+        return (self.n_out,)
+
+    def parameters(self) -> list[Array]:
+        return [self.weights, self.biases]
+
+    def gradients(self) -> list[Array]:
+        return [self.weight_gradient, self.bias_gradient]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "inputs": self.n_in, "outputs": self.n_out, "activation": self.activation}
+
+    @classmethod
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Dense":
+        return cls(description["inputs"], description["outputs"], description["activation"], dtype=dtype)
+
+    @classmethod
+    def parameter_count(cls, description: dict[str, Any]) -> int:
+        n_in = whole_number(description["inputs"], "a dense layer's number of inputs")
+        n_out = whole_number(description["outputs"], "a dense layer's number of outputs")
+        return (n_in + 1) * n_out
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation!r})"
+
+
+LAYER_TYPES: dict[str, type[Layer]] = {Dense.kind: Dense}
+
+
+def layer_from_dict(description: dict[str, Any], dtype: Any = np.float32) -> Layer:
+    """A new layer (fresh parameters) from ``layer.to_dict()``; raises ValueError naming any problem."""
+    if not isinstance(description, dict) or description.get("type") not in LAYER_TYPES:
+        kind = description.get("type") if isinstance(description, dict) else description
+        raise ValueError(f"unknown layer type {kind!r}; known: {', '.join(LAYER_TYPES)}")
+    try:
+        return LAYER_TYPES[description["type"]].from_dict(description, dtype)
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"invalid {description['type']} layer {description}: {error}") from None

@@ -1,0 +1,328 @@
+"""Training recipes: data set → defaults → preprocessing → network and trainer → evaluation.
+
+One place that knows how each data set is trained, shared by ``playground train`` and
+``playground evaluate`` on the command line and by the app's image page:
+
+    recipe = Recipe(data="mnist", epochs=3).with_defaults()
+    data = load_data(recipe)
+    run = prepare(recipe, data)          # network, trainer, standardisation
+    run.trainer.train(recipe.epochs)
+    run.finish()                         # the network takes raw [0, 1] pixels again
+    report = evaluate(run.network, data, recipe.l2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Callable
+
+import numpy as np
+
+from playground.data.augment import AugmentSpec
+from playground.data.images import IMAGE_DATASETS, load_image_dataset
+from playground.data.toy import TOY_DATASETS, make_dataset
+from playground.engine import Network, Trainer, TrainingSettings
+from playground.engine.costs import COSTS
+from playground.engine.persistence import MAX_PARAMETERS
+from playground.engine.training import score
+
+Array = np.ndarray
+
+TOY_SETS = tuple(TOY_DATASETS)
+IMAGE_SETS = IMAGE_DATASETS
+DATA_SETS = TOY_SETS + IMAGE_SETS
+COST_CHOICES = tuple(name.replace("_", "-") for name in COSTS)  # as people type them
+
+# Defaults of the training knobs that depend on the data set. The 2-D toy sets keep the
+# small tanh network of the playground page; the image sets get a ReLU network trained
+# with Adam in mini-batches of 100, sized to finish in about a minute on two cores.
+# bench/accuracy.py (docs/benchmarks.md) lists the longer settings that reach the
+# accuracy targets.
+TOY_DEFAULTS = {"layers": [8, 8], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
+                "batch_size": 32, "epochs": 1000}
+DATA_DEFAULTS: dict[str, dict] = {
+    "digits": {"layers": [64], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
+               "batch_size": 32, "epochs": 30},
+    "mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
+              "batch_size": 100, "epochs": 10},
+    "fashion-mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
+                      "batch_size": 100, "epochs": 15},
+    "quickdraw": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
+                  "batch_size": 100, "epochs": 20},
+    "cifar-10": {"layers": [512, 256], "activation": "relu", "optimizer": "adam", "learn_rate": 0.0005,
+                 "batch_size": 100, "epochs": 10},
+}
+# Per-channel standardisation (mean 0, std 1 over the training pixels) is on by default
+# for the colour images of CIFAR-10, whose channels are far from [0, 1]-centred; the
+# grey sets train as well on plain [0, 1] pixels.
+STANDARDIZE_BY_DEFAULT = {"cifar-10"}
+MONITOR_SAMPLES = 5_000  # training images scored after each epoch while training
+
+
+@dataclass
+class Recipe:
+    """Everything that decides a training run. ``None`` means "the data set's default"."""
+
+    data: str = "fruit-curved"
+    # the data
+    data_dir: str | None = None
+    categories: tuple[str, ...] | None = None  # quickdraw
+    per_category: int = 10_000  # quickdraw rows per category, before the test split
+    train_samples: int | None = None  # a random subset of the training images
+    samples: int = 200  # toy sets
+    noise: float | None = None  # toy sets
+    test_fraction: float = 0.2  # toy sets, digits, quickdraw
+    augment: AugmentSpec | None = None
+    flip: bool = False
+    standardize: bool | None = None
+    # the network
+    layers: list[int] | None = None  # hidden layer widths
+    activation: str | None = None
+    output: str = "softmax"
+    cost: str = "cross_entropy"
+    dtype: str = "float32"
+    # the training
+    optimizer: str | None = None
+    learn_rate: float | None = None
+    momentum: float = 0.9
+    batch_size: int | None = None
+    epochs: int | None = None
+    l2: float = 0.0
+    decay: float = 0.0
+    input_noise: float = 0.0
+    seed: int = 0
+    threads: int = 1
+
+    @classmethod
+    def from_options(cls, options) -> "Recipe":
+        """A recipe from any object with these names as attributes (e.g. parsed arguments)."""
+        return cls(**{f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)})
+
+    @property
+    def is_image(self) -> bool:
+        return self.data in IMAGE_SETS
+
+    def with_defaults(self) -> "Recipe":
+        """A copy with the data set's defaults in every field left as None."""
+        defaults = DATA_DEFAULTS.get(self.data, TOY_DEFAULTS)
+        filled = {key: value for key, value in defaults.items() if getattr(self, key) is None}
+        if self.standardize is None:
+            filled["standardize"] = self.data in STANDARDIZE_BY_DEFAULT
+        return replace(self, **filled)
+
+    def settings(self) -> TrainingSettings:
+        """The gradient-descent settings of this recipe (raises ValueError for bad values)."""
+        return TrainingSettings(learn_rate=self.learn_rate, batch_size=self.batch_size, optimizer=self.optimizer,
+                                momentum=self.momentum, l2=self.l2, decay=self.decay,
+                                input_noise=self.input_noise, seed=self.seed)
+
+
+@dataclass
+class TrainingData:
+    """What a recipe learns from: training rows, held-out test rows, and a description."""
+
+    name: str
+    train_inputs: Array
+    train_labels: Array
+    test_inputs: Array
+    test_labels: Array
+    n_classes: int
+    image_shape: tuple[int, ...] | None = None  # None for the 2-D toy sets
+    summary: str = ""
+    notes: str = ""
+    class_names: tuple[str, ...] = ()
+
+
+def load_data(recipe: Recipe) -> TrainingData:
+    """The recipe's data set; raises DataNotFoundError, DataFileError or ValueError."""
+    if not recipe.is_image:
+        toy = make_dataset(recipe.data, n_samples=recipe.samples, noise=recipe.noise,
+                           test_fraction=recipe.test_fraction, seed=recipe.seed)
+        return TrainingData(recipe.data, toy.train_inputs, toy.train_labels, toy.test_inputs, toy.test_labels,
+                            toy.n_classes, class_names=tuple(toy.class_names))
+
+    options: dict = {}
+    if recipe.data == "quickdraw":
+        options = {"categories": recipe.categories, "per_category": recipe.per_category,
+                   "test_fraction": recipe.test_fraction}
+    elif recipe.data == "digits":
+        options = {"test_fraction": recipe.test_fraction, "seed": recipe.seed}
+    dataset = load_image_dataset(recipe.data, recipe.data_dir, **options)
+    train_inputs, train_labels = dataset.train_inputs(), dataset.train_labels
+    notes = dataset.notes
+    if recipe.train_samples is not None and recipe.train_samples < len(train_labels):
+        # A seeded random subset (quickdraw's training rows are grouped by category).
+        keep = np.sort(np.random.default_rng([recipe.seed, 3]).choice(len(train_labels), recipe.train_samples,
+                                                                      replace=False))
+        train_inputs, train_labels = train_inputs[keep], train_labels[keep]
+        notes = "; ".join(filter(None, [notes, f"trained on a random {recipe.train_samples:,} of "
+                                                f"{len(dataset.train_labels):,} training images"]))
+    return TrainingData(dataset.name, train_inputs, train_labels, dataset.test_inputs(), dataset.test_labels,
+                        dataset.n_classes, dataset.image_shape, dataset.summary(), notes, dataset.class_names)
+
+
+@dataclass
+class Standardization:
+    """Per-channel standardisation x → (x − mean) / std, and how to fold it into a first layer."""
+
+    mean: np.ndarray  # one value per channel
+    std: np.ndarray
+
+    @classmethod
+    def fit(cls, inputs: np.ndarray, channels: int) -> "Standardization":
+        """Mean and std of each channel over all training pixels (channels last in each row)."""
+        pixels = inputs.reshape(-1, channels)
+        mean = pixels.mean(axis=0, dtype=np.float64)
+        std = pixels.std(axis=0, dtype=np.float64)
+        return cls(mean, np.where(std > 0, std, 1.0))
+
+    def apply(self, inputs: np.ndarray) -> np.ndarray:
+        """Standardised copy of flat rows (N, pixels × channels), in the rows' dtype."""
+        channels = len(self.mean)
+        shaped = inputs.reshape(len(inputs), -1, channels)
+        scale = (1 / self.std).astype(inputs.dtype)
+        return ((shaped - self.mean.astype(inputs.dtype)) * scale).reshape(inputs.shape)
+
+    def fold_into(self, network: Network) -> None:
+        """Change the first layer so that the network takes raw inputs.
+
+        z = ((x − m) / s)·W + b = x·(W / s) + (b − (m / s)·W), one m and s per channel.
+        """
+        n_inputs = network.layer_sizes[0]
+        repeats = n_inputs // len(self.mean)
+        mean = np.tile(self.mean, repeats)
+        std = np.tile(self.std, repeats)
+        W = network.weights[0].astype(np.float64)
+        network.biases[0][:] = network.biases[0] - (mean / std) @ W
+        network.weights[0][:] = W / std[:, None]
+
+
+def with_flip(augment: Callable | None, image_shape: tuple[int, ...]) -> Callable:
+    """A batch augmentation that, after ``augment`` (if any), mirrors a random half of the images left-right."""
+
+    def batch(inputs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        changed = augment(inputs, rng) if augment is not None else inputs.copy()
+        images = changed.reshape(len(changed), *image_shape)  # a view: changing it changes the rows
+        mirrored = rng.random(len(images)) < 0.5
+        images[mirrored] = images[mirrored, :, ::-1]
+        return changed
+
+    return batch
+
+
+def dense_parameter_count(layer_sizes: list[int]) -> int:
+    """Weights and biases of a dense network with these layer sizes."""
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes, layer_sizes[1:]))
+
+
+@dataclass
+class Run:
+    """A prepared training run: the network, its trainer, and how its inputs were standardised."""
+
+    network: Network
+    trainer: Trainer
+    standardization: Standardization | None = None
+    finished: bool = field(default=False, repr=False)
+
+    def finish(self) -> None:
+        """Fold the standardisation into the first layer: from now on the network takes [0, 1] pixels."""
+        if self.standardization is not None and not self.finished:
+            self.standardization.fold_into(self.network)
+        self.finished = True
+
+
+def prepare(recipe: Recipe, data: TrainingData) -> Run:
+    """Build the network and trainer of ``recipe`` (with defaults filled) for ``data``.
+
+    Raises ValueError with a message for a network too large, an augmentation that does not
+    fit the images, or bad settings.
+    """
+    standardization = None
+    train_inputs, test_inputs = data.train_inputs, data.test_inputs
+    if recipe.standardize:
+        channels = data.image_shape[-1] if len(data.image_shape) == 3 else 1
+        standardization = Standardization.fit(train_inputs, channels)  # training pixels only
+        train_inputs = standardization.apply(train_inputs)
+        test_inputs = standardization.apply(test_inputs)
+    layer_sizes = [train_inputs.shape[1], *recipe.layers, data.n_classes]
+    parameters = dense_parameter_count(layer_sizes)
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(f"hidden layers {','.join(map(str, recipe.layers))} make {parameters:,} parameters on "
+                         f"{recipe.data}; at most {MAX_PARAMETERS:,} fit in memory here")
+    if recipe.augment is not None and recipe.augment.shift >= min(data.image_shape[:2]):
+        raise ValueError(f"augmentation shift={recipe.augment.shift:g} moves a {data.image_shape[0]}×"
+                         f"{data.image_shape[1]} image off its canvas; use a shift smaller than the image")
+    augment = recipe.augment.batch_function(data.image_shape) if recipe.augment is not None else None
+    if recipe.flip:
+        augment = with_flip(augment, data.image_shape)
+    network = Network(layer_sizes, activation=recipe.activation, output_activation=recipe.output,
+                      cost=recipe.cost, seed=recipe.seed, dtype=np.dtype(recipe.dtype))
+    trainer = Trainer(network, train_inputs, data.train_labels, recipe.settings(), test_inputs, data.test_labels,
+                      augment=augment)
+    return Run(network, trainer, standardization)
+
+
+class Monitor:
+    """Cost and accuracy after an epoch, on a fixed sample of at most 5,000 training images
+    (without input noise or augmentation) and on all held-out test images: watching them is
+    not training on them."""
+
+    def __init__(self, trainer: Trainer, seed: int = 0) -> None:
+        self.trainer = trainer
+        chosen = np.random.default_rng([seed, 4]).permutation(len(trainer.inputs))[:MONITOR_SAMPLES]
+        self.inputs, self.labels = trainer.inputs[chosen], trainer.labels[chosen]
+
+    def measure(self) -> dict[str, float]:
+        network, trainer = self.trainer.network, self.trainer
+        return {"train_cost": network.cost(self.inputs, self.labels),
+                "train_accuracy": network.accuracy(self.inputs, self.labels),
+                "test_accuracy": network.accuracy(trainer.test_inputs, trainer.test_labels)}
+
+
+@dataclass
+class Evaluation:
+    """Cost (with the L2 term) and accuracy on training and test data, and the test confusion matrix."""
+
+    train_cost: float
+    train_accuracy: float
+    test_cost: float | None
+    test_accuracy: float | None
+    confusion: Array | None  # rows: true class, columns: predicted class (test data)
+    class_names: tuple[str, ...] = ()
+
+    def accuracies(self) -> dict[str, float | None]:
+        return {"train_cost": self.train_cost, "train_accuracy": self.train_accuracy,
+                "test_cost": self.test_cost, "test_accuracy": self.test_accuracy}
+
+    def per_class_accuracy(self) -> Array | None:
+        """The fraction of each class's test images recognised (NaN for a class with none)."""
+        if self.confusion is None:
+            return None
+        totals = self.confusion.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.diag(self.confusion) / totals
+
+
+def evaluate(network: Network, data: TrainingData, l2: float = 0.0, train: bool = True) -> Evaluation:
+    """The one evaluation of a trained network on its data (``train=False``: test data only)."""
+    from sklearn.metrics import confusion_matrix
+
+    train_cost = train_accuracy = test_cost = test_accuracy = confusion = None
+    if train:
+        train_cost, train_accuracy = score(network, data.train_inputs, data.train_labels, l2)
+    if len(data.test_labels):
+        test_cost, test_accuracy = score(network, data.test_inputs, data.test_labels, l2)
+        predictions = network.predict(data.test_inputs)
+        confusion = confusion_matrix(data.test_labels, predictions, labels=np.arange(data.n_classes))
+    return Evaluation(train_cost, train_accuracy, test_cost, test_accuracy, confusion, data.class_names)
+
+
+def fit_problem(network: Network, data: TrainingData) -> str | None:
+    """Why ``network`` cannot be evaluated on ``data`` (inputs or classes differ), or None."""
+    n_inputs = data.test_inputs.shape[1] if data.test_inputs.ndim == 2 else int(np.prod(data.test_inputs.shape[1:]))
+    if network.input_size != n_inputs:
+        return (f"the network takes {network.input_size:,} inputs, but {data.name} images have {n_inputs:,} "
+                "(pixels × channels)")
+    if network.layer_sizes[-1] != data.n_classes:
+        return f"the network has {network.layer_sizes[-1]} outputs, but {data.name} has {data.n_classes} classes"
+    return None
