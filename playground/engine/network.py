@@ -123,6 +123,7 @@ class Network:
         if len(dtypes) > 1:
             raise ValueError(f"all layers must use one number type, got {sorted(map(str, dtypes))}")
         self.layers = layers
+        self._weighted_layers = weighted  # the layer list is fixed once the network is built
         self.cost_name = cost
         self.cost_function = COSTS[cost]
         self.shapes = shapes  # one sample's shape before the first layer and after each
@@ -133,7 +134,7 @@ class Network:
     @property
     def weighted_layers(self) -> list[Layer]:
         """The layers with weights and biases (dense, later conv), in order."""
-        return [layer for layer in self.layers if layer.parameters()]
+        return self._weighted_layers
 
     @property
     def weights(self) -> LayerArrays:
@@ -178,7 +179,7 @@ class Network:
 
     def parameters(self) -> list[Array]:
         """All parameter arrays in order: W1, b1, W2, b2, … (the arrays themselves, not copies)."""
-        return [p for layer in self.layers for p in layer.parameters()]
+        return [p for layer in self._weighted_layers for p in layer.parameters()]
 
     def initialise(self, seed: int) -> None:
         """New random weights (Xavier, or He for ReLU-like layers) and zero biases, from a seed."""
@@ -206,7 +207,7 @@ class Network:
 
         Each layer keeps what its backward step needs.
         """
-        a = inputs.reshape(len(inputs), *self.input_shape)
+        a = inputs if len(self.input_shape) == 1 else inputs.reshape(len(inputs), *self.input_shape)
         weighted_inputs, activations = [], [inputs]
         for layer in self.layers:
             a = layer.forward(a)
@@ -269,7 +270,7 @@ class Network:
                 # Chain rule one layer back: through this layer's weights, then the activation's slope.
                 node_values = self.layers[index - 1].node_values(output_gradient)
         gradients = []
-        for layer in self.weighted_layers:
+        for layer in self._weighted_layers:
             if l2:
                 layer.weight_gradient += l2 * layer.weights
             gradients.append((layer.weight_gradient, layer.bias_gradient))
