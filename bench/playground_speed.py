@@ -62,7 +62,7 @@ def open_page(driver, url: str) -> None:
     for _ in range(300):
         ready = driver.execute_script(
             "return !!(window.playground && window.playground.shown && document.querySelector('.dash-slider-thumb')"
-            " && document.querySelector('#boundary-graph .js-plotly-plot'))")
+            " && document.querySelector('#playground-boundary-graph .js-plotly-plot'))")
         if ready:
             break
         time.sleep(0.1)
@@ -72,9 +72,9 @@ def open_page(driver, url: str) -> None:
 def measure_drag(driver, moves: int) -> tuple[list[float], int]:
     """Drag the first weight slider with DevTools mouse events; latency of each move in ms."""
     box = driver.execute_script(
-        "const t = document.querySelector('#sliders .dash-slider-thumb'); t.scrollIntoView({block: 'center'});"
+        "const t = document.querySelector('#playground-sliders .dash-slider-thumb'); t.scrollIntoView({block: 'center'});"
         "const r = t.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];")
-    sliders = len(driver.find_elements("css selector", "#sliders .dash-slider-thumb"))
+    sliders = len(driver.find_elements("css selector", "#playground-sliders .dash-slider-thumb"))
     driver.execute_script(
         "window.moveTimes = []; document.addEventListener('pointermove', (e) => window.moveTimes.push(e.timeStamp),"
         " {capture: true}); window.playground.renderLog.length = 0;")
@@ -106,12 +106,12 @@ def measure_drag(driver, moves: int) -> tuple[list[float], int]:
 def measure_play(driver, seconds: float) -> dict:
     """Press play for ``seconds``; count what refreshed."""
     driver.execute_script("Object.keys(window.playground.counters).forEach(k => window.playground.counters[k] = 0)")
-    driver.find_element("id", "play").click()
+    driver.find_element("id", "playground-play").click()
     time.sleep(seconds)
     counts = driver.execute_script("return Object.assign({}, window.playground.counters)")
-    driver.find_element("id", "play").click()
+    driver.find_element("id", "playground-play").click()
     time.sleep(0.5)
-    epoch = driver.find_element("id", "epoch-label").text
+    epoch = driver.find_element("id", "playground-epoch-label").text
     return {key: value / seconds for key, value in counts.items()} | {"epoch": epoch}
 
 

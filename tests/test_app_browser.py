@@ -25,12 +25,12 @@ def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_
     wait = WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException])
     wait.until(lambda d: d.execute_script("return !!(window.playground && window.playground.renderLog.length)"))
     assert browser.title == "Neural Playground"
-    graph_text = wait.until(lambda d: d.find_element(By.ID, "boundary-graph").text)
+    graph_text = wait.until(lambda d: d.find_element(By.ID, "playground-boundary-graph").text)
     assert "spot size" in graph_text and "spike length" in graph_text
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#boundary-graph .scatterlayer .point")) == 200)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .scatterlayer .point")) == 200)
     # The class map canvas: 100×100 cells in both classes' colours (blue safe, orange poisonous).
     pixels = browser.execute_script(
-        "const c = document.getElementById('boundary-canvas');"
+        "const c = document.getElementById('playground-boundary-canvas');"
         "return [c.width, c.height, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];")
     width, height, rgba = pixels
     assert (width, height) == (100, 100)
@@ -38,7 +38,7 @@ def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_
     bluish = np.sum(rgb[:, 2] > rgb[:, 0] + 5)
     reddish = np.sum(rgb[:, 0] > rgb[:, 2] + 5)
     assert bluish > 100 and reddish > 100
-    readouts = browser.find_element(By.ID, "readouts").text
+    readouts = browser.find_element(By.ID, "playground-readouts").text
     assert "quadratic cost" in readouts and "accuracy" in readouts
     assert browser.save_screenshot(str(screenshot_path(tmp_path, "fruit.png")))
     assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from playground.app.figures import class_map, output_confidence, plane_range
+from playground.app.pages.playground.figures import class_map, output_confidence, plane_range
 from playground.engine import Network
 
 

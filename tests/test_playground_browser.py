@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from playground.app.figures import class_map
+from playground.app.pages.playground.figures import class_map
 from playground.app.state import data_from_dict, network_from_dict
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def open_page(driver, url):
     driver.get(url)
     WebDriverWait(driver, 30).until(lambda d: d.execute_script(
         "return !!(window.playground && window.playground.shown && window.playground.renderLog.length"
-        " && document.querySelector('#boundary-graph .js-plotly-plot'))"))
+        " && document.querySelector('#playground-boundary-graph .js-plotly-plot'))"))
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-slider-thumb"))
     time.sleep(0.3)  # let the first callbacks settle
 
@@ -33,7 +33,7 @@ def shown(driver) -> dict:
 
 
 def boundary_pixels(driver) -> str:
-    return driver.execute_script("return document.getElementById('boundary-canvas').toDataURL()")
+    return driver.execute_script("return document.getElementById('playground-boundary-canvas').toDataURL()")
 
 
 def thumb(driver, label: str):
@@ -73,42 +73,42 @@ def test_dragging_a_weight_moves_the_boundary_while_dragging(live_app, browser):
 def test_ten_steps_lower_the_full_data_cost(live_app, browser):
     open_page(browser, live_app)
     start = full_cost(shown(browser))
-    step = browser.find_element(By.ID, "step")
+    step = browser.find_element(By.ID, "playground-step")
     for k in range(10):
         step.click()
         wait_for(browser, lambda: browser.execute_script(
             "return !window.playground.session.busy && window.playground.session.history.epoch.length") == k + 1)
     assert full_cost(shown(browser)) < start
-    assert browser.find_element(By.ID, "epoch-label").text.startswith("epoch 0.")  # 10 batches of 10 of 160
+    assert browser.find_element(By.ID, "playground-epoch-label").text.startswith("epoch 0.")  # 10 batches of 10 of 160
 
 
 def test_play_then_pause_shows_several_frames_and_learns(live_app, browser):
     open_page(browser, live_app)
     frames = browser.execute_script("return window.playground.renderLog.length")
-    browser.find_element(By.TAG_NAME, "body").send_keys(" ")  # the lecture shortcut for play
+    browser.find_element(By.ID, "playground-page").send_keys(" ")  # the lecture shortcut for play
     time.sleep(3)
-    browser.find_element(By.ID, "play").click()  # pause
+    browser.find_element(By.ID, "playground-play").click()  # pause
     wait_for(browser, lambda: not browser.execute_script("return window.playground.session.busy"))
     assert browser.execute_script("return window.playground.renderLog.length") - frames >= 10
-    assert browser.find_element(By.ID, "play").text == "play"
-    epoch = float(browser.find_element(By.ID, "epoch-label").text.split()[1])
+    assert browser.find_element(By.ID, "playground-play").text == "play"
+    epoch = float(browser.find_element(By.ID, "playground-epoch-label").text.split()[1])
     assert epoch >= 5
     state = shown(browser)
     network, data = network_from_dict(state["net"]), data_from_dict(state["data"])
     assert network.accuracy(data.train_inputs, data.train_labels) > 0.8
-    assert "train" in browser.find_element(By.ID, "readouts").text
+    assert "train" in browser.find_element(By.ID, "playground-readouts").text
 
 
 def plot_area(driver):
     return driver.execute_script(
-        "const l = document.querySelector('#boundary-graph .js-plotly-plot')._fullLayout;"
+        "const l = document.querySelector('#playground-boundary-graph .js-plotly-plot')._fullLayout;"
         "return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length, l.yaxis._length, l.xaxis.range, l.yaxis.range];")
 
 
 def click_plane(driver, x, y):
     """Click the point (x, y) of the input plane with the real mouse."""
     left, top, width, height, x_range, y_range = plot_area(driver)
-    graph = driver.find_element(By.CSS_SELECTOR, "#boundary-graph .js-plotly-plot")
+    graph = driver.find_element(By.CSS_SELECTOR, "#playground-boundary-graph .js-plotly-plot")
     px = left + (x - x_range[0]) / (x_range[1] - x_range[0]) * width
     py = top + (y_range[1] - y) / (y_range[1] - y_range[0]) * height
     rect = graph.rect
@@ -141,33 +141,33 @@ def test_a_bad_csv_shows_its_error_and_keeps_the_data(live_app, browser, tmp_pat
     before = shown(browser)["data"]
     bad = tmp_path / "broken.csv"
     bad.write_text("x1,x2,label\n0.1,0.2,0\n0.3,oops,1\n")
-    browser.find_element(By.CSS_SELECTOR, "#csv-upload input[type=file]").send_keys(str(bad))
-    message = wait_for(browser, lambda: browser.find_element(By.ID, "data-message").text)
+    browser.find_element(By.CSS_SELECTOR, "#playground-csv-upload input[type=file]").send_keys(str(bad))
+    message = wait_for(browser, lambda: browser.find_element(By.ID, "playground-data-message").text)
     assert "broken.csv" in message and "line 3" in message and "not a finite number" in message
     assert shown(browser)["data"] == before
 
     good = tmp_path / "mine.csv"
     good.write_text("x1,x2,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{'cat' if i % 2 else 'dog'}"
                                                 for i in range(20)))
-    browser.find_element(By.CSS_SELECTOR, "#csv-upload input[type=file]").send_keys(str(good))
-    wait_for(browser, lambda: "loaded 20 points" in browser.find_element(By.ID, "data-message").text)
+    browser.find_element(By.CSS_SELECTOR, "#playground-csv-upload input[type=file]").send_keys(str(good))
+    wait_for(browser, lambda: "loaded 20 points" in browser.find_element(By.ID, "playground-data-message").text)
     wait_for(browser, lambda: shown(browser)["data"]["class_names"] == ["dog", "cat"])
-    assert "your own points from mine.csv" in browser.find_element(By.ID, "noise-hint").text
+    assert "your own points from mine.csv" in browser.find_element(By.ID, "playground-noise-hint").text
 
 
 def test_a_point_count_out_of_range_is_named_and_the_data_stays(live_app, browser):
     open_page(browser, live_app)
     before = shown(browser)["data"]
-    field = browser.find_element(By.ID, "samples")
+    field = browser.find_element(By.ID, "playground-samples")
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("5000", Keys.ENTER)
-    wait_for(browser, lambda: "from 10 to 2000" in browser.find_element(By.ID, "data-message").text)
+    wait_for(browser, lambda: "from 10 to 2000" in browser.find_element(By.ID, "playground-data-message").text)
     time.sleep(0.5)
     assert shown(browser)["data"] == before
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("300", Keys.ENTER)
     wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) + len(shown(browser)["data"]["test_labels"]) == 300)
-    assert browser.find_element(By.ID, "data-message").text == ""
+    assert browser.find_element(By.ID, "playground-data-message").text == ""
 
 
 def test_a_shared_link_reproduces_edited_weights_and_clicked_points(live_app, browser, second_browser):
@@ -178,8 +178,8 @@ def test_a_shared_link_reproduces_edited_weights_and_clicked_points(live_app, br
     x, y = empty_spot(data)
     click_plane(browser, x, y)
     wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == len(data["train_labels"]) + 1)
-    browser.find_element(By.ID, "share").click()
-    link = wait_for(browser, lambda: browser.find_element(By.ID, "share-link").get_attribute("value"))
+    browser.find_element(By.ID, "playground-share").click()
+    link = wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-link").get_attribute("value"))
     assert "#s=" in link
     original = shown(browser)
 
@@ -195,13 +195,13 @@ def test_a_shared_link_reproduces_edited_weights_and_clicked_points(live_app, br
 def test_two_sessions_training_different_networks_keep_their_own_weights(live_app, browser, second_browser):
     open_page(browser, live_app)
     open_page(second_browser, live_app)
-    second_browser.find_element(By.ID, "preset-2-2").click()
+    second_browser.find_element(By.ID, "playground-preset-2-2").click()
     wait_for(second_browser, lambda: shown(second_browser)["net"]["layer_sizes"] == [2, 2])
     for driver in (browser, second_browser):
-        driver.find_element(By.ID, "play").click()
+        driver.find_element(By.ID, "playground-play").click()
     time.sleep(3)
     for driver in (browser, second_browser):
-        driver.find_element(By.ID, "play").click()
+        driver.find_element(By.ID, "playground-play").click()
     for driver in (browser, second_browser):
         wait_for(driver, lambda: not driver.execute_script("return window.playground.session.busy"))
     first, second = shown(browser)["net"], shown(second_browser)["net"]
@@ -244,7 +244,7 @@ def test_browser_maths_agree_with_the_engine(live_app, browser):
 
 def test_big_networks_show_one_layers_sliders(live_app, browser):
     open_page(browser, live_app)
-    browser.find_element(By.ID, "add-layer").click()
+    browser.find_element(By.ID, "playground-add-layer").click()
     wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, ".layer-row")) == 2)
     for index in range(2):
         field = browser.find_elements(By.CSS_SELECTOR, ".layer-row input[type=number]")[index]
@@ -252,14 +252,14 @@ def test_big_networks_show_one_layers_sliders(live_app, browser):
         field.send_keys("8", Keys.ENTER)
         wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"][index + 1] == 8)
     wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 8, 8, 2])
-    wait_for(browser, lambda: "weight-layer 1 of 3" in browser.find_element(By.ID, "slider-caption").text)
+    wait_for(browser, lambda: "weight-layer 1 of 3" in browser.find_element(By.ID, "playground-slider-caption").text)
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
     assert len(labels) == 2 * 8 + 8 and "W[1][1,7]" in labels and "b[1][7]" in labels
 
 
 def open_state(driver, url, data, network, **settings):
     """Open the page on a given state through a share link (as a shared lecture link would)."""
-    from playground.app import playground_page as page
+    from playground.app import session as page
     from playground.app import state as states
 
     fragment = states.encode_share({"data": data, "network": network,
@@ -269,15 +269,15 @@ def open_state(driver, url, data, network, **settings):
 
 
 def test_divergence_stops_play_with_a_message(live_app, browser):
-    from playground.app import playground_page as page
+    from playground.app import session as page
 
     data, _ = page.initial_state()
     network = page.build_network([2, 8, 2], ["relu"], "linear", "quadratic", seed=0)
     open_state(browser, live_app, data, network, learn_rate=10.0, optimizer="momentum")
-    browser.find_element(By.ID, "play").click()
-    message = wait_for(browser, lambda: browser.find_element(By.ID, "train-message").text)
+    browser.find_element(By.ID, "playground-play").click()
+    message = wait_for(browser, lambda: browser.find_element(By.ID, "playground-train-message").text)
     assert "diverged" in message and "Lower the learn rate" in message
-    wait_for(browser, lambda: browser.find_element(By.ID, "play").text == "play")
+    wait_for(browser, lambda: browser.find_element(By.ID, "playground-play").text == "play")
     kept = network_from_dict(shown(browser)["net"])
     assert all(np.all(np.isfinite(p)) and np.abs(p).max() <= 1e6 for p in kept.parameters())
 
@@ -285,8 +285,8 @@ def test_divergence_stops_play_with_a_message(live_app, browser):
 def test_boundary_and_diagram_export_as_png(live_app, browser, tmp_path):
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     open_page(browser, live_app)
-    browser.find_element(By.ID, "export-boundary").click()
-    browser.find_element(By.ID, "export-network").click()
+    browser.find_element(By.ID, "playground-export-boundary").click()
+    browser.find_element(By.ID, "playground-export-network").click()
     for name in ("decision-boundary.png", "network.png"):
         path = tmp_path / name
         wait_for(browser, lambda: path.exists() and path.stat().st_size > 1000)
@@ -294,14 +294,14 @@ def test_boundary_and_diagram_export_as_png(live_app, browser, tmp_path):
 
 
 def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
-    from playground.app import playground_page as page
+    from playground.app import session as page
 
     network = page.build_network([2, 4, 2], ["tanh"], "softmax", "cross_entropy", seed=0)
     generated = page.generate_data("moons", 0.25, 0.2, 3, 120)  # its controls are set from the link
     open_state(browser, live_app, generated, network)
     time.sleep(1.0)  # let every control callback run
     assert shown(browser)["data"]["train_inputs"] == generated["train_inputs"]
-    noise = browser.find_element(By.CSS_SELECTOR, "#noise [role=slider]").get_attribute("aria-valuenow")
+    noise = browser.find_element(By.CSS_SELECTOR, "#playground-noise [role=slider]").get_attribute("aria-valuenow")
     assert float(noise) == 0.25
 
     clicked = {**generated, "generator": None, "train_inputs": generated["train_inputs"] + [[0.0, 0.0]],
@@ -312,17 +312,17 @@ def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
 
 
 def test_a_layer_over_sixty_parameters_shows_one_nodes_sliders(live_app, browser):
-    from playground.app import playground_page as page
+    from playground.app import session as page
 
     data, _ = page.initial_state()
     network = page.build_network([2, 8, 8, 2], ["tanh", "tanh"], "sigmoid", "quadratic", seed=0)
     open_state(browser, live_app, data, network)
-    wait_for(browser, lambda: "weight-layer 1" in browser.find_element(By.ID, "slider-layer").text)
-    browser.find_element(By.ID, "slider-layer").click()
+    wait_for(browser, lambda: "weight-layer 1" in browser.find_element(By.ID, "playground-slider-layer").text)
+    browser.find_element(By.ID, "playground-slider-layer").click()
     option = wait_for(browser, lambda: [e for e in browser.find_elements(By.XPATH, "//*[contains(text(), 'weight-layer 2 (72 parameters)')]")
                                         if e.is_displayed()])
     option[0].click()
-    wait_for(browser, lambda: "node 0 of weight-layer 2" in browser.find_element(By.ID, "slider-caption").text)
+    wait_for(browser, lambda: "node 0 of weight-layer 2" in browser.find_element(By.ID, "playground-slider-caption").text)
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
     assert labels == [f"W[2][{i},0]" for i in range(8)] + ["b[2][0]"]
 
@@ -337,31 +337,31 @@ def choose(driver, dropdown_id: str, text: str) -> None:
 
 def test_changes_made_while_playing_take_effect_and_play_goes_on(live_app, browser):
     open_page(browser, live_app)
-    browser.find_element(By.ID, "play").click()
+    browser.find_element(By.ID, "playground-play").click()
     wait_for(browser, lambda: browser.execute_script("return window.playground.session.epoch") >= 3)
 
-    choose(browser, "dataset", "blobs (3 classes)")  # three classes: the output layer must grow
+    choose(browser, "playground-dataset", "blobs (3 classes)")  # three classes: the output layer must grow
     wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 3, 3])
     frames = browser.execute_script("return window.playground.counters.trainingFrames")
     wait_for(browser, lambda: browser.execute_script("return window.playground.counters.trainingFrames") >= frames + 5)
     assert shown(browser)["net"]["layer_sizes"] == [2, 3, 3]  # no answer for the old network came back
 
-    browser.find_element(By.ID, "add-layer").click()
+    browser.find_element(By.ID, "playground-add-layer").click()
     wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 3, 3, 3])
     frames = browser.execute_script("return window.playground.counters.trainingFrames")
     wait_for(browser, lambda: browser.execute_script("return window.playground.counters.trainingFrames") >= frames + 5)
     assert browser.execute_script("return window.playground.session.playing")
-    assert browser.find_element(By.ID, "train-message").text == ""
+    assert browser.find_element(By.ID, "playground-train-message").text == ""
     # Both gradient methods' time per step are shown side by side while playing.
-    assert browser.find_element(By.ID, "timing").text.count("ms") == 2
+    assert browser.find_element(By.ID, "playground-timing").text.count("ms") == 2
 
-    browser.find_element(By.ID, "play").click()  # pause
+    browser.find_element(By.ID, "playground-play").click()  # pause
     wait_for(browser, lambda: not browser.execute_script("return window.playground.session.busy"))
     history = browser.execute_script("return window.playground.session.history.epoch")
     frames = browser.execute_script("return window.playground.counters.trainingFrames")
     assert 0 < len(history) < frames  # the cost history started again with the new network
     # The page's stores and sliders describe the network on screen: 2-3-3-3 has 33 parameters.
-    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#sliders .slider-row")) == 33)
+    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .slider-row")) == 33)
     network, data = network_from_dict(shown(browser)["net"]), data_from_dict(shown(browser)["data"])
     assert network.accuracy(data.train_inputs, data.train_labels) > 0.5  # it learned the blobs, not the fruit
     assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
@@ -370,14 +370,14 @@ def test_changes_made_while_playing_take_effect_and_play_goes_on(live_app, brows
 def test_sharing_a_link_leaves_the_session_as_it_is(live_app, browser):
     open_page(browser, live_app)
     for _ in range(3):
-        browser.find_element(By.ID, "step").click()
+        browser.find_element(By.ID, "playground-step").click()
         time.sleep(0.3)
     wait_for(browser, lambda: len(browser.execute_script("return window.playground.session.history.epoch")) == 3)
     weights = shown(browser)["net"]["weights"]
-    browser.find_element(By.ID, "share").click()
-    wait_for(browser, lambda: browser.find_element(By.ID, "share-message").text.startswith("link ready"))
+    browser.find_element(By.ID, "playground-share").click()
+    wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-message").text.startswith("link ready"))
     time.sleep(1)  # the address bar now holds the link: it must not be loaded back into this page
-    assert browser.find_element(By.ID, "share-message").text.startswith("link ready")
+    assert browser.find_element(By.ID, "playground-share-message").text.startswith("link ready")
     assert len(browser.execute_script("return window.playground.session.history.epoch")) == 3
     assert shown(browser)["net"]["weights"] == weights
     assert "#s=" in browser.current_url
@@ -385,9 +385,9 @@ def test_sharing_a_link_leaves_the_session_as_it_is(live_app, browser):
 
 def test_the_learn_rate_label_warns_when_it_is_large_for_adam(live_app, browser):
     open_page(browser, live_app)
-    label = browser.find_element(By.ID, "learn-rate-label")
+    label = browser.find_element(By.ID, "playground-learn-rate-label")
     assert label.text == "learn rate 3"
-    choose(browser, "optimizer", "adam")
+    choose(browser, "playground-optimizer", "adam")
     wait_for(browser, lambda: "large for Adam: try 0.1" in label.text)
-    choose(browser, "optimizer", "momentum")
+    choose(browser, "playground-optimizer", "momentum")
     wait_for(browser, lambda: label.text == "learn rate 3")

@@ -5,15 +5,16 @@ import json
 import numpy as np
 import pytest
 
-from playground.app import playground_page as page
+from playground.app import api, session
 from playground.app import state as states
-from playground.app.figures import node_activation_maps, points_figure
+from playground.app.pages.playground import layout, logic
+from playground.app.pages.playground.figures import node_activation_maps, points_figure
 from playground.data.points_csv import PointsCSVError, parse_points_csv
 from playground.engine import Network
 
 
 def example_state():
-    data, network = page.initial_state()
+    data, network = session.initial_state()
     network["weights"][0][1][2] = 1.2345678  # a hand-edited weight
     data["train_inputs"].append([0.5, 0.25])  # a clicked point
     data["train_labels"].append(1)
@@ -98,98 +99,98 @@ def test_csv_reader_explains_bad_files(content, message):
 
 
 def test_slider_groups_follow_the_sixty_parameter_rule():
-    small = page.build_network([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
-    sliders, caption, layers, nodes = page.slider_groups(small, None, None)
+    small = session.build_network([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
+    sliders, caption, layers, nodes = logic.slider_groups(small, None, None)
     assert len(sliders) == 17 and caption == "all 17 parameters" and not layers and not nodes
-    labels = {page.slider_component(*s).children[0].children for s in sliders}
+    labels = {layout.slider_component(*s).children[0].children for s in sliders}
     assert {"W[1][0,2]", "W[2][2,1]", "b[1][2]", "b[2][1]"} <= labels
     kind, layer, row, col, value = next(s for s in sliders if s[:4] == ("weight", 1, 0, 2))
     assert value == small["weights"][0][0][2]  # W[1][0,2]: node 0 of the input to node 2 of layer 1
 
-    medium = page.build_network([2, 8, 8, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
-    sliders, caption, layers, nodes = page.slider_groups(medium, 1, None)  # 82 parameters in all
+    medium = session.build_network([2, 8, 8, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
+    sliders, caption, layers, nodes = logic.slider_groups(medium, 1, None)  # 82 parameters in all
     assert len(sliders) == 2 * 8 + 8 and len(layers) == 3 and not nodes
-    assert len(page.slider_groups(medium, 3, None)[0]) == 8 * 2 + 2
-    sliders, caption, layers, nodes = page.slider_groups(medium, 2, None)  # 72 > 60: one node at a time
+    assert len(logic.slider_groups(medium, 3, None)[0]) == 8 * 2 + 2
+    sliders, caption, layers, nodes = logic.slider_groups(medium, 2, None)  # 72 > 60: one node at a time
     assert len(sliders) == 8 + 1 and len(nodes) == 8 and "node 0 of weight-layer 2" in caption
-    big = page.build_network([2, 16, 16, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
-    sliders, caption, layers, nodes = page.slider_groups(big, 2, 5)
+    big = session.build_network([2, 16, 16, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
+    sliders, caption, layers, nodes = logic.slider_groups(big, 2, 5)
     assert len(sliders) == 17 and "node 5 of weight-layer 2" in caption and len(nodes) == 16
     assert all(s[3] == 5 for s in sliders)
 
 
 def test_sliders_grow_their_range_to_the_value():
-    slider = page.slider_component("weight", 1, 0, 0, 7.25).children[1]
+    slider = layout.slider_component("weight", 1, 0, 0, 7.25).children[1]
     assert slider.min == -5 and slider.max == 8 and slider.value == 7.25
 
 
 def test_changing_the_architecture_keeps_layers_whose_shape_did_not_change():
-    old = page.build_network([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
+    old = session.build_network([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
     old["weights"][1][0][0] = 4.0
-    grown = page.build_network([2, 5, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0, keep=old)
+    grown = session.build_network([2, 5, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0, keep=old)
     assert grown["weights"][1] != old["weights"][1]  # (3, 2) became (5, 2)
-    same_shapes = page.build_network([2, 3, 2], ["tanh"], "softmax", "quadratic", seed=1, keep=old)
+    same_shapes = session.build_network([2, 3, 2], ["tanh"], "softmax", "quadratic", seed=1, keep=old)
     assert same_shapes["weights"] == old["weights"] and same_shapes["activations"] == ["tanh"]
     with pytest.raises(ValueError, match="cannot be used with a linear output"):
-        page.build_network([2, 3, 2], ["sigmoid"], "linear", "cross_entropy", seed=0)
+        session.build_network([2, 3, 2], ["sigmoid"], "linear", "cross_entropy", seed=0)
 
 
 def test_clicks_add_and_remove_points():
-    data, _ = page.initial_state()
-    added = page.edit_points(data, {"x": 0.3, "y": 0.4, "remove": None}, 1)
+    data, _ = session.initial_state()
+    added = logic.edit_points(data, {"x": 0.3, "y": 0.4, "remove": None}, 1)
     assert added["train_inputs"][-1] == [0.3, 0.4] and added["train_labels"][-1] == 1
     assert added["generator"] is None
-    removed = page.edit_points(added, {"x": 0, "y": 0, "remove": {"part": "test", "index": 0}}, 0)
+    removed = logic.edit_points(added, {"x": 0, "y": 0, "remove": {"part": "test", "index": 0}}, 0)
     assert removed["test_inputs"] == added["test_inputs"][1:]
 
 
 def test_train_request_steps_and_plays_without_server_state():
-    data, network = page.initial_state()
+    data, network = session.initial_state()
     body = {"network": network, "data": data, "trainer": {}, "settings": {"learn_rate": 3.0, "batch_size": 10}}
-    one = page.train_request({**body, "batches": 1})
+    one = api.train_request({**body, "batches": 1})
     assert one["trainer"]["epoch"] == 0 and one["trainer"]["position"] == 10
     assert set(one["timing"]) == {"backprop", "finite_differences"} and one["diverged"] is None
     # Ten single steps from the stored position equal one request of ten batches: stateless resumption.
     state = {**body}
     for _ in range(10):
-        result = page.train_request({**state, "batches": 1})
+        result = api.train_request({**state, "batches": 1})
         state = {**state, "network": result["network"], "trainer": result["trainer"]}
-    ten = page.train_request({**body, "batches": 10})
+    ten = api.train_request({**body, "batches": 10})
     np.testing.assert_allclose(np.array(state["network"]["weights"][0]), np.array(ten["network"]["weights"][0]),
                                rtol=1e-6)
-    epoch = page.train_request({**body, "batches": None})
+    epoch = api.train_request({**body, "batches": None})
     assert epoch["trainer"]["epoch"] == 1 and epoch["epoch"] == 1
     # Momentum is carried from request to request.
-    moving = page.train_request({**body, "settings": {**body["settings"], "optimizer": "momentum"}, "batches": 2})
+    moving = api.train_request({**body, "settings": {**body["settings"], "optimizer": "momentum"}, "batches": 2})
     assert len(moving["trainer"]["optimizer"]["velocities"]) == 4
 
 
 def test_train_request_reports_divergence_and_bad_input():
-    data, _ = page.initial_state()
-    network = page.build_network([2, 8, 8, 2], ["sigmoid", "sigmoid"], "softmax", "cross_entropy", seed=0)
-    result = page.train_request({"network": network, "data": data, "trainer": {}, "batches": None,
+    data, _ = session.initial_state()
+    network = session.build_network([2, 8, 8, 2], ["sigmoid", "sigmoid"], "softmax", "cross_entropy", seed=0)
+    result = api.train_request({"network": network, "data": data, "trainer": {}, "batches": None,
                                  "settings": {"learn_rate": 1e6, "optimizer": "momentum", "batch_size": 10}})
     assert result["diverged"] and "diverged" in result["diverged"]
     assert np.all(np.abs(np.array(result["network"]["weights"][0])) <= 1e6)
     empty = {**data, "train_inputs": [], "train_labels": []}
     with pytest.raises(ValueError, match="no training data"):
-        page.train_request({"network": network, "data": empty, "settings": {}})
+        api.train_request({"network": network, "data": empty, "settings": {}})
 
 
 def test_train_route_answers_bad_json_with_400():
     from playground.app.main import create_app
 
     client = create_app().server.test_client()
-    response = client.post(page.TRAIN_ROUTE, data="nonsense", content_type="application/json")
+    response = client.post(api.TRAIN_ROUTE, data="nonsense", content_type="application/json")
     assert response.status_code == 400 and "expected JSON" in response.get_json()["error"]
-    data, network = page.initial_state()
+    data, network = session.initial_state()
     network["layer_sizes"] = [2, 9, 2]
-    response = client.post(page.TRAIN_ROUTE, json={"network": network, "data": data, "settings": {}})
+    response = client.post(api.TRAIN_ROUTE, json={"network": network, "data": data, "settings": {}})
     assert response.status_code == 400 and "weights" in response.get_json()["error"]
 
 
 def test_points_figure_marks_train_filled_and_test_hollow():
-    data, _ = page.initial_state()
+    data, _ = session.initial_state()
     dataset = states.data_from_dict(data)
     figure = points_figure(dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
                            dataset.class_names, dataset.feature_names, (0, 1), (0, 1))
@@ -215,7 +216,7 @@ def test_node_activation_maps_equal_a_direct_computation():
 
 
 def test_cost_curve_figure_plots_train_and_test_against_the_epoch():
-    from playground.app.figures import cost_curve_figure
+    from playground.app.pages.playground.figures import cost_curve_figure
 
     figure = cost_curve_figure({"epoch": [1, 2, 3], "train": [0.5, 0.3, 0.2], "test": [0.6, 0.4, 0.35]})
     train, test = figure.data

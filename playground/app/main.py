@@ -1,27 +1,68 @@
-"""The Dash app factory.
+"""The Dash app factory: pages on one session.
 
-The layout is a function, built afresh for every page load, and callbacks only
-read what the browser sends: no session state lives on the server or in module
-globals, so any number of sessions (and gunicorn workers) never see each other.
+The root layout holds the navigation bar and the session's stores, outside the page
+container, so whatever one page builds (points, network, settings) is there on the others.
+Callbacks only read what the browser sends: no session state lives on the server or in
+module globals, so any number of sessions (and gunicorn workers) never see each other.
 """
 
 from __future__ import annotations
 
-import dash
+import os
+import tempfile
+from pathlib import Path
 
-from playground.app import playground_page
+import dash
+from dash import html
+
+from playground.app import api, session
+from playground.app.components import navigation_bar
+from playground.app.contract import browser_contract, contract_script
+from playground.app.pages import descent, playground
 from playground.resources import project_folder
 
-# The project's assets/ folder (CSS and the browser-side network maths).
+# The project's assets/ folder (CSS and the browser code).
 ASSETS = project_folder("assets")
 MAX_UPLOAD_BYTES = 5_000_000
+PAGES = (playground, descent)
+
+
+def page_ids() -> dict[str, dict[str, str]]:
+    """Each page's component ids, for its browser module (so the browser never types them)."""
+    from playground.app.pages.descent import ids as descent_ids
+    from playground.app.pages.playground import ids as playground_ids
+
+    return {"playground": playground_ids.IDS, "descent": descent_ids.IDS}
+
+
+def background_manager(folder: str | os.PathLike | None = None) -> dash.DiskcacheManager:
+    """Long jobs (the image page's training) run as background callbacks on a disk cache.
+
+    The cache lives in ``$PLAYGROUND_JOBS_DIR`` when set, else in a new temporary folder.
+    """
+    import diskcache
+
+    folder = Path(folder or os.environ.get("PLAYGROUND_JOBS_DIR") or tempfile.mkdtemp(prefix="playground-jobs-"))
+    return dash.DiskcacheManager(diskcache.Cache(str(folder)))
+
+
+def root_layout() -> html.Div:
+    """Built afresh for every visitor: a new session's stores, the navigation and the page."""
+    return html.Div(className="app", children=[*session.stores(), navigation_bar(), dash.page_container])
 
 
 def create_app() -> dash.Dash:
     """A new Dash app; call ``app.run()`` or hand ``app.server`` to a WSGI server."""
-    app = dash.Dash(__name__, title="Neural Playground", assets_folder=str(ASSETS), update_title=None)
+    app = dash.Dash(__name__, title="Neural Playground", assets_folder=str(ASSETS), update_title=None,
+                    use_pages=True, pages_folder="", routing_callback_inputs=session.ROUTING_STATES,
+                    background_callback_manager=background_manager())
+    for page in PAGES:
+        page.register(app)
+    # The browser's contract, before any asset script runs (see playground.app.contract).
+    app.index_string = app.index_string.replace("{%scripts%}", contract_script(browser_contract(page_ids()))
+                                                + "{%scripts%}")
+    app.layout = root_layout
     # Refuse oversized requests (uploads arrive inside callback requests) before reading them.
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 2
-    app.layout = playground_page.layout
-    playground_page.register_callbacks(app)
+    api.register_routes(app.server)
     return app

@@ -1,12 +1,14 @@
-"""The 2D playground's state as plain JSON: what the browser stores, shares and saves.
+"""The session's state as plain JSON: what the browser stores, shares and saves.
 
-A session's whole state lives in the browser (``dcc.Store``), so the server holds
-nothing between requests and two sessions can never see each other's data. The
-same dictionaries make the JSON file and, compressed, the shareable URL fragment.
+A session's whole state lives in the browser (the app-level ``dcc.Store``s of
+``playground.app.session``), so the server holds nothing between requests and two
+sessions can never see each other's data. The same dictionaries make the JSON file and,
+compressed, the shareable URL fragment.
 
     state = {"version": 1, "data": {...}, "network": {...}, "settings": {...}}
 
-Optimizer momentum and cost history are deliberately not part of it (SPEC F7).
+Optimizer momentum and cost history are deliberately not part of it (SPEC F7). Nothing
+here is specific to one page: the playground adds its own checks (two inputs) on top.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def network_to_dict(network: Network) -> dict[str, Any]:
         "activations": list(network.activations),
         "output_activation": network.output_activation,
         "cost": network.cost_name,
-        "seed": int(network.seed),
+        "seed": int(network.seed or 0),
         "weights": [W.tolist() for W in network.weights],
         "biases": [b.tolist() for b in network.biases],
     }
@@ -141,8 +143,8 @@ def check_state(state: Any) -> dict[str, Any]:
         raise StateError(f"made by a newer version (state version {state['version']})")
     network = network_from_dict(state["network"])
     dataset = data_from_dict(state["data"])
-    if network.layer_sizes[0] != 2:
-        raise StateError("the 2D playground's network must have 2 inputs")
+    if network.layer_sizes[0] != dataset.inputs.shape[1]:
+        raise StateError(f"the network takes {network.layer_sizes[0]} inputs, the points have {dataset.inputs.shape[1]}")
     if network.layer_sizes[-1] < dataset.n_classes:
         raise StateError(f"the network has {network.layer_sizes[-1]} outputs for {dataset.n_classes} classes")
     if not isinstance(state["settings"], dict):

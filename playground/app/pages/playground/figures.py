@@ -1,4 +1,4 @@
-"""Figure builders: plain data in, ``go.Figure`` out; no Dash, no callbacks, testable alone."""
+"""The playground's figure builders: plain data in, ``go.Figure`` (or arrays) out; no Dash, testable alone."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.app.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
 from playground.engine import Network
 
 Array = np.ndarray
-
-# One colour per class (up to 10): the fruit's safe is blue, poisonous is orange-red.
-CLASS_COLOURS = ["#1f77b4", "#e4572e", "#2ca02c", "#9467bd", "#8c564b",
-                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e"]
 
 
 @dataclass
@@ -108,7 +105,7 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
 def cost_curve_figure(history: dict) -> go.Figure:
     """Average cost on train and test data against the epoch."""
     figure = go.Figure()
-    for part, colour in (("train", "#1f77b4"), ("test", "#e4572e")):
+    for part, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR)):
         figure.add_trace(go.Scatter(x=history.get("epoch", []), y=history.get(part, []), mode="lines",
                                     name=f"{part} cost", line=dict(color=colour)))
     # A diverging run reaches costs like 1e11: plain exponents, and room for them (automargin).

@@ -1,0 +1,180 @@
+/*
+ * Drawing on canvases: class maps, node heatmaps, the network diagram, readout tables, PNG export.
+ *
+ * Colours come from Python's contract (playground/app/colours.py); the numbers to draw come
+ * from maths.js. Nothing here knows a page: each page module passes in its own elements.
+ */
+(function (root) {
+  "use strict";
+
+  const contract = () => root.playgroundContract;
+  const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const mixWithWhite = (c, amount) => c.map((v) => Math.round(v + (255 - v) * amount));
+  let palette = null;
+
+  // Class k at confidence c: its colour mixed with white, 90 % (a tie) down to 35 % (certain).
+  function classColour(k, confidence, out) {
+    if (!palette) palette = contract().class_colours.map((hex) => [mixWithWhite(rgb(hex), 0.9), mixWithWhite(rgb(hex), 0.35)]);
+    const [light, dark] = palette[k % palette.length];
+    const t = Math.min(confidence, 0.999);
+    out = out || [0, 0, 0];
+    for (let i = 0; i < 3; i++) out[i] = Math.round(light[i] + (dark[i] - light[i]) * t);
+    return out;
+  }
+
+  /** Edge colour by sign (positive blue, negative orange) and width by |w| relative to the largest weight. */
+  function edgeStyle(weight, largest) {
+    const strength = largest > 0 ? Math.min(Math.abs(weight) / largest, 1) : 0;
+    const [r, g, b] = rgb(weight >= 0 ? contract().positive_colour : contract().negative_colour);
+    return { colour: "rgba(" + r + "," + g + "," + b + "," + (0.25 + 0.75 * strength).toFixed(3) + ")",
+      width: 0.5 + 5.5 * strength };
+  }
+
+  /** A node's activation mapped to −1…1 for its heatmap. */
+  function nodeScale(name, values) {
+    if (name === "sigmoid" || name === "softmax" || name === "step") return (v) => 2 * v - 1;
+    if (name === "tanh") return (v) => v;
+    let largest = 1e-12;
+    for (const v of values) largest = Math.max(largest, Math.abs(v));
+    return (v) => v / largest;
+  }
+
+  function nodeColour(v, out) {
+    // −1 orange, 0 white, +1 blue, as the edges.
+    const target = rgb(v >= 0 ? contract().positive_colour : contract().negative_colour);
+    const t = Math.min(Math.abs(v), 1);
+    for (let i = 0; i < 3; i++) out[i] = Math.round(255 + (target[i] - 255) * t);
+    return out;
+  }
+
+  /** Paint a resolution × resolution image; colourAt(s, out) writes cell s's RGB into out. */
+  function paintImage(canvas, resolution, colourAt) {
+    if (canvas.width !== resolution) canvas.width = resolution;
+    if (canvas.height !== resolution) canvas.height = resolution;
+    const context = canvas.getContext("2d");
+    const image = context.createImageData(resolution, resolution);
+    const colour = [0, 0, 0];
+    for (let r = 0; r < resolution; r++) {
+      for (let c = 0; c < resolution; c++) {
+        colourAt(r * resolution + c, colour);
+        const p = 4 * ((resolution - 1 - r) * resolution + c); // canvas rows run top-down
+        image.data[p] = colour[0]; image.data[p + 1] = colour[1]; image.data[p + 2] = colour[2];
+        image.data[p + 3] = 255;
+      }
+    }
+    context.putImageData(image, 0, 0);
+  }
+
+  /** Place a canvas exactly under a Plotly graph's plot area; false while the graph is not laid out. */
+  function placeUnderPlot(graphDiv, canvas) {
+    const layout = graphDiv && graphDiv._fullLayout;
+    if (!layout || !layout.xaxis || !layout.xaxis._length) return false;
+    const style = canvas.style;
+    style.left = layout.xaxis._offset + "px";
+    style.top = layout.yaxis._offset + "px";
+    style.width = layout.xaxis._length + "px";
+    style.height = layout.yaxis._length + "px";
+    return true;
+  }
+
+  /** The network: edges by weight, each node a small heatmap of what it responds to over the plane. */
+  function drawDiagram(canvas, net, grid) {
+    const sizes = net.layer_sizes;
+    const tallest = Math.max(...sizes);
+    // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
+    const wanted = Math.max(300, tallest * 26 + 20) + "px";
+    if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
+    const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
+    const ratio = root.devicePixelRatio || 1;
+    canvas.width = width * ratio; canvas.height = height * ratio;
+    const context = canvas.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    const box = Math.max(10, Math.min(36, (height - 20) / tallest - 8));
+    const x = (l) => 20 + box / 2 + (l * (width - 40 - box)) / Math.max(sizes.length - 1, 1);
+    const y = (l, i) => height / 2 + (i - (sizes[l] - 1) / 2) * (box + 8);
+    let largest = 0;
+    net.weights.forEach((W) => W.forEach((row) => row.forEach((w) => { largest = Math.max(largest, Math.abs(w)); })));
+    for (let l = 0; l < net.weights.length; l++) {
+      const W = net.weights[l];
+      for (let i = 0; i < W.length; i++) {
+        for (let j = 0; j < W[i].length; j++) {
+          const style = edgeStyle(W[i][j], largest);
+          context.strokeStyle = style.colour; context.lineWidth = style.width;
+          context.beginPath();
+          context.moveTo(x(l) + box / 2, y(l, i)); context.lineTo(x(l + 1) - box / 2, y(l + 1, j));
+          context.stroke();
+        }
+      }
+    }
+    const names = ["linear"].concat(net.activations, [net.output_activation]);
+    const tile = document.createElement("canvas");
+    for (let l = 0; l < sizes.length; l++) {
+      const values = grid.layers[l];
+      for (let i = 0; i < sizes[l]; i++) {
+        const n = grid.resolution * grid.resolution, stride = sizes[l];
+        const column = new Float64Array(n);
+        for (let s = 0; s < n; s++) column[s] = values[s * stride + i];
+        const scale = nodeScale(names[l], column);
+        paintImage(tile, grid.resolution, (s, out) => nodeColour(scale(column[s]), out));
+        context.imageSmoothingEnabled = false;
+        context.drawImage(tile, x(l) - box / 2, y(l, i) - box / 2, box, box);
+        context.strokeStyle = "#555"; context.lineWidth = 1;
+        context.strokeRect(x(l) - box / 2, y(l, i) - box / 2, box, box);
+      }
+    }
+  }
+
+  function formatCost(value) {
+    if (value === null || value === undefined) return "–";
+    return Math.abs(value) < 1e5 ? value.toFixed(4) : value.toExponential(3);
+  }
+
+  /** The cost and accuracy table (numbers only: written as text, never as markup from a user). */
+  function writeReadouts(element, train, test) {
+    if (!element || !train) return;
+    const table = document.createElement("table");
+    table.className = "readouts";
+    const row = (cells, header) => {
+      const tr = table.insertRow();
+      cells.forEach((text, k) => {
+        const cell = document.createElement(header || k === 0 ? "th" : "td");
+        cell.textContent = text;
+        tr.appendChild(cell);
+      });
+    };
+    row(["", "quadratic cost", "cross-entropy", "L2 term", "accuracy"], true);
+    [["train", train], ["test", test]].filter((r) => r[1]).forEach(([name, r]) => row([name, formatCost(r.quadratic),
+      formatCost(r.cross_entropy), r.l2 ? formatCost(r.l2) : "–", (100 * r.accuracy).toFixed(1) + " %"]));
+    element.replaceChildren(table);
+  }
+
+  /** Download a canvas (optionally under a Plotly graph, as the page shows them) as PNG. */
+  function downloadPNG(name, canvas, graphDiv) {
+    const save = (url) => {
+      const link = document.createElement("a");
+      link.href = url; link.download = name + ".png";
+      document.body.appendChild(link); link.click(); link.remove();
+    };
+    if (!graphDiv) { save(canvas.toDataURL("image/png")); return; }
+    const layout = graphDiv._fullLayout;
+    const width = layout.width, height = layout.height;
+    root.Plotly.toImage(graphDiv, { format: "png", width: width, height: height }).then((url) => {
+      const out = document.createElement("canvas");
+      out.width = width; out.height = height;
+      const context = out.getContext("2d");
+      context.fillStyle = "white"; context.fillRect(0, 0, width, height);
+      context.imageSmoothingEnabled = false;
+      context.drawImage(canvas, layout.xaxis._offset, layout.yaxis._offset, layout.xaxis._length, layout.yaxis._length);
+      const image = new Image();
+      image.onload = () => { context.drawImage(image, 0, 0); save(out.toDataURL("image/png")); };
+      image.src = url;
+    });
+  }
+
+  root.neuralDrawing = {
+    classColour: classColour, edgeStyle: edgeStyle, nodeScale: nodeScale, nodeColour: nodeColour,
+    paintImage: paintImage, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
+    writeReadouts: writeReadouts, downloadPNG: downloadPNG,
+  };
+})(window);

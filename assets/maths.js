@@ -1,0 +1,213 @@
+/*
+ * The browser's mirror of the engine (playground/engine): the only one.
+ *
+ * The playground evaluates its small network here, so a slider drag repaints without a
+ * server round trip:
+ *
+ *     z = a_prev @ W + b,   a = activation(z)
+ *
+ * in float64, and the costs exactly as the engine defines them (SPEC F5), cross-entropy from
+ * the weighted inputs z (log-sum-exp), never from a clipped log(a). Training always happens
+ * in the engine. The names it must implement (activations, costs), the leaky-ReLU slope and
+ * the class colours come from Python (playground/app/contract.py) as window.playgroundContract;
+ * tests/test_browser_maths.py loads this very file under Node with the same contract and
+ * compares every activation × output × cost with the engine.
+ *
+ * No DOM here: the file runs in the page and under Node alike.
+ */
+(function (root) {
+  "use strict";
+
+  let contract = null;
+  const sigmoid = (z) => 0.5 * (1 + Math.tanh(0.5 * z));
+
+  const ELEMENTWISE = {
+    step: (z) => (z > 0 ? 1 : 0),
+    sigmoid: sigmoid,
+    tanh: Math.tanh,
+    relu: (z) => (z > 0 ? z : 0),
+    leaky_relu: (z) => (z > 0 ? z : contract.leaky_slope * z),
+    elu: (z) => (z > 0 ? z : Math.expm1(z)),
+    silu: (z) => z * sigmoid(z),
+    linear: (z) => z,
+  };
+
+  /** log(1 + e^z) without overflow (the engine's np.logaddexp(0, z)). */
+  function softplus(z) {
+    return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  }
+
+  /** Row-wise softmax of n rows of width w (flat, row-major), in place into out. */
+  function softmaxRows(z, n, w, out) {
+    for (let s = 0; s < n; s++) {
+      let max = -Infinity, total = 0;
+      for (let j = 0; j < w; j++) max = Math.max(max, z[s * w + j]);
+      for (let j = 0; j < w; j++) total += out[s * w + j] = Math.exp(z[s * w + j] - max);
+      for (let j = 0; j < w; j++) out[s * w + j] /= total;
+    }
+    return out;
+  }
+
+  /** Take the contract from Python; refuse it if it names anything this file cannot compute. */
+  function configure(given) {
+    const missing = given.hidden_activations.concat(given.output_activations)
+      .filter((name) => !(name in ELEMENTWISE) && name !== "softmax");
+    const costs = given.costs.filter((name) => name !== "quadratic" && name !== "cross_entropy");
+    if (missing.length || costs.length) {
+      throw new Error("maths.js cannot compute " + missing.concat(costs).join(", ") + ": add them here");
+    }
+    contract = given;
+    return api;
+  }
+
+  /**
+   * Weighted inputs and activations of every layer for n samples given flat (n × n_in).
+   * Returns {activations: [a0, a1, …], weightedInputs: [z1, …]}, each a flat Float64Array.
+   */
+  function forwardPass(net, inputs, n) {
+    const activations = [inputs], weightedInputs = [];
+    const names = net.activations.concat([net.output_activation]);
+    let a = inputs;
+    for (let l = 0; l < net.weights.length; l++) {
+      const b = net.biases[l], nIn = net.weights[l].length, nOut = b.length;
+      const W = new Float64Array(nIn * nOut); // flat, row-major: W[i * nOut + j]
+      net.weights[l].forEach((row, i) => row.forEach((w, j) => { W[i * nOut + j] = w; }));
+      const z = new Float64Array(n * nOut);
+      for (let s = 0; s < n; s++) {
+        for (let j = 0; j < nOut; j++) {
+          let sum = b[j];
+          for (let i = 0; i < nIn; i++) sum += a[s * nIn + i] * W[i * nOut + j];
+          z[s * nOut + j] = sum;
+        }
+      }
+      const out = new Float64Array(n * nOut);
+      if (names[l] === "softmax") softmaxRows(z, n, nOut, out);
+      else {
+        const f = ELEMENTWISE[names[l]];
+        for (let k = 0; k < out.length; k++) out[k] = f(z[k]);
+      }
+      weightedInputs.push(z);
+      activations.push(out);
+      a = out;
+    }
+    return { activations: activations, weightedInputs: weightedInputs };
+  }
+
+  function flatten(pointList, width) {
+    const flat = new Float64Array(pointList.length * width);
+    pointList.forEach((p, s) => { for (let i = 0; i < width; i++) flat[s * width + i] = p[i]; });
+    return flat;
+  }
+
+  /** The outputs (one row per sample) of the network for inputs [[x1, x2, …], …]. */
+  function forward(net, pointList) {
+    const n = pointList.length, width = net.layer_sizes[net.layer_sizes.length - 1];
+    const out = forwardPass(net, flatten(pointList, net.layer_sizes[0]), n).activations.pop();
+    const rows = [];
+    for (let s = 0; s < n; s++) rows.push(Array.from(out.subarray(s * width, (s + 1) * width)));
+    return rows;
+  }
+
+  /** Predicted class and confidence (the winner's lead over the runner-up, 0…1) of each output row. */
+  function classify(outputs, width, n, outputActivation) {
+    const predicted = new Uint8Array(n), confidence = new Float64Array(n);
+    const span = outputActivation === "tanh" ? 2 : 1;
+    for (let s = 0; s < n; s++) {
+      let best = 0, bestValue = -Infinity, second = -Infinity;
+      for (let j = 0; j < width; j++) {
+        const v = outputs[s * width + j];
+        if (v > bestValue) { second = bestValue; bestValue = v; best = j; } else if (v > second) second = v;
+      }
+      predicted[s] = best;
+      confidence[s] = width === 1 ? 1 : Math.min(Math.max((bestValue - second) / span, 0), 1);
+    }
+    return { predicted: predicted, confidence: confidence };
+  }
+
+  /** The network over a resolution × resolution grid of cell centres (rows: x2 ascending). */
+  function evaluateGrid(net, xRange, yRange, resolution) {
+    const n = resolution * resolution, points = new Float64Array(2 * n);
+    const dx = (xRange[1] - xRange[0]) / resolution, dy = (yRange[1] - yRange[0]) / resolution;
+    for (let r = 0; r < resolution; r++) {
+      for (let c = 0; c < resolution; c++) {
+        const s = r * resolution + c;
+        points[2 * s] = xRange[0] + dx * (c + 0.5);
+        points[2 * s + 1] = yRange[0] + dy * (r + 0.5);
+      }
+    }
+    const layers = forwardPass(net, points, n).activations;
+    const width = net.layer_sizes[net.layer_sizes.length - 1];
+    const result = classify(layers[layers.length - 1], width, n, net.output_activation);
+    result.layers = layers;
+    result.resolution = resolution;
+    return result;
+  }
+
+  /**
+   * The average cost of n samples from the output layer's z and a and integer labels, as the
+   * engine's costs.py: quadratic = mean Σ (a − y)²; cross-entropy = mean (logsumexp(z) − z_y)
+   * for softmax, mean Σ (log(1 + e^z) − y·z) for sigmoid; null where cross-entropy has no meaning.
+   */
+  function outputCost(costName, outputActivation, z, a, labels, width) {
+    const n = labels.length;
+    let total = 0;
+    if (costName === "quadratic") {
+      for (let s = 0; s < n; s++) {
+        for (let j = 0; j < width; j++) {
+          const d = a[s * width + j] - (j === labels[s] ? 1 : 0);
+          total += d * d;
+        }
+      }
+    } else if (outputActivation === "softmax") {
+      for (let s = 0; s < n; s++) {
+        let max = -Infinity, sum = 0;
+        for (let j = 0; j < width; j++) max = Math.max(max, z[s * width + j]);
+        for (let j = 0; j < width; j++) sum += Math.exp(z[s * width + j] - max);
+        total += max + Math.log(sum) - z[s * width + labels[s]];
+      }
+    } else if (outputActivation === "sigmoid") {
+      for (let s = 0; s < n; s++) {
+        for (let j = 0; j < width; j++) total += softplus(z[s * width + j]) - (j === labels[s] ? z[s * width + j] : 0);
+      }
+    } else {
+      return null;
+    }
+    return total / n;
+  }
+
+  /** The L2 term ½·λ·Σ W² (weights only). */
+  function l2Term(net, l2) {
+    let total = 0;
+    if (l2) net.weights.forEach((W) => W.forEach((row) => row.forEach((w) => { total += w * w; })));
+    return 0.5 * (l2 || 0) * total;
+  }
+
+  /** Quadratic cost, cross-entropy (null without probability outputs), L2 term and accuracy of a data part. */
+  function evaluateCosts(net, inputs, labels, l2) {
+    const n = labels.length, width = net.layer_sizes[net.layer_sizes.length - 1];
+    if (n === 0) return null;
+    const pass = forwardPass(net, flatten(inputs, net.layer_sizes[0]), n);
+    const a = pass.activations[pass.activations.length - 1], z = pass.weightedInputs[pass.weightedInputs.length - 1];
+    const { predicted } = classify(a, width, n, net.output_activation);
+    let correct = 0;
+    for (let s = 0; s < n; s++) if (predicted[s] === labels[s]) correct++;
+    const probabilities = contract.probability_outputs.indexOf(net.output_activation) >= 0;
+    return {
+      quadratic: outputCost("quadratic", net.output_activation, z, a, labels, width),
+      cross_entropy: probabilities ? outputCost("cross_entropy", net.output_activation, z, a, labels, width) : null,
+      l2: l2Term(net, l2),
+      accuracy: correct / n,
+    };
+  }
+
+  const api = {
+    configure: configure, forwardPass: forwardPass, forward: forward, classify: classify,
+    evaluateGrid: evaluateGrid, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term,
+    activation: (name, z) => (name === "softmax" ? null : ELEMENTWISE[name](z)), softmaxRows: softmaxRows,
+    get contract() { return contract; },
+  };
+
+  root.neuralMaths = api;
+  if (root.playgroundContract) configure(root.playgroundContract);
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,77 @@
+"""The browser routes: plain JSON requests the pages' own code sends, outside Dash callbacks.
+
+The playground's play loop posts the session's state to ``/_playground/train`` once per
+frame and paints the answer: a Dash callback per frame would cost a page-wide React pass
+each time. Every route is stateless (the browser owns the session), so sessions never mix.
+Bad input gets a 400 with a message, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playground.app import state as states
+from playground.engine import TrainingSettings
+
+TRAIN_ROUTE = "/_playground/train"
+ROUTES = {"train": TRAIN_ROUTE}
+
+# Without an explicit setting, a request trains as the playground's defaults do.
+DEFAULT_LEARN_RATE = 3.0
+DEFAULT_BATCH_SIZE = 10
+
+
+def training_settings(settings: dict[str, Any]) -> TrainingSettings:
+    """The engine's settings from a request's (raises ValueError or TypeError on bad values)."""
+    return TrainingSettings(
+        learn_rate=float(settings.get("learn_rate", DEFAULT_LEARN_RATE)),
+        batch_size=int(settings.get("batch_size", DEFAULT_BATCH_SIZE)),
+        optimizer=settings.get("optimizer", "sgd"), momentum=float(settings.get("momentum", 0.9)),
+        l2=float(settings.get("l2") or 0), gradient=settings.get("gradient", "backprop"),
+        seed=int(settings.get("seed") or 0))
+
+
+def train_request(body: dict[str, Any]) -> dict[str, Any]:
+    """One request of the play loop: train from the state the browser sent, return the new state.
+
+    ``body`` holds network, data, trainer (position and optimizer memory), settings and
+    ``batches`` (1 for *step*, null for one epoch per animation frame) and ``time_both``
+    (also time one batch by the other gradient method, for the side-by-side).
+    """
+    from playground.app.pages.playground.logic import time_other_method, train_session
+
+    settings = training_settings(body.get("settings") or {})
+    batches = body.get("batches")
+    network, trainer, trainer_state, per_batch = train_session(
+        body["network"], body["data"], settings, body.get("trainer"), None if batches is None else int(batches))
+    summary = trainer.evaluate()
+    seconds = {settings.gradient: per_batch}
+    if body.get("time_both", True):
+        other = "finite_differences" if settings.gradient == "backprop" else "backprop"
+        seconds[other] = time_other_method(trainer, other)
+    return {
+        "network": states.network_to_dict(network),
+        "trainer": trainer_state,
+        "epoch": round(trainer.epoch + trainer.position / max(len(trainer.inputs), 1), 4),
+        "train_cost": summary.train_cost, "test_cost": summary.test_cost,
+        "timing": {method: 1000 * value for method, value in seconds.items()},
+        "diverged": trainer.diverged,
+    }
+
+
+def train_route():
+    """Flask view for ``TRAIN_ROUTE``: JSON in, JSON out; bad input gets a 400 with a clear message."""
+    from flask import jsonify, request
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "network" not in body or "data" not in body:
+        return jsonify({"error": "expected JSON with network, data, trainer and settings"}), 400
+    try:
+        return jsonify(train_request(body))
+    except (ValueError, KeyError, TypeError) as error:
+        return jsonify({"error": str(error)}), 400
+
+
+def register_routes(server) -> None:
+    """Add every browser route to the Flask server."""
+    server.add_url_rule(TRAIN_ROUTE, "playground_train", train_route, methods=["POST"])

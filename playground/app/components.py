@@ -1,0 +1,56 @@
+"""Components every page uses: the navigation bar, labelled controls, a page's root element."""
+
+from __future__ import annotations
+
+import dash
+from dash import ctx, dcc, html
+
+NAVIGATION = "navigation"
+
+
+def navigation_bar() -> html.Nav:
+    """Links to every registered page, in their order (dcc.Link: no reload, the session stays)."""
+    links = [dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
+                      id=f"nav-{page['module'].rsplit('.', 1)[-1]}")
+             for page in dash.page_registry.values()]
+    return html.Nav(id=NAVIGATION, className="navigation", children=[
+        html.Span("Neural Playground", className="brand"), *links])
+
+
+def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:
+    """A control with its label above it and an optional hint below."""
+    children = [html.Label(label), component]
+    if hint is not None:
+        children.append(html.Div(hint, className="hint", **kwargs))
+    return html.Div(className="control", children=children)
+
+
+def page_root(page_id: str, mounted_id: str, children: list, class_name: str = "") -> html.Div:
+    """A page's root element: the page's browser module binds to it (and only to it).
+
+    ``tabIndex=-1`` lets the root take keyboard focus, so the page's shortcuts reach it;
+    the ``mounted`` store tells the browser module that the page was (re)drawn.
+    """
+    return html.Div(id=page_id, className=f"page {class_name}".strip(), tabIndex="-1",
+                    children=[dcc.Store(id=mounted_id, data=True), *children])
+
+
+# Props that hold these values until a person acts: a button never pressed, an upload never
+# made, an interval that has not ticked, a graph never clicked.
+UNTOUCHED = {"n_clicks": None, "contents": None, "n_intervals": 0, "clickData": None}
+
+
+def page_just_drawn() -> bool:
+    """Did Dash call this callback only because its page was drawn, with nothing done by anyone?
+
+    When a page's components appear, Dash calls every callback that reads them and writes a
+    component already on the screen (the session's stores), ``prevent_initial_call``
+    notwithstanding. Such a call lists several inputs as triggered at once, or an untouched
+    button or upload; a person's action (or a loaded link setting the controls, which must not
+    regenerate what it loaded) triggers one input with a real value.
+    """
+    triggered = ctx.triggered
+    if len(triggered) != 1:
+        return True
+    prop = triggered[0]["prop_id"].rsplit(".", 1)[-1]
+    return prop in UNTOUCHED and triggered[0]["value"] == UNTOUCHED[prop]

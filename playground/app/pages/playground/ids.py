@@ -1,0 +1,88 @@
+"""Component ids of the playground page, all prefixed ``playground-`` so no other page's collide.
+
+The browser's page module gets this table in the contract (``IDS``), so it never types an id.
+"""
+
+PAGE = "playground-page"
+URL = "playground-url"
+LINK = "playground-link"  # the #fragment of a shared link, once the page has it
+MOUNTED = "playground-mounted"
+BODY = "playground-body"  # all but the share bar: what a loaded state rebuilds
+
+# Page-level stores
+VIEW = "playground-view"
+ARCHITECTURE = "playground-architecture"
+PLAYING = "playground-playing"
+PLANE_CLICK = "playground-plane-click"
+RENDER_DONE = "playground-render-done"
+EXPORT_DONE = "playground-export-done"
+ADOPT_DONE = "playground-adopt-done"
+STEP_DONE = "playground-step-done"
+JSON_DOWNLOAD = "playground-json-download"
+
+# Learning controls
+RESET = "playground-reset"
+STEP = "playground-step"
+PLAY = "playground-play"
+EPOCH_LABEL = "playground-epoch-label"
+LEARN_RATE = "playground-learn-rate"
+LEARN_RATE_LABEL = "playground-learn-rate-label"
+BATCH_SIZE = "playground-batch-size"
+OPTIMIZER = "playground-optimizer"
+MOMENTUM = "playground-momentum"
+L2 = "playground-l2"
+GRADIENT = "playground-gradient"
+TIMING = "playground-timing"
+TRAIN_MESSAGE = "playground-train-message"
+
+# Data
+DATASET = "playground-dataset"
+NOISE = "playground-noise"
+NOISE_HINT = "playground-noise-hint"
+TEST_FRACTION = "playground-test-fraction"
+SAMPLES = "playground-samples"
+DATA_SEED = "playground-data-seed"
+REGENERATE = "playground-regenerate"
+CLICK_CLASS = "playground-click-class"
+CSV_UPLOAD = "playground-csv-upload"
+DATA_MESSAGE = "playground-data-message"
+
+# Network
+PRESET_2_2 = "playground-preset-2-2"
+PRESET_2_3_2 = "playground-preset-2-3-2"
+PRESET_SOURCE = "playground-preset-source"
+ADD_LAYER = "playground-add-layer"
+REMOVE_LAYER = "playground-remove-layer"
+LAYER_CONTROLS = "playground-layer-controls"
+OUTPUT_ACTIVATION = "playground-output-activation"
+COST = "playground-cost"
+WEIGHT_SEED = "playground-weight-seed"
+NETWORK_MESSAGE = "playground-network-message"
+NETWORK_CANVAS = "playground-network-canvas"
+EXPORT_NETWORK = "playground-export-network"
+
+# Output
+BOUNDARY_CANVAS = "playground-boundary-canvas"
+BOUNDARY_GRAPH = "playground-boundary-graph"
+EXPORT_BOUNDARY = "playground-export-boundary"
+READOUTS = "playground-readouts"
+COST_GRAPH = "playground-cost-graph"
+
+# Weights and biases
+SLIDER_LAYER = "playground-slider-layer"
+SLIDER_NODE = "playground-slider-node"
+SLIDER_CAPTION = "playground-slider-caption"
+SLIDERS = "playground-sliders"
+WEIGHT_SLIDER = "playground-weight-slider"  # pattern-matching id types
+BIAS_SLIDER = "playground-bias-slider"
+LAYER_WIDTH = "playground-layer-width"
+LAYER_ACTIVATION = "playground-layer-activation"
+
+# Share and save
+SHARE = "playground-share"
+SHARE_LINK = "playground-share-link"
+SAVE_JSON = "playground-save-json"
+JSON_UPLOAD = "playground-json-upload"
+SHARE_MESSAGE = "playground-share-message"
+
+IDS = {name.lower(): value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)}

@@ -1,0 +1,231 @@
+"""The playground page's layout, built from the session's stores each time the page is shown."""
+
+from __future__ import annotations
+
+import numpy as np
+from dash import dcc, html
+
+from playground.app import session
+from playground.app import state as states
+from playground.app.components import control, page_root
+from playground.app.pages.playground import ids
+from playground.app.pages.playground.figures import cost_curve_figure, points_figure
+from playground.app.pages.playground.logic import (
+    DATASET_LABELS,
+    MAX_SAMPLES,
+    MAX_WIDTH,
+    MIN_SAMPLES,
+    PRESETS,
+    data_controls,
+    network_notes,
+    noise_hint,
+    slider_groups,
+    view_for,
+)
+from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
+
+SLIDER_RANGE = 5.0
+# How the menus name the activations (the engine's names are identifiers).
+ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "silu": "SiLU"}
+BATCH_SIZES = [1, 2, 5, 10, 20, 32, 50, 100, 200]
+
+
+def activation_options(names: list[str]) -> list[dict]:
+    return [{"label": ACTIVATION_LABELS.get(name, name), "value": name} for name in names]
+
+
+def slider_component(kind: str, layer: int, row: int, col: int, value: float) -> html.Div:
+    """One labelled slider: W[l][i,j] (from node i of layer l−1 to node j of layer l) or b[l][j]."""
+    if kind == "weight":
+        label, slider_id = f"W[{layer}][{row},{col}]", {"type": ids.WEIGHT_SLIDER, "layer": layer, "row": row, "col": col}
+    else:
+        label, slider_id = f"b[{layer}][{col}]", {"type": ids.BIAS_SLIDER, "layer": layer, "col": col}
+    value = round(float(value), 3)
+    low, high = min(-SLIDER_RANGE, np.floor(value)), max(SLIDER_RANGE, np.ceil(value))
+    return html.Div(className="slider-row", children=[
+        html.Span(label, className="slider-label"),
+        dcc.Slider(id=slider_id, min=low, max=high, step=0.001, value=value, marks=None,
+                   updatemode="mouseup", allow_direct_input=False,
+                   tooltip={"placement": "top", "always_visible": True}),
+    ])
+
+
+def layer_controls(network: dict) -> list:
+    """Width and activation inputs, one row per hidden layer."""
+    rows = []
+    for index, width in enumerate(network["layer_sizes"][1:-1]):
+        rows.append(html.Div(className="layer-row", children=[
+            html.Span(f"hidden layer {index + 1}", className="layer-name"),
+            dcc.Input(id={"type": ids.LAYER_WIDTH, "index": index}, type="number", min=1, max=MAX_WIDTH, step=1,
+                      value=width, debounce=True, className="layer-width"),
+            dcc.Dropdown(id={"type": ids.LAYER_ACTIVATION, "index": index},
+                         options=activation_options(HIDDEN_ACTIVATIONS),
+                         value=network["activations"][index], clearable=False, className="layer-activation"),
+        ]))
+    return rows or [html.Div("no hidden layer: the boundary is a straight line", className="hint")]
+
+
+def learning_bar(settings: dict) -> html.Header:
+    """Reset, step, play, the epoch, and every knob of gradient descent."""
+    return html.Header(className="topbar", children=[
+        html.Div(className="learning", children=[
+            html.Button("reset", id=ids.RESET, title="new random weights from the seed"),
+            html.Button("step", id=ids.STEP, title="one gradient-descent step on one mini-batch (key: s)"),
+            html.Button("play", id=ids.PLAY, className="play", title="train continuously (key: space)"),
+            html.Span("epoch 0", id=ids.EPOCH_LABEL, className="epoch"),
+            html.Div(className="control lr", children=[
+                html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
+                dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01,
+                           value=float(np.log10(settings["learn_rate"])),
+                           marks={k: f"1e{k}" if k < 0 else str(10 ** k) for k in range(-4, 2)},
+                           allow_direct_input=False, updatemode="drag"),
+            ]),
+            control("batch size", dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES,
+                                               value=settings["batch_size"], clearable=False)),
+            control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
+                                              value=settings["optimizer"], clearable=False)),
+            control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
+                                           marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False)),
+            control("L2", dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True)),
+            # Each method's time per step beside it, measured while training runs.
+            control("gradient by · time per step", html.Div(className="gradient-choice", children=[
+                dcc.RadioItems(id=ids.GRADIENT, value=settings["gradient"], options=[
+                    {"label": "backpropagation", "value": "backprop"},
+                    {"label": "finite differences", "value": "finite_differences"}]),
+                html.Div(id=ids.TIMING, className="timing", children="–\n–"),
+            ])),
+        ]),
+        html.Div(id=ids.TRAIN_MESSAGE, className="message"),
+    ])
+
+
+def data_column(data: dict, settings: dict) -> html.Section:
+    dataset = states.data_from_dict(data)
+    made = data_controls(data)
+    return html.Section(className="column data-column", children=[
+        html.H2("Data"),
+        control("problem", dcc.Dropdown(id=ids.DATASET, options=[{"label": v, "value": k} for k, v in DATASET_LABELS.items()],
+                                        value=made["name"], clearable=False)),
+        control("noise", dcc.Slider(id=ids.NOISE, min=0, max=1, step=0.01, value=made["noise"],
+                                    marks={0: "0", 0.5: "0.5", 1: "1"}, allow_direct_input=False),
+                hint=noise_hint(made["name"]), id=ids.NOISE_HINT),
+        control("test data", dcc.Slider(id=ids.TEST_FRACTION, min=0, max=0.9, step=0.05, value=made["test_fraction"],
+                                        marks={0: "0 %", 0.5: "50 %", 0.9: "90 %"}, allow_direct_input=False)),
+        control("points", dcc.Input(id=ids.SAMPLES, type="number", min=MIN_SAMPLES, max=MAX_SAMPLES, step=10,
+                                    value=made["n_samples"], debounce=True)),
+        control("data seed", dcc.Input(id=ids.DATA_SEED, type="number", min=0, step=1, value=made["seed"],
+                                       debounce=True)),
+        html.Button("new points", id=ids.REGENERATE),
+        control("a click on the plane adds", dcc.RadioItems(id=ids.CLICK_CLASS, value=0, options=[
+            {"label": name, "value": k} for k, name in enumerate(dataset.class_names)]),
+                hint="click a point to remove it"),
+        dcc.Upload(id=ids.CSV_UPLOAD, className="upload", max_size=1_000_000,
+                   children=html.Div(["load your own CSV (x1, x2, label)"])),
+        html.Div(id=ids.DATA_MESSAGE, className="message"),
+    ])
+
+
+def network_column(network: dict, settings: dict) -> html.Section:
+    preset = next((p["source"] for p in PRESETS.values()
+                   if {k: p[k] for k in session.architecture(network)} == session.architecture(network)), "")
+    return html.Section(className="column network-column", children=[
+        html.H2("Network"),
+        html.Div(className="presets", children=[
+            html.Span("the seed's fruit networks: "),
+            html.Button("2-2", id=ids.PRESET_2_2, title=PRESETS["2-2"]["source"]),
+            html.Button("2-3-2", id=ids.PRESET_2_3_2, title=PRESETS["2-3-2"]["source"]),
+        ]),
+        html.Div(preset, id=ids.PRESET_SOURCE, className="hint"),
+        html.Div(className="layer-buttons", children=[
+            html.Button("+ layer", id=ids.ADD_LAYER), html.Button("− layer", id=ids.REMOVE_LAYER),
+        ]),
+        html.Div(layer_controls(network), id=ids.LAYER_CONTROLS),
+        control("output", dcc.Dropdown(id=ids.OUTPUT_ACTIVATION, options=OUTPUT_ACTIVATIONS,
+                                       value=network["output_activation"], clearable=False)),
+        control("cost", dcc.Dropdown(id=ids.COST, options=[{"label": "quadratic", "value": "quadratic"},
+                                                           {"label": "cross-entropy", "value": "cross_entropy"}],
+                                     value=network["cost"], clearable=False)),
+        control("weight seed (for reset)", dcc.Input(id=ids.WEIGHT_SEED, type="number", min=0, step=1,
+                                                     value=settings["weight_seed"], debounce=True)),
+        html.Div(network_notes(network), id=ids.NETWORK_MESSAGE, className="message"),
+        html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
+        html.Button("PNG", id=ids.EXPORT_NETWORK, className="export", title="download the diagram as PNG"),
+    ])
+
+
+def output_column(data: dict, view: dict, training: dict) -> html.Section:
+    dataset = states.data_from_dict(data)
+    return html.Section(className="column output-column", children=[
+        html.H2("Output"),
+        html.Div(className="boundary-wrapper", children=[
+            html.Canvas(id=ids.BOUNDARY_CANVAS, className="boundary-canvas"),
+            dcc.Graph(id=ids.BOUNDARY_GRAPH, className="boundary-graph", figure=points_figure(
+                dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
+                dataset.class_names, dataset.feature_names, view["x_range"], view["y_range"]),
+                config={"displayModeBar": False}, style={"height": "460px"}),
+        ]),
+        html.Button("PNG", id=ids.EXPORT_BOUNDARY, className="export", title="download the boundary as PNG"),
+        html.Div(id=ids.READOUTS),
+        dcc.Graph(id=ids.COST_GRAPH, figure=cost_curve_figure(training["history"]),
+                  config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": "cost"}}),
+    ])
+
+
+def sliders_section(network: dict) -> html.Section:
+    sliders, caption, layer_options, node_options = slider_groups(network, None, None)
+    # The pickers show which layer (and node) the sliders belong to.
+    return html.Section(className="sliders-section", children=[
+        html.H2("Weights and biases"),
+        html.Div(className="slider-pickers", children=[
+            dcc.Dropdown(id=ids.SLIDER_LAYER, options=layer_options, value=sliders[0][1] if layer_options else None,
+                         placeholder="weight-layer", clearable=False,
+                         style={"display": "block" if layer_options else "none"}),
+            dcc.Dropdown(id=ids.SLIDER_NODE, options=node_options, value=sliders[-1][3] if node_options else None,
+                         placeholder="node",
+                         clearable=False, style={"display": "block" if node_options else "none"}),
+            html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
+        ]),
+        html.Div([slider_component(*s) for s in sliders], id=ids.SLIDERS, className="sliders"),
+    ])
+
+
+def share_bar() -> html.Footer:
+    return html.Footer(className="share", children=[
+        html.Button("share link", id=ids.SHARE),
+        dcc.Input(id=ids.SHARE_LINK, readOnly=True, className="share-link", placeholder="press 'share link'"),
+        html.Button("save JSON", id=ids.SAVE_JSON),
+        dcc.Upload(id=ids.JSON_UPLOAD, className="upload", max_size=5_000_000, children=html.Div("load JSON")),
+        html.Div(id=ids.SHARE_MESSAGE, className="message"),
+    ])
+
+
+def page_body(data: dict, network: dict, settings: dict, training: dict) -> list:
+    """Everything a loaded state changes: rebuilt from it, so every control shows the state."""
+    view = view_for(data, settings["l2"])
+    return [
+        dcc.Store(id=ids.VIEW, data=view),
+        dcc.Store(id=ids.ARCHITECTURE, data=session.architecture(network)),
+        learning_bar(settings),
+        html.Main(className="columns", children=[
+            data_column(data, settings), network_column(network, settings), output_column(data, view, training),
+        ]),
+        sliders_section(network),
+    ]
+
+
+def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None,
+           training: dict | None = None, **_) -> html.Div:
+    """The page for the session's current points, network, settings and training history."""
+    if data is None or network is None:
+        data, network = session.initial_state()
+    settings = {**session.DEFAULT_SETTINGS, **(settings or {})}
+    training = training or session.fresh_training()
+    return page_root(ids.PAGE, ids.MOUNTED, class_name="playground", children=[
+        dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.LINK),
+        dcc.Store(id=ids.PLAYING, data=False),
+        dcc.Store(id=ids.RENDER_DONE), dcc.Store(id=ids.EXPORT_DONE), dcc.Store(id=ids.PLANE_CLICK),
+        dcc.Store(id=ids.ADOPT_DONE), dcc.Store(id=ids.STEP_DONE),
+        dcc.Download(id=ids.JSON_DOWNLOAD),
+        html.Div(page_body(data, network, settings, training), id=ids.BODY),
+        share_bar(),
+    ])

@@ -1,0 +1,217 @@
+"""The playground's pure logic: plain data in, plain data out (no Dash, testable alone)."""
+
+from __future__ import annotations
+
+import time
+
+from dash.exceptions import PreventUpdate
+
+from playground.app import state as states
+from playground.app.pages.playground.figures import plane_range
+from playground.app.session import architecture, build_network
+from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
+from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
+from playground.engine import Network, Trainer, TrainingSettings
+
+MAX_SLIDERS = 60
+MAX_HIDDEN_LAYERS = 6
+MAX_WIDTH = 32
+MIN_SAMPLES, MAX_SAMPLES = 10, 2000
+TICK_BUDGET_SECONDS = 0.2  # finite differences on a big network: stop the epoch early
+
+DATASET_LABELS = {
+    "fruit": "fruit (linear)", "fruit-curved": "fruit (curved)", "moons": "moons", "circles": "circles",
+    "xor": "XOR", "spiral": "spiral (2 arms)", "spiral-3": "spiral (3 arms)", "blobs": "blobs (3 classes)",
+}
+NOISE_HELP = {
+    "fruit": "probability that a label is flipped", "fruit-curved": "probability that a label is flipped",
+    "moons": "std of Gaussian noise", "circles": "std of Gaussian noise", "xor": "random shift of each point",
+    "spiral": "std of Gaussian noise", "spiral-3": "std of Gaussian noise", "blobs": "std of each blob",
+}
+# Each problem's usual noise: the toy sets' own, and the three-armed spiral's as the spiral's.
+DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"]}
+
+PRESETS = {
+    "2-2": dict(layer_sizes=[2, 2], activations=[], output_activation="sigmoid", cost="quadratic",
+                source="The seed video's first network: two inputs straight to two outputs. Without "
+                       "hidden nodes its boundary is a straight line; with biases at 0 it can only "
+                       "rotate about the origin until the biases move it."),
+    "2-3-2": dict(layer_sizes=[2, 3, 2], activations=["sigmoid"], output_activation="sigmoid", cost="quadratic",
+                  source="The seed video's network for the curved fruit: one hidden layer of 3 sigmoid "
+                         "nodes, sigmoid outputs, quadratic cost."),
+}
+
+
+def view_for(data: dict, l2: float) -> dict:
+    """What the browser needs to paint: the plane (data range + 10 %) and the L2 strength."""
+    dataset = states.data_from_dict(data)
+    x_range, y_range = plane_range(dataset.inputs)
+    return {"x_range": list(x_range), "y_range": list(y_range), "resolution": 100, "l2": float(l2 or 0)}
+
+
+def output_size(data: dict) -> int:
+    """One output node per class of the data (at least two, so a prediction is a choice)."""
+    return max(len(data["class_names"]), 2)
+
+
+def data_controls(data: dict) -> dict:
+    """What the data controls show for these points: how they were made (or last made)."""
+    from playground.app.session import DEFAULT_DATA
+
+    return data.get("generator") or data.get("made_with") or dict(DEFAULT_DATA)
+
+
+def train_session(network_dict: dict, data: dict, settings: TrainingSettings, trainer_state: dict | None,
+                  batches: int | None) -> tuple[Network, Trainer, dict, float]:
+    """Run ``batches`` steps (None: to the end of the current epoch) from a stored training position.
+
+    Returns the network, the trainer, the new trainer state and the seconds per batch.
+    """
+    network = states.network_from_dict(network_dict)
+    dataset = states.data_from_dict(data)
+    if len(dataset.train_labels) == 0:
+        raise ValueError("there is no training data: add some points first")
+    trainer = Trainer(network, dataset.train_inputs, dataset.train_labels, settings,
+                      dataset.test_inputs, dataset.test_labels)
+    trainer_state = trainer_state or {}
+    if trainer_state.get("optimizer_name") == settings.optimizer:
+        restore_optimizer(trainer.optimizer, trainer_state.get("optimizer", {}), network)
+    trainer.resume_at(trainer_state.get("epoch", 0), trainer_state.get("position", 0))
+    start, done = time.perf_counter(), 0
+    while not trainer.diverged:
+        event = trainer.train_batch()
+        done += 1
+        if event is None or (batches is not None and done >= batches):
+            break
+        if batches is None and (event.end_of_epoch or time.perf_counter() - start > TICK_BUDGET_SECONDS):
+            break
+    seconds_per_batch = (time.perf_counter() - start) / max(done, 1)
+    new_state = {"epoch": trainer.epoch, "position": trainer.position, "optimizer_name": settings.optimizer,
+                 "optimizer": optimizer_state(trainer.optimizer)}
+    return network, trainer, new_state, seconds_per_batch
+
+
+def optimizer_state(optimizer) -> dict:
+    """An optimizer's memory (velocities, running averages, step count) as JSON-able lists."""
+    return {key: [array.tolist() for array in value] if isinstance(value, list) else value
+            for key, value in optimizer.state_dict().items()}
+
+
+def restore_optimizer(optimizer, stored: dict, network: Network) -> None:
+    """Put back an optimizer's memory saved by ``optimizer_state`` (ignored if it does not fit)."""
+    try:
+        optimizer.load_state_dict(stored, network.parameters())
+    except (ValueError, TypeError):
+        pass  # another network or optimizer: start its memory afresh
+
+
+def time_other_method(trainer: Trainer, method: str) -> float:
+    """Seconds one batch's gradient takes by ``method`` (without changing the network)."""
+    inputs, targets = trainer.inputs[: trainer.settings.batch_size], trainer.targets[: trainer.settings.batch_size]
+    original = trainer.settings.gradient
+    trainer.settings.gradient = method
+    start = time.perf_counter()
+    trainer.batch_gradients(inputs, targets)
+    elapsed = time.perf_counter() - start
+    trainer.settings.gradient = original
+    return elapsed
+
+
+def edit_points(data: dict, click: dict | None, click_class: int) -> dict:
+    """Add a training point of ``click_class`` where the plane was clicked, or remove the clicked point."""
+    if not click:
+        raise PreventUpdate
+    # No longer what the generator made; the controls still show how it was made.
+    data = {**data, "generator": None, "made_with": data_controls(data)}
+    remove = click.get("remove")
+    if remove:
+        part, index = remove["part"], int(remove["index"])
+        data[f"{part}_inputs"] = [p for k, p in enumerate(data[f"{part}_inputs"]) if k != index]
+        data[f"{part}_labels"] = [y for k, y in enumerate(data[f"{part}_labels"]) if k != index]
+        return data
+    if len(data["train_labels"]) + len(data["test_labels"]) >= states.MAX_POINTS:
+        raise PreventUpdate
+    if not 0 <= click_class < len(data["class_names"]):
+        raise PreventUpdate
+    data["train_inputs"] = data["train_inputs"] + [[float(click["x"]), float(click["y"])]]
+    data["train_labels"] = data["train_labels"] + [click_class]
+    return data
+
+
+def slider_groups(network: dict, layer_choice: int | None, node_choice: int | None) -> tuple[list, str, list, list]:
+    """Which sliders to show (SPEC F3): all if ≤ 60 parameters, else one layer, else one node.
+
+    Returns (sliders as (kind, layer, row, col, value)), a caption, layer options, node options.
+    """
+    sizes = network["layer_sizes"]
+    layers = list(range(1, len(sizes)))
+    per_layer = {l: sizes[l - 1] * sizes[l] + sizes[l] for l in layers}
+    total = sum(per_layer.values())
+    weights, biases = network["weights"], network["biases"]
+
+    def layer_sliders(l: int, only_node: int | None = None) -> list:
+        nodes = range(sizes[l]) if only_node is None else [only_node]
+        chosen = [("weight", l, i, j, weights[l - 1][i][j]) for j in nodes for i in range(sizes[l - 1])]
+        return chosen + [("bias", l, 0, j, biases[l - 1][j]) for j in nodes]
+
+    if total <= MAX_SLIDERS:
+        return [s for l in layers for s in layer_sliders(l)], f"all {total} parameters", [], []
+    layer = layer_choice if layer_choice in layers else layers[0]
+    layer_options = [{"label": f"weight-layer {l} ({per_layer[l]} parameters)", "value": l} for l in layers]
+    if per_layer[layer] <= MAX_SLIDERS:
+        return layer_sliders(layer), f"weight-layer {layer} of {len(layers)} ({total} parameters in all)", layer_options, []
+    node = node_choice if node_choice is not None and 0 <= node_choice < sizes[layer] else 0
+    node_options = [{"label": f"node {j}", "value": j} for j in range(sizes[layer])]
+    return (layer_sliders(layer, node), f"node {node} of weight-layer {layer}: its incoming weights and bias",
+            layer_options, node_options)
+
+
+def network_notes(network: dict) -> str:
+    """Warnings a student should see about the chosen activations."""
+    if "step" in network["activations"]:
+        return ("Step has zero slope almost everywhere, so gradient descent cannot learn through it: "
+                "drag its weights by hand, or do as the seed did and move to sigmoid.")
+    return ""
+
+
+def noise_hint(name: str) -> str:
+    """What the noise slider means for this problem (and the fruit's boundary formula)."""
+    formula = {"fruit": FRUIT_LINEAR_BOUNDARY, "fruit-curved": FRUIT_CURVED_BOUNDARY}.get(name)
+    return f"noise: {NOISE_HELP[name]}" + (f" · poisonous when {formula}" if formula else "")
+
+
+def changed_network(network: dict, data: dict, trigger, widths: list, activations: list, output_activation: str,
+                    cost: str, seed: int) -> tuple[dict | None, str | None, str | None]:
+    """The network the network controls ask for: (new network dict, preset description, message).
+
+    ``trigger`` names the control that changed; a None network means nothing changes (with
+    the message saying why, when there is one).
+    """
+    sizes, names = list(network["layer_sizes"]), list(network["activations"])
+    source, keep = None, network
+    if trigger in ("preset-2-2", "preset-2-3-2"):
+        preset = PRESETS[trigger.removeprefix("preset-")]
+        sizes, names = list(preset["layer_sizes"]), list(preset["activations"])
+        output_activation, cost, source, keep = preset["output_activation"], preset["cost"], preset["source"], None
+    elif trigger == "add-layer":
+        if len(sizes) - 2 >= MAX_HIDDEN_LAYERS:
+            return None, None, f"at most {MAX_HIDDEN_LAYERS} hidden layers"
+        sizes.insert(-1, sizes[-2] if len(sizes) > 2 else 3)
+        names.append(names[-1] if names else "tanh")
+    elif trigger == "remove-layer":
+        if len(sizes) <= 2:
+            return None, None, None
+        del sizes[-2], names[-1]
+    elif trigger == "reset":  # new random weights from the weight seed
+        keep = None
+    elif trigger == "layer":  # a width or activation of one hidden layer
+        if any(w is None or not 1 <= w <= MAX_WIDTH or int(w) != w for w in widths):
+            return None, None, f"a layer's width must be a whole number from 1 to {MAX_WIDTH}"
+        sizes = [2, *[int(w) for w in widths], sizes[-1]]
+        names = list(activations)
+    sizes[-1] = output_size(data)
+    wanted = {"layer_sizes": sizes, "activations": names, "output_activation": output_activation, "cost": cost}
+    if keep is not None and wanted == architecture(network):
+        return None, None, None  # the controls were set to match a loaded network: nothing changes
+    new = build_network(sizes, names, output_activation, cost, int(seed or 0), keep=keep)
+    return new, source, None
