@@ -7,15 +7,16 @@
 (function (root) {
   "use strict";
 
-  const contract = () => root.playgroundContract;
   const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const mixWithWhite = (c, amount) => c.map((v) => Math.round(v + (255 - v) * amount));
-  let palette = null;
-
+  // The contract's colours as RGB triples, worked out once (they are used per pixel).
+  const contract = root.playgroundContract;
+  const POSITIVE = rgb(contract.positive_colour), NEGATIVE = rgb(contract.negative_colour);
   // Class k at confidence c: its colour mixed with white, 90 % (a tie) down to 35 % (certain).
+  const PALETTE = contract.class_colours.map((hex) => [mixWithWhite(rgb(hex), 0.9), mixWithWhite(rgb(hex), 0.35)]);
+
   function classColour(k, confidence, out) {
-    if (!palette) palette = contract().class_colours.map((hex) => [mixWithWhite(rgb(hex), 0.9), mixWithWhite(rgb(hex), 0.35)]);
-    const [light, dark] = palette[k % palette.length];
+    const [light, dark] = PALETTE[k % PALETTE.length];
     const t = Math.min(confidence, 0.999);
     out = out || [0, 0, 0];
     for (let i = 0; i < 3; i++) out[i] = Math.round(light[i] + (dark[i] - light[i]) * t);
@@ -25,7 +26,7 @@
   /** Edge colour by sign (positive blue, negative orange) and width by |w| relative to the largest weight. */
   function edgeStyle(weight, largest) {
     const strength = largest > 0 ? Math.min(Math.abs(weight) / largest, 1) : 0;
-    const [r, g, b] = rgb(weight >= 0 ? contract().positive_colour : contract().negative_colour);
+    const [r, g, b] = weight >= 0 ? POSITIVE : NEGATIVE;
     return { colour: "rgba(" + r + "," + g + "," + b + "," + (0.25 + 0.75 * strength).toFixed(3) + ")",
       width: 0.5 + 5.5 * strength };
   }
@@ -41,7 +42,7 @@
 
   function nodeColour(v, out) {
     // −1 orange, 0 white, +1 blue, as the edges.
-    const target = rgb(v >= 0 ? contract().positive_colour : contract().negative_colour);
+    const target = v >= 0 ? POSITIVE : NEGATIVE;
     const t = Math.min(Math.abs(v), 1);
     for (let i = 0; i < 3; i++) out[i] = Math.round(255 + (target[i] - 255) * t);
     return out;
@@ -130,23 +131,29 @@
     return Math.abs(value) < 1e5 ? value.toFixed(4) : value.toExponential(3);
   }
 
-  /** The cost and accuracy table (numbers only: written as text, never as markup from a user). */
+  /**
+   * The cost and accuracy table, written as text (never as markup). The table is made once per
+   * element and its cells rewritten after that: a drag rewrites it on every move.
+   */
   function writeReadouts(element, train, test) {
     if (!element || !train) return;
-    const table = document.createElement("table");
-    table.className = "readouts";
-    const row = (cells, header) => {
-      const tr = table.insertRow();
-      cells.forEach((text, k) => {
-        const cell = document.createElement(header || k === 0 ? "th" : "td");
-        cell.textContent = text;
-        tr.appendChild(cell);
+    const rows = [["", "quadratic cost", "cross-entropy", "L2 term", "accuracy"]];
+    [["train", train], ["test", test]].filter((r) => r[1]).forEach(([name, r]) => rows.push([name,
+      formatCost(r.quadratic), formatCost(r.cross_entropy), r.l2 ? formatCost(r.l2) : "–", (100 * r.accuracy).toFixed(1) + " %"]));
+    let table = element.firstChild;
+    if (!table || table.rows.length !== rows.length) {
+      table = document.createElement("table");
+      table.className = "readouts";
+      rows.forEach((cells, r) => {
+        const tr = table.insertRow();
+        cells.forEach((_, k) => tr.appendChild(document.createElement(r === 0 || k === 0 ? "th" : "td")));
       });
-    };
-    row(["", "quadratic cost", "cross-entropy", "L2 term", "accuracy"], true);
-    [["train", train], ["test", test]].filter((r) => r[1]).forEach(([name, r]) => row([name, formatCost(r.quadratic),
-      formatCost(r.cross_entropy), r.l2 ? formatCost(r.l2) : "–", (100 * r.accuracy).toFixed(1) + " %"]));
-    element.replaceChildren(table);
+      element.replaceChildren(table);
+    }
+    rows.forEach((cells, r) => cells.forEach((text, k) => {
+      const cell = table.rows[r].cells[k];
+      if (cell.textContent !== text) cell.textContent = text;
+    }));
   }
 
   /** Download a canvas (optionally under a Plotly graph, as the page shows them) as PNG. */

@@ -1,0 +1,151 @@
+"""The browser's maths (assets/maths.js) against the engine, under Node: the very file the page loads.
+
+Every hidden activation × output activation × cost the engine allows, on random and on extreme
+weighted inputs (|z| up to 1,000): outputs and costs agree to 1e-6 relative.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from playground.app.contract import browser_contract
+from playground.app.state import network_to_dict
+from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Network
+from playground.resources import project_folder
+
+MATHS = project_folder("assets") / "maths.js"
+NODE = shutil.which("node")
+
+RUNNER = """
+const fs = require("fs");
+const maths = require(process.argv[1]);
+const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+maths.configure(job.contract);
+const answers = job.cases.map((c) => {
+  const width = c.net.layer_sizes[c.net.layer_sizes.length - 1];
+  const n = c.labels.length;
+  const flat = Float64Array.from(c.inputs.flat());
+  const pass = maths.forwardPass(c.net, flat, n);
+  const z = pass.weightedInputs[pass.weightedInputs.length - 1], a = pass.activations[pass.activations.length - 1];
+  return {
+    outputs: maths.forward(c.net, c.inputs),
+    last_z: Array.from(z),
+    cost: maths.outputCost(c.net.cost, c.net.output_activation, z, a, c.labels, width),
+    readouts: maths.evaluateCosts(c.net, c.inputs, c.labels, c.l2),
+  };
+});
+const direct = job.direct.map((d) => maths.outputCost(d.cost, d.output, Float64Array.from(d.z.flat()),
+  maths.softmaxRows && d.output === "softmax"
+    ? maths.softmaxRows(Float64Array.from(d.z.flat()), d.labels.length, d.z[0].length, new Float64Array(d.z.flat().length))
+    : Float64Array.from(d.z.flat().map((v) => maths.activation(d.output, v))),
+  d.labels, d.z[0].length));
+process.stdout.write(JSON.stringify({answers: answers, direct: direct}));
+"""
+
+
+def run_node(job: dict, tmp_path) -> dict:
+    if NODE is None:
+        if os.environ.get("PLAYGROUND_REQUIRE_BROWSER") == "1":
+            pytest.fail("node is missing (PLAYGROUND_REQUIRE_BROWSER=1)")
+        pytest.skip("node is not installed: the browser maths test runs assets/maths.js under Node")
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(job))
+    run = subprocess.run([NODE, "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def pairs():
+    for hidden in HIDDEN_ACTIVATIONS:
+        for output in OUTPUT_ACTIVATIONS:
+            for cost, cost_object in COSTS.items():
+                if output in cost_object.output_activations:
+                    yield hidden, output, cost
+
+
+def cases():
+    """(network, inputs, labels, l2) per pair: random inputs, and inputs scaled to reach |z| ≈ 1,000."""
+    rng = np.random.default_rng(7)
+    made = []
+    for k, (hidden, output, cost) in enumerate(pairs()):
+        network = Network([2, 4, 3], activation=hidden, output_activation=output, cost=cost, seed=k,
+                          dtype=np.float64)
+        for b in network.biases:
+            b[:] = rng.normal(0, 1, b.shape)
+        inputs = rng.normal(0, 1.5, (12, 2))
+        labels = rng.integers(0, 3, 12)
+        made.append((network, inputs, labels, 0.01 * (k % 3)))
+        # Extreme: weights scaled so the weighted inputs of every layer reach about ±1,000.
+        extreme = network.copy()
+        for W in extreme.weights:
+            W *= 30
+        extreme_inputs = inputs * 30
+        made.append((extreme, extreme_inputs, labels, 0.0))
+    return made
+
+
+def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
+    made = cases()
+    job = {"contract": browser_contract(), "cases": [
+        {"net": network_to_dict(network) | {"weights": [W.tolist() for W in network.weights],
+                                             "biases": [b.tolist() for b in network.biases]},
+         "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2}
+        for network, inputs, labels, l2 in made], "direct": []}
+    answers = run_node(job, tmp_path)["answers"]
+    largest = 0.0
+    for (network, inputs, labels, l2), answer in zip(made, answers):
+        what = f"{network.activations[0]} → {network.output_activation}, {network.cost_name}"
+        z = network.forward_pass(inputs)[0][-1]
+        largest = max(largest, float(np.abs(np.concatenate([zz.ravel() for zz in network.forward_pass(inputs)[0]])).max()))
+        np.testing.assert_allclose(answer["last_z"], z.ravel(), rtol=1e-6, atol=1e-9, err_msg=what)
+        np.testing.assert_allclose(answer["outputs"], network.forward(inputs), rtol=1e-6, atol=1e-12, err_msg=what)
+        np.testing.assert_allclose(answer["cost"], network.cost(inputs, labels), rtol=1e-6, atol=1e-12, err_msg=what)
+        # The readout table: both costs where they apply, the L2 term and the accuracy.
+        readouts = answer["readouts"]
+        for cost, cost_object in COSTS.items():
+            if network.output_activation in cost_object.output_activations:
+                twin = Network.from_layers(network.copy().layers, cost=cost)
+                np.testing.assert_allclose(readouts[cost], twin.cost(inputs, labels), rtol=1e-6, atol=1e-12,
+                                           err_msg=f"{what}: readout {cost}")
+            else:
+                assert readouts[cost] is None
+        assert readouts["l2"] == pytest.approx(network.l2_cost(l2), rel=1e-9, abs=1e-15)
+        assert readouts["accuracy"] == pytest.approx(network.accuracy(inputs, labels))
+    assert largest > 900  # the extreme cases really reach |z| of about a thousand
+
+
+def test_a_confident_wrong_softmax_answer_costs_what_the_engine_says(tmp_path):
+    # Weighted inputs (40, 0) on a point of class 1: −log softmax = log(e^40 + 1) − 0 ≈ 40.0
+    # (the page's old clipped log said 27.63); and the binary form for sigmoid outputs.
+    direct = [{"cost": "cross_entropy", "output": "softmax", "z": [[40.0, 0.0]], "labels": [1]},
+              {"cost": "cross_entropy", "output": "sigmoid", "z": [[40.0, -1000.0]], "labels": [1]},
+              {"cost": "cross_entropy", "output": "softmax", "z": [[1000.0, -1000.0, 3.0]], "labels": [2]},
+              {"cost": "quadratic", "output": "tanh", "z": [[0.5, -2.0]], "labels": [0]}]
+    answers = run_node({"contract": browser_contract(), "cases": [], "direct": direct}, tmp_path)["direct"]
+    from playground.engine.activations import ACTIVATIONS
+
+    for case, answer in zip(direct, answers):
+        z = np.array(case["z"])
+        targets = np.eye(z.shape[1])[case["labels"]]
+        outputs = ACTIVATIONS[case["output"]].function(z)
+        expected = COSTS[case["cost"]].value(z, outputs, targets, case["output"])
+        assert answer == pytest.approx(expected, rel=1e-6)
+    assert answers[0] == pytest.approx(40.0, rel=1e-9)
+
+
+def test_the_contract_names_only_what_the_maths_file_computes(tmp_path):
+    contract = browser_contract() | {"hidden_activations": [*HIDDEN_ACTIVATIONS, "wiggle"]}
+    path = tmp_path / "job.json"
+    path.write_text(json.dumps(contract))
+    if NODE is None:
+        pytest.skip("node is not installed")
+    run = subprocess.run([NODE, "-e", "const m = require(process.argv[1]);"
+                                      "m.configure(JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')))",
+                          str(MATHS), str(path)], capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "cannot compute wiggle" in run.stderr

@@ -1,0 +1,134 @@
+"""The 1-D gradient-descent page's pure parts: the formula parser, its derivatives, the steps, the figures."""
+
+import numpy as np
+import pytest
+
+from playground.app.pages.descent.figures import BALL, CURVE, PATH, TANGENT, descent_figure, steps_figure
+from playground.app.pages.descent.formula import FormulaError, check_values, parse_formula
+from playground.app.pages.descent.logic import Ball, advance, descend, new_descent, readouts, regime
+
+SAFE = ["x**2 - 3*x + 4", "x^4 - 4*x^2 + x", "sin(x)*exp(-x/3)", "sqrt(abs(x)) + log(1 + x**2)",
+        "tanh(2*x) - cos(x)/2", "-x**2", "2**-x", "x**x", "(x - 1)*(x + 2)/(1 + x**2)", "tan(x/4) + pi*e"]
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_exact_derivatives_match_finite_differences(text):
+    formula = parse_formula(text)
+    x = np.array([0.3, 0.9, 1.7, 2.4])
+    value, slope, curvature = formula.derivatives(x)
+    h = 1e-5
+    np.testing.assert_allclose(slope, (formula(x + h) - formula(x - h)) / (2 * h), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(curvature, (formula(x + h) - 2 * value + formula(x - h)) / h**2, rtol=1e-4, atol=1e-4)
+
+
+def test_the_parser_reads_the_usual_precedence():
+    f = parse_formula("2**3**2 - -x**2 + 6/3*2")
+    assert float(f(3.0)) == pytest.approx(2**9 + 9 + 4)
+    assert float(parse_formula("x^2")(4.0)) == 16.0
+
+
+@pytest.mark.parametrize("text,message", [
+    ("__import__('os')", "is not allowed"),
+    ("x.__class__", "'.' is not allowed"),
+    ("os.system('ls')", "is not allowed"),
+    ("y + 1", "'y' is not allowed: the variable is x"),
+    ("exp", "needs its argument in parentheses"),
+    ("3x", r"a \* may be missing"),
+    ("x +", "ends too early"),
+    ("(" * 40 + "x" + ")" * 40, "nested too deeply"),
+    ("-" * 100 + "x", "nested too deeply"),
+    ("x**99999", "exponent 99999 is too large"),
+    ("1e400", "too large"),
+    ("x" * 201, "at most 200"),
+    ("", "type a formula"),
+    ("lambda: 1", "is not allowed"),
+])
+def test_anything_outside_the_whitelist_gets_a_message(text, message):
+    with pytest.raises(FormulaError, match=message):
+        parse_formula(text)
+
+
+def test_values_that_overflow_or_are_nowhere_defined_are_refused():
+    xs = np.linspace(-2, 5, 101)
+    with pytest.raises(FormulaError, match="overflows"):
+        check_values(parse_formula("9**9**9 * x"), xs)
+    with pytest.raises(FormulaError, match="overflows"):
+        check_values(parse_formula("exp(x**4)"), xs)
+    with pytest.raises(FormulaError, match="not defined anywhere"):
+        check_values(parse_formula("sqrt(-1 - x**2)"), xs)
+    values = check_values(parse_formula("log(x)"), xs)  # undefined for x ≤ 0: gaps, not an error
+    assert np.isnan(values[0]) and np.isfinite(values[-1])
+
+
+def test_the_regime_follows_the_curvature():
+    # x² − 3x + 4: k = 2 everywhere, so 1/k = 0.5 and 2/k = 1.
+    assert regime(0.01, 2.0)[0] == "crawl"
+    assert regime(0.3, 2.0)[0] == "creep"
+    assert regime(0.9, 2.0)[0] == "bounce"
+    assert regime(1.1, 2.0)[0] == "diverge"
+    assert regime(0.1, -1.0)[0] == "downhill"
+
+
+def run(learn_rate, steps=60, **options):
+    formula = parse_formula("x**2 - 3*x + 4")
+    ball, xs, message = Ball(-1.5), [-1.5], None
+    for _ in range(steps):
+        ball, message = descend(formula, ball, learn_rate, **options)
+        xs.append(ball.x)
+        if message:
+            break
+    return np.array(xs), message
+
+
+def test_point_nine_bounces_in_and_converges_one_point_one_diverges():
+    xs, message = run(0.9, steps=200)
+    distances = xs - 1.5
+    assert np.all(np.sign(distances[1:6]) == -np.sign(distances[:5]))  # each step lands on the other side
+    assert np.all(np.abs(distances[1:20]) < np.abs(distances[:19]))  # and closer
+    assert abs(xs[-1] - 1.5) < 1e-6 and message.startswith("converged")
+    xs, message = run(1.1, steps=400)
+    assert "diverged" in message and np.all(np.abs(xs) <= 1e6)
+    assert np.all(np.abs(np.diff(np.abs(xs[:-1] - 1.5))) > 0)
+    # A small rate creeps in from one side.
+    xs, _ = run(0.2)
+    assert np.all(xs[:20] < 1.5) and np.all(np.diff(xs[:20]) > 0)
+
+
+def test_the_step_is_the_engines_optimizer_with_its_velocity_carried():
+    formula = parse_formula("x**2 - 3*x + 4")
+    ball = Ball(-1.5)
+    v, x = 0.0, -1.5
+    for _ in range(5):
+        ball, _ = descend(formula, ball, 0.1, momentum=0.8)
+        v = 0.8 * v - 0.1 * (2 * x - 3)
+        x = x + v
+        assert ball.x == pytest.approx(x) and ball.velocity[0] == pytest.approx(v)
+    finite, _ = descend(formula, Ball(-1.5), 0.1, slope="finite", h=1e-3)
+    assert finite.x == pytest.approx(-1.5 - 0.1 * (-6 + 1e-3), abs=1e-9)
+
+
+def test_the_page_store_steps_and_reads_out():
+    state = new_descent("quadratic")
+    assert state["ball"]["x"] == -1.5 and state["path"] == [[-1.5, 10.75]]
+    state, stop = advance({**state, "learn_rate": 0.25})
+    assert not stop and state["ball"]["x"] == pytest.approx(-1.5 - 0.25 * -6)
+    values = readouts(state)
+    assert values["steps"] == 1 and values["curvature"] == pytest.approx(2)
+    assert values["slope"] == pytest.approx(2 * values["x"] - 3)
+    assert values["finite_slope"] == pytest.approx(values["slope"] + 1e-3, abs=1e-9)
+    two = new_descent("two-minima")
+    assert two["x_range"] == [-2.5, 2.5] and two["formula"] == "x**4 - 4*x**2 + x"
+
+
+def test_the_descent_figure_draws_the_curve_the_path_the_tangent_and_the_ball():
+    formula = parse_formula("x**2 - 3*x + 4")
+    path = [[-1.5, 10.75], [0.0, 4.0]]
+    figure = descent_figure(formula, (-2.0, 5.0), path)
+    curve = figure.data[CURVE]
+    np.testing.assert_allclose(curve.y, np.asarray(curve.x) ** 2 - 3 * np.asarray(curve.x) + 4)
+    assert list(figure.data[PATH].x) == [-1.5, 0.0] and list(figure.data[BALL].x) == [0.0]
+    tangent_x, tangent_y = figure.data[TANGENT].x, figure.data[TANGENT].y
+    assert (tangent_y[1] - tangent_y[0]) / (tangent_x[1] - tangent_x[0]) == pytest.approx(-3.0)  # f'(0)
+    assert list(figure.layout.xaxis.range) == [-2.0, 5.0]
+    steps = steps_figure(path)
+    assert list(steps.data[0].x) == [0, 1] and list(steps.data[0].y) == [10.75, 4.0]

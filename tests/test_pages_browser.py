@@ -1,0 +1,166 @@
+"""Pages on one session, and the 1-D gradient-descent page, in a real headless Chromium with real input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_app_browser import screenshot_path
+from test_playground_browser import open_page, shown, thumb, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
+
+def open_descent(driver, url: str) -> None:
+    driver.get(url + "/descent")
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+        "const g = document.querySelector('#descent-graph .js-plotly-plot'); return !!(g && g.data && g.data.length)"))
+    time.sleep(0.5)
+
+
+def readout(driver, name: str) -> str:
+    """The value beside a row heading of the descent page's readout table."""
+    rows = driver.execute_script(  # read at once: the table is redrawn after every step
+        "return Array.from(document.querySelectorAll('#descent-readouts tr'))"
+        ".map((row) => [row.cells[0].textContent, row.cells[1].textContent])")
+    values = dict(rows)
+    if name not in values:
+        raise AssertionError(f"no readout {name!r} in {values}")
+    return values[name]
+
+
+def curve(driver) -> list:
+    return driver.execute_script("return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[0].y)")
+
+
+def path_xs(driver) -> list:
+    return driver.execute_script("return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[1].x)")
+
+
+def type_into(driver, element_id: str, text: str) -> None:
+    field = driver.find_element(By.ID, element_id)
+    field.click()
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(text, Keys.ENTER)
+
+
+def message(driver) -> str:
+    return driver.execute_script("return document.getElementById('descent-message').textContent")
+
+
+def test_a_weight_set_on_the_playground_is_still_there_after_visiting_descent(live_app, browser, tmp_path):
+    open_page(browser, live_app)
+    ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,1]")).move_by_offset(35, 0).release().perform()
+    wait_for(browser, lambda: shown(browser)["net"]["weights"][0][0][1] != 0)
+    time.sleep(0.5)
+    weight = shown(browser)["net"]["weights"][0][0][1]
+    label = thumb(browser, "W[1][0,1]").get_attribute("aria-valuenow")
+
+    browser.find_element(By.ID, "nav-descent").click()  # the navigation bar: no reload
+    wait_for(browser, lambda: browser.find_elements(By.ID, "descent-graph"))
+    assert browser.current_url.endswith("/descent")
+    assert not browser.find_elements(By.ID, "playground-sliders")
+    browser.find_element(By.ID, "nav-playground").click()
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb"))
+    wait_for(browser, lambda: shown(browser) and shown(browser)["net"]["weights"][0][0][1] == weight)
+    assert thumb(browser, "W[1][0,1]").get_attribute("aria-valuenow") == label
+    assert browser.execute_script("return performance.getEntriesByType('navigation').length") == 1  # one page load
+    assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_point_nine_bounces_in_and_converges_and_one_point_one_diverges(live_app, browser, tmp_path):
+    open_descent(browser, live_app)
+    assert readout(browser, "x") == "-1.5" and "f(x)" in browser.find_element(By.ID, "descent-readouts").text
+    type_into(browser, "descent-learn-rate-value", "0.9")
+    wait_for(browser, lambda: "bounces in" in browser.find_element(By.ID, "descent-regime").text)
+    browser.find_element(By.ID, "descent-run").click()
+    wait_for(browser, lambda: message(browser).startswith("converged"), timeout=60)
+    assert float(readout(browser, "x")) == pytest.approx(1.5, abs=1e-6)
+    xs = path_xs(browser)
+    sides = [x > 1.5 for x in xs[:8]]
+    assert sides == [False, True, False, True, False, True, False, True]  # it bounced in
+    assert browser.find_element(By.ID, "descent-run").text == "run"
+    browser.save_screenshot(str(screenshot_path(tmp_path, "descent-bounce.png")))
+
+    browser.find_element(By.ID, "descent-reset").click()
+    wait_for(browser, lambda: readout(browser, "step") == "0")
+    type_into(browser, "descent-learn-rate-value", "1.1")
+    wait_for(browser, lambda: "diverges" in browser.find_element(By.ID, "descent-regime").text)
+    browser.find_element(By.ID, "descent-run").click()
+    wait_for(browser, lambda: "diverged" in message(browser), timeout=90)
+    assert "Lower the learn rate" in message(browser)
+    assert browser.find_element(By.ID, "descent-run").text == "run"
+    assert abs(float(readout(browser, "x"))) <= 1e6
+    # The page still works: reset and one step.
+    browser.find_element(By.ID, "descent-reset").click()
+    wait_for(browser, lambda: readout(browser, "step") == "0")
+    browser.find_element(By.ID, "descent-learn").click()
+    wait_for(browser, lambda: readout(browser, "step") == "1")
+
+
+def test_typing_a_formula_redraws_and_unsafe_text_gets_a_message(live_app, browser, tmp_path):
+    open_descent(browser, live_app)
+    before = curve(browser)
+    type_into(browser, "descent-formula", "x^4 - 4*x^2 + x")
+    wait_for(browser, lambda: curve(browser) != before)
+    drawn = curve(browser)
+    assert browser.find_element(By.ID, "descent-preset").text.startswith("your own formula")
+    for hostile in ("__import__('os')", "x.__class__"):
+        type_into(browser, "descent-formula", hostile)
+        wait_for(browser, lambda: "is not allowed" in browser.find_element(By.ID, "descent-formula-message").text)
+        assert "last good curve stays" in browser.find_element(By.ID, "descent-formula-message").text
+        assert curve(browser) == drawn
+    type_into(browser, "descent-formula", "sin(3*x) + x**2/4")  # and the page keeps working
+    wait_for(browser, lambda: curve(browser) != drawn)
+    assert browser.find_element(By.ID, "descent-formula-message").text == ""
+    browser.find_element(By.ID, "descent-learn").click()
+    wait_for(browser, lambda: readout(browser, "step") == "1")
+    assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_a_click_on_the_curve_moves_the_start(live_app, browser):
+    open_descent(browser, live_app)
+    graph = browser.find_element(By.CSS_SELECTOR, "#descent-graph .js-plotly-plot")
+    left, top, width = browser.execute_script(
+        "const l = arguments[0]._fullLayout; return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length];", graph)
+    x_range = browser.execute_script("return arguments[0]._fullLayout.xaxis.range", graph)
+    target = 3.5
+    px = left + (target - x_range[0]) / (x_range[1] - x_range[0]) * width
+    py = browser.execute_script(
+        "const l = arguments[0]._fullLayout; return l.yaxis.l2p(arguments[1]) + l.yaxis._offset;", graph, target**2 - 3 * target + 4)
+    rect = graph.rect
+    ActionChains(browser).move_to_element_with_offset(graph, px - rect["width"] / 2, py - rect["height"] / 2).click().perform()
+    wait_for(browser, lambda: abs(float(readout(browser, "x")) - target) < 0.1)
+    assert readout(browser, "step") == "0"
+
+
+def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path):
+    open_page(browser, live_app)
+    weights = shown(browser)["net"]["weights"]
+    frames = browser.execute_script("return window.playground.counters.trainingFrames")
+    browser.find_element(By.ID, "nav-descent").click()
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#descent-graph .js-plotly-plot"))
+    time.sleep(0.5)
+    page = browser.find_element(By.ID, "descent-page")
+    page.send_keys("s")  # the descent page's own shortcut: one step of the ball
+    wait_for(browser, lambda: readout(browser, "step") == "1")
+    page.send_keys(" ")  # run …
+    wait_for(browser, lambda: int(readout(browser, "step")) >= 3)
+    page.send_keys(" ")  # … and pause
+    wait_for(browser, lambda: browser.find_element(By.ID, "descent-run").text == "run")
+    time.sleep(1)
+    assert browser.execute_script("return window.playground.counters.trainingFrames") == frames
+    assert not browser.execute_script("return window.playground.session.playing || window.playground.session.busy")
+    assert shown(browser)["net"]["weights"] == weights
+    browser.set_window_size(1280, 720)
+    browser.save_screenshot(str(screenshot_path(tmp_path, "descent-1280x720.png")))
+    browser.find_element(By.ID, "nav-playground").click()
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb"))
+    time.sleep(1)
+    assert shown(browser)["net"]["weights"] == weights
+    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-1280x720.png")))
