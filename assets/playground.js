@@ -3,8 +3,8 @@
  *
  * - Drawing: the class map, the network diagram with node heatmaps and the cost readouts are
  *   painted from the session's network store with maths.js and drawing.js.
- * - Dragging a weight slider: the page follows the pointer itself and repaints every view on
- *   each move; the value goes to Dash (one store update) when the mouse is released.
+ * - Dragging a weight slider (playground-sliders.js): the page follows the pointer itself and
+ *   repaints every view on each move; the value goes to Dash when the mouse is released.
  * - Play: a loop posting the session's state to the engine's training route and painting the
  *   answer; the Dash stores catch up after a step or a pause.
  * - Shortcuts (space: play/pause, s: step) reach the page only while it is shown.
@@ -18,15 +18,15 @@
   const ID = contract.ids.playground;
   const maths = () => window.neuralMaths;
   const draw = () => window.neuralDrawing;
-  const SESSION_NETWORK = "session-network", SESSION_TRAINING = "session-training", SESSION_SETTINGS = "session-settings";
+  const STORES = contract.stores;  // the session's stores, at the app's root
   const byId = (id) => document.getElementById(id);
   let page = null; // the root element the module is bound to
 
   function shown() { return !!(page && page.isConnected); }
 
   function setProps(id, props) {
-    const session = typeof id === "string" && id.startsWith("session-");
-    if (!session && !shown()) return; // the page is gone: only the session's stores are left to tell
+    const sessionStore = Object.values(STORES).indexOf(id) >= 0;
+    if (!sessionStore && !shown()) return; // the page is gone: only the session's stores are left to tell
     if (window.dash_clientside && window.dash_clientside.set_props) window.dash_clientside.set_props(id, props);
   }
 
@@ -99,127 +99,6 @@
       time: Date.now() } });
   }
 
-  // ------------------------------------------------------------------ sliders
-
-  function round(v) { return Math.round(v * 1000) / 1000; }
-
-  function sliderBounds(value, low, high) {
-    return [Math.min(low, Math.floor(value)), Math.max(high, Math.ceil(value))];
-  }
-
-  /** The parameter a slider id names, or undefined when the network has no such parameter. */
-  function parameterAt(net, id) {
-    if (id.type === ID.weight_slider) {
-      const W = net.weights[id.layer - 1], row = W && W[id.row];
-      return row && row[id.col];
-    }
-    const b = net.biases[id.layer - 1];
-    return b && b[id.col];
-  }
-
-  /** Copy the network with the sliders' current values written into it. */
-  function withSliderValues(net, weightIds, weightValues, biasIds, biasValues) {
-    const copy = { ...net, weights: net.weights.map((W) => W.map((row) => row.slice())),
-      biases: net.biases.map((b) => b.slice()) };
-    let changed = false;
-    weightIds.forEach((id, k) => {
-      const v = weightValues[k];
-      if (v === null || v === undefined) return;
-      // Sliders show 3 decimals: only a slider moved away from the weight's rounded value changes it.
-      const row = copy.weights[id.layer - 1] && copy.weights[id.layer - 1][id.row];
-      if (row && round(row[id.col]) !== v) { row[id.col] = v; changed = true; }
-    });
-    biasIds.forEach((id, k) => {
-      const v = biasValues[k];
-      if (v === null || v === undefined) return;
-      const b = copy.biases[id.layer - 1];
-      if (b && round(b[id.col]) !== v) { b[id.col] = v; changed = true; }
-    });
-    return { net: copy, changed: changed };
-  }
-
-  /** Move a slider's thumb, range bar and value label as the slider itself would. */
-  function moveThumb(sliderRoot, value) {
-    const thumb = sliderRoot.querySelector("[role=slider]");
-    const min = +thumb.getAttribute("aria-valuemin"), max = +thumb.getAttribute("aria-valuemax");
-    const percent = ((Math.min(Math.max(value, min), max) - min) / (max - min)) * 100;
-    const half = thumb.getBoundingClientRect().width / 2;
-    thumb.parentElement.style.left = "calc(" + percent + "% + " + half * (1 - percent / 50) + "px)";
-    thumb.setAttribute("aria-valuenow", value);
-    const range = sliderRoot.querySelector(".dash-slider-range");
-    if (range) range.style.right = 100 - percent + "%";
-    const label = thumb.querySelector(".dash-slider-tooltip div");
-    if (label) label.textContent = value;
-  }
-
-  /** While playing, the sliders follow the weights straight in the page (Dash catches up on pause). */
-  function followSliders(net) {
-    document.querySelectorAll("#" + ID.sliders + " .dash-slider-container").forEach((container) => {
-      const value = parameterAt(net, JSON.parse(container.id));
-      const sliderRoot = container.querySelector(".dash-slider-root");
-      if (sliderRoot && value !== undefined) moveThumb(sliderRoot, round(value));
-    });
-    counters.sliders++;
-  }
-
-  /*
-   * The fast path of a drag. Letting the slider tell Dash about every mouse move costs a
-   * React update of the whole page store per move (60–100 ms with 17–60 sliders), and the
-   * next move waits behind it. So while a weight slider is dragged the page handles the
-   * pointer itself: it works out the value exactly as the slider would (the root's width
-   * spans min…max, snapped to the step), moves the thumb, repaints every view at once, and
-   * hands the final value to Dash (one update) when the mouse is released.
-   */
-  const SLIDER_STEP = 0.001;
-  let drag = null;
-
-  function dragValue(event) {
-    const rect = drag.root.getBoundingClientRect();
-    const raw = drag.min + ((event.clientX - rect.left) / rect.width) * (drag.max - drag.min);
-    const snapped = Math.round((raw - drag.min) / SLIDER_STEP) * SLIDER_STEP + drag.min;
-    return round(Math.min(drag.max, Math.max(drag.min, snapped)));
-  }
-
-  function dragTo(event) {
-    const current = api.shown;
-    if (!drag || !current) return;
-    const value = dragValue(event);
-    if (value === drag.value) return;
-    drag.value = value;
-    moveThumb(drag.root, value);
-    const isWeight = drag.id.type === ID.weight_slider;
-    const edit = withSliderValues(drag.start, isWeight ? [drag.id] : [], [value], isWeight ? [] : [drag.id], [value]);
-    render(edit.net, current.data, current.view);
-  }
-
-  function onPointerDown(event) {
-    const sliderRoot = event.target.closest && event.target.closest("#" + ID.sliders + " .dash-slider-root");
-    const current = api.shown;
-    if (!sliderRoot || !current || event.button !== 0 || session.playing) return;
-    event.stopPropagation();
-    event.preventDefault();
-    sliderRoot.setPointerCapture(event.pointerId);
-    const thumb = sliderRoot.querySelector("[role=slider]");
-    drag = { root: sliderRoot, thumb: thumb, id: JSON.parse(sliderRoot.closest(".dash-slider-container").id),
-      start: current.net, min: +thumb.getAttribute("aria-valuemin"), max: +thumb.getAttribute("aria-valuemax"),
-      value: null };
-    dragTo(event);
-  }
-
-  function onPointerMove(event) {
-    if (!drag) return;
-    event.stopPropagation();
-    dragTo(event);
-  }
-
-  function endDrag(event) {
-    if (!drag) return;
-    event.stopPropagation();
-    const finished = drag;
-    drag = null;
-    if (finished.value !== null) setProps(finished.id, { value: finished.value });
-  }
-
   // ------------------------------------------------------------------ training (play loop)
 
   /*
@@ -256,7 +135,7 @@
     const now = performance.now();
     if (now - session.lastFollow < FOLLOW_MS) return;
     session.lastFollow = now;
-    if (api.shown) followSliders(api.shown.net);
+    if (api.shown) window.playgroundSliders.follow(api.shown.net);
     const graph = document.querySelector("#" + ID.cost_graph + " .js-plotly-plot");
     const fresh = session.pushed - session.plotted;
     if (graph && window.Plotly && fresh > 0) {
@@ -271,12 +150,12 @@
 
   /** Hand the session back to the Dash stores (one page-wide React pass each): after a step or a pause. */
   function syncToDash() {
-    if (api.shown) setProps(SESSION_NETWORK, { data: api.shown.net });
+    if (api.shown) setProps(STORES.network, { data: api.shown.net });
     // Fresh arrays, so Dash sees a new value (it compares by reference).
     const h = session.history;
     session.synced = { trainer: session.trainer,
       history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice() } };
-    setProps(SESSION_TRAINING, { data: session.synced });
+    setProps(STORES.training, { data: session.synced });
   }
 
   function stopPlaying(message) {
@@ -415,10 +294,11 @@
     const element = byId(ID.page);
     if (!element || element === page) return;
     page = element;
-    page.addEventListener("pointerdown", onPointerDown, true);
-    page.addEventListener("pointermove", onPointerMove, true);
-    page.addEventListener("pointerup", endDrag, true);
-    page.addEventListener("pointercancel", endDrag, true);
+    const sliders = window.playgroundSliders;  // the weight sliders' fast path (playground-sliders.js)
+    page.addEventListener("pointerdown", sliders.onPointerDown, true);
+    page.addEventListener("pointermove", sliders.onPointerMove, true);
+    page.addEventListener("pointerup", sliders.endDrag, true);
+    page.addEventListener("pointercancel", sliders.endDrag, true);
     page.addEventListener("keydown", onKey);
     page.focus({ preventScroll: true });
     // A shared link: hand its #fragment to the page's loader (see the share callbacks).
@@ -427,7 +307,7 @@
 
   const api = {
     forward: (net, points) => maths().forward(net, points), evaluateGrid: (...args) => maths().evaluateGrid(...args),
-    render: render, renderLog: renderLog, session: session, counters: counters, shown: null,
+    render: render, renderLog: renderLog, session: session, counters: counters, shown: null, setProps: setProps,
   };
   window.playground = api;
 
@@ -435,8 +315,8 @@
 
   const noUpdate = () => window.dash_clientside.no_update;
 
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    playground: {
+  window.dash_clientside = Object.assign({}, window.dash_clientside);
+  window.dash_clientside.playground = Object.assign({}, window.dash_clientside.playground, {
       mount: function () { mount(); return noUpdate(); },
 
       /** Repaint for a new network (a committed slider, a training step, a load) or new data. */
@@ -444,34 +324,8 @@
         const current = api.shown;
         // The play loop's own sync hands back what is already on screen: nothing to redraw.
         const same = current && current.net === net && current.data === data && current.view === view;
-        if (!drag && !same) render(net, data, view || {});
+        if (!window.playgroundSliders.dragging() && !same) render(net, data, view || {});
         return noUpdate();
-      },
-
-      /**
-       * Keep sliders and the network store in step, both ways, in one callback (Dash
-       * allows a callback's output to be its own input, not a cycle of two).
-       */
-      syncSliders: function (net, weightValues, biasValues, weightIds, biasIds, weightMins, weightMaxs, biasMins, biasMaxs) {
-        const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
-        const fromNetwork = triggered.some((p) => p.startsWith(SESSION_NETWORK + "."));
-        const none = noUpdate();
-        if (!net) return [none, none, none, none, none, none, none];
-        if (!fromNetwork) {
-          const edit = withSliderValues(net, weightIds, weightValues, biasIds, biasValues);
-          return [edit.changed ? edit.net : none, none, none, none, none, none, none];
-        }
-        const weights = weightIds.map((id) => parameterAt(net, id));
-        const biases = biasIds.map((id) => parameterAt(net, id));
-        // Sliders of the previous architecture, about to be replaced: leave them be.
-        if (weights.concat(biases).some((v) => v === undefined)) return [none, none, none, none, none, none, none];
-        const newWeights = weights.map(round), newBiases = biases.map(round);
-        const same = newWeights.every((v, k) => v === weightValues[k]) && newBiases.every((v, k) => v === biasValues[k]);
-        if (same) return [none, none, none, none, none, none, none];
-        const wBounds = newWeights.map((v, k) => sliderBounds(v, weightMins[k], weightMaxs[k]));
-        const bBounds = newBiases.map((v, k) => sliderBounds(v, biasMins[k], biasMaxs[k]));
-        return [none, newWeights, wBounds.map((b) => b[0]), wBounds.map((b) => b[1]),
-          newBiases, bBounds.map((b) => b[0]), bBounds.map((b) => b[1])];
       },
 
       togglePlay: function (clicks, playing) {
@@ -530,6 +384,5 @@
         }
         return noUpdate();
       },
-    },
   });
 })();

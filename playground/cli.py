@@ -333,22 +333,16 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
 
 def run_train(args: argparse.Namespace) -> int:
     """Train headless; print accuracies (or JSON); save if asked."""
-    from playground.data.images import DataFileError, DataNotFoundError
     from playground.engine import blas_threads, save_network
-    from playground.recipes import Recipe, evaluate, load_data, prepare
+    from playground.recipes import Recipe, evaluate, prepare
 
     problem = check_train_arguments(args)
     if problem:
         return fail(problem)
     recipe = Recipe.from_options(args).with_defaults()
-    try:
-        data = load_data(recipe)
-    except DataNotFoundError as error:
-        return fail(str(error))
-    except DataFileError as error:
-        return fail(unusable_data_message(error, recipe.data))
-    except (ValueError, OSError) as error:
-        return fail(str(error))
+    data, failed = load_recipe_data(recipe)
+    if failed is not None:
+        return failed
     try:
         run = prepare(recipe, data)
     except ValueError as error:
@@ -421,9 +415,20 @@ def run_train(args: argparse.Namespace) -> int:
     return EXIT_DIVERGED if result.diverged else 0
 
 
-def unusable_data_message(error: Exception, name: str) -> str:
-    return (f"a data file is unusable: {error}. Delete it and run `playground download {name}` again, "
-            "or point --data-dir at a good copy.")
+def load_recipe_data(recipe):
+    """The recipe's data and None, or None and the bad-input exit status after saying what is wrong."""
+    from playground.data.images import DataFileError, DataNotFoundError
+    from playground.recipes import load_data
+
+    try:
+        return load_data(recipe), None
+    except DataNotFoundError as error:
+        return None, fail(str(error))
+    except DataFileError as error:
+        return None, fail(f"a data file is unusable: {error}. Delete it and run `playground download "
+                          f"{recipe.data}` again, or point --data-dir at a good copy.")
+    except (ValueError, OSError) as error:
+        return None, fail(str(error))
 
 
 @contextmanager
@@ -513,9 +518,8 @@ def train_images(trainer, recipe, quiet: bool):
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Score a saved network on a data set's test images: accuracy and the confusion matrix."""
-    from playground.data.images import DataFileError, DataNotFoundError
     from playground.engine import ModelFileError, blas_threads, load_network
-    from playground.recipes import Recipe, evaluate, fit_problem, load_data
+    from playground.recipes import Recipe, evaluate, fit_problem
 
     if args.categories is not None and args.data != "quickdraw":
         return fail("--categories applies to --data quickdraw only")
@@ -524,14 +528,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
     except ModelFileError as error:
         return fail(str(error))
     recipe = Recipe.from_options(args)
-    try:
-        data = load_data(recipe)
-    except DataNotFoundError as error:
-        return fail(str(error))
-    except DataFileError as error:
-        return fail(unusable_data_message(error, recipe.data))
-    except (ValueError, OSError) as error:
-        return fail(str(error))
+    data, failed = load_recipe_data(recipe)
+    if failed is not None:
+        return failed
     problem = fit_problem(network, data)
     if problem:
         return fail(f"{args.model} does not fit {args.data}: {problem}")

@@ -164,3 +164,21 @@ def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path)
     time.sleep(1)
     assert shown(browser)["net"]["weights"] == weights
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-1280x720.png")))
+
+
+def test_a_link_made_before_the_pages_opens_the_same_state(live_app, browser):
+    import json
+    from pathlib import Path
+
+    data_folder = Path(__file__).parent / "data"
+    fragment = (data_folder / "share-link-v1.txt").read_text().strip()  # made by the one-page app
+    expected = json.loads((data_folder / "share-link-v1.json").read_text())
+    open_page(browser, f"{live_app}/#{fragment}")
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 5, 2])
+    state = shown(browser)
+    assert state["net"]["weights"] == expected["network"]["weights"] and state["net"]["weights"][0][1][2] == -2.345
+    assert state["data"]["train_inputs"] == expected["data"]["train_inputs"]
+    assert state["data"]["train_labels"][-1] == 1  # the clicked point
+    wait_for(browser, lambda: browser.find_element(By.ID, "playground-learn-rate-label").text == "learn rate 0.3")
+    assert browser.find_element(By.ID, "playground-optimizer").text.startswith("adam")
+    assert "loaded the shared state" in browser.find_element(By.ID, "playground-share-message").text

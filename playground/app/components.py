@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
-from dash import ctx, dcc, html
+from dash import Input, Output, ctx, dcc, html
 
 NAVIGATION = "navigation"
 
@@ -15,6 +17,16 @@ def navigation_bar() -> html.Nav:
              for page in dash.page_registry.values()]
     return html.Nav(id=NAVIGATION, className="navigation", children=[
         html.Span("Neural Playground", className="brand"), *links])
+
+
+def register_navigation(app: dash.Dash) -> None:
+    """Mark the link of the page shown (the router's own Location holds the path)."""
+    pages = list(dash.page_registry.values())
+    paths = json.dumps([page["relative_path"] for page in pages])
+    app.clientside_callback(
+        f"function(path) {{ return {paths}.map((p) => p === path ? 'nav-link active' : 'nav-link'); }}",
+        [Output(f"nav-{page['module'].rsplit('.', 1)[-1]}", "className") for page in pages],
+        Input("_pages_location", "pathname"))
 
 
 def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:

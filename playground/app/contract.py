@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from playground.app import api
+from playground.app import api, session
 from playground.app.state import SHARE_PREFIX
 from playground.app.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -32,6 +32,8 @@ def browser_contract(page_ids: dict[str, dict[str, str]] | None = None) -> dict[
         "negative_colour": NEGATIVE_COLOUR,
         "routes": dict(api.ROUTES),
         "share_prefix": SHARE_PREFIX,
+        "stores": {"data": session.DATA, "network": session.NETWORK, "settings": session.SETTINGS,
+                   "training": session.TRAINING, "descent": session.DESCENT},
         "ids": page_ids or {},
     }
 

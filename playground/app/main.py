@@ -16,7 +16,7 @@ import dash
 from dash import html
 
 from playground.app import api, session
-from playground.app.components import navigation_bar
+from playground.app.components import navigation_bar, register_navigation
 from playground.app.contract import browser_contract, contract_script
 from playground.app.pages import descent, playground
 from playground.resources import project_folder
@@ -58,6 +58,7 @@ def create_app() -> dash.Dash:
                     background_callback_manager=background_manager())
     for page in PAGES:
         page.register(app)
+    register_navigation(app)
     # The browser's contract, before any asset script runs (see playground.app.contract).
     app.index_string = app.index_string.replace("{%scripts%}", contract_script(browser_contract(page_ids()))
                                                 + "{%scripts%}")

@@ -75,7 +75,7 @@ def layout(descent: dict | None = None, **_) -> html.Div:
                                                  marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False)),
             ]),
             html.Section(className="column", children=[
-                html.Div(state["message"], id=ids.MESSAGE, className="message"),
+                html.Div(state["message"], id=ids.MESSAGE, className="status"),
                 dcc.Graph(id=ids.GRAPH, figure=descent_figure(formula, tuple(state["x_range"]), state["path"]),
                           config={"displaylogo": False}),
                 html.Div(readout_table(values), id=ids.READOUTS),
