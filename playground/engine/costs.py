@@ -26,9 +26,14 @@ class Quadratic:
 
     name = "quadratic"
     output_activations = ("softmax", "sigmoid", "tanh", "linear")
+    needs_outputs = True  # computed from the activations a (cross-entropy needs only z)
 
     def value(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> float:
         return float(np.sum((outputs - targets) ** 2)) / len(outputs)
+
+    def per_sample(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> Array:
+        """Each sample's Σ (a − y)² (the cost is their mean)."""
+        return np.sum((outputs - targets) ** 2, axis=-1)
 
     def output_node_values(self, output_layer, targets: Array) -> Array:
         """δ of the output layer: ∂C/∂a = 2(a − y) / n, then the chain rule through its activation."""
@@ -41,6 +46,7 @@ class CrossEntropy:
 
     name = "cross_entropy"
     output_activations = ("softmax", "sigmoid")
+    needs_outputs = False
 
     def value(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> float:
         """Computed from the weighted inputs z rather than from log(a):
@@ -55,6 +61,15 @@ class CrossEntropy:
         else:
             total = np.sum(np.logaddexp(0, z) - targets * z)
         return float(total) / len(outputs)
+
+    def per_sample(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> Array:
+        """Each sample's cross-entropy, from z as in ``value`` (the cost is their mean)."""
+        z = weighted_inputs
+        if output_activation == "softmax":
+            largest = z.max(axis=-1, keepdims=True)
+            log_sum_exp = largest[..., 0] + np.log(np.sum(np.exp(z - largest), axis=-1))
+            return log_sum_exp - np.sum(targets * z, axis=-1)
+        return np.sum(np.logaddexp(0, z) - targets * z, axis=-1)
 
     def output_node_values(self, output_layer, targets: Array) -> Array:
         """δ = (a − y) / n: softmax + cross-entropy and sigmoid + binary cross-entropy both

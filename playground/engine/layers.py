@@ -132,6 +132,10 @@ class Dense(Layer):
             self.inputs, self.weighted_inputs, self.outputs = a_prev, z, a
         return a
 
+    def weighted_input(self, a_prev: Array, weights: Array, biases: Array) -> Array:
+        """z = a_prev @ W + b for given weights and biases (a landscape tries many): linear in (W, b)."""
+        return a_prev @ weights + biases
+
     def node_values(self, output_gradient: Array) -> Array:
         """δ = ∂C/∂z = ∂C/∂a · activation'(z) (softmax: the product with its Jacobian)."""
         return ACTIVATIONS[self.activation].backward(self.weighted_inputs, self.outputs, output_gradient)
