@@ -253,6 +253,33 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--threads", type=positive(int), default=1, help="BLAS threads")
     evaluate.add_argument("--json", action="store_true", help="print one JSON line instead of text")
 
+    landscape = commands.add_parser(
+        "landscape",
+        help="draw the cost landscape around a saved network (a filter-normalised slice)",
+        formatter_class=HelpFormatter,
+        description="The cost on a plane through a saved network's parameters along two random directions, "
+        "each scaled filter by filter to the size of the weights (Li et al. 2018), on the first --samples test "
+        "images of a data set: a surface and a contour, written to --output (.html, or .png through Plotly's "
+        "static export with Chromium). Exit status 0 on success, 2 on a bad or unreadable model, missing "
+        "data, a model that does not fit the data, or bad options.",
+    )
+    landscape.add_argument("--model", metavar="PATH", required=True, help="the saved network (.npz)")
+    landscape.add_argument("--data", default="mnist", choices=DATA_SETS, help="data set whose test images are used")
+    landscape.add_argument("--data-dir", metavar="DIR", default=None,
+                           help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    landscape.add_argument("--samples", type=positive(int), default=2000, help="test images used")
+    landscape.add_argument("--steps", type=positive(int), default=51, help="grid points along each axis (odd)")
+    landscape.add_argument("--span", type=positive(float), default=1.0, help="α and β run from −span to span")
+    landscape.add_argument("--normalisation", default="filter", choices=["filter", "layer", "none"],
+                           help="how the random directions are scaled")
+    landscape.add_argument("--seed", type=seed_value, default=0, help="seed of the random directions")
+    landscape.add_argument("--log-scale", action="store_true", help="colour by log10 of the cost")
+    landscape.add_argument("--output", metavar="PATH", required=True, help="slice.html or slice.png")
+    landscape.add_argument("--threads", type=positive(int), default=1, help="BLAS threads")
+    landscape.add_argument("--quiet", action="store_true", help="no progress bar")
+    landscape.add_argument("--categories", type=category_list, default=None,
+                           help="quickdraw only: the categories the network was trained on, in order")
+
     download = commands.add_parser(
         "download",
         help="download an image data set into the data directory",
@@ -568,6 +595,70 @@ def confusion_table(confusion: np.ndarray, names: list[str], per_class: np.ndarr
 
 
 # ---------------------------------------------------------------------------
+# playground landscape
+
+
+def run_landscape(args: argparse.Namespace) -> int:
+    """Draw a filter-normalised slice of a saved network on a data set's test images."""
+    from tqdm import tqdm
+
+    from playground.engine import ModelFileError, blas_threads, load_network
+    from playground.engine.landscape import cost_slice
+    from playground.recipes import Recipe, fit_problem
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".html", ".png"):
+        return fail(f"--output {args.output}: write a .html or a .png file")
+    if (problem := check_save_path(args.output)) is not None:
+        return fail(problem.replace("--save", "--output"))
+    if args.steps % 2 == 0 or not 3 <= args.steps <= 101:
+        return fail("--steps must be odd, from 3 to 101 (0, the network itself, is then on the grid)")
+    try:
+        network = load_network(args.model)
+    except ModelFileError as error:
+        return fail(str(error))
+    data, failed = load_recipe_data(Recipe.from_options(args))
+    if failed is not None:
+        return failed
+    problem = fit_problem(network, data)
+    if problem:
+        return fail(f"{args.model} does not fit {args.data}: {problem}")
+    count = min(args.samples, len(data.test_labels))
+    with tqdm(total=args.steps**2, desc="slice", unit=" points", disable=args.quiet, file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        start = time.perf_counter()
+        with blas_threads(args.threads):
+            alphas, betas, costs = cost_slice(network, data.test_inputs[:count], data.test_labels[:count],
+                                              steps=args.steps, span=args.span, seed=args.seed,
+                                              normalisation=args.normalisation, progress=progress)
+        seconds = time.perf_counter() - start
+    from playground.app.pages.landscape.figures import slice_report_figure
+
+    title = (f"{network.describe()} · {count:,} {args.data} test images · {args.normalisation}-normalised "
+             f"directions · {args.steps}×{args.steps} grid")
+    figure = slice_report_figure(alphas, betas, costs, log=args.log_scale, title=title)
+    try:
+        if output.suffix.lower() == ".html":
+            figure.write_html(output, include_plotlyjs=True)  # plotly.js inside: opens offline
+        else:
+            # Plotly's exporter (kaleido) reads the process's own arguments when it loads: hide ours.
+            arguments, sys.argv = sys.argv, sys.argv[:1]
+            try:
+                figure.write_image(output, width=1920, height=850)
+            finally:
+                sys.argv = arguments
+    except Exception as error:  # noqa: BLE001 (Plotly's static export names many causes: no Chromium, …)
+        return fail(f"could not write {args.output}: {error}; an .html file needs no browser")
+    middle = args.steps // 2
+    print(f"slice: {args.steps}×{args.steps} points in {seconds:.1f} s; cost at the network {costs[middle, middle]:.4f}, "
+          f"{costs.min():.4f} … {costs.max():.4f} around it")
+    print(f"written: {args.output}")
+    return 0
+
+
+# ---------------------------------------------------------------------------
 # playground download
 
 
@@ -607,6 +698,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_train(args)
         if args.command == "evaluate":
             return run_evaluate(args)
+        if args.command == "landscape":
+            return run_landscape(args)
         if args.command == "download":
             return run_download(args)
         return run_serve(args)

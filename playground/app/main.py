@@ -18,21 +18,22 @@ from dash import html
 from playground.app import api, session
 from playground.app.components import navigation_bar, register_navigation
 from playground.app.contract import browser_contract, contract_script
-from playground.app.pages import descent, playground
+from playground.app.pages import descent, landscape, playground
 from playground.resources import project_folder
 
 # The project's assets/ folder (CSS and the browser code).
 ASSETS = project_folder("assets")
 MAX_UPLOAD_BYTES = 5_000_000
-PAGES = (playground, descent)
+PAGES = (playground, descent, landscape)
 
 
 def page_ids() -> dict[str, dict[str, str]]:
     """Each page's component ids, for its browser module (so the browser never types them)."""
     from playground.app.pages.descent import ids as descent_ids
+    from playground.app.pages.landscape import ids as landscape_ids
     from playground.app.pages.playground import ids as playground_ids
 
-    return {"playground": playground_ids.IDS, "descent": descent_ids.IDS}
+    return {"playground": playground_ids.IDS, "descent": descent_ids.IDS, "landscape": landscape_ids.IDS}
 
 
 def background_manager(folder: str | os.PathLike | None = None) -> dash.DiskcacheManager:

@@ -262,13 +262,22 @@ class Trainer:
         self.optimizer.update(parameters, flat_gradients, learn_rate)
         self._check_divergence(parameters)
 
+        event = BatchEvent(self.epoch, self.batch_in_epoch + 1, batch_cost, learn_rate,
+                           end_of_epoch=self._position >= len(self.inputs))
+        self.count_batch()
+        return event
+
+    def count_batch(self) -> bool:
+        """Count the batch ``next_batch`` just gave: after an epoch's last batch the epoch moves on.
+
+        Returns whether that batch ended its epoch (for a caller that does its own update).
+        """
         self.batch_in_epoch += 1
         end_of_epoch = self._position >= len(self.inputs)
-        event = BatchEvent(self.epoch, self.batch_in_epoch, batch_cost, learn_rate, end_of_epoch)
         if end_of_epoch:
             self.epoch += 1
             self.batch_in_epoch = 0
-        return event
+        return end_of_epoch
 
     def batch_gradients(self, inputs: Array, targets: Array) -> tuple[list[tuple[Array, Array]], float]:
         """Gradients of one batch, by backpropagation or by finite differences, and its cost."""

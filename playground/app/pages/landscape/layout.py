@@ -1,0 +1,228 @@
+"""The landscape page's layout: two parameters (F9), the optimizer race (F10), big networks (F11)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from dash import dcc, html
+
+from playground.app import session
+from playground.app.components import control, page_root
+from playground.app.pages.landscape import ids
+from playground.app.pages.landscape.figures import contour_figure, path_lift, path_overlay_figure, surface_figure
+from playground.app.pages.landscape.logic import (
+    PRESETS,
+    RESOLUTIONS,
+    axes,
+    classic_surface,
+    curvature,
+    curvature_text,
+    network_surface,
+    new_walk,
+    parameter_options,
+    value_from_address,
+)
+from playground.app.pages.landscape.race_logic import RACE_SOURCES, default_rates
+from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS
+from playground.engine import OPTIMIZERS
+from playground.engine.surfaces import SURFACES
+
+SOURCES = [{"label": "the playground's network: two of its parameters", "value": "network"}] + [
+    {"label": surface.label, "value": name} for name, surface in SURFACES.items()]
+
+
+def walk_figures(walk: dict, costs, log: bool, note: str = "") -> tuple:
+    """The surface, the contour and the path laid over the contour, for a walk and the costs over its grid."""
+    xs, ys = axes(walk)
+    x_title, y_title = axis_titles(walk)
+    return (surface_figure(xs, ys, costs, walk["path"], x_title, y_title, log, note),
+            contour_figure(xs, ys, costs, walk["path"], x_title, y_title, log, with_path=False),
+            path_overlay_figure(xs, ys, walk["path"]))
+
+
+def axis_titles(walk: dict) -> tuple[str, str]:
+    if walk["source"] != "network":
+        return "x", "y"
+    from playground.engine.landscape import parameter_name
+
+    return parameter_name(tuple(walk["first"])), parameter_name(tuple(walk["second"]))
+
+
+def readouts(walk: dict, network: dict | None, data: dict | None, settings: dict) -> tuple[str, str, dict]:
+    """(status line, curvature line, learn-rate marks with 2/λmax)."""
+    x, y, cost = walk["path"][-1]
+    names = axis_titles(walk)
+    status = f"step {walk['steps']} · cost {cost:.5g} · {names[0]} = {x:.4g}, {names[1]} = {y:.4g}"
+    try:
+        values = curvature(walk, network, data, settings)
+    except (ValueError, np.linalg.LinAlgError):
+        return status, "", learn_rate_marks(None)
+    limit = values["momentum_limit"] if values["momentum"] else values["limit"]
+    return status, curvature_text(values, float(settings["learn_rate"])), learn_rate_marks(limit)
+
+
+def learn_rate_marks(limit: float | None) -> dict:
+    """Marks of the log learn-rate slider, with 2/λmax where it falls on it."""
+    marks = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
+    if limit is not None and math.isfinite(limit) and 1e-4 <= limit <= 10:
+        where = round(math.log10(limit), 2)
+        marks = {k: label for k, label in marks.items() if abs(k - where) > 0.45}  # room for its label
+        marks[where] = {"label": "2/λmax", "style": {"color": "#b03a2e", "fontWeight": "600"}}
+    return marks
+
+
+def two_parameters_tab(walk: dict, network: dict, data: dict, settings: dict, figures: tuple) -> dcc.Tab:
+    options = parameter_options(network)
+    surface, contour, overlay = figures
+    is_network = walk["source"] == "network"
+    status, curvature_line, marks = readouts(walk, network, data, settings)
+    return dcc.Tab(label="Two parameters", value="two", children=[html.Div(className="landscape-tab", children=[
+        html.Div(className="landscape-controls", children=[
+            control("landscape of", dcc.Dropdown(id=ids.SOURCE, options=SOURCES, value=walk["source"], clearable=False)),
+            control("a lesson", dcc.Dropdown(id=ids.PRESET, placeholder="choose a lesson…", options=[
+                {"label": preset.label, "value": name} for name, preset in PRESETS.items()])),
+            html.Div("", id=ids.PRESET_NOTE, className="hint"),
+            html.Div(id="landscape-parameter-pickers", style={} if is_network else {"display": "none"}, children=[
+                control("first parameter (x)", dcc.Dropdown(id=ids.FIRST, options=options, clearable=False,
+                                                            value=value_from_address(walk["first"]) if is_network else None)),
+                control("second parameter (y)", dcc.Dropdown(id=ids.SECOND, options=options, clearable=False,
+                                                             value=value_from_address(walk["second"]) if is_network else None)),
+                control("range: ± around the values now", dcc.Slider(id=ids.SPAN, min=0.5, max=10, step=0.5,
+                                                                      value=walk["span"] if is_network else 3.0,
+                                                                      marks={1: "1", 3: "3", 5: "5", 10: "10"})),
+                dcc.Checklist(id=ids.TRAIN_ALL, value=["all"] if walk["train_all"] else [], options=[
+                    {"label": "train every parameter (the surface is then a snapshot)", "value": "all"}]),
+            ]),
+            control("grid", dcc.RadioItems(id=ids.RESOLUTION, value=walk["resolution"], inline=True,
+                                           options=[{"label": f"{n}×{n}", "value": n} for n in RESOLUTIONS])),
+            control("landscape of", dcc.RadioItems(id=ids.VIEW, value="full", options=[
+                {"label": "all training data", "value": "full"}, {"label": "this mini-batch", "value": "batch"},
+                {"label": "both, side by side", "value": "both"}])),
+            dcc.Checklist(id=ids.LOG_SCALE, value=[], options=[{"label": "log scale", "value": "log"}]),
+            html.H3("Descent"),
+            html.Div(className="learning", children=[
+                html.Button("reset", id=ids.RESET, title="back to where this walk started"),
+                html.Button("step", id=ids.STEP, title="one step on one mini-batch (key: s)"),
+                html.Button("play", id=ids.PLAY, className="play", title="step continuously, about ten steps a second (key: space)"),
+            ]),
+            control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=settings["optimizer"],
+                                              clearable=False)),
+            html.Div(className="control", children=[
+                html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
+                dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01, value=math.log10(settings["learn_rate"]),
+                           marks=marks, updatemode="mouseup"),
+            ]),
+            control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
+                                           marks={0: "0", 0.5: "0.5", 0.9: "0.9"})),
+        ]),
+        html.Div(className="landscape-views", children=[
+            html.Div(status, id=ids.STATUS, className="status"),
+            html.Div(curvature_line, id=ids.CURVATURE, className="hint curvature"),
+            html.Div(walk["message"], id=ids.MESSAGE, className="message"),
+            html.Div(className="landscape-pair", children=[
+                dcc.Graph(id=ids.SURFACE_GRAPH, figure=surface, config={"displaylogo": False}),
+                html.Div(className="overlay-pair", children=[
+                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=contour, config={"displaylogo": False}),
+                    dcc.Graph(id=ids.PATH_GRAPH, figure=overlay, className="path-overlay",
+                              config={"displayModeBar": False}),
+                ]),
+            ]),
+            dcc.Graph(id=ids.BATCH_GRAPH, figure=contour, style={"display": "none"}, config={"displaylogo": False}),
+            dcc.Graph(id=ids.PLANE_GRAPH, style={"display": "none"}, config={"displaylogo": False}),
+        ]),
+    ])])
+
+
+def race_tab() -> dcc.Tab:
+    first = next(iter(RACE_SOURCES))
+    return dcc.Tab(label="Optimizer race", value="race", children=[html.Div(className="landscape-tab", children=[
+        html.Div(className="landscape-controls", children=[
+            control("race on", dcc.Dropdown(id=ids.RACE_SOURCE, clearable=False, value=first, options=[
+                {"label": label, "value": name} for name, label in RACE_SOURCES.items()])),
+            control("who races", dcc.RadioItems(id=ids.RACE_MODE, value="optimizers", options=[
+                {"label": "SGD, momentum, Nesterov, RMSProp and Adam", "value": "optimizers"},
+                {"label": "one optimizer at several learn rates", "value": "rates"}])),
+            control("the optimizer (several learn rates)", dcc.Dropdown(id=ids.RACE_OPTIMIZER, options=list(OPTIMIZERS),
+                                                                        value="sgd", clearable=False)),
+            control("learn rates, in that order", dcc.Input(id=ids.RACE_RATES, type="text", debounce=True,
+                                                            value=", ".join(f"{r:g}" for r in default_rates(first)))),
+            control("steps", dcc.Slider(id=ids.RACE_STEPS, min=10, max=1000, step=10, value=200,
+                                        marks={10: "10", 250: "250", 500: "500", 1000: "1000"})),
+            control("start (x, y; empty: the surface's own)", dcc.Input(id=ids.RACE_START, type="text", value="",
+                                                                        debounce=True)),
+            html.Button("race", id=ids.RACE_GO, className="play"),
+        ]),
+        html.Div(className="landscape-views", children=[
+            html.Div("", id=ids.RACE_RESULT, className="status"),
+            html.Div(className="landscape-pair", children=[
+                dcc.Graph(id=ids.RACE_CONTOUR, config={"displaylogo": False}),
+                dcc.Graph(id=ids.RACE_SURFACE, config={"displaylogo": False}),
+            ]),
+            dcc.Graph(id=ids.RACE_COSTS, config={"displaylogo": False}),
+        ]),
+    ])])
+
+
+def slice_tab() -> dcc.Tab:
+    return dcc.Tab(label="Big networks", value="slice", children=[html.Div(className="landscape-tab", children=[
+        html.Div(className="landscape-controls", children=[
+            html.Div("The cost on a plane through a network's parameters along two random directions, each "
+                     "scaled filter by filter to the size of the weights (Li et al. 2018, 'Visualizing the loss "
+                     "landscape of neural nets'): the network sits at (0, 0).", className="hint"),
+            control("network", dcc.RadioItems(id=ids.SLICE_SOURCE, value="session", options=[
+                {"label": "the playground's network, on its points", "value": "session"},
+                {"label": "a saved model (.npz) on an image data set", "value": "model"}])),
+            dcc.Upload(id=ids.SLICE_UPLOAD, className="upload", max_size=64_000_000,
+                       children=html.Div("load a model (.npz, up to 64 MB)")),
+            control("data set (saved models)", dcc.Dropdown(id=ids.SLICE_DATA, clearable=False, value="digits",
+                                                            options=[{"label": name, "value": name}
+                                                                     for name in SLICE_DATA_SETS])),
+            control("images used", dcc.Input(id=ids.SLICE_SAMPLES, type="number", min=10, max=10000, step=10,
+                                             value=2000, debounce=True)),
+            control("grid (odd)", dcc.RadioItems(id=ids.SLICE_STEPS, value=31, inline=True,
+                                                 options=[{"label": f"{n}×{n}", "value": n} for n in (21, 31, 51)])),
+            control("span (α and β from −span to span)", dcc.Slider(id=ids.SLICE_SPAN, min=0.1, max=2, step=0.1,
+                                                                     value=1.0, marks={0.5: "0.5", 1: "1", 2: "2"})),
+            control("directions scaled", dcc.RadioItems(id=ids.SLICE_NORMALISATION, value="filter", options=[
+                {"label": "filter by filter (Li et al.)", "value": "filter"},
+                {"label": "layer by layer", "value": "layer"}, {"label": "not at all", "value": "none"}])),
+            dcc.Checklist(id=ids.SLICE_LOG, value=["log"], options=[{"label": "log scale", "value": "log"}]),
+            html.Div(className="learning", children=[
+                html.Button("draw the slice", id=ids.SLICE_GO, className="play"),
+                html.Button("cancel", id=ids.SLICE_CANCEL, disabled=True),
+            ]),
+            html.Progress(id=ids.SLICE_PROGRESS, value="0", max="100", className="progress"),
+            html.Div("", id=ids.SLICE_MESSAGE, className="message"),
+        ]),
+        html.Div(className="landscape-views", children=[
+            html.Div("", id=ids.SLICE_RESULT, className="status"),
+            html.Div(className="landscape-pair", children=[
+                dcc.Graph(id=ids.SLICE_SURFACE, config={"displaylogo": False}),
+                dcc.Graph(id=ids.SLICE_CONTOUR, config={"displaylogo": False}),
+            ]),
+        ]),
+    ])])
+
+
+def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None, **_) -> html.Div:
+    """The page for the session's network and points (centred on the network's values now)."""
+    if data is None or network is None:
+        data, network = session.initial_state()
+    settings = {**session.DEFAULT_SETTINGS, **(settings or {})}
+    walk = new_walk("network", network, data, settings=settings)
+    costs = network_surface(walk, network, data, settings)
+    walk["lift"] = path_lift(costs, False)
+    return page_root(ids.PAGE, ids.MOUNTED, class_name="landscape", children=[
+        dcc.Store(id=ids.STATE, data=walk), dcc.Store(id=ids.CLICK),
+        dcc.Interval(id=ids.TICKER, interval=60, disabled=True),
+        dcc.Tabs(id=ids.TABS, value="two", children=[
+            two_parameters_tab(walk, network, data, settings, walk_figures(walk, costs, False)), race_tab(), slice_tab()]),
+    ])
+
+
+def surface_costs(walk: dict, network: dict, data: dict, settings: dict):
+    """The full-data costs over a walk's grid (a network's two parameters, or a classic surface)."""
+    if walk["source"] == "network":
+        return network_surface(walk, network, data, settings)
+    return classic_surface(walk)

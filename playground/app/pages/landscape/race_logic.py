@@ -1,0 +1,119 @@
+"""The optimizer race on the landscape page: who races, where, and who won (pure functions)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from playground.app import state as states
+from playground.app.pages.landscape.logic import axes, network_surface
+from playground.engine.landscape import two_parameter_gradient
+from playground.engine.race import Runner, race, winner
+from playground.engine.surfaces import SURFACES
+
+RACE_SOURCES = {**{name: surface.label for name, surface in SURFACES.items()},
+                "network": "the two parameters chosen on the first tab (all training data)"}
+FIVE = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
+# Learn rates at which each optimizer does something worth watching on each surface (in FIVE's order).
+DEFAULT_RATES = {
+    "rosenbrock": (0.001, 0.001, 0.001, 0.01, 0.2), "beale": (0.001, 0.001, 0.001, 0.01, 0.05),
+    "saddle": (0.05, 0.05, 0.05, 0.01, 0.05), "six-hump-camel": (0.01, 0.01, 0.01, 0.01, 0.05),
+    "ravine": (0.19, 0.02, 0.02, 0.1, 0.3), "bowl": (0.3, 0.05, 0.05, 0.05, 0.1),
+    "network": (1.0, 0.2, 0.2, 0.01, 0.05),
+}
+MAX_STEPS = 1000
+MAX_NETWORK_STEPS = 300  # a network step is a backward pass over all the points
+
+
+def default_rates(source: str) -> tuple[float, ...]:
+    return DEFAULT_RATES[source]
+
+
+def parse_rates(text: str, count: int | None = None) -> list[float]:
+    """Learn rates typed as '0.01, 0.05, 0.1'; a ValueError names what is wrong."""
+    parts = [part.strip() for part in str(text or "").split(",") if part.strip()]
+    rates = []
+    for part in parts[:20]:
+        try:
+            value = float(part)
+        except ValueError:
+            raise ValueError(f"learn rates: {part[:20]!r} is not a number") from None
+        if not 0 < value <= 100:
+            raise ValueError(f"learn rates: {part} is not between 0 and 100")
+        rates.append(value)
+    if not rates:
+        raise ValueError("learn rates: type at least one, e.g. 0.01, 0.1")
+    if count is not None and len(rates) != count:
+        raise ValueError(f"learn rates: {count} are needed, one for each of {', '.join(FIVE)}")
+    return rates
+
+
+def parse_start(text: str, default: tuple[float, float]) -> tuple[float, float]:
+    """'x, y' typed by hand, or the default when empty."""
+    if not str(text or "").strip():
+        return default
+    try:
+        x, y = (float(part) for part in str(text).split(","))
+    except ValueError:
+        raise ValueError("start: two numbers, x and y, e.g. -1.5, 2") from None
+    if not (np.isfinite(x) and np.isfinite(y) and abs(x) <= 1e6 and abs(y) <= 1e6):
+        raise ValueError("start: finite numbers of at most 1e6")
+    return x, y
+
+
+def runners(mode: str, rates: list[float], optimizer: str, momentum: float) -> list[Runner]:
+    if mode == "optimizers":
+        return [Runner(name, rate, momentum) for name, rate in zip(FIVE, rates)]
+    return [Runner(optimizer, rate, momentum) for rate in rates]
+
+
+def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float):
+    """The cost and its slope along two parameters of the network (the others held), at a point."""
+    network = states.network_from_dict(network_dict, dtype=np.float64)
+    dataset = states.data_from_dict(data_dict)
+    from playground.engine.landscape import locate
+
+    positions = [locate(network, tuple(first)), locate(network, tuple(second))]
+
+    def objective(point):
+        for (position, index), value in zip(positions, point):
+            network.parameters()[position][index] = value
+        return two_parameter_gradient(network, dataset.train_inputs, dataset.train_labels,
+                                      (tuple(first), tuple(second)), l2)
+
+    return objective
+
+
+def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int, start_text: str, walk: dict,
+             network: dict, data: dict, settings: dict):
+    """(xs, ys, grid costs, runs, labels, summary sentence, axis titles); ValueError with a message."""
+    rates = parse_rates(rates_text, 5 if mode == "optimizers" else None)
+    momentum = float(settings.get("momentum", 0.9))
+    entrants = runners(mode, rates, optimizer, momentum)
+    if source == "network":
+        if walk["source"] != "network":
+            raise ValueError("choose the network's two parameters on the first tab first")
+        steps = min(int(steps), MAX_NETWORK_STEPS)
+        objective = network_objective(network, data, walk["first"], walk["second"], float(settings.get("l2") or 0))
+        start = parse_start(start_text, tuple(walk["path"][-1][:2]))
+        xs, ys = axes(walk)
+        costs = network_surface(walk, network, data, settings)
+        from playground.app.pages.landscape.layout import axis_titles
+
+        titles = axis_titles(walk)
+    else:
+        surface = SURFACES[source]
+        steps = min(int(steps), MAX_STEPS)
+        objective = surface.value_and_gradient
+        start = parse_start(start_text, surface.start)
+        xs = np.linspace(*surface.x_range, 80)
+        ys = np.linspace(*surface.y_range, 80)
+        grid_x, grid_y = np.meshgrid(xs, ys)
+        costs = surface.function(grid_x, grid_y)
+        titles = ("x", "y")
+    runs = race(objective, start, entrants, steps)
+    best, step = winner(runs)
+    parts = [f"{run.runner.label}: {run.costs[-1]:.4g}" + (f" (diverged at step {run.diverged_at})" if run.diverged_at
+                                                          else "") for run in runs]
+    summary = (f"first to the lowest cost: {runs[best].runner.label} at step {step}. " if best is not None else "")
+    summary += "Cost after the race: " + "; ".join(parts) + "."
+    return xs, ys, costs, runs, [run.runner.label for run in runs], summary, titles

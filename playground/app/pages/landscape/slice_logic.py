@@ -1,0 +1,60 @@
+"""The filter-normalised slice of a big network (SPEC F11): what it is drawn from (pure functions)."""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+
+import numpy as np
+
+from playground.app import state as states
+from playground.data.images import IMAGE_DATASETS
+
+SLICE_DATA_SETS = IMAGE_DATASETS
+MAX_SAMPLES = 10_000
+MAX_MODEL_BYTES = 64_000_000
+
+
+def session_slice_inputs(network_dict: dict, data_dict: dict):
+    """The session's network on all its points."""
+    network = states.network_from_dict(network_dict)
+    dataset = states.data_from_dict(data_dict)
+    return network, dataset.inputs, dataset.labels, f"the playground's {network.describe()} on its {len(dataset.labels)} points"
+
+
+def model_slice_inputs(contents: str | None, filename: str | None, data_name: str, samples: int):
+    """An uploaded model on the first ``samples`` test images of a data set; ValueError with a message."""
+    from playground.engine import ModelFileError, load_network
+    from playground.recipes import Recipe, fit_problem, load_data
+
+    if not contents:
+        raise ValueError("load a model (.npz) first, or choose the playground's network")
+    raw = base64.b64decode(contents.split(",", 1)[1])
+    if len(raw) > MAX_MODEL_BYTES:
+        raise ValueError(f"{filename}: {len(raw):,} bytes; models of at most {MAX_MODEL_BYTES:,} bytes are taken")
+    with tempfile.NamedTemporaryFile(suffix=".npz") as file:
+        file.write(raw)
+        file.flush()
+        try:
+            network = load_network(file.name)
+        except ModelFileError as error:
+            raise ValueError(str(error).replace(file.name, filename or "the model")) from None
+    data = load_data(Recipe(data=data_name))
+    problem = fit_problem(network, data)
+    if problem:
+        raise ValueError(f"{filename} does not fit {data_name}: {problem}")
+    count = int(min(max(samples or 0, 10), MAX_SAMPLES, len(data.test_labels)))
+    return (network, data.test_inputs[:count], data.test_labels[:count],
+            f"{filename}: {network.describe()} on {count:,} {data_name} test images")
+
+
+def check_steps(steps: int) -> int:
+    steps = int(steps)
+    if steps % 2 == 0 or not 3 <= steps <= 101:
+        raise ValueError("the grid needs an odd number of steps from 3 to 101")
+    return steps
+
+
+def centre_cost(costs: np.ndarray) -> float:
+    middle = costs.shape[0] // 2
+    return float(costs[middle, middle])

@@ -1,0 +1,113 @@
+"""The landscape page in a real headless Chromium, driven by real clicks, drags and keys."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from test_app_browser import screenshot_path
+from test_playground_browser import choose, open_page, shown, thumb, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+
+def graph_data(driver, graph_id: str, trace: int, axis: str) -> list:
+    return driver.execute_script(
+        "const g = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "const t = g && g._fullData && g._fullData[arguments[1]];"
+        "return t && t[arguments[2]] ? Array.from(t[arguments[2]]) : null;", f"#{graph_id}", trace, axis)
+
+
+def text(driver, element_id: str) -> str:
+    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
+                                 element_id)
+
+
+def open_landscape(driver, url: str) -> None:
+    driver.get(url + "/landscape")
+    WebDriverWait(driver, 40).until(lambda d: graph_data(d, "landscape-contour", 0, "z") is not None
+                                    and graph_data(d, "landscape-path", 0, "x") is not None)
+    time.sleep(0.5)
+
+
+def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_app, browser, tmp_path):
+    open_landscape(browser, live_app)
+    choose(browser, "landscape-first", "W[2][1,0]")
+    wait_for(browser, lambda: "W[2][1,0]" in text(browser, "landscape-status"))
+    choose(browser, "landscape-second", "b[2][1]")
+    wait_for(browser, lambda: "b[2][1]" in text(browser, "landscape-status"))
+    titles = browser.execute_script(
+        "const g = document.querySelector('#landscape-surface .js-plotly-plot')._fullLayout.scene;"
+        "return [g.xaxis.title.text, g.yaxis.title.text]")
+    assert titles == ["W[2][1,0]", "b[2][1]"]
+    z = graph_data(browser, "landscape-surface", 0, "z")
+    assert len(z) == 40 and len(z[0]) == 40
+    assert "curvatures here" in text(browser, "landscape-curvature")
+    before = len(graph_data(browser, "landscape-path", 0, "x"))
+    browser.find_element(By.ID, "landscape-play").click()
+    wait_for(browser, lambda: len(graph_data(browser, "landscape-path", 0, "x")) >= before + 10, timeout=30)
+    browser.find_element(By.ID, "landscape-play").click()
+    wait_for(browser, lambda: browser.find_element(By.ID, "landscape-play").text == "play")
+    steps = int(text(browser, "landscape-status").split()[1])
+    assert steps >= 10
+    surface_path = graph_data(browser, "landscape-surface", 1, "x")
+    assert len(surface_path) == steps + 1  # after a pause the 3-D path has caught up
+    browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-two-parameters.png")))
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_a_weight_changed_on_the_playground_centres_the_landscape(live_app, browser):
+    open_page(browser, live_app)
+    ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,0]")).move_by_offset(50, 0).release().perform()
+    wait_for(browser, lambda: abs(shown(browser)["net"]["weights"][0][0][0]) > 0.5)
+    time.sleep(0.5)
+    weight = shown(browser)["net"]["weights"][0][0][0]
+    browser.find_element(By.ID, "nav-landscape").click()
+    WebDriverWait(browser, 40).until(lambda d: graph_data(d, "landscape-contour", 0, "x") is not None)
+    xs = graph_data(browser, "landscape-contour", 0, "x")
+    assert (xs[0] + xs[-1]) / 2 == pytest.approx(weight, abs=1e-3)  # centred on the new value, ± the range
+    assert f"W[1][0,0] = {weight:.4g}" in text(browser, "landscape-status")
+
+
+def test_a_lesson_shows_sgd_zig_zagging_across_the_ravine(live_app, browser, tmp_path):
+    open_landscape(browser, live_app)
+    choose(browser, "landscape-preset", "ravine: SGD zig-zags")
+    wait_for(browser, lambda: "badly conditioned" in text(browser, "landscape-preset-note"))
+    wait_for(browser, lambda: graph_data(browser, "landscape-path", 0, "x") == [-9.0])
+    page = browser.find_element(By.ID, "landscape-page")
+    for k in range(6):
+        page.send_keys("s")  # the page's own shortcut: one step
+        wait_for(browser, lambda: len(graph_data(browser, "landscape-path", 0, "y")) == k + 2)
+    ys = graph_data(browser, "landscape-path", 0, "y")
+    assert all((a > 0) != (b > 0) for a, b in zip(ys, ys[1:]))  # from one wall to the other
+    assert "2/λmax = 0.2" in text(browser, "landscape-curvature")
+    browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-ravine.png")))
+
+
+def test_the_race_draws_five_paths(live_app, browser, tmp_path):
+    open_landscape(browser, live_app)
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Optimizer race']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-race-go"))
+    browser.find_element(By.ID, "landscape-race-go").click()
+    wait_for(browser, lambda: "first to the lowest cost" in text(browser, "landscape-race-result"), timeout=60)
+    names = browser.execute_script(
+        "return document.querySelector('#landscape-race-contour .js-plotly-plot')._fullData.slice(1).map(t => t.name)")
+    assert [name.split()[0] for name in names] == ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+    assert len(graph_data(browser, "landscape-race-costs", 4, "y")) > 10
+    browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-race.png")))
+
+
+def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, browser, tmp_path):
+    open_landscape(browser, live_app)
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
+    browser.find_element(By.ID, "landscape-slice-go").click()
+    wait_for(browser, lambda: "slice: cost" in text(browser, "landscape-slice-result"), timeout=120)
+    z = graph_data(browser, "landscape-slice-contour", 0, "z")
+    assert len(z) == 31 and len(z[0]) == 31
+    assert browser.find_element(By.ID, "landscape-slice-go").is_enabled()
+    browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-slice.png")))
