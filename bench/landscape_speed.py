@@ -2,6 +2,7 @@
 
     python bench/landscape_speed.py                       # both (needs PLAYGROUND_DATA_DIR with mnist/)
     python bench/landscape_speed.py --skip-slice          # only the 60×60 surface (no data needed)
+    python bench/landscape_speed.py --page                # also: the /landscape page playing, in Chromium
 
 1. ``cost_surface`` of a 2-8-8-2 tanh network on 200 points of the curved fruit over
    (W[2][3,5], b[1][4]), 60 × 60 values: warm runs, against 3,600 separate ``network.cost``
@@ -11,6 +12,11 @@
    is Li et al.'s method (one full pass over the images per grid point, as their
    ``loss-landscape`` code does on GPUs), run here with PyTorch on the CPU, one thread, on
    one row of the grid and scaled to the whole grid (labelled so).
+
+3. With ``--page``: the /landscape page in headless Chromium, *play* pressed for 10 s on the
+   default network: how often the point on the contour moved (counted per animation frame, from
+   outside the page's code) and how large the answers were (the surface is not sent again for a
+   point: only the path moves).
 
 Everything on one BLAS thread (threadpoolctl; ``torch.set_num_threads(1)``).
 """
@@ -83,11 +89,60 @@ def torch_row_seconds(network: Network, inputs, labels, d1, d2, steps: int, span
     return time.perf_counter() - start
 
 
+def page_benchmark(seconds: float) -> dict:
+    """Point moves per second on /landscape while playing, and the size of the answers."""
+    import logging
+    import sys
+    import threading
+    from pathlib import Path
+
+    from werkzeug.serving import make_server
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from conftest import start_browser
+
+    from playground.app.main import create_app
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver = start_browser()
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_port}/landscape")
+        for _ in range(300):
+            if driver.execute_script("const g = document.querySelector('#landscape-path .js-plotly-plot');"
+                                     "return !!(g && g._fullData && g._fullData.length)"):
+                break
+            time.sleep(0.1)
+        time.sleep(2)
+        surface_bytes = len(driver.execute_script(
+            "return JSON.stringify(document.querySelector('#landscape-surface .js-plotly-plot').data[0])"))
+        driver.execute_script("""
+            window.__moves = []; const g = document.querySelector('#landscape-path .js-plotly-plot'); let last = null;
+            (function tick() { const x = g._fullData[1].x[0];
+              if (x !== last) { window.__moves.push(performance.now()); last = x; } requestAnimationFrame(tick); })();
+            performance.clearResourceTimings();""")
+        driver.find_element("id", "landscape-play").click()
+        start = time.perf_counter()
+        time.sleep(seconds)
+        moves = driver.execute_script("return window.__moves.length") - 1
+        elapsed = time.perf_counter() - start
+        driver.find_element("id", "landscape-play").click()
+        sizes = driver.execute_script("return performance.getEntriesByType('resource')"
+                                      ".filter(r => r.name.includes('_dash-update-component')).map(r => r.transferSize)")
+    finally:
+        driver.quit()
+        server.shutdown()
+    return {"moves": moves / elapsed, "largest": max(sizes), "median": statistics.median(sizes),
+            "surface": surface_bytes}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--skip-slice", action="store_true")
     parser.add_argument("--data-dir", default=os.environ.get("PLAYGROUND_DATA_DIR"))
+    parser.add_argument("--page", action="store_true", help="also measure the /landscape page playing")
     args = parser.parse_args()
     with threadpool_limits(limits=1, user_api="blas"):
         surface = surface_benchmark(args.repeats)
@@ -114,7 +169,13 @@ def main() -> None:
             print(f"| 51×51 filter-normalised slice, 784-100-10 relu (MNIST, 2 epochs), 2,000 test images | "
                   f"{ours:.1f} s (cost at the centre {costs[25, 25]:.4f}, range {costs.min():.3f}–{costs.max():.2f}) | "
                   f"{peer} | {ratio} |")
-    print("\nTargets: the surface ≤ 100 ms (goal: ≥ 10× the one-by-one way); the slice ≤ 60 s with one BLAS thread.")
+    if args.page:
+        page = page_benchmark(10.0)
+        print(f"| /landscape playing, 2-3-2 fruit network, headless Chromium | the point moved {page['moves']:.1f} "
+              f"times a second; answers {page['median'] / 1000:.1f} kB median, {page['largest'] / 1000:.1f} kB largest "
+              f"| the surface trace itself: {page['surface'] / 1000:.0f} kB (never sent while playing) | – |")
+    print("\nTargets: the surface ≤ 100 ms (goal: ≥ 10× the one-by-one way); the slice ≤ 60 s with one BLAS thread; "
+          "the point on /landscape ≥ 10 moves a second.")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ def app():
 
 def test_pages_are_registered_with_their_paths(app):
     paths = {page["path"]: page["name"] for page in dash.page_registry.values()}
-    assert paths == {"/": "Playground", "/descent": "1-D descent"}
+    assert paths == {"/": "Playground", "/descent": "1-D descent", "/landscape": "Landscapes"}
     assert app.use_pages
 
 
@@ -41,11 +41,11 @@ def test_the_session_stores_sit_outside_the_page_container(app):
     assert "navigation" in top
 
 
-@pytest.mark.parametrize("name", ["playground", "descent"])
+@pytest.mark.parametrize("name", ["playground", "descent", "landscape"])
 def test_every_id_of_a_page_is_its_own(name):
-    from playground.app.pages import descent, playground
+    from playground.app.pages import descent, landscape, playground
 
-    page = {"playground": playground, "descent": descent}[name]
+    page = {"playground": playground, "descent": descent, "landscape": landscape}[name]
     ids = all_ids(page.layout.layout())
     flat = [i if isinstance(i, str) else i["type"] for i in ids]
     assert flat and all(i.startswith(name + "-") for i in flat), [i for i in flat if not i.startswith(name + "-")]

@@ -106,7 +106,8 @@ def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, brows
     browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
     wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
     browser.find_element(By.ID, "landscape-slice-go").click()
-    wait_for(browser, lambda: "slice: cost" in text(browser, "landscape-slice-result"), timeout=120)
+    wait_for(browser, lambda: "cost" in text(browser, "landscape-slice-result"), timeout=120)
+    assert "31×31 slice of the playground's" in text(browser, "landscape-slice-result")
     z = graph_data(browser, "landscape-slice-contour", 0, "z")
     assert len(z) == 31 and len(z[0]) == 31
     assert browser.find_element(By.ID, "landscape-slice-go").is_enabled()

@@ -32,7 +32,7 @@ Array = np.ndarray
 Address = tuple  # ("W", l, i, j) or ("b", l, j), l counted from 1 as the sliders count
 
 MAX_GRID_POINTS = 250_000
-BLOCK_VALUES = 1_000_000  # numbers in one block's widest activations (8 MB in float64)
+BLOCK_VALUES = 250_000  # numbers in one block's widest activations: 2 MB in float64, so blocks stay in cache
 NORMALISATIONS = ("filter", "layer", "none")
 
 

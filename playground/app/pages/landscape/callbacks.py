@@ -108,7 +108,7 @@ def register_walk_callbacks(app: dash.Dash) -> None:
         Output(ids.STATE, "data", allow_duplicate=True), Output(ids.SURFACE_GRAPH, "figure", allow_duplicate=True),
         Output(ids.CONTOUR_GRAPH, "figure", allow_duplicate=True), Output(ids.PATH_GRAPH, "figure", allow_duplicate=True),
         Output(ids.BATCH_GRAPH, "figure", allow_duplicate=True), Output(ids.BATCH_GRAPH, "style", allow_duplicate=True), Output(ids.PLANE_GRAPH, "style", allow_duplicate=True),
-        Output("landscape-parameter-pickers", "style"), Output(ids.STATUS, "children", allow_duplicate=True),
+        Output(ids.PICKERS, "style"), Output(ids.STATUS, "children", allow_duplicate=True),
         Output(ids.CURVATURE, "children", allow_duplicate=True), Output(ids.LEARN_RATE, "marks", allow_duplicate=True),
         Output(ids.MESSAGE, "children", allow_duplicate=True), Output(ids.TICKER, "disabled", allow_duplicate=True),
         Output(ids.PLAY, "children", allow_duplicate=True),

@@ -137,7 +137,8 @@ def slice_figures(alphas, betas, costs, log: bool = False, title: str = ""):
     z = shown_values(np.asarray(costs, dtype=float), log)
     surface = go.Figure(go.Surface(x=alphas, y=betas, z=z, colorscale="Viridis", showscale=False,
                                    hovertemplate="α %{x:.3f}<br>β %{y:.3f}<br>cost %{z:.4g}<extra></extra>"))
-    surface.update_layout(margin=dict(l=0, r=0, t=40, b=0), height=480, title=dict(text=title, font=dict(size=13)),
+    surface.update_layout(margin=dict(l=0, r=0, t=40 if title else 10, b=0), height=480,
+                          title=dict(text=title, font=dict(size=13)) if title else None,
                           scene=dict(xaxis_title="α (direction 1)", yaxis_title="β (direction 2)",
                                      zaxis_title="log₁₀ cost" if log else "cost"))
     contour = go.Figure([
@@ -146,8 +147,8 @@ def slice_figures(alphas, betas, costs, log: bool = False, title: str = ""):
         go.Scatter(x=[0], y=[0], mode="markers", name="the network", marker=dict(size=10, color="white",
                                                                               line=dict(color="black", width=2))),
     ])
-    contour.update_layout(margin=dict(l=60, r=10, t=40, b=50), height=480, showlegend=False,
-                          title=dict(text=title, font=dict(size=13)), xaxis_title="α (direction 1)",
+    contour.update_layout(margin=dict(l=60, r=10, t=40 if title else 10, b=50), height=480, showlegend=False,
+                          title=dict(text=title, font=dict(size=13)) if title else None, xaxis_title="α (direction 1)",
                           yaxis_title="β (direction 2)")
     return surface, contour
 

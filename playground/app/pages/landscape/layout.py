@@ -83,7 +83,7 @@ def two_parameters_tab(walk: dict, network: dict, data: dict, settings: dict, fi
             control("a lesson", dcc.Dropdown(id=ids.PRESET, placeholder="choose a lesson…", options=[
                 {"label": preset.label, "value": name} for name, preset in PRESETS.items()])),
             html.Div("", id=ids.PRESET_NOTE, className="hint"),
-            html.Div(id="landscape-parameter-pickers", style={} if is_network else {"display": "none"}, children=[
+            html.Div(id=ids.PICKERS, style={} if is_network else {"display": "none"}, children=[
                 control("first parameter (x)", dcc.Dropdown(id=ids.FIRST, options=options, clearable=False,
                                                             value=value_from_address(walk["first"]) if is_network else None)),
                 control("second parameter (y)", dcc.Dropdown(id=ids.SECOND, options=options, clearable=False,

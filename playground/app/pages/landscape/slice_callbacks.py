@@ -42,7 +42,7 @@ def register_callbacks(app: dash.Dash) -> None:
         alphas, betas, costs = cost_slice(model, inputs, labels, steps=steps, span=float(span), seed=0,
                                           normalisation=normalisation,
                                           progress=lambda done, total: set_progress((str(done), str(total))))
-        title = f"{normalisation}-normalised directions · {what}"
-        surface, contour = slice_figures(alphas, betas, costs, log=bool(log), title=title)
-        return surface, contour, "", (f"{steps}×{steps} slice: cost {centre_cost(costs):.4g} at the network, "
-                                      f"{costs.min():.4g} … {costs.max():.4g} around it")
+        surface, contour = slice_figures(alphas, betas, costs, log=bool(log))
+        return surface, contour, "", (f"{steps}×{steps} slice of {what}, {normalisation}-normalised directions: "
+                                      f"cost {centre_cost(costs):.4g} at the network, {costs.min():.4g} … "
+                                      f"{costs.max():.4g} around it")
