@@ -121,8 +121,12 @@
     if (epoch) epoch.textContent = "epoch " + +session.epoch.toFixed(2);
     const timing = byId(ID.timing);
     if (timing && session.timing) {
-      const ms = (v) => (v === undefined ? "–" : +v.toPrecision(3) + " ms");
-      timing.textContent = ms(session.timing.backprop) + "\n" + ms(session.timing.finite_differences);
+      // An estimate (finite differences timed on a sample of a large network's parameters) says so.
+      const ms = (method) => {
+        const v = session.timing[method];
+        return v === undefined ? "–" : ((session.estimated || {})[method] ? "≈ " : "") + +v.toPrecision(3) + " ms";
+      };
+      timing.textContent = ms("backprop") + "\n" + ms("finite_differences");
     }
   }
 
@@ -170,20 +174,30 @@
     // Timing the other gradient method costs a little: once a second is plenty.
     const measure = performance.now() - (session.lastMeasured || 0) > 1000;
     if (measure) session.lastMeasured = performance.now();
-    const response = await fetch(contract.routes.train, {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ network: net, data: data, trainer: trainer, settings: session.settings,
-        batches: batches, time_both: measure }),
-    });
-    const result = await response.json();
-    if (!response.ok) throw new Error(result.error || "training failed");
-    return result;
+    const body = JSON.stringify({ network: net, data: data, trainer: trainer, settings: session.settings,
+      batches: batches, time_both: measure });
+    // A busy server (429: its pool for large requests is full) is not an error: wait and ask again.
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(contract.routes.train, {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: body });
+      const result = await response.json().catch(() => ({ error: "the server's answer was not readable" }));
+      if (response.status === 429 && attempt < 20) {
+        await new Promise((resolve) => setTimeout(resolve, 100 + 50 * attempt));
+        continue;
+      }
+      if (!response.ok) throw new Error(result.error || "training failed");
+      return result;
+    }
   }
 
   /** Take a training result into the session and paint it. */
   function applyResult(result, current) {
     session.trainer = result.trainer;
     session.timing = Object.assign({}, session.timing, result.timing);
+    session.estimated = session.estimated || {};
+    for (const method of Object.keys(result.timing)) {
+      session.estimated[method] = (result.timing_estimated || []).includes(method);
+    }
     session.epoch = result.epoch;
     const h = session.history;
     h.epoch.push(result.epoch); h.train.push(result.train_cost); h.test.push(result.test_cost);

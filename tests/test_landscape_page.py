@@ -1,7 +1,6 @@
 """The landscape page's pure parts: walks and their steps, readouts, figures, the race, the slice's inputs."""
 
 import base64
-import json
 import subprocess
 import sys
 
@@ -30,7 +29,6 @@ from playground.app.pages.landscape.logic import (
 )
 from playground.app.pages.landscape.race_logic import parse_rates, parse_start, run_race
 from playground.app.pages.landscape.slice_logic import model_slice_inputs
-from playground.engine import make_optimizer
 from playground.engine.race import Runner, descend
 from playground.engine.surfaces import SURFACES
 

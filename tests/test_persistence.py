@@ -197,3 +197,28 @@ def test_odd_descriptions_get_named_errors(tmp_path, saved):
         write_zip(tmp_path / f"{name}.npz", members)
         with pytest.raises(ModelFileError, match=message):
             load_network(tmp_path / f"{name}.npz")
+
+
+def test_parameter_headers_are_checked_before_the_network_is_built(tmp_path, saved, monkeypatch):
+    """A 3 kB file declaring 25 M parameters (within the limit) is refused from its headers alone."""
+    import json
+
+    from playground.engine import network as network_module
+
+    layers = [{"type": "dense", "inputs": 2, "outputs": 5000, "activation": "sigmoid"},
+              {"type": "dense", "inputs": 5000, "outputs": 5000, "activation": "sigmoid"},
+              {"type": "dense", "inputs": 5000, "outputs": 2, "activation": "softmax"}]
+    write_zip(tmp_path / "declared.npz", {**members_of(saved), "layers": np.array(json.dumps(layers))})
+    built = []
+    monkeypatch.setattr(network_module.Network, "from_layers",
+                        classmethod(lambda cls, *a, **k: built.append(1)))
+    with pytest.raises(ModelFileError, match=r"weights_0 has shape \(2, 3\), expected \(2, 5000\)"):
+        load_network(tmp_path / "declared.npz")
+    assert not built
+
+
+def test_a_file_over_the_size_limit_is_not_opened(tmp_path, saved):
+    big = tmp_path / "big.npz"
+    big.write_bytes(saved.read_bytes() + b"\0" * 2_000_000)
+    with pytest.raises(ModelFileError, match="model files of at most 1,000,000 bytes are read"):
+        load_network(big, max_bytes=1_000_000)

@@ -65,7 +65,7 @@ def test_bad_state_files_are_explained():
         states.check_state(broken)
     broken = json.loads(states.state_to_json(state))
     broken["data"]["train_labels"][0] = 7
-    with pytest.raises(states.StateError, match="labels must be 0…1"):
+    with pytest.raises(states.StateError, match="labels must be whole numbers 0…1"):
         states.check_state(broken)
     broken = json.loads(states.state_to_json(state))
     broken["network"]["layer_sizes"] = [3, 3, 2]
@@ -85,7 +85,8 @@ def test_csv_reader_accepts_the_spec_format():
     (b"", "no data rows"),
     (b"x1,x2,label\n", "no data rows"),
     (b"1,2\n", "line 1: expected 3 columns"),
-    (b"x1,x2,label\n1,2,0\n1,nan,0\n", "line 3: x2 = 'nan' is not a finite number"),
+    (b"x1,x2,label\n1,2,0\n1,nan,0\n", r"line 3: x2 = 'nan' is not a number \(finite, within ±3.4e38\)"),
+    (b"1,2,0\n1e39,0,1\n", r"line 2: x1 = '1e39' is not a number"),  # inf in float32
     (b"1,2,12\n", "label 12 is out of range"),
     (b"1,2,\n", "line 1: the label is empty"),
     ("".join(f"1,2,c{k}\n" for k in range(11)).encode(), "11 distinct labels"),

@@ -12,6 +12,7 @@ from typing import Any
 
 from playground.app import state as states
 from playground.engine import TrainingSettings
+from playground.limits import current as current_limits
 
 TRAIN_ROUTE = "/_playground/train"
 ROUTES = {"train": TRAIN_ROUTE}
@@ -21,8 +22,9 @@ DEFAULT_LEARN_RATE = 3.0
 DEFAULT_BATCH_SIZE = 10
 
 
-def training_settings(settings: dict[str, Any]) -> TrainingSettings:
-    """The engine's settings from a request's (raises ValueError or TypeError on bad values)."""
+def training_settings(settings: Any) -> TrainingSettings:
+    """The engine's settings from a request's (raises ``StateError`` on a bad value)."""
+    settings = states.check_settings(settings if settings is not None else {})
     return TrainingSettings(
         learn_rate=float(settings.get("learn_rate", DEFAULT_LEARN_RATE)),
         batch_size=int(settings.get("batch_size", DEFAULT_BATCH_SIZE)),
@@ -31,30 +33,43 @@ def training_settings(settings: dict[str, Any]) -> TrainingSettings:
         seed=int(settings.get("seed") or 0))
 
 
+def requested_batches(value: Any) -> int | None:
+    """``batches`` of a request: None (to the end of the epoch) or a whole number within the limit."""
+    limit = current_limits().batches_per_request
+    if value is None:
+        return None
+    if not states.is_number(value) or value != int(value) or not 1 <= value <= limit:
+        raise states.StateError(f"batches: a whole number from 1 to {limit:,} (or null for one epoch)")
+    return int(value)
+
+
 def train_request(body: dict[str, Any]) -> dict[str, Any]:
     """One request of the play loop: train from the state the browser sent, return the new state.
 
     ``body`` holds network, data, trainer (position and optimizer memory), settings and
     ``batches`` (1 for *step*, null for one epoch per animation frame) and ``time_both``
-    (also time one batch by the other gradient method, for the side-by-side).
+    (also time one batch by the other gradient method, for the side-by-side). Work stops
+    when the request's CPU budget runs out; ``stopped`` then says after how many batches.
     """
     from playground.app.pages.playground.logic import time_other_method, train_session
 
-    settings = training_settings(body.get("settings") or {})
-    batches = body.get("batches")
-    network, trainer, trainer_state, per_batch = train_session(
-        body["network"], body["data"], settings, body.get("trainer"), None if batches is None else int(batches))
-    summary = trainer.evaluate()
-    seconds = {settings.gradient: per_batch}
+    settings = training_settings(body.get("settings"))
+    batches = requested_batches(body.get("batches"))
+    run = train_session(body["network"], body["data"], settings, body.get("trainer"), batches)
+    summary = run.trainer.evaluate()
+    seconds, estimated = {settings.gradient: run.seconds_per_batch}, []
     if body.get("time_both", True):
         other = "finite_differences" if settings.gradient == "backprop" else "backprop"
-        seconds[other] = time_other_method(trainer, other)
+        seconds[other], guessed = time_other_method(run.trainer, other)
+        estimated += [other] if guessed else []
+    trainer = run.trainer
     return {
-        "network": states.network_to_dict(network),
-        "trainer": trainer_state,
+        "network": states.network_to_dict(run.network),
+        "trainer": run.trainer_state,
         "epoch": round(trainer.epoch + trainer.position / max(len(trainer.inputs), 1), 4),
         "train_cost": summary.train_cost, "test_cost": summary.test_cost,
-        "timing": {method: 1000 * value for method, value in seconds.items()},
+        "timing": {method: 1000 * value for method, value in seconds.items()}, "timing_estimated": estimated,
+        "batches": run.batches, "stopped": run.stopped, "cpu_seconds": round(run.cpu_seconds, 4),
         "diverged": trainer.diverged,
     }
 
@@ -68,7 +83,7 @@ def train_route():
         return jsonify({"error": "expected JSON with network, data, trainer and settings"}), 400
     try:
         return jsonify(train_request(body))
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, OverflowError) as error:
         return jsonify({"error": str(error)}), 400
 
 

@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, ctx, dcc, html
 
 NAVIGATION = "navigation"
+APP_MESSAGE = "app-message"  # the alert line: what went wrong with the last action (a click hides it)
 
 
 def navigation_bar() -> html.Nav:
@@ -16,7 +17,8 @@ def navigation_bar() -> html.Nav:
                       id=f"nav-{page['module'].rsplit('.', 1)[-1]}")
              for page in dash.page_registry.values()]
     return html.Nav(id=NAVIGATION, className="navigation", children=[
-        html.Span("Neural Playground", className="brand"), *links])
+        html.Span("Neural Playground", className="brand"), *links,
+        html.Div(id=APP_MESSAGE, className="app-message", role="alert", title="click to hide")])
 
 
 def register_navigation(app: dash.Dash) -> None:
@@ -27,6 +29,8 @@ def register_navigation(app: dash.Dash) -> None:
         f"function(path) {{ return {paths}.map((p) => p === path ? 'nav-link active' : 'nav-link'); }}",
         [Output(f"nav-{page['module'].rsplit('.', 1)[-1]}", "className") for page in pages],
         Input("_pages_location", "pathname"))
+    app.clientside_callback("function(clicks) { return ''; }", Output(APP_MESSAGE, "children", allow_duplicate=True),
+                            Input(APP_MESSAGE, "n_clicks"), prevent_initial_call=True)
 
 
 def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:

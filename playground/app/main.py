@@ -15,15 +15,15 @@ from pathlib import Path
 import dash
 from dash import html
 
-from playground.app import api, session
+from playground.app import api, checks, session
 from playground.app.components import navigation_bar, register_navigation
 from playground.app.contract import browser_contract, contract_script
+from playground.app.guard import RequestGuard
 from playground.app.pages import descent, landscape, playground
 from playground.resources import project_folder
 
 # The project's assets/ folder (CSS and the browser code).
 ASSETS = project_folder("assets")
-MAX_UPLOAD_BYTES = 5_000_000
 PAGES = (playground, descent, landscape)
 
 
@@ -52,11 +52,15 @@ def root_layout() -> html.Div:
     return html.Div(className="app", children=[*session.stores(), navigation_bar(), dash.page_container])
 
 
-def create_app() -> dash.Dash:
-    """A new Dash app; call ``app.run()`` or hand ``app.server`` to a WSGI server."""
+def create_app(allowed_hosts: set[str] | None = None) -> dash.Dash:
+    """A new Dash app; call ``app.run()`` or hand ``app.server`` to a WSGI server.
+
+    ``allowed_hosts``: the Host names the server answers to (None: any, for a server bound
+    to localhost only).
+    """
     app = dash.Dash(__name__, title="Neural Playground", assets_folder=str(ASSETS), update_title=None,
                     use_pages=True, pages_folder="", routing_callback_inputs=session.ROUTING_STATES,
-                    background_callback_manager=background_manager())
+                    background_callback_manager=background_manager(), on_error=checks.report_callback_error)
     for page in PAGES:
         page.register(app)
     register_navigation(app)
@@ -64,7 +68,8 @@ def create_app() -> dash.Dash:
     app.index_string = app.index_string.replace("{%scripts%}", contract_script(browser_contract(page_ids()))
                                                 + "{%scripts%}")
     app.layout = root_layout
-    # Refuse oversized requests (uploads arrive inside callback requests) before reading them.
-    app.server.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD_BYTES * 2
     api.register_routes(app.server)
+    checks.register(app)
+    # Every request is bounded before the app reads it (sizes, depth, time, Host; see guard).
+    app.server.wsgi_app = RequestGuard(app.server.wsgi_app, allowed_hosts)
     return app

@@ -2,8 +2,9 @@
 
 Format: an optional header, then rows ``x1, x2, label``. Labels are whole numbers
 0–9, or up to 10 distinct strings (classes are then numbered in order of first
-appearance). At most 10,000 rows and 1 MB. Every problem is reported with the
-line it is on, and nothing is returned unless the whole file is good.
+appearance). At most 10,000 rows and 1 MB (the limits in force: ``playground.limits``);
+coordinates must fit float32, the engine's type. Every problem is reported with the line it
+is on, and nothing is returned unless the whole file is good.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import io
 
 import numpy as np
 
-MAX_BYTES = 1_000_000
-MAX_ROWS = 10_000
-MAX_CLASSES = 10
+from playground.limits import current as current_limits
+
+MAX_LABEL_CHARACTERS = 100
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class PointsCSVError(ValueError):
@@ -23,23 +25,26 @@ class PointsCSVError(ValueError):
 
 
 def _is_number(text: str) -> bool:
+    """A number float32 can hold (1e39 would become infinity)."""
     try:
-        return np.isfinite(float(text))
+        return abs(float(text)) <= FLOAT32_MAX
     except ValueError:
         return False
 
 
 def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Inputs (n, 2) float32, labels (n,) int64 and class names from CSV text."""
+    limits = current_limits()
+    max_bytes, max_rows = limits.csv_bytes, limits.points
     if isinstance(content, bytes):
-        if len(content) > MAX_BYTES:
-            raise PointsCSVError(f"the file is {len(content):,} bytes; the limit is {MAX_BYTES:,} (1 MB)")
+        if len(content) > max_bytes:
+            raise PointsCSVError(f"the file is {len(content):,} bytes; the limit is {max_bytes:,}")
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise PointsCSVError("the file is not UTF-8 text (is it really a CSV?)") from None
-    elif len(content.encode()) > MAX_BYTES:
-        raise PointsCSVError(f"the file is over {MAX_BYTES:,} bytes (1 MB)")
+    elif len(content.encode()) > max_bytes:
+        raise PointsCSVError(f"the file is over {max_bytes:,} bytes")
 
     rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(content)), start=1)
             if row and any(cell.strip() for cell in row)]
@@ -47,8 +52,8 @@ def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list
         rows = rows[1:]  # a header: its first cell is not a number
     if not rows:
         raise PointsCSVError("the file has no data rows (expected: x1, x2, label)")
-    if len(rows) > MAX_ROWS:
-        raise PointsCSVError(f"the file has {len(rows):,} rows; the limit is {MAX_ROWS:,}")
+    if len(rows) > max_rows:
+        raise PointsCSVError(f"the file has {len(rows):,} rows; the limit is {max_rows:,}")
 
     inputs = np.empty((len(rows), 2), dtype=np.float64)
     raw_labels = []
@@ -58,10 +63,12 @@ def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list
             raise PointsCSVError(f"line {line}: expected 3 columns (x1, x2, label), found {len(cells)}")
         for column in (0, 1):
             if not _is_number(cells[column]):
-                raise PointsCSVError(f"line {line}: x{column + 1} = {cells[column]!r} is not a finite number")
+                raise PointsCSVError(f"line {line}: x{column + 1} = {cells[column]!r} is not a number (finite, within ±3.4e38)")
             inputs[index, column] = float(cells[column])
         if not cells[2]:
             raise PointsCSVError(f"line {line}: the label is empty")
+        if len(cells[2]) > MAX_LABEL_CHARACTERS:
+            raise PointsCSVError(f"line {line}: the label is longer than {MAX_LABEL_CHARACTERS} characters")
         raw_labels.append(cells[2])
 
     labels, class_names = _number_classes(raw_labels)
@@ -70,14 +77,15 @@ def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list
 
 def _number_classes(raw_labels: list[str]) -> tuple[np.ndarray, list[str]]:
     """Whole numbers 0–9 stay as they are; strings are numbered in order of first appearance."""
+    max_classes = current_limits().classes
     if all(label.lstrip("-").isdigit() for label in raw_labels):
         values = np.array([int(label) for label in raw_labels], dtype=np.int64)
-        if values.min() < 0 or values.max() >= MAX_CLASSES:
-            bad = values[(values < 0) | (values >= MAX_CLASSES)][0]
-            raise PointsCSVError(f"label {bad} is out of range: numeric labels must be 0–9")
+        if values.min() < 0 or values.max() >= max_classes:
+            bad = values[(values < 0) | (values >= max_classes)][0]
+            raise PointsCSVError(f"label {bad} is out of range: numeric labels must be 0–{max_classes - 1}")
         return values, [str(k) for k in range(int(values.max()) + 1)]
     names = list(dict.fromkeys(raw_labels))
-    if len(names) > MAX_CLASSES:
-        raise PointsCSVError(f"found {len(names)} distinct labels; at most {MAX_CLASSES} classes are allowed")
+    if len(names) > max_classes:
+        raise PointsCSVError(f"found {len(names)} distinct labels; at most {max_classes} classes are allowed")
     index = {name: k for k, name in enumerate(names)}
     return np.array([index[label] for label in raw_labels], dtype=np.int64), names

@@ -84,9 +84,15 @@ class Layer:
         raise NotImplementedError
 
     @classmethod
+    def parameter_shapes(cls, description: dict[str, Any]) -> list[tuple[int, ...]]:
+        """The shapes of the arrays ``from_dict(description)`` would allocate, in ``parameters()``
+        order: known (and checked against a file) before anything is allocated."""
+        return []
+
+    @classmethod
     def parameter_count(cls, description: dict[str, Any]) -> int:
-        """How many parameters ``from_dict(description)`` would allocate (checked before it does)."""
-        return 0
+        """How many parameters ``from_dict(description)`` would allocate."""
+        return sum(int(np.prod(shape, dtype=np.int64)) for shape in cls.parameter_shapes(description))
 
 
 def whole_number(value: Any, what: str) -> int:
@@ -169,10 +175,10 @@ class Dense(Layer):
         return cls(description["inputs"], description["outputs"], description["activation"], dtype=dtype)
 
     @classmethod
-    def parameter_count(cls, description: dict[str, Any]) -> int:
+    def parameter_shapes(cls, description: dict[str, Any]) -> list[tuple[int, ...]]:
         n_in = whole_number(description["inputs"], "a dense layer's number of inputs")
         n_out = whole_number(description["outputs"], "a dense layer's number of outputs")
-        return (n_in + 1) * n_out
+        return [(n_in, n_out), (n_out,)]
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in}, {self.n_out}, activation={self.activation!r})"

@@ -29,6 +29,7 @@ FORMAT = "neural-playground-network"
 VERSION = 2
 PARAMETER_NAMES = ("weights", "biases")  # what a weighted layer's parameters() are, in order
 MAX_PARAMETERS = 50_000_000  # 200 MB of float32 weights
+MAX_FILE_BYTES = 256_000_000  # a file of 50 M float32 parameters, with room to spare
 MAX_DESCRIPTION_BYTES = 1_000_000  # the small members: format, version, layers, cost, …
 
 
@@ -58,12 +59,21 @@ def save_network(network: Network, path: str | os.PathLike) -> Path:
     return path
 
 
-def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS) -> Network:
-    """Read a network written by ``save_network``; raises ``ModelFileError`` naming any problem."""
+def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS,
+                 max_bytes: int = MAX_FILE_BYTES) -> Network:
+    """Read a network written by ``save_network``; raises ``ModelFileError`` naming any problem.
+
+    At most ``max_bytes`` of file and ``max_parameters`` weights and biases are taken.
+    """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ModelFileError(f"{path}: {size:,} bytes; model files of at most {max_bytes:,} bytes are read")
         with zipfile.ZipFile(path) as archive:
             return _ModelReader(path, archive).network(max_parameters)
+    except MemoryError:
+        raise ModelFileError(f"{path}: too large to load on this machine") from None
     except FileNotFoundError:
         raise ModelFileError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -146,6 +156,7 @@ class _ModelReader:
             raise self.fail(str(error)) from None
         cost = self.text("cost")
         self.check_size(layers, max_parameters)
+        self.check_parameter_headers(layers, dtype)
         try:
             network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape)
         except (ValueError, TypeError) as error:
@@ -182,6 +193,21 @@ class _ModelReader:
             raise self.fail(f"invalid architecture ({len(sizes)} layer sizes for {len(names)} activations)")
         return [{"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name}
                 for n_in, n_out, name in zip(sizes, sizes[1:], names)], None
+
+    def check_parameter_headers(self, layers: list[dict[str, Any]], dtype: np.dtype) -> None:
+        """Every parameter member is there with the shape and type its layer needs (headers only)."""
+        for index, layer in enumerate(layers):
+            shapes = LAYER_TYPES[layer["type"]].parameter_shapes(layer)
+            for name, shape in zip(PARAMETER_NAMES, shapes):
+                member = f"{name}_{index}"
+                if member not in self.members:
+                    raise self.fail(f"not a Neural Playground model (missing {member!r})")
+                with self.archive.open(self.members[member]) as file:
+                    stored_shape, stored_dtype = self.header(member, file)
+                if stored_shape != shape:
+                    raise self.fail(f"{member} has shape {stored_shape}, expected {shape}")
+                if stored_dtype != dtype:
+                    raise self.fail(f"{member} is {stored_dtype}, expected {dtype}")
 
     def check_size(self, layers: list[dict[str, Any]], max_parameters: int) -> None:
         """Refuse an architecture with too many parameters before building it."""

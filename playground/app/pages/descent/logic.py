@@ -148,6 +148,39 @@ def advance(state: dict) -> tuple[dict, bool]:
     return new, message is not None
 
 
+def check_descent(state: object) -> dict:
+    """Validate the page's store as a client sent it (raises ValueError naming the problem).
+
+    The formula goes through the same whitelist parser as a typed one; every number must be
+    finite and within what the page's controls allow, and the path within ``MAX_PATH``.
+    """
+    if not isinstance(state, dict):
+        raise ValueError("the descent state must be a dictionary")
+    ball, path = state.get("ball"), state.get("path")
+    if not isinstance(ball, dict) or not isinstance(path, list) or len(path) > MAX_PATH:
+        raise ValueError(f"the descent state needs a ball and a path of at most {MAX_PATH} points")
+    parse_formula(state.get("formula") if isinstance(state.get("formula"), str) else "")
+    numbers = {"start": (-DIVERGENCE_LIMIT, DIVERGENCE_LIMIT), "learn_rate": (1e-6, 1e3), "momentum": (0.0, 0.999),
+               "h": (1e-12, 1.0), "steps_per_second": (1, 60), "x": (-DIVERGENCE_LIMIT, DIVERGENCE_LIMIT),
+               "steps": (0, 1e9)}
+    values = {**state, "x": ball.get("x"), "steps": ball.get("steps")}
+    for name, (low, high) in numbers.items():
+        value = values.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ValueError(f"descent {name}: a number from {low:g} to {high:g}")
+    x_range = state.get("x_range")
+    if (not isinstance(x_range, list) or len(x_range) != 2 or
+            any(isinstance(v, bool) or not isinstance(v, (int, float)) or not abs(v) <= DIVERGENCE_LIMIT for v in x_range)
+            or not x_range[0] < x_range[1]):
+        raise ValueError("descent x_range: two increasing numbers")
+    if state.get("slope") not in ("exact", "finite") or not isinstance(state.get("momentum_on"), bool):
+        raise ValueError("descent slope must be 'exact' or 'finite', momentum_on true or false")
+    velocity = ball.get("velocity")
+    if velocity is not None and (not isinstance(velocity, list) or len(velocity) != 1):
+        raise ValueError("descent velocity: one number or none")
+    return state
+
+
 def readouts(state: dict) -> dict:
     """What the page reads out about the ball: step, x, f, both slopes, the curvature and the regime."""
     formula = parse_formula(state["formula"])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.app import state as states
-from playground.app.pages.playground.logic import optimizer_state, restore_optimizer
+from playground.app.pages.playground.logic import optimizer_state, restore_optimizer, trainer_position
 from playground.engine import Trainer, TrainingSettings, make_optimizer
 from playground.engine.landscape import (
     cost_surface,
@@ -109,6 +109,44 @@ def new_walk(source: str, network_dict: dict | None, data_dict: dict | None, fir
     return walk
 
 
+def check_walk(walk: object) -> dict:
+    """Validate the page's walk store as a client sent it (raises ValueError naming the problem):
+    a known source, a grid of a size the page offers, finite coordinates, bounded lists."""
+    from playground.limits import current as current_limits
+
+    def numbers(values, count, what, limit=DIVERGENCE_LIMIT):
+        if (not isinstance(values, list) or len(values) != count
+                or not all(states.is_number(v) and abs(v) <= limit for v in values)):
+            raise ValueError(f"walk {what}: {count} finite numbers")
+
+    if not isinstance(walk, dict) or walk.get("source") not in ("network", *SURFACES):
+        raise ValueError("the walk must name the network or a classic surface")
+    if walk.get("resolution") not in RESOLUTIONS:
+        raise ValueError(f"walk resolution: one of {', '.join(map(str, RESOLUTIONS))}")
+    span = walk.get("span")
+    numbers(span if isinstance(span, list) else [span], 2 if isinstance(span, list) else 1, "span")
+    if not all(v > 0 for v in (span if isinstance(span, list) else [span])):
+        raise ValueError("walk span: above 0")
+    numbers(walk.get("centre"), 2, "centre")
+    numbers(walk.get("start"), 2, "start")
+    path = walk.get("path")
+    if not isinstance(path, list) or not 1 <= len(path) <= MAX_PATH:
+        raise ValueError(f"walk path: 1 to {MAX_PATH} points")
+    for point in path:
+        numbers(point, 3, "path point", limit=float("inf"))
+    vectors, longest = walk.get("vectors"), current_limits().max_parameters_of_playground()
+    if not isinstance(vectors, list) or len(vectors) > MAX_VECTORS or any(
+            not isinstance(v, list) or len(v) > longest for v in vectors):
+        raise ValueError(f"walk vectors: at most {MAX_VECTORS} lists of at most {longest:,} numbers")
+    for name in ("first", "second"):
+        address = walk.get(name)
+        if not isinstance(address, list) or not 1 <= len(address) <= 4:
+            raise ValueError(f"walk {name}: a parameter address such as ['W', 1, 0, 0]")
+    if not isinstance(walk.get("trainer"), dict) or not isinstance(walk.get("message"), str):
+        raise ValueError("walk trainer must be a dictionary and its message a text")
+    return walk
+
+
 def flat_parameters(network) -> list[float]:
     return np.concatenate([p.ravel() for p in network.parameters()]).astype(float).tolist()
 
@@ -188,7 +226,7 @@ def step_network(walk: dict, network_dict: dict, data_dict: dict, settings: dict
     if len(dataset.train_labels) == 0:
         return {**walk, "message": "there is no training data: add some points on the playground"}, None, None
     trainer = Trainer(network, dataset.train_inputs, dataset.train_labels, training_settings(settings))
-    trainer.resume_at(walk["trainer"].get("epoch", 0), walk["trainer"].get("position", 0))
+    trainer.resume_at(*trainer_position(walk["trainer"], len(dataset.train_labels)))
     order_epoch, start = trainer.epoch, trainer.position
     batch = trainer.epoch_order(order_epoch)[start:start + trainer.settings.batch_size].tolist()
     positions = [locate(network, tuple(walk["first"])), locate(network, tuple(walk["second"]))]

@@ -9,10 +9,10 @@ import numpy as np
 
 from playground.app import state as states
 from playground.data.images import IMAGE_DATASETS
+from playground.limits import current as current_limits
 
 SLICE_DATA_SETS = IMAGE_DATASETS
 MAX_SAMPLES = 10_000
-MAX_MODEL_BYTES = 64_000_000
 
 
 def session_slice_inputs(network_dict: dict, data_dict: dict):
@@ -29,14 +29,18 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
 
     if not contents:
         raise ValueError("load a model (.npz) first, or choose the playground's network")
-    raw = base64.b64decode(contents.split(",", 1)[1])
-    if len(raw) > MAX_MODEL_BYTES:
-        raise ValueError(f"{filename}: {len(raw):,} bytes; models of at most {MAX_MODEL_BYTES:,} bytes are taken")
+    limit = current_limits().model_upload_bytes
+    encoded = contents.split(",", 1)[-1]
+    if len(encoded) * 3 // 4 > limit + 3:
+        raise ValueError(f"{filename}: models of at most {limit:,} bytes are taken here "
+                         "(draw a bigger one's slice with the playground landscape command)")
+    raw = base64.b64decode(encoded)
     with tempfile.NamedTemporaryFile(suffix=".npz") as file:
         file.write(raw)
         file.flush()
         try:
-            network = load_network(file.name)
+            network = load_network(file.name, max_parameters=current_limits().model_parameters,
+                                   max_bytes=current_limits().model_file_bytes)
         except ModelFileError as error:
             raise ValueError(str(error).replace(file.name, filename or "the model")) from None
     data = load_data(Recipe(data=data_name))

@@ -22,10 +22,9 @@ from playground.app.pages.playground.figures import cost_curve_figure, points_fi
 from playground.app.pages.playground.layout import layer_controls, page_body, slider_component
 from playground.app.pages.playground.logic import (
     DEFAULT_NOISE,
-    MAX_SAMPLES,
-    MIN_SAMPLES,
     changed_network,
     edit_points,
+    generator_problem,
     network_notes,
     noise_hint,
     output_size,
@@ -34,6 +33,7 @@ from playground.app.pages.playground.logic import (
 )
 from playground.data.points_csv import PointsCSVError, parse_points_csv
 from playground.data.toy import split
+from playground.limits import current as current_limits
 
 WEIGHT_SLIDERS = {"type": ids.WEIGHT_SLIDER, "layer": ALL, "row": ALL, "col": ALL}
 BIAS_SLIDERS = {"type": ids.BIAS_SLIDER, "layer": ALL, "col": ALL}
@@ -106,11 +106,9 @@ def register_data_callbacks(app: dash.Dash) -> None:
     def make_data(name, noise, test_fraction, seed, n_samples, _regenerate, current):
         if page_just_drawn():
             raise PreventUpdate
-        if n_samples is None or not MIN_SAMPLES <= n_samples <= MAX_SAMPLES or int(n_samples) != n_samples:
-            return (no_update, no_update, no_update,
-                    f"points: a whole number from {MIN_SAMPLES} to {MAX_SAMPLES}. Your data is unchanged.")
-        if seed is None or seed < 0 or int(seed) != seed:
-            return no_update, no_update, no_update, "data seed: a whole number from 0 up. Your data is unchanged."
+        problem = generator_problem(name, noise, test_fraction, seed, n_samples)
+        if problem:
+            return no_update, no_update, no_update, f"{problem}. Your data is unchanged."
         generator = {"name": name, "noise": noise, "test_fraction": test_fraction, "seed": seed, "n_samples": n_samples}
         if ctx.triggered_id != ids.REGENERATE and generator in (current.get("generator"), current.get("made_with")):
             raise PreventUpdate  # the controls were set to match the points shown: keep them
@@ -139,15 +137,16 @@ def register_data_callbacks(app: dash.Dash) -> None:
         State(ids.DATA_SEED, "value"), prevent_initial_call=True,
     )
     def upload_csv(contents, filename, test_fraction, seed):
+        filename = str(filename or "the file")[:100]
         if page_just_drawn():
             raise PreventUpdate
         if contents is None:
             raise PreventUpdate
         try:
-            raw = base64.b64decode(contents.split(",", 1)[1])
+            raw = uploaded_bytes(contents, current_limits().csv_bytes)
             inputs, labels, class_names = parse_points_csv(raw)
             dataset = split("custom", inputs, labels, float(test_fraction), int(seed or 0), class_names, ["x1", "x2"])
-        except (PointsCSVError, ValueError, IndexError) as error:
+        except (PointsCSVError, ValueError, TypeError) as error:
             return no_update, f"{filename}: {error}. Your data is unchanged.", no_update, no_update
         return (states.data_to_dict(dataset, generator=None), f"loaded {len(labels)} points from {filename}",
                 session.fresh_training(), f"your own points from {filename}; 'new points' goes back to the problem above")
@@ -253,6 +252,19 @@ def check_playground_state(state: dict) -> dict:
     return state
 
 
+def uploaded_bytes(contents: str, limit: int) -> bytes:
+    """The file inside a ``dcc.Upload``'s data URL, refused (ValueError) past ``limit`` bytes before decoding."""
+    if not isinstance(contents, str) or "," not in contents:
+        raise ValueError("the upload arrived damaged")
+    encoded = contents.split(",", 1)[1]
+    if len(encoded) * 3 // 4 > limit + 3:
+        raise ValueError(f"the file is over {limit:,} bytes")
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except ValueError:
+        raise ValueError("the upload arrived damaged") from None
+
+
 def register_share_callbacks(app: dash.Dash) -> None:
     """Share link, save and load JSON."""
 
@@ -265,7 +277,7 @@ def register_share_callbacks(app: dash.Dash) -> None:
                   Input(ids.SHARE, "n_clicks"), State(ids.URL, "href"), *state_inputs, prevent_initial_call=True)
     def share(_clicks, href, *values):
         fragment = states.encode_share(current_state(*values))
-        if len(fragment) > states.MAX_SHARE_CHARACTERS:
+        if len(fragment) > current_limits().share_link_characters:
             return (no_update, "", f"This state is {len(fragment):,} characters compressed: too large for a link. "
                                    "Use 'save JSON' and share the file instead.")
         base = (href or "").split("#")[0]
@@ -302,12 +314,14 @@ def register_share_callbacks(app: dash.Dash) -> None:
     @app.callback(*LOAD_OUTPUTS, Input(ids.JSON_UPLOAD, "contents"), State(ids.JSON_UPLOAD, "filename"),
                   prevent_initial_call=True)
     def load_json(contents, filename):
+        filename = str(filename or "the file")[:100]
         if page_just_drawn():
             raise PreventUpdate
         if contents is None:
             raise PreventUpdate
         try:
-            state = check_playground_state(states.state_from_json(base64.b64decode(contents.split(",", 1)[1])))
-        except (states.StateError, ValueError, IndexError) as error:
+            raw = uploaded_bytes(contents, current_limits().json_upload_bytes)
+            state = check_playground_state(states.state_from_json(raw))
+        except ValueError as error:  # StateError is one
             return (no_update,) * (len(LOAD_OUTPUTS) - 1) + (f"{filename}: {error}. Nothing was changed.",)
         return loaded_outputs(state, f"loaded {filename}")

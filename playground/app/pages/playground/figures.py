@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.app.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
+from playground.app.plain_text import plotly_text
 from playground.engine import Network
 
 Array = np.ndarray
@@ -82,7 +83,7 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
     """
     figure = go.Figure()
     for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
-        for k, name in enumerate(class_names):
+        for k, name in enumerate(map(plotly_text, class_names)):
             chosen = np.flatnonzero(labels == k)
             colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
             figure.add_trace(go.Scatter(
@@ -94,8 +95,8 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
             ))
     figure.update_layout(
         margin=dict(l=50, r=10, t=10, b=45), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(title=feature_names[0], range=list(x_range), showgrid=False, zeroline=False, fixedrange=True),
-        yaxis=dict(title=feature_names[1], range=list(y_range), showgrid=False, zeroline=False, fixedrange=True),
+        xaxis=dict(title=plotly_text(feature_names[0]), range=list(x_range), showgrid=False, zeroline=False, fixedrange=True),
+        yaxis=dict(title=plotly_text(feature_names[1]), range=list(y_range), showgrid=False, zeroline=False, fixedrange=True),
         legend=dict(orientation="h", y=-0.15), hovermode="closest", dragmode=False,
         uirevision="points",
     )

@@ -13,7 +13,6 @@ from playground.app.pages.playground.figures import cost_curve_figure, points_fi
 from playground.app.pages.playground.logic import (
     DATASET_LABELS,
     MAX_SAMPLES,
-    MAX_WIDTH,
     MIN_SAMPLES,
     PRESETS,
     data_controls,
@@ -23,6 +22,7 @@ from playground.app.pages.playground.logic import (
     view_for,
 )
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
+from playground.limits import current as current_limits
 
 SLIDER_RANGE = 5.0
 # How the menus name the activations (the engine's names are identifiers).
@@ -56,7 +56,7 @@ def layer_controls(network: dict) -> list:
     for index, width in enumerate(network["layer_sizes"][1:-1]):
         rows.append(html.Div(className="layer-row", children=[
             html.Span(f"hidden layer {index + 1}", className="layer-name"),
-            dcc.Input(id={"type": ids.LAYER_WIDTH, "index": index}, type="number", min=1, max=MAX_WIDTH, step=1,
+            dcc.Input(id={"type": ids.LAYER_WIDTH, "index": index}, type="number", min=1, max=current_limits().layer_width, step=1,
                       value=width, debounce=True, className="layer-width"),
             dcc.Dropdown(id={"type": ids.LAYER_ACTIVATION, "index": index},
                          options=activation_options(HIDDEN_ACTIVATIONS),

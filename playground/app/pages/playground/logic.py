@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from dash.exceptions import PreventUpdate
 
@@ -12,10 +14,9 @@ from playground.app.session import architecture, build_network
 from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
 from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
 from playground.engine import Network, Trainer, TrainingSettings
+from playground.limits import current as current_limits
 
 MAX_SLIDERS = 60
-MAX_HIDDEN_LAYERS = 6
-MAX_WIDTH = 32
 MIN_SAMPLES, MAX_SAMPLES = 10, 2000
 TICK_BUDGET_SECONDS = 0.2  # finite differences on a big network: stop the epoch early
 
@@ -42,6 +43,21 @@ PRESETS = {
 }
 
 
+def generator_problem(name: Any, noise: Any, test_fraction: Any, seed: Any, n_samples: Any) -> str | None:
+    """What is wrong with the data controls' values (None: they make a data set)."""
+    if name not in DATASET_LABELS:
+        return f"problem: one of {', '.join(DATASET_LABELS)}"
+    if not states.is_number(noise) or not 0 <= noise <= 1:
+        return "noise: a number from 0 to 1"
+    if not states.is_number(test_fraction) or not 0 <= test_fraction <= 0.9:
+        return "test data: a fraction from 0 to 0.9"
+    if not states.is_number(n_samples) or not MIN_SAMPLES <= n_samples <= MAX_SAMPLES or int(n_samples) != n_samples:
+        return f"points: a whole number from {MIN_SAMPLES} to {MAX_SAMPLES}"
+    if not states.is_number(seed) or not 0 <= seed < states.SEED_LIMIT or int(seed) != seed:
+        return f"data seed: a whole number from 0 to {states.SEED_LIMIT - 1:,}"
+    return None
+
+
 def view_for(data: dict, l2: float) -> dict:
     """What the browser needs to paint: the plane (data range + 10 %) and the L2 strength."""
     dataset = states.data_from_dict(data)
@@ -61,23 +77,40 @@ def data_controls(data: dict) -> dict:
     return data.get("generator") or data.get("made_with") or dict(DEFAULT_DATA)
 
 
+@dataclass
+class TrainingRun:
+    """What one training request did: the network and trainer after it, and how it went."""
+
+    network: Network
+    trainer: Trainer
+    trainer_state: dict  # where to continue from (position, optimizer memory)
+    batches: int  # how many batches ran
+    seconds_per_batch: float
+    cpu_seconds: float
+    stopped: str | None  # why it stopped before what was asked (the CPU budget), else None
+
+
 def train_session(network_dict: dict, data: dict, settings: TrainingSettings, trainer_state: dict | None,
-                  batches: int | None) -> tuple[Network, Trainer, dict, float]:
+                  batches: int | None) -> TrainingRun:
     """Run ``batches`` steps (None: to the end of the current epoch) from a stored training position.
 
-    Returns the network, the trainer, the new trainer state and the seconds per batch.
+    Work stops when this thread has spent the request's CPU budget (``request_seconds``),
+    whatever was asked; finite differences are refused when one batch alone would overrun it.
     """
+    budget = current_limits().request_seconds
     network = states.network_from_dict(network_dict)
     dataset = states.data_from_dict(data)
     if len(dataset.train_labels) == 0:
         raise ValueError("there is no training data: add some points first")
     trainer = Trainer(network, dataset.train_inputs, dataset.train_labels, settings,
                       dataset.test_inputs, dataset.test_labels)
-    trainer_state = trainer_state or {}
-    if trainer_state.get("optimizer_name") == settings.optimizer:
+    epoch, position = trainer_position(trainer_state, len(dataset.train_labels))
+    if (trainer_state or {}).get("optimizer_name") == settings.optimizer:
         restore_optimizer(trainer.optimizer, trainer_state.get("optimizer", {}), network)
-    trainer.resume_at(trainer_state.get("epoch", 0), trainer_state.get("position", 0))
-    start, done = time.perf_counter(), 0
+    trainer.resume_at(epoch, position)
+    if settings.gradient == "finite_differences":
+        check_finite_difference_cost(trainer, budget)
+    start, cpu_start, done, stopped = time.perf_counter(), time.thread_time(), 0, None
     while not trainer.diverged:
         event = trainer.train_batch()
         done += 1
@@ -85,10 +118,46 @@ def train_session(network_dict: dict, data: dict, settings: TrainingSettings, tr
             break
         if batches is None and (event.end_of_epoch or time.perf_counter() - start > TICK_BUDGET_SECONDS):
             break
+        if time.thread_time() - cpu_start > budget:
+            stopped = f"stopped after {done:,} batches: the request's CPU budget ({budget:g} s) ran out"
+            break
     seconds_per_batch = (time.perf_counter() - start) / max(done, 1)
     new_state = {"epoch": trainer.epoch, "position": trainer.position, "optimizer_name": settings.optimizer,
                  "optimizer": optimizer_state(trainer.optimizer)}
-    return network, trainer, new_state, seconds_per_batch
+    return TrainingRun(network, trainer, new_state, done, seconds_per_batch, time.thread_time() - cpu_start, stopped)
+
+
+def trainer_position(trainer_state: Any, n_samples: int) -> tuple[int, int]:
+    """(epoch, position) of a stored trainer state, checked: whole numbers, the position within the data."""
+    if trainer_state is None:
+        return 0, 0
+    if not isinstance(trainer_state, dict):
+        raise states.StateError("trainer: it must be a dictionary")
+    epoch, position = trainer_state.get("epoch", 0), trainer_state.get("position", 0)
+    for name, value, high in (("epoch", epoch, 10**9), ("position", position, n_samples)):
+        if not states.is_number(value) or value != int(value) or not 0 <= value <= high:
+            raise states.StateError(f"trainer: {name} must be a whole number from 0 to {high:,}")
+    return int(epoch), int(position)
+
+
+def cost_evaluation_seconds(trainer: Trainer, evaluations: int) -> float:
+    """Seconds one cost evaluation of a batch takes (the unit of finite differences), from ``evaluations``."""
+    inputs = trainer.inputs[: trainer.settings.batch_size]
+    labels = trainer.labels[: trainer.settings.batch_size]
+    start = time.perf_counter()
+    for _ in range(evaluations):
+        trainer.network.cost(inputs, labels)
+    return (time.perf_counter() - start) / evaluations
+
+
+def check_finite_difference_cost(trainer: Trainer, budget: float) -> None:
+    """Refuse finite differences when one batch (parameters + 1 cost evaluations) would overrun the budget."""
+    evaluations = trainer.network.n_parameters + 1
+    seconds = evaluations * cost_evaluation_seconds(trainer, 3)
+    if seconds > budget:
+        raise states.StateError(
+            f"one batch by finite differences needs {evaluations:,} cost evaluations, about {seconds:.2g} s here: "
+            f"more than a request may take ({budget:g} s). Use backprop, or a smaller network or batch")
 
 
 def optimizer_state(optimizer) -> dict:
@@ -105,8 +174,16 @@ def restore_optimizer(optimizer, stored: dict, network: Network) -> None:
         pass  # another network or optimizer: start its memory afresh
 
 
-def time_other_method(trainer: Trainer, method: str) -> float:
-    """Seconds one batch's gradient takes by ``method`` (without changing the network)."""
+def time_other_method(trainer: Trainer, method: str) -> tuple[float, bool]:
+    """Seconds one batch's gradient takes by ``method`` (without changing the network), and
+    whether that is an estimate: finite differences on a large network are timed on a sample
+    of their cost evaluations and scaled, so that the comparison never costs more than the
+    training it accompanies.
+    """
+    evaluations = trainer.network.n_parameters + 1
+    sample = current_limits().finite_difference_parameters
+    if method == "finite_differences" and evaluations > sample:
+        return evaluations * cost_evaluation_seconds(trainer, sample), True
     inputs, targets = trainer.inputs[: trainer.settings.batch_size], trainer.targets[: trainer.settings.batch_size]
     original = trainer.settings.gradient
     trainer.settings.gradient = method
@@ -114,7 +191,7 @@ def time_other_method(trainer: Trainer, method: str) -> float:
     trainer.batch_gradients(inputs, targets)
     elapsed = time.perf_counter() - start
     trainer.settings.gradient = original
-    return elapsed
+    return elapsed, False
 
 
 def edit_points(data: dict, click: dict | None, click_class: int) -> dict:
@@ -129,10 +206,12 @@ def edit_points(data: dict, click: dict | None, click_class: int) -> dict:
         data[f"{part}_inputs"] = [p for k, p in enumerate(data[f"{part}_inputs"]) if k != index]
         data[f"{part}_labels"] = [y for k, y in enumerate(data[f"{part}_labels"]) if k != index]
         return data
-    if len(data["train_labels"]) + len(data["test_labels"]) >= states.MAX_POINTS:
+    if len(data["train_labels"]) + len(data["test_labels"]) >= current_limits().points:
         raise PreventUpdate
     if not 0 <= click_class < len(data["class_names"]):
         raise PreventUpdate
+    if not all(states.is_number(click.get(axis)) and abs(click[axis]) <= 1e6 for axis in ("x", "y")):
+        raise PreventUpdate  # not a point of the plane
     data["train_inputs"] = data["train_inputs"] + [[float(click["x"]), float(click["y"])]]
     data["train_labels"] = data["train_labels"] + [click_class]
     return data
@@ -187,6 +266,9 @@ def changed_network(network: dict, data: dict, trigger, widths: list, activation
     ``trigger`` names the control that changed; a None network means nothing changes (with
     the message saying why, when there is one).
     """
+    limits = current_limits()
+    if not states.is_number(seed or 0) or not 0 <= (seed or 0) < states.SEED_LIMIT or int(seed or 0) != (seed or 0):
+        return None, None, f"weight seed: a whole number from 0 to {states.SEED_LIMIT - 1:,}"
     sizes, names = list(network["layer_sizes"]), list(network["activations"])
     source, keep = None, network
     if trigger in ("preset-2-2", "preset-2-3-2"):
@@ -194,8 +276,8 @@ def changed_network(network: dict, data: dict, trigger, widths: list, activation
         sizes, names = list(preset["layer_sizes"]), list(preset["activations"])
         output_activation, cost, source, keep = preset["output_activation"], preset["cost"], preset["source"], None
     elif trigger == "add-layer":
-        if len(sizes) - 2 >= MAX_HIDDEN_LAYERS:
-            return None, None, f"at most {MAX_HIDDEN_LAYERS} hidden layers"
+        if len(sizes) - 2 >= limits.hidden_layers:
+            return None, None, f"at most {limits.hidden_layers} hidden layers"
         sizes.insert(-1, sizes[-2] if len(sizes) > 2 else 3)
         names.append(names[-1] if names else "tanh")
     elif trigger == "remove-layer":
@@ -205,8 +287,10 @@ def changed_network(network: dict, data: dict, trigger, widths: list, activation
     elif trigger == "reset":  # new random weights from the weight seed
         keep = None
     elif trigger == "layer":  # a width or activation of one hidden layer
-        if any(w is None or not 1 <= w <= MAX_WIDTH or int(w) != w for w in widths):
-            return None, None, f"a layer's width must be a whole number from 1 to {MAX_WIDTH}"
+        if any(not states.is_number(w) or not 1 <= w <= limits.layer_width or int(w) != w for w in widths):
+            return None, None, f"a layer's width must be a whole number from 1 to {limits.layer_width}"
+        if not isinstance(activations, list) or len(activations) != len(widths):
+            return None, None, "each hidden layer needs one activation"
         sizes = [2, *[int(w) for w in widths], sizes[-1]]
         names = list(activations)
     sizes[-1] = output_size(data)

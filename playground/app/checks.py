@@ -1,0 +1,115 @@
+"""What the server checks before a callback runs, and what it answers when one fails.
+
+The session lives in the browser, so every callback request carries it back; a client can
+send anything in its place. Three layers keep bad input from becoming a 500:
+
+1. ``check_callback_request`` (before every Dash callback request): the stores the request
+   carries (the session's, and the pages' own) are validated, against the limits, before any
+   callback sees them; a request holding a bad one gets a 400 saying which and why.
+2. ``report_callback_error`` (Dash's ``on_error``): a callback that raises leaves every output
+   as it was and shows the message in the page's alert line.
+3. ``answer_error`` (Flask's error handler): whatever still goes wrong in a request (a body
+   Dash itself cannot read) is a 400 with a message, never a 500 with a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import dash
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from playground.app import session
+from playground.app import state as states
+from playground.app.components import APP_MESSAGE
+from playground.app.pages.descent.logic import check_descent
+from playground.app.pages.landscape import ids as landscape_ids
+from playground.app.pages.landscape.logic import check_walk
+
+log = logging.getLogger(__name__)
+
+HISTORY_LIMIT = 10_000  # points of a cost history (the page keeps 2,000)
+
+
+def check_training(training: Any) -> Any:
+    """The training store: the trainer's position and a cost history of numbers."""
+    if not isinstance(training, dict):
+        raise states.StateError("the training state must be a dictionary")
+    trainer = training.get("trainer") or {}
+    if not isinstance(trainer, dict):
+        raise states.StateError("trainer: it must be a dictionary")
+    history = training.get("history") or {}
+    if not isinstance(history, dict):
+        raise states.StateError("history: it must be a dictionary")
+    for name in ("epoch", "train", "test"):
+        values = history.get(name, [])
+        if not isinstance(values, list) or len(values) > HISTORY_LIMIT:
+            raise states.StateError(f"history {name}: a list of at most {HISTORY_LIMIT:,} numbers")
+        if any(value is not None and not states.is_number(value) for value in values):
+            raise states.StateError(f"history {name}: numbers only")
+    return training
+
+
+# Each store a client sends back (the session's, and the pages' own that hold state), and how
+# a value for it is checked. A page that adds such a store adds its check here.
+STORE_CHECKS: dict[str, Callable[[Any], Any]] = {
+    session.DATA: states.data_from_dict, session.NETWORK: states.network_from_dict,
+    session.SETTINGS: states.check_settings, session.TRAINING: check_training, session.DESCENT: check_descent,
+    landscape_ids.STATE: check_walk,
+}
+
+
+def store_problem(body: Any) -> str | None:
+    """What is wrong with the session stores a callback request carries (None: nothing)."""
+    if not isinstance(body, dict):
+        return "a callback request must be a JSON object"
+    items = [*(body.get("inputs") or []), *(body.get("state") or [])]
+    for item in items:
+        if not isinstance(item, dict) or item.get("property") != "data" or item.get("value") is None:
+            continue
+        check = STORE_CHECKS.get(item.get("id")) if isinstance(item.get("id"), str) else None
+        if check is None:
+            continue
+        try:
+            check(item["value"])
+        except (ValueError, TypeError, KeyError, OverflowError) as error:
+            return f"{item['id']}: {error}"
+    return None
+
+
+def check_callback_request():
+    """Flask ``before_request``: refuse a callback request whose session stores are invalid."""
+    if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+        return None
+    problem = store_problem(request.get_json(silent=True))
+    if problem:
+        return jsonify({"error": problem}), 400
+    return None
+
+
+def report_callback_error(error: Exception) -> None:
+    """Dash ``on_error``: keep every output as it was and say what went wrong in the alert line."""
+    if isinstance(error, (ValueError, TypeError, KeyError, OverflowError, IndexError)):
+        text = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
+        message = f"That could not be used: {text}. Nothing was changed."
+    else:
+        log.exception("a callback failed", exc_info=error)
+        message = "Something went wrong on the server (it is logged). Nothing was changed."
+    dash.set_props(APP_MESSAGE, {"children": message})
+    return None
+
+
+def answer_error(error: Exception):
+    """Flask error handler: HTTP errors keep their status; anything else is a 400 with a message."""
+    if isinstance(error, HTTPException):
+        return jsonify({"error": error.description}), error.code
+    log.warning("a request could not be handled: %r", error)
+    return jsonify({"error": f"the request could not be handled ({type(error).__name__})"}), 400
+
+
+def register(app: dash.Dash) -> None:
+    """Put the checks in front of ``app``'s callbacks (``on_error`` is passed to ``dash.Dash``)."""
+    app.server.before_request(check_callback_request)
+    app.server.register_error_handler(Exception, answer_error)

@@ -1,0 +1,192 @@
+"""The request guard: every request is bounded before the app reads a byte of it.
+
+A WSGI middleware in front of the Flask server:
+
+- the ``Host`` header must be one the server was started for (when it listens beyond
+  localhost), so a page elsewhere cannot reach it through DNS rebinding;
+- a body must declare its length, stay within the route's limit and arrive within
+  ``body_seconds`` in all (a stalled or trickling upload frees its thread), and one client
+  address may have at most ``client_requests`` requests in work at once;
+- a JSON body may nest at most ``json_depth`` deep (checked on the raw bytes, before any parser
+  recurses);
+- at most ``heavy_requests`` large bodies are worked on at once per process; the next is told
+  "busy" (429), so that small requests keep their speed.
+
+Refusals are JSON ``{"error": …}`` with a 4xx status, never a 500. Every answer says how much
+CPU time its thread spent on it, in a standard ``Server-Timing: cpu;dur=…`` header (ms).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+
+import numpy as np
+
+from playground.app.api import TRAIN_ROUTE
+from playground.limits import Limits, current
+
+def json_depth(raw: bytes | str) -> int:
+    """How deeply a JSON text nests ([[1]] is 2), from its brackets outside strings.
+
+    No parser, no recursion, no per-character Python: a quote counts unless an odd run of
+    backslashes comes before it, and a bracket counts when an even number of quotes comes
+    before it. Only the quotes and brackets are looked at one by one (in NumPy).
+    """
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    codes = np.frombuffer(raw, dtype=np.uint8)
+    quotes = np.flatnonzero(codes == ord('"'))
+    backslashes = np.flatnonzero(codes == ord("\\"))
+    # Each backslash's run: where the run of consecutive backslashes it belongs to starts.
+    run_start = backslashes[np.maximum.accumulate(np.where(np.diff(backslashes, prepend=-2) != 1,
+                                                           np.arange(len(backslashes)), 0))]
+    before = np.searchsorted(backslashes, quotes - 1)  # the backslash right before a quote, if any
+    escaped = np.zeros(len(quotes), dtype=bool)
+    found = before < len(backslashes)
+    found[found] = backslashes[before[found]] == quotes[found] - 1
+    escaped[found] = (quotes[found] - run_start[before[found]]) % 2 == 1
+    real_quotes = quotes[~escaped]
+    opening = np.flatnonzero((codes == ord("[")) | (codes == ord("{")))
+    closing = np.flatnonzero((codes == ord("]")) | (codes == ord("}")))
+    brackets = np.concatenate([opening, closing])
+    steps = np.concatenate([np.ones(len(opening), np.int64), -np.ones(len(closing), np.int64)])
+    outside = np.searchsorted(real_quotes, brackets) % 2 == 0
+    order = np.argsort(brackets[outside], kind="stable")
+    return int(np.cumsum(steps[outside][order]).max(initial=0))
+
+
+def check_json_depth(raw: bytes | str, limits: Limits | None = None) -> None:
+    """Raise ValueError when JSON nests deeper than the limit."""
+    limit = (limits or current()).json_depth
+    if json_depth(raw) > limit:
+        raise ValueError(f"the JSON nests more than {limit} levels deep")
+
+
+class RequestGuard:
+    """WSGI middleware: Host allow-list, body limits and time, JSON depth, heavy-request admission."""
+
+    def __init__(self, app, allowed_hosts: set[str] | None = None) -> None:
+        self.app = app
+        self.allowed_hosts = {host.lower() for host in allowed_hosts} if allowed_hosts else None
+        self.heavy = threading.BoundedSemaphore(current().heavy_requests)
+        # Requests in work per client address (this process's connection accounting, not session state).
+        self.in_work: dict[str, int] = {}
+        self.in_work_lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        started = time.thread_time()
+
+        def timed_start_response(status, headers, exc_info=None):
+            spent = 1000 * (time.thread_time() - started)
+            return start_response(status, [*headers, ("Server-Timing", f"cpu;dur={spent:.1f}")], exc_info)
+
+        client = environ.get("REMOTE_ADDR", "")
+        if not self.admit(client, current().client_requests):
+            return refuse(timed_start_response, 429, "busy: this address has too many requests in work at once")
+        try:
+            return self.guarded(environ, timed_start_response)
+        finally:
+            self.leave(client)
+
+    def admit(self, client: str, limit: int) -> bool:
+        """Count a request of ``client`` in, unless it already has ``limit`` in work (one
+        address stalling bodies cannot take every thread)."""
+        with self.in_work_lock:
+            if self.in_work.get(client, 0) >= limit:
+                return False
+            self.in_work[client] = self.in_work.get(client, 0) + 1
+            return True
+
+    def leave(self, client: str) -> None:
+        with self.in_work_lock:
+            self.in_work[client] -= 1
+            if not self.in_work[client]:
+                del self.in_work[client]
+
+    def guarded(self, environ, start_response):
+        limits = current()
+        problem = self.host_problem(environ)
+        if problem:
+            return refuse(start_response, 400, problem)
+        if environ.get("REQUEST_METHOD") not in ("POST", "PUT", "PATCH"):
+            return self.app(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or "-1")
+        except ValueError:
+            length = -1
+        if length < 0:
+            return refuse(start_response, 411, "a request with a body must say how long it is (Content-Length)")
+        allowed = self.body_limit(environ.get("PATH_INFO", ""), limits)
+        if length > allowed:
+            return refuse(start_response, 413, f"the request is {length:,} bytes; at most {allowed:,} are taken here")
+        heavy = length > limits.heavy_request_bytes
+        if heavy and not self.heavy.acquire(timeout=0.25):
+            return refuse(start_response, 429, "busy: the server is working on other large requests; try again shortly")
+        try:
+            try:
+                body = read_body(environ, length, limits.body_seconds)
+            except TimeoutError:
+                return refuse(start_response, 408, f"the request's body did not arrive within {limits.body_seconds:g} s")
+            if "json" in environ.get("CONTENT_TYPE", "") and json_depth(body) > limits.json_depth:
+                return refuse(start_response, 400, f"the JSON nests more than {limits.json_depth} levels deep")
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.app(environ, start_response)
+        finally:
+            if heavy:
+                self.heavy.release()
+
+    def host_problem(self, environ) -> str | None:
+        if self.allowed_hosts is None:
+            return None
+        host = (environ.get("HTTP_HOST") or "").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if host not in self.allowed_hosts and name not in self.allowed_hosts:
+            return f"this server answers to {', '.join(sorted(self.allowed_hosts))}, not to {host[:100]!r}"
+        return None
+
+    @staticmethod
+    def body_limit(path: str, limits: Limits) -> int:
+        if path == TRAIN_ROUTE:
+            return limits.training_body_bytes
+        return limits.callback_body_bytes
+
+
+def read_body(environ, length: int, seconds: float) -> bytes:
+    """The whole body, arrived within ``seconds`` in all (else TimeoutError): a client sending a
+    byte now and then cannot hold a thread longer than that."""
+    sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    timed = isinstance(sock, socket.socket)
+    previous = sock.gettimeout() if timed else None
+    deadline = time.monotonic() + seconds
+    try:
+        stream, parts, left = environ["wsgi.input"], [], length
+        while left > 0:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            if timed:
+                sock.settimeout(remaining)
+            part = stream.read(min(left, 1 << 16))
+            if not part:
+                break
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+    except (socket.timeout, TimeoutError):
+        raise TimeoutError from None
+    finally:
+        if timed:
+            sock.settimeout(previous)
+
+
+def refuse(start_response, status: int, message: str):
+    reasons = {400: "Bad Request", 408: "Request Timeout", 411: "Length Required", 413: "Payload Too Large",
+               429: "Too Many Requests"}
+    body = json.dumps({"error": message}).encode()
+    start_response(f"{status} {reasons[status]}", [("Content-Type", "application/json"),
+                                                   ("Content-Length", str(len(body))), ("Connection", "close")])
+    return [body]

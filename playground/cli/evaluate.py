@@ -1,0 +1,62 @@
+"""``playground evaluate``: a saved network's test accuracy and confusion matrix."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+
+from playground.cli.arguments import fail
+from playground.cli.train import load_recipe_data
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Score a saved network on a data set's test images: accuracy and the confusion matrix."""
+    from playground.engine import ModelFileError, blas_threads, load_network
+    from playground.recipes import Recipe, evaluate, fit_problem
+
+    if args.categories is not None and args.data != "quickdraw":
+        return fail("--categories applies to --data quickdraw only")
+    try:
+        network = load_network(args.model)
+    except ModelFileError as error:
+        return fail(str(error))
+    recipe = Recipe.from_options(args)
+    data, failed = load_recipe_data(recipe)
+    if failed is not None:
+        return failed
+    problem = fit_problem(network, data)
+    if problem:
+        return fail(f"{args.model} does not fit {args.data}: {problem}")
+    with blas_threads(args.threads):
+        result = evaluate(network, data, train=False)
+    names = [str(name) for name in (data.class_names or range(data.n_classes))]
+    if args.json:
+        print(json.dumps({"data": args.data, "model": str(args.model), "network": network.describe(),
+                          "test_samples": len(data.test_labels), "test_accuracy": result.test_accuracy,
+                          "test_cost": result.test_cost, "class_names": names,
+                          "confusion_matrix": result.confusion.tolist(),
+                          "per_class_accuracy": [None if np.isnan(a) else float(a)
+                                                 for a in result.per_class_accuracy()]}))
+        return 0
+    print(f"network: {network.describe()}")
+    print(f"test images: {len(data.test_labels):,} of {args.data}")
+    print(f"test accuracy: {result.test_accuracy:.4f}")
+    print("confusion matrix (rows: true class, columns: predicted class):")
+    print(confusion_table(result.confusion, names, result.per_class_accuracy()))
+    return 0
+
+
+def confusion_table(confusion: np.ndarray, names: list[str], per_class: np.ndarray) -> str:
+    """The confusion matrix as aligned text, each row ending with that class's accuracy."""
+    width = max(max(len(str(v)) for v in confusion.ravel()), 4)
+    label_width = max(len(name) for name in names)
+    header = " " * label_width + "  " + " ".join(f"{k:>{width}}" for k in range(len(names))) + "  accuracy"
+    rows = [header]
+    for k, (name, row, accuracy) in enumerate(zip(names, confusion, per_class)):
+        cells = " ".join(f"{v:>{width}}" for v in row)
+        shown = "–" if np.isnan(accuracy) else f"{accuracy:.3f}"
+        rows.append(f"{name:>{label_width}}  {cells}  {shown}")
+    rows.append("columns: " + ", ".join(f"{k} = {name}" for k, name in enumerate(names)))
+    return "\n".join(rows)

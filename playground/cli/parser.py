@@ -1,0 +1,177 @@
+"""The argument parser of every sub-command."""
+
+from __future__ import annotations
+
+import argparse
+
+from playground.cli.arguments import (
+    TRAIN_EPILOG,
+    HelpFormatter,
+    augment_spec,
+    category_list,
+    defaults_table,
+    layer_list,
+    non_negative,
+    positive,
+    seed_value,
+)
+from playground.cli.serve import add_serve_arguments
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    from playground.data.download import DOWNLOADABLE
+    from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
+    from playground.recipes import COST_CHOICES, DATA_SETS, IMAGE_SETS
+
+    parser = argparse.ArgumentParser(
+        prog="playground",
+        description="Neural Playground: watch a neural network learn. Without a command, starts the app.",
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    serve = commands.add_parser("serve", help="start the web app (the default command)")
+    add_serve_arguments(serve)
+
+    train = commands.add_parser(
+        "train",
+        help="train a network headless and print its accuracy",
+        formatter_class=HelpFormatter,
+        description="Train a network on a data set with mini-batch gradient descent. "
+        "Prints 'train accuracy: …' and 'test accuracy: …' (fractions), or one JSON line with --json. "
+        "Exit status 0 on success, 2 on bad arguments or missing/corrupt data, 3 when training diverged.",
+        epilog=TRAIN_EPILOG.format(table=defaults_table(), images=", ".join(IMAGE_SETS)),
+    )
+    data = train.add_argument_group("data")
+    data.add_argument("--data", default="fruit-curved", choices=DATA_SETS,
+        help="data set to train on")
+    data.add_argument("--data-dir", metavar="DIR", default=None,
+                      help="folder holding mnist/, fashion-mnist/, quickdraw/, cifar-10/ "
+                      "(default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    data.add_argument("--categories", type=category_list, default=None,
+                      help="quickdraw only: comma-separated categories (default: the 10 of the spec)")
+    data.add_argument("--per-category", type=positive(int), default=10_000,
+                      help="quickdraw only: rows read per category, before the test split")
+    data.add_argument("--train-samples", type=positive(int), default=None,
+                      help="train on a random subset of this many training images (a quick look; "
+                      "the test images are all used)")
+    data.add_argument("--augment", type=augment_spec, default=None, metavar="SPEC",
+                      help="image data only: random changes of every training batch, e.g. "
+                      "rotate=15,scale=0.1,shift=2,noise=0.05 (degrees, fraction, pixels, probability)")
+    data.add_argument("--flip", action="store_true",
+                      help="image data only: mirror a random half of every training batch left to right "
+                      "(for photos such as CIFAR-10; not for digits or letters)")
+    data.add_argument("--standardize", action=argparse.BooleanOptionalAction, default=None,
+                      help="image data only: scale each colour channel to mean 0, std 1 over the training "
+                      "pixels (default: on for cifar-10, off otherwise); a saved network still takes "
+                      "[0, 1] pixels, the scaling is folded into its first layer")
+    data.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
+    data.add_argument("--noise", type=non_negative, default=None,
+                      help="toy data noise (default: the data set's own)")
+    data.add_argument("--test-fraction", type=non_negative, default=0.2,
+                      help="fraction held out as test data (toy sets, digits, quickdraw)")
+
+    network = train.add_argument_group("network and training")
+    network.add_argument("--layers", type=layer_list, default=None,
+                         help="hidden layer widths, comma-separated ('none' for no hidden layer; "
+                         "default: 8,8 for the 2-D toy sets, per data set below)")
+    network.add_argument("--activation", default=None, choices=HIDDEN_ACTIVATIONS,
+                         help="hidden activation (default: tanh for the toy sets and digits, relu for images)")
+    network.add_argument("--output", default="softmax", choices=OUTPUT_ACTIVATIONS, help="output activation")
+    network.add_argument("--cost", default="cross-entropy", choices=COST_CHOICES,
+                         help="cost function")
+    network.add_argument("--optimizer", default=None, choices=list(OPTIMIZERS),
+                         help="optimizer (default: momentum for the toy sets and digits, adam for images)")
+    network.add_argument("--learn-rate", type=positive(float), default=None,
+                         help="learn rate (default: 0.1 for the toy sets and digits, per data set below)")
+    network.add_argument("--momentum", type=non_negative, default=0.9, help="momentum (momentum and nesterov)")
+    network.add_argument("--batch-size", type=positive(int), default=None,
+                         help="mini-batch size (default: 32 for the toy sets and digits, 100 for images)")
+    network.add_argument("--epochs", type=positive(int), default=None,
+                         help="epochs (default: 1000 for the 2-D toy sets, 30 for digits, per data set below)")
+    network.add_argument("--l2", type=non_negative, default=0.0, help="L2 regularisation strength λ")
+    network.add_argument("--decay", type=non_negative, default=0.0,
+                         help="learn rate decay: lr / (1 + decay·epoch)")
+    network.add_argument("--input-noise", type=non_negative, default=0.0,
+                         help="std of Gaussian noise added to every training input")
+    network.add_argument("--seed", type=seed_value, default=0, help="seed of the data, the weights and the shuffling")
+    network.add_argument("--threads", type=positive(int), default=1,
+                         help="BLAS threads (results are bit-identical for the same count)")
+    network.add_argument("--dtype", default="float32", choices=["float32", "float64"], help="number type")
+
+    output = train.add_argument_group("output")
+    output.add_argument("--save", metavar="PATH", default=None, help="save the trained network (.npz)")
+    output.add_argument("--json", action="store_true", help="print one JSON line instead of text")
+    output.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="score a saved network on a data set's test images",
+        formatter_class=HelpFormatter,
+        description="Load a network saved by `playground train --save` and print its test accuracy and "
+        "confusion matrix (rows: true class, columns: predicted class) on the data set's held-out test "
+        "images. Exit status 0 on success, 2 on a bad or unreadable model, missing data, or a model that "
+        "does not fit the data (other inputs or classes).",
+    )
+    evaluate.add_argument("--model", metavar="PATH", required=True, help="the saved network (.npz)")
+    evaluate.add_argument("--data", default="mnist", choices=DATA_SETS, help="data set to score on")
+    evaluate.add_argument("--data-dir", metavar="DIR", default=None,
+                          help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    evaluate.add_argument("--categories", type=category_list, default=None,
+                          help="quickdraw only: the categories the network was trained on, in order")
+    evaluate.add_argument("--per-category", type=positive(int), default=10_000,
+                          help="quickdraw only: rows read per category, before the test split")
+    evaluate.add_argument("--test-fraction", type=non_negative, default=0.2,
+                          help="held-out fraction (toy sets, digits, quickdraw): as when trained")
+    evaluate.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
+    evaluate.add_argument("--noise", type=non_negative, default=None, help="toy data noise")
+    evaluate.add_argument("--seed", type=seed_value, default=0, help="seed of the data split (toy sets, digits)")
+    evaluate.add_argument("--threads", type=positive(int), default=1, help="BLAS threads")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON line instead of text")
+
+    landscape = commands.add_parser(
+        "landscape",
+        help="draw the cost landscape around a saved network (a filter-normalised slice)",
+        formatter_class=HelpFormatter,
+        description="The cost on a plane through a saved network's parameters along two random directions, "
+        "each scaled filter by filter to the size of the weights (Li et al. 2018), on the first --samples test "
+        "images of a data set: a surface and a contour, written to --output (.html, or .png through Plotly's "
+        "static export with Chromium). Exit status 0 on success, 2 on a bad or unreadable model, missing "
+        "data, a model that does not fit the data, or bad options.",
+    )
+    landscape.add_argument("--model", metavar="PATH", required=True, help="the saved network (.npz)")
+    landscape.add_argument("--data", default="mnist", choices=DATA_SETS, help="data set whose test images are used")
+    landscape.add_argument("--data-dir", metavar="DIR", default=None,
+                           help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    landscape.add_argument("--samples", type=positive(int), default=2000, help="test images used")
+    landscape.add_argument("--steps", type=positive(int), default=51, help="grid points along each axis (odd)")
+    landscape.add_argument("--span", type=positive(float), default=1.0, help="α and β run from −span to span")
+    landscape.add_argument("--normalisation", default="filter", choices=["filter", "layer", "none"],
+                           help="how the random directions are scaled")
+    landscape.add_argument("--seed", type=seed_value, default=0, help="seed of the random directions")
+    landscape.add_argument("--log-scale", action="store_true", help="colour by log10 of the cost")
+    landscape.add_argument("--output", metavar="PATH", required=True, help="slice.html or slice.png")
+    landscape.add_argument("--threads", type=positive(int), default=1, help="BLAS threads")
+    landscape.add_argument("--quiet", action="store_true", help="no progress bar")
+    landscape.add_argument("--categories", type=category_list, default=None,
+                           help="quickdraw only: the categories the network was trained on, in order")
+
+    download = commands.add_parser(
+        "download",
+        help="download an image data set into the data directory",
+        formatter_class=HelpFormatter,
+        description="Download an image data set from its publisher into <data dir>/<name>/, checked against "
+        "the publisher's MD5 checksums (Quick, Draw! publishes none: size and format are checked). "
+        "A broken-off download resumes where it stopped when run again. "
+        "Exit status 0 when the files are in place, 1 when the download failed, 2 on bad arguments.",
+    )
+    download.add_argument("name", choices=DOWNLOADABLE,
+                          help="data set (digits ships with scikit-learn and needs no download)")
+    download.add_argument("--data-dir", metavar="DIR", default=None,
+                          help="data directory (default: $PLAYGROUND_DATA_DIR, else ~/.cache/neural-playground)")
+    download.add_argument("--categories", type=category_list, default=None,
+                          help="quickdraw only: comma-separated categories (default: the 10 of the spec)")
+    download.add_argument("--mirror", metavar="URL", default=None,
+                          help="fetch every file from URL/<file name> instead of the publishers' locations")
+    download.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser

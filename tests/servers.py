@@ -1,0 +1,161 @@
+"""The real server in its own process, and requests sent to it as any client could.
+
+``ServerProcess`` runs ``playground serve`` (gunicorn, the request guard, the limits) on a
+free port and measures its worker: CPU seconds and peak memory per request, from /proc.
+``dash_body`` writes a callback request the way Dash's renderer does, from the app's own
+callback map, so a test can put anything in the values.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Reply:
+    """One answer: status, JSON body (or text), CPU ms the server reported, and what we measured."""
+
+    status: int
+    body: object
+    reported_cpu_ms: float | None
+    cpu_seconds: float  # the worker's CPU time over the request
+    peak_extra_mb: float  # the worker's peak resident memory over the request, above its size before
+
+
+class ServerProcess:
+    """``playground serve`` on 127.0.0.1 in a subprocess (stopped by ``stop``)."""
+
+    def __init__(self, *arguments: str, env: dict | None = None) -> None:
+        self.port = free_port()
+        environment = {**os.environ, **(env or {})}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port), *arguments],
+            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        self.wait_until_up()
+
+    def wait_until_up(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped: {self.process.stdout.read()}")
+            try:
+                if self.get("/").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not answer within a minute")
+
+    def workers(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children()
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    # ------------------------------------------------------------ requests
+
+    def connection(self, timeout: float = 60) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+
+    def get(self, path: str) -> http.client.HTTPResponse:
+        connection = self.connection()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response
+
+    def post(self, path: str, body: bytes | str | object, headers: dict | None = None,
+             raw: bool = False) -> Reply:
+        """POST and measure the (single) worker: CPU seconds and peak memory over the request."""
+        if not isinstance(body, (bytes, str)):
+            body = json.dumps(body)
+        body = body.encode() if isinstance(body, str) else body
+        worker = self.workers()[0]
+        status_file = Path(f"/proc/{worker.pid}/status")
+        Path(f"/proc/{worker.pid}/clear_refs").write_text("5")  # peak memory from now on
+        rss_before = worker.memory_info().rss
+        cpu_before = sum(worker.cpu_times()[:2])
+        connection = self.connection()
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        if raw:
+            connection.putrequest("POST", path)
+            for name, value in all_headers.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            connection.send(body)
+        else:
+            connection.request("POST", path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        text = response.read()
+        connection.close()
+        cpu = sum(worker.cpu_times()[:2]) - cpu_before
+        peak = int(status_file.read_text().split("VmHWM:")[1].split()[0]) * 1024
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = text.decode(errors="replace")
+        timing = response.getheader("Server-Timing") or ""
+        reported = float(timing.split("dur=")[1]) if "dur=" in timing else None
+        return Reply(response.status, parsed, reported, cpu, max(peak - rss_before, 0) / 2**20)
+
+
+def dash_body(app, output_part: str, values: dict, triggered: str | None = None) -> dict:
+    """A callback request as the renderer sends it: the callback whose output key holds
+    ``output_part``, its inputs and states filled from ``values`` ({"id.prop": value}; missing
+    ones are None), ``triggered`` (an "id.prop") as the changed input."""
+    trigger_id = triggered.rpartition(".")[0] if triggered else None
+    matches = [key for key, spec in app.callback_map.items() if output_part in key
+               and (trigger_id is None or any(item["id"] == trigger_id for item in spec["inputs"]))]
+    if len(matches) != 1:
+        raise KeyError(f"{len(matches)} callbacks write {output_part!r}")
+    key = matches[0]
+    spec = app.callback_map[key]
+
+    def filled(items):
+        entries = []
+        for item in items:
+            name = f"{item['id']}.{item['property']}"
+            if item["id"].startswith("{"):  # a pattern (ALL): one entry per matching component
+                entries.append([{"id": component, "property": item["property"], "value": value}
+                                for component, value in values.get(name, [])])
+            else:
+                entries.append({"id": item["id"], "property": item["property"], "value": values.get(name)})
+        return entries
+
+    outputs = []
+    for part in key.strip(".").split("..."):
+        component, _, prop = part.rpartition(".")
+        outputs.append({"id": component, "property": prop})
+    inputs = filled(spec["inputs"])
+    first = spec["inputs"][0]
+    changed = [triggered or f"{first['id']}.{first['property']}"]
+    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
+            "changedPropIds": changed, "state": filled(spec["state"])}

@@ -1,0 +1,192 @@
+"""The limits module, the request guard and the checks of what clients send (unit level).
+
+The whole server under hostile requests is tested in ``test_hostile.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from playground import limits as limits_module
+from playground.app import session
+from playground.app import state as states
+from playground.app.checks import check_training, store_problem
+from playground.app.guard import RequestGuard, json_depth
+from playground.app.pages.descent.logic import check_descent, new_descent
+from playground.app.pages.landscape.logic import check_walk, new_walk
+from playground.cli.serve import allowed_hosts
+
+
+def test_limits_parse_and_pass_to_worker_processes(monkeypatch):
+    monkeypatch.setenv(limits_module.ENVIRONMENT_VARIABLE, "")  # restored after the test, whatever it writes
+    assert limits_module.current() == limits_module.Limits()
+    changed = limits_module.parse("points=20000, request_seconds=1.5")
+    assert changed.points == 20_000 and changed.request_seconds == 1.5 and changed.classes == 10
+    limits_module.put_in_force(changed)
+    assert limits_module.current() == changed
+    for text, message in [("wormholes=3", "unknown limit 'wormholes'"), ("points=abc", "not a whole number"),
+                          ("points=0", "must be above 0"), ("request_seconds=x", "not a number")]:
+        with pytest.raises(ValueError, match=message):
+            limits_module.parse(text)
+
+
+def reference_depth(text: str) -> int:
+    def depth(value):
+        if isinstance(value, dict):
+            return 1 + max(map(depth, value.values()), default=0)
+        if isinstance(value, list):
+            return 1 + max(map(depth, value), default=0)
+        return 0
+
+    return depth(json.loads(text))
+
+
+def test_json_depth_matches_the_parser_on_tricky_strings():
+    random.seed(0)
+    atoms = ["x", '\\"[', "]\\\\", 1, None, '{"', '\\\\\\"', "\\", "\\\\\\", "[[[", "}}"]
+
+    def value(level=0):
+        roll = random.random()
+        if level > 6 or roll < 0.3:
+            return random.choice(atoms)
+        if roll < 0.65:
+            return [value(level + 1) for _ in range(random.randint(0, 3))]
+        return {random.choice(["k", "[", '"', "\\"]) + str(i): value(level + 1) for i in range(random.randint(0, 3))}
+
+    for _ in range(2000):
+        text = json.dumps(value())
+        assert json_depth(text) == reference_depth(text), text
+    assert json_depth(b"[" * 100_000 + b"]" * 100_000) == 100_000  # without recursion
+
+
+def guarded_app(hosts=None):
+    """A tiny WSGI app behind the guard, and a way to call it."""
+    reached = []
+
+    def app(environ, start_response):
+        reached.append(environ["wsgi.input"].read())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    return RequestGuard(app, hosts), reached
+
+
+def call(guard, method="POST", path="/_playground/train", body=b"{}", headers=None):
+    import io
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "wsgi.input": io.BytesIO(body),
+               "CONTENT_TYPE": "application/json", "HTTP_HOST": "127.0.0.1:8050"}
+    if body is not None:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    environ.update(headers or {})
+    answer = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), dict(response_headers)
+
+    answer["body"] = b"".join(guard(environ, start_response))
+    return answer
+
+
+def test_the_guard_bounds_requests_before_the_app_reads_them():
+    guard, reached = guarded_app({"127.0.0.1", "localhost"})
+    assert call(guard)["status"] == 200 and reached == [b"{}"]
+    assert "cpu;dur=" in call(guard)["headers"]["Server-Timing"]
+    assert call(guard, headers={"HTTP_HOST": "evil.example"})["status"] == 400
+    assert call(guard, body=None)["status"] == 411
+    assert call(guard, body=b" " * 2_000_001)["status"] == 413
+    assert call(guard, path="/_dash-update-component", body=b" " * 2_000_001)["status"] == 200  # callbacks: 10 MB
+    refusal = call(guard, body=b"[" * 65 + b"]" * 65)
+    assert refusal["status"] == 400 and b"nests more than 64" in refusal["body"]
+    assert len(reached) == 3  # none of the refused ones reached the app
+
+
+def test_large_requests_beyond_the_pool_are_told_busy():
+    guard, _ = guarded_app()
+    for _ in range(limits_module.current().heavy_requests):
+        guard.heavy.acquire()  # the pool is full
+    assert call(guard, body=b" " * 300_000)["status"] == 429
+    assert call(guard, body=b"{}")["status"] == 200  # small requests are not held up
+
+
+def test_bad_settings_descent_walk_and_training_stores_are_named():
+    for settings, word in [({"learn_rate": "abc"}, "learn_rate"), ({"batch_size": 2.5}, "batch_size"),
+                           ({"optimizer": "x"}, "optimizer"), ({"weight_seed": 2**32}, "weight_seed"), ([], "dictionary")]:
+        with pytest.raises(states.StateError, match=word):
+            states.check_settings(settings)
+    assert states.check_settings(dict(session.DEFAULT_SETTINGS))
+
+    descent = new_descent()
+    assert check_descent(descent) is descent
+    for change, word in [({"formula": "__import__('os')"}, "formula|unknown|not allowed|cannot"), ({"learn_rate": "abc"}, "learn_rate"),
+                         ({"path": [[0, 0]] * 2000}, "path"), ({"x_range": [3, 1]}, "x_range")]:
+        with pytest.raises(ValueError, match=word):
+            check_descent({**descent, **change})
+
+    data, network = session.initial_state()
+    walk = new_walk("network", network, data)
+    assert check_walk(walk) is walk and check_walk(new_walk("saddle", None, None))
+    for change, word in [({"resolution": 100_000}, "resolution"), ({"span": float("inf")}, "span"),
+                         ({"source": "elsewhere"}, "network or a classic surface"),
+                         ({"vectors": [[0.0] * 100_000]}, "vectors"), ({"path": []}, "path")]:
+        with pytest.raises(ValueError, match=word):
+            check_walk({**walk, **change})
+
+    assert check_training(session.fresh_training())
+    with pytest.raises(states.StateError, match="history train"):
+        check_training({"trainer": {}, "history": {"train": ["abc"]}})
+
+
+def test_a_callback_request_names_the_bad_store_it_carries():
+    data, network = session.initial_state()
+    good = {"inputs": [{"id": session.NETWORK, "property": "data", "value": network}],
+            "state": [{"id": session.DATA, "property": "data", "value": data}]}
+    assert store_problem(good) is None
+    bad = json.loads(json.dumps(good))
+    bad["state"][0]["value"]["train_labels"] = "everything"
+    assert store_problem(bad).startswith("session-data:")
+    assert "a callback request must be a JSON object" == store_problem([1, 2])
+
+
+def test_serve_refuses_debug_beyond_localhost_and_bad_limits():
+    for arguments, message in [(["--debug", "--host", "0.0.0.0"], "--debug shows tracebacks"),
+                               (["--limit", "points=many"], "--limit: limit points"),
+                               (["--workers", "0"], "--workers")]:
+        run = subprocess.run([sys.executable, "-m", "playground.cli", "serve", *arguments], capture_output=True,
+                             text=True, timeout=60)
+        assert run.returncode == 2 and message in run.stderr, run.stderr
+
+
+def test_hosts_allowed_beyond_localhost_are_the_machines_own_and_those_given():
+    local = allowed_hosts("127.0.0.1", [])
+    assert local == {"127.0.0.1", "localhost", "[::1]"}
+    everywhere = allowed_hosts("0.0.0.0", ["playground.school.example"])
+    assert {"127.0.0.1", "playground.school.example"} <= everywhere
+    assert "evil.example" not in everywhere
+    assert "192.168.1.20" in allowed_hosts("192.168.1.20", [])
+
+
+def test_the_guard_serves_concurrent_small_requests_while_large_ones_wait():
+    """Many threads at once: none is refused for being small, and the pool never leaks."""
+    guard, _ = guarded_app()
+    answers = []
+
+    def send(size):
+        answers.append((size, call(guard, body=b" " * size)["status"]))
+
+    threads = [threading.Thread(target=send, args=(300_000 if k % 3 == 0 else 100,)) for k in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(answers) == 30
+    assert all(status == 200 for size, status in answers if size == 100)
+    assert all(status in (200, 429) for size, status in answers)
+    for _ in range(limits_module.current().heavy_requests):  # every slot came back
+        assert guard.heavy.acquire(timeout=1)
