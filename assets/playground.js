@@ -343,6 +343,9 @@
       },
 
       togglePlay: function (clicks, playing) {
+        // Only a real click: a loaded link draws the page body (and this button) anew, and Dash
+        // then calls this with the new button's empty click count.
+        if (!clicks) return [noUpdate(), noUpdate()];
         session.playing = !session.playing;
         if (session.playing && !session.busy) playLoop();
         return [session.playing, session.playing ? "pause" : "play"];

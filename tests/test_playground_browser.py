@@ -304,6 +304,10 @@ def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
     noise = browser.find_element(By.CSS_SELECTOR, "#playground-noise [role=slider]").get_attribute("aria-valuenow")
     assert float(noise) == 0.25
 
+    # Opening the link drew the page anew, but nobody pressed play.
+    assert browser.find_element(By.ID, "playground-play").text == "play"
+    assert browser.find_element(By.ID, "playground-train-message").text == ""
+
     clicked = {**generated, "generator": None, "train_inputs": generated["train_inputs"] + [[0.0, 0.0]],
                "train_labels": generated["train_labels"] + [1]}  # a point the generator would not make
     open_state(browser, live_app, clicked, network)
@@ -391,3 +395,21 @@ def test_the_learn_rate_label_warns_when_it_is_large_for_adam(live_app, browser)
     wait_for(browser, lambda: "large for Adam: try 0.1" in label.text)
     choose(browser, "playground-optimizer", "momentum")
     wait_for(browser, lambda: label.text == "learn rate 3")
+
+
+def test_shared_names_show_as_text_not_markup(live_app, browser, tmp_path):
+    from playground.app import session as page
+    from test_app_browser import screenshot_path
+
+    data, network = page.initial_state()
+    data["class_names"] = ['<a href="https://evil.example">log in</a>', "100% safe"]
+    data["feature_names"] = ["<b>spot</b>", "%{customdata}"]
+    open_state(browser, live_app, data, network)
+    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .legendtext")) == 4)
+    legend = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .legendtext")]
+    assert legend[0] == '<a href="https://evil.example">log in</a> (train)' and legend[1] == "100% safe (train)"
+    assert not browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph svg a")  # no link in the plot
+    titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .xtitle, "
+                                                                      "#playground-boundary-graph .ytitle")]
+    assert titles == ["<b>spot</b>", "%{customdata}"]
+    browser.save_screenshot(str(screenshot_path(tmp_path, "shared-names-as-text.png")))
