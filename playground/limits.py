@@ -24,7 +24,7 @@ class Limits:
 
     training_body_bytes: int = 2_000_000  # one request of the play loop
     callback_body_bytes: int = 10_000_000  # a Dash callback (uploads arrive inside these)
-    model_upload_bytes: int = 7_000_000  # a model file sent through a page (inside a callback request)
+    model_upload_bytes: int = 64_000_000  # a model file sent to the image page's model route
     json_depth: int = 64  # nesting of any JSON the server reads (bodies, links, files)
     points: int = 10_000  # points of the 2-D playground's data
     classes: int = 10
@@ -44,6 +44,8 @@ class Limits:
     body_seconds: float = 10.0  # a request's whole body must arrive within this
     client_requests: int = 16  # requests one client address may have in work at once, per process (a browser opens 6)
     formula_characters: int = 200
+    jobs: int = 2  # image-training jobs running at once on this server (one per session at most)
+    image_parameters: int = 10_000_000  # the largest network the image page trains
 
     def max_parameters_of_playground(self) -> int:
         """The most weights and biases a playground network within these limits can have."""

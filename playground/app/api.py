@@ -15,7 +15,12 @@ from playground.engine import TrainingSettings
 from playground.limits import current as current_limits
 
 TRAIN_ROUTE = "/_playground/train"
-ROUTES = {"train": TRAIN_ROUTE}
+DRAW_ROUTE = "/_playground/draw"  # the image page: a drawing in, what the network sees and says out
+MODEL_ROUTE = "/_playground/model"  # the image page: an uploaded model file (raw bytes)
+ROUTES = {"train": TRAIN_ROUTE, "draw": DRAW_ROUTE, "model": MODEL_ROUTE}
+# Which limit bounds each route's body (``playground.limits``); other requests: callback_body_bytes.
+BODY_LIMITS = {TRAIN_ROUTE: "training_body_bytes", DRAW_ROUTE: "training_body_bytes",
+               MODEL_ROUTE: "model_upload_bytes"}
 
 # Without an explicit setting, a request trains as the playground's defaults do.
 DEFAULT_LEARN_RATE = 3.0

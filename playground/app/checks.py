@@ -24,6 +24,7 @@ from werkzeug.exceptions import HTTPException
 from playground.app import session
 from playground.app import state as states
 from playground.app.components import APP_MESSAGE
+from playground.app.jobs import check_session_key
 from playground.app.pages.descent.logic import check_descent
 from playground.app.pages.landscape import ids as landscape_ids
 from playground.app.pages.landscape.logic import check_walk
@@ -57,7 +58,7 @@ def check_training(training: Any) -> Any:
 STORE_CHECKS: dict[str, Callable[[Any], Any]] = {
     session.DATA: states.data_from_dict, session.NETWORK: states.network_from_dict,
     session.SETTINGS: states.check_settings, session.TRAINING: check_training, session.DESCENT: check_descent,
-    landscape_ids.STATE: check_walk,
+    session.KEY: check_session_key, landscape_ids.STATE: check_walk,
 }
 
 
@@ -105,7 +106,7 @@ def answer_error(error: Exception):
     """Flask error handler: HTTP errors keep their status; anything else is a 400 with a message."""
     if isinstance(error, HTTPException):
         return jsonify({"error": error.description}), error.code
-    log.warning("a request could not be handled: %r", error)
+    log.error("a request could not be handled", exc_info=error)
     return jsonify({"error": f"the request could not be handled ({type(error).__name__})"}), 400
 
 

@@ -33,7 +33,7 @@ def browser_contract(page_ids: dict[str, dict[str, str]] | None = None) -> dict[
         "routes": dict(api.ROUTES),
         "share_prefix": SHARE_PREFIX,
         "stores": {"data": session.DATA, "network": session.NETWORK, "settings": session.SETTINGS,
-                   "training": session.TRAINING, "descent": session.DESCENT},
+                   "training": session.TRAINING, "descent": session.DESCENT, "key": session.KEY},
         "ids": page_ids or {},
     }
 

@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from playground.app.api import TRAIN_ROUTE
+from playground.app.api import BODY_LIMITS
 from playground.limits import Limits, current
 
 def json_depth(raw: bytes | str) -> int:
@@ -150,9 +150,7 @@ class RequestGuard:
 
     @staticmethod
     def body_limit(path: str, limits: Limits) -> int:
-        if path == TRAIN_ROUTE:
-            return limits.training_body_bytes
-        return limits.callback_body_bytes
+        return getattr(limits, BODY_LIMITS.get(path, "callback_body_bytes"))
 
 
 def read_body(environ, length: int, seconds: float) -> bytes:

@@ -8,43 +8,39 @@ module globals, so any number of sessions (and gunicorn workers) never see each 
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import dash
 from dash import html
 
 from playground.app import api, checks, session
+from playground.app.jobs import jobs_folder
 from playground.app.components import navigation_bar, register_navigation
 from playground.app.contract import browser_contract, contract_script
 from playground.app.guard import RequestGuard
-from playground.app.pages import descent, landscape, playground
+from playground.app.pages import descent, images, landscape, playground
 from playground.resources import project_folder
 
 # The project's assets/ folder (CSS and the browser code).
 ASSETS = project_folder("assets")
-PAGES = (playground, descent, landscape)
+PAGES = (playground, descent, landscape, images)
 
 
 def page_ids() -> dict[str, dict[str, str]]:
     """Each page's component ids, for its browser module (so the browser never types them)."""
     from playground.app.pages.descent import ids as descent_ids
+    from playground.app.pages.images import ids as images_ids
     from playground.app.pages.landscape import ids as landscape_ids
     from playground.app.pages.playground import ids as playground_ids
 
-    return {"playground": playground_ids.IDS, "descent": descent_ids.IDS, "landscape": landscape_ids.IDS}
+    return {"playground": playground_ids.IDS, "descent": descent_ids.IDS, "landscape": landscape_ids.IDS,
+            "images": images_ids.IDS}
 
 
-def background_manager(folder: str | os.PathLike | None = None) -> dash.DiskcacheManager:
-    """Long jobs (the image page's training) run as background callbacks on a disk cache.
-
-    The cache lives in ``$PLAYGROUND_JOBS_DIR`` when set, else in a new temporary folder.
-    """
+def background_manager() -> dash.DiskcacheManager:
+    """Long jobs (the image page's training, slices) run as background callbacks on a disk cache,
+    in the folder every process of this server shares (``playground.app.jobs.jobs_folder``)."""
     import diskcache
 
-    folder = Path(folder or os.environ.get("PLAYGROUND_JOBS_DIR") or tempfile.mkdtemp(prefix="playground-jobs-"))
-    return dash.DiskcacheManager(diskcache.Cache(str(folder)))
+    return dash.DiskcacheManager(diskcache.Cache(str(jobs_folder() / "callbacks")))
 
 
 def root_layout() -> html.Div:

@@ -9,7 +9,10 @@ kept on the server, so two browsers never see each other's state.
 - ``session-network``: the network (``state.network_to_dict``);
 - ``session-settings``: learn rate, batch size, optimizer, momentum, L2, gradient method, seeds;
 - ``session-training``: the trainer's position and optimizer memory, and the cost history;
-- ``session-descent``: the 1-D gradient-descent page's function, ball and settings.
+- ``session-descent``: the 1-D gradient-descent page's function, ball and settings;
+- ``session-key``: a random token naming the session's work on the server (the image page's
+  training job and model, in ``playground.app.jobs``); kept in the tab's sessionStorage, so a
+  reload of the tab finds its job again.
 
 A page layout is built from these stores (they are the routing callback's states), so a
 page shown again shows what the session holds.
@@ -22,6 +25,7 @@ from typing import Any
 from dash import State, dcc
 
 from playground.app import state as states
+from playground.app.jobs import new_session_key
 from playground.data.toy import make_dataset
 from playground.engine import Network
 
@@ -30,6 +34,7 @@ NETWORK = "session-network"
 SETTINGS = "session-settings"
 TRAINING = "session-training"
 DESCENT = "session-descent"
+KEY = "session-key"
 
 # The seed's set-up (SPEC F2): 2-3-2, sigmoid everywhere, quadratic cost; at this learn rate
 # and batch size *play* separates the curved fruit in a few seconds.
@@ -85,11 +90,11 @@ def stores() -> list[dcc.Store]:
     data, network = initial_state()
     return [dcc.Store(id=DATA, data=data), dcc.Store(id=NETWORK, data=network),
             dcc.Store(id=SETTINGS, data=dict(DEFAULT_SETTINGS)), dcc.Store(id=TRAINING, data=fresh_training()),
-            dcc.Store(id=DESCENT, data=None)]
+            dcc.Store(id=DESCENT, data=None), dcc.Store(id=KEY, data=new_session_key(), storage_type="session")]
 
 
 # What every page layout is built from: the router sends these stores with each page change.
 ROUTING_STATES: dict[str, Any] = {
     "data": State(DATA, "data"), "network": State(NETWORK, "data"), "settings": State(SETTINGS, "data"),
-    "training": State(TRAINING, "data"), "descent": State(DESCENT, "data"),
+    "training": State(TRAINING, "data"), "descent": State(DESCENT, "data"), "key": State(KEY, "data"),
 }

@@ -169,6 +169,30 @@ def _missing(dataset: str, path: Path, what: str = "") -> DataNotFoundError:
     )
 
 
+def missing_data(name: str, data_dir: str | os.PathLike | None = None) -> str | None:
+    """Why ``name`` cannot be loaded from the data directory (which file is missing and how
+    to get it), or None when its files are there. Looks at file names only: fast enough to
+    ask for every data set whenever a page is drawn."""
+    name = canonical_name(name)
+    folder = resolve_data_dir(data_dir) / name
+    if name == "digits":
+        return None
+    if name in ("mnist", "fashion-mnist"):
+        needed = [folder / file_name for file_name in IDX_FILES.values()]
+        absent = [path for path in needed if _idx_path(folder, path.name) is None]
+    elif name == "quickdraw":
+        absent = [folder / f"{category}.npy" for category in QUICKDRAW_CATEGORIES
+                  if not (folder / f"{category}.npy").is_file()]
+    else:
+        absent = [] if any((folder / file_name).is_file() for file_name in CIFAR_TRAIN_FILES) else [
+            folder / CIFAR_TRAIN_FILES[0]]
+        absent += [] if (folder / CIFAR_TEST_FILE).is_file() else [folder / CIFAR_TEST_FILE]
+    if not absent:
+        return None
+    return (f"not downloaded: {absent[0]} is missing. Run `playground download {name}`, or point "
+            f"PLAYGROUND_DATA_DIR at a folder that holds {name}/ (the data directory now: {resolve_data_dir(data_dir)})")
+
+
 # ---------------------------------------------------------------------------
 # IDX (MNIST, Fashion-MNIST)
 

@@ -8,7 +8,7 @@ from playground.engine.costs import COSTS
 from playground.engine.layers import LAYER_TYPES, Dense, Layer, layer_from_dict
 from playground.engine.network import Network, parse_layer_sizes
 from playground.engine.optimizers import OPTIMIZERS, make_optimizer
-from playground.engine.persistence import ModelFileError, load_network, save_network
+from playground.engine.persistence import ModelFileError, load_network, load_network_bytes, network_bytes, save_network
 from playground.engine.training import (
     BatchEvent,
     EpochEvent,
@@ -23,6 +23,6 @@ from playground.engine.training import (
 __all__ = [
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "COSTS", "OPTIMIZERS", "LAYER_TYPES",
     "Dense", "Layer", "layer_from_dict", "Network", "parse_layer_sizes", "make_optimizer",
-    "ModelFileError", "load_network", "save_network", "BatchEvent", "EpochEvent", "Trainer",
+    "ModelFileError", "load_network", "load_network_bytes", "network_bytes", "save_network", "BatchEvent", "EpochEvent", "Trainer",
     "TrainingResult", "TrainingSettings", "blas_threads", "score", "train",
 ]

@@ -13,12 +13,13 @@ and ``output_activation``, dense layers only) still load and give the same outpu
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -40,6 +41,23 @@ class ModelFileError(ValueError):
 def save_network(network: Network, path: str | os.PathLike) -> Path:
     """Write ``network`` to ``path`` (.npz); returns the path written."""
     path = Path(path)
+    # Write beside the target and rename, so a crash never leaves half a model in place.
+    partial = path.with_name(path.name + ".part")
+    with open(partial, "wb") as file:
+        write_network(network, file)
+    os.replace(partial, path)
+    return path
+
+
+def network_bytes(network: Network) -> bytes:
+    """The ``.npz`` file of ``network``, in memory (for downloads and job stores)."""
+    buffer = io.BytesIO()
+    write_network(network, buffer)
+    return buffer.getvalue()
+
+
+def write_network(network: Network, file: BinaryIO) -> None:
+    """Write ``network`` as an .npz into an open binary file."""
     arrays = {
         "format": np.array(FORMAT),
         "version": np.array(VERSION),
@@ -51,12 +69,7 @@ def save_network(network: Network, path: str | os.PathLike) -> Path:
     for index, layer in enumerate(network.layers):
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             arrays[f"{name}_{index}"] = array
-    # Write beside the target and rename, so a crash never leaves half a model in place.
-    partial = path.with_name(path.name + ".part")
-    with open(partial, "wb") as file:
-        np.savez(file, **arrays)
-    os.replace(partial, path)
-    return path
+    np.savez(file, **arrays)
 
 
 def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS,
@@ -68,14 +81,29 @@ def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS,
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise ModelFileError(f"{path}: {size:,} bytes; model files of at most {max_bytes:,} bytes are read")
-        with zipfile.ZipFile(path) as archive:
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such file") from None
+    if size > max_bytes:
+        raise ModelFileError(f"{path}: {size:,} bytes; model files of at most {max_bytes:,} bytes are read")
+    if path.is_dir():
+        raise ModelFileError(f"{path}: a folder, not a model file")
+    return _read(path, path, max_parameters)
+
+
+def load_network_bytes(raw: bytes, name: str = "the model", max_parameters: int = MAX_PARAMETERS,
+                       max_bytes: int = MAX_FILE_BYTES) -> Network:
+    """``load_network`` for a file held in memory (an upload); ``name`` is used in messages."""
+    if len(raw) > max_bytes:
+        raise ModelFileError(f"{name}: {len(raw):,} bytes; model files of at most {max_bytes:,} bytes are read")
+    return _read(io.BytesIO(raw), Path(name), max_parameters)
+
+
+def _read(file, path: Path, max_parameters: int) -> Network:
+    try:
+        with zipfile.ZipFile(file) as archive:
             return _ModelReader(path, archive).network(max_parameters)
     except MemoryError:
         raise ModelFileError(f"{path}: too large to load on this machine") from None
-    except FileNotFoundError:
-        raise ModelFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ModelFileError(f"{path}: a folder, not a model file") from None
     except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, zlib.error) as error:

@@ -172,6 +172,7 @@ def slice_tab() -> dcc.Tab:
                      "landscape of neural nets'): the network sits at (0, 0).", className="hint"),
             control("network", dcc.RadioItems(id=ids.SLICE_SOURCE, value="session", options=[
                 {"label": "the playground's network, on its points", "value": "session"},
+                {"label": "the image page's network, on its test images", "value": "images"},
                 {"label": "a saved model (.npz) on an image data set", "value": "model"}])),
             dcc.Upload(id=ids.SLICE_UPLOAD, className="upload", max_size=64_000_000,
                        children=html.Div("load a model (.npz, up to 64 MB)")),

@@ -9,7 +9,8 @@ from dash.exceptions import PreventUpdate
 from playground.app import session
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import slice_figures
-from playground.app.pages.landscape.slice_logic import centre_cost, check_steps, model_slice_inputs, session_slice_inputs
+from playground.app.pages.landscape.slice_logic import (centre_cost, check_steps, image_page_slice_inputs,
+                                                        model_slice_inputs, session_slice_inputs)
 from playground.engine.landscape import cost_slice
 
 
@@ -21,13 +22,13 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.SLICE_UPLOAD, "filename"), State(ids.SLICE_DATA, "value"), State(ids.SLICE_SAMPLES, "value"),
         State(ids.SLICE_STEPS, "value"), State(ids.SLICE_SPAN, "value"), State(ids.SLICE_NORMALISATION, "value"),
         State(ids.SLICE_LOG, "value"), State(session.NETWORK, "data"), State(session.DATA, "data"),
-        background=True, prevent_initial_call=True,
+        State(session.KEY, "data"), background=True, prevent_initial_call=True,
         running=[(Output(ids.SLICE_GO, "disabled"), True, False), (Output(ids.SLICE_CANCEL, "disabled"), False, True)],
         cancel=[Input(ids.SLICE_CANCEL, "n_clicks")],
         progress=[Output(ids.SLICE_PROGRESS, "value"), Output(ids.SLICE_PROGRESS, "max")],
     )
     def draw_slice(set_progress, clicks, source, contents, filename, data_name, samples, steps, span,
-                   normalisation, log, network, data):
+                   normalisation, log, network, data, key):
         if not clicks:
             raise PreventUpdate
         set_progress(("0", "100"))
@@ -35,6 +36,8 @@ def register_callbacks(app: dash.Dash) -> None:
             steps = check_steps(steps)
             if source == "session":
                 model, inputs, labels, what = session_slice_inputs(network, data)
+            elif source == "images":
+                model, inputs, labels, what = image_page_slice_inputs(key, samples)
             else:
                 model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
         except (ValueError, OSError) as error:

@@ -29,7 +29,8 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
 
     if not contents:
         raise ValueError("load a model (.npz) first, or choose the playground's network")
-    limit = current_limits().model_upload_bytes
+    # This upload arrives inside a callback request, so the callback's body limit bounds it too.
+    limit = min(current_limits().model_upload_bytes, current_limits().callback_body_bytes * 3 // 4 - 100_000)
     encoded = contents.split(",", 1)[-1]
     if len(encoded) * 3 // 4 > limit + 3:
         raise ValueError(f"{filename}: models of at most {limit:,} bytes are taken here "
@@ -50,6 +51,26 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
     count = int(min(max(samples or 0, 10), MAX_SAMPLES, len(data.test_labels)))
     return (network, data.test_inputs[:count], data.test_labels[:count],
             f"{filename}: {network.describe()} on {count:,} {data_name} test images")
+
+
+def image_page_slice_inputs(session_key: str | None, samples: int):
+    """The image page's trained (or loaded) network, on the first ``samples`` test images of the
+    data set it was trained on; ValueError with a message when the session has none."""
+    from playground.app.jobs import JobStore, check_session_key
+    from playground.app.pages.images.training import key_of, model_bytes
+    from playground.engine import load_network_bytes
+    from playground.recipes import Recipe, load_data
+
+    with JobStore() as store:
+        session = check_session_key(session_key)
+        raw, about = model_bytes(store, session), store.get(key_of("about", session))
+    if raw is None or not about:
+        raise ValueError("the image page has no network in this session yet: train or load one there first")
+    network = load_network_bytes(raw)
+    data = load_data(Recipe(data=about["data"]))
+    count = int(min(max(samples or 0, 10), MAX_SAMPLES, len(data.test_labels)))
+    return (network, data.test_inputs[:count], data.test_labels[:count],
+            f"the image page's {network.describe()} on {count:,} {about['data']} test images")
 
 
 def check_steps(steps: int) -> int:

@@ -1,0 +1,120 @@
+"""Work of a session that outlives one request: the job store.
+
+A long job (the image page's training) runs in a background callback's process (Dash's
+disk-cache manager on one machine, Celery workers in class mode) and talks to the pages
+through a store every process shares: the job's status and progress, the controls a page
+sends it (pause, resume, stop), the page's heartbeat, and what the job leaves behind (the
+trained model, its test predictions). Everything is keyed by the session's key, a random
+token kept in the tab's sessionStorage: a reload of the tab finds its job again, and no
+session can name another's.
+
+The store is a disk cache in ``$PLAYGROUND_JOBS_DIR`` by default, or Redis when
+``$PLAYGROUND_REDIS_URL`` is set (class mode, shared by several machines).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+KEEP_SECONDS = 12 * 3600  # a session's job and model are kept this long after they were last written
+REDIS_VARIABLE = "PLAYGROUND_REDIS_URL"
+FOLDER_VARIABLE = "PLAYGROUND_JOBS_DIR"
+
+
+def new_session_key() -> str:
+    """A fresh session key (144 random bits)."""
+    return secrets.token_urlsafe(18)
+
+
+def check_session_key(key: Any) -> str:
+    """The key itself, or ValueError: keys name files and store entries, so only these characters."""
+    if not isinstance(key, str) or not SESSION_KEY.fullmatch(key):
+        raise ValueError("the session key must be 20 to 64 letters, digits, '-' or '_'")
+    return key
+
+
+def jobs_folder() -> Path:
+    """The folder shared by the web process and its job processes (made once, then inherited)."""
+    folder = os.environ.get(FOLDER_VARIABLE)
+    if not folder:
+        folder = tempfile.mkdtemp(prefix="playground-jobs-")
+        os.environ[FOLDER_VARIABLE] = folder  # processes started from here share it
+    return Path(folder)
+
+
+class JobStore:
+    """Values (JSON or bytes) under keys, with expiry; a disk cache or Redis underneath."""
+
+    def __init__(self, redis_url: str | None = None) -> None:
+        redis_url = redis_url if redis_url is not None else os.environ.get(REDIS_VARIABLE)
+        if redis_url:
+            import redis
+
+            self.redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+            self.disk = None
+        else:
+            import diskcache
+
+            self.redis = None
+            self.disk = diskcache.Cache(str(jobs_folder() / "store"))
+
+    # ------------------------------------------------------------ raw values
+
+    def put_bytes(self, key: str, value: bytes, seconds: float = KEEP_SECONDS) -> None:
+        if self.redis is not None:
+            self.redis.set(key, value, ex=max(int(seconds), 1))
+        else:
+            self.disk.set(key, value, expire=seconds)
+
+    def get_bytes(self, key: str) -> bytes | None:
+        return self.redis.get(key) if self.redis is not None else self.disk.get(key)
+
+    def add_bytes(self, key: str, value: bytes, seconds: float) -> bool:
+        """Store only if the key is absent (atomic): True when this call stored it."""
+        if self.redis is not None:
+            return bool(self.redis.set(key, value, ex=max(int(seconds), 1), nx=True))
+        return bool(self.disk.add(key, value, expire=seconds))
+
+    def delete(self, key: str) -> None:
+        if self.redis is not None:
+            self.redis.delete(key)
+        else:
+            self.disk.delete(key)
+
+    def count(self, prefix: str) -> int:
+        """How many live keys start with ``prefix``."""
+        if self.redis is not None:
+            return sum(1 for _ in self.redis.scan_iter(match=prefix + "*", count=500))
+        self.disk.expire()
+        return sum(1 for key in self.disk.iterkeys() if isinstance(key, str) and key.startswith(prefix))
+
+    # ------------------------------------------------------------ JSON values
+
+    def put(self, key: str, value: Any, seconds: float = KEEP_SECONDS) -> None:
+        self.put_bytes(key, json.dumps(value).encode(), seconds)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        raw = self.get_bytes(key)
+        return default if raw is None else json.loads(raw)
+
+    def add(self, key: str, value: Any, seconds: float) -> bool:
+        return self.add_bytes(key, json.dumps(value).encode(), seconds)
+
+    def close(self) -> None:
+        if self.disk is not None:
+            self.disk.close()
+        else:
+            self.redis.close()
+
+    def __enter__(self) -> "JobStore":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()

@@ -1,0 +1,111 @@
+"""Looking inside a trained image network (SPEC F17, F23): pure functions of the network and images.
+
+- ``first_layer_pictures``: the weights into each first-layer node, drawn as an image;
+- ``noise_answer``: what the network says about pure noise (often something, confidently);
+- ``layer_map``: test images placed by a layer's activations (PCA, or t-SNE), to watch classes
+  separate layer by layer;
+- ``robustness``: accuracy as rotation, pixel noise, shift or stroke width grow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from playground.data.augment import transform_batch
+from playground.engine import Network
+
+Array = np.ndarray
+ROBUSTNESS_LEVELS = {  # degrees, fraction of pixels replaced, pixels, pixels (+ thicker, − thinner)
+    "rotation °": [0, 10, 20, 30, 45, 60, 90],
+    "pixel noise": [0, 0.05, 0.1, 0.2, 0.3, 0.5],
+    "shift px": [0, 1, 2, 3, 4, 6],
+    "stroke width px": [-2, -1, 0, 1, 2, 3],
+}
+MAP_SAMPLES = 1000
+
+
+def diverging(values: Array) -> Array:
+    """Values in [−1, 1] as RGB: blue below 0, white at 0, red above (the weights' sign and size)."""
+    v = np.clip(values, -1, 1)[..., None]
+    blue, white, red = np.array([0.16, 0.38, 0.72]), np.ones(3), np.array([0.79, 0.19, 0.15])
+    return np.where(v < 0, white + (blue - white) * -v, white + (red - white) * v).astype(np.float32)
+
+
+def first_layer_pictures(network: Network, image_shape: tuple[int, ...], count: int = 64) -> Array:
+    """(count, H, W, 3) pictures: node j's incoming weights laid out like the image, each scaled
+    by its own largest magnitude. Grey images: blue negative, red positive; colour images: the
+    weights of each channel as that colour, grey at 0."""
+    weights = network.weights[0][:, :count].T  # (nodes, inputs)
+    scale = np.maximum(np.abs(weights).max(axis=1, keepdims=True), 1e-12)
+    shaped = (weights / scale).reshape(-1, *image_shape)
+    if len(image_shape) == 3:
+        return (0.5 + 0.5 * shaped).astype(np.float32)
+    return diverging(shaped)
+
+
+def noise_answer(network: Network, image_shape: tuple[int, ...], seed: int) -> tuple[Array, Array]:
+    """A picture of uniform noise and the network's outputs for it."""
+    noise = np.random.default_rng([seed, 6]).random((1, *image_shape), dtype=np.float32)
+    return noise[0], network.forward(noise.reshape(1, -1))[0]
+
+
+def layer_choices(network: Network) -> list[dict]:
+    """The layers a map can be drawn from: the input pixels, each hidden layer, the output."""
+    sizes, names = network.layer_sizes, network.activations
+    choices = [{"label": f"input pixels ({sizes[0]:,})", "value": 0}]
+    choices += [{"label": f"hidden layer {k} ({sizes[k]:,} {names[k - 1]})", "value": k} for k in range(1, len(sizes) - 1)]
+    return choices + [{"label": f"output ({sizes[-1]})", "value": len(sizes) - 1}]
+
+
+def layer_activations(network: Network, inputs: Array, layer: int) -> Array:
+    """The activations of ``layer`` (0: the inputs themselves) for each row of ``inputs``."""
+    if layer == 0:
+        return inputs
+    _, activations = network.forward_pass(inputs)
+    return activations[layer - 1]
+
+
+def layer_map(activations: Array, method: str = "pca", seed: int = 0) -> Array:
+    """Two coordinates per image from its activations: PCA (instant) or t-SNE (a few seconds)."""
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+
+        start = layer_map(activations, "pca50", seed) if activations.shape[1] > 50 else activations
+        return TSNE(2, init="pca", random_state=seed, perplexity=30).fit_transform(start).astype(np.float32)
+    from sklearn.decomposition import PCA
+
+    components = 50 if method == "pca50" else 2
+    components = min(components, activations.shape[1], len(activations))
+    return PCA(components, random_state=seed).fit_transform(activations).astype(np.float32)
+
+
+def changed(images: Array, kind: str, level: float, rng: np.random.Generator) -> Array:
+    """Test images (N, H, W[, 3]) in [0, 1] changed by ``level`` of one kind of ``ROBUSTNESS_LEVELS``."""
+    if kind.startswith("rotation"):
+        return transform_batch(images, angles=rng.choice([-level, level], len(images)))
+    if kind.startswith("shift"):
+        directions = rng.choice([-1.0, 1.0], (len(images), 2))
+        return transform_batch(images, shifts=directions * level / np.sqrt(2))
+    if kind.startswith("pixel noise"):
+        noisy = images.copy()
+        replace = rng.random(images.shape[:3]) < level
+        noisy[replace] = rng.random(noisy[replace].shape, dtype=np.float32)
+        return noisy
+    size = (1, 1 + 2 * int(abs(level)), 1 + 2 * int(abs(level))) + (1,) * (images.ndim - 3)
+    if level == 0:
+        return images
+    return (ndimage.grey_dilation if level > 0 else ndimage.grey_erosion)(images, size=size)
+
+
+def robustness(network: Network, images: Array, labels: Array, seed: int = 0) -> dict[str, tuple[list, list]]:
+    """Accuracy on the images at each level of each change: {kind: (levels, accuracies)}."""
+    curves = {}
+    for number, (kind, levels) in enumerate(ROBUSTNESS_LEVELS.items()):
+        accuracies = []
+        for step, level in enumerate(levels):
+            rng = np.random.default_rng([seed, 7, number, step])
+            rows = changed(images, kind, level, rng).reshape(len(images), -1)
+            accuracies.append(float(np.mean(network.predict(rows) == labels)))
+        curves[kind] = (levels, accuracies)
+    return curves

@@ -1,0 +1,119 @@
+"""The image page's browser routes: a drawing in, the network's view and answer out; a model file in.
+
+Both name the session by its key (the browser module sends it) and read or write the
+session's model in the job store. Bad input gets a 400 with a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import numpy as np
+
+from playground.app.api import DRAW_ROUTE, MODEL_ROUTE
+from playground.app.jobs import JobStore, check_session_key
+
+DRAW_SIDES = range(28, 561)  # the browser sends its canvas averaged down to a square this size
+
+
+def drawing_from(body: dict) -> np.ndarray:
+    """The drawing a request holds: ``side`` and ``pixels`` (base64 of side² bytes, ink high)."""
+    side = body.get("side")
+    if not isinstance(side, int) or side not in DRAW_SIDES:
+        raise ValueError(f"side: a whole number from {DRAW_SIDES.start} to {DRAW_SIDES.stop - 1}")
+    try:
+        raw = base64.b64decode(str(body.get("pixels", "")), validate=True)
+    except ValueError:
+        raise ValueError("pixels: base64 of one byte per pixel") from None
+    if len(raw) != side * side:
+        raise ValueError(f"pixels: {side * side:,} bytes for a {side}×{side} drawing, not {len(raw):,}")
+    return np.frombuffer(raw, dtype=np.uint8).reshape(side, side).astype(np.float32) / 255
+
+
+def encoded(image: np.ndarray) -> dict:
+    """An image as the browser paints it: its shape and base64 bytes (0–255)."""
+    pixels = np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)
+    return {"shape": list(pixels.shape), "pixels": base64.b64encode(pixels.tobytes()).decode()}
+
+
+def answer_drawing(body: dict) -> dict:
+    """What the network sees of a drawing, step by step, and its ranking of every class."""
+    from playground.app.pages.images.evaluation import top_classes
+    from playground.app.pages.images.training import key_of, model_bytes
+    from playground.data.drawing import PREPARE, mnist_steps
+    from playground.engine import load_network_bytes
+
+    key = check_session_key(body.get("key"))
+    image = drawing_from(body)
+    with JobStore() as store:
+        raw, about = model_bytes(store, key), store.get(key_of("about", key))
+    if raw is None or about is None:
+        raise ValueError("there is no network yet: train one (or load one) first")
+    data = about["data"]
+    if data == "cifar-10":
+        raise ValueError("CIFAR-10 holds photos: drawing works for digits, clothes and doodles")
+    steps = mnist_steps(image) if data in ("mnist", "fashion-mnist") else {"raw": image, "network": PREPARE[data](image)}
+    network = load_network_bytes(raw)
+    output = network.forward(steps["network"].reshape(1, -1).astype(np.float32))[0]
+    names = about["class_names"]
+    return {"steps": [[name, encoded(step)] for name, step in steps.items()],  # in order (JSON objects are not)
+            "ranking": [[names[k], share] for k, share in top_classes(output, len(names))]}
+
+
+def take_model(raw: bytes, key: str, data: str) -> dict:
+    """Make an uploaded model file the session's model (checked, then scored on the test set)."""
+    from playground.app.pages.images.evaluation import outputs_in_chunks, test_set
+    from playground.app.pages.images.logic import DATA_LABELS
+    from playground.app.pages.images.training import save_model
+    from playground.data.images import missing_data
+    from playground.engine import load_network_bytes
+    from playground.limits import current as current_limits
+
+    key = check_session_key(key)
+    if data not in DATA_LABELS:
+        raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
+    if missing_data(data):
+        raise ValueError(missing_data(data))
+    limits = current_limits()
+    network = load_network_bytes(raw, "the file", max_parameters=limits.model_parameters,
+                                 max_bytes=limits.model_upload_bytes)
+    test = test_set({"data": data, "seed": 0})
+    pixels = int(np.prod(test.images.shape[1:]))
+    if network.input_size != pixels or network.layer_sizes[-1] != len(test.class_names):
+        raise ValueError(f"the file's network takes {network.input_size:,} inputs and has {network.layer_sizes[-1]} "
+                         f"outputs; {data} has {pixels:,} pixels and {len(test.class_names)} classes")
+    outputs = outputs_in_chunks(network, test.images)
+    accuracy = float(np.mean(outputs.argmax(axis=1) == test.labels))
+    about = {"config": {"data": data, "seed": 0}, "data": data, "network": network.describe(), "epochs": None,
+             "test_accuracy": accuracy, "class_names": list(test.class_names),
+             "image_shape": list(test.images.shape[1:]), "job": "upload-" + hashlib.sha256(raw).hexdigest()[:12]}
+    with JobStore() as store:
+        save_model(store, key, network, outputs, about)
+    return {"network": network.describe(), "test_accuracy": accuracy, "job": about["job"]}
+
+
+def draw_view():
+    from flask import jsonify, request
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify({"error": "expected JSON with key, side and pixels"}), 400
+    try:
+        return jsonify(answer_drawing(body))
+    except ValueError as error:  # ModelFileError is one
+        return jsonify({"error": str(error)}), 400
+
+
+def model_view():
+    from flask import jsonify, request
+
+    try:
+        return jsonify(take_model(request.get_data(cache=False), request.args.get("key"), request.args.get("data")))
+    except ValueError as error:
+        return jsonify({"error": str(error)}), 400
+
+
+def register_routes(server) -> None:
+    server.add_url_rule(DRAW_ROUTE, "images_draw", draw_view, methods=["POST"])
+    server.add_url_rule(MODEL_ROUTE, "images_model", model_view, methods=["POST"])

@@ -1,0 +1,232 @@
+"""The image page's training job: one per session, in a background process, controlled by the page.
+
+    start_job(store, key, config)       claim the session's slot (or say why not), mark it queued
+    run_job(key, config)                the job itself (in the background callback's process)
+    control_job(store, key, "pause")    pause, resume or stop a running job
+    job_status(store, key)              what the page shows (and its heartbeat, which keeps the job alive)
+
+The data never leaves the server: the job reads it from the data directory. Its status, the
+curves and, at the end, the trained model and its test-set predictions go into the job store
+under the session's key. Pausing keeps the job's process (and so the exact run) waiting;
+resuming carries on with the same network, optimizer memory and random streams. A job whose
+page has not been heard from for ``HEARTBEAT_SECONDS`` stops by itself.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from typing import Any
+
+import numpy as np
+
+from playground.app.jobs import JobStore
+from playground.app.pages.images.logic import check_config, describe, time_left
+from playground.limits import current as current_limits
+
+HEARTBEAT_SECONDS = 45.0  # longer than a reload takes; shorter than a class would wait for a free slot
+REPORT_SECONDS = 0.5  # how often a running job writes its progress
+CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
+RUNNING_SECONDS = 20.0  # a running job renews its mark this often (a killed job's mark then expires)
+ACTIVE = ("queued", "loading", "running", "paused")
+
+
+def key_of(kind: str, session: str) -> str:
+    return f"images:{kind}:{session}"
+
+
+def start_job(store: JobStore, session: str, config: dict) -> tuple[str | None, str | None]:
+    """Claim the session's job slot: (job id, None), or (None, why not). Checks the settings first."""
+    check_config(config)
+    status = store.get(key_of("status", session))
+    if status and status.get("state") in ACTIVE and time.time() - status.get("updated", 0) < HEARTBEAT_SECONDS:
+        return None, "a job is already training in this session: pause, stop or wait for it"
+    limit = current_limits().jobs
+    if store.count("images:running:") >= limit:
+        return None, f"busy: {limit} jobs are training on this server already; try again in a minute"
+    job = f"{time.time():.6f}"
+    if not store.add(key_of("claim", session), job, seconds=5):
+        return None, "a job is already starting in this session"
+    store.delete(key_of("control", session))
+    store.put(key_of("heartbeat", session), time.time())
+    store.put(key_of("status", session), {"job": job, "state": "queued", "config": config, "message": "starting…",
+                                          "updated": time.time(), "history": [], "curve": [], "progress": {}})
+    return job, None
+
+
+def control_job(store: JobStore, session: str, action: str) -> str:
+    """Ask the session's job to pause, resume or stop; returns what the page should say."""
+    if action not in ("pause", "resume", "stop"):
+        raise ValueError("the job can be paused, resumed or stopped")
+    status = store.get(key_of("status", session)) or {}
+    if status.get("state") not in ACTIVE:
+        return "no job is training in this session"
+    store.put(key_of("control", session), action)
+    return {"pause": "pausing…", "resume": "resuming…", "stop": "stopping after this batch…"}[action]
+
+
+def job_status(store: JobStore, session: str) -> dict | None:
+    """The session's job as the page shows it; reading it is the page's heartbeat."""
+    store.put(key_of("heartbeat", session), time.time())
+    return store.get(key_of("status", session))
+
+
+def model_bytes(store: JobStore, session: str) -> bytes | None:
+    """The session's trained (or uploaded) model as an .npz file."""
+    return store.get_bytes(key_of("model", session))
+
+
+def save_model(store: JobStore, session: str, network, predictions: np.ndarray, about: dict) -> None:
+    """Keep a model, its test-set predictions (float16 probabilities) and what it was trained on."""
+    from playground.engine import network_bytes
+
+    store.put_bytes(key_of("model", session), network_bytes(network))
+    store.put_bytes(key_of("predictions", session), array_bytes(predictions.astype(np.float16)))
+    store.put(key_of("about", session), about)
+
+
+def array_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def bytes_array(raw: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(raw), allow_pickle=False)
+
+
+# ------------------------------------------------------------------ the job itself
+
+
+class Reporter:
+    """The running job's side of the store: progress, curves, controls, heartbeat."""
+
+    def __init__(self, store: JobStore, session: str, status: dict) -> None:
+        self.store, self.session, self.status = store, session, status
+        self.last_report = self.last_mark = 0.0
+
+    def write(self, **changes: Any) -> None:
+        self.status.update(changes, updated=time.time())
+        self.store.put(key_of("status", self.session), self.status)
+
+    def mark_running(self) -> None:
+        """Count this job among the server's running ones (the mark expires if the process dies)."""
+        if time.monotonic() - self.last_mark > RUNNING_SECONDS / 2:
+            self.store.put(key_of("running", self.session), 1, seconds=RUNNING_SECONDS)
+            self.last_mark = time.monotonic()
+
+    def control(self) -> str | None:
+        return self.store.get(key_of("control", self.session))
+
+    def page_gone(self) -> bool:
+        heartbeat = self.store.get(key_of("heartbeat", self.session), 0)
+        return time.time() - heartbeat > HEARTBEAT_SECONDS
+
+
+def run_job(session: str, config: dict, job: str, background: bool = True) -> str:
+    """Train the session's network as ``config`` says, reporting into the job store; returns the
+    final state. In a background process it lowers its own priority, so that the interactive
+    pages keep their speed beside it."""
+    if background:
+        os.nice(10)
+    with JobStore() as store:
+        reporter = Reporter(store, session, store.get(key_of("status", session)) or {"job": job})
+        try:
+            return train(reporter, config)
+        except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
+            reporter.write(state="failed", message=f"training failed: {error}")
+            return "failed"
+        finally:
+            store.delete(key_of("running", session))
+
+
+def train(reporter: Reporter, config: dict) -> str:
+    from playground.recipes import Monitor, evaluate, load_data, prepare
+
+    recipe = check_config(config)
+    reporter.mark_running()
+    reporter.write(state="loading", message=f"loading {recipe.data}…")
+    data = load_data(recipe)
+    if config.get("shuffled_labels"):
+        # The experiment: the same images, labels drawn at random. The network can memorise them
+        # (train accuracy climbs) but nothing it learns carries over (test accuracy stays at chance).
+        data.train_labels = np.random.default_rng([recipe.seed, 5]).permutation(data.train_labels)
+    run = prepare(recipe, data)
+    trainer, monitor = run.trainer, Monitor(run.trainer, recipe.seed)
+    n_train, started = len(data.train_labels), time.perf_counter()
+    total = n_train * recipe.epochs
+    every = max(n_train // recipe.batch_size // CURVE_POINTS_PER_EPOCH, 1)
+    window: list[float] = []
+    reporter.write(state="running", message=f"training {describe(recipe)}", history=[], curve=[],
+                   progress={"epoch": 0, "epochs": recipe.epochs, "samples": 0, "total": total})
+
+    def on_batch(event) -> None:
+        window.append(event.batch_cost)
+        done = event.epoch * n_train + min(event.batch * recipe.batch_size, n_train)
+        if event.batch % every == 0:
+            reporter.status["curve"].append([round(done / n_train, 4), float(np.mean(window))])
+            window.clear()
+        if event.end_of_epoch:
+            scores = monitor.measure()
+            reporter.status["history"].append({"epoch": trainer.epoch, **{k: round(v, 5) for k, v in scores.items()},
+                                               "test_cost": round(trainer.network.cost(trainer.test_inputs,
+                                                                                       trainer.test_labels), 5)})
+        if time.monotonic() - reporter.last_report > REPORT_SECONDS or event.end_of_epoch:
+            report_progress(reporter, trainer, done, total, started)
+
+    def should_stop() -> bool:
+        action = reporter.control()
+        if action == "pause":
+            wait_while_paused(reporter, trainer)
+            action = reporter.control()
+        if action == "stop":
+            return True
+        if reporter.page_gone():
+            reporter.status["abandoned"] = True
+            return True
+        return False
+
+    result = trainer.train(recipe.epochs, on_batch=on_batch, should_stop=should_stop, threads=recipe.threads,
+                           evaluate=False)
+    run.finish()
+    final = evaluate(run.network, data, recipe.l2)
+    predictions = run.network.forward(data.test_inputs)
+    about = {"config": config, "data": recipe.data, "network": run.network.describe(), "epochs": trainer.epoch,
+             "test_accuracy": final.test_accuracy, "class_names": list(data.class_names),
+             "image_shape": list(data.image_shape), "job": reporter.status.get("job")}
+    save_model(reporter.store, reporter.session, run.network, predictions, about)
+    state = ("diverged" if result.diverged else "abandoned" if reporter.status.get("abandoned")
+             else "stopped" if result.epochs < recipe.epochs else "done")
+    message = {"diverged": f"training diverged: {result.message}",
+               "abandoned": "stopped: the page went away",
+               "stopped": f"stopped after {trainer.epoch} epochs",
+               "done": f"done: {recipe.epochs} epochs"}[state]
+    reporter.store.delete(key_of("control", reporter.session))
+    reporter.write(state=state, message=f"{message}; test accuracy {final.test_accuracy:.2%}",
+                   test_accuracy=final.test_accuracy)
+    return state
+
+
+def report_progress(reporter: Reporter, trainer, done: int, total: int, started: float) -> None:
+    seconds = time.perf_counter() - started - reporter.status.get("paused_seconds", 0)
+    pace = done / seconds if seconds > 0 else 0.0
+    reporter.mark_running()
+    reporter.write(progress={"epoch": trainer.epoch, "epochs": reporter.status["progress"]["epochs"],
+                             "batch": trainer.batch_in_epoch, "samples": done, "total": total,
+                             "samples_per_second": round(pace), "time_left": time_left(done, total, pace),
+                             "learn_rate": trainer.learn_rate})
+    reporter.last_report = time.monotonic()
+
+
+def wait_while_paused(reporter: Reporter, trainer) -> None:
+    """Hold the run where it is (same process: the same network, optimizer and random streams)."""
+    reporter.write(state="paused", message=f"paused at epoch {trainer.epoch}, batch {trainer.batch_in_epoch}")
+    paused = time.perf_counter()
+    while reporter.control() == "pause" and not reporter.page_gone():
+        reporter.mark_running()
+        time.sleep(0.2)
+    if reporter.control() == "resume":
+        reporter.store.delete(key_of("control", reporter.session))
+    reporter.write(state="running", message="running again")
+    reporter.status["paused_seconds"] = reporter.status.get("paused_seconds", 0) + time.perf_counter() - paused

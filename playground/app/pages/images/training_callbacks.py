@@ -1,0 +1,171 @@
+"""The image page's training callbacks: controls → settings, the job (start, pause, stop), the poll.
+
+The job runs as a background callback (its own process); the page follows it by polling the
+job store once a second while it is active (``poll``), which also keeps it alive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from playground.app import session
+from playground.app.jobs import JobStore, check_session_key
+from playground.app.pages.images import ids
+from playground.app.pages.images.figures import curves_figure
+from playground.app.pages.images.layout import ACTIVE_POLL_MS, IDLE_POLL_MS
+from playground.app.pages.images.logic import DEFAULT_CONFIG, check_config
+from playground.app.pages.images.presets import PRESETS
+from playground.app.pictures import png_data_uri
+from playground.data.images import missing_data
+
+# The controls that make a job's settings, in order, and the setting each one holds.
+CONTROLS = [(ids.DATASET, "data"), (ids.LAYERS, "layers"), (ids.ACTIVATION, "activation"), (ids.OUTPUT, "output"),
+            (ids.COST, "cost"), (ids.OPTIMIZER, "optimizer"), (ids.LEARN_RATE, "learn_rate"), (ids.DECAY, "decay"),
+            (ids.MOMENTUM, "momentum"), (ids.BATCH_SIZE, "batch_size"), (ids.EPOCHS, "epochs"), (ids.L2, "l2"),
+            (ids.INPUT_NOISE, "input_noise"), (ids.SEED, "seed"), (ids.TRAIN_SAMPLES, "train_samples"),
+            (ids.SHUFFLED, "shuffled_labels"), (ids.ROTATE, "rotate"), (ids.SCALE, "scale"), (ids.SHIFT, "shift"),
+            (ids.PIXEL_NOISE, "noise"), (ids.FLIP, "flip")]
+CONTROL_STATES = [State(component, "value") for component, _ in CONTROLS]
+AUGMENT_KEYS = ("rotate", "scale", "shift", "noise")
+CHECKBOXES = ("shuffled_labels", "flip")
+
+
+def config_from(values: list) -> dict:
+    """A job's settings from the controls' values (in ``CONTROLS`` order)."""
+    named = dict(zip([name for _, name in CONTROLS], values))
+    config = {name: value for name, value in named.items() if name not in AUGMENT_KEYS}
+    for name in CHECKBOXES:
+        config[name] = bool(named[name])
+    config["augment"] = {key: named[key] or 0 for key in AUGMENT_KEYS if named[key]}
+    config["standardize"] = None
+    return config
+
+
+def controls_from(config: dict) -> list:
+    """The controls' values (in ``CONTROLS`` order) showing a job's settings."""
+    flat = {**{key: config.get("augment", {}).get(key, 0) for key in AUGMENT_KEYS}, **config}
+    return [(["on"] if flat.get(name) else []) if name in CHECKBOXES else flat.get(name) for _, name in CONTROLS]
+
+
+def status_view(status: dict | None) -> dict:
+    """What the page shows of a job's status: progress bar, text, buttons, poll interval."""
+    state = (status or {}).get("state")
+    progress = (status or {}).get("progress") or {}
+    active = state in ("queued", "loading", "running", "paused")
+    text = ""
+    if progress.get("total"):
+        text = (f"epoch {progress.get('epoch', 0)} of {progress.get('epochs')} · "
+                f"{progress.get('samples_per_second', 0):,} images/s · {progress.get('time_left', '')}")
+    return {"active": active, "paused": state == "paused", "text": text,
+            "value": str(progress.get("samples", 0)), "max": str(max(progress.get("total", 1), 1)),
+            "message": (status or {}).get("message", ""), "interval": ACTIVE_POLL_MS if active else IDLE_POLL_MS}
+
+
+def register_callbacks(app) -> None:
+    app.clientside_callback(ClientsideFunction("images", "mount"), Output(ids.MOUNTED, "data"),
+                            Input(ids.MOUNTED, "data"), Input(session.KEY, "data"), Input(ids.DATASET, "value"),
+                            Input(ids.TABS, "value"))
+    register_control_callbacks(app)
+    register_job_callbacks(app)
+
+
+def register_control_callbacks(app) -> None:
+    @app.callback([Output(component, "value", allow_duplicate=True) for component, _ in CONTROLS[1:]],
+                  Output(ids.PRESET_SOURCE, "children"), Input(ids.PRESET, "value"), State(ids.DATASET, "value"),
+                  prevent_initial_call=True)
+    def apply_preset(name, data):
+        if name not in PRESETS:
+            raise PreventUpdate
+        preset = PRESETS[name]
+        config = {**DEFAULT_CONFIG, **preset.settings, "data": data}
+        note = "" if data in preset.data else f" (made for {', '.join(preset.data)})"
+        return [*controls_from(config)[1:], preset.source + note]
+
+    @app.callback(Output(ids.DATA_STATUS, "children"), Input(ids.DATASET, "value"), prevent_initial_call=True)
+    def show_data_status(data):
+        return missing_data(data) or ""
+
+    @app.callback(Output(ids.PREVIEW, "src"), Output(ids.CONFIG_MESSAGE, "children"),
+                  *[Input(component, "value") for component, _ in CONTROLS])
+    def preview(*values):
+        """The augmentation preview, and what is wrong with the settings (checked as they change)."""
+        from playground.app.pages.images.evaluation import test_set
+        from playground.data.augment import preview_grid
+
+        config = config_from(list(values))
+        try:
+            recipe = check_config(config)
+        except ValueError as error:
+            return no_update, f"{error}"
+        if missing_data(recipe.data):
+            return None, ""
+        augment = recipe.augment
+        images = test_set(config).images[:8]
+        grid = preview_grid(images, np.random.default_rng(0), *(
+            (augment.rotate, augment.scale, augment.shift, augment.noise) if augment else (0, 0, 0, 0)), n=8, rows=4)
+        return png_data_uri(grid), ""
+
+
+def register_job_callbacks(app) -> None:
+    @app.callback(Output(ids.START_RESULT, "data"), Input(ids.START, "n_clicks"), *CONTROL_STATES,
+                  State(session.KEY, "data"), background=True, prevent_initial_call=True)
+    def start_training(clicks, *values):
+        from playground.app.pages.images.training import run_job, start_job
+
+        if not clicks:
+            raise PreventUpdate
+        *controls, key = values
+        check_session_key(key)
+        config = config_from(controls)
+        with JobStore() as store:
+            try:
+                job, problem = start_job(store, key, config)
+            except ValueError as error:
+                return {"message": f"{error}"}
+        if problem:
+            return {"message": problem}
+        return {"state": run_job(key, config, job), "job": job}
+
+    @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True), Input(ids.PAUSE, "n_clicks"),
+                  Input(ids.STOP, "n_clicks"), State(ids.JOB, "data"), State(session.KEY, "data"),
+                  prevent_initial_call=True)
+    def control(_pause, _stop, status, key):
+        from playground.app.pages.images.training import control_job
+
+        if not ctx.triggered_id or not ctx.triggered[0]["value"]:
+            raise PreventUpdate
+        action = "stop" if ctx.triggered_id == ids.STOP else (
+            "resume" if (status or {}).get("state") == "paused" else "pause")
+        with JobStore() as store:
+            return control_job(store, check_session_key(key), action)
+
+    app.clientside_callback(f"function(clicks) {{ return clicks ? {ACTIVE_POLL_MS} : window.dash_clientside.no_update; }}",
+                            Output(ids.TICKER, "interval", allow_duplicate=True), Input(ids.START, "n_clicks"),
+                            prevent_initial_call=True)
+
+    @app.callback(
+        Output(ids.JOB, "data"), Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
+        Output(ids.PROGRESS_TEXT, "children"), Output(ids.JOB_MESSAGE, "children"), Output(ids.CURVES, "figure"),
+        Output(ids.START, "disabled"), Output(ids.PAUSE, "disabled"), Output(ids.PAUSE, "children"),
+        Output(ids.STOP, "disabled"), Output(ids.TICKER, "interval"), Output(ids.MODEL, "data"),
+        Input(ids.TICKER, "n_intervals"), Input(ids.START_RESULT, "data"), Input(ids.UPLOADED, "data"),
+        State(session.KEY, "data"), State(ids.JOB, "data"), State(ids.MODEL, "data"))
+    def poll(_ticks, started, _uploaded, key, shown, model):
+        from playground.app.pages.images.training import job_status, key_of
+
+        check_session_key(key)
+        with JobStore() as store:
+            status = job_status(store, key)
+            about = store.get(key_of("about", key))
+        if ctx.triggered_id == ids.START_RESULT and started and started.get("message"):
+            status = {**(status or {}), "message": started["message"]}  # why it did not start
+        view = status_view(status)
+        new_model = None if about is None else {"job": about.get("job"), "data": about["data"],
+                                                "network": about.get("network")}
+        same = status == shown
+        return (status if not same else no_update, view["value"], view["max"], view["text"], view["message"],
+                curves_figure((status or {}).get("history", []), (status or {}).get("curve", [])) if not same else no_update,
+                view["active"], not view["active"], "resume" if view["paused"] else "pause", not view["active"],
+                view["interval"], new_model if new_model != model else no_update)
