@@ -346,7 +346,9 @@ def read_quickdraw_file(path: str | os.PathLike, max_rows: int | None = None) ->
     """
     path = Path(path)
     check_quickdraw_file(path)
-    bitmaps = np.load(path, mmap_mode="r", allow_pickle=False)
+    from playground.engine.persistence import load_array
+
+    bitmaps = load_array(path, mmap_mode="r")
     rows = bitmaps if max_rows is None else bitmaps[:max_rows]
     return np.array(rows).reshape(-1, 28, 28)  # np.array copies out of the memory map
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import threading
 import zipfile
 import zlib
 from pathlib import Path
@@ -25,6 +26,11 @@ import numpy as np
 
 from playground.engine.layers import LAYER_TYPES, check_dtype, layer_from_dict
 from playground.engine.network import Network
+
+# NumPy parses .npy headers with ast.literal_eval, and CPython 3.11's AST constructor is not
+# thread-safe (python/cpython#106905: "AST constructor recursion depth mismatch" when two
+# threads parse at once). The app's server threads load models side by side: one at a time.
+NPY_HEADER_LOCK = threading.Lock()
 
 FORMAT = "neural-playground-network"
 VERSION = 2
@@ -125,12 +131,13 @@ class _ModelReader:
         """The shape and dtype a member declares, from its .npy header alone."""
         try:
             version = np.lib.format.read_magic(file)
-            if version == (1, 0):
-                shape, _, dtype = np.lib.format.read_array_header_1_0(file)
-            elif version == (2, 0):
-                shape, _, dtype = np.lib.format.read_array_header_2_0(file)
-            else:
-                raise ValueError(f"array format {version}")
+            with NPY_HEADER_LOCK:
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(file)
+                elif version == (2, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(file)
+                else:
+                    raise ValueError(f"array format {version}")
         except ValueError as error:
             raise self.fail(f"{name} is not a plain array ({error})") from None
         if dtype.hasobject:
@@ -150,7 +157,7 @@ class _ModelReader:
                 raise self.fail(f"{name} is {stored_dtype}, expected {dtype}")
             if max_bytes is not None and int(np.prod(stored_shape)) * stored_dtype.itemsize > max_bytes:
                 raise self.fail(f"{name} is larger than {max_bytes:,} bytes")
-        with self.archive.open(self.members[name]) as file:  # read_array reads the header again
+        with self.archive.open(self.members[name]) as file, NPY_HEADER_LOCK:  # it reads the header again
             return np.lib.format.read_array(file, allow_pickle=False)
 
     def text(self, name: str) -> str:
@@ -250,3 +257,9 @@ class _ModelReader:
                 raise self.fail(f"invalid architecture ({layer}: {error})") from None
         if total > max_parameters:
             raise self.fail(f"{total:,} parameters: more than the {max_parameters:,} allowed")
+
+
+def load_array(source, **options) -> np.ndarray:
+    """``np.load`` of one .npy array (never pickle), safe beside other threads (see NPY_HEADER_LOCK)."""
+    with NPY_HEADER_LOCK:
+        return np.load(source, allow_pickle=False, **options)

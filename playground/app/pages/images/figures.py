@@ -78,11 +78,6 @@ def per_class_figure(accuracy: Array, class_names: list[str]) -> go.Figure:
     return figure
 
 
-def ranking_rows(ranking: list[tuple[int, float]], class_names: list[str]) -> list[dict]:
-    """A ranking as rows the page shows as bars: name, share, and whether it is the top one."""
-    return [{"name": class_names[k], "share": share, "top": index == 0} for index, (k, share) in enumerate(ranking)]
-
-
 def map_figure(points: Array, labels: Array, class_names: list[str], title: str) -> go.Figure:
     """Test images placed by a layer's activations, one colour per true class; ``customdata``
     is the image's index among the mapped ones (the page shows it on hover)."""

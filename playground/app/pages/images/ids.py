@@ -6,6 +6,7 @@ TABS = "images-tabs"
 TICKER = "images-ticker"  # polls the session's job while one is active
 JOB = "images-job"  # the last status read from the job store (what the page shows)
 MODEL = "images-model"  # which model the views show: {"job": …, "data": …} (changes when a new one is ready)
+LAUNCH = "images-launch"  # a claimed job's id and settings: launches the background callback
 START_RESULT = "images-start-result"  # the background callback's own output
 
 # data, presets, controls
@@ -43,6 +44,7 @@ STOP = "images-stop"
 PROGRESS = "images-progress"
 PROGRESS_TEXT = "images-progress-text"
 JOB_MESSAGE = "images-job-message"
+START_MESSAGE = "images-start-message"  # why a start was refused
 CURVES = "images-curves"
 
 # evaluation

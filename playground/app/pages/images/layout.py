@@ -48,6 +48,7 @@ def top_bar(config: dict) -> html.Header:
             html.Div("", id=ids.PROGRESS_TEXT, className="status"),
         ]),
         html.Div("", id=ids.JOB_MESSAGE, className="status"),
+        html.Div("", id=ids.START_MESSAGE, className="message"),
         html.Div(missing_data(config["data"]) or "", id=ids.DATA_STATUS, className="message"),
         html.Div("", id=ids.PRESET_SOURCE, className="hint preset-source"),
     ])
@@ -242,7 +243,7 @@ def layout(**_) -> html.Div:
     config = dict(DEFAULT_CONFIG)
     return page_root(ids.PAGE, ids.MOUNTED, class_name="images", children=[
         dcc.Interval(id=ids.TICKER, interval=ACTIVE_POLL_MS, n_intervals=0),
-        dcc.Store(id=ids.JOB), dcc.Store(id=ids.MODEL), dcc.Store(id=ids.START_RESULT), dcc.Store(id=ids.UPLOADED),
+        dcc.Store(id=ids.JOB), dcc.Store(id=ids.MODEL), dcc.Store(id=ids.LAUNCH), dcc.Store(id=ids.START_RESULT), dcc.Store(id=ids.UPLOADED),
         top_bar(config),
         dcc.Tabs(id=ids.TABS, value="train", children=[train_tab(config), mistakes_tab(), draw_tab(), inside_tab(),
                                                        deeper_tab(), models_tab()]),

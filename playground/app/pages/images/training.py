@@ -1,7 +1,7 @@
 """The image page's training job: one per session, in a background process, controlled by the page.
 
     start_job(store, key, config)       claim the session's slot (or say why not), mark it queued
-    run_job(key, config)                the job itself (in the background callback's process)
+    run_job(key, job)                   the job itself (in the background callback's process)
     control_job(store, key, "pause")    pause, resume or stop a running job
     job_status(store, key)              what the page shows (and its heartbeat, which keeps the job alive)
 
@@ -27,6 +27,7 @@ from playground.limits import current as current_limits
 
 HEARTBEAT_SECONDS = 45.0  # longer than a reload takes; shorter than a class would wait for a free slot
 REPORT_SECONDS = 0.5  # how often a running job writes its progress
+CONTROL_SECONDS = 0.1  # how often it looks for pause / stop
 CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
 RUNNING_SECONDS = 20.0  # a running job renews its mark this often (a killed job's mark then expires)
 ACTIVE = ("queued", "loading", "running", "paused")
@@ -93,7 +94,9 @@ def array_bytes(array: np.ndarray) -> bytes:
 
 
 def bytes_array(raw: bytes) -> np.ndarray:
-    return np.load(io.BytesIO(raw), allow_pickle=False)
+    from playground.engine.persistence import load_array
+
+    return load_array(io.BytesIO(raw))
 
 
 # ------------------------------------------------------------------ the job itself
@@ -104,7 +107,7 @@ class Reporter:
 
     def __init__(self, store: JobStore, session: str, status: dict) -> None:
         self.store, self.session, self.status = store, session, status
-        self.last_report = self.last_mark = 0.0
+        self.last_report = self.last_mark = self.last_check = 0.0
 
     def write(self, **changes: Any) -> None:
         self.status.update(changes, updated=time.time())
@@ -124,16 +127,19 @@ class Reporter:
         return time.time() - heartbeat > HEARTBEAT_SECONDS
 
 
-def run_job(session: str, config: dict, job: str, background: bool = True) -> str:
-    """Train the session's network as ``config`` says, reporting into the job store; returns the
-    final state. In a background process it lowers its own priority, so that the interactive
+def run_job(session: str, job: str, background: bool = True) -> str:
+    """Train the session's claimed job (with the settings ``start_job`` checked), reporting into
+    the job store; returns the final state. In a background process it lowers its own priority, so that the interactive
     pages keep their speed beside it."""
     if background:
         os.nice(10)
     with JobStore() as store:
-        reporter = Reporter(store, session, store.get(key_of("status", session)) or {"job": job})
+        status = store.get(key_of("status", session)) or {}
+        if status.get("job") != job or status.get("state") != "queued":
+            return "refused"  # only the job start_job claimed runs, once
+        reporter = Reporter(store, session, status)
         try:
-            return train(reporter, config)
+            return train(reporter, status["config"])
         except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
             reporter.write(state="failed", message=f"training failed: {error}")
             return "failed"
@@ -176,6 +182,9 @@ def train(reporter: Reporter, config: dict) -> str:
             report_progress(reporter, trainer, done, total, started)
 
     def should_stop() -> bool:
+        if time.monotonic() - reporter.last_check < CONTROL_SECONDS:
+            return False  # reading the store after every small batch would slow the training
+        reporter.last_check = time.monotonic()
         action = reporter.control()
         if action == "pause":
             wait_while_paused(reporter, trainer)

@@ -109,24 +109,35 @@ def register_control_callbacks(app) -> None:
 
 
 def register_job_callbacks(app) -> None:
-    @app.callback(Output(ids.START_RESULT, "data"), Input(ids.START, "n_clicks"), *CONTROL_STATES,
-                  State(session.KEY, "data"), background=True, prevent_initial_call=True)
-    def start_training(clicks, *values):
-        from playground.app.pages.images.training import run_job, start_job
+    @app.callback(Output(ids.LAUNCH, "data"), Output(ids.START_MESSAGE, "children"),
+                  Input(ids.START, "n_clicks"), *CONTROL_STATES, State(session.KEY, "data"),
+                  prevent_initial_call=True)
+    def request_start(clicks, *values):
+        """Claim the session's job slot, or say why not. Only a claimed job launches the background
+        callback (launching it again while it runs would make Dash cancel the running job)."""
+        from playground.app.pages.images.training import start_job
 
         if not clicks:
             raise PreventUpdate
         *controls, key = values
-        check_session_key(key)
         config = config_from(controls)
         with JobStore() as store:
             try:
-                job, problem = start_job(store, key, config)
+                job, problem = start_job(store, check_session_key(key), config)
             except ValueError as error:
-                return {"message": f"{error}"}
+                return no_update, f"{error}"
         if problem:
-            return {"message": problem}
-        return {"state": run_job(key, config, job), "job": job}
+            return no_update, problem
+        return {"job": job}, ""
+
+    @app.callback(Output(ids.START_RESULT, "data"), Input(ids.LAUNCH, "data"), State(session.KEY, "data"),
+                  background=True, prevent_initial_call=True)
+    def start_training(launch, key):
+        from playground.app.pages.images.training import run_job
+
+        if not launch:
+            raise PreventUpdate
+        return {"state": run_job(check_session_key(key), str(launch.get("job"))), "job": launch.get("job")}
 
     @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True), Input(ids.PAUSE, "n_clicks"),
                   Input(ids.STOP, "n_clicks"), State(ids.JOB, "data"), State(session.KEY, "data"),
@@ -148,24 +159,23 @@ def register_job_callbacks(app) -> None:
     @app.callback(
         Output(ids.JOB, "data"), Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
         Output(ids.PROGRESS_TEXT, "children"), Output(ids.JOB_MESSAGE, "children"), Output(ids.CURVES, "figure"),
-        Output(ids.START, "disabled"), Output(ids.PAUSE, "disabled"), Output(ids.PAUSE, "children"),
+        Output(ids.PAUSE, "disabled"), Output(ids.PAUSE, "children"),
         Output(ids.STOP, "disabled"), Output(ids.TICKER, "interval"), Output(ids.MODEL, "data"),
-        Input(ids.TICKER, "n_intervals"), Input(ids.START_RESULT, "data"), Input(ids.UPLOADED, "data"),
+        # Not the background callback's output as an input: Dash would hold this poll until the job ends.
+        Input(ids.TICKER, "n_intervals"), Input(ids.UPLOADED, "data"),
         State(session.KEY, "data"), State(ids.JOB, "data"), State(ids.MODEL, "data"))
-    def poll(_ticks, started, _uploaded, key, shown, model):
+    def poll(_ticks, _uploaded, key, shown, model):
         from playground.app.pages.images.training import job_status, key_of
 
         check_session_key(key)
         with JobStore() as store:
             status = job_status(store, key)
             about = store.get(key_of("about", key))
-        if ctx.triggered_id == ids.START_RESULT and started and started.get("message"):
-            status = {**(status or {}), "message": started["message"]}  # why it did not start
         view = status_view(status)
         new_model = None if about is None else {"job": about.get("job"), "data": about["data"],
                                                 "network": about.get("network")}
         same = status == shown
         return (status if not same else no_update, view["value"], view["max"], view["text"], view["message"],
                 curves_figure((status or {}).get("history", []), (status or {}).get("curve", [])) if not same else no_update,
-                view["active"], not view["active"], "resume" if view["paused"] else "pause", not view["active"],
+                not view["active"], "resume" if view["paused"] else "pause", not view["active"],
                 view["interval"], new_model if new_model != model else no_update)

@@ -190,7 +190,7 @@ def register_deeper_callbacks(app) -> None:
                                               className="pixelated tooltip-image"), html.Div(truth)]
 
     @app.callback(Output(ids.ROBUSTNESS, "figure"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
-                  background=True, prevent_initial_call=True)
+                  prevent_initial_call=True)  # 0.02 s on the digits, 1 s on CIFAR-10: no process needed
     def show_robustness(_model, key):
         model = load_model(key)
         count = min(ROBUSTNESS_SAMPLES, len(model.test.labels))
