@@ -69,6 +69,11 @@ def wait(condition, seconds: float, what: str) -> None:
     raise RuntimeError(f"gave up waiting for {what}")
 
 
+def page_texts(driver) -> str:
+    return " | ".join(text(driver, f"images-{name}") for name in ("job-message", "start-message", "progress-text",
+                                                                   "config-message", "data-status"))
+
+
 def choose(driver, dropdown_id: str, label: str) -> None:
     driver.find_element(By.ID, dropdown_id).click()
     time.sleep(0.3)
@@ -96,7 +101,10 @@ def set_up_page(driver, url: str, epochs: int) -> None:
 def page_run(driver, timeout: float = 900) -> float:
     """Click train, wait for the job to end; its images/s as the page shows it."""
     driver.find_element(By.ID, "images-start").click()
-    wait(lambda: text(driver, "images-job-message").startswith("done"), timeout, "the page's training")
+    wait(lambda: text(driver, "images-job-message").startswith(("done", "training failed")), timeout,
+         "the page's training")
+    if not text(driver, "images-job-message").startswith("done"):
+        raise RuntimeError(text(driver, "images-job-message"))
     return float(re.search(r"([\d,]+) images/s", text(driver, "images-progress-text")).group(1).replace(",", ""))
 
 
@@ -155,6 +163,10 @@ def main() -> None:
         time.sleep(3)
         results["drag_while_training"] = drag_p95(other, url, args.moves)
         page.find_element(By.ID, "images-stop").click()
+    except Exception:
+        print("the page said:", page_texts(page), file=sys.stderr)
+        page.save_screenshot("/tmp/bench-images-failure.png")
+        raise
     finally:
         page.quit()
         other.quit()

@@ -384,3 +384,49 @@ def test_deep_json_to_a_callback_is_refused(server):
     reply = server.post(DISPATCH, b'{"output": ' + b"[" * 50_000 + b"]" * 50_000 + b"}")
     within_budget(reply, server)
     refused(reply, 400, "nests more than 64 levels")
+
+
+# ---------------------------------------------------------------------- the image page's routes
+
+DRAW = "/_playground/draw"
+MODEL = "/_playground/model"
+A_KEY = "k" * 24
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"key": A_KEY, "side": 10**9, "pixels": ""}, "side: a whole number"),
+    ({"key": A_KEY, "side": 560, "pixels": "AAAA"}, "313,600 bytes"),
+    ({"key": A_KEY, "side": 28, "pixels": "not base64!"}, "base64"),
+    ({"key": "../../etc/passwd", "side": 28, "pixels": ""}, "session key"),
+    ({"key": A_KEY, "side": 28, "pixels": base64.b64encode(bytes(784)).decode()}, "no network yet"),
+    ([1, 2, 3], "expected JSON"),
+])
+def test_bad_drawings_are_named(server, body, words):
+    reply = server.post(DRAW, body)
+    within_budget(reply, server)
+    refused(reply, 400, words)
+
+
+def test_a_drawing_body_over_the_limit_is_refused_unread(server):
+    reply = server.post(DRAW, b" " * 2_100_000)
+    within_budget(reply, server)
+    refused(reply, 413)
+
+
+@pytest.mark.parametrize("raw, query, words", [
+    (b"PK\x03\x04" + b"\x00" * 5000, f"?key={A_KEY}&data=digits", "the file"),
+    (zlib.compress(b"\x00" * 10_000_000), f"?key={A_KEY}&data=digits", "the file"),
+    (b"x", f"?key={A_KEY}&data=../../secret", "data set: one of"),
+    (b"x", "?key=&data=digits", "session key"),
+])
+def test_bad_model_uploads_are_named(server, raw, query, words):
+    reply = server.post(MODEL + query, raw, headers={"Content-Type": "application/octet-stream"})
+    within_budget(reply, server)
+    refused(reply, 400, words)
+
+
+def test_a_model_upload_over_64_mb_is_refused_before_it_is_read(server):
+    reply = server.post(MODEL + f"?key={A_KEY}&data=digits", b"0" * 1000,
+                        headers={"Content-Type": "application/octet-stream", "Content-Length": str(65_000_000)},
+                        raw=True)
+    assert reply.status == 413, reply

@@ -60,10 +60,8 @@ def layer_choices(network: Network) -> list[dict]:
 
 def layer_activations(network: Network, inputs: Array, layer: int) -> Array:
     """The activations of ``layer`` (0: the inputs themselves) for each row of ``inputs``."""
-    if layer == 0:
-        return inputs
-    _, activations = network.forward_pass(inputs)
-    return activations[layer - 1]
+    _, activations = network.forward_pass(inputs)  # activations[0] is the inputs
+    return activations[layer]
 
 
 def layer_map(activations: Array, method: str = "pca", seed: int = 0) -> Array:
