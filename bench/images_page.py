@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
-from playground_speed import WATCHER, link_for, measure_ours, summary  # noqa: E402
+from playground_speed import WATCHER, measure_ours, summary  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -101,6 +101,7 @@ def set_up_page(driver, url: str, epochs: int) -> None:
 def page_run(driver, timeout: float = 900) -> float:
     """Click train, wait for the job to end; its images/s as the page shows it."""
     driver.find_element(By.ID, "images-start").click()
+    wait(lambda: text(driver, "images-job-message").startswith("training"), 120, "the job to start")
     wait(lambda: text(driver, "images-job-message").startswith(("done", "training failed")), timeout,
          "the page's training")
     if not text(driver, "images-job-message").startswith("done"):
@@ -109,8 +110,18 @@ def page_run(driver, timeout: float = 900) -> float:
 
 
 def drag_p95(driver, url: str, moves: int) -> dict:
-    measured = measure_ours(driver, url + "/" + link_for([2, 3, 2]), [2, 3, 2], moves, 2.0)["latency"]
-    return summary(measured)
+    """The playground's 2-3-2 drag latency; a page load the browser gave up on is tried once more
+    (and counted: it happened once in five runs here, while a job was starting)."""
+    from selenium.common.exceptions import TimeoutException
+
+    for attempt in range(2):
+        try:
+            measured = measure_ours(driver, url + "/", [2, 3, 2], moves, 2.0)["latency"]
+            return {**summary(measured), "load_retries": attempt}
+        except TimeoutException:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def draw_latencies(driver, strokes: int) -> list[float]:

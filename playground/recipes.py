@@ -274,9 +274,10 @@ class Monitor:
 
     def measure(self) -> dict[str, float]:
         network, trainer = self.trainer.network, self.trainer
-        return {"train_cost": network.cost(self.inputs, self.labels),
-                "train_accuracy": network.accuracy(self.inputs, self.labels),
-                "test_accuracy": network.accuracy(trainer.test_inputs, trainer.test_labels)}
+        train_cost, train_accuracy = network.cost_and_accuracy(self.inputs, self.labels)
+        test_cost, test_accuracy = network.cost_and_accuracy(trainer.test_inputs, trainer.test_labels)
+        return {"train_cost": train_cost, "train_accuracy": train_accuracy, "test_cost": test_cost,
+                "test_accuracy": test_accuracy}
 
 
 @dataclass

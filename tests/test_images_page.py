@@ -459,6 +459,20 @@ def test_a_job_trains_and_leaves_a_model_that_scores_as_reported(store):
     assert run_job(KEY, job, background=False) == "refused"  # a finished job does not run again
 
 
+def test_the_next_job_can_start_as_soon_as_one_ends_and_the_landscape_slice_takes_its_network(store):
+    from playground.app.pages.landscape.slice_logic import image_page_slice_inputs
+
+    with pytest.raises(ValueError, match="no network"):
+        image_page_slice_inputs(KEY, 100)
+    job, _ = start_job(store, KEY, {**DIGITS, "epochs": 2})
+    assert run_job(KEY, job, background=False) == "done"
+    again, problem = start_job(store, KEY, {**DIGITS, "epochs": 2})
+    assert problem is None and again != job
+    network, inputs, labels, what = image_page_slice_inputs(KEY, 100)
+    assert network.layer_sizes[0] == 64 and inputs.shape == (100, 64) and len(labels) == 100
+    assert "image page" in what and "digits" in what
+
+
 def test_a_second_job_is_refused_while_one_is_running(store):
     job, _ = start_job(store, KEY, DIGITS)
     store.put(key_of("status", KEY), {**store.get(key_of("status", KEY)), "state": "running", "updated": time.time()})

@@ -130,3 +130,14 @@ def test_bad_settings_and_data_give_clear_errors():
         Network([2])
     with pytest.raises(ValueError, match="invalid layer size 0"):
         Network([2, 0, 2])
+
+
+def test_cost_and_accuracy_in_one_pass_equal_cost_and_accuracy():
+    from playground.engine import Network
+
+    rng = np.random.default_rng(3)
+    network = Network([5, 7, 3], activation="relu", output_activation="softmax", cost="cross_entropy", seed=2)
+    inputs, labels = rng.normal(size=(50, 5)).astype(np.float32), rng.integers(0, 3, 50)
+    cost, accuracy = network.cost_and_accuracy(inputs, labels)
+    assert cost == network.cost(inputs, labels)
+    assert accuracy == network.accuracy(inputs, labels)

@@ -215,7 +215,8 @@ def train_images(trainer, recipe, quiet: bool):
         scores = monitor.measure()
         history.append({"epoch": trainer.epoch, "train_cost": round(scores["train_cost"], 5),
                         "train_accuracy": round(scores["train_accuracy"], 5),
-                        "test_accuracy": round(scores["test_accuracy"], 5), "seconds": round(seconds, 3),
+                        "test_cost": round(scores["test_cost"], 5), "test_accuracy": round(scores["test_accuracy"], 5),
+                        "seconds": round(seconds, 3),
                         "learn_rate": event.learn_rate})
         bar.set_postfix({"cost": f"{scores['train_cost']:.4f}", "acc": f"{scores['train_accuracy']:.4f}",
                          "test acc": f"{scores['test_accuracy']:.4f}"})

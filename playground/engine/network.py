@@ -229,6 +229,10 @@ class Network:
 
     def cost(self, inputs: Array, labels: Array) -> float:
         """Average cost over the samples (without any L2 term)."""
+        return self.cost_and_accuracy(inputs, labels)[0]
+
+    def cost_and_accuracy(self, inputs: Array, labels: Array) -> tuple[float, float]:
+        """Average cost (without any L2 term) and the fraction classified right, in one forward pass."""
         inputs = self.check_inputs(inputs)
         targets = self.one_hot(labels, len(inputs))
         a = inputs.reshape(len(inputs), *self.input_shape)
@@ -237,8 +241,9 @@ class Network:
         output = self.layers[-1]
         output.forward(a)  # the cost needs its weighted inputs too
         value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        right = float(np.mean(output.outputs.argmax(axis=1) == self.check_labels(labels, len(inputs))))
         output.forget()
-        return value
+        return value, right
 
     def l2_cost(self, l2: float) -> float:
         """The L2 regularisation term ½·λ·Σ W² (weights only, not biases)."""

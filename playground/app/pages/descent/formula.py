@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.limits import current as current_limits
+
 Array = np.ndarray
 
-MAX_CHARACTERS = 200
 MAX_DEPTH = 30  # nested parentheses, calls and signs: enough for any formula a person types
 MAX_NUMBER = 1e100
 MAX_EXPONENT = 1000.0
@@ -158,8 +159,9 @@ def parse_formula(text: str) -> Formula:
     """A formula in x from its text; raises FormulaError with a message for anything else."""
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("type a formula in x, e.g. x**2 - 3*x + 4")
-    if len(text) > MAX_CHARACTERS:
-        raise FormulaError(f"the formula is {len(text)} characters long: at most {MAX_CHARACTERS}")
+    longest = current_limits().formula_characters
+    if len(text) > longest:
+        raise FormulaError(f"the formula is {len(text)} characters long: at most {longest}")
     parser = _Parser(tokens(text))
     tree = parser.sum()
     if parser.peek() is not None:

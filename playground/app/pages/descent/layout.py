@@ -9,7 +9,8 @@ from dash import dcc, html
 from playground.app.components import control, page_root
 from playground.app.pages.descent import ids
 from playground.app.pages.descent.figures import descent_figure, steps_figure
-from playground.app.pages.descent.formula import MAX_CHARACTERS, parse_formula
+from playground.app.pages.descent.formula import parse_formula
+from playground.limits import current as current_limits
 from playground.app.pages.descent.logic import PRESETS, new_descent, readouts
 
 # The learn-rate slider is on a log scale: 1e-3 … 3, crawling to diverging one drag apart.
@@ -59,7 +60,7 @@ def layout(descent: dict | None = None, **_) -> html.Div:
                                                options=[{"label": p.name, "value": key} for key, p in PRESETS.items()]
                                                + [{"label": "your own formula", "value": "custom"}])),
                 control("f(x) =", dcc.Input(id=ids.FORMULA, type="text", value=state["formula"], debounce=True,
-                                            maxLength=MAX_CHARACTERS, className="formula", spellCheck=False),
+                                            maxLength=current_limits().formula_characters, className="formula", spellCheck=False),
                         hint="numbers, x, + − * / ** ( ), sin cos tan exp log sqrt abs tanh; Enter to draw"),
                 html.Div(id=ids.FORMULA_MESSAGE, className="message"),
                 html.Div(preset.lesson if preset else "", id=ids.LESSON, className="hint lesson"),

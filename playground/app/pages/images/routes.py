@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -37,24 +39,52 @@ def encoded(image: np.ndarray) -> dict:
     return {"shape": list(pixels.shape), "pixels": base64.b64encode(pixels.tobytes()).decode()}
 
 
+# A drawing asks every 80 ms: the session's network stays loaded between strokes, keyed by the
+# session and its model's job id (a new model is a new entry; a model never changes under one id).
+CACHED_NETWORKS = 16
+CACHED_PARAMETERS = 5_000_000  # bigger networks are read from the store each time
+_networks: OrderedDict = OrderedDict()
+_networks_lock = threading.Lock()
+
+
+def session_network(store: JobStore, key: str, job: str | None):
+    """The session's model as a network (None when it has none)."""
+    from playground.app.pages.images.training import model_bytes
+    from playground.engine import load_network_bytes
+
+    with _networks_lock:
+        if (key, job) in _networks:
+            _networks.move_to_end((key, job))
+            return _networks[key, job]
+    raw = model_bytes(store, key)
+    if raw is None:
+        return None
+    network = load_network_bytes(raw)
+    if network.n_parameters <= CACHED_PARAMETERS:
+        with _networks_lock:
+            _networks[key, job] = network
+            while len(_networks) > CACHED_NETWORKS:
+                _networks.popitem(last=False)
+    return network
+
+
 def answer_drawing(body: dict) -> dict:
     """What the network sees of a drawing, step by step, and its ranking of every class."""
     from playground.app.pages.images.evaluation import top_classes
-    from playground.app.pages.images.training import key_of, model_bytes
+    from playground.app.pages.images.training import key_of
     from playground.data.drawing import PREPARE, mnist_steps
-    from playground.engine import load_network_bytes
 
     key = check_session_key(body.get("key"))
     image = drawing_from(body)
     with JobStore() as store:
-        raw, about = model_bytes(store, key), store.get(key_of("about", key))
-    if raw is None or about is None:
+        about = store.get(key_of("about", key))
+        network = None if about is None else session_network(store, key, about.get("job"))
+    if network is None:
         raise ValueError("there is no network yet: train one (or load one) first")
     data = about["data"]
     if data == "cifar-10":
         raise ValueError("CIFAR-10 holds photos: drawing works for digits, clothes and doodles")
     steps = mnist_steps(image) if data in ("mnist", "fashion-mnist") else {"raw": image, "network": PREPARE[data](image)}
-    network = load_network_bytes(raw)
     output = network.forward(steps["network"].reshape(1, -1).astype(np.float32))[0]
     names = about["class_names"]
     return {"steps": [[name, encoded(step)] for name, step in steps.items()],  # in order (JSON objects are not)

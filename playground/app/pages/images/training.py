@@ -145,6 +145,7 @@ def run_job(session: str, job: str, background: bool = True) -> str:
             return "failed"
         finally:
             store.delete(key_of("running", session))
+            store.delete(key_of("claim", session))  # the session may start its next job now
 
 
 def train(reporter: Reporter, config: dict) -> str:
@@ -175,9 +176,7 @@ def train(reporter: Reporter, config: dict) -> str:
             window.clear()
         if event.end_of_epoch:
             scores = monitor.measure()
-            reporter.status["history"].append({"epoch": trainer.epoch, **{k: round(v, 5) for k, v in scores.items()},
-                                               "test_cost": round(trainer.network.cost(trainer.test_inputs,
-                                                                                       trainer.test_labels), 5)})
+            reporter.status["history"].append({"epoch": trainer.epoch, **{k: round(v, 5) for k, v in scores.items()}})
         if time.monotonic() - reporter.last_report > REPORT_SECONDS or event.end_of_epoch:
             report_progress(reporter, trainer, done, total, started)
 
