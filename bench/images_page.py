@@ -37,8 +37,10 @@ sys.path.insert(0, str(HERE))
 from playground_speed import WATCHER, measure_ours, summary  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
 from servers import ServerProcess  # noqa: E402
+from test_images_browser import type_into  # noqa: E402
+from test_landscape_browser import text  # noqa: E402
+from test_playground_browser import choose  # noqa: E402
 
 from conftest import start_browser  # noqa: E402
 
@@ -55,11 +57,6 @@ def cli_run(epochs: int) -> float:
     return float(json.loads(done.stdout.strip().splitlines()[-1])["samples_per_second"])
 
 
-def text(driver, element_id: str) -> str:
-    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
-                                 element_id)
-
-
 def wait(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -72,21 +69,6 @@ def wait(condition, seconds: float, what: str) -> None:
 def page_texts(driver) -> str:
     return " | ".join(text(driver, f"images-{name}") for name in ("job-message", "start-message", "progress-text",
                                                                    "config-message", "data-status"))
-
-
-def choose(driver, dropdown_id: str, label: str) -> None:
-    driver.find_element(By.ID, dropdown_id).click()
-    time.sleep(0.3)
-    next(o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == label).click()
-    time.sleep(0.5)
-
-
-def type_into(driver, element_id: str, value) -> None:
-    box = driver.find_element(By.ID, element_id)
-    box.click()
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys(str(value), Keys.TAB)
-    time.sleep(0.3)
 
 
 def set_up_page(driver, url: str, epochs: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +21,20 @@ def _missing(reason: str, variable: str):
     if os.environ.get(variable) == "1":
         pytest.fail(f"{reason} ({variable}=1)")
     pytest.skip(reason)
+
+
+def real_data_dir(subfolder: str) -> Path:
+    """PLAYGROUND_DATA_DIR when it holds ``subfolder``; else skip (or fail under PLAYGROUND_REQUIRE_DATA=1)."""
+    value = os.environ.get("PLAYGROUND_DATA_DIR")
+    if not value:
+        reason = "PLAYGROUND_DATA_DIR is not set"
+    elif not (Path(value) / subfolder).is_dir():
+        reason = f"PLAYGROUND_DATA_DIR={value} has no {subfolder}/ folder"
+    else:
+        return Path(value)
+    if os.environ.get("PLAYGROUND_REQUIRE_DATA") == "1":
+        pytest.fail(f"{reason}, and PLAYGROUND_REQUIRE_DATA=1 requires the real image data sets")
+    pytest.skip(f"{reason}: these tests need the real image data sets (see ../shared/data/README.md)")
 
 
 @pytest.fixture

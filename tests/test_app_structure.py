@@ -28,24 +28,24 @@ def app():
 
 def test_pages_are_registered_with_their_paths(app):
     paths = {page["path"]: page["name"] for page in dash.page_registry.values()}
-    assert paths == {"/": "Playground", "/descent": "1-D descent", "/landscape": "Landscapes"}
+    assert paths == {"/": "Playground", "/descent": "1-D descent", "/landscape": "Landscapes", "/images": "Images"}
     assert app.use_pages
 
 
 def test_the_session_stores_sit_outside_the_page_container(app):
     root = app.layout()
     top = [getattr(child, "id", None) for child in root.children]
-    for store in (session.DATA, session.NETWORK, session.SETTINGS, session.TRAINING, session.DESCENT):
+    for store in (session.DATA, session.NETWORK, session.SETTINGS, session.TRAINING, session.DESCENT, session.KEY):
         assert store in top
     assert "_pages_content" in all_ids(root)  # the page container is one child among them
     assert "navigation" in top
 
 
-@pytest.mark.parametrize("name", ["playground", "descent", "landscape"])
+@pytest.mark.parametrize("name", ["playground", "descent", "landscape", "images"])
 def test_every_id_of_a_page_is_its_own(name):
-    from playground.app.pages import descent, landscape, playground
+    from playground.app.pages import descent, images, landscape, playground
 
-    page = {"playground": playground, "descent": descent, "landscape": landscape}[name]
+    page = {"playground": playground, "descent": descent, "landscape": landscape, "images": images}[name]
     ids = all_ids(page.layout.layout())
     flat = [i if isinstance(i, str) else i["type"] for i in ids]
     assert flat and all(i.startswith(name + "-") for i in flat), [i for i in flat if not i.startswith(name + "-")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import struct
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from playground.recipes import Standardization
 
 # The local HTTP server with Range support, and fixture writers, of the download tests.
 from test_download import closed_port_url, mnist_files, npy_bytes, serve, server  # noqa: F401 (server: fixture)
+from conftest import real_data_dir
 
 
 def playground(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -34,20 +34,6 @@ def playground(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
 
 def last_json(run: subprocess.CompletedProcess) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
-
-
-def real_data_dir(subfolder: str) -> Path:
-    """PLAYGROUND_DATA_DIR when it holds ``subfolder``; else skip (or fail under PLAYGROUND_REQUIRE_DATA=1)."""
-    value = os.environ.get("PLAYGROUND_DATA_DIR")
-    if not value:
-        reason = "PLAYGROUND_DATA_DIR is not set"
-    elif not (Path(value) / subfolder).is_dir():
-        reason = f"PLAYGROUND_DATA_DIR={value} has no {subfolder}/ folder"
-    else:
-        return Path(value)
-    if os.environ.get("PLAYGROUND_REQUIRE_DATA") == "1":
-        pytest.fail(f"{reason}, and PLAYGROUND_REQUIRE_DATA=1 requires the real image data sets")
-    pytest.skip(f"{reason}: these tests need the real image data sets (see ../shared/data/README.md)")
 
 
 # ---------------------------------------------------------------------------

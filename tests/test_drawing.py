@@ -7,8 +7,6 @@ without it (fail instead under PLAYGROUND_REQUIRE_DATA=1).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,6 +22,7 @@ from playground.data.drawing import (
     to_quickdraw,
 )
 from playground.data.images import IMAGE_DATASETS
+from conftest import real_data_dir
 
 CANVAS = 280
 
@@ -108,24 +107,11 @@ def ink_size(image: np.ndarray, threshold: float = 0.3) -> tuple[int, int]:
 # Real data (PLAYGROUND_DATA_DIR)
 
 
-def _real_data_dir(subfolder: str) -> Path:
-    value = os.environ.get("PLAYGROUND_DATA_DIR")
-    if not value:
-        reason = "PLAYGROUND_DATA_DIR is not set"
-    elif not (Path(value) / subfolder).is_dir():
-        reason = f"PLAYGROUND_DATA_DIR={value} has no {subfolder}/ folder"
-    else:
-        return Path(value)
-    if os.environ.get("PLAYGROUND_REQUIRE_DATA") == "1":
-        pytest.fail(f"{reason}, and PLAYGROUND_REQUIRE_DATA=1 requires the real image data sets")
-    pytest.skip(f"{reason}: these tests need the real image data sets (see ../shared/data/README.md)")
-
-
 @pytest.fixture(scope="module")
 def mnist_test_images() -> np.ndarray:
     from playground.data.images import load_mnist
 
-    return load_mnist(_real_data_dir("mnist")).test_images[:1000].astype(np.float64) / 255
+    return load_mnist(real_data_dir("mnist")).test_images[:1000].astype(np.float64) / 255
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +119,7 @@ def quickdraw_bitmaps() -> np.ndarray:
     """Official numpy_bitmap rows (cat and bicycle are official files in ../shared/data)."""
     from playground.data.images import read_quickdraw_file
 
-    folder = _real_data_dir("quickdraw") / "quickdraw"
+    folder = real_data_dir("quickdraw") / "quickdraw"
     rows = [read_quickdraw_file(folder / f"{name}.npy", max_rows=500) for name in ("cat", "bicycle")]
     return np.concatenate(rows).astype(np.float64) / 255
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import struct
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from playground.data.images import (
     resolve_data_dir,
     to_float,
 )
+from conftest import real_data_dir
 
 # ---------------------------------------------------------------------------
 # Writers of the official formats (fixtures)
@@ -86,32 +86,19 @@ def write_quickdraw(folder: Path, counts: dict[str, int]) -> None:
 # Real data (../shared/data through PLAYGROUND_DATA_DIR)
 
 
-def _real_data_dir(subfolder: str) -> Path:
-    value = os.environ.get("PLAYGROUND_DATA_DIR")
-    if not value:
-        reason = "PLAYGROUND_DATA_DIR is not set"
-    elif not (Path(value) / subfolder).is_dir():
-        reason = f"PLAYGROUND_DATA_DIR={value} has no {subfolder}/ folder"
-    else:
-        return Path(value)
-    if os.environ.get("PLAYGROUND_REQUIRE_DATA") == "1":
-        pytest.fail(f"{reason}, and PLAYGROUND_REQUIRE_DATA=1 requires the real image data sets")
-    pytest.skip(f"{reason}: these tests need the real image data sets (see ../shared/data/README.md)")
-
-
 @pytest.fixture(scope="module")
 def mnist():
-    return load_mnist(_real_data_dir("mnist"))
+    return load_mnist(real_data_dir("mnist"))
 
 
 @pytest.fixture(scope="module")
 def fashion():
-    return load_fashion_mnist(_real_data_dir("fashion-mnist"))
+    return load_fashion_mnist(real_data_dir("fashion-mnist"))
 
 
 @pytest.fixture(scope="module")
 def cifar():
-    return load_cifar10(_real_data_dir("cifar-10"))
+    return load_cifar10(real_data_dir("cifar-10"))
 
 
 def md5(data: bytes) -> str:
@@ -154,7 +141,7 @@ def test_fashion_mnist_matches_the_official_content(fashion):
 @pytest.mark.data
 def test_fashion_mnist_label_files_are_the_publishers(fashion):
     # The label .gz files here are Zalando's own, so their MD5 is the one the manifest uses.
-    folder = _real_data_dir("fashion-mnist") / "fashion-mnist"
+    folder = real_data_dir("fashion-mnist") / "fashion-mnist"
     manifest = json.loads(MANIFEST_PATH.read_text())["datasets"]["fashion-mnist"]
     for spec in manifest["files"]:
         if "labels" in spec["name"]:
@@ -163,7 +150,7 @@ def test_fashion_mnist_label_files_are_the_publishers(fashion):
 
 @pytest.mark.data
 def test_quickdraw_real_split_and_counts():
-    data_dir = _real_data_dir("quickdraw")
+    data_dir = real_data_dir("quickdraw")
     data = load_quickdraw(data_dir)
     assert data.class_names == QUICKDRAW_CATEGORIES
     rows = {"helicopter": 1000, "house plant": 25, "cat": 3000, "cruise ship": 25, "windmill": 25,
@@ -188,12 +175,12 @@ def test_quickdraw_real_split_and_counts():
 @pytest.mark.data
 def test_quickdraw_missing_category_names_the_file():
     with pytest.raises(DataNotFoundError, match=r'"apple\.npy" missing.*playground download quickdraw'):
-        load_quickdraw(_real_data_dir("quickdraw"), categories=["cat", "apple"])
+        load_quickdraw(real_data_dir("quickdraw"), categories=["cat", "apple"])
 
 
 @pytest.mark.data
 def test_cifar10_real_counts_and_layout(cifar):
-    data_dir = _real_data_dir("cifar-10")
+    data_dir = real_data_dir("cifar-10")
     assert cifar.train_images.shape == (30_000, 32, 32, 3) and cifar.train_images.dtype == np.uint8
     assert cifar.test_images.shape == (10_000, 32, 32, 3)
     assert cifar.class_names == CIFAR10_CLASSES
@@ -210,7 +197,7 @@ def test_cifar10_real_counts_and_layout(cifar):
 
 @pytest.mark.data
 def test_dispatcher_loads_every_real_data_set():
-    data_dir = _real_data_dir("quickdraw")
+    data_dir = real_data_dir("quickdraw")
     assert load_image_dataset("Quick-Draw", data_dir, categories=["cat"]).class_names == ("cat",)
     with pytest.raises(ValueError, match="takes no options"):
         load_image_dataset("mnist", data_dir, per_category=3)

@@ -17,7 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_app_browser import screenshot_path
-from test_cli_images import real_data_dir
+from conftest import real_data_dir
 from test_landscape_browser import graph_data, text
 from test_playground_browser import choose, wait_for
 
