@@ -187,6 +187,12 @@ class Dense(Layer):
 LAYER_TYPES: dict[str, type[Layer]] = {Dense.kind: Dense}
 
 
+def register_layer_type(layer_type: type[Layer]) -> type[Layer]:
+    """Make a layer class known to ``layer_from_dict`` (and so to saved files)."""
+    LAYER_TYPES[layer_type.kind] = layer_type
+    return layer_type
+
+
 def layer_from_dict(description: dict[str, Any], dtype: Any = np.float32) -> Layer:
     """A new layer (fresh parameters) from ``layer.to_dict()``; raises ValueError naming any problem."""
     if not isinstance(description, dict) or description.get("type") not in LAYER_TYPES:

@@ -100,6 +100,23 @@ class Network:
         network.seed = None
         return network
 
+    @classmethod
+    def from_spec(cls, spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
+                  output_activation: str = "softmax", cost: str = "cross_entropy", seed: int = 0,
+                  dtype: type | np.dtype = np.float32) -> "Network":
+        """A network from a layer spec such as ``conv16x5,pool2,conv32x5,pool2,128`` for inputs of
+        ``input_shape`` ((H, W, C) images, or (n,) rows), with a dense output layer of
+        ``n_outputs`` (see ``playground.engine.specs``); ValueError naming a bad part."""
+        from playground.engine.specs import layers_from_spec
+
+        cost = cost_name(cost)
+        check_output_pair(cost, check_output_activation(output_activation))
+        check_hidden_activations([activation], 1)
+        layers = layers_from_spec(spec, input_shape, n_outputs, activation, output_activation, seed, check_dtype(dtype))
+        network = cls.from_layers(layers, cost, tuple(input_shape))
+        network.seed = seed
+        return network
+
     def _set_layers(self, layers: list[Layer], cost: str, input_shape: tuple[int, ...] | None = None) -> None:
         if not layers:
             raise ValueError("a network needs at least one layer")
