@@ -25,6 +25,7 @@ from playground.engine import Network, Trainer, TrainingSettings
 from playground.engine.costs import COSTS
 from playground.engine.persistence import MAX_PARAMETERS
 from playground.engine.training import score
+from playground.engine.specs import has_images_layers, spec_parameter_count, spec_text
 
 Array = np.ndarray
 
@@ -52,6 +53,9 @@ DATA_DEFAULTS: dict[str, dict] = {
     "cifar-10": {"layers": [512, 256], "activation": "relu", "optimizer": "adam", "learn_rate": 0.0005,
                  "batch_size": 100, "epochs": 10},
 }
+# A conv network takes more, smaller steps: one epoch of conv8x5,pool2,64 on MNIST reaches
+# 97.4 % test at batch 32 and 96.9 % at the dense networks' 100.
+CONV_DEFAULTS = {"batch_size": 32}
 # Per-channel standardisation (mean 0, std 1 over the training pixels) is on by default
 # for the colour images of CIFAR-10, whose channels are far from [0, 1]-centred; the
 # grey sets train as well on plain [0, 1] pixels.
@@ -76,7 +80,7 @@ class Recipe:
     flip: bool = False
     standardize: bool | None = None
     # the network
-    layers: list[int] | None = None  # hidden layer widths
+    layers: list[int] | str | None = None  # hidden layer widths, or a layer spec ('conv16x5,pool2,128')
     activation: str | None = None
     output: str = "softmax"
     cost: str = "cross_entropy"
@@ -104,10 +108,12 @@ class Recipe:
 
     def with_defaults(self) -> "Recipe":
         """A copy with the data set's defaults in every field left as None."""
-        defaults = DATA_DEFAULTS.get(self.data, TOY_DEFAULTS)
+        conv = has_images_layers(spec_text(self.layers)) if self.layers is not None else False
+        defaults = {**DATA_DEFAULTS.get(self.data, TOY_DEFAULTS), **(CONV_DEFAULTS if conv else {})}
         filled = {key: value for key, value in defaults.items() if getattr(self, key) is None}
         if self.standardize is None:
-            filled["standardize"] = self.data in STANDARDIZE_BY_DEFAULT
+            # Standardisation is folded into a dense first layer; conv networks take [0, 1] pixels.
+            filled["standardize"] = self.data in STANDARDIZE_BY_DEFAULT and not conv
         return replace(self, **filled)
 
     def settings(self) -> TrainingSettings:
@@ -231,6 +237,11 @@ class Run:
         self.finished = True
 
 
+def network_input_shape(image_shape: tuple[int, ...]) -> tuple[int, int, int]:
+    """(H, W, C) for a conv network: grey images get one channel."""
+    return tuple(image_shape) if len(image_shape) == 3 else (*image_shape, 1)
+
+
 def prepare(recipe: Recipe, data: TrainingData) -> Run:
     """Build the network and trainer of ``recipe`` (with defaults filled) for ``data``.
 
@@ -244,10 +255,17 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
         standardization = Standardization.fit(train_inputs, channels)  # training pixels only
         train_inputs = standardization.apply(train_inputs)
         test_inputs = standardization.apply(test_inputs)
-    layer_sizes = [train_inputs.shape[1], *recipe.layers, data.n_classes]
-    parameters = dense_parameter_count(layer_sizes)
+    spec = spec_text(recipe.layers)
+    images = has_images_layers(spec)
+    if images and data.image_shape is None:
+        raise ValueError(f"layers {spec}: convolution and pooling need image data, and {recipe.data} is points")
+    if images and standardization is not None:
+        raise ValueError("standardisation is folded into a dense first layer: train a conv network with "
+                         "--no-standardize (it takes [0, 1] pixels)")
+    input_shape = network_input_shape(data.image_shape) if images else (train_inputs.shape[1],)
+    parameters = spec_parameter_count(spec, input_shape, data.n_classes)
     if parameters > MAX_PARAMETERS:
-        raise ValueError(f"hidden layers {','.join(map(str, recipe.layers))} make {parameters:,} parameters on "
+        raise ValueError(f"hidden layers {spec} make {parameters:,} parameters on "
                          f"{recipe.data}; at most {MAX_PARAMETERS:,} fit in memory here")
     if recipe.augment is not None and recipe.augment.shift >= min(data.image_shape[:2]):
         raise ValueError(f"augmentation shift={recipe.augment.shift:g} moves a {data.image_shape[0]}×"
@@ -255,8 +273,9 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
     augment = recipe.augment.batch_function(data.image_shape) if recipe.augment is not None else None
     if recipe.flip:
         augment = with_flip(augment, data.image_shape)
-    network = Network(layer_sizes, activation=recipe.activation, output_activation=recipe.output,
-                      cost=recipe.cost, seed=recipe.seed, dtype=np.dtype(recipe.dtype))
+    network = Network.from_spec(spec, input_shape, data.n_classes, activation=recipe.activation,
+                                output_activation=recipe.output, cost=recipe.cost, seed=recipe.seed,
+                                dtype=np.dtype(recipe.dtype))
     trainer = Trainer(network, train_inputs, data.train_labels, recipe.settings(), test_inputs, data.test_labels,
                       augment=augment)
     return Run(network, trainer, standardization)

@@ -45,7 +45,7 @@ def test_save_and_same_seed_same_model(tmp_path):
 def test_bad_layer_spec_exits_2_naming_the_value():
     run = playground("train", "--layers", "8,x")
     assert run.returncode == 2
-    assert "'x' is not a positive whole number" in run.stderr
+    assert "layer spec part 'x': expected convFxK (filters × kernel), poolS or a width" in run.stderr
 
 
 @pytest.mark.parametrize("args,message", [

@@ -181,3 +181,54 @@ def test_a_small_conv_network_learns_the_digits():
     settings = TrainingSettings(learn_rate=0.05, batch_size=32, optimizer="momentum", momentum=0.9, seed=0)
     Trainer(network, inputs, digits.train_labels, settings).train(8)
     assert network.accuracy(test_inputs, digits.test_labels) > 0.9
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+def test_bad_conv_specs_exit_2_with_a_message(capsys):
+    from playground.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--data", "digits", "--layers", "conv8x0"])
+    assert exit_info.value.code == 2 and "'conv8x0'" in capsys.readouterr().err
+    assert main(["train", "--data", "digits", "--layers", "pool9,pool9,pool9"]) == 2
+    error = capsys.readouterr().err
+    assert "'pool9'" in error and "does not fit" in error
+    assert main(["train", "--data", "moons", "--layers", "conv4x3"]) == 2
+    assert "need image data" in capsys.readouterr().err
+
+
+def test_a_conv_network_trains_from_the_command_line_and_saves_bit_exactly(tmp_path, capsys):
+    import json
+
+    from playground.cli import main
+    from playground.engine import load_network
+
+    saved = tmp_path / "conv.npz"
+    assert main(["train", "--data", "digits", "--layers", "conv8x3,pool2,32", "--epochs", "6", "--json",
+                 "--quiet", "--save", str(saved)]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert report["test_accuracy"] > 0.9
+    network = load_network(saved)
+    assert [layer.kind for layer in network.layers] == ["conv2d", "maxpool2d", "flatten", "dense", "dense"]
+    assert main(["evaluate", "--model", str(saved), "--data", "digits", "--json"]) == 0
+    evaluated = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert evaluated["test_accuracy"] == pytest.approx(report["test_accuracy"])
+
+
+@pytest.mark.data
+def test_mnist_conv_one_epoch_from_the_command_line_reaches_97_percent():
+    import json
+    import subprocess
+    import sys
+
+    from conftest import real_data_dir
+
+    real_data_dir("mnist")
+    run = subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "mnist", "--layers",
+                          "conv8x5,pool2,64", "--epochs", "1", "--json", "--quiet"], capture_output=True, text=True,
+                         timeout=900)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["test_accuracy"] >= 0.97, report

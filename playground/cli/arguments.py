@@ -12,16 +12,18 @@ EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 
 
-def layer_list(text: str) -> list[int]:
-    """argparse type for '8,8': hidden layer widths ('' or 'none' for no hidden layer)."""
-    from playground.engine.network import parse_layer_sizes
+def layer_list(text: str) -> list[int] | str:
+    """argparse type for --layers: hidden widths ('8,8'; '' or 'none' for no hidden layer) as a
+    list, or a layer spec with convolution and pooling ('conv16x5,pool2,128') as text."""
+    from playground.engine.specs import has_images_layers, parse_spec
 
     if text.strip().lower() in ("", "none", "0"):
         return []
     try:
-        return parse_layer_sizes(text)
+        parts = parse_spec(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    return text.strip().lower() if has_images_layers(text) else [part[1] for part in parts]
 
 
 NUMBER_NAMES = {int: "whole number", float: "number"}

@@ -55,6 +55,34 @@ def parse_spec(spec: str) -> list[tuple]:
     return parts
 
 
+def spec_text(layers: "str | list[int] | None") -> str:
+    """A spec from a spec or a list of hidden widths ([300] → '300', [] → 'none')."""
+    if layers is None or isinstance(layers, str):
+        return layers or "none"
+    return ",".join(str(width) for width in layers) or "none"
+
+
+def has_images_layers(spec: str) -> bool:
+    """Whether a spec has convolution or pooling (its network takes images, not rows)."""
+    return any(part[0] in ("conv", "pool") for part in parse_spec(spec))
+
+
+def spec_parameter_count(spec: str, input_shape: tuple[int, ...], n_outputs: int) -> int:
+    """How many weights and biases ``layers_from_spec`` would make, counted without making them
+    (the spec syntax's conv keeps the image size: 'same' padding, stride 1)."""
+    shape, count = tuple(input_shape), 0
+    for part in parse_spec(spec) + [("dense", n_outputs)]:
+        if part[0] == "conv":
+            count += part[2] * part[2] * shape[2] * part[1] + part[1]
+            shape = (shape[0], shape[1], part[1])
+        elif part[0] == "pool":
+            shape = (shape[0] // part[1], shape[1] // part[1], shape[2])
+        else:
+            count += (int(np.prod(shape)) + 1) * part[1]
+            shape = (part[1],)
+    return count
+
+
 def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
                      output_activation: str = "softmax", seed: int = 0, dtype: Any = np.float32) -> list[Layer]:
     """The layers a spec describes for inputs of ``input_shape`` ((H, W, C) images, or (n,) rows),
