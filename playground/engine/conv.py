@@ -243,11 +243,23 @@ class MaxPool2D(Pool2D):
 
     kind = "maxpool2d"
 
+    def tiles(self, images: Array) -> Array:
+        """Windows side by side (stride = size) as a view (N, H_out, size, W_out, size, C): no copy."""
+        n, height, width, channels = images.shape
+        rows, columns = height // self.size, width // self.size
+        cropped = images[:, :rows * self.size, :columns * self.size]
+        return cropped.reshape(n, rows, self.size, columns, self.size, channels)
+
     def forward(self, a_prev: Array, keep: bool = True) -> Array:
-        view = windows(a_prev, (self.size, self.size), self.stride)  # (N, Ho, Wo, C, s, s)
-        flat = view.reshape(*view.shape[:4], -1)
-        winners = flat.argmax(axis=-1)  # the first maximum, row-major within the window
-        a = np.take_along_axis(flat, winners[..., None], axis=-1)[..., 0]
+        if self.stride == self.size:  # the usual case: a maximum over size² strided views
+            tiles = self.tiles(a_prev)
+            a = tiles.max(axis=(2, 4))
+            winners = None
+        else:
+            view = windows(a_prev, (self.size, self.size), self.stride)  # (N, Ho, Wo, C, s, s)
+            flat = view.reshape(*view.shape[:4], -1)
+            winners = flat.argmax(axis=-1)  # the first maximum, row-major within the window
+            a = np.take_along_axis(flat, winners[..., None], axis=-1)[..., 0]
         if keep:
             self.inputs, self.weighted_inputs, self.outputs = a_prev, a, a
             self.winners = winners
@@ -257,6 +269,17 @@ class MaxPool2D(Pool2D):
         if not input_gradient:
             return None
         gradient = np.zeros_like(self.inputs)
+        if self.winners is None:
+            # Walk the window's positions in row-major order; each maximum not yet claimed takes
+            # the gradient, so a tie sends it to the first one.
+            tiles, targets = self.tiles(self.inputs), self.tiles(gradient)
+            claimed = np.zeros(self.outputs.shape, dtype=bool)
+            for i in range(self.size):
+                for j in range(self.size):
+                    first = (tiles[:, :, i, :, j, :] == self.outputs) & ~claimed
+                    targets[:, :, i, :, j, :] = first * node_values
+                    claimed |= first
+            return gradient
         positions = np.arange(self.size * self.size).reshape(self.size, self.size)
         spread = (self.winners[..., None, None] == positions) * node_values[..., None, None]
         add_windows(gradient, spread.astype(gradient.dtype, copy=False), self.stride)
