@@ -216,11 +216,6 @@ def with_flip(augment: Callable | None, image_shape: tuple[int, ...]) -> Callabl
     return batch
 
 
-def dense_parameter_count(layer_sizes: list[int]) -> int:
-    """Weights and biases of a dense network with these layer sizes."""
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes, layer_sizes[1:]))
-
-
 @dataclass
 class Run:
     """A prepared training run: the network, its trainer, and how its inputs were standardised."""

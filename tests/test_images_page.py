@@ -661,3 +661,42 @@ def test_the_model_routes_limit_is_the_one_in_force(client, store, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_LIMITS", "model_upload_bytes=1000")
     reply = upload(client, b"\x00" * 5000)
     assert reply.status_code == 413 and "1,000" in reply.get_json()["error"]
+
+
+# ---------------------------------------------------------------------- conv networks on the page
+
+
+def test_a_conv_spec_is_a_recipe_and_too_much_work_or_a_pool_too_big_is_refused():
+    recipe = check_config({**DEFAULT_CONFIG, "layers": "conv8x3,pool2,32"})
+    assert recipe.layers == "conv8x3,pool2,32" and recipe.standardize is False
+    with pytest.raises(ValueError, match="multiply-adds"):
+        check_config({**DEFAULT_CONFIG, "data": "cifar-10", "layers": "conv64x9,conv64x9"})
+    with pytest.raises(ValueError, match="'pool9'"):
+        check_config({**DEFAULT_CONFIG, "layers": "pool9"})
+
+
+def test_a_conv_network_shows_its_filters_feature_maps_and_layers():
+    from playground.engine import Network
+
+    network = Network.from_spec("conv6x3,pool2,16", (8, 8, 1), 10, seed=0)
+    filters = inside.first_layer_pictures(network, (8, 8), 64)
+    assert filters.shape == (6, 3, 3, 3)  # six 3×3 filters as RGB pictures
+    maps = inside.feature_maps(network, np.random.default_rng(0).random((8, 8), dtype=np.float32))
+    assert maps.shape == (6, 8, 8) and maps.min() >= 0 and maps.max() <= 1
+    assert inside.feature_maps(Network([64, 10]), np.zeros((8, 8), np.float32)) is None
+    choices = inside.layer_choices(network)
+    assert [c["value"] for c in choices] == [0, 1, 2, 4, 5]  # input, conv, pool, dense (flatten skipped), output
+    assert choices[1]["label"].startswith("conv 1 (8×8×6")
+    rows = np.random.default_rng(1).random((5, 64), dtype=np.float32)
+    assert inside.layer_activations(network, rows, 1).shape == (5, 8 * 8 * 6)
+    colour = Network.from_spec("conv4x3,16", (32, 32, 3), 10, seed=0)
+    assert inside.first_layer_pictures(colour, (32, 32, 3), 64).shape == (4, 3, 3, 3)
+
+
+def test_a_conv_job_trains_on_the_page(store):
+    job, problem = start_job(store, KEY, {**DIGITS, "layers": "conv4x3,pool2,16", "epochs": 3})
+    assert problem is None
+    assert run_job(KEY, job, background=False) == "done"
+    network = load_network_bytes(training.model_bytes(store, KEY))
+    assert network.layers[0].kind == "conv2d"
+    assert store.get(key_of("about", KEY))["test_accuracy"] > 0.7

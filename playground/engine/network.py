@@ -213,8 +213,13 @@ class Network:
 
     def describe(self) -> str:
         """A one-line summary, e.g. '2-3-2 sigmoid → softmax, cross_entropy'."""
-        sizes = "-".join(str(n) for n in self.layer_sizes)
         hidden = ",".join(self.activations) or "no hidden layer"
+        if all(isinstance(layer, Dense) for layer in self.layers):
+            sizes = "-".join(str(n) for n in self.layer_sizes)
+        else:  # e.g. '28×28×1-conv16x5-pool2-128-10 relu'
+            sizes = "-".join(["×".join(map(str, self.input_shape))]
+                             + [layer_name(layer) for layer in self.layers if layer.kind != "flatten"])
+            hidden = ",".join(dict.fromkeys(self.activations)) or "no hidden layer"
         return f"{sizes} {hidden} → {self.output_activation}, {self.cost_name}"
 
     # ---------------------------------------------------------- forward pass
@@ -387,6 +392,15 @@ class Network:
 
 
 # ------------------------------------------------------------------ validation
+
+
+def layer_name(layer: Layer) -> str:
+    """A layer as the spec syntax writes it: '128', 'conv16x5', 'pool2'."""
+    if isinstance(layer, Dense):
+        return str(layer.n_out)
+    if layer.kind == "conv2d":
+        return f"conv{layer.out_channels}x{layer.kernel_size[0]}"
+    return f"{'pool' if layer.kind == 'maxpool2d' else 'avgpool'}{layer.size}"
 
 
 def parse_layer_sizes(text: str) -> list[int]:

@@ -83,6 +83,21 @@ def spec_parameter_count(spec: str, input_shape: tuple[int, ...], n_outputs: int
     return count
 
 
+def spec_multiply_adds(spec: str, input_shape: tuple[int, ...], n_outputs: int) -> int:
+    """Multiply-adds of one forward pass of one sample (what a conv network costs to run)."""
+    shape, count = tuple(input_shape), 0
+    for part in parse_spec(spec) + [("dense", n_outputs)]:
+        if part[0] == "conv":
+            count += shape[0] * shape[1] * part[2] * part[2] * shape[2] * part[1]
+            shape = (shape[0], shape[1], part[1])
+        elif part[0] == "pool":
+            shape = (shape[0] // part[1], shape[1] // part[1], shape[2])
+        else:
+            count += int(np.prod(shape)) * part[1]
+            shape = (part[1],)
+    return count
+
+
 def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
                      output_activation: str = "softmax", seed: int = 0, dtype: Any = np.float32) -> list[Layer]:
     """The layers a spec describes for inputs of ``input_shape`` ((H, W, C) images, or (n,) rows),

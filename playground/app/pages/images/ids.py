@@ -72,6 +72,8 @@ DRAW_MESSAGE = "images-draw-message"
 
 # look inside, look deeper
 FIRST_LAYER = "images-first-layer"
+FEATURE_MAPS = "images-feature-maps"
+FEATURE_CAPTION = "images-feature-caption"
 NOISE_ANSWER = "images-noise-answer"
 NOISE_AGAIN = "images-noise-again"
 NOISE_RANKING = "images-noise-ranking"

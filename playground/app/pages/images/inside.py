@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from playground.data.augment import transform_batch
-from playground.engine import Network
+from playground.engine import Conv2D, Network
 
 Array = np.ndarray
 ROBUSTNESS_LEVELS = {  # degrees, fraction of pixels replaced, pixels, pixels (+ thicker, − thinner)
@@ -33,15 +33,33 @@ def diverging(values: Array) -> Array:
 
 
 def first_layer_pictures(network: Network, image_shape: tuple[int, ...], count: int = 64) -> Array:
-    """(count, H, W, 3) pictures: node j's incoming weights laid out like the image, each scaled
-    by its own largest magnitude. Grey images: blue negative, red positive; colour images: the
-    weights of each channel as that colour, grey at 0."""
-    weights = network.weights[0][:, :count].T  # (nodes, inputs)
-    scale = np.maximum(np.abs(weights).max(axis=1, keepdims=True), 1e-12)
-    shaped = (weights / scale).reshape(-1, *image_shape)
-    if len(image_shape) == 3:
+    """(count, h, w, 3) pictures of what the first layer looks for, each scaled by its own
+    largest magnitude: a dense layer's node j's incoming weights laid out like the image, or a
+    conv layer's filters. Grey: blue negative, red positive; colour: each channel's weights as
+    that colour, grey at 0."""
+    first = network.weighted_layers[0]
+    if isinstance(first, Conv2D):
+        weights = np.moveaxis(first.weights[..., :count], -1, 0)  # (filters, kh, kw, channels)
+        shape = weights.shape[1:] if weights.shape[-1] == 3 else weights.shape[1:3]
+    else:
+        weights, shape = first.weights[:, :count].T, image_shape  # (nodes, inputs)
+    flat = weights.reshape(len(weights), -1)
+    scale = np.maximum(np.abs(flat).max(axis=1, keepdims=True), 1e-12)
+    shaped = (flat / scale).reshape(-1, *shape)
+    if len(shape) == 3:
         return (0.5 + 0.5 * shaped).astype(np.float32)
     return diverging(shaped)
+
+
+def feature_maps(network: Network, image: Array) -> Array | None:
+    """The first conv layer's output for one image, one (H, W) map per filter scaled to [0, 1]
+    (None for a network without conv layers)."""
+    first = network.weighted_layers[0]
+    if not isinstance(first, Conv2D):
+        return None
+    maps = np.moveaxis(first.forward(image.reshape(1, *network.input_shape), keep=False)[0], -1, 0)
+    low, high = maps.min(axis=(1, 2), keepdims=True), maps.max(axis=(1, 2), keepdims=True)
+    return ((maps - low) / np.maximum(high - low, 1e-12)).astype(np.float32)
 
 
 def noise_answer(network: Network, image_shape: tuple[int, ...], seed: int) -> tuple[Array, Array]:
@@ -51,17 +69,25 @@ def noise_answer(network: Network, image_shape: tuple[int, ...], seed: int) -> t
 
 
 def layer_choices(network: Network) -> list[dict]:
-    """The layers a map can be drawn from: the input pixels, each hidden layer, the output."""
-    sizes, names = network.layer_sizes, network.activations
-    choices = [{"label": f"input pixels ({sizes[0]:,})", "value": 0}]
-    choices += [{"label": f"hidden layer {k} ({sizes[k]:,} {names[k - 1]})", "value": k} for k in range(1, len(sizes) - 1)]
-    return choices + [{"label": f"output ({sizes[-1]})", "value": len(sizes) - 1}]
+    """The layers a map can be drawn from: the input pixels, each layer's output (value: its
+    place in ``forward_pass``'s activations), the last one being the network's output."""
+    choices = [{"label": f"input pixels ({network.input_size:,})", "value": 0}]
+    for index, layer in enumerate(network.layers[:-1], start=1):
+        size = f"{int(np.prod(network.shapes[index])):,}"
+        if isinstance(layer, Conv2D):
+            choices.append({"label": f"conv {index} ({'×'.join(map(str, network.shapes[index]))} {layer.activation})",
+                            "value": index})
+        elif layer.activation is not None:
+            choices.append({"label": f"hidden layer {index} ({size} {layer.activation})", "value": index})
+        elif layer.kind != "flatten":
+            choices.append({"label": f"{layer.kind} {index} ({size})", "value": index})
+    return choices + [{"label": f"output ({network.layer_sizes[-1]})", "value": len(network.layers)}]
 
 
 def layer_activations(network: Network, inputs: Array, layer: int) -> Array:
     """The activations of ``layer`` (0: the inputs themselves) for each row of ``inputs``."""
     _, activations = network.forward_pass(inputs)  # activations[0] is the inputs
-    return activations[layer]
+    return activations[layer].reshape(len(inputs), -1)
 
 
 def layer_map(activations: Array, method: str = "pca", seed: int = 0) -> Array:

@@ -57,7 +57,7 @@ def top_bar(config: dict) -> html.Header:
 def network_controls(config: dict) -> html.Section:
     return html.Section(className="column", children=[
         html.H2("Network"),
-        control("hidden layers (widths, e.g. 300 or 1024,512; empty: none)",
+        control("hidden layers (e.g. 300, 1024,512 or conv16x5,pool2,128; empty: none)",
                 dcc.Input(id=ids.LAYERS, type="text", value=config["layers"], debounce=True, className="spec")),
         control("hidden activation", dcc.Dropdown(id=ids.ACTIVATION, options=HIDDEN_ACTIVATIONS,
                                                   value=config["activation"], clearable=False)),
@@ -171,9 +171,12 @@ def inside_tab() -> dcc.Tab:
     return dcc.Tab(label="Inside", value="inside", children=[html.Div(className="images-inside", children=[
         html.Section(className="column wide", children=[
             html.H2("What each first-layer node looks for"),
-            html.Div("The weights into each node of the first hidden layer, laid out like the image: red pixels "
-                     "push the node up, blue ones down, white ones do not matter.", className="hint"),
+            html.Div("The weights into each node of the first hidden layer, laid out like the image (or, for a conv "
+                     "network, its filters): red pixels push the node up, blue ones down, white ones do not matter.", className="hint"),
             html.Img(id=ids.FIRST_LAYER, className="pixelated weights"),
+            html.H2("Feature maps"),
+            html.Div("", id=ids.FEATURE_CAPTION, className="hint"),
+            html.Img(id=ids.FEATURE_MAPS, className="pixelated weights"),
         ]),
         html.Section(className="column", children=[
             html.H2("Pure noise"),

@@ -21,9 +21,10 @@ from playground.app import state as states
 from playground.data.augment import AugmentSpec
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS, Network
 from playground.engine.costs import COSTS
-from playground.engine.network import parse_layer_sizes
+from playground.engine.specs import (has_images_layers, layers_from_spec, parse_spec, spec_multiply_adds,
+                                     spec_parameter_count, spec_text)
 from playground.limits import current as current_limits
-from playground.recipes import Recipe, dense_parameter_count
+from playground.recipes import Recipe, network_input_shape
 
 DATA_LABELS = {"digits": "8×8 digits (bundled)", "mnist": "MNIST digits",
                "fashion-mnist": "Fashion-MNIST", "quickdraw": "Quick, Draw! (10 doodles)", "cifar-10": "CIFAR-10"}
@@ -33,6 +34,7 @@ IMAGE_SHAPES = {"digits": (8, 8), "mnist": (28, 28), "fashion-mnist": (28, 28), 
 MAX_EPOCHS = 200
 MAX_HIDDEN_LAYERS = 6
 MAX_WIDTH = 4096
+MAX_MULTIPLY_ADDS = 50_000_000  # per image: conv32x5,pool2,conv64x5,pool2,256 on CIFAR-10 takes 16 M
 NUMBERS = {"learn_rate": (1e-6, 10.0), "decay": (0.0, 10.0), "momentum": (0.0, 0.999), "l2": (0.0, 1.0),
            "input_noise": (0.0, 1.0)}
 
@@ -44,16 +46,20 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 
-def hidden_layers(spec: Any) -> list[int]:
-    """The hidden widths of a layer spec: '300', '1024,512', or '' / 'none' for none."""
+def hidden_layers(spec: Any) -> list[int] | str:
+    """The hidden layers of a layer spec: widths as a list ('300', '1024,512'; '' or 'none': no
+    hidden layer), or the spec itself when it has convolution or pooling ('conv16x5,pool2,128')."""
     if not isinstance(spec, str):
-        raise ValueError("hidden layers: a list of widths such as 300 or 1024,512")
-    if spec.strip().lower() in ("", "none"):
-        return []
-    widths = parse_layer_sizes(spec)
-    if len(widths) > MAX_HIDDEN_LAYERS or max(widths) > MAX_WIDTH:
+        raise ValueError("hidden layers: a layer spec such as 300, 1024,512 or conv16x5,pool2,128")
+    parts = parse_spec(spec)
+    if len(parts) > MAX_HIDDEN_LAYERS or any(part[1] > MAX_WIDTH for part in parts):
         raise ValueError(f"hidden layers: at most {MAX_HIDDEN_LAYERS} layers of at most {MAX_WIDTH:,} nodes")
-    return widths
+    return spec.strip().lower() if has_images_layers(spec) else [part[1] for part in parts]
+
+
+def input_shape(data: str, layers: list[int] | str) -> tuple[int, ...]:
+    """What the network of these hidden layers takes: rows of pixels, or (H, W, C) images."""
+    return network_input_shape(IMAGE_SHAPES[data]) if isinstance(layers, str) else (INPUT_SIZES[data],)
 
 
 def whole(value: Any, name: str, low: int, high: int) -> int:
@@ -71,12 +77,21 @@ def check_config(config: Any) -> Recipe:
     if data not in DATA_LABELS:
         raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
     widths = hidden_layers(config["layers"])
-    classes = 10
-    parameters = dense_parameter_count([INPUT_SIZES[data], *widths, classes])
+    classes, spec, shape = 10, spec_text(widths), input_shape(data, widths)
+    try:
+        parameters = spec_parameter_count(spec, shape, classes)
+        layers_work = spec_multiply_adds(spec, shape, classes)
+        if isinstance(widths, str):
+            layers_from_spec(spec, shape, classes)  # refuses a pool that does not fit before training
+    except (ValueError, IndexError) as error:
+        raise ValueError(f"hidden layers: {error}") from None
     limit = current_limits().image_parameters
     if parameters > limit:
         raise ValueError(f"hidden layers {config['layers']} make {parameters:,} parameters; at most {limit:,} "
                          "are trained on this server")
+    if layers_work > MAX_MULTIPLY_ADDS:
+        raise ValueError(f"hidden layers {config['layers']} take {layers_work:,} multiply-adds per image; at most "
+                         f"{MAX_MULTIPLY_ADDS:,} are trained on this server")
     for name, choices in (("activation", HIDDEN_ACTIVATIONS), ("output", OUTPUT_ACTIVATIONS), ("cost", list(COSTS)),
                           ("optimizer", list(OPTIMIZERS))):
         if config[name] not in choices:
@@ -111,7 +126,8 @@ def check_config(config: Any) -> Recipe:
 
 def describe(recipe: Recipe) -> str:
     """One line naming the network and how it is trained."""
-    layers = "-".join(map(str, [INPUT_SIZES[recipe.data], *recipe.layers, 10]))
+    hidden = [recipe.layers] if isinstance(recipe.layers, str) else recipe.layers
+    layers = "-".join(map(str, [INPUT_SIZES[recipe.data], *hidden, 10]))
     return (f"{layers} {recipe.activation}, {recipe.output} + {recipe.cost.replace('_', '-')}, {recipe.optimizer} "
             f"lr {recipe.learn_rate:g}{f' (decay {recipe.decay:g})' if recipe.decay else ''}, batch "
             f"{recipe.batch_size}, {recipe.epochs} epochs")

@@ -137,9 +137,22 @@ def register_inside_callbacks(app) -> None:
                   prevent_initial_call=True)
     def show_first_layer(_model, key):
         model = load_model(key)
-        if len(model.network.layer_sizes) < 3:
-            return png_data_uri(grid(inside.first_layer_pictures(model.network, model.shape, 10), columns=10))
-        return png_data_uri(grid(inside.first_layer_pictures(model.network, model.shape, 64), columns=16))
+        alone = len(model.network.weighted_layers) == 1  # no hidden layer: one picture per class
+        pictures = inside.first_layer_pictures(model.network, model.shape, 10 if alone else 64)
+        return png_data_uri(grid(pictures, columns=10 if alone else 16))
+
+    @app.callback(Output(ids.FEATURE_MAPS, "src"), Output(ids.FEATURE_CAPTION, "children"),
+                  Input(ids.MODEL, "data"), Input(ids.BROWSER_INDEX, "data"), State(session.KEY, "data"),
+                  prevent_initial_call=True)
+    def show_feature_maps(_model, index, key):
+        model = load_model(key)
+        index = int(index or 0) % len(model.test.labels)
+        maps = inside.feature_maps(model.network, picture(model.test.images[index]))
+        if maps is None:
+            return None, "a network with conv layers (e.g. conv16x5,pool2,128) shows its feature maps here"
+        return (png_data_uri(grid(maps, columns=min(len(maps), 16))),
+                f"the first conv layer's {len(maps)} feature maps of test image #{index:,} "
+                f"(a {model.names[model.test.labels[index]]}; choose another on the Mistakes tab)")
 
     @app.callback(Output(ids.NOISE_ANSWER, "src"), Output(ids.NOISE_RANKING, "children"), Input(ids.MODEL, "data"),
                   Input(ids.NOISE_AGAIN, "n_clicks"), State(session.KEY, "data"), prevent_initial_call=True)
