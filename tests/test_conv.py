@@ -232,3 +232,18 @@ def test_mnist_conv_one_epoch_from_the_command_line_reaches_97_percent():
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["test_accuracy"] >= 0.97, report
+
+
+def test_the_landscape_slice_of_a_conv_network_is_normalised_per_output_channel():
+    from playground.engine.landscape import cost_slice, random_directions
+
+    network = Network.from_spec("conv4x3,pool2,16", (8, 8, 1), 10, seed=0)
+    first, _ = random_directions(network, seed=1, normalisation="filter")
+    conv_direction, conv_weights = first[0], network.weights[0]
+    assert conv_direction.shape == conv_weights.shape == (3, 3, 1, 4)
+    for f in range(4):  # each filter's direction has that filter's size
+        assert np.linalg.norm(conv_direction[..., f]) == pytest.approx(np.linalg.norm(conv_weights[..., f]), rel=1e-5)
+    rng = np.random.default_rng(0)
+    inputs, labels = rng.random((50, 64), dtype=np.float32), rng.integers(0, 10, 50)
+    _, _, costs = cost_slice(network, inputs, labels, steps=5, span=1.0, seed=0)
+    assert costs.shape == (5, 5) and costs[2, 2] == pytest.approx(network.cost(inputs, labels), rel=1e-5)
