@@ -247,3 +247,23 @@ def test_the_landscape_slice_of_a_conv_network_is_normalised_per_output_channel(
     inputs, labels = rng.random((50, 64), dtype=np.float32), rng.integers(0, 10, 50)
     _, _, costs = cost_slice(network, inputs, labels, steps=5, span=1.0, seed=0)
     assert costs.shape == (5, 5) and costs[2, 2] == pytest.approx(network.cost(inputs, labels), rel=1e-5)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam"])
+def test_conv_training_is_bit_reproducible_with_every_optimizer_l2_noise_and_augmentation(optimizer):
+    from playground.data.augment import AugmentSpec
+    from playground.engine import Trainer, TrainingSettings
+
+    rng = np.random.default_rng(0)
+    inputs, labels = rng.random((96, 64), dtype=np.float32), rng.integers(0, 10, 96)
+    augment = AugmentSpec(rotate=10, shift=1).batch_function((8, 8))
+    results = []
+    for _ in range(2):
+        network = Network.from_spec("conv4x3,pool2,16", (8, 8, 1), 10, seed=7)
+        settings = TrainingSettings(learn_rate=0.01, batch_size=16, optimizer=optimizer, l2=1e-3, input_noise=0.05,
+                                    seed=3)
+        Trainer(network, inputs, labels, settings, augment=augment).train(2)
+        results.append([p.copy() for p in network.parameters()])
+    for a, b in zip(*results):
+        assert a.tobytes() == b.tobytes()
+    assert not np.array_equal(results[0][0], Network.from_spec("conv4x3,pool2,16", (8, 8, 1), 10, seed=7).weights[0])

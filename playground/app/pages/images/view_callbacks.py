@@ -54,6 +54,12 @@ def load_model(key: str | None) -> Model:
     return Model(network, bytes_array(outputs).astype(np.float32), about, evaluation.test_set(about["config"]))
 
 
+def browsed(key: str | None, index) -> tuple[Model, int]:
+    """The session's model and the test image the browser shows (its index wrapped round)."""
+    model = load_model(key)
+    return model, int(index or 0) % len(model.test.labels)
+
+
 def picture(image: np.ndarray) -> np.ndarray:
     """A test image (uint8) as floats in [0, 1] for ``png_data_uri``."""
     return image.astype(np.float32) / 255
@@ -117,8 +123,7 @@ def register_mistake_callbacks(app) -> None:
                   Input(ids.BROWSER_INDEX, "data"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
                   prevent_initial_call=True)
     def show_test_image(index, _model, key):
-        model = load_model(key)
-        index = int(index or 0) % len(model.test.labels)
+        model, index = browsed(key, index)
         truth = int(model.test.labels[index])
         ranking = evaluation.top_classes(model.outputs[index])
         verdict = "right" if ranking[0][0] == truth else "wrong"
@@ -145,8 +150,7 @@ def register_inside_callbacks(app) -> None:
                   Input(ids.MODEL, "data"), Input(ids.BROWSER_INDEX, "data"), State(session.KEY, "data"),
                   prevent_initial_call=True)
     def show_feature_maps(_model, index, key):
-        model = load_model(key)
-        index = int(index or 0) % len(model.test.labels)
+        model, index = browsed(key, index)
         maps = inside.feature_maps(model.network, picture(model.test.images[index]))
         if maps is None:
             return None, "a network with conv layers (e.g. conv16x5,pool2,128) shows its feature maps here"
