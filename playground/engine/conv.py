@@ -10,7 +10,8 @@ once every patch is laid out as a row ("im2col"):
 
 and backwards, with the node values δ = ∂C/∂z laid out the same way:
 
-    ∂C/∂W = Pᵀ @ δ,   ∂C/∂b = Σ δ,   ∂C/∂P = δ @ Wᵀ  (added back onto the pixels: "col2im")
+    ∂C/∂W = Pᵀ @ δ,   ∂C/∂b = Σ δ,
+    ∂C/∂a_prev: for each filter position (i, j), δ @ W[i, j]ᵀ added onto the pixels at that shift
 
 Cross-correlation, as in every deep-learning library: the filter is not flipped.
 """
@@ -151,21 +152,27 @@ class Conv2D(Layer):
         return ACTIVATIONS[self.activation].backward(self.weighted_inputs, self.outputs, output_gradient)
 
     def backward(self, node_values: Array, input_gradient: bool = True) -> Array | None:
-        """∂C/∂W = Pᵀ @ δ, ∂C/∂b = Σ δ; returns ∂C/∂a_prev (δ @ Wᵀ added back onto the pixels)."""
+        """∂C/∂W = Pᵀ @ δ, ∂C/∂b = Σ δ; returns ∂C/∂a_prev."""
         x, filters = self.inputs, self.out_channels
         n, rows, columns = node_values.shape[:3]
         kh, kw = self.kernel_size
-        flat_weights = self.weights.reshape(-1, filters)
         step = n if self.kept_patches is not None else self.chunk(n, rows, columns)
-        self.weight_gradient = np.zeros_like(flat_weights)
+        self.weight_gradient = np.zeros((kh * kw * self.in_channels, filters), dtype=self.weights.dtype)
         gradient = np.zeros_like(x) if input_gradient else None
+        # ∂C/∂a_prev filter position by filter position: δ @ W[i, j]ᵀ lands on the pixels shifted
+        # by (i, j); made this way each product's rows are already laid out like the image.
+        turned = np.ascontiguousarray(self.weights.transpose(0, 1, 3, 2)) if input_gradient else None
+        s = self.stride
         for start in range(0, n, step):
             piece = self.kept_patches if self.kept_patches is not None else self.patches(x[start:start + step])
             deltas = node_values[start:start + step].reshape(-1, filters)
             self.weight_gradient += piece.T @ deltas
             if input_gradient:
-                patch_gradient = (deltas @ flat_weights.T).reshape(-1, rows, columns, kh, kw, self.in_channels)
-                add_windows(gradient[start:start + step], patch_gradient.transpose(0, 1, 2, 5, 3, 4), self.stride)
+                target = gradient[start:start + step]
+                for i in range(kh):
+                    for j in range(kw):
+                        target[:, i:i + s * rows:s, j:j + s * columns:s, :] += (deltas @ turned[i, j]).reshape(
+                            -1, rows, columns, self.in_channels)
         self.weight_gradient = self.weight_gradient.reshape(self.weights.shape)
         self.bias_gradient = node_values.sum(axis=(0, 1, 2))
         if not input_gradient:
