@@ -267,3 +267,17 @@ def test_conv_training_is_bit_reproducible_with_every_optimizer_l2_noise_and_aug
     for a, b in zip(*results):
         assert a.tobytes() == b.tobytes()
     assert not np.array_equal(results[0][0], Network.from_spec("conv4x3,pool2,16", (8, 8, 1), 10, seed=7).weights[0])
+
+
+def test_scoring_many_images_goes_in_pieces_and_gives_the_same_figures(monkeypatch):
+    from playground.engine import network as network_module
+
+    network = Network.from_spec("conv4x3,pool2,16", (8, 8, 1), 10, seed=0)
+    rng = np.random.default_rng(2)
+    inputs, labels = rng.random((103, 64), dtype=np.float32), rng.integers(0, 10, 103)
+    whole_outputs, (whole_cost, whole_right) = network.forward(inputs), network.cost_and_accuracy(inputs, labels)
+    monkeypatch.setattr(network_module, "SCORE_VALUES", 8 * 8 * 4 * 10)  # ten images a piece
+    assert network.score_chunk() == 10
+    np.testing.assert_allclose(network.forward(inputs), whole_outputs, atol=1e-6)
+    cost, right = network.cost_and_accuracy(inputs, labels)
+    assert cost == pytest.approx(whole_cost, rel=1e-6) and right == pytest.approx(whole_right)

@@ -28,6 +28,7 @@ from playground.engine.layers import Dense, Layer, check_dtype
 Array = np.ndarray
 
 MAX_LAYER_WIDTH = 100_000
+SCORE_VALUES = 2**26  # numbers per layer output when scoring: 256 MB of float32
 
 
 class LayerArrays(Sequence):
@@ -237,10 +238,18 @@ class Network:
             activations.append(a)
         return weighted_inputs, activations
 
+    def score_chunk(self) -> int:
+        """Samples per piece when scoring many at once, so that no layer's output for a piece
+        passes SCORE_VALUES numbers (a conv layer's outputs for 60,000 images would be gigabytes)."""
+        return max(1, SCORE_VALUES // max(int(np.prod(shape)) for shape in self.shapes))
+
     def forward(self, inputs: Array) -> Array:
         """The network's outputs for a batch of inputs (n_samples, n_inputs)."""
-        a = self.check_inputs(inputs)
-        a = a.reshape(len(a), *self.input_shape)
+        inputs = self.check_inputs(inputs)
+        step = self.score_chunk()
+        if len(inputs) > step:
+            return np.concatenate([self.forward(inputs[start:start + step]) for start in range(0, len(inputs), step)])
+        a = inputs.reshape(len(inputs), *self.input_shape)
         for layer in self.layers:
             a = layer.forward(a, keep=False)
         return a
@@ -256,6 +265,13 @@ class Network:
     def cost_and_accuracy(self, inputs: Array, labels: Array) -> tuple[float, float]:
         """Average cost (without any L2 term) and the fraction classified right, in one forward pass."""
         inputs = self.check_inputs(inputs)
+        labels = self.check_labels(labels, len(inputs))
+        step = self.score_chunk()
+        if len(inputs) > step:
+            pieces = [(self.cost_and_accuracy(inputs[start:start + step], labels[start:start + step]),
+                       len(labels[start:start + step])) for start in range(0, len(inputs), step)]
+            return (float(sum(cost * n for (cost, _), n in pieces) / len(inputs)),
+                    float(sum(right * n for (_, right), n in pieces) / len(inputs)))
         targets = self.one_hot(labels, len(inputs))
         a = inputs.reshape(len(inputs), *self.input_shape)
         for layer in self.layers[:-1]:
@@ -263,7 +279,7 @@ class Network:
         output = self.layers[-1]
         output.forward(a)  # the cost needs its weighted inputs too
         value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
-        right = float(np.mean(output.outputs.argmax(axis=1) == self.check_labels(labels, len(inputs))))
+        right = float(np.mean(output.outputs.argmax(axis=1) == labels))
         output.forget()
         return value, right
 
