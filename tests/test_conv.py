@@ -228,7 +228,7 @@ def test_mnist_conv_one_epoch_from_the_command_line_reaches_97_percent():
     real_data_dir("mnist")
     run = subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "mnist", "--layers",
                           "conv8x5,pool2,64", "--epochs", "1", "--json", "--quiet"], capture_output=True, text=True,
-                         timeout=900)
+                         timeout=500)
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["test_accuracy"] >= 0.97, report

@@ -30,6 +30,9 @@ from playground.engine import Network, load_network_bytes, network_bytes
 from playground.limits import current as current_limits
 from playground.recipes import load_data, prepare
 
+# Jobs run in threads here and wait on each other (pause, resume): none may hang the run.
+pytestmark = pytest.mark.timeout(120)
+
 KEY = "test-session-key-0123456789"
 DIGITS = {**DEFAULT_CONFIG, "data": "digits"}
 
