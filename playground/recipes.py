@@ -73,6 +73,7 @@ class Recipe:
     categories: tuple[str, ...] | None = None  # quickdraw
     per_category: int = 10_000  # quickdraw rows per category, before the test split
     train_samples: int | None = None  # a random subset of the training images
+    validation: int = 0  # training images held out and scored in place of the test images
     samples: int = 200  # toy sets
     noise: float | None = None  # toy sets
     test_fraction: float = 0.2  # toy sets, digits, quickdraw
@@ -155,7 +156,13 @@ def load_data(recipe: Recipe) -> TrainingData:
         options = {"test_fraction": recipe.test_fraction, "seed": recipe.seed}
     dataset = load_image_dataset(recipe.data, recipe.data_dir, **options)
     train_inputs, train_labels = dataset.train_inputs(), dataset.train_labels
+    test_inputs, test_labels = dataset.test_inputs(), dataset.test_labels
     notes = dataset.notes
+    if recipe.validation:
+        train_inputs, train_labels, test_inputs, test_labels = validation_split(train_inputs, train_labels,
+                                                                                recipe.validation)
+        notes = "; ".join(filter(None, [notes, f"validation run: {recipe.validation:,} training images held "
+                                                f"out and scored in place of the test images"]))
     if recipe.train_samples is not None and recipe.train_samples < len(train_labels):
         # A seeded random subset (quickdraw's training rows are grouped by category).
         keep = np.sort(np.random.default_rng([recipe.seed, 3]).choice(len(train_labels), recipe.train_samples,
@@ -163,8 +170,21 @@ def load_data(recipe: Recipe) -> TrainingData:
         train_inputs, train_labels = train_inputs[keep], train_labels[keep]
         notes = "; ".join(filter(None, [notes, f"trained on a random {recipe.train_samples:,} of "
                                                 f"{len(dataset.train_labels):,} training images"]))
-    return TrainingData(dataset.name, train_inputs, train_labels, dataset.test_inputs(), dataset.test_labels,
+    return TrainingData(dataset.name, train_inputs, train_labels, test_inputs, test_labels,
                         dataset.n_classes, dataset.image_shape, dataset.summary(), notes, dataset.class_names)
+
+
+def validation_split(inputs: Array, labels: Array, held_out: int) -> tuple[Array, Array, Array, Array]:
+    """(train inputs, train labels, validation inputs, validation labels): the last ``held_out``
+    rows of a fixed shuffle become the validation set, so settings can be chosen without
+    looking at the test images. The shuffle does not depend on the run's seed, so every
+    candidate setting is judged on the same images."""
+    if not 0 < held_out < len(labels):
+        raise ValueError(f"--validation {held_out}: hold out between 1 and {len(labels) - 1:,} of the "
+                         f"{len(labels):,} training images")
+    order = np.random.default_rng(20_240_601).permutation(len(labels))
+    keep, held = np.sort(order[:-held_out]), np.sort(order[-held_out:])
+    return inputs[keep], labels[keep], inputs[held], labels[held]
 
 
 @dataclass

@@ -110,6 +110,16 @@ def test_digits_default_is_the_image_path_with_progress_per_epoch():
     assert lines[-1].startswith("test accuracy: ")
 
 
+def test_a_validation_run_scores_held_out_training_images():
+    run = playground("train", "--data", "digits", "--epochs", "2", "--validation", "237")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1].startswith("validation accuracy: ")
+    assert "validation run: 237 training images held out" in run.stderr
+    report = last_json(playground("train", "--data", "digits", "--epochs", "2", "--validation", "237", "--json"))
+    assert report["validation"] == 237 and report["test_samples"] == 237 and report["train_samples"] == 1437 - 237
+    assert len(report["history"]) == 2  # the per-epoch validation accuracy that settings are chosen on
+
+
 def test_same_seed_same_model_with_augmentation_and_input_noise(tmp_path):
     paths = [tmp_path / "a.npz", tmp_path / "b.npz"]
     for path in paths:
@@ -181,6 +191,8 @@ def test_bad_augment_spec_exits_2(spec, message, capsys):
     (["--data", "moons", "--augment", "shift=1"], "--augment applies to image data sets only"),
     (["--data", "mnist", "--categories", "cat"], "--categories applies to --data quickdraw only"),
     (["--data", "digits", "--test-fraction", "1"], "--test-fraction must be below 1"),
+    (["--data", "moons", "--validation", "20"], "--validation applies to image data sets only"),
+    (["--data", "digits", "--validation", "100000"], "--validation 100000: hold out between 1 and"),
 ])
 def test_options_for_the_wrong_data_exit_2(args, message, capsys):
     assert main(["train", *args]) == 2

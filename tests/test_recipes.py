@@ -11,7 +11,7 @@ import pytest
 
 from playground.data.images import IMAGE_DATASETS
 from playground.data.toy import TOY_DATASETS
-from playground.recipes import DATA_SETS, Recipe, evaluate, fit_problem, load_data, prepare
+from playground.recipes import DATA_SETS, Recipe, evaluate, fit_problem, load_data, prepare, validation_split
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,25 @@ def test_a_recipe_trains_and_evaluates_the_bundled_digits():
     assert report.class_names == tuple(str(d) for d in range(10))
     per_class = report.per_class_accuracy()
     assert per_class.shape == (10,) and np.all((0 <= per_class) & (per_class <= 1))
+
+
+def test_a_validation_split_holds_out_training_images_and_never_the_test_images():
+    whole = load_data(Recipe(data="digits").with_defaults())
+    recipe = Recipe(data="digits", validation=300).with_defaults()
+    data = load_data(recipe)
+    assert len(data.test_labels) == 300 and len(data.train_labels) == len(whole.train_labels) - 300
+    # Every held-out image is a training image, and no image is on both sides.
+    train_rows = {row.tobytes() for row in whole.train_inputs}
+    assert all(row.tobytes() in train_rows for row in data.test_inputs)
+    assert not {row.tobytes() for row in data.train_inputs} & {row.tobytes() for row in data.test_inputs}
+    assert "validation run" in data.notes
+    # The same images for every seed, so candidate settings are judged on one set.
+    other_seed = load_data(Recipe(data="digits", validation=300, seed=5).with_defaults())
+    labels = np.arange(50)
+    assert np.array_equal(validation_split(labels, labels, 10)[2], validation_split(labels, labels, 10)[2])
+    assert len(other_seed.test_labels) == 300
+    with pytest.raises(ValueError, match="hold out between 1 and 49"):
+        validation_split(labels, labels, 50)
 
 
 def test_standardisation_folds_into_the_first_layer():

@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("--train-samples", type=positive(int), default=None,
                       help="train on a random subset of this many training images (a quick look; "
                       "the test images are all used)")
+    data.add_argument("--validation", type=positive(int), default=0, metavar="N",
+                      help="image data only: hold out N training images (the last N of a fixed shuffle) and "
+                      "score on them instead of the test images, to choose settings without the test set")
     data.add_argument("--augment", type=augment_spec, default=None, metavar="SPEC",
                       help="image data only: random changes of every training batch, e.g. "
                       "rotate=15,scale=0.1,shift=2,noise=0.05 (degrees, fraction, pixels, probability)")

@@ -44,7 +44,8 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
         return "--per-category must be at least 10 (each category's last rows are its test split)"
     if not image:
         for flag, value in [("--augment", args.augment), ("--flip", args.flip or None),
-                            ("--standardize", args.standardize), ("--train-samples", args.train_samples)]:
+                            ("--standardize", args.standardize), ("--train-samples", args.train_samples),
+                            ("--validation", args.validation or None)]:
             if value is not None:
                 return f"{flag} applies to image data sets only ({', '.join(IMAGE_SETS)})"
     return None
@@ -105,6 +106,7 @@ def run_train(args: argparse.Namespace) -> int:
         report.update({
             "train_samples": len(data.train_labels),
             "test_samples": len(data.test_labels),
+            "validation": recipe.validation,  # > 0: the "test" figures are on held-out training images
             "samples_per_second": round(len(data.train_labels) * result.epochs / seconds) if seconds else None,
             "augment": str(recipe.augment) if recipe.augment is not None else "none",
             "flip": bool(recipe.flip),
@@ -128,7 +130,8 @@ def run_train(args: argparse.Namespace) -> int:
             print(f"saved: {args.save}")
         print(f"train accuracy: {final['train_accuracy']:.4f}")
         if final["test_accuracy"] is not None:
-            print(f"test accuracy: {final['test_accuracy']:.4f}")
+            scored_on = "validation" if recipe.validation else "test"
+            print(f"{scored_on} accuracy: {final['test_accuracy']:.4f}")
     if save_problem:
         return fail(save_problem)
     return EXIT_DIVERGED if result.diverged else 0
