@@ -317,6 +317,21 @@ def test_mnist_trained_in_the_app_reaches_95_percent(images_app, browser):
     assert accuracy_of(message) >= 0.95, message
 
 
+def test_conv_presets_fill_the_builder_with_a_layer_spec(images_app, browser):
+    real_data_dir("mnist")
+    open_images(browser, images_app)
+    choose(browser, "images-dataset", "MNIST digits")
+    choose(browser, "images-preset", "our conv network on MNIST (conv16x5,pool2,conv32x5,pool2,128)")
+    wait_for(browser, lambda: "Accuracy of convolutional networks" in text(browser, "images-preset-source"))
+    layers = browser.find_element(By.ID, "images-layers")
+    assert layers.get_attribute("value") == "conv16x5,pool2,conv32x5,pool2,128"
+    assert browser.find_element(By.ID, "images-batch-size").get_attribute("value") == "32"
+    assert not text(browser, "images-config-message")
+    choose(browser, "images-preset", "a first conv network: conv8x5,pool2,64 (1 epoch)")
+    wait_for(browser, lambda: layers.get_attribute("value") == "conv8x5,pool2,64")
+    no_errors(browser)
+
+
 def test_a_conv_network_trains_and_shows_its_filters_and_feature_maps(images_app, browser, tmp_path):
     open_images(browser, images_app)
     type_into(browser, "images-layers", "conv8x3,pool2,32")
@@ -328,6 +343,9 @@ def test_a_conv_network_trains_and_shows_its_filters_and_feature_maps(images_app
     wait_for(browser, lambda: "feature maps of test image #0" in text(browser, "images-feature-caption"))
     maps = browser.find_element(By.ID, "images-feature-maps")
     assert maps.get_attribute("src").startswith("data:image/png") and maps.size["width"] > 100
+    assert "8 filters (3×3×1)" in text(browser, "images-first-layer-caption")
+    filters = browser.find_element(By.ID, "images-first-layer")
+    assert filters.size["width"] > 400  # eight filters across the column, each a big square
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-conv-inside.png")))
     tab(browser, "Mistakes")
     browser.find_element(By.ID, "images-next-mistake").click()

@@ -15,6 +15,7 @@ import struct
 import threading
 import time
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -110,6 +111,36 @@ def test_every_preset_passes_on_its_data_sets(name):
         recipe = check_config({**DEFAULT_CONFIG, **preset.settings, "data": data})
         assert recipe.data == data and recipe.layers == hidden_layers(preset.settings["layers"])
         assert recipe.learn_rate == preset.settings["learn_rate"]
+
+
+def benchmark_rows() -> dict:
+    """bench/accuracy.py's rows by (set, data set)."""
+    import importlib.util
+    import sys
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    sys.path.insert(0, str(bench))
+    spec = importlib.util.spec_from_file_location("accuracy", bench / "accuracy.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["accuracy"] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return {(prefix, run.data): run for prefix, runs in (("best", module.RUNS), ("conv", module.CONV_RUNS))
+            for run in runs if run.target is not None}
+
+
+@pytest.mark.parametrize("name", [name for name in PRESETS if name.startswith(("best-", "conv-")) and name != "conv-quick"])
+def test_benchmark_presets_are_the_benchmark_rows(name):
+    from playground.cli.parser import build_parser
+    from playground.recipes import Recipe
+
+    preset = PRESETS[name]
+    (data,) = preset.data
+    run = benchmark_rows()[(name.split("-")[0], data)]
+    bench = Recipe.from_options(build_parser().parse_args(["train", *run.args])).with_defaults()
+    page = check_config({**DEFAULT_CONFIG, **preset.settings, "data": data})
+    for field in ("layers", "activation", "optimizer", "learn_rate", "decay", "batch_size", "epochs", "l2", "flip"):
+        assert getattr(page, field) == getattr(bench, field), field
+    assert str(page.augment) == str(bench.augment)
 
 
 def test_seed_l2_is_the_videos_decay_under_momentum():
@@ -694,6 +725,22 @@ def test_a_conv_network_shows_its_filters_feature_maps_and_layers():
     assert inside.layer_activations(network, rows, 1).shape == (5, 8 * 8 * 6)
     colour = Network.from_spec("conv4x3,16", (32, 32, 3), 10, seed=0)
     assert inside.first_layer_pictures(colour, (32, 32, 3), 64).shape == (4, 3, 3, 3)
+
+
+def test_filters_are_enlarged_pixel_for_pixel_and_captioned():
+    network = Network.from_spec("conv6x3,pool2,16", (8, 8, 1), 10, seed=0)
+    filters = inside.first_layer_pictures(network, (8, 8), 64)
+    big = inside.enlarged(filters)
+    assert big.shape == (6, 24, 24, 3)
+    np.testing.assert_array_equal(big[:, ::8, ::8], filters)  # each weight a clean 8×8 square
+    np.testing.assert_array_equal(big[:, 7::8, 7::8], filters)
+    assert inside.enlarged(np.zeros((2, 28, 28)), 24).shape == (2, 28, 28)  # big enough already
+    caption = inside.first_layer_caption(network, 6)
+    assert "6 filters (3×3×1)" in caption and "feature map" in caption and "Red weights" in caption
+    colour = Network.from_spec("conv4x5,16", (32, 32, 3), 10, seed=0)
+    assert "each colour channel's weights".lower() in inside.first_layer_caption(colour, 4).lower()
+    dense = inside.first_layer_caption(Network([64, 100, 10]), 64)
+    assert "first layer's 100 nodes (the first 64)" in dense
 
 
 def test_a_conv_job_trains_on_the_page(store):

@@ -72,6 +72,7 @@ DRAW_MESSAGE = "images-draw-message"
 
 # look inside, look deeper
 FIRST_LAYER = "images-first-layer"
+FIRST_LAYER_CAPTION = "images-first-layer-caption"
 FEATURE_MAPS = "images-feature-maps"
 FEATURE_CAPTION = "images-feature-caption"
 NOISE_ANSWER = "images-noise-answer"

@@ -51,6 +51,29 @@ def first_layer_pictures(network: Network, image_shape: tuple[int, ...], count: 
     return diverging(shaped)
 
 
+def enlarged(pictures: Array, at_least: int = 24) -> Array:
+    """Pictures (N, h, w[, 3]) with each pixel repeated so a picture is at least ``at_least``
+    pixels tall: a 5×5 filter tiled beside its neighbours is then a visible square, not a
+    speck between the grid's 2-pixel gaps."""
+    factor = -(-at_least // pictures.shape[1])
+    return np.repeat(np.repeat(pictures, factor, axis=1), factor, axis=2)
+
+
+def first_layer_caption(network: Network, shown: int) -> str:
+    """What the first-layer pictures are, for this network."""
+    first = network.weighted_layers[0]
+    if isinstance(first, Conv2D):
+        kh, kw, channels, filters = first.weights.shape
+        return (f"The first conv layer's {filters} filters ({kh}×{kw}×{channels}{', showing ' + str(shown) if shown < filters else ''}), "
+                f"each scaled by its largest weight: a filter slides over the image, and its feature map "
+                f"(below) lights up where the image looks like it. "
+                + ("Each colour channel's weights in that colour, grey at 0." if channels == 3 else
+                   "Red weights push the output up, blue ones down, white ones do not matter."))
+    nodes = first.weights.shape[1]
+    return (f"The weights into each of the first layer's {nodes:,} nodes{' (the first ' + str(shown) + ')' if shown < nodes else ''}, "
+            "laid out like the image: red pixels push the node up, blue ones down, white ones do not matter.")
+
+
 def feature_maps(network: Network, image: Array) -> Array | None:
     """The first conv layer's output for one image, one (H, W) map per filter scaled to [0, 1]
     (None for a network without conv layers)."""

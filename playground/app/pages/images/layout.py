@@ -171,8 +171,7 @@ def inside_tab() -> dcc.Tab:
     return dcc.Tab(label="Inside", value="inside", children=[html.Div(className="images-inside", children=[
         html.Section(className="column wide", children=[
             html.H2("What each first-layer node looks for"),
-            html.Div("The weights into each node of the first hidden layer, laid out like the image (or, for a conv "
-                     "network, its filters): red pixels push the node up, blue ones down, white ones do not matter.", className="hint"),
+            html.Div("", id=ids.FIRST_LAYER_CAPTION, className="hint"),
             html.Img(id=ids.FIRST_LAYER, className="pixelated weights"),
             html.H2("Feature maps"),
             html.Div("", id=ids.FEATURE_CAPTION, className="hint"),

@@ -138,13 +138,15 @@ def unescaped(text: str) -> str:
 
 
 def register_inside_callbacks(app) -> None:
-    @app.callback(Output(ids.FIRST_LAYER, "src"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(Output(ids.FIRST_LAYER, "src"), Output(ids.FIRST_LAYER_CAPTION, "children"),
+                  Input(ids.MODEL, "data"), State(session.KEY, "data"), prevent_initial_call=True)
     def show_first_layer(_model, key):
         model = load_model(key)
         alone = len(model.network.weighted_layers) == 1  # no hidden layer: one picture per class
         pictures = inside.first_layer_pictures(model.network, model.shape, 10 if alone else 64)
-        return png_data_uri(grid(pictures, columns=10 if alone else 16))
+        columns = min(len(pictures), 10 if alone else 16)
+        return (png_data_uri(grid(inside.enlarged(pictures), columns=columns)),
+                inside.first_layer_caption(model.network, len(pictures)))
 
     @app.callback(Output(ids.FEATURE_MAPS, "src"), Output(ids.FEATURE_CAPTION, "children"),
                   Input(ids.MODEL, "data"), Input(ids.BROWSER_INDEX, "data"), State(session.KEY, "data"),
