@@ -45,6 +45,7 @@ class Limits:
     client_requests: int = 16  # requests one client address may have in work at once, per process (a browser opens 6)
     formula_characters: int = 200
     jobs: int = 2  # image-training jobs running at once on this server (one per session at most)
+    job_heartbeat_seconds: float = 45.0  # a job whose page has not been heard from for this long stops
     image_parameters: int = 10_000_000  # the largest network the image page trains
 
     def max_parameters_of_playground(self) -> int:

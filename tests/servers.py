@@ -44,8 +44,8 @@ class Reply:
 class ServerProcess:
     """``playground serve`` on 127.0.0.1 in a subprocess (stopped by ``stop``)."""
 
-    def __init__(self, *arguments: str, env: dict | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, *arguments: str, env: dict | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         environment = {**os.environ, **(env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port), *arguments],

@@ -564,13 +564,39 @@ def test_stop_ends_the_job_early_and_keeps_its_model(store):
 
 
 def test_a_job_whose_page_went_away_stops_itself(store, monkeypatch):
-    monkeypatch.setattr(training, "HEARTBEAT_SECONDS", 0.4)
+    monkeypatch.setenv("PLAYGROUND_LIMITS", "job_heartbeat_seconds=0.4")
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     started = time.monotonic()
     assert run_job(KEY, job, background=False) == "abandoned"  # nobody polls: no heartbeat
     status = store.get(key_of("status", KEY))
     assert "page went away" in status["message"] and len(status["history"]) < 200
     assert time.monotonic() - started < 10
+
+
+def test_a_job_whose_process_died_is_marked_failed_and_the_session_can_start_again(store):
+    job, _ = start_job(store, KEY, {**DIGITS, "epochs": 2})
+    status = store.get(key_of("status", KEY))
+    # What a killed worker leaves: a running job, last heard of long ago, whose mark has expired.
+    status.update(state="running", updated=time.time() - 2 * training.RUNNING_SECONDS, progress={"epoch": 3})
+    store.put(key_of("status", KEY), status)
+    shown = job_status(store, KEY)
+    assert shown["state"] == "failed" and "stopped at epoch 3" in shown["message"]
+    assert "Press train to start again" in shown["message"]
+    job, problem = start_job(store, KEY, {**DIGITS, "epochs": 2})
+    assert problem is None and run_job(KEY, job, background=False) == "done"
+
+
+def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, monkeypatch):
+    monkeypatch.setattr(training, "RUNNING_SECONDS", 0.4)
+    job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
+    thread, result = in_thread(job)
+    wait_for(store, lambda s: s.get("state") == "running")
+    for _ in range(6):  # well past the mark's life: the marker thread renews it
+        time.sleep(0.2)
+        assert store.get(key_of("running", KEY)) == 1 and job_status(store, KEY)["state"] == "running"
+    control_job(store, KEY, "stop")
+    thread.join(60)
+    assert result == ["stopped"] and store.get(key_of("running", KEY)) is None
 
 
 def test_shuffled_labels_leave_test_accuracy_at_chance(store):

@@ -24,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 from playground.app import session
 from playground.app import state as states
 from playground.app.components import APP_MESSAGE
-from playground.app.jobs import check_session_key
+from playground.app.jobs import JobStoreError, check_session_key
 from playground.app.pages.descent.logic import check_descent
 from playground.app.pages.landscape import ids as landscape_ids
 from playground.app.pages.landscape.logic import check_walk
@@ -92,7 +92,9 @@ def check_callback_request():
 
 def report_callback_error(error: Exception) -> None:
     """Dash ``on_error``: keep every output as it was and say what went wrong in the alert line."""
-    if isinstance(error, (ValueError, TypeError, KeyError, OverflowError, IndexError)):
+    if isinstance(error, JobStoreError):
+        message = f"{error}."
+    elif isinstance(error, (ValueError, TypeError, KeyError, OverflowError, IndexError)):
         text = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
         message = f"That could not be used: {text}. Nothing was changed."
     else:
@@ -106,6 +108,8 @@ def answer_error(error: Exception):
     """Flask error handler: HTTP errors keep their status; anything else is a 400 with a message."""
     if isinstance(error, HTTPException):
         return jsonify({"error": error.description}), error.code
+    if isinstance(error, JobStoreError):
+        return jsonify({"error": str(error)}), 503
     log.error("a request could not be handled", exc_info=error)
     return jsonify({"error": f"the request could not be handled ({type(error).__name__})"}), 400
 

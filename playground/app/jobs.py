@@ -49,6 +49,10 @@ def jobs_folder() -> Path:
     return Path(folder)
 
 
+class JobStoreError(RuntimeError):
+    """The job store cannot be reached (class mode's Redis is down): the message says so."""
+
+
 class JobStore:
     """Values (JSON or bytes) under keys, with expiry; a disk cache or Redis underneath."""
 
@@ -57,7 +61,8 @@ class JobStore:
         if redis_url:
             import redis
 
-            self.redis = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+            # Short timeouts: a page waiting on a Redis that is down hears so in seconds.
+            self.redis = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
             self.disk = None
         else:
             import diskcache
@@ -65,33 +70,46 @@ class JobStore:
             self.redis = None
             self.disk = diskcache.Cache(str(jobs_folder() / "store"))
 
+    def _redis(self, method: str, *args, **kwargs) -> Any:
+        """Call a Redis command; an outage becomes a JobStoreError naming it."""
+        import redis
+
+        try:
+            result = getattr(self.redis, method)(*args, **kwargs)
+            return list(result) if method == "scan_iter" else result
+        except redis.exceptions.RedisError as error:
+            where = self.redis.connection_pool.connection_kwargs
+            raise JobStoreError(f"the job server (Redis at {where.get('host')}:{where.get('port')}) is not "
+                                f"answering ({error}): training and saved models are unavailable until it is "
+                                f"back; nothing on this page was lost") from None
+
     # ------------------------------------------------------------ raw values
 
     def put_bytes(self, key: str, value: bytes, seconds: float = KEEP_SECONDS) -> None:
         if self.redis is not None:
-            self.redis.set(key, value, ex=max(int(seconds), 1))
+            self._redis("set", key, value, ex=max(int(seconds), 1))
         else:
             self.disk.set(key, value, expire=seconds)
 
     def get_bytes(self, key: str) -> bytes | None:
-        return self.redis.get(key) if self.redis is not None else self.disk.get(key)
+        return self._redis("get", key) if self.redis is not None else self.disk.get(key)
 
     def add_bytes(self, key: str, value: bytes, seconds: float) -> bool:
         """Store only if the key is absent (atomic): True when this call stored it."""
         if self.redis is not None:
-            return bool(self.redis.set(key, value, ex=max(int(seconds), 1), nx=True))
+            return bool(self._redis("set", key, value, ex=max(int(seconds), 1), nx=True))
         return bool(self.disk.add(key, value, expire=seconds))
 
     def delete(self, key: str) -> None:
         if self.redis is not None:
-            self.redis.delete(key)
+            self._redis("delete", key)
         else:
             self.disk.delete(key)
 
     def count(self, prefix: str) -> int:
         """How many live keys start with ``prefix``."""
         if self.redis is not None:
-            return sum(1 for _ in self.redis.scan_iter(match=prefix + "*", count=500))
+            return len(self._redis("scan_iter", match=prefix + "*", count=500))
         self.disk.expire()
         return sum(1 for key in self.disk.iterkeys() if isinstance(key, str) and key.startswith(prefix))
 

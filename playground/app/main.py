@@ -12,7 +12,7 @@ import dash
 from dash import html
 
 from playground.app import api, checks, session
-from playground.app.jobs import jobs_folder
+from playground.app.classmode import background_manager
 from playground.app.components import navigation_bar, register_navigation
 from playground.app.contract import browser_contract, contract_script
 from playground.app.guard import RequestGuard
@@ -33,14 +33,6 @@ def page_ids() -> dict[str, dict[str, str]]:
 
     return {"playground": playground_ids.IDS, "descent": descent_ids.IDS, "landscape": landscape_ids.IDS,
             "images": images_ids.IDS}
-
-
-def background_manager() -> dash.DiskcacheManager:
-    """Long jobs (the image page's training, slices) run as background callbacks on a disk cache,
-    in the folder every process of this server shares (``playground.app.jobs.jobs_folder``)."""
-    import diskcache
-
-    return dash.DiskcacheManager(diskcache.Cache(str(jobs_folder() / "callbacks")))
 
 
 def root_layout() -> html.Div:

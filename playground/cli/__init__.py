@@ -1,4 +1,5 @@
-"""The command line: ``playground serve`` (the default), ``train``, ``evaluate``, ``download``.
+"""The command line: ``playground serve`` (the default), ``train``, ``evaluate``, ``landscape``,
+``download`` and ``worker`` (class mode's Celery worker).
 
 The recipes of training (defaults per data set, loading, preprocessing, evaluation) live
 in ``playground.recipes``; these modules read arguments and print, one per command.
@@ -39,6 +40,8 @@ def command(name: str | None):
         from playground.cli.landscape import run_landscape as run
     elif name == "download":
         from playground.cli.download import run_download as run
+    elif name == "worker":
+        from playground.cli.worker import run_worker as run
     else:
         from playground.cli.serve import run_serve as run
     return run

@@ -16,6 +16,7 @@ from playground.cli.arguments import (
     seed_value,
 )
 from playground.cli.serve import add_serve_arguments
+from playground.cli.worker import add_worker_arguments
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,4 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("--mirror", metavar="URL", default=None,
                           help="fetch every file from URL/<file name> instead of the publishers' locations")
     download.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    worker = commands.add_parser(
+        "worker", help="class mode: a Celery worker that runs the pages' long jobs",
+        description="Run a Celery worker for `playground serve --redis-url URL`: it takes the image page's "
+        "training jobs and the landscape slices off the web server. Start one on each machine that should "
+        "train; all must name the same Redis.")
+    add_worker_arguments(worker)
     return parser

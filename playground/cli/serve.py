@@ -15,6 +15,7 @@ import argparse
 import os
 import socket
 import tempfile
+from pathlib import Path
 
 from playground.cli.arguments import fail
 from playground.limits import Limits, parse, put_in_force
@@ -38,6 +39,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                         help="change a request limit, e.g. --limit points=20000 (repeatable; names in "
                         "playground.limits)")
+    parser.add_argument("--redis-url", default=os.environ.get("PLAYGROUND_REDIS_URL"), metavar="URL",
+                        help="class mode: run the long jobs on Celery workers (`playground worker --redis-url URL`) "
+                        "through this Redis, e.g. redis://127.0.0.1:6379/0 (default: $PLAYGROUND_REDIS_URL; "
+                        "without it, jobs run beside the server)")
     parser.add_argument("--debug", action="store_true",
                         help="Dash's development server with tracebacks: only with --host 127.0.0.1")
 
@@ -91,14 +96,23 @@ def run_serve(args: argparse.Namespace) -> int:
     limits, problem = check_serve_arguments(args)
     if problem:
         return fail(problem)
+    if args.redis_url:
+        from playground.app.classmode import redis_problem
+
+        if problem := redis_problem(args.redis_url):
+            return fail(problem)
+        os.environ["PLAYGROUND_REDIS_URL"] = args.redis_url  # the server's processes read it
     put_in_force(limits)  # read by every worker process through the environment
-    # One cache of background jobs for every worker: a job's progress is read by whichever serves the poll.
-    os.environ.setdefault("PLAYGROUND_JOBS_DIR", tempfile.mkdtemp(prefix="playground-jobs-"))
+    # One store of jobs and models for every process, kept across restarts of the server.
+    os.environ.setdefault("PLAYGROUND_JOBS_DIR", str(default_jobs_folder()))
     hosts = allowed_hosts(args.host, args.allow_host)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Neural Playground running on http://{shown}:{args.port}/  (Ctrl+C to stop)", flush=True)
     if args.host not in LOCAL_HOSTS:
         print(f"answering to: {', '.join(sorted(hosts))} (add others with --allow-host)", flush=True)
+    if args.redis_url:
+        print(f"class mode: long jobs go to Celery workers through {args.redis_url}; start them with "
+              f"`playground worker --redis-url {args.redis_url}`", flush=True)
     if args.debug:
         from playground.app.main import create_app
 
@@ -106,6 +120,17 @@ def run_serve(args: argparse.Namespace) -> int:
         return 0
     run_gunicorn(args, hosts, limits)
     return 0
+
+
+def default_jobs_folder() -> Path:
+    """Where the server keeps its jobs and the sessions' models (beside the downloaded data)."""
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = root / "neural-playground" / "jobs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no writable home: this run's own folder
+        return Path(tempfile.mkdtemp(prefix="playground-jobs-"))
+    return folder
 
 
 def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> None:

@@ -9,27 +9,29 @@ The data never leaves the server: the job reads it from the data directory. Its 
 curves and, at the end, the trained model and its test-set predictions go into the job store
 under the session's key. Pausing keeps the job's process (and so the exact run) waiting;
 resuming carries on with the same network, optimizer memory and random streams. A job whose
-page has not been heard from for ``HEARTBEAT_SECONDS`` stops by itself.
+page has not been heard from for ``job_heartbeat_seconds`` (a limit) stops by itself; a job
+whose process died (a killed worker) is marked failed by the next look at its status.
 """
 
 from __future__ import annotations
 
 import io
 import os
+import socket
+import threading
 import time
 from typing import Any
 
 import numpy as np
 
-from playground.app.jobs import JobStore
+from playground.app.jobs import JobStore, JobStoreError
 from playground.app.pages.images.logic import check_config, describe, time_left
 from playground.limits import current as current_limits
 
-HEARTBEAT_SECONDS = 45.0  # longer than a reload takes; shorter than a class would wait for a free slot
 REPORT_SECONDS = 0.5  # how often a running job writes its progress
 CONTROL_SECONDS = 0.1  # how often it looks for pause / stop
 CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
-RUNNING_SECONDS = 20.0  # a running job renews its mark this often (a killed job's mark then expires)
+RUNNING_SECONDS = 20.0  # a job's running mark outlives its process by at most this
 ACTIVE = ("queued", "loading", "running", "paused")
 
 
@@ -41,7 +43,7 @@ def start_job(store: JobStore, session: str, config: dict) -> tuple[str | None, 
     """Claim the session's job slot: (job id, None), or (None, why not). Checks the settings first."""
     check_config(config)
     status = store.get(key_of("status", session))
-    if status and status.get("state") in ACTIVE and time.time() - status.get("updated", 0) < HEARTBEAT_SECONDS:
+    if status and status.get("state") in ACTIVE and time.time() - status.get("updated", 0) < heartbeat_seconds():
         return None, "a job is already training in this session: pause, stop or wait for it"
     limit = current_limits().jobs
     if store.count("images:running:") >= limit:
@@ -67,10 +69,27 @@ def control_job(store: JobStore, session: str, action: str) -> str:
     return {"pause": "pausing…", "resume": "resuming…", "stop": "stopping after this batch…"}[action]
 
 
+def heartbeat_seconds() -> float:
+    """How long a job waits for its page (longer than a reload takes, shorter than a class
+    would wait for a free slot)."""
+    return current_limits().job_heartbeat_seconds
+
+
 def job_status(store: JobStore, session: str) -> dict | None:
-    """The session's job as the page shows it; reading it is the page's heartbeat."""
+    """The session's job as the page shows it; reading it is the page's heartbeat. A job that
+    was working but whose running mark has expired lost its process: it is marked failed, so
+    the session can start another."""
     store.put(key_of("heartbeat", session), time.time())
-    return store.get(key_of("status", session))
+    status = store.get(key_of("status", session))
+    working = status is not None and status.get("state") in ("loading", "running", "paused")
+    if working and time.time() - status.get("updated", 0) > RUNNING_SECONDS and not store.get(key_of("running", session)):
+        epoch = (status.get("progress") or {}).get("epoch", 0)
+        status.update(state="failed", updated=time.time(),
+                      message=f"the job stopped at epoch {epoch}: the process training it ended (a worker was "
+                              f"stopped or crashed). Press train to start again.")
+        store.put(key_of("status", session), status)
+        store.delete(key_of("claim", session))
+    return status
 
 
 def model_bytes(store: JobStore, session: str) -> bytes | None:
@@ -107,53 +126,65 @@ class Reporter:
 
     def __init__(self, store: JobStore, session: str, status: dict) -> None:
         self.store, self.session, self.status = store, session, status
-        self.last_report = self.last_mark = self.last_check = 0.0
+        self.last_report = self.last_check = 0.0
 
     def write(self, **changes: Any) -> None:
         self.status.update(changes, updated=time.time())
         self.store.put(key_of("status", self.session), self.status)
-
-    def mark_running(self) -> None:
-        """Count this job among the server's running ones (the mark expires if the process dies)."""
-        if time.monotonic() - self.last_mark > RUNNING_SECONDS / 2:
-            self.store.put(key_of("running", self.session), 1, seconds=RUNNING_SECONDS)
-            self.last_mark = time.monotonic()
 
     def control(self) -> str | None:
         return self.store.get(key_of("control", self.session))
 
     def page_gone(self) -> bool:
         heartbeat = self.store.get(key_of("heartbeat", self.session), 0)
-        return time.time() - heartbeat > HEARTBEAT_SECONDS
+        return time.time() - heartbeat > heartbeat_seconds()
 
 
 def run_job(session: str, job: str, background: bool = True) -> str:
     """Train the session's claimed job (with the settings ``start_job`` checked), reporting into
     the job store; returns the final state. In a background process it lowers its own priority, so that the interactive
     pages keep their speed beside it."""
-    if background:
-        os.nice(10)
+    if background and os.getpriority(os.PRIO_PROCESS, 0) < 10:
+        os.setpriority(os.PRIO_PROCESS, 0, 10)  # absolute: a Celery worker's process runs many jobs
     with JobStore() as store:
         status = store.get(key_of("status", session)) or {}
         if status.get("job") != job or status.get("state") != "queued":
             return "refused"  # only the job start_job claimed runs, once
         reporter = Reporter(store, session, status)
+        alive = threading.Event()
+        marker = threading.Thread(target=mark_running, args=(session, alive), daemon=True)
+        marker.start()
         try:
             return train(reporter, status["config"])
         except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
             reporter.write(state="failed", message=f"training failed: {error}")
             return "failed"
         finally:
+            alive.set()
+            marker.join()
             store.delete(key_of("running", session))
             store.delete(key_of("claim", session))  # the session may start its next job now
+
+
+def mark_running(session: str, done: threading.Event) -> None:
+    """While the job's process lives, keep its mark among the server's running jobs fresh: the
+    mark expires ``RUNNING_SECONDS`` after the process dies (a killed worker), which is how the
+    job cap frees its slot and ``job_status`` sees the job is gone."""
+    with JobStore() as store:
+        while not done.is_set():
+            try:
+                store.put(key_of("running", session), 1, seconds=RUNNING_SECONDS)
+            except JobStoreError:
+                pass  # Redis is away for a moment: the job itself will hear of it
+            done.wait(RUNNING_SECONDS / 4)
 
 
 def train(reporter: Reporter, config: dict) -> str:
     from playground.recipes import Monitor, evaluate, load_data, prepare
 
     recipe = check_config(config)
-    reporter.mark_running()
-    reporter.write(state="loading", message=f"loading {recipe.data}…")
+    # Which process trains it (a Celery worker's in class mode): for the log and the tests.
+    reporter.write(state="loading", message=f"loading {recipe.data}…", process=f"{socket.gethostname()}:{os.getpid()}")
     data = load_data(recipe)
     if config.get("shuffled_labels"):
         # The experiment: the same images, labels drawn at random. The network can memorise them
@@ -219,7 +250,6 @@ def train(reporter: Reporter, config: dict) -> str:
 def report_progress(reporter: Reporter, trainer, done: int, total: int, started: float) -> None:
     seconds = time.perf_counter() - started - reporter.status.get("paused_seconds", 0)
     pace = done / seconds if seconds > 0 else 0.0
-    reporter.mark_running()
     reporter.write(progress={"epoch": trainer.epoch, "epochs": reporter.status["progress"]["epochs"],
                              "batch": trainer.batch_in_epoch, "samples": done, "total": total,
                              "samples_per_second": round(pace), "time_left": time_left(done, total, pace),
@@ -232,7 +262,6 @@ def wait_while_paused(reporter: Reporter, trainer) -> None:
     reporter.write(state="paused", message=f"paused at epoch {trainer.epoch}, batch {trainer.batch_in_epoch}")
     paused = time.perf_counter()
     while reporter.control() == "pause" and not reporter.page_gone():
-        reporter.mark_running()
         time.sleep(0.2)
     if reporter.control() == "resume":
         reporter.store.delete(key_of("control", reporter.session))

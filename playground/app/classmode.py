@@ -1,0 +1,97 @@
+"""Class mode: the background jobs on Celery workers, with Redis as broker, result store and job store.
+
+On one machine the long jobs (the image page's training, the landscape slices) run as Dash
+background callbacks on a disk cache, in processes the web server starts. For a class, the
+web server only serves pages and the jobs go to Celery workers, on this machine or others,
+that all reach one Redis server:
+
+    redis-server --port 6379                                       # once
+    playground serve --host 0.0.0.0 --workers 2 --redis-url redis://127.0.0.1:6379/0
+    playground worker --redis-url redis://127.0.0.1:6379/0 --concurrency 2    # per machine
+
+A worker builds the same Dash app, which registers each background callback as a Celery task
+of the same name (the name is a hash of the callback's source), and runs what the web
+server queues. The job store (``playground.app.jobs``) then lives in the same Redis, so
+every web process and every worker sees each session's job, progress and model.
+
+Celery and the Redis client are pinned in pyproject.toml (the ``class`` extra) rather than
+taken from ``dash[celery]``, which pins Celery < 5.4 and redis ≤ 5.0.4; Dash 4's
+``CeleryManager`` only needs a ``celery.Celery`` app with a result backend.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+import dash
+
+from playground.app.jobs import REDIS_VARIABLE, jobs_folder
+
+# A job is at least seconds and often minutes: take one at a time, never two in advance, and
+# do not give a task that was running on a killed worker to another (it starts from scratch
+# if the session asks again).
+CELERY_SETTINGS = {
+    "worker_prefetch_multiplier": 1,
+    "task_acks_late": False,
+    "task_track_started": True,
+    "result_expires": 3600,
+    "broker_connection_retry_on_startup": True,
+    "broker_connection_timeout": 5,
+    "redis_socket_timeout": 5,
+    "redis_socket_connect_timeout": 5,
+    "redis_backend_health_check_interval": 10,
+    "broker_transport_options": {"socket_timeout": 5, "socket_connect_timeout": 5},
+    "result_backend_transport_options": {"socket_timeout": 5, "socket_connect_timeout": 5},
+    "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                                  "interval_max": 1},
+    "worker_hijack_root_logger": False,
+}
+
+
+def redis_url() -> str | None:
+    """The Redis of class mode (``$PLAYGROUND_REDIS_URL``), or None on a single machine."""
+    return os.environ.get(REDIS_VARIABLE) or None
+
+
+@lru_cache(maxsize=None)
+def celery_app(url: str):
+    """The Celery app on ``url`` (one per process: the web server's and the worker's must be
+    the same object the Dash callbacks register their tasks in)."""
+    from celery import Celery
+
+    app = Celery("playground", broker=url, backend=url)
+    app.conf.update(CELERY_SETTINGS)
+    return app
+
+
+def background_manager():
+    """Dash's background-callback manager: Celery on Redis in class mode, else a disk cache in
+    the folder every process of this server shares (``playground.app.jobs.jobs_folder``)."""
+    url = redis_url()
+    if url:
+        return dash.CeleryManager(celery_app(url))
+    import diskcache
+
+    return dash.DiskcacheManager(diskcache.Cache(str(jobs_folder() / "callbacks")))
+
+
+def redis_problem(url: str, seconds: float = 3.0) -> str | None:
+    """Why Redis at ``url`` cannot be used (unreachable, not Redis, a bad URL), or None."""
+    try:
+        import celery  # noqa: F401
+        import redis
+    except ImportError:
+        return "class mode needs Celery and the Redis client: pip install 'neural-playground[class]'"
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=seconds, socket_connect_timeout=seconds)
+    except ValueError as error:
+        return f"--redis-url {url}: {error}"
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        return (f"cannot reach Redis at {url} ({error}); start it (`redis-server --port 6379`) or "
+                f"point --redis-url at a running one")
+    finally:
+        client.close()
+    return None

@@ -1,0 +1,243 @@
+"""Class mode on real parts: a redis-server, Celery workers (``playground worker``) and
+``playground serve --redis-url --workers 2``, all started here on 127.0.0.1, driven through a
+real headless Chromium.
+
+Required, not skipped, when PLAYGROUND_REQUIRE_REDIS=1 (as in CI). Each fault of SPEC's
+reliability rules has its test: a worker killed mid-job, a Redis outage, a restart of the web
+process, a browser that went away, and the job cap shared by every web process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+
+from servers import ROOT, ServerProcess, free_port
+from test_images_browser import open_images, tab, train, type_into
+from test_landscape_browser import text
+from test_playground_browser import choose, wait_for
+from conftest import real_data_dir
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+HEARTBEAT = 6  # seconds a job waits for its page here (the default is 45)
+LIMITS = ("--limit", f"job_heartbeat_seconds={HEARTBEAT}")
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, with nothing saved to disk."""
+
+    def __init__(self, folder: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            if os.environ.get("PLAYGROUND_REQUIRE_REDIS") == "1":
+                pytest.fail("no redis-server on PATH, and PLAYGROUND_REQUIRE_REDIS=1 requires it")
+            pytest.skip("no redis-server on PATH (apt install redis-server)")
+        self.binary, self.folder, self.port = binary, folder, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.folder)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        client = redis.Redis(port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class Worker:
+    """``playground worker`` in its own process group (so a kill takes its pool too)."""
+
+    def __init__(self, redis_url: str, env: dict) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "playground.cli", "worker", "--redis-url", redis_url, "--concurrency", "1", *LIMITS],
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        from playground.app.classmode import celery_app
+
+        app = celery_app(redis_url)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the worker stopped")
+            if any(f"-{self.process.pid}@" in name for reply in app.control.ping(timeout=0.5) for name in reply):
+                return
+        raise RuntimeError("the worker did not answer within a minute")
+
+    def pids(self) -> set[int]:
+        main = psutil.Process(self.process.pid)
+        return {main.pid, *(child.pid for child in main.children(recursive=True))}
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def class_env(tmp_path):
+    return {"PLAYGROUND_JOBS_DIR": str(tmp_path / "jobs")}
+
+
+@pytest.fixture
+def worker(redis_server, class_env):
+    started = Worker(redis_server.url, class_env)
+    yield started
+    started.kill()
+
+
+@pytest.fixture
+def class_server(redis_server, class_env, worker):
+    server = ServerProcess("--redis-url", redis_server.url, "--workers", "2", *LIMITS, env=class_env)
+    yield server
+    server.stop()
+
+
+def url_of(server: ServerProcess) -> str:
+    return f"http://127.0.0.1:{server.port}"
+
+
+def session_key(driver) -> str:
+    return json.loads(driver.execute_script("return sessionStorage.getItem('session-key')"))
+
+
+def job_state(redis_url: str, key: str) -> dict:
+    from playground.app.jobs import JobStore
+    from playground.app.pages.images.training import key_of
+
+    with JobStore(redis_url) as store:
+        return store.get(key_of("status", key)) or {}
+
+
+def start_long_job(driver) -> None:
+    """Start a job that would train for many minutes (200 epochs of MNIST)."""
+    real_data_dir("mnist")
+    try:
+        choose(driver, "images-dataset", "MNIST digits")
+    except StaleElementReferenceException:  # the menu re-rendered under the mouse: choose again
+        choose(driver, "images-dataset", "MNIST digits")
+    wait_for(driver, lambda: driver.find_element(By.ID, "images-preview").get_attribute("src"))
+    type_into(driver, "images-epochs", 200)
+    driver.find_element(By.ID, "images-start").click()
+    wait_for(driver, lambda: "epoch" in text(driver, "images-progress-text"), timeout=60)
+
+
+def test_a_job_trains_on_a_celery_worker_not_in_the_web_server(class_server, worker, redis_server, browser):
+    open_images(browser, url_of(class_server))
+    type_into(browser, "images-epochs", 5)
+    message = train(browser, timeout=120)
+    assert "test accuracy" in message
+    status = job_state(redis_server.url, session_key(browser))
+    pid = int(status["process"].split(":")[1])
+    assert pid in worker.pids()  # trained by the worker's pool …
+    server_pids = {class_server.process.pid, *(p.pid for p in psutil.Process(class_server.process.pid).children(True))}
+    assert pid not in server_pids  # … not by a web process
+    tab(browser, "Models")
+    wait_for(browser, lambda: "64-64-10 tanh" in text(browser, "images-model-summary"))
+
+
+def test_killing_the_worker_mid_job_fails_the_job_and_a_new_one_can_start(class_server, worker, redis_server,
+                                                                          class_env, browser):
+    open_images(browser, url_of(class_server))
+    start_long_job(browser)
+    worker.kill()
+    wait_for(browser, lambda: "the process training it ended" in text(browser, "images-job-message"), timeout=60)
+    assert job_state(redis_server.url, session_key(browser))["state"] == "failed"
+    replacement = Worker(redis_server.url, class_env)
+    try:
+        type_into(browser, "images-epochs", 3)
+        assert "test accuracy" in train(browser, timeout=120)
+    finally:
+        replacement.kill()
+
+
+def test_a_redis_outage_gets_a_clear_message_and_the_page_recovers(class_server, redis_server, browser):
+    open_images(browser, url_of(class_server))
+    type_into(browser, "images-epochs", 3)
+    redis_server.stop()
+    browser.find_element(By.ID, "images-start").click()
+    wait_for(browser, lambda: "is not answering" in text(browser, "app-message"), timeout=30)
+    assert "Redis" in text(browser, "app-message")
+    assert browser.find_element(By.ID, "images-epochs").get_attribute("value") == "3"  # nothing lost
+    redis_server.start()
+    time.sleep(3)  # the worker reconnects to the broker
+    assert "test accuracy" in train(browser, timeout=120)
+
+
+@pytest.mark.parametrize("mode", ["default", "class"])
+def test_a_restart_of_the_web_process_loses_no_saved_model(mode, redis_server, worker, class_env, browser):
+    arguments = ("--redis-url", redis_server.url) if mode == "class" else ()
+    server = ServerProcess(*arguments, *LIMITS, env=class_env)
+    port = server.port
+    try:
+        open_images(browser, url_of(server))
+        type_into(browser, "images-epochs", 3)
+        train(browser, timeout=120)
+        server.stop()
+        server = ServerProcess(*arguments, *LIMITS, env=class_env, port=port)
+        browser.refresh()  # the same tab: the same session key
+        open_images(browser, url_of(server))
+        tab(browser, "Models")
+        wait_for(browser, lambda: "64-64-10 tanh" in text(browser, "images-model-summary"), timeout=30)
+    finally:
+        server.stop()
+
+
+def test_a_job_whose_browser_went_away_is_stopped(class_server, redis_server, browser):
+    open_images(browser, url_of(class_server))
+    start_long_job(browser)
+    key = session_key(browser)
+    browser.get("about:blank")  # the page is gone: no more polls, so no heartbeat
+    wait_for(browser, lambda: job_state(redis_server.url, key).get("state") == "abandoned", timeout=HEARTBEAT + 30)
+    assert "the page went away" in job_state(redis_server.url, key)["message"]
+
+
+def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(redis_server, worker, class_env, browser,
+                                                                      second_browser):
+    server = ServerProcess("--redis-url", redis_server.url, "--workers", "2", "--limit", "jobs=1", *LIMITS,
+                           env=class_env)
+    try:
+        open_images(browser, url_of(server))
+        start_long_job(browser)
+        open_images(second_browser, url_of(server))
+        second_browser.find_element(By.ID, "images-start").click()
+        wait_for(second_browser, lambda: "busy: 1 jobs are training" in text(second_browser, "images-start-message"),
+                 timeout=30)
+        assert not text(second_browser, "app-message")  # a message, not an error
+        browser.find_element(By.ID, "images-stop").click()
+        wait_for(browser, lambda: text(browser, "images-job-message").startswith("stopped"), timeout=60)
+    finally:
+        server.stop()
