@@ -241,3 +241,15 @@ def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(redis_serv
         wait_for(browser, lambda: text(browser, "images-job-message").startswith("stopped"), timeout=60)
     finally:
         server.stop()
+
+
+def test_a_landscape_slice_is_a_celery_job_too(class_server, browser):
+    from test_landscape_browser import graph_data, open_landscape
+
+    open_landscape(browser, url_of(class_server))
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
+    browser.find_element(By.ID, "landscape-slice-go").click()
+    wait_for(browser, lambda: "cost" in text(browser, "landscape-slice-result"), timeout=120)
+    z = graph_data(browser, "landscape-slice-contour", 0, "z")
+    assert len(z) == 31 and len(z[0]) == 31
