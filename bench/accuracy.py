@@ -15,13 +15,14 @@ Settings are chosen on a validation split carved from the training images (``pla
 train --validation N``: the last 10,000 of a fixed shuffle; 5,000 for CIFAR-10), never on
 the test images; the rows then train on all training images and are scored once on the
 test images. ``--validation`` runs the rows that way instead and saves each report (with
-its per-epoch validation accuracy) to bench/results/validation-<data>.json, which
+its per-epoch validation accuracy) to bench/results/validation-<data>-<settings>.json, which
 ``--write`` quotes beside the test figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -171,16 +172,23 @@ def augmentation_overhead(data_dir: str | None, repeats: int = 3) -> list[dict]:
 
 
 def validation_file(run: Run) -> Path:
-    return RESULTS / f"validation-{run.data}.json"
+    """Where a row's validation report is kept: one file per data set and settings, so the
+    candidates tried stay side by side."""
+    settings = " ".join(settings_of(command_line(run, None, validation=True)))
+    return RESULTS / f"validation-{run.data}-{hashlib.sha1(settings.encode()).hexdigest()[:8]}.json"
+
 
 def saved_validation(run: Run) -> dict | None:
     """The saved validation report of a row, if it was run with the row's present settings."""
     path = validation_file(run)
-    if not path.exists():
-        return None
-    report = json.loads(path.read_text())
-    expected = command_line(run, None, validation=True)
-    return report if settings_of(shlex.split(report["command"])) == settings_of(expected) else None
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def validation_candidates(run: Run) -> list[dict]:
+    """Every saved validation report on the row's data set (the settings tried), best last."""
+    reports = [json.loads(path.read_text()) for path in sorted(RESULTS.glob(f"validation-{run.data}-*.json"))]
+    return sorted(reports, key=lambda report: report["test_accuracy"])
+
 
 def settings_of(command: list[str]) -> list[str]:
     """A command without --data-dir and --threads: what decides the network it trains."""
@@ -256,7 +264,8 @@ def main() -> None:
             text = markdown_section(reports, overhead, started, load_before, load_after)
         else:
             validations = {run.label: saved_validation(run) for run, _ in reports}
-            text = conv_section(reports, validations, started, load_before, load_after)
+            candidates = {run.label: validation_candidates(run) for run, _ in reports}
+            text = conv_section(reports, validations, candidates, started, load_before, load_after)
         write_section(text, section)
         print(f"\nwrote the section '{section}' of {BENCHMARKS_MD}")
 

@@ -156,16 +156,17 @@ def validation_cell(report: dict | None) -> str:
             f"of {len(history)})")
 
 
-def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | None], started: str,
-                 load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
-    """The section "## Accuracy of convolutional networks" with the results of this run and the
-    saved validation reports (by row label) that chose its settings."""
+def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | None],
+                 candidates: dict[str, list[dict]], started: str, load_before: tuple[float, ...],
+                 load_after: tuple[float, ...]) -> str:
+    """The section "## Accuracy of convolutional networks" with the results of this run, the
+    saved validation report (by row label) of each row's settings and every candidate tried."""
     total = sum(report["wall_seconds"] for _, report in reports)
     lines = [
         CONV_SECTION, "",
         f"Command (writes this section; {minutes(total)} in this run):", "",
         "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --set conv --write", "",
-        "and the validation runs that chose the settings (each saves bench/results/validation-<data>.json):", "",
+        "and the validation runs that chose the settings (each saves bench/results/validation-<data>-<settings>.json):", "",
         "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --set conv --validation", "",
         "Every row is one run of the `playground train` command shown: a convolutional network trained",
         "by our NumPy engine (im2col matrix products, no library convolution), two BLAS threads,",
@@ -198,7 +199,26 @@ def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | 
         validation = validations.get(run.label)
         if validation is not None:
             lines += ["  validation run:", "", f"      {validation['command']}", ""]
+    lines += ["Settings tried on the validation split (last-epoch validation accuracy; the row's own marked):", ""]
+    for run, _ in reports:
+        own = validations.get(run.label)
+        for report in candidates.get(run.label, []):
+            mark = " ← the row's settings" if own is not None and report["command"] == own["command"] else ""
+            lines.append(f"- {run.label}: {percent(report['test_accuracy'])} with `{tried_settings(report['command'])}`"
+                         f"{mark}")
+    lines.append("")
     return "\n".join(lines)
+
+
+def tried_settings(command: str) -> str:
+    """The part of a validation command that differs between candidates."""
+    words = command.split()
+    kept = words[words.index("--layers"):]
+    for flag in ("--validation", "--threads", "--seed", "--data-dir"):
+        if flag in kept:
+            index = kept.index(flag)
+            del kept[index:index + 2]
+    return " ".join(word for word in kept if word != "--json")
 
 
 def spec_of(run: Run) -> str:
