@@ -317,7 +317,8 @@ def test_mnist_trained_in_the_app_reaches_95_percent(images_app, browser):
     assert accuracy_of(message) >= 0.95, message
 
 
-def test_conv_presets_fill_the_builder_with_a_layer_spec(images_app, browser):
+@pytest.mark.timeout(420)
+def test_conv_presets_fill_the_builder_and_the_first_one_trains_on_mnist(images_app, browser, tmp_path):
     real_data_dir("mnist")
     open_images(browser, images_app)
     choose(browser, "images-dataset", "MNIST digits")
@@ -329,6 +330,12 @@ def test_conv_presets_fill_the_builder_with_a_layer_spec(images_app, browser):
     assert not text(browser, "images-config-message")
     choose(browser, "images-preset", "a first conv network: conv8x5,pool2,64 (1 epoch)")
     wait_for(browser, lambda: layers.get_attribute("value") == "conv8x5,pool2,64")
+    message = train(browser, timeout=280)
+    assert accuracy_of(message) >= 0.96, message
+    tab(browser, "Inside")
+    wait_for(browser, lambda: "8 filters (5×5×1)" in text(browser, "images-first-layer-caption"))
+    wait_for(browser, lambda: "feature maps of test image #0" in text(browser, "images-feature-caption"))
+    browser.save_screenshot(str(screenshot_path(tmp_path, "images-conv-mnist-inside.png")))
     no_errors(browser)
 
 
