@@ -239,12 +239,16 @@ def train(reporter: Reporter, config: dict) -> str:
              else "stopped" if result.epochs < recipe.epochs else "done")
     message = {"diverged": f"training diverged: {result.message}",
                "abandoned": "stopped: the page went away",
-               "stopped": f"stopped after {trainer.epoch} epochs",
-               "done": f"done: {recipe.epochs} epochs"}[state]
+               "stopped": f"stopped after {epochs_text(trainer.epoch)}",
+               "done": f"done: {epochs_text(recipe.epochs)}"}[state]
     reporter.store.delete(key_of("control", reporter.session))
     reporter.write(state=state, message=f"{message}; test accuracy {final.test_accuracy:.2%}",
                    test_accuracy=final.test_accuracy)
     return state
+
+
+def epochs_text(count: int) -> str:
+    return f"{count} epoch" + ("" if count == 1 else "s")
 
 
 def report_progress(reporter: Reporter, trainer, done: int, total: int, started: float) -> None:
