@@ -586,6 +586,15 @@ def test_a_job_whose_process_died_is_marked_failed_and_the_session_can_start_aga
     assert problem is None and run_job(KEY, job, background=False) == "done"
 
 
+def test_a_job_nobody_picks_up_says_it_waits_for_a_worker(store):
+    start_job(store, KEY, {**DIGITS, "epochs": 2})
+    assert job_status(store, KEY)["message"] == "starting…"
+    status = store.get(key_of("status", KEY))
+    store.put(key_of("status", KEY), {**status, "updated": time.time() - 2 * training.QUEUED_SECONDS})
+    shown = job_status(store, KEY)
+    assert shown["state"] == "queued" and "waiting for a free worker" in shown["message"]
+
+
 def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, monkeypatch):
     monkeypatch.setattr(training, "RUNNING_SECONDS", 0.4)
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})

@@ -32,6 +32,7 @@ REPORT_SECONDS = 0.5  # how often a running job writes its progress
 CONTROL_SECONDS = 0.1  # how often it looks for pause / stop
 CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
 RUNNING_SECONDS = 20.0  # a job's running mark outlives its process by at most this
+QUEUED_SECONDS = 10.0  # a job still queued after this is waiting for a worker: the page says so
 ACTIVE = ("queued", "loading", "running", "paused")
 
 
@@ -89,6 +90,9 @@ def job_status(store: JobStore, session: str) -> dict | None:
                               f"stopped or crashed). Press train to start again.")
         store.put(key_of("status", session), status)
         store.delete(key_of("claim", session))
+    elif status is not None and status.get("state") == "queued" and time.time() - status.get("updated", 0) > QUEUED_SECONDS:
+        status = {**status, "message": "queued: waiting for a free worker (in class mode: is a `playground worker` "
+                                       "running?)"}
     return status
 
 
