@@ -157,7 +157,9 @@ def play(client: Client, index: int, stop: float, tally: Tally, log: list) -> di
             return state
         answer = json.loads(raw)
         state = {**state, "network": answer["network"], "trainer": answer["trainer"]}
-        log.append(("train", None, False))
+        # The server may stop an epoch early under load (its time budget; the reply says after
+        # how many batches): the replay repeats what it did.
+        log.append(("train", answer["batches"], False))
         tally.frames[index] += 1
     return state
 
