@@ -336,6 +336,10 @@ def test_conv_presets_fill_the_builder_and_the_first_one_trains_on_mnist(images_
     wait_for(browser, lambda: "8 filters (5×5×1)" in text(browser, "images-first-layer-caption"))
     wait_for(browser, lambda: "feature maps of test image #0" in text(browser, "images-feature-caption"))
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-conv-mnist-inside.png")))
+    browser.set_window_size(1280, 720)  # the projector size: filters and maps still on screen
+    time.sleep(0.5)
+    assert browser.find_element(By.ID, "images-first-layer").is_displayed()
+    browser.save_screenshot(str(screenshot_path(tmp_path, "images-conv-mnist-inside-1280x720.png")))
     no_errors(browser)
 
 

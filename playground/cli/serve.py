@@ -17,6 +17,7 @@ import socket
 import tempfile
 from pathlib import Path
 
+from playground.app.jobs import REDIS_VARIABLE
 from playground.cli.arguments import fail
 from playground.limits import Limits, parse, put_in_force
 
@@ -39,7 +40,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                         help="change a request limit, e.g. --limit points=20000 (repeatable; names in "
                         "playground.limits)")
-    parser.add_argument("--redis-url", default=os.environ.get("PLAYGROUND_REDIS_URL"), metavar="URL",
+    parser.add_argument("--redis-url", default=os.environ.get(REDIS_VARIABLE), metavar="URL",
                         help="class mode: run the long jobs on Celery workers (`playground worker --redis-url URL`) "
                         "through this Redis, e.g. redis://127.0.0.1:6379/0 (default: $PLAYGROUND_REDIS_URL; "
                         "without it, jobs run beside the server)")
@@ -101,7 +102,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
         if problem := redis_problem(args.redis_url):
             return fail(problem)
-        os.environ["PLAYGROUND_REDIS_URL"] = args.redis_url  # the server's processes read it
+        os.environ[REDIS_VARIABLE] = args.redis_url  # the server's processes read it
     put_in_force(limits)  # read by every worker process through the environment
     # One store of jobs and models for every process, kept across restarts of the server.
     os.environ.setdefault("PLAYGROUND_JOBS_DIR", str(default_jobs_folder()))
