@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 
-from playground.engine import COSTS, Network
+from playground.engine import COSTS, HIDDEN_ACTIVATIONS, Network
 from playground.engine.landscape import (
     cost_slice,
     cost_surface,
     hessian,
     largest_curvature,
     learn_rate_limit,
+    locate,
     parameter_addresses,
     parameter_name,
     plane_costs,
@@ -17,6 +18,7 @@ from playground.engine.landscape import (
     trajectory_plane,
     unit_direction,
 )
+from playground.engine.surface import two_parameter_costs
 from playground.engine.race import Runner, descend, race, winner
 from playground.engine.surfaces import SURFACES
 
@@ -54,6 +56,60 @@ def test_a_surface_point_is_the_cost_with_those_two_parameters_set_by_hand(first
             expected = cost_with(network, inputs, labels, {first: xs[j], second: ys[k]}, l2)
             assert surface[k, j] == pytest.approx(expected, rel=1e-10, abs=1e-12)
     assert [p.tobytes() for p in network.parameters()] == before  # the network is exactly as it was
+
+
+PAIRS = [(("W", 2, 3, 5), ("b", 1, 4)), (("W", 1, 0, 2), ("W", 1, 1, 2)), (("b", 1, 2), ("W", 1, 1, 2)),
+         (("W", 3, 7, 1), ("b", 3, 1)), (("b", 2, 0), ("W", 1, 1, 5)), (("W", 1, 1, 3), ("b", 3, 0))]
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("output,cost", [("softmax", "cross_entropy"), ("sigmoid", "cross_entropy"),
+                                         ("sigmoid", "quadratic"), ("tanh", "quadratic"), ("linear", "quadratic")])
+def test_the_broadcast_surface_equals_the_general_plane(activation, output, cost):
+    """The sliders' surface (broadcast over the axes each number depends on) is the same cost as
+    the general plane through the two unit directions, for every pair of places two sliders can be."""
+    network, inputs, labels = network_and_data(activation=activation, output=output, cost=cost)
+    alphas, betas = np.linspace(-2, 1.5, 9), np.linspace(-1, 3, 7)
+    for first, second in PAIRS:
+        d1, d2 = unit_direction(network, first), unit_direction(network, second)
+        expected = plane_costs(network, inputs, labels, d1, d2, alphas, betas)
+        found = two_parameter_costs(network, inputs, labels, locate(network, first), locate(network, second),
+                                    alphas, betas)
+        np.testing.assert_allclose(found, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_the_broadcast_surface_works_in_blocks_without_hidden_layers_and_in_float32(monkeypatch):
+    import playground.engine.surface as surface
+
+    monkeypatch.setattr(surface, "BLOCK_VALUES", 1)  # one β row a block
+    network, inputs, labels = network_and_data(sizes=(2, 3))
+    first, second = ("W", 1, 1, 2), ("b", 1, 0)
+    xs, ys = np.linspace(-1, 1, 4), np.linspace(0, 2, 3)
+    surface_costs = cost_surface(network, inputs, labels, first, second, xs, ys)
+    for k, j in [(0, 0), (2, 3), (1, 2)]:
+        assert surface_costs[k, j] == pytest.approx(cost_with(network, inputs, labels, {first: xs[j], second: ys[k]}),
+                                                    rel=1e-10)
+    small = Network([2, 8, 8, 2], activation="tanh", output_activation="softmax", seed=0)  # float32
+    labels = labels % 2
+    costs = cost_surface(small, inputs, labels, ("W", 2, 3, 5), ("b", 1, 4), xs, ys)
+    assert costs.shape == (3, 4)
+    assert costs[1, 2] == pytest.approx(cost_with(small, inputs, labels, {("W", 2, 3, 5): xs[2], ("b", 1, 4): ys[1]}),
+                                        rel=1e-5)
+
+
+def test_a_conv_network_surface_goes_by_the_general_plane():
+    network = Network.from_spec("conv2x3,pool2,4", (6, 6, 1), 3, seed=0, dtype=np.float64)
+    rng = np.random.default_rng(0)
+    inputs, labels = rng.normal(0, 1, (20, 36)), rng.integers(0, 3, 20)
+    assert two_parameter_costs(network, inputs, labels, (0, (0, 0, 0, 1)), (1, (0,)), [0.0], [0.0]) is None
+    first, second = ("W", 2, 3, 1), ("b", 1, 0)
+    surface = cost_surface(network, inputs, labels, first, second, [-1.0, 0.5], [0.2])
+    twin = network.copy()
+    position, index = locate(twin, first)
+    twin.parameters()[position][index] = 0.5
+    position, index = locate(twin, second)
+    twin.parameters()[position][index] = 0.2
+    assert surface[0, 1] == pytest.approx(twin.cost(inputs, labels), rel=1e-10)
 
 
 def test_bad_requests_are_refused_with_a_message():
