@@ -19,6 +19,17 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
     return folder / name
 
 
+def set_viewport(driver, width: int, height: int, scale: float = 1.0) -> None:
+    """Make the page's viewport exactly width × height CSS pixels (a window's size includes its
+    frame, so ``set_window_size(1280, 720)`` shows less than a 1280×720 projector does)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+
+
+def reset_viewport(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_path):
     browser.get(live_app)
     # Dash may still replace the graph's elements while the first callbacks land: read them afresh.

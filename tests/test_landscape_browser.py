@@ -9,7 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_app_browser import screenshot_path
+from test_app_browser import reset_viewport, screenshot_path, set_viewport
 from test_playground_browser import choose, open_page, shown, thumb, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -25,6 +25,14 @@ def graph_data(driver, graph_id: str, trace: int, axis: str) -> list:
 def text(driver, element_id: str) -> str:
     return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
                                  element_id)
+
+
+def projector_screenshot(driver, tmp_path, name: str) -> None:
+    """The same view at 1280×720, the projector size, and back."""
+    set_viewport(driver, 1280, 720)
+    time.sleep(1.0)  # Plotly redraws on resize
+    driver.save_screenshot(str(screenshot_path(tmp_path, name)))
+    reset_viewport(driver)
 
 
 def open_landscape(driver, url: str) -> None:
@@ -57,6 +65,7 @@ def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_a
     surface_path = graph_data(browser, "landscape-surface", 1, "x")
     assert len(surface_path) == steps + 1  # after a pause the 3-D path has caught up
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-two-parameters.png")))
+    projector_screenshot(browser, tmp_path, "landscape-two-parameters-1280x720.png")
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
@@ -99,6 +108,7 @@ def test_the_race_draws_five_paths(live_app, browser, tmp_path):
     assert [name.split()[0] for name in names] == ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
     assert len(graph_data(browser, "landscape-race-costs", 4, "y")) > 10
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-race.png")))
+    projector_screenshot(browser, tmp_path, "landscape-race-1280x720.png")
 
 
 def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, browser, tmp_path):
@@ -112,3 +122,4 @@ def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, brows
     assert len(z) == 31 and len(z[0]) == 31
     assert browser.find_element(By.ID, "landscape-slice-go").is_enabled()
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-slice.png")))
+    projector_screenshot(browser, tmp_path, "landscape-slice-1280x720.png")
