@@ -66,6 +66,8 @@ class Tally:
     """What every thread of one run measured (appends are atomic under the GIL)."""
 
     light: list[float] = field(default_factory=list)  # seconds: steps and width changes
+    light_server: list[float] = field(default_factory=list)  # seconds of those in the server (queue included)
+    light_wait: list[float] = field(default_factory=list)  # seconds of those waiting their turn in the server
     page_loads: list[float] = field(default_factory=list)
     frames: dict[int, int] = field(default_factory=dict)  # playing session → answers
     heavy_done: int = 0
@@ -79,6 +81,8 @@ class Client:
     def __init__(self, port: int, address: str) -> None:
         self.port, self.address = port, address
         self.connection: http.client.HTTPConnection | None = None
+        self.server_ms = 0.0  # the last answer's time in the server (its Server-Timing total)
+        self.wait_ms = 0.0  # … of which waiting for its turn
 
     def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         for attempt in range(2):  # a kept-alive connection the server closed: open a new one once
@@ -89,6 +93,9 @@ class Client:
                 headers = {"Content-Type": "application/json"} if body is not None else {}
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
+                timing = response.getheader("Server-Timing") or ""
+                self.server_ms = float(timing.split("total;dur=")[1].split(",")[0]) if "total;dur=" in timing else 0.0
+                self.wait_ms = float(timing.split("wait;dur=")[1].split(",")[0]) if "wait;dur=" in timing else 0.0
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.connection.close()
@@ -189,6 +196,8 @@ def step(client: Client, app, index: int, stop: float, tally: Tally, log: list) 
                 log.append(("width", width, None))
             next_width += 5
         tally.light.append(time.perf_counter() - begin)
+        tally.light_server.append(client.server_ms / 1000)
+        tally.light_wait.append(client.wait_ms / 1000)
         if status != 200:
             tally.errors.append(f"stepping {index}: {status} {raw[:200]!r}")
             return state
@@ -292,6 +301,10 @@ def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds:
         "seconds": seconds, "errors": tally.errors, "leaks": leaks, "checked": len(finals),
         "light_requests": len(tally.light), "light_p50_ms": 1000 * percentile(tally.light, 50),
         "light_p95_ms": 1000 * percentile(tally.light, 95), "light_max_ms": 1000 * max(tally.light, default=0),
+        "light_server_p50_ms": 1000 * percentile(tally.light_server, 50),
+        "light_server_p95_ms": 1000 * percentile(tally.light_server, 95),
+        "light_wait_p50_ms": 1000 * percentile(tally.light_wait, 50),
+        "light_wait_p95_ms": 1000 * percentile(tally.light_wait, 95),
         "fps_min": min(fps, default=0), "fps_median": statistics.median(fps) if fps else 0,
         "heavy_done": tally.heavy_done, "heavy_busy": tally.heavy_busy,
         "page_load_start_p50_ms": 1000 * percentile(loads, 50), "page_load_start_p95_ms": 1000 * percentile(loads, 95),

@@ -37,8 +37,9 @@ class Reply:
     status: int
     body: object
     reported_cpu_ms: float | None
-    cpu_seconds: float  # the worker's CPU time over the request
-    peak_extra_mb: float  # the worker's peak resident memory over the request, above its size before
+    cpu_seconds: float  # the worker's CPU time over the request (its pool's processes included)
+    peak_extra_mb: float  # the largest peak resident memory over the request of the worker or a process of its
+    # pool, above its size before (a process started during the request: all of it)
 
 
 class ServerProcess:
@@ -98,11 +99,13 @@ class ServerProcess:
         if not isinstance(body, (bytes, str)):
             body = json.dumps(body)
         body = body.encode() if isinstance(body, str) else body
+        # The worker and the processes it started (its pool for large requests) are measured together.
         worker = self.workers()[0]
-        status_file = Path(f"/proc/{worker.pid}/status")
-        Path(f"/proc/{worker.pid}/clear_refs").write_text("5")  # peak memory from now on
-        rss_before = worker.memory_info().rss
-        cpu_before = sum(worker.cpu_times()[:2])
+        before = {p.pid: p for p in [worker, *worker.children(recursive=True)]}
+        rss_before, cpu_before = {}, {}
+        for pid, process in before.items():
+            Path(f"/proc/{pid}/clear_refs").write_text("5")  # peak memory from now on
+            rss_before[pid], cpu_before[pid] = process.memory_info().rss, sum(process.cpu_times()[:2])
         connection = self.connection()
         all_headers = {"Content-Type": "application/json", **(headers or {})}
         if raw:
@@ -116,15 +119,21 @@ class ServerProcess:
         response = connection.getresponse()
         text = response.read()
         connection.close()
-        cpu = sum(worker.cpu_times()[:2]) - cpu_before
-        peak = int(status_file.read_text().split("VmHWM:")[1].split()[0]) * 1024
+        cpu, peak_extra = 0.0, 0
+        for process in [worker, *worker.children(recursive=True)]:
+            try:
+                cpu += sum(process.cpu_times()[:2]) - cpu_before.get(process.pid, 0.0)
+                peak = int(Path(f"/proc/{process.pid}/status").read_text().split("VmHWM:")[1].split()[0]) * 1024
+            except (psutil.NoSuchProcess, FileNotFoundError):
+                continue
+            peak_extra = max(peak_extra, peak - rss_before.get(process.pid, 0))  # a new process: all of it
         try:
             parsed = json.loads(text)
         except ValueError:
             parsed = text.decode(errors="replace")
         timing = response.getheader("Server-Timing") or ""
-        reported = float(timing.split("dur=")[1]) if "dur=" in timing else None
-        return Reply(response.status, parsed, reported, cpu, max(peak - rss_before, 0) / 2**20)
+        reported = float(timing.split("cpu;dur=")[1].split(",")[0]) if "cpu;dur=" in timing else None
+        return Reply(response.status, parsed, reported, cpu, max(peak_extra, 0) / 2**20)
 
 
 def dash_body(app, output_part: str, values: dict, triggered: str | None = None) -> dict:

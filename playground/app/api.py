@@ -79,17 +79,23 @@ def train_request(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def train_answer(body: Any) -> tuple[int, dict[str, Any]]:
+    """(status, answer) of the training route for a parsed body: 200 and the new state, or 400
+    and a clear message."""
+    if not isinstance(body, dict) or "network" not in body or "data" not in body:
+        return 400, {"error": "expected JSON with network, data, trainer and settings"}
+    try:
+        return 200, train_request(body)
+    except (ValueError, KeyError, TypeError, OverflowError) as error:
+        return 400, {"error": str(error)}
+
+
 def train_route():
     """Flask view for ``TRAIN_ROUTE``: JSON in, JSON out; bad input gets a 400 with a clear message."""
     from flask import jsonify, request
 
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "network" not in body or "data" not in body:
-        return jsonify({"error": "expected JSON with network, data, trainer and settings"}), 400
-    try:
-        return jsonify(train_request(body))
-    except (ValueError, KeyError, TypeError, OverflowError) as error:
-        return jsonify({"error": str(error)}), 400
+    status, answer = train_answer(request.get_json(silent=True))
+    return jsonify(answer), status
 
 
 def register_routes(server) -> None:

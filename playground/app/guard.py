@@ -10,10 +10,13 @@ A WSGI middleware in front of the Flask server:
 - a JSON body may nest at most ``json_depth`` deep (checked on the raw bytes, before any parser
   recurses);
 - at most ``heavy_requests`` large bodies are worked on at once per process; the next is told
-  "busy" (429), so that small requests keep their speed.
+  "busy" (429), so that small requests keep their speed;
+- small requests work ``work_slots`` at a time, taking fair turns (``playground.app.turns``):
+  the sender served longest ago goes next, so playing sessions cannot crowd out the rest.
 
 Refusals are JSON ``{"error": …}`` with a 4xx status, never a 500. Every answer says how much
-CPU time its thread spent on it, in a standard ``Server-Timing: cpu;dur=…`` header (ms).
+CPU time its thread spent on it and how long it was in the server (waiting its turn included),
+in a standard ``Server-Timing: cpu;dur=…, total;dur=…`` header (ms).
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ import time
 
 import numpy as np
 
-from playground.app.api import BODY_LIMITS
+from playground.app.api import BODY_LIMITS, TRAIN_ROUTE
+from playground.app.heavy import HeavyPool
+from playground.app.turns import Turns
 from playground.limits import Limits, current
 
 def json_depth(raw: bytes | str) -> int:
@@ -73,16 +78,19 @@ class RequestGuard:
         self.app = app
         self.allowed_hosts = {host.lower() for host in allowed_hosts} if allowed_hosts else None
         self.heavy = threading.BoundedSemaphore(current().heavy_requests)
+        self.turns = Turns(current().work_slots)
+        self.heavy_pool = HeavyPool()
         # Requests in work per client address (this process's connection accounting, not session state).
         self.in_work: dict[str, int] = {}
         self.in_work_lock = threading.Lock()
 
     def __call__(self, environ, start_response):
-        started = time.thread_time()
+        started, arrived = time.thread_time(), time.perf_counter()
 
         def timed_start_response(status, headers, exc_info=None):
-            spent = 1000 * (time.thread_time() - started)
-            return start_response(status, [*headers, ("Server-Timing", f"cpu;dur={spent:.1f}")], exc_info)
+            spent, wall = 1000 * (time.thread_time() - started), 1000 * (time.perf_counter() - arrived)
+            timing = f"cpu;dur={spent:.1f}, total;dur={wall:.1f}, wait;dur={environ.get('playground.waited_ms', 0):.1f}"
+            return start_response(status, [*headers, ("Server-Timing", timing)], exc_info)
 
         client = environ.get("REMOTE_ADDR", "")
         if not self.admit(client, current().client_requests):
@@ -133,8 +141,16 @@ class RequestGuard:
                 return refuse(start_response, 408, f"the request's body did not arrive within {limits.body_seconds:g} s")
             if "json" in environ.get("CONTENT_TYPE", "") and json_depth(body) > limits.json_depth:
                 return refuse(start_response, 400, f"the JSON nests more than {limits.json_depth} levels deep")
+            if heavy and environ.get("PATH_INFO") == TRAIN_ROUTE:  # off this process's lock, at low priority
+                status, answer = self.heavy_pool.train(body)
+                return respond(start_response, status, answer)
             environ["wsgi.input"] = io.BytesIO(body)
-            return self.app(environ, start_response)
+            if heavy:  # bounded by the heavy slots already
+                return self.app(environ, start_response)
+            waited = time.perf_counter()
+            with self.turns.turn(environ.get("REMOTE_ADDR", "")):
+                environ["playground.waited_ms"] = 1000 * (time.perf_counter() - waited)
+                return self.app(environ, start_response)
         finally:
             if heavy:
                 self.heavy.release()
@@ -181,10 +197,15 @@ def read_body(environ, length: int, seconds: float) -> bytes:
             sock.settimeout(previous)
 
 
-def refuse(start_response, status: int, message: str):
-    reasons = {400: "Bad Request", 408: "Request Timeout", 411: "Length Required", 413: "Payload Too Large",
-               429: "Too Many Requests"}
-    body = json.dumps({"error": message}).encode()
-    start_response(f"{status} {reasons[status]}", [("Content-Type", "application/json"),
-                                                   ("Content-Length", str(len(body))), ("Connection", "close")])
+REASONS = {200: "OK", 400: "Bad Request", 408: "Request Timeout", 411: "Length Required", 413: "Payload Too Large",
+           429: "Too Many Requests", 503: "Service Unavailable"}
+
+
+def respond(start_response, status: int, body: bytes, close: bool = False):
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    start_response(f"{status} {REASONS[status]}", headers + ([("Connection", "close")] if close else []))
     return [body]
+
+
+def refuse(start_response, status: int, message: str):
+    return respond(start_response, status, json.dumps({"error": message}).encode(), close=True)

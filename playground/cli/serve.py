@@ -134,6 +134,11 @@ def default_jobs_folder() -> Path:
     return folder
 
 
+def start_heavy_pool(worker) -> None:
+    """gunicorn hook: each worker starts its processes for large requests before it takes any."""
+    worker.wsgi.wsgi_app.heavy_pool.warm()
+
+
 def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> None:
     """Serve on gunicorn's threaded workers, in this process (no second command to learn)."""
     from gunicorn.app.base import BaseApplication
@@ -148,6 +153,7 @@ def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> N
                 "timeout": 60, "graceful_timeout": 10, "keepalive": 5,
                 "limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 8190,
                 "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                "post_worker_init": start_heavy_pool,
             }
             for name, value in settings.items():
                 self.cfg.set(name, value)

@@ -18,7 +18,9 @@ passes the node values along. Everything works on a whole mini-batch at once.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+
 import numpy as np
 
 from playground.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_name
@@ -169,12 +171,12 @@ class Network:
     @property
     def input_size(self) -> int:
         """How many numbers one sample has."""
-        return int(np.prod(self.shapes[0]))
+        return math.prod(self.shapes[0])
 
     @property
     def layer_sizes(self) -> list[int]:
         """Nodes before the first layer and after each one: [2, 3, 2] for ``Network([2, 3, 2])``."""
-        return [int(np.prod(shape)) for shape in self.shapes]
+        return [math.prod(shape) for shape in self.shapes]
 
     @property
     def activations(self) -> list[str]:
@@ -241,7 +243,7 @@ class Network:
     def score_chunk(self) -> int:
         """Samples per piece when scoring many at once, so that no layer's output for a piece
         passes SCORE_VALUES numbers (a conv layer's outputs for 60,000 images would be gigabytes)."""
-        return max(1, SCORE_VALUES // max(int(np.prod(shape)) for shape in self.shapes))
+        return max(1, SCORE_VALUES // max(math.prod(shape) for shape in self.shapes))
 
     def forward(self, inputs: Array) -> Array:
         """The network's outputs for a batch of inputs (n_samples, n_inputs)."""
@@ -273,15 +275,24 @@ class Network:
             return (float(sum(cost * n for (cost, _), n in pieces) / len(inputs)),
                     float(sum(right * n for (_, right), n in pieces) / len(inputs)))
         targets = self.one_hot(labels, len(inputs))
+        value, outputs = self._cost_and_outputs(inputs, targets)
+        return value, float(np.mean(outputs.argmax(axis=1) == labels))
+
+    def batch_cost(self, inputs: Array, targets: Array) -> float:
+        """Average cost of a batch for one-hot targets: the fast path of finite differences
+        (inputs and targets already checked arrays of the network's dtype, as for ``backpropagate``)."""
+        return self._cost_and_outputs(inputs, targets)[0]
+
+    def _cost_and_outputs(self, inputs: Array, targets: Array) -> tuple[float, Array]:
         a = inputs.reshape(len(inputs), *self.input_shape)
         for layer in self.layers[:-1]:
             a = layer.forward(a, keep=False)
         output = self.layers[-1]
         output.forward(a)  # the cost needs its weighted inputs too
         value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
-        right = float(np.mean(output.outputs.argmax(axis=1) == labels))
+        outputs = output.outputs
         output.forget()
-        return value, right
+        return value, outputs
 
     def l2_cost(self, l2: float) -> float:
         """The L2 regularisation term ½·λ·Σ W² (weights only, not biases)."""
@@ -336,10 +347,10 @@ class Network:
         if method not in ("forward", "central"):
             raise ValueError(f"method must be 'forward' or 'central', not {method!r}")
         inputs = self.check_inputs(inputs)
-        labels = self.check_labels(labels, len(inputs))
+        targets = self.one_hot(labels, len(inputs))
 
         def total_cost() -> float:
-            return self.cost(inputs, labels) + self.l2_cost(l2)
+            return self.batch_cost(inputs, targets) + self.l2_cost(l2)
 
         base_cost = total_cost() if method == "forward" else 0.0
         result = []

@@ -287,7 +287,7 @@ class Trainer:
         labels = targets.argmax(axis=1)
         gradients = network.finite_difference_gradients(inputs, labels, h=FINITE_DIFFERENCE_STEP,
                                                         method="forward", l2=l2)
-        return gradients, network.cost(inputs, labels)
+        return gradients, network.batch_cost(inputs, targets)
 
     def _check_divergence(self, parameters: list[Array]) -> None:
         # `not (x <= limit)` is also true for NaN, so one comparison catches both.

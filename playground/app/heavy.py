@@ -1,0 +1,88 @@
+"""Large training requests in processes of their own, at low CPU priority.
+
+A request near the limits (10,000 points, the widest deepest network) computes for its whole
+CPU budget. Inside the web process it would hold the interpreter lock that every small
+request needs, and no thread priority exists to stop it. In a separate process at nice 10
+the operating system's scheduler does what the lock cannot: small requests run first, and
+the large ones take the CPU that is left. At most ``heavy_requests`` run at once (the
+request guard admits them); their answers are the training route's own.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from playground.limits import current as current_limits
+
+NICENESS = 10
+ANSWER_SECONDS = 60.0  # wall time a large request may wait for its answer (its CPU is budgeted apart)
+
+
+def _low_priority() -> None:
+    try:
+        os.nice(NICENESS)
+    except OSError:
+        pass  # not allowed here: same priority, still off the web process's lock
+
+
+def _train(raw: bytes) -> tuple[int, bytes]:
+    """The training route's answer to one raw body, in a pool process."""
+    from playground.app.api import train_answer
+
+    status, answer = train_answer(json.loads(raw) if raw else None)
+    return status, json.dumps(answer).encode()
+
+
+def _ready() -> bool:
+    import playground.app.api  # noqa: F401  (the imports take a second or two: done before any request)
+
+    return True
+
+
+class HeavyPool:
+    """A few low-priority processes for large training requests (started on first use)."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or current_limits().heavy_requests
+        self.executor: ProcessPoolExecutor | None = None
+        self.lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self.lock:
+            if self.executor is None:
+                # spawn, not fork: forking a process that runs threads can copy a held lock
+                self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                    initializer=_low_priority)
+            return self.executor
+
+    def warm(self, seconds: float = 60.0) -> None:
+        """Start every process now and wait until each has imported the engine, so that no
+        request pays for it (the server calls this as a worker starts)."""
+        executor = self._executor()
+        for future in [executor.submit(_ready) for _ in range(self.workers)]:
+            future.result(timeout=seconds)
+
+    def train(self, raw: bytes) -> tuple[int, bytes]:
+        """(status, JSON body) of the training route for this body; 503 when a process failed."""
+        try:
+            future = self._executor().submit(_train, raw)
+            return future.result(timeout=ANSWER_SECONDS)
+        except BrokenProcessPool:
+            with self.lock:
+                self.executor = None  # a process died (killed, out of memory): start afresh next time
+            return 503, json.dumps({"error": "the large-request worker stopped; try again"}).encode()
+        except TimeoutError:
+            return 503, json.dumps({"error": f"busy: no answer within {ANSWER_SECONDS:g} s; try again"}).encode()
+        except (ValueError, UnicodeDecodeError):
+            return 400, json.dumps({"error": "expected JSON with network, data, trainer and settings"}).encode()
+
+    def shutdown(self) -> None:
+        with self.lock:
+            if self.executor is not None:
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = None

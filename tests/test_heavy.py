@@ -1,0 +1,99 @@
+"""Large training requests in their own low-priority processes; fair turns for the small ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import psutil
+import pytest
+
+from playground.app import session
+from playground.app.heavy import NICENESS, HeavyPool
+from playground.app.turns import Turns
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def small_body(batches=3) -> bytes:
+    data, network = session.initial_state()
+    return json.dumps({"network": network, "data": data, "trainer": {}, "settings": dict(session.DEFAULT_SETTINGS),
+                       "batches": batches, "time_both": False}).encode()
+
+
+def test_the_pool_answers_as_the_route_does_at_low_priority_and_recovers_from_a_killed_process():
+    from playground.app.api import train_answer
+
+    pool = HeavyPool(workers=1)
+    try:
+        pool.warm()
+        status, raw = pool.train(small_body())
+        here = train_answer(json.loads(small_body()))
+        assert status == 200 and here[0] == 200
+        answer = json.loads(raw)
+        assert answer["network"] == here[1]["network"]  # the same training, bit for bit
+        assert answer["batches"] == 3
+        children = [child for child in psutil.Process().children() if "spawn_main" in " ".join(child.cmdline())]
+        assert children and all(child.nice() == NICENESS for child in children)
+        assert pool.train(b"not json")[0] == 400
+        assert pool.train(json.dumps({"network": {}}).encode())[0] == 400
+        for child in children:
+            os.kill(child.pid, 9)  # the process dies mid-life: a message, then a fresh pool
+        time.sleep(0.5)
+        status, raw = pool.train(small_body())
+        assert status == 503 and "stopped" in json.loads(raw)["error"]
+        assert pool.train(small_body())[0] == 200
+    finally:
+        pool.shutdown()
+
+
+def test_the_sender_that_asked_least_lately_goes_first():
+    turns = Turns(1)
+    order, started = [], []
+    now = time.monotonic()
+    turns.use["playing"] = (5.0, now)  # five requests just now
+    turns.use["stepping"] = (1.0, now - 2)  # one, two seconds ago: counts as a half now
+    turns.acquire("other")  # the one slot is taken
+
+    def wait_for_turn(sender):
+        started.append(sender)
+        with turns.turn(sender):
+            order.append(sender)
+
+    threads = [threading.Thread(target=wait_for_turn, args=(sender,)) for sender in ("playing", "stepping", "new")]
+    for count, thread in enumerate(threads, start=1):
+        thread.start()
+        while len(started) < count:
+            time.sleep(0.01)
+        time.sleep(0.05)  # queued in this order: playing, stepping, new
+    assert turns.recent_use("stepping", time.monotonic()) == pytest.approx(0.5, abs=0.05)
+    turns.release("other")
+    for thread in threads:
+        thread.join(5)
+    assert order == ["new", "stepping", "playing"]  # never asked, then asked least lately, then the busiest
+    assert turns.free == 1  # every slot came back
+    assert 5 < turns.recent_use("playing", time.monotonic()) <= 6  # its five, fading, and one more
+
+
+def test_turns_never_run_more_than_their_slots_at_once():
+    turns = Turns(2)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def work(k):
+        with turns.turn(f"sender {k % 5}"):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.005)
+            with lock:
+                running[0] -= 1
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 2 and running[0] == 0 and turns.free == 2 and not turns.waiting
