@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 ENVIRONMENT_VARIABLE = "PLAYGROUND_LIMITS"
 
@@ -78,7 +79,12 @@ def parse(text: str, base: Limits | None = None) -> Limits:
 
 def current() -> Limits:
     """The limits in force: the defaults with ``$PLAYGROUND_LIMITS`` applied."""
-    return parse(os.environ.get(ENVIRONMENT_VARIABLE, ""))
+    return _parsed(os.environ.get(ENVIRONMENT_VARIABLE, ""))
+
+
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> Limits:  # every request reads the limits several times: parse each text once
+    return parse(text)
 
 
 def put_in_force(limits: Limits) -> None:

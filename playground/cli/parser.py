@@ -103,6 +103,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="BLAS threads (results are bit-identical for the same count)")
     network.add_argument("--dtype", default="float32", choices=["float32", "float64"], help="number type")
 
+    evolution = train.add_argument_group("neuroevolution (--method evolution: mutation and selection, no gradients)")
+    evolution.add_argument("--method", default="gradient", choices=["gradient", "evolution"],
+                           help="gradient descent, or evolution (the two-input sets only)")
+    evolution.add_argument("--generations", type=positive(int), default=300, help="generations to evolve")
+    evolution.add_argument("--population", type=positive(int), default=40, help="networks in each generation")
+    evolution.add_argument("--survivors", type=positive(int), default=8,
+                           help="the best networks kept unchanged each generation")
+    evolution.add_argument("--mutation-rate", type=positive(float), default=0.2,
+                           help="fraction of a child's parameters that mutate")
+    evolution.add_argument("--mutation-size", type=positive(float), default=0.5,
+                           help="standard deviation of a mutation")
+    evolution.add_argument("--crossover", action=argparse.BooleanOptionalAction, default=True,
+                           help="a child mixes two parents parameter by parameter (--no-crossover: copies one)")
+
     output = train.add_argument_group("output")
     output.add_argument("--save", metavar="PATH", default=None, help="save the trained network (.npz)")
     output.add_argument("--json", action="store_true", help="print one JSON line instead of text")

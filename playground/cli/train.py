@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playground.cli.arguments import EXIT_DIVERGED, fail
+from playground.cli.evolve import evolution_problem, evolve
 
 
 def check_save_path(path: str) -> str | None:
@@ -63,6 +64,8 @@ def run_train(args: argparse.Namespace) -> int:
     data, failed = load_recipe_data(recipe)
     if failed is not None:
         return failed
+    if args.method == "evolution" and (problem := evolution_problem(data, args)):
+        return fail(problem)
     try:
         run = prepare(recipe, data)
     except ValueError as error:
@@ -76,7 +79,9 @@ def run_train(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     with stop_on_interrupt(trainer):
-        if data.image_shape is None:
+        if args.method == "evolution":
+            result, history = evolve(network, data, args, trainer), []
+        elif data.image_shape is None:
             result, history = train_toy(trainer, recipe, args.quiet, f"training {network.describe()} on {args.data}"), []
         else:
             result, history = train_images(trainer, recipe, args.quiet)
@@ -102,6 +107,12 @@ def run_train(args: argparse.Namespace) -> int:
         "seconds": round(seconds, 3),
         "diverged": result.diverged,
     }
+    if args.method == "evolution":
+        report.update({"method": "evolution", "generations": result.generations, "evaluations": result.evaluations,
+                       "samples_pushed": result.samples,
+                       "settings": {"population": args.population, "survivors": args.survivors,
+                                    "mutation_rate": args.mutation_rate, "mutation_size": args.mutation_size,
+                                    "crossover": args.crossover, "seed": args.seed}})
     if data.image_shape is not None:
         report.update({
             "train_samples": len(data.train_labels),
@@ -120,12 +131,17 @@ def run_train(args: argparse.Namespace) -> int:
     if result.diverged:
         print(f"training diverged: {result.message}", file=sys.stderr)
     elif result.stopped:
-        print(f"training stopped by Ctrl-C after {result.epochs} epochs", file=sys.stderr)
+        done = f"{result.generations} generations" if args.method == "evolution" else f"{result.epochs} epochs"
+        print(f"training stopped by Ctrl-C after {done}", file=sys.stderr)
     if args.json:
         print(json.dumps(report))
     else:
         print(f"network: {network.describe()}")
-        print(f"epochs: {result.epochs} in {seconds:.2f} s")
+        if args.method == "evolution":
+            print(f"generations: {result.generations} in {seconds:.2f} s")
+            print(f"evaluations: {result.evaluations} (each on {len(data.train_labels)} training samples)")
+        else:
+            print(f"epochs: {result.epochs} in {seconds:.2f} s")
         if args.save and not save_problem:
             print(f"saved: {args.save}")
         print(f"train accuracy: {final['train_accuracy']:.4f}")
