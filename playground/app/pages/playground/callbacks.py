@@ -26,6 +26,7 @@ from playground.app.pages.playground.logic import (
     edit_points,
     generator_problem,
     network_notes,
+    next_seed,
     noise_hint,
     output_size,
     slider_groups,
@@ -98,7 +99,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(session.DATA, "data"), Output(ids.NOISE, "value"),
         Output(session.TRAINING, "data", allow_duplicate=True),
-        Output(ids.DATA_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.DATA_MESSAGE, "children", allow_duplicate=True), Output(ids.DATA_SEED, "value"),
         Input(ids.DATASET, "value"), Input(ids.NOISE, "value"), Input(ids.TEST_FRACTION, "value"),
         Input(ids.DATA_SEED, "value"), Input(ids.SAMPLES, "value"), Input(ids.REGENERATE, "n_clicks"),
         State(session.DATA, "data"), prevent_initial_call=True,
@@ -108,14 +109,17 @@ def register_data_callbacks(app: dash.Dash) -> None:
             raise PreventUpdate
         problem = generator_problem(name, noise, test_fraction, seed, n_samples)
         if problem:
-            return no_update, no_update, no_update, f"{problem}. Your data is unchanged."
+            return no_update, no_update, no_update, f"{problem}. Your data is unchanged.", no_update
+        new_seed = no_update
+        if ctx.triggered_id == ids.REGENERATE:  # new points: the next seed, so the points really are new
+            seed = new_seed = next_seed(seed)
         generator = {"name": name, "noise": noise, "test_fraction": test_fraction, "seed": seed, "n_samples": n_samples}
         if ctx.triggered_id != ids.REGENERATE and generator in (current.get("generator"), current.get("made_with")):
             raise PreventUpdate  # the controls were set to match the points shown: keep them
         if ctx.triggered_id == ids.DATASET:
             noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
         data = session.generate_data(name, float(noise), float(test_fraction), int(seed), int(n_samples))
-        return data, noise if ctx.triggered_id == ids.DATASET else no_update, session.fresh_training(), ""
+        return data, noise if ctx.triggered_id == ids.DATASET else no_update, session.fresh_training(), "", new_seed
 
     @app.callback(Output(ids.NOISE_HINT, "children"), Input(ids.DATASET, "value"),
                   Input(ids.REGENERATE, "n_clicks"), prevent_initial_call=True)

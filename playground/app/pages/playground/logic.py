@@ -43,6 +43,11 @@ PRESETS = {
 }
 
 
+def next_seed(seed: Any) -> int:
+    """The data seed *new points* moves to: the next one (back to 0 after the last)."""
+    return (int(seed) + 1) % states.SEED_LIMIT
+
+
 def generator_problem(name: Any, noise: Any, test_fraction: Any, seed: Any, n_samples: Any) -> str | None:
     """What is wrong with the data controls' values (None: they make a data set)."""
     if name not in DATASET_LABELS:
