@@ -53,6 +53,33 @@ def test_every_id_of_a_page_is_its_own(name):
     assert set(flat) <= set(page_ids()[name].values())  # and the browser module is told every one
 
 
+def all_components(component) -> list:
+    found = [component]
+    children = getattr(component, "children", None)
+    for child in (children if isinstance(children, (list, tuple)) else [children]) if children is not None else []:
+        if hasattr(child, "to_plotly_json"):
+            found += all_components(child)
+    return found
+
+
+@pytest.mark.parametrize("name", ["playground", "descent", "landscape", "images"])
+def test_every_figure_exports_at_presentation_size_and_offers_no_online_sharing(name):
+    from dash import dcc
+
+    from playground.app.pages import descent, images, landscape, playground
+
+    page = {"playground": playground, "descent": descent, "landscape": landscape, "images": images}[name]
+    graphs = [c for c in all_components(page.layout.layout()) if isinstance(c, dcc.Graph)]
+    assert graphs
+    for graph in graphs:
+        config = graph.config or {}
+        if config.get("displayModeBar") is False:
+            continue  # no toolbar at all (the page's own export buttons, or a figure laid over another)
+        assert config["toImageButtonOptions"]["width"] >= 1920, graph.id
+        assert config["showSendToCloud"] is False and config["showEditInChartStudio"] is False, graph.id
+        assert "sendDataToCloud" in config["modeBarButtonsToRemove"] and config["displaylogo"] is False
+
+
 def test_a_page_is_drawn_from_the_session_it_is_given():
     from playground.app.pages.descent import layout as descent_layout
     from playground.app.pages.descent.logic import new_descent

@@ -33,6 +33,15 @@ def register_navigation(app: dash.Dash) -> None:
                             Input(APP_MESSAGE, "n_clicks"), prevent_initial_call=True)
 
 
+def graph_config(name: str, **changes) -> dict:
+    """Plotly's toolbar for a figure: its camera saves a PNG at presentation size (1920 px wide)
+    named after the figure, and nothing offers to share the chart with an online service."""
+    return {"displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False,
+            "modeBarButtonsToRemove": ["sendDataToCloud"],
+            "toImageButtonOptions": {"format": "png", "filename": name, "width": 1920, "height": 1080, "scale": 1},
+            **changes}
+
+
 def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:
     """A control with its label above it and an optional hint below."""
     children = [html.Label(label), component]

@@ -17,6 +17,7 @@ from playground.app.state import SHARE_PREFIX
 from playground.app.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.engine.activations import LEAKY_SLOPE
+from playground.limits import current as current_limits
 
 
 def browser_contract(page_ids: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
@@ -35,6 +36,8 @@ def browser_contract(page_ids: dict[str, dict[str, str]] | None = None) -> dict[
         "stores": {"data": session.DATA, "network": session.NETWORK, "settings": session.SETTINGS,
                    "training": session.TRAINING, "descent": session.DESCENT, "key": session.KEY},
         "ids": page_ids or {},
+        # Uploads over these are refused by the browser before sending: the page says so.
+        "upload_limits": {"csv": current_limits().csv_bytes, "json": current_limits().json_upload_bytes},
     }
 
 

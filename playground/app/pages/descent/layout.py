@@ -6,7 +6,7 @@ import math
 
 from dash import dcc, html
 
-from playground.app.components import control, page_root
+from playground.app.components import control, graph_config, page_root
 from playground.app.pages.descent import ids
 from playground.app.pages.descent.figures import descent_figure, steps_figure
 from playground.app.pages.descent.formula import parse_formula
@@ -78,7 +78,7 @@ def layout(descent: dict | None = None, **_) -> html.Div:
             html.Section(className="column", children=[
                 html.Div(state["message"], id=ids.MESSAGE, className="status"),
                 dcc.Graph(id=ids.GRAPH, figure=descent_figure(formula, tuple(state["x_range"]), state["path"]),
-                          config={"displaylogo": False}),
+                          config=graph_config("descent")),
                 html.Div(readout_table(values), id=ids.READOUTS),
                 dcc.Graph(id=ids.STEPS_GRAPH, figure=steps_figure(state["path"]), config={"displayModeBar": False}),
             ]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from playground.app.components import control, page_root
+from playground.app.components import control, graph_config, page_root
 from playground.app.pages.images import ids
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG
 from playground.app.pages.images.presets import PRESETS
@@ -17,7 +17,7 @@ from playground.data.images import missing_data
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 
 IDLE_POLL_MS, ACTIVE_POLL_MS = 5000, 1000
-GRAPH_CONFIG = {"displaylogo": False}
+GRAPH_CONFIG = graph_config("image-page-figure")
 
 
 def data_options() -> list[dict]:

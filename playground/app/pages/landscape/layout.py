@@ -8,7 +8,7 @@ import numpy as np
 from dash import dcc, html
 
 from playground.app import session
-from playground.app.components import control, page_root
+from playground.app.components import control, graph_config, page_root
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import contour_figure, path_lift, path_overlay_figure, surface_figure
 from playground.app.pages.landscape.logic import (
@@ -121,15 +121,16 @@ def two_parameters_tab(walk: dict, network: dict, data: dict, settings: dict, fi
             html.Div(curvature_line, id=ids.CURVATURE, className="hint curvature"),
             html.Div(walk["message"], id=ids.MESSAGE, className="message"),
             html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.SURFACE_GRAPH, figure=surface, config={"displaylogo": False}),
+                dcc.Graph(id=ids.SURFACE_GRAPH, figure=surface, config=graph_config("landscape-surface")),
                 html.Div(className="overlay-pair", children=[
-                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=contour, config={"displaylogo": False}),
+                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=contour, config=graph_config("landscape-contour")),
                     dcc.Graph(id=ids.PATH_GRAPH, figure=overlay, className="path-overlay",
                               config={"displayModeBar": False}),
                 ]),
             ]),
-            dcc.Graph(id=ids.BATCH_GRAPH, figure=contour, style={"display": "none"}, config={"displaylogo": False}),
-            dcc.Graph(id=ids.PLANE_GRAPH, style={"display": "none"}, config={"displaylogo": False}),
+            dcc.Graph(id=ids.BATCH_GRAPH, figure=contour, style={"display": "none"},
+                      config=graph_config("landscape-batch")),
+            dcc.Graph(id=ids.PLANE_GRAPH, style={"display": "none"}, config=graph_config("landscape-plane")),
         ]),
     ])])
 
@@ -156,10 +157,10 @@ def race_tab() -> dcc.Tab:
         html.Div(className="landscape-views", children=[
             html.Div("", id=ids.RACE_RESULT, className="status"),
             html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.RACE_CONTOUR, config={"displaylogo": False}),
-                dcc.Graph(id=ids.RACE_SURFACE, config={"displaylogo": False}),
+                dcc.Graph(id=ids.RACE_CONTOUR, config=graph_config("landscape-race-contour")),
+                dcc.Graph(id=ids.RACE_SURFACE, config=graph_config("landscape-race-surface")),
             ]),
-            dcc.Graph(id=ids.RACE_COSTS, config={"displaylogo": False}),
+            dcc.Graph(id=ids.RACE_COSTS, config=graph_config("landscape-race-costs")),
         ]),
     ])])
 
@@ -199,8 +200,8 @@ def slice_tab() -> dcc.Tab:
         html.Div(className="landscape-views", children=[
             html.Div("", id=ids.SLICE_RESULT, className="status"),
             html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.SLICE_SURFACE, config={"displaylogo": False}),
-                dcc.Graph(id=ids.SLICE_CONTOUR, config={"displaylogo": False}),
+                dcc.Graph(id=ids.SLICE_SURFACE, config=graph_config("landscape-slice-surface")),
+                dcc.Graph(id=ids.SLICE_CONTOUR, config=graph_config("landscape-slice-contour")),
             ]),
         ]),
     ])])

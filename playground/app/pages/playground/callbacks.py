@@ -25,6 +25,8 @@ from playground.app.pages.playground.logic import (
     changed_network,
     edit_points,
     generator_problem,
+    l2_note,
+    momentum_note,
     network_notes,
     next_seed,
     noise_hint,
@@ -84,6 +86,16 @@ def register_browser_callbacks(app: dash.Dash) -> None:
                             Input(session.TRAINING, "data"))
     app.clientside_callback(browser("playground", "step"), Output(ids.STEP_DONE, "data"),
                             Input(ids.STEP, "n_clicks"), prevent_initial_call=True)
+
+    @app.callback(Output(ids.MOMENTUM, "disabled"), Output(ids.MOMENTUM_HINT, "children"),
+                  Input(ids.OPTIMIZER, "value"), prevent_initial_call=True)
+    def explain_momentum(optimizer):
+        note = momentum_note(optimizer)
+        return note is not None, note or ""
+
+    @app.callback(Output(ids.L2_HINT, "children"), Input(ids.L2, "value"), prevent_initial_call=True)
+    def explain_l2(value):
+        return l2_note(value)
 
     @app.callback(Output(ids.COST_GRAPH, "figure"), Input(session.TRAINING, "data"), prevent_initial_call=True)
     def show_cost_history(training):

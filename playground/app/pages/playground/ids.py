@@ -83,6 +83,8 @@ SHARE = "playground-share"
 SHARE_LINK = "playground-share-link"
 SAVE_JSON = "playground-save-json"
 JSON_UPLOAD = "playground-json-upload"
+MOMENTUM_HINT = "playground-momentum-hint"
+L2_HINT = "playground-l2-hint"
 SHARE_MESSAGE = "playground-share-message"
 
 IDS = {name.lower(): value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)}

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from playground.app import session
 from playground.app import state as states
-from playground.app.components import control, page_root
+from playground.app.components import control, graph_config, page_root
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.logic import (
@@ -16,6 +16,7 @@ from playground.app.pages.playground.logic import (
     MIN_SAMPLES,
     PRESETS,
     data_controls,
+    momentum_note,
     network_notes,
     noise_hint,
     slider_groups,
@@ -85,8 +86,11 @@ def learning_bar(settings: dict) -> html.Header:
             control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
                                               value=settings["optimizer"], clearable=False)),
             control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
-                                           marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False)),
-            control("L2", dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True)),
+                                           marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False,
+                                           disabled=momentum_note(settings["optimizer"]) is not None),
+                    hint=momentum_note(settings["optimizer"]) or "", id=ids.MOMENTUM_HINT),
+            control("L2", dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True),
+                    hint="", id=ids.L2_HINT),
             # Each method's time per step beside it, measured while training runs.
             control("gradient by · time per step", html.Div(className="gradient-choice", children=[
                 dcc.RadioItems(id=ids.GRADIENT, value=settings["gradient"], options=[
@@ -119,7 +123,7 @@ def data_column(data: dict, settings: dict) -> html.Section:
         control("a click on the plane adds", dcc.RadioItems(id=ids.CLICK_CLASS, value=0, options=[
             {"label": name, "value": k} for k, name in enumerate(dataset.class_names)]),
                 hint="click a point to remove it"),
-        dcc.Upload(id=ids.CSV_UPLOAD, className="upload", max_size=1_000_000,
+        dcc.Upload(id=ids.CSV_UPLOAD, className="upload", max_size=current_limits().csv_bytes,
                    children=html.Div(["load your own CSV (x1, x2, label)"])),
         html.Div(id=ids.DATA_MESSAGE, className="message"),
     ])
@@ -167,7 +171,7 @@ def output_column(data: dict, view: dict, training: dict) -> html.Section:
         html.Button("PNG", id=ids.EXPORT_BOUNDARY, className="export", title="download the boundary as PNG"),
         html.Div(id=ids.READOUTS),
         dcc.Graph(id=ids.COST_GRAPH, figure=cost_curve_figure(training["history"]),
-                  config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": "cost"}}),
+                  config=graph_config("cost")),
     ])
 
 
@@ -194,7 +198,7 @@ def share_bar() -> html.Footer:
         html.Button("share link", id=ids.SHARE),
         dcc.Input(id=ids.SHARE_LINK, readOnly=True, className="share-link", placeholder="press 'share link'"),
         html.Button("save JSON", id=ids.SAVE_JSON),
-        dcc.Upload(id=ids.JSON_UPLOAD, className="upload", max_size=5_000_000, children=html.Div("load JSON")),
+        dcc.Upload(id=ids.JSON_UPLOAD, className="upload", max_size=current_limits().json_upload_bytes, children=html.Div("load JSON")),
         html.Div(id=ids.SHARE_MESSAGE, className="message"),
     ])
 

@@ -43,6 +43,25 @@ PRESETS = {
 }
 
 
+def momentum_note(optimizer: Any) -> str | None:
+    """Why the momentum control does nothing under this optimizer, or None when it applies."""
+    from playground.engine import OPTIMIZERS
+
+    chosen = OPTIMIZERS.get(optimizer)
+    if chosen is None or chosen.uses_momentum:
+        return None
+    own = {"sgd": "plain gradient descent has no velocity", "rmsprop": "RMSProp keeps a running average of g² instead",
+           "adam": "Adam keeps its own running averages (β₁ = 0.9, β₂ = 0.999)"}
+    return f"not used by {optimizer}: {own.get(optimizer, 'it has no velocity')}"
+
+
+def l2_note(value: Any) -> str:
+    """A message for an L2 box that holds no usable number ('' when it does)."""
+    if value is None:
+        return "L2: a number of 0 or more (training uses 0 until then)"
+    return ""
+
+
 def next_seed(seed: Any) -> int:
     """The data seed *new points* moves to: the next one (back to 0 after the last)."""
     return (int(seed) + 1) % states.SEED_LIMIT
