@@ -143,6 +143,10 @@
     const graph = document.querySelector("#" + ID.cost_graph + " .js-plotly-plot");
     const fresh = session.pushed - session.plotted;
     if (graph && window.Plotly && fresh > 0) {
+      if (graph.layout && graph.layout.annotations && graph.layout.annotations.length) {
+        // The empty chart's fixed axes and its "the cost appears here": the curve takes over.
+        window.Plotly.relayout(graph, { "xaxis.autorange": true, "yaxis.autorange": true, annotations: [] });
+      }
       const h = session.history, start = Math.max(h.epoch.length - fresh, 0);
       const epochs = h.epoch.slice(start);
       window.Plotly.extendTraces(graph, { x: [epochs, epochs.slice()], y: [h.train.slice(start), h.test.slice(start)] },
@@ -200,6 +204,10 @@
     }
     session.epoch = result.epoch;
     const h = session.history;
+    if (result.start && h.epoch.length === 0) {  // a new run: the curve starts at the untrained cost
+      h.epoch.push(0); h.train.push(result.start.train_cost); h.test.push(result.start.test_cost);
+      session.pushed++;
+    }
     h.epoch.push(result.epoch); h.train.push(result.train_cost); h.test.push(result.test_cost);
     session.pushed++;
     if (h.epoch.length > HISTORY_LENGTH) { h.epoch.shift(); h.train.shift(); h.test.shift(); }
@@ -254,6 +262,14 @@
    * meanwhile (a new layer, another data set, reset, a loaded state) wins: the answer is
    * dropped and training carries on from what the page shows. Leaving the page pauses.
    */
+  /** Send the next play request no sooner than the play speed allows (one epoch a request). */
+  function paced(send) {
+    const gap = 1000 / (session.speed || Infinity);
+    const wait = Math.max(0, (session.lastSent || 0) + gap - performance.now());
+    const go = () => { session.lastSent = performance.now(); return send(); };
+    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)).then(go) : go();
+  }
+
   async function playLoop() {
     setProps(ID.train_message, { children: "" });
     session.busy = true;
@@ -272,12 +288,12 @@
         if (!result || changedSince(sentFrom)) {
           session.restarted = false;
           sentFrom = await settledView();
-          pending = session.playing ? postTraining(sentFrom.net, sentFrom.data, session.trainer, null) : null;
+          pending = session.playing ? paced(() => postTraining(sentFrom.net, sentFrom.data, session.trainer, null)) : null;
           continue;
         }
         const current = api.shown;
         pending = session.playing && !result.diverged
-          ? postTraining(result.network, current.data, result.trainer, null) : null;
+          ? paced(() => postTraining(result.network, current.data, result.trainer, null)) : null;
         applyResult(result, current);
         sentFrom = api.shown;  // what the request just sent continues from
         followTraining();
@@ -356,6 +372,12 @@
         // The play loop's own sync hands back what is already on screen: nothing to redraw.
         const same = current && current.net === net && current.data === data && current.view === view;
         if (!window.playgroundSliders.dragging() && !same) render(net, data, view || {});
+        return noUpdate();
+      },
+
+      playSpeed: function (value, marks) {
+        const label = marks && marks[value];
+        session.speed = !label || label === "max" ? Infinity : Number(label);  // epochs a second
         return noUpdate();
       },
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from test_app_browser import reset_viewport, screenshot_path, set_viewport
 from test_playground_browser import choose, open_page, shown, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -64,3 +68,99 @@ def test_a_csv_over_its_limit_says_so_and_keeps_the_data(live_app, browser, tmp_
     browser.find_element(By.CSS_SELECTOR, "#playground-csv-upload input[type=file]").send_keys(str(big))
     wait_for(browser, lambda: "huge.csv is 1.6 MB: at most 1.0 MB" in hint(browser, "playground-data-message"))
     assert shown(browser)["data"] == before
+
+
+def cost_curve(driver) -> dict:
+    return driver.execute_script(
+        "const g = document.querySelector('#playground-cost-graph .js-plotly-plot');"
+        "return {x: Array.from(g._fullData[0].x || []), y: Array.from(g._fullData[0].y || []),"
+        " type: g._fullLayout.yaxis.type, range: g._fullLayout.yaxis.range.slice(),"
+        " notes: (g.layout.annotations || []).map(a => a.text)}")
+
+
+def test_the_cost_chart_starts_at_the_untrained_cost_with_plain_axes_and_a_log_scale(live_app, browser):
+    open_page(browser, live_app)
+    empty = cost_curve(browser)
+    assert empty["x"] == [] and empty["range"] == [0, 1] and "appears here" in empty["notes"][0]
+    browser.find_element(By.ID, "playground-step").click()
+    wait_for(browser, lambda: len(cost_curve(browser)["x"]) == 2)
+    curve = cost_curve(browser)
+    assert curve["x"][0] == 0 and curve["x"][1] > 0 and not curve["notes"]
+    from playground.app import session
+    from playground.app import state as states
+    from playground.engine import score
+
+    data, network = session.initial_state()  # what the page opened on
+    dataset = states.data_from_dict(data)
+    untrained = score(states.network_from_dict(network), dataset.train_inputs, dataset.train_labels)[0]
+    assert curve["y"][0] == pytest.approx(untrained, rel=1e-5)  # the engine's cost before any step
+    browser.find_element(By.CSS_SELECTOR, "#playground-cost-log input").click()
+    wait_for(browser, lambda: cost_curve(browser)["type"] == "log")
+    assert len(cost_curve(browser)["x"]) == 2
+
+
+def epoch_now(driver) -> float:
+    return driver.execute_script("return window.playground.session.epoch")
+
+
+def test_play_speed_sets_the_epochs_a_second(live_app, browser):
+    open_page(browser, live_app)
+    slider = browser.find_element(By.ID, "playground-play-speed")
+    marks = slider.find_elements(By.CSS_SELECTOR, ".dash-slider-mark")
+    two = next(mark for mark in marks if mark.text.strip() == "2")
+    ActionChains(browser).move_to_element(two).click().perform()  # 2 epochs a second: a click on its mark
+    wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == 2)
+    browser.find_element(By.ID, "playground-play").click()
+    time.sleep(4.0)
+    browser.find_element(By.ID, "playground-play").click()
+    slow = epoch_now(browser)
+    assert 5 <= slow <= 11, slow  # about 2 a second for 4 s
+    maximum = next(mark for mark in marks if mark.text.strip() == "max")
+    ActionChains(browser).move_to_element(maximum).click().perform()
+    wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == float("inf")
+             or browser.execute_script("return window.playground.session.speed === Infinity"))
+    browser.find_element(By.ID, "playground-play").click()
+    time.sleep(4.0)
+    browser.find_element(By.ID, "playground-play").click()
+    assert epoch_now(browser) - slow > 3 * (slow + 1)  # far faster at full speed
+
+
+def font_px(driver, selector: str) -> float:
+    return driver.execute_script(
+        "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize)", selector)
+
+
+def lecture_on(driver) -> bool:
+    return driver.execute_script("return document.body.classList.contains('lecture')")
+
+
+def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, browser, tmp_path):
+    set_viewport(browser, 1280, 720)
+    browser.get(live_app + "/?lecture=1")  # a prepared link opens in lecture mode
+    open_page(browser, live_app + "/?lecture=1")
+    wait_for(browser, lambda: lecture_on(browser))
+    for selector in (".control > label", "table.readouts", ".slider-label", "#playground-play", ".nav-link"):
+        assert font_px(browser, selector) >= 22, selector
+    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-lecture-1280x720.png")))
+    browser.find_element(By.ID, "nav-descent").click()  # it stays on from page to page
+    wait_for(browser, lambda: browser.find_elements(By.ID, "descent-page"))
+    assert lecture_on(browser) and font_px(browser, ".control > label") >= 22
+    page = browser.find_element(By.ID, "descent-page")
+    page.send_keys("l")  # the L key turns it off …
+    wait_for(browser, lambda: not lecture_on(browser))
+    assert font_px(browser, ".control > label") < 22
+    formula = browser.find_element(By.ID, "descent-formula")
+    formula.send_keys("l")  # … but not while typing in a box
+    assert not lecture_on(browser)
+    browser.find_element(By.ID, "lecture-toggle").click()  # and the button turns it on again
+    wait_for(browser, lambda: lecture_on(browser))
+    assert browser.find_element(By.ID, "lecture-toggle").get_attribute("aria-pressed") == "true"
+    reset_viewport(browser)
+
+
+def test_the_playground_at_1280x720_without_lecture_mode(live_app, browser, tmp_path):
+    set_viewport(browser, 1280, 720)
+    open_page(browser, live_app + "/?lecture=0")
+    assert not lecture_on(browser)
+    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-normal-1280x720.png")))
+    reset_viewport(browser)

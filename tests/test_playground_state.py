@@ -166,6 +166,21 @@ def test_train_request_steps_and_plays_without_server_state():
     assert len(moving["trainer"]["optimizer"]["velocities"]) == 4
 
 
+def test_the_first_request_of_a_run_reports_the_untrained_cost():
+    from playground.engine import score
+
+    data, network = session.initial_state()
+    body = {"network": network, "data": data, "trainer": {}, "settings": {"learn_rate": 3.0, "batch_size": 10},
+            "batches": 1}
+    first = api.train_request(body)
+    dataset, net = states.data_from_dict(data), states.network_from_dict(network)
+    assert first["start"]["epoch"] == 0
+    assert first["start"]["train_cost"] == pytest.approx(score(net, dataset.train_inputs, dataset.train_labels)[0])
+    assert first["start"]["test_cost"] == pytest.approx(score(net, dataset.test_inputs, dataset.test_labels)[0])
+    later = api.train_request({**body, "network": first["network"], "trainer": first["trainer"]})
+    assert later["start"] is None  # a run already under way has its first point
+
+
 def test_train_request_reports_divergence_and_bad_input():
     data, _ = session.initial_state()
     network = session.build_network([2, 8, 8, 2], ["sigmoid", "sigmoid"], "softmax", "cross_entropy", seed=0)
@@ -224,3 +239,14 @@ def test_cost_curve_figure_plots_train_and_test_against_the_epoch():
     assert list(train.x) == [1, 2, 3] and list(train.y) == [0.5, 0.3, 0.2] and train.name == "train cost"
     assert list(test.y) == [0.6, 0.4, 0.35] and figure.layout.xaxis.title.text == "epoch"
     assert [len(trace.x) for trace in cost_curve_figure({}).data] == [0, 0]
+
+
+def test_the_empty_cost_chart_has_plain_axes_and_says_what_will_appear_and_log_scale_is_a_choice():
+    from playground.app.pages.playground.figures import cost_curve_figure
+
+    empty = cost_curve_figure({})
+    assert list(empty.layout.xaxis.range) == [0, 10] and list(empty.layout.yaxis.range) == [0, 1]
+    assert "appears here" in empty.layout.annotations[0].text
+    drawn = cost_curve_figure({"epoch": [0, 1], "train": [0.7, 0.5], "test": [0.8, 0.6]}, log_scale=True)
+    assert drawn.layout.yaxis.type == "log" and drawn.layout.yaxis.range is None and not drawn.layout.annotations
+    assert list(drawn.data[0].x) == [0, 1]  # epoch 0, the untrained cost, is on the curve

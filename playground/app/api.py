@@ -76,6 +76,7 @@ def train_request(body: dict[str, Any]) -> dict[str, Any]:
         "timing": {method: 1000 * value for method, value in seconds.items()}, "timing_estimated": estimated,
         "batches": run.batches, "stopped": run.stopped, "cpu_seconds": round(run.cpu_seconds, 4),
         "diverged": trainer.diverged,
+        "start": run.start,  # the costs before training, when this request began a run (epoch 0)
     }
 
 

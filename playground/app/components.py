@@ -9,6 +9,7 @@ from dash import Input, Output, ctx, dcc, html
 
 NAVIGATION = "navigation"
 APP_MESSAGE = "app-message"  # the alert line: what went wrong with the last action (a click hides it)
+LECTURE_TOGGLE = "lecture-toggle"  # lecture mode, on every page
 
 
 def navigation_bar() -> html.Nav:
@@ -18,7 +19,9 @@ def navigation_bar() -> html.Nav:
              for page in dash.page_registry.values()]
     return html.Nav(id=NAVIGATION, className="navigation", children=[
         html.Span("Neural Playground", className="brand"), *links,
-        html.Div(id=APP_MESSAGE, className="app-message", role="alert", title="click to hide")])
+        html.Div(id=APP_MESSAGE, className="app-message", role="alert", title="click to hide"),
+        html.Button("lecture mode", id=LECTURE_TOGGLE, className="lecture-toggle",
+                    title="big text, thick lines and points for a projector (key: L; a link with ?lecture=1 opens in it)")])
 
 
 def register_navigation(app: dash.Dash) -> None:
@@ -31,6 +34,9 @@ def register_navigation(app: dash.Dash) -> None:
         Input("_pages_location", "pathname"))
     app.clientside_callback("function(clicks) { return ''; }", Output(APP_MESSAGE, "children", allow_duplicate=True),
                             Input(APP_MESSAGE, "n_clicks"), prevent_initial_call=True)
+    # Lecture mode lives in the browser (assets/lecture.js): the button, the L key, ?lecture=1.
+    app.clientside_callback("function(clicks) { return window.lectureMode.clicked(clicks); }",
+                            Output(LECTURE_TOGGLE, "children"), Input(LECTURE_TOGGLE, "n_clicks"))
 
 
 def graph_config(name: str, **changes) -> dict:

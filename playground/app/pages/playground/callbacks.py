@@ -74,6 +74,8 @@ def register_browser_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(browser("playground", "exportPNG"), Output(ids.EXPORT_DONE, "data"),
                             Input(ids.EXPORT_BOUNDARY, "n_clicks"), Input(ids.EXPORT_NETWORK, "n_clicks"),
                             prevent_initial_call=True)
+    app.clientside_callback(browser("playground", "playSpeed"), Output(ids.SPEED_SET, "data"),
+                            Input(ids.PLAY_SPEED, "value"), State(ids.PLAY_SPEED, "marks"))
     app.clientside_callback(browser("playground", "togglePlay"), Output(ids.PLAYING, "data"),
                             Output(ids.PLAY, "children"), Input(ids.PLAY, "n_clicks"), State(ids.PLAYING, "data"),
                             prevent_initial_call=True)
@@ -97,10 +99,11 @@ def register_browser_callbacks(app: dash.Dash) -> None:
     def explain_l2(value):
         return l2_note(value)
 
-    @app.callback(Output(ids.COST_GRAPH, "figure"), Input(session.TRAINING, "data"), prevent_initial_call=True)
-    def show_cost_history(training):
+    @app.callback(Output(ids.COST_GRAPH, "figure"), Input(session.TRAINING, "data"), Input(ids.COST_LOG, "value"),
+                  prevent_initial_call=True)
+    def show_cost_history(training, log_scale):
         # While playing the page moves the curve itself; this draws it after a step or a pause.
-        return cost_curve_figure((training or {}).get("history", {}))
+        return cost_curve_figure((training or {}).get("history", {}), log_scale=bool(log_scale))
 
 
 def register_data_callbacks(app: dash.Dash) -> None:

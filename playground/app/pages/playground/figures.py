@@ -103,14 +103,24 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
     return figure
 
 
-def cost_curve_figure(history: dict) -> go.Figure:
-    """Average cost on train and test data against the epoch."""
+def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
+    """Average cost on train and test data against the epoch, from epoch 0 (the untrained cost).
+
+    Before the first step the axes are a plain 0…10 epochs × 0…1 with a line saying what will
+    appear, not Plotly's empty −1…6 × −1…4; ``log_scale`` shows a crawl at 1e-4 as honestly as
+    a fall from 1.
+    """
     figure = go.Figure()
     for part, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR)):
         figure.add_trace(go.Scatter(x=history.get("epoch", []), y=history.get(part, []), mode="lines",
                                     name=f"{part} cost", line=dict(color=colour)))
     # A diverging run reaches costs like 1e11: plain exponents, and room for them (automargin).
-    figure.update_layout(margin=dict(l=50, r=10, t=10, b=40), height=220, xaxis_title="epoch",
-                         yaxis=dict(title="cost", automargin=True, exponentformat="e"),
+    yaxis = dict(title="cost", automargin=True, exponentformat="e", type="log" if log_scale else "linear")
+    xaxis = dict(title="epoch", rangemode="tozero")
+    if not history.get("epoch"):
+        xaxis["range"], yaxis["range"] = [0, 10], [-2, 0] if log_scale else [0, 1]
+        figure.add_annotation(text="the cost appears here from the first step", showarrow=False,
+                              xref="paper", yref="paper", x=0.5, y=0.5, font=dict(color="#777"))
+    figure.update_layout(margin=dict(l=50, r=10, t=10, b=40), height=220, xaxis=xaxis, yaxis=yaxis,
                          legend=dict(orientation="h", y=1.15), uirevision="cost")
     return figure

@@ -66,6 +66,9 @@ def layer_controls(network: dict) -> list:
     return rows or [html.Div("no hidden layer: the boundary is a straight line", className="hint")]
 
 
+PLAY_SPEEDS = [1, 2, 5, 10, 20, 0]  # epochs a second; 0: as fast as the server answers
+
+
 def learning_bar(settings: dict) -> html.Header:
     """Reset, step, play, the epoch, and every knob of gradient descent."""
     return html.Header(className="topbar", children=[
@@ -74,6 +77,12 @@ def learning_bar(settings: dict) -> html.Header:
             html.Button("step", id=ids.STEP, title="one gradient-descent step on one mini-batch (key: s)"),
             html.Button("play", id=ids.PLAY, className="play", title="train continuously (key: space)"),
             html.Span("epoch 0", id=ids.EPOCH_LABEL, className="epoch"),
+            html.Div(className="control speed", children=[
+                html.Label("play speed (epochs a second)"),
+                dcc.Slider(id=ids.PLAY_SPEED, min=0, max=len(PLAY_SPEEDS) - 1, step=1, value=len(PLAY_SPEEDS) - 1,
+                           marks={k: str(speed) if speed else "max" for k, speed in enumerate(PLAY_SPEEDS)},
+                           allow_direct_input=False, updatemode="drag"),
+            ]),
             html.Div(className="control lr", children=[
                 html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
                 dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01,
@@ -172,6 +181,8 @@ def output_column(data: dict, view: dict, training: dict) -> html.Section:
         html.Div(id=ids.READOUTS),
         dcc.Graph(id=ids.COST_GRAPH, figure=cost_curve_figure(training["history"]),
                   config=graph_config("cost")),
+        dcc.Checklist(id=ids.COST_LOG, options=[{"label": "log scale", "value": "log"}], value=[],
+                      className="cost-log", inline=True),
     ])
 
 
@@ -227,7 +238,7 @@ def layout(data: dict | None = None, network: dict | None = None, settings: dict
     return page_root(ids.PAGE, ids.MOUNTED, class_name="playground", children=[
         dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.LINK),
         dcc.Store(id=ids.PLAYING, data=False),
-        dcc.Store(id=ids.RENDER_DONE), dcc.Store(id=ids.EXPORT_DONE), dcc.Store(id=ids.PLANE_CLICK),
+        dcc.Store(id=ids.RENDER_DONE), dcc.Store(id=ids.EXPORT_DONE), dcc.Store(id=ids.SPEED_SET), dcc.Store(id=ids.PLANE_CLICK),
         dcc.Store(id=ids.ADOPT_DONE), dcc.Store(id=ids.STEP_DONE),
         dcc.Download(id=ids.JSON_DOWNLOAD),
         html.Div(page_body(data, network, settings, training), id=ids.BODY),

@@ -112,6 +112,7 @@ class TrainingRun:
     seconds_per_batch: float
     cpu_seconds: float
     stopped: str | None  # why it stopped before what was asked (the CPU budget), else None
+    start: dict | None = None  # the costs before any training (a run from epoch 0): the cost curve's first point
 
 
 def train_session(network_dict: dict, data: dict, settings: TrainingSettings, trainer_state: dict | None,
@@ -132,6 +133,10 @@ def train_session(network_dict: dict, data: dict, settings: TrainingSettings, tr
     if (trainer_state or {}).get("optimizer_name") == settings.optimizer:
         restore_optimizer(trainer.optimizer, trainer_state.get("optimizer", {}), network)
     trainer.resume_at(epoch, position)
+    untrained = None
+    if (epoch, position) == (0, 0):  # the first step of a run: the curve starts at the untrained cost
+        before = trainer.evaluate()
+        untrained = {"epoch": 0, "train_cost": before.train_cost, "test_cost": before.test_cost}
     if settings.gradient == "finite_differences":
         check_finite_difference_cost(trainer, budget)
     start, cpu_start, done, stopped = time.perf_counter(), time.thread_time(), 0, None
@@ -148,7 +153,8 @@ def train_session(network_dict: dict, data: dict, settings: TrainingSettings, tr
     seconds_per_batch = (time.perf_counter() - start) / max(done, 1)
     new_state = {"epoch": trainer.epoch, "position": trainer.position, "optimizer_name": settings.optimizer,
                  "optimizer": optimizer_state(trainer.optimizer)}
-    return TrainingRun(network, trainer, new_state, done, seconds_per_batch, time.thread_time() - cpu_start, stopped)
+    return TrainingRun(network, trainer, new_state, done, seconds_per_batch, time.thread_time() - cpu_start, stopped,
+                       untrained)
 
 
 def trainer_position(trainer_state: Any, n_samples: int) -> tuple[int, int]:
