@@ -104,7 +104,8 @@
   function onPointerDown(event) {
     const sliderRoot = event.target.closest && event.target.closest("#" + ID.sliders + " .dash-slider-root");
     const current = page().shown;
-    if (!sliderRoot || !current || event.button !== 0 || page().session.playing) return;
+    // While playing too: play waits while a slider is held and then goes on from the dragged value.
+    if (!sliderRoot || !current || event.button !== 0) return;
     event.stopPropagation();
     event.preventDefault();
     sliderRoot.setPointerCapture(event.pointerId);

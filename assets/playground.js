@@ -20,6 +20,7 @@
   const draw = () => window.neuralDrawing;
   const STORES = contract.stores;  // the session's stores, at the app's root
   const byId = (id) => document.getElementById(id);
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   let page = null; // the root element the module is bound to
 
   function shown() { return !!(page && page.isConnected); }
@@ -186,7 +187,7 @@
         method: "POST", headers: { "Content-Type": "application/json" }, body: body });
       const result = await response.json().catch(() => ({ error: "the server's answer was not readable" }));
       if (response.status === 429 && attempt < 20) {
-        await new Promise((resolve) => setTimeout(resolve, 100 + 50 * attempt));
+        await sleep(100 + 50 * attempt);
         continue;
       }
       if (!response.ok) throw new Error(result.error || "training failed");
@@ -228,7 +229,7 @@
       const current = api.shown;
       const sizes = current.net.layer_sizes;
       if (sizes[sizes.length - 1] >= current.data.class_names.length) return current;
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
     return api.shown;
   }
@@ -262,12 +263,17 @@
    * meanwhile (a new layer, another data set, reset, a loaded state) wins: the answer is
    * dropped and training carries on from what the page shows. Leaving the page pauses.
    */
-  /** Send the next play request no sooner than the play speed allows (one epoch a request). */
-  function paced(send) {
+  /**
+   * Send the next play request no sooner than the play speed allows (one epoch a request),
+   * and not while a weight slider is held: the dragged value wins, and play goes on from it.
+   */
+  async function paced(send) {
     const gap = 1000 / (session.speed || Infinity);
-    const wait = Math.max(0, (session.lastSent || 0) + gap - performance.now());
-    const go = () => { session.lastSent = performance.now(); return send(); };
-    return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)).then(go) : go();
+    const wait = (session.lastSent || 0) + gap - performance.now();
+    if (wait > 0) await sleep(wait);
+    while (window.playgroundSliders.dragging() && session.playing) await sleep(50);
+    session.lastSent = performance.now();
+    return send();
   }
 
   async function playLoop() {

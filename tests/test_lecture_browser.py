@@ -164,3 +164,26 @@ def test_the_playground_at_1280x720_without_lecture_mode(live_app, browser, tmp_
     assert not lecture_on(browser)
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-normal-1280x720.png")))
     reset_viewport(browser)
+
+
+def test_a_slider_dragged_while_playing_wins_over_play(live_app, browser):
+    from test_playground_browser import thumb
+
+    open_page(browser, live_app)
+    marks = browser.find_element(By.ID, "playground-play-speed").find_elements(By.CSS_SELECTOR, ".dash-slider-mark")
+    ActionChains(browser).move_to_element(next(m for m in marks if m.text.strip() == "2")).click().perform()
+    browser.find_element(By.ID, "playground-play").click()
+    wait_for(browser, lambda: epoch_now(browser) >= 2)
+    before = shown(browser)["net"]["weights"][0][0][0]
+    ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,0]")).move_by_offset(60, 0).perform()
+    time.sleep(0.3)
+    dragged = shown(browser)["net"]["weights"][0][0][0]
+    assert abs(dragged - before) > 0.5
+    epoch = epoch_now(browser)
+    time.sleep(1.5)  # held: play waits, nothing overwrites the dragged value
+    assert shown(browser)["net"]["weights"][0][0][0] == dragged and epoch_now(browser) <= epoch + 1
+    ActionChains(browser).release().perform()
+    wait_for(browser, lambda: epoch_now(browser) >= epoch + 3)  # play goes on …
+    after = shown(browser)["net"]["weights"][0][0][0]
+    assert abs(after - dragged) < abs(after - before)  # … from the dragged value
+    browser.find_element(By.ID, "playground-play").click()
