@@ -127,7 +127,7 @@
         const v = session.timing[method];
         return v === undefined ? "–" : ((session.estimated || {})[method] ? "≈ " : "") + +v.toPrecision(3) + " ms";
       };
-      timing.textContent = ms("backprop") + "\n" + ms("finite_differences");
+      timing.textContent = "backprop " + ms("backprop") + "\nfinite diff. " + ms("finite_differences");
     }
   }
 

@@ -187,3 +187,15 @@ def test_a_slider_dragged_while_playing_wins_over_play(live_app, browser):
     after = shown(browser)["net"]["weights"][0][0][0]
     assert abs(after - dragged) < abs(after - before)  # … from the dragged value
     browser.find_element(By.ID, "playground-play").click()
+
+
+def test_the_preset_names_its_source_and_leaves_other_problems_and_timings_name_their_method(live_app, browser):
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "playground-preset-2-3-2").click()
+    wait_for(browser, lambda: "Sebastian Lague" in hint(browser, "playground-preset-source"))
+    browser.find_element(By.ID, "playground-step").click()
+    wait_for(browser, lambda: hint(browser, "playground-timing").count("ms") == 2)
+    lines = hint(browser, "playground-timing").splitlines()
+    assert lines[0].startswith("backprop ") and lines[1].startswith("finite diff. ")
+    choose(browser, "playground-dataset", "moons")
+    wait_for(browser, lambda: hint(browser, "playground-preset-source") == "")

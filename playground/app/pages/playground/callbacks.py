@@ -22,6 +22,7 @@ from playground.app.pages.playground.figures import cost_curve_figure, points_fi
 from playground.app.pages.playground.layout import layer_controls, page_body, slider_component
 from playground.app.pages.playground.logic import (
     DEFAULT_NOISE,
+    FRUIT_SETS,
     changed_network,
     edit_points,
     generator_problem,
@@ -135,6 +136,12 @@ def register_data_callbacks(app: dash.Dash) -> None:
             noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
         data = session.generate_data(name, float(noise), float(test_fraction), int(seed), int(n_samples))
         return data, noise if ctx.triggered_id == ids.DATASET else no_update, session.fresh_training(), "", new_seed
+
+    @app.callback(Output(ids.PRESET_SOURCE, "children", allow_duplicate=True), Input(ids.DATASET, "value"),
+                  prevent_initial_call=True)
+    def forget_preset_source(name):
+        # The presets were made for the fruit: on another problem their story no longer applies.
+        return no_update if name in FRUIT_SETS else ""
 
     @app.callback(Output(ids.NOISE_HINT, "children"), Input(ids.DATASET, "value"),
                   Input(ids.REGENERATE, "n_clicks"), prevent_initial_call=True)

@@ -105,7 +105,7 @@ def learning_bar(settings: dict) -> html.Header:
                 dcc.RadioItems(id=ids.GRADIENT, value=settings["gradient"], options=[
                     {"label": "backpropagation", "value": "backprop"},
                     {"label": "finite differences", "value": "finite_differences"}]),
-                html.Div(id=ids.TIMING, className="timing", children="–\n–"),
+                html.Div(id=ids.TIMING, className="timing", children="backprop –\nfinite diff. –"),
             ])),
         ]),
         html.Div(id=ids.TRAIN_MESSAGE, className="message"),

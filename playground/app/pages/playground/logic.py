@@ -32,15 +32,19 @@ NOISE_HELP = {
 # Each problem's usual noise: the toy sets' own, and the three-armed spiral's as the spiral's.
 DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"]}
 
+# The seed: the video these presets (and the fruit) come from.
+SEED_VIDEO = ("Sebastian Lague's video 'How to Create a Neural Network (and Train it to Identify Doodles)' "
+              "(Coding Adventure, 2022)")
 PRESETS = {
     "2-2": dict(layer_sizes=[2, 2], activations=[], output_activation="sigmoid", cost="quadratic",
-                source="The seed video's first network: two inputs straight to two outputs. Without "
+                source=f"The first network of {SEED_VIDEO}: two inputs straight to two outputs. Without "
                        "hidden nodes its boundary is a straight line; with biases at 0 it can only "
                        "rotate about the origin until the biases move it."),
     "2-3-2": dict(layer_sizes=[2, 3, 2], activations=["sigmoid"], output_activation="sigmoid", cost="quadratic",
-                  source="The seed video's network for the curved fruit: one hidden layer of 3 sigmoid "
+                  source=f"The network {SEED_VIDEO} uses for the curved fruit: one hidden layer of 3 sigmoid "
                          "nodes, sigmoid outputs, quadratic cost."),
 }
+FRUIT_SETS = ("fruit", "fruit-curved")  # the presets' own problems
 
 
 def momentum_note(optimizer: Any) -> str | None:
