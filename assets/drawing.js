@@ -12,6 +12,7 @@
   // The contract's colours as RGB triples, worked out once (they are used per pixel).
   const contract = root.playgroundContract;
   const POSITIVE = rgb(contract.positive_colour), NEGATIVE = rgb(contract.negative_colour);
+  const CLASS_RGB = contract.class_colours.map(rgb);  // parsed once: the heatmaps colour thousands of cells
   // Class k at confidence c: its colour mixed with white, 90 % (a tie) down to 35 % (certain).
   const PALETTE = contract.class_colours.map((hex) => [mixWithWhite(rgb(hex), 0.9), mixWithWhite(rgb(hex), 0.35)]);
 
@@ -44,6 +45,15 @@
     // −1 orange, 0 white, +1 blue, as the edges.
     const target = v >= 0 ? POSITIVE : NEGATIVE;
     const t = Math.min(Math.abs(v), 1);
+    for (let i = 0; i < 3; i++) out[i] = Math.round(255 + (target[i] - 255) * t);
+    return out;
+  }
+
+  /** An output node's value as its class's colour: white at 0, the class colour at 1 (below 0: as nodeColour). */
+  function classShade(v, node, out) {
+    if (v < 0) return nodeColour(v, out);
+    const target = CLASS_RGB[node % CLASS_RGB.length];
+    const t = Math.min(v, 1);
     for (let i = 0; i < 3; i++) out[i] = Math.round(255 + (target[i] - 255) * t);
     return out;
   }
@@ -116,8 +126,13 @@
         const n = grid.resolution * grid.resolution, stride = sizes[l];
         const column = new Float64Array(n);
         for (let s = 0; s < n; s++) column[s] = values[s * stride + i];
-        const scale = nodeScale(names[l], column);
-        paintImage(tile, grid.resolution, (s, out) => nodeColour(scale(column[s]), out));
+        const output = l === sizes.length - 1;
+        // An output node stands for a class: its heatmap is drawn in that class's colour, from
+        // white (probability 0) to the full colour (probability 1).
+        const probability = output && (names[l] === "sigmoid" || names[l] === "softmax");
+        const scale = probability ? (v) => v : nodeScale(names[l], column);
+        const colourOf = output ? (v, out) => classShade(v, i, out) : nodeColour;
+        paintImage(tile, grid.resolution, (s, out) => colourOf(scale(column[s]), out));
         context.imageSmoothingEnabled = false;
         context.drawImage(tile, x(l) - box / 2, y(l, i) - box / 2, box, box);
         context.strokeStyle = "#555"; context.lineWidth = 1;

@@ -199,3 +199,21 @@ def test_the_preset_names_its_source_and_leaves_other_problems_and_timings_name_
     assert lines[0].startswith("backprop ") and lines[1].startswith("finite diff. ")
     choose(browser, "playground-dataset", "moons")
     wait_for(browser, lambda: hint(browser, "playground-preset-source") == "")
+
+
+def diagram_has_green(driver) -> bool:
+    """Whether some pixel of the network diagram leans green (class 2's colour, #2ca02c), which
+    neither the blue/orange edges nor two-class heatmaps ever do."""
+    return driver.execute_script(
+        "const c = document.getElementById('playground-network-canvas'); const d = c.getContext('2d')"
+        ".getImageData(0, 0, c.width, c.height).data;"
+        "for (let p = 0; p < d.length; p += 4) { if (d[p + 1] > d[p] + 25 && d[p + 1] > d[p + 2] + 25) return true; }"
+        "return false;")
+
+
+def test_with_three_classes_each_output_heatmap_has_its_class_colour(live_app, browser):
+    open_page(browser, live_app)
+    assert not diagram_has_green(browser)  # two classes: no green
+    choose(browser, "playground-dataset", "blobs (3 classes)")
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"][-1] == 3)
+    wait_for(browser, lambda: diagram_has_green(browser))  # class 2's output node is drawn green
