@@ -217,3 +217,48 @@ def test_with_three_classes_each_output_heatmap_has_its_class_colour(live_app, b
     choose(browser, "playground-dataset", "blobs (3 classes)")
     wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"][-1] == 3)
     wait_for(browser, lambda: diagram_has_green(browser))  # class 2's output node is drawn green
+
+
+def dropdown_text(driver, dropdown_id: str) -> str:
+    return driver.find_element(By.ID, dropdown_id).text.strip()
+
+
+def test_a_shared_link_restores_the_data_controls_too(live_app, browser, second_browser):
+    from test_playground_browser import click_plane, empty_spot
+
+    open_page(browser, live_app)
+    choose(browser, "playground-dataset", "moons")
+    wait_for(browser, lambda: shown(browser)["data"]["name"] == "moons")
+    seed_box = browser.find_element(By.ID, "playground-data-seed")
+    seed_box.send_keys(Keys.CONTROL, "a")
+    seed_box.send_keys("7", Keys.ENTER)
+    wait_for(browser, lambda: (shown(browser)["data"].get("generator") or {}).get("seed") == 7)
+    data = shown(browser)["data"]
+    click_plane(browser, *empty_spot(data))
+    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == len(data["train_labels"]) + 1)
+    browser.find_element(By.ID, "playground-share").click()
+    link = wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-link").get_attribute("value"))
+    original = shown(browser)["data"]
+
+    open_page(second_browser, link)
+    wait_for(second_browser, lambda: shown(second_browser)["data"]["train_inputs"] == original["train_inputs"])
+    wait_for(second_browser, lambda: dropdown_text(second_browser, "playground-dataset") == "moons")
+    assert second_browser.find_element(By.ID, "playground-data-seed").get_attribute("value") == "7"
+
+
+def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, browser):
+    from test_playground_browser import click_plane, empty_spot
+
+    open_page(browser, live_app)
+    data = shown(browser)["data"]
+    click_plane(browser, *empty_spot(data))
+    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == len(data["train_labels"]) + 1)
+    edited = shown(browser)["data"]
+    assert not browser.find_element(By.ID, "playground-undo-row").is_displayed()
+    noise = browser.find_element(By.CSS_SELECTOR, "#playground-noise [role=slider]")
+    noise.send_keys(Keys.ARROW_RIGHT)  # a slider touched by mistake: fresh points replace the clicked ones
+    wait_for(browser, lambda: shown(browser)["data"]["train_inputs"] != edited["train_inputs"])
+    wait_for(browser, lambda: browser.find_element(By.ID, "playground-undo-row").is_displayed())
+    browser.find_element(By.ID, "playground-undo-data").click()
+    wait_for(browser, lambda: shown(browser)["data"]["train_inputs"] == edited["train_inputs"])
+    assert not browser.find_element(By.ID, "playground-undo-row").is_displayed()

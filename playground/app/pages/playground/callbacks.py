@@ -116,6 +116,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
         Output(session.DATA, "data"), Output(ids.NOISE, "value"),
         Output(session.TRAINING, "data", allow_duplicate=True),
         Output(ids.DATA_MESSAGE, "children", allow_duplicate=True), Output(ids.DATA_SEED, "value"),
+        Output(ids.UNDO_STORE, "data"), Output(ids.UNDO_ROW, "style"),
         Input(ids.DATASET, "value"), Input(ids.NOISE, "value"), Input(ids.TEST_FRACTION, "value"),
         Input(ids.DATA_SEED, "value"), Input(ids.SAMPLES, "value"), Input(ids.REGENERATE, "n_clicks"),
         State(session.DATA, "data"), prevent_initial_call=True,
@@ -125,7 +126,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
             raise PreventUpdate
         problem = generator_problem(name, noise, test_fraction, seed, n_samples)
         if problem:
-            return no_update, no_update, no_update, f"{problem}. Your data is unchanged.", no_update
+            return no_update, no_update, no_update, f"{problem}. Your data is unchanged.", no_update, no_update, no_update
         new_seed = no_update
         if ctx.triggered_id == ids.REGENERATE:  # new points: the next seed, so the points really are new
             seed = new_seed = next_seed(seed)
@@ -135,7 +136,24 @@ def register_data_callbacks(app: dash.Dash) -> None:
         if ctx.triggered_id == ids.DATASET:
             noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
         data = session.generate_data(name, float(noise), float(test_fraction), int(seed), int(n_samples))
-        return data, noise if ctx.triggered_id == ids.DATASET else no_update, session.fresh_training(), "", new_seed
+        # Points that were clicked, loaded or shared (no generator makes them again) can be had back.
+        own = current and not current.get("generator")
+        undo, undo_style = (current, {"display": "flex"}) if own else (None, {"display": "none"})
+        return (data, noise if ctx.triggered_id == ids.DATASET else no_update, session.fresh_training(), "", new_seed,
+                undo, undo_style)
+
+    @app.callback(
+        Output(session.DATA, "data", allow_duplicate=True), Output(session.TRAINING, "data", allow_duplicate=True),
+        Output(ids.BODY, "children", allow_duplicate=True),
+        Input(ids.UNDO_DATA, "n_clicks"), State(ids.UNDO_STORE, "data"), State(session.NETWORK, "data"),
+        State(session.SETTINGS, "data"), prevent_initial_call=True,
+    )
+    def undo_data(clicks, previous, network, settings):
+        if not clicks or not previous:
+            raise PreventUpdate
+        training = session.fresh_training()
+        # The page is drawn again from the restored points, so every data control shows how they were made.
+        return previous, training, page_body(previous, network, settings, training)
 
     @app.callback(Output(ids.PRESET_SOURCE, "children", allow_duplicate=True), Input(ids.DATASET, "value"),
                   prevent_initial_call=True)

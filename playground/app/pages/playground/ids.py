@@ -47,6 +47,9 @@ REGENERATE = "playground-regenerate"
 CLICK_CLASS = "playground-click-class"
 CSV_UPLOAD = "playground-csv-upload"
 DATA_MESSAGE = "playground-data-message"
+UNDO_ROW = "playground-undo-row"
+UNDO_DATA = "playground-undo-data"
+UNDO_STORE = "playground-undo-store"
 
 # Network
 PRESET_2_2 = "playground-preset-2-2"

@@ -135,6 +135,11 @@ def data_column(data: dict, settings: dict) -> html.Section:
         dcc.Upload(id=ids.CSV_UPLOAD, className="upload", max_size=current_limits().csv_bytes,
                    children=html.Div(["load your own CSV (x1, x2, label)"])),
         html.Div(id=ids.DATA_MESSAGE, className="message"),
+        # Points someone clicked, loaded or shared are never lost to a slider touched by mistake.
+        html.Div(id=ids.UNDO_ROW, className="undo-row", style={"display": "none"}, children=[
+            html.Span("your own points were replaced by generated ones "),
+            html.Button("undo", id=ids.UNDO_DATA)]),
+        dcc.Store(id=ids.UNDO_STORE),
     ])
 
 
