@@ -262,3 +262,4 @@ def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, brows
     browser.find_element(By.ID, "playground-undo-data").click()
     wait_for(browser, lambda: shown(browser)["data"]["train_inputs"] == edited["train_inputs"])
     assert not browser.find_element(By.ID, "playground-undo-row").is_displayed()
+

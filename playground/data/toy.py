@@ -19,8 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.datasets import make_blobs, make_circles, make_moons
-from sklearn.model_selection import train_test_split
 
 Array = np.ndarray
 
@@ -117,6 +115,9 @@ def make_toy(name: str, n_samples: int = 200, noise: float | None = None, seed: 
         if noise > 1:
             raise ValueError("the fruit's noise is a probability: 0…1")
         return make_fruit(n_samples, noise, seed, curved=name == "fruit-curved")
+    # scikit-learn takes a second to import: only when one of its generators is asked for.
+    from sklearn.datasets import make_blobs, make_circles, make_moons
+
     if name == "moons":
         inputs, labels = make_moons(n_samples, noise=noise, random_state=seed)
     elif name == "circles":
@@ -142,6 +143,8 @@ def split(name: str, inputs: Array, labels: Array, test_fraction: float = 0.2, s
     if n_test == 0:
         empty = inputs[:0]
         return Dataset(name, inputs, labels, empty, labels[:0], class_names, feature_names or ["x1", "x2"])
+    from sklearn.model_selection import train_test_split  # (imported when first needed, as above)
+
     counts = np.bincount(labels)
     stratify = labels if counts[counts > 0].min() >= 2 and n_test >= len(counts[counts > 0]) else None
     train_inputs, test_inputs, train_labels, test_labels = train_test_split(
