@@ -37,7 +37,7 @@ def projector_screenshot(driver, tmp_path, name: str) -> None:
 
 def open_landscape(driver, url: str) -> None:
     driver.get(url + "/landscape")
-    WebDriverWait(driver, 40).until(lambda d: graph_data(d, "landscape-contour", 0, "z") is not None
+    WebDriverWait(driver, 90).until(lambda d: graph_data(d, "landscape-contour", 0, "z") is not None
                                     and graph_data(d, "landscape-path", 0, "x") is not None)
     time.sleep(0.5)
 

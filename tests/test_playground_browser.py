@@ -77,7 +77,8 @@ def test_ten_steps_lower_the_full_data_cost(live_app, browser):
     for k in range(10):
         step.click()
         wait_for(browser, lambda: browser.execute_script(
-            "return !window.playground.session.busy && window.playground.session.history.epoch.length") == k + 1)
+            "return !window.playground.session.busy && window.playground.session.history.epoch.length") == k + 2)
+        # (the cost curve starts at epoch 0, the untrained cost, then one point per step)
     assert full_cost(shown(browser)) < start
     assert browser.find_element(By.ID, "playground-epoch-label").text.startswith("epoch 0.")  # 10 batches of 10 of 160
 
@@ -376,13 +377,13 @@ def test_sharing_a_link_leaves_the_session_as_it_is(live_app, browser):
     for _ in range(3):
         browser.find_element(By.ID, "playground-step").click()
         time.sleep(0.3)
-    wait_for(browser, lambda: len(browser.execute_script("return window.playground.session.history.epoch")) == 3)
-    weights = shown(browser)["net"]["weights"]
+    wait_for(browser, lambda: len(browser.execute_script("return window.playground.session.history.epoch")) == 4)
+    weights = shown(browser)["net"]["weights"]  # three steps, and the curve's first point at epoch 0
     browser.find_element(By.ID, "playground-share").click()
     wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-message").text.startswith("link ready"))
     time.sleep(1)  # the address bar now holds the link: it must not be loaded back into this page
     assert browser.find_element(By.ID, "playground-share-message").text.startswith("link ready")
-    assert len(browser.execute_script("return window.playground.session.history.epoch")) == 3
+    assert len(browser.execute_script("return window.playground.session.history.epoch")) == 4
     assert shown(browser)["net"]["weights"] == weights
     assert "#s=" in browser.current_url
 
