@@ -263,3 +263,29 @@ def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, brows
     wait_for(browser, lambda: shown(browser)["data"]["train_inputs"] == edited["train_inputs"])
     assert not browser.find_element(By.ID, "playground-undo-row").is_displayed()
 
+
+
+def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser):
+    open_page(browser, live_app)
+    choose(browser, "playground-lr-lesson", "a rate that diverges (0.8)")
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 2])
+    wait_for(browser, lambda: "LeCun" in hint(browser, "playground-preset-source"))
+    wait_for(browser, lambda: "learn rate 0.8" in hint(browser, "playground-learn-rate-label"))
+    wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == 2)
+    browser.find_element(By.ID, "playground-play").click()
+    wait_for(browser, lambda: "diverged" in hint(browser, "playground-train-message"), timeout=60)
+    costs = cost_curve(browser)["y"]
+    rising = sum(b > a for a, b in zip(costs, costs[1:]))
+    assert len(costs) >= 10 and rising >= 8, costs  # frame after frame, higher: the bouncing out is visible
+    message = hint(browser, "playground-train-message")
+    counter = hint(browser, "playground-epoch-label").split()[1]
+    assert f"diverged at epoch {counter}:" in message, (message, counter)  # the message and the counter agree
+
+    choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")
+    wait_for(browser, lambda: "zig-zags" in hint(browser, "playground-preset-source"))
+    wait_for(browser, lambda: cost_curve(browser)["x"] == [])  # a new run
+    browser.find_element(By.ID, "playground-play").click()
+    time.sleep(8)
+    browser.find_element(By.ID, "playground-play").click()
+    costs = cost_curve(browser)["y"]
+    assert sum(b > a for a, b in zip(costs, costs[1:])) >= 3, costs  # the curve goes up again and again

@@ -252,7 +252,7 @@ class Trainer:
         self._prefetch_next(end_of_epoch=self._position >= len(self.inputs))
         gradients, batch_cost = self.batch_gradients(inputs, targets)
         if not np.isfinite(batch_cost):
-            self.diverged = f"the cost became {batch_cost} at epoch {self.epoch + 1}"
+            self.diverged = f"the cost became {batch_cost} at epoch {self.epochs_done()}"
             return None
 
         parameters = network.parameters()
@@ -289,6 +289,11 @@ class Trainer:
                                                         method="forward", l2=l2)
         return gradients, network.batch_cost(inputs, targets)
 
+    def epochs_done(self) -> str:
+        """How far training has come in epochs, as the app's counter shows it ('0.31', '3')."""
+        done = self.epoch + self._position / max(len(self.inputs), 1)
+        return f"{done:.2f}".rstrip("0").rstrip(".")
+
     def _check_divergence(self, parameters: list[Array]) -> None:
         # `not (x <= limit)` is also true for NaN, so one comparison catches both.
         largest = max(float(np.abs(p).max()) for p in parameters)
@@ -297,7 +302,7 @@ class Trainer:
                 np.copyto(parameter, saved)
             what = "not finite" if not np.isfinite(largest) else f"{largest:.3g} (limit {DIVERGENCE_LIMIT:g})"
             self.diverged = (
-                f"diverged at epoch {self.epoch + 1}: a parameter became {what} "
+                f"diverged at epoch {self.epochs_done()}: a parameter became {what} "
                 f"at learn rate {self.learn_rate:g}; kept the parameters from before that step"
             )
 

@@ -9,6 +9,7 @@ the server through the browser route of ``playground.app.api``.
 from __future__ import annotations
 
 import base64
+import math
 
 import dash
 from dash import ALL, Input, Output, State, ctx, no_update
@@ -19,7 +20,7 @@ from playground.app import state as states
 from playground.app.components import page_just_drawn
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
-from playground.app.pages.playground.layout import layer_controls, page_body, slider_component
+from playground.app.pages.playground.layout import PLAY_SPEEDS, layer_controls, page_body, slider_component
 from playground.app.pages.playground.logic import (
     DEFAULT_NOISE,
     FRUIT_SETS,
@@ -27,6 +28,8 @@ from playground.app.pages.playground.logic import (
     edit_points,
     generator_problem,
     l2_note,
+    LR_LESSONS,
+    lesson_text,
     momentum_note,
     network_notes,
     next_seed,
@@ -43,7 +46,7 @@ WEIGHT_SLIDERS = {"type": ids.WEIGHT_SLIDER, "layer": ALL, "row": ALL, "col": AL
 BIAS_SLIDERS = {"type": ids.BIAS_SLIDER, "layer": ALL, "col": ALL}
 # The network controls, by the name the pure logic knows them by.
 NETWORK_TRIGGERS = {ids.PRESET_2_2: "preset-2-2", ids.PRESET_2_3_2: "preset-2-3-2", ids.ADD_LAYER: "add-layer",
-                    ids.REMOVE_LAYER: "remove-layer", ids.RESET: "reset"}
+                    ids.REMOVE_LAYER: "remove-layer", ids.RESET: "reset", ids.LR_LESSON: "lesson"}
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -229,12 +232,13 @@ def register_network_callbacks(app: dash.Dash) -> None:
         Input({"type": ids.LAYER_WIDTH, "index": ALL}, "value"),
         Input({"type": ids.LAYER_ACTIVATION, "index": ALL}, "value"),
         Input(ids.OUTPUT_ACTIVATION, "value"), Input(ids.COST, "value"), Input(ids.PRESET_2_2, "n_clicks"),
-        Input(ids.PRESET_2_3_2, "n_clicks"), Input(ids.RESET, "n_clicks"), State(ids.WEIGHT_SEED, "value"),
-        State(session.NETWORK, "data"), State(session.DATA, "data"), prevent_initial_call=True,
+        Input(ids.PRESET_2_3_2, "n_clicks"), Input(ids.RESET, "n_clicks"), Input(ids.LR_LESSON, "value"),
+        State(ids.WEIGHT_SEED, "value"), State(session.NETWORK, "data"), State(session.DATA, "data"),
+        prevent_initial_call=True,
     )
-    def change_network(_add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset, seed,
-                       network, data):
-        if page_just_drawn():
+    def change_network(_add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset, lesson,
+                       seed, network, data):
+        if page_just_drawn() or (ctx.triggered_id == ids.LR_LESSON and lesson not in LR_LESSONS):
             raise PreventUpdate
         trigger = "layer" if isinstance(ctx.triggered_id, dict) else NETWORK_TRIGGERS.get(ctx.triggered_id)
         try:
@@ -247,12 +251,28 @@ def register_network_callbacks(app: dash.Dash) -> None:
             if message is None:
                 raise PreventUpdate
             return (no_update,) * 3 + (message,) + (no_update,) * 4
-        if source is None:
+        if trigger == "lesson":
+            source = lesson_text(lesson)
+        elif source is None:
             source = "" if session.architecture(new) != session.architecture(network) else no_update
         shape_changed = new["layer_sizes"] != network["layer_sizes"] or trigger in (
-            "preset-2-2", "preset-2-3-2", "add-layer", "remove-layer")
+            "preset-2-2", "preset-2-3-2", "add-layer", "remove-layer", "lesson")
         return (new, session.architecture(new), layer_controls(new) if shape_changed else no_update,
                 network_notes(new), session.fresh_training(), new["output_activation"], new["cost"], source)
+
+    @app.callback(
+        Output(ids.LEARN_RATE, "value"), Output(ids.BATCH_SIZE, "value"), Output(ids.OPTIMIZER, "value"),
+        Output(ids.PLAY_SPEED, "value"), Output(ids.DATASET, "value"),
+        Input(ids.LR_LESSON, "value"), prevent_initial_call=True,
+    )
+    def set_lesson_rate(name):
+        # The lesson's network comes through change_network; its rate, batch and speed here, on the
+        # curved fruit its numbers were worked out on.
+        if page_just_drawn() or name not in LR_LESSONS:
+            raise PreventUpdate
+        lesson = LR_LESSONS[name]
+        return (math.log10(lesson["learn_rate"]), lesson["batch_size"], "sgd",
+                PLAY_SPEEDS.index(lesson["speed"]), "fruit-curved")
 
     @app.callback(
         Output(ids.SLIDERS, "children"), Output(ids.SLIDER_CAPTION, "children"),

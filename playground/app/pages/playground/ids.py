@@ -73,6 +73,7 @@ READOUTS = "playground-readouts"
 COST_GRAPH = "playground-cost-graph"
 COST_LOG = "playground-cost-log"
 PLAY_SPEED = "playground-play-speed"
+LR_LESSON = "playground-lr-lesson"
 
 # Weights and biases
 SLIDER_LAYER = "playground-slider-layer"

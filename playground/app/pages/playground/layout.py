@@ -12,6 +12,7 @@ from playground.app.pages.playground import ids
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.logic import (
     DATASET_LABELS,
+    LR_LESSONS,
     MAX_SAMPLES,
     MIN_SAMPLES,
     PRESETS,
@@ -92,6 +93,9 @@ def learning_bar(settings: dict) -> html.Header:
             ]),
             control("batch size", dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES,
                                                value=settings["batch_size"], clearable=False)),
+            control("a learn-rate lesson", dcc.Dropdown(
+                id=ids.LR_LESSON, placeholder="choose one…", clearable=False,
+                options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()])),
             control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
                                               value=settings["optimizer"], clearable=False)),
             control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],

@@ -47,6 +47,33 @@ PRESETS = {
 FRUIT_SETS = ("fruit", "fruit-curved")  # the presets' own problems
 
 
+# Learn-rate lessons (issue 13): one network where a rate's regimes are plain to see. A 2-2
+# network with linear outputs and the quadratic cost is a quadratic bowl; on the curved fruit
+# its steepest curvature is λmax ≈ 3.19, so on all the points at once (batch 200 ≥ the 160
+# training points) gradient descent creeps in below 1/λmax ≈ 0.31 and diverges above
+# 2/λmax ≈ 0.63 (LeCun, Bottou, Orr & Müller, "Efficient BackProp", 1998).
+LESSON_SOURCE = ("LeCun, Bottou, Orr & Müller, 'Efficient BackProp' (1998): on a bowl of steepest curvature "
+                 "λmax gradient descent converges below 2/λmax and diverges above it")
+LR_LESSONS = {
+    "crawl": dict(label="a rate that crawls (0.01)", learn_rate=0.01, batch_size=200, speed=5,
+                  note="0.01 is far below 1/λmax ≈ 0.31: each step moves a sliver of the way; the cost creeps down."),
+    "converge": dict(label="a rate that converges (0.2)", learn_rate=0.2, batch_size=200, speed=5,
+                     note="0.2 < 1/λmax ≈ 0.31: every step goes part of the way down; the cost falls smoothly."),
+    "bounce": dict(label="a rate that bounces (0.45, batches of 10)", learn_rate=0.45, batch_size=10, speed=2,
+                   note="0.45 is near the limit 2/λmax ≈ 0.63, and each batch of 10 is a steeper bowl of its own: "
+                        "step after step overshoots, so the cost curve zig-zags instead of falling."),
+    "diverge": dict(label="a rate that diverges (0.8)", learn_rate=0.8, batch_size=200, speed=2,
+                    note="0.8 > 2/λmax ≈ 0.63: each overshoot lands higher than the last; the cost climbs for some "
+                         "thirty steps until a weight passes 1e6 and training stops."),
+}
+LESSON_NETWORK = dict(layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic")
+
+
+def lesson_text(name: str) -> str:
+    """What a learn-rate lesson shows, and where its numbers come from."""
+    return f"{LR_LESSONS[name]['note']} Source: {LESSON_SOURCE}."
+
+
 def momentum_note(optimizer: Any) -> str | None:
     """Why the momentum control does nothing under this optimizer, or None when it applies."""
     from playground.engine import OPTIMIZERS
@@ -318,6 +345,9 @@ def changed_network(network: dict, data: dict, trigger, widths: list, activation
         if len(sizes) <= 2:
             return None, None, None
         del sizes[-2], names[-1]
+    elif trigger == "lesson":  # a learn-rate lesson's network (its rate is set beside it)
+        sizes, names = list(LESSON_NETWORK["layer_sizes"]), list(LESSON_NETWORK["activations"])
+        output_activation, cost, keep = LESSON_NETWORK["output_activation"], LESSON_NETWORK["cost"], None
     elif trigger == "reset":  # new random weights from the weight seed
         keep = None
     elif trigger == "layer":  # a width or activation of one hidden layer
