@@ -163,7 +163,7 @@
     // Fresh arrays, so Dash sees a new value (it compares by reference).
     const h = session.history;
     session.synced = { trainer: session.trainer,
-      history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice() } };
+      history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(), diverged_at: h.diverged_at } };
     setProps(STORES.training, { data: session.synced });
   }
 
@@ -216,7 +216,10 @@
     else api.shown = { net: result.network, data: current.data, view: current.view };
     writeLabels();
     counters.trainingFrames++;
-    if (result.diverged) stopPlaying("Training " + result.diverged + ". Lower the learn rate and press play again.");
+    if (result.diverged) {
+      h.diverged_at = result.epoch;  // the cost chart marks it as an event
+      stopPlaying("Training " + result.diverged + ". Lower the learn rate and press play again.");
+    }
   }
 
   /**
@@ -420,7 +423,8 @@
         if (session.playing) session.restarted = true;  // the play loop starts over from it
         const history = training.history;
         session.trainer = training.trainer || {};
-        session.history = { epoch: history.epoch.slice(), train: history.train.slice(), test: history.test.slice() };
+        session.history = { epoch: history.epoch.slice(), train: history.train.slice(), test: history.test.slice(),
+          diverged_at: history.diverged_at };
         session.pushed = session.plotted = 0; // the cost graph is drawn afresh from this history
         session.epoch = history.epoch.length ? history.epoch[history.epoch.length - 1] : 0;
         writeLabels();

@@ -265,7 +265,7 @@ def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, brows
 
 
 
-def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser):
+def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_path):
     open_page(browser, live_app)
     choose(browser, "playground-lr-lesson", "a rate that diverges (0.8)")
     wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 2])
@@ -280,6 +280,13 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser):
     message = hint(browser, "playground-train-message")
     counter = hint(browser, "playground-epoch-label").split()[1]
     assert f"diverged at epoch {counter}:" in message, (message, counter)  # the message and the counter agree
+    wait_for(browser, lambda: "diverged" in cost_curve(browser)["notes"])  # an event on the chart …
+    low, high = cost_curve(browser)["range"]
+    assert low >= -0.5 and 1 < high < 10, (low, high)  # … whose axis keeps the run's own scale
+    graph = browser.find_element(By.ID, "playground-cost-graph")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
+    time.sleep(0.5)
+    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-cost-diverged.png")))
 
     choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")
     wait_for(browser, lambda: "zig-zags" in hint(browser, "playground-preset-source"))

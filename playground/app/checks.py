@@ -50,6 +50,9 @@ def check_training(training: Any) -> Any:
             raise states.StateError(f"history {name}: a list of at most {HISTORY_LIMIT:,} numbers")
         if any(value is not None and not states.is_number(value) for value in values):
             raise states.StateError(f"history {name}: numbers only")
+    diverged = history.get("diverged_at")
+    if diverged is not None and not (states.is_number(diverged) and 0 <= diverged <= 1e9):
+        raise states.StateError("history diverged_at: the epoch training diverged at, or nothing")
     return training
 
 

@@ -103,6 +103,9 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
     return figure
 
 
+DIVERGED_COLOUR = "#b03a2e"
+
+
 def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
     """Average cost on train and test data against the epoch, from epoch 0 (the untrained cost).
 
@@ -121,6 +124,18 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
         xaxis["range"], yaxis["range"] = [0, 10], [-2, 0] if log_scale else [0, 1]
         figure.add_annotation(text="the cost appears here from the first step", showarrow=False,
                               xref="paper", yref="paper", x=0.5, y=0.5, font=dict(color="#777"))
+    diverged = history.get("diverged_at")
+    if diverged is not None:
+        # Divergence is an event on the time axis, not a reason to squash the curve: a line where
+        # it happened, and (on a linear axis) the scale of the run before the cost ran away.
+        figure.add_vline(x=diverged, line=dict(color=DIVERGED_COLOUR, dash="dash"))
+        figure.add_annotation(x=diverged, y=1, yref="paper", text="diverged", showarrow=False, xanchor="right",
+                              font=dict(color=DIVERGED_COLOUR))
+        costs = [c for c in history.get("train", []) if c is not None]
+        if costs and not log_scale and max(costs) > 10 * costs[0] > 0:
+            yaxis["range"] = [0, 3 * costs[0]]
     figure.update_layout(margin=dict(l=50, r=10, t=10, b=40), height=220, xaxis=xaxis, yaxis=yaxis,
-                         legend=dict(orientation="h", y=1.15), uirevision="cost")
+                         legend=dict(orientation="h", y=1.15),
+                         # A new revision after a divergence, so Plotly takes this axis rather than keep the last.
+                         uirevision="cost" if diverged is None else f"cost-diverged-{diverged}")
     return figure
