@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import dash
 
-from playground.app.jobs import REDIS_VARIABLE, jobs_folder
+from playground.app.jobs import CALLBACKS_CACHE, REDIS_VARIABLE, jobs_folder
 
 # A job is at least seconds and often minutes: take one at a time, never two in advance, and
 # do not give a task that was running on a killed worker to another (it starts from scratch
@@ -73,7 +73,7 @@ def background_manager():
         return dash.CeleryManager(celery_app(url))
     import diskcache
 
-    return dash.DiskcacheManager(diskcache.Cache(str(jobs_folder() / "callbacks")))
+    return dash.DiskcacheManager(diskcache.Cache(str(jobs_folder() / CALLBACKS_CACHE)))
 
 
 def redis_problem(url: str, seconds: float = 3.0) -> str | None:

@@ -25,6 +25,7 @@ from typing import Any
 SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 KEEP_SECONDS = 12 * 3600  # a session's job and model are kept this long after they were last written
 REDIS_VARIABLE = "PLAYGROUND_REDIS_URL"
+STORE_CACHE, CALLBACKS_CACHE = "store", "callbacks"  # the disk caches under the jobs folder
 FOLDER_VARIABLE = "PLAYGROUND_JOBS_DIR"
 
 
@@ -49,6 +50,16 @@ def jobs_folder() -> Path:
     return Path(folder)
 
 
+def create_disk_stores() -> None:
+    """Create the disk caches (the job store, the background callbacks') once, before the
+    server starts its processes: processes creating one SQLite cache at the same moment can
+    wait on each other's locks for up to a minute."""
+    import diskcache
+
+    for name in (STORE_CACHE, CALLBACKS_CACHE):
+        diskcache.Cache(str(jobs_folder() / name)).close()
+
+
 class JobStoreError(RuntimeError):
     """The job store cannot be reached (class mode's Redis is down): the message says so."""
 
@@ -68,7 +79,7 @@ class JobStore:
             import diskcache
 
             self.redis = None
-            self.disk = diskcache.Cache(str(jobs_folder() / "store"))
+            self.disk = diskcache.Cache(str(jobs_folder() / STORE_CACHE))
 
     def _redis(self, method: str, *args, **kwargs) -> Any:
         """Call a Redis command; an outage becomes a JobStoreError naming it."""

@@ -125,6 +125,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
         create_app(hosts).run(host=args.host, port=args.port, debug=True)
         return 0
+    if not args.redis_url:
+        from playground.app.jobs import create_disk_stores
+
+        create_disk_stores()  # once, before the workers start (they would race to create them)
     run_gunicorn(args, hosts, limits)
     return 0
 
