@@ -19,9 +19,9 @@ and loads the page (HTML, layout, callback map) first. Then, for ``--seconds``:
 
 Afterwards every playing and stepping session's final network is compared with a replay of
 the same requests in this process, alone: equal bits mean no session saw another's state.
-The set-ups: the default server (``playground serve``: one gunicorn worker per core, jobs in
-processes beside it) and class mode (``--redis-url`` with a redis-server and one
-``playground worker``).
+The set-ups, both with one gunicorn worker per core as for a class: the default server
+(``playground serve --workers N``, jobs in processes beside it) and class mode (also
+``--redis-url``, with a redis-server and one ``playground worker``).
 """
 
 from __future__ import annotations
@@ -356,10 +356,10 @@ def measure(mode: str, args) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="playground-load-"))
     env = {"PLAYGROUND_JOBS_DIR": str(folder / "jobs")}
     extra = None
-    arguments: tuple[str, ...] = ()
+    arguments: tuple[str, ...] = ("--workers", str(default_workers()))  # one per core, as for a class
     if mode == "class":
         extra = ClassMode(folder)
-        arguments = ("--redis-url", extra.url)
+        arguments += ("--redis-url", extra.url)
     server = ServerProcess(*arguments, env=env)
     try:
         app = create_app()  # the same callback map as the server's, to write the Dash requests
@@ -392,8 +392,8 @@ def markdown(results: list[dict], command: str, load: tuple[float, ...]) -> str:
              "light in the server p50 / p95 (waiting its turn p95) | play frames/s per session (min / median) | "
              "heavy done / busy | page load at start p50 / p95 | page load under load p50 / max |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    names = {"default": f"`playground serve` ({default_workers()} workers, jobs beside them)",
-             "class": f"class mode (`--redis-url`, {default_workers()} workers, Celery + Redis)"}
+    names = {"default": f"`playground serve --workers {default_workers()}` (jobs beside it)",
+             "class": f"class mode (`--workers {default_workers()} --redis-url`, Celery + Redis)"}
     for r in results:
         lines.append(
             f"| {names[r['mode']]} | {r['sessions'] + r['heavy']} ({r['playing']} / {r['stepping']} / {r['heavy']}) "
@@ -419,7 +419,7 @@ def markdown(results: list[dict], command: str, load: tuple[float, ...]) -> str:
               "- Small requests compute two at a time per process and wait their turn, the sender that asked "
               "least lately first (`playground/app/turns.py`): in a first-come queue, a student's second "
               "request right after the first waited behind all twenty playing sessions.",
-              "- One web process per core (the default now): one process computes on one core at a time.",
+              "- One web process per core (`--workers 2` here): one process computes on one core at a time.",
               ""]
     return "\n".join(lines)
 

@@ -225,11 +225,10 @@ def test_a_job_whose_browser_went_away_is_stopped(class_server, redis_server, br
     assert "the page went away" in job_state(redis_server.url, key)["message"]
 
 
-@pytest.mark.parametrize("mode", ["default", "class"])
-def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(mode, redis_server, worker, class_env, browser,
+def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(redis_server, worker, class_env, browser,
                                                                       second_browser):
-    arguments = ("--redis-url", redis_server.url) if mode == "class" else ()  # default: jobs beside the server
-    server = ServerProcess(*arguments, "--workers", "2", "--limit", "jobs=1", *LIMITS, env=class_env)
+    server = ServerProcess("--redis-url", redis_server.url, "--workers", "2", "--limit", "jobs=1", *LIMITS,
+                           env=class_env)
     try:
         open_images(browser, url_of(server))
         start_long_job(browser)
