@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import ServerProcess, dash_body, free_port  # noqa: E402  (the tests' real-server helpers)
+from servers import ServerProcess, dash_body, free_port, server_timing  # noqa: E402  (the tests' real-server helpers)
 
 from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 
@@ -97,8 +97,8 @@ class Client:
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 timing = response.getheader("Server-Timing") or ""
-                self.server_ms = float(timing.split("total;dur=")[1].split(",")[0]) if "total;dur=" in timing else 0.0
-                self.wait_ms = float(timing.split("wait;dur=")[1].split(",")[0]) if "wait;dur=" in timing else 0.0
+                metrics = server_timing(timing)
+                self.server_ms, self.wait_ms = metrics.get("total", 0.0), metrics.get("wait", 0.0)
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.connection.close()
@@ -416,9 +416,10 @@ def markdown(results: list[dict], command: str, load: tuple[float, ...]) -> str:
               "- The largest requests train in processes of their own at nice 10 (`playground/app/heavy.py`): "
               "in the web process they held the interpreter lock every small request needs, and threads have "
               "no priorities; the kernel's scheduler does.",
-              "- Small requests compute two at a time per process and wait their turn, the sender that asked "
+              "- Training requests compute two at a time per process and wait their turn, the sender that asked "
               "least lately first (`playground/app/turns.py`): in a first-come queue, a student's second "
-              "request right after the first waited behind all twenty playing sessions.",
+              "request right after the first waited behind all twenty playing sessions. (A page's Dash "
+              "callbacks do not wait behind them: holding them too made fresh pages slow to open.)",
               "- One web process per core (`--workers 2` here): one process computes on one core at a time.",
               ""]
     return "\n".join(lines)

@@ -42,7 +42,7 @@ class Limits:
     model_parameters: int = 50_000_000
     heavy_requests: int = 2  # requests over heavy_request_bytes in work at once, per process; more get 429
     heavy_request_bytes: int = 200_000
-    work_slots: int = 2  # small requests computing at once, per process; the rest wait their fair turn
+    work_slots: int = 2  # training requests computing at once, per process; the rest wait their fair turn
     body_seconds: float = 10.0  # a request's whole body must arrive within this
     client_requests: int = 16  # requests one client address may have in work at once, per process (a browser opens 6)
     formula_characters: int = 200

@@ -11,8 +11,8 @@ A WSGI middleware in front of the Flask server:
   recurses);
 - at most ``heavy_requests`` large bodies are worked on at once per process; the next is told
   "busy" (429), so that small requests keep their speed;
-- small requests work ``work_slots`` at a time, taking fair turns (``playground.app.turns``):
-  the sender served longest ago goes next, so playing sessions cannot crowd out the rest.
+- training requests work ``work_slots`` at a time, taking fair turns (``playground.app.turns``):
+  the sender that asked least lately goes next, so playing sessions cannot crowd out a step.
 
 Refusals are JSON ``{"error": …}`` with a 4xx status, never a 500. Every answer says how much
 CPU time its thread spent on it and how long it was in the server (waiting its turn included),
@@ -145,7 +145,9 @@ class RequestGuard:
                 status, answer = self.heavy_pool.train(body)
                 return respond(start_response, status, answer)
             environ["wsgi.input"] = io.BytesIO(body)
-            if heavy:  # bounded by the heavy slots already
+            if heavy or environ.get("PATH_INFO") != TRAIN_ROUTE:
+                # Only the play loop's training requests take turns: they are what crowds a worker.
+                # A page's callbacks (a page load sends many at once) are never held behind them.
                 return self.app(environ, start_response)
             waited = time.perf_counter()
             with self.turns.turn(environ.get("REMOTE_ADDR", "")):
