@@ -132,8 +132,18 @@ class ServerProcess:
         except ValueError:
             parsed = text.decode(errors="replace")
         timing = response.getheader("Server-Timing") or ""
-        reported = float(timing.split("cpu;dur=")[1].split(",")[0]) if "cpu;dur=" in timing else None
+        reported = server_timing(timing).get("cpu")
         return Reply(response.status, parsed, reported, cpu, max(peak_extra, 0) / 2**20)
+
+
+def server_timing(header: str) -> dict[str, float]:
+    """A ``Server-Timing`` header ("cpu;dur=4.1, total;dur=30.2, …") as {"cpu": 4.1, "total": 30.2, …}."""
+    metrics = {}
+    for part in header.split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        if name and duration:
+            metrics[name] = float(duration)
+    return metrics
 
 
 def dash_body(app, output_part: str, values: dict, triggered: str | None = None) -> dict:

@@ -95,22 +95,24 @@ class Evolution:
         block = max(1, BLOCK_VALUES // (len(self.inputs) * widest))
         return np.concatenate([self._costs(chosen[start:start + block]) for start in range(0, len(chosen), block)])
 
-    def _costs(self, members: Array) -> Array:
+    def _forward(self, members: Array) -> tuple[Array, Array]:
+        """The output layer's weighted inputs and activations (members, samples, outputs)."""
         a = np.broadcast_to(self.inputs, (len(members), *self.inputs.shape))
         for k, layer in enumerate(self.network.layers):
             weights, biases = self.population[2 * k][members], self.population[2 * k + 1][members]
             z = a @ weights + biases[:, None, :]  # (members, samples, nodes)
             a = ACTIVATIONS[layer.activation].function(z.reshape(-1, z.shape[-1])).reshape(z.shape)
+        return z, a
+
+    def _costs(self, members: Array) -> Array:
+        z, a = self._forward(members)
         per_sample = self.network.cost_function.per_sample(z, a, self.targets[None], self.network.output_activation)
         return per_sample.mean(axis=1, dtype=np.float64)
 
     def accuracy_of(self, member: int) -> float:
         """The fraction of training samples the member classifies right."""
-        a = self.inputs
-        for k, layer in enumerate(self.network.layers):
-            a = ACTIVATIONS[layer.activation].function(a @ self.population[2 * k][member]
-                                                       + self.population[2 * k + 1][member])
-        return float(np.mean(a.argmax(axis=1) == self.labels))
+        outputs = self._forward(np.array([member]))[1][0]
+        return float(np.mean(outputs.argmax(axis=1) == self.labels))
 
     # ---------------------------------------------------------------- one generation
 

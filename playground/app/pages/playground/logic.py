@@ -13,7 +13,7 @@ from playground.app.pages.playground.figures import plane_range
 from playground.app.session import architecture, build_network
 from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
 from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
-from playground.engine import Network, Trainer, TrainingSettings
+from playground.engine import OPTIMIZERS, Network, Trainer, TrainingSettings
 from playground.limits import current as current_limits
 
 MAX_SLIDERS = 60
@@ -76,8 +76,6 @@ def lesson_text(name: str) -> str:
 
 def momentum_note(optimizer: Any) -> str | None:
     """Why the momentum control does nothing under this optimizer, or None when it applies."""
-    from playground.engine import OPTIMIZERS
-
     chosen = OPTIMIZERS.get(optimizer)
     if chosen is None or chosen.uses_momentum:
         return None
