@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,17 +49,23 @@ class ServerProcess:
     def __init__(self, *arguments: str, env: dict | None = None, port: int | None = None) -> None:
         self.port = port or free_port()
         environment = {**os.environ, **(env or {})}
+        # The server's output goes to a file, never to a pipe nobody reads: a full pipe (64 kB of
+        # warnings from the server or its worker processes) would stop the server mid-write.
+        self.log = tempfile.NamedTemporaryFile(prefix="playground-server-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port), *arguments],
-            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)
+            cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.wait_until_up()
+
+    def output(self) -> str:
+        """What the server has written so far."""
+        return Path(self.log.name).read_text(errors="replace")
 
     def wait_until_up(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped: {self.process.stdout.read()}")
+                raise RuntimeError(f"the server stopped: {self.output()}")
             try:
                 if self.get("/").status == 200:
                     return
@@ -73,12 +80,15 @@ class ServerProcess:
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
         except ProcessLookupError:
-            return
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+            pass
+        else:
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
 
     # ------------------------------------------------------------ requests
 

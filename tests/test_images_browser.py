@@ -38,7 +38,7 @@ def images_app(jobs_dir, live_app):
 
 def open_images(driver, url: str) -> None:
     driver.get(url + "/images")
-    WebDriverWait(driver, 40).until(lambda d: d.find_elements(By.ID, "images-start")
+    WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.ID, "images-start")
                                     and d.execute_script("return !!(window.imagesPage)"))
     time.sleep(1.0)  # the first poll
 
