@@ -1,5 +1,6 @@
 /*
- * Drawing on canvases: class maps, node heatmaps, the network diagram, readout tables, PNG export.
+ * Drawing on canvases: class maps, node heatmaps, the network diagram, readout tables, and their
+ * exports (PNG and SVG, 1920 px wide).
  *
  * Colours come from Python's contract (playground/app/colours.py); the numbers to draw come
  * from maths.js. Nothing here knows a page: each page module passes in its own elements.
@@ -89,14 +90,19 @@
   }
 
   /** The network: edges by weight, each node a small heatmap of what it responds to over the plane. */
-  function drawDiagram(canvas, net, grid) {
+  function drawDiagram(canvas, net, grid, exportAs) {
     const sizes = net.layer_sizes;
     const tallest = Math.max(...sizes);
-    // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
-    const wanted = Math.max(300, tallest * 26 + 20) + "px";
-    if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
-    const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
-    const ratio = root.devicePixelRatio || 1;
+    let width, height, ratio;
+    if (exportAs) {  // an off-screen copy: the shown diagram's layout, drawn exportAs.scale times larger
+      width = exportAs.width; height = exportAs.height; ratio = exportAs.scale;
+    } else {
+      // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
+      const wanted = Math.max(300, tallest * 26 + 20) + "px";
+      if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
+      width = canvas.clientWidth || 360; height = canvas.clientHeight || 300;
+      ratio = root.devicePixelRatio || 1;
+    }
     canvas.width = width * ratio; canvas.height = height * ratio;
     const context = canvas.getContext("2d");
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -171,32 +177,83 @@
     }));
   }
 
-  /** Download a canvas (optionally under a Plotly graph, as the page shows them) as PNG. */
-  function downloadPNG(name, canvas, graphDiv) {
-    const save = (url) => {
-      const link = document.createElement("a");
-      link.href = url; link.download = name + ".png";
-      document.body.appendChild(link); link.click(); link.remove();
-    };
-    if (!graphDiv) { save(canvas.toDataURL("image/png")); return; }
+  const EXPORT_WIDTH = 1920;  // presentation size: every export is this many pixels wide
+
+  function save(url, fileName) {
+    const link = document.createElement("a");
+    link.href = url; link.download = fileName;
+    document.body.appendChild(link); link.click(); link.remove();
+  }
+
+  /** The network diagram as PNG, 1920 px wide: the shown layout, drawn larger. */
+  function downloadDiagramPNG(name, canvas, net, grid) {
+    const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
+    const copy = document.createElement("canvas");
+    drawDiagram(copy, net, grid, { width: width, height: height, scale: EXPORT_WIDTH / width });
+    const out = document.createElement("canvas");
+    out.width = copy.width; out.height = copy.height;
+    const context = out.getContext("2d");
+    context.fillStyle = "white"; context.fillRect(0, 0, out.width, out.height);
+    context.drawImage(copy, 0, 0);
+    save(out.toDataURL("image/png"), name + ".png");
+  }
+
+  /**
+   * The boundary (a class map on a canvas under a Plotly graph of the points) as one SVG:
+   * Plotly's own SVG of the points and axes, as laid out on the screen and scaled to 1920 px
+   * wide, with the class map laid in under its plot area. Resolves to the SVG's text and size.
+   */
+  function boundarySVG(canvas, graphDiv) {
     const layout = graphDiv._fullLayout;
-    const width = layout.width, height = layout.height;
-    root.Plotly.toImage(graphDiv, { format: "png", width: width, height: height }).then((url) => {
-      const out = document.createElement("canvas");
-      out.width = width; out.height = height;
-      const context = out.getContext("2d");
-      context.fillStyle = "white"; context.fillRect(0, 0, width, height);
-      context.imageSmoothingEnabled = false;
-      context.drawImage(canvas, layout.xaxis._offset, layout.yaxis._offset, layout.xaxis._length, layout.yaxis._length);
-      const image = new Image();
-      image.onload = () => { context.drawImage(image, 0, 0); save(out.toDataURL("image/png")); };
-      image.src = url;
+    const scale = EXPORT_WIDTH / layout.width;
+    const options = { format: "svg", width: layout.width, height: layout.height, scale: scale };
+    return root.Plotly.toImage(graphDiv, options).then((url) => {
+      const text = decodeURIComponent(url.slice(url.indexOf(",") + 1));
+      const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+      const area = svg.querySelector(".bglayer rect.bg") || svg.querySelector("rect.bg");
+      const namespace = "http://www.w3.org/2000/svg";
+      const paper = document.createElementNS(namespace, "rect");  // in the screen's units (the viewBox)
+      paper.setAttribute("width", layout.width); paper.setAttribute("height", layout.height);
+      paper.setAttribute("fill", "white");
+      const map = document.createElementNS(namespace, "image");
+      for (const name of ["x", "y", "width", "height"]) map.setAttribute(name, area.getAttribute(name));
+      map.setAttribute("preserveAspectRatio", "none");
+      map.setAttribute("style", "image-rendering: pixelated");
+      map.setAttribute("href", canvas.toDataURL("image/png"));
+      // Under everything Plotly drew: the white paper, then the map, then axes and points.
+      svg.insertBefore(map, svg.firstChild);
+      svg.insertBefore(paper, map);
+      const height = Math.round(layout.height * scale);
+      svg.setAttribute("width", EXPORT_WIDTH); svg.setAttribute("height", height);  // not 1919.9999…
+      return { text: new XMLSerializer().serializeToString(svg), width: EXPORT_WIDTH, height: height };
+    });
+  }
+
+  /** Download the boundary as SVG or PNG, 1920 px wide (the PNG is the SVG, drawn). */
+  function downloadBoundary(name, canvas, graphDiv, format) {
+    return boundarySVG(canvas, graphDiv).then((made) => {
+      const url = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(made.text);
+      if (format === "svg") { save(url, name + ".svg"); return; }
+      return new Promise((resolve) => {
+        const image = new Image();
+        image.onload = () => {
+          const out = document.createElement("canvas");
+          out.width = made.width; out.height = made.height;
+          const context = out.getContext("2d");
+          context.imageSmoothingEnabled = false;
+          context.drawImage(image, 0, 0, made.width, made.height);
+          save(out.toDataURL("image/png"), name + ".png");
+          resolve();
+        };
+        image.src = url;
+      });
     });
   }
 
   root.neuralDrawing = {
     classColour: classColour, edgeStyle: edgeStyle, nodeScale: nodeScale, nodeColour: nodeColour,
     paintImage: paintImage, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
-    writeReadouts: writeReadouts, downloadPNG: downloadPNG,
+    writeReadouts: writeReadouts, downloadDiagramPNG: downloadDiagramPNG, boundarySVG: boundarySVG,
+    downloadBoundary: downloadBoundary, EXPORT_WIDTH: EXPORT_WIDTH,
   };
 })(window);

@@ -440,13 +440,18 @@
         return adaptive && value > 1 ? label + " · large for " + adaptive + ": try 0.1" : label;
       },
 
-      exportPNG: function () {
+      /** The boundary's and the diagram's buttons: PNG and SVG at 1920 px wide, full view. */
+      figureButtons: function () {
         const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
-        if (triggered.some((p) => p.startsWith(ID.export_boundary))) {
-          draw().downloadPNG("decision-boundary", byId(ID.boundary_canvas),
-            document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot"));
-        } else if (triggered.some((p) => p.startsWith(ID.export_network))) {
-          draw().downloadPNG("network", byId(ID.network_canvas), null);
+        const clicked = (id) => triggered.some((p) => p.startsWith(id + "."));
+        const graph = document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot");
+        if (clicked(ID.export_boundary)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "png");
+        if (clicked(ID.export_boundary_svg)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "svg");
+        if (clicked(ID.full_boundary)) window.figureTools.toggle(byId(ID.boundary_wrapper));
+        if (clicked(ID.export_network) && api.shown) {
+          const view = api.shown.view;
+          draw().downloadDiagramPNG("network", byId(ID.network_canvas), api.shown.net,
+            maths().evaluateGrid(api.shown.net, view.x_range, view.y_range, 24));
         }
         return noUpdate();
       },

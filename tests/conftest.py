@@ -70,11 +70,38 @@ def start_browser():
     return driver
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell whether it failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def failed(request) -> bool:
+    """Whether the test using this fixture failed (for teardown diagnostics)."""
+    report = getattr(request.node, "report_call", None)
+    return bool(report and report.failed)
+
+
+def describe_browser(driver) -> None:
+    """What a failed browser test left on the screen: the address, the console, the text."""
+    try:
+        print("browser at", driver.current_url)
+        for entry in driver.get_log("browser"):
+            print("console", entry.get("level"), entry.get("message", "")[:300])
+        print("page text:", driver.find_element("tag name", "body").text[:1500])
+    except Exception as error:  # the browser itself may be what failed
+        print("the browser could not be described:", error)
+
+
 @pytest.fixture
-def browser():
+def browser(request):
     """A real headless Chromium (its own fresh profile)."""
     driver = start_browser()
     yield driver
+    if failed(request):
+        describe_browser(driver)
     driver.quit()
 
 

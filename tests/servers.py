@@ -76,7 +76,9 @@ class ServerProcess:
     def workers(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children()
 
-    def stop(self) -> None:
+    def stop(self, show_output: bool = False) -> None:
+        """Stop the server (and its worker processes); ``show_output`` prints the end of its log
+        (for a failed test's report)."""
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -87,6 +89,8 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=5)
+        if show_output:
+            print("the server's output (end):", self.output()[-4000:])
         self.log.close()
         Path(self.log.name).unlink(missing_ok=True)
 

@@ -27,7 +27,7 @@ from servers import ROOT, ServerProcess, free_port
 from test_images_browser import open_images, tab, train, type_into
 from test_landscape_browser import text
 from test_playground_browser import choose, wait_for
-from conftest import real_data_dir
+from conftest import failed, real_data_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 HEARTBEAT = 6  # seconds a job waits for its page here (the default is 45)
@@ -120,10 +120,10 @@ def worker(redis_server, class_env):
 
 
 @pytest.fixture
-def class_server(redis_server, class_env, worker):
+def class_server(request, redis_server, class_env, worker):
     server = ServerProcess("--redis-url", redis_server.url, "--workers", "2", *LIMITS, env=class_env)
     yield server
-    server.stop()
+    server.stop(show_output=failed(request))
 
 
 def url_of(server: ServerProcess) -> str:

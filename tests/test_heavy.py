@@ -28,7 +28,7 @@ def test_the_pool_answers_as_the_route_does_at_low_priority_and_recovers_from_a_
 
     pool = HeavyPool(workers=1)
     try:
-        pool.warm()
+        assert all(started.result(timeout=60) for started in pool.warm())
         status, raw = pool.train(small_body())
         here = train_answer(json.loads(small_body()))
         assert status == 200 and here[0] == 200

@@ -141,6 +141,8 @@ def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, brows
     wait_for(browser, lambda: lecture_on(browser))
     for selector in (".control > label", "table.readouts", ".slider-label", "#playground-play", ".nav-link"):
         assert font_px(browser, selector) >= 22, selector
+    # The room sees the boundary, the play controls and the sliders together, unscrolled.
+    wait_for(browser, lambda: not off_screen(browser, "play", "boundary", "sliders"), timeout=10)
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-lecture-1280x720.png")))
     browser.find_element(By.ID, "nav-descent").click()  # it stays on from page to page
     wait_for(browser, lambda: browser.find_elements(By.ID, "descent-page"))
@@ -158,12 +160,49 @@ def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, brows
     reset_viewport(browser)
 
 
-def test_the_playground_at_1280x720_without_lecture_mode(live_app, browser, tmp_path):
-    set_viewport(browser, 1280, 720)
-    open_page(browser, live_app + "/?lecture=0")
-    assert not lecture_on(browser)
-    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-normal-1280x720.png")))
-    reset_viewport(browser)
+OFF_SCREEN = """
+const parts = {play: ['#playground-play'], boundary: ['#playground-boundary-graph .nsewdrag'],
+               readouts: ['#playground-readouts table'], sliders: ['#playground-sliders .slider-row']};
+const wanted = arguments[0];
+const off = [];
+for (const name of wanted) {
+  const found = document.querySelectorAll(parts[name][0]);
+  if (!found.length) off.push(name + ': missing');
+  found.forEach((element, k) => {
+    const box = element.getBoundingClientRect();
+    if (box.top < 0 || box.left < 0 || box.bottom > innerHeight + 0.5 || box.right > innerWidth + 0.5 || !box.height)
+      off.push(`${name} ${k}: ${Math.round(box.top)}..${Math.round(box.bottom)} of ${innerHeight}`);
+  });
+}
+return off;
+"""
+
+
+def off_screen(driver, *parts: str) -> list[str]:
+    """Which of the parts (each of its elements) are not wholly inside the window, unscrolled."""
+    return driver.execute_script(OFF_SCREEN, list(parts))
+
+
+@pytest.mark.parametrize("width, height, scale", [(1280, 720, 1), (1366, 768, 1), (1920, 1080, 1), (853, 480, 1.5)])
+def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_together(live_app, browser, tmp_path,
+                                                                                  width, height, scale):
+    set_viewport(browser, width, height, scale)  # 853×480 at 1.5: a 1280×720 screen at 150 % zoom
+    try:
+        open_page(browser, live_app + "/?lecture=0")
+        assert not lecture_on(browser)
+        wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-readouts table"))
+        wait_for(browser, lambda: not off_screen(browser, "play", "boundary", "readouts", "sliders"), timeout=10)
+        name = "playground-normal-1280x720.png" if width == 1280 else f"playground-{width}x{height}.png"
+        browser.save_screenshot(str(screenshot_path(tmp_path, name)))
+        # Scrolled down to the data and the architecture (a real wheel), play is still in reach.
+        ActionChains(browser).scroll_by_amount(0, 2000).perform()
+        wait_for(browser, lambda: browser.execute_script("return window.scrollY") > 100)
+        assert not off_screen(browser, "play")
+        browser.find_element(By.ID, "playground-play").click()
+        wait_for(browser, lambda: browser.find_element(By.ID, "playground-play").text == "pause")
+        browser.find_element(By.ID, "playground-play").click()
+    finally:
+        reset_viewport(browser)
 
 
 def test_a_slider_dragged_while_playing_wins_over_play(live_app, browser):
@@ -284,9 +323,11 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     low, high = cost_curve(browser)["range"]
     assert low >= -0.5 and 1 < high < 10, (low, high)  # … whose axis keeps the run's own scale
     graph = browser.find_element(By.ID, "playground-cost-graph")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", graph)
+    ActionChains(browser).scroll_to_element(graph).scroll_by_amount(0, 300).perform()  # the wheel, down to the chart
     time.sleep(0.5)
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-cost-diverged.png")))
+    ActionChains(browser).scroll_by_amount(0, -20000).perform()  # and back up to the knobs
+    wait_for(browser, lambda: browser.execute_script("return window.scrollY") == 0)
 
     choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")
     wait_for(browser, lambda: "zig-zags" in hint(browser, "playground-preset-source"))

@@ -107,7 +107,11 @@ def plot_area(driver):
 
 
 def click_plane(driver, x, y):
-    """Click the point (x, y) of the input plane with the real mouse."""
+    """Click the point (x, y) of the input plane with the real mouse (scrolling up to it first,
+    with the wheel, when the page was scrolled down to the data's controls)."""
+    if driver.execute_script("return window.scrollY") > 0:
+        ActionChains(driver).scroll_by_amount(0, -20000).perform()
+        wait_for(driver, lambda: driver.execute_script("return window.scrollY") == 0)
     left, top, width, height, x_range, y_range = plot_area(driver)
     graph = driver.find_element(By.CSS_SELECTOR, "#playground-boundary-graph .js-plotly-plot")
     px = left + (x - x_range[0]) / (x_range[1] - x_range[0]) * width

@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from playground.limits import current as current_limits
@@ -60,12 +60,12 @@ class HeavyPool:
                                                     initializer=_low_priority)
             return self.executor
 
-    def warm(self, seconds: float = 60.0) -> None:
-        """Start every process now and wait until each has imported the engine, so that no
-        request pays for it (the server calls this as a worker starts)."""
+    def warm(self) -> list[Future]:
+        """Start every process now and let each import the engine (at low priority), so that no
+        request pays for it. It does not wait: a web worker that is starting must not stall on
+        it (gunicorn would count a long start as a hung worker). Returns the imports' futures."""
         executor = self._executor()
-        for future in [executor.submit(_ready) for _ in range(self.workers)]:
-            future.result(timeout=seconds)
+        return [executor.submit(_ready) for _ in range(self.workers)]
 
     def train(self, raw: bytes) -> tuple[int, bytes]:
         """(status, JSON body) of the training route for this body; 503 when a process failed."""

@@ -146,7 +146,7 @@ def default_jobs_folder() -> Path:
 
 
 def start_heavy_pool(worker) -> None:
-    """gunicorn hook: each worker starts its processes for large requests before it takes any."""
+    """gunicorn hook: each worker starts its processes for large requests as it starts."""
     worker.wsgi.wsgi_app.heavy_pool.warm()
 
 

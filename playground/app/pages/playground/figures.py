@@ -94,10 +94,13 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
                             line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
             ))
     figure.update_layout(
-        margin=dict(l=50, r=10, t=10, b=45), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        margin=dict(l=50, r=10, t=10, b=92), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         xaxis=dict(title=plotly_text(feature_names[0]), range=list(x_range), showgrid=False, zeroline=False, fixedrange=True),
         yaxis=dict(title=plotly_text(feature_names[1]), range=list(y_range), showgrid=False, zeroline=False, fixedrange=True),
-        legend=dict(orientation="h", y=-0.15), hovermode="closest", dragmode=False,
+        # Two legend rows at any size: the training points' classes, then the test points'.
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", entrywidthmode="fraction",
+                    entrywidth=1 / max(1, len(class_names))),
+        hovermode="closest", dragmode=False,
         uirevision="points",
     )
     return figure

@@ -71,7 +71,8 @@ PLAY_SPEEDS = [1, 2, 5, 10, 20, 0]  # epochs a second; 0: as fast as the server 
 
 
 def learning_bar(settings: dict) -> html.Header:
-    """Reset, step, play, the epoch, and every knob of gradient descent."""
+    """Reset, step, play, the epoch, the play speed and the learn rate: one line that stays at
+    the top of the window (sticky), so the play controls are in reach wherever the page is."""
     return html.Header(className="topbar", children=[
         html.Div(className="learning", children=[
             html.Button("reset", id=ids.RESET, title="new random weights from the seed"),
@@ -79,7 +80,7 @@ def learning_bar(settings: dict) -> html.Header:
             html.Button("play", id=ids.PLAY, className="play", title="train continuously (key: space)"),
             html.Span("epoch 0", id=ids.EPOCH_LABEL, className="epoch"),
             html.Div(className="control speed", children=[
-                html.Label("play speed (epochs a second)"),
+                html.Label("play speed (epochs/s)"),
                 dcc.Slider(id=ids.PLAY_SPEED, min=0, max=len(PLAY_SPEEDS) - 1, step=1, value=len(PLAY_SPEEDS) - 1,
                            marks={k: str(speed) if speed else "max" for k, speed in enumerate(PLAY_SPEEDS)},
                            allow_direct_input=False, updatemode="drag"),
@@ -91,28 +92,35 @@ def learning_bar(settings: dict) -> html.Header:
                            marks={k: f"1e{k}" if k < 0 else str(10 ** k) for k in range(-4, 2)},
                            allow_direct_input=False, updatemode="drag"),
             ]),
-            control("batch size", dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES,
-                                               value=settings["batch_size"], clearable=False)),
-            control("a learn-rate lesson", dcc.Dropdown(
-                id=ids.LR_LESSON, placeholder="choose one…", clearable=False,
-                options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()])),
-            control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
-                                              value=settings["optimizer"], clearable=False)),
-            control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
-                                           marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False,
-                                           disabled=momentum_note(settings["optimizer"]) is not None),
-                    hint=momentum_note(settings["optimizer"]) or "", id=ids.MOMENTUM_HINT),
-            control("L2", dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True),
-                    hint="", id=ids.L2_HINT),
-            # Each method's time per step beside it, measured while training runs.
-            control("gradient by · time per step", html.Div(className="gradient-choice", children=[
-                dcc.RadioItems(id=ids.GRADIENT, value=settings["gradient"], options=[
-                    {"label": "backpropagation", "value": "backprop"},
-                    {"label": "finite differences", "value": "finite_differences"}]),
-                html.Div(id=ids.TIMING, className="timing", children="backprop –\nfinite diff. –"),
-            ])),
         ]),
         html.Div(id=ids.TRAIN_MESSAGE, className="message"),
+    ])
+
+
+def settings_bar(settings: dict) -> html.Div:
+    """The rest of gradient descent's knobs: under the top line on a big screen, under the
+    boundary and the sliders on a small one (style.css), so those stay on screen."""
+    return html.Div(className="settings-bar", children=[
+        control("batch size", dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES,
+                                           value=settings["batch_size"], clearable=False)),
+        control("a learn-rate lesson", dcc.Dropdown(
+            id=ids.LR_LESSON, placeholder="choose one…", clearable=False,
+            options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()])),
+        control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
+                                          value=settings["optimizer"], clearable=False)),
+        control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
+                                       marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False,
+                                       disabled=momentum_note(settings["optimizer"]) is not None),
+                hint=momentum_note(settings["optimizer"]) or "", id=ids.MOMENTUM_HINT),
+        control("L2", dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True),
+                hint="", id=ids.L2_HINT),
+        # Each method's time per step beside it, measured while training runs.
+        control("gradient by · time per step", html.Div(className="gradient-choice", children=[
+            dcc.RadioItems(id=ids.GRADIENT, value=settings["gradient"], options=[
+                {"label": "backpropagation", "value": "backprop"},
+                {"label": "finite differences", "value": "finite_differences"}]),
+            html.Div(id=ids.TIMING, className="timing", children="backprop –\nfinite diff. –"),
+        ])),
     ])
 
 
@@ -170,23 +178,31 @@ def network_column(network: dict, settings: dict) -> html.Section:
         control("weight seed (for reset)", dcc.Input(id=ids.WEIGHT_SEED, type="number", min=0, step=1,
                                                      value=settings["weight_seed"], debounce=True)),
         html.Div(network_notes(network), id=ids.NETWORK_MESSAGE, className="message"),
-        html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
-        html.Button("PNG", id=ids.EXPORT_NETWORK, className="export", title="download the diagram as PNG"),
     ])
+
+
+def panel_head(title: str, *tools) -> html.Div:
+    """A panel's title with its tools (export buttons) on the same line."""
+    return html.Div(className="panel-head", children=[html.H2(title), *tools])
 
 
 def output_column(data: dict, view: dict, training: dict) -> html.Section:
     dataset = states.data_from_dict(data)
     return html.Section(className="column output-column", children=[
-        html.H2("Output"),
-        html.Div(className="boundary-wrapper", children=[
+        panel_head("Output",
+                   html.Button("PNG", id=ids.EXPORT_BOUNDARY, className="export",
+                               title="download the boundary as PNG, 1920 px wide"),
+                   html.Button("SVG", id=ids.EXPORT_BOUNDARY_SVG, className="export",
+                               title="download the boundary as SVG (the points and axes as vectors)"),
+                   html.Button("full view", id=ids.FULL_BOUNDARY, className="export",
+                               title="the boundary filling the window under the play controls (Esc to leave)")),
+        html.Div(id=ids.BOUNDARY_WRAPPER, className="boundary-wrapper", children=[
             html.Canvas(id=ids.BOUNDARY_CANVAS, className="boundary-canvas"),
             dcc.Graph(id=ids.BOUNDARY_GRAPH, className="boundary-graph", figure=points_figure(
                 dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
                 dataset.class_names, dataset.feature_names, view["x_range"], view["y_range"]),
-                config={"displayModeBar": False}, style={"height": "460px"}),
+                config={"displayModeBar": False}, responsive=True, style={"height": "100%"}),
         ]),
-        html.Button("PNG", id=ids.EXPORT_BOUNDARY, className="export", title="download the boundary as PNG"),
         html.Div(id=ids.READOUTS),
         dcc.Graph(id=ids.COST_GRAPH, figure=cost_curve_figure(training["history"]),
                   config=graph_config("cost")),
@@ -196,11 +212,12 @@ def output_column(data: dict, view: dict, training: dict) -> html.Section:
 
 
 def sliders_section(network: dict) -> html.Section:
+    """The weights and biases as sliders, and the network drawn with them (its edges' colour
+    and width are the weights, its nodes' pictures what each node computes)."""
     sliders, caption, layer_options, node_options = slider_groups(network, None, None)
     # The pickers show which layer (and node) the sliders belong to.
-    return html.Section(className="sliders-section", children=[
-        html.H2("Weights and biases"),
-        html.Div(className="slider-pickers", children=[
+    return html.Section(className="column sliders-section", children=[
+        panel_head("Weights and biases", html.Div(className="slider-pickers", children=[
             dcc.Dropdown(id=ids.SLIDER_LAYER, options=layer_options, value=sliders[0][1] if layer_options else None,
                          placeholder="weight-layer", clearable=False,
                          style={"display": "block" if layer_options else "none"}),
@@ -208,8 +225,9 @@ def sliders_section(network: dict) -> html.Section:
                          placeholder="node",
                          clearable=False, style={"display": "block" if node_options else "none"}),
             html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
-        ]),
+        ]), html.Button("PNG", id=ids.EXPORT_NETWORK, className="export", title="download the network diagram as PNG, 1920 px wide")),
         html.Div([slider_component(*s) for s in sliders], id=ids.SLIDERS, className="sliders"),
+        html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
     ])
 
 
@@ -230,10 +248,10 @@ def page_body(data: dict, network: dict, settings: dict, training: dict) -> list
         dcc.Store(id=ids.VIEW, data=view),
         dcc.Store(id=ids.ARCHITECTURE, data=session.architecture(network)),
         learning_bar(settings),
-        html.Main(className="columns", children=[
-            data_column(data, settings), network_column(network, settings), output_column(data, view, training),
-        ]),
-        sliders_section(network),
+        settings_bar(settings),
+        # What the room must see together: the boundary with its readouts, and the sliders.
+        html.Main(className="stage", children=[output_column(data, view, training), sliders_section(network)]),
+        html.Div(className="columns", children=[data_column(data, settings), network_column(network, settings)]),
     ]
 
 
@@ -250,6 +268,6 @@ def layout(data: dict | None = None, network: dict | None = None, settings: dict
         dcc.Store(id=ids.RENDER_DONE), dcc.Store(id=ids.EXPORT_DONE), dcc.Store(id=ids.SPEED_SET), dcc.Store(id=ids.PLANE_CLICK),
         dcc.Store(id=ids.ADOPT_DONE), dcc.Store(id=ids.STEP_DONE),
         dcc.Download(id=ids.JSON_DOWNLOAD),
-        html.Div(page_body(data, network, settings, training), id=ids.BODY),
+        html.Div(page_body(data, network, settings, training), id=ids.BODY, className="playground-body"),
         share_bar(),
     ])

@@ -1,0 +1,119 @@
+/**
+ * Every figure, on every page, for a lecture hall (SPEC F21): export as SVG (vector) as well
+ * as PNG, both at presentation size (1920 px wide), and a full view that fills the window
+ * under the page's top bar (its controls stay in reach), left with the same button or Esc.
+ *
+ * Plotly figures get two toolbar buttons through Plotly's global plot config; the
+ * playground's canvas figures (boundary, network diagram) use ``toggle`` and their own
+ * export buttons (playground.js). Nothing here touches the elements Dash draws, only classes.
+ */
+(function (root) {
+  "use strict";
+  const WIDTH = 1920;  // presentation width of every export, in pixels
+  const ICONS = {
+    // a down arrow over a tray
+    svg: { width: 1000, height: 1000, path: "M450 80h100v480l160-160 70 70-280 280-280-280 70-70 160 160zM120 820h760v100H120z" },
+    // four corners pointing out
+    full: { width: 1000, height: 1000, path: "M80 80h320v100H180v220H80zM600 80h320v320H820V180H600zM80 600h100v220h220v100H80zM820 600h100v320H600V820h220z" },
+  };
+  let full = null;  // the figure in full view: { box, graph, size } (one at a time)
+
+  /** The figure as laid out on the screen, and the scale that makes it 1920 px wide. */
+  function presentationSize(graph) {
+    const layout = graph._fullLayout || {};
+    const width = layout.width || graph.clientWidth || 960, height = layout.height || graph.clientHeight || 540;
+    return { width: width, height: height, scale: WIDTH / width };
+  }
+
+  function fileName(graph) {
+    const options = (graph._context && graph._context.toImageButtonOptions) || {};
+    return options.filename || "figure";
+  }
+
+  /** Download a Plotly figure as SVG: its screen layout, 1920 px wide (Plotly scales the viewBox). */
+  function downloadSVG(graph) {
+    const size = presentationSize(graph);
+    return root.Plotly.downloadImage(graph, { format: "svg", width: size.width, height: size.height,
+      scale: size.scale, filename: fileName(graph) });
+  }
+
+  function plotIn(box) { return box.classList.contains("js-plotly-plot") ? box : box.querySelector(".js-plotly-plot"); }
+
+  /** Let figures measure their boxes again (Plotly's responsive graphs listen for this). */
+  function resized() { root.dispatchEvent(new Event("resize")); }
+
+  /** The way out, on top of the figure (outside the elements Dash draws). */
+  function leaveButton(top) {
+    const button = document.createElement("button");
+    button.id = "figure-full-leave";
+    button.className = "figure-full-leave";
+    button.textContent = "leave full view (Esc)";
+    button.style.top = top + 6 + "px";
+    button.addEventListener("click", leave);
+    document.body.appendChild(button);
+  }
+
+  function enter(box) {
+    const bar = document.querySelector(".page .topbar");
+    const top = bar ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+    box.style.setProperty("--full-top", top + "px");
+    box.classList.add("figure-full");
+    leaveButton(top);
+    const graph = plotIn(box);
+    full = { box: box, graph: graph, size: null };
+    if (graph && graph.layout && (graph.layout.height || graph.layout.width)) {
+      // A figure of fixed size: give it the window's, and its own back on leaving.
+      full.size = { width: graph.layout.width || null, height: graph.layout.height || null };
+      root.Plotly.relayout(graph, { width: box.clientWidth - 24, height: box.clientHeight - 24 });
+    }
+    resized();
+  }
+
+  function leave() {
+    if (!full) return;
+    const left = full;
+    full = null;
+    left.box.classList.remove("figure-full");
+    const button = document.getElementById("figure-full-leave");
+    if (button) button.remove();
+    if (left.size && left.graph && document.body.contains(left.graph)) root.Plotly.relayout(left.graph, left.size);
+    resized();
+  }
+
+  /** Full view of ``box`` (a figure or its wrapper) on, or off when it is the one shown. */
+  function toggle(box) {
+    const same = full && full.box === box;
+    leave();
+    if (!same) enter(box);
+  }
+
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape" && full) leave(); });
+
+  const BUTTONS = [
+    { name: "svg", title: "Download as SVG (vector, 1920 px wide)", icon: ICONS.svg, click: downloadSVG },
+    { name: "full-view", title: "Full view (Esc to leave)", icon: ICONS.full,
+      click: (graph) => toggle(graph.closest(".dash-graph") || graph) },
+  ];
+
+  function configure(Plotly) {
+    if (Plotly && Plotly.setPlotConfig) Plotly.setPlotConfig({ modeBarButtonsToAdd: BUTTONS });
+  }
+
+  // dcc.Graph loads Plotly on demand, after this file: configure it the moment it arrives,
+  // before any figure is drawn with it.
+  if (root.Plotly) {
+    configure(root.Plotly);
+  } else {
+    let plotly;
+    Object.defineProperty(root, "Plotly", {
+      configurable: true, enumerable: true,
+      get: () => plotly,
+      set: (value) => { plotly = value; configure(value); },
+    });
+  }
+
+  root.figureTools = {
+    downloadSVG: downloadSVG, toggle: toggle, leave: leave, presentationSize: presentationSize,
+    shown: () => (full ? full.box : null), WIDTH: WIDTH,
+  };
+})(window);

@@ -1,0 +1,111 @@
+"""Every figure's exports (PNG and SVG, 1920 px wide) and its full view, in a real headless
+Chromium with real clicks and keys (issue 13: SPEC F21)."""
+
+from __future__ import annotations
+
+import struct
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from test_playground_browser import open_page, wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def downloads_to(driver, folder: Path) -> Path:
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)})
+    return folder
+
+
+def downloaded(driver, folder: Path, name: str) -> Path:
+    path = folder / name
+    wait_for(driver, lambda: path.exists() and path.stat().st_size > 0 and not list(folder.glob("*.crdownload")),
+             timeout=30)
+    return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def box(driver, selector: str) -> dict:
+    return driver.execute_script(
+        "const b = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return {left: b.left, top: b.top, right: b.right, bottom: b.bottom, width: b.width, height: b.height,"
+        " window_width: document.documentElement.clientWidth, window_height: innerHeight};", selector)
+
+
+def test_the_boundary_and_the_diagram_export_at_presentation_size(live_app, browser, tmp_path):
+    folder = downloads_to(browser, tmp_path)
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "playground-export-boundary").click()
+    width, height = png_size(downloaded(browser, folder, "decision-boundary.png"))
+    assert width == 1920 and height > 800
+    browser.find_element(By.ID, "playground-export-boundary-svg").click()
+    svg = ElementTree.parse(downloaded(browser, folder, "decision-boundary.svg")).getroot()
+    assert svg.get("width") == "1920"
+    images = [e for e in svg.iter(f"{SVG}image") if (e.get("href") or "").startswith("data:image/png")]
+    assert images, "the class map is laid in under the points"
+    points = [e for e in svg.iter(f"{SVG}path") if "point" in (e.get("class") or "")]
+    assert len(points) == 200  # every training and test point, as a vector
+    browser.find_element(By.ID, "playground-export-network").click()
+    width, height = png_size(downloaded(browser, folder, "network.png"))
+    assert width == 1920 and height > 600
+
+
+def test_the_boundary_fills_the_window_under_the_play_controls_and_esc_leaves(live_app, browser):
+    open_page(browser, live_app)
+    before = box(browser, "#playground-boundary-wrapper")
+    map_before = box(browser, "#playground-boundary-canvas")
+    browser.find_element(By.ID, "playground-full-boundary").click()
+    bar = box(browser, ".topbar")
+    wait_for(browser, lambda: abs(box(browser, "#playground-boundary-wrapper")["width"] - bar["window_width"]) < 2)
+    full = box(browser, "#playground-boundary-wrapper")
+    assert abs(full["top"] - bar["bottom"]) < 2 and abs(full["bottom"] - full["window_height"]) < 2
+    # The class map follows the plot area to its new, larger size.
+    wait_for(browser, lambda: box(browser, "#playground-boundary-canvas")["height"] > 1.2 * map_before["height"])
+    wait_for(browser, lambda: all(abs(box(browser, "#playground-boundary-canvas")[side]
+                                      - box(browser, "#playground-boundary-graph .nsewdrag")[side]) < 2
+                                  for side in ("left", "top", "width", "height")))
+    browser.find_element(By.ID, "playground-play").click()  # the play controls are still in reach
+    wait_for(browser, lambda: browser.find_element(By.ID, "playground-play").text == "pause")
+    browser.find_element(By.ID, "playground-play").click()
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    wait_for(browser, lambda: abs(box(browser, "#playground-boundary-wrapper")["height"] - before["height"]) < 2)
+    assert not browser.find_elements(By.ID, "figure-full-leave")
+
+
+def modebar_button(driver, graph_id: str, title: str):
+    ActionChains(driver).move_to_element(driver.find_element(By.ID, graph_id)).perform()  # the toolbar shows on hover
+    return wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, f"#{graph_id} .modebar-btn[data-title='{title}']"))
+
+
+def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, tmp_path):
+    folder = downloads_to(browser, tmp_path)
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "playground-step").click()  # a point on the cost chart
+    modebar_button(browser, "playground-cost-graph", "Download as SVG (vector, 1920 px wide)").click()
+    svg = ElementTree.parse(downloaded(browser, folder, "cost.svg")).getroot()
+    assert round(float(svg.get("width"))) == 1920 and svg.get("viewBox")  # the screen's layout, scaled
+    assert any("cost" in "".join(e.itertext()) for e in svg.iter(f"{SVG}text"))
+    before = box(browser, "#playground-cost-graph")
+    modebar_button(browser, "playground-cost-graph", "Full view (Esc to leave)").click()
+    wait_for(browser, lambda: box(browser, "#playground-cost-graph .main-svg")["height"] > 2 * before["height"])
+    browser.find_element(By.ID, "figure-full-leave").click()
+    wait_for(browser, lambda: abs(box(browser, "#playground-cost-graph")["height"] - before["height"]) < 2)
+    # The same tools on the other pages' figures.
+    browser.find_element(By.ID, "nav-landscape").click()
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#landscape-surface .main-svg"), timeout=40)
+    time.sleep(0.5)
+    modebar_button(browser, "landscape-surface", "Download as SVG (vector, 1920 px wide)").click()
+    surface = ElementTree.parse(downloaded(browser, folder, "landscape-surface.svg")).getroot()
+    assert round(float(surface.get("width"))) == 1920
