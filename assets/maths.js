@@ -60,37 +60,81 @@
     return api;
   }
 
+  /** Layer l's weights as one flat row-major array: W[i * nOut + j]. */
+  function flatWeights(net, l) {
+    const rows = net.weights[l], nOut = net.biases[l].length, W = new Float64Array(rows.length * nOut);
+    rows.forEach((row, i) => row.forEach((w, j) => { W[i * nOut + j] = w; }));
+    return W;
+  }
+
+  /** a = activation(z) for n rows of width w, into out. */
+  function activate(name, z, n, w, out) {
+    if (name === "softmax") return softmaxRows(z, n, w, out);
+    const f = ELEMENTWISE[name];
+    for (let k = 0; k < out.length; k++) out[k] = f(z[k]);
+    return out;
+  }
+
+  /** One layer, z = a_prev @ W + b and a = activation(z), for n samples. */
+  function layerForward(net, l, name, aPrev, n) {
+    const b = net.biases[l], nIn = net.weights[l].length, nOut = b.length, W = flatWeights(net, l);
+    const z = new Float64Array(n * nOut);
+    for (let s = 0; s < n; s++) {
+      for (let j = 0; j < nOut; j++) {
+        let sum = b[j];
+        for (let i = 0; i < nIn; i++) sum += aPrev[s * nIn + i] * W[i * nOut + j];
+        z[s * nOut + j] = sum;
+      }
+    }
+    return { z: z, a: activate(name, z, n, nOut, new Float64Array(n * nOut)) };
+  }
+
+  function activationNames(net) { return net.activations.concat([net.output_activation]); }
+
   /**
    * Weighted inputs and activations of every layer for n samples given flat (n × n_in).
    * Returns {activations: [a0, a1, …], weightedInputs: [z1, …]}, each a flat Float64Array.
    */
   function forwardPass(net, inputs, n) {
-    const activations = [inputs], weightedInputs = [];
-    const names = net.activations.concat([net.output_activation]);
-    let a = inputs;
-    for (let l = 0; l < net.weights.length; l++) {
-      const b = net.biases[l], nIn = net.weights[l].length, nOut = b.length;
-      const W = new Float64Array(nIn * nOut); // flat, row-major: W[i * nOut + j]
-      net.weights[l].forEach((row, i) => row.forEach((w, j) => { W[i * nOut + j] = w; }));
-      const z = new Float64Array(n * nOut);
-      for (let s = 0; s < n; s++) {
-        for (let j = 0; j < nOut; j++) {
-          let sum = b[j];
-          for (let i = 0; i < nIn; i++) sum += a[s * nIn + i] * W[i * nOut + j];
-          z[s * nOut + j] = sum;
-        }
-      }
-      const out = new Float64Array(n * nOut);
-      if (names[l] === "softmax") softmaxRows(z, n, nOut, out);
-      else {
-        const f = ELEMENTWISE[names[l]];
-        for (let k = 0; k < out.length; k++) out[k] = f(z[k]);
-      }
-      weightedInputs.push(z);
-      activations.push(out);
-      a = out;
+    return forwardFrom(net, { activations: [inputs], weightedInputs: [] }, 0, n);
+  }
+
+  /** Continue a forward pass whose layers before weight-layer ``start`` (0-based) are done. */
+  function forwardFrom(net, done, start, n) {
+    const names = activationNames(net);
+    const activations = done.activations.slice(0, start + 1), weightedInputs = done.weightedInputs.slice(0, start);
+    for (let l = start; l < net.weights.length; l++) {
+      const layer = layerForward(net, l, names[l], activations[l], n);
+      weightedInputs.push(layer.z);
+      activations.push(layer.a);
     }
     return { activations: activations, weightedInputs: weightedInputs };
+  }
+
+  /**
+   * The forward pass again after one parameter into node j of weight-layer l (0-based) changed:
+   * the layers before l are as they were, and in layer l only node j's weighted input moves,
+   * so only it is computed there (a softmax layer is normalised anew); every later layer in
+   * full. Equal to forwardPass on the edited network (tests/test_browser_maths.py).
+   */
+  function forwardEdited(net, before, l, j, n) {
+    const names = activationNames(net);
+    const aPrev = before.activations[l], nIn = net.weights[l].length, nOut = net.biases[l].length;
+    const z = before.weightedInputs[l].slice(), a = before.activations[l + 1].slice();
+    const column = net.weights[l].map((row) => row[j]), bias = net.biases[l][j];
+    for (let s = 0; s < n; s++) {
+      let sum = bias;
+      for (let i = 0; i < nIn; i++) sum += aPrev[s * nIn + i] * column[i];
+      z[s * nOut + j] = sum;
+    }
+    if (names[l] === "softmax") softmaxRows(z, n, nOut, a);
+    else {
+      const f = ELEMENTWISE[names[l]];
+      for (let s = 0; s < n; s++) a[s * nOut + j] = f(z[s * nOut + j]);
+    }
+    const done = { activations: before.activations.slice(0, l + 1).concat([a]),
+      weightedInputs: before.weightedInputs.slice(0, l).concat([z]) };
+    return forwardFrom(net, done, l + 1, n);
   }
 
   function flatten(pointList, width) {
@@ -135,10 +179,25 @@
         points[2 * s + 1] = yRange[0] + dy * (r + 0.5);
       }
     }
-    const layers = forwardPass(net, points, n).activations;
+    return gridResult(net, forwardPass(net, points, n), resolution);
+  }
+
+  /**
+   * The grid after one parameter into node ``node`` of weight-layer ``layer`` (1-based, as in
+   * W[l] and b[l]) changed from the network ``before`` was computed for: what a slider drag
+   * needs, at a fraction of evaluateGrid's cost.
+   */
+  function evaluateGridEdited(before, net, layer, node) {
+    const n = before.resolution * before.resolution;
+    return gridResult(net, forwardEdited(net, before.pass, layer - 1, node, n), before.resolution);
+  }
+
+  function gridResult(net, pass, resolution) {
+    const layers = pass.activations, n = resolution * resolution;
     const width = net.layer_sizes[net.layer_sizes.length - 1];
     const result = classify(layers[layers.length - 1], width, n, net.output_activation);
     result.layers = layers;
+    result.pass = pass;
     result.resolution = resolution;
     return result;
   }
@@ -201,8 +260,8 @@
   }
 
   const api = {
-    configure: configure, forwardPass: forwardPass, forward: forward, classify: classify,
-    evaluateGrid: evaluateGrid, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term,
+    configure: configure, forwardPass: forwardPass, forwardEdited: forwardEdited, forward: forward,
+    classify: classify, evaluateGrid: evaluateGrid, evaluateGridEdited: evaluateGridEdited, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term,
     activation: (name, z) => (name === "softmax" ? null : ELEMENTWISE[name](z)), softmaxRows: softmaxRows,
     get contract() { return contract; },
   };

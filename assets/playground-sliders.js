@@ -98,7 +98,10 @@
     moveThumb(drag.root, value);
     const isWeight = drag.id.type === ID.weight_slider;
     const edit = withSliderValues(drag.start, isWeight ? [drag.id] : [], [value], isWeight ? [] : [drag.id], [value]);
-    page().render(edit.net, current.data, current.view);
+    // One parameter into node col of layer l moves: only what depends on it is computed again.
+    if (!drag.grid) drag.grid = page().gridFor(drag.start, current.view);
+    const grid = window.neuralMaths.evaluateGridEdited(drag.grid, edit.net, drag.id.layer, drag.id.col);
+    page().render(edit.net, current.data, current.view, { grid: grid, diagramLater: true });
   }
 
   function onPointerDown(event) {
@@ -112,7 +115,7 @@
     const thumb = sliderRoot.querySelector("[role=slider]");
     drag = { root: sliderRoot, thumb: thumb, id: JSON.parse(sliderRoot.closest(".dash-slider-container").id),
       start: current.net, min: +thumb.getAttribute("aria-valuemin"), max: +thumb.getAttribute("aria-valuemax"),
-      value: null };
+      value: null, grid: null };
     dragTo(event);
   }
 

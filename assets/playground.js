@@ -51,15 +51,44 @@
     });
   }
 
-  /** Draw every live view for this network and data. */
-  function render(net, data, view) {
+  /** The class map's grid for this network and view (the page's resolution, 100 × 100). */
+  function gridFor(net, view) {
+    return maths().evaluateGrid(net, view.x_range, view.y_range, view.resolution || 100);
+  }
+
+  function drawDiagram(net, view) {
+    const diagram = byId(ID.network_canvas);
+    if (diagram) draw().drawDiagram(diagram, net, maths().evaluateGrid(net, view.x_range, view.y_range, 24));
+  }
+
+  // During a drag the diagram is drawn just after the frame that shows the new boundary (at
+  // most once a frame): the boundary under the hand appears first.
+  let diagramPending = null;
+  function diagramSoon(net, view) {
+    const first = !diagramPending;
+    diagramPending = { net: net, view: view };
+    if (first) {
+      setTimeout(() => {
+        const pending = diagramPending;
+        diagramPending = null;
+        if (pending) drawDiagram(pending.net, pending.view);
+      }, 0);
+    }
+  }
+
+  /**
+   * Draw every live view for this network and data. ``options.grid``: the class map's grid,
+   * already computed (a drag computes it from the last one); ``options.diagramLater``: the
+   * diagram a moment later. Returns the grid (false while the page is not there).
+   */
+  function render(net, data, view, options) {
+    options = options || {};
     const graphDiv = document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot");
     const canvas = byId(ID.boundary_canvas);
     if (!net || !data || !canvas) return false;
     api.shown = { net: net, data: data, view: view };
-    const resolution = view.resolution || 100;
-    const grid = maths().evaluateGrid(net, view.x_range, view.y_range, resolution);
-    draw().paintImage(canvas, resolution, (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
+    const grid = options.grid || gridFor(net, view);
+    draw().paintImage(canvas, grid.resolution, (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
     if (graphDiv && !graphDiv.playgroundClicks && graphDiv.on) {
       graphDiv.addEventListener("click", onPlaneClick);
       // Plotly lays the plot out again when the window or the figure changes: follow it.
@@ -70,14 +99,17 @@
       clearTimeout(render.retry); // the graph is still loading: try again shortly
       render.retry = setTimeout(() => render(net, data, view), 100);
     }
-    const diagram = byId(ID.network_canvas);
-    if (diagram) draw().drawDiagram(diagram, net, maths().evaluateGrid(net, view.x_range, view.y_range, 24));
+    if (options.diagramLater) diagramSoon(net, view);
+    else {
+      diagramPending = null;
+      drawDiagram(net, view);
+    }
     const train = maths().evaluateCosts(net, data.train_inputs, data.train_labels, view.l2);
     const test = maths().evaluateCosts(net, data.test_inputs, data.test_labels, view.l2);
     draw().writeReadouts(byId(ID.readouts), train, test);
     counters.renders++;
     notePainted(performance.now());
-    return true;
+    return grid;
   }
 
   // ------------------------------------------------------------------ clicks on the plane
@@ -352,6 +384,10 @@
     const sliders = window.playgroundSliders;  // the weight sliders' fast path (playground-sliders.js)
     page.addEventListener("pointerdown", sliders.onPointerDown, true);
     page.addEventListener("pointermove", sliders.onPointerMove, true);
+    // Chromium hands pointermove over at the start of the next frame, after the input arrived;
+    // pointerrawupdate comes as soon as it arrives, so the boundary is drawn before that frame
+    // (a move seen twice has one value: the second changes nothing).
+    page.addEventListener("pointerrawupdate", sliders.onPointerMove, true);
     page.addEventListener("pointerup", sliders.endDrag, true);
     page.addEventListener("pointercancel", sliders.endDrag, true);
     page.addEventListener("keydown", onKey);
@@ -363,7 +399,7 @@
 
   const api = {
     forward: (net, points) => maths().forward(net, points), evaluateGrid: (...args) => maths().evaluateGrid(...args),
-    render: render, renderLog: renderLog, session: session, counters: counters, shown: null, setProps: setProps,
+    render: render, gridFor: gridFor, renderLog: renderLog, session: session, counters: counters, shown: null, setProps: setProps,
   };
   window.playground = api;
 
@@ -442,8 +478,9 @@
 
       /** The boundary's and the diagram's buttons: PNG and SVG at 1920 px wide, full view. */
       figureButtons: function () {
-        const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
-        const clicked = (id) => triggered.some((p) => p.startsWith(id + "."));
+        // A button drawn anew (a loaded or shared state redraws the page) fires with no clicks: not a click.
+        const triggered = window.dash_clientside.callback_context.triggered || [];
+        const clicked = (id) => triggered.some((t) => t.prop_id.startsWith(id + ".") && t.value);
         const graph = document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot");
         if (clicked(ID.export_boundary)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "png");
         if (clicked(ID.export_boundary_svg)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "svg");

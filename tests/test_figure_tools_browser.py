@@ -109,3 +109,15 @@ def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, t
     modebar_button(browser, "landscape-surface", "Download as SVG (vector, 1920 px wide)").click()
     surface = ElementTree.parse(downloaded(browser, folder, "landscape-surface.svg")).getroot()
     assert round(float(surface.get("width"))) == 1920
+
+
+def test_opening_a_shared_link_neither_downloads_nor_goes_full_view(live_app, browser, tmp_path):
+    folder = downloads_to(browser, tmp_path)
+    open_page(browser, live_app)
+    browser.find_element(By.ID, "playground-share").click()
+    link = wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-link").get_attribute("value"))
+    browser.get("about:blank")
+    open_page(browser, link)  # the page is drawn anew from the link: its buttons too, unclicked
+    time.sleep(2)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".figure-full")
+    assert not list(folder.iterdir())
