@@ -77,6 +77,27 @@
     context.putImageData(image, 0, 0);
   }
 
+  /**
+   * Mark, on a painted class map, the cells where ``grid``'s predicted class changes: another
+   * network's boundary (a step's "before") drawn over this one's colours. Returns the count.
+   */
+  function markBoundary(canvas, grid, colour) {
+    const n = grid.resolution, predicted = grid.predicted, context = canvas.getContext("2d");
+    const image = context.getImageData(0, 0, n, n);
+    let marked = 0;
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        const s = r * n + c, k = predicted[s];
+        if (!((c + 1 < n && predicted[s + 1] !== k) || (r + 1 < n && predicted[s + n] !== k))) continue;
+        const p = 4 * ((n - 1 - r) * n + c); // canvas rows run top-down
+        image.data[p] = colour[0]; image.data[p + 1] = colour[1]; image.data[p + 2] = colour[2];
+        marked++;
+      }
+    }
+    context.putImageData(image, 0, 0);
+    return marked;
+  }
+
   /** Place a canvas exactly under a Plotly graph's plot area; false while the graph is not laid out. */
   function placeUnderPlot(graphDiv, canvas) {
     const layout = graphDiv && graphDiv._fullLayout;
@@ -252,7 +273,7 @@
 
   root.neuralDrawing = {
     classColour: classColour, edgeStyle: edgeStyle, nodeScale: nodeScale, nodeColour: nodeColour,
-    paintImage: paintImage, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
+    paintImage: paintImage, markBoundary: markBoundary, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
     writeReadouts: writeReadouts, downloadDiagramPNG: downloadDiagramPNG, boundarySVG: boundarySVG,
     downloadBoundary: downloadBoundary, EXPORT_WIDTH: EXPORT_WIDTH,
   };

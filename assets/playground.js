@@ -83,10 +83,11 @@
    */
   function render(net, data, view, options) {
     options = options || {};
-    const graphDiv = document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot");
+    const graphDiv = boundaryGraph();
     const canvas = byId(ID.boundary_canvas);
     if (!net || !data || !canvas) return false;
     api.shown = { net: net, data: data, view: view };
+    clearStep();  // a step's picture lasts until anything else is drawn
     const grid = options.grid || gridFor(net, view);
     draw().paintImage(canvas, grid.resolution, (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
     if (graphDiv && !graphDiv.playgroundClicks && graphDiv.on) {
@@ -110,6 +111,46 @@
     counters.renders++;
     notePainted(performance.now());
     return grid;
+  }
+
+  // ------------------------------------------------------------------ one step, shown
+
+  const BEFORE_COLOUR = [35, 35, 35];
+  let stepShown = false;
+
+  function boundaryGraph() { return document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot"); }
+
+  /**
+   * After a single step: the points of its mini-batch in full colour (the others faded) and
+   * the boundary from before the step marked over the new class map, until anything else
+   * is drawn.
+   */
+  function showStep(before, batch) {
+    const current = api.shown, graphDiv = boundaryGraph(), canvas = byId(ID.boundary_canvas);
+    if (!current || !graphDiv || !graphDiv.data || !canvas) return;
+    const marked = draw().markBoundary(canvas, gridFor(before, current.view), BEFORE_COLOUR);
+    // The first traces are the training points, one per class, in the data's order (figures.py).
+    const inBatch = new Set(batch), labels = current.data.train_labels, classes = current.data.class_names.length;
+    const selected = graphDiv.data.map((trace, t) => {
+      const picks = [];
+      if (t < classes) {
+        let position = 0;
+        labels.forEach((label, index) => { if (label === t) { if (inBatch.has(index)) picks.push(position); position++; } });
+      }
+      return picks;
+    });
+    window.Plotly.restyle(graphDiv, { selectedpoints: selected });
+    stepShown = true;
+    setProps(ID.step_note, { children: "one step: the " + batch.length + " points of its mini-batch in full colour; " +
+      (marked ? "the dark line is the boundary before the step" : "before it, the boundary was off the plane") });
+  }
+
+  function clearStep() {
+    if (!stepShown) return;
+    stepShown = false;
+    const graphDiv = boundaryGraph();
+    if (graphDiv && graphDiv.data) window.Plotly.restyle(graphDiv, { selectedpoints: graphDiv.data.map(() => null) });
+    setProps(ID.step_note, { children: "" });
   }
 
   // ------------------------------------------------------------------ clicks on the plane
@@ -435,10 +476,15 @@
         return [session.playing, session.playing ? "pause" : "play"];
       },
 
-      step: function () {
-        if (session.playing || session.busy) return noUpdate();
+      step: function (clicks) {
+        // A page drawn anew (a loaded link) calls this with the new button's empty count: no step.
+        if (!clicks || session.playing || session.busy) return noUpdate();
         setProps(ID.train_message, { children: "" });
-        trainOnce(1).then(() => syncToDash());
+        const before = api.shown && api.shown.net;
+        trainOnce(1).then((result) => {
+          if (result && result.batch && before) showStep(before, result.batch);
+          syncToDash();
+        });
         return noUpdate();
       },
 

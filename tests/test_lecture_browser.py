@@ -337,3 +337,35 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     browser.find_element(By.ID, "playground-play").click()
     costs = cost_curve(browser)["y"]
     assert sum(b > a for a, b in zip(costs, costs[1:])) >= 3, costs  # the curve goes up again and again
+
+
+STEP_PICTURE = """
+const points = Array.from(document.querySelectorAll('#playground-boundary-graph .scatterlayer .trace'))
+  .map((trace) => Array.from(trace.querySelectorAll('path.point')).filter((p) => +(p.style.opacity || 1) > 0.99).length);
+const canvas = document.getElementById('playground-boundary-canvas');
+const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+let dark = 0;
+for (let i = 0; i < data.length; i += 4) if (data[i] === 35 && data[i + 1] === 35 && data[i + 2] === 35) dark++;
+return {bright: points, dark: dark};
+"""
+
+
+def test_a_step_shows_its_mini_batch_and_the_boundary_before_it(live_app, browser):
+    open_page(browser, live_app)
+    for steps in (1, 2):  # each step its own batch
+        browser.find_element(By.ID, "playground-step").click()
+        wait_for(browser, lambda: browser.execute_script("return window.playground.counters.trainingFrames") == steps)
+        wait_for(browser, lambda: sum(browser.execute_script(STEP_PICTURE)["bright"]) == 10)
+        picture, note = browser.execute_script(STEP_PICTURE), hint(browser, "playground-step-note")
+        train, test = picture["bright"][:2], picture["bright"][2:]
+        assert sum(train) == 10 and sum(test) == 0, picture  # batch size 10: its points bright, the rest faded
+        if steps == 1:  # the boundary before the step, marked over the new class map
+            assert picture["dark"] > 20 and "dark line is the boundary before" in note
+        else:  # at learn rate 3 the first step pushes the whole plane to one class: said so
+            assert (picture["dark"] > 20) == ("dark line" in note) and "mini-batch" in note
+    assert "10 points" in hint(browser, "playground-step-note")
+    browser.find_element(By.ID, "playground-play").click()  # anything else drawn: the plain picture again
+    wait_for(browser, lambda: hint(browser, "playground-step-note") == "")
+    browser.find_element(By.ID, "playground-play").click()
+    picture = browser.execute_script(STEP_PICTURE)
+    assert picture["dark"] == 0 and sum(picture["bright"]) == 200

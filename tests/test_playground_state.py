@@ -161,6 +161,7 @@ def test_train_request_steps_and_plays_without_server_state():
                                rtol=1e-6)
     epoch = api.train_request({**body, "batches": None})
     assert epoch["trainer"]["epoch"] == 1 and epoch["epoch"] == 1
+    assert epoch["batch"] is None  # only a single step names its batch (play answers stay small)
     # Momentum is carried from request to request.
     moving = api.train_request({**body, "settings": {**body["settings"], "optimizer": "momentum"}, "batches": 2})
     assert len(moving["trainer"]["optimizer"]["velocities"]) == 4
@@ -264,3 +265,23 @@ def test_divergence_is_an_event_on_the_cost_chart_not_an_axis_wreck():
     assert figure.layout.yaxis.range is not None and cost_curve_figure(history, log_scale=True).layout.yaxis.range is None
     calm = cost_curve_figure({"epoch": [0, 1], "train": [0.7, 0.5], "test": [0.8, 0.6]})
     assert not calm.layout.shapes
+
+
+def test_a_single_step_names_the_training_points_of_its_mini_batch():
+    """The page highlights them: the step's gradient is the gradient of exactly those points."""
+    data, network = session.initial_state()
+    body = {"network": network, "data": data, "trainer": {}, "settings": {"learn_rate": 3.0, "batch_size": 10},
+            "batches": 1, "time_both": False}
+    first = api.train_request(body)
+    second = api.train_request({**body, "network": first["network"], "trainer": first["trainer"]})
+    for before, after in ((network, first), (first["network"], second)):
+        batch = after["batch"]
+        assert len(batch) == len(set(batch)) == 10 and all(0 <= k < len(data["train_labels"]) for k in batch)
+        # One plain SGD step on those ten points, by hand, gives the weights the request returned.
+        net = states.network_from_dict(before)
+        inputs = np.array(data["train_inputs"], dtype=net.dtype)[batch]
+        targets = np.eye(2, dtype=net.dtype)[np.array(data["train_labels"])[batch]]
+        gradients, _ = net.backpropagate(inputs, targets)
+        expected = net.weights[0] - 3.0 * gradients[0][0]
+        np.testing.assert_allclose(np.array(after["network"]["weights"][0]), expected, rtol=1e-5, atol=1e-6)
+    assert set(first["batch"]).isdisjoint(second["batch"])  # the next batch of the same epoch

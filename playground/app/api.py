@@ -77,6 +77,8 @@ def train_request(body: dict[str, Any]) -> dict[str, Any]:
         "batches": run.batches, "stopped": run.stopped, "cpu_seconds": round(run.cpu_seconds, 4),
         "diverged": trainer.diverged,
         "start": run.start,  # the costs before training, when this request began a run (epoch 0)
+        # A single step: which training points its mini-batch was (the page highlights them).
+        "batch": trainer.last_batch.tolist() if batches == 1 and trainer.last_batch is not None else None,
     }
 
 

@@ -155,6 +155,7 @@ class Trainer:
         self.batch_in_epoch = 0
         self._order: Array | None = None
         self._position = 0
+        self.last_batch: Array | None = None  # the training indices of the latest mini-batch (the page shows a step's)
         self._saved = [np.empty_like(p) for p in network.parameters()]
         self.diverged: str | None = None
         self.stop_requested = False
@@ -194,6 +195,7 @@ class Trainer:
             self._position = 0
         indices = self._order[self._position : self._position + self.settings.batch_size]
         self._position += len(indices)
+        self.last_batch = indices
         inputs = self._take_pending(indices)
         if inputs is None:
             inputs = self.prepare_inputs(indices)

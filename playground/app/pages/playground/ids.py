@@ -35,6 +35,7 @@ L2 = "playground-l2"
 GRADIENT = "playground-gradient"
 TIMING = "playground-timing"
 TRAIN_MESSAGE = "playground-train-message"
+STEP_NOTE = "playground-step-note"  # what a single step shows (its batch, the boundary before it)
 
 # Data
 DATASET = "playground-dataset"

@@ -94,6 +94,7 @@ def learning_bar(settings: dict) -> html.Header:
             ]),
         ]),
         html.Div(id=ids.TRAIN_MESSAGE, className="message"),
+        html.Div(id=ids.STEP_NOTE, className="hint step-note"),
     ])
 
 
