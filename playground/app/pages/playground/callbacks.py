@@ -19,6 +19,7 @@ from playground.app import session
 from playground.app import state as states
 from playground.app.components import page_just_drawn
 from playground.app.pages.playground import ids
+from playground.app.pages.playground.evolution_callbacks import register_evolution_callbacks
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.layout import PLAY_SPEEDS, layer_controls, page_body, slider_component
 from playground.app.pages.playground.logic import (
@@ -55,6 +56,7 @@ def register_callbacks(app: dash.Dash) -> None:
     register_data_callbacks(app)
     register_network_callbacks(app)
     register_share_callbacks(app)
+    register_evolution_callbacks(app)
 
 
 def register_browser_callbacks(app: dash.Dash) -> None:

@@ -77,6 +77,18 @@ READOUTS = "playground-readouts"
 COST_GRAPH = "playground-cost-graph"
 COST_LOG = "playground-cost-log"
 PLAY_SPEED = "playground-play-speed"
+
+# Neuroevolution beside gradient descent (SPEC F20)
+RACE = "playground-race"
+RACE_GENERATIONS = "playground-race-generations"
+RACE_POPULATION = "playground-race-population"
+RACE_SURVIVORS = "playground-race-survivors"
+RACE_MUTATION_RATE = "playground-race-mutation-rate"
+RACE_MUTATION_SIZE = "playground-race-mutation-size"
+RACE_CROSSOVER = "playground-race-crossover"
+RACE_MESSAGE = "playground-race-message"
+RACE_BOUNDARIES = "playground-race-boundaries"
+RACE_COSTS = "playground-race-costs"
 LR_LESSON = "playground-lr-lesson"
 
 # Weights and biases

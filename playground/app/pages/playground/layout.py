@@ -9,7 +9,8 @@ from playground.app import session
 from playground.app import state as states
 from playground.app.components import control, graph_config, page_root
 from playground.app.pages.playground import ids
-from playground.app.pages.playground.figures import cost_curve_figure, points_figure
+from playground.app.pages.playground.evolution import DEFAULT_RACE, MAX_GENERATIONS
+from playground.app.pages.playground.figures import cost_curve_figure, points_figure, race_costs_figure
 from playground.app.pages.playground.logic import (
     DATASET_LABELS,
     LR_LESSONS,
@@ -232,6 +233,33 @@ def sliders_section(network: dict) -> html.Section:
     ])
 
 
+def evolution_section() -> html.Section:
+    """Neuroevolution beside gradient descent (SPEC F20): the page's network from its current
+    weights, trained both ways on the same points; two boundaries, both cost curves."""
+    def number(box_id: str, value: float, step: float | str, low: float, high: float) -> dcc.Input:
+        return dcc.Input(id=box_id, type="number", value=value, step=step, min=low, max=high, className="number")
+
+    race = DEFAULT_RACE
+    return html.Section(className="column evolution-section", children=[
+        panel_head("Evolution against gradient descent"),
+        html.Div("The seed's first experiments (cars that learn to drive) had no gradient: a population of "
+                 "networks, the best kept, the rest their mutated children. Both start from the weights above.",
+                 className="hint"),
+        html.Div(className="race-controls", children=[
+            control("generations", number(ids.RACE_GENERATIONS, race["generations"], 1, 1, MAX_GENERATIONS)),
+            control("population", number(ids.RACE_POPULATION, race["population"], 1, 2, 1000)),
+            control("survivors kept", number(ids.RACE_SURVIVORS, race["survivors"], 1, 1, 999)),
+            control("mutation rate", number(ids.RACE_MUTATION_RATE, race["mutation_rate"], "any", 0.01, 1)),
+            control("mutation size", number(ids.RACE_MUTATION_SIZE, race["mutation_size"], "any", 0.01, 100)),
+            dcc.Checklist(id=ids.RACE_CROSSOVER, options=[{"label": "crossover", "value": "on"}], value=["on"]),
+            html.Button("race", id=ids.RACE, title="evolve, then descend for as many samples, from the same weights"),
+        ]),
+        html.Div(id=ids.RACE_MESSAGE, className="status"),
+        dcc.Graph(id=ids.RACE_BOUNDARIES, config=graph_config("evolution-boundaries"), style={"display": "none"}),
+        dcc.Graph(id=ids.RACE_COSTS, figure=race_costs_figure(None), config=graph_config("evolution-costs")),
+    ])
+
+
 def share_bar() -> html.Footer:
     return html.Footer(className="share", children=[
         html.Button("share link", id=ids.SHARE),
@@ -253,6 +281,7 @@ def page_body(data: dict, network: dict, settings: dict, training: dict) -> list
         # What the room must see together: the boundary with its readouts, and the sliders.
         html.Main(className="stage", children=[output_column(data, view, training), sliders_section(network)]),
         html.Div(className="columns", children=[data_column(data, settings), network_column(network, settings)]),
+        evolution_section(),
     ]
 
 
