@@ -8,6 +8,7 @@
 (function (root) {
   "use strict";
 
+  const EXPORT_WIDTH = 1920;  // presentation size: every export is this many pixels wide
   const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const mixWithWhite = (c, amount) => c.map((v) => Math.round(v + (255 - v) * amount));
   // The contract's colours as RGB triples, worked out once (they are used per pixel).
@@ -110,43 +111,26 @@
     return true;
   }
 
-  /** The network: edges by weight, each node a small heatmap of what it responds to over the plane. */
-  function drawDiagram(canvas, net, grid, exportAs) {
-    const sizes = net.layer_sizes;
-    const tallest = Math.max(...sizes);
-    let width, height, ratio;
-    if (exportAs) {  // an off-screen copy: the shown diagram's layout, drawn exportAs.scale times larger
-      width = exportAs.width; height = exportAs.height; ratio = exportAs.scale;
-    } else {
-      // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
-      const wanted = Math.max(300, tallest * 26 + 20) + "px";
-      if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
-      width = canvas.clientWidth || 360; height = canvas.clientHeight || 300;
-      ratio = root.devicePixelRatio || 1;
-    }
-    canvas.width = width * ratio; canvas.height = height * ratio;
-    const context = canvas.getContext("2d");
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.clearRect(0, 0, width, height);
+  /**
+   * The diagram's parts for a width × height box: edges by weight (colour: sign, width: size)
+   * and, per node, a small heatmap of what it responds to over the plane (a canvas tile).
+   * Drawn on a canvas by drawDiagram, written as SVG by diagramSVG.
+   */
+  function diagramParts(net, grid, width, height) {
+    const sizes = net.layer_sizes, tallest = Math.max(...sizes);
     const box = Math.max(10, Math.min(36, (height - 20) / tallest - 8));
     const x = (l) => 20 + box / 2 + (l * (width - 40 - box)) / Math.max(sizes.length - 1, 1);
     const y = (l, i) => height / 2 + (i - (sizes[l] - 1) / 2) * (box + 8);
     let largest = 0;
     net.weights.forEach((W) => W.forEach((row) => row.forEach((w) => { largest = Math.max(largest, Math.abs(w)); })));
-    for (let l = 0; l < net.weights.length; l++) {
-      const W = net.weights[l];
-      for (let i = 0; i < W.length; i++) {
-        for (let j = 0; j < W[i].length; j++) {
-          const style = edgeStyle(W[i][j], largest);
-          context.strokeStyle = style.colour; context.lineWidth = style.width;
-          context.beginPath();
-          context.moveTo(x(l) + box / 2, y(l, i)); context.lineTo(x(l + 1) - box / 2, y(l + 1, j));
-          context.stroke();
-        }
-      }
-    }
+    const edges = [];
+    net.weights.forEach((W, l) => W.forEach((row, i) => row.forEach((w, j) => {
+      const style = edgeStyle(w, largest);
+      edges.push({ x1: x(l) + box / 2, y1: y(l, i), x2: x(l + 1) - box / 2, y2: y(l + 1, j),
+        colour: style.colour, width: style.width });
+    })));
     const names = ["linear"].concat(net.activations, [net.output_activation]);
-    const tile = document.createElement("canvas");
+    const nodes = [];
     for (let l = 0; l < sizes.length; l++) {
       const values = grid.layers[l];
       for (let i = 0; i < sizes[l]; i++) {
@@ -159,13 +143,59 @@
         const probability = output && (names[l] === "sigmoid" || names[l] === "softmax");
         const scale = probability ? (v) => v : nodeScale(names[l], column);
         const colourOf = output ? (v, out) => classShade(v, i, out) : nodeColour;
+        const tile = document.createElement("canvas");
         paintImage(tile, grid.resolution, (s, out) => colourOf(scale(column[s]), out));
-        context.imageSmoothingEnabled = false;
-        context.drawImage(tile, x(l) - box / 2, y(l, i) - box / 2, box, box);
-        context.strokeStyle = "#555"; context.lineWidth = 1;
-        context.strokeRect(x(l) - box / 2, y(l, i) - box / 2, box, box);
+        nodes.push({ left: x(l) - box / 2, top: y(l, i) - box / 2, size: box, tile: tile });
       }
     }
+    return { edges: edges, nodes: nodes };
+  }
+
+  /** The network diagram on its canvas (or, with exportAs, an off-screen copy drawn larger). */
+  function drawDiagram(canvas, net, grid, exportAs) {
+    let width, height, ratio;
+    if (exportAs) {  // an off-screen copy: the shown diagram's layout, drawn exportAs.scale times larger
+      width = exportAs.width; height = exportAs.height; ratio = exportAs.scale;
+    } else {
+      // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
+      const wanted = Math.max(300, Math.max(...net.layer_sizes) * 26 + 20) + "px";
+      if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
+      width = canvas.clientWidth || 360; height = canvas.clientHeight || 300;
+      ratio = root.devicePixelRatio || 1;
+    }
+    canvas.width = width * ratio; canvas.height = height * ratio;
+    const context = canvas.getContext("2d");
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, width, height);
+    const parts = diagramParts(net, grid, width, height);
+    for (const edge of parts.edges) {
+      context.strokeStyle = edge.colour; context.lineWidth = edge.width;
+      context.beginPath();
+      context.moveTo(edge.x1, edge.y1); context.lineTo(edge.x2, edge.y2);
+      context.stroke();
+    }
+    context.imageSmoothingEnabled = false;
+    for (const node of parts.nodes) {
+      context.drawImage(node.tile, node.left, node.top, node.size, node.size);
+      context.strokeStyle = "#555"; context.lineWidth = 1;
+      context.strokeRect(node.left, node.top, node.size, node.size);
+    }
+  }
+
+  /** The network diagram as SVG: the shown layout, 1920 px wide (edges as lines, heatmaps as images). */
+  function diagramSVG(canvas, net, grid) {
+    const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
+    const parts = diagramParts(net, grid, width, height);
+    const number = (v) => +v.toFixed(2);
+    const lines = parts.edges.map((e) => `<line x1="${number(e.x1)}" y1="${number(e.y1)}" x2="${number(e.x2)}" ` +
+      `y2="${number(e.y2)}" stroke="${e.colour}" stroke-width="${number(e.width)}"/>`);
+    const images = parts.nodes.map((n) => `<image x="${number(n.left)}" y="${number(n.top)}" width="${number(n.size)}" ` +
+      `height="${number(n.size)}" preserveAspectRatio="none" style="image-rendering: pixelated" ` +
+      `href="${n.tile.toDataURL("image/png")}"/><rect x="${number(n.left)}" y="${number(n.top)}" ` +
+      `width="${number(n.size)}" height="${number(n.size)}" fill="none" stroke="#555"/>`);
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${EXPORT_WIDTH}" ` +
+      `height="${Math.round(EXPORT_WIDTH * height / width)}" viewBox="0 0 ${width} ${height}">` +
+      `<rect width="${width}" height="${height}" fill="white"/>${lines.join("")}${images.join("")}</svg>`;
   }
 
   function formatCost(value) {
@@ -198,12 +228,15 @@
     }));
   }
 
-  const EXPORT_WIDTH = 1920;  // presentation size: every export is this many pixels wide
-
   function save(url, fileName) {
     const link = document.createElement("a");
     link.href = url; link.download = fileName;
     document.body.appendChild(link); link.click(); link.remove();
+  }
+
+  /** The network diagram as SVG, 1920 px wide. */
+  function downloadDiagramSVG(name, canvas, net, grid) {
+    save("data:image/svg+xml;charset=utf-8," + encodeURIComponent(diagramSVG(canvas, net, grid)), name + ".svg");
   }
 
   /** The network diagram as PNG, 1920 px wide: the shown layout, drawn larger. */
@@ -274,7 +307,8 @@
   root.neuralDrawing = {
     classColour: classColour, edgeStyle: edgeStyle, nodeScale: nodeScale, nodeColour: nodeColour,
     paintImage: paintImage, markBoundary: markBoundary, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
-    writeReadouts: writeReadouts, downloadDiagramPNG: downloadDiagramPNG, boundarySVG: boundarySVG,
+    writeReadouts: writeReadouts, downloadDiagramPNG: downloadDiagramPNG, downloadDiagramSVG: downloadDiagramSVG,
+    diagramSVG: diagramSVG, boundarySVG: boundarySVG,
     downloadBoundary: downloadBoundary, EXPORT_WIDTH: EXPORT_WIDTH,
   };
 })(window);

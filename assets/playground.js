@@ -531,9 +531,10 @@
         if (clicked(ID.export_boundary)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "png");
         if (clicked(ID.export_boundary_svg)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "svg");
         if (clicked(ID.full_boundary)) window.figureTools.toggle(byId(ID.boundary_wrapper));
-        if (clicked(ID.export_network) && api.shown) {
+        for (const [id, save] of [[ID.export_network, "downloadDiagramPNG"], [ID.export_network_svg, "downloadDiagramSVG"]]) {
+          if (!clicked(id) || !api.shown) continue;
           const view = api.shown.view;
-          draw().downloadDiagramPNG("network", byId(ID.network_canvas), api.shown.net,
+          draw()[save]("network", byId(ID.network_canvas), api.shown.net,
             maths().evaluateGrid(api.shown.net, view.x_range, view.y_range, 24));
         }
         return noUpdate();

@@ -60,6 +60,11 @@ def test_the_boundary_and_the_diagram_export_at_presentation_size(live_app, brow
     browser.find_element(By.ID, "playground-export-network").click()
     width, height = png_size(downloaded(browser, folder, "network.png"))
     assert width == 1920 and height > 600
+    browser.find_element(By.ID, "playground-export-network-svg").click()
+    diagram = ElementTree.parse(downloaded(browser, folder, "network.svg")).getroot()
+    assert diagram.get("width") == "1920"
+    assert len(list(diagram.iter(f"{SVG}line"))) == 2 * 3 + 3 * 2  # one line per weight of the 2-3-2 network
+    assert len(list(diagram.iter(f"{SVG}image"))) == 2 + 3 + 2  # one heatmap per node
 
 
 def test_the_boundary_fills_the_window_under_the_play_controls_and_esc_leaves(live_app, browser):

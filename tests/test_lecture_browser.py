@@ -404,3 +404,26 @@ def test_evolution_races_gradient_descent_from_the_same_weights(live_app, browse
     browser.find_element(By.ID, "playground-race").click()
     wait_for(browser, lambda: "survivors" in hint(browser, "playground-race-message"))
     assert len(traces(browser, "playground-race-costs")) == 2
+
+
+def test_a_saved_state_with_another_network_loads_whole(live_app, browser, tmp_path):
+    """load JSON: the file's network (another architecture) is the one painted, drawn and slid."""
+    from playground.app import session
+    from playground.app import state as states
+    from playground.engine import Network
+
+    data, _ = session.initial_state()
+    network = states.network_to_dict(Network([2, 4, 4, 2], activation="tanh", output_activation="sigmoid",
+                                             cost="quadratic", seed=5))
+    path = tmp_path / "lesson.json"
+    path.write_text(states.state_to_json({"data": data, "network": network,
+                                          "settings": {**session.DEFAULT_SETTINGS, "learn_rate": 0.3}}))
+    open_page(browser, live_app)
+    browser.find_element(By.CSS_SELECTOR, "#playground-json-upload input[type=file]").send_keys(str(path))
+    wait_for(browser, lambda: "loaded lesson.json" in hint(browser, "playground-share-message"))
+    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 4, 4, 2])
+    time.sleep(1.0)  # every callback the new page body fires has landed
+    painted = shown(browser)["net"]
+    assert painted["weights"] == network["weights"] and painted["biases"] == network["biases"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .slider-row")) == 8 + 4 + 16 + 4 + 8 + 2
+    assert "learn rate 0.3" in hint(browser, "playground-learn-rate-label")

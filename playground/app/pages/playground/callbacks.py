@@ -80,6 +80,7 @@ def register_browser_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(browser("playground", "figureButtons"), Output(ids.EXPORT_DONE, "data"),
                             Input(ids.EXPORT_BOUNDARY, "n_clicks"), Input(ids.EXPORT_BOUNDARY_SVG, "n_clicks"),
                             Input(ids.FULL_BOUNDARY, "n_clicks"), Input(ids.EXPORT_NETWORK, "n_clicks"),
+                            Input(ids.EXPORT_NETWORK_SVG, "n_clicks"),
                             prevent_initial_call=True)
     app.clientside_callback(browser("playground", "playSpeed"), Output(ids.SPEED_SET, "data"),
                             Input(ids.PLAY_SPEED, "value"), State(ids.PLAY_SPEED, "marks"))

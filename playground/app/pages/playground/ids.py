@@ -65,6 +65,7 @@ WEIGHT_SEED = "playground-weight-seed"
 NETWORK_MESSAGE = "playground-network-message"
 NETWORK_CANVAS = "playground-network-canvas"
 EXPORT_NETWORK = "playground-export-network"
+EXPORT_NETWORK_SVG = "playground-export-network-svg"
 
 # Output
 BOUNDARY_CANVAS = "playground-boundary-canvas"
