@@ -44,24 +44,26 @@ def box(driver, selector: str) -> dict:
         " window_width: document.documentElement.clientWidth, window_height: innerHeight};", selector)
 
 
+def export(driver, folder: Path, button_id: str, name: str) -> Path:
+    """Click an export button (a real click) and wait for the file it downloads."""
+    driver.find_element(By.ID, button_id).click()
+    return downloaded(driver, folder, name)
+
+
 def test_the_boundary_and_the_diagram_export_at_presentation_size(live_app, browser, tmp_path):
     folder = downloads_to(browser, tmp_path)
     open_page(browser, live_app)
-    browser.find_element(By.ID, "playground-export-boundary").click()
-    width, height = png_size(downloaded(browser, folder, "decision-boundary.png"))
+    width, height = png_size(export(browser, folder, "playground-export-boundary", "decision-boundary.png"))
     assert width == 1920 and height > 800
-    browser.find_element(By.ID, "playground-export-boundary-svg").click()
-    svg = ElementTree.parse(downloaded(browser, folder, "decision-boundary.svg")).getroot()
+    svg = ElementTree.parse(export(browser, folder, "playground-export-boundary-svg", "decision-boundary.svg")).getroot()
     assert svg.get("width") == "1920"
     images = [e for e in svg.iter(f"{SVG}image") if (e.get("href") or "").startswith("data:image/png")]
     assert images, "the class map is laid in under the points"
     points = [e for e in svg.iter(f"{SVG}path") if "point" in (e.get("class") or "")]
     assert len(points) == 200  # every training and test point, as a vector
-    browser.find_element(By.ID, "playground-export-network").click()
-    width, height = png_size(downloaded(browser, folder, "network.png"))
+    width, height = png_size(export(browser, folder, "playground-export-network", "network.png"))
     assert width == 1920 and height > 600
-    browser.find_element(By.ID, "playground-export-network-svg").click()
-    diagram = ElementTree.parse(downloaded(browser, folder, "network.svg")).getroot()
+    diagram = ElementTree.parse(export(browser, folder, "playground-export-network-svg", "network.svg")).getroot()
     assert diagram.get("width") == "1920"
     assert len(list(diagram.iter(f"{SVG}line"))) == 2 * 3 + 3 * 2  # one line per weight of the 2-3-2 network
     assert len(list(diagram.iter(f"{SVG}image"))) == 2 + 3 + 2  # one heatmap per node
