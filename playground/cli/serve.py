@@ -37,9 +37,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (0.0.0.0: every network of this machine, e.g. for a class)")
     parser.add_argument("--port", type=int, default=8050, help="port")
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="server processes (default: one per core, up to 4; here %(default)s); sessions "
-                        "never share one's memory")
+    parser.add_argument("--workers", type=int, default=1,
+                        help=f"server processes (for a class: one per core, here {default_workers()}); sessions never "
+                        "share one's memory")
     parser.add_argument("--threads", type=int, default=32, help="requests each worker handles at once")
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="a name or address browsers use to reach this server (repeatable; the machine's "
