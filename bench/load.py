@@ -356,7 +356,7 @@ def measure(mode: str, args) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="playground-load-"))
     env = {"PLAYGROUND_JOBS_DIR": str(folder / "jobs")}
     extra = None
-    arguments: tuple[str, ...] = ("--workers", str(default_workers()))  # one per core, as for a class
+    arguments: tuple[str, ...] = ()  # serve's defaults: one worker per core
     if mode == "class":
         extra = ClassMode(folder)
         arguments += ("--redis-url", extra.url)
@@ -392,8 +392,8 @@ def markdown(results: list[dict], command: str, load: tuple[float, ...]) -> str:
              "light in the server p50 / p95 (waiting its turn p95) | play frames/s per session (min / median) | "
              "heavy done / busy | page load at start p50 / p95 | page load under load p50 / max |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    names = {"default": f"`playground serve --workers {default_workers()}` (jobs beside it)",
-             "class": f"class mode (`--workers {default_workers()} --redis-url`, Celery + Redis)"}
+    names = {"default": f"`playground serve`, its defaults ({default_workers()} workers here; jobs beside it)",
+             "class": f"class mode (`playground serve --redis-url`, {default_workers()} workers, Celery + Redis)"}
     for r in results:
         lines.append(
             f"| {names[r['mode']]} | {r['sessions'] + r['heavy']} ({r['playing']} / {r['stepping']} / {r['heavy']}) "
@@ -420,7 +420,8 @@ def markdown(results: list[dict], command: str, load: tuple[float, ...]) -> str:
               "least lately first (`playground/app/turns.py`): in a first-come queue, a student's second "
               "request right after the first waited behind all twenty playing sessions. (A page's Dash "
               "callbacks do not wait behind them: holding them too made fresh pages slow to open.)",
-              "- One web process per core (`--workers 2` here): one process computes on one core at a time.",
+              f"- One web process per core (serve's default, {default_workers()} here): one process computes on one "
+              "core at a time.",
               ""]
     return "\n".join(lines)
 

@@ -212,6 +212,9 @@ def test_a_restart_of_the_web_process_loses_no_saved_model(mode, redis_server, w
         open_images(browser, url_of(server))
         tab(browser, "Models")
         wait_for(browser, lambda: "64-64-10 tanh" in text(browser, "images-model-summary"), timeout=30)
+    except BaseException:
+        print("the server's output (end):", server.output()[-4000:])  # for the failure's report
+        raise
     finally:
         server.stop()
 

@@ -97,3 +97,25 @@ def test_turns_never_run_more_than_their_slots_at_once():
     for thread in threads:
         thread.join(10)
     assert most[0] == 2 and running[0] == 0 and turns.free == 2 and not turns.waiting
+
+
+def test_a_worker_is_ready_before_its_first_request():
+    """serve's gunicorn hook finishes Dash's first-request set-up (the registered scripts) and
+    starts the large-request pool, before the worker accepts a connection: two first requests at
+    once in a fresh worker had seen no scripts registered and answered 400."""
+    from types import SimpleNamespace
+
+    from playground.app.main import create_app
+    from playground.cli.serve import prepare_worker
+
+    app = create_app()
+    assert not app.registered_paths.get("dash")  # nothing set up before a first request …
+    prepare_worker(SimpleNamespace(wsgi=app.server))
+    try:
+        assert app.registered_paths["dash"]  # … and everything after the hook
+        with app.server.test_client() as client:
+            scripts = [line.split('src="')[1].split('"')[0] for line in client.get("/").get_data(as_text=True).split("<script")
+                       if 'src="/_dash-component-suites/' in line]
+            assert scripts and all(client.get(src).status_code == 200 for src in scripts)
+    finally:
+        app.server.wsgi_app.heavy_pool.shutdown()

@@ -37,9 +37,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to bind (0.0.0.0: every network of this machine, e.g. for a class)")
     parser.add_argument("--port", type=int, default=8050, help="port")
-    parser.add_argument("--workers", type=int, default=1,
-                        help=f"server processes (for a class: one per core, here {default_workers()}); sessions never "
-                        "share one's memory")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="server processes (default: one per core, up to 4; here %(default)s); sessions "
+                        "never share one's memory")
     parser.add_argument("--threads", type=int, default=32, help="requests each worker handles at once")
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="a name or address browsers use to reach this server (repeatable; the machine's "
@@ -145,9 +145,19 @@ def default_jobs_folder() -> Path:
     return folder
 
 
-def start_heavy_pool(worker) -> None:
-    """gunicorn hook: each worker starts its processes for large requests as it starts."""
-    worker.wsgi.wsgi_app.heavy_pool.warm()
+def prepare_worker(worker) -> None:
+    """gunicorn hook, before a worker takes any request: finish Dash's first-request set-up, and
+    start the processes for large requests.
+
+    Dash registers the scripts a page loads in its first request's set-up, after marking the
+    set-up done: two first requests at once in a fresh worker (a browser fetching its scripts
+    from the second worker of a class server) saw no scripts registered and got 400s, and the
+    page stayed blank. One set-up here, before the worker accepts connections, closes that race.
+    """
+    server = worker.wsgi  # the Flask app (its WSGI entry is the request guard)
+    with server.test_request_context("/"):
+        server.preprocess_request()
+    server.wsgi_app.heavy_pool.warm()
 
 
 def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> None:
@@ -164,7 +174,7 @@ def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> N
                 "timeout": 60, "graceful_timeout": 10, "keepalive": 5,
                 "limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 8190,
                 "accesslog": None, "errorlog": "-", "loglevel": "warning",
-                "post_worker_init": start_heavy_pool,
+                "post_worker_init": prepare_worker,
             }
             for name, value in settings.items():
                 self.cfg.set(name, value)

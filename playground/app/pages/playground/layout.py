@@ -227,10 +227,14 @@ def sliders_section(network: dict) -> html.Section:
                          placeholder="node",
                          clearable=False, style={"display": "block" if node_options else "none"}),
             html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
-        ]), html.Button("PNG", id=ids.EXPORT_NETWORK, className="export", title="download the network diagram as PNG, 1920 px wide"),
-            html.Button("SVG", id=ids.EXPORT_NETWORK_SVG, className="export",
-                        title="download the network diagram as SVG (edges as lines, heatmaps as images)")),
+        ])),
         html.Div([slider_component(*s) for s in sliders], id=ids.SLIDERS, className="sliders"),
+        # The diagram's own exports, beside it (the room needs the sliders' head line free).
+        html.Div(className="diagram-tools", children=[
+            html.Button("PNG", id=ids.EXPORT_NETWORK, className="export",
+                        title="download the network diagram as PNG, 1920 px wide"),
+            html.Button("SVG", id=ids.EXPORT_NETWORK_SVG, className="export",
+                        title="download the network diagram as SVG (edges as lines, heatmaps as images)")]),
         html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
     ])
 
