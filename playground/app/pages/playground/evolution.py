@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-
 from playground.app import state as states
 from playground.engine import Trainer, TrainingSettings
 from playground.engine.evolution import Evolution, EvolutionSettings
