@@ -309,6 +309,6 @@
     paintImage: paintImage, markBoundary: markBoundary, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
     writeReadouts: writeReadouts, downloadDiagramPNG: downloadDiagramPNG, downloadDiagramSVG: downloadDiagramSVG,
     diagramSVG: diagramSVG, boundarySVG: boundarySVG,
-    downloadBoundary: downloadBoundary, EXPORT_WIDTH: EXPORT_WIDTH,
+    downloadBoundary: downloadBoundary, save: save, EXPORT_WIDTH: EXPORT_WIDTH,
   };
 })(window);

@@ -5,7 +5,8 @@
  *
  * Plotly figures get two toolbar buttons through Plotly's global plot config; the
  * playground's canvas figures (boundary, network diagram) use ``toggle`` and their own
- * export buttons (playground.js). Nothing here touches the elements Dash draws, only classes.
+ * export buttons (playground.js); pictures (an <img>, components.picture) get PNG, SVG and
+ * full-view buttons under them, handled here. Nothing here touches the elements Dash draws, only classes.
  */
 (function (root) {
   "use strict";
@@ -112,8 +113,44 @@
     });
   }
 
+  // ------------------------------------------------------------------ pictures (an <img> as a figure)
+
+  /** A picture at presentation size: PNG (its pixels kept sharp) or SVG holding that picture. */
+  function downloadPicture(box, format) {
+    const image = box.querySelector("img");
+    if (!image || !image.naturalWidth) return false;  // nothing drawn yet
+    const width = image.naturalWidth, height = image.naturalHeight;
+    const outHeight = Math.round(height * WIDTH / width), name = box.dataset.name || "picture";
+    const save = root.neuralDrawing.save;
+    if (format === "svg") {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${outHeight}" ` +
+        `viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" preserveAspectRatio="none" ` +
+        `style="image-rendering: pixelated" href="${image.src}"/></svg>`;
+      save("data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg), name + ".svg");
+      return true;
+    }
+    const canvas = document.createElement("canvas");
+    canvas.width = WIDTH; canvas.height = outHeight;
+    const context = canvas.getContext("2d");
+    context.imageSmoothingEnabled = false;  // a weight map's pixels, not a blur
+    context.drawImage(image, 0, 0, WIDTH, outHeight);
+    save(canvas.toDataURL("image/png"), name + ".png");
+    return true;
+  }
+
+  // One listener for every picture's buttons (components.picture), whichever page drew them.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-picture]");
+    const box = button && button.closest(".picture-figure");
+    if (!box) return;
+    const action = button.dataset.picture;
+    if (action === "full") toggle(box);
+    else downloadPicture(box, action);
+  });
+
   root.figureTools = {
-    downloadSVG: downloadSVG, toggle: toggle, leave: leave, presentationSize: presentationSize,
+    downloadSVG: downloadSVG, downloadPicture: downloadPicture, toggle: toggle, leave: leave,
+    presentationSize: presentationSize,
     shown: () => (full ? full.box : null), WIDTH: WIDTH,
   };
 })(window);

@@ -131,7 +131,44 @@
     if (result.diverged) {
       h.diverged_at = result.epoch;  // the cost chart marks it as an event
       stopPlaying("Training " + result.diverged + ". Lower the learn rate and press play again.");
+      offerUndo();
     }
+  }
+
+  // ------------------------------------------------------------------ back to before a run
+
+  /*
+   * A diverged run leaves weights far from anything useful (the last ones under the limit,
+   * often 1e5 in size): the run's start is kept, so one click brings back the weights, the
+   * epoch and the cost curve from before it.
+   */
+  function rememberRun(net) {
+    const h = session.history;
+    session.runStart = { net: net, trainer: session.trainer, epoch: session.epoch,
+      history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(), diverged_at: h.diverged_at } };
+    setProps(ID.undo_run, { hidden: true });
+  }
+
+  function offerUndo() {
+    if (!session.runStart) return;
+    setProps(ID.undo_run, { hidden: false, children: "back to epoch " + +session.runStart.epoch.toFixed(2) +
+      ", before this run" });
+  }
+
+  function forgetRun() {
+    session.runStart = null;
+    setProps(ID.undo_run, { hidden: true });
+  }
+
+  /** Put the run's start back into the session's stores: the page redraws from them. */
+  function undoRun() {
+    const start = session.runStart;
+    if (!start || session.busy) return;
+    setProps(STORES.network, { data: start.net });
+    setProps(STORES.training, { data: { trainer: start.trainer, history: start.history } });
+    forgetRun();
+    setProps(ID.train_message, { children: "Back to epoch " + +start.epoch.toFixed(2) +
+      ": the weights from before that run. Lower the learn rate and press play." });
   }
 
   /**
@@ -161,6 +198,7 @@
     session.restarted = false;
     try {
       const current = await settledView();
+      rememberRun(current.net);
       const result = await postTraining(current.net, current.data, session.trainer, batches);
       if (!changedSince(current)) applyResult(result, current);
       return result;
@@ -197,6 +235,7 @@
     session.restarted = false;
     try {
       let sentFrom = await settledView();
+      rememberRun(sentFrom.net);
       let pending = postTraining(sentFrom.net, sentFrom.data, session.trainer, null);
       while (pending) {
         let result = null;
@@ -230,5 +269,6 @@
 
   window.playgroundPlay = {
     session: session, writeLabels: writeLabels, syncToDash: syncToDash, trainOnce: trainOnce, playLoop: playLoop,
+    undoRun: undoRun, forgetRun: forgetRun,
   };
 })();

@@ -188,22 +188,6 @@
     }
   }
 
-  /** A file over its upload limit is dropped by the browser without a word: say so. */
-  function onFileChosen(event) {
-    const input = event.target;
-    if (!input || input.type !== "file" || !input.files || !input.files.length) return;
-    const uploads = [[ID.csv_upload, "csv", ID.data_message], [ID.json_upload, "json", ID.share_message]];
-    for (const [uploadId, kind, messageId] of uploads) {
-      const file = input.files[0];
-      const limit = contract.upload_limits[kind];
-      if (input.closest("#" + uploadId) && file.size > limit) {
-        const megabytes = (bytes) => (bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0) + " MB";
-        setProps(messageId, { children: `${file.name} is ${megabytes(file.size)}: at most ${megabytes(limit)} ` +
-          "can be loaded here. Nothing was changed." });
-      }
-    }
-  }
-
   /** Bind to the page's (new) root element: pointer, click and key handlers live on it alone. */
   function mount() {
     const element = byId(ID.page);
@@ -219,7 +203,6 @@
     page.addEventListener("pointerup", sliders.endDrag, true);
     page.addEventListener("pointercancel", sliders.endDrag, true);
     page.addEventListener("keydown", onKey);
-    page.addEventListener("change", onFileChosen, true);
     page.focus({ preventScroll: true });
     // A shared link: hand its #fragment to the page's loader (see the share callbacks).
     if (window.location.hash.startsWith("#" + contract.share_prefix)) setProps(ID.link, { data: window.location.hash });
@@ -275,6 +258,12 @@
         return noUpdate();
       },
 
+      /** After a divergence: back to the weights, epoch and cost curve from before the run. */
+      undoRun: function (clicks) {
+        if (clicks) play.undoRun();
+        return noUpdate();
+      },
+
       /** The learning controls → the session's settings store (and the play loop's settings). */
       settings: function (logLearnRate, batchSize, optimizer, momentum, l2, gradient, dataSeed, weightSeed, stored) {
         session.settings = { learn_rate: Math.pow(10, logLearnRate), batch_size: batchSize, optimizer: optimizer,
@@ -290,6 +279,7 @@
       adopt: function (training) {
         if (!training || training === session.synced) return noUpdate();
         if (session.playing) session.restarted = true;  // the play loop starts over from it
+        play.forgetRun();  // a new network or a loaded state: "back to before this run" no longer applies
         const history = training.history;
         session.trainer = training.trainer || {};
         session.history = { epoch: history.epoch.slice(), train: history.train.slice(), test: history.test.slice(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import xml.etree.ElementTree as ElementTree
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_app_browser import screenshot_path
+from test_figure_tools_browser import SVG, box, downloaded, downloads_to, png_size
 from conftest import real_data_dir
 from test_landscape_browser import graph_data, text
 from test_playground_browser import choose, wait_for
@@ -156,6 +158,28 @@ def test_training_grows_the_curves_then_the_confusion_matrix_leads_to_the_mistak
     no_errors(browser)
 
 
+def export_and_show_a_picture(driver, folder, image_id: str, name: str) -> None:
+    """A picture's buttons (real clicks): PNG and SVG 1920 px wide, and a full view Esc leaves."""
+    folder.mkdir()
+    downloads_to(driver, folder)
+    image = driver.find_element(By.ID, image_id)
+    figure = image.find_element(By.XPATH, "..")
+    natural = driver.execute_script("return [arguments[0].naturalWidth, arguments[0].naturalHeight]", image)
+    figure.find_element(By.CSS_SELECTOR, "[data-picture=png]").click()
+    width, height = png_size(downloaded(driver, folder, name + ".png"))
+    assert width == 1920 and abs(height - 1920 * natural[1] / natural[0]) <= 1, (width, height, natural)
+    figure.find_element(By.CSS_SELECTOR, "[data-picture=svg]").click()
+    svg = ElementTree.parse(downloaded(driver, folder, name + ".svg")).getroot()
+    assert svg.get("width") == "1920" and svg.get("viewBox") == f"0 0 {natural[0]} {natural[1]}"
+    assert svg.find(SVG + "image").get("href") == image.get_attribute("src")  # the picture itself, as shown
+    small = box(driver, "#" + image_id)
+    figure.find_element(By.CSS_SELECTOR, "[data-picture=full]").click()
+    wait_for(driver, lambda: box(driver, "#" + image_id)["height"] > 1.5 * small["height"])
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    wait_for(driver, lambda: abs(box(driver, "#" + image_id)["height"] - small["height"]) < 2)
+    assert not driver.find_elements(By.ID, "figure-full-leave")
+
+
 def test_a_vertical_stroke_is_read_as_a_one(images_app, browser, tmp_path):
     open_images(browser, images_app)
     train(browser)
@@ -185,6 +209,7 @@ def test_the_look_inside_and_look_deeper_views_draw(images_app, browser, tmp_pat
     browser.find_element(By.ID, "images-noise-again").click()
     wait_for(browser, lambda: browser.find_element(By.ID, "images-noise-answer").get_attribute("src") != before)
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-inside.png")))
+    export_and_show_a_picture(browser, tmp_path / "pictures", "images-first-layer", "first-layer-weights")
 
     tab(browser, "Deeper")
     browser.find_element(By.ID, "images-map-draw").click()

@@ -332,6 +332,16 @@ def test_curves_figure_carries_the_history_and_batch_curve():
     assert len(figures.curves_figure(history, []).data) == 4
 
 
+def test_a_figure_before_its_data_says_what_will_appear_instead_of_empty_axes():
+    from playground.app.waiting import waiting_figure
+
+    empty = figures.curves_figure([], [])  # training not started: no −1…6 × −1…4 axes
+    assert not empty.data and empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
+    assert empty.layout.annotations[0].text == figures.CURVES_WAITING and empty.layout.height == 360
+    waiting = waiting_figure("the map appears here", 460)
+    assert waiting.layout.annotations[0].text == "the map appears here" and waiting.layout.height == 460
+
+
 def test_confusion_figure_counts_and_normalised():
     matrix = np.array([[8, 2, 0], [1, 3, 0], [0, 0, 0]])
     counts = figures.confusion_figure(matrix, NAMES)

@@ -123,3 +123,18 @@ def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, brows
     assert browser.find_element(By.ID, "landscape-slice-go").is_enabled()
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-slice.png")))
     projector_screenshot(browser, tmp_path, "landscape-slice-1280x720.png")
+
+
+def test_a_model_over_the_slice_upload_limit_says_so(live_app, browser, tmp_path):
+    from playground.app.pages.landscape.slice_logic import slice_upload_bytes
+
+    open_landscape(browser, live_app)
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
+    big = tmp_path / "huge.npz"
+    big.write_bytes(b"\0" * (slice_upload_bytes() + 1_000_000))
+    browser.find_element(By.CSS_SELECTOR, "#landscape-slice-upload input[type=file]").send_keys(str(big))
+    limit = f"{slice_upload_bytes() / 1e6:.1f} MB"
+    wait_for(browser, lambda: f"huge.npz is {(slice_upload_bytes() + 1_000_000) / 1e6:.1f} MB: at most {limit}"
+             in text(browser, "landscape-slice-message"))
+    assert f"up to {limit}" in text(browser, "landscape-slice-upload")

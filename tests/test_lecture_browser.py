@@ -157,7 +157,41 @@ def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, brows
     browser.find_element(By.ID, "lecture-toggle").click()  # and the button turns it on again
     wait_for(browser, lambda: lecture_on(browser))
     assert browser.find_element(By.ID, "lecture-toggle").get_attribute("aria-pressed") == "true"
+    for name in ("playground", "descent", "landscape", "images"):  # every page's text, big
+        browser.find_element(By.ID, f"nav-{name}").click()
+        wait_for(browser, lambda: browser.find_elements(By.ID, f"{name}-page"), timeout=60)
+        wait_for(browser, lambda: small_text(browser)["total"] > 200)
+        sizes = small_text(browser)
+        assert sizes["small"] <= 0.05 * sizes["total"], sizes  # body text: at least 22 px
+        browser.save_screenshot(str(screenshot_path(tmp_path, f"{name}-lecture-1280x720.png")))
     reset_viewport(browser)
+
+
+SMALL_TEXT = """
+// The page's visible text (outside figures and tick marks), in characters: how much is under 22 px, and where.
+const walker = document.createTreeWalker(document.querySelector('.page'), NodeFilter.SHOW_TEXT);
+let total = 0, small = 0;
+const where = {};
+while (walker.nextNode()) {
+  const text = walker.currentNode.textContent.trim(), element = walker.currentNode.parentElement;
+  if (!text || element.closest('svg, .js-plotly-plot, .dash-slider-mark, script, style, option')) continue;
+  const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+  if (!box.width || !box.height || style.visibility === 'hidden') continue;
+  total += text.length;
+  const size = parseFloat(style.fontSize);
+  if (size < 22) {
+    small += text.length;
+    const name = element.tagName.toLowerCase() + '.' + String(element.className).split(' ')[0] + ' ' + size + 'px';
+    where[name] = (where[name] || '') + ' ' + text.slice(0, 30);
+  }
+}
+return {total: total, small: small, where: where};
+"""
+
+
+def small_text(driver) -> dict:
+    """How many characters of the page's visible text (outside figures and tick marks) are under 22 px, and where."""
+    return driver.execute_script(SMALL_TEXT)
 
 
 OFF_SCREEN = """
@@ -311,6 +345,8 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     wait_for(browser, lambda: "LeCun" in hint(browser, "playground-preset-source"))
     wait_for(browser, lambda: "learn rate 0.8" in hint(browser, "playground-learn-rate-label"))
     wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == 2)
+    started = shown(browser)["net"]
+    assert not browser.find_element(By.ID, "playground-undo-run").is_displayed()
     browser.find_element(By.ID, "playground-play").click()
     wait_for(browser, lambda: "diverged" in hint(browser, "playground-train-message"), timeout=60)
     costs = cost_curve(browser)["y"]
@@ -328,6 +364,17 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-cost-diverged.png")))
     ActionChains(browser).scroll_by_amount(0, -20000).perform()  # and back up to the knobs
     wait_for(browser, lambda: browser.execute_script("return window.scrollY") == 0)
+    # The weights a diverged run leaves are huge; one click brings back those it started from.
+    largest = lambda: max(abs(w) for W in shown(browser)["net"]["weights"] for row in W for w in row)  # noqa: E731
+    assert largest() > 1000
+    undo = browser.find_element(By.ID, "playground-undo-run")
+    assert undo.is_displayed() and undo.text == "back to epoch 0, before this run"
+    undo.click()
+    wait_for(browser, lambda: shown(browser)["net"]["weights"] == started["weights"])
+    assert shown(browser)["net"]["biases"] == started["biases"]
+    wait_for(browser, lambda: hint(browser, "playground-epoch-label") == "epoch 0")
+    wait_for(browser, lambda: cost_curve(browser)["x"] == [] and "diverged" not in cost_curve(browser)["notes"])
+    assert "Back to epoch 0" in hint(browser, "playground-train-message") and not undo.is_displayed()
 
     choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")
     wait_for(browser, lambda: "zig-zags" in hint(browser, "playground-preset-source"))

@@ -285,3 +285,40 @@ def test_a_single_step_names_the_training_points_of_its_mini_batch():
         expected = net.weights[0] - 3.0 * gradients[0][0]
         np.testing.assert_allclose(np.array(after["network"]["weights"][0]), expected, rtol=1e-5, atol=1e-6)
     assert set(first["batch"]).isdisjoint(second["batch"])  # the next batch of the same epoch
+
+
+def lesson_costs(name: str, epochs: int = 40) -> tuple[list[float], str | None]:
+    """Play a learn-rate lesson as the page does (one epoch a request): the cost curve it draws."""
+    lesson, shape = logic.LR_LESSONS[name], logic.LESSON_NETWORK
+    data, _ = session.initial_state()  # the curved fruit, the lessons' data set
+    network = session.build_network(shape["layer_sizes"], shape["activations"], shape["output_activation"],
+                                    shape["cost"], seed=0)
+    body = {"network": network, "data": data, "trainer": {}, "batches": None,
+            "settings": {"learn_rate": lesson["learn_rate"], "batch_size": lesson["batch_size"]}}
+    costs = []
+    for _ in range(epochs):
+        result = api.train_request(body)
+        if result["start"]:
+            costs.append(result["start"]["train_cost"])
+        costs.append(result["train_cost"])
+        if result["diverged"]:
+            return costs, result["diverged"]
+        body = {**body, "network": result["network"], "trainer": result["trainer"]}
+    return costs, None
+
+
+def test_the_learn_rate_lessons_crawl_converge_bounce_and_diverge():
+    rises = lambda costs: sum(b > a for a, b in zip(costs, costs[1:]))  # noqa: E731
+    crawl, crawl_diverged = lesson_costs("crawl")
+    converge, converge_diverged = lesson_costs("converge")
+    bounce, bounce_diverged = lesson_costs("bounce")
+    diverge, diverged = lesson_costs("diverge")
+    assert not (crawl_diverged or converge_diverged or bounce_diverged)
+    assert rises(crawl) == 0 and rises(converge) == 0  # both fall smoothly …
+    assert converge[-1] < 0.25 * converge[0]  # … one most of the way down in 40 epochs …
+    assert crawl[-1] > 2.5 * converge[-1]  # … the other still far above it
+    assert rises(bounce) >= 10, bounce  # the curve goes up again and again
+    assert diverged and "diverged at epoch" in diverged
+    assert len(diverge) >= 10 and rises(diverge) >= 8, diverge  # the bouncing out lasts many frames
+    for name in logic.LR_LESSONS:
+        assert "Source: LeCun" in logic.lesson_text(name)

@@ -48,6 +48,21 @@ def graph_config(name: str, **changes) -> dict:
             **changes}
 
 
+def picture(image: html.Img, name: str) -> html.Div:
+    """A picture (an ``html.Img``) as a figure: PNG and SVG at presentation size (1920 px wide,
+    pixels kept sharp) and a full view, as every Plotly figure has (assets/figures.js)."""
+    def tool(text: str, action: str, title: str) -> html.Button:
+        return html.Button(text, className="picture-tool", title=title, **{"data-picture": action})
+    return html.Div(className="picture-figure", **{"data-name": name}, children=[
+        image,
+        html.Div(className="picture-tools", children=[
+            tool("PNG", "png", "download as PNG, 1920 px wide"),
+            tool("SVG", "svg", "download as SVG, 1920 px wide"),
+            tool("⤢", "full", "full view (Esc to leave)"),
+        ]),
+    ])
+
+
 def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:
     """A control with its label above it and an optional hint below."""
     children = [html.Label(label), component]

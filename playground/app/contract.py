@@ -17,10 +17,10 @@ from playground.app.state import SHARE_PREFIX
 from playground.app.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.engine.activations import LEAKY_SLOPE
-from playground.limits import current as current_limits
 
 
-def browser_contract(page_ids: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+def browser_contract(page_ids: dict[str, dict[str, str]] | None = None,
+                     uploads: list[dict] | None = None) -> dict[str, Any]:
     """Everything the browser code needs to know from Python, as plain JSON."""
     return {
         "hidden_activations": list(HIDDEN_ACTIVATIONS),
@@ -36,8 +36,8 @@ def browser_contract(page_ids: dict[str, dict[str, str]] | None = None) -> dict[
         "stores": {"data": session.DATA, "network": session.NETWORK, "settings": session.SETTINGS,
                    "training": session.TRAINING, "descent": session.DESCENT, "key": session.KEY},
         "ids": page_ids or {},
-        # Uploads over these are refused by the browser before sending: the page says so.
-        "upload_limits": {"csv": current_limits().csv_bytes, "json": current_limits().json_upload_bytes},
+        # Uploads over their limit are refused by the browser before sending: the page says so.
+        "uploads": uploads or [],
     }
 
 

@@ -17,6 +17,7 @@ from playground.app.components import navigation_bar, register_navigation
 from playground.app.contract import browser_contract, contract_script
 from playground.app.guard import RequestGuard
 from playground.app.pages import descent, images, landscape, playground
+from playground.limits import current as current_limits
 from playground.resources import project_folder
 
 # The project's assets/ folder (CSS and the browser code).
@@ -33,6 +34,22 @@ def page_ids() -> dict[str, dict[str, str]]:
 
     return {"playground": playground_ids.IDS, "descent": descent_ids.IDS, "landscape": landscape_ids.IDS,
             "images": images_ids.IDS}
+
+
+def upload_rules() -> list[dict]:
+    """Every upload's size limit and the line its page says an oversized file on (the browser
+    drops such a file without a word: assets/uploads.js)."""
+    from playground.app.pages.landscape import ids as landscape_ids
+    from playground.app.pages.landscape.slice_logic import slice_upload_bytes
+    from playground.app.pages.playground import ids as playground_ids
+
+    limits = current_limits()
+    return [
+        {"upload": playground_ids.CSV_UPLOAD, "limit": limits.csv_bytes, "message": playground_ids.DATA_MESSAGE},
+        {"upload": playground_ids.JSON_UPLOAD, "limit": limits.json_upload_bytes,
+         "message": playground_ids.SHARE_MESSAGE},
+        {"upload": landscape_ids.SLICE_UPLOAD, "limit": slice_upload_bytes(), "message": landscape_ids.SLICE_MESSAGE},
+    ]
 
 
 def root_layout() -> html.Div:
@@ -53,8 +70,8 @@ def create_app(allowed_hosts: set[str] | None = None) -> dash.Dash:
         page.register(app)
     register_navigation(app)
     # The browser's contract, before any asset script runs (see playground.app.contract).
-    app.index_string = app.index_string.replace("{%scripts%}", contract_script(browser_contract(page_ids()))
-                                                + "{%scripts%}")
+    contract = contract_script(browser_contract(page_ids(), upload_rules()))
+    app.index_string = app.index_string.replace("{%scripts%}", contract + "{%scripts%}")
     app.layout = root_layout
     api.register_routes(app.server)
     checks.register(app)

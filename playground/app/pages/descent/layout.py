@@ -80,7 +80,7 @@ def layout(descent: dict | None = None, **_) -> html.Div:
                 dcc.Graph(id=ids.GRAPH, figure=descent_figure(formula, tuple(state["x_range"]), state["path"]),
                           config=graph_config("descent")),
                 html.Div(readout_table(values), id=ids.READOUTS),
-                dcc.Graph(id=ids.STEPS_GRAPH, figure=steps_figure(state["path"]), config={"displayModeBar": False}),
+                dcc.Graph(id=ids.STEPS_GRAPH, figure=steps_figure(state["path"]), config=graph_config("descent-steps")),
             ]),
         ]),
     ])

@@ -8,14 +8,18 @@ from plotly.subplots import make_subplots
 
 from playground.app.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
 from playground.app.plain_text import plotly_text
+from playground.app.waiting import waiting_figure
 
 Array = np.ndarray
 FONT = dict(size=14)  # read from the back of a lecture hall
+CURVES_WAITING = "cost and accuracy appear here, epoch by epoch, once training starts"
 
 
 def curves_figure(history: list[dict], curve: list[list[float]]) -> go.Figure:
     """Cost (left) and accuracy (right) against the epoch: every epoch's train and test figures,
     and the running mean of the batch costs every few batches (a thin line)."""
+    if not history and not curve:
+        return waiting_figure(CURVES_WAITING, 360)
     figure = make_subplots(rows=1, cols=2, subplot_titles=("cost", "accuracy"), horizontal_spacing=0.1)
     if curve:
         xs, ys = zip(*curve)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from playground.app.components import control, graph_config, page_root
+from playground.app.waiting import waiting_figure
+from playground.app.components import control, graph_config, page_root, picture
 from playground.app.pages.images import ids
+from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG
 from playground.app.pages.images.presets import PRESETS
 from playground.data.images import missing_data
@@ -104,7 +106,7 @@ def augmentation_controls(config: dict) -> html.Section:
         dcc.Checklist(id=ids.FLIP, value=["on"] if config["flip"] else [], options=[
             {"label": "mirror half the images left to right (photos, clothes; not digits)", "value": "on"}]),
         html.Div("top row: test images as they are; below: three random augmentations of each", className="hint"),
-        html.Img(id=ids.PREVIEW, className="pixelated preview"),
+        picture(html.Img(id=ids.PREVIEW, className="pixelated preview"), "augmentations"),
     ])
 
 
@@ -113,7 +115,8 @@ def train_tab(config: dict) -> dcc.Tab:
         network_controls(config), augmentation_controls(config),
         html.Section(className="column wide", children=[
             html.H2("Learning"),
-            dcc.Graph(id=ids.CURVES, config=GRAPH_CONFIG),
+            dcc.Graph(id=ids.CURVES, config=GRAPH_CONFIG,
+                      figure=curves_figure([], [])),
         ]),
     ])])
 
@@ -126,8 +129,10 @@ def mistakes_tab() -> dcc.Tab:
                     {"label": "counts", "value": "counts"}, {"label": "row fractions", "value": "rows"}])]),
             html.Div("rows: the true class; columns: what the network said. Click a cell to see its images.",
                      className="hint"),
-            dcc.Graph(id=ids.CONFUSION, config=GRAPH_CONFIG),
-            dcc.Graph(id=ids.PER_CLASS, config=GRAPH_CONFIG),
+            dcc.Graph(id=ids.CONFUSION, config=GRAPH_CONFIG,
+                      figure=waiting_figure("the confusion matrix appears here once a network is trained", 440)),
+            dcc.Graph(id=ids.PER_CLASS, config=GRAPH_CONFIG,
+                      figure=waiting_figure("each class's accuracy appears here", 260)),
         ]),
         html.Section(className="column wide", children=[
             html.H2("Test images"),
@@ -139,7 +144,7 @@ def mistakes_tab() -> dcc.Tab:
             ]),
             dcc.Store(id=ids.BROWSER_INDEX, data=0),
             html.Div(className="browser", children=[
-                html.Img(id=ids.BROWSER_IMAGE, className="pixelated big"),
+                picture(html.Img(id=ids.BROWSER_IMAGE, className="pixelated big"), "test-image"),
                 html.Div(id=ids.BROWSER_TEXT, className="ranking"),
             ]),
             html.Div("", id=ids.CELL_CAPTION, className="status"),
@@ -172,16 +177,16 @@ def inside_tab() -> dcc.Tab:
         html.Section(className="column wide", children=[
             html.H2("What each first-layer node looks for"),
             html.Div("", id=ids.FIRST_LAYER_CAPTION, className="hint"),
-            html.Img(id=ids.FIRST_LAYER, className="pixelated weights"),
+            picture(html.Img(id=ids.FIRST_LAYER, className="pixelated weights"), "first-layer-weights"),
             html.H2("Feature maps"),
             html.Div("", id=ids.FEATURE_CAPTION, className="hint"),
-            html.Img(id=ids.FEATURE_MAPS, className="pixelated weights"),
+            picture(html.Img(id=ids.FEATURE_MAPS, className="pixelated weights"), "feature-maps"),
         ]),
         html.Section(className="column", children=[
             html.H2("Pure noise"),
             html.Div("Random pixels are none of the classes, but the network must pick one: how sure is it?",
                      className="hint"),
-            html.Img(id=ids.NOISE_ANSWER, className="pixelated big"),
+            picture(html.Img(id=ids.NOISE_ANSWER, className="pixelated big"), "pure-noise"),
             html.Div(id=ids.NOISE_RANKING, className="ranking"),
             html.Button("other noise", id=ids.NOISE_AGAIN),
             html.H2("Shuffled labels"),
@@ -203,7 +208,8 @@ def deeper_tab() -> dcc.Tab:
                 html.Button("draw", id=ids.MAP_DRAW),
             ]),
             html.Div("", id=ids.MAP_MESSAGE, className="message"),
-            dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, clear_on_unhover=True),
+            dcc.Graph(id=ids.MAP_GRAPH, config=GRAPH_CONFIG, clear_on_unhover=True,
+                      figure=waiting_figure("choose a layer and press draw: the test images appear here", 460)),
             dcc.Tooltip(id=ids.MAP_TOOLTIP),
         ]),
         html.Section(className="column wide", children=[
@@ -211,12 +217,14 @@ def deeper_tab() -> dcc.Tab:
             html.Div("Accuracy on 500 test images as each change grows: turned by up to so many degrees, so many "
                      "pixels replaced by noise, moved by so many pixels, strokes made thicker (+) or thinner (−).",
                      className="hint"),
-            dcc.Graph(id=ids.ROBUSTNESS, config=GRAPH_CONFIG),
+            dcc.Graph(id=ids.ROBUSTNESS, config=GRAPH_CONFIG,
+                      figure=waiting_figure("accuracy under each change appears here once a network is trained", 280)),
             html.H2("I don't know"),
             control("confidence needed to answer", dcc.Slider(id=ids.THRESHOLD, min=0, max=0.99, step=0.01, value=0.9,
                                                               marks={0: "0", 0.5: "50 %", 0.9: "90 %"})),
             html.Div("", id=ids.THRESHOLD_TEXT, className="status"),
-            dcc.Graph(id=ids.THRESHOLD_GRAPH, config=GRAPH_CONFIG),
+            dcc.Graph(id=ids.THRESHOLD_GRAPH, config=GRAPH_CONFIG,
+                      figure=waiting_figure("answers and accuracy against the confidence needed appear here", 260)),
         ]),
     ])])
 

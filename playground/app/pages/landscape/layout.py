@@ -8,6 +8,7 @@ import numpy as np
 from dash import dcc, html
 
 from playground.app import session
+from playground.app.waiting import waiting_figure
 from playground.app.components import control, graph_config, page_root
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import contour_figure, path_lift, path_overlay_figure, surface_figure
@@ -24,7 +25,7 @@ from playground.app.pages.landscape.logic import (
     value_from_address,
 )
 from playground.app.pages.landscape.race_logic import RACE_SOURCES, default_rates
-from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS
+from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, slice_upload_bytes
 from playground.engine import OPTIMIZERS
 from playground.engine.surfaces import SURFACES
 
@@ -157,10 +158,13 @@ def race_tab() -> dcc.Tab:
         html.Div(className="landscape-views", children=[
             html.Div("", id=ids.RACE_RESULT, className="status"),
             html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.RACE_CONTOUR, config=graph_config("landscape-race-contour")),
-                dcc.Graph(id=ids.RACE_SURFACE, config=graph_config("landscape-race-surface")),
+                dcc.Graph(id=ids.RACE_CONTOUR, config=graph_config("landscape-race-contour"),
+                          figure=waiting_figure("press race: the optimizers' paths appear here", 420)),
+                dcc.Graph(id=ids.RACE_SURFACE, config=graph_config("landscape-race-surface"),
+                          figure=waiting_figure("… and here, on the surface", 420)),
             ]),
-            dcc.Graph(id=ids.RACE_COSTS, config=graph_config("landscape-race-costs")),
+            dcc.Graph(id=ids.RACE_COSTS, config=graph_config("landscape-race-costs"),
+                      figure=waiting_figure("each optimizer's cost, step by step, appears here", 260)),
         ]),
     ])])
 
@@ -175,8 +179,8 @@ def slice_tab() -> dcc.Tab:
                 {"label": "the playground's network, on its points", "value": "session"},
                 {"label": "the image page's network, on its test images", "value": "images"},
                 {"label": "a saved model (.npz) on an image data set", "value": "model"}])),
-            dcc.Upload(id=ids.SLICE_UPLOAD, className="upload", max_size=64_000_000,
-                       children=html.Div("load a model (.npz, up to 64 MB)")),
+            dcc.Upload(id=ids.SLICE_UPLOAD, className="upload", max_size=slice_upload_bytes(),
+                       children=html.Div(f"load a model (.npz, up to {slice_upload_bytes() / 1e6:.1f} MB)")),
             control("data set (saved models)", dcc.Dropdown(id=ids.SLICE_DATA, clearable=False, value="digits",
                                                             options=[{"label": name, "value": name}
                                                                      for name in SLICE_DATA_SETS])),
@@ -200,8 +204,10 @@ def slice_tab() -> dcc.Tab:
         html.Div(className="landscape-views", children=[
             html.Div("", id=ids.SLICE_RESULT, className="status"),
             html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.SLICE_SURFACE, config=graph_config("landscape-slice-surface")),
-                dcc.Graph(id=ids.SLICE_CONTOUR, config=graph_config("landscape-slice-contour")),
+                dcc.Graph(id=ids.SLICE_SURFACE, config=graph_config("landscape-slice-surface"),
+                          figure=waiting_figure("press draw the slice: it appears here", 480)),
+                dcc.Graph(id=ids.SLICE_CONTOUR, config=graph_config("landscape-slice-contour"),
+                          figure=waiting_figure("… and here, from above", 480)),
             ]),
         ]),
     ])])

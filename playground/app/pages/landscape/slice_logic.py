@@ -22,6 +22,12 @@ def session_slice_inputs(network_dict: dict, data_dict: dict):
     return network, dataset.inputs, dataset.labels, f"the playground's {network.describe()} on its {len(dataset.labels)} points"
 
 
+def slice_upload_bytes() -> int:
+    """The largest model file the slice's upload takes: it arrives inside a callback request
+    (base64, a third larger), so the callback's body limit bounds it too."""
+    return min(current_limits().model_upload_bytes, current_limits().callback_body_bytes * 3 // 4 - 100_000)
+
+
 def model_slice_inputs(contents: str | None, filename: str | None, data_name: str, samples: int):
     """An uploaded model on the first ``samples`` test images of a data set; ValueError with a message."""
     from playground.engine import ModelFileError, load_network
@@ -29,8 +35,7 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
 
     if not contents:
         raise ValueError("load a model (.npz) first, or choose the playground's network")
-    # This upload arrives inside a callback request, so the callback's body limit bounds it too.
-    limit = min(current_limits().model_upload_bytes, current_limits().callback_body_bytes * 3 // 4 - 100_000)
+    limit = slice_upload_bytes()
     encoded = contents.split(",", 1)[-1]
     if len(encoded) * 3 // 4 > limit + 3:
         raise ValueError(f"{filename}: models of at most {limit:,} bytes are taken here "

@@ -96,6 +96,8 @@ def register_browser_callbacks(app: dash.Dash) -> None:
                             Input(session.TRAINING, "data"))
     app.clientside_callback(browser("playground", "step"), Output(ids.STEP_DONE, "data"),
                             Input(ids.STEP, "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback(browser("playground", "undoRun"), Output(ids.UNDO_RUN_DONE, "data"),
+                            Input(ids.UNDO_RUN, "n_clicks"), prevent_initial_call=True)
 
     @app.callback(Output(ids.MOMENTUM, "disabled"), Output(ids.MOMENTUM_HINT, "children"),
                   Input(ids.OPTIMIZER, "value"), prevent_initial_call=True)

@@ -35,6 +35,8 @@ L2 = "playground-l2"
 GRADIENT = "playground-gradient"
 TIMING = "playground-timing"
 TRAIN_MESSAGE = "playground-train-message"
+UNDO_RUN = "playground-undo-run"  # after a divergence: back to the weights the run started from
+UNDO_RUN_DONE = "playground-undo-run-done"
 STEP_NOTE = "playground-step-note"  # what a single step shows (its batch, the boundary before it)
 
 # Data

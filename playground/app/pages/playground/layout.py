@@ -95,6 +95,8 @@ def learning_bar(settings: dict) -> html.Header:
             ]),
         ]),
         html.Div(id=ids.TRAIN_MESSAGE, className="message"),
+        html.Button("back to before this run", id=ids.UNDO_RUN, hidden=True, className="undo-run",
+                    title="the weights, the epoch and the cost curve as they were when play was pressed"),
         html.Div(id=ids.STEP_NOTE, className="hint step-note"),
     ])
 
@@ -302,7 +304,7 @@ def layout(data: dict | None = None, network: dict | None = None, settings: dict
         dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.LINK),
         dcc.Store(id=ids.PLAYING, data=False),
         dcc.Store(id=ids.RENDER_DONE), dcc.Store(id=ids.EXPORT_DONE), dcc.Store(id=ids.SPEED_SET), dcc.Store(id=ids.PLANE_CLICK),
-        dcc.Store(id=ids.ADOPT_DONE), dcc.Store(id=ids.STEP_DONE),
+        dcc.Store(id=ids.ADOPT_DONE), dcc.Store(id=ids.STEP_DONE), dcc.Store(id=ids.UNDO_RUN_DONE),
         dcc.Download(id=ids.JSON_DOWNLOAD),
         html.Div(page_body(data, network, settings, training), id=ids.BODY, className="playground-body"),
         share_bar(),
