@@ -69,11 +69,12 @@
     const first = !diagramPending;
     diagramPending = { net: net, view: view };
     if (first) {
-      setTimeout(() => {
+      // A timeout set in an animation frame runs after that frame is painted.
+      requestAnimationFrame(() => setTimeout(() => {
         const pending = diagramPending;
         diagramPending = null;
         if (pending) drawDiagram(pending.net, pending.view);
-      }, 0);
+      }, 0));
     }
   }
 
