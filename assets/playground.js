@@ -69,12 +69,11 @@
     const first = !diagramPending;
     diagramPending = { net: net, view: view };
     if (first) {
-      // A timeout set in an animation frame runs after that frame is painted.
-      requestAnimationFrame(() => setTimeout(() => {
+      setTimeout(() => {
         const pending = diagramPending;
         diagramPending = null;
         if (pending) drawDiagram(pending.net, pending.view);
-      }, 0));
+      }, 0);
     }
   }
 
