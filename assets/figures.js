@@ -31,12 +31,25 @@
     return options.filename || "figure";
   }
 
-  /** Download a Plotly figure as SVG: its screen layout, 1920 px wide (Plotly scales the viewBox). */
-  function downloadSVG(graph) {
+  /**
+   * What a figure's export draws: the graph itself, or, when see-through graphs are laid over it
+   * (the landscape's path over its contour: class overlay-pair), its traces and theirs together.
+   */
+  function exportFigure(graph) {
+    const pair = graph.closest(".overlay-pair");
+    const overlays = pair ? Array.from(pair.querySelectorAll(".js-plotly-plot")).filter((g) => g !== graph) : [];
+    if (!overlays.length) return graph;
+    return { data: graph.data.concat(...overlays.map((overlay) => overlay.data)), layout: graph.layout };
+  }
+
+  /** Download a Plotly figure as SVG or PNG: its screen layout, 1920 px wide (Plotly scales it). */
+  function download(graph, format) {
     const size = presentationSize(graph);
-    return root.Plotly.downloadImage(graph, { format: "svg", width: size.width, height: size.height,
+    return root.Plotly.downloadImage(exportFigure(graph), { format: format, width: size.width, height: size.height,
       scale: size.scale, filename: fileName(graph) });
   }
+
+  function downloadSVG(graph) { return download(graph, "svg"); }
 
   function plotIn(box) { return box.classList.contains("js-plotly-plot") ? box : box.querySelector(".js-plotly-plot"); }
 
@@ -91,12 +104,16 @@
   document.addEventListener("keydown", (event) => { if (event.key === "Escape" && full) leave(); });
 
   const BUTTONS = [
+    // Shown only where graphs are laid over each other (style.css), in place of Plotly's camera.
+    { name: "png-with-overlay", title: "Download as PNG, with the path (1920 px wide)", icon: ICONS.svg,
+      click: (graph) => download(graph, "png") },
     { name: "svg", title: "Download as SVG (vector, 1920 px wide)", icon: ICONS.svg, click: downloadSVG },
     { name: "full-view", title: "Full view (Esc to leave)", icon: ICONS.full,
       click: (graph) => toggle(graph.closest(".dash-graph") || graph) },
   ];
 
   function configure(Plotly) {
+    if (Plotly && Plotly.Icons && Plotly.Icons.camera) BUTTONS[0].icon = Plotly.Icons.camera;  // a PNG, as Plotly's own
     if (Plotly && Plotly.setPlotConfig) Plotly.setPlotConfig({ modeBarButtonsToAdd: BUTTONS });
   }
 

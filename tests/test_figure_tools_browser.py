@@ -101,6 +101,8 @@ def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, t
     open_page(browser, live_app)
     browser.find_element(By.ID, "playground-step").click()  # a point on the cost chart
     modebar_button(browser, "playground-cost-graph", "Download as SVG (vector, 1920 px wide)").click()
+    assert not browser.find_element(  # that button is for graphs laid over each other only
+        By.CSS_SELECTOR, "#playground-cost-graph .modebar-btn[data-title^='Download as PNG, with']").is_displayed()
     svg = ElementTree.parse(downloaded(browser, folder, "cost.svg")).getroot()
     assert round(float(svg.get("width"))) == 1920 and svg.get("viewBox")  # the screen's layout, scaled
     assert any("cost" in "".join(e.itertext()) for e in svg.iter(f"{SVG}text"))
@@ -116,6 +118,14 @@ def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, t
     modebar_button(browser, "landscape-surface", "Download as SVG (vector, 1920 px wide)").click()
     surface = ElementTree.parse(downloaded(browser, folder, "landscape-surface.svg")).getroot()
     assert round(float(surface.get("width"))) == 1920
+    # The contour exports with the path that a see-through graph of its own draws over it.
+    modebar_button(browser, "landscape-contour", "Download as SVG (vector, 1920 px wide)").click()
+    contour = ElementTree.parse(downloaded(browser, folder, "landscape-contour.svg")).getroot()
+    assert any("rgb(228, 87, 46)" in (e.get("style") or "") for e in contour.iter(f"{SVG}path"))  # the path's colour
+    modebar_button(browser, "landscape-contour", "Download as PNG, with the path (1920 px wide)").click()
+    assert png_size(downloaded(browser, folder, "landscape-contour.png"))[0] == 1920
+    camera = "#landscape-contour .modebar-btn[data-title='Download plot as a png']"
+    assert not browser.find_elements(By.CSS_SELECTOR, camera)  # Plotly's own would leave the path out
 
 
 def test_opening_a_shared_link_neither_downloads_nor_goes_full_view(live_app, browser, tmp_path):

@@ -124,7 +124,8 @@ def two_parameters_tab(walk: dict, network: dict, data: dict, settings: dict, fi
             html.Div(className="landscape-pair", children=[
                 dcc.Graph(id=ids.SURFACE_GRAPH, figure=surface, config=graph_config("landscape-surface")),
                 html.Div(className="overlay-pair", children=[
-                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=contour, config=graph_config("landscape-contour")),
+                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=contour, config=graph_config(
+                        "landscape-contour", modeBarButtonsToRemove=["sendDataToCloud", "toImage"])),
                     dcc.Graph(id=ids.PATH_GRAPH, figure=overlay, className="path-overlay",
                               config={"displayModeBar": False}),
                 ]),
