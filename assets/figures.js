@@ -112,7 +112,23 @@
       click: (graph) => toggle(graph.closest(".dash-graph") || graph) },
   ];
 
+  /** After Dash draws a figure (Plotly.newPlot or react), lecture mode sizes its text (lecture.js). */
+  function followLectureMode(Plotly) {
+    for (const name of ["newPlot", "react"]) {
+      const draw = Plotly[name];
+      if (typeof draw !== "function" || draw.followsLecture) continue;
+      Plotly[name] = function () {
+        return draw.apply(this, arguments).then((graph) => {
+          if (root.lectureMode) root.lectureMode.fitFigure(graph);
+          return graph;
+        });
+      };
+      Plotly[name].followsLecture = true;
+    }
+  }
+
   function configure(Plotly) {
+    if (Plotly) followLectureMode(Plotly);
     if (Plotly && Plotly.Icons && Plotly.Icons.camera) BUTTONS[0].icon = Plotly.Icons.camera;  // a PNG, as Plotly's own
     if (Plotly && Plotly.setPlotConfig) Plotly.setPlotConfig({ modeBarButtonsToAdd: BUTTONS });
   }

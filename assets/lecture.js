@@ -3,20 +3,42 @@
  * looking at a projector. On every page: the navigation bar's button, the L key (anywhere
  * but in a text box), or a link with ?lecture=1 (a prepared link opens in it; ?lecture=0 does
  * not). It stays on while the class moves between pages (this tab's sessionStorage). The
- * look is CSS only (body.lecture in style.css); Plotly figures are told to fit their boxes anew.
+ * page's look is CSS (body.lecture in style.css); a Plotly figure's text is set larger through
+ * Plotly itself, so it lays its legends and ticks out for that size (figures.js calls
+ * ``fitFigure`` after every figure Dash draws).
  */
 (function () {
   "use strict";
   const STORAGE = "playground-lecture";
   let keyBound = false;
 
+  const CHART_FONT = 18;  // px: a figure's text in lecture mode
+
   function isOn() { return document.body.classList.contains("lecture"); }
+
+  /** Lecture-sized text for one Plotly figure, or (lecture mode off) its own sizes back. */
+  function fitFigure(graph) {
+    const full = graph && graph._fullLayout;
+    if (!window.Plotly || !full || !full.font) return;
+    if (isOn()) {
+      if (full.font.size === CHART_FONT && (!full.legend || full.legend.font.size === CHART_FONT)) return;
+      const layout = graph.layout || {};
+      graph.lectureFont = { "font.size": (layout.font || {}).size || null,
+        "legend.font.size": ((layout.legend || {}).font || {}).size || null };
+      window.Plotly.relayout(graph, { "font.size": CHART_FONT, "legend.font.size": CHART_FONT });
+    } else if (graph.lectureFont) {
+      const own = graph.lectureFont;
+      delete graph.lectureFont;
+      window.Plotly.relayout(graph, own);
+    }
+  }
 
   function set(on) {
     document.body.classList.toggle("lecture", on);
     try { sessionStorage.setItem(STORAGE, on ? "1" : "0"); } catch (error) { /* private mode: this page only */ }
     const button = document.getElementById("lecture-toggle");
     if (button) button.setAttribute("aria-pressed", on ? "true" : "false");
+    document.querySelectorAll(".js-plotly-plot").forEach(fitFigure);
     // Figures and canvases measure their boxes: let them redraw at the new size.
     window.dispatchEvent(new Event("resize"));
   }
@@ -38,6 +60,7 @@
   window.lectureMode = {
     isOn: isOn,
     set: set,
+    fitFigure: fitFigure,
     /** The button's clientside callback: its first call (no clicks) applies the link or the tab's choice. */
     clicked: function (clicks) {
       if (!keyBound) {

@@ -12,8 +12,10 @@
 
   function round(v) { return Math.round(v * 1000) / 1000; }
 
-  function sliderBounds(value, low, high) {
-    return [Math.min(low, Math.floor(value)), Math.max(high, Math.ceil(value))];
+  /** A slider's range for a value: ±slider_range, widened to take it (as layout.slider_component). */
+  function sliderBounds(value) {
+    const range = window.playgroundContract.settings.playground.slider_range;
+    return [Math.min(-range, Math.floor(value)), Math.max(range, Math.ceil(value))];
   }
 
   /** The parameter a slider id names, or undefined when the network has no such parameter. */
@@ -146,7 +148,7 @@
      * Keep sliders and the network store in step, both ways, in one callback (Dash
      * allows a callback's output to be its own input, not a cycle of two).
      */
-    syncSliders: function (net, weightValues, biasValues, weightIds, biasIds, weightMins, weightMaxs, biasMins, biasMaxs) {
+    syncSliders: function (net, weightValues, biasValues, weightIds, biasIds) {
       const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
       const fromNetwork = triggered.some((p) => p.startsWith(NETWORK + "."));
       const none = noUpdate();
@@ -162,8 +164,8 @@
       const newWeights = weights.map(round), newBiases = biases.map(round);
       const same = newWeights.every((v, k) => v === weightValues[k]) && newBiases.every((v, k) => v === biasValues[k]);
       if (same) return [none, none, none, none, none, none, none];
-      const wBounds = newWeights.map((v, k) => sliderBounds(v, weightMins[k], weightMaxs[k]));
-      const bBounds = newBiases.map((v, k) => sliderBounds(v, biasMins[k], biasMaxs[k]));
+      // From the value alone, so a range that grew with a runaway weight shrinks back with it.
+      const wBounds = newWeights.map(sliderBounds), bBounds = newBiases.map(sliderBounds);
       return [none, newWeights, wBounds.map((b) => b[0]), wBounds.map((b) => b[1]),
         newBiases, bBounds.map((b) => b[0]), bBounds.map((b) => b[1])];
     },

@@ -325,8 +325,8 @@ def test_curves_figure_carries_the_history_and_batch_curve():
                {"epoch": 2, "train_cost": 0.5, "test_cost": 0.7, "train_accuracy": 0.8, "test_accuracy": 0.7}]
     figure = figures.curves_figure(history, [[0.5, 1.2], [1.0, 0.8]])
     by_name = {trace.name: trace for trace in figure.data}
-    assert list(by_name["batch cost (running mean)"].x) == [0.5, 1.0]
-    assert list(by_name["batch cost (running mean)"].y) == [1.2, 0.8]
+    assert list(by_name["batch cost (mean)"].x) == [0.5, 1.0]
+    assert list(by_name["batch cost (mean)"].y) == [1.2, 0.8]
     assert list(by_name["test accuracy"].x) == [1, 2] and list(by_name["test accuracy"].y) == [0.4, 0.7]
     assert list(by_name["train cost"].y) == [0.9, 0.5]
     assert len(figures.curves_figure(history, []).data) == 4
@@ -337,7 +337,7 @@ def test_a_figure_before_its_data_says_what_will_appear_instead_of_empty_axes():
 
     empty = figures.curves_figure([], [])  # training not started: no −1…6 × −1…4 axes
     assert not empty.data and empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
-    assert empty.layout.annotations[0].text == figures.CURVES_WAITING and empty.layout.height == 360
+    assert empty.layout.annotations[0].text == figures.CURVES_WAITING and empty.layout.height == 400
     waiting = waiting_figure("the map appears here", 460)
     assert waiting.layout.annotations[0].text == "the map appears here" and waiting.layout.height == 460
 

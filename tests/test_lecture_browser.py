@@ -144,13 +144,20 @@ def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, brows
     # The room sees the boundary, the play controls and the sliders together, unscrolled.
     wait_for(browser, lambda: not off_screen(browser, "play", "boundary", "sliders"), timeout=10)
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-lecture-1280x720.png")))
+    # A figure's text is laid out by Plotly at lecture size: the legend's entries side by side, apart.
+    browser.find_element(By.ID, "playground-step").click()  # a cost curve, and its legend
+    wait_for(browser, lambda: legend(browser, "playground-cost-graph")["size"] == 18)
+    (left, right) = legend(browser, "playground-cost-graph")["boxes"]
+    assert left[1] <= right[0] and left[2] == right[2], (left, right)
     browser.find_element(By.ID, "nav-descent").click()  # it stays on from page to page
     wait_for(browser, lambda: browser.find_elements(By.ID, "descent-page"))
     assert lecture_on(browser) and font_px(browser, ".control > label") >= 22
+    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") == 18)
     page = browser.find_element(By.ID, "descent-page")
     page.send_keys("l")  # the L key turns it off …
     wait_for(browser, lambda: not lecture_on(browser))
     assert font_px(browser, ".control > label") < 22
+    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") < 18)  # the figure's own size back
     formula = browser.find_element(By.ID, "descent-formula")
     formula.send_keys("l")  # … but not while typing in a box
     assert not lecture_on(browser)
@@ -165,6 +172,20 @@ def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, brows
         assert sizes["small"] <= 0.05 * sizes["total"], sizes  # body text: at least 22 px
         browser.save_screenshot(str(screenshot_path(tmp_path, f"{name}-lecture-1280x720.png")))
     reset_viewport(browser)
+
+
+LEGEND = """
+const graph = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const boxes = Array.from(graph.querySelectorAll('.legend .traces')).map((t) => t.getBoundingClientRect())
+  .map((b) => [b.left, b.right, Math.round(b.top)]);
+const text = graph.querySelector('.legendtext');
+return {size: text ? parseFloat(getComputedStyle(text).fontSize) : null, boxes: boxes};
+"""
+
+
+def legend(driver, graph_id: str) -> dict:
+    """A figure's legend: its text size and each entry's box (left, right, top)."""
+    return driver.execute_script(LEGEND, graph_id)
 
 
 SMALL_TEXT = """
@@ -375,6 +396,9 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     wait_for(browser, lambda: hint(browser, "playground-epoch-label") == "epoch 0")
     wait_for(browser, lambda: cost_curve(browser)["x"] == [] and "diverged" not in cost_curve(browser)["notes"])
     assert "Back to epoch 0" in hint(browser, "playground-train-message") and not undo.is_displayed()
+    ranges = ("return Array.from(document.querySelectorAll('#playground-sliders [role=slider]'))"
+              ".map((t) => [+t.getAttribute('aria-valuemin'), +t.getAttribute('aria-valuemax')])")
+    wait_for(browser, lambda: all(r == [-5, 5] for r in browser.execute_script(ranges)))  # they grew with the runaway
 
     choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")
     wait_for(browser, lambda: "zig-zags" in hint(browser, "playground-preset-source"))

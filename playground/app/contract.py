@@ -19,8 +19,8 @@ from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.engine.activations import LEAKY_SLOPE
 
 
-def browser_contract(page_ids: dict[str, dict[str, str]] | None = None,
-                     uploads: list[dict] | None = None) -> dict[str, Any]:
+def browser_contract(page_ids: dict[str, dict[str, str]] | None = None, uploads: list[dict] | None = None,
+                     page_settings: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Everything the browser code needs to know from Python, as plain JSON."""
     return {
         "hidden_activations": list(HIDDEN_ACTIVATIONS),
@@ -36,6 +36,7 @@ def browser_contract(page_ids: dict[str, dict[str, str]] | None = None,
         "stores": {"data": session.DATA, "network": session.NETWORK, "settings": session.SETTINGS,
                    "training": session.TRAINING, "descent": session.DESCENT, "key": session.KEY},
         "ids": page_ids or {},
+        "settings": page_settings or {},  # each page's constants its browser code shares
         # Uploads over their limit are refused by the browser before sending: the page says so.
         "uploads": uploads or [],
     }

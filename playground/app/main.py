@@ -36,6 +36,13 @@ def page_ids() -> dict[str, dict[str, str]]:
             "images": images_ids.IDS}
 
 
+def page_settings() -> dict[str, dict]:
+    """Constants a page's browser code shares with its Python (the weight sliders' least range)."""
+    from playground.app.pages.playground.layout import SLIDER_RANGE
+
+    return {"playground": {"slider_range": SLIDER_RANGE}}
+
+
 def upload_rules() -> list[dict]:
     """Every upload's size limit and the line its page says an oversized file on (the browser
     drops such a file without a word: assets/uploads.js)."""
@@ -70,7 +77,7 @@ def create_app(allowed_hosts: set[str] | None = None) -> dash.Dash:
         page.register(app)
     register_navigation(app)
     # The browser's contract, before any asset script runs (see playground.app.contract).
-    contract = contract_script(browser_contract(page_ids(), upload_rules()))
+    contract = contract_script(browser_contract(page_ids(), upload_rules(), page_settings()))
     app.index_string = app.index_string.replace("{%scripts%}", contract + "{%scripts%}")
     app.layout = root_layout
     api.register_routes(app.server)

@@ -19,11 +19,11 @@ def curves_figure(history: list[dict], curve: list[list[float]]) -> go.Figure:
     """Cost (left) and accuracy (right) against the epoch: every epoch's train and test figures,
     and the running mean of the batch costs every few batches (a thin line)."""
     if not history and not curve:
-        return waiting_figure(CURVES_WAITING, 360)
+        return waiting_figure(CURVES_WAITING, 400)
     figure = make_subplots(rows=1, cols=2, subplot_titles=("cost", "accuracy"), horizontal_spacing=0.1)
     if curve:
         xs, ys = zip(*curve)
-        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="batch cost (running mean)",
+        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="batch cost (mean)",
                                     line=dict(color=TRAIN_COLOUR, width=1), opacity=0.45), 1, 1)
     epochs = [h["epoch"] for h in history]
     for name, colour, column, key in (("train cost", TRAIN_COLOUR, 1, "train_cost"),
@@ -35,8 +35,10 @@ def curves_figure(history: list[dict], curve: list[list[float]]) -> go.Figure:
     figure.update_xaxes(title_text="epoch", rangemode="tozero")
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(tickformat=".0%", row=1, col=2)
-    figure.update_layout(height=360, margin=dict(l=50, r=10, t=30, b=40), font=FONT, uirevision="curves",
-                         legend=dict(orientation="h", y=-0.22, yanchor="top", font=dict(size=12)))
+    # The legend in a bottom margin of its own (two entries a row), clear of the axes at any font size.
+    figure.update_layout(height=400, margin=dict(l=50, r=10, t=44, b=110), font=FONT, uirevision="curves",
+                         legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
+                                     entrywidthmode="fraction", entrywidth=0.5, font=dict(size=12)))
     return figure
 
 

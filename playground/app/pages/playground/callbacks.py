@@ -71,9 +71,7 @@ def register_browser_callbacks(app: dash.Dash) -> None:
         Output(WEIGHT_SLIDERS, "value"), Output(WEIGHT_SLIDERS, "min"), Output(WEIGHT_SLIDERS, "max"),
         Output(BIAS_SLIDERS, "value"), Output(BIAS_SLIDERS, "min"), Output(BIAS_SLIDERS, "max"),
         Input(session.NETWORK, "data"), Input(WEIGHT_SLIDERS, "value"), Input(BIAS_SLIDERS, "value"),
-        State(WEIGHT_SLIDERS, "id"), State(BIAS_SLIDERS, "id"),
-        State(WEIGHT_SLIDERS, "min"), State(WEIGHT_SLIDERS, "max"), State(BIAS_SLIDERS, "min"),
-        State(BIAS_SLIDERS, "max"), prevent_initial_call=True,
+        State(WEIGHT_SLIDERS, "id"), State(BIAS_SLIDERS, "id"), prevent_initial_call=True,
     )
     app.clientside_callback(browser("playground", "learnRateLabel"), Output(ids.LEARN_RATE_LABEL, "children"),
                             Input(ids.LEARN_RATE, "value"), Input(ids.OPTIMIZER, "value"))

@@ -137,8 +137,9 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
         costs = [c for c in history.get("train", []) if c is not None]
         if costs and not log_scale and max(costs) > 10 * costs[0] > 0:
             yaxis["range"] = [0, 3 * costs[0]]
-    figure.update_layout(margin=dict(l=50, r=10, t=10, b=40), height=220, xaxis=xaxis, yaxis=yaxis,
-                         legend=dict(orientation="h", y=1.15),
+    # The legend in a top margin of its own, above the plot (at any font size; lecture mode's too).
+    figure.update_layout(margin=dict(l=50, r=10, t=34, b=40), height=230, xaxis=xaxis, yaxis=yaxis,
+                         legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom"),
                          # A new revision after a divergence, so Plotly takes this axis rather than keep the last.
                          uirevision="cost" if diverged is None else f"cost-diverged-{diverged}")
     return figure

@@ -94,9 +94,11 @@ def learning_bar(settings: dict) -> html.Header:
                            allow_direct_input=False, updatemode="drag"),
             ]),
         ]),
-        html.Div(id=ids.TRAIN_MESSAGE, className="message"),
-        html.Button("back to before this run", id=ids.UNDO_RUN, hidden=True, className="undo-run",
-                    title="the weights, the epoch and the cost curve as they were when play was pressed"),
+        html.Div(className="run-message", children=[
+            html.Div(id=ids.TRAIN_MESSAGE, className="message"),
+            html.Button("back to before this run", id=ids.UNDO_RUN, hidden=True, className="undo-run",
+                        title="the weights, the epoch and the cost curve as they were when play was pressed"),
+        ]),
         html.Div(id=ids.STEP_NOTE, className="hint step-note"),
     ])
 

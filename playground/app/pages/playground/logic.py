@@ -71,7 +71,8 @@ LESSON_NETWORK = dict(layer_sizes=[2, 2], activations=[], output_activation="lin
 
 def lesson_text(name: str) -> str:
     """What a learn-rate lesson shows, and where its numbers come from."""
-    return f"{LR_LESSONS[name]['note']} Source: {LESSON_SOURCE}."
+    return (f"{LR_LESSONS[name]['note']} The lesson's network: 2-2, linear outputs, quadratic cost (a bowl "
+            f"whose curvature is known), on the curved fruit. Source: {LESSON_SOURCE}.")
 
 
 def momentum_note(optimizer: Any) -> str | None:
