@@ -6,7 +6,8 @@
  * Plotly figures get two toolbar buttons through Plotly's global plot config; the
  * playground's canvas figures (boundary, network diagram) use ``toggle`` and their own
  * export buttons (playground.js); pictures (an <img>, components.picture) get PNG, SVG and
- * full-view buttons under them, handled here. Nothing here touches the elements Dash draws, only classes.
+ * full-view buttons under them, handled here. Nothing here touches the elements Dash draws,
+ * only classes.
  */
 (function (root) {
   "use strict";
