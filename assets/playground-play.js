@@ -28,6 +28,11 @@
     pushed: 0, plotted: 0, // history points ever added, and how many of them the cost curve shows
   };
 
+  /** A copy of a cost history with fresh arrays (Dash compares stores by reference). */
+  function copyHistory(h) {
+    return { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(), diverged_at: h.diverged_at };
+  }
+
   function writeLabels() {
     // Plain text no callback reads: written straight into the page on every frame.
     const epoch = byId(ID.epoch_label);
@@ -72,10 +77,7 @@
   /** Hand the session back to the Dash stores (one page-wide React pass each): after a step or a pause. */
   function syncToDash() {
     if (page().shown) setProps(STORES.network, { data: page().shown.net });
-    // Fresh arrays, so Dash sees a new value (it compares by reference).
-    const h = session.history;
-    session.synced = { trainer: session.trainer,
-      history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(), diverged_at: h.diverged_at } };
+    session.synced = { trainer: session.trainer, history: copyHistory(session.history) };
     setProps(STORES.training, { data: session.synced });
   }
 
@@ -143,9 +145,7 @@
    * epoch and the cost curve from before it.
    */
   function rememberRun(net) {
-    const h = session.history;
-    session.runStart = { net: net, trainer: session.trainer, epoch: session.epoch,
-      history: { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(), diverged_at: h.diverged_at } };
+    session.runStart = { net: net, trainer: session.trainer, epoch: session.epoch, history: copyHistory(session.history) };
     setProps(ID.undo_run, { hidden: true });
   }
 
@@ -211,12 +211,6 @@
   }
 
   /**
-   * Play: the next request goes out as soon as an answer arrives, before that answer is
-   * painted, so the server trains while the browser draws. A change made on the page
-   * meanwhile (a new layer, another data set, reset, a loaded state) wins: the answer is
-   * dropped and training carries on from what the page shows. Leaving the page pauses.
-   */
-  /**
    * Send the next play request no sooner than the play speed allows (one epoch a request),
    * and not while a weight slider is held: the dragged value wins, and play goes on from it.
    */
@@ -229,6 +223,12 @@
     return send();
   }
 
+  /**
+   * Play: the next request goes out as soon as an answer arrives, before that answer is
+   * painted, so the server trains while the browser draws. A change made on the page
+   * meanwhile (a new layer, another data set, reset, a loaded state) wins: the answer is
+   * dropped and training carries on from what the page shows. Leaving the page pauses.
+   */
   async function playLoop() {
     setProps(ID.train_message, { children: "" });
     session.busy = true;
@@ -266,9 +266,8 @@
     }
   }
 
-
   window.playgroundPlay = {
     session: session, writeLabels: writeLabels, syncToDash: syncToDash, trainOnce: trainOnce, playLoop: playLoop,
-    undoRun: undoRun, forgetRun: forgetRun,
+    undoRun: undoRun, forgetRun: forgetRun, copyHistory: copyHistory,
   };
 })();

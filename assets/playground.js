@@ -210,7 +210,8 @@
 
   const api = {
     forward: (net, points) => maths().forward(net, points), evaluateGrid: (...args) => maths().evaluateGrid(...args),
-    render: render, gridFor: gridFor, renderLog: renderLog, session: session, counters: counters, shown: null, setProps: setProps, onPage: shown,
+    render: render, gridFor: gridFor, renderLog: renderLog, session: session, counters: counters, shown: null,
+    setProps: setProps, onPage: shown,
   };
   window.playground = api;
 
@@ -282,8 +283,7 @@
         play.forgetRun();  // a new network or a loaded state: "back to before this run" no longer applies
         const history = training.history;
         session.trainer = training.trainer || {};
-        session.history = { epoch: history.epoch.slice(), train: history.train.slice(), test: history.test.slice(),
-          diverged_at: history.diverged_at };
+        session.history = play.copyHistory(history);
         session.pushed = session.plotted = 0; // the cost graph is drawn afresh from this history
         session.epoch = history.epoch.length ? history.epoch[history.epoch.length - 1] : 0;
         play.writeLabels();

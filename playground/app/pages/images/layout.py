@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from playground.app.waiting import waiting_figure
 from playground.app.components import control, graph_config, page_root, picture
 from playground.app.pages.images import ids
 from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG
 from playground.app.pages.images.presets import PRESETS
+from playground.app.waiting import waiting_figure
 from playground.data.images import missing_data
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 
@@ -115,8 +115,7 @@ def train_tab(config: dict) -> dcc.Tab:
         network_controls(config), augmentation_controls(config),
         html.Section(className="column wide", children=[
             html.H2("Learning"),
-            dcc.Graph(id=ids.CURVES, config=GRAPH_CONFIG,
-                      figure=curves_figure([], [])),
+            dcc.Graph(id=ids.CURVES, config=GRAPH_CONFIG, figure=curves_figure([], [])),
         ]),
     ])])
 

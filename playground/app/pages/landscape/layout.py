@@ -8,7 +8,6 @@ import numpy as np
 from dash import dcc, html
 
 from playground.app import session
-from playground.app.waiting import waiting_figure
 from playground.app.components import control, graph_config, page_root
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import contour_figure, path_lift, path_overlay_figure, surface_figure
@@ -26,6 +25,7 @@ from playground.app.pages.landscape.logic import (
 )
 from playground.app.pages.landscape.race_logic import RACE_SOURCES, default_rates
 from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, slice_upload_bytes
+from playground.app.waiting import waiting_figure
 from playground.engine import OPTIMIZERS
 from playground.engine.surfaces import SURFACES
 
