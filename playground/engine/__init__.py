@@ -7,9 +7,9 @@ from playground.engine.activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPU
 from playground.engine.costs import COSTS
 from playground.engine.conv import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from playground.engine.layers import LAYER_TYPES, Dense, Layer, layer_from_dict
-from playground.engine.network import Network, parse_layer_sizes
+from playground.engine.network import Network
 from playground.engine.optimizers import OPTIMIZERS, make_optimizer
-from playground.engine.specs import layers_from_spec, parse_spec
+from playground.engine.specs import layers_from_spec, parse_layer_sizes, parse_spec
 from playground.engine.persistence import ModelFileError, load_network, load_network_bytes, network_bytes, save_network
 from playground.engine.training import (
     BatchEvent,

@@ -23,13 +23,18 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from playground.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_name
 from playground.engine.costs import COSTS, check_output_pair, cost_name
 from playground.engine.layers import Dense, Layer, check_dtype
+from playground.engine.specs import (
+    check_hidden_activations,
+    check_layer_sizes,
+    check_output_activation,
+    layer_name,
+    layers_from_spec,
+)
 
 Array = np.ndarray
 
-MAX_LAYER_WIDTH = 100_000
 SCORE_VALUES = 2**26  # numbers per layer output when scoring: 256 MB of float32
 
 
@@ -110,7 +115,6 @@ class Network:
         """A network from a layer spec such as ``conv16x5,pool2,conv32x5,pool2,128`` for inputs of
         ``input_shape`` ((H, W, C) images, or (n,) rows), with a dense output layer of
         ``n_outputs`` (see ``playground.engine.specs``); ValueError naming a bad part."""
-        from playground.engine.specs import layers_from_spec
 
         cost = cost_name(cost)
         check_output_pair(cost, check_output_activation(output_activation))
@@ -416,67 +420,3 @@ class Network:
                 f"got values from {labels.min()} to {labels.max()}"
             )
         return labels
-
-
-# ------------------------------------------------------------------ validation
-
-
-def layer_name(layer: Layer) -> str:
-    """A layer as the spec syntax writes it: '128', 'conv16x5', 'pool2'."""
-    if isinstance(layer, Dense):
-        return str(layer.n_out)
-    if layer.kind == "conv2d":
-        return f"conv{layer.out_channels}x{layer.kernel_size[0]}"
-    return f"{'pool' if layer.kind == 'maxpool2d' else 'avgpool'}{layer.size}"
-
-
-def parse_layer_sizes(text: str) -> list[int]:
-    """'2,3,2' → [2, 3, 2], with a clear error naming any bad value (e.g. '2,x,2')."""
-    parts = [part.strip() for part in str(text).split(",")]
-    sizes = []
-    for part in parts:
-        if not part.isdigit() or int(part) < 1:
-            raise ValueError(f"invalid layer spec {text!r}: {part!r} is not a positive whole number")
-        sizes.append(int(part))
-    return sizes
-
-
-def check_layer_sizes(layer_sizes: Sequence[int] | str) -> list[int]:
-    """Validated layer sizes: at least an input and an output layer, each 1…100,000 wide."""
-    if isinstance(layer_sizes, str):
-        layer_sizes = parse_layer_sizes(layer_sizes)
-    sizes = list(layer_sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_LAYER_WIDTH:
-            raise ValueError(
-                f"invalid layer size {size!r} in {sizes}: each layer needs 1…{MAX_LAYER_WIDTH} nodes"
-            )
-    return [int(size) for size in sizes]
-
-
-def check_hidden_activations(activation: str | Sequence[str], n_hidden: int) -> list[str]:
-    """One validated activation name per hidden layer (a single name is used for all)."""
-    names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
-    if len(names) != n_hidden:
-        raise ValueError(f"got {len(names)} activations for {n_hidden} hidden layers")
-    names = [activation_name(name) for name in names]
-    for name in names:
-        if name not in HIDDEN_ACTIVATIONS:
-            raise ValueError(
-                f"{name!r} can only be an output activation (it mixes all its inputs); "
-                f"hidden layers take: {', '.join(HIDDEN_ACTIVATIONS)}"
-            )
-    return names
-
-
-def check_output_activation(name: str) -> str:
-    """A validated output activation: softmax, sigmoid, tanh or linear."""
-    name = activation_name(name)
-    if name not in OUTPUT_ACTIVATIONS:
-        raise ValueError(
-            f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}"
-        )
-    return name
-

@@ -7,15 +7,20 @@
 e.g. ``conv16x5,pool2,conv32x5,pool2,128``. The input shape comes from the data set; a Flatten
 goes before the first dense layer and the output layer is appended. Other strides and
 'valid' padding are for the Python API (``Conv2D``, ``MaxPool2D``).
+
+Also here: the checks of a plain architecture (layer sizes such as '2,3,2', an activation
+name per layer), each naming what is wrong, and a layer written back in this syntax.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from playground.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_name
 from playground.engine.conv import Conv2D, Flatten, MaxPool2D
 from playground.engine.layers import Dense, Layer
 
@@ -131,3 +136,66 @@ def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, ac
         add(Flatten(), "the output layer")
     add(Dense(shape[0], n_outputs, output_activation, seed=rng, dtype=dtype), "the output layer")
     return layers
+
+
+# ------------------------------------------------------------------ layer sizes and activations, checked
+
+
+def layer_name(layer: Layer) -> str:
+    """A layer as the spec syntax writes it: '128', 'conv16x5', 'pool2'."""
+    if isinstance(layer, Dense):
+        return str(layer.n_out)
+    if layer.kind == "conv2d":
+        return f"conv{layer.out_channels}x{layer.kernel_size[0]}"
+    return f"{'pool' if layer.kind == 'maxpool2d' else 'avgpool'}{layer.size}"
+
+
+def parse_layer_sizes(text: str) -> list[int]:
+    """'2,3,2' → [2, 3, 2], with a clear error naming any bad value (e.g. '2,x,2')."""
+    parts = [part.strip() for part in str(text).split(",")]
+    sizes = []
+    for part in parts:
+        if not part.isdigit() or int(part) < 1:
+            raise ValueError(f"invalid layer spec {text!r}: {part!r} is not a positive whole number")
+        sizes.append(int(part))
+    return sizes
+
+
+def check_layer_sizes(layer_sizes: Sequence[int] | str) -> list[int]:
+    """Validated layer sizes: at least an input and an output layer, each 1…100,000 wide."""
+    if isinstance(layer_sizes, str):
+        layer_sizes = parse_layer_sizes(layer_sizes)
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_WIDTH:
+            raise ValueError(
+                f"invalid layer size {size!r} in {sizes}: each layer needs 1…{MAX_WIDTH} nodes"
+            )
+    return [int(size) for size in sizes]
+
+
+def check_hidden_activations(activation: str | Sequence[str], n_hidden: int) -> list[str]:
+    """One validated activation name per hidden layer (a single name is used for all)."""
+    names = [activation] * n_hidden if isinstance(activation, str) else list(activation)
+    if len(names) != n_hidden:
+        raise ValueError(f"got {len(names)} activations for {n_hidden} hidden layers")
+    names = [activation_name(name) for name in names]
+    for name in names:
+        if name not in HIDDEN_ACTIVATIONS:
+            raise ValueError(
+                f"{name!r} can only be an output activation (it mixes all its inputs); "
+                f"hidden layers take: {', '.join(HIDDEN_ACTIVATIONS)}"
+            )
+    return names
+
+
+def check_output_activation(name: str) -> str:
+    """A validated output activation: softmax, sigmoid, tanh or linear."""
+    name = activation_name(name)
+    if name not in OUTPUT_ACTIVATIONS:
+        raise ValueError(
+            f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}"
+        )
+    return name
