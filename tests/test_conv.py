@@ -69,11 +69,10 @@ def relative_error(a, b):
 def check_gradients(network, inputs, labels):
     backprop = network.gradients(inputs, labels)
     numeric = network.finite_difference_gradients(inputs, labels, h=1e-5, method="central")
-    assert len(backprop) == len(numeric) == len(network.weighted_layers)
-    for (dw, db), (nw, nb) in zip(backprop, numeric):
-        assert dw.shape == nw.shape and db.shape == nb.shape
-        assert relative_error(dw, nw) < 1e-6
-        assert relative_error(db, nb) < 1e-6
+    assert len(backprop) == len(numeric) == 2 * len(network.weighted_layers)  # W1, b1, W2, b2, …
+    for gradient, estimate in zip(backprop, numeric):
+        assert gradient.shape == estimate.shape
+        assert relative_error(gradient, estimate) < 1e-6
 
 
 def images_and_labels(shape, n=3, classes=3, seed=0):

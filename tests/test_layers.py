@@ -49,9 +49,12 @@ def test_each_layer_type_backward_matches_central_differences(case):
 
     layer.forward(a_prev)
     input_gradient = layer.backward(layer.node_values(upstream))
-    for parameter, gradient in zip(layer.parameters(), layer.gradients()):
-        assert gradient.shape == parameter.shape
-        assert relative_error(gradient, numeric_gradient(cost, parameter)) < 1e-6
+    triples = layer.parameters_and_gradients()
+    assert len(triples) == 2 and all(t.values is p for t, p in zip(triples, layer.parameters()))
+    assert [t.decay for t in triples] == [1.0, 0.0]  # L2 applies to the weights, not the biases
+    for triple in triples:
+        assert triple.gradient.shape == triple.values.shape
+        assert relative_error(triple.gradient, numeric_gradient(cost, triple.values)) < 1e-6
     assert relative_error(input_gradient, numeric_gradient(cost, a_prev)) < 1e-6
 
 
@@ -137,5 +140,5 @@ def test_costs_are_a_registry_of_objects(cost):
     inputs, labels = rng.normal(size=(8, 3)), rng.integers(0, 3, 8)
     backprop = network.gradients(inputs, labels)
     numeric = network.finite_difference_gradients(inputs, labels, h=1e-5, method="central")
-    for (dW, db), (nW, nb) in zip(backprop, numeric):
-        assert relative_error(dW, nW) < 1e-6 and relative_error(db, nb) < 1e-6
+    for gradient, estimate in zip(backprop, numeric):
+        assert relative_error(gradient, estimate) < 1e-6

@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 
 from playground.engine import make_optimizer
+from playground.engine.optimizers import memory_as_json
 
 
 def run(name, gradients, learn_rate=0.1, momentum=0.9):
     optimizer = make_optimizer(name, momentum)
     parameter = np.array([1.0, -2.0])
+    memory = {}
     for gradient in gradients:
-        optimizer.update([parameter], [np.array(gradient)], learn_rate)
+        memory = optimizer.step([parameter], [np.array(gradient)], learn_rate, memory)
     return parameter
 
 
@@ -55,39 +57,65 @@ def test_unknown_optimizer():
 
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "rmsprop", "adam"])
-def test_state_dict_carries_the_memory_from_one_optimizer_to_the_next(name):
-    """Three steps, hand the memory over, three more: the same as six steps in one go."""
+def test_memory_carries_from_one_optimizer_to_the_next_even_as_json(name):
+    """Three steps, hand the memory over (as JSON, then checked), three more: the same as six in one go."""
+    import json
+
     gradients = [np.array(g) for g in GRADIENTS * 2]
     straight = run(name, gradients)
     first = make_optimizer(name, 0.9)
     parameter = np.array([1.0, -2.0])
+    memory = {}
     for gradient in gradients[:3]:
-        first.update([parameter], [gradient], 0.1)
-    state = first.state_dict()
+        memory = first.step([parameter], [gradient], 0.1, memory)
+    assert memory["optimizer"] == name
+    stored = json.loads(json.dumps(memory_as_json(memory)))
     second = make_optimizer(name, 0.9)
-    second.load_state_dict(state, [parameter])
+    memory = second.check_memory(stored, [parameter])
     for gradient in gradients[3:]:
-        second.update([parameter], [gradient], 0.1)
+        memory = second.step([parameter], [gradient], 0.1, memory)
     np.testing.assert_array_equal(parameter, straight)
-    if state:  # a copy: changing the optimizer later does not change what it handed out
-        arrays = next(value for value in state.values() if isinstance(value, list))
-        assert arrays[0] is not next(v for v in vars(first).values() if isinstance(v, list))[0]
+    assert not vars(second).keys() & {"velocities", "squares", "means", "steps"}  # the optimizer keeps no memory
 
 
-def test_a_state_that_does_not_fit_is_refused_and_changes_nothing():
+def test_float32_memory_survives_json_exactly_and_takes_the_parameters_dtype():
     optimizer = make_optimizer("adam")
+    parameter = np.array([[0.1, -0.3], [1 / 3, 7.0]], dtype=np.float32)
+    memory = optimizer.step([parameter], [np.array([[0.7, 0.2], [-0.1, 1 / 7]], dtype=np.float32)], 0.01)
+    checked = optimizer.check_memory(memory_as_json(memory), [parameter])
+    for name in ("means", "squares"):
+        assert checked[name][0].dtype == np.float32 and checked[name][0].tobytes() == memory[name][0].tobytes()
+        assert checked[name][0] is not memory[name][0]  # its own arrays
+    assert checked["steps"] == 1 and optimizer.check_memory(None, [parameter]) == {} == optimizer.check_memory({}, [])
+
+
+def test_a_memory_that_does_not_fit_is_refused_with_a_clear_message():
+    adam, sgd = make_optimizer("adam"), make_optimizer("sgd")
     parameter = np.zeros(2)
-    optimizer.update([parameter], [np.ones(2)], 0.1)
-    before = optimizer.state_dict()
-    with pytest.raises(ValueError, match="shapes"):
-        optimizer.load_state_dict({"means": [np.zeros(3)], "squares": [np.zeros(3)]}, [parameter])
-    with pytest.raises(ValueError, match="adam keeps no velocities"):
-        optimizer.load_state_dict({"velocities": [np.zeros(2)]})
-    with pytest.raises(ValueError, match="whole number"):
-        optimizer.load_state_dict({"steps": -1})
-    after = optimizer.state_dict()
-    assert after["steps"] == before["steps"] == 1
-    np.testing.assert_array_equal(after["means"][0], before["means"][0])
+    memory = adam.step([parameter], [np.ones(2)], 0.1)
+    good = memory_as_json(memory)
+    cases = [
+        (sgd, good, "this memory is Adam's, not SGD's"),
+        (make_optimizer("momentum"), {"optimizer": "nesterov", "velocities": [[0, 0]]},
+         "this memory is Nesterov's, not momentum's"),
+        (adam, {**good, "optimizer": "lbfgs"}, "names no known optimizer"),
+        (adam, {"means": good["means"]}, "names no known optimizer"),
+        (adam, {**good, "means": [[0.0, 0.0], [0.0, 0.0]]}, "2 arrays of means for 1 parameter arrays"),
+        (adam, {**good, "means": [[0.0, 0.0, 0.0]]}, r"means\[0\] has shape \(3,\), the parameter \(2,\)"),
+        (adam, {**good, "squares": [[0.0, float("nan")]]}, r"squares\[0\] holds values that are not finite"),
+        (adam, {**good, "squares": [["a", "b"]]}, r"squares\[0\] is not an array of numbers"),
+        (adam, {**good, "steps": -1}, "steps must be a whole number"),
+        (adam, {**good, "steps": 2.5}, "steps must be a whole number"),
+        (adam, {**good, "steps": True}, "steps must be a whole number"),
+        (adam, {**good, "velocities": [[0, 0]]}, "Adam's memory holds no velocities"),
+        (adam, [1, 2], "must be a dictionary"),
+    ]
+    for optimizer, stored, message in cases:
+        with pytest.raises(ValueError, match=message):
+            optimizer.check_memory(stored, [parameter])
+    with pytest.raises(ValueError, match="this memory is Adam's, not RMSProp's"):
+        make_optimizer("rmsprop").step([parameter], [np.ones(2)], 0.1, memory)
+    assert memory["steps"] == 1  # a refused memory is not changed
 
 
 def test_optimizers_are_a_registry_and_say_whether_momentum_applies():

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from playground.engine.activations import ACTIVATIONS, activation_name
-from playground.engine.layers import HE_ACTIVATIONS, Layer, check_dtype, register_layer_type, whole_number
+from playground.engine.layers import HE_ACTIVATIONS, Layer, Parameter, check_dtype, register_layer_type, whole_number
 
 Array = np.ndarray
 
@@ -75,6 +75,8 @@ class Conv2D(Layer):
         self.activation = activation_name(activation)
         self.dtype = check_dtype(dtype)
         self.initialise(np.random.default_rng(seed))
+        self.weight_gradient: Array | None = None
+        self.bias_gradient: Array | None = None
 
     def initialise(self, rng: np.random.Generator) -> None:
         """He (ReLU-like) or Xavier random filters by fan-in, zero biases."""
@@ -191,8 +193,8 @@ class Conv2D(Layer):
     def parameters(self) -> list[Array]:
         return [self.weights, self.biases]
 
-    def gradients(self) -> list[Array]:
-        return [self.weight_gradient, self.bias_gradient]
+    def parameters_and_gradients(self) -> list[Parameter]:
+        return [Parameter(self.weights, self.weight_gradient, 1.0), Parameter(self.biases, self.bias_gradient, 0.0)]
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "in_channels": self.in_channels, "out_channels": self.out_channels,

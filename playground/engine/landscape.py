@@ -203,8 +203,7 @@ def two_parameter_gradient(network: Network, inputs: Array, labels: Array, addre
                            l2: float = 0.0) -> tuple[float, Array]:
     """The cost (with L2) and its slope along the given parameters, by backpropagation."""
     gradients = network.gradients(inputs, labels, l2)
-    flat = [g for pair in gradients for g in pair]
-    slope = np.array([float(flat[position][index]) for position, index in (locate(network, a) for a in addresses)])
+    slope = np.array([float(gradients[position][index]) for position, index in (locate(network, a) for a in addresses)])
     return network.cost(inputs, labels) + network.l2_cost(l2), slope
 
 

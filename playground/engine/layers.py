@@ -7,6 +7,8 @@ A network is a list of layers. Every layer has the same few methods:
 - ``backward(δ)``: from its own node values, the gradients of its parameters
   (``weight_gradient``, ``bias_gradient``) and ∂C/∂a_prev for the layer before it;
 - ``parameters()``: its arrays themselves (``[weights, biases]``, or ``[]``);
+- ``parameters_and_gradients()``: each of those arrays with its gradient and how much of the
+  L2 penalty applies to it, as ``Parameter`` triples (ConvNetJS's ``getParamsAndGrads``);
 - ``to_dict()``: a plain description for saving (``layer_from_dict`` builds it again).
 
 A new kind of layer (conv, pooling, flatten) is one new class here and one entry in
@@ -16,6 +18,7 @@ A new kind of layer (conv, pooling, flatten) is one new class here and one entry
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,6 +38,16 @@ def check_dtype(dtype: Any) -> np.dtype:
     if dtype not in FLOAT_TYPES:
         raise ValueError(f"dtype must be float32 or float64, not {dtype}")
     return dtype
+
+
+@dataclass
+class Parameter:
+    """One array a layer learns, its gradient after the last backward step, and how much of the
+    L2 penalty applies to it (ConvNetJS's getParamsAndGrads: weights 1, biases 0)."""
+
+    values: Array  # the layer's own array (editing it edits the layer)
+    gradient: Array | None  # None before any backward step
+    decay: float  # L2 multiplier
 
 
 class Layer:
@@ -60,7 +73,8 @@ class Layer:
     def parameters(self) -> list[Array]:
         return []
 
-    def gradients(self) -> list[Array]:
+    def parameters_and_gradients(self) -> list[Parameter]:
+        """Each parameter array with its latest gradient and L2 multiplier, in ``parameters()`` order."""
         return []
 
     def initialise(self, rng: np.random.Generator) -> None:
@@ -78,6 +92,9 @@ class Layer:
         for name in ("weights", "biases"):
             if name in self.__dict__:
                 setattr(twin, name, getattr(self, name).copy())
+        for name in ("weight_gradient", "bias_gradient"):
+            if name in self.__dict__:
+                setattr(twin, name, None)  # the twin has had no backward step of its own
         return twin
 
     def to_dict(self) -> dict[str, Any]:
@@ -121,6 +138,8 @@ class Dense(Layer):
         self.activation = activation_name(activation)
         self.dtype = check_dtype(dtype)
         self.initialise(np.random.default_rng(seed))
+        self.weight_gradient: Array | None = None
+        self.bias_gradient: Array | None = None
 
     def initialise(self, rng: np.random.Generator) -> None:
         """Xavier (or He, for ReLU-like activations) random weights and zero biases."""
@@ -164,8 +183,8 @@ class Dense(Layer):
     def parameters(self) -> list[Array]:
         return [self.weights, self.biases]
 
-    def gradients(self) -> list[Array]:
-        return [self.weight_gradient, self.bias_gradient]
+    def parameters_and_gradients(self) -> list[Parameter]:
+        return [Parameter(self.weights, self.weight_gradient, 1.0), Parameter(self.biases, self.bias_gradient, 0.0)]
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "inputs": self.n_in, "outputs": self.n_out, "activation": self.activation}

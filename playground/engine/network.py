@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from playground.engine.costs import COSTS, check_output_pair, cost_name
-from playground.engine.layers import Dense, Layer, check_dtype
+from playground.engine.layers import Dense, Layer, Parameter, check_dtype
 from playground.engine.specs import (
     check_hidden_activations,
     check_layer_sizes,
@@ -311,11 +311,13 @@ class Network:
 
     # ---------------------------------------------------------- backpropagation
 
-    def backpropagate(self, inputs: Array, targets: Array, l2: float = 0.0) -> tuple[list[tuple[Array, Array]], float]:
-        """Gradients (dW, db) of every weighted layer for one-hot targets, and the batch's cost.
+    def backpropagate(self, inputs: Array, targets: Array, l2: float = 0.0) -> tuple[list[Parameter], float]:
+        """Every weighted layer's parameters with their gradients for one-hot targets (in
+        ``parameters()`` order), and the batch's cost (without L2).
 
-        The fast path used by training: inputs and targets are already checked arrays
-        of the network's dtype.
+        The one place L2 enters a gradient: each gets λ · decay · values (weights 1, biases 0).
+        The fast path used by training: inputs and targets are already checked arrays of the
+        network's dtype.
         """
         self.forward_pass(inputs)
         output = self.layers[-1]
@@ -327,22 +329,22 @@ class Network:
             if index > 0:
                 # Chain rule one layer back: through this layer's weights, then the activation's slope.
                 node_values = self.layers[index - 1].node_values(output_gradient)
-        gradients = []
-        for layer in self._weighted_layers:
-            if l2:
-                layer.weight_gradient += l2 * layer.weights
-            gradients.append((layer.weight_gradient, layer.bias_gradient))
-        return gradients, batch_cost
+        parameters = [p for layer in self._weighted_layers for p in layer.parameters_and_gradients()]
+        if l2:
+            for parameter in parameters:
+                if parameter.decay:
+                    parameter.gradient += (l2 * parameter.decay) * parameter.values
+        return parameters, batch_cost
 
-    def gradients(self, inputs: Array, labels: Array, l2: float = 0.0) -> list[tuple[Array, Array]]:
-        """∂C/∂W and ∂C/∂b of every weighted layer by backpropagation, for integer labels."""
+    def gradients(self, inputs: Array, labels: Array, l2: float = 0.0) -> list[Array]:
+        """∂C/∂θ for every array of ``parameters()`` (W1, b1, W2, …) by backpropagation, for integer labels."""
         inputs = self.check_inputs(inputs)
         targets = self.one_hot(labels, len(inputs))
-        return self.backpropagate(inputs, targets, l2)[0]
+        return [parameter.gradient for parameter in self.backpropagate(inputs, targets, l2)[0]]
 
     def finite_difference_gradients(
         self, inputs: Array, labels: Array, h: float = 1e-4, method: str = "forward", l2: float = 0.0
-    ) -> list[tuple[Array, Array]]:
+    ) -> list[Array]:
         """The same gradients the slow way: nudge each parameter by h and watch the cost.
 
         ``forward``: (C(w + h) − C(w)) / h, the seed's way; ``central``:
@@ -358,23 +360,20 @@ class Network:
 
         base_cost = total_cost() if method == "forward" else 0.0
         result = []
-        for layer in self.weighted_layers:
-            pair = []
-            for parameter in layer.parameters():
-                gradient = np.zeros(parameter.shape, dtype=np.float64)
-                flat, flat_gradient = parameter.reshape(-1), gradient.reshape(-1)
-                for i in range(flat.size):
-                    original = flat[i]
-                    flat[i] = original + h
-                    cost_up = total_cost()
-                    if method == "forward":
-                        flat_gradient[i] = (cost_up - base_cost) / h
-                    else:
-                        flat[i] = original - h
-                        flat_gradient[i] = (cost_up - total_cost()) / (2 * h)
-                    flat[i] = original
-                pair.append(gradient.astype(self.dtype))
-            result.append((pair[0], pair[1]))
+        for parameter in self.parameters():
+            gradient = np.zeros(parameter.shape, dtype=np.float64)
+            flat, flat_gradient = parameter.reshape(-1), gradient.reshape(-1)
+            for i in range(flat.size):
+                original = flat[i]
+                flat[i] = original + h
+                cost_up = total_cost()
+                if method == "forward":
+                    flat_gradient[i] = (cost_up - base_cost) / h
+                else:
+                    flat[i] = original - h
+                    flat_gradient[i] = (cost_up - total_cost()) / (2 * h)
+                flat[i] = original
+            result.append(gradient.astype(self.dtype))
         return result
 
     # ---------------------------------------------------------- checking input

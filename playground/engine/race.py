@@ -1,21 +1,55 @@
 """The optimizer race (SPEC F10): several optimizers from one start on one landscape.
 
 The landscape is any ``objective(point) → (cost, gradient)`` over a few numbers: a classic
-surface, or two of a network's parameters. Each runner is the engine's own optimizer class
-(the one networks train with) stepping a float64 array in place.
+surface, or two of a network's parameters. Each runner is an ``ObjectiveWalker``: the
+engine's own optimizer class (the one networks train with) stepping a float64 array in
+place, run by the engine's one run loop (``playground.engine.loop``) and its divergence rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from playground.engine.loop import StepEvent, run
 from playground.engine.optimizers import make_optimizer
 
 Array = np.ndarray
-DIVERGENCE_LIMIT = 1e6
+Objective = Callable[[Array], tuple[float, Array]]
+
+
+class ObjectiveWalker:
+    """A stepper of ``playground.engine.loop``: an optimizer walking a point downhill on
+    ``objective(point) → (cost, gradient)``.
+
+    ``memory`` is optimizer memory from an earlier walk (checked: one that does not fit
+    raises ValueError); ``walker.memory`` is the memory now.
+    """
+
+    def __init__(self, objective: Objective, start: Sequence[float], optimizer_name: str, learn_rate: float,
+                 momentum: float = 0.9, memory: dict[str, Any] | None = None, steps: int = 0) -> None:
+        self.objective = objective
+        self.point = np.array(start, dtype=np.float64)
+        self.optimizer = make_optimizer(optimizer_name, momentum)
+        self.learn_rate = float(learn_rate)
+        self.memory = self.optimizer.check_memory(memory, [self.point])
+        self.steps = int(steps)
+        self.diverged: str | None = None
+
+    def parameters(self) -> list[Array]:
+        return [self.point]
+
+    def step(self) -> StepEvent:
+        """One optimizer step from the point; the event's cost is the cost where it stood."""
+        cost, gradient = self.objective(self.point)
+        self.memory = self.optimizer.step([self.point], [gradient], self.learn_rate, self.memory)
+        self.steps += 1
+        return StepEvent(cost)
+
+    def where(self) -> str:
+        return f"step {self.steps}"
 
 
 @dataclass(frozen=True)
@@ -41,28 +75,26 @@ class Run:
     diverged_at: int | None = None
 
 
-def descend(objective: Callable[[Array], tuple[float, Array]], start: Sequence[float], runner: Runner,
-            steps: int) -> Run:
+def descend(objective: Objective, start: Sequence[float], runner: Runner, steps: int) -> Run:
     """``steps`` optimizer steps from ``start``; stops when the point or cost stops being finite or
-    a coordinate passes 1e6 (keeping the path up to there)."""
-    optimizer = make_optimizer(runner.optimizer, runner.momentum)
-    point = np.array(start, dtype=np.float64)
-    run = Run(runner)
-    cost, gradient = objective(point)
-    run.path.append(point.tolist())
-    run.costs.append(cost)
-    for step in range(1, steps + 1):
-        optimizer.update([point], [gradient], runner.learn_rate)
-        if not (np.all(np.isfinite(point)) and np.abs(point).max() <= DIVERGENCE_LIMIT):
-            run.diverged_at = step
-            break
-        cost, gradient = objective(point)
-        if not np.isfinite(cost):
-            run.diverged_at = step
-            break
-        run.path.append(point.tolist())
-        run.costs.append(cost)
-    return run
+    a coordinate passes 1e6 (keeping the path up to there, the last point with a finite cost)."""
+    walker = ObjectiveWalker(objective, start, runner.optimizer, runner.learn_rate, runner.momentum)
+    journey = Run(runner, path=[walker.point.tolist()])
+
+    def record(event: StepEvent) -> None:  # the cost where it stood, then where it went
+        journey.costs.append(event.cost)
+        journey.path.append(walker.point.tolist())
+
+    result = run(walker, steps=steps, on_step=record)
+    # The cost at the last point: the diverging step measured it, else one more look.
+    cost = result.last.cost if result.ended == "diverged" else objective(walker.point)[0]
+    if np.isfinite(cost) or len(journey.path) == 1:  # the start stays, whatever its cost
+        journey.costs.append(cost)
+    else:
+        journey.path.pop()
+    if result.ended == "diverged" or not np.isfinite(cost):
+        journey.diverged_at = len(journey.path)
+    return journey
 
 
 def race(objective: Callable[[Array], tuple[float, Array]], start: Sequence[float], runners: Sequence[Runner],

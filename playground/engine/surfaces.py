@@ -1,7 +1,8 @@
 """Classic test surfaces for optimizers: each a function of (x, y) with its exact gradient.
 
 Written for whole arrays of points at once (a contour plot evaluates a grid), and used by
-the optimizer race through the same optimizer classes the engine trains networks with.
+the optimizer race through the same optimizer classes the engine trains networks with; a
+``SurfaceWalker`` takes steps on one by the engine's run loop.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from playground.engine.race import ObjectiveWalker
 
 Array = np.ndarray
 
@@ -107,3 +110,13 @@ SURFACES = {surface.name: surface for surface in [
     Surface("bowl", "a bowl ½(x² + 3y²)", bowl, bowl_gradient, (-3.0, 3.0), (-3.0, 3.0), (-2.5, 2.0), (0.0, 0.0),
             "λmax = 3, so plain gradient descent converges below a learn rate of 2/3 and bounces out above it."),
 ]}
+
+
+class SurfaceWalker(ObjectiveWalker):
+    """An optimizer walking downhill on a classic surface from ``start``: a stepper of
+    ``playground.engine.loop`` whose one parameter is the float64 point (x, y)."""
+
+    def __init__(self, surface: Surface, start: tuple[float, float], optimizer_name: str, learn_rate: float,
+                 momentum: float = 0.9, memory: dict | None = None, steps: int = 0) -> None:
+        super().__init__(surface.value_and_gradient, start, optimizer_name, learn_rate, momentum, memory, steps)
+        self.surface = surface

@@ -2,22 +2,22 @@
 
 A ``Trainer`` owns everything that changes while a network learns (the
 optimizer's memory, the shuffling, the epoch count), so the command line runs
-whole epochs while the app can take one batch at a time between frames.
+whole epochs while the app can take one batch at a time between frames. It is a
+stepper of ``playground.engine.loop``: ``step()`` is one mini-batch, and every run of
+batches (``train``, ``train_batch``, a page's ``loop.run``) goes through ``loop.run``.
 
 Divergence is a lesson, not a crash: when the cost or a parameter stops being
 finite, or a parameter's size passes 1e6, training stops, the parameters from
-before the bad step are put back, and ``diverged`` says what happened.
+before the bad step are put back, and ``diverged`` says what happened (the rule
+itself is ``loop.run``'s).
 
-With data augmentation, ``train`` prepares the next mini-batch (gather, augment, input
-noise) in a helper thread while the current one is learned from, so the two cores of a
-small machine share the work. The helper draws from the same random stream in the same
-order as the serial path would, so the weights are bit-identical either way.
+With data augmentation, ``train`` prepares the next mini-batch in a helper thread
+(``playground.engine.prefetch``), bit-identical to preparing it in turn.
 """
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Callable
@@ -25,12 +25,12 @@ from typing import Callable
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from playground.engine.loop import StepEvent, run
 from playground.engine.network import Network
-from playground.engine.optimizers import OPTIMIZERS, make_optimizer
+from playground.engine.optimizers import OPTIMIZERS, Memory, make_optimizer
+from playground.engine.prefetch import Prefetcher
 
 Array = np.ndarray
-
-DIVERGENCE_LIMIT = 1e6
 GRADIENT_METHODS = ["backprop", "finite_differences"]
 FINITE_DIFFERENCE_STEP = 1e-4
 
@@ -66,15 +66,17 @@ class TrainingSettings:
         self.batch_size = int(self.batch_size)
 
 
-@dataclass
-class BatchEvent:
-    """What happened in one mini-batch."""
+@dataclass(kw_only=True)
+class BatchEvent(StepEvent):
+    """What happened in one mini-batch: ``cost`` is the batch's cost before the update (without L2)."""
 
     epoch: int  # epochs completed before this batch
     batch: int  # batches done in this epoch, this one included
-    batch_cost: float  # cost of this batch before the update (without L2)
     learn_rate: float
-    end_of_epoch: bool
+
+    @property
+    def batch_cost(self) -> float:
+        return self.cost
 
 
 @dataclass
@@ -120,7 +122,15 @@ class Trainer:
     ``augment(batch, rng)`` changes every training batch (never the test data); with
     ``prefetch`` (the default) ``train`` prepares the next augmented batch in a helper
     thread, bit-identical to preparing it in turn.
+
+    ``memory`` is the optimizer's memory from an earlier run (``trainer.memory`` then, or its
+    ``memory_as_json``); one that does not fit raises ValueError, it never starts afresh in
+    silence. ``train_only`` lists (index into ``network.parameters()``, flat index) pairs: only
+    those numbers learn, stepped by the optimizer as one float64 vector (its memory is over
+    that vector) and written back (the cost-landscape page walks two parameters this way).
     """
+
+    unit = "batch"  # what the run loop calls a step
 
     def __init__(
         self,
@@ -132,6 +142,8 @@ class Trainer:
         test_labels: Array | None = None,
         augment: Callable[[Array, np.random.Generator], Array] | None = None,
         prefetch: bool = True,
+        memory: Memory | None = None,
+        train_only: list[tuple[int, int]] | None = None,
     ) -> None:
         self.network = network
         self.settings = settings or TrainingSettings()
@@ -145,10 +157,12 @@ class Trainer:
         self.augment = augment
         # Prepare the next augmented batch in a helper thread during ``train`` (see the module doc).
         self.prefetch = bool(prefetch) and augment is not None
-        self._executor: ThreadPoolExecutor | None = None
-        self._pending: tuple[Array, Future] | None = None  # (indices, inputs being prepared)
+        self._prefetcher = Prefetcher(self.prepare_inputs)
         self._prefetch_until_epoch = 0
         self.optimizer = make_optimizer(self.settings.optimizer, self.settings.momentum)
+        self.train_only = None if train_only is None else check_train_only(train_only, network.parameters())
+        learning = network.parameters() if self.train_only is None else [np.zeros(len(self.train_only))]
+        self.memory = self.optimizer.check_memory(memory, learning)
         # Input noise has its own random stream, so turning it on does not change the batch order.
         self.noise_rng = np.random.default_rng([self.settings.seed, 2])
         self.epoch = 0
@@ -156,8 +170,7 @@ class Trainer:
         self._order: Array | None = None
         self._position = 0
         self.last_batch: Array | None = None  # the training indices of the latest mini-batch (the page shows a step's)
-        self._saved = [np.empty_like(p) for p in network.parameters()]
-        self.diverged: str | None = None
+        self.diverged: str | None = None  # set by the run loop
         self.stop_requested = False
 
     @property
@@ -176,7 +189,7 @@ class Trainer:
 
     def resume_at(self, epoch: int, position: int) -> None:
         """Continue from ``position`` samples into ``epoch`` (both from an earlier trainer)."""
-        self._drop_pending()
+        self._prefetcher.drop()
         self.epoch = int(epoch)
         self._position = int(position)
         self._order = self.epoch_order(self.epoch) if 0 < self._position < len(self.inputs) else None
@@ -196,7 +209,7 @@ class Trainer:
         indices = self._order[self._position : self._position + self.settings.batch_size]
         self._position += len(indices)
         self.last_batch = indices
-        inputs = self._take_pending(indices)
+        inputs = self._prefetcher.take(indices)
         if inputs is None:
             inputs = self.prepare_inputs(indices)
         return inputs, self.targets[indices]
@@ -223,51 +236,47 @@ class Trainer:
 
     def _prefetch_next(self, end_of_epoch: bool) -> None:
         """Start preparing the next batch in the helper thread (only inside ``train``)."""
-        if self._executor is None or (end_of_epoch and self.epoch + 1 >= self._prefetch_until_epoch):
-            return
-        indices = self._upcoming_indices()
-        self._pending = (indices, self._executor.submit(self.prepare_inputs, indices))
+        if self._prefetcher.running and not (end_of_epoch and self.epoch + 1 >= self._prefetch_until_epoch):
+            self._prefetcher.start(self._upcoming_indices())
 
-    def _take_pending(self, indices: Array) -> Array | None:
-        """The prefetched inputs of this batch, or None when none were prepared."""
-        if self._pending is None:
-            return None
-        pending_indices, future = self._pending
-        self._pending = None
-        inputs = future.result()
-        if not np.array_equal(pending_indices, indices):  # cannot happen unless the order was changed
-            raise RuntimeError("a prefetched batch does not match the batch order")
-        return inputs
+    def parameters(self) -> list[Array]:
+        """What a step changes: the network's arrays (the run loop puts them back after a divergence)."""
+        return self.network.parameters()
 
-    def _drop_pending(self) -> None:
-        if self._pending is not None:
-            self._pending[1].result()  # let it finish before anything else draws random numbers
-            self._pending = None
+    def where(self) -> str:
+        """Where training is, as the app's counter shows it: 'epoch 0.31'."""
+        return f"epoch {self.epochs_done()}"
 
-    def train_batch(self) -> BatchEvent | None:
-        """One gradient-descent step on one mini-batch; None once training has diverged."""
-        if self.diverged:
-            return None
-        network = self.network
+    def step(self) -> BatchEvent:
+        """One gradient-descent step on one mini-batch (the run loop checks it for divergence)."""
         learn_rate = self.learn_rate
         inputs, targets = self.next_batch()
-        self._prefetch_next(end_of_epoch=self._position >= len(self.inputs))
+        end_of_epoch = self._position >= len(self.inputs)
+        self._prefetch_next(end_of_epoch)
         gradients, batch_cost = self.batch_gradients(inputs, targets)
-        if not np.isfinite(batch_cost):
-            self.diverged = f"the cost became {batch_cost} at epoch {self.epochs_done()}"
-            return None
-
-        parameters = network.parameters()
-        for saved, parameter in zip(self._saved, parameters):
-            np.copyto(saved, parameter)
-        flat_gradients = [g for pair in gradients for g in pair]
-        self.optimizer.update(parameters, flat_gradients, learn_rate)
-        self._check_divergence(parameters)
-
-        event = BatchEvent(self.epoch, self.batch_in_epoch + 1, batch_cost, learn_rate,
-                           end_of_epoch=self._position >= len(self.inputs))
+        self.update(gradients, learn_rate)
+        event = BatchEvent(cost=batch_cost, end_of_epoch=end_of_epoch, epoch=self.epoch,
+                           batch=self.batch_in_epoch + 1, learn_rate=learn_rate)
         self.count_batch()
         return event
+
+    def train_batch(self) -> BatchEvent | None:
+        """One step by the run loop's rules: its event, or None once training has diverged."""
+        result = run(self, steps=1)
+        return result.last if result.ended == "done" else None
+
+    def update(self, gradients: list[Array], learn_rate: float) -> None:
+        """The optimizer's step from the gradients of ``network.parameters()`` (of the chosen
+        numbers only, with ``train_only``)."""
+        parameters = self.network.parameters()
+        if self.train_only is None:
+            self.memory = self.optimizer.step(parameters, gradients, learn_rate, self.memory)
+            return
+        chosen = np.array([parameters[p].flat[i] for p, i in self.train_only], dtype=np.float64)
+        slopes = np.array([gradients[p].flat[i] for p, i in self.train_only], dtype=np.float64)
+        self.memory = self.optimizer.step([chosen], [slopes], learn_rate, self.memory)
+        for (p, i), value in zip(self.train_only, chosen):
+            parameters[p].flat[i] = value
 
     def count_batch(self) -> bool:
         """Count the batch ``next_batch`` just gave: after an epoch's last batch the epoch moves on.
@@ -281,11 +290,13 @@ class Trainer:
             self.batch_in_epoch = 0
         return end_of_epoch
 
-    def batch_gradients(self, inputs: Array, targets: Array) -> tuple[list[tuple[Array, Array]], float]:
-        """Gradients of one batch, by backpropagation or by finite differences, and its cost."""
+    def batch_gradients(self, inputs: Array, targets: Array) -> tuple[list[Array], float]:
+        """Gradients of one batch (one per array of ``network.parameters()``), by backpropagation
+        or by finite differences, and its cost."""
         network, l2 = self.network, self.settings.l2
         if self.settings.gradient == "backprop":
-            return network.backpropagate(inputs, targets, l2)
+            parameters, batch_cost = network.backpropagate(inputs, targets, l2)
+            return [parameter.gradient for parameter in parameters], batch_cost
         labels = targets.argmax(axis=1)
         gradients = network.finite_difference_gradients(inputs, labels, h=FINITE_DIFFERENCE_STEP,
                                                         method="forward", l2=l2)
@@ -293,20 +304,8 @@ class Trainer:
 
     def epochs_done(self) -> str:
         """How far training has come in epochs, as the app's counter shows it ('0.31', '3')."""
-        done = self.epoch + self._position / max(len(self.inputs), 1)
+        done = self.epoch + self.position / max(len(self.inputs), 1)
         return f"{done:.2f}".rstrip("0").rstrip(".")
-
-    def _check_divergence(self, parameters: list[Array]) -> None:
-        # `not (x <= limit)` is also true for NaN, so one comparison catches both.
-        largest = max(float(np.abs(p).max()) for p in parameters)
-        if not largest <= DIVERGENCE_LIMIT:
-            for saved, parameter in zip(self._saved, parameters):
-                np.copyto(parameter, saved)
-            what = "not finite" if not np.isfinite(largest) else f"{largest:.3g} (limit {DIVERGENCE_LIMIT:g})"
-            self.diverged = (
-                f"diverged at epoch {self.epochs_done()}: a parameter became {what} "
-                f"at learn rate {self.learn_rate:g}; kept the parameters from before that step"
-            )
 
     def evaluate(self, seconds: float = 0.0) -> EpochEvent:
         """Cost and accuracy on all training data and, when given, the test data."""
@@ -320,21 +319,13 @@ class Trainer:
 
     @contextmanager
     def _prefetching(self, target_epoch: int):
-        """Run the helper thread of ``prefetch`` for the duration of one ``train`` call.
-
-        A batch still being prepared when training stops is kept, finished, for the next
-        call (the random stream has already moved past it).
-        """
+        """The helper thread of ``prefetch`` for the duration of one ``train`` call."""
         if not self.prefetch:
             yield
             return
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playground-batches")
         self._prefetch_until_epoch = target_epoch
-        try:
+        with self._prefetcher.helper():
             yield
-        finally:
-            executor, self._executor = self._executor, None
-            executor.shutdown(wait=True)
 
     def train(
         self,
@@ -353,20 +344,22 @@ class Trainer:
         start = time.perf_counter()
         history: list[EpochEvent] = []
         target_epoch = self.epoch + epochs
-        with blas_threads(threads), self._prefetching(target_epoch):
-            while self.epoch < target_epoch and not self.diverged:
-                if self.stop_requested or (should_stop is not None and should_stop()):
-                    break
-                event = self.train_batch()
-                if event is None:
-                    break
-                if on_batch is not None:
-                    on_batch(event)
-                if event.end_of_epoch and evaluate:
-                    summary = self.evaluate(time.perf_counter() - start)
-                    history.append(summary)
-                    if on_epoch is not None:
-                        on_epoch(summary)
+
+        def after_batch(event: BatchEvent) -> None:
+            if on_batch is not None:
+                on_batch(event)
+            if event.end_of_epoch and evaluate:
+                summary = self.evaluate(time.perf_counter() - start)
+                history.append(summary)
+                if on_epoch is not None:
+                    on_epoch(summary)
+
+        def stop_now() -> bool:
+            return self.stop_requested or (should_stop is not None and should_stop())
+
+        if self.epoch < target_epoch and not self.diverged:
+            with blas_threads(threads), self._prefetching(target_epoch):
+                run(self, until=lambda event: self.epoch >= target_epoch, should_stop=stop_now, on_step=after_batch)
         stopped = self.epoch < target_epoch and not self.diverged
         return TrainingResult(
             epochs=self.epoch,
@@ -376,6 +369,22 @@ class Trainer:
             message=self.diverged or ("stopped" if stopped else "finished"),
             history=history,
         )
+
+
+def check_train_only(train_only: list[tuple[int, int]], parameters: list[Array]) -> list[tuple[int, int]]:
+    """(array, flat index) pairs naming numbers of ``parameters``, checked: within range, none twice."""
+    pairs = []
+    for pair in train_only:
+        try:
+            position, index = (int(number) for number in pair)
+        except (TypeError, ValueError):
+            raise ValueError(f"train_only: each number is (array, flat index), not {pair!r}") from None
+        if not 0 <= position < len(parameters) or not 0 <= index < parameters[position].size:
+            raise ValueError(f"train_only: the network has no number {index} in parameter array {position}")
+        pairs.append((position, index))
+    if not pairs or len(set(pairs)) != len(pairs):
+        raise ValueError("train_only: name at least one number, and each only once")
+    return pairs
 
 
 def score(network: Network, inputs: Array, labels: Array, l2: float = 0.0) -> tuple[float, float]:
