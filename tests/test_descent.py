@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from playground.app.pages.descent.figures import BALL, CURVE, PATH, TANGENT, descent_figure, steps_figure
-from playground.app.pages.descent.formula import FormulaError, check_values, parse_formula
 from playground.app.pages.descent.logic import Ball, advance, descend, new_descent, readouts, regime
+from playground.engine.formula import FormulaError, check_values, parse_formula
 
 SAFE = ["x**2 - 3*x + 4", "x^4 - 4*x^2 + x", "sin(x)*exp(-x/3)", "sqrt(abs(x)) + log(1 + x**2)",
         "tanh(2*x) - cos(x)/2", "-x**2", "2**-x", "x**x", "(x - 1)*(x + 2)/(1 + x**2)", "tan(x/4) + pi*e"]
