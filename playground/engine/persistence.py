@@ -9,12 +9,18 @@ allocated; members the network does not need are never read.
 
 Files of format version 1 (before layers were objects: ``layer_sizes``, ``activations``
 and ``output_activation``, dense layers only) still load and give the same outputs.
+
+The same description travels as JSON (the app's session, share links and routes):
+``network_to_json`` / ``network_from_json``, each layer's ``to_dict()`` with its weights and
+biases as nested lists. Both ways in check the layer list with ``check_layers`` (known types,
+parameter shapes, the parameter count) before anything is allocated, so they cannot drift.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import threading
 import zipfile
@@ -24,7 +30,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from playground.engine.layers import LAYER_TYPES, check_dtype, layer_from_dict
+from playground.engine.layers import LAYER_TYPES, check_dtype, layer_from_dict, whole_number
 from playground.engine.network import Network
 
 # NumPy parses .npy headers with ast.literal_eval, and CPython 3.11's AST constructor is not
@@ -42,6 +48,34 @@ MAX_DESCRIPTION_BYTES = 1_000_000  # the small members: format, version, layers,
 
 class ModelFileError(ValueError):
     """A model file that cannot be read: the message names the file and the problem."""
+
+
+class DescriptionError(ValueError):
+    """A network description (JSON) that cannot be used: the message names the layer and the problem."""
+
+
+def check_layers(layers: Any, max_parameters: int = MAX_PARAMETERS) -> list[list[tuple[int, ...]]]:
+    """The parameter shapes of every layer of a layer list (as a file or JSON holds it), checked
+    before anything is allocated: a list of dicts of known layer types, with at most
+    ``max_parameters`` weights and biases in all. Raises ValueError naming the layer (counted
+    from 1) and the problem."""
+    if not isinstance(layers, list) or not layers or not all(isinstance(layer, dict) for layer in layers):
+        raise ValueError("the layer list must be a list of layer descriptions")
+    shapes, total = [], 0
+    for number, layer in enumerate(layers, start=1):
+        layer_type = LAYER_TYPES.get(layer.get("type")) if isinstance(layer.get("type"), str) else None
+        if layer_type is None:
+            raise ValueError(f"layer {number}: unknown layer type {layer.get('type')!r}; known: "
+                             f"{', '.join(LAYER_TYPES)}")
+        try:
+            layer_shapes = layer_type.parameter_shapes(layer)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"layer {number} ({layer_type.kind}): {error}") from None
+        total += sum(math.prod(shape) for shape in layer_shapes)  # exact: no overflow for absurd sizes
+        shapes.append(layer_shapes)
+    if total > max_parameters:
+        raise ValueError(f"{total:,} parameters: more than the {max_parameters:,} allowed")
+    return shapes
 
 
 def save_network(network: Network, path: str | os.PathLike) -> Path:
@@ -190,8 +224,11 @@ class _ModelReader:
         except ValueError as error:
             raise self.fail(str(error)) from None
         cost = self.text("cost")
-        self.check_size(layers, max_parameters)
-        self.check_parameter_headers(layers, dtype)
+        try:
+            shapes = check_layers(layers, max_parameters)
+        except ValueError as error:
+            raise self.fail(f"invalid architecture ({error})") from None
+        self.check_parameter_headers(shapes, dtype)
         try:
             network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape)
         except (ValueError, TypeError) as error:
@@ -212,8 +249,6 @@ class _ModelReader:
             layers = json.loads(self.text("layers"))
         except (ValueError, RecursionError) as error:
             raise self.fail(f"the layer list is not valid JSON ({error})") from None
-        if not isinstance(layers, list) or not all(isinstance(layer, dict) for layer in layers):
-            raise self.fail("the layer list must be a list of layer descriptions")
         input_shape = tuple(self.whole_numbers("input_shape")) if "input_shape" in self.members else None
         return layers, input_shape
 
@@ -229,11 +264,10 @@ class _ModelReader:
         return [{"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name}
                 for n_in, n_out, name in zip(sizes, sizes[1:], names)], None
 
-    def check_parameter_headers(self, layers: list[dict[str, Any]], dtype: np.dtype) -> None:
+    def check_parameter_headers(self, shapes: list[list[tuple[int, ...]]], dtype: np.dtype) -> None:
         """Every parameter member is there with the shape and type its layer needs (headers only)."""
-        for index, layer in enumerate(layers):
-            shapes = LAYER_TYPES[layer["type"]].parameter_shapes(layer)
-            for name, shape in zip(PARAMETER_NAMES, shapes):
+        for index, layer_shapes in enumerate(shapes):
+            for name, shape in zip(PARAMETER_NAMES, layer_shapes):
                 member = f"{name}_{index}"
                 if member not in self.members:
                     raise self.fail(f"not a Neural Playground model (missing {member!r})")
@@ -244,22 +278,84 @@ class _ModelReader:
                 if stored_dtype != dtype:
                     raise self.fail(f"{member} is {stored_dtype}, expected {dtype}")
 
-    def check_size(self, layers: list[dict[str, Any]], max_parameters: int) -> None:
-        """Refuse an architecture with too many parameters before building it."""
-        total = 0
-        for layer in layers:
-            layer_type = LAYER_TYPES.get(layer.get("type"))
-            if layer_type is None:
-                raise self.fail(f"invalid architecture (unknown layer type {layer.get('type')!r})")
-            try:
-                total += layer_type.parameter_count(layer)
-            except (KeyError, TypeError, ValueError) as error:
-                raise self.fail(f"invalid architecture ({layer}: {error})") from None
-        if total > max_parameters:
-            raise self.fail(f"{total:,} parameters: more than the {max_parameters:,} allowed")
-
 
 def load_array(source, **options) -> np.ndarray:
     """``np.load`` of one .npy array (never pickle), safe beside other threads (see NPY_HEADER_LOCK)."""
     with NPY_HEADER_LOCK:
         return np.load(source, allow_pickle=False, **options)
+
+
+# ------------------------------------------------------------------ the network as JSON
+
+
+def network_to_json(network: Network) -> dict[str, Any]:
+    """The network as plain JSON: what a .npz holds, each layer's parameters as nested lists
+    (float32 values survive the round trip exactly)."""
+    layers = []
+    for layer in network.layers:
+        description = layer.to_dict()
+        for name, array in zip(PARAMETER_NAMES, layer.parameters()):
+            description[name] = array.tolist()
+        layers.append(description)
+    return {"format": FORMAT, "version": VERSION, "input_shape": list(network.input_shape),
+            "cost": network.cost_name, "dtype": network.dtype.name,
+            "seed": None if network.seed is None else int(network.seed), "layers": layers}
+
+
+def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dtype: Any = None) -> Network:
+    """A network from ``network_to_json``'s description (``dtype`` overrides the one it names).
+
+    Everything is checked before anything is allocated (format, version, layer types, the
+    parameter count within ``max_parameters``), then each layer's values for shape and
+    finiteness; every problem is a ``DescriptionError`` naming the layer and the problem.
+    """
+    if not isinstance(description, dict):
+        raise DescriptionError("a network description must be a dictionary")
+    if description.get("format", FORMAT) != FORMAT:
+        raise DescriptionError(f"not a Neural Playground network (format {description.get('format')!r})")
+    version = description.get("version", VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
+        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
+        raise DescriptionError(f"made by a newer version (network format {version})" if newer
+                               else f"unknown network format version {version!r}")
+    layers = description.get("layers")
+    try:
+        shapes = check_layers(layers, max_parameters)
+        dtype = check_dtype(description.get("dtype", "float32") if dtype is None else dtype)
+        input_shape = description.get("input_shape")
+        if input_shape is not None:
+            if not isinstance(input_shape, list) or not 1 <= len(input_shape) <= 3:
+                raise ValueError("input_shape must list 1 to 3 whole numbers")
+            input_shape = tuple(whole_number(n, "each number of input_shape") for n in input_shape)
+        seed = description.get("seed")
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+            raise ValueError(f"seed must be a whole number ≥ 0 or nothing, not {seed!r}")
+        network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers],
+                                      description.get("cost"), input_shape)
+    except (ValueError, TypeError) as error:
+        raise DescriptionError(f"invalid network ({error})") from None
+    network.seed = seed
+    for number, (layer, stored, layer_shapes) in enumerate(zip(network.layers, layers, shapes), start=1):
+        where = f"layer {number} ({layer.kind})"
+        extra = [name for name in PARAMETER_NAMES[len(layer_shapes):] if name in stored]
+        if extra:
+            raise DescriptionError(f"{where} has no {' or '.join(extra)}, but they were given")
+        for name, array in zip(PARAMETER_NAMES, layer.parameters()):
+            array[...] = checked_values(stored.get(name), array.shape, f"{where}: {name}")
+    return network
+
+
+def checked_values(values: Any, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """Nested lists of numbers as a float64 array of ``shape`` with finite values, or a
+    DescriptionError saying ``what`` is wrong."""
+    if values is None:
+        raise DescriptionError(f"{what} are missing")
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        raise DescriptionError(f"{what} are not an array of numbers") from None
+    if array.shape != shape:
+        raise DescriptionError(f"{what} have shape {array.shape}, expected {shape}")
+    if not np.all(np.isfinite(array)):
+        raise DescriptionError(f"{what} hold values that are not finite")
+    return array
