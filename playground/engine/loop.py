@@ -9,8 +9,9 @@ The rules live here and nowhere else:
 
 - **divergence**: after a step, training has diverged when the step's cost is not finite, or
   any parameter is not finite or its magnitude passes ``DIVERGENCE_LIMIT``. The parameters
-  from before that step are put back (a snapshot in buffers made once per run), the run ends
-  ``"diverged"``, and the stepper's ``diverged`` holds the message: it never steps again.
+  from before that step are put back (a ``Snapshot`` taken before every step, in buffers made
+  once and kept on the stepper), the run ends ``"diverged"``, and the stepper's ``diverged``
+  holds the message: it never steps again.
 - **done**: after ``steps`` steps, or when ``until(event)`` is true after a step;
 - **budget**: when this thread's CPU time since the start passes ``cpu_seconds`` (checked
   after each step, so every run takes at least one step);
@@ -62,6 +63,25 @@ class Stepper(Protocol):
         ``position``, samples into the epoch, keeps its meaning)."""
 
 
+class Snapshot:
+    """Copies of a stepper's parameters from before its latest step, in buffers made once."""
+
+    def __init__(self, parameters: list[Array]) -> None:
+        self.copies = [np.empty_like(p) for p in parameters]
+
+    def fits(self, parameters: list[Array]) -> bool:
+        return len(self.copies) == len(parameters) and all(
+            c.shape == p.shape and c.dtype == p.dtype for c, p in zip(self.copies, parameters))
+
+    def take(self, parameters: list[Array]) -> None:
+        for copy, parameter in zip(self.copies, parameters):
+            np.copyto(copy, parameter)
+
+    def put_back(self, parameters: list[Array]) -> None:
+        for copy, parameter in zip(self.copies, parameters):
+            np.copyto(parameter, copy)
+
+
 class StepRefused(ValueError):
     """A stepper cannot take its next step from where it is (a slope that is not a number, a
     point outside where the function is defined); it changed nothing. ``run`` ends "stopped"
@@ -98,20 +118,20 @@ def run(stepper: Stepper, *, steps: int | None = None, until: Callable[[StepEven
     if getattr(stepper, "diverged", None):
         return result("diverged", stepper.diverged)
     parameters = stepper.parameters()
-    saved = [np.empty_like(p) for p in parameters]
+    snapshot = getattr(stepper, "snapshot", None)
+    if snapshot is None or not snapshot.fits(parameters):
+        snapshot = stepper.snapshot = Snapshot(parameters)
     while steps is None or taken < steps:
         if should_stop is not None and should_stop():
             return result("stopped", f"stopped after {counted(taken, stepper)}")
-        for copy, parameter in zip(saved, parameters):
-            np.copyto(copy, parameter)
+        snapshot.take(parameters)
         try:
             last = stepper.step()
         except StepRefused as refusal:
             return result("stopped", str(refusal))
         message = divergence(stepper, last, parameters)
         if message is not None:
-            for copy, parameter in zip(saved, parameters):
-                np.copyto(parameter, copy)
+            snapshot.put_back(parameters)
             stepper.diverged = message
             return result("diverged", message)
         taken += 1
