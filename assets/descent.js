@@ -1,36 +1,59 @@
 /*
- * The 1-D gradient-descent page's browser module (page "/descent"): its shortcuts, bound to
- * the page's root element only (s: one step, space: run or pause). The stepping itself runs
- * on the server (playground/app/pages/descent); ids come from Python's contract.
+ * The 1-D gradient-descent page's browser module (page "/descent"): learn (one step) and run go
+ * through the app's run loop (runner.js) on the page's route; each answer says what to paint
+ * (paint.js), and the ball goes to the session when the run stops (source "descent-ball"). Its
+ * shortcuts (keys.js: s one step, space run or pause) are bound to the page's root element only.
  */
-(function () {
+(function (modules) {
   "use strict";
 
-  const ID = window.playgroundContract.ids.descent;
-  let page = null;
+  const ID = () => window.playgroundContract.ids.descent;
+  const SOURCE = "descent-ball";
+  const state = { page: null, view: null, runner: null, revisions: null };
 
-  function onKey(event) {
-    const typing = event.target && /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-    const button = event.key === " " ? ID.run : event.key === "s" ? ID.learn : null;
-    if (button && document.getElementById(button)) {
-      event.preventDefault();
-      document.getElementById(button).click();
-    }
+  function revisions() {
+    if (!state.revisions) state.revisions = modules.session.tracker([SOURCE], ["view-descent"]);
+    return state.revisions;
   }
 
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    descent: {
-      /** Bind to the page's (new) root element. */
-      mount: function () {
-        const element = document.getElementById(ID.page);
-        if (element && element !== page) {
-          page = element;
-          page.addEventListener("keydown", onKey);
-          page.focus({ preventScroll: true });
-        }
-        return window.dash_clientside.no_update;
-      },
+  function setProps(id, props) {
+    if (state.page && state.page.isConnected) window.dash_clientside.set_props(id, props);
+  }
+
+  function runner() {
+    if (state.runner) return state.runner;
+    state.runner = modules.runner.create({
+      route: "descent",
+      start: () => state.view && { descent: state.view },
+      body: (run, steps) => ({ descent: run.descent, steps: steps || 1 }),
+      next: (run, answer) => ({ descent: answer.descent }),
+      apply: (answer) => modules.paint.apply(answer.paint),
+      ends: (answer) => (answer.ended ? answer.message : null),
+      commit: (run) => modules.session.change(SOURCE, { "view-descent": run.descent }),
+      changed: (since) => revisions().changed(since), mark: () => revisions().mark(),
+      gapMs: () => 1000 / (state.view ? state.view.steps_per_second : 8), held: () => false,
+      showPlaying: (on) => setProps(ID().run, { children: on ? "pause" : "run" }),
+      say: (text) => { if (text) setProps(ID().message, { children: text }); },
+      onPage: () => !!(state.page && state.page.isConnected),
+    });
+    return state.runner;
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside);
+  window.dash_clientside.descent = Object.assign({}, window.dash_clientside.descent, {
+    /** Bind to the page's (new) root element. */
+    mount: function (_mounted, view) {
+      state.view = view;
+      const element = document.getElementById(ID().page);
+      if (element && element !== state.page) {
+        state.page = element;
+        modules.keys.bind(element, { " ": ID().run, s: ID().learn });
+        element.focus({ preventScroll: true });
+      }
+      return window.dash_clientside.no_update;
     },
+    adopt: function (revision, view) { state.view = view; revisions().adopt(revision); },
+    play: function (clicks) { if (clicks) runner().toggle(); },
+    step: function (clicks) { if (clicks) runner().step(1); },
   });
-})();
+})(window.neuralModules = window.neuralModules || {});

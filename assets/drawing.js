@@ -8,6 +8,7 @@
 (function (root) {
   "use strict";
 
+  const modules = root.neuralModules = root.neuralModules || {};
   const EXPORT_WIDTH = 1920;  // presentation size: every export is this many pixels wide
   const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const mixWithWhite = (c, amount) => c.map((v) => Math.round(v + (255 - v) * amount));
@@ -101,13 +102,13 @@
 
   /** Place a canvas exactly under a Plotly graph's plot area; false while the graph is not laid out. */
   function placeUnderPlot(graphDiv, canvas) {
-    const layout = graphDiv && graphDiv._fullLayout;
-    if (!layout || !layout.xaxis || !layout.xaxis._length) return false;
+    const area = modules.plotlyView.plotArea(graphDiv);
+    if (!area) return false;
     const style = canvas.style;
-    style.left = layout.xaxis._offset + "px";
-    style.top = layout.yaxis._offset + "px";
-    style.width = layout.xaxis._length + "px";
-    style.height = layout.yaxis._length + "px";
+    style.left = area.left + "px";
+    style.top = area.top + "px";
+    style.width = area.width + "px";
+    style.height = area.height + "px";
     return true;
   }
 
@@ -116,8 +117,8 @@
    * and, per node, a small heatmap of what it responds to over the plane (a canvas tile).
    * Drawn on a canvas by drawDiagram, written as SVG by diagramSVG.
    */
-  function diagramParts(net, grid, width, height) {
-    const sizes = net.layer_sizes, tallest = Math.max(...sizes);
+  function diagramParts(network, grid, width, height) {
+    const net = modules.maths.dense(network), sizes = net.layer_sizes, tallest = Math.max(...sizes);
     const box = Math.max(10, Math.min(36, (height - 20) / tallest - 8));
     const x = (l) => 20 + box / 2 + (l * (width - 40 - box)) / Math.max(sizes.length - 1, 1);
     const y = (l, i) => height / 2 + (i - (sizes[l] - 1) / 2) * (box + 8);
@@ -158,7 +159,7 @@
       width = exportAs.width; height = exportAs.height; ratio = exportAs.scale;
     } else {
       // Tall enough for a readable heatmap per node (at least 18 px) in the widest layer.
-      const wanted = Math.max(300, Math.max(...net.layer_sizes) * 26 + 20) + "px";
+      const wanted = Math.max(300, Math.max(...modules.maths.dense(net).layer_sizes) * 26 + 20) + "px";
       if (canvas.style.height !== wanted) canvas.style.height = wanted;  // a style change costs a layout
       width = canvas.clientWidth || 360; height = canvas.clientHeight || 300;
       ratio = root.devicePixelRatio || 1;
@@ -258,7 +259,7 @@
    * wide, with the class map laid in under its plot area. Resolves to the SVG's text and size.
    */
   function boundarySVG(canvas, graphDiv) {
-    const layout = graphDiv._fullLayout;
+    const layout = modules.plotlyView.size(graphDiv);
     const scale = EXPORT_WIDTH / layout.width;
     const options = { format: "svg", width: layout.width, height: layout.height, scale: scale };
     return root.Plotly.toImage(graphDiv, options).then((url) => {
@@ -304,7 +305,7 @@
     });
   }
 
-  root.neuralDrawing = {
+  modules.drawing = {
     classColour: classColour, edgeStyle: edgeStyle, nodeScale: nodeScale, nodeColour: nodeColour,
     paintImage: paintImage, markBoundary: markBoundary, placeUnderPlot: placeUnderPlot, drawDiagram: drawDiagram, formatCost: formatCost,
     writeReadouts: writeReadouts, downloadDiagramPNG: downloadDiagramPNG, downloadDiagramSVG: downloadDiagramSVG,

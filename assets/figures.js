@@ -11,6 +11,7 @@
  */
 (function (root) {
   "use strict";
+  const modules = root.neuralModules = root.neuralModules || {};
   const WIDTH = 1920;  // presentation width of every export, in pixels
   const ICONS = {
     // a down arrow over a tray
@@ -22,15 +23,11 @@
 
   /** The figure as laid out on the screen, and the scale that makes it 1920 px wide. */
   function presentationSize(graph) {
-    const layout = graph._fullLayout || {};
-    const width = layout.width || graph.clientWidth || 960, height = layout.height || graph.clientHeight || 540;
-    return { width: width, height: height, scale: WIDTH / width };
+    const shown = modules.plotlyView.size(graph);
+    return { width: shown.width, height: shown.height, scale: WIDTH / shown.width };
   }
 
-  function fileName(graph) {
-    const options = (graph._context && graph._context.toImageButtonOptions) || {};
-    return options.filename || "figure";
-  }
+  function fileName(graph) { return modules.plotlyView.exportName(graph); }
 
   /**
    * What a figure's export draws: the graph itself, or, when see-through graphs are laid over it
@@ -120,7 +117,7 @@
       if (typeof draw !== "function" || draw.followsLecture) continue;
       Plotly[name] = function () {
         return draw.apply(this, arguments).then((graph) => {
-          if (root.lectureMode) root.lectureMode.fitFigure(graph);
+          if (modules.lecture) modules.lecture.fitFigure(graph);
           return graph;
         });
       };
@@ -155,7 +152,7 @@
     if (!image || !image.naturalWidth) return false;  // nothing drawn yet
     const width = image.naturalWidth, height = image.naturalHeight;
     const outHeight = Math.round(height * WIDTH / width), name = box.dataset.name || "picture";
-    const save = root.neuralDrawing.save;
+    const save = modules.drawing.save;
     if (format === "svg") {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${outHeight}" ` +
         `viewBox="0 0 ${width} ${height}"><image width="${width}" height="${height}" preserveAspectRatio="none" ` +
@@ -182,7 +179,7 @@
     else downloadPicture(box, action);
   });
 
-  root.figureTools = {
+  modules.figureTools = {
     downloadSVG: downloadSVG, downloadPicture: downloadPicture, toggle: toggle, leave: leave,
     presentationSize: presentationSize,
     shown: () => (full ? full.box : null), WIDTH: WIDTH,

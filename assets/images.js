@@ -9,7 +9,7 @@
  * bytes (no base64 inside a callback), then a store tells the page a new model is there.
  * Everything binds to the page's root element; ids and routes come from Python's contract.
  */
-(function () {
+(function (modules) {
   "use strict";
 
   const contract = window.playgroundContract;
@@ -117,21 +117,15 @@
     state.pending = true;
     state.sentAt = performance.now();
     const started = performance.now();
+    const message = byId(ID.draw_message);
     try {
-      const response = await fetch(contract.routes.draw, {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ key: state.key, side: SIDE, pixels: inkBytes() }),
-      });
-      const answer = await response.json().catch(() => ({ error: "the server's answer was not readable" }));
-      const message = byId(ID.draw_message);
-      if (!response.ok) {
-        if (message) message.textContent = answer.error || "the drawing could not be read";
-      } else {
-        if (message) message.textContent = "";
-        paintSteps(answer.steps);
-        paintRanking(answer.ranking);
-        state.timings.push(performance.now() - started);
-      }
+      const answer = await modules.runner.post("draw", { key: state.key, side: SIDE, pixels: inkBytes() });
+      if (message) message.textContent = "";
+      paintSteps(answer.steps);
+      paintRanking(answer.ranking);
+      state.timings.push(performance.now() - started);
+    } catch (error) {
+      if (message) message.textContent = String(error.message || error);
     } finally {
       state.pending = false;
       if (state.again) { state.again = false; send(); }
@@ -233,14 +227,13 @@
     });
   }
 
-  window.imagesPage = { timings: state.timings };
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    images: {
-      /** Bind to the page's (new) root element; remember the session key and the data set. */
-      mount: function (mounted, key, dataset, tab) {
-        mount(key, dataset);
-        return window.dash_clientside.no_update;
-      },
+  modules.images = { timings: state.timings };
+  window.dash_clientside = Object.assign({}, window.dash_clientside);
+  window.dash_clientside.images = Object.assign({}, window.dash_clientside.images, {
+    /** Bind to the page's (new) root element; remember the session key and the data set. */
+    mount: function (mounted, key, dataset, tab) {
+      mount(key, dataset);
+      return window.dash_clientside.no_update;
     },
   });
-})();
+})(window.neuralModules = window.neuralModules || {});

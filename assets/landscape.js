@@ -1,49 +1,84 @@
 /*
- * The landscape page's browser module (page "/landscape"): its shortcuts, bound to the page's
- * root element only (s: one step, space: play or pause), and clicks on the contour (the walk
- * starts where it was clicked). The walk itself steps on the server
- * (playground/app/pages/landscape); ids come from Python's contract.
+ * The landscape page's browser module (page "/landscape"): the walk's play and step through the
+ * app's run loop (runner.js) on the page's walk route, its shortcuts (keys.js: s one step, space
+ * play or pause), and clicks on the contour (the walk starts where it was clicked). Each step's
+ * answer says what to paint (paint.js); the walk and the network go to the session when the run
+ * stops (source "landscape-run"). Bound to the page's root element only; ids come from Python.
  */
-(function () {
+(function (modules) {
   "use strict";
 
-  const ID = window.playgroundContract.ids.landscape;
-  let page = null;
+  const ID = () => window.playgroundContract.ids.landscape;
+  const SOURCE = "landscape-run";
+  const STEPS_PER_SECOND = 10;
+  const state = { page: null, session: null, runner: null, revisions: null };
 
-  function onKey(event) {
-    const typing = event.target && /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-    const button = event.key === " " ? ID.play : event.key === "s" ? ID.step : null;
-    if (button && document.getElementById(button)) {
-      event.preventDefault();
-      document.getElementById(button).click();
-    }
+  function revisions() {
+    if (!state.revisions) state.revisions = modules.session.tracker([SOURCE], ["network", "data", "view-landscape"]);
+    return state.revisions;
+  }
+
+  function setProps(id, props) {
+    if (state.page && state.page.isConnected) window.dash_clientside.set_props(id, props);
   }
 
   /** A click on the contour (its see-through path graph is on top): start the walk there. */
   function onContourClick(event) {
-    const graph = event.target.closest && event.target.closest("#" + ID.path_graph + " .js-plotly-plot");
-    const layout = graph && graph._fullLayout;
-    if (!layout || !layout.xaxis) return;
-    const box = graph.getBoundingClientRect();
-    const px = event.clientX - box.left - layout.xaxis._offset, py = event.clientY - box.top - layout.yaxis._offset;
-    if (px < 0 || py < 0 || px > layout.xaxis._length || py > layout.yaxis._length) return;
-    window.dash_clientside.set_props(ID.click, { data: { x: layout.xaxis.p2d(px), y: layout.yaxis.p2d(py),
-      time: Date.now() } });
+    const graph = event.target.closest && event.target.closest("#" + ID().path_graph + " .js-plotly-plot");
+    const at = graph && modules.plotlyView.dataAt(graph, event);
+    if (at) setProps(ID().click, { data: { x: at.x, y: at.y, time: Date.now() } });
+  }
+
+  // ------------------------------------------------------------------ the run loop's page
+
+  function runner() {
+    if (state.runner) return state.runner;
+    state.runner = modules.runner.create({
+      route: "walk",
+      start: () => state.session && { walk: state.session.walk, network: state.session.network },
+      body: (run, steps) => {
+        const walking = run.walk.source === "network";
+        return { walk: run.walk, network: walking ? run.network : null, data: walking ? state.session.data : null,
+          settings: walking ? state.session.settings : null, steps: steps || 1, playing: state.runner.playing };
+      },
+      next: (run, answer) => ({ walk: answer.walk, network: answer.network || run.network }),
+      apply: (answer) => modules.paint.apply(answer.paint),
+      ends: (answer) => (answer.ended === "done" ? null : answer.message),
+      commit: (run) => {
+        const parts = { "view-landscape": run.walk };
+        if (run.walk.source === "network") parts.network = run.network;
+        modules.session.change(SOURCE, parts);
+      },
+      changed: (since) => revisions().changed(since), mark: () => revisions().mark(),
+      gapMs: () => 1000 / STEPS_PER_SECOND, held: () => false,
+      showPlaying: (on) => setProps(ID().play, { children: on ? "pause" : "play" }),
+      say: (text) => { if (text) setProps(ID().message, { children: text }); },
+      onPage: () => !!(state.page && state.page.isConnected),
+    });
+    return state.runner;
+  }
+
+  function adopt(revision, network, data, settings, walk) {
+    state.session = { network: network, data: data, settings: settings, walk: walk };
+    revisions().adopt(revision);
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.landscape = Object.assign({}, window.dash_clientside.landscape, {
     /** Bind to the page's (new) root element. */
-    mount: function () {
-      const element = document.getElementById(ID.page);
-      if (element && element !== page) {
-        page = element;
-        page.addEventListener("keydown", onKey);
-        page.addEventListener("click", onContourClick);
-        page.focus({ preventScroll: true });
+    mount: function (_mounted, network, data, settings, walk) {
+      state.session = { network: network, data: data, settings: settings, walk: walk };
+      const element = document.getElementById(ID().page);
+      if (element && element !== state.page) {
+        state.page = element;
+        modules.keys.bind(element, { " ": ID().play, s: ID().step });
+        element.addEventListener("click", onContourClick);
+        element.focus({ preventScroll: true });
       }
       return window.dash_clientside.no_update;
     },
+    adopt: function (revision, network, data, settings, walk) { adopt(revision, network, data, settings, walk); },
+    play: function (clicks) { if (clicks) runner().toggle(); },
+    step: function (clicks) { if (clicks) runner().step(1); },
   });
-})();
+})(window.neuralModules = window.neuralModules || {});

@@ -7,7 +7,7 @@
  * Plotly itself, so it lays its legends and ticks out for that size (figures.js calls
  * ``fitFigure`` after every figure Dash draws).
  */
-(function () {
+(function (modules) {
   "use strict";
   const STORAGE = "playground-lecture";
   let keyBound = false;
@@ -18,10 +18,10 @@
 
   /** Lecture-sized text for one Plotly figure, or (lecture mode off) its own sizes back. */
   function fitFigure(graph) {
-    const full = graph && graph._fullLayout;
-    if (!window.Plotly || !full || !full.font) return;
+    const sizes = modules.plotlyView.fontSizes(graph);
+    if (!window.Plotly || !sizes) return;
     if (isOn()) {
-      if (full.font.size === CHART_FONT && (!full.legend || full.legend.font.size === CHART_FONT)) return;
+      if (sizes.font === CHART_FONT && (sizes.legend === null || sizes.legend === CHART_FONT)) return;
       const layout = graph.layout || {};
       graph.lectureFont = { "font.size": (layout.font || {}).size || null,
         "legend.font.size": ((layout.legend || {}).font || {}).size || null };
@@ -57,7 +57,7 @@
     set(!isOn());
   }
 
-  window.lectureMode = {
+  modules.lecture = {
     isOn: isOn,
     set: set,
     fitFigure: fitFigure,
@@ -72,4 +72,4 @@
       return "lecture mode";
     },
   };
-})();
+})(window.neuralModules = window.neuralModules || {});

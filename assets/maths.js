@@ -2,7 +2,9 @@
  * The browser's mirror of the engine (playground/engine): the only one.
  *
  * The playground evaluates its small network here, so a slider drag repaints without a
- * server round trip:
+ * server round trip. A network is the engine's own description (``network_to_json``: an input
+ * shape, a cost and a list of dense layers with their weights and biases); ``dense(net)`` reads
+ * it as sizes, weights and activations once per network object:
  *
  *     z = a_prev @ W + b,   a = activation(z)
  *
@@ -60,6 +62,25 @@
     return api;
   }
 
+  const denseViews = new WeakMap();
+
+  /**
+   * A dense network as the rest of this file reads it: layer_sizes, weights[l][i][j], biases[l][j],
+   * the hidden activations and the output's; worked out once per network object.
+   */
+  function dense(net) {
+    let view = denseViews.get(net);
+    if (!view) {
+      const layers = net.layers, last = layers[layers.length - 1];
+      view = { layer_sizes: [layers[0].inputs].concat(layers.map((layer) => layer.outputs)),
+        weights: layers.map((layer) => layer.weights), biases: layers.map((layer) => layer.biases),
+        activations: layers.slice(0, -1).map((layer) => layer.activation), output_activation: last.activation,
+        cost: net.cost };
+      denseViews.set(net, view);
+    }
+    return view;
+  }
+
   /** Layer l's weights as one flat row-major array: W[i * nOut + j]. */
   function flatWeights(net, l) {
     const rows = net.weights[l], nOut = net.biases[l].length, W = new Float64Array(rows.length * nOut);
@@ -96,7 +117,7 @@
    * Returns {activations: [a0, a1, …], weightedInputs: [z1, …]}, each a flat Float64Array.
    */
   function forwardPass(net, inputs, n) {
-    return forwardFrom(net, { activations: [inputs], weightedInputs: [] }, 0, n);
+    return forwardFrom(dense(net), { activations: [inputs], weightedInputs: [] }, 0, n);
   }
 
   /** Continue a forward pass whose layers before weight-layer ``start`` (0-based) are done. */
@@ -118,6 +139,7 @@
    * full. Equal to forwardPass on the edited network (tests/test_browser_maths.py).
    */
   function forwardEdited(net, before, l, j, n) {
+    net = dense(net);
     const names = activationNames(net);
     const aPrev = before.activations[l], nIn = net.weights[l].length, nOut = net.biases[l].length;
     const z = before.weightedInputs[l].slice(), a = before.activations[l + 1].slice();
@@ -145,8 +167,8 @@
 
   /** The outputs (one row per sample) of the network for inputs [[x1, x2, …], …]. */
   function forward(net, pointList) {
-    const n = pointList.length, width = net.layer_sizes[net.layer_sizes.length - 1];
-    const out = forwardPass(net, flatten(pointList, net.layer_sizes[0]), n).activations.pop();
+    const sizes = dense(net).layer_sizes, n = pointList.length, width = sizes[sizes.length - 1];
+    const out = forwardPass(net, flatten(pointList, sizes[0]), n).activations.pop();
     const rows = [];
     for (let s = 0; s < n; s++) rows.push(Array.from(out.subarray(s * width, (s + 1) * width)));
     return rows;
@@ -193,9 +215,9 @@
   }
 
   function gridResult(net, pass, resolution) {
-    const layers = pass.activations, n = resolution * resolution;
-    const width = net.layer_sizes[net.layer_sizes.length - 1];
-    const result = classify(layers[layers.length - 1], width, n, net.output_activation);
+    const view = dense(net), layers = pass.activations, n = resolution * resolution;
+    const width = view.layer_sizes[view.layer_sizes.length - 1];
+    const result = classify(layers[layers.length - 1], width, n, view.output_activation);
     result.layers = layers;
     result.pass = pass;
     result.resolution = resolution;
@@ -237,36 +259,37 @@
   /** The L2 term ½·λ·Σ W² (weights only). */
   function l2Term(net, l2) {
     let total = 0;
-    if (l2) net.weights.forEach((W) => W.forEach((row) => row.forEach((w) => { total += w * w; })));
+    if (l2) dense(net).weights.forEach((W) => W.forEach((row) => row.forEach((w) => { total += w * w; })));
     return 0.5 * (l2 || 0) * total;
   }
 
   /** Quadratic cost, cross-entropy (null without probability outputs), L2 term and accuracy of a data part. */
   function evaluateCosts(net, inputs, labels, l2) {
-    const n = labels.length, width = net.layer_sizes[net.layer_sizes.length - 1];
+    const view = dense(net), n = labels.length, width = view.layer_sizes[view.layer_sizes.length - 1];
     if (n === 0) return null;
-    const pass = forwardPass(net, flatten(inputs, net.layer_sizes[0]), n);
+    const pass = forwardPass(net, flatten(inputs, view.layer_sizes[0]), n);
     const a = pass.activations[pass.activations.length - 1], z = pass.weightedInputs[pass.weightedInputs.length - 1];
-    const { predicted } = classify(a, width, n, net.output_activation);
+    const { predicted } = classify(a, width, n, view.output_activation);
     let correct = 0;
     for (let s = 0; s < n; s++) if (predicted[s] === labels[s]) correct++;
-    const probabilities = contract.probability_outputs.indexOf(net.output_activation) >= 0;
+    const probabilities = contract.probability_outputs.indexOf(view.output_activation) >= 0;
     return {
-      quadratic: outputCost("quadratic", net.output_activation, z, a, labels, width),
-      cross_entropy: probabilities ? outputCost("cross_entropy", net.output_activation, z, a, labels, width) : null,
+      quadratic: outputCost("quadratic", view.output_activation, z, a, labels, width),
+      cross_entropy: probabilities ? outputCost("cross_entropy", view.output_activation, z, a, labels, width) : null,
       l2: l2Term(net, l2),
       accuracy: correct / n,
     };
   }
 
   const api = {
-    configure: configure, forwardPass: forwardPass, forwardEdited: forwardEdited, forward: forward,
+    configure: configure, dense: dense, forwardPass: forwardPass, forwardEdited: forwardEdited, forward: forward,
     classify: classify, evaluateGrid: evaluateGrid, evaluateGridEdited: evaluateGridEdited, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term,
     activation: (name, z) => (name === "softmax" ? null : ELEMENTWISE[name](z)), softmaxRows: softmaxRows,
     get contract() { return contract; },
   };
 
-  root.neuralMaths = api;
+  const modules = root.neuralModules = root.neuralModules || {};
+  modules.maths = api;
   if (root.playgroundContract) configure(root.playgroundContract);
   if (typeof module !== "undefined" && module.exports) module.exports = api;
 })(typeof window !== "undefined" ? window : globalThis);

@@ -1,273 +1,213 @@
 /*
- * The playground's play loop (page "/"): play and step post the session's state to the
- * engine's training route and paint each answer; the sliders, the cost curve and the labels
- * follow in the page; the Dash stores catch up after a step or a pause. Part of the
- * playground page module (playground.js), whose render, setProps and shown it uses.
+ * The playground's play and step (page "/"): the app's run loop (runner.js) on the training
+ * route, with what the playground adds: the cost history and its chart, the epoch and timing
+ * labels, a single step's picture, and "back to before this run" after a divergence.
+ *
+ * A run's state lives here while it goes (the network and trainer of the last answer, the cost
+ * history so far); the sliders and the cost curve follow in the page 2.5 times a second, and the
+ * session gets the state in one change after a step or a pause (one source: "playground-play").
  */
-(function () {
+(function (modules) {
   "use strict";
 
-  const contract = window.playgroundContract;
-  const ID = contract.ids.playground;
-  const STORES = contract.stores;
-  const page = () => window.playground;  // render, shown, onPage, counters, setProps
+  const contract = () => window.playgroundContract;
+  const ID = () => contract().ids.playground;
+  const page = () => modules.playground;  // render, shown, session, counters, setProps, onPage
   const byId = (id) => document.getElementById(id);
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-  const setProps = (id, props) => page().setProps(id, props);
-  /*
-   * Play runs as a loop in the browser: post the session's state to the engine, paint the
-   * answer, post again. Each frame costs one small request (a few ms of training) and one
-   * paint, with no Dash callback in between; the sliders, the cost curve and the labels
-   * follow in the page 4 times a second, and the Dash stores are brought up to date after
-   * a step or a pause (or when the page is left).
-   */
+  const SOURCE = "playground-play";
   const HISTORY_LENGTH = 2000;
-  const session = {
-    playing: false, busy: false, settings: {}, trainer: {},
-    history: { epoch: [], train: [], test: [] }, lastFollow: 0, timing: null, epoch: 0,
-    pushed: 0, plotted: 0, // history points ever added, and how many of them the cost curve shows
-  };
+  const FOLLOW_MS = 400;
+  const labels = { timing: {}, estimated: {} };
+  let runner = null, runStart = null, lastFollow = 0, pushed = 0, plotted = 0, lastMeasured = 0;
 
   /** A copy of a cost history with fresh arrays (Dash compares stores by reference). */
   function copyHistory(h) {
-    return { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(), diverged_at: h.diverged_at };
+    return { epoch: h.epoch.slice(), train: h.train.slice(), test: h.test.slice(),
+      diverged_at: h.diverged_at === undefined ? null : h.diverged_at };
   }
 
-  function writeLabels() {
-    // Plain text no callback reads: written straight into the page on every frame.
-    const epoch = byId(ID.epoch_label);
-    if (epoch) epoch.textContent = "epoch " + +session.epoch.toFixed(2);
-    const timing = byId(ID.timing);
-    if (timing && session.timing) {
-      // An estimate (finite differences timed on a sample of a large network's parameters) says so.
-      const ms = (method) => {
-        const v = session.timing[method];
-        return v === undefined ? "–" : ((session.estimated || {})[method] ? "≈ " : "") + +v.toPrecision(3) + " ms";
-      };
-      timing.textContent = "backprop " + ms("backprop") + "\nfinite diff. " + ms("finite_differences");
-    }
+  function epochOf(training) {
+    const h = training.history;
+    return h.epoch.length ? h.epoch[h.epoch.length - 1] : 0;
   }
 
-  /**
-   * While playing: sliders and cost curve follow 2.5 times a second, straight in the page. The
-   * curve gets only its new points (one Plotly redraw costs 20–30 ms here, so not every frame).
-   */
-  const FOLLOW_MS = 400;
-  function followTraining() {
+  /** The epoch and the time per step of both gradient methods: plain text, straight into the page. */
+  function writeLabels(epoch) {
+    const label = byId(ID().epoch_label);
+    if (label) label.textContent = "epoch " + +epoch.toFixed(2);
+    const timing = byId(ID().timing);
+    if (!timing) return;
+    const ms = (method) => {
+      const v = labels.timing[method];
+      return v === undefined ? "–" : (labels.estimated[method] ? "≈ " : "") + +v.toPrecision(3) + " ms";
+    };
+    timing.textContent = "backprop " + ms("backprop") + "\nfinite diff. " + ms("finite_differences");
+  }
+
+  /** The times per step no longer describe the network: forget them (a new network, another method). */
+  function forgetTiming() {
+    labels.timing = {};
+    labels.estimated = {};
+  }
+
+  /** While playing: the sliders and the cost curve follow 2.5 times a second, straight in the page. */
+  function follow(state) {
     const now = performance.now();
-    if (now - session.lastFollow < FOLLOW_MS) return;
-    session.lastFollow = now;
-    if (page().shown) window.playgroundSliders.follow(page().shown.net);
-    const graph = document.querySelector("#" + ID.cost_graph + " .js-plotly-plot");
-    const fresh = session.pushed - session.plotted;
+    if (now - lastFollow < FOLLOW_MS) return;
+    lastFollow = now;
+    modules.playgroundSliders.follow(state.network);
+    const graph = document.querySelector("#" + ID().cost_graph + " .js-plotly-plot");
+    const fresh = pushed - plotted;
     if (graph && window.Plotly && fresh > 0) {
       if (graph.layout && graph.layout.annotations && graph.layout.annotations.length) {
         // The empty chart's fixed axes and its "the cost appears here": the curve takes over.
         window.Plotly.relayout(graph, { "xaxis.autorange": true, "yaxis.autorange": true, annotations: [] });
       }
-      const h = session.history, start = Math.max(h.epoch.length - fresh, 0);
+      const h = state.history, start = Math.max(h.epoch.length - fresh, 0);
       const epochs = h.epoch.slice(start);
       window.Plotly.extendTraces(graph, { x: [epochs, epochs.slice()], y: [h.train.slice(start), h.test.slice(start)] },
         [0, 1], HISTORY_LENGTH);
-      session.plotted = session.pushed;
+      plotted = pushed;
       page().counters.costCurve++;
     }
   }
 
-  /** Hand the session back to the Dash stores (one page-wide React pass each): after a step or a pause. */
-  function syncToDash() {
-    if (page().shown) setProps(STORES.network, { data: page().shown.net });
-    session.synced = { trainer: session.trainer, history: copyHistory(session.history) };
-    setProps(STORES.training, { data: session.synced });
+  // ------------------------------------------------------------------ the run loop's page
+
+  /**
+   * The state a run continues from: the session's network, points and training; after a change
+   * of the session under a run (``previous``), its trainer and history stay unless the change
+   * brought training of its own (a new network or data set starts a new run).
+   */
+  function start(previous) {
+    const session = page().session();
+    if (!session || !page().shown) return null;
+    const sizes = modules.maths.dense(session.network).layer_sizes;
+    if (sizes[sizes.length - 1] < session.data.class_names.length) return null;  // not yet consistent
+    const keep = previous && !page().changedParts().includes("training");
+    const training = keep ? { trainer: previous.trainer, history: previous.history } : session.training;
+    return { network: session.network, data: session.data, trainer: training.trainer,
+      history: copyHistory(training.history) };
   }
 
-  function stopPlaying(message) {
-    session.playing = false;
-    setProps(ID.playing, { data: false });
-    setProps(ID.play, { children: "play" });
-    if (message) setProps(ID.train_message, { children: message });
-  }
-
-  /** Post one training request: the network and trainer state to continue from. */
-  async function postTraining(net, data, trainer, batches) {
+  function body(state, steps) {
+    const settings = page().session().settings;
     // Timing the other gradient method costs a little: once a second is plenty.
-    const measure = performance.now() - (session.lastMeasured || 0) > 1000;
-    if (measure) session.lastMeasured = performance.now();
-    const body = JSON.stringify({ network: net, data: data, trainer: trainer, settings: session.settings,
-      batches: batches, time_both: measure });
-    // A busy server (429: its pool for large requests is full) is not an error: wait and ask again.
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(contract.routes.train, {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: body });
-      const result = await response.json().catch(() => ({ error: "the server's answer was not readable" }));
-      if (response.status === 429 && attempt < 20) {
-        await sleep(100 + 50 * attempt);
-        continue;
-      }
-      if (!response.ok) throw new Error(result.error || "training failed");
-      return result;
-    }
+    const measure = performance.now() - lastMeasured > 1000;
+    if (measure) lastMeasured = performance.now();
+    const trainer = { epoch: state.trainer.epoch, position: state.trainer.position };
+    // Another optimizer's memory does not fit this one: a run under a new optimizer starts its memory afresh.
+    const memory = state.trainer.memory;
+    if (memory && memory.optimizer === settings.optimizer) trainer.memory = memory;
+    return { network: state.network, data: state.data, settings: settings, trainer: trainer, batches: steps,
+      time_both: measure };
   }
 
-  /** Take a training result into the session and paint it. */
-  function applyResult(result, current) {
-    session.trainer = result.trainer;
-    session.timing = Object.assign({}, session.timing, result.timing);
-    session.estimated = session.estimated || {};
-    for (const method of Object.keys(result.timing)) {
-      session.estimated[method] = (result.timing_estimated || []).includes(method);
+  function next(state, answer) {
+    const h = copyHistory(state.history);
+    if (answer.start && h.epoch.length === 0) {  // a new run: the curve starts at the untrained cost
+      h.epoch.push(0); h.train.push(answer.start.train_cost); h.test.push(answer.start.test_cost);
     }
-    session.epoch = result.epoch;
-    const h = session.history;
-    if (result.start && h.epoch.length === 0) {  // a new run: the curve starts at the untrained cost
-      h.epoch.push(0); h.train.push(result.start.train_cost); h.test.push(result.start.test_cost);
-      session.pushed++;
-    }
-    h.epoch.push(result.epoch); h.train.push(result.train_cost); h.test.push(result.test_cost);
-    session.pushed++;
-    if (h.epoch.length > HISTORY_LENGTH) { h.epoch.shift(); h.train.shift(); h.test.shift(); }
-    if (page().onPage()) page().render(result.network, current.data, current.view);
-    else page().shown = { net: result.network, data: current.data, view: current.view };
-    writeLabels();
+    h.epoch.push(answer.epoch); h.train.push(answer.train_cost); h.test.push(answer.test_cost);
+    if (answer.diverged) h.diverged_at = answer.epoch;  // the cost chart marks it as an event
+    while (h.epoch.length > HISTORY_LENGTH) { h.epoch.shift(); h.train.shift(); h.test.shift(); }
+    return { network: answer.network, data: state.data, trainer: answer.trainer, history: h };
+  }
+
+  function apply(answer, state) {
+    const after = next(state, answer);
+    pushed += answer.start && state.history.epoch.length === 0 ? 2 : 1;  // history points added
+    Object.assign(labels.timing, answer.timing);
+    for (const method of Object.keys(answer.timing)) labels.estimated[method] = answer.timing_estimated.includes(method);
+    const before = page().shown && page().shown.net;
+    page().paint(answer.network);
+    writeLabels(answer.epoch);
     page().counters.trainingFrames++;
-    if (result.diverged) {
-      h.diverged_at = result.epoch;  // the cost chart marks it as an event
-      stopPlaying("Training " + result.diverged + ". Lower the learn rate and press play again.");
-      offerUndo();
+    if (answer.batch && before) page().showStep(before, answer.batch);
+    follow(after);
+    if (answer.diverged) offerUndo();
+  }
+
+  function ends(answer) {
+    return answer.diverged ? "Training " + answer.diverged + ". Lower the learn rate and press play again." : null;
+  }
+
+  function commit(state) {
+    modules.session.change(SOURCE, { network: state.network,
+      training: { trainer: state.trainer, history: copyHistory(state.history) } });
+  }
+
+  function gapMs() {
+    const speed = page().session().settings.play_speed;  // epochs a second; 0: as fast as the server answers
+    return speed ? 1000 / speed : 0;
+  }
+
+  function say(text) { page().setProps(ID().train_message, { children: text }); }
+
+  function showPlaying(on) { page().setProps(ID().play, { children: on ? "pause" : "play" }); }
+
+  function loop() {
+    if (!runner) {
+      runner = modules.runner.create({
+        route: "train", start: start, body: body, next: next, apply: apply, ends: ends, commit: commit,
+        changed: (since) => page().changedSince(since), mark: () => page().revision(), gapMs: gapMs,
+        held: () => modules.playgroundSliders.dragging(), showPlaying: showPlaying, say: say,
+        onPage: () => page().onPage(),
+      });
     }
+    return runner;
   }
 
   // ------------------------------------------------------------------ back to before a run
 
   /*
-   * A diverged run leaves weights far from anything useful (the last ones under the limit,
-   * often 1e5 in size): the run's start is kept, so one click brings back the weights, the
-   * epoch and the cost curve from before it.
+   * A diverged run leaves weights far from anything useful (the last ones under the limit, often
+   * 1e5 in size): the run's start is kept, so one click brings back the weights, the epoch and
+   * the cost curve from before it.
    */
-  function rememberRun(net) {
-    session.runStart = { net: net, trainer: session.trainer, epoch: session.epoch, history: copyHistory(session.history) };
-    setProps(ID.undo_run, { hidden: true });
+  function rememberRun() {
+    const session = page().session();
+    runStart = session ? { network: session.network, training: session.training } : null;
+    page().setProps(ID().undo_run, { hidden: true });
   }
 
   function offerUndo() {
-    if (!session.runStart) return;
-    setProps(ID.undo_run, { hidden: false, children: "back to epoch " + +session.runStart.epoch.toFixed(2) +
+    if (!runStart) return;
+    page().setProps(ID().undo_run, { hidden: false, children: "back to epoch " + +epochOf(runStart.training).toFixed(2) +
       ", before this run" });
   }
 
   function forgetRun() {
-    session.runStart = null;
-    setProps(ID.undo_run, { hidden: true });
+    runStart = null;
+    page().setProps(ID().undo_run, { hidden: true });
   }
 
-  /** Put the run's start back into the session's stores: the page redraws from them. */
+  /** Put the run's start back into the session: the page redraws from it. */
   function undoRun() {
-    const start = session.runStart;
-    if (!start || session.busy) return;
-    setProps(STORES.network, { data: start.net });
-    setProps(STORES.training, { data: { trainer: start.trainer, history: start.history } });
+    const started = runStart;
+    if (!started || loop().busy) return;
+    modules.session.change(SOURCE, { network: started.network, training: started.training });
     forgetRun();
-    setProps(ID.train_message, { children: "Back to epoch " + +start.epoch.toFixed(2) +
-      ": the weights from before that run. Lower the learn rate and press play." });
+    say("Back to epoch " + +epochOf(started.training).toFixed(2) + ": the weights from before that run. " +
+      "Lower the learn rate and press play.");
   }
 
-  /**
-   * What the page shows, once it is consistent: after a new data set with more classes the
-   * page briefly holds the old network until its output layer is rebuilt (a server
-   * callback), and training that pair would fail.
-   */
-  async function settledView() {
-    for (let tries = 0; tries < 40; tries++) {
-      const current = page().shown;
-      const sizes = current.net.layer_sizes;
-      if (sizes[sizes.length - 1] >= current.data.class_names.length) return current;
-      await sleep(50);
-    }
-    return page().shown;
-  }
-
-  /** Did anything but the play loop replace the network, the data or the training state? */
-  function changedSince(view) {
-    const current = page().shown;
-    return session.restarted || current.net !== view.net || current.data !== view.data;
-  }
-
-  async function trainOnce(batches) {
-    if (!page().shown) return null;
-    session.busy = true;
-    session.restarted = false;
-    try {
-      const current = await settledView();
-      rememberRun(current.net);
-      const result = await postTraining(current.net, current.data, session.trainer, batches);
-      if (!changedSince(current)) applyResult(result, current);
-      return result;
-    } catch (error) {
-      stopPlaying(String(error.message || error));
-      return null;
-    } finally {
-      session.busy = false;
+  /** The session changed, not by a run: the labels follow it, and what described the old one goes. */
+  function adopted(training, parts) {
+    pushed = plotted = 0;  // the cost graph is drawn afresh from the session's history
+    writeLabels(epochOf(training));
+    if (parts.includes("network") || parts.includes("data")) {
+      forgetRun();  // a new network or a loaded state: "back to before this run" no longer applies
+      say("");
     }
   }
 
-  /**
-   * Send the next play request no sooner than the play speed allows (one epoch a request),
-   * and not while a weight slider is held: the dragged value wins, and play goes on from it.
-   */
-  async function paced(send) {
-    const gap = 1000 / (session.speed || Infinity);
-    const wait = (session.lastSent || 0) + gap - performance.now();
-    if (wait > 0) await sleep(wait);
-    while (window.playgroundSliders.dragging() && session.playing) await sleep(50);
-    session.lastSent = performance.now();
-    return send();
-  }
-
-  /**
-   * Play: the next request goes out as soon as an answer arrives, before that answer is
-   * painted, so the server trains while the browser draws. A change made on the page
-   * meanwhile (a new layer, another data set, reset, a loaded state) wins: the answer is
-   * dropped and training carries on from what the page shows. Leaving the page pauses.
-   */
-  async function playLoop() {
-    setProps(ID.train_message, { children: "" });
-    session.busy = true;
-    session.restarted = false;
-    try {
-      let sentFrom = await settledView();
-      rememberRun(sentFrom.net);
-      let pending = postTraining(sentFrom.net, sentFrom.data, session.trainer, null);
-      while (pending) {
-        let result = null;
-        try {
-          result = await pending;
-        } catch (error) {
-          if (!changedSince(sentFrom)) throw error;  // else the request was moot anyway
-        }
-        if (!page().onPage()) session.playing = false;
-        if (!result || changedSince(sentFrom)) {
-          session.restarted = false;
-          sentFrom = await settledView();
-          pending = session.playing ? paced(() => postTraining(sentFrom.net, sentFrom.data, session.trainer, null)) : null;
-          continue;
-        }
-        const current = page().shown;
-        pending = session.playing && !result.diverged
-          ? paced(() => postTraining(result.network, current.data, result.trainer, null)) : null;
-        applyResult(result, current);
-        sentFrom = page().shown;  // what the request just sent continues from
-        followTraining();
-      }
-    } catch (error) {
-      stopPlaying(String(error.message || error));
-    } finally {
-      session.busy = false;
-      syncToDash();
-    }
-  }
-
-  window.playgroundPlay = {
-    session: session, writeLabels: writeLabels, syncToDash: syncToDash, trainOnce: trainOnce, playLoop: playLoop,
-    undoRun: undoRun, forgetRun: forgetRun, copyHistory: copyHistory,
+  modules.playgroundPlay = {
+    toggle: () => { if (!loop().playing) rememberRun(); loop().toggle(); },
+    step: () => { if (!loop().busy && !loop().playing) { rememberRun(); loop().step(1); } },
+    pause: () => loop().pause(),
+    get playing() { return loop().playing; },
+    undoRun: undoRun, adopted: adopted, writeLabels: writeLabels, forgetTiming: forgetTiming, say: say,
+    copyHistory: copyHistory,
   };
-})();
+})(window.neuralModules = window.neuralModules || {});

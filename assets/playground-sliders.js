@@ -1,14 +1,15 @@
 /*
- * The playground's weight sliders (page "/"): the fast path of a drag, and keeping the sliders
- * and the session's network store in step. Part of the playground page module (playground.js),
- * which binds these handlers to the page's root element.
+ * The playground's weight sliders (page "/"): the fast path of a drag, the sliders following the
+ * session's network, and a slider's new value handed to the session (source "playground-sliders").
+ * Part of the playground page module (playground.js), which binds these handlers to the page's
+ * root element.
  */
-(function () {
+(function (modules) {
   "use strict";
 
-  const ID = window.playgroundContract.ids.playground;
-  const NETWORK = window.playgroundContract.stores.network;
-  const page = () => window.playground;  // render, shown, session, counters, setProps
+  const ID = () => window.playgroundContract.ids.playground;
+  const page = () => modules.playground;  // render, paint, shown, counters, setProps
+  const SOURCE = "playground-sliders";
 
   function round(v) { return Math.round(v * 1000) / 1000; }
 
@@ -20,33 +21,27 @@
 
   /** The parameter a slider id names, or undefined when the network has no such parameter. */
   function parameterAt(net, id) {
-    if (id.type === ID.weight_slider) {
-      const W = net.weights[id.layer - 1], row = W && W[id.row];
-      return row && row[id.col];
-    }
-    const b = net.biases[id.layer - 1];
-    return b && b[id.col];
+    const layer = net.layers[id.layer - 1];
+    if (!layer) return undefined;
+    if (id.type === ID().weight_slider) return layer.weights[id.row] && layer.weights[id.row][id.col];
+    return layer.biases[id.col];
   }
 
-  /** Copy the network with the sliders' current values written into it. */
+  /** A copy of the network with the sliders' current values written into it (the engine's JSON, as stored). */
   function withSliderValues(net, weightIds, weightValues, biasIds, biasValues) {
-    const copy = { ...net, weights: net.weights.map((W) => W.map((row) => row.slice())),
-      biases: net.biases.map((b) => b.slice()) };
+    const layers = net.layers.map((layer) => Object.assign({}, layer, {
+      weights: layer.weights.map((row) => row.slice()), biases: layer.biases.slice() }));
     let changed = false;
-    weightIds.forEach((id, k) => {
-      const v = weightValues[k];
-      if (v === null || v === undefined) return;
-      // Sliders show 3 decimals: only a slider moved away from the weight's rounded value changes it.
-      const row = copy.weights[id.layer - 1] && copy.weights[id.layer - 1][id.row];
-      if (row && round(row[id.col]) !== v) { row[id.col] = v; changed = true; }
+    const write = (ids, values, kind) => ids.forEach((id, k) => {
+      const v = values[k], layer = layers[id.layer - 1];
+      if (v === null || v === undefined || !layer) return;
+      const row = kind === "weights" ? layer.weights[id.row] : layer.biases;
+      // Sliders show 3 decimals: only a slider moved away from the parameter's rounded value changes it.
+      if (row && id.col < row.length && round(row[id.col]) !== v) { row[id.col] = v; changed = true; }
     });
-    biasIds.forEach((id, k) => {
-      const v = biasValues[k];
-      if (v === null || v === undefined) return;
-      const b = copy.biases[id.layer - 1];
-      if (b && round(b[id.col]) !== v) { b[id.col] = v; changed = true; }
-    });
-    return { net: copy, changed: changed };
+    write(weightIds, weightValues, "weights");
+    write(biasIds, biasValues, "biases");
+    return { net: Object.assign({}, net, { layers: layers }), changed: changed };
   }
 
   /** Move a slider's thumb, range bar and value label as the slider itself would. */
@@ -63,9 +58,9 @@
     if (label) label.textContent = value;
   }
 
-  /** While playing, the sliders follow the weights straight in the page (Dash catches up on pause). */
+  /** While playing, the sliders follow the weights straight in the page (the session catches up on pause). */
   function followSliders(net) {
-    document.querySelectorAll("#" + ID.sliders + " .dash-slider-container").forEach((container) => {
+    document.querySelectorAll("#" + ID().sliders + " .dash-slider-container").forEach((container) => {
       const value = parameterAt(net, JSON.parse(container.id));
       const sliderRoot = container.querySelector(".dash-slider-root");
       if (sliderRoot && value !== undefined) moveThumb(sliderRoot, round(value));
@@ -98,16 +93,16 @@
     if (value === drag.value) return;
     drag.value = value;
     moveThumb(drag.root, value);
-    const isWeight = drag.id.type === ID.weight_slider;
+    const isWeight = drag.id.type === ID().weight_slider;
     const edit = withSliderValues(drag.start, isWeight ? [drag.id] : [], [value], isWeight ? [] : [drag.id], [value]);
     // One parameter into node col of layer l moves: only what depends on it is computed again.
     if (!drag.grid) drag.grid = page().gridFor(drag.start, current.view);
-    const grid = window.neuralMaths.evaluateGridEdited(drag.grid, edit.net, drag.id.layer, drag.id.col);
-    page().render(edit.net, current.data, current.view, { grid: grid, diagramLater: true });
+    const grid = modules.maths.evaluateGridEdited(drag.grid, edit.net, drag.id.layer, drag.id.col);
+    page().paint(edit.net, { grid: grid, diagramLater: true });
   }
 
   function onPointerDown(event) {
-    const sliderRoot = event.target.closest && event.target.closest("#" + ID.sliders + " .dash-slider-root");
+    const sliderRoot = event.target.closest && event.target.closest("#" + ID().sliders + " .dash-slider-root");
     const current = page().shown;
     // While playing too: play waits while a slider is held and then goes on from the dragged value.
     if (!sliderRoot || !current || event.button !== 0) return;
@@ -132,42 +127,40 @@
     event.stopPropagation();
     const finished = drag;
     drag = null;
+    // The slider takes the value (Dash hears of it once), and the session the network with it.
     if (finished.value !== null) page().setProps(finished.id, { value: finished.value });
   }
 
   const noUpdate = () => window.dash_clientside.no_update;
 
-  window.playgroundSliders = {
+  modules.playgroundSliders = {
     follow: followSliders, onPointerDown: onPointerDown, onPointerMove: onPointerMove, endDrag: endDrag,
-    dragging: () => drag !== null,
+    dragging: () => drag !== null, withSliderValues: withSliderValues,
   };
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.playground = Object.assign({}, window.dash_clientside.playground, {
-    /**
-     * Keep sliders and the network store in step, both ways, in one callback (Dash
-     * allows a callback's output to be its own input, not a cycle of two).
-     */
-    syncSliders: function (net, weightValues, biasValues, weightIds, biasIds) {
-      const triggered = (window.dash_clientside.callback_context.triggered || []).map((t) => t.prop_id);
-      const fromNetwork = triggered.some((p) => p.startsWith(NETWORK + "."));
-      const none = noUpdate();
-      if (!net) return [none, none, none, none, none, none, none];
-      if (!fromNetwork) {
-        const edit = withSliderValues(net, weightIds, weightValues, biasIds, biasValues);
-        return [edit.changed ? edit.net : none, none, none, none, none, none, none];
-      }
+    /** The sliders follow the session's network: their values, and ranges widened to take them. */
+    followNetwork: function (net, weightIds, biasIds, weightValues, biasValues) {
+      const none = [noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate()];
       const weights = weightIds.map((id) => parameterAt(net, id));
       const biases = biasIds.map((id) => parameterAt(net, id));
       // Sliders of the previous architecture, about to be replaced: leave them be.
-      if (weights.concat(biases).some((v) => v === undefined)) return [none, none, none, none, none, none, none];
+      if (weights.concat(biases).some((v) => v === undefined)) return none;
       const newWeights = weights.map(round), newBiases = biases.map(round);
       const same = newWeights.every((v, k) => v === weightValues[k]) && newBiases.every((v, k) => v === biasValues[k]);
-      if (same) return [none, none, none, none, none, none, none];
+      if (same) return none;
       // From the value alone, so a range that grew with a runaway weight shrinks back with it.
       const wBounds = newWeights.map(sliderBounds), bBounds = newBiases.map(sliderBounds);
-      return [none, newWeights, wBounds.map((b) => b[0]), wBounds.map((b) => b[1]),
+      return [newWeights, wBounds.map((b) => b[0]), wBounds.map((b) => b[1]),
         newBiases, bBounds.map((b) => b[0]), bBounds.map((b) => b[1])];
     },
+
+    /** A slider moved (let go after a drag, or by its keys): the session gets the network with its value. */
+    sliderMoved: function (weightValues, biasValues, weightIds, biasIds, net) {
+      if (!net) return;
+      const edit = withSliderValues(net, weightIds, weightValues, biasIds, biasValues);
+      if (edit.changed) modules.session.change(SOURCE, { network: edit.net });
+    },
   });
-})();
+})(window.neuralModules = window.neuralModules || {});

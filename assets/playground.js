@@ -2,34 +2,31 @@
  * The playground page's browser module (page "/"): it binds to the page's root element only.
  *
  * - Drawing: the class map, the network diagram with node heatmaps and the cost readouts are
- *   painted from the session's network store with maths.js and drawing.js.
+ *   painted from the session's stores with maths.js and drawing.js.
  * - Dragging a weight slider (playground-sliders.js): the page follows the pointer itself and
- *   repaints every view on each move; the value goes to Dash when the mouse is released.
- * - Play (playground-play.js): a loop posting the session's state to the engine's training
- *   route and painting the answer; the Dash stores catch up after a step or a pause.
- * - Shortcuts (space: play/pause, s: step) reach the page only while it is shown.
+ *   repaints every view on each move; the value goes to the session when the mouse is released.
+ * - Play and step (playground-play.js): the app's run loop on the training route.
+ * - Shortcuts (space: play/pause, s: step) reach the page only while it is shown (keys.js).
  *
- * Component ids and the route come from Python (window.playgroundContract).
+ * The session as this page last heard of it (``session()``) comes with every change of its
+ * stores (the ``adopt`` callback, on the session's revision). Ids and routes come from Python.
  */
-(function () {
+(function (modules) {
   "use strict";
 
-  const contract = window.playgroundContract;
-  const ID = contract.ids.playground;
-  const maths = () => window.neuralMaths;
-  const draw = () => window.neuralDrawing;
-  const STORES = contract.stores;  // the session's stores, at the app's root
+  const contract = () => window.playgroundContract;
+  const ID = () => contract().ids.playground;
+  const maths = () => modules.maths;
+  const draw = () => modules.drawing;
+  const play = () => modules.playgroundPlay;
   const byId = (id) => document.getElementById(id);
-  const play = window.playgroundPlay;  // the play loop (playground-play.js)
-  const session = play.session;
+  const mirror = { session: null, revisions: null };
   let page = null; // the root element the module is bound to
 
   function shown() { return !!(page && page.isConnected); }
 
   function setProps(id, props) {
-    const sessionStore = Object.values(STORES).indexOf(id) >= 0;
-    if (!sessionStore && !shown()) return; // the page is gone: only the session's stores are left to tell
-    if (window.dash_clientside && window.dash_clientside.set_props) window.dash_clientside.set_props(id, props);
+    if (shown() && window.dash_clientside && window.dash_clientside.set_props) window.dash_clientside.set_props(id, props);
   }
 
   // ------------------------------------------------------------------ rendering
@@ -58,7 +55,7 @@
   }
 
   function drawDiagram(net, view) {
-    const diagram = byId(ID.network_canvas);
+    const diagram = byId(ID().network_canvas);
     if (diagram) draw().drawDiagram(diagram, net, maths().evaluateGrid(net, view.x_range, view.y_range, 24));
   }
 
@@ -77,17 +74,19 @@
     }
   }
 
+  function boundaryGraph() { return document.querySelector("#" + ID().boundary_graph + " .js-plotly-plot"); }
+
   /**
    * Draw every live view for this network and data. ``options.grid``: the class map's grid,
    * already computed (a drag computes it from the last one); ``options.diagramLater``: the
    * diagram a moment later. Returns the grid (false while the page is not there).
    */
-  function render(net, data, view, options) {
+  function render(net, data, view, l2, options) {
     options = options || {};
     const graphDiv = boundaryGraph();
-    const canvas = byId(ID.boundary_canvas);
-    if (!net || !data || !canvas) return false;
-    api.shown = { net: net, data: data, view: view };
+    const canvas = byId(ID().boundary_canvas);
+    if (!net || !data || !view || !view.x_range || !canvas) return false;
+    api.shown = { net: net, data: data, view: view, l2: l2 };
     clearStep();  // a step's picture lasts until anything else is drawn
     const grid = options.grid || gridFor(net, view);
     draw().paintImage(canvas, grid.resolution, (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
@@ -99,19 +98,27 @@
     }
     if (!draw().placeUnderPlot(graphDiv, canvas)) {
       clearTimeout(render.retry); // the graph is still loading: try again shortly
-      render.retry = setTimeout(() => render(net, data, view), 100);
+      render.retry = setTimeout(() => render(net, data, view, l2), 100);
     }
     if (options.diagramLater) diagramSoon(net, view);
     else {
       diagramPending = null;
       drawDiagram(net, view);
     }
-    const train = maths().evaluateCosts(net, data.train_inputs, data.train_labels, view.l2);
-    const test = maths().evaluateCosts(net, data.test_inputs, data.test_labels, view.l2);
-    draw().writeReadouts(byId(ID.readouts), train, test);
+    const train = maths().evaluateCosts(net, data.train_inputs, data.train_labels, l2);
+    const test = maths().evaluateCosts(net, data.test_inputs, data.test_labels, l2);
+    draw().writeReadouts(byId(ID().readouts), train, test);
     counters.renders++;
     notePainted(performance.now());
     return grid;
+  }
+
+  /** Paint another network over the points shown (a training answer, a slider held). */
+  function paint(net, options) {
+    const current = api.shown;
+    if (!current) return false;
+    if (!shown()) { api.shown = Object.assign({}, current, { net: net }); return false; }
+    return render(net, current.data, current.view, current.l2, options);
   }
 
   // ------------------------------------------------------------------ one step, shown
@@ -119,15 +126,13 @@
   const BEFORE_COLOUR = [35, 35, 35];
   let stepShown = false;
 
-  function boundaryGraph() { return document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot"); }
-
   /**
    * After a single step: the points of its mini-batch in full colour (the others faded) and
    * the boundary from before the step marked over the new class map, until anything else
    * is drawn.
    */
   function showStep(before, batch) {
-    const current = api.shown, graphDiv = boundaryGraph(), canvas = byId(ID.boundary_canvas);
+    const current = api.shown, graphDiv = boundaryGraph(), canvas = byId(ID().boundary_canvas);
     if (!current || !graphDiv || !graphDiv.data || !canvas) return;
     const marked = draw().markBoundary(canvas, gridFor(before, current.view), BEFORE_COLOUR);
     // The first traces are the training points, one per class, in the data's order (figures.py).
@@ -142,7 +147,7 @@
     });
     window.Plotly.restyle(graphDiv, { selectedpoints: selected });
     stepShown = true;
-    setProps(ID.step_note, { children: "one step: the " + batch.length + " points of its mini-batch in full colour; " +
+    setProps(ID().step_note, { children: "one step: the " + batch.length + " points of its mini-batch in full colour; " +
       (marked ? "the dark line is the boundary before the step" : "before it, the boundary was off the plane") });
   }
 
@@ -151,49 +156,55 @@
     stepShown = false;
     const graphDiv = boundaryGraph();
     if (graphDiv && graphDiv.data) window.Plotly.restyle(graphDiv, { selectedpoints: graphDiv.data.map(() => null) });
-    setProps(ID.step_note, { children: "" });
+    setProps(ID().step_note, { children: "" });
   }
 
   // ------------------------------------------------------------------ clicks on the plane
 
   /** A click on the plane: remove the point under the mouse (within 8 px), else add one there. */
   function onPlaneClick(event) {
-    const graphDiv = event.currentTarget, layout = graphDiv._fullLayout, current = api.shown;
-    if (!layout || !current) return;
-    const box = graphDiv.getBoundingClientRect();
-    const px = event.clientX - box.left - layout.xaxis._offset, py = event.clientY - box.top - layout.yaxis._offset;
-    if (px < 0 || py < 0 || px > layout.xaxis._length || py > layout.yaxis._length) return;
+    const graphDiv = event.currentTarget, current = api.shown;
+    const at = modules.plotlyView.dataAt(graphDiv, event);
+    if (!at || !current) return;
     let nearest = null, best = 8;
     for (const part of ["train", "test"]) {
       current.data[part + "_inputs"].forEach((p, index) => {
-        const distance = Math.hypot(layout.xaxis.d2p(p[0]) - px, layout.yaxis.d2p(p[1]) - py);
+        const pixel = at.area.toPixels(p[0], p[1]);
+        const distance = Math.hypot(pixel[0] - at.px, pixel[1] - at.py);
         if (distance <= best) { best = distance; nearest = { part: part, index: index }; }
       });
     }
-    setProps(ID.plane_click, { data: { x: layout.xaxis.p2d(px), y: layout.yaxis.p2d(py), remove: nearest,
-      time: Date.now() } });
+    setProps(ID().plane_click, { data: { x: at.x, y: at.y, remove: nearest, time: Date.now() } });
   }
 
-  // ------------------------------------------------------------------ training (play loop)
-  // ------------------------------------------------------------------ binding to the page
+  // ------------------------------------------------------------------ the session, as this page knows it
 
-  /** Lecture shortcuts: space plays or pauses, s steps (not while typing in a field). */
-  function onKey(event) {
-    const typing = event.target && /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
-    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
-    const button = event.key === " " ? ID.play : event.key === "s" ? ID.step : null;
-    if (button && byId(button)) {
-      event.preventDefault();
-      byId(button).click();
-    }
+  /**
+   * The session's revisions as the run loop sees them: new settings go into the next request as
+   * they are; a new network, new points or a new run change what a run continues from (the run
+   * loop drops an answer made moot by them). Its own changes are "playground-play".
+   */
+  function revisions() {
+    if (!mirror.revisions) mirror.revisions = modules.session.tracker(["playground-play"], ["network", "data", "training"]);
+    return mirror.revisions;
+  }
+
+  /** Take the session's stores in (a change of the session, or the page drawn). */
+  function adopt(revision, network, data, settings, training) {
+    mirror.session = { network: network, data: data, settings: settings, training: training };
+    if (!revisions().adopt(revision)) return;
+    const parts = revisions().parts();
+    play().adopted(training, parts);
+    if (parts.includes("network")) play().forgetTiming();
   }
 
   /** Bind to the page's (new) root element: pointer, click and key handlers live on it alone. */
-  function mount() {
-    const element = byId(ID.page);
+  function mount(network, data, settings, training, view) {
+    const element = byId(ID().page);
     if (!element || element === page) return;
     page = element;
-    const sliders = window.playgroundSliders;  // the weight sliders' fast path (playground-sliders.js)
+    mirror.session = { network: network, data: data, settings: settings, training: training };
+    const sliders = modules.playgroundSliders;  // the weight sliders' fast path (playground-sliders.js)
     page.addEventListener("pointerdown", sliders.onPointerDown, true);
     page.addEventListener("pointermove", sliders.onPointerMove, true);
     // Chromium hands pointermove over at the start of the next frame, after the input arrived;
@@ -202,18 +213,26 @@
     page.addEventListener("pointerrawupdate", sliders.onPointerMove, true);
     page.addEventListener("pointerup", sliders.endDrag, true);
     page.addEventListener("pointercancel", sliders.endDrag, true);
-    page.addEventListener("keydown", onKey);
+    modules.keys.bind(page, { " ": ID().play, s: ID().step });
     page.focus({ preventScroll: true });
-    // A shared link: hand its #fragment to the page's loader (see the share callbacks).
-    if (window.location.hash.startsWith("#" + contract.share_prefix)) setProps(ID.link, { data: window.location.hash });
+    play().writeLabels(training.history.epoch.length ? training.history.epoch[training.history.epoch.length - 1] : 0);
+    render(network, data, view, settings.l2);
+    // A shared link: hand its #fragment to the page's loader, once (a reload must not load it over later work).
+    if (window.location.hash.startsWith("#" + contract().share_prefix)) {
+      setProps(ID().link, { data: window.location.hash });
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
   }
 
   const api = {
-    forward: (net, points) => maths().forward(net, points), evaluateGrid: (...args) => maths().evaluateGrid(...args),
-    render: render, gridFor: gridFor, renderLog: renderLog, session: session, counters: counters, shown: null,
-    setProps: setProps, onPage: shown,
+    render: render, paint: paint, gridFor: gridFor, showStep: showStep, renderLog: renderLog, counters: counters,
+    shown: null, setProps: setProps, onPage: shown,
+    session: () => mirror.session,
+    revision: () => revisions().mark(),
+    changedSince: (since) => revisions().changed(since),
+    changedParts: () => revisions().parts(),
   };
-  window.playground = api;
+  modules.playground = api;
 
   // ------------------------------------------------------------------ Dash callbacks
 
@@ -221,100 +240,68 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.playground = Object.assign({}, window.dash_clientside.playground, {
-      mount: function () { mount(); return noUpdate(); },
+    mount: function (_mounted, network, data, settings, training, view) {
+      mount(network, data, settings, training, view);
+      return noUpdate();
+    },
 
-      /** Repaint for a new network (a committed slider, a training step, a load) or new data. */
-      render: function (net, data, view) {
-        const current = api.shown;
-        // The play loop's own sync hands back what is already on screen: nothing to redraw.
-        const same = current && current.net === net && current.data === data && current.view === view;
-        if (!window.playgroundSliders.dragging() && !same) render(net, data, view || {});
-        return noUpdate();
-      },
+    /** Repaint for a new network (a slider let go, a step, a load), new points or new settings. */
+    render: function (net, data, settings, view) {
+      const current = api.shown;
+      // What is on screen already (the run loop painted it, a drag drew it): nothing to redraw.
+      const same = current && current.net === net && current.data === data && current.view === view &&
+        current.l2 === settings.l2;
+      if (!modules.playgroundSliders.dragging() && !same && shown()) render(net, data, view, settings.l2);
+    },
 
-      playSpeed: function (value, marks) {
-        const label = marks && marks[value];
-        session.speed = !label || label === "max" ? Infinity : Number(label);  // epochs a second
-        return noUpdate();
-      },
+    adopt: function (revision, network, data, settings, training) { adopt(revision, network, data, settings, training); },
 
-      togglePlay: function (clicks, playing) {
-        // Only a real click: a loaded link draws the page body (and this button) anew, and Dash
-        // then calls this with the new button's empty click count.
-        if (!clicks) return [noUpdate(), noUpdate()];
-        session.playing = !session.playing;
-        if (session.playing && !session.busy) play.playLoop();
-        return [session.playing, session.playing ? "pause" : "play"];
-      },
+    play: function (clicks) { if (clicks) play().toggle(); },
 
-      step: function (clicks) {
-        // A page drawn anew (a loaded link) calls this with the new button's empty count: no step.
-        if (!clicks || session.playing || session.busy) return noUpdate();
-        setProps(ID.train_message, { children: "" });
-        const before = api.shown && api.shown.net;
-        play.trainOnce(1).then((result) => {
-          if (result && result.batch && before) showStep(before, result.batch);
-          play.syncToDash();
-        });
-        return noUpdate();
-      },
+    step: function (clicks) { if (clicks) play().step(); },
 
-      /** After a divergence: back to the weights, epoch and cost curve from before the run. */
-      undoRun: function (clicks) {
-        if (clicks) play.undoRun();
-        return noUpdate();
-      },
+    /** After a divergence: back to the weights, epoch and cost curve from before the run. */
+    undoRun: function (clicks) { if (clicks) play().undoRun(); },
 
-      /** The learning controls → the session's settings store (and the play loop's settings). */
-      settings: function (logLearnRate, batchSize, optimizer, momentum, l2, gradient, dataSeed, weightSeed, stored) {
-        session.settings = { learn_rate: Math.pow(10, logLearnRate), batch_size: batchSize, optimizer: optimizer,
-          momentum: momentum, l2: l2 || 0, gradient: gradient, seed: weightSeed || 0 };
-        const next = Object.assign({}, stored, { learn_rate: session.settings.learn_rate, batch_size: batchSize,
-          optimizer: optimizer, momentum: momentum, l2: l2 || 0, gradient: gradient, data_seed: dataSeed,
-          weight_seed: weightSeed });
-        const same = stored && Object.keys(next).every((key) => next[key] === stored[key]);
-        return same ? noUpdate() : next;
-      },
+    /** The learning controls → the session's settings (one change); the run loop reads them each request. */
+    settings: function (logLearnRate, batchSize, optimizer, momentum, l2, gradient, weightSeed, speedMark, marks, stored) {
+      const label = marks && marks[speedMark];
+      const next = Object.assign({}, stored, { learn_rate: Math.pow(10, logLearnRate), batch_size: batchSize,
+        optimizer: optimizer, momentum: momentum, l2: typeof l2 === "number" && l2 >= 0 ? l2 : stored.l2,
+        gradient: gradient, weight_seed: Number.isInteger(weightSeed) && weightSeed >= 0 ? weightSeed : stored.weight_seed,
+        play_speed: !label || label === "max" ? 0 : Number(label) });
+      const same = Object.keys(next).every((key) => next[key] === stored[key]);
+      if (same) return noUpdate();
+      // A message about the old settings (a refused method, a divergence) no longer applies.
+      if (next.gradient !== stored.gradient || next.learn_rate !== stored.learn_rate) play().say("");
+      if (next.gradient !== stored.gradient) play().forgetTiming();
+      return modules.session.made("playground-settings", { settings: next });
+    },
 
-      /** The stores changed (a reset, a loaded state, or our own sync): continue from them. */
-      adopt: function (training) {
-        if (!training || training === session.synced) return noUpdate();
-        if (session.playing) session.restarted = true;  // the play loop starts over from it
-        play.forgetRun();  // a new network or a loaded state: "back to before this run" no longer applies
-        const history = training.history;
-        session.trainer = training.trainer || {};
-        session.history = play.copyHistory(history);
-        session.pushed = session.plotted = 0; // the cost graph is drawn afresh from this history
-        session.epoch = history.epoch.length ? history.epoch[history.epoch.length - 1] : 0;
-        play.writeLabels();
-        return noUpdate();
-      },
+    learnRateLabel: function (exponent, optimizer) {
+      const value = Math.pow(10, exponent);
+      const label = "learn rate " + (value >= 0.01 ? +value.toPrecision(3) : value.toExponential(2));
+      // Adam and RMSProp step each weight by about the learn rate itself, whatever its slope:
+      // the plain-SGD rates that suit the fruit throw them about, and they stall without diverging.
+      const adaptive = { adam: "Adam", rmsprop: "RMSProp" }[optimizer];
+      return adaptive && value > 1 ? label + " · large for " + adaptive + ": try 0.1" : label;
+    },
 
-      learnRateLabel: function (exponent, optimizer) {
-        const value = Math.pow(10, exponent);
-        const label = "learn rate " + (value >= 0.01 ? +value.toPrecision(3) : value.toExponential(2));
-        // Adam and RMSProp step each weight by about the learn rate itself, whatever its slope:
-        // the plain-SGD rates that suit the fruit throw them about, and they stall without diverging.
-        const adaptive = { adam: "Adam", rmsprop: "RMSProp" }[optimizer];
-        return adaptive && value > 1 ? label + " · large for " + adaptive + ": try 0.1" : label;
-      },
-
-      /** The boundary's and the diagram's buttons: PNG and SVG at 1920 px wide, full view. */
-      figureButtons: function () {
-        // A button drawn anew (a loaded or shared state redraws the page) fires with no clicks: not a click.
-        const triggered = window.dash_clientside.callback_context.triggered || [];
-        const clicked = (id) => triggered.some((t) => t.prop_id.startsWith(id + ".") && t.value);
-        const graph = document.querySelector("#" + ID.boundary_graph + " .js-plotly-plot");
-        if (clicked(ID.export_boundary)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "png");
-        if (clicked(ID.export_boundary_svg)) draw().downloadBoundary("decision-boundary", byId(ID.boundary_canvas), graph, "svg");
-        if (clicked(ID.full_boundary)) window.figureTools.toggle(byId(ID.boundary_wrapper));
-        for (const [id, save] of [[ID.export_network, "downloadDiagramPNG"], [ID.export_network_svg, "downloadDiagramSVG"]]) {
-          if (!clicked(id) || !api.shown) continue;
-          const view = api.shown.view;
-          draw()[save]("network", byId(ID.network_canvas), api.shown.net,
-            maths().evaluateGrid(api.shown.net, view.x_range, view.y_range, 24));
-        }
-        return noUpdate();
-      },
+    /** The boundary's and the diagram's buttons: PNG and SVG at 1920 px wide, full view. */
+    figureButtons: function () {
+      // A button drawn anew (a loaded or shared state redraws the page) fires with no clicks: not a click.
+      const triggered = window.dash_clientside.callback_context.triggered || [];
+      const clicked = (id) => triggered.some((t) => t.prop_id.startsWith(id + ".") && t.value);
+      const graph = boundaryGraph();
+      if (clicked(ID().export_boundary)) draw().downloadBoundary("decision-boundary", byId(ID().boundary_canvas), graph, "png");
+      if (clicked(ID().export_boundary_svg)) draw().downloadBoundary("decision-boundary", byId(ID().boundary_canvas), graph, "svg");
+      if (clicked(ID().full_boundary)) modules.figureTools.toggle(byId(ID().boundary_wrapper));
+      for (const [id, save] of [[ID().export_network, "downloadDiagramPNG"], [ID().export_network_svg, "downloadDiagramSVG"]]) {
+        if (!clicked(id) || !api.shown) continue;
+        const view = api.shown.view;
+        draw()[save]("network", byId(ID().network_canvas), api.shown.net,
+          maths().evaluateGrid(api.shown.net, view.x_range, view.y_range, 24));
+      }
+    },
   });
-})();
+})(window.neuralModules = window.neuralModules || {});

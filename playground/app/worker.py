@@ -7,7 +7,7 @@ under the same names as in the web server, so the worker runs whatever the pages
 
 from __future__ import annotations
 
-from playground.app.classmode import celery_app, redis_url
+from playground.app.server.classmode import celery_app, redis_url
 from playground.app.main import create_app
 
 if not redis_url():

@@ -47,7 +47,7 @@ def run_landscape(args: argparse.Namespace) -> int:
                                               steps=args.steps, span=args.span, seed=args.seed,
                                               normalisation=args.normalisation, progress=progress)
         seconds = time.perf_counter() - start
-    from playground.app.pages.landscape.figures import slice_report_figure
+    from playground.plots.landscape import slice_report_figure
 
     title = (f"{network.describe()} · {count:,} {args.data} test images · {args.normalisation}-normalised "
              f"directions · {args.steps}×{args.steps} grid")

@@ -2,7 +2,7 @@
 
 gunicorn with threaded workers (``gthread``): a worker's threads share its CPU, its
 processes share nothing, so ``--workers 2`` on a 2-core machine trains two sessions at once.
-Every request passes the request guard first (``playground.app.guard``): body size and
+Every request passes the request guard first (``playground.app.server.guard``): body size and
 time, JSON depth, the Host allow-list and the heavy-request pool.
 
 ``--debug`` runs Dash's development server instead (tracebacks in the browser, reloading):
@@ -17,7 +17,7 @@ import socket
 import tempfile
 from pathlib import Path
 
-from playground.app.jobs import REDIS_VARIABLE
+from playground.app.server.jobs import REDIS_VARIABLE
 from playground.cli.arguments import fail
 from playground.limits import Limits, parse, put_in_force
 
@@ -105,7 +105,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if problem:
         return fail(problem)
     if args.redis_url:
-        from playground.app.classmode import redis_problem
+        from playground.app.server.classmode import redis_problem
 
         if problem := redis_problem(args.redis_url):
             return fail(problem)
@@ -127,7 +127,7 @@ def run_serve(args: argparse.Namespace) -> int:
         create_app(hosts).run(host=args.host, port=args.port, debug=True)
         return 0
     if not args.redis_url:
-        from playground.app.jobs import create_disk_stores
+        from playground.app.server.jobs import create_disk_stores
 
         create_disk_stores()  # once, before the workers start (they would race to create them)
     run_gunicorn(args, hosts, limits)
@@ -157,7 +157,7 @@ def prepare_worker(worker) -> None:
     server = worker.wsgi  # the Flask app (its WSGI entry is the request guard)
     with server.test_request_context("/"):
         server.preprocess_request()
-    server.wsgi_app.heavy_pool.warm()
+    server.wsgi_app.warm()
 
 
 def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> None:

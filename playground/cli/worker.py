@@ -27,8 +27,8 @@ def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_worker(args: argparse.Namespace) -> int:
     """Check Redis, then run a Celery worker in this process until it is stopped."""
-    from playground.app.classmode import redis_problem
-    from playground.app.jobs import REDIS_VARIABLE
+    from playground.app.server.classmode import redis_problem
+    from playground.app.server.jobs import REDIS_VARIABLE
 
     try:
         limits = parse(",".join(args.limit))

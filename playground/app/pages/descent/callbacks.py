@@ -1,7 +1,9 @@
-"""The descent page's callbacks: thin wrappers around ``logic`` that keep the session's descent store.
+"""The descent page's callbacks: the controls hand the session a new ball (one change store), and
+the page draws the session's ball.
 
-While running, a ``dcc.Interval`` steps the ball on the server and the figures are patched
-(the path, the tangent and the ball move; the curve is never sent again).
+Learn and run go through the app's run loop in the browser (``assets/descent.js``,
+``assets/runner.js``) on the page's route (``routes.py``), which paints each step straight in
+the page and hands the ball to the session when the run stops.
 """
 
 from __future__ import annotations
@@ -10,18 +12,19 @@ import math
 
 import dash
 import numpy as np
-from dash import Input, Output, Patch, State, ctx, no_update
+from dash import Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from playground.app import session
-from playground.app.components import page_just_drawn
 from playground.app.pages.descent import ids
-from playground.app.pages.descent.figures import BALL, PATH, TANGENT, curve, descent_figure, steps_figure, tangent
-from playground.app.pages.descent.formula import FormulaError, parse_formula
+from playground.app.pages.descent.figures import curve, descent_figure, steps_figure
 from playground.app.pages.descent.layout import LOG_LEARN_RATE_RANGE, learn_rate_text, readout_table
-from playground.app.pages.descent.logic import PRESETS, advance, new_descent, readouts, restart
+from playground.app.pages.descent.logic import PRESETS, new_descent, parse_formula, readouts, restart
+from playground.app.session import stores
+from playground.engine.formula import FormulaError
 
 MAX_LEARN_RATE = 10.0
+VIEW_STORE = stores.view_store("descent")
+SETTINGS = (ids.SLOPE, ids.STEP_H, ids.MOMENTUM_ON, ids.MOMENTUM, ids.SPEED)
 
 
 def parse_learn_rate(text) -> float:
@@ -35,20 +38,6 @@ def parse_learn_rate(text) -> float:
     return value
 
 
-def moved_figures(state: dict) -> tuple[Patch, Patch]:
-    """Patches moving the path, tangent and ball of the descent figure, and the step curve."""
-    formula = parse_formula(state["formula"])
-    path = state["path"]
-    figure = Patch()
-    figure["data"][PATH]["x"], figure["data"][PATH]["y"] = [p[0] for p in path], [p[1] for p in path]
-    tangent_x, tangent_y = tangent(formula, path[-1][0], tuple(state["x_range"]))
-    figure["data"][TANGENT]["x"], figure["data"][TANGENT]["y"] = tangent_x, tangent_y
-    figure["data"][BALL]["x"], figure["data"][BALL]["y"] = [path[-1][0]], [path[-1][1]]
-    steps = Patch()
-    steps["data"][0]["x"], steps["data"][0]["y"] = list(range(len(path))), [p[1] for p in path]
-    return figure, steps
-
-
 def a_start(formula, state: dict, wanted: float) -> float:
     """Where the ball starts on a new function: ``wanted`` if f is defined there, else the first x where it is."""
     if math.isfinite(float(formula(wanted))):
@@ -57,114 +46,97 @@ def a_start(formula, state: dict, wanted: float) -> float:
     return float(xs[np.flatnonzero(np.isfinite(values))[0]])
 
 
+def with_settings(state: dict, trigger, log_rate, typed_rate, slope, h, momentum_on, momentum, speed) -> dict:
+    """The store with the settings the controls show (ValueError naming a bad one)."""
+    learn_rate = parse_learn_rate(typed_rate) if trigger == ids.LEARN_RATE_VALUE else float(10 ** float(log_rate))
+    if h is None or not 0 < float(h) <= 1:
+        raise ValueError("h: a small number above 0, at most 1 (e.g. 0.001)")
+    momentum_on = bool(momentum_on)
+    ball = state["ball"] if momentum_on == state["momentum_on"] else {**state["ball"], "memory": None}
+    return {**state, "learn_rate": learn_rate, "slope": slope, "h": float(h), "momentum_on": momentum_on,
+            "momentum": float(momentum), "steps_per_second": int(speed), "ball": ball}
+
+
+def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str | None]:
+    """The store with the function (a lesson, a typed formula) or the start (a click, reset) the
+    controls ask for; and, for a formula that cannot be drawn, why not (the store unchanged)."""
+    if trigger == ids.PRESET:
+        if preset == "custom" or preset == state["preset"]:
+            raise PreventUpdate
+        settings = {key: state[key] for key in ("learn_rate", "momentum_on", "momentum", "slope", "h", "steps_per_second")}
+        return new_descent(preset, settings), None
+    if trigger == ids.FORMULA:
+        try:
+            formula = parse_formula(text)
+            curve(formula, tuple(state["x_range"]))  # refused where it overflows or is nowhere defined
+        except FormulaError as error:
+            return state, f"“{str(text)[:200]}” could not be drawn: {error}. The box is back to the curve shown."
+        if formula.text == state["formula"]:
+            raise PreventUpdate
+        return restart({**state, "formula": formula.text, "preset": "custom"}, formula,
+                       a_start(formula, state, state["start"])), None
+    formula = parse_formula(state["formula"])
+    if trigger == ids.GRAPH:
+        point = (click or {}).get("points", [{}])[0]
+        if "x" not in point:
+            raise PreventUpdate
+        low, high = state["x_range"]
+        return restart(state, formula, a_start(formula, state, min(max(float(point["x"]), low), high))), None
+    return restart(state, formula, state["start"]), None  # reset
+
+
 def register_callbacks(app: dash.Dash) -> None:
     """Wire the page's callbacks into ``app``."""
     app.clientside_callback(dash.ClientsideFunction("descent", "mount"), Output(ids.MOUNTED, "data"),
-                            Input(ids.MOUNTED, "data"))
+                            Input(ids.MOUNTED, "data"), State(VIEW_STORE, "data"))
+    app.clientside_callback(dash.ClientsideFunction("descent", "adopt"), Input(stores.REVISION, "data"),
+                            State(VIEW_STORE, "data"), prevent_initial_call=True)
+    for button, action in ((ids.RUN, "play"), (ids.LEARN, "step")):
+        app.clientside_callback(dash.ClientsideFunction("descent", action), Input(button, "n_clicks"),
+                                prevent_initial_call=True)
 
     @app.callback(
-        Output(ids.LEARN_RATE, "value"), Output(ids.LEARN_RATE_VALUE, "value"),
-        Output(session.DESCENT, "data", allow_duplicate=True), Output(ids.REGIME, "children"),
-        Output(ids.READOUTS, "children"), Output(ids.TICKER, "interval"), Output(ids.MESSAGE, "children"),
-        Input(ids.LEARN_RATE, "value"), Input(ids.LEARN_RATE_VALUE, "value"), Input(ids.SLOPE, "value"),
-        Input(ids.STEP_H, "value"), Input(ids.MOMENTUM_ON, "value"), Input(ids.MOMENTUM, "value"),
-        Input(ids.SPEED, "value"), State(session.DESCENT, "data"), prevent_initial_call=True,
-    )
-    def change_settings(log_rate, typed_rate, slope, h, momentum_on, momentum, speed, state):
-        if page_just_drawn():
-            raise PreventUpdate
-        state = state or new_descent()
-        try:
-            if ctx.triggered_id == ids.LEARN_RATE_VALUE:
-                learn_rate = parse_learn_rate(typed_rate)
-            else:
-                learn_rate = float(10 ** float(log_rate))
-            if h is None or not 0 < float(h) <= 1:
-                raise ValueError("h: a small number above 0, at most 1 (e.g. 0.001)")
-        except (ValueError, TypeError) as error:
-            return no_update, no_update, no_update, no_update, no_update, no_update, str(error)
-        state = {**state, "learn_rate": learn_rate, "slope": slope, "h": float(h), "momentum_on": bool(momentum_on),
-                 "momentum": float(momentum), "steps_per_second": int(speed)}
-        values = readouts(state)
-        slider = min(max(math.log10(learn_rate), LOG_LEARN_RATE_RANGE[0]), LOG_LEARN_RATE_RANGE[1])
-        return (slider if ctx.triggered_id == ids.LEARN_RATE_VALUE else no_update,
-                learn_rate_text(learn_rate) if ctx.triggered_id != ids.LEARN_RATE_VALUE else no_update,
-                state, values["regime_text"], readout_table(values), int(1000 / state["steps_per_second"]), "")
-
-    @app.callback(
-        Output(session.DESCENT, "data", allow_duplicate=True), Output(ids.GRAPH, "figure"),
-        Output(ids.STEPS_GRAPH, "figure"), Output(ids.FORMULA, "value"), Output(ids.PRESET, "value"),
+        Output(stores.change_id(ids.CONTROLS_CHANGE), "data"), Output(ids.LEARN_RATE, "value"),
+        Output(ids.LEARN_RATE_VALUE, "value"), Output(ids.FORMULA, "value"), Output(ids.PRESET, "value"),
         Output(ids.FORMULA_MESSAGE, "children"), Output(ids.LESSON, "children"),
-        Output(ids.READOUTS, "children", allow_duplicate=True), Output(ids.REGIME, "children", allow_duplicate=True),
-        Output(ids.MESSAGE, "children", allow_duplicate=True), Output(ids.TICKER, "disabled"),
-        Output(ids.RUN, "children"),
+        Input(ids.LEARN_RATE, "value"), Input(ids.LEARN_RATE_VALUE, "value"), *[Input(c, "value") for c in SETTINGS],
         Input(ids.PRESET, "value"), Input(ids.FORMULA, "value"), Input(ids.GRAPH, "clickData"),
-        Input(ids.RESET, "n_clicks"), State(session.DESCENT, "data"), prevent_initial_call=True,
+        Input(ids.RESET, "n_clicks"), State(VIEW_STORE, "data"), prevent_initial_call=True,
     )
-    def change_function(preset, text, click, _reset, state):
-        if page_just_drawn():
-            raise PreventUpdate
-        state = state or new_descent()
+    def change_descent(log_rate, typed_rate, slope, h, momentum_on, momentum, speed, preset, text, click, reset, state):
         trigger = ctx.triggered_id
-        formula_text, preset_value, lesson = no_update, no_update, no_update
-        if trigger == ids.PRESET:
-            if preset == "custom" or preset == state["preset"]:
-                raise PreventUpdate
-            settings = {key: state[key] for key in ("learn_rate", "momentum_on", "momentum", "slope", "h",
-                                                    "steps_per_second")}
-            state = new_descent(preset, settings)
-            formula_text, lesson = state["formula"], PRESETS[preset].lesson
-        elif trigger == ids.FORMULA:
-            try:
-                formula = parse_formula(text)
-                curve(formula, tuple(state["x_range"]))  # refused where it overflows or is nowhere defined
-            except FormulaError as error:
-                return (no_update,) * 5 + (f"{error}. The last good curve stays.",) + (no_update,) * 6
-            if formula.text == state["formula"]:
-                raise PreventUpdate
-            state = restart({**state, "formula": formula.text, "preset": "custom"}, formula,
-                            a_start(formula, state, state["start"]))
-            preset_value, lesson = "custom", ""
-        elif trigger == ids.GRAPH:
-            point = (click or {}).get("points", [{}])[0]
-            if "x" not in point:
-                raise PreventUpdate
-            formula = parse_formula(state["formula"])
-            low, high = state["x_range"]
-            state = restart(state, formula, a_start(formula, state, min(max(float(point["x"]), low), high)))
-        else:  # reset
-            state = restart(state, parse_formula(state["formula"]), state["start"])
-        values = readouts(state)
-        formula = parse_formula(state["formula"])
-        return (state, descent_figure(formula, tuple(state["x_range"]), state["path"]), steps_figure(state["path"]),
-                formula_text, preset_value, "", lesson, readout_table(values), values["regime_text"], "", True, "run")
+        slider, typed, formula_box, preset_box, lesson = (no_update,) * 5
+        try:
+            if trigger in (ids.PRESET, ids.FORMULA, ids.GRAPH, ids.RESET):
+                if trigger == ids.RESET and not reset:
+                    raise PreventUpdate
+                new, refused = with_function(state, trigger, preset, text, click)
+                if refused:  # nothing changes; the box shows the curve drawn again, the message what was typed
+                    return no_update, no_update, no_update, state["formula"], no_update, refused, no_update
+                if trigger == ids.PRESET:
+                    formula_box, lesson = new["formula"], PRESETS[preset].lesson
+                elif trigger == ids.FORMULA:
+                    preset_box, lesson = "custom", ""
+            else:
+                new = with_settings(state, trigger, log_rate, typed_rate, slope, h, momentum_on, momentum, speed)
+                if new == state:
+                    raise PreventUpdate  # the controls show the store already (a page drawn anew)
+                if trigger == ids.LEARN_RATE_VALUE:
+                    low, high = LOG_LEARN_RATE_RANGE
+                    slider = min(max(math.log10(new["learn_rate"]), low), high)
+                elif trigger == ids.LEARN_RATE:
+                    typed = learn_rate_text(new["learn_rate"])
+        except (ValueError, TypeError) as error:
+            return no_update, no_update, no_update, no_update, no_update, str(error), no_update
+        return stores.change(view_descent=new), slider, typed, formula_box, preset_box, "", lesson
 
     @app.callback(
-        Output(session.DESCENT, "data", allow_duplicate=True), Output(ids.GRAPH, "figure", allow_duplicate=True),
-        Output(ids.STEPS_GRAPH, "figure", allow_duplicate=True), Output(ids.READOUTS, "children", allow_duplicate=True),
-        Output(ids.REGIME, "children", allow_duplicate=True), Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Output(ids.TICKER, "disabled", allow_duplicate=True), Output(ids.RUN, "children", allow_duplicate=True),
-        Input(ids.LEARN, "n_clicks"), Input(ids.TICKER, "n_intervals"), State(session.DESCENT, "data"),
-        State(ids.TICKER, "disabled"), prevent_initial_call=True,
+        Output(ids.GRAPH, "figure"), Output(ids.STEPS_GRAPH, "figure"), Output(ids.READOUTS, "children"),
+        Output(ids.REGIME, "children"), Output(ids.MESSAGE, "children"),
+        Input(VIEW_STORE, "data"), prevent_initial_call=True,
     )
-    def step(_learn, _tick, state, stopped):
-        if page_just_drawn():
-            raise PreventUpdate
-        if ctx.triggered_id == ids.TICKER and stopped:
-            raise PreventUpdate  # a tick already on its way when run was paused
-        state, stop = advance(state or new_descent())
-        figure, steps = moved_figures(state)
+    def show_descent(state):
+        formula = parse_formula(state["formula"])
         values = readouts(state)
-        halt = (True, "run") if stop else (no_update, no_update)
-        return (state, figure, steps, readout_table(values), values["regime_text"], state["message"], *halt)
-
-    @app.callback(Output(ids.TICKER, "disabled", allow_duplicate=True), Output(ids.RUN, "children", allow_duplicate=True),
-                  Output(ids.MESSAGE, "children", allow_duplicate=True),
-                  Input(ids.RUN, "n_clicks"), State(ids.TICKER, "disabled"), State(session.DESCENT, "data"),
-                  prevent_initial_call=True)
-    def run_or_pause(_clicks, stopped, state):
-        if not stopped:
-            return True, "run", no_update
-        if state and state.get("message", "").startswith("diverged"):
-            return True, "run", "The ball diverged: press reset first (and lower the learn rate)."
-        return False, "pause", ""
+        return (descent_figure(formula, tuple(state["x_range"]), state["path"]), steps_figure(state["path"]),
+                readout_table(values), values["regime_text"], state["message"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.app.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
-from playground.app.pages.descent.formula import Formula, check_values
+from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
+from playground.engine.formula import Formula, check_values
 
 CURVE_POINTS = 401
 TANGENT_HALF_WIDTH = 0.08  # of the x range, each side of the ball
@@ -68,3 +68,13 @@ def steps_figure(path: list[list[float]]) -> go.Figure:
     figure.update_layout(margin=dict(l=55, r=15, t=10, b=40), height=200, showlegend=False,
                          xaxis=dict(title="step", rangemode="tozero"), yaxis=dict(title="f(x)", exponentformat="e"))
     return figure
+
+
+def moved_ball(state: dict, formula: Formula, graph: str, steps_graph: str) -> list[dict]:
+    """Plotly restyles moving the path, the tangent and the ball of the descent figure, and the step curve."""
+    path = state["path"]
+    xs, ys = [p[0] for p in path], [p[1] for p in path]
+    tangent_x, tangent_y = tangent(formula, xs[-1], tuple(state["x_range"]))
+    return [{"graph": graph, "update": {"x": [xs, tangent_x, xs[-1:]], "y": [ys, tangent_y, ys[-1:]]},
+             "traces": [PATH, TANGENT, BALL]},
+            {"graph": steps_graph, "update": {"x": [list(range(len(path)))], "y": [ys]}, "traces": [0]}]

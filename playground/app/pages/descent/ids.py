@@ -2,7 +2,8 @@
 
 PAGE = "descent-page"
 MOUNTED = "descent-mounted"
-TICKER = "descent-ticker"
+CONTROLS_CHANGE = "descent-controls"  # the session's change: the controls (a server callback)
+BALL_CHANGE = "descent-ball"  # the session's change: the run loop (browser)
 
 PRESET = "descent-preset"
 FORMULA = "descent-formula"

@@ -6,12 +6,12 @@ import math
 
 from dash import dcc, html
 
-from playground.app.components import control, graph_config, page_root
 from playground.app.pages.descent import ids
 from playground.app.pages.descent.figures import descent_figure, steps_figure
-from playground.app.pages.descent.formula import parse_formula
+from playground.app.pages.descent.logic import PRESETS, new_descent, parse_formula, readouts
+from playground.app.session.stores import change_store
+from playground.app.ui.components import control, graph_config, page_root
 from playground.limits import current as current_limits
-from playground.app.pages.descent.logic import PRESETS, new_descent, readouts
 
 # The learn-rate slider is on a log scale: 1e-3 … 3, crawling to diverging one drag apart.
 LOG_LEARN_RATE_RANGE = (-3.0, 0.5)
@@ -30,14 +30,14 @@ def learn_rate_text(learn_rate: float) -> str:
     return f"{learn_rate:.4g}"
 
 
-def layout(descent: dict | None = None, **_) -> html.Div:
+def layout(view_descent: dict | None = None, **_) -> html.Div:
     """The page for the session's function, ball and settings (a new session: the parabola)."""
-    state = descent or new_descent()
+    state = view_descent or new_descent()
     formula = parse_formula(state["formula"])
     values = readouts(state)
     preset = PRESETS.get(state["preset"])
     return page_root(ids.PAGE, ids.MOUNTED, class_name="descent", children=[
-        dcc.Interval(id=ids.TICKER, interval=int(1000 / state["steps_per_second"]), disabled=True),
+        change_store(ids.CONTROLS_CHANGE), change_store(ids.BALL_CHANGE),
         html.Header(className="topbar", children=[html.Div(className="learning", children=[
             html.Button("reset", id=ids.RESET, title="the ball back to its start"),
             html.Button("learn", id=ids.LEARN, title="one step downhill (key: s)"),

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from playground.data.images import load_image_dataset, resolve_data_dir
+
 Array = np.ndarray
 THRESHOLDS = np.round(np.linspace(0, 0.99, 100), 2)
 
@@ -31,16 +33,12 @@ class TestSet:
 
 def test_set(config: dict) -> TestSet:
     """The test images a job with this configuration was scored on."""
-    from playground.data.images import resolve_data_dir
-
     return _test_set(config["data"], str(resolve_data_dir()), int(config.get("seed", 0)))
 
 
 @lru_cache(maxsize=4)
 def _test_set(data: str, data_dir: str, seed: int) -> TestSet:
     # Test images only, read once per process and never changed: a cache of files, not session state.
-    from playground.data.images import load_image_dataset
-
     options = {"test_fraction": 0.2, "seed": seed} if data == "digits" else {}
     dataset = load_image_dataset(data, data_dir, **options)
     images = dataset.test_images

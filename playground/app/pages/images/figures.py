@@ -6,9 +6,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.app.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
-from playground.app.plain_text import plotly_text
-from playground.app.waiting import waiting_figure
+from playground.app.ui.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
+from playground.app.ui.plain_text import plotly_text
+from playground.app.ui.waiting import waiting_figure
 
 Array = np.ndarray
 FONT = dict(size=14)  # read from the back of a lecture hall

@@ -8,6 +8,8 @@ JOB = "images-job"  # the last status read from the job store (what the page sho
 MODEL = "images-model"  # which model the views show: {"job": …, "data": …} (changes when a new one is ready)
 LAUNCH = "images-launch"  # a claimed job's id and settings: launches the background callback
 START_RESULT = "images-start-result"  # the background callback's own output
+CONFIG_CHANGE = "images-config"  # the session's change: the controls' settings
+MODEL_CHANGE = "images-model-change"  # the session's change: a new model (the poll found it)
 
 # data, presets, controls
 DATASET = "images-dataset"

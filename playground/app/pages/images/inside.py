@@ -23,6 +23,7 @@ ROBUSTNESS_LEVELS = {  # degrees, fraction of pixels replaced, pixels, pixels (+
     "stroke width px": [-2, -1, 0, 1, 2, 3],
 }
 MAP_SAMPLES = 1000
+TSNE_SAMPLES = 500  # t-SNE's time grows faster than the points': these draw in a few seconds
 
 
 def diverging(values: Array) -> Array:

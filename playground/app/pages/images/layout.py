@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from playground.app.components import control, graph_config, page_root, picture
 from playground.app.pages.images import ids
 from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG
 from playground.app.pages.images.presets import PRESETS
-from playground.app.waiting import waiting_figure
+from playground.app.session.stores import change_store
+from playground.app.ui.components import control, graph_config, page_root, picture
+from playground.app.ui.pictures import png_data_uri
+from playground.app.ui.waiting import waiting_figure
 from playground.data.images import missing_data
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 
@@ -247,10 +249,11 @@ def models_tab() -> dcc.Tab:
     ])])
 
 
-def layout(**_) -> html.Div:
-    """The page (the session's job and model arrive with the first poll)."""
-    config = dict(DEFAULT_CONFIG)
+def layout(view_images: dict | None = None, **_) -> html.Div:
+    """The page with the session's settings (the session's job and model arrive with the first poll)."""
+    config = {**DEFAULT_CONFIG, **((view_images or {}).get("config") or {})}
     return page_root(ids.PAGE, ids.MOUNTED, class_name="images", children=[
+        change_store(ids.CONFIG_CHANGE), change_store(ids.MODEL_CHANGE),
         dcc.Interval(id=ids.TICKER, interval=ACTIVE_POLL_MS, n_intervals=0),
         dcc.Store(id=ids.JOB), dcc.Store(id=ids.MODEL), dcc.Store(id=ids.LAUNCH), dcc.Store(id=ids.START_RESULT), dcc.Store(id=ids.UPLOADED),
         top_bar(config),
@@ -276,7 +279,5 @@ def ranking_bars(ranking: list[tuple[int, float]], class_names: list[str] | tupl
 
 def thumbnails(images, indices, class_names, labels, predicted) -> list[html.Img]:
     """Small pictures of test images, each titled with its true and predicted class."""
-    from playground.app.pictures import png_data_uri
-
     return [html.Img(src=png_data_uri(images[i]), className="pixelated thumb", id={"type": ids.THUMB, "index": int(i)},
                      title=f"#{i}: {class_names[labels[i]]}, seen as {class_names[predicted[i]]}") for i in indices]

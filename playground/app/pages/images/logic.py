@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from playground.app import state as states
 from playground.data.augment import AugmentSpec
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS, Network
 from playground.engine.costs import COSTS
@@ -62,8 +61,13 @@ def input_shape(data: str, layers: list[int] | str) -> tuple[int, ...]:
     return network_input_shape(IMAGE_SHAPES[data]) if isinstance(layers, str) else (INPUT_SIZES[data],)
 
 
+def is_number(value: Any) -> bool:
+    """A finite int or float (not a bool, not text)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def whole(value: Any, name: str, low: int, high: int) -> int:
-    if not states.is_number(value) or value != int(value) or not low <= value <= high:
+    if not is_number(value) or value != int(value) or not low <= value <= high:
         raise ValueError(f"{name}: a whole number from {low:,} to {high:,}")
     return int(value)
 
@@ -100,7 +104,7 @@ def check_config(config: Any) -> Recipe:
     numbers = {}
     for name, (low, high) in NUMBERS.items():
         value = config[name]
-        if not states.is_number(value) or not low <= value <= high:
+        if not is_number(value) or not low <= value <= high:
             raise ValueError(f"{name.replace('_', ' ')}: a number from {low:g} to {high:g}")
         numbers[name] = float(value)
     augment = config["augment"] if isinstance(config["augment"], dict) else None

@@ -1,7 +1,8 @@
 """The image page's browser routes: a drawing in, the network's view and answer out; a model file in.
 
 Both name the session by its key (the browser module sends it) and read or write the
-session's model in the job store. Bad input gets a 400 with a message.
+session's model in the job store (``server.models``). Bad input gets a 400 with a message
+(the app's route machinery, ``server.routes``, answers for them).
 """
 
 from __future__ import annotations
@@ -13,8 +14,14 @@ from collections import OrderedDict
 
 import numpy as np
 
-from playground.app.api import DRAW_ROUTE, MODEL_ROUTE
-from playground.app.jobs import JobStore, check_session_key
+from playground.app.pages.images.evaluation import outputs_in_chunks, test_set, top_classes
+from playground.app.pages.images.logic import DATA_LABELS
+from playground.app.server.jobs import JobStore, check_session_key
+from playground.app.server.models import model_about, model_bytes, save_model
+from playground.data.drawing import PREPARE, mnist_steps
+from playground.data.images import missing_data
+from playground.engine import load_network_bytes
+from playground.limits import current as current_limits
 
 DRAW_SIDES = range(28, 561)  # the browser sends its canvas averaged down to a square this size
 
@@ -49,9 +56,6 @@ _networks_lock = threading.Lock()
 
 def session_network(store: JobStore, key: str, job: str | None):
     """The session's model as a network (None when it has none)."""
-    from playground.app.pages.images.training import model_bytes
-    from playground.engine import load_network_bytes
-
     with _networks_lock:
         if (key, job) in _networks:
             _networks.move_to_end((key, job))
@@ -68,16 +72,12 @@ def session_network(store: JobStore, key: str, job: str | None):
     return network
 
 
-def answer_drawing(body: dict) -> dict:
+def draw(body: dict) -> dict:
     """What the network sees of a drawing, step by step, and its ranking of every class."""
-    from playground.app.pages.images.evaluation import top_classes
-    from playground.app.pages.images.training import key_of
-    from playground.data.drawing import PREPARE, mnist_steps
-
     key = check_session_key(body.get("key"))
     image = drawing_from(body)
     with JobStore() as store:
-        about = store.get(key_of("about", key))
+        about = model_about(store, key)
         network = None if about is None else session_network(store, key, about.get("job"))
     if network is None:
         raise ValueError("there is no network yet: train one (or load one) first")
@@ -91,16 +91,9 @@ def answer_drawing(body: dict) -> dict:
             "ranking": [[names[k], share] for k, share in top_classes(output, len(names))]}
 
 
-def take_model(raw: bytes, key: str, data: str) -> dict:
+def upload(raw: bytes, query: dict) -> dict:
     """Make an uploaded model file the session's model (checked, then scored on the test set)."""
-    from playground.app.pages.images.evaluation import outputs_in_chunks, test_set
-    from playground.app.pages.images.logic import DATA_LABELS
-    from playground.app.pages.images.training import save_model
-    from playground.data.images import missing_data
-    from playground.engine import load_network_bytes
-    from playground.limits import current as current_limits
-
-    key = check_session_key(key)
+    key, data = check_session_key(query.get("key")), query.get("data")
     if data not in DATA_LABELS:
         raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
     if missing_data(data):
@@ -116,34 +109,9 @@ def take_model(raw: bytes, key: str, data: str) -> dict:
     outputs = outputs_in_chunks(network, test.images)
     accuracy = float(np.mean(outputs.argmax(axis=1) == test.labels))
     about = {"config": {"data": data, "seed": 0}, "data": data, "network": network.describe(), "epochs": None,
+             "layers": [layer.to_dict() for layer in network.layers], "input_shape": list(network.input_shape),
              "test_accuracy": accuracy, "class_names": list(test.class_names),
              "image_shape": list(test.images.shape[1:]), "job": "upload-" + hashlib.sha256(raw).hexdigest()[:12]}
     with JobStore() as store:
         save_model(store, key, network, outputs, about)
     return {"network": network.describe(), "test_accuracy": accuracy, "job": about["job"]}
-
-
-def draw_view():
-    from flask import jsonify, request
-
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return jsonify({"error": "expected JSON with key, side and pixels"}), 400
-    try:
-        return jsonify(answer_drawing(body))
-    except ValueError as error:  # ModelFileError is one
-        return jsonify({"error": str(error)}), 400
-
-
-def model_view():
-    from flask import jsonify, request
-
-    try:
-        return jsonify(take_model(request.get_data(cache=False), request.args.get("key"), request.args.get("data")))
-    except ValueError as error:
-        return jsonify({"error": str(error)}), 400
-
-
-def register_routes(server) -> None:
-    server.add_url_rule(DRAW_ROUTE, "images_draw", draw_view, methods=["POST"])
-    server.add_url_rule(MODEL_ROUTE, "images_model", model_view, methods=["POST"])

@@ -15,7 +15,6 @@ whose process died (a killed worker) is marked failed by the next look at its st
 
 from __future__ import annotations
 
-import io
 import os
 import socket
 import threading
@@ -24,9 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from playground.app.jobs import JobStore, JobStoreError
 from playground.app.pages.images.logic import check_config, describe, time_left
+from playground.app.server.jobs import JobStore, JobStoreError
+from playground.app.server.models import key_of, save_model
 from playground.limits import current as current_limits
+from playground.recipes import Monitor, evaluate, load_data, prepare
 
 REPORT_SECONDS = 0.5  # how often a running job writes its progress
 CONTROL_SECONDS = 0.1  # how often it looks for pause / stop
@@ -34,10 +35,6 @@ CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
 RUNNING_SECONDS = 20.0  # a job's running mark outlives its process by at most this
 QUEUED_SECONDS = 10.0  # a job still queued after this is waiting for a worker: the page says so
 ACTIVE = ("queued", "loading", "running", "paused")
-
-
-def key_of(kind: str, session: str) -> str:
-    return f"images:{kind}:{session}"
 
 
 def start_job(store: JobStore, session: str, config: dict) -> tuple[str | None, str | None]:
@@ -94,32 +91,6 @@ def job_status(store: JobStore, session: str) -> dict | None:
         status = {**status, "message": "queued: waiting for a free worker (in class mode: is a `playground worker` "
                                        "running?)"}
     return status
-
-
-def model_bytes(store: JobStore, session: str) -> bytes | None:
-    """The session's trained (or uploaded) model as an .npz file."""
-    return store.get_bytes(key_of("model", session))
-
-
-def save_model(store: JobStore, session: str, network, predictions: np.ndarray, about: dict) -> None:
-    """Keep a model, its test-set predictions (float16 probabilities) and what it was trained on."""
-    from playground.engine import network_bytes
-
-    store.put_bytes(key_of("model", session), network_bytes(network))
-    store.put_bytes(key_of("predictions", session), array_bytes(predictions.astype(np.float16)))
-    store.put(key_of("about", session), about)
-
-
-def array_bytes(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return buffer.getvalue()
-
-
-def bytes_array(raw: bytes) -> np.ndarray:
-    from playground.engine.persistence import load_array
-
-    return load_array(io.BytesIO(raw))
 
 
 # ------------------------------------------------------------------ the job itself
@@ -184,8 +155,6 @@ def mark_running(session: str, done: threading.Event) -> None:
 
 
 def train(reporter: Reporter, config: dict) -> str:
-    from playground.recipes import Monitor, evaluate, load_data, prepare
-
     recipe = check_config(config)
     # Which process trains it (a Celery worker's in class mode): for the log and the tests.
     reporter.write(state="loading", message=f"loading {recipe.data}…", process=f"{socket.gethostname()}:{os.getpid()}")
@@ -236,6 +205,7 @@ def train(reporter: Reporter, config: dict) -> str:
     final = evaluate(run.network, data, recipe.l2)
     predictions = run.network.forward(data.test_inputs)
     about = {"config": config, "data": recipe.data, "network": run.network.describe(), "epochs": trainer.epoch,
+             "layers": [layer.to_dict() for layer in run.network.layers], "input_shape": list(run.network.input_shape),
              "test_accuracy": final.test_accuracy, "class_names": list(data.class_names),
              "image_shape": list(data.image_shape), "job": reporter.status.get("job")}
     save_model(reporter.store, reporter.session, run.network, predictions, about)

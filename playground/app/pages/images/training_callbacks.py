@@ -10,15 +10,21 @@ import numpy as np
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from playground.app import session
-from playground.app.jobs import JobStore, check_session_key
 from playground.app.pages.images import ids
+from playground.app.pages.images.evaluation import test_set
 from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.layout import ACTIVE_POLL_MS, IDLE_POLL_MS
 from playground.app.pages.images.logic import DEFAULT_CONFIG, check_config
 from playground.app.pages.images.presets import PRESETS
-from playground.app.pictures import png_data_uri
+from playground.app.pages.images.training import control_job, job_status, run_job, start_job
+from playground.app.server.jobs import JobStore, check_session_key
+from playground.app.server.models import model_about
+from playground.app.session import stores
+from playground.app.ui.pictures import png_data_uri
+from playground.data.augment import preview_grid
 from playground.data.images import missing_data
+
+VIEW_STORE = stores.view_store("images")
 
 # The controls that make a job's settings, in order, and the setting each one holds.
 CONTROLS = [(ids.DATASET, "data"), (ids.LAYERS, "layers"), (ids.ACTIVATION, "activation"), (ids.OUTPUT, "output"),
@@ -63,16 +69,25 @@ def status_view(status: dict | None) -> dict:
             "message": (status or {}).get("message", ""), "interval": ACTIVE_POLL_MS if active else IDLE_POLL_MS}
 
 
+def model_of(about: dict | None) -> dict | None:
+    """The session's description of a model on the server (its layer list without the weights)."""
+    if about is None:
+        return None
+    return {"job": str(about.get("job")), "data": about["data"], "network": about.get("network", ""),
+            "layers": about.get("layers", []), "input_shape": about.get("input_shape", [1]),
+            "test_accuracy": about.get("test_accuracy"), "epochs": about.get("epochs")}
+
+
 def register_callbacks(app) -> None:
     app.clientside_callback(ClientsideFunction("images", "mount"), Output(ids.MOUNTED, "data"),
-                            Input(ids.MOUNTED, "data"), Input(session.KEY, "data"), Input(ids.DATASET, "value"),
+                            Input(ids.MOUNTED, "data"), Input(stores.KEY, "data"), Input(ids.DATASET, "value"),
                             Input(ids.TABS, "value"))
     register_control_callbacks(app)
     register_job_callbacks(app)
 
 
 def register_control_callbacks(app) -> None:
-    @app.callback([Output(component, "value", allow_duplicate=True) for component, _ in CONTROLS[1:]],
+    @app.callback([Output(component, "value") for component, _ in CONTROLS[1:]],
                   Output(ids.PRESET_SOURCE, "children"), Input(ids.PRESET, "value"), State(ids.DATASET, "value"),
                   prevent_initial_call=True)
     def apply_preset(name, data):
@@ -87,13 +102,21 @@ def register_control_callbacks(app) -> None:
     def show_data_status(data):
         return missing_data(data) or ""
 
+    @app.callback(Output(stores.change_id(ids.CONFIG_CHANGE), "data"),
+                  *[Input(component, "value") for component, _ in CONTROLS], State(VIEW_STORE, "data"),
+                  prevent_initial_call=True)
+    def remember_config(*values):
+        """The controls' settings kept in the session: a reload and a link show them again."""
+        *controls, view = values
+        config = {**DEFAULT_CONFIG, **config_from(controls)}
+        if config == view["config"]:
+            raise PreventUpdate
+        return stores.change(view_images={**view, "config": config})
+
     @app.callback(Output(ids.PREVIEW, "src"), Output(ids.CONFIG_MESSAGE, "children"),
                   *[Input(component, "value") for component, _ in CONTROLS])
     def preview(*values):
         """The augmentation preview, and what is wrong with the settings (checked as they change)."""
-        from playground.app.pages.images.evaluation import test_set
-        from playground.data.augment import preview_grid
-
         config = config_from(list(values))
         try:
             recipe = check_config(config)
@@ -110,13 +133,11 @@ def register_control_callbacks(app) -> None:
 
 def register_job_callbacks(app) -> None:
     @app.callback(Output(ids.LAUNCH, "data"), Output(ids.START_MESSAGE, "children"),
-                  Input(ids.START, "n_clicks"), *CONTROL_STATES, State(session.KEY, "data"),
+                  Input(ids.START, "n_clicks"), *CONTROL_STATES, State(stores.KEY, "data"),
                   prevent_initial_call=True)
     def request_start(clicks, *values):
         """Claim the session's job slot, or say why not. Only a claimed job launches the background
         callback (launching it again while it runs would make Dash cancel the running job)."""
-        from playground.app.pages.images.training import start_job
-
         if not clicks:
             raise PreventUpdate
         *controls, key = values
@@ -130,52 +151,44 @@ def register_job_callbacks(app) -> None:
             return no_update, problem
         return {"job": job}, ""
 
-    @app.callback(Output(ids.START_RESULT, "data"), Input(ids.LAUNCH, "data"), State(session.KEY, "data"),
+    @app.callback(Output(ids.START_RESULT, "data"), Input(ids.LAUNCH, "data"), State(stores.KEY, "data"),
                   background=True, prevent_initial_call=True)
     def start_training(launch, key):
-        from playground.app.pages.images.training import run_job
-
         if not launch:
             raise PreventUpdate
         return {"state": run_job(check_session_key(key), str(launch.get("job"))), "job": launch.get("job")}
-
-    @app.callback(Output(ids.JOB_MESSAGE, "children", allow_duplicate=True), Input(ids.PAUSE, "n_clicks"),
-                  Input(ids.STOP, "n_clicks"), State(ids.JOB, "data"), State(session.KEY, "data"),
-                  prevent_initial_call=True)
-    def control(_pause, _stop, status, key):
-        from playground.app.pages.images.training import control_job
-
-        if not ctx.triggered_id or not ctx.triggered[0]["value"]:
-            raise PreventUpdate
-        action = "stop" if ctx.triggered_id == ids.STOP else (
-            "resume" if (status or {}).get("state") == "paused" else "pause")
-        with JobStore() as store:
-            return control_job(store, check_session_key(key), action)
-
-    app.clientside_callback(f"function(clicks) {{ return clicks ? {ACTIVE_POLL_MS} : window.dash_clientside.no_update; }}",
-                            Output(ids.TICKER, "interval", allow_duplicate=True), Input(ids.START, "n_clicks"),
-                            prevent_initial_call=True)
 
     @app.callback(
         Output(ids.JOB, "data"), Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
         Output(ids.PROGRESS_TEXT, "children"), Output(ids.JOB_MESSAGE, "children"), Output(ids.CURVES, "figure"),
         Output(ids.PAUSE, "disabled"), Output(ids.PAUSE, "children"),
         Output(ids.STOP, "disabled"), Output(ids.TICKER, "interval"), Output(ids.MODEL, "data"),
+        Output(stores.change_id(ids.MODEL_CHANGE), "data"),
         # Not the background callback's output as an input: Dash would hold this poll until the job ends.
-        Input(ids.TICKER, "n_intervals"), Input(ids.UPLOADED, "data"),
-        State(session.KEY, "data"), State(ids.JOB, "data"), State(ids.MODEL, "data"))
-    def poll(_ticks, _uploaded, key, shown, model):
-        from playground.app.pages.images.training import job_status, key_of
-
+        Input(ids.TICKER, "n_intervals"), Input(ids.UPLOADED, "data"), Input(ids.LAUNCH, "data"),
+        Input(ids.PAUSE, "n_clicks"), Input(ids.STOP, "n_clicks"),
+        State(stores.KEY, "data"), State(ids.JOB, "data"), State(ids.MODEL, "data"), State(VIEW_STORE, "data"))
+    def poll(_ticks, _uploaded, _launch, pause, stop, key, shown, model, view):
+        """The session's job as it is now (the one thing the page polls; reading it is the job's
+        heartbeat); pause, resume and stop pass through here too, so the message line has one writer."""
         check_session_key(key)
+        said = None
         with JobStore() as store:
+            if ctx.triggered_id in (ids.PAUSE, ids.STOP) and ctx.triggered[0]["value"]:
+                action = "stop" if ctx.triggered_id == ids.STOP else (
+                    "resume" if (shown or {}).get("state") == "paused" else "pause")
+                said = control_job(store, key, action)
             status = job_status(store, key)
-            about = store.get(key_of("about", key))
-        view = status_view(status)
+            about = model_about(store, key)
+        seen = status_view(status)
         new_model = None if about is None else {"job": about.get("job"), "data": about["data"],
                                                 "network": about.get("network")}
+        described = model_of(about)
+        change = (stores.change(view_images={**view, "model": described})
+                  if view is not None and described is not None and described != view.get("model") else no_update)
         same = status == shown
-        return (status if not same else no_update, view["value"], view["max"], view["text"], view["message"],
+        return (status if not same else no_update, seen["value"], seen["max"], seen["text"], said or seen["message"],
                 curves_figure((status or {}).get("history", []), (status or {}).get("curve", [])) if not same else no_update,
-                not view["active"], "resume" if view["paused"] else "pause", not view["active"],
-                view["interval"], new_model if new_model != model else no_update)
+                not seen["active"], "resume" if seen["paused"] else "pause", not seen["active"],
+                ACTIVE_POLL_MS if ctx.triggered_id == ids.LAUNCH else seen["interval"],
+                new_model if new_model != model else no_update, change)

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from dash import ALL, Input, Output, State, ctx, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from playground.app import session
-from playground.app.jobs import JobStore, check_session_key
 from playground.app.pages.images import evaluation, figures, ids, inside
 from playground.app.pages.images.layout import ranking_bars, thumbnails
-from playground.app.pictures import grid, png_data_uri
+from playground.app.server import models
+from playground.app.server.jobs import JobStore, check_session_key
+from playground.app.session import stores
+from playground.app.ui.pictures import grid, png_data_uri
 
 ROBUSTNESS_SAMPLES = 500
 
@@ -41,17 +42,13 @@ class Model:
 
 def load_model(key: str | None) -> Model:
     """The session's model (PreventUpdate when it has none yet)."""
-    from playground.app.pages.images.training import bytes_array, key_of, model_bytes
-    from playground.engine import load_network_bytes
-
     check_session_key(key)
     with JobStore() as store:
-        raw, about = model_bytes(store, key), store.get(key_of("about", key))
-        outputs = store.get_bytes(key_of("predictions", key))
-    if raw is None or about is None or outputs is None:
+        found = models.load_model(store, key)
+    if found is None:
         raise PreventUpdate
-    network = load_network_bytes(raw)
-    return Model(network, bytes_array(outputs).astype(np.float32), about, evaluation.test_set(about["config"]))
+    network, outputs, about = found
+    return Model(network, outputs, about, evaluation.test_set(about["config"]))
 
 
 def browsed(key: str | None, index) -> tuple[Model, int]:
@@ -75,7 +72,7 @@ def register_callbacks(app) -> None:
 def register_mistake_callbacks(app) -> None:
     @app.callback(Output(ids.CONFUSION, "figure"), Output(ids.PER_CLASS, "figure"),
                   Output(ids.EVALUATION_MESSAGE, "children"), Input(ids.MODEL, "data"), Input(ids.NORMALISE, "value"),
-                  State(session.KEY, "data"), prevent_initial_call=True)
+                  State(stores.KEY, "data"), prevent_initial_call=True)
     def show_confusion(_model, normalise, key):
         model = load_model(key)
         matrix = evaluation.confusion(model.test.labels, model.outputs, len(model.names))
@@ -86,7 +83,7 @@ def register_mistake_callbacks(app) -> None:
 
     @app.callback(Output(ids.CELL_IMAGES, "children"), Output(ids.CELL_CAPTION, "children"),
                   Input(ids.CONFUSION, "clickData"), Input(ids.CONFIDENT_MISTAKES, "n_clicks"),
-                  State(session.KEY, "data"), prevent_initial_call=True)
+                  State(stores.KEY, "data"), prevent_initial_call=True)
     def show_cell(click, _mistakes, key):
         model = load_model(key)
         labels, predicted = model.test.labels, model.outputs.argmax(axis=1)
@@ -106,7 +103,7 @@ def register_mistake_callbacks(app) -> None:
 
     @app.callback(Output(ids.BROWSER_INDEX, "data"), Input(ids.PREVIOUS, "n_clicks"), Input(ids.NEXT, "n_clicks"),
                   Input(ids.NEXT_MISTAKE, "n_clicks"), Input({"type": ids.THUMB, "index": ALL}, "n_clicks"),
-                  State(ids.BROWSER_INDEX, "data"), State(session.KEY, "data"), prevent_initial_call=True)
+                  State(ids.BROWSER_INDEX, "data"), State(stores.KEY, "data"), prevent_initial_call=True)
     def move_browser(_previous, _next, _mistake, _thumbs, index, key):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             raise PreventUpdate
@@ -120,7 +117,7 @@ def register_mistake_callbacks(app) -> None:
         return (index + (1 if ctx.triggered_id == ids.NEXT else -1)) % count
 
     @app.callback(Output(ids.BROWSER_IMAGE, "src"), Output(ids.BROWSER_TEXT, "children"),
-                  Input(ids.BROWSER_INDEX, "data"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
+                  Input(ids.BROWSER_INDEX, "data"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
                   prevent_initial_call=True)
     def show_test_image(index, _model, key):
         model, index = browsed(key, index)
@@ -139,7 +136,7 @@ def unescaped(text: str) -> str:
 
 def register_inside_callbacks(app) -> None:
     @app.callback(Output(ids.FIRST_LAYER, "src"), Output(ids.FIRST_LAYER_CAPTION, "children"),
-                  Input(ids.MODEL, "data"), State(session.KEY, "data"), prevent_initial_call=True)
+                  Input(ids.MODEL, "data"), State(stores.KEY, "data"), prevent_initial_call=True)
     def show_first_layer(_model, key):
         model = load_model(key)
         alone = len(model.network.weighted_layers) == 1  # no hidden layer: one picture per class
@@ -149,7 +146,7 @@ def register_inside_callbacks(app) -> None:
                 inside.first_layer_caption(model.network, len(pictures)))
 
     @app.callback(Output(ids.FEATURE_MAPS, "src"), Output(ids.FEATURE_CAPTION, "children"),
-                  Input(ids.MODEL, "data"), Input(ids.BROWSER_INDEX, "data"), State(session.KEY, "data"),
+                  Input(ids.MODEL, "data"), Input(ids.BROWSER_INDEX, "data"), State(stores.KEY, "data"),
                   prevent_initial_call=True)
     def show_feature_maps(_model, index, key):
         model, index = browsed(key, index)
@@ -161,7 +158,7 @@ def register_inside_callbacks(app) -> None:
                 f"(a {model.names[model.test.labels[index]]}; choose another on the Mistakes tab)")
 
     @app.callback(Output(ids.NOISE_ANSWER, "src"), Output(ids.NOISE_RANKING, "children"), Input(ids.MODEL, "data"),
-                  Input(ids.NOISE_AGAIN, "n_clicks"), State(session.KEY, "data"), prevent_initial_call=True)
+                  Input(ids.NOISE_AGAIN, "n_clicks"), State(stores.KEY, "data"), prevent_initial_call=True)
     def show_noise(_model, again, key):
         model = load_model(key)
         noise, output = inside.noise_answer(model.network, model.shape, int(again or 0))
@@ -172,21 +169,24 @@ def register_inside_callbacks(app) -> None:
 
 def register_deeper_callbacks(app) -> None:
     @app.callback(Output(ids.MAP_LAYER, "options"), Output(ids.MAP_LAYER, "value"), Input(ids.MODEL, "data"),
-                  State(session.KEY, "data"), prevent_initial_call=True)
+                  State(stores.KEY, "data"), prevent_initial_call=True)
     def map_layers(_model, key):
         model = load_model(key)
         choices = inside.layer_choices(model.network)
         return choices, choices[1]["value"] if len(choices) > 2 else choices[-1]["value"]
 
+    # A plain callback, not a background one: the map is drawn within a request's time (PCA at
+    # once, t-SNE of fewer images in a few seconds), so it always arrives or says why not.
     @app.callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_MESSAGE, "children"), Input(ids.MAP_DRAW, "n_clicks"),
-                  State(ids.MAP_LAYER, "value"), State(ids.MAP_METHOD, "value"), State(session.KEY, "data"),
-                  background=True, prevent_initial_call=True,
-                  running=[(Output(ids.MAP_DRAW, "disabled"), True, False)])
+                  State(ids.MAP_LAYER, "value"), State(ids.MAP_METHOD, "value"), State(stores.KEY, "data"),
+                  prevent_initial_call=True, running=[(Output(ids.MAP_DRAW, "disabled"), True, False)])
     def draw_map(clicks, layer, method, key):
         if not clicks:
             raise PreventUpdate
+        if layer is None:
+            return no_update, "choose a layer first (the map needs a trained network)"
         model = load_model(key)
-        count = min(inside.MAP_SAMPLES, len(model.test.labels))
+        count = min(inside.TSNE_SAMPLES if method == "tsne" else inside.MAP_SAMPLES, len(model.test.labels))
         inputs = (model.test.images[:count].reshape(count, -1) / np.float32(255)).astype(np.float32)
         points = inside.layer_map(inside.layer_activations(model.network, inputs, int(layer)),
                                   "tsne" if method == "tsne" else "pca")
@@ -195,11 +195,11 @@ def register_deeper_callbacks(app) -> None:
         return figures.map_figure(points, model.test.labels[:count], model.names, title), ""
 
     @app.callback(Output(ids.MAP_TOOLTIP, "show"), Output(ids.MAP_TOOLTIP, "bbox"), Output(ids.MAP_TOOLTIP, "children"),
-                  Input(ids.MAP_GRAPH, "hoverData"), State(session.KEY, "data"), prevent_initial_call=True)
+                  Input(ids.MAP_GRAPH, "hoverData"), State(stores.KEY, "data"), prevent_initial_call=True)
     def map_tooltip(hover, key):
-        if not hover or not hover.get("points"):
-            return False, no_update, no_update
-        point = hover["points"][0]
+        point = (hover or {}).get("points", [{}])[0]
+        if "customdata" not in point or "bbox" not in point:
+            return False, no_update, no_update  # not an image's point (a legend, a cleared hover)
         index = int(point["customdata"])
         model = load_model(key)
         if not 0 <= index < len(model.test.labels):
@@ -208,7 +208,7 @@ def register_deeper_callbacks(app) -> None:
         return True, point["bbox"], [html.Img(src=png_data_uri(picture(model.test.images[index])),
                                               className="pixelated tooltip-image"), html.Div(truth)]
 
-    @app.callback(Output(ids.ROBUSTNESS, "figure"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
+    @app.callback(Output(ids.ROBUSTNESS, "figure"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
                   prevent_initial_call=True)  # 0.02 s on the digits, 1 s on CIFAR-10: no process needed
     def show_robustness(_model, key):
         model = load_model(key)
@@ -217,7 +217,7 @@ def register_deeper_callbacks(app) -> None:
         return figures.robustness_figure(inside.robustness(model.network, images, model.test.labels[:count]))
 
     @app.callback(Output(ids.THRESHOLD_TEXT, "children"), Output(ids.THRESHOLD_GRAPH, "figure"),
-                  Input(ids.THRESHOLD, "value"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
+                  Input(ids.THRESHOLD, "value"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
                   prevent_initial_call=True)
     def show_threshold(threshold, _model, key):
         model = load_model(key)
@@ -228,7 +228,7 @@ def register_deeper_callbacks(app) -> None:
 
 
 def register_model_callbacks(app) -> None:
-    @app.callback(Output(ids.MODEL_SUMMARY, "children"), Input(ids.MODEL, "data"), State(session.KEY, "data"),
+    @app.callback(Output(ids.MODEL_SUMMARY, "children"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
                   prevent_initial_call=True)
     def summarise(_model, key):
         model = load_model(key)
@@ -237,17 +237,13 @@ def register_model_callbacks(app) -> None:
         return (f"{model.network.describe()} on {model.about['data']}{trained}"
                 + (f"; test accuracy {accuracy:.2%}" if accuracy is not None else ""))
 
-    @app.callback(Output(ids.DOWNLOAD_FILE, "data"), Input(ids.DOWNLOAD, "n_clicks"), State(session.KEY, "data"),
+    @app.callback(Output(ids.DOWNLOAD_FILE, "data"), Input(ids.DOWNLOAD, "n_clicks"), State(stores.KEY, "data"),
                   prevent_initial_call=True)
     def download(clicks, key):
-        from dash import dcc
-
-        from playground.app.pages.images.training import model_bytes
-
         if not clicks:
             raise PreventUpdate
         with JobStore() as store:
-            raw = model_bytes(store, check_session_key(key))
+            raw = models.model_bytes(store, check_session_key(key))
         if raw is None:
             raise PreventUpdate
         return dcc.send_bytes(raw, "network.npz")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.app.colours import CLASS_COLOURS
+from playground.app.ui.colours import CLASS_COLOURS
+from playground.plots.landscape import shown_values
 
 LANDSCAPE, PATH, POINT = range(3)
 OVERLAY_PATH, OVERLAY_POINT = range(2)  # the path overlay holds only these two
@@ -19,11 +20,6 @@ CONTOUR_HEIGHT = 440
 PATH_COLOUR = "#e4572e"
 BATCH_TITLE = "this mini-batch's landscape (a new batch at every step)"
 RUNNER_COLOURS = CLASS_COLOURS[:1] + CLASS_COLOURS[2:] + CLASS_COLOURS[1:2]  # blue, green, purple, …
-
-
-def shown_values(costs: np.ndarray, log: bool) -> np.ndarray:
-    """What the colours show: the cost, or log₁₀ of it (costs are ≥ 0; zero is clipped)."""
-    return np.log10(np.maximum(costs, 1e-12)) if log else costs
 
 
 def path_lift(costs, log: bool) -> float:
@@ -132,40 +128,30 @@ def race_figures(xs, ys, costs, runs, labels: list[str], x_title: str, y_title: 
     return contour, surface, cost
 
 
-def slice_figures(alphas, betas, costs, log: bool = False, title: str = ""):
-    """A filter-normalised slice (Li et al. 2018): the surface and its contour, the network at (0, 0)."""
-    z = shown_values(np.asarray(costs, dtype=float), log)
-    surface = go.Figure(go.Surface(x=alphas, y=betas, z=z, colorscale="Viridis", showscale=False,
-                                   hovertemplate="α %{x:.3f}<br>β %{y:.3f}<br>cost %{z:.4g}<extra></extra>"))
-    surface.update_layout(margin=dict(l=0, r=0, t=40 if title else 10, b=0), height=480,
-                          title=dict(text=title, font=dict(size=13)) if title else None,
-                          scene=dict(xaxis_title="α (direction 1)", yaxis_title="β (direction 2)",
-                                     zaxis_title="log₁₀ cost" if log else "cost"))
-    contour = go.Figure([
-        go.Contour(x=alphas, y=betas, z=z, colorscale="Viridis", ncontours=30,
-                   colorbar=dict(title="log₁₀ cost" if log else "cost", thickness=12)),
-        go.Scatter(x=[0], y=[0], mode="markers", name="the network", marker=dict(size=10, color="white",
-                                                                              line=dict(color="black", width=2))),
-    ])
-    contour.update_layout(margin=dict(l=60, r=10, t=40 if title else 10, b=50), height=480, showlegend=False,
-                          title=dict(text=title, font=dict(size=13)) if title else None, xaxis_title="α (direction 1)",
-                          yaxis_title="β (direction 2)")
-    return surface, contour
+# ------------------------------------------------------------------ a walk's figures and what a step paints
 
 
-def slice_report_figure(alphas, betas, costs, log: bool = False, title: str = "") -> go.Figure:
-    """The slice's surface and contour side by side in one figure (for an HTML or PNG file)."""
-    from plotly.subplots import make_subplots
+def walk_figures(xs, ys, costs, walk: dict, titles: tuple[str, str], note: str = "") -> tuple:
+    """The surface, the contour and the path laid over the contour, for a walk and the costs over its grid."""
+    log = walk["log"]
+    return (surface_figure(xs, ys, costs, walk["path"], *titles, log, note),
+            contour_figure(xs, ys, costs, walk["path"], *titles, log, with_path=False),
+            path_overlay_figure(xs, ys, walk["path"]))
 
-    surface, contour = slice_figures(alphas, betas, costs, log)
-    figure = make_subplots(rows=1, cols=2, specs=[[{"type": "surface"}, {"type": "xy"}]],
-                           subplot_titles=("the cost over the plane", "seen from above (the network at 0, 0)"))
-    figure.add_trace(surface.data[0], row=1, col=1)
-    for trace in contour.data:
-        figure.add_trace(trace, row=1, col=2)
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=620, width=1400, showlegend=False,
-                         margin=dict(l=20, r=20, t=80, b=40),
-                         scene=dict(xaxis_title="α", yaxis_title="β", zaxis_title="log₁₀ cost" if log else "cost"))
-    figure.update_xaxes(title_text="α (direction 1)", row=1, col=2)
-    figure.update_yaxes(title_text="β (direction 2)", row=1, col=2)
-    return figure
+
+def shown_path(walk: dict) -> np.ndarray:
+    """The path as the surface draws it: x, y and the cost (or its log) lifted a little above the surface."""
+    path = np.asarray(walk["path"], dtype=float).reshape(-1, 3)
+    return np.column_stack([path[:, :2], shown_values(path[:, 2], walk["log"]) + walk.get("lift", 0.0)])
+
+
+def path_moves(walk: dict, surface_graph: str | None, overlay_graph: str) -> list[dict]:
+    """Plotly restyles moving the path and the point on the surface (when given) and on the contour's overlay."""
+    path = shown_path(walk)
+    x, y, z = path[:, 0].tolist(), path[:, 1].tolist(), path[:, 2].tolist()
+    moves = [{"graph": overlay_graph, "update": {"x": [x, x[-1:]], "y": [y, y[-1:]]},
+              "traces": [OVERLAY_PATH, OVERLAY_POINT]}]
+    if surface_graph:
+        moves.append({"graph": surface_graph, "update": {"x": [x, x[-1:]], "y": [y, y[-1:]], "z": [z, z[-1:]]},
+                      "traces": [PATH, POINT]})
+    return moves

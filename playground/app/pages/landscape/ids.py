@@ -4,9 +4,11 @@ PAGE = "landscape-page"
 MOUNTED = "landscape-mounted"
 TABS = "landscape-tabs"
 
+# The page's changes of the session (each the source of a change store, with one writer)
+WALK_CHANGE = "landscape-walk"  # the walk's controls (a server callback)
+RUN_CHANGE = "landscape-run"  # the run loop: play and step (browser)
+
 # Two parameters (SPEC F9)
-STATE = "landscape-state"
-TICKER = "landscape-ticker"
 SOURCE = "landscape-source"
 PRESET = "landscape-preset"
 PRESET_NOTE = "landscape-preset-note"

@@ -4,87 +4,77 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from dash import dcc, html
 
-from playground.app import session
-from playground.app.components import control, graph_config, page_root
 from playground.app.pages.landscape import ids
-from playground.app.pages.landscape.figures import contour_figure, path_lift, path_overlay_figure, surface_figure
+from playground.app.pages.landscape.figures import contour_figure, path_lift, walk_figures
 from playground.app.pages.landscape.logic import (
     PRESETS,
-    RESOLUTIONS,
     axes,
-    classic_surface,
-    curvature,
-    curvature_text,
+    axis_titles,
+    learn_rate_marks,
     network_surface,
-    new_walk,
+    next_batch,
     parameter_options,
+    readouts,
+    surface_costs,
     value_from_address,
+    walk_for,
 )
 from playground.app.pages.landscape.race_logic import RACE_SOURCES, default_rates
+from playground.app.pages.landscape.shapes import RESOLUTIONS
 from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, slice_upload_bytes
-from playground.app.waiting import waiting_figure
+from playground.app.session import model
+from playground.app.session.stores import change_store
+from playground.app.ui.components import control, graph_config, page_root
+from playground.app.ui.waiting import waiting_figure
 from playground.engine import OPTIMIZERS
 from playground.engine.surfaces import SURFACES
 
 SOURCES = [{"label": "the playground's network: two of its parameters", "value": "network"}] + [
     {"label": surface.label, "value": name} for name, surface in SURFACES.items()]
+SHOWN, HIDDEN = {}, {"display": "none"}
 
 
-def walk_figures(walk: dict, costs, log: bool, note: str = "") -> tuple:
-    """The surface, the contour and the path laid over the contour, for a walk and the costs over its grid."""
+def drawn_walk(walk: dict, network: dict, data: dict, settings: dict) -> dict:
+    """The walk with its grid's costs drawn in: the figures and readouts of the page."""
+    walk = walk_for(walk, network, data, settings)
+    costs = surface_costs(walk, network, data, settings)
+    walk = {**walk, "lift": path_lift(costs, walk["log"])}
     xs, ys = axes(walk)
-    x_title, y_title = axis_titles(walk)
-    return (surface_figure(xs, ys, costs, walk["path"], x_title, y_title, log, note),
-            contour_figure(xs, ys, costs, walk["path"], x_title, y_title, log, with_path=False),
-            path_overlay_figure(xs, ys, walk["path"]))
-
-
-def axis_titles(walk: dict) -> tuple[str, str]:
-    if walk["source"] != "network":
-        return "x", "y"
-    from playground.engine.landscape import parameter_name
-
-    return parameter_name(tuple(walk["first"])), parameter_name(tuple(walk["second"]))
-
-
-def readouts(walk: dict, network: dict | None, data: dict | None, settings: dict) -> tuple[str, str, dict]:
-    """(status line, curvature line, learn-rate marks with 2/λmax)."""
-    x, y, cost = walk["path"][-1]
-    names = axis_titles(walk)
-    status = f"step {walk['steps']} · cost {cost:.5g} · {names[0]} = {x:.4g}, {names[1]} = {y:.4g}"
-    try:
-        values = curvature(walk, network, data, settings)
-    except (ValueError, np.linalg.LinAlgError):
-        return status, "", learn_rate_marks(None)
-    limit = values["momentum_limit"] if values["momentum"] else values["limit"]
-    return status, curvature_text(values, float(settings["learn_rate"])), learn_rate_marks(limit)
-
-
-def learn_rate_marks(limit: float | None) -> dict:
-    """Marks of the log learn-rate slider, with 2/λmax where it falls on it."""
-    marks = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
-    if limit is not None and math.isfinite(limit) and 1e-4 <= limit <= 10:
-        where = round(math.log10(limit), 2)
-        marks = {k: label for k, label in marks.items() if abs(k - where) > 0.45}  # room for its label
-        marks[where] = {"label": "2/λmax", "style": {"color": "#b03a2e", "fontWeight": "600"}}
-    return marks
-
-
-def two_parameters_tab(walk: dict, network: dict, data: dict, settings: dict, figures: tuple) -> dcc.Tab:
-    options = parameter_options(network)
-    surface, contour, overlay = figures
+    surface, contour, overlay = walk_figures(xs, ys, costs, walk, axis_titles(walk))
     is_network = walk["source"] == "network"
-    status, curvature_line, marks = readouts(walk, network, data, settings)
+    batch = None
+    if is_network and walk["view"] != "full":
+        from_batch = walk["batch"] or next_batch(walk, data, settings)
+        batch = contour_figure(xs, ys, network_surface(walk, network, data, settings, from_batch), walk["path"],
+                               *axis_titles(walk), walk["log"], title=batch_title(walk))
+    status, curvature_line, limit = readouts(walk, network, data, settings)
+    return {"walk": walk, "surface": surface, "contour": contour, "overlay": overlay, "batch": batch,
+            "status": status, "curvature": curvature_line, "marks": learn_rate_marks(limit),
+            "pickers": SHOWN if is_network else HIDDEN, "batch_style": SHOWN if batch is not None else HIDDEN,
+            "plane_style": SHOWN if is_network and walk["train_all"] else HIDDEN}
+
+
+def batch_title(walk: dict) -> str:
+    if walk["batch"]:
+        return "the landscape of the last step's mini-batch (a new batch at every step)"
+    return "the landscape of the first step's mini-batch (a new batch at every step)"
+
+
+def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:
+    walk = drawn["walk"]
+    is_network = walk["source"] == "network"
+    options = parameter_options(network)
     return dcc.Tab(label="Two parameters", value="two", children=[html.Div(className="landscape-tab", children=[
         html.Div(className="landscape-controls", children=[
             control("landscape of", dcc.Dropdown(id=ids.SOURCE, options=SOURCES, value=walk["source"], clearable=False)),
-            control("a lesson", dcc.Dropdown(id=ids.PRESET, placeholder="choose a lesson…", options=[
-                {"label": preset.label, "value": name} for name, preset in PRESETS.items()])),
-            html.Div("", id=ids.PRESET_NOTE, className="hint"),
-            html.Div(id=ids.PICKERS, style={} if is_network else {"display": "none"}, children=[
+            control("a lesson", dcc.Dropdown(id=ids.PRESET, placeholder="choose a lesson…", value=walk["preset"],
+                                              options=[{"label": preset.label, "value": name}
+                                                       for name, preset in PRESETS.items()])),
+            html.Div(PRESETS[walk["preset"]].note if walk["preset"] in PRESETS else "", id=ids.PRESET_NOTE,
+                     className="hint"),
+            html.Div(id=ids.PICKERS, style=drawn["pickers"], children=[
                 control("first parameter (x)", dcc.Dropdown(id=ids.FIRST, options=options, clearable=False,
                                                             value=value_from_address(walk["first"]) if is_network else None)),
                 control("second parameter (y)", dcc.Dropdown(id=ids.SECOND, options=options, clearable=False,
@@ -97,42 +87,44 @@ def two_parameters_tab(walk: dict, network: dict, data: dict, settings: dict, fi
             ]),
             control("grid", dcc.RadioItems(id=ids.RESOLUTION, value=walk["resolution"], inline=True,
                                            options=[{"label": f"{n}×{n}", "value": n} for n in RESOLUTIONS])),
-            control("landscape of", dcc.RadioItems(id=ids.VIEW, value="full", options=[
+            control("landscape of", dcc.RadioItems(id=ids.VIEW, value=walk["view"], options=[
                 {"label": "all training data", "value": "full"}, {"label": "this mini-batch", "value": "batch"},
                 {"label": "both, side by side", "value": "both"}])),
-            dcc.Checklist(id=ids.LOG_SCALE, value=[], options=[{"label": "log scale", "value": "log"}]),
+            dcc.Checklist(id=ids.LOG_SCALE, value=["log"] if walk["log"] else [],
+                          options=[{"label": "log scale", "value": "log"}]),
             html.H3("Descent"),
             html.Div(className="learning", children=[
                 html.Button("reset", id=ids.RESET, title="back to where this walk started"),
                 html.Button("step", id=ids.STEP, title="one step on one mini-batch (key: s)"),
                 html.Button("play", id=ids.PLAY, className="play", title="step continuously, about ten steps a second (key: space)"),
             ]),
-            control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=settings["optimizer"],
+            control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=walk["optimizer"],
                                               clearable=False)),
             html.Div(className="control", children=[
-                html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
-                dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01, value=math.log10(settings["learn_rate"]),
-                           marks=marks, updatemode="mouseup"),
+                html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
+                dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01, value=math.log10(walk["learn_rate"]),
+                           marks=drawn["marks"], updatemode="mouseup"),
             ]),
-            control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
+            control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=walk["momentum"],
                                            marks={0: "0", 0.5: "0.5", 0.9: "0.9"})),
         ]),
         html.Div(className="landscape-views", children=[
-            html.Div(status, id=ids.STATUS, className="status"),
-            html.Div(curvature_line, id=ids.CURVATURE, className="hint curvature"),
+            html.Div(drawn["status"], id=ids.STATUS, className="status"),
+            html.Div(drawn["curvature"], id=ids.CURVATURE, className="hint curvature"),
             html.Div(walk["message"], id=ids.MESSAGE, className="message"),
             html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.SURFACE_GRAPH, figure=surface, config=graph_config("landscape-surface")),
+                dcc.Graph(id=ids.SURFACE_GRAPH, figure=drawn["surface"], config=graph_config("landscape-surface")),
                 html.Div(className="overlay-pair", children=[
-                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=contour, config=graph_config(
+                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=drawn["contour"], config=graph_config(
                         "landscape-contour", modeBarButtonsToRemove=["sendDataToCloud", "toImage"])),
-                    dcc.Graph(id=ids.PATH_GRAPH, figure=overlay, className="path-overlay",
+                    dcc.Graph(id=ids.PATH_GRAPH, figure=drawn["overlay"], className="path-overlay",
                               config={"displayModeBar": False}),
                 ]),
             ]),
-            dcc.Graph(id=ids.BATCH_GRAPH, figure=contour, style={"display": "none"},
+            dcc.Graph(id=ids.BATCH_GRAPH, figure=drawn["batch"] or drawn["contour"], style=drawn["batch_style"],
                       config=graph_config("landscape-batch")),
-            dcc.Graph(id=ids.PLANE_GRAPH, style={"display": "none"}, config=graph_config("landscape-plane")),
+            dcc.Graph(id=ids.PLANE_GRAPH, style=drawn["plane_style"], config=graph_config("landscape-plane"),
+                      figure=waiting_figure("a run that trains every parameter: its path on its PCA plane appears here", 300)),
         ]),
     ])])
 
@@ -214,24 +206,15 @@ def slice_tab() -> dcc.Tab:
     ])])
 
 
-def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None, **_) -> html.Div:
-    """The page for the session's network and points (centred on the network's values now)."""
-    if data is None or network is None:
-        data, network = session.initial_state()
-    settings = {**session.DEFAULT_SETTINGS, **(settings or {})}
-    walk = new_walk("network", network, data, settings=settings)
-    costs = network_surface(walk, network, data, settings)
-    walk["lift"] = path_lift(costs, False)
+def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None,
+           view_landscape: dict | None = None, **_) -> html.Div:
+    """The page for the session's walk, network and points (a new walk starts where the network is)."""
+    if data is None or network is None or settings is None or view_landscape is None:
+        state = model.initial_state()  # Dash's check of the layouts calls this without a session
+        data, network, settings, view_landscape = (state["data"], state["network"], state["settings"],
+                                                   state["views"]["landscape"])
+    drawn = drawn_walk(view_landscape, network, data, settings)
     return page_root(ids.PAGE, ids.MOUNTED, class_name="landscape", children=[
-        dcc.Store(id=ids.STATE, data=walk), dcc.Store(id=ids.CLICK),
-        dcc.Interval(id=ids.TICKER, interval=60, disabled=True),
-        dcc.Tabs(id=ids.TABS, value="two", children=[
-            two_parameters_tab(walk, network, data, settings, walk_figures(walk, costs, False)), race_tab(), slice_tab()]),
+        change_store(ids.WALK_CHANGE), change_store(ids.RUN_CHANGE), dcc.Store(id=ids.CLICK),
+        dcc.Tabs(id=ids.TABS, value="two", children=[two_parameters_tab(drawn, network), race_tab(), slice_tab()]),
     ])
-
-
-def surface_costs(walk: dict, network: dict, data: dict, settings: dict):
-    """The full-data costs over a walk's grid (a network's two parameters, or a classic surface)."""
-    if walk["source"] == "network":
-        return network_surface(walk, network, data, settings)
-    return classic_surface(walk)

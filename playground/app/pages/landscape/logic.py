@@ -1,13 +1,11 @@
-"""The landscape page's pure logic: the state of a walk on a cost surface, its steps, its readouts.
+"""The landscape page's pure logic: a walk on a cost surface, its steps, its readouts.
 
 A walk happens either on two parameters of the session's network (every other parameter held,
 or all of them training, when the surface is a snapshot) or on a classic surface. Its state is
-plain JSON, kept in the page's store:
-
-    {"source": "network" | a surface's name, "first": ["W", 1, 0, 0], "second": ["b", 1, 0],
-     "centre": [x, y], "span": 3.0, "resolution": 40, "train_all": False,
-     "path": [[x, y, cost], …], "vectors": [[every parameter], …] (training all),
-     "trainer": {"epoch", "position"}, "optimizer": {…}, "optimizer_name": "sgd", "message": ""}
+the page's view state in the session (``shapes.Walk``): a reload and a link keep it. Steps go
+through the app's one run loop: a walk on the network trains it as the playground does
+(``session.training``, two parameters or all), a walk on a surface through the engine's
+``SurfaceWalker``.
 """
 
 from __future__ import annotations
@@ -17,9 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.app import state as states
-from playground.app.pages.playground.logic import optimizer_state, restore_optimizer, trainer_position
-from playground.engine import Trainer, TrainingSettings, make_optimizer
+from playground.app.pages.landscape.shapes import MAX_PATH
+from playground.app.session import model
 from playground.engine.landscape import (
     cost_surface,
     hessian,
@@ -32,12 +29,12 @@ from playground.engine.landscape import (
     trajectory_plane,
 )
 from playground.engine.surfaces import SURFACES
+from playground.engine.training import epoch_order
+from playground.limits import current as current_limits
 
-MAX_PATH = 2000
-MAX_VECTORS = 500  # parameter vectors kept for the PCA plane of a run that trains everything
 SNAPSHOT_EVERY = 10  # steps between surfaces redrawn while everything trains
-DIVERGENCE_LIMIT = 1e6
-RESOLUTIONS = (20, 40, 60)
+VECTOR_NUMBERS = 60_000  # the parameter vectors kept for the PCA plane: at most this many numbers in all
+DEFAULT_ADDRESSES = (["W", 1, 0, 0], ["b", 1, 0])  # the first weight and the first bias
 
 
 @dataclass(frozen=True)
@@ -75,80 +72,91 @@ PRESETS = {
 }
 
 
-# ------------------------------------------------------------------ the state
+# ------------------------------------------------------------------ the walk
 
 
-def default_addresses(network_dict: dict) -> tuple[list, list]:
-    """The first weight and the first bias of the first weight-layer."""
-    return ["W", 1, 0, 0], ["b", 1, 0]
+def new_view() -> dict:
+    """A new session's walk: the network's first weight and bias, starting wherever the network is."""
+    first, second = DEFAULT_ADDRESSES
+    return {"source": "network", "first": list(first), "second": list(second), "span": 3.0, "resolution": 40,
+            "train_all": False, "view": "full", "log": False, "optimizer": "sgd", "learn_rate": 3.0,
+            "momentum": 0.9, "path": [], "vectors": [], "trainer": {"epoch": 0, "position": 0}, "steps": 0,
+            "message": "", "lift": 0.0, "batch": None, "preset": None}
 
 
-def new_walk(source: str, network_dict: dict | None, data_dict: dict | None, first=None, second=None,
-             span: float = 3.0, resolution: int = 40, train_all: bool = False, settings: dict | None = None) -> dict:
-    """A walk starting where the network (or the surface's start) is now, centred there."""
-    walk = {"source": source, "span": float(span), "resolution": int(resolution), "train_all": bool(train_all),
-            "trainer": {}, "optimizer": {}, "optimizer_name": None, "vectors": [], "message": "", "steps": 0}
-    if source == "network":
-        if first is None or second is None:
-            first, second = default_addresses(network_dict)
-        network = states.network_from_dict(network_dict)
-        walk.update(first=list(first), second=list(second))
-        point = [parameter_value(network, tuple(first)), parameter_value(network, tuple(second))]
-        cost = full_cost(network, data_dict, settings)
-        walk["vectors"] = [flat_parameters(network)] if train_all else []
-    else:
-        surface = SURFACES[source]
-        walk.update(first=["x"], second=["y"])
+def started(walk: dict, network: dict | None = None, data: dict | None = None, settings: dict | None = None) -> dict:
+    """The walk starting afresh where the network (or the surface's start) is now, centred there;
+    its choices (parameters, grid, view, optimizer) kept."""
+    walk = {**walk, "trainer": {"epoch": 0, "position": 0}, "vectors": [], "message": "", "steps": 0, "batch": None}
+    if walk["source"] != "network":
+        surface = SURFACES[walk["source"]]
         point = list(surface.start)
         cost = float(surface.function(np.float64(point[0]), np.float64(point[1])))
         centre = [sum(surface.x_range) / 2, sum(surface.y_range) / 2]
-        walk["span"] = [(surface.x_range[1] - surface.x_range[0]) / 2, (surface.y_range[1] - surface.y_range[0]) / 2]
-        walk.update(centre=centre, path=[[*point, cost]], start=point)
+        span = [(surface.x_range[1] - surface.x_range[0]) / 2, (surface.y_range[1] - surface.y_range[0]) / 2]
+        return {**walk, "first": None, "second": None, "centre": centre, "span": span, "path": [[*point, cost]],
+                "start": point}
+    engine_network = model.playground_network(network)
+    first, second = walk.get("first") or DEFAULT_ADDRESSES[0], walk.get("second") or DEFAULT_ADDRESSES[1]
+    if not has_parameter(engine_network, first) or not has_parameter(engine_network, second):
+        first, second = DEFAULT_ADDRESSES  # another network's parameters
+    point = [parameter_value(engine_network, tuple(first)), parameter_value(engine_network, tuple(second))]
+    span = walk["span"] if not isinstance(walk["span"], list) else 3.0
+    cost = full_cost(engine_network, data, settings)
+    walk = {**walk, "first": list(first), "second": list(second), "span": span, "centre": point,
+            "path": [[*point, cost]], "start": point}
+    return {**walk, "vectors": [flat_parameters(engine_network)] if walk["train_all"] else []}
+
+
+def has_parameter(network, address) -> bool:
+    try:
+        locate(network, tuple(address))
+    except ValueError:
+        return False
+    return True
+
+
+def walk_for(walk: dict, network: dict, data: dict, settings: dict) -> dict:
+    """The walk a page drawn now shows: the session's, when the network is where it left off;
+    else a new one from where the network is (the playground trained it meanwhile)."""
+    if not walk["path"]:
+        return started(walk, network, data, settings)
+    if walk["source"] != "network":
         return walk
-    walk.update(centre=point, path=[[*point, cost]], start=point)
+    engine_network = model.playground_network(network)
+    if not (has_parameter(engine_network, walk["first"]) and has_parameter(engine_network, walk["second"])):
+        return started(walk, network, data, settings)
+    now = [parameter_value(engine_network, tuple(walk["first"])), parameter_value(engine_network, tuple(walk["second"]))]
+    here = walk["path"][-1][:2]
+    return walk if np.allclose(now, here, rtol=1e-6, atol=1e-6) else started(walk, network, data, settings)
+
+
+def check_view(walk: dict) -> dict:
+    """Bounds beyond the walk's shape: parameter vectors within the playground's size."""
+    longest = current_limits().max_parameters_of_playground()
+    if any(len(vector) > longest for vector in walk["vectors"]) or sum(map(len, walk["vectors"])) > VECTOR_NUMBERS:
+        raise ValueError(f"walk vectors: at most {VECTOR_NUMBERS:,} numbers, lists of at most {longest:,}")
+    if walk["source"] == "network" and (not walk["first"] or not walk["second"]):
+        raise ValueError("walk: a walk on the network names two of its parameters")
     return walk
 
 
-def check_walk(walk: object) -> dict:
-    """Validate the page's walk store as a client sent it (raises ValueError naming the problem):
-    a known source, a grid of a size the page offers, finite coordinates, bounded lists."""
-    from playground.limits import current as current_limits
-
-    def numbers(values, count, what, limit=DIVERGENCE_LIMIT):
-        if (not isinstance(values, list) or len(values) != count
-                or not all(states.is_number(v) and abs(v) <= limit for v in values)):
-            raise ValueError(f"walk {what}: {count} finite numbers")
-
-    if not isinstance(walk, dict) or walk.get("source") not in ("network", *SURFACES):
-        raise ValueError("the walk must name the network or a classic surface")
-    if walk.get("resolution") not in RESOLUTIONS:
-        raise ValueError(f"walk resolution: one of {', '.join(map(str, RESOLUTIONS))}")
-    span = walk.get("span")
-    numbers(span if isinstance(span, list) else [span], 2 if isinstance(span, list) else 1, "span")
-    if not all(v > 0 for v in (span if isinstance(span, list) else [span])):
-        raise ValueError("walk span: above 0")
-    numbers(walk.get("centre"), 2, "centre")
-    numbers(walk.get("start"), 2, "start")
-    path = walk.get("path")
-    if not isinstance(path, list) or not 1 <= len(path) <= MAX_PATH:
-        raise ValueError(f"walk path: 1 to {MAX_PATH} points")
-    for point in path:
-        numbers(point, 3, "path point", limit=float("inf"))
-    vectors, longest = walk.get("vectors"), current_limits().max_parameters_of_playground()
-    if not isinstance(vectors, list) or len(vectors) > MAX_VECTORS or any(
-            not isinstance(v, list) or len(v) > longest for v in vectors):
-        raise ValueError(f"walk vectors: at most {MAX_VECTORS} lists of at most {longest:,} numbers")
-    for name in ("first", "second"):
-        address = walk.get(name)
-        if not isinstance(address, list) or not 1 <= len(address) <= 4:
-            raise ValueError(f"walk {name}: a parameter address such as ['W', 1, 0, 0]")
-    if not isinstance(walk.get("trainer"), dict) or not isinstance(walk.get("message"), str):
-        raise ValueError("walk trainer must be a dictionary and its message a text")
-    return walk
+def shared_view(walk: dict) -> dict:
+    """What a link holds of the walk: everything but the optimizer's memory."""
+    return {**walk, "trainer": {key: value for key, value in walk["trainer"].items() if key != "memory"}}
 
 
 def flat_parameters(network) -> list[float]:
     return np.concatenate([p.ravel() for p in network.parameters()]).astype(float).tolist()
+
+
+def kept_vectors(vectors: list[list[float]], vector: list[float]) -> list[list[float]]:
+    """The run's parameter vectors with one more; when they pass VECTOR_NUMBERS numbers every other
+    one is dropped (the first and the newest stay), so the PCA plane still spans the whole run."""
+    vectors = vectors + [vector]
+    while sum(map(len, vectors)) > VECTOR_NUMBERS and len(vectors) > 3:
+        vectors = vectors[:1] + vectors[2:-1:2] + vectors[-1:]
+    return vectors
 
 
 def spans(walk: dict) -> tuple[float, float]:
@@ -162,26 +170,42 @@ def axes(walk: dict) -> tuple[np.ndarray, np.ndarray]:
     return np.linspace(cx - sx, cx + sx, n), np.linspace(cy - sy, cy + sy, n)
 
 
-def full_cost(network, data_dict: dict, settings: dict | None) -> float:
-    dataset = states.data_from_dict(data_dict)
+def axis_titles(walk: dict) -> tuple[str, str]:
+    if walk["source"] != "network":
+        return "x", "y"
+    return parameter_name(tuple(walk["first"])), parameter_name(tuple(walk["second"]))
+
+
+def full_cost(network, data: dict, settings: dict | None) -> float:
+    """The cost on all the training points, with the L2 term: the height of the path."""
+    dataset = model.check_points(data)
+    if len(dataset.train_labels) == 0:
+        return 0.0
     l2 = float((settings or {}).get("l2") or 0)
     return float(network.cost(dataset.train_inputs, dataset.train_labels) + network.l2_cost(l2))
+
+
+def moved(walk: dict, point: list[float], cost: float) -> dict:
+    """The walk one step further, at ``point``."""
+    return {**walk, "path": (walk["path"] + [[float(point[0]), float(point[1]), float(cost)]])[-MAX_PATH:],
+            "steps": walk["steps"] + 1}
 
 
 # ------------------------------------------------------------------ surfaces
 
 
-def network_surface(walk: dict, network_dict: dict, data_dict: dict, settings: dict,
-                    batch: list[int] | None = None) -> np.ndarray:
-    """The cost over the grid of the two chosen parameters, on all training data or on one batch."""
-    network = states.network_from_dict(network_dict)
-    dataset = states.data_from_dict(data_dict)
+def network_surface(walk: dict, network: dict, data: dict, settings: dict, batch: list[int] | None = None) -> np.ndarray:
+    """The cost over the grid of the two chosen parameters, on all training points or on one batch."""
+    engine_network = model.playground_network(network)
+    dataset = model.check_points(data)
     inputs, labels = dataset.train_inputs, dataset.train_labels
     if batch is not None:
         inputs, labels = inputs[batch], labels[batch]
+    if len(labels) == 0:
+        raise ValueError("there are no training points: add some on the playground")
     xs, ys = axes(walk)
-    return cost_surface(network, inputs, labels, tuple(walk["first"]), tuple(walk["second"]), xs, ys,
-                        l2=float(settings.get("l2") or 0))
+    return cost_surface(engine_network, inputs, labels, tuple(walk["first"]), tuple(walk["second"]), xs, ys,
+                        l2=float(settings["l2"]))
 
 
 def classic_surface(walk: dict) -> np.ndarray:
@@ -190,126 +214,44 @@ def classic_surface(walk: dict) -> np.ndarray:
     return SURFACES[walk["source"]].function(grid_x, grid_y)
 
 
-# ------------------------------------------------------------------ steps
+def surface_costs(walk: dict, network: dict, data: dict, settings: dict) -> np.ndarray:
+    """The full-data costs over a walk's grid (a network's two parameters, or a classic surface)."""
+    if walk["source"] == "network":
+        return network_surface(walk, network, data, settings)
+    return classic_surface(walk)
 
 
-def training_settings(settings: dict) -> TrainingSettings:
-    from playground.app.api import training_settings as from_request
-
-    return from_request(settings)
-
-
-def step(walk: dict, network_dict: dict | None, data_dict: dict | None, settings: dict) -> tuple[dict, dict | None, list | None]:
-    """One step of the walk: (new walk, new network dict or None, the batch's sample indices or None)."""
-    if walk["message"].startswith("diverged"):
-        return walk, None, None
-    if walk["source"] != "network":
-        return step_surface(walk, settings), None, None
-    return step_network(walk, network_dict, data_dict, settings)
+def next_batch(walk: dict, data: dict, settings: dict) -> list[int]:
+    """The training points of the walk's next mini-batch (the order is the trainer's: seed and epoch)."""
+    n = len(data["train_labels"])
+    epoch, position = walk["trainer"].get("epoch", 0), walk["trainer"].get("position", 0)
+    if position >= n:
+        epoch, position = epoch + 1, 0
+    return epoch_order(settings["weight_seed"], epoch, n)[position:position + settings["batch_size"]].tolist()
 
 
-def step_surface(walk: dict, settings: dict) -> dict:
-    """An optimizer step on a classic surface, through the engine's optimizer classes."""
-    surface = SURFACES[walk["source"]]
-    point = np.array(walk["path"][-1][:2], dtype=np.float64)
-    optimizer = _optimizer(walk, settings, [point])
-    _, gradient = surface.value_and_gradient(point)
-    optimizer.update([point], [gradient], float(settings["learn_rate"]))
-    return _moved(walk, point, optimizer, settings,
-                  lambda p: float(surface.function(np.float64(p[0]), np.float64(p[1]))))
-
-
-def step_network(walk: dict, network_dict: dict, data_dict: dict, settings: dict) -> tuple[dict, dict | None, list]:
-    """One mini-batch step: of the two chosen parameters only (the others held), or of all of them."""
-    network = states.network_from_dict(network_dict)
-    dataset = states.data_from_dict(data_dict)
-    if len(dataset.train_labels) == 0:
-        return {**walk, "message": "there is no training data: add some points on the playground"}, None, None
-    trainer = Trainer(network, dataset.train_inputs, dataset.train_labels, training_settings(settings))
-    trainer.resume_at(*trainer_position(walk["trainer"], len(dataset.train_labels)))
-    order_epoch, start = trainer.epoch, trainer.position
-    batch = trainer.epoch_order(order_epoch)[start:start + trainer.settings.batch_size].tolist()
-    positions = [locate(network, tuple(walk["first"])), locate(network, tuple(walk["second"]))]
-    if walk["train_all"]:
-        if walk.get("optimizer_name") == trainer.settings.optimizer:
-            restore_optimizer(trainer.optimizer, walk.get("optimizer", {}), network)
-        trainer.train_batch()
-        optimizer = trainer.optimizer
-        if trainer.diverged:
-            return {**walk, "message": f"diverged: {trainer.diverged}"}, None, batch
-        point = np.array([float(network.parameters()[p][i]) for p, i in positions])
-    else:
-        inputs, targets = trainer.next_batch()
-        trainer.count_batch()
-        gradients, _ = network.backpropagate(inputs, targets, trainer.settings.l2)
-        flat = [g for pair in gradients for g in pair]
-        slope = np.array([float(flat[p][i]) for p, i in positions])
-        point = np.array([float(network.parameters()[p][i]) for p, i in positions])
-        optimizer = _optimizer(walk, settings, [point])
-        optimizer.update([point], [slope], trainer.learn_rate)
-        for (p, i), value in zip(positions, point):
-            network.parameters()[p][i] = value
-    new_walk_state = _moved(walk, point, optimizer, settings, lambda _: full_cost(network, data_dict, settings))
-    new_walk_state["trainer"] = {"epoch": trainer.epoch, "position": trainer.position}
-    if new_walk_state["message"].startswith("diverged"):
-        return new_walk_state, None, batch
-    if walk["train_all"]:
-        new_walk_state["vectors"] = (walk["vectors"] + [flat_parameters(network)])[-MAX_VECTORS:]
-    return new_walk_state, states.network_to_dict(network), batch
-
-
-def _optimizer(walk: dict, settings: dict, parameters: list[np.ndarray]):
-    """The walk's own optimizer over its two numbers, with the memory it had (if the same kind)."""
-    optimizer = make_optimizer(settings["optimizer"], float(settings.get("momentum", 0.9)))
-    if walk.get("optimizer_name") == settings["optimizer"] and walk.get("optimizer"):
-        try:
-            optimizer.load_state_dict(walk["optimizer"], parameters)
-        except (ValueError, TypeError):
-            pass
-    return optimizer
-
-
-def _moved(walk: dict, point: np.ndarray, optimizer, settings: dict, cost_at) -> dict:
-    """The walk after a step to ``point`` (or stopped with a message when it diverged)."""
-    if not (np.all(np.isfinite(point)) and np.abs(point).max() <= DIVERGENCE_LIMIT):
-        return {**walk, "message": (f"diverged after {walk['steps'] + 1} steps: a coordinate reached "
-                                    f"{float(np.abs(point).max()):.3g}; lower the learn rate and reset")}
-    cost = cost_at(point)
-    if not math.isfinite(cost):
-        return {**walk, "message": f"diverged after {walk['steps'] + 1} steps: the cost became {cost}"}
-    return {**walk, "path": (walk["path"] + [[float(point[0]), float(point[1]), cost]])[-MAX_PATH:],
-            "optimizer": optimizer_state(optimizer), "optimizer_name": settings["optimizer"],
-            "steps": walk["steps"] + 1, "message": ""}
-
-
-def reset(walk: dict, network_dict: dict | None) -> tuple[dict, dict | None]:
-    """Back to where the walk started: the path, the optimizer's memory and (two parameters) the network."""
-    start = walk["start"]
-    restarted = {**walk, "path": walk["path"][:1], "trainer": {}, "optimizer": {}, "optimizer_name": None,
-                 "steps": 0, "message": "", "vectors": walk["vectors"][:1]}
-    if walk["source"] != "network" or walk["train_all"] or network_dict is None:
-        return restarted, None
-    network = states.network_from_dict(network_dict)
-    for address, value in zip((walk["first"], walk["second"]), start):
-        position, index = locate(network, tuple(address))
-        network.parameters()[position][index] = value
-    return restarted, states.network_to_dict(network)
+def pca_plane(walk: dict) -> tuple[np.ndarray, float] | None:
+    """The path projected on the plane of its two main directions, and the share of its variance there."""
+    if len(walk["vectors"]) < 3:
+        return None
+    _, _, coordinates, explained = trajectory_plane(np.array(walk["vectors"]))
+    return coordinates, explained
 
 
 # ------------------------------------------------------------------ readouts
 
 
-def curvature(walk: dict, network_dict: dict | None, data_dict: dict | None, settings: dict) -> dict:
+def curvature(walk: dict, network: dict | None, data: dict | None, settings: dict) -> dict:
     """The 2×2 Hessian at the current point, its eigenvalues, λmax and the learn-rate limits."""
     point = walk["path"][-1][:2]
     if walk["source"] == "network":
-        network = states.network_from_dict(network_dict, dtype=np.float64)
+        engine_network = model.playground_network(network, dtype=np.float64)
         for address, value in zip((walk["first"], walk["second"]), point):
-            position, index = locate(network, tuple(address))
-            network.parameters()[position][index] = value
-        dataset = states.data_from_dict(data_dict)
-        matrix = hessian(network, dataset.train_inputs, dataset.train_labels, tuple(walk["first"]),
-                         tuple(walk["second"]), l2=float(settings.get("l2") or 0))
+            position, index = locate(engine_network, tuple(address))
+            engine_network.parameters()[position][index] = value
+        dataset = model.check_points(data)
+        matrix = hessian(engine_network, dataset.train_inputs, dataset.train_labels, tuple(walk["first"]),
+                         tuple(walk["second"]), l2=float(settings["l2"]))
     else:
         surface, h = SURFACES[walk["source"]], 1e-5
         columns = [(surface.value_and_gradient(np.array(point) + h * e)[1]
@@ -318,7 +260,7 @@ def curvature(walk: dict, network_dict: dict | None, data_dict: dict | None, set
         matrix = 0.5 * (matrix + matrix.T)
     eigenvalues = np.linalg.eigvalsh(matrix)
     largest = largest_curvature(matrix)
-    momentum = float(settings.get("momentum", 0.9)) if settings.get("optimizer") in ("momentum", "nesterov") else 0.0
+    momentum = float(walk["momentum"]) if walk["optimizer"] in ("momentum", "nesterov") else 0.0
     return {"hessian": matrix.tolist(), "eigenvalues": eigenvalues.tolist(), "largest": largest,
             "limit": learn_rate_limit(largest), "momentum_limit": learn_rate_limit(largest, momentum),
             "momentum": momentum, "saddle": bool(eigenvalues[0] < 0 < eigenvalues[1])}
@@ -338,11 +280,24 @@ def curvature_text(values: dict, learn_rate: float) -> str:
     return f"{text} · {which} = {limit:.2g}; the learn rate {learn_rate:.3g} is {verdict}"
 
 
-def parameter_options(network_dict: dict) -> list[dict]:
+def readouts(walk: dict, network: dict | None, data: dict | None, settings: dict) -> tuple[str, str, float | None]:
+    """(status line, curvature line, the learn-rate limit for the slider's mark)."""
+    x, y, cost = walk["path"][-1]
+    names = axis_titles(walk)
+    status = f"step {walk['steps']} · cost {cost:.5g} · {names[0]} = {x:.4g}, {names[1]} = {y:.4g}"
+    try:
+        values = curvature(walk, network, data, settings)
+    except (ValueError, np.linalg.LinAlgError):
+        return status, "", None
+    limit = values["momentum_limit"] if values["momentum"] else values["limit"]
+    return status, curvature_text(values, float(walk["learn_rate"])), limit
+
+
+def parameter_options(network: dict) -> list[dict]:
     """Every weight and bias of the network, as the sliders name them (dropdown options)."""
-    network = states.network_from_dict(network_dict)
-    return [{"label": parameter_name(address), "value": "|".join(map(str, address))}
-            for address in parameter_addresses(network)]
+    engine_network = model.playground_network(network)
+    return [{"label": parameter_name(address), "value": value_from_address(address)}
+            for address in parameter_addresses(engine_network)]
 
 
 def address_from_value(value: str) -> list:
@@ -350,13 +305,16 @@ def address_from_value(value: str) -> list:
     return [kind, *(int(n) for n in numbers)]
 
 
-def value_from_address(address: list) -> str:
+def value_from_address(address) -> str:
     return "|".join(map(str, address))
 
 
-def pca_plane(walk: dict) -> tuple[np.ndarray, float] | None:
-    """The path projected on the plane of its two main directions, and the share of its variance there."""
-    if len(walk["vectors"]) < 3:
-        return None
-    _, _, coordinates, explained = trajectory_plane(np.array(walk["vectors"]))
-    return coordinates, explained
+def learn_rate_marks(limit: float | None) -> dict:
+    """Marks of the log learn-rate slider, with 2/λmax where it falls on it."""
+    marks = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
+    if limit is not None and math.isfinite(limit) and 1e-4 <= limit <= 10:
+        where = round(math.log10(limit), 2)
+        marks = {k: label for k, label in marks.items() if abs(k - where) > 0.45}  # room for its label
+        marks[where] = {"label": "2/λmax", "style": {"color": "#b03a2e", "fontWeight": "600"}}
+    return marks
+

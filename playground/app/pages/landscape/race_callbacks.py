@@ -6,11 +6,10 @@ import dash
 from dash import Input, Output, State, no_update
 from dash.exceptions import PreventUpdate
 
-from playground.app import session
-from playground.app.components import page_just_drawn
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import race_figures
 from playground.app.pages.landscape.race_logic import FIVE, default_rates, run_race
+from playground.app.session import stores
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -27,13 +26,13 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.RACE_RESULT, "children"),
         Input(ids.RACE_GO, "n_clicks"), State(ids.RACE_SOURCE, "value"), State(ids.RACE_MODE, "value"),
         State(ids.RACE_RATES, "value"), State(ids.RACE_OPTIMIZER, "value"), State(ids.RACE_STEPS, "value"),
-        State(ids.RACE_START, "value"), State(ids.STATE, "data"), State(session.NETWORK, "data"),
-        State(session.DATA, "data"), State(session.SETTINGS, "data"), prevent_initial_call=True,
+        State(ids.RACE_START, "value"), State(stores.view_store("landscape"), "data"),
+        State(stores.NETWORK, "data"), State(stores.DATA, "data"), State(stores.SETTINGS, "data"),
+        prevent_initial_call=True,
     )
-    def start_race(_clicks, source, mode, rates, optimizer, steps, start, walk, network, data, settings):
-        if page_just_drawn():
+    def start_race(clicks, source, mode, rates, optimizer, steps, start, walk, network, data, settings):
+        if not clicks:
             raise PreventUpdate
-        settings = {**session.DEFAULT_SETTINGS, **(settings or {})}
         try:
             xs, ys, costs, runs, labels, summary, titles = run_race(source, mode, rates, optimizer, steps, start,
                                                                     walk, network, data, settings)

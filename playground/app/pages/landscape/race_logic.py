@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.app import state as states
-from playground.app.pages.landscape.logic import axes, network_surface
-from playground.engine.landscape import two_parameter_gradient
+from playground.app.pages.landscape.logic import axes, axis_titles, network_surface, walk_for
+from playground.app.session import model
+from playground.engine.landscape import locate, two_parameter_gradient
 from playground.engine.race import Runner, race, winner
 from playground.engine.surfaces import SURFACES
 
@@ -68,10 +68,8 @@ def runners(mode: str, rates: list[float], optimizer: str, momentum: float) -> l
 
 def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float):
     """The cost and its slope along two parameters of the network (the others held), at a point."""
-    network = states.network_from_dict(network_dict, dtype=np.float64)
-    dataset = states.data_from_dict(data_dict)
-    from playground.engine.landscape import locate
-
+    network = model.playground_network(network_dict, dtype=np.float64)
+    dataset = model.check_points(data_dict)
     positions = [locate(network, tuple(first)), locate(network, tuple(second))]
 
     def objective(point):
@@ -87,18 +85,17 @@ def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int
              network: dict, data: dict, settings: dict):
     """(xs, ys, grid costs, runs, labels, summary sentence, axis titles); ValueError with a message."""
     rates = parse_rates(rates_text, 5 if mode == "optimizers" else None)
-    momentum = float(settings.get("momentum", 0.9))
+    momentum = float(walk.get("momentum", 0.9))
     entrants = runners(mode, rates, optimizer, momentum)
     if source == "network":
         if walk["source"] != "network":
             raise ValueError("choose the network's two parameters on the first tab first")
+        walk = walk_for(walk, network, data, settings)
         steps = min(int(steps), MAX_NETWORK_STEPS)
-        objective = network_objective(network, data, walk["first"], walk["second"], float(settings.get("l2") or 0))
+        objective = network_objective(network, data, walk["first"], walk["second"], float(settings["l2"]))
         start = parse_start(start_text, tuple(walk["path"][-1][:2]))
         xs, ys = axes(walk)
         costs = network_surface(walk, network, data, settings)
-        from playground.app.pages.landscape.layout import axis_titles
-
         titles = axis_titles(walk)
     else:
         surface = SURFACES[source]

@@ -6,9 +6,9 @@ import dash
 from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from playground.app import session
+from playground.app.session import stores
 from playground.app.pages.landscape import ids
-from playground.app.pages.landscape.figures import slice_figures
+from playground.plots.landscape import slice_figures
 from playground.app.pages.landscape.slice_logic import (centre_cost, check_steps, image_page_slice_inputs,
                                                         model_slice_inputs, session_slice_inputs)
 from playground.engine.landscape import cost_slice
@@ -21,8 +21,8 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.SLICE_GO, "n_clicks"), State(ids.SLICE_SOURCE, "value"), State(ids.SLICE_UPLOAD, "contents"),
         State(ids.SLICE_UPLOAD, "filename"), State(ids.SLICE_DATA, "value"), State(ids.SLICE_SAMPLES, "value"),
         State(ids.SLICE_STEPS, "value"), State(ids.SLICE_SPAN, "value"), State(ids.SLICE_NORMALISATION, "value"),
-        State(ids.SLICE_LOG, "value"), State(session.NETWORK, "data"), State(session.DATA, "data"),
-        State(session.KEY, "data"), background=True, prevent_initial_call=True,
+        State(ids.SLICE_LOG, "value"), State(stores.NETWORK, "data"), State(stores.DATA, "data"),
+        State(stores.KEY, "data"), background=True, prevent_initial_call=True,
         running=[(Output(ids.SLICE_GO, "disabled"), True, False), (Output(ids.SLICE_CANCEL, "disabled"), False, True)],
         cancel=[Input(ids.SLICE_CANCEL, "n_clicks")],
         progress=[Output(ids.SLICE_PROGRESS, "value"), Output(ids.SLICE_PROGRESS, "max")],

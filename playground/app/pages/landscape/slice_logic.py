@@ -7,9 +7,13 @@ import tempfile
 
 import numpy as np
 
-from playground.app import state as states
+from playground.app.server.jobs import JobStore, check_session_key
+from playground.app.server.models import model_about, model_bytes
+from playground.app.session import model
 from playground.data.images import IMAGE_DATASETS
+from playground.engine import ModelFileError, load_network, load_network_bytes
 from playground.limits import current as current_limits
+from playground.recipes import Recipe, fit_problem, load_data
 
 SLICE_DATA_SETS = IMAGE_DATASETS
 MAX_SAMPLES = 10_000
@@ -17,8 +21,8 @@ MAX_SAMPLES = 10_000
 
 def session_slice_inputs(network_dict: dict, data_dict: dict):
     """The session's network on all its points."""
-    network = states.network_from_dict(network_dict)
-    dataset = states.data_from_dict(data_dict)
+    network = model.playground_network(network_dict)
+    dataset = model.check_points(data_dict)
     return network, dataset.inputs, dataset.labels, f"the playground's {network.describe()} on its {len(dataset.labels)} points"
 
 
@@ -30,9 +34,6 @@ def slice_upload_bytes() -> int:
 
 def model_slice_inputs(contents: str | None, filename: str | None, data_name: str, samples: int):
     """An uploaded model on the first ``samples`` test images of a data set; ValueError with a message."""
-    from playground.engine import ModelFileError, load_network
-    from playground.recipes import Recipe, fit_problem, load_data
-
     if not contents:
         raise ValueError("load a model (.npz) first, or choose the playground's network")
     limit = slice_upload_bytes()
@@ -61,14 +62,9 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
 def image_page_slice_inputs(session_key: str | None, samples: int):
     """The image page's trained (or loaded) network, on the first ``samples`` test images of the
     data set it was trained on; ValueError with a message when the session has none."""
-    from playground.app.jobs import JobStore, check_session_key
-    from playground.app.pages.images.training import key_of, model_bytes
-    from playground.engine import load_network_bytes
-    from playground.recipes import Recipe, load_data
-
     with JobStore() as store:
         session = check_session_key(session_key)
-        raw, about = model_bytes(store, session), store.get(key_of("about", session))
+        raw, about = model_bytes(store, session), model_about(store, session)
     if raw is None or not about:
         raise ValueError("the image page has no network in this session yet: train or load one there first")
     network = load_network_bytes(raw)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from playground.app import state as states
+from playground.app.session import model
 from playground.engine import Trainer, TrainingSettings
 from playground.engine.evolution import Evolution, EvolutionSettings
+from playground.engine.loop import run
+from playground.engine.persistence import network_to_json
 from playground.limits import current as current_limits
 
 MAX_GENERATIONS = 2_000
@@ -42,8 +44,8 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
     """Evolve for ``generations`` (within half the request's CPU budget), then train by gradient
     descent from the same weights for as many samples pushed. Returns both cost curves
     (samples, best or current training cost), counts, accuracies and the two networks."""
-    network = states.network_from_dict(network_dict)
-    dataset = states.data_from_dict(data)
+    network = model.playground_network(network_dict)
+    dataset = model.check_points(data)
     if dataset.train_inputs.shape[1] != 2 or len(dataset.train_labels) < 2:
         raise ValueError("evolution needs two-input training points (at least two)")
     inputs, labels, n = dataset.train_inputs, dataset.train_labels, len(dataset.train_labels)
@@ -70,28 +72,32 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
     # generation: within its half of the budget it may push fewer samples, and says so.
     trainer = Trainer(network.copy(), inputs, labels, training)
     descended = {"samples": [0], "cost": [trainer.evaluate().train_cost]}
-    pushed, start, cut = 0, time.thread_time(), None
-    while pushed < best.samples and not trainer.diverged:
-        event = trainer.train_batch()
-        if event is None:
-            break
-        pushed += 3 * min(training.batch_size, n)  # forward and backward: three passes' worth
-        out_of_time = time.thread_time() - start > half_budget
-        if event.end_of_epoch or pushed >= best.samples or out_of_time:
-            descended["samples"].append(pushed)
+    per_batch = 3 * min(training.batch_size, n)  # forward and backward: three passes' worth
+
+    pushed = {"samples": 0}
+
+    def count(event) -> None:
+        pushed["samples"] += per_batch
+        if event.end_of_epoch or pushed["samples"] >= best.samples:
+            descended["samples"].append(pushed["samples"])
             descended["cost"].append(trainer.evaluate().train_cost)
-        if out_of_time and pushed < best.samples:
-            cut = (f"gradient descent stopped after {pushed:,} of {best.samples:,} samples: half the request's "
-                   f"CPU budget ({2 * half_budget:g} s) ran out")
-            break
+
+    result = run(trainer, until=lambda _: pushed["samples"] >= best.samples, cpu_seconds=half_budget, on_step=count)
+    cut = None
+    if result.ended == "budget":
+        descended["samples"].append(pushed["samples"])
+        descended["cost"].append(trainer.evaluate().train_cost)
+        cut = (f"gradient descent stopped after {pushed['samples']:,} of {best.samples:,} samples: half the "
+               f"request's CPU budget ({2 * half_budget:g} s) ran out")
     stopped = " · ".join(part for part in (stopped, cut) if part) or None
     gradient_network = trainer.network
     return {
         "evolution": {**evolved, "generations": evolution.generation, "evaluations": evolution.evaluations,
-                      "accuracy": best.best_accuracy, "network": states.network_to_dict(evolution.best_network())},
+                      "accuracy": best.best_accuracy, "network": network_to_json(evolution.best_network())},
         "gradient": {**descended, "epochs": trainer.epoch + trainer.position / n,
                      "accuracy": gradient_network.accuracy(inputs, labels),
-                     "network": states.network_to_dict(gradient_network), "diverged": trainer.diverged},
+                     "network": network_to_json(gradient_network),
+                     "diverged": result.message if result.ended == "diverged" else None},
         "stopped": stopped,
     }
 

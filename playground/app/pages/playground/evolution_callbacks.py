@@ -5,12 +5,11 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State
 
-from playground.app import session
-from playground.app import state as states
-from playground.app.api import training_settings
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.evolution import evolution_race, race_settings, race_summary
 from playground.app.pages.playground.figures import race_boundaries_figure, race_costs_figure
+from playground.app.session import model, stores
+from playground.app.session.training import engine_settings
 
 
 def register_evolution_callbacks(app: dash.Dash) -> None:
@@ -20,7 +19,7 @@ def register_evolution_callbacks(app: dash.Dash) -> None:
                   State(ids.RACE_GENERATIONS, "value"), State(ids.RACE_POPULATION, "value"),
                   State(ids.RACE_SURVIVORS, "value"), State(ids.RACE_MUTATION_RATE, "value"),
                   State(ids.RACE_MUTATION_SIZE, "value"), State(ids.RACE_CROSSOVER, "value"),
-                  State(session.NETWORK, "data"), State(session.DATA, "data"), State(session.SETTINGS, "data"),
+                  State(stores.NETWORK, "data"), State(stores.DATA, "data"), State(stores.SETTINGS, "data"),
                   prevent_initial_call=True)
     def race(clicks, generations, population, survivors, mutation_rate, mutation_size, crossover,
              network, data, settings):
@@ -31,14 +30,14 @@ def register_evolution_callbacks(app: dash.Dash) -> None:
             evolution, count = race_settings({"generations": generations, "population": population,
                                               "survivors": survivors, "mutation_rate": mutation_rate,
                                               "mutation_size": mutation_size, "crossover": bool(crossover)})
-            result = evolution_race(network, data, training_settings(settings), evolution, count)
+            result = evolution_race(network, data, engine_settings(settings), evolution, count)
         except ValueError as error:  # a bad control, or data evolution cannot train on
             return (str(error), *keep)
-        dataset = states.data_from_dict(data)
+        dataset = model.check_points(data)
         figure = race_boundaries_figure(
             dataset.train_inputs, dataset.train_labels, dataset.class_names,
             [(f"evolution: {result['evolution']['generations']:,} generations",
-              states.network_from_dict(result["evolution"]["network"])),
+              model.playground_network(result["evolution"]["network"])),
              (f"gradient descent: {result['gradient']['epochs']:.1f} epochs",
-              states.network_from_dict(result["gradient"]["network"]))])
+              model.playground_network(result["gradient"]["network"]))])
         return race_summary(result), figure, {"display": "block"}, race_costs_figure(result)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.app.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
-from playground.app.plain_text import plotly_text
+from playground.app.ui.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
+from playground.app.ui.plain_text import plotly_text
 from playground.engine import Network
 
 Array = np.ndarray

@@ -4,21 +4,23 @@ The browser's page module gets this table in the contract (``IDS``), so it never
 """
 
 PAGE = "playground-page"
-URL = "playground-url"
 LINK = "playground-link"  # the #fragment of a shared link, once the page has it
 MOUNTED = "playground-mounted"
-BODY = "playground-body"  # all but the share bar: what a loaded state rebuilds
+BODY = "playground-body"  # all but the share bar: what a loaded state or a lesson rebuilds
+
+# The page's changes of the session (each the source of a change store, with one writer)
+DATA_CHANGE = "playground-data"  # the data callback: new, clicked, uploaded points
+NETWORK_CHANGE = "playground-network"  # the network controls
+SETTINGS_CHANGE = "playground-settings"  # the learning controls (browser)
+SLIDERS_CHANGE = "playground-sliders"  # a weight slider let go (browser)
+PLAY_CHANGE = "playground-play"  # the run loop: play, step, back to before a run (browser)
+REPLACE_CHANGE = "playground-replace"  # a shared link, a JSON file or a lesson: the whole session
 
 # Page-level stores
 VIEW = "playground-view"
-ARCHITECTURE = "playground-architecture"
-PLAYING = "playground-playing"
+SLIDER_SHAPE = "playground-slider-shape"  # which sliders are on the page (the architecture, layer, node)
 PLANE_CLICK = "playground-plane-click"
-RENDER_DONE = "playground-render-done"
-EXPORT_DONE = "playground-export-done"
-SPEED_SET = "playground-speed-set"
-ADOPT_DONE = "playground-adopt-done"
-STEP_DONE = "playground-step-done"
+DONE = "playground-done"  # the output of browser callbacks that only act
 JSON_DOWNLOAD = "playground-json-download"
 
 # Learning controls
@@ -36,7 +38,6 @@ GRADIENT = "playground-gradient"
 TIMING = "playground-timing"
 TRAIN_MESSAGE = "playground-train-message"
 UNDO_RUN = "playground-undo-run"  # after a divergence: back to the weights the run started from
-UNDO_RUN_DONE = "playground-undo-run-done"
 STEP_NOTE = "playground-step-note"  # what a single step shows (its batch, the boundary before it)
 
 # Data
@@ -107,6 +108,7 @@ LAYER_ACTIVATION = "playground-layer-activation"
 # Share and save
 SHARE = "playground-share"
 SHARE_LINK = "playground-share-link"
+SHARE_FRAGMENT = "playground-share-fragment"  # the state as a link's #fragment, once made
 SAVE_JSON = "playground-save-json"
 JSON_UPLOAD = "playground-json-upload"
 MOMENTUM_HINT = "playground-momentum-hint"

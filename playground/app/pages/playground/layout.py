@@ -5,29 +5,34 @@ from __future__ import annotations
 import numpy as np
 from dash import dcc, html
 
-from playground.app import session
-from playground.app import state as states
-from playground.app.components import control, graph_config, page_root
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.evolution import DEFAULT_RACE, MAX_GENERATIONS
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure, race_costs_figure
 from playground.app.pages.playground.logic import (
-    DATASET_LABELS,
     LR_LESSONS,
     MAX_SAMPLES,
     MIN_SAMPLES,
-    PRESETS,
     data_controls,
     momentum_note,
     network_notes,
+    PRESETS,
+    network_story,
     noise_hint,
+    problem_options,
+    problem_value,
     slider_groups,
     view_for,
 )
+from playground.app.session import model
+from playground.app.session.model import architecture
+from playground.app.session.stores import change_store
+from playground.app.ui.components import control, graph_config, page_root
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from playground.limits import current as current_limits
 
 SLIDER_RANGE = 5.0
+LINK_HOLDS = ("the points, the network and its weights, the settings, the epoch and the cost curve, and what each "
+              "page shows (not the optimizer's memory, nor lecture mode)")
 # How the menus name the activations (the engine's names are identifiers).
 ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "silu": "SiLU"}
 BATCH_SIZES = [1, 2, 5, 10, 20, 32, 50, 100, 200]
@@ -55,20 +60,25 @@ def slider_component(kind: str, layer: int, row: int, col: int, value: float) ->
 
 def layer_controls(network: dict) -> list:
     """Width and activation inputs, one row per hidden layer."""
-    rows = []
-    for index, width in enumerate(network["layer_sizes"][1:-1]):
+    rows, shown = [], architecture(network)
+    for index, width in enumerate(shown["layer_sizes"][1:-1]):
         rows.append(html.Div(className="layer-row", children=[
             html.Span(f"hidden layer {index + 1}", className="layer-name"),
             dcc.Input(id={"type": ids.LAYER_WIDTH, "index": index}, type="number", min=1, max=current_limits().layer_width, step=1,
                       value=width, debounce=True, className="layer-width"),
             dcc.Dropdown(id={"type": ids.LAYER_ACTIVATION, "index": index},
                          options=activation_options(HIDDEN_ACTIVATIONS),
-                         value=network["activations"][index], clearable=False, className="layer-activation"),
+                         value=shown["activations"][index], clearable=False, className="layer-activation"),
         ]))
     return rows or [html.Div("no hidden layer: the boundary is a straight line", className="hint")]
 
 
 PLAY_SPEEDS = [1, 2, 5, 10, 20, 0]  # epochs a second; 0: as fast as the server answers
+
+
+def speed_mark(speed: float) -> int:
+    """The play-speed slider's position for a speed (the nearest it offers)."""
+    return min(range(len(PLAY_SPEEDS)), key=lambda k: abs((PLAY_SPEEDS[k] or 1e3) - (speed or 1e3)))
 
 
 def learning_bar(settings: dict) -> html.Header:
@@ -82,7 +92,8 @@ def learning_bar(settings: dict) -> html.Header:
             html.Span("epoch 0", id=ids.EPOCH_LABEL, className="epoch"),
             html.Div(className="control speed", children=[
                 html.Label("play speed (epochs/s)"),
-                dcc.Slider(id=ids.PLAY_SPEED, min=0, max=len(PLAY_SPEEDS) - 1, step=1, value=len(PLAY_SPEEDS) - 1,
+                dcc.Slider(id=ids.PLAY_SPEED, min=0, max=len(PLAY_SPEEDS) - 1, step=1,
+                           value=speed_mark(settings["play_speed"]),
                            marks={k: str(speed) if speed else "max" for k, speed in enumerate(PLAY_SPEEDS)},
                            allow_direct_input=False, updatemode="drag"),
             ]),
@@ -103,14 +114,14 @@ def learning_bar(settings: dict) -> html.Header:
     ])
 
 
-def settings_bar(settings: dict) -> html.Div:
+def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
     """The rest of gradient descent's knobs: under the top line on a big screen, under the
     boundary and the sliders on a small one (style.css), so those stay on screen."""
     return html.Div(className="settings-bar", children=[
         control("batch size", dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES,
                                            value=settings["batch_size"], clearable=False)),
         control("a learn-rate lesson", dcc.Dropdown(
-            id=ids.LR_LESSON, placeholder="choose one…", clearable=False,
+            id=ids.LR_LESSON, placeholder="choose one…", clearable=False, value=lesson,
             options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()])),
         control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
                                           value=settings["optimizer"], clearable=False)),
@@ -130,13 +141,13 @@ def settings_bar(settings: dict) -> html.Div:
     ])
 
 
-def data_column(data: dict, settings: dict) -> html.Section:
-    dataset = states.data_from_dict(data)
+def data_column(data: dict) -> html.Section:
+    dataset = model.check_points(data)
     made = data_controls(data)
     return html.Section(className="column data-column", children=[
         html.H2("Data"),
-        control("problem", dcc.Dropdown(id=ids.DATASET, options=[{"label": v, "value": k} for k, v in DATASET_LABELS.items()],
-                                        value=made["name"], clearable=False)),
+        control("problem", dcc.Dropdown(id=ids.DATASET, options=problem_options(data), value=problem_value(data),
+                                        clearable=False)),
         control("noise", dcc.Slider(id=ids.NOISE, min=0, max=1, step=0.01, value=made["noise"],
                                     marks={0: "0", 0.5: "0.5", 1: "1"}, allow_direct_input=False),
                 hint=noise_hint(made["name"]), id=ids.NOISE_HINT),
@@ -161,9 +172,7 @@ def data_column(data: dict, settings: dict) -> html.Section:
     ])
 
 
-def network_column(network: dict, settings: dict) -> html.Section:
-    preset = next((p["source"] for p in PRESETS.values()
-                   if {k: p[k] for k in session.architecture(network)} == session.architecture(network)), "")
+def network_column(network: dict, data: dict, settings: dict, lesson: str | None) -> html.Section:
     return html.Section(className="column network-column", children=[
         html.H2("Network"),
         html.Div(className="presets", children=[
@@ -171,13 +180,13 @@ def network_column(network: dict, settings: dict) -> html.Section:
             html.Button("2-2", id=ids.PRESET_2_2, title=PRESETS["2-2"]["source"]),
             html.Button("2-3-2", id=ids.PRESET_2_3_2, title=PRESETS["2-3-2"]["source"]),
         ]),
-        html.Div(preset, id=ids.PRESET_SOURCE, className="hint"),
+        html.Div(network_story(network, data, lesson), id=ids.PRESET_SOURCE, className="hint"),
         html.Div(className="layer-buttons", children=[
             html.Button("+ layer", id=ids.ADD_LAYER), html.Button("− layer", id=ids.REMOVE_LAYER),
         ]),
         html.Div(layer_controls(network), id=ids.LAYER_CONTROLS),
         control("output", dcc.Dropdown(id=ids.OUTPUT_ACTIVATION, options=OUTPUT_ACTIVATIONS,
-                                       value=network["output_activation"], clearable=False)),
+                                       value=architecture(network)["output_activation"], clearable=False)),
         control("cost", dcc.Dropdown(id=ids.COST, options=[{"label": "quadratic", "value": "quadratic"},
                                                            {"label": "cross-entropy", "value": "cross_entropy"}],
                                      value=network["cost"], clearable=False)),
@@ -193,7 +202,7 @@ def panel_head(title: str, *tools) -> html.Div:
 
 
 def output_column(data: dict, view: dict, training: dict) -> html.Section:
-    dataset = states.data_from_dict(data)
+    dataset = model.check_points(data)
     return html.Section(className="column output-column", children=[
         panel_head("Output",
                    html.Button("PNG", id=ids.EXPORT_BOUNDARY, className="export",
@@ -221,13 +230,14 @@ def sliders_section(network: dict) -> html.Section:
     """The weights and biases as sliders, and the network drawn with them (its edges' colour
     and width are the weights, its nodes' pictures what each node computes)."""
     sliders, caption, layer_options, node_options = slider_groups(network, None, None)
+    layer, node = shown_pickers(network)
     # The pickers show which layer (and node) the sliders belong to.
     return html.Section(className="column sliders-section", children=[
         panel_head("Weights and biases", html.Div(className="slider-pickers", children=[
-            dcc.Dropdown(id=ids.SLIDER_LAYER, options=layer_options, value=sliders[0][1] if layer_options else None,
+            dcc.Dropdown(id=ids.SLIDER_LAYER, options=layer_options, value=layer,
                          placeholder="weight-layer", clearable=False,
                          style={"display": "block" if layer_options else "none"}),
-            dcc.Dropdown(id=ids.SLIDER_NODE, options=node_options, value=sliders[-1][3] if node_options else None,
+            dcc.Dropdown(id=ids.SLIDER_NODE, options=node_options, value=node,
                          placeholder="node",
                          clearable=False, style={"display": "block" if node_options else "none"}),
             html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
@@ -271,8 +281,10 @@ def evolution_section() -> html.Section:
 
 
 def share_bar() -> html.Footer:
+    """Share link, save and load JSON: what they hold is said beside them."""
     return html.Footer(className="share", children=[
-        html.Button("share link", id=ids.SHARE),
+        html.Button("share link", id=ids.SHARE, title=f"a link holding {LINK_HOLDS}"),
+        dcc.Store(id=ids.SHARE_FRAGMENT),
         dcc.Input(id=ids.SHARE_LINK, readOnly=True, className="share-link", placeholder="press 'share link'"),
         html.Button("save JSON", id=ids.SAVE_JSON),
         dcc.Upload(id=ids.JSON_UPLOAD, className="upload", max_size=current_limits().json_upload_bytes, children=html.Div("load JSON")),
@@ -280,34 +292,45 @@ def share_bar() -> html.Footer:
     ])
 
 
-def page_body(data: dict, network: dict, settings: dict, training: dict) -> list:
-    """Everything a loaded state changes: rebuilt from it, so every control shows the state."""
-    view = view_for(data, settings["l2"])
+def page_body(data: dict, network: dict, settings: dict, training: dict, lesson: str | None = None) -> list:
+    """Everything a loaded state or a lesson changes: drawn from it, so every control shows it."""
+    view = view_for(data)
     return [
+        # The body's own changes of the session: their writers' outputs all lie in the body, so
+        # drawing it anew (a loaded state, a lesson) calls none of them (Dash's rule for new parts).
+        *[change_store(source) for source in (ids.DATA_CHANGE, ids.NETWORK_CHANGE, ids.SETTINGS_CHANGE)],
         dcc.Store(id=ids.VIEW, data=view),
-        dcc.Store(id=ids.ARCHITECTURE, data=session.architecture(network)),
+        dcc.Store(id=ids.SLIDER_SHAPE, data=slider_shape(network, *shown_pickers(network))),
         learning_bar(settings),
-        settings_bar(settings),
+        settings_bar(settings, lesson),
         # What the room must see together: the boundary with its readouts, and the sliders.
         html.Main(className="stage", children=[output_column(data, view, training), sliders_section(network)]),
-        html.Div(className="columns", children=[data_column(data, settings), network_column(network, settings)]),
+        html.Div(className="columns", children=[data_column(data), network_column(network, data, settings, lesson)]),
         evolution_section(),
     ]
 
 
 def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None,
            training: dict | None = None, **_) -> html.Div:
-    """The page for the session's current points, network, settings and training history."""
-    if data is None or network is None:
-        data, network = session.initial_state()
-    settings = {**session.DEFAULT_SETTINGS, **(settings or {})}
-    training = training or session.fresh_training()
+    """The page for the session's points, network, settings and training history."""
+    if data is None or network is None or settings is None or training is None:
+        state = model.initial_state()  # Dash's check of the layouts calls this without a session
+        data, network, settings, training = state["data"], state["network"], state["settings"], state["training"]
+    changes = [change_store(source) for source in (ids.SLIDERS_CHANGE, ids.PLAY_CHANGE, ids.REPLACE_CHANGE)]
     return page_root(ids.PAGE, ids.MOUNTED, class_name="playground", children=[
-        dcc.Location(id=ids.URL, refresh=False), dcc.Store(id=ids.LINK),
-        dcc.Store(id=ids.PLAYING, data=False),
-        dcc.Store(id=ids.RENDER_DONE), dcc.Store(id=ids.EXPORT_DONE), dcc.Store(id=ids.SPEED_SET), dcc.Store(id=ids.PLANE_CLICK),
-        dcc.Store(id=ids.ADOPT_DONE), dcc.Store(id=ids.STEP_DONE), dcc.Store(id=ids.UNDO_RUN_DONE),
+        *changes, dcc.Store(id=ids.LINK), dcc.Store(id=ids.PLANE_CLICK),
         dcc.Download(id=ids.JSON_DOWNLOAD),
         html.Div(page_body(data, network, settings, training), id=ids.BODY, className="playground-body"),
         share_bar(),
     ])
+
+
+def shown_pickers(network: dict) -> tuple[int | None, int | None]:
+    """The weight-layer and node whose sliders a page drawn anew shows (None: all of them)."""
+    sliders, _, layer_options, node_options = slider_groups(network, None, None)
+    return (sliders[0][1] if layer_options else None), (sliders[-1][3] if node_options else None)
+
+
+def slider_shape(network: dict, layer: int | None, node: int | None) -> dict:
+    """What decides which sliders are on the page: the architecture and the chosen layer and node."""
+    return {"architecture": architecture(network), "layer": layer, "node": node}

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,11 +26,6 @@ KEEP_SECONDS = 12 * 3600  # a session's job and model are kept this long after t
 REDIS_VARIABLE = "PLAYGROUND_REDIS_URL"
 STORE_CACHE, CALLBACKS_CACHE = "store", "callbacks"  # the disk caches under the jobs folder
 FOLDER_VARIABLE = "PLAYGROUND_JOBS_DIR"
-
-
-def new_session_key() -> str:
-    """A fresh session key (144 random bits)."""
-    return secrets.token_urlsafe(18)
 
 
 def check_session_key(key: Any) -> str:

@@ -27,55 +27,23 @@ import socket
 import threading
 import time
 
-import numpy as np
-
-from playground.app.api import BODY_LIMITS, TRAIN_ROUTE
-from playground.app.heavy import HeavyPool
-from playground.app.turns import Turns
+from playground.app.server.heavy import HeavyPool
+from playground.app.server.turns import Turns
+from playground.app.session.jsontext import json_depth
+from playground.app.session.pages import Route
 from playground.limits import Limits, current
 
-def json_depth(raw: bytes | str) -> int:
-    """How deeply a JSON text nests ([[1]] is 2), from its brackets outside strings.
-
-    No parser, no recursion, no per-character Python: a quote counts unless an odd run of
-    backslashes comes before it, and a bracket counts when an even number of quotes comes
-    before it. Only the quotes and brackets are looked at one by one (in NumPy).
-    """
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8", "surrogatepass")
-    codes = np.frombuffer(raw, dtype=np.uint8)
-    quotes = np.flatnonzero(codes == ord('"'))
-    backslashes = np.flatnonzero(codes == ord("\\"))
-    # Each backslash's run: where the run of consecutive backslashes it belongs to starts.
-    run_start = backslashes[np.maximum.accumulate(np.where(np.diff(backslashes, prepend=-2) != 1,
-                                                           np.arange(len(backslashes)), 0))]
-    before = np.searchsorted(backslashes, quotes - 1)  # the backslash right before a quote, if any
-    escaped = np.zeros(len(quotes), dtype=bool)
-    found = before < len(backslashes)
-    found[found] = backslashes[before[found]] == quotes[found] - 1
-    escaped[found] = (quotes[found] - run_start[before[found]]) % 2 == 1
-    real_quotes = quotes[~escaped]
-    opening = np.flatnonzero((codes == ord("[")) | (codes == ord("{")))
-    closing = np.flatnonzero((codes == ord("]")) | (codes == ord("}")))
-    brackets = np.concatenate([opening, closing])
-    steps = np.concatenate([np.ones(len(opening), np.int64), -np.ones(len(closing), np.int64)])
-    outside = np.searchsorted(real_quotes, brackets) % 2 == 0
-    order = np.argsort(brackets[outside], kind="stable")
-    return int(np.cumsum(steps[outside][order]).max(initial=0))
-
-
-def check_json_depth(raw: bytes | str, limits: Limits | None = None) -> None:
-    """Raise ValueError when JSON nests deeper than the limit."""
-    limit = (limits or current()).json_depth
-    if json_depth(raw) > limit:
-        raise ValueError(f"the JSON nests more than {limit} levels deep")
-
-
 class RequestGuard:
-    """WSGI middleware: Host allow-list, body limits and time, JSON depth, heavy-request admission."""
+    """WSGI middleware: Host allow-list, body limits and time, JSON depth, heavy-request admission.
 
-    def __init__(self, app, allowed_hosts: set[str] | None = None) -> None:
+    ``routes``: the pages' routes by path (``playground.app.server.routes.route_table``): each
+    says which limit bounds its body and whether it computes for its whole budget (then it takes
+    fair turns, and a large one goes to the pool).
+    """
+
+    def __init__(self, app, routes: dict[str, Route], allowed_hosts: set[str] | None = None) -> None:
         self.app = app
+        self.routes = routes
         self.allowed_hosts = {host.lower() for host in allowed_hosts} if allowed_hosts else None
         self.heavy = threading.BoundedSemaphore(current().heavy_requests)
         self.turns = Turns(current().work_slots)
@@ -83,6 +51,10 @@ class RequestGuard:
         # Requests in work per client address (this process's connection accounting, not session state).
         self.in_work: dict[str, int] = {}
         self.in_work_lock = threading.Lock()
+
+    def warm(self) -> list:
+        """Start the pool of large requests with the handlers it will answer (see HeavyPool.warm)."""
+        return self.heavy_pool.warm([route.handler for route in self.routes.values() if route.turns])
 
     def __call__(self, environ, start_response):
         started, arrived = time.thread_time(), time.perf_counter()
@@ -128,7 +100,8 @@ class RequestGuard:
             length = -1
         if length < 0:
             return refuse(start_response, 411, "a request with a body must say how long it is (Content-Length)")
-        allowed = self.body_limit(environ.get("PATH_INFO", ""), limits)
+        route = self.routes.get(environ.get("PATH_INFO", ""))
+        allowed = getattr(limits, route.body_limit if route else "callback_body_bytes")
         if length > allowed:
             return refuse(start_response, 413, f"the request is {length:,} bytes; at most {allowed:,} are taken here")
         heavy = length > limits.heavy_request_bytes
@@ -141,11 +114,12 @@ class RequestGuard:
                 return refuse(start_response, 408, f"the request's body did not arrive within {limits.body_seconds:g} s")
             if "json" in environ.get("CONTENT_TYPE", "") and json_depth(body) > limits.json_depth:
                 return refuse(start_response, 400, f"the JSON nests more than {limits.json_depth} levels deep")
-            if heavy and environ.get("PATH_INFO") == TRAIN_ROUTE:  # off this process's lock, at low priority
-                status, answer = self.heavy_pool.train(body)
+            computes = route is not None and route.turns
+            if heavy and computes:  # off this process's lock, at low priority
+                status, answer = self.heavy_pool.respond(route.handler, body)
                 return respond(start_response, status, answer)
             environ["wsgi.input"] = io.BytesIO(body)
-            if heavy or environ.get("PATH_INFO") != TRAIN_ROUTE:
+            if heavy or not computes:
                 # Only the play loop's training requests take turns: they are what crowds a worker.
                 # A page's callbacks (a page load sends many at once) are never held behind them.
                 return self.app(environ, start_response)
@@ -165,10 +139,6 @@ class RequestGuard:
         if host not in self.allowed_hosts and name not in self.allowed_hosts:
             return f"this server answers to {', '.join(sorted(self.allowed_hosts))}, not to {host[:100]!r}"
         return None
-
-    @staticmethod
-    def body_limit(path: str, limits: Limits) -> int:
-        return getattr(limits, BODY_LIMITS.get(path, "callback_body_bytes"))
 
 
 def read_body(environ, length: int, seconds: float) -> bytes:

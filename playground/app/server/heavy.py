@@ -17,6 +17,8 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from playground.app.server.routes import respond
+from playground.app.session.pages import handler
 from playground.limits import current as current_limits
 
 NICENESS = 10
@@ -30,17 +32,10 @@ def _low_priority() -> None:
         pass  # not allowed here: same priority, still off the web process's lock
 
 
-def _train(raw: bytes) -> tuple[int, bytes]:
-    """The training route's answer to one raw body, in a pool process."""
-    from playground.app.api import train_answer
-
-    status, answer = train_answer(json.loads(raw) if raw else None)
-    return status, json.dumps(answer).encode()
-
-
-def _ready() -> bool:
-    import playground.app.api  # noqa: F401  (the imports take a second or two: done before any request)
-
+def _ready(handlers: list[str]) -> bool:
+    """Import the routes' handlers (the engine with them: a second or two) before any request needs them."""
+    for dotted in handlers:
+        handler(dotted)
     return True
 
 
@@ -60,17 +55,17 @@ class HeavyPool:
                                                     initializer=_low_priority)
             return self.executor
 
-    def warm(self) -> list[Future]:
-        """Start every process now and let each import the engine (at low priority), so that no
-        request pays for it. It does not wait: a web worker that is starting must not stall on
-        it (gunicorn would count a long start as a hung worker). Returns the imports' futures."""
+    def warm(self, handlers: list[str]) -> list[Future]:
+        """Start every process now and let each import the routes' ``handlers`` (at low priority),
+        so that no request pays for it. It does not wait: a web worker that is starting must not
+        stall on it (gunicorn would count a long start as a hung worker). Returns the imports' futures."""
         executor = self._executor()
-        return [executor.submit(_ready) for _ in range(self.workers)]
+        return [executor.submit(_ready, handlers) for _ in range(self.workers)]
 
-    def train(self, raw: bytes) -> tuple[int, bytes]:
-        """(status, JSON body) of the training route for this body; 503 when a process failed."""
+    def respond(self, dotted: str, raw: bytes) -> tuple[int, bytes]:
+        """(status, JSON body) of a route's handler (by name) for this body; 503 when a process failed."""
         try:
-            future = self._executor().submit(_train, raw)
+            future = self._executor().submit(respond, dotted, raw)
             return future.result(timeout=ANSWER_SECONDS)
         except BrokenProcessPool:
             with self.lock:
@@ -78,8 +73,6 @@ class HeavyPool:
             return 503, json.dumps({"error": "the large-request worker stopped; try again"}).encode()
         except TimeoutError:
             return 503, json.dumps({"error": f"busy: no answer within {ANSWER_SECONDS:g} s; try again"}).encode()
-        except (ValueError, UnicodeDecodeError):
-            return 400, json.dumps({"error": "expected JSON with network, data, trainer and settings"}).encode()
 
     def shutdown(self) -> None:
         with self.lock:

@@ -11,7 +11,7 @@ that all reach one Redis server:
 
 A worker builds the same Dash app, which registers each background callback as a Celery task
 of the same name (the name is a hash of the callback's source), and runs what the web
-server queues. The job store (``playground.app.jobs``) then lives in the same Redis, so
+server queues. The job store (``playground.app.server.jobs``) then lives in the same Redis, so
 every web process and every worker sees each session's job, progress and model.
 
 Celery and the Redis client are pinned in pyproject.toml (the ``class`` extra) rather than
@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import dash
 
-from playground.app.jobs import CALLBACKS_CACHE, REDIS_VARIABLE, jobs_folder
+from playground.app.server.jobs import CALLBACKS_CACHE, REDIS_VARIABLE, jobs_folder
 
 # A job is at least seconds and often minutes: take one at a time, never two in advance, and
 # do not give a task that was running on a killed worker to another (it starts from scratch
@@ -67,7 +67,7 @@ def celery_app(url: str):
 
 def background_manager():
     """Dash's background-callback manager: Celery on Redis in class mode, else a disk cache in
-    the folder every process of this server shares (``playground.app.jobs.jobs_folder``)."""
+    the folder every process of this server shares (``playground.app.server.jobs.jobs_folder``)."""
     url = redis_url()
     if url:
         return dash.CeleryManager(celery_app(url))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import dash
-from dash import Input, Output, ctx, dcc, html
+from dash import Input, Output, dcc, html
 
 NAVIGATION = "navigation"
 APP_MESSAGE = "app-message"  # the alert line: what went wrong with the last action (a click hides it)
@@ -35,7 +35,7 @@ def register_navigation(app: dash.Dash) -> None:
     app.clientside_callback("function(clicks) { return ''; }", Output(APP_MESSAGE, "children", allow_duplicate=True),
                             Input(APP_MESSAGE, "n_clicks"), prevent_initial_call=True)
     # Lecture mode lives in the browser (assets/lecture.js): the button, the L key, ?lecture=1.
-    app.clientside_callback("function(clicks) { return window.lectureMode.clicked(clicks); }",
+    app.clientside_callback("function(clicks) { return window.neuralModules.lecture.clicked(clicks); }",
                             Output(LECTURE_TOGGLE, "children"), Input(LECTURE_TOGGLE, "n_clicks"))
 
 
@@ -79,24 +79,3 @@ def page_root(page_id: str, mounted_id: str, children: list, class_name: str = "
     """
     return html.Div(id=page_id, className=f"page {class_name}".strip(), tabIndex="-1",
                     children=[dcc.Store(id=mounted_id, data=True), *children])
-
-
-# Props that hold these values until a person acts: a button never pressed, an upload never
-# made, an interval that has not ticked, a graph never clicked.
-UNTOUCHED = {"n_clicks": None, "contents": None, "n_intervals": 0, "clickData": None}
-
-
-def page_just_drawn() -> bool:
-    """Did Dash call this callback only because its page was drawn, with nothing done by anyone?
-
-    When a page's components appear, Dash calls every callback that reads them and writes a
-    component already on the screen (the session's stores), ``prevent_initial_call``
-    notwithstanding. Such a call lists several inputs as triggered at once, or an untouched
-    button or upload; a person's action (or a loaded link setting the controls, which must not
-    regenerate what it loaded) triggers one input with a real value.
-    """
-    triggered = ctx.triggered
-    if len(triggered) != 1:
-        return True
-    prop = triggered[0]["prop_id"].rsplit(".", 1)[-1]
-    return prop in UNTOUCHED and triggered[0]["value"] == UNTOUCHED[prop]

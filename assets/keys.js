@@ -1,0 +1,40 @@
+/*
+ * A page's keyboard shortcuts (space: play or pause, s: one step), bound to the page's root
+ * element only, so they act on the page shown.
+ *
+ * They work wherever the focus is on the page except where a person types: a text or number
+ * box, a text area, an editable element, or a menu's search box while its list is open. A menu
+ * choice, a radio button or a checkbox keeps the focus on the page's controls: the shortcuts
+ * still act there (the key does not also toggle the control), so a teacher never has to click
+ * empty page first.
+ */
+(function (modules) {
+  "use strict";
+
+  const TYPED = /^(text|number|search|email|url|password|tel)$/;
+
+  /** Does a keystroke on this element type into it? */
+  function typing(target) {
+    if (!target || !target.tagName) return false;
+    if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
+    if (target.tagName !== "INPUT") return false;
+    if (!TYPED.test(target.type || "text")) return false;
+    // A menu's search box only while its list is open (after a choice the focus stays in it).
+    const menu = target.closest(".dash-dropdown");
+    return !menu || !!document.querySelector(".dash-dropdown-content, [role=listbox]");
+  }
+
+  /** Bind ``shortcuts`` (a key → the id of the button it presses) to ``page`` (its root element). */
+  function bind(page, shortcuts) {
+    page.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+      const button = shortcuts[event.key] && document.getElementById(shortcuts[event.key]);
+      if (!button || button.disabled) return;
+      event.preventDefault();  // the key is the shortcut's, not the focused control's
+      event.stopPropagation();
+      button.click();
+    });
+  }
+
+  modules.keys = { bind: bind, typing: typing };
+})(window.neuralModules = window.neuralModules || {});

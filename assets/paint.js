@@ -1,0 +1,30 @@
+/*
+ * What a run's answer shows, applied to the page (the 1-D descent's and the landscape's walks).
+ *
+ * The server's figure builders decide what to draw (each page's figures.py); an
+ * answer carries it as paint:
+ *
+ *     {"props":   {id: {prop: value}},              set on a component as a callback would (text, marks, figures)
+ *      "restyle": [{"graph": id, "update": {...}, "traces": [1, 2]}]}   Plotly.restyle: a path moved, fast
+ *
+ * Text is set as a prop (shown as text, never as markup). A restyled figure's Dash prop lags
+ * behind what is drawn until the run hands its state to the session, which draws it in full.
+ */
+(function (modules) {
+  "use strict";
+
+  function graphOf(id) { return document.querySelector("#" + CSS.escape(id) + " .js-plotly-plot"); }
+
+  function apply(paint) {
+    if (!paint) return;
+    for (const [id, props] of Object.entries(paint.props || {})) {
+      if (document.getElementById(id)) window.dash_clientside.set_props(id, props);
+    }
+    for (const change of paint.restyle || []) {
+      const graph = graphOf(change.graph);
+      if (graph && graph.data && window.Plotly) window.Plotly.restyle(graph, change.update, change.traces);
+    }
+  }
+
+  modules.paint = { apply: apply };
+})(window.neuralModules = window.neuralModules || {});

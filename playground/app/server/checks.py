@@ -1,0 +1,97 @@
+"""What the server checks before a callback runs, and what it answers when one fails.
+
+The session lives in the browser, so every callback request carries it back; a client can
+send anything in its place. Three layers keep bad input from becoming a 500:
+
+1. ``check_callback_request`` (before every Dash callback request): each session store the
+   request carries is validated by the session's one validator (``model.check_part``), against
+   the limits, before any callback sees it; a request holding a bad one gets a 400 saying which
+   and why.
+2. ``report_callback_error`` (Dash's ``on_error``): a callback that raises leaves every output
+   as it was and shows the message in the page's alert line.
+3. ``answer_error`` (Flask's error handler): whatever still goes wrong in a request (a body
+   Dash itself cannot read) is a 400 with a message, never a 500 with a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import dash
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from playground.app.server.jobs import JobStoreError, check_session_key
+from playground.app.session import model, shapes, stores
+from playground.app.ui.components import APP_MESSAGE
+
+log = logging.getLogger(__name__)
+
+
+def store_checks() -> dict[str, Callable[[Any], Any]]:
+    """Each session store a client sends back, and how its value is checked."""
+    checks: dict[str, Callable[[Any], Any]] = {
+        store: (lambda value, part=part: model.check_part(part, value)) for part, store in stores.store_ids().items()}
+    checks[stores.KEY] = check_session_key
+    checks[stores.REVISION] = lambda value: shapes.check_shape(shapes.Revision, value, "revision")
+    return checks
+
+
+def store_problem(body: Any, checks: dict[str, Callable[[Any], Any]]) -> str | None:
+    """What is wrong with the session stores a callback request carries (None: nothing)."""
+    if not isinstance(body, dict):
+        return "a callback request must be a JSON object"
+    items = [*(body.get("inputs") or []), *(body.get("state") or [])]
+    for item in items:
+        if not isinstance(item, dict) or item.get("property") != "data" or item.get("value") is None:
+            continue
+        check = checks.get(item.get("id")) if isinstance(item.get("id"), str) else None
+        if check is None:
+            continue
+        try:
+            check(item["value"])
+        except (ValueError, TypeError, KeyError, OverflowError) as error:
+            return f"{item['id']}: {error}"
+    return None
+
+
+def report_callback_error(error: Exception) -> None:
+    """Dash ``on_error``: keep every output as it was and say what went wrong in the alert line."""
+    if isinstance(error, JobStoreError):
+        message = f"{error}."
+    elif isinstance(error, (ValueError, TypeError, KeyError, OverflowError, IndexError)):
+        text = str(error) if len(str(error)) <= 300 else str(error)[:297] + "..."
+        message = f"That could not be used: {text}. Nothing was changed."
+    else:
+        log.exception("a callback failed", exc_info=error)
+        message = "Something went wrong on the server (it is logged). Nothing was changed."
+    dash.set_props(APP_MESSAGE, {"children": message})
+    return None
+
+
+def answer_error(error: Exception):
+    """Flask error handler: HTTP errors keep their status; anything else is a 400 with a message."""
+    if isinstance(error, HTTPException):
+        return jsonify({"error": error.description}), error.code
+    if isinstance(error, JobStoreError):
+        return jsonify({"error": str(error)}), 503
+    log.error("a request could not be handled", exc_info=error)
+    return jsonify({"error": f"the request could not be handled ({type(error).__name__})"}), 400
+
+
+def register(app: dash.Dash) -> None:
+    """Put the checks in front of ``app``'s callbacks (``on_error`` is passed to ``dash.Dash``)."""
+    checks = store_checks()
+
+    def check_callback_request():
+        """Flask ``before_request``: refuse a callback request whose session stores are invalid."""
+        if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+            return None
+        problem = store_problem(request.get_json(silent=True), checks)
+        if problem:
+            return jsonify({"error": problem}), 400
+        return None
+
+    app.server.before_request(check_callback_request)
+    app.server.register_error_handler(Exception, answer_error)

@@ -1,0 +1,97 @@
+"""The session's stores: at the app's root, in the tab's sessionStorage, each with one writer.
+
+    session-data       the 2-D points                   session-settings  learn rate, batch, optimizer, …
+    session-network    the network (the engine's JSON)  session-training  trainer position, memory, costs
+    session-view-<p>   page p's view state              session-key       names the session's jobs
+    session-revision   which change the stores hold last
+
+The stores live outside the page container, so what one page builds is there on the others,
+and in sessionStorage, so a reload keeps them. Their one writer is the session's reducer (a
+clientside callback, ``assets/session.js``): a page never writes a store, it hands the session
+a *change* (``{"id": …, "set": {"network": …, "training": …}}``) in a store of its own
+(``change_store(source)``), written by exactly one of its callbacks or by its browser module.
+The reducer checks each part against its shape and writes it. So every store has one writer,
+a page's callbacks write only what the page itself draws (and so Dash's ``prevent_initial_call``
+holds when the page is drawn), and a store's history is the list of changes handed to it.
+
+The router hands these stores to every page's layout (``routing_states``): a page is drawn
+from the session it finds, after a page change and after a reload alike.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, dcc
+
+from playground.app.session import model
+from playground.app.session.pages import views
+
+DATA = "session-data"
+NETWORK = "session-network"
+SETTINGS = "session-settings"
+TRAINING = "session-training"
+KEY = "session-key"
+REVISION = "session-revision"
+CHANGE = "session-change"  # the type of every page's change store (a pattern-matching id)
+CORE = {"data": DATA, "network": NETWORK, "settings": SETTINGS, "training": TRAINING}
+
+
+def view_store(name: str) -> str:
+    """The store id of a page's view state."""
+    return f"session-view-{name}"
+
+
+def store_ids() -> dict[str, str]:
+    """Every part of the session (its name in a change) → the id of its store."""
+    return {**CORE, **{f"view-{name}": view_store(name) for name in views()}}
+
+
+def change_id(source: str) -> dict[str, str]:
+    """The id of a change store: ``source`` names its one writer, e.g. 'playground-network'."""
+    return {"type": CHANGE, "source": source}
+
+
+def change_store(source: str) -> dcc.Store:
+    """A page's change store (in the page's layout, so it comes and goes with the page)."""
+    return dcc.Store(id=change_id(source))
+
+
+def change(**parts: Any) -> dict[str, Any]:
+    """A change of the session: new values for some of its parts (``data=…``, ``view_landscape=…``)."""
+    return {"id": secrets.token_hex(8), "set": {name.replace("_", "-"): value for name, value in parts.items()}}
+
+
+def new_session_key() -> str:
+    """A fresh session key (144 random bits): it names the session's work on the server."""
+    return secrets.token_urlsafe(18)
+
+
+def stores() -> list[dcc.Store]:
+    """The session's stores as a new visitor gets them (a reload keeps the tab's own instead)."""
+    state = model.initial_state()
+    made = [dcc.Store(id=store, data=state[part], storage_type="session") for part, store in CORE.items()]
+    made += [dcc.Store(id=view_store(name), data=value, storage_type="session")
+             for name, value in state["views"].items()]
+    return made + [dcc.Store(id=KEY, data=new_session_key(), storage_type="session"),
+                   dcc.Store(id=REVISION, data={"id": "", "source": "new", "parts": []})]
+
+
+def routing_states() -> dict[str, State]:
+    """What every page layout is built from: the router sends these stores with each page change
+    (``layout(data=…, network=…, settings=…, training=…, views=…, key=…)``)."""
+    states = {part: State(store, "data") for part, store in CORE.items()}
+    states.update({f"view_{name}": State(view_store(name), "data") for name in views()})
+    return {**states, "key": State(KEY, "data")}
+
+
+def register(app: dash.Dash) -> None:
+    """The reducer: every page's changes → the session's stores (and which change they hold)."""
+    parts = store_ids()
+    app.clientside_callback(
+        dash.ClientsideFunction("session", "reduce"),
+        [Output(store, "data") for store in parts.values()], Output(REVISION, "data"),
+        Input(change_id(ALL), "data"), State(REVISION, "data"),
+    )
