@@ -47,9 +47,9 @@ class Stepper(Protocol):
     """Anything ``run`` can step.
 
     Optional attributes ``run`` reads: ``learn_rate`` (named in a divergence message, unless the
-    event has its own), ``unit``
-    (what a step is called in messages: "batch", "generation"; default "step"); and it sets
-    ``diverged`` (str | None) to the message of a run that diverged.
+    event has its own) and ``unit`` (what a step is called in messages: "batch"; default
+    "step"). It sets ``diverged`` (str | None) to the message of a run that diverged, and
+    keeps its ``snapshot`` there, so that runs of one step each allocate nothing.
     """
 
     def parameters(self) -> list[Array]:

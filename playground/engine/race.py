@@ -25,7 +25,8 @@ class ObjectiveWalker:
     ``objective(point) → (cost, gradient)``.
 
     ``memory`` is optimizer memory from an earlier walk (checked: one that does not fit
-    raises ValueError); ``walker.memory`` is the memory now.
+    raises ValueError) and ``steps`` how many steps came before; ``walker.memory`` and
+    ``walker.steps`` are the ones now.
     """
 
     def __init__(self, objective: Objective, start: Sequence[float], optimizer_name: str, learn_rate: float,
