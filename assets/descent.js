@@ -20,12 +20,15 @@
     if (state.page && state.page.isConnected) window.dash_clientside.set_props(id, props);
   }
 
+  /** The descent route's body: ``steps`` steps of the ball from the run's store. */
+  function descentBody(run, steps) { return { descent: run.descent, steps: steps || 1 }; }
+
   function runner() {
     if (state.runner) return state.runner;
     state.runner = modules.runner.create({
       route: "descent",
       start: () => state.view && { descent: state.view },
-      body: (run, steps) => ({ descent: run.descent, steps: steps || 1 }),
+      body: descentBody,
       next: (run, answer) => ({ descent: answer.descent }),
       apply: (answer) => modules.paint.apply(answer.paint),
       ends: (answer) => (answer.ended ? answer.message : null),
@@ -39,6 +42,7 @@
     return state.runner;
   }
 
+  modules.descent = { descentBody: descentBody };
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.descent = Object.assign({}, window.dash_clientside.descent, {
     /** Bind to the page's (new) root element. */

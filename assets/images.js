@@ -110,6 +110,9 @@
     return btoa(text);
   }
 
+  /** The drawing route's body: the session's key and the drawing, averaged down to side × side bytes of ink. */
+  function drawBody(key, side, pixels) { return { key: key, side: side, pixels: pixels }; }
+
   /** Post the drawing; one request at a time (the newest drawing goes next). */
   async function send() {
     if (!state.inked || !state.key) return;
@@ -119,7 +122,7 @@
     const started = performance.now();
     const message = byId(ID.draw_message);
     try {
-      const answer = await modules.runner.post("draw", { key: state.key, side: SIDE, pixels: inkBytes() });
+      const answer = await modules.runner.post("draw", drawBody(state.key, SIDE, inkBytes()));
       if (message) message.textContent = "";
       paintSteps(answer.steps);
       paintRanking(answer.ranking);
@@ -227,7 +230,7 @@
     });
   }
 
-  modules.images = { timings: state.timings };
+  modules.images = { timings: state.timings, drawBody: drawBody };
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.images = Object.assign({}, window.dash_clientside.images, {
     /** Bind to the page's (new) root element; remember the session key and the data set. */

@@ -3,7 +3,7 @@
  * element only, so they act on the page shown.
  *
  * They work wherever the focus is on the page except where a person types: a text or number
- * box, a text area, an editable element, or a menu's search box while its list is open. A menu
+ * box, a text area, an editable element, or a menu's open list (its search box, its options). A menu
  * choice, a radio button or a checkbox keeps the focus on the page's controls: the shortcuts
  * still act there (the key does not also toggle the control), so a teacher never has to click
  * empty page first.
@@ -13,15 +13,12 @@
 
   const TYPED = /^(text|number|search|email|url|password|tel)$/;
 
-  /** Does a keystroke on this element type into it? */
+  /** Does a keystroke on this element type into it, or choose in an open menu's list? */
   function typing(target) {
     if (!target || !target.tagName) return false;
     if (target.isContentEditable || target.tagName === "TEXTAREA") return true;
-    if (target.tagName !== "INPUT") return false;
-    if (!TYPED.test(target.type || "text")) return false;
-    // A menu's search box only while its list is open (after a choice the focus stays in it).
-    const menu = target.closest(".dash-dropdown");
-    return !menu || !!document.querySelector(".dash-dropdown-content, [role=listbox]");
+    if (target.closest("[role=listbox], .dash-dropdown-content")) return true;  // a menu's open list: its keys
+    return target.tagName === "INPUT" && TYPED.test(target.type || "text");
   }
 
   /** Bind ``shortcuts`` (a key → the id of the button it presses) to ``page`` (its root element). */

@@ -31,16 +31,19 @@
 
   // ------------------------------------------------------------------ the run loop's page
 
+  /** The walk route's body: ``steps`` steps of the run's walk (on the network: with the session's points and settings). */
+  function walkBody(run, session, steps, playing) {
+    const walking = run.walk.source === "network";
+    return { walk: run.walk, network: walking ? run.network : null, data: walking ? session.data : null,
+      settings: walking ? session.settings : null, steps: steps || 1, playing: !!playing };
+  }
+
   function runner() {
     if (state.runner) return state.runner;
     state.runner = modules.runner.create({
       route: "walk",
       start: () => state.session && { walk: state.session.walk, network: state.session.network },
-      body: (run, steps) => {
-        const walking = run.walk.source === "network";
-        return { walk: run.walk, network: walking ? run.network : null, data: walking ? state.session.data : null,
-          settings: walking ? state.session.settings : null, steps: steps || 1, playing: state.runner.playing };
-      },
+      body: (run, steps) => walkBody(run, state.session, steps, state.runner.playing),
       next: (run, answer) => ({ walk: answer.walk, network: answer.network || run.network }),
       apply: (answer) => modules.paint.apply(answer.paint),
       ends: (answer) => (answer.ended === "done" ? null : answer.message),
@@ -63,6 +66,7 @@
     revisions().adopt(revision);
   }
 
+  modules.landscape = { walkBody: walkBody };
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.landscape = Object.assign({}, window.dash_clientside.landscape, {
     /** Bind to the page's (new) root element. */

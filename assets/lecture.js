@@ -52,8 +52,7 @@
   function onKey(event) {
     if (event.key !== "l" && event.key !== "L") return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
-    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    if (modules.keys.typing(event.target)) return;
     set(!isOn());
   }
 

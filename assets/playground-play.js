@@ -90,17 +90,25 @@
       history: copyHistory(training.history) };
   }
 
-  function body(state, steps) {
-    const settings = page().session().settings;
-    // Timing the other gradient method costs a little: once a second is plenty.
-    const measure = performance.now() - lastMeasured > 1000;
-    if (measure) lastMeasured = performance.now();
+  /**
+   * The training route's body for a run's state: train ``steps`` batches (null: to the end of the
+   * epoch) with these settings; ``timeBoth``: time the other gradient method too. Pure (the
+   * contract's test builds it under Node).
+   */
+  function trainingBody(state, settings, steps, timeBoth) {
     const trainer = { epoch: state.trainer.epoch, position: state.trainer.position };
     // Another optimizer's memory does not fit this one: a run under a new optimizer starts its memory afresh.
     const memory = state.trainer.memory;
     if (memory && memory.optimizer === settings.optimizer) trainer.memory = memory;
     return { network: state.network, data: state.data, settings: settings, trainer: trainer, batches: steps,
-      time_both: measure };
+      time_both: timeBoth };
+  }
+
+  function body(state, steps) {
+    // Timing the other gradient method costs a little: once a second is plenty.
+    const measure = performance.now() - lastMeasured > 1000;
+    if (measure) lastMeasured = performance.now();
+    return trainingBody(state, page().session().settings, steps, measure);
   }
 
   function next(state, answer) {
@@ -208,6 +216,6 @@
     pause: () => loop().pause(),
     get playing() { return loop().playing; },
     undoRun: undoRun, adopted: adopted, writeLabels: writeLabels, forgetTiming: forgetTiming, say: say,
-    copyHistory: copyHistory,
+    copyHistory: copyHistory, trainingBody: trainingBody,
   };
 })(window.neuralModules = window.neuralModules || {});

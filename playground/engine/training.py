@@ -183,9 +183,8 @@ class Trainer:
         self.stop_requested = True
 
     def epoch_order(self, epoch: int) -> Array:
-        """The shuffled sample order of an epoch: a function of seed and epoch alone, so
-        training can stop after any batch and resume exactly (as the app does)."""
-        return np.random.default_rng([self.settings.seed, 1, epoch]).permutation(len(self.inputs))
+        """The shuffled sample order of an epoch (``epoch_order``)."""
+        return epoch_order(self.settings.seed, epoch, len(self.inputs))
 
     def resume_at(self, epoch: int, position: int) -> None:
         """Continue from ``position`` samples into ``epoch`` (both from an earlier trainer)."""
@@ -385,6 +384,13 @@ def check_train_only(train_only: list[tuple[int, int]], parameters: list[Array])
     if not pairs or len(set(pairs)) != len(pairs):
         raise ValueError("train_only: name at least one number, and each only once")
     return pairs
+
+
+def epoch_order(seed: int, epoch: int, n_samples: int) -> Array:
+    """The shuffled sample order of an epoch: a function of seed and epoch alone, so training
+    can stop after any batch and resume exactly (as the app does), and a page can tell which
+    samples the next mini-batch holds."""
+    return np.random.default_rng([seed, 1, epoch]).permutation(n_samples)
 
 
 def score(network: Network, inputs: Array, labels: Array, l2: float = 0.0) -> tuple[float, float]:

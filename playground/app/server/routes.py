@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from flask import Response, request
+from plotly.utils import PlotlyJSONEncoder
 
 from playground.app.server.jobs import JobStoreError
 from playground.app.session.jsontext import load_json
@@ -42,7 +43,8 @@ def respond(dotted: str, raw: bytes, query: dict | None = None) -> tuple[int, by
 
 
 def encoded(answer: Any) -> bytes:
-    return json.dumps(answer, separators=(",", ":")).encode()
+    """An answer as JSON; Plotly's encoder writes arrays and Dash components (a page's paint) too."""
+    return json.dumps(answer, separators=(",", ":"), cls=PlotlyJSONEncoder).encode()
 
 
 def view(route: Route):

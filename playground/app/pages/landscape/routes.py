@@ -9,8 +9,6 @@ landscape; a new snapshot of the surface while everything trains).
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from playground.app.pages.landscape import ids
@@ -119,26 +117,21 @@ def walk_paint(walk: dict, before: dict, network: dict | None, data: dict | None
         xs, ys = axes(walk)
         surface, contour, overlay = walk_figures(xs, ys, costs, walk, axis_titles(walk), note=(
             f"snapshot at step {walk['steps']}: every parameter is training, so the surface moves"))
-        props.update({ids.SURFACE_GRAPH: {"figure": figure_json(surface)},
-                      ids.CONTOUR_GRAPH: {"figure": figure_json(contour)},
-                      ids.PATH_GRAPH: {"figure": figure_json(overlay)}})
+        props.update({ids.SURFACE_GRAPH: {"figure": surface}, ids.CONTOUR_GRAPH: {"figure": contour},
+                      ids.PATH_GRAPH: {"figure": overlay}})
         plane = pca_plane(walk)
         if plane is not None:
-            props[ids.PLANE_GRAPH] = {"figure": figure_json(plane_figure(*plane))}
+            props[ids.PLANE_GRAPH] = {"figure": plane_figure(*plane)}
     else:
         restyle = path_moves(walk, ids.SURFACE_GRAPH if moved_surface else None, ids.PATH_GRAPH)
     if walk["source"] == "network" and walk["view"] != "full" and walk["batch"]:
         xs, ys = axes(walk)
         costs = network_surface(walk, network, data, settings, walk["batch"])
-        props[ids.BATCH_GRAPH] = {"figure": figure_json(contour_figure(xs, ys, costs, walk["path"], *axis_titles(walk),
-                                                                       walk["log"], title=BATCH_TITLE))}
+        props[ids.BATCH_GRAPH] = {"figure": contour_figure(xs, ys, costs, walk["path"], *axis_titles(walk),
+                                                           walk["log"], title=BATCH_TITLE)}
     status, curvature_line, limit = readouts(walk, network, data, settings or {"l2": 0.0})
     props[ids.STATUS] = {"children": status}
     props[ids.CURVATURE] = {"children": curvature_line}
     props[ids.LEARN_RATE] = {"marks": learn_rate_marks(limit)}
     return {"props": props, "restyle": restyle}
 
-
-def figure_json(figure) -> dict:
-    """A figure as plain JSON (arrays as Plotly's own encoding), for the page to draw."""
-    return json.loads(figure.to_json())
