@@ -43,7 +43,8 @@ def respond(dotted: str, raw: bytes, query: dict | None = None) -> tuple[int, by
 
 
 def encoded(answer: Any) -> bytes:
-    """An answer as JSON; Plotly's encoder writes arrays and Dash components (a page's paint) too."""
+    """An answer as JSON; Plotly's encoder writes arrays and Dash components (a page's paint) too,
+    and NaN (a curve where a function is undefined) as null, which JSON has."""
     return json.dumps(answer, separators=(",", ":"), cls=PlotlyJSONEncoder).encode()
 
 

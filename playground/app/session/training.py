@@ -95,9 +95,10 @@ def train(request: dict, batches: int | None) -> TrainingRun:
 
 
 def trainer_json(trainer: Trainer) -> dict:
-    """Where the next request continues from: the position and the optimizer's memory."""
+    """Where the next request continues from: the position and the optimizer's memory (none after
+    a divergence: the weights went back to before the bad step, its memory did not)."""
     state: dict[str, Any] = {"epoch": trainer.epoch, "position": trainer.position}
-    if trainer.memory:
+    if trainer.memory and not trainer.diverged:
         state["memory"] = memory_as_json(trainer.memory)
     return state
 
