@@ -14,9 +14,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from playground.app.contract import browser_contract
-from playground.app.state import network_to_dict
+from playground.app.server.contract import browser_contract
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Network
+from playground.engine.persistence import network_to_json
 from playground.resources import project_folder
 
 MATHS = project_folder("assets") / "maths.js"
@@ -28,7 +28,8 @@ const maths = require(process.argv[1]);
 const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 maths.configure(job.contract);
 const answers = job.cases.map((c) => {
-  const width = c.net.layer_sizes[c.net.layer_sizes.length - 1];
+  const last = c.net.layers[c.net.layers.length - 1];  // the engine's network JSON, read as it is
+  const width = last.outputs;
   const n = c.labels.length;
   const flat = Float64Array.from(c.inputs.flat());
   const pass = maths.forwardPass(c.net, flat, n);
@@ -36,7 +37,7 @@ const answers = job.cases.map((c) => {
   return {
     outputs: maths.forward(c.net, c.inputs),
     last_z: Array.from(z),
-    cost: maths.outputCost(c.net.cost, c.net.output_activation, z, a, c.labels, width),
+    cost: maths.outputCost(c.net.cost, last.activation, z, a, c.labels, width),
     readouts: maths.evaluateCosts(c.net, c.inputs, c.labels, c.l2),
   };
 });
@@ -93,9 +94,7 @@ def cases():
 def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
     made = cases()
     job = {"contract": browser_contract(), "cases": [
-        {"net": network_to_dict(network) | {"weights": [W.tolist() for W in network.weights],
-                                             "biases": [b.tolist() for b in network.biases]},
-         "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2}
+        {"net": network_to_json(network), "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2}
         for network, inputs, labels, l2 in made], "direct": []}
     answers = run_node(job, tmp_path)["answers"]
     largest = 0.0
@@ -169,6 +168,11 @@ process.stdout.write(JSON.stringify(worst));
 """
 
 
+def hidden_activations(net: dict) -> list[str]:
+    """The hidden layers' activations of a network as the engine's JSON describes it."""
+    return [layer["activation"] for layer in net["layers"][:-1]]
+
+
 def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_answer(tmp_path):
     """evaluateGridEdited (a slider drag's fast path) against evaluateGrid of the edited network,
     for a weight and a bias into every node of every layer, every hidden and output activation."""
@@ -177,15 +181,15 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
     for k, (hidden, output, cost) in enumerate(pairs()):
         network = Network([2, 4, 3, 3], activation=hidden, output_activation=output, cost=cost, seed=k,
                           dtype=np.float64)
-        net = network_to_dict(network)
+        net = network_to_json(network)
         for layer in range(1, 4):
             for node in range(network.layer_sizes[layer]):
                 edited = json.loads(json.dumps(net))
                 if (layer + node) % 2:
                     row = int(rng.integers(network.layer_sizes[layer - 1]))
-                    edited["weights"][layer - 1][row][node] += float(rng.normal(0, 2))
+                    edited["layers"][layer - 1]["weights"][row][node] += float(rng.normal(0, 2))
                 else:
-                    edited["biases"][layer - 1][node] += float(rng.normal(0, 2))
+                    edited["layers"][layer - 1]["biases"][node] += float(rng.normal(0, 2))
                 edits.append({"net": net, "edited": edited, "layer": layer, "node": node})
     path = tmp_path / "edits.json"
     path.write_text(json.dumps({"contract": browser_contract(), "cases": edits}))
@@ -197,6 +201,6 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
     assert len(results) == len(edits) > 100
     assert all(r["difference"] == 0 and r["same"] for r in results)  # the same numbers, bit for bit
     # … and every edit did change the grid (a step's flat output may hide one: not counted)
-    unchanged = [(e["net"]["activations"], e["layer"], e["node"]) for e, r in zip(edits, results)
-                 if not r["changed"] and "step" not in e["net"]["activations"]]
+    unchanged = [(hidden_activations(e["net"]), e["layer"], e["node"]) for e, r in zip(edits, results)
+                 if not r["changed"] and "step" not in hidden_activations(e["net"])]
     assert not unchanged, unchanged
