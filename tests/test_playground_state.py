@@ -1,29 +1,47 @@
 """The 2D playground's pure parts: state round trips, share links, CSV, sliders, training requests."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from playground.app import api, session
-from playground.app import state as states
-from playground.app.pages.playground import layout, logic
+from playground.app.main import create_app
+from playground.app.pages.playground import TRAIN_ROUTE, layout, logic
 from playground.app.pages.playground.figures import node_activation_maps, points_figure
+from playground.app.session import model, training
 from playground.data.points_csv import PointsCSVError, parse_points_csv
 from playground.engine import Network
+from playground.engine.persistence import network_to_json
+
+FIXTURES = Path(__file__).with_name("fixtures")
+SETTINGS = dict(model.DEFAULT_SETTINGS)  # learn rate 3, batches of 10, plain SGD
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app():
+    """The app, so every page has registered its view of the session (links and files hold them)."""
+    return create_app()
+
+
+def initial() -> tuple[dict, dict]:
+    """A new session's points and network."""
+    state = model.initial_state()
+    return state["data"], state["network"]
 
 
 def example_state():
-    data, network = session.initial_state()
-    network["weights"][0][1][2] = 1.2345678  # a hand-edited weight
-    data["train_inputs"].append([0.5, 0.25])  # a clicked point
-    data["train_labels"].append(1)
-    return {"data": data, "network": network, "settings": {"learn_rate": 3.0, "batch_size": 10}}
+    state = model.initial_state()
+    state["network"]["layers"][0]["weights"][1][2] = 1.2345678  # a hand-edited weight
+    state["data"]["train_inputs"].append([0.5, 0.25])  # a clicked point
+    state["data"]["train_labels"].append(1)
+    state["settings"] = {**SETTINGS, "learn_rate": 0.75, "play_speed": 5}
+    return state
 
 
 def test_network_round_trip_is_exact_in_float32():
     network = Network([2, 4, 3], activation="relu", output_activation="softmax", cost="cross_entropy", seed=5)
-    again = states.network_from_dict(json.loads(json.dumps(states.network_to_dict(network))))
+    again = model.playground_network(json.loads(json.dumps(network_to_json(network))))
     for a, b in zip(network.parameters(), again.parameters()):
         assert a.tobytes() == b.tobytes()
     assert again.activations == ["relu"] and again.cost_name == "cross_entropy"
@@ -31,11 +49,13 @@ def test_network_round_trip_is_exact_in_float32():
 
 def test_share_link_and_json_file_load_back_exactly():
     state = example_state()
-    fragment = states.encode_share(state)
-    assert fragment.startswith("s=") and len(fragment) < len(states.state_to_json(state))  # compressed
-    for loaded in (states.decode_share("#" + fragment), states.state_from_json(states.state_to_json(state))):
+    fragment = model.encode_share(state)
+    assert fragment.startswith("s=") and len(fragment) < len(model.state_to_json(state))  # compressed
+    for loaded in (model.decode_share("#" + fragment), model.state_from_json(model.state_to_json(state))):
         assert loaded["network"] == state["network"] and loaded["data"] == state["data"]
         assert loaded["settings"] == state["settings"]
+        assert loaded["training"] == state["training"] and loaded["views"] == state["views"]
+        assert loaded["version"] == model.STATE_VERSION
 
 
 @pytest.mark.parametrize("text,message", [
@@ -43,34 +63,34 @@ def test_share_link_and_json_file_load_back_exactly():
     ("#nothing", "holds no playground state"),
 ])
 def test_broken_links_are_explained(text, message):
-    with pytest.raises(states.StateError, match=message):
-        states.decode_share(text)
+    with pytest.raises(model.StateError, match=message):
+        model.decode_share(text)
 
 
 def test_a_truncated_link_is_explained():
-    fragment = states.encode_share(example_state())
-    with pytest.raises(states.StateError, match="damaged or cut short"):
-        states.decode_share(fragment[: len(fragment) // 2])
+    fragment = model.encode_share(example_state())
+    with pytest.raises(model.StateError, match="damaged or cut short"):
+        model.decode_share(fragment[: len(fragment) // 2])
 
 
 def test_bad_state_files_are_explained():
     state = example_state()
-    with pytest.raises(states.StateError, match="not a playground file"):
-        states.state_from_json("{not json")
-    with pytest.raises(states.StateError, match="needs data, network and settings"):
-        states.state_from_json('{"data": {}}')
-    broken = json.loads(states.state_to_json(state))
-    broken["network"]["weights"][0] = [[1, 2]]
-    with pytest.raises(states.StateError, match=r"weights\[1\] has shape \(1, 2\), expected \(2, 3\)"):
-        states.check_state(broken)
-    broken = json.loads(states.state_to_json(state))
+    with pytest.raises(model.StateError, match="not a playground file"):
+        model.state_from_json("{not json")
+    with pytest.raises(model.StateError, match="needs data, network and settings"):
+        model.state_from_json('{"data": {}}')
+    broken = json.loads(model.state_to_json(state))
+    broken["network"]["layers"][0]["weights"] = [[1, 2]]
+    with pytest.raises(model.StateError, match=r"layer 1 \(dense\): weights have shape \(1, 2\), expected \(2, 3\)"):
+        model.check_state(broken)
+    broken = json.loads(model.state_to_json(state))
     broken["data"]["train_labels"][0] = 7
-    with pytest.raises(states.StateError, match="labels must be whole numbers 0…1"):
-        states.check_state(broken)
-    broken = json.loads(states.state_to_json(state))
-    broken["network"]["layer_sizes"] = [3, 3, 2]
-    with pytest.raises(states.StateError):
-        states.check_state(broken)
+    with pytest.raises(model.StateError, match="labels must be whole numbers 0…1"):
+        model.check_state(broken)
+    broken = json.loads(model.state_to_json(state))
+    broken["network"]["layers"][0]["inputs"] = 3  # the old layer_sizes [3, 3, 2]
+    with pytest.raises(model.StateError):
+        model.check_state(broken)
 
 
 def test_csv_reader_accepts_the_spec_format():
@@ -100,21 +120,21 @@ def test_csv_reader_explains_bad_files(content, message):
 
 
 def test_slider_groups_follow_the_sixty_parameter_rule():
-    small = session.build_network([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
+    small = model.dense_network_json([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
     sliders, caption, layers, nodes = logic.slider_groups(small, None, None)
     assert len(sliders) == 17 and caption == "all 17 parameters" and not layers and not nodes
     labels = {layout.slider_component(*s).children[0].children for s in sliders}
     assert {"W[1][0,2]", "W[2][2,1]", "b[1][2]", "b[2][1]"} <= labels
     kind, layer, row, col, value = next(s for s in sliders if s[:4] == ("weight", 1, 0, 2))
-    assert value == small["weights"][0][0][2]  # W[1][0,2]: node 0 of the input to node 2 of layer 1
+    assert value == small["layers"][0]["weights"][0][2]  # W[1][0,2]: node 0 of the input to node 2 of layer 1
 
-    medium = session.build_network([2, 8, 8, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
+    medium = model.dense_network_json([2, 8, 8, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
     sliders, caption, layers, nodes = logic.slider_groups(medium, 1, None)  # 82 parameters in all
     assert len(sliders) == 2 * 8 + 8 and len(layers) == 3 and not nodes
     assert len(logic.slider_groups(medium, 3, None)[0]) == 8 * 2 + 2
     sliders, caption, layers, nodes = logic.slider_groups(medium, 2, None)  # 72 > 60: one node at a time
     assert len(sliders) == 8 + 1 and len(nodes) == 8 and "node 0 of weight-layer 2" in caption
-    big = session.build_network([2, 16, 16, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
+    big = model.dense_network_json([2, 16, 16, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
     sliders, caption, layers, nodes = logic.slider_groups(big, 2, 5)
     assert len(sliders) == 17 and "node 5 of weight-layer 2" in caption and len(nodes) == 16
     assert all(s[3] == 5 for s in sliders)
@@ -126,18 +146,23 @@ def test_sliders_grow_their_range_to_the_value():
 
 
 def test_changing_the_architecture_keeps_layers_whose_shape_did_not_change():
-    old = session.build_network([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
-    old["weights"][1][0][0] = 4.0
-    grown = session.build_network([2, 5, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0, keep=old)
-    assert grown["weights"][1] != old["weights"][1]  # (3, 2) became (5, 2)
-    same_shapes = session.build_network([2, 3, 2], ["tanh"], "softmax", "quadratic", seed=1, keep=old)
-    assert same_shapes["weights"] == old["weights"] and same_shapes["activations"] == ["tanh"]
+    old = model.dense_network_json([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
+    old["layers"][1]["weights"][0][0] = 4.0
+    grown = model.dense_network_json([2, 5, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0, keep=old)
+    assert grown["layers"][1]["weights"] != old["layers"][1]["weights"]  # (3, 2) became (5, 2)
+    same_shapes = model.dense_network_json([2, 3, 2], ["tanh"], "softmax", "quadratic", seed=1, keep=old)
+    assert weights_of(same_shapes) == weights_of(old) and model.architecture(same_shapes)["activations"] == ["tanh"]
     with pytest.raises(ValueError, match="cannot be used with a linear output"):
-        session.build_network([2, 3, 2], ["sigmoid"], "linear", "cross_entropy", seed=0)
+        model.dense_network_json([2, 3, 2], ["sigmoid"], "linear", "cross_entropy", seed=0)
+
+
+def weights_of(network: dict) -> list:
+    """Every layer's weights and biases, as the network's JSON holds them."""
+    return [(layer["weights"], layer["biases"]) for layer in network["layers"]]
 
 
 def test_clicks_add_and_remove_points():
-    data, _ = session.initial_state()
+    data, _ = initial()
     added = logic.edit_points(data, {"x": 0.3, "y": 0.4, "remove": None}, 1)
     assert added["train_inputs"][-1] == [0.3, 0.4] and added["train_labels"][-1] == 1
     assert added["generator"] is None
@@ -146,69 +171,74 @@ def test_clicks_add_and_remove_points():
 
 
 def test_train_request_steps_and_plays_without_server_state():
-    data, network = session.initial_state()
-    body = {"network": network, "data": data, "trainer": {}, "settings": {"learn_rate": 3.0, "batch_size": 10}}
-    one = api.train_request({**body, "batches": 1})
+    data, network = initial()
+    body = {"network": network, "data": data, "trainer": {}, "settings": SETTINGS}
+    one = training.answer({**body, "batches": 1})
     assert one["trainer"]["epoch"] == 0 and one["trainer"]["position"] == 10
     assert set(one["timing"]) == {"backprop", "finite_differences"} and one["diverged"] is None
     # Ten single steps from the stored position equal one request of ten batches: stateless resumption.
     state = {**body}
     for _ in range(10):
-        result = api.train_request({**state, "batches": 1})
+        result = training.answer({**state, "batches": 1})
         state = {**state, "network": result["network"], "trainer": result["trainer"]}
-    ten = api.train_request({**body, "batches": 10})
-    np.testing.assert_allclose(np.array(state["network"]["weights"][0]), np.array(ten["network"]["weights"][0]),
-                               rtol=1e-6)
-    epoch = api.train_request({**body, "batches": None})
+    ten = training.answer({**body, "batches": 10})
+    np.testing.assert_allclose(np.array(state["network"]["layers"][0]["weights"]),
+                               np.array(ten["network"]["layers"][0]["weights"]), rtol=1e-6)
+    epoch = training.answer({**body, "batches": None})
     assert epoch["trainer"]["epoch"] == 1 and epoch["epoch"] == 1
     assert epoch["batch"] is None  # only a single step names its batch (play answers stay small)
+    assert epoch["ended"] == "done" and one["ended"] == "done"
     # Momentum is carried from request to request.
-    moving = api.train_request({**body, "settings": {**body["settings"], "optimizer": "momentum"}, "batches": 2})
-    assert len(moving["trainer"]["optimizer"]["velocities"]) == 4
+    moving = training.answer({**body, "settings": {**body["settings"], "optimizer": "momentum"}, "batches": 2})
+    assert moving["trainer"]["memory"]["optimizer"] == "momentum"
+    assert len(moving["trainer"]["memory"]["velocities"]) == 4
 
 
 def test_the_first_request_of_a_run_reports_the_untrained_cost():
     from playground.engine import score
 
-    data, network = session.initial_state()
-    body = {"network": network, "data": data, "trainer": {}, "settings": {"learn_rate": 3.0, "batch_size": 10},
-            "batches": 1}
-    first = api.train_request(body)
-    dataset, net = states.data_from_dict(data), states.network_from_dict(network)
+    data, network = initial()
+    body = {"network": network, "data": data, "trainer": {}, "settings": SETTINGS, "batches": 1}
+    first = training.answer(body)
+    dataset, net = model.check_points(data), model.playground_network(network)
     assert first["start"]["epoch"] == 0
     assert first["start"]["train_cost"] == pytest.approx(score(net, dataset.train_inputs, dataset.train_labels)[0])
     assert first["start"]["test_cost"] == pytest.approx(score(net, dataset.test_inputs, dataset.test_labels)[0])
-    later = api.train_request({**body, "network": first["network"], "trainer": first["trainer"]})
+    later = training.answer({**body, "network": first["network"], "trainer": first["trainer"]})
     assert later["start"] is None  # a run already under way has its first point
 
 
 def test_train_request_reports_divergence_and_bad_input():
-    data, _ = session.initial_state()
-    network = session.build_network([2, 8, 8, 2], ["sigmoid", "sigmoid"], "softmax", "cross_entropy", seed=0)
-    result = api.train_request({"network": network, "data": data, "trainer": {}, "batches": None,
-                                 "settings": {"learn_rate": 1e6, "optimizer": "momentum", "batch_size": 10}})
+    data, _ = initial()
+    network = model.dense_network_json([2, 8, 8, 2], ["sigmoid", "sigmoid"], "softmax", "cross_entropy", seed=0)
+    result = training.answer({"network": network, "data": data, "trainer": {}, "batches": None,
+                              "settings": {**SETTINGS, "learn_rate": 1e6, "optimizer": "momentum"}})
     assert result["diverged"] and "diverged" in result["diverged"]
-    assert np.all(np.abs(np.array(result["network"]["weights"][0])) <= 1e6)
+    assert result["ended"] == "diverged" and result["message"] == result["diverged"]
+    assert np.all(np.abs(np.array(result["network"]["layers"][0]["weights"])) <= 1e6)
     empty = {**data, "train_inputs": [], "train_labels": []}
     with pytest.raises(ValueError, match="no training data"):
-        api.train_request({"network": network, "data": empty, "settings": {}})
+        training.answer({"network": network, "data": empty, "settings": SETTINGS, "trainer": {}})
 
 
 def test_train_route_answers_bad_json_with_400():
     from playground.app.main import create_app
 
     client = create_app().server.test_client()
-    response = client.post(api.TRAIN_ROUTE, data="nonsense", content_type="application/json")
-    assert response.status_code == 400 and "expected JSON" in response.get_json()["error"]
-    data, network = session.initial_state()
-    network["layer_sizes"] = [2, 9, 2]
-    response = client.post(api.TRAIN_ROUTE, json={"network": network, "data": data, "settings": {}})
+    response = client.post(TRAIN_ROUTE, data="nonsense", content_type="application/json")
+    assert response.status_code == 400 and "is not JSON" in response.get_json()["error"]
+    response = client.post(TRAIN_ROUTE, data="[1, 2]", content_type="application/json")
+    assert response.status_code == 400 and "expected a JSON object" in response.get_json()["error"]
+    data, network = initial()
+    network["layers"][0]["outputs"] = 9  # the old layer_sizes [2, 9, 2]
+    network["layers"][1]["inputs"] = 9
+    response = client.post(TRAIN_ROUTE, json={"network": network, "data": data, "settings": SETTINGS, "trainer": {}})
     assert response.status_code == 400 and "weights" in response.get_json()["error"]
 
 
 def test_points_figure_marks_train_filled_and_test_hollow():
-    data, _ = session.initial_state()
-    dataset = states.data_from_dict(data)
+    data, _ = initial()
+    dataset = model.check_points(data)
     figure = points_figure(dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
                            dataset.class_names, dataset.feature_names, (0, 1), (0, 1))
     names = [trace.name for trace in figure.data]
@@ -269,35 +299,34 @@ def test_divergence_is_an_event_on_the_cost_chart_not_an_axis_wreck():
 
 def test_a_single_step_names_the_training_points_of_its_mini_batch():
     """The page highlights them: the step's gradient is the gradient of exactly those points."""
-    data, network = session.initial_state()
-    body = {"network": network, "data": data, "trainer": {}, "settings": {"learn_rate": 3.0, "batch_size": 10},
-            "batches": 1, "time_both": False}
-    first = api.train_request(body)
-    second = api.train_request({**body, "network": first["network"], "trainer": first["trainer"]})
+    data, network = initial()
+    body = {"network": network, "data": data, "trainer": {}, "settings": SETTINGS, "batches": 1, "time_both": False}
+    first = training.answer(body)
+    second = training.answer({**body, "network": first["network"], "trainer": first["trainer"]})
     for before, after in ((network, first), (first["network"], second)):
         batch = after["batch"]
         assert len(batch) == len(set(batch)) == 10 and all(0 <= k < len(data["train_labels"]) for k in batch)
         # One plain SGD step on those ten points, by hand, gives the weights the request returned.
-        net = states.network_from_dict(before)
+        net = model.playground_network(before)
         inputs = np.array(data["train_inputs"], dtype=net.dtype)[batch]
         targets = np.eye(2, dtype=net.dtype)[np.array(data["train_labels"])[batch]]
         gradients, _ = net.backpropagate(inputs, targets)
-        expected = net.weights[0] - 3.0 * gradients[0][0]
-        np.testing.assert_allclose(np.array(after["network"]["weights"][0]), expected, rtol=1e-5, atol=1e-6)
+        expected = net.weights[0] - 3.0 * gradients[0].gradient  # the first parameter: W[1]
+        np.testing.assert_allclose(np.array(after["network"]["layers"][0]["weights"]), expected, rtol=1e-5, atol=1e-6)
     assert set(first["batch"]).isdisjoint(second["batch"])  # the next batch of the same epoch
 
 
 def lesson_costs(name: str, epochs: int = 40) -> tuple[list[float], str | None]:
     """Play a learn-rate lesson as the page does (one epoch a request): the cost curve it draws."""
     lesson, shape = logic.LR_LESSONS[name], logic.LESSON_NETWORK
-    data, _ = session.initial_state()  # the curved fruit, the lessons' data set
-    network = session.build_network(shape["layer_sizes"], shape["activations"], shape["output_activation"],
-                                    shape["cost"], seed=0)
+    data, _ = initial()  # the curved fruit, the lessons' data set
+    network = model.dense_network_json(shape["layer_sizes"], shape["activations"], shape["output_activation"],
+                                       shape["cost"], seed=0)
     body = {"network": network, "data": data, "trainer": {}, "batches": None,
-            "settings": {"learn_rate": lesson["learn_rate"], "batch_size": lesson["batch_size"]}}
+            "settings": {**SETTINGS, "learn_rate": lesson["learn_rate"], "batch_size": lesson["batch_size"]}}
     costs = []
     for _ in range(epochs):
-        result = api.train_request(body)
+        result = training.answer(body)
         if result["start"]:
             costs.append(result["start"]["train_cost"])
         costs.append(result["train_cost"])
@@ -322,3 +351,188 @@ def test_the_learn_rate_lessons_crawl_converge_bounce_and_diverge():
     assert len(diverge) >= 10 and rises(diverge) >= 8, diverge  # the bouncing out lasts many frames
     for name in logic.LR_LESSONS:
         assert "Source: LeCun" in logic.lesson_text(name)
+
+
+# ---------------------------------------------------------------------- versions, links and views
+
+
+def version_1_state() -> dict:
+    """A state as the first links and files held it (built by hand in the old format): the network
+    as {layer_sizes, activations, output_activation, cost, seed, weights, biases}, a data seed in
+    the settings, no training and no views."""
+    data, _ = initial()
+    data["train_inputs"].append([0.5, 0.25])  # a clicked point
+    data["train_labels"].append(1)
+    weights = [[[0.1, -0.2, 0.3], [1.2345678, 0.5, -0.6]], [[0.7, -0.8], [0.9, 1.0], [-1.1, 1.2]]]
+    biases = [[0.01, -0.02, 0.03], [-0.75, 0.5]]
+    network = {"layer_sizes": [2, 3, 2], "activations": ["tanh"], "output_activation": "sigmoid",
+               "cost": "quadratic", "seed": 4, "weights": weights, "biases": biases}
+    settings = {"learn_rate": 0.5, "batch_size": 8, "optimizer": "momentum", "momentum": 0.8, "l2": 0.001,
+                "gradient": "backprop", "data_seed": 7, "weight_seed": 3}
+    return {"version": 1, "data": data, "network": network, "settings": settings}
+
+
+def test_a_version_1_state_is_upgraded_with_the_same_weights_points_and_settings():
+    old = version_1_state()
+    state = model.check_state(json.loads(json.dumps(old)))
+    assert state["version"] == model.STATE_VERSION == 2
+    assert state["data"] == old["data"]
+    network = state["network"]
+    assert network["input_shape"] == [2] and network["cost"] == "quadratic" and network["seed"] == 4
+    assert [layer["type"] for layer in network["layers"]] == ["dense", "dense"]
+    assert [layer["activation"] for layer in network["layers"]] == ["tanh", "sigmoid"]
+    assert weights_of(network) == list(zip(old["network"]["weights"], old["network"]["biases"]))
+    assert model.architecture(network)["layer_sizes"] == [2, 3, 2]
+    engine = model.playground_network(network)
+    assert engine.weights[0][1, 0] == np.float32(1.2345678) and engine.biases[1][0] == np.float32(-0.75)
+    # The settings: the same knobs, the data seed gone (the points' generator holds its seed), a play speed.
+    assert state["settings"] == {**{k: v for k, v in old["settings"].items() if k != "data_seed"}, "play_speed": 0}
+    assert state["training"] == model.fresh_training()
+    assert state["views"] == model.new_views() and set(state["views"]) == {"descent", "landscape", "images"}
+    assert old["network"]["layer_sizes"] == [2, 3, 2]  # the state handed in is not changed
+
+
+@pytest.mark.xfail(reason="app bug: model.network_json_of_version_1 zips layer_sizes with weights, so a version-1 "
+                          "network missing a layer's weights loads as a smaller network instead of being refused",
+                   strict=True)
+def test_a_version_1_network_missing_a_layer_is_refused():
+    old = version_1_state()
+    old["network"]["weights"] = old["network"]["weights"][:1]  # [2, 3, 2] with one weight-layer
+    with pytest.raises(model.StateError, match="network"):
+        model.check_state(old)
+
+
+def test_a_version_1_state_with_a_broken_network_is_explained():
+    old = version_1_state()
+    old["network"]["weights"][1] = old["network"]["weights"][1][:2]
+    with pytest.raises(model.StateError, match="network: layer 2 \\(dense\\): weights have shape \\(2, 2\\)"):
+        model.check_state(old)
+    del old["network"]["biases"]
+    with pytest.raises(model.StateError, match="invalid network \\(version 1\\)"):
+        model.check_state(old)
+    newer = {**version_1_state(), "version": 3}
+    with pytest.raises(model.StateError, match="made by a newer version"):
+        model.check_state(newer)
+    with pytest.raises(model.StateError, match="newer version"):
+        model.check_state({**version_1_state(), "version": True})
+
+
+def fixture_state() -> dict:
+    """What the old code wrote into tests/fixtures (moons, a 2-4-2 tanh/softmax network with a
+    hand-edited weight and bias, a clicked point, momentum settings with data seed 7)."""
+    return json.loads((FIXTURES / "version1-state.json").read_text())
+
+
+def test_a_version_1_file_made_by_the_old_code_opens_with_the_same_weights_points_and_settings():
+    old = fixture_state()
+    assert old["version"] == 1 and "layer_sizes" in old["network"]  # the old format, as the old code wrote it
+    loaded = model.state_from_json((FIXTURES / "version1-state.json").read_bytes())
+    check_fixture_loaded(loaded, old)
+
+
+def test_a_version_1_link_made_by_the_old_code_opens_with_the_same_weights_points_and_settings():
+    fragment = (FIXTURES / "version1-link.txt").read_text().strip()
+    assert fragment.startswith("#s=")
+    check_fixture_loaded(model.decode_share(fragment), fixture_state())
+
+
+def check_fixture_loaded(loaded: dict, old: dict) -> None:
+    assert loaded["version"] == 2
+    assert loaded["data"] == old["data"]
+    assert loaded["data"]["train_inputs"][-1] == [0.5, 0.25] and loaded["data"]["train_labels"][-1] == 1
+    assert weights_of(loaded["network"]) == list(zip(old["network"]["weights"], old["network"]["biases"]))
+    assert loaded["network"]["layers"][0]["weights"][1][2] == 1.2345678
+    assert loaded["network"]["layers"][1]["biases"][0] == -0.75
+    assert model.architecture(loaded["network"]) == {"layer_sizes": [2, 4, 2], "activations": ["tanh"],
+                                                     "output_activation": "softmax", "cost": "cross_entropy"}
+    assert loaded["settings"] == {"learn_rate": 0.5, "batch_size": 8, "optimizer": "momentum", "momentum": 0.8,
+                                  "l2": 0.001, "gradient": "backprop", "weight_seed": 3, "play_speed": 0}
+    # The network computes what the old one did: the same outputs on the points.
+    engine = model.playground_network(loaded["network"])
+    inputs = np.array(old["data"]["train_inputs"], dtype=np.float32)
+    W = [np.array(w, dtype=np.float32) for w in old["network"]["weights"]]
+    b = [np.array(v, dtype=np.float32) for v in old["network"]["biases"]]
+    hidden = np.tanh(inputs @ W[0] + b[0])
+    logits = hidden @ W[1] + b[1]
+    expected = np.exp(logits - logits.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(engine.forward(inputs), expected / expected.sum(axis=1, keepdims=True), rtol=1e-5)
+    # Training goes on from it, and it is written back as version 2.
+    again = model.decode_share(model.encode_share(loaded))
+    assert again["network"] == loaded["network"] and again["version"] == 2
+
+
+def session_with_views() -> dict:
+    """A session where every page has a view of its own, with optimizer memory in the training and the walk."""
+    from playground.app.pages.descent.logic import new_descent
+
+    state = example_state()
+    state["training"] = {"trainer": {"epoch": 3, "position": 20,
+                                     "memory": {"optimizer": "momentum", "velocities": [[[0.0] * 3] * 2, [0.0] * 3,
+                                                                                         [[0.0] * 2] * 3, [0.0] * 2]}},
+                         "history": {"epoch": [0, 1, 2, 3], "train": [0.4, 0.3, 0.25, 0.2], "test": [0.5, 0.4, 0.3, None]}}
+    state["views"]["descent"] = new_descent("two-minima", {"learn_rate": 0.02})
+    walk = state["views"]["landscape"]
+    state["views"]["landscape"] = {**walk, "optimizer": "momentum", "learn_rate": 0.5, "span": 2.0, "steps": 2,
+                                   "path": [[0.1, 0.2, 0.3], [0.15, 0.25, 0.28]],
+                                   "trainer": {"epoch": 0, "position": 20,
+                                               "memory": {"optimizer": "momentum", "velocities": [[0.0]]}}}
+    images = state["views"]["images"]
+    state["views"]["images"] = {"config": {**images["config"], "epochs": 7}, "model": {
+        "job": "job-1", "data": "digits", "network": "64-10", "layers": [{"type": "dense", "inputs": 64, "outputs": 10}],
+        "input_shape": [64], "test_accuracy": 0.9, "epochs": 7}}
+    for name, value in state["views"].items():
+        model.check_view(name, value)
+    model.check_training(state["training"])
+    return state
+
+
+def test_a_link_holds_every_pages_view_but_not_optimizer_memory_nor_lecture_mode():
+    state = session_with_views()
+    for loaded in (model.decode_share(model.encode_share(state)), model.state_from_json(model.state_to_json(state))):
+        assert set(loaded["views"]) == {"descent", "landscape", "images"}
+        assert loaded["views"]["descent"] == state["views"]["descent"]  # the function, the ball, its path
+        walk = loaded["views"]["landscape"]
+        assert walk == {**state["views"]["landscape"], "trainer": {"epoch": 0, "position": 20}}  # no memory
+        assert loaded["views"]["images"] == {**state["views"]["images"], "model": None}  # the model stays on the server
+        assert loaded["training"]["trainer"] == {"epoch": 3, "position": 20}  # the epoch, not the memory
+        assert loaded["training"]["history"] == state["training"]["history"]  # the cost curve
+    text = model.state_to_json(state)
+    assert "lecture" not in text and "velocities" not in text
+    assert set(json.loads(text)) == {"version", "data", "network", "settings", "training", "views"}
+    assert "memory" in state["training"]["trainer"]  # the session itself keeps its memory
+
+
+def test_a_link_with_a_bad_or_unknown_view_is_explained():
+    state = json.loads(model.state_to_json(session_with_views()))
+    unknown = {**state, "views": {**state["views"], "elsewhere": {}}}
+    with pytest.raises(model.StateError, match="views: only descent, landscape, images"):
+        model.check_state(unknown)
+    bad = json.loads(json.dumps(state))
+    bad["views"]["descent"]["formula"] = "__import__('os')"
+    with pytest.raises(ValueError):
+        model.decode_share(model.encode_share(bad))
+    bad = json.loads(json.dumps(state))
+    bad["views"]["landscape"]["resolution"] = 100_000
+    with pytest.raises(ValueError, match="landscape view resolution"):
+        model.check_state(bad)
+    # A link without views (or with some) opens with a new session's for the rest.
+    partial = {**state, "views": {"descent": state["views"]["descent"]}}
+    opened = model.check_state(partial)
+    assert opened["views"]["descent"] == state["views"]["descent"]
+    assert opened["views"]["landscape"] == model.new_views()["landscape"]
+
+
+def test_each_session_part_is_checked_by_its_name():
+    state = model.initial_state()
+    for part in ("data", "network", "settings", "training"):
+        assert model.check_part(part, state[part]) is state[part]
+    for name, view in state["views"].items():
+        assert model.check_part(f"view-{name}", view) == view
+    with pytest.raises(model.StateError, match="no part named 'weights'"):
+        model.check_part("weights", {})
+    with pytest.raises(model.StateError, match="no page keeps a view named 'elsewhere'"):
+        model.check_part("view-elsewhere", {})
+    with pytest.raises(ValueError, match="settings: extra inputs are not permitted|settings data_seed"):
+        model.check_part("settings", {**state["settings"], "data_seed": 0})  # version 1's key is gone
+    with pytest.raises(ValueError, match="settings play_speed"):
+        model.check_part("settings", {**state["settings"], "play_speed": 1000})
