@@ -14,13 +14,29 @@ import threading
 import pytest
 
 from playground import limits as limits_module
-from playground.app import session
-from playground.app import state as states
-from playground.app.checks import check_training, store_problem
-from playground.app.guard import RequestGuard, json_depth
-from playground.app.pages.descent.logic import check_descent, new_descent
-from playground.app.pages.landscape.logic import check_walk, new_walk
+from playground.app.main import create_app
+from playground.app.pages.descent.logic import new_descent
+from playground.app.pages.landscape.logic import new_view, started
+from playground.app.server.checks import store_checks, store_problem
+from playground.app.server.guard import RequestGuard
+from playground.app.server.routes import route_table
+from playground.app.session import model, stores
+from playground.app.session.jsontext import json_depth
 from playground.cli.serve import allowed_hosts
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app():
+    """The app, so every page has registered its routes and its view of the session."""
+    return create_app()
+
+
+def check_descent(value):
+    return model.check_view("descent", value)
+
+
+def check_walk(value):
+    return model.check_view("landscape", value)
 
 
 def test_limits_parse_and_pass_to_worker_processes(monkeypatch):
@@ -74,7 +90,7 @@ def guarded_app(hosts=None):
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"ok"]
 
-    return RequestGuard(app, hosts), reached
+    return RequestGuard(app, route_table(), hosts), reached
 
 
 def call(guard, method="POST", path="/_playground/train", body=b"{}", headers=None):
@@ -118,9 +134,9 @@ def test_large_requests_beyond_the_pool_are_told_busy():
 def test_bad_settings_descent_walk_and_training_stores_are_named():
     for settings, word in [({"learn_rate": "abc"}, "learn_rate"), ({"batch_size": 2.5}, "batch_size"),
                            ({"optimizer": "x"}, "optimizer"), ({"weight_seed": 2**32}, "weight_seed"), ([], "dictionary")]:
-        with pytest.raises(states.StateError, match=word):
-            states.check_settings(settings)
-    assert states.check_settings(dict(session.DEFAULT_SETTINGS))
+        with pytest.raises(ValueError, match=word):
+            model.check_settings({**model.DEFAULT_SETTINGS, **settings} if isinstance(settings, dict) else settings)
+    assert model.check_settings(dict(model.DEFAULT_SETTINGS))
 
     descent = new_descent()
     assert check_descent(descent) is descent
@@ -129,29 +145,73 @@ def test_bad_settings_descent_walk_and_training_stores_are_named():
         with pytest.raises(ValueError, match=word):
             check_descent({**descent, **change})
 
-    data, network = session.initial_state()
-    walk = new_walk("network", network, data)
-    assert check_walk(walk) is walk and check_walk(new_walk("saddle", None, None))
+    state = model.initial_state()
+    data, network, settings = state["data"], state["network"], state["settings"]
+    walk = started(new_view(), network, data, settings)
+    assert check_walk(walk) is walk and check_walk(started({**new_view(), "source": "saddle"}))
     for change, word in [({"resolution": 100_000}, "resolution"), ({"span": float("inf")}, "span"),
-                         ({"source": "elsewhere"}, "network or a classic surface"),
-                         ({"vectors": [[0.0] * 100_000]}, "vectors"), ({"path": []}, "path")]:
+                         ({"source": "elsewhere"}, "source: input should be 'network'"),
+                         ({"vectors": [[0.0] * 100_000]}, "vectors"), ({"path": [[0.0, 0.0, 0.0]] * 2001}, "path"),
+                         ({"first": None}, "names two of its parameters")]:
         with pytest.raises(ValueError, match=word):
             check_walk({**walk, **change})
 
-    assert check_training(session.fresh_training())
-    with pytest.raises(states.StateError, match="history train"):
-        check_training({"trainer": {}, "history": {"train": ["abc"]}})
+    assert model.check_training(model.fresh_training())
+    with pytest.raises(ValueError, match="history.train"):
+        model.check_training({"trainer": {}, "history": {"epoch": [1], "train": ["abc"], "test": [None]}})
+    with pytest.raises(model.StateError, match="as many train and test costs as epochs"):
+        model.check_training({"trainer": {}, "history": {"epoch": [1, 2], "train": [0.5], "test": [None]}})
 
 
 def test_a_callback_request_names_the_bad_store_it_carries():
-    data, network = session.initial_state()
-    good = {"inputs": [{"id": session.NETWORK, "property": "data", "value": network}],
-            "state": [{"id": session.DATA, "property": "data", "value": data}]}
-    assert store_problem(good) is None
+    state = model.initial_state()
+    checks = store_checks()
+    good = {"inputs": [{"id": stores.NETWORK, "property": "data", "value": state["network"]}],
+            "state": [{"id": stores.DATA, "property": "data", "value": state["data"]}]}
+    assert store_problem(good, checks) is None
     bad = json.loads(json.dumps(good))
     bad["state"][0]["value"]["train_labels"] = "everything"
-    assert store_problem(bad).startswith("session-data:")
-    assert "a callback request must be a JSON object" == store_problem([1, 2])
+    assert store_problem(bad, checks).startswith("session-data:")
+    assert "a callback request must be a JSON object" == store_problem([1, 2], checks)
+
+
+def test_the_session_store_checks_name_the_bad_part():
+    """Every store a callback request can carry back is checked by the session's one validator,
+    and a bad value is named by its store and the part of it that is wrong."""
+    state = model.initial_state()
+    checks = store_checks()
+    values = {stores.DATA: state["data"], stores.NETWORK: state["network"], stores.SETTINGS: state["settings"],
+              stores.TRAINING: state["training"], stores.KEY: stores.new_session_key(),
+              stores.REVISION: {"id": "abc", "source": "playground-play", "parts": ["network"]},
+              **{stores.view_store(name): value for name, value in state["views"].items()}}
+    assert set(checks) == set(values)  # every session store, and only those
+    body = {"inputs": [], "state": [{"id": store, "property": "data", "value": value} for store, value in values.items()]}
+    assert store_problem(body, checks) is None
+    network = json.loads(json.dumps(state["network"]))
+    network["layers"][1]["weights"] = network["layers"][1]["weights"][:2]
+    walk = {**state["views"]["landscape"], "resolution": 7}
+    descent = {**state["views"]["descent"], "formula": "__import__('os').system('x')"}
+    images = {**state["views"]["images"], "config": {**state["views"]["images"]["config"], "data": "../../etc"}}
+    for store, value, words in [
+        (stores.DATA, {**state["data"], "train_labels": [9] * len(state["data"]["train_labels"])}, "labels"),
+        (stores.NETWORK, network, "layer 2 (dense): weights have shape (2, 2)"),
+        (stores.NETWORK, model.dense_network_json([2, 33, 2], ["tanh"], "sigmoid", "quadratic", 0), "1 to 32 nodes"),
+        (stores.SETTINGS, {**state["settings"], "data_seed": 0}, "settings data_seed"),
+        (stores.SETTINGS, {**state["settings"], "learn_rate": True}, "settings learn_rate"),
+        (stores.TRAINING, {"trainer": {"position": -1}, "history": state["training"]["history"]}, "trainer.position"),
+        (stores.view_store("landscape"), walk, "landscape view resolution"),
+        (stores.view_store("descent"), descent, "is not allowed"),
+        (stores.view_store("images"), images, "images view config.data"),
+        (stores.KEY, "../../etc/passwd", "session key"),
+        (stores.REVISION, {"id": "x" * 65, "source": "", "parts": []}, "revision id"),
+    ]:
+        wrong = {"inputs": [{"id": "playground-step", "property": "n_clicks", "value": 1}],
+                 "state": [{"id": store, "property": "data", "value": value}]}
+        problem = store_problem(wrong, checks)
+        assert problem and problem.startswith(f"{store}: ") and words in problem, (store, problem)
+    # Stores that are not the session's, and values that are empty (a page not drawn yet), are not its business.
+    assert store_problem({"inputs": [{"id": "playground-view", "property": "data", "value": "anything"},
+                                     {"id": stores.DATA, "property": "data", "value": None}]}, checks) is None
 
 
 def test_serve_refuses_debug_beyond_localhost_and_bad_limits():
