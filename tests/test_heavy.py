@@ -10,41 +10,43 @@ import time
 import psutil
 import pytest
 
-from playground.app import session
-from playground.app.heavy import NICENESS, HeavyPool
-from playground.app.turns import Turns
+from playground.app.server.heavy import NICENESS, HeavyPool
+from playground.app.server.routes import respond
+from playground.app.server.turns import Turns
+from playground.app.session import model
 
 pytestmark = pytest.mark.timeout(120)
 
+TRAIN = "playground.app.pages.playground.routes:train"  # the training route's handler, by name
+
 
 def small_body(batches=3) -> bytes:
-    data, network = session.initial_state()
-    return json.dumps({"network": network, "data": data, "trainer": {}, "settings": dict(session.DEFAULT_SETTINGS),
-                       "batches": batches, "time_both": False}).encode()
+    state = model.initial_state()
+    return json.dumps({"network": state["network"], "data": state["data"], "trainer": {},
+                       "settings": dict(model.DEFAULT_SETTINGS), "batches": batches, "time_both": False}).encode()
 
 
 def test_the_pool_answers_as_the_route_does_at_low_priority_and_recovers_from_a_killed_process():
-    from playground.app.api import train_answer
-
     pool = HeavyPool(workers=1)
     try:
-        assert all(started.result(timeout=60) for started in pool.warm())
-        status, raw = pool.train(small_body())
-        here = train_answer(json.loads(small_body()))
+        assert all(started.result(timeout=60) for started in pool.warm([TRAIN]))
+        status, raw = pool.respond(TRAIN, small_body())
+        here = respond(TRAIN, small_body())
         assert status == 200 and here[0] == 200
         answer = json.loads(raw)
-        assert answer["network"] == here[1]["network"]  # the same training, bit for bit
+        assert answer["network"] == json.loads(here[1])["network"]  # the same training, bit for bit
         assert answer["batches"] == 3
         children = [child for child in psutil.Process().children() if "spawn_main" in " ".join(child.cmdline())]
         assert children and all(child.nice() == NICENESS for child in children)
-        assert pool.train(b"not json")[0] == 400
-        assert pool.train(json.dumps({"network": {}}).encode())[0] == 400
+        assert pool.respond(TRAIN, b"not json")[0] == 400
+        assert pool.respond(TRAIN, json.dumps({"network": {}}).encode())[0] == 400
         for child in children:
             os.kill(child.pid, 9)  # the process dies mid-life: a message, then a fresh pool
-        time.sleep(0.5)
-        status, raw = pool.train(small_body())
+        gone, alive = psutil.wait_procs(children, timeout=30)
+        assert not alive
+        status, raw = pool.respond(TRAIN, small_body())
         assert status == 503 and "stopped" in json.loads(raw)["error"]
-        assert pool.train(small_body())[0] == 200
+        assert pool.respond(TRAIN, small_body())[0] == 200
     finally:
         pool.shutdown()
 
@@ -65,9 +67,7 @@ def test_the_sender_that_asked_least_lately_goes_first():
     threads = [threading.Thread(target=wait_for_turn, args=(sender,)) for sender in ("playing", "stepping", "new")]
     for count, thread in enumerate(threads, start=1):
         thread.start()
-        while len(started) < count:
-            time.sleep(0.01)
-        time.sleep(0.05)  # queued in this order: playing, stepping, new
+        wait_until(lambda: len(turns.waiting) == count)  # queued in this order: playing, stepping, new
     assert turns.recent_use("stepping", time.monotonic()) == pytest.approx(0.5, abs=0.05)
     turns.release("other")
     for thread in threads:
@@ -75,6 +75,14 @@ def test_the_sender_that_asked_least_lately_goes_first():
     assert order == ["new", "stepping", "playing"]  # never asked, then asked least lately, then the busiest
     assert turns.free == 1  # every slot came back
     assert 5 < turns.recent_use("playing", time.monotonic()) <= 6  # its five, fading, and one more
+
+
+def wait_until(condition, seconds: float = 10.0) -> None:
+    """Poll ``condition`` until it holds (AssertionError after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.001)
 
 
 def test_turns_never_run_more_than_their_slots_at_once():
