@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from playground.app.pages.descent.figures import BALL, CURVE, PATH, TANGENT, descent_figure, steps_figure
-from playground.app.pages.descent.logic import Ball, advance, descend, new_descent, readouts, regime
+from playground.app.pages.descent.logic import advance, new_descent, readouts, regime
 from playground.engine.formula import FormulaError, check_values, parse_formula
 
 SAFE = ["x**2 - 3*x + 4", "x^4 - 4*x^2 + x", "sin(x)*exp(-x/3)", "sqrt(abs(x)) + log(1 + x**2)",
@@ -70,12 +70,13 @@ def test_the_regime_follows_the_curvature():
 
 
 def run(learn_rate, steps=60, **options):
-    formula = parse_formula("x**2 - 3*x + 4")
-    ball, xs, message = Ball(-1.5), [-1.5], None
+    """The page's ball on x² − 3x + 4 from −1.5, one step a request as the page steps it."""
+    state, xs, message = new_descent("quadratic", {"learn_rate": learn_rate, **options}), [-1.5], None
     for _ in range(steps):
-        ball, message = descend(formula, ball, learn_rate, **options)
-        xs.append(ball.x)
-        if message:
+        state, ends = advance(state, 1)
+        xs.append(state["ball"]["x"])
+        if ends:
+            message = state["message"]
             break
     return np.array(xs), message
 
@@ -95,16 +96,19 @@ def test_point_nine_bounces_in_and_converges_one_point_one_diverges():
 
 
 def test_the_step_is_the_engines_optimizer_with_its_velocity_carried():
-    formula = parse_formula("x**2 - 3*x + 4")
-    ball = Ball(-1.5)
+    state = new_descent("quadratic", {"learn_rate": 0.1, "momentum_on": True, "momentum": 0.8})
     v, x = 0.0, -1.5
     for _ in range(5):
-        ball, _ = descend(formula, ball, 0.1, momentum=0.8)
+        state, _ = advance(state, 1)  # the velocity is carried in the page's store, from step to step
         v = 0.8 * v - 0.1 * (2 * x - 3)
         x = x + v
-        assert ball.x == pytest.approx(x) and ball.velocity[0] == pytest.approx(v)
-    finite, _ = descend(formula, Ball(-1.5), 0.1, slope="finite", h=1e-3)
-    assert finite.x == pytest.approx(-1.5 - 0.1 * (-6 + 1e-3), abs=1e-9)
+        memory = state["ball"]["memory"]
+        assert state["ball"]["x"] == pytest.approx(x) and memory["optimizer"] == "momentum"
+        assert np.ravel(memory["velocities"])[0] == pytest.approx(v)
+    five, _ = advance(new_descent("quadratic", {"learn_rate": 0.1, "momentum_on": True, "momentum": 0.8}), 5)
+    assert five["ball"] == state["ball"] and five["path"] == state["path"]  # five at once: the same steps
+    finite, _ = advance(new_descent("quadratic", {"learn_rate": 0.1, "slope": "finite", "h": 1e-3}), 1)
+    assert finite["ball"]["x"] == pytest.approx(-1.5 - 0.1 * (-6 + 1e-3), abs=1e-9)
 
 
 def test_the_page_store_steps_and_reads_out():
@@ -132,3 +136,20 @@ def test_the_descent_figure_draws_the_curve_the_path_the_tangent_and_the_ball():
     assert list(figure.layout.xaxis.range) == [-2.0, 5.0]
     steps = steps_figure(path)
     assert list(steps.data[0].x) == [0, 1] and list(steps.data[0].y) == [10.75, 4.0]
+
+
+def test_the_step_route_answers_with_the_store_after_the_steps_and_what_to_paint():
+    from playground.app.pages.descent import ids
+    from playground.app.pages.descent.routes import step
+
+    state = new_descent("quadratic", {"learn_rate": 0.25})
+    answer = step({"descent": state, "steps": 3})
+    expected, ends = advance(state, 3)
+    assert answer["descent"] == expected and answer["ended"] is ends is False and answer["message"] == ""
+    assert set(answer["paint"]["props"]) == {ids.READOUTS, ids.REGIME, ids.MESSAGE}
+    over = step({"descent": {**state, "learn_rate": 5.0}, "steps": 1000})
+    assert over["ended"] and "diverged" in over["message"] and abs(over["descent"]["ball"]["x"]) <= 1e6
+    for body, word in [({"descent": state, "steps": 0}, "steps"), ({"descent": {**state, "formula": "x.y"}}, "not allowed"),
+                       ({"descent": state, "steps": 1, "extra": 1}, "extra")]:
+        with pytest.raises(ValueError, match=word):
+            step(body)
