@@ -7,15 +7,14 @@ import sys
 import numpy as np
 import pytest
 
-from playground.app import session
-from playground.app import state as states
+from playground.app.main import create_app
+from playground.app.pages.landscape.callbacks import moved_network
 from playground.app.pages.landscape.figures import (
     OVERLAY_PATH,
     PATH,
     contour_figure,
     path_overlay_figure,
     race_figures,
-    slice_figures,
     surface_figure,
 )
 from playground.app.pages.landscape.logic import (
@@ -23,29 +22,65 @@ from playground.app.pages.landscape.logic import (
     curvature,
     curvature_text,
     network_surface,
-    new_walk,
-    reset,
-    step,
+    new_view,
+    started,
+    walk_for,
 )
+from playground.app.pages.landscape.routes import walk as walk_route
 from playground.app.pages.landscape.race_logic import parse_rates, parse_start, run_race
 from playground.app.pages.landscape.slice_logic import model_slice_inputs
+from playground.app.session import model
 from playground.engine.race import Runner, descend
+from playground.plots.landscape import slice_figures
 from playground.engine.surfaces import SURFACES
 
-SETTINGS = {**session.DEFAULT_SETTINGS, "learn_rate": 0.5, "batch_size": 20}
+SETTINGS = {**model.DEFAULT_SETTINGS, "learn_rate": 0.5, "batch_size": 20}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app():
+    """The app, so the pages' views of the session are registered."""
+    return create_app()
 
 
 def session_state():
-    data, network = session.initial_state()
-    return data, network
+    state = model.initial_state()
+    return state["data"], state["network"]
+
+
+def new_walk(source: str, network: dict | None, data: dict | None, first=None, second=None, settings=None,
+             **choices) -> dict:
+    """A new walk on the network (or a classic surface), starting where the network is; the walk's
+    own learn rate, optimizer and momentum are the settings' (the page's controls set them)."""
+    settings = settings or SETTINGS
+    walk = {**new_view(), "source": source, "optimizer": settings["optimizer"], "learn_rate": settings["learn_rate"],
+            "momentum": settings["momentum"], **choices}
+    if first:
+        walk.update(first=first, second=second)
+    return started(walk, network, data, settings) if source == "network" else started(walk)
+
+
+def step(walk: dict, network: dict | None, data: dict | None, settings: dict) -> tuple[dict, dict | None, list | None]:
+    """One step of the walk through the page's route: (walk, network after it, the step's batch)."""
+    body = {"walk": walk, "steps": 1}
+    if walk["source"] == "network":
+        body.update(network=network, data=data, settings=settings)
+    answer = walk_route(body)
+    return answer["walk"], answer["network"], answer["walk"]["batch"]
+
+
+def reset(walk: dict, network: dict) -> tuple[dict, dict]:
+    """The page's reset: the two parameters back where the walk started, and a new walk from there."""
+    restored = moved_network(network, walk, walk["start"])
+    return started(walk, restored, *session_state()[:1], SETTINGS), restored
 
 
 def test_a_walk_starts_at_the_networks_values_and_costs():
     data, network = session_state()
     walk = new_walk("network", network, data, ["W", 2, 1, 0], ["b", 1, 2], span=2.0, settings=SETTINGS)
-    net = states.network_from_dict(network)
+    net = model.playground_network(network)
     assert walk["centre"] == [float(net.weights[1][1, 0]), float(net.biases[0][2])]
-    dataset = states.data_from_dict(data)
+    dataset = model.check_points(data)
     assert walk["path"][0][2] == pytest.approx(net.cost(dataset.train_inputs, dataset.train_labels))
     xs, ys = axes(walk)
     assert xs[0] == pytest.approx(walk["centre"][0] - 2) and len(xs) == 40
@@ -55,20 +90,21 @@ def test_a_step_moves_only_the_two_parameters_by_the_optimizers_rule():
     data, network = session_state()
     walk = new_walk("network", network, data, ["W", 1, 0, 1], ["b", 2, 0], settings=SETTINGS)
     moved, new_network, batch = step(walk, network, data, SETTINGS)
-    before, after = states.network_from_dict(network), states.network_from_dict(new_network)
+    before, after = model.playground_network(network), model.playground_network(new_network)
     # The oracle: the batch's backprop gradient, one SGD step, on those two numbers only.
-    dataset = states.data_from_dict(data)
+    dataset = model.check_points(data)
     targets = before.one_hot(dataset.train_labels[batch], len(batch))
     gradients, _ = before.backpropagate(dataset.train_inputs[batch].astype(np.float32), targets)
-    expected_w = before.weights[0][0, 1] - 0.5 * gradients[0][0][0, 1]
-    expected_b = before.biases[1][0] - 0.5 * gradients[1][1][0]
+    # The gradients in parameters() order: W[1], b[1], W[2], b[2].
+    expected_w = before.weights[0][0, 1] - 0.5 * gradients[0].gradient[0, 1]
+    expected_b = before.biases[1][0] - 0.5 * gradients[3].gradient[0]
     assert after.weights[0][0, 1] == pytest.approx(expected_w, rel=1e-6)
     assert after.biases[1][0] == pytest.approx(expected_b, rel=1e-6)
     changed = [np.flatnonzero(a.ravel() != b.ravel()).size for a, b in zip(before.parameters(), after.parameters())]
     assert changed == [1, 0, 0, 1]
     assert moved["steps"] == 1 and len(moved["path"]) == 2 and len(batch) == 20
     back, restored = reset(moved, new_network)
-    assert states.network_from_dict(restored).weights[0][0, 1] == before.weights[0][0, 1]
+    assert model.playground_network(restored).weights[0][0, 1] == before.weights[0][0, 1]
     assert len(back["path"]) == 1 and back["steps"] == 0
 
 
@@ -82,20 +118,22 @@ def test_training_everything_moves_every_parameter_and_keeps_the_vectors():
 
 
 def test_a_classic_surface_walk_is_the_engines_descent():
-    walk = new_walk("ravine", None, None)
     settings = {**SETTINGS, "optimizer": "momentum", "learn_rate": 0.02, "momentum": 0.9}
+    walk = new_walk("ravine", None, None, settings=settings)
     for _ in range(5):
-        walk, _, _ = step(walk, None, None, settings)
+        walk, _, _ = step(walk, None, None, settings)  # the velocity carried in the walk, request to request
     run = descend(SURFACES["ravine"].value_and_gradient, SURFACES["ravine"].start, Runner("momentum", 0.02, 0.9), 5)
     np.testing.assert_allclose([p[:2] for p in walk["path"]], run.path)
-    bowl = new_walk("bowl", None, None)
+    bowl = new_walk("bowl", None, None, settings={**SETTINGS, "optimizer": "sgd", "learn_rate": 5.0})
     for _ in range(200):
-        bowl, _, _ = step(bowl, None, None, {**SETTINGS, "optimizer": "sgd", "learn_rate": 5.0})
+        bowl, _, _ = step(bowl, None, None, SETTINGS)
+        if bowl["message"]:
+            break
     assert bowl["message"].startswith("diverged") and np.abs(bowl["path"][-1][:2]).max() <= 1e6
 
 
 def test_the_curvature_of_the_bowl_and_what_it_says_about_the_learn_rate():
-    walk = new_walk("bowl", None, None)
+    walk = new_walk("bowl", None, None, settings={**SETTINGS, "optimizer": "sgd"})
     values = curvature(walk, None, None, {**SETTINGS, "optimizer": "sgd"})
     np.testing.assert_allclose(values["eigenvalues"], [1, 3], rtol=1e-6)
     assert values["limit"] == pytest.approx(2 / 3, rel=1e-6) and not values["saddle"]
@@ -192,3 +230,18 @@ def test_the_landscape_command_writes_a_slice_and_refuses_what_does_not_fit(tmp_
     png = landscape("--data", "digits", "--steps", "5", "--output", str(tmp_path / "slice.png"), "--log-scale")
     assert png.returncode == 0, png.stderr
     assert (tmp_path / "slice.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_walk_goes_on_where_it_left_off_unless_the_network_moved_meanwhile():
+    data, network = session_state()
+    walk = new_walk("network", network, data, ["W", 1, 0, 1], ["b", 2, 0], settings=SETTINGS)
+    walked, new_network, _ = step(walk, network, data, SETTINGS)
+    assert walk_for(walked, new_network, data, SETTINGS) is walked  # the session's walk, as it was
+    elsewhere = model.dense_network_json([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=9)
+    restarted = walk_for(walked, elsewhere, data, SETTINGS)  # the playground trained or reset it meanwhile
+    assert restarted["steps"] == 0 and len(restarted["path"]) == 1 and restarted["first"] == ["W", 1, 0, 1]
+    assert walk_for({**new_view(), "path": []}, network, data, SETTINGS)["path"]  # a new session's walk starts here
+    with pytest.raises(ValueError, match="needs the network, the points and the settings"):
+        walk_route({"walk": walk, "steps": 1})
+    with pytest.raises(ValueError, match="request steps"):
+        walk_route({"walk": walk, "network": network, "data": data, "settings": SETTINGS, "steps": 10_000})
