@@ -5,18 +5,26 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.app import session
-from playground.app import state as states
-from playground.app.api import training_settings
+from playground.app.session import model
+from playground.app.session.training import engine_settings
 from playground.app.pages.playground.evolution import DEFAULT_RACE, evolution_race, race_settings, race_summary
 from playground.app.pages.playground.figures import race_boundaries_figure, race_costs_figure
 
-TRAINING = {"learn_rate": 3.0, "batch_size": 10}
+TRAINING = {**model.DEFAULT_SETTINGS, "learn_rate": 3.0, "batch_size": 10}
+
+
+def training_settings(settings: dict):
+    return engine_settings(model.check_settings(settings))
+
+
+def initial_state() -> tuple[dict, dict]:
+    state = model.initial_state()
+    return state["data"], state["network"]
 
 
 @pytest.fixture(scope="module")
 def race():
-    data, network = session.initial_state()
+    data, network = initial_state()
     evolution, generations = race_settings({**DEFAULT_RACE, "generations": 60})
     return data, network, evolution_race(network, data, training_settings(TRAINING), evolution, generations)
 
@@ -45,7 +53,7 @@ def test_evolution_never_loses_its_best_and_both_learn(race):
     assert np.all(np.diff(best[1:]) <= 1e-12)  # elitism: the best member's cost never rises
     assert best[-1] < best[0] and result["gradient"]["cost"][-1] < result["gradient"]["cost"][0]
     for part in ("evolution", "gradient"):
-        network = states.network_from_dict(result[part]["network"])
+        network = model.playground_network(result[part]["network"])
         assert network.layer_sizes == [2, 3, 2] and 0.5 < result[part]["accuracy"] <= 1
     line = race_summary(result)
     assert f"both from training cost {result['evolution']['cost'][0]:.4g}" in line
@@ -67,7 +75,7 @@ def test_with_time_enough_both_push_as_many_samples(monkeypatch):
 
     monkeypatch.setattr("playground.app.pages.playground.evolution.current_limits",
                         lambda: limits.Limits(request_seconds=60.0))
-    data, network = session.initial_state()
+    data, network = initial_state()
     result = evolution_race(network, data, training_settings(TRAINING), *race_settings({**DEFAULT_RACE, "generations": 5}))
     evolved, descended = result["evolution"], result["gradient"]
     assert result["stopped"] is None
@@ -75,7 +83,7 @@ def test_with_time_enough_both_push_as_many_samples(monkeypatch):
 
 
 def test_evolution_refuses_data_it_cannot_train_on():
-    data, network = session.initial_state()
+    data, network = initial_state()
     empty = {**data, "train_inputs": [], "train_labels": []}
     with pytest.raises(ValueError, match="two-input"):
         evolution_race(network, empty, training_settings(TRAINING), *race_settings(DEFAULT_RACE))
@@ -83,8 +91,8 @@ def test_evolution_refuses_data_it_cannot_train_on():
 
 def test_the_figures_show_both_boundaries_and_both_curves(race):
     data, _, result = race
-    dataset = states.data_from_dict(data)
-    networks = [(name, states.network_from_dict(result[part]["network"]))
+    dataset = model.check_points(data)
+    networks = [(name, model.playground_network(result[part]["network"]))
                 for name, part in (("evolution", "evolution"), ("gradient descent", "gradient"))]
     figure = race_boundaries_figure(dataset.train_inputs, dataset.train_labels, dataset.class_names, networks)
     maps = [trace for trace in figure.data if trace.type == "heatmap"]
