@@ -20,13 +20,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.app.api import DRAW_ROUTE, MODEL_ROUTE
-from playground.app.jobs import JobStore, check_session_key, new_session_key
-from playground.app.pages.images import evaluation, figures, inside, training
+from playground.app.pages.images import REGISTRATION, evaluation, figures, inside, training
 from playground.app.pages.images.logic import DEFAULT_CONFIG, check_config, describe, hidden_layers, time_left
 from playground.app.pages.images.presets import PRESETS, seed_l2
-from playground.app.pages.images.training import control_job, job_status, key_of, run_job, start_job
-from playground.app.pictures import grid, png_bytes, to_bytes
+from playground.app.pages.images.training import control_job, job_status, run_job, start_job
+from playground.app.server import models
+from playground.app.server.jobs import JobStore, check_session_key
+from playground.app.server.models import key_of
+from playground.app.session.stores import new_session_key
+from playground.app.ui.pictures import grid, png_bytes, to_bytes
 from playground.engine import Network, load_network_bytes, network_bytes
 from playground.limits import current as current_limits
 from playground.recipes import load_data, prepare
@@ -35,6 +37,8 @@ from playground.recipes import load_data, prepare
 pytestmark = pytest.mark.timeout(120)
 
 KEY = "test-session-key-0123456789"
+ROUTES = {route.key: route.path for route in REGISTRATION.routes}  # the image page's routes, as it registers them
+DRAW_ROUTE, MODEL_ROUTE = ROUTES["draw"], ROUTES["model"]
 DIGITS = {**DEFAULT_CONFIG, "data": "digits"}
 
 
@@ -333,7 +337,7 @@ def test_curves_figure_carries_the_history_and_batch_curve():
 
 
 def test_a_figure_before_its_data_says_what_will_appear_instead_of_empty_axes():
-    from playground.app.waiting import waiting_figure
+    from playground.app.ui.waiting import waiting_figure
 
     empty = figures.curves_figure([], [])  # training not started: no −1…6 × −1…4 axes
     assert not empty.data and empty.layout.xaxis.visible is False and empty.layout.yaxis.visible is False
@@ -448,7 +452,7 @@ def test_job_store_values_expire(store):
     store.put("short", 1, seconds=0.2)
     store.put("long", 1)
     assert store.get("short") == 1
-    time.sleep(0.35)
+    wait_until(lambda: store.get("short") is None)
     assert store.get("short") is None and store.count("short") == 0 and store.get("long") == 1
     assert store.add("short", 2, seconds=60)  # an expired key can be claimed again
 
@@ -465,6 +469,14 @@ def test_good_session_keys_pass():
 
 
 # ------------------------------------------------------------------ the training job
+
+
+def wait_until(condition, seconds: float = 20.0) -> None:
+    """Poll ``condition`` until it holds (AssertionError after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 def wait_for(store, predicate, seconds=20.0):
@@ -492,13 +504,13 @@ def test_a_job_trains_and_leaves_a_model_that_scores_as_reported(store):
     status = job_status(store, KEY)
     assert status["state"] == "done" and status["message"].startswith("done: 4 epochs")
     assert [h["epoch"] for h in status["history"]] == [1, 2, 3, 4]
-    network = load_network_bytes(training.model_bytes(store, KEY))
+    network = load_network_bytes(models.model_bytes(store, KEY))
     data = load_data(check_config(config))
     accuracy = network.accuracy(data.test_inputs, data.test_labels)
     about = store.get(key_of("about", KEY))
     assert accuracy == pytest.approx(status["test_accuracy"]) == pytest.approx(about["test_accuracy"])
     assert accuracy > 0.8 and about["job"] == job
-    predictions = training.bytes_array(store.get_bytes(key_of("predictions", KEY)))
+    predictions = models.bytes_array(store.get_bytes(key_of("predictions", KEY)))
     assert np.mean(predictions.argmax(axis=1) == data.test_labels) == pytest.approx(accuracy, abs=0.01)
     assert run_job(KEY, job, background=False) == "refused"  # a finished job does not run again
 
@@ -550,7 +562,13 @@ def test_pause_holds_the_job_and_resume_finishes_it(store):
     wait_for(store, lambda s: s.get("state") == "running")
     assert control_job(store, KEY, "pause") == "pausing…"
     paused = wait_for(store, lambda s: s.get("state") == "paused")
-    time.sleep(1.0)
+
+    def held_a_while() -> bool:  # the page polls (its heartbeat) while the job holds, for several report periods
+        status = job_status(store, KEY)
+        assert status["state"] == "paused" and status["progress"] == paused["progress"]
+        return time.time() - paused["updated"] > 4 * training.REPORT_SECONDS
+
+    wait_until(held_a_while)
     later = job_status(store, KEY)
     assert later["state"] == "paused" and later["progress"] == paused["progress"]
     assert len(later["history"]) == len(paused["history"]) < 200
@@ -569,7 +587,7 @@ def test_stop_ends_the_job_early_and_keeps_its_model(store):
     thread.join(60)
     status = job_status(store, KEY)
     assert result == ["stopped"] and status["message"].startswith("stopped after")
-    assert len(status["history"]) < 200 and training.model_bytes(store, KEY) is not None
+    assert len(status["history"]) < 200 and models.model_bytes(store, KEY) is not None
     assert control_job(store, KEY, "stop") == "no job is training in this session"
 
 
@@ -609,10 +627,13 @@ def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, mon
     monkeypatch.setattr(training, "RUNNING_SECONDS", 0.4)
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     thread, result = in_thread(job)
-    wait_for(store, lambda s: s.get("state") == "running")
-    for _ in range(6):  # well past the mark's life: the marker thread renews it
-        time.sleep(0.2)
+    running = wait_for(store, lambda s: s.get("state") == "running")
+
+    def well_past_the_marks_life() -> bool:  # the marker thread renews it all along
         assert store.get(key_of("running", KEY)) == 1 and job_status(store, KEY)["state"] == "running"
+        return time.time() - running["updated"] > 3 * training.RUNNING_SECONDS
+
+    wait_until(well_past_the_marks_life)
     control_job(store, KEY, "stop")
     thread.join(60)
     assert result == ["stopped"] and store.get(key_of("running", KEY)) is None
@@ -643,7 +664,7 @@ def client(server, store):
 
 def give_model(store, network, data):
     about = {"data": "digits", "class_names": list(data.class_names), "image_shape": [8, 8], "job": "test"}
-    training.save_model(store, KEY, network, network.forward(data.test_inputs), about)
+    models.save_model(store, KEY, network, network.forward(data.test_inputs), about)
 
 
 def drawing(key=KEY, side=28, ink=True):
@@ -688,17 +709,17 @@ def upload(client, raw, data="digits", key=KEY):
 
 def test_a_garbage_upload_is_refused_and_the_model_is_kept(client, store, digits_model):
     give_model(store, *digits_model)
-    before = training.model_bytes(store, KEY)
+    before = models.model_bytes(store, KEY)
     reply = upload(client, b"this is not a model file" * 10)
     assert reply.status_code == 400 and "not a model file" in reply.get_json()["error"]
-    assert training.model_bytes(store, KEY) == before
+    assert models.model_bytes(store, KEY) == before
 
 
 def test_a_model_for_another_data_set_is_refused_naming_the_shapes(client, store):
     reply = upload(client, network_bytes(Network([784, 10])))
     error = reply.get_json()["error"]
     assert reply.status_code == 400 and "784 inputs" in error and "64 pixels" in error
-    assert training.model_bytes(store, KEY) is None
+    assert models.model_bytes(store, KEY) is None
 
 
 def test_a_valid_upload_becomes_the_sessions_model(client, store, digits_model):
@@ -707,7 +728,7 @@ def test_a_valid_upload_becomes_the_sessions_model(client, store, digits_model):
     assert reply.status_code == 200
     body = reply.get_json()
     assert body["test_accuracy"] == pytest.approx(network.accuracy(data.test_inputs, data.test_labels), abs=1 / 360)
-    stored = load_network_bytes(training.model_bytes(store, KEY))
+    stored = load_network_bytes(models.model_bytes(store, KEY))
     for mine, theirs in zip(stored.parameters(), network.parameters()):
         np.testing.assert_array_equal(mine, theirs)
     assert store.get(key_of("about", KEY))["job"] == body["job"] and body["job"].startswith("upload-")
@@ -792,6 +813,20 @@ def test_a_conv_job_trains_on_the_page(store):
     job, problem = start_job(store, KEY, {**DIGITS, "layers": "conv4x3,pool2,16", "epochs": 3})
     assert problem is None
     assert run_job(KEY, job, background=False) == "done"
-    network = load_network_bytes(training.model_bytes(store, KEY))
+    network = load_network_bytes(models.model_bytes(store, KEY))
     assert network.layers[0].kind == "conv2d"
     assert store.get(key_of("about", KEY))["test_accuracy"] > 0.7
+
+
+def test_a_sessions_model_is_kept_in_the_job_store_under_its_key(store, digits_model):
+    """server.models: the model, its test-set outputs (float16) and what it was trained on, per session."""
+    network, data = digits_model
+    assert models.load_model(store, KEY) is None and models.model_about(store, KEY) is None
+    give_model(store, network, data)
+    loaded, outputs, about = models.load_model(store, KEY)
+    for mine, theirs in zip(loaded.parameters(), network.parameters()):
+        np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_allclose(outputs, network.forward(data.test_inputs), atol=1e-3)  # kept as float16
+    assert outputs.dtype == np.float32 and about["job"] == "test"
+    assert models.load_model(store, "another-session-0123456789") is None  # no session sees another's
+    assert key_of("model", KEY) == f"images:model:{KEY}"
