@@ -34,7 +34,8 @@ def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_
     browser.get(live_app)
     # Dash may still replace the graph's elements while the first callbacks land: read them afresh.
     wait = WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException])
-    wait.until(lambda d: d.execute_script("return !!(window.playground && window.playground.renderLog.length)"))
+    wait.until(lambda d: d.execute_script(
+        "const p = window.neuralModules && window.neuralModules.playground; return !!(p && p.renderLog.length)"))
     assert browser.title == "Neural Playground"
     graph_text = wait.until(lambda d: d.find_element(By.ID, "playground-boundary-graph").text)
     assert "spot size" in graph_text and "spike length" in graph_text
