@@ -32,7 +32,10 @@
       next: (run, answer) => ({ descent: answer.descent }),
       apply: (answer) => modules.paint.apply(answer.paint),
       ends: (answer) => (answer.ended ? answer.message : null),
-      commit: (run) => modules.session.change(SOURCE, { "view-descent": run.descent }),
+      commit: (run) => {
+        state.view = run.descent;  // the next run starts from it, before the session's store has it
+        modules.session.change(SOURCE, { "view-descent": run.descent });
+      },
       changed: (since) => revisions().changed(since), mark: () => revisions().mark(),
       gapMs: () => 1000 / (state.view ? state.view.steps_per_second : 8), held: () => false,
       showPlaying: (on) => setProps(ID().run, { children: on ? "pause" : "run" }),

@@ -50,6 +50,7 @@
       commit: (run) => {
         const parts = { "view-landscape": run.walk };
         if (run.walk.source === "network") parts.network = run.network;
+        state.session = Object.assign({}, state.session, { walk: run.walk, network: run.network });
         modules.session.change(SOURCE, parts);
       },
       changed: (since) => revisions().changed(since), mark: () => revisions().mark(),

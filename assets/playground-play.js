@@ -141,8 +141,9 @@
   }
 
   function commit(state) {
-    modules.session.change(SOURCE, { network: state.network,
-      training: { trainer: state.trainer, history: copyHistory(state.history) } });
+    const parts = { network: state.network, training: { trainer: state.trainer, history: copyHistory(state.history) } };
+    page().remember(parts);
+    modules.session.change(SOURCE, parts);
   }
 
   function gapMs() {
@@ -194,6 +195,7 @@
   function undoRun() {
     const started = runStart;
     if (!started || loop().busy) return;
+    page().remember({ network: started.network, training: started.training });
     modules.session.change(SOURCE, { network: started.network, training: started.training });
     forgetRun();
     say("Back to epoch " + +epochOf(started.training).toFixed(2) + ": the weights from before that run. " +
@@ -212,7 +214,7 @@
 
   modules.playgroundPlay = {
     toggle: () => { if (!loop().playing) rememberRun(); loop().toggle(); },
-    step: () => { if (!loop().busy && !loop().playing) { rememberRun(); loop().step(1); } },
+    step: () => { if (!loop().playing) { rememberRun(); loop().step(1); } },
     pause: () => loop().pause(),
     get playing() { return loop().playing; },
     undoRun: undoRun, adopted: adopted, writeLabels: writeLabels, forgetTiming: forgetTiming, say: say,

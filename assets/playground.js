@@ -228,6 +228,8 @@
     render: render, paint: paint, gridFor: gridFor, showStep: showStep, renderLog: renderLog, counters: counters,
     shown: null, setProps: setProps, onPage: shown,
     session: () => mirror.session,
+    /** Parts the page handed the session itself (a run's end): the next run starts from them. */
+    remember: (parts) => { mirror.session = Object.assign({}, mirror.session, parts); },
     revision: () => revisions().mark(),
     changedSince: (since) => revisions().changed(since),
     changedParts: () => revisions().parts(),

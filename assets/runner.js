@@ -54,7 +54,8 @@
    *   next(state, answer)      the state the next request continues from
    *   apply(answer, state)     show the answer
    *   ends(answer)             a message when the answer ends the run, else null
-   *   commit(state)            hand the run's state to the session
+   *   commit(state)            hand the run's state to the session (and take it as the session's at once:
+ *                            the next run starts from it, before the session's stores have it)
    *   changed(since)           has something else changed the session since ``since`` (a mark from mark())?
    *   mark()                   the session's revision now
    *   gapMs()                  the least time between requests while playing (the page's speed)
@@ -111,6 +112,11 @@
       } finally {
         run.busy = false;
         if (state) page.commit(state);
+        if (run.queued) {  // a step asked for while the last answer of a pause was on its way
+          const steps = run.queued;
+          run.queued = 0;
+          loop(steps);
+        }
       }
     }
 
@@ -127,11 +133,12 @@
         }
       },
       pause() { if (run.playing) stop(""); },
-      /** ``steps`` steps (one request), unless a run is going. */
+      /** ``steps`` steps (one request); right after a pause, once its last answer is in. */
       step(steps) {
-        if (run.playing || run.busy) return false;
+        if (run.playing) return false;
         page.say("");
-        loop(steps || 1);
+        if (run.busy) run.queued = steps || 1;
+        else loop(steps || 1);
         return true;
       },
       stop: stop,

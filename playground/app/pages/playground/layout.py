@@ -81,7 +81,13 @@ def speed_mark(speed: float) -> int:
     return min(range(len(PLAY_SPEEDS)), key=lambda k: abs((PLAY_SPEEDS[k] or 1e3) - (speed or 1e3)))
 
 
-def learning_bar(settings: dict) -> html.Header:
+def epoch_text(training: dict) -> str:
+    """The epoch counter's text: where the training history has got to."""
+    epochs = training["history"]["epoch"]
+    return f"epoch {round(epochs[-1], 2) if epochs else 0:g}"
+
+
+def learning_bar(settings: dict, training: dict) -> html.Header:
     """Reset, step, play, the epoch, the play speed and the learn rate: one line that stays at
     the top of the window (sticky), so the play controls are in reach wherever the page is."""
     return html.Header(className="topbar", children=[
@@ -89,7 +95,7 @@ def learning_bar(settings: dict) -> html.Header:
             html.Button("reset", id=ids.RESET, title="new random weights from the seed"),
             html.Button("step", id=ids.STEP, title="one gradient-descent step on one mini-batch (key: s)"),
             html.Button("play", id=ids.PLAY, className="play", title="train continuously (key: space)"),
-            html.Span("epoch 0", id=ids.EPOCH_LABEL, className="epoch"),
+            html.Span(epoch_text(training), id=ids.EPOCH_LABEL, className="epoch"),
             html.Div(className="control speed", children=[
                 html.Label("play speed (epochs/s)"),
                 dcc.Slider(id=ids.PLAY_SPEED, min=0, max=len(PLAY_SPEEDS) - 1, step=1,
@@ -301,7 +307,7 @@ def page_body(data: dict, network: dict, settings: dict, training: dict, lesson:
         *[change_store(source) for source in (ids.DATA_CHANGE, ids.NETWORK_CHANGE, ids.SETTINGS_CHANGE)],
         dcc.Store(id=ids.VIEW, data=view),
         dcc.Store(id=ids.SLIDER_SHAPE, data=slider_shape(network, *shown_pickers(network))),
-        learning_bar(settings),
+        learning_bar(settings, training),
         settings_bar(settings, lesson),
         # What the room must see together: the boundary with its readouts, and the sliders.
         html.Main(className="stage", children=[output_column(data, view, training), sliders_section(network)]),
