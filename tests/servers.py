@@ -160,6 +160,16 @@ def server_timing(header: str) -> dict[str, float]:
     return metrics
 
 
+def component_id(text: str):
+    """A component's id as the renderer sends it: a string, or a dictionary (a change store's id)."""
+    return json.loads(text) if text.startswith("{") else text
+
+
+def is_pattern(text: str) -> bool:
+    """Whether an id (as Dash writes it) is a pattern (ALL, MATCH, ALLSMALLER), not one component."""
+    return text.startswith("{") and any(isinstance(value, list) for value in json.loads(text).values())
+
+
 def dash_body(app, output_part: str, values: dict, triggered: str | None = None) -> dict:
     """A callback request as the renderer sends it: the callback whose output key holds
     ``output_part``, its inputs and states filled from ``values`` ({"id.prop": value}; missing
@@ -176,17 +186,21 @@ def dash_body(app, output_part: str, values: dict, triggered: str | None = None)
         entries = []
         for item in items:
             name = f"{item['id']}.{item['property']}"
-            if item["id"].startswith("{"):  # a pattern (ALL): one entry per matching component
+            if is_pattern(item["id"]):  # a pattern (ALL): one entry per matching component
                 entries.append([{"id": component, "property": item["property"], "value": value}
                                 for component, value in values.get(name, [])])
             else:
-                entries.append({"id": item["id"], "property": item["property"], "value": values.get(name)})
+                entries.append({"id": component_id(item["id"]), "property": item["property"],
+                                "value": values.get(name)})
         return entries
 
     outputs = []
     for part in key.strip(".").split("..."):
-        component, _, prop = part.rpartition(".")
-        outputs.append({"id": component, "property": prop})
+        component, _, prop = part.split("@")[0].rpartition(".")
+        if is_pattern(component):  # a pattern output (ALL): one entry per matching component
+            outputs.append([{"id": matched, "property": prop} for matched, _ in values.get(f"{component}.{prop}", [])])
+        else:
+            outputs.append({"id": component_id(component), "property": prop})
     inputs = filled(spec["inputs"])
     first = spec["inputs"][0]
     changed = [triggered or f"{first['id']}.{first['property']}"]
