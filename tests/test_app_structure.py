@@ -10,6 +10,8 @@ import pytest
 from playground.app.main import create_app
 from playground.app.session import model, pages, stores
 
+pytestmark = pytest.mark.timeout(60)  # nothing here may hang the run
+
 
 def all_ids(component) -> list:
     """Every id in a component tree."""

@@ -7,6 +7,8 @@ from playground.app.pages.descent.figures import BALL, CURVE, PATH, TANGENT, des
 from playground.app.pages.descent.logic import advance, new_descent, readouts, regime
 from playground.engine.formula import FormulaError, check_values, parse_formula
 
+pytestmark = pytest.mark.timeout(60)  # nothing here may hang the run
+
 SAFE = ["x**2 - 3*x + 4", "x^4 - 4*x^2 + x", "sin(x)*exp(-x/3)", "sqrt(abs(x)) + log(1 + x**2)",
         "tanh(2*x) - cos(x)/2", "-x**2", "2**-x", "x**x", "(x - 1)*(x + 2)/(1 + x**2)", "tan(x/4) + pi*e"]
 

@@ -10,6 +10,8 @@ from playground.app.session.training import engine_settings
 from playground.app.pages.playground.evolution import DEFAULT_RACE, evolution_race, race_settings, race_summary
 from playground.app.pages.playground.figures import race_boundaries_figure, race_costs_figure
 
+pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
+
 TRAINING = {**model.DEFAULT_SETTINGS, "learn_rate": 3.0, "batch_size": 10}
 
 

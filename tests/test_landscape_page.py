@@ -34,6 +34,8 @@ from playground.engine.race import Runner, descend
 from playground.plots.landscape import slice_figures
 from playground.engine.surfaces import SURFACES
 
+pytestmark = pytest.mark.timeout(300)  # nothing here may hang the run
+
 SETTINGS = {**model.DEFAULT_SETTINGS, "learn_rate": 0.5, "batch_size": 20}
 
 

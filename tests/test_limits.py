@@ -24,6 +24,8 @@ from playground.app.session import model, stores
 from playground.app.session.jsontext import json_depth
 from playground.cli.serve import allowed_hosts
 
+pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
+
 
 @pytest.fixture(scope="module", autouse=True)
 def app():

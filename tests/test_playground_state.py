@@ -14,6 +14,8 @@ from playground.data.points_csv import PointsCSVError, parse_points_csv
 from playground.engine import Network
 from playground.engine.persistence import network_to_json
 
+pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
+
 FIXTURES = Path(__file__).with_name("fixtures")
 SETTINGS = dict(model.DEFAULT_SETTINGS)  # learn rate 3, batches of 10, plain SGD
 
