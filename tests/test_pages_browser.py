@@ -10,8 +10,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from browser_helpers import counter, layer_sizes, playing, shown, wait_for, weight, weights
 from test_app_browser import screenshot_path
-from test_playground_browser import open_page, shown, thumb, wait_for
+from test_playground_browser import open_page, thumb
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -56,9 +57,9 @@ def message(driver) -> str:
 def test_a_weight_set_on_the_playground_is_still_there_after_visiting_descent(live_app, browser, tmp_path):
     open_page(browser, live_app)
     ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,1]")).move_by_offset(35, 0).release().perform()
-    wait_for(browser, lambda: shown(browser)["net"]["weights"][0][0][1] != 0)
+    wait_for(browser, lambda: weight(shown(browser)["net"], 1, 0, 1) != 0)
     time.sleep(0.5)
-    weight = shown(browser)["net"]["weights"][0][0][1]
+    dragged = weight(shown(browser)["net"], 1, 0, 1)
     label = thumb(browser, "W[1][0,1]").get_attribute("aria-valuenow")
 
     browser.find_element(By.ID, "nav-descent").click()  # the navigation bar: no reload
@@ -67,7 +68,7 @@ def test_a_weight_set_on_the_playground_is_still_there_after_visiting_descent(li
     assert not browser.find_elements(By.ID, "playground-sliders")
     browser.find_element(By.ID, "nav-playground").click()
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb"))
-    wait_for(browser, lambda: shown(browser) and shown(browser)["net"]["weights"][0][0][1] == weight)
+    wait_for(browser, lambda: shown(browser) and weight(shown(browser)["net"], 1, 0, 1) == dragged)
     assert thumb(browser, "W[1][0,1]").get_attribute("aria-valuenow") == label
     assert browser.execute_script("return performance.getEntriesByType('navigation').length") == 1  # one page load
     assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
@@ -113,7 +114,7 @@ def test_typing_a_formula_redraws_and_unsafe_text_gets_a_message(live_app, brows
     for hostile in ("__import__('os')", "x.__class__"):
         type_into(browser, "descent-formula", hostile)
         wait_for(browser, lambda: "is not allowed" in browser.find_element(By.ID, "descent-formula-message").text)
-        assert "last good curve stays" in browser.find_element(By.ID, "descent-formula-message").text
+        assert "back to the curve shown" in browser.find_element(By.ID, "descent-formula-message").text
         assert curve(browser) == drawn
     type_into(browser, "descent-formula", "sin(3*x) + x**2/4")  # and the page keeps working
     wait_for(browser, lambda: curve(browser) != drawn)
@@ -141,8 +142,8 @@ def test_a_click_on_the_curve_moves_the_start(live_app, browser):
 
 def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path):
     open_page(browser, live_app)
-    weights = shown(browser)["net"]["weights"]
-    frames = browser.execute_script("return window.playground.counters.trainingFrames")
+    painted = weights(shown(browser)["net"])
+    frames = counter(browser, "trainingFrames")
     browser.find_element(By.ID, "nav-descent").click()
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#descent-graph .js-plotly-plot"))
     time.sleep(0.5)
@@ -154,15 +155,15 @@ def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path)
     page.send_keys(" ")  # … and pause
     wait_for(browser, lambda: browser.find_element(By.ID, "descent-run").text == "run")
     time.sleep(1)
-    assert browser.execute_script("return window.playground.counters.trainingFrames") == frames
-    assert not browser.execute_script("return window.playground.session.playing || window.playground.session.busy")
-    assert shown(browser)["net"]["weights"] == weights
+    assert counter(browser, "trainingFrames") == frames
+    assert not playing(browser)
+    assert weights(shown(browser)["net"]) == painted
     browser.set_window_size(1280, 720)
     browser.save_screenshot(str(screenshot_path(tmp_path, "descent-1280x720.png")))
     browser.find_element(By.ID, "nav-playground").click()
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb"))
     time.sleep(1)
-    assert shown(browser)["net"]["weights"] == weights
+    assert weights(shown(browser)["net"]) == painted
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-1280x720.png")))
 
 
@@ -174,9 +175,9 @@ def test_a_link_made_before_the_pages_opens_the_same_state(live_app, browser):
     fragment = (data_folder / "share-link-v1.txt").read_text().strip()  # made by the one-page app
     expected = json.loads((data_folder / "share-link-v1.json").read_text())
     open_page(browser, f"{live_app}/#{fragment}")
-    wait_for(browser, lambda: shown(browser)["net"]["layer_sizes"] == [2, 5, 2])
+    wait_for(browser, lambda: layer_sizes(shown(browser)["net"]) == [2, 5, 2])
     state = shown(browser)
-    assert state["net"]["weights"] == expected["network"]["weights"] and state["net"]["weights"][0][1][2] == -2.345
+    assert weights(state["net"]) == expected["network"]["weights"] and weight(state["net"], 1, 1, 2) == -2.345
     assert state["data"]["train_inputs"] == expected["data"]["train_inputs"]
     assert state["data"]["train_labels"][-1] == 1  # the clicked point
     wait_for(browser, lambda: browser.find_element(By.ID, "playground-learn-rate-label").text == "learn rate 0.3")
