@@ -9,8 +9,9 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from browser_helpers import shown, wait_for, weight
 from test_app_browser import reset_viewport, screenshot_path, set_viewport
-from test_playground_browser import choose, open_page, shown, thumb, wait_for
+from test_playground_browser import choose, open_page, thumb
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -60,10 +61,13 @@ def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_a
     wait_for(browser, lambda: len(graph_data(browser, "landscape-path", 0, "x")) >= before + 10, timeout=30)
     browser.find_element(By.ID, "landscape-play").click()
     wait_for(browser, lambda: browser.find_element(By.ID, "landscape-play").text == "play")
-    steps = int(text(browser, "landscape-status").split()[1])
-    assert steps >= 10
-    surface_path = graph_data(browser, "landscape-surface", 1, "x")
-    assert len(surface_path) == steps + 1  # after a pause the 3-D path has caught up
+
+    def steps() -> int:
+        return int(text(browser, "landscape-status").split()[1])
+
+    # After a pause (its last step's answer in, the walk handed to the session) the 3-D path has caught up.
+    wait_for(browser, lambda: len(graph_data(browser, "landscape-surface", 1, "x") or []) == steps() + 1)
+    assert steps() >= 10
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-two-parameters.png")))
     projector_screenshot(browser, tmp_path, "landscape-two-parameters-1280x720.png")
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -72,14 +76,14 @@ def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_a
 def test_a_weight_changed_on_the_playground_centres_the_landscape(live_app, browser):
     open_page(browser, live_app)
     ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,0]")).move_by_offset(50, 0).release().perform()
-    wait_for(browser, lambda: abs(shown(browser)["net"]["weights"][0][0][0]) > 0.5)
+    wait_for(browser, lambda: abs(weight(shown(browser)["net"], 1, 0, 0)) > 0.5)
     time.sleep(0.5)
-    weight = shown(browser)["net"]["weights"][0][0][0]
+    dragged = weight(shown(browser)["net"], 1, 0, 0)
     browser.find_element(By.ID, "nav-landscape").click()
     WebDriverWait(browser, 40).until(lambda d: graph_data(d, "landscape-contour", 0, "x") is not None)
     xs = graph_data(browser, "landscape-contour", 0, "x")
-    assert (xs[0] + xs[-1]) / 2 == pytest.approx(weight, abs=1e-3)  # centred on the new value, ± the range
-    assert f"W[1][0,0] = {weight:.4g}" in text(browser, "landscape-status")
+    assert (xs[0] + xs[-1]) / 2 == pytest.approx(dragged, abs=1e-3)  # centred on the new value, ± the range
+    assert f"W[1][0,0] = {dragged:.4g}" in text(browser, "landscape-status")
 
 
 def test_a_lesson_shows_sgd_zig_zagging_across_the_ravine(live_app, browser, tmp_path):
