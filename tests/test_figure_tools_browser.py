@@ -13,7 +13,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from test_playground_browser import open_page, wait_for
+from browser_helpers import wait_for
+from test_playground_browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 SVG = "{http://www.w3.org/2000/svg}"

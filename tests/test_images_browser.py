@@ -20,8 +20,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from test_app_browser import screenshot_path
 from test_figure_tools_browser import SVG, box, downloaded, downloads_to, png_size
 from conftest import real_data_dir
+from browser_helpers import wait_for
 from test_landscape_browser import graph_data, text
-from test_playground_browser import choose, wait_for
+from test_playground_browser import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -41,7 +42,7 @@ def images_app(jobs_dir, live_app):
 def open_images(driver, url: str) -> None:
     driver.get(url + "/images")
     WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.ID, "images-start")
-                                    and d.execute_script("return !!(window.imagesPage)"))
+                                    and d.execute_script("return !!(window.neuralModules && window.neuralModules.images)"))
     time.sleep(1.0)  # the first poll
 
 
@@ -189,7 +190,7 @@ def test_a_vertical_stroke_is_read_as_a_one(images_app, browser, tmp_path):
     assert ranking(browser)[0] == "1"
     steps = browser.find_elements(By.CSS_SELECTOR, "#images-draw-steps figure canvas")
     assert len(steps) >= 2  # the drawing and what the network sees
-    timings = browser.execute_script("return window.imagesPage.timings")
+    timings = browser.execute_script("return window.neuralModules.images.timings")
     assert timings and all(t > 0 for t in timings)
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-draw.png")))
     browser.find_element(By.ID, "images-clear").click()
@@ -291,8 +292,8 @@ def test_a_bad_model_file_is_refused_and_the_page_keeps_its_network(images_app, 
 
 def test_a_saved_network_loads_back_on_another_browser(images_app, browser, second_browser, tmp_path):
     """Download from one session (the route the page's button uses) and load it in another."""
-    from playground.app.jobs import JobStore
-    from playground.app.pages.images.training import model_bytes
+    from playground.app.server.jobs import JobStore
+    from playground.app.server.models import model_bytes
 
     open_images(browser, images_app)
     type_into(browser, "images-layers", "20")
