@@ -9,6 +9,8 @@
 
   const ID = () => window.playgroundContract.ids.descent;
   const SOURCE = "descent-ball";
+  /** What a run changes of the page's store: the ball, its path, its message. */
+  const RUN_KEYS = (view) => ({ ball: view.ball, path: view.path, message: view.message });
   const state = { page: null, view: null, runner: null, revisions: null };
 
   function revisions() {
@@ -27,14 +29,22 @@
     if (state.runner) return state.runner;
     state.runner = modules.runner.create({
       route: "descent",
-      start: () => state.view && { descent: state.view },
+      start: (previous) => {
+        if (!state.view) return null;
+        // New settings meanwhile: the run's ball goes on under them; a new ball (a new curve, a
+        // reset, a click): from there. ``origin``: the session's ball the run started from.
+        const origin = JSON.stringify(state.view.ball);
+        if (!previous || previous.origin !== origin) return { descent: state.view, origin: origin };
+        return { descent: Object.assign({}, state.view, RUN_KEYS(previous.descent)), origin: origin };
+      },
       body: descentBody,
-      next: (run, answer) => ({ descent: answer.descent }),
+      next: (run, answer) => ({ descent: answer.descent, origin: run.origin }),
       apply: (answer) => modules.paint.apply(answer.paint),
       ends: (answer) => (answer.ended ? answer.message : null),
       commit: (run) => {
-        state.view = run.descent;  // the next run starts from it, before the session's store has it
-        modules.session.change(SOURCE, { "view-descent": run.descent });
+        // Only what the run changed: controls changed meanwhile keep their values.
+        state.view = Object.assign({}, state.view, RUN_KEYS(run.descent));  // the next run starts from it
+        modules.session.change(SOURCE, { "view-descent": RUN_KEYS(run.descent) }, ["view-descent"]);
       },
       changed: (since) => revisions().changed(since), mark: () => revisions().mark(),
       gapMs: () => 1000 / (state.view ? state.view.steps_per_second : 8), held: () => false,

@@ -11,6 +11,10 @@
   const ID = () => window.playgroundContract.ids.landscape;
   const SOURCE = "landscape-run";
   const STEPS_PER_SECOND = 10;
+  /** What a run changes of the walk: where it went and how (the rest are the controls'). */
+  const RUN_KEYS = (walk) => ({ path: walk.path, vectors: walk.vectors, trainer: walk.trainer, steps: walk.steps,
+    message: walk.message, lift: walk.lift, batch: walk.batch, centre: walk.centre, start: walk.start,
+    first: walk.first, second: walk.second, span: walk.span });
   const state = { page: null, session: null, runner: null, revisions: null };
 
   function revisions() {
@@ -34,7 +38,12 @@
   /** The walk route's body: ``steps`` steps of the run's walk (on the network: with the session's points and settings). */
   function walkBody(run, session, steps, playing) {
     const walking = run.walk.source === "network";
-    return { walk: run.walk, network: walking ? run.network : null, data: walking ? session.data : null,
+    let walk = run.walk;
+    const memory = walk.trainer.memory;
+    if (memory && memory.optimizer !== walk.optimizer) {  // another optimizer's memory: a fresh start for this one
+      walk = Object.assign({}, walk, { trainer: { epoch: walk.trainer.epoch, position: walk.trainer.position } });
+    }
+    return { walk: walk, network: walking ? run.network : null, data: walking ? session.data : null,
       settings: walking ? session.settings : null, steps: steps || 1, playing: !!playing };
   }
 
@@ -42,16 +51,26 @@
     if (state.runner) return state.runner;
     state.runner = modules.runner.create({
       route: "walk",
-      start: () => state.session && { walk: state.session.walk, network: state.session.network },
+      start: (previous) => {
+        if (!state.session) return null;
+        // New settings meanwhile (optimizer, learn rate, view): the run's walk goes on under them; a
+        // new walk (other parameters, a grid, a reset, a click): from there. ``origin``: the
+        // session's path the run started from.
+        const session = state.session, origin = JSON.stringify(session.walk.path);
+        if (!previous || previous.origin !== origin) return { walk: session.walk, network: session.network, origin: origin };
+        return { walk: Object.assign({}, session.walk, RUN_KEYS(previous.walk)), network: previous.network, origin: origin };
+      },
       body: (run, steps) => walkBody(run, state.session, steps, state.runner.playing),
-      next: (run, answer) => ({ walk: answer.walk, network: answer.network || run.network }),
+      next: (run, answer) => ({ walk: answer.walk, network: answer.network || run.network, origin: run.origin }),
       apply: (answer) => modules.paint.apply(answer.paint),
       ends: (answer) => (answer.ended === "done" ? null : answer.message),
       commit: (run) => {
-        const parts = { "view-landscape": run.walk };
+        // Only what the run changed: controls changed meanwhile keep their values.
+        const parts = { "view-landscape": RUN_KEYS(run.walk) };
         if (run.walk.source === "network") parts.network = run.network;
-        state.session = Object.assign({}, state.session, { walk: run.walk, network: run.network });
-        modules.session.change(SOURCE, parts);
+        state.session = Object.assign({}, state.session, { walk: Object.assign({}, state.session.walk, RUN_KEYS(run.walk)),
+          network: run.network });  // the next run starts from it, before the session's stores have it
+        modules.session.change(SOURCE, parts, ["view-landscape"]);
       },
       changed: (since) => revisions().changed(since), mark: () => revisions().mark(),
       gapMs: () => 1000 / STEPS_PER_SECOND, held: () => false,

@@ -20,12 +20,15 @@
 
   function newId(source) { return source + "-" + Date.now().toString(36) + "-" + (++counter); }
 
-  /** A change of the session: new values for some of its parts (a clientside callback returns it). */
-  function made(source, parts) { return { id: newId(source), set: parts }; }
+  /**
+   * A change of the session: new values for some of its parts (a clientside callback returns it).
+   * ``merge``: the parts whose given keys are set, the rest kept as the store holds them.
+   */
+  function made(source, parts, merge) { return { id: newId(source), set: parts, merge: merge || [] }; }
 
   /** Hand the session a change from browser code (the change store ``source`` is its own). */
-  function change(source, parts) {
-    const given = made(source, parts);
+  function change(source, parts, merge) {
+    const given = made(source, parts, merge);
     root.dash_clientside.set_props({ type: contract().change, source: source }, { data: given });
     return given.id;
   }
@@ -34,8 +37,8 @@
     if (root.dash_clientside && root.dash_clientside.set_props) root.dash_clientside.set_props("app-message", { children: text });
   }
 
-  /** The clientside callback: every change store → the session's stores and the revision. */
-  function reduce(changes, revision) {
+  /** The clientside callback: every change store (and the stores as they are) → the session's stores and the revision. */
+  function reduce(changes, ...current) {
     const noUpdate = root.dash_clientside.no_update;
     const parts = contract().parts;  // [[part, store id], …] in the callback's output order
     const outputs = parts.map(() => noUpdate);
@@ -45,8 +48,10 @@
     for (const trigger of triggered) {
       const made = trigger.value, source = JSON.parse(trigger.prop_id.slice(0, trigger.prop_id.lastIndexOf("."))).source;
       const written = [];
-      for (const [name, value] of Object.entries(made.set || {})) {
+      for (const [name, given] of Object.entries(made.set || {})) {
         const index = parts.findIndex((part) => part[0] === name);
+        const before = index < 0 ? null : (outputs[index] === noUpdate ? current[index] : outputs[index]);
+        const value = (made.merge || []).includes(name) ? Object.assign({}, before, given) : given;
         const wrong = index < 0 ? `the session has no part named ${name}` : modules.contract.check(name, value);
         if (wrong) {
           say(`That could not be kept: ${wrong}. Nothing was changed.`);

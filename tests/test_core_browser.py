@@ -86,6 +86,13 @@ def play_for(driver, button_id: str, seconds: float) -> None:
     wait_for(driver, lambda: driver.find_element(By.ID, button_id).text in ("play", "run"))
 
 
+def settled_epoch(driver) -> float:
+    """The epoch once the last answer of a pause is in and the session has it."""
+    wait_for(driver, lambda: (stored(driver, "session-training")["history"]["epoch"] or [0])[-1]
+             == pytest.approx(epoch_label(driver), abs=0.006))
+    return epoch_label(driver)
+
+
 # ------------------------------------------------------------------ 1, 2: the landscape's walk
 
 
@@ -136,7 +143,7 @@ def test_training_every_parameter_plays_on_past_the_surface_snapshots_one_reques
 def test_a_reload_keeps_the_playground_the_landscape_walk_and_the_network_it_trained(live_app, browser):
     open_playground(browser, live_app)
     play_for(browser, "playground-play", 1.5)
-    epoch = epoch_label(browser)
+    epoch = settled_epoch(browser)
     assert epoch > 0
     browser.refresh()
     open_playground(browser, live_app)
@@ -191,7 +198,7 @@ def test_a_link_holds_the_run_and_the_play_speed_but_not_the_sharers_lecture_mod
     ActionChains(browser).drag_and_drop_by_offset(speed, -120, 0).perform()  # slower: a speed a teacher narrates over
     wait_for(browser, lambda: stored(browser, "session-settings")["play_speed"] not in (0, None))
     play_for(browser, "playground-play", 2.0)
-    epoch, speed_value = epoch_label(browser), stored(browser, "session-settings")["play_speed"]
+    epoch, speed_value = settled_epoch(browser), stored(browser, "session-settings")["play_speed"]
     browser.find_element(By.ID, "playground-share").click()
     wait_for(browser, lambda: "#s=" in (browser.find_element(By.ID, "playground-share-link").get_attribute("value") or ""))
     link = browser.find_element(By.ID, "playground-share-link").get_attribute("value")

@@ -153,6 +153,7 @@ class Change(Shape):
 
     id: Annotated[str, Field(min_length=1, max_length=64)]
     set: dict[str, Any]
+    merge: list[Name] = []  # the parts whose given keys are set, the rest kept
 
 
 class Revision(Shape):

@@ -10,7 +10,8 @@ and in sessionStorage, so a reload keeps them. Their one writer is the session's
 clientside callback, ``assets/session.js``): a page never writes a store, it hands the session
 a *change* (``{"id": …, "set": {"network": …, "training": …}}``) in a store of its own
 (``change_store(source)``), written by exactly one of its callbacks or by its browser module.
-The reducer checks each part against its shape and writes it. So every store has one writer,
+The reducer checks each part against its shape and writes it; a change can also set only some
+keys of a part (``update``), so a page's controls and its run loop never undo each other. So every store has one writer,
 a page's callbacks write only what the page itself draws (and so Dash's ``prevent_initial_call``
 holds when the page is drawn), and a store's history is the list of changes handed to it.
 
@@ -64,6 +65,14 @@ def change(**parts: Any) -> dict[str, Any]:
     return {"id": secrets.token_hex(8), "set": {name.replace("_", "-"): value for name, value in parts.items()}}
 
 
+def update(**parts: Any) -> dict[str, Any]:
+    """A change that sets some keys of some parts (``view_descent={"learn_rate": 0.3}``), the rest
+    kept as the store holds them: two writers of different keys of a part (a page's controls, its
+    run loop) never undo each other's work."""
+    made = change(**parts)
+    return {**made, "merge": list(made["set"])}
+
+
 def new_session_key() -> str:
     """A fresh session key (144 random bits): it names the session's work on the server."""
     return secrets.token_urlsafe(18)
@@ -93,5 +102,5 @@ def register(app: dash.Dash) -> None:
     app.clientside_callback(
         dash.ClientsideFunction("session", "reduce"),
         [Output(store, "data") for store in parts.values()], Output(REVISION, "data"),
-        Input(change_id(ALL), "data"), State(REVISION, "data"),
+        Input(change_id(ALL), "data"), *[State(store, "data") for store in parts.values()],
     )

@@ -25,6 +25,7 @@ from playground.engine.formula import FormulaError
 MAX_LEARN_RATE = 10.0
 VIEW_STORE = stores.view_store("descent")
 SETTINGS = (ids.SLOPE, ids.STEP_H, ids.MOMENTUM_ON, ids.MOMENTUM, ids.SPEED)
+FUNCTION_CONTROLS = (ids.PRESET, ids.FORMULA, ids.GRAPH, ids.RESET)  # a new curve or start: a new ball
 
 
 def parse_learn_rate(text) -> float:
@@ -51,10 +52,8 @@ def with_settings(state: dict, trigger, log_rate, typed_rate, slope, h, momentum
     learn_rate = parse_learn_rate(typed_rate) if trigger == ids.LEARN_RATE_VALUE else float(10 ** float(log_rate))
     if h is None or not 0 < float(h) <= 1:
         raise ValueError("h: a small number above 0, at most 1 (e.g. 0.001)")
-    momentum_on = bool(momentum_on)
-    ball = state["ball"] if momentum_on == state["momentum_on"] else {**state["ball"], "memory": None}
-    return {**state, "learn_rate": learn_rate, "slope": slope, "h": float(h), "momentum_on": momentum_on,
-            "momentum": float(momentum), "steps_per_second": int(speed), "ball": ball}
+    return {**state, "learn_rate": learn_rate, "slope": slope, "h": float(h), "momentum_on": bool(momentum_on),
+            "momentum": float(momentum), "steps_per_second": int(speed)}
 
 
 def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str | None]:
@@ -107,7 +106,7 @@ def register_callbacks(app: dash.Dash) -> None:
         trigger = ctx.triggered_id
         slider, typed, formula_box, preset_box, lesson = (no_update,) * 5
         try:
-            if trigger in (ids.PRESET, ids.FORMULA, ids.GRAPH, ids.RESET):
+            if trigger in FUNCTION_CONTROLS:
                 if trigger == ids.RESET and not reset:
                     raise PreventUpdate
                 new, refused = with_function(state, trigger, preset, text, click)
@@ -119,7 +118,8 @@ def register_callbacks(app: dash.Dash) -> None:
                     preset_box, lesson = "custom", ""
             else:
                 new = with_settings(state, trigger, log_rate, typed_rate, slope, h, momentum_on, momentum, speed)
-                if new == state:
+                changed = {key: value for key, value in new.items() if value != state[key]}
+                if not changed:
                     raise PreventUpdate  # the controls show the store already (a page drawn anew)
                 if trigger == ids.LEARN_RATE_VALUE:
                     low, high = LOG_LEARN_RATE_RANGE
@@ -128,7 +128,9 @@ def register_callbacks(app: dash.Dash) -> None:
                     typed = learn_rate_text(new["learn_rate"])
         except (ValueError, TypeError) as error:
             return no_update, no_update, no_update, no_update, no_update, str(error), no_update
-        return stores.change(view_descent=new), slider, typed, formula_box, preset_box, "", lesson
+        # New settings only set themselves (a run going on keeps its ball); a new function or start is a new ball.
+        made = stores.update(view_descent=changed) if trigger not in FUNCTION_CONTROLS else stores.change(view_descent=new)
+        return made, slider, typed, formula_box, preset_box, "", lesson
 
     @app.callback(
         Output(ids.GRAPH, "figure"), Output(ids.STEPS_GRAPH, "figure"), Output(ids.READOUTS, "children"),

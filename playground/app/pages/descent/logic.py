@@ -96,9 +96,11 @@ def advance(state: dict, steps: int = 1) -> tuple[dict, bool]:
     """``steps`` steps of the ball in the page's store, through the engine's run loop; returns the
     new store and whether the run ends here (diverged, converged, or a step it cannot take)."""
     formula = parse_formula(state["formula"])
-    ball_state = state["ball"]
-    ball = Ball(formula, ball_state["x"], state["learn_rate"], "momentum" if state["momentum_on"] else "sgd",
-                state["momentum"], state["slope"], state["h"], memory=ball_state.get("memory"), steps=ball_state["steps"])
+    ball_state, optimizer = state["ball"], "momentum" if state["momentum_on"] else "sgd"
+    # The velocity of momentum, when the ball rolls with momentum still (turned off, the ball has none).
+    memory = ball_state.get("memory") if (ball_state.get("memory") or {}).get("optimizer") == optimizer else None
+    ball = Ball(formula, ball_state["x"], state["learn_rate"], optimizer, state["momentum"], state["slope"], state["h"],
+                memory=memory, steps=ball_state["steps"])
     path = list(state["path"])
     result = run(ball, steps=steps, until=converged, cpu_seconds=current_limits().request_seconds,
                  on_step=lambda event: path.append([event.x, float(formula(event.x))]))

@@ -111,7 +111,7 @@ def register_control_callbacks(app) -> None:
         config = {**DEFAULT_CONFIG, **config_from(controls)}
         if config == view["config"]:
             raise PreventUpdate
-        return stores.change(view_images={**view, "config": config})
+        return stores.update(view_images={"config": config})
 
     @app.callback(Output(ids.PREVIEW, "src"), Output(ids.CONFIG_MESSAGE, "children"),
                   *[Input(component, "value") for component, _ in CONTROLS])
@@ -184,7 +184,7 @@ def register_job_callbacks(app) -> None:
         new_model = None if about is None else {"job": about.get("job"), "data": about["data"],
                                                 "network": about.get("network")}
         described = model_of(about)
-        change = (stores.change(view_images={**view, "model": described})
+        change = (stores.update(view_images={"model": described})
                   if view is not None and described is not None and described != view.get("model") else no_update)
         same = status == shown
         return (status if not same else no_update, seen["value"], seen["max"], seen["text"], said or seen["message"],

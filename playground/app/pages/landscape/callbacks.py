@@ -123,11 +123,11 @@ def register_walk_callbacks(app: dash.Dash) -> None:
             other = {"first": "second", "second": "first"}.get(name)
             if other and value == walk[other]:
                 return (no_update,) * 7 + ("choose two different parameters",)
+            if name not in RESTARTING:  # a setting only sets itself: a walk going on keeps its steps
+                label = f"learn rate {value:.3g}" if name == "learn_rate" else no_update
+                return stores.update(view_landscape={name: value}), no_update, *keep[:4], label, ""
             walk = {**walk, name: value, "preset": None if name == "source" else walk["preset"]}
-            if name == "optimizer":  # another optimizer's memory does not fit it
-                walk["trainer"] = {key: v for key, v in walk["trainer"].items() if key != "memory"}
-            if name in RESTARTING:
-                walk = started(walk, network, data, settings) if walk["source"] == "network" else started(walk)
+            walk = started(walk, network, data, settings) if walk["source"] == "network" else started(walk)
         parts = {"view_landscape": walk} if new_network is None else {"view_landscape": walk, "network": new_network}
         label = f"learn rate {walk['learn_rate']:.3g}"
         return (stores.change(**parts), no_update, *keep[:4], label, "")
