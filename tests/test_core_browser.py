@@ -298,3 +298,31 @@ def test_a_formula_that_cannot_be_drawn_leaves_the_box_showing_the_curve_drawn(l
     choose(browser, "descent-preset", "two valleys: x⁴ − 4x² + x")
     wait_for(browser, lambda: text(browser, "descent-formula-message") == "")
     assert box.get_attribute("value") == "x**4 - 4*x**2 + x"
+
+
+# ------------------------------------------------------------------ Plotly's private fields, read in one place
+
+
+def test_what_plotly_view_reads_of_a_real_graph(live_app, browser):
+    """assets/plotly-view.js is the only reader of Plotly's private fields; this pins what it reads
+    against what the graph shows on the screen (a Plotly upgrade that moves them fails here)."""
+    open_playground(browser, live_app)
+    read = browser.execute_script("""
+        const view = window.neuralModules.plotlyView;
+        const graph = document.querySelector('#playground-cost-graph .js-plotly-plot');
+        const area = view.plotArea(graph), drag = graph.querySelector('.nsewdrag').getBoundingClientRect();
+        const box = graph.getBoundingClientRect();
+        const xRange = graph._fullLayout.xaxis.range, yRange = graph._fullLayout.yaxis.range;
+        return {area: [area.left, area.top, area.width, area.height],
+                drag: [drag.left - box.left, drag.top - box.top, drag.width, drag.height],
+                corners: [area.toData(0, 0), area.toData(area.width, area.height)], xRange: xRange, yRange: yRange,
+                pixels: area.toPixels(xRange[1], yRange[0]), size: view.size(graph),
+                shown: [box.width, box.height], name: view.exportName(graph), fonts: view.fontSizes(graph)};
+    """)
+    assert read["area"] == pytest.approx(read["drag"], abs=1)  # where the plot area lies in the graph
+    (x0, y_top), (x1, y_bottom) = read["corners"]
+    assert [x0, x1] == pytest.approx(read["xRange"]) and [y_bottom, y_top] == pytest.approx(read["yRange"])
+    assert read["pixels"] == pytest.approx([read["area"][2], read["area"][3]], abs=0.5)
+    assert [read["size"]["width"], read["size"]["height"]] == pytest.approx(read["shown"], abs=1)
+    assert read["name"] == "cost"  # the file name its toolbar's camera gives
+    assert read["fonts"]["font"] > 0
