@@ -197,6 +197,8 @@
     if (!started || loop().busy) return;
     page().remember({ network: started.network, training: started.training });
     modules.session.change(SOURCE, { network: started.network, training: started.training });
+    pushed = plotted = 0;  // the cost graph is drawn afresh from the history put back
+    writeLabels(epochOf(started.training));
     forgetRun();
     say("Back to epoch " + +epochOf(started.training).toFixed(2) + ": the weights from before that run. " +
       "Lower the learn rate and press play.");

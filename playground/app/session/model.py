@@ -40,6 +40,7 @@ from playground.limits import current as current_limits
 STATE_VERSION = 2
 SHARE_PREFIX = "s="
 SEED_LIMIT = shapes.SEED_LIMIT
+MAX_EPOCH = 10**9
 
 
 class StateError(ValueError):
@@ -187,7 +188,9 @@ def check_training(value: Any) -> dict:
 def check_trainer(value: Any, n_samples: int) -> dict:
     """Where a training request continues from: its position must lie within the data."""
     shapes.check_shape(shapes.Trainer, value, "trainer")
-    if value.get("position", 0) > n_samples or value.get("epoch", 0) > 10**9:
+    if value.get("epoch", 0) > MAX_EPOCH:
+        raise StateError(f"trainer: the epoch must be a whole number from 0 to {MAX_EPOCH:,}")
+    if value.get("position", 0) > n_samples:
         raise StateError(f"trainer: the position must be a whole number from 0 to {n_samples:,}")
     return value
 

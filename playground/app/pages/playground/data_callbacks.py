@@ -114,7 +114,9 @@ def register_data_callbacks(app: dash.Dash) -> None:
                     made["n_samples"], noise_hint(made["name"]), None, HIDDEN)
         # A generator control: new points (their generator's settings recorded beside them).
         if name == OWN_POINTS:
-            raise PreventUpdate
+            if trigger == ids.DATASET:
+                raise PreventUpdate  # the menu names the own points shown
+            name = data_controls(data)["name"]  # own points: the controls make the problem they were made from
         problem = generator_problem(name, noise, test_fraction, seed, n_samples)
         if problem:
             return (no_update, f"{problem}. Your data is unchanged.", *keep)
