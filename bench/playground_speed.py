@@ -25,6 +25,7 @@ whether the boundary canvas shows a new picture since the last frame.
 from __future__ import annotations
 
 import argparse
+import base64
 import functools
 import http.server
 import json
@@ -33,6 +34,7 @@ import statistics
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from conftest import start_browser  # noqa: E402  (the same Chromium set-up as the tests)
 
-from playground.app import state as states  # noqa: E402
 from playground.app.main import create_app  # noqa: E402
+from playground.app.session import model  # noqa: E402
 from playground.data.toy import make_dataset  # noqa: E402
 from playground.engine import Network  # noqa: E402
 
@@ -104,6 +106,12 @@ return p;
 """
 
 
+# The page has drawn its network (the playground's module: window.neuralModules.playground on the
+# current page, window.playground on versions before the app's core was restructured).
+PAGE_SHOWN = ("((window.neuralModules && window.neuralModules.playground && window.neuralModules.playground.shown)"
+              " || (window.playground && window.playground.shown))")
+
+
 def serve_ours() -> tuple[str, object]:
     from werkzeug.serving import make_server
 
@@ -126,16 +134,22 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def link_for(layer_sizes: list[int]) -> str:
-    """A share fragment opening the page on the curved fruit with this network (works on every version)."""
+    """A share fragment opening the page on the curved fruit with this network (works on every version:
+    it is written as the first links were, state version 1 with the network as layer sizes and weight
+    lists, which later versions upgrade on opening, so two checkouts can be measured on the same state)."""
     dataset = make_dataset("fruit-curved")
-    data = states.data_to_dict(dataset, generator={"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2,
-                                                   "seed": 0, "n_samples": 200})
+    data = model.points_json(dataset, generator={"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2,
+                                                 "seed": 0, "n_samples": 200})
     hidden = len(layer_sizes) - 2
-    network = states.network_to_dict(Network(layer_sizes, activation=["sigmoid"] * hidden,
-                                             output_activation="sigmoid", cost="quadratic", seed=0))
+    made = Network(layer_sizes, activation=["sigmoid"] * hidden, output_activation="sigmoid", cost="quadratic", seed=0)
+    network = {"layer_sizes": list(made.layer_sizes), "activations": list(made.activations),
+               "output_activation": made.output_activation, "cost": made.cost_name, "seed": 0,
+               "weights": [W.tolist() for W in made.weights], "biases": [b.tolist() for b in made.biases]}
     settings = {"learn_rate": 3.0, "batch_size": 10, "optimizer": "sgd", "momentum": 0.9, "l2": 0.0,
                 "gradient": "backprop", "data_seed": 0, "weight_seed": 0}
-    return "#" + states.encode_share({"data": data, "network": network, "settings": settings})
+    state = {"version": 1, "data": data, "network": network, "settings": settings}
+    packed = zlib.compress(json.dumps(state, separators=(",", ":")).encode(), level=9)
+    return "#" + model.SHARE_PREFIX + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
 def open_document(driver, url: str, ready: str, settle: float = 1.5) -> None:
@@ -201,8 +215,8 @@ def play(driver, button: str, seconds: float, watch_views: bool) -> dict:
 
 
 def measure_ours(driver, url: str, sizes: list[int], moves: int, seconds: float) -> dict:
-    open_document(driver, url + link_for(sizes), "return !!(document.querySelector('canvas.boundary-canvas')"
-                  " && document.querySelector('.dash-slider-thumb') && window.playground && window.playground.shown)")
+    open_document(driver, url + link_for(sizes), f"return !!(document.querySelector('canvas.boundary-canvas')"
+                  f" && document.querySelector('.dash-slider-thumb') && {PAGE_SHOWN})")
     prefix = driver.execute_script(OUR_VIEWS)
     time.sleep(0.3)
     sliders = len(driver.find_elements("css selector", f"#{prefix}sliders .dash-slider-thumb"))
