@@ -123,7 +123,8 @@ def draw_latencies(driver, strokes: int) -> list[float]:
             actions.move_by_offset(x1 - x0, y1 - y0)
         actions.release().perform()
         time.sleep(0.4)
-    return [float(t) for t in driver.execute_script("return window.imagesPage.timings")]
+    return [float(t) for t in driver.execute_script(
+        "return (window.neuralModules && window.neuralModules.images || window.imagesPage).timings")]
 
 
 def main() -> None:
