@@ -50,10 +50,10 @@ from servers import ServerProcess, dash_body, free_port, server_timing  # noqa: 
 
 from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 
-from playground.app import session  # noqa: E402
-from playground.app.api import TRAIN_ROUTE, train_request  # noqa: E402
-from playground.app.pages.playground import ids  # noqa: E402
+from playground.app.pages.playground import TRAIN_ROUTE, ids  # noqa: E402
 from playground.app.pages.playground.logic import changed_network  # noqa: E402
+from playground.app.session import model, stores  # noqa: E402
+from playground.app.session.training import answer as train_request  # noqa: E402
 from playground.cli.serve import default_workers  # noqa: E402
 from playground.limits import current as current_limits  # noqa: E402
 
@@ -62,6 +62,8 @@ SECTION = "## A class on one server"
 TOY_SETS = ["fruit-curved", "moons", "xor", "spiral", "blobs"]
 WIDTH_KEY = f'{{"index":["ALL"],"type":"{ids.LAYER_WIDTH}"}}.value'
 ACTIVATION_KEY = f'{{"index":["ALL"],"type":"{ids.LAYER_ACTIVATION}"}}.value'
+# The network controls' change of the session, as Dash names its store in an answer.
+NETWORK_CHANGE_KEY = json.dumps(stores.change_id(ids.NETWORK_CHANGE), sort_keys=True, separators=(",", ":"))
 
 
 @dataclass
@@ -125,11 +127,12 @@ class Client:
 
 def start_state(index: int) -> dict:
     """Session ``index``'s own data, network, seed and learn rate."""
-    data = session.generate_data(TOY_SETS[index % 5], 0.1, 0.2, index, 200)
+    data = model.generate_points(TOY_SETS[index % 5], 0.1, 0.2, index, 200)
     n_classes = len(data["class_names"])
-    network = session.build_network([2, 4 + index % 5, n_classes], ["tanh"], "softmax", "cross_entropy", seed=index)
+    network = model.dense_network_json([2, 4 + index % 5, n_classes], ["tanh"], "softmax", "cross_entropy",
+                                       seed=index)
     settings = {"learn_rate": 0.05 * (1 + index % 7), "batch_size": 10, "optimizer": "momentum", "momentum": 0.9,
-                "seed": index, "gradient": "backprop"}
+                "l2": 0.0, "weight_seed": index, "gradient": "backprop"}
     return {"network": network, "data": data, "trainer": {}, "settings": settings}
 
 
@@ -140,7 +143,7 @@ def train_body(state: dict, batches: int | None, time_both: bool) -> dict:
 def width_change(app, state: dict, width: int) -> dict:
     """The Dash callback request of typing ``width`` into the first hidden layer's box."""
     layer = {"index": 0, "type": ids.LAYER_WIDTH}
-    values = {f"{session.NETWORK}.data": state["network"], f"{session.DATA}.data": state["data"],
+    values = {f"{stores.NETWORK}.data": state["network"], f"{stores.DATA}.data": state["data"],
               WIDTH_KEY: [(layer, width)],
               ACTIVATION_KEY: [({"index": 0, "type": ids.LAYER_ACTIVATION}, "tanh")],
               f"{ids.OUTPUT_ACTIVATION}.value": "softmax", f"{ids.COST}.value": "cross_entropy",
@@ -195,7 +198,7 @@ def step(client: Client, app, index: int, stop: float, tally: Tally, log: list) 
             status, raw = client.request("POST", DISPATCH, json.dumps(width_change(app, state, width)).encode())
             if status == 200:
                 answer = json.loads(raw)["response"]
-                state = {**state, "network": answer[session.NETWORK]["data"], "trainer": {}}
+                state = {**state, "network": answer[NETWORK_CHANGE_KEY]["data"]["set"]["network"], "trainer": {}}
                 log.append(("width", width, None))
             next_width += 5
         tally.light.append(time.perf_counter() - begin)
@@ -209,11 +212,13 @@ def step(client: Client, app, index: int, stop: float, tally: Tally, log: list) 
 def largest_body() -> bytes:
     """The largest training request the limits allow: most points, widest deepest network."""
     limits = current_limits()
-    data = session.generate_data("spiral", 0.1, 0.2, 7, limits.points)
+    data = model.generate_points("spiral", 0.1, 0.2, 7, limits.points)
     width, hidden = limits.layer_width, limits.hidden_layers
-    network = session.build_network([2, *[width] * hidden, 2], ["tanh"] * hidden, "softmax", "cross_entropy", seed=1)
+    network = model.dense_network_json([2, *[width] * hidden, 2], ["tanh"] * hidden, "softmax", "cross_entropy",
+                                       seed=1)
     body = {"network": network, "data": data, "trainer": {}, "batches": limits.batches_per_request, "time_both": True,
-            "settings": {"learn_rate": 0.1, "batch_size": 10, "optimizer": "sgd", "seed": 1, "gradient": "backprop"}}
+            "settings": {"learn_rate": 0.1, "batch_size": 10, "optimizer": "sgd", "momentum": 0.9, "l2": 0.0,
+                         "weight_seed": 1, "gradient": "backprop"}}
     raw = json.dumps(body).encode()
     assert len(raw) <= limits.training_body_bytes, len(raw)
     return raw
@@ -413,11 +418,11 @@ def markdown(results: list[dict], command: str, load: tuple[float, ...]) -> str:
               "- Finite differences, which a step times once a second, re-checked the batch and rebuilt its "
               "one-hot targets for every parameter nudged; with those done once per batch a step with timing "
               "costs 6 ms of CPU, not 13 (light p95 842 → 54 ms for the 80 stepping sessions alone).",
-              "- The largest requests train in processes of their own at nice 10 (`playground/app/heavy.py`): "
+              "- The largest requests train in processes of their own at nice 10 (`playground/app/server/heavy.py`): "
               "in the web process they held the interpreter lock every small request needs, and threads have "
               "no priorities; the kernel's scheduler does.",
               "- Training requests compute two at a time per process and wait their turn, the sender that asked "
-              "least lately first (`playground/app/turns.py`): in a first-come queue, a student's second "
+              "least lately first (`playground/app/server/turns.py`): in a first-come queue, a student's second "
               "request right after the first waited behind all twenty playing sessions. (A page's Dash "
               "callbacks do not wait behind them: holding them too made fresh pages slow to open.)",
               f"- One web process per core (serve's default, {default_workers()} here): one process computes on one "
