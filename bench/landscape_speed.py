@@ -128,8 +128,12 @@ def page_benchmark(seconds: float) -> dict:
         moves = driver.execute_script("return window.__moves.length") - 1
         elapsed = time.perf_counter() - start
         driver.find_element("id", "landscape-play").click()
-        sizes = driver.execute_script("return performance.getEntriesByType('resource')"
-                                      ".filter(r => r.name.includes('_dash-update-component')).map(r => r.transferSize)")
+        # The answers while playing: the page's walk route (the app's run loop posts each step there);
+        # on versions before it, the Dash callback that stepped the walk.
+        sizes = driver.execute_script(
+            "const walk = ((window.playgroundContract || {}).routes || {}).walk;"
+            "return performance.getEntriesByType('resource')"
+            ".filter(r => r.name.includes(walk || '_dash-update-component')).map(r => r.transferSize)")
     finally:
         driver.quit()
         server.shutdown()
