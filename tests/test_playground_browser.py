@@ -142,7 +142,9 @@ def test_clicking_the_plane_adds_a_point_and_clicking_a_point_removes_it(live_ap
     wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == count + 1)
     added = shown(browser)["data"]["train_inputs"][-1]
     assert added[0] == pytest.approx(x, abs=0.02) and added[1] == pytest.approx(y, abs=0.02)
-    time.sleep(0.5)
+    drawn = count + len(data["test_labels"]) + 1  # the new point is on the plot before it is clicked
+    wait_for(browser, lambda: len(browser.find_elements(
+        By.CSS_SELECTOR, "#playground-boundary-graph .scatterlayer .point")) == drawn)
     click_plane(browser, *added)
     wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == count)
 
