@@ -326,3 +326,49 @@ def test_what_plotly_view_reads_of_a_real_graph(live_app, browser):
     assert [read["size"]["width"], read["size"]["height"]] == pytest.approx(read["shown"], abs=1)
     assert read["name"] == "cost"  # the file name its toolbar's camera gives
     assert read["fonts"]["font"] > 0
+
+
+# ------------------------------------------------------------------ 3: the map of a layer's activations
+
+
+@pytest.mark.timeout(300)
+def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_image(live_app, browser, tmp_path,
+                                                                                 monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_JOBS_DIR", str(tmp_path / "jobs"))
+    browser.get(live_app + "/images")
+    wait_for(browser, lambda: browser.find_elements(By.ID, "images-epochs"), timeout=90)
+    epochs = browser.find_element(By.ID, "images-epochs")
+    epochs.click()
+    epochs.send_keys(Keys.CONTROL, "a")
+    epochs.send_keys("3", Keys.TAB)
+    wait_for(browser, lambda: stored(browser, "session-view-images")["config"]["epochs"] == 3)
+    browser.find_element(By.ID, "images-start").click()
+    wait_for(browser, lambda: text(browser, "images-job-message").startswith("done"), timeout=120)
+    wait_for(browser, lambda: (stored(browser, "session-view-images")["model"] or {}).get("layers"))  # the session's
+    browser.find_element(By.XPATH, "//div[contains(@class,'tab')][normalize-space()='Deeper']").click()
+    wait_for(browser, lambda: browser.find_element(By.ID, "images-map-layer").text.strip())
+    # The points Plotly drew (WebGL: no element each), read from its drawn data.
+    points = "const g = document.querySelector('#images-map-graph .js-plotly-plot');" \
+             "return g._fullData.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)"
+    for round_, method in enumerate(["pca", "tsne", "pca", "tsne", "pca", "pca"]):
+        radio(browser, "images-map-method", method)
+        browser.find_element(By.ID, "images-map-draw").click()
+        title = "t-SNE" if method == "tsne" else "PCA"
+        wait_for(browser, lambda: title in json.dumps(browser.execute_script(
+            "const g = document.querySelector('#images-map-graph .js-plotly-plot'); return g.layout.title"))
+            and browser.find_element(By.ID, "images-map-draw").is_enabled(), timeout=60)
+        assert browser.execute_script(points) >= 100, round_
+        browser.execute_script(  # a new title next time: each draw must arrive to pass
+            "document.querySelector('#images-map-graph .js-plotly-plot').layout.title = {text: ''}")
+        no_server_error(browser)
+    # Hover the first point of a class with the mouse: the tooltip shows that test image.
+    graph = browser.find_element(By.CSS_SELECTOR, "#images-map-graph .js-plotly-plot")
+    ActionChains(browser).scroll_to_element(graph).perform()
+    at = browser.execute_script("""
+        const g = arguments[0], area = window.neuralModules.plotlyView.plotArea(g), box = g.getBoundingClientRect();
+        const trace = g._fullData.find((t) => t.x && t.x.length);
+        const [px, py] = area.toPixels(trace.x[0], trace.y[0]);
+        return [area.left + px - box.width / 2, area.top + py - box.height / 2];""", graph)  # from the graph's middle
+    ActionChains(browser).move_to_element_with_offset(graph, int(at[0]), int(at[1])).perform()
+    wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".tooltip-image"), timeout=20)
+    no_server_error(browser)

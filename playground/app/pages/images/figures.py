@@ -86,12 +86,14 @@ def per_class_figure(accuracy: Array, class_names: list[str]) -> go.Figure:
 
 def map_figure(points: Array, labels: Array, class_names: list[str], title: str) -> go.Figure:
     """Test images placed by a layer's activations, one colour per true class; ``customdata``
-    is the image's index among the mapped ones (the page shows it on hover)."""
+    is the image's index among the mapped ones (the page shows it on hover). A plain list: Dash
+    reads a hovered point's customdata by index, which an array sent in Plotly's binary encoding
+    does not have."""
     figure = go.Figure()
     for k, name in enumerate(class_names):
         chosen = np.flatnonzero(labels == k)
         figure.add_trace(go.Scattergl(x=points[chosen, 0], y=points[chosen, 1], mode="markers",
-                                      name=plotly_text(name), customdata=chosen, hoverinfo="none",
+                                      name=plotly_text(name), customdata=chosen.tolist(), hoverinfo="none",
                                       marker=dict(size=6, color=CLASS_COLOURS[k % len(CLASS_COLOURS)], opacity=0.8)))
     figure.update_layout(height=460, margin=dict(l=30, r=10, t=36, b=30), font=FONT,
                          title=dict(text=plotly_text(title), font=dict(size=14)), legend=dict(itemsizing="constant"),
