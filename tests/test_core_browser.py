@@ -74,6 +74,18 @@ def radio(driver, group_id: str, value: str) -> None:
     click(driver, driver.find_element(By.CSS_SELECTOR, f"#{group_id} input[value='{value}']"))
 
 
+def type_into(box, value: str) -> None:
+    """Click a box, select what it holds, type the new value and leave it, as a person does."""
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(value, Keys.TAB)
+
+
+def open_images(driver, url: str) -> None:
+    driver.get(url + "/images")
+    wait_for(driver, lambda: driver.find_elements(By.ID, "images-epochs"), timeout=90)
+
+
 def press(driver, key: str) -> None:
     ActionChains(driver).send_keys(key).perform()
 
@@ -172,17 +184,12 @@ def test_a_reload_keeps_the_playground_the_landscape_walk_and_the_network_it_tra
 
 
 def test_a_reload_keeps_the_image_page_settings(live_app, browser):
-    browser.get(live_app + "/images")
-    wait_for(browser, lambda: browser.find_elements(By.ID, "images-layers"), timeout=90)
-    box = browser.find_element(By.ID, "images-layers")
-    box.click()
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("32,16", Keys.TAB)
+    open_images(browser, live_app)
+    type_into(browser.find_element(By.ID, "images-layers"), "32,16")
     choose(browser, "images-activation", "relu")
     wait_for(browser, lambda: stored(browser, "session-view-images")["config"]["layers"] == "32,16"
              and stored(browser, "session-view-images")["config"]["activation"] == "relu")
-    browser.refresh()
-    wait_for(browser, lambda: browser.find_elements(By.ID, "images-layers"), timeout=90)
+    open_images(browser, live_app)
     assert browser.find_element(By.ID, "images-layers").get_attribute("value") == "32,16"
     assert "relu" in browser.find_element(By.ID, "images-activation").text
 
@@ -267,10 +274,7 @@ def test_a_refusal_and_a_time_estimate_go_when_the_method_goes(live_app, browser
         browser.find_element(By.ID, "playground-add-layer").click()
     wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, ".layer-width input")) == 4)
     for index in range(3):
-        width = browser.find_elements(By.CSS_SELECTOR, ".layer-width input")[index]
-        width.click()
-        width.send_keys(Keys.CONTROL, "a")
-        width.send_keys("32", Keys.TAB)
+        type_into(browser.find_elements(By.CSS_SELECTOR, ".layer-width input")[index], "32")
         wait_for(browser, lambda: stored(browser, "session-network")["layers"][index]["outputs"] == 32)
     assert len(stored(browser, "session-network")["layers"]) == 5
     radio(browser, "playground-gradient", "finite_differences")
@@ -291,7 +295,7 @@ def test_a_formula_that_cannot_be_drawn_leaves_the_box_showing_the_curve_drawn(l
     shown = box.get_attribute("value")
     box.click()
     box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("x**2 + y", Keys.ENTER)
+    box.send_keys("x**2 + y", Keys.ENTER)  # Enter draws (the box keeps the focus)
     wait_for(browser, lambda: "could not be drawn" in text(browser, "descent-formula-message"))
     assert "x**2 + y" in text(browser, "descent-formula-message")  # what was typed is not lost
     wait_for(browser, lambda: box.get_attribute("value") == shown)  # the box and the curve agree
@@ -335,12 +339,8 @@ def test_what_plotly_view_reads_of_a_real_graph(live_app, browser):
 def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_image(live_app, browser, tmp_path,
                                                                                  monkeypatch):
     monkeypatch.setenv("PLAYGROUND_JOBS_DIR", str(tmp_path / "jobs"))
-    browser.get(live_app + "/images")
-    wait_for(browser, lambda: browser.find_elements(By.ID, "images-epochs"), timeout=90)
-    epochs = browser.find_element(By.ID, "images-epochs")
-    epochs.click()
-    epochs.send_keys(Keys.CONTROL, "a")
-    epochs.send_keys("3", Keys.TAB)
+    open_images(browser, live_app)
+    type_into(browser.find_element(By.ID, "images-epochs"), "3")
     wait_for(browser, lambda: stored(browser, "session-view-images")["config"]["epochs"] == 3)
     browser.find_element(By.ID, "images-start").click()
     wait_for(browser, lambda: text(browser, "images-job-message").startswith("done"), timeout=120)
