@@ -77,16 +77,28 @@ class Worker:
             [sys.executable, "-m", "playground.cli", "worker", "--redis-url", redis_url, "--concurrency", "1", *LIMITS],
             cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
-        from playground.app.classmode import celery_app
+        self.redis_url = redis_url
+        self.wait_until_it_answers()
 
-        app = celery_app(redis_url)
-        deadline = time.monotonic() + 60
+    def answers(self) -> bool:
+        """Whether the worker answers a ping through the broker (within half a second)."""
+        from playground.app.server.classmode import celery_app
+
+        app = celery_app(self.redis_url)
+        try:
+            replies = app.control.ping(timeout=0.5)
+        except Exception:  # noqa: BLE001 (the broker is away for a moment: no answer yet)
+            return False
+        return any(f"-{self.process.pid}@" in name for reply in replies for name in reply)
+
+    def wait_until_it_answers(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("the worker stopped")
-            if any(f"-{self.process.pid}@" in name for reply in app.control.ping(timeout=0.5) for name in reply):
+            if self.answers():
                 return
-        raise RuntimeError("the worker did not answer within a minute")
+        raise RuntimeError(f"the worker did not answer within {seconds:g} s")
 
     def pids(self) -> set[int]:
         main = psutil.Process(self.process.pid)
@@ -135,8 +147,8 @@ def session_key(driver) -> str:
 
 
 def job_state(redis_url: str, key: str) -> dict:
-    from playground.app.jobs import JobStore
-    from playground.app.pages.images.training import key_of
+    from playground.app.server.jobs import JobStore
+    from playground.app.server.models import key_of
 
     with JobStore(redis_url) as store:
         return store.get(key_of("status", key)) or {}
@@ -184,7 +196,7 @@ def test_killing_the_worker_mid_job_fails_the_job_and_a_new_one_can_start(class_
         replacement.kill()
 
 
-def test_a_redis_outage_gets_a_clear_message_and_the_page_recovers(class_server, redis_server, browser):
+def test_a_redis_outage_gets_a_clear_message_and_the_page_recovers(class_server, redis_server, worker, browser):
     open_images(browser, url_of(class_server))
     type_into(browser, "images-epochs", 3)
     redis_server.stop()
@@ -193,7 +205,7 @@ def test_a_redis_outage_gets_a_clear_message_and_the_page_recovers(class_server,
     assert "Redis" in text(browser, "app-message")
     assert browser.find_element(By.ID, "images-epochs").get_attribute("value") == "3"  # nothing lost
     redis_server.start()
-    time.sleep(3)  # the worker reconnects to the broker
+    worker.wait_until_it_answers()  # the worker reconnects to the broker
     assert "test accuracy" in train(browser, timeout=120)
 
 
