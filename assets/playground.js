@@ -217,12 +217,20 @@
     page.focus({ preventScroll: true });
     play().writeLabels(training.history.epoch.length ? training.history.epoch[training.history.epoch.length - 1] : 0);
     render(network, data, view, settings.l2);
-    // A shared link: hand its #fragment to the page's loader, once (a reload must not load it over later work).
-    if (window.location.hash.startsWith("#" + contract().share_prefix)) {
-      setProps(ID().link, { data: window.location.hash });
-      window.history.replaceState(null, "", window.location.pathname + window.location.search);
-    }
+    takeLink();
   }
+
+  /**
+   * A shared link: hand its #fragment to the page's loader, once (a reload must not load it over
+   * later work): when the page is drawn, and when a link is pasted into a tab showing the page
+   * (only the #fragment changes: no page load).
+   */
+  function takeLink() {
+    if (!shown() || !window.location.hash.startsWith("#" + contract().share_prefix)) return;
+    setProps(ID().link, { data: window.location.hash });
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  }
+  window.addEventListener("hashchange", takeLink);
 
   const api = {
     render: render, paint: paint, gridFor: gridFor, showStep: showStep, renderLog: renderLog, counters: counters,

@@ -499,9 +499,10 @@ def test_a_large_walk_stops_within_the_cpu_budget(server, app):
     assert reply.status == 200 and reply.body["ended"] in ("done", "budget") and reply.body["network"]
 
 
-@pytest.mark.xfail(reason="app bug: the walk route's paint (the mini-batch's landscape, a snapshot of the surface, "
-                          "the curvature) is computed after the run loop, outside the request's CPU budget: a batch "
-                          "view of 10,000 points costs ~4 s of CPU at resolution 20, ~40 s at 60", strict=True)
+@pytest.mark.xfail(reason="issue 22 (every request within a budget): the walk route's paint (the mini-batch's "
+                          "landscape, a snapshot of the surface, the curvature) is computed after the run loop, "
+                          "outside the request's CPU budget: a batch view of 10,000 points costs ~4 s of CPU at "
+                          "resolution 20, ~40 s at 60", strict=True)
 @pytest.mark.parametrize("walk", [{"view": "both", "resolution": 20}, {"view": "batch", "resolution": 20, "train_all": True}])
 def test_the_largest_walk_with_its_batch_landscape_stays_within_the_budget(server, app, walk):
     reply = server.post(WALK, largest_walk(batch_size=10_000, **walk))

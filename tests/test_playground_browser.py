@@ -302,9 +302,6 @@ def test_boundary_and_diagram_export_as_png(live_app, browser, tmp_path):
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.mark.xfail(reason="app bug: a link opened in a tab already showing the playground (only the #fragment "
-                          "changes, as when a link is pasted into the address bar) is never loaded: playground.js "
-                          "reads location.hash at mount only", strict=True)
 def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
     network = model.dense_network_json([2, 4, 2], ["tanh"], "softmax", "cross_entropy", seed=0)
     generated = model.generate_points("moons", 0.25, 0.2, 3, 120)  # its controls are set from the link

@@ -394,9 +394,6 @@ def test_a_version_1_state_is_upgraded_with_the_same_weights_points_and_settings
     assert old["network"]["layer_sizes"] == [2, 3, 2]  # the state handed in is not changed
 
 
-@pytest.mark.xfail(reason="app bug: model.network_json_of_version_1 zips layer_sizes with weights, so a version-1 "
-                          "network missing a layer's weights loads as a smaller network instead of being refused",
-                   strict=True)
 def test_a_version_1_network_missing_a_layer_is_refused():
     old = version_1_state()
     old["network"]["weights"] = old["network"]["weights"][:1]  # [2, 3, 2] with one weight-layer

@@ -275,9 +275,15 @@ def network_json_of_version_1(old: dict) -> dict:
     biases}: dense, as the first links wrote it) as the engine's layer list describes it."""
     try:
         sizes, names = old["layer_sizes"], list(old["activations"]) + [old["output_activation"]]
+        if not len(sizes) - 1 == len(names) == len(old["weights"]) == len(old["biases"]):
+            raise StateError(f"invalid network (version 1): {len(sizes)} layer sizes need {len(sizes) - 1} "
+                             f"activations, weights and biases, not {len(names)}, {len(old['weights'])} and "
+                             f"{len(old['biases'])}")
         layers = [{"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name, "weights": W, "biases": b}
                   for n_in, n_out, name, W, b in zip(sizes, sizes[1:], names, old["weights"], old["biases"])]
         return {"input_shape": [sizes[0]], "cost": old["cost"], "seed": int(old.get("seed") or 0), "layers": layers}
+    except StateError:
+        raise
     except (KeyError, TypeError, IndexError, ValueError) as error:
         raise StateError(f"invalid network (version 1): {error}") from None
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from playground.app.session import model, shapes
-from playground.engine import Trainer, TrainingSettings
+from playground.engine import Trainer, TrainingSettings, blas_threads
 from playground.engine.landscape import locate
 from playground.engine.loop import RunResult, run
 from playground.engine.optimizers import memory_as_json
@@ -72,8 +72,10 @@ def flat_position(network, address: list) -> tuple[int, int]:
     return position, int(np.ravel_multi_index(index, network.parameters()[position].shape))
 
 
-def train(request: dict, batches: int | None) -> TrainingRun:
-    """Run ``batches`` steps (None: to the end of this epoch) within the request's CPU budget.
+def train(request: dict, batches: int | None, on_step=None) -> TrainingRun:
+    """Run ``batches`` steps (None: to the end of this epoch) within the request's CPU budget, on
+    one BLAS thread (the budget is this thread's CPU time, and the weights are the same on every
+    machine for the same thread count); ``on_step(trainer)`` after each step.
 
     Finite differences are refused when one batch alone would overrun the budget.
     """
@@ -90,7 +92,9 @@ def train(request: dict, batches: int | None) -> TrainingRun:
     def frame_over(event) -> bool:
         return event.end_of_epoch or time.perf_counter() - began > FRAME_SECONDS
 
-    result = run(trainer, steps=batches, until=frame_over if batches is None else None, cpu_seconds=budget)
+    with blas_threads(1):
+        result = run(trainer, steps=batches, until=frame_over if batches is None else None, cpu_seconds=budget,
+                     on_step=(lambda _: on_step(trainer)) if on_step else None)
     return TrainingRun(trainer, result, (time.perf_counter() - began) / max(result.steps, 1), start)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import threading
 import time
 from typing import Any
@@ -149,8 +150,8 @@ def mark_running(session: str, done: threading.Event) -> None:
         while not done.is_set():
             try:
                 store.put(key_of("running", session), 1, seconds=RUNNING_SECONDS)
-            except JobStoreError:
-                pass  # Redis is away for a moment: the job itself will hear of it
+            except (JobStoreError, sqlite3.Error):
+                pass  # Redis away, or the disk cache busy, for a moment: the mark is renewed next time
             done.wait(RUNNING_SECONDS / 4)
 
 

@@ -68,19 +68,22 @@ def network_steps(walk: dict, network: dict, data: dict, settings: dict, steps: 
                 "momentum": walk["momentum"]}
     request = {"network": network, "data": data, "settings": settings, "trainer": walk["trainer"],
                "train_only": None if walk["train_all"] else [walk["first"], walk["second"]]}
-    done = training.train(request, steps)
-    trainer, result = done.trainer, done.result
-    engine_network = trainer.network
-    after = {**walk, "trainer": training.trainer_json(trainer), "message": result.message if result.ended != "done" else "",
-             "batch": trainer.last_batch.tolist() if trainer.last_batch is not None else None}
-    if result.steps:
+    after = dict(walk)
+
+    def record(trainer) -> None:  # each step: where it went, the cost there (every point), the parameters
+        nonlocal after
+        engine_network = trainer.network
         point = [parameter_value(engine_network, tuple(walk["first"])),
                  parameter_value(engine_network, tuple(walk["second"]))]
-        cost = score(engine_network, trainer.inputs, trainer.labels, settings["l2"])[0]
-        after = moved(after, point, cost) if result.ended != "diverged" else after
+        after = moved(after, point, score(engine_network, trainer.inputs, trainer.labels, settings["l2"])[0])
         if walk["train_all"]:
-            after["vectors"] = kept_vectors(walk["vectors"], flat_parameters(engine_network))
-    new_network = network_to_json(engine_network)
+            after["vectors"] = kept_vectors(after["vectors"], flat_parameters(engine_network))
+
+    done = training.train(request, steps, on_step=record)
+    trainer, result = done.trainer, done.result
+    after.update(trainer=training.trainer_json(trainer), message=result.message if result.ended != "done" else "",
+                 batch=trainer.last_batch.tolist() if trainer.last_batch is not None else None)
+    new_network = network_to_json(trainer.network)
     paint = walk_paint(after, walk, new_network, data, settings, playing)
     return {"walk": after, "network": new_network, "ended": result.ended, "message": result.message, "paint": paint}
 
@@ -90,13 +93,14 @@ def surface_steps(walk: dict, steps: int, playing: bool) -> dict:
     surface = SURFACES[walk["source"]]
     walker = SurfaceWalker(surface, walk["path"][-1][:2], walk["optimizer"], walk["learn_rate"], walk["momentum"],
                            memory=walk["trainer"].get("memory"))
-    result = run(walker, steps=steps, cpu_seconds=current_limits().request_seconds)
+    walked: list[list[float]] = []
+    result = run(walker, steps=steps, cpu_seconds=current_limits().request_seconds,
+                 on_step=lambda _: walked.append(walker.parameters()[0].tolist()))
     after = {**walk, "message": result.message if result.ended != "done" else ""}
     if walker.memory:
         after["trainer"] = {**walk["trainer"], "memory": memory_as_json(walker.memory)}
-    point = walker.parameters()[0]
-    if result.steps and result.ended != "diverged":
-        after = moved(after, point.tolist(), float(surface.function(np.float64(point[0]), np.float64(point[1]))))
+    for x, y in walked:  # each step's point (a diverged step's is not among them)
+        after = moved(after, [x, y], float(surface.function(np.float64(x), np.float64(y))))
     paint = walk_paint(after, walk, None, None, None, playing)
     return {"walk": after, "network": None, "ended": result.ended, "message": result.message, "paint": paint}
 
