@@ -31,7 +31,8 @@ from playground.app.server.heavy import HeavyPool
 from playground.app.server.turns import Turns
 from playground.app.session.jsontext import json_depth
 from playground.app.session.pages import Route
-from playground.limits import Limits, current
+from playground.limits import current
+
 
 class RequestGuard:
     """WSGI middleware: Host allow-list, body limits and time, JSON depth, heavy-request admission.

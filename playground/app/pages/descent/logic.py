@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from playground.engine.descent import Ball, converged, finite_difference_slope
-from playground.engine.formula import Formula, FormulaError
+from playground.engine.formula import Formula
 from playground.engine.formula import parse_formula as parse_engine_formula
 from playground.engine.loop import run
 from playground.engine.optimizers import memory_as_json
