@@ -358,9 +358,6 @@ def test_a_shared_link_restores_the_data_controls_too(live_app, browser, second_
     assert second_browser.find_element(By.ID, "playground-data-seed").get_attribute("value") == "7"
 
 
-@pytest.mark.xfail(reason="app bug: with points of one's own (clicked, loaded, shared) every generator control "
-                          "(noise, test data, points, seed, new points) is silently ignored (data_callbacks.change_data "
-                          "stops when the problem menu is 'own')", strict=True)
 def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, browser):
     from test_playground_browser import click_plane, empty_spot
 
@@ -380,9 +377,6 @@ def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, brows
 
 
 
-@pytest.mark.xfail(reason="app bug: 'back to epoch 0, before this run' restores the weights and the cost curve but "
-                          "the epoch label keeps the diverged epoch (the undo is the run loop's own change, so "
-                          "playground.js never adopts it)", strict=True)
 def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_path):
     open_page(browser, live_app)
     choose(browser, "playground-lr-lesson", "a rate that diverges (0.8)")
