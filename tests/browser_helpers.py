@@ -14,10 +14,14 @@ import numpy as np
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from playground.app.session import model
+from playground.app.session import model, stores
 
 # The playground page's module, or null before it loaded.
 PLAYGROUND = "(window.neuralModules && window.neuralModules.playground)"
+# The session's stores as the tab keeps them (sessionStorage: each store's JSON under its id, written
+# only by the session's reducer): {network, data, settings, training}.
+SESSION = "({%s})" % ", ".join(f"{part}: JSON.parse(sessionStorage.getItem('{store}'))"
+                                for part, store in stores.CORE.items())
 
 
 def wait_for(driver, condition, timeout=20):
@@ -67,9 +71,9 @@ def shown(driver) -> dict | None:
     return driver.execute_script(f"const p = {PLAYGROUND}; return p && p.shown ? p.shown : null")
 
 
-def session(driver) -> dict | None:
-    """The session as the playground page last heard of it: {network, data, settings, training}."""
-    return driver.execute_script(f"const p = {PLAYGROUND}; return p ? p.session() : null")
+def session(driver) -> dict:
+    """The session's stores: {network, data, settings, training}."""
+    return driver.execute_script(f"return {SESSION}")
 
 
 def counter(driver, name: str) -> int:
@@ -98,7 +102,7 @@ def history_epochs(driver) -> list[float]:
 RUN_HANDED_OVER = f"""
 const page = {PLAYGROUND}, play = window.neuralModules.playgroundPlay;
 if (!page || !page.shown || play.playing) return false;
-const session = page.session(), epochs = session.training.history.epoch;
+const session = {SESSION}, epochs = session.training.history.epoch;
 const last = epochs.length ? epochs[epochs.length - 1] : 0;
 const label = document.getElementById('playground-epoch-label').textContent;
 return label === 'epoch ' + +last.toFixed(2) && JSON.stringify(session.network) === JSON.stringify(page.shown.net);
@@ -107,6 +111,6 @@ return label === 'epoch ' + +last.toFixed(2) && JSON.stringify(session.network) 
 
 def wait_until_run_handed_over(driver, timeout: float = 30) -> None:
     """After a pause or a step: the run has stopped and handed its state to the session (the
-    session's network is the one painted, its history ends at the epoch the label shows)."""
+    session's stores hold the network painted, and a history that ends at the epoch the label shows)."""
     wait_for(driver, lambda: driver.execute_script(RUN_HANDED_OVER), timeout=timeout)
 
