@@ -65,6 +65,24 @@ def celery_app(url: str):
     return app
 
 
+class SpawningDiskcacheManager(dash.DiskcacheManager):
+    """Dash's disk-cache manager, its jobs in fresh processes (spawned, not forked).
+
+    Dash forks the server for each job; the server's threads use the job store (SQLite) all the
+    time (every page's poll), and a fork taken while one of them holds SQLite's lock leaves the
+    job waiting on that lock for ever ("queued" on the page, a process that outlives the
+    server). A spawned process starts clean, a second later.
+    """
+
+    def call_job_fn(self, key, job_fn, args, context):
+        from multiprocess import get_context  # Dash's own process library (it pickles the job's closure)
+
+        process = get_context("spawn").Process(target=job_fn, args=(key, self._make_progress_key(key), args, context),
+                                               daemon=True)  # a job ends with the server that started it
+        process.start()
+        return process.pid
+
+
 def background_manager():
     """Dash's background-callback manager: Celery on Redis in class mode, else a disk cache in
     the folder every process of this server shares (``playground.app.server.jobs.jobs_folder``)."""
@@ -73,7 +91,7 @@ def background_manager():
         return dash.CeleryManager(celery_app(url))
     import diskcache
 
-    return dash.DiskcacheManager(diskcache.Cache(str(jobs_folder() / CALLBACKS_CACHE)))
+    return SpawningDiskcacheManager(diskcache.Cache(str(jobs_folder() / CALLBACKS_CACHE)))
 
 
 def redis_problem(url: str, seconds: float = 3.0) -> str | None:
