@@ -1,11 +1,19 @@
 """Saving and loading networks: bit-exact round trips and clear errors for bad files."""
 
+import json
 import zipfile
 
 import numpy as np
 import pytest
 
-from playground.engine import ModelFileError, Network, load_network, save_network
+from playground.engine import (
+    ModelFileError,
+    Network,
+    load_network,
+    network_from_json,
+    network_to_json,
+    save_network,
+)
 
 
 def test_round_trip_is_bit_exact(tmp_path):
@@ -109,8 +117,19 @@ def test_a_file_saved_before_layers_were_objects_still_loads_with_the_same_outpu
     np.testing.assert_allclose(network.forward(inputs), np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), rtol=1e-5)
 
 
+def test_a_conv_file_saved_before_the_session_carried_the_layer_list_loads_with_the_same_outputs():
+    # tests/data/model-conv-f77ffa5.npz was written by commit f77ffa5's save_network
+    # (8×8×1-conv4x3-pool2-8-4, relu → softmax); its outputs on the stored inputs were computed then.
+    network = load_network(DATA / "model-conv-f77ffa5.npz")
+    inputs = np.load(DATA / "model-conv-f77ffa5-inputs.npy")
+    expected = np.load(DATA / "model-conv-f77ffa5-outputs.npy")
+    np.testing.assert_array_equal(network.forward(inputs), expected)
+    # and the session's JSON of it (what links, files and routes carry) is the same network
+    again = network_from_json(json.loads(json.dumps(network_to_json(network))))
+    np.testing.assert_array_equal(again.forward(inputs), expected)
+
+
 def test_files_describe_the_layer_list(tmp_path):
-    import json
 
     network = Network([3, 5, 2], activation="tanh", output_activation="sigmoid", cost="quadratic")
     path = save_network(network, tmp_path / "m.npz")
@@ -149,7 +168,6 @@ def members_of(saved) -> dict:
 
 
 def test_sizes_are_checked_before_anything_is_allocated(tmp_path, saved):
-    import json
     import tracemalloc
 
     cases = {
@@ -181,7 +199,6 @@ def test_sizes_are_checked_before_anything_is_allocated(tmp_path, saved):
 
 
 def test_odd_descriptions_get_named_errors(tmp_path, saved):
-    import json
 
     layers = [{"type": "dense", "inputs": 2.7, "outputs": 3.9, "activation": "sigmoid"},
               {"type": "dense", "inputs": 3.9, "outputs": 2, "activation": "softmax"}]
@@ -201,7 +218,6 @@ def test_odd_descriptions_get_named_errors(tmp_path, saved):
 
 def test_parameter_headers_are_checked_before_the_network_is_built(tmp_path, saved, monkeypatch):
     """A 3 kB file declaring 25 M parameters (within the limit) is refused from its headers alone."""
-    import json
 
     from playground.engine import network as network_module
 
