@@ -17,13 +17,14 @@ With data augmentation, ``train`` prepares the next mini-batch in a helper threa
 
 from __future__ import annotations
 
+import functools
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from playground.engine.loop import StepEvent, run
 from playground.engine.network import Network
@@ -107,13 +108,20 @@ class TrainingResult:
         return asdict(self)
 
 
+@functools.cache
+def blas_controller() -> ThreadpoolController:
+    """The process's BLAS libraries, found once: finding them reads the process's memory map
+    (about 1 ms, as long as a whole training request of the 2-D playground)."""
+    return ThreadpoolController()
+
+
 def blas_threads(threads: int | None):
     """A context limiting BLAS to ``threads`` threads (None: leave it as it is).
 
     Results are bit-identical only for the same thread count, and small batches run
     fastest on one thread, so training chooses deliberately.
     """
-    return threadpool_limits(limits=threads, user_api="blas") if threads else nullcontext()
+    return blas_controller().limit(limits=threads, user_api="blas") if threads else nullcontext()
 
 
 class Trainer:
