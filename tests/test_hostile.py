@@ -197,6 +197,10 @@ def test_request_sizes_depth_length_and_host_are_bounded(server):
     reply = server.post(TRAIN, b"[" * 100_000 + b"]" * 100_000)
     within_budget(reply, server)
     refused(reply, 400, "nests more than 64 levels")
+    # not called JSON, so the guard does not measure it: the route does
+    reply = server.post(TRAIN, b"[" * 100_000 + b"]" * 100_000, headers={"Content-Type": "text/plain"})
+    within_budget(reply, server)
+    refused(reply, 400, "nests more than 64 levels")
     reply = server.post(TRAIN, b" " * 2_100_000)
     within_budget(reply, server)
     refused(reply, 413, "at most 2,000,000")

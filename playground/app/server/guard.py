@@ -29,7 +29,7 @@ import time
 
 from playground.app.server.heavy import HeavyPool
 from playground.app.server.turns import Turns
-from playground.app.session.jsontext import json_depth
+from playground.app.session.jsontext import DEPTH_CHECKED, json_depth
 from playground.app.session.pages import Route
 from playground.limits import current
 
@@ -113,8 +113,10 @@ class RequestGuard:
                 body = read_body(environ, length, limits.body_seconds)
             except TimeoutError:
                 return refuse(start_response, 408, f"the request's body did not arrive within {limits.body_seconds:g} s")
-            if "json" in environ.get("CONTENT_TYPE", "") and json_depth(body) > limits.json_depth:
-                return refuse(start_response, 400, f"the JSON nests more than {limits.json_depth} levels deep")
+            if "json" in environ.get("CONTENT_TYPE", ""):
+                if json_depth(body) > limits.json_depth:
+                    return refuse(start_response, 400, f"the JSON nests more than {limits.json_depth} levels deep")
+                environ[DEPTH_CHECKED] = True  # a route need not measure it again
             computes = route is not None and route.turns
             if heavy and computes:  # off this process's lock, at low priority
                 status, answer = self.heavy_pool.respond(route.handler, body)

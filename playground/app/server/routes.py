@@ -16,22 +16,24 @@ from flask import Response, request
 from plotly.utils import PlotlyJSONEncoder
 
 from playground.app.server.jobs import JobStoreError
-from playground.app.session.jsontext import load_json
+from playground.app.session.jsontext import DEPTH_CHECKED, load_json
 from playground.app.session.pages import Route, handler, routes
 from playground.limits import current as current_limits
 
 
-def respond(dotted: str, raw: bytes, query: dict | None = None) -> tuple[int, bytes]:
+def respond(dotted: str, raw: bytes, query: dict | None = None, depth_checked: bool = False) -> tuple[int, bytes]:
     """(status, JSON body) of a route's handler for a raw request body.
 
     A handler of a JSON route takes the parsed body; one of a raw route (``query`` given) the
-    bytes and the query's arguments.
+    bytes and the query's arguments. ``depth_checked``: the request guard measured the JSON's
+    depth already.
     """
     try:
         if query is not None:
             result: Any = handler(dotted)(raw, query)
         else:
-            body = load_json(raw, "the request", current_limits().json_depth) if raw else None
+            depth_limit = None if depth_checked else current_limits().json_depth
+            body = load_json(raw, "the request", depth_limit) if raw else None
             if not isinstance(body, dict):
                 return 400, encoded({"error": "expected a JSON object"})
             result = handler(dotted)(body)
@@ -53,7 +55,7 @@ def view(route: Route):
     def answer_request() -> Response:
         raw = request.get_data(cache=False)
         query = dict(request.args) if route.request is None else None
-        status, body = respond(route.handler, raw, query)
+        status, body = respond(route.handler, raw, query, request.environ.get(DEPTH_CHECKED, False))
         return Response(body, status=status, mimetype="application/json")
 
     answer_request.__name__ = f"route_{route.key}"

@@ -7,6 +7,9 @@ from typing import Any
 
 import numpy as np
 
+# The WSGI environ's mark that the request guard measured a JSON body's depth (a route need not again).
+DEPTH_CHECKED = "playground.json_depth_checked"
+
 
 def json_depth(raw: bytes | str) -> int:
     """How deeply a JSON text nests ([[1]] is 2), from its brackets outside strings.
@@ -38,10 +41,11 @@ def json_depth(raw: bytes | str) -> int:
     return int(np.cumsum(steps[outside][order]).max(initial=0))
 
 
-def load_json(text: str | bytes, what: str, depth_limit: int) -> Any:
+def load_json(text: str | bytes, what: str, depth_limit: int | None) -> Any:
     """Parse JSON a client sent; ValueError (naming ``what``) when it nests deeper than
-    ``depth_limit`` or is not JSON. NaN and Infinity, which JSON does not have, are refused."""
-    if json_depth(text) > depth_limit:
+    ``depth_limit`` (None: measured already) or is not JSON. NaN and Infinity, which JSON does
+    not have, are refused."""
+    if depth_limit is not None and json_depth(text) > depth_limit:
         raise ValueError(f"{what} nests more than {depth_limit} levels deep")
     try:
         return json.loads(text, parse_constant=_no_constant)
