@@ -89,7 +89,7 @@
   function check(name, value) {
     const schema = shapes()[name];
     if (!schema) return `the contract has no shape named ${name}`;
-    return problem(schema, value, name, schema.$defs || {});
+    return problem(schema, value, name, root.playgroundContract.shape_definitions || {});
   }
 
   modules.contract = { check: check, problem: problem };

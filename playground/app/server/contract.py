@@ -6,7 +6,8 @@ script runs; the tests feed the same dictionary to the same files under Node. It
 - the engine's names (activations, costs, which outputs are probabilities, the leaky slope),
   which ``assets/maths.js`` (the only mirror of the engine) must all compute;
 - the session: each part's store, the change stores' type, the share-link prefix;
-- every shape (``shapes``): the JSON Schema of each store, each change, each route's body and
+- every shape (``shapes``, each a reference into ``shape_definitions``, where the models they
+  share are described once): the JSON Schema of each store, each change, each route's body and
   answer, which ``assets/contract.js`` checks the browser's side against;
 - each page's routes, component ids, uploads (with their limits) and constants.
 """
@@ -48,6 +49,7 @@ def upload_rules() -> list[dict]:
 def browser_contract() -> dict[str, Any]:
     """Everything the browser code needs to know from Python, as plain JSON."""
     parts = stores.store_ids()
+    schemas, definitions = shapes.json_schemas(all_shapes())
     return {
         "hidden_activations": list(HIDDEN_ACTIVATIONS),
         "output_activations": list(OUTPUT_ACTIVATIONS),
@@ -60,7 +62,7 @@ def browser_contract() -> dict[str, Any]:
         "session": {"parts": [[part, store] for part, store in parts.items()], "change": stores.CHANGE,
                     "key": stores.KEY, "revision": stores.REVISION},
         "share_prefix": SHARE_PREFIX,
-        "shapes": shapes.json_schemas(all_shapes()),
+        "shapes": schemas, "shape_definitions": definitions,
         "routes": {route.key: route.path for route in pages.routes()},
         "ids": dict(pages.registered("ids")),
         "settings": dict(pages.registered("browser")),  # each page's constants its browser code shares

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.json_schema import models_json_schema
 
 from playground.engine import LAYER_TYPES, OPTIMIZERS
 from playground.engine.training import GRADIENT_METHODS
@@ -224,9 +225,25 @@ def check_shape(shape: type[Shape], value: Any, what: str) -> Any:
     return value
 
 
-def json_schemas(shapes: dict[str, type[Shape]]) -> dict[str, dict]:
-    """The JSON Schema of each shape, by name, for the browser's contract."""
-    return {name: shape.model_json_schema() for name, shape in shapes.items()}
+def json_schemas(shapes: dict[str, type[Shape]]) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The JSON Schema of each shape by name (a ``$ref``), and the definitions they refer to: the
+    models they share described once, without titles (the contract is in every page sent)."""
+    references, schema = models_json_schema([(shape, "validation") for shape in shapes.values()])
+    named = {name: references[(shape, "validation")] for name, shape in shapes.items()}
+    return named, without_titles(schema.get("$defs", {}), names=True)
+
+
+def without_titles(schema: Any, names: bool = False) -> Any:
+    """A JSON Schema without its ``title`` keywords. ``names``: ``schema`` maps names to schemas
+    (as ``properties`` and ``$defs`` do), so a key called "title" there is a name, kept."""
+    if isinstance(schema, list):
+        return [without_titles(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if names:
+        return {name: without_titles(value) for name, value in schema.items()}
+    return {key: without_titles(value, names=key in ("properties", "$defs")) for key, value in schema.items()
+            if key != "title"}
 
 
 CORE_SHAPES: dict[str, type[Shape]] = {
