@@ -9,11 +9,14 @@ import time
 
 import psutil
 import pytest
+from threadpoolctl import threadpool_info
 
+from playground.app.main import create_app
 from playground.app.server.heavy import NICENESS, HeavyPool
 from playground.app.server.routes import respond
 from playground.app.server.turns import Turns
 from playground.app.session import model
+from playground.engine import use_blas_threads
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -127,3 +130,24 @@ def test_a_worker_is_ready_before_its_first_request():
             assert scripts and all(client.get(src).status_code == 200 for src in scripts)
     finally:
         app.server.wsgi_app.heavy_pool.shutdown()
+
+
+def blas_threads_now() -> list[int]:
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_a_servers_processes_run_blas_on_one_thread():
+    """A request's CPU budget is its own thread's time: set once per process, never per request
+    (threadpoolctl per request cost as much as a small request, and its process-wide setting
+    raced between a worker's threads)."""
+    before = blas_threads_now()
+    guard = create_app().server.wsgi_app
+    try:
+        guard.warm()  # what gunicorn's hook does in each web worker before its first request
+        assert blas_threads_now() and set(blas_threads_now()) == {1}
+        processes = guard.heavy_pool._executor()
+        in_pool = processes.submit(threadpool_info).result(timeout=60)
+        assert {pool["num_threads"] for pool in in_pool if pool["user_api"] == "blas"} == {1}
+    finally:
+        guard.heavy_pool.shutdown()
+        use_blas_threads(max(before))

@@ -30,6 +30,7 @@ from playground.engine.training import (
     blas_threads,
     score,
     train,
+    use_blas_threads,
 )
 
 __all__ = [
@@ -39,5 +40,5 @@ __all__ = [
     "run", "RunResult", "StepEvent", "StepRefused",
     "DescriptionError", "ModelFileError", "load_network", "load_network_bytes", "network_bytes", "network_from_json",
     "network_to_json", "save_network", "BatchEvent", "EpochEvent", "Trainer",
-    "TrainingResult", "TrainingSettings", "blas_threads", "score", "train",
+    "TrainingResult", "TrainingSettings", "blas_threads", "score", "train", "use_blas_threads",
 ]

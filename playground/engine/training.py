@@ -115,6 +115,13 @@ def blas_controller() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+def use_blas_threads(threads: int) -> None:
+    """Limit BLAS to ``threads`` threads in this whole process from now on (a server's processes,
+    once: per request it costs about as much as a small request, and the setting is the
+    process's, not the thread's, so a worker's threads would undo each other's)."""
+    blas_controller().limit(limits=threads, user_api="blas")
+
+
 def blas_threads(threads: int | None):
     """A context limiting BLAS to ``threads`` threads (None: leave it as it is).
 

@@ -31,6 +31,7 @@ from playground.app.server.heavy import HeavyPool
 from playground.app.server.turns import Turns
 from playground.app.session.jsontext import DEPTH_CHECKED, json_depth
 from playground.app.session.pages import Route
+from playground.engine import use_blas_threads
 from playground.limits import current
 
 
@@ -54,7 +55,10 @@ class RequestGuard:
         self.in_work_lock = threading.Lock()
 
     def warm(self) -> list:
-        """Start the pool of large requests with the handlers it will answer (see HeavyPool.warm)."""
+        """Make this process a server's: BLAS on one thread (a request's CPU budget is its own
+        thread's time, and the weights are the same for the same thread count), and start the pool
+        of large requests with the handlers it will answer (see HeavyPool.warm)."""
+        use_blas_threads(1)
         return self.heavy_pool.warm([route.handler for route in self.routes.values() if route.turns])
 
     def __call__(self, environ, start_response):

@@ -19,13 +19,16 @@ from concurrent.futures.process import BrokenProcessPool
 
 from playground.app.server.routes import respond
 from playground.app.session.pages import handler
+from playground.engine import use_blas_threads
 from playground.limits import current as current_limits
 
 NICENESS = 10
 ANSWER_SECONDS = 60.0  # wall time a large request may wait for its answer (its CPU is budgeted apart)
 
 
-def _low_priority() -> None:
+def _start_process() -> None:
+    """A pool process: low priority, and BLAS on one thread as in the web process."""
+    use_blas_threads(1)
     try:
         os.nice(NICENESS)
     except OSError:
@@ -52,7 +55,7 @@ class HeavyPool:
             if self.executor is None:
                 # spawn, not fork: forking a process that runs threads can copy a held lock
                 self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=_low_priority)
+                                                    initializer=_start_process)
             return self.executor
 
     def warm(self, handlers: list[str]) -> list[Future]:

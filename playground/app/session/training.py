@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from playground.app.session import model, shapes
-from playground.engine import Trainer, TrainingSettings, blas_threads
+from playground.engine import Trainer, TrainingSettings
 from playground.engine.landscape import locate
 from playground.engine.loop import RunResult, run
 from playground.engine.optimizers import memory_as_json
@@ -73,9 +73,9 @@ def flat_position(network, address: list) -> tuple[int, int]:
 
 
 def train(request: dict, batches: int | None, on_step=None) -> TrainingRun:
-    """Run ``batches`` steps (None: to the end of this epoch) within the request's CPU budget, on
-    one BLAS thread (the budget is this thread's CPU time, and the weights are the same on every
-    machine for the same thread count); ``on_step(trainer)`` after each step.
+    """Run ``batches`` steps (None: to the end of this epoch) within the request's CPU budget (this
+    thread's CPU time: the server's processes run BLAS on one thread, ``RequestGuard.warm``);
+    ``on_step(trainer)`` after each step.
 
     Finite differences are refused when one batch alone would overrun the budget.
     """
@@ -92,9 +92,8 @@ def train(request: dict, batches: int | None, on_step=None) -> TrainingRun:
     def frame_over(event) -> bool:
         return event.end_of_epoch or time.perf_counter() - began > FRAME_SECONDS
 
-    with blas_threads(1):
-        result = run(trainer, steps=batches, until=frame_over if batches is None else None, cpu_seconds=budget,
-                     on_step=(lambda _: on_step(trainer)) if on_step else None)
+    result = run(trainer, steps=batches, until=frame_over if batches is None else None, cpu_seconds=budget,
+                 on_step=(lambda _: on_step(trainer)) if on_step else None)
     return TrainingRun(trainer, result, (time.perf_counter() - began) / max(result.steps, 1), start)
 
 
