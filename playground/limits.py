@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 
+from playground.engine.footprint import MAX_MEMORY_BYTES, MAX_MULTIPLY_ADDS
+
 ENVIRONMENT_VARIABLE = "PLAYGROUND_LIMITS"
 
 
@@ -40,6 +42,10 @@ class Limits:
     csv_bytes: int = 1_000_000
     model_file_bytes: int = 64_000_000
     model_parameters: int = 50_000_000
+    # The most one sample may cost through a network the server runs (a model file, the image
+    # page's networks): multiply-adds, and bytes of parameters plus the largest layer's numbers.
+    model_multiply_adds: int = MAX_MULTIPLY_ADDS
+    model_memory_bytes: int = MAX_MEMORY_BYTES
     heavy_requests: int = 2  # requests over heavy_request_bytes in work at once, per process; more get 429
     heavy_request_bytes: int = 200_000
     work_slots: int = 2  # training requests computing at once, per process; the rest wait their fair turn
@@ -49,6 +55,11 @@ class Limits:
     jobs: int = 2  # image-training jobs running at once on this server (one per session at most)
     job_heartbeat_seconds: float = 45.0  # a job whose page has not been heard from for this long stops
     image_parameters: int = 10_000_000  # the largest network the image page trains
+
+    def model_limits(self) -> dict[str, int]:
+        """The keyword arguments of ``load_network`` that bound a model by its size and its cost."""
+        return {"max_parameters": self.model_parameters, "max_multiply_adds": self.model_multiply_adds,
+                "max_memory_bytes": self.model_memory_bytes}
 
     def max_parameters_of_playground(self) -> int:
         """The most weights and biases a playground network within these limits can have."""

@@ -17,12 +17,13 @@ import time
 import zlib
 
 import pytest
+from hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
+from servers import ServerProcess, dash_body
 
 from playground.app.main import create_app
 from playground.app.pages.playground import ids
 from playground.app.session import model, stores
 from playground.app.ui.components import APP_MESSAGE
-from servers import ServerProcess, dash_body
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -446,6 +447,17 @@ def test_bad_model_uploads_are_named(server, raw, query, words):
     reply = server.post(MODEL + query, raw, headers={"Content-Type": "application/octet-stream"})
     within_budget(reply, server)
     refused(reply, 400, words)
+
+
+@pytest.mark.parametrize("make, words", [(padded_conv_file, "too costly to run here"),
+                                         (wide_conv_file, "too costly to run here"),
+                                         (float64_zeros_file, "too large to run here")])
+def test_a_small_model_file_that_would_cost_minutes_or_gigabytes_is_refused(server, make, words):
+    """Issue 22's reproductions: 4.7 KB of conv padding took 92 s of CPU to accept; 2,048 filters of
+    zeros, 25 s and 2 GB; now each is refused from its description, before its weights are read."""
+    reply = server.post(MODEL + f"?key={A_KEY}&data=digits", make(), headers={"Content-Type": "application/octet-stream"})
+    within_budget(reply, server)
+    refused(reply, 400, "the file", words, "allowed")
 
 
 def test_a_model_upload_over_64_mb_is_refused_before_it_is_read(server):

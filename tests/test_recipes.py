@@ -8,10 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hostile_models import padded_conv_file
 
 from playground.data.images import IMAGE_DATASETS
 from playground.data.toy import TOY_DATASETS
-from playground.recipes import DATA_SETS, Recipe, evaluate, fit_problem, load_data, prepare, validation_split
+from playground.recipes import (
+    DATA_SETS,
+    Recipe,
+    evaluate,
+    fit_problem,
+    load_data,
+    prepare,
+    validation_split,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -130,6 +139,14 @@ def test_evaluate_refuses_a_model_that_does_not_fit(tmp_path):
     bad.write_bytes(b"not a model")
     run = playground("evaluate", "--model", str(bad), "--data", "digits")
     assert run.returncode == 2 and "not a model file" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_evaluate_refuses_a_model_too_costly_to_run_and_says_how_to_allow_it(tmp_path):
+    model = tmp_path / "padded.npz"
+    model.write_bytes(padded_conv_file())
+    run = playground("evaluate", "--model", str(model), "--data", "mnist")
+    assert run.returncode == 2 and "too costly to run here" in run.stderr and "Traceback" not in run.stderr
+    assert "PLAYGROUND_LIMITS=model_multiply_adds=" in run.stderr
 
 
 @pytest.mark.data

@@ -134,3 +134,18 @@ def fail(message: str) -> int:
     """Print a clear error and return the bad-input exit status."""
     print(f"playground: error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def read_model(path: str):
+    """(the saved network at ``path`` within the limits in force, None), or (None, the exit status
+    of a clear error); one over the cost limits says how to raise them: the file is the user's own."""
+    from playground.engine import ModelFileError, ModelTooCostly, load_network
+    from playground.limits import ENVIRONMENT_VARIABLE, current
+
+    try:
+        return load_network(path, **current().model_limits()), None
+    except ModelTooCostly as error:
+        return None, fail(f"{error}; to run it anyway, raise the limits: {ENVIRONMENT_VARIABLE}="
+                          "model_multiply_adds=N,model_memory_bytes=N")
+    except ModelFileError as error:
+        return None, fail(str(error))

@@ -7,21 +7,20 @@ import json
 
 import numpy as np
 
-from playground.cli.arguments import fail
+from playground.cli.arguments import fail, read_model
 from playground.cli.train import load_recipe_data
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Score a saved network on a data set's test images: accuracy and the confusion matrix."""
-    from playground.engine import ModelFileError, blas_threads, load_network
+    from playground.engine import blas_threads
     from playground.recipes import Recipe, evaluate, fit_problem
 
     if args.categories is not None and args.data != "quickdraw":
         return fail("--categories applies to --data quickdraw only")
-    try:
-        network = load_network(args.model)
-    except ModelFileError as error:
-        return fail(str(error))
+    network, failed = read_model(args.model)
+    if failed is not None:
+        return failed
     recipe = Recipe.from_options(args)
     data, failed = load_recipe_data(recipe)
     if failed is not None:

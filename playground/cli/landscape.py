@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from playground.cli.arguments import fail
+from playground.cli.arguments import fail, read_model
 from playground.cli.train import check_save_path, load_recipe_data
 
 
@@ -15,7 +15,7 @@ def run_landscape(args: argparse.Namespace) -> int:
     """Draw a filter-normalised slice of a saved network on a data set's test images."""
     from tqdm import tqdm
 
-    from playground.engine import ModelFileError, blas_threads, load_network
+    from playground.engine import blas_threads
     from playground.engine.landscape import cost_slice
     from playground.recipes import Recipe, fit_problem
 
@@ -26,10 +26,9 @@ def run_landscape(args: argparse.Namespace) -> int:
         return fail(problem.replace("--save", "--output"))
     if args.steps % 2 == 0 or not 3 <= args.steps <= 101:
         return fail("--steps must be odd, from 3 to 101 (0, the network itself, is then on the grid)")
-    try:
-        network = load_network(args.model)
-    except ModelFileError as error:
-        return fail(str(error))
+    network, failed = read_model(args.model)
+    if failed is not None:
+        return failed
     data, failed = load_recipe_data(Recipe.from_options(args))
     if failed is not None:
         return failed

@@ -65,7 +65,7 @@ class Conv2D(Layer):
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, int], stride: int = 1,
                  padding: str | int = "same", activation: str = "relu",
-                 seed: int | np.random.Generator = 0, dtype: Any = np.float32) -> None:
+                 seed: int | np.random.Generator | None = 0, dtype: Any = np.float32) -> None:
         self.in_channels = whole_number(in_channels, "a conv layer's input channels")
         self.out_channels = whole_number(out_channels, "a conv layer's number of filters")
         kernel = (kernel_size, kernel_size) if not isinstance(kernel_size, (tuple, list)) else tuple(kernel_size)
@@ -74,7 +74,11 @@ class Conv2D(Layer):
         self.padding = check_padding(padding)
         self.activation = activation_name(activation)
         self.dtype = check_dtype(dtype)
-        self.initialise(np.random.default_rng(seed))
+        if seed is None:  # a layer whose values are read in (``from_dict``)
+            self.weights = np.zeros((*self.kernel_size, self.in_channels, self.out_channels), dtype=self.dtype)
+            self.biases = np.zeros(self.out_channels, dtype=self.dtype)
+        else:
+            self.initialise(np.random.default_rng(seed))
         self.weight_gradient: Array | None = None
         self.bias_gradient: Array | None = None
 
@@ -107,6 +111,18 @@ class Conv2D(Layer):
                 raise ValueError(f"a {k}×{k} filter does not fit a {input_shape[0]}×{input_shape[1]} image")
             sides.append(out)
         return (sides[0], sides[1], self.out_channels)
+
+    def multiply_adds(self, input_shape: tuple[int, ...]) -> int:
+        rows, columns, filters = self.output_shape(input_shape)
+        return rows * columns * self.kernel_size[0] * self.kernel_size[1] * self.in_channels * filters
+
+    def working_numbers(self, input_shape: tuple[int, ...]) -> int:
+        """The padded image, its patch matrix (im2col) and the output, for one sample."""
+        rows, columns, filters = self.output_shape(input_shape)
+        (top, bottom), (left, right) = self.pads()
+        padded = (input_shape[0] + top + bottom) * (input_shape[1] + left + right) * self.in_channels
+        patches = rows * columns * self.kernel_size[0] * self.kernel_size[1] * self.in_channels
+        return padded + patches + rows * columns * filters
 
     # ------------------------------------------------------------ forward and backward
 
@@ -205,7 +221,7 @@ class Conv2D(Layer):
     def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Conv2D":
         return cls(description["in_channels"], description["out_channels"], tuple(description["kernel_size"]),
                    description.get("stride", 1), description.get("padding", "same"), description["activation"],
-                   dtype=dtype)
+                   seed=None, dtype=dtype)
 
     @classmethod
     def parameter_shapes(cls, description: dict[str, Any]) -> list[tuple[int, ...]]:
@@ -234,6 +250,11 @@ class Pool2D(Layer):
         if min(height, width) < self.size:
             raise ValueError(f"a {self.size}×{self.size} pool does not fit a {height}×{width} image")
         return ((height - self.size) // self.stride + 1, (width - self.size) // self.stride + 1, channels)
+
+    def multiply_adds(self, input_shape: tuple[int, ...]) -> int:
+        """Its comparisons (max) or additions (average), one per number in each window."""
+        rows, columns, channels = self.output_shape(input_shape)
+        return rows * columns * channels * self.size * self.size
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "size": self.size, "stride": self.stride}

@@ -18,6 +18,7 @@ A new kind of layer (conv, pooling, flatten) is one new class here and one entry
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,14 @@ class Layer:
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape of one sample's output for one sample's input shape (raises if it does not fit)."""
         raise NotImplementedError
+
+    def multiply_adds(self, input_shape: tuple[int, ...]) -> int:
+        """The multiply-adds of one sample's forward pass (its backward pass costs about twice as many)."""
+        return 0
+
+    def working_numbers(self, input_shape: tuple[int, ...]) -> int:
+        """How many numbers one sample's forward pass holds in this layer besides its parameters."""
+        return math.prod(self.output_shape(input_shape))
 
     def parameters(self) -> list[Array]:
         return []
@@ -126,18 +135,23 @@ class Dense(Layer):
         activations       a = activation(z)
 
     ``seed`` is a number or a ``numpy.random.Generator`` (a network passes one generator
-    through all its layers, so its weights follow from its own seed).
+    through all its layers, so its weights follow from its own seed); None: zeros, for a layer
+    whose values are read in (``from_dict``: no random draw to throw away).
     """
 
     kind = "dense"
 
     def __init__(self, n_in: int, n_out: int, activation: str = "sigmoid",
-                 seed: int | np.random.Generator = 0, dtype: Any = np.float32) -> None:
+                 seed: int | np.random.Generator | None = 0, dtype: Any = np.float32) -> None:
         self.n_in = whole_number(n_in, "a dense layer's number of inputs")
         self.n_out = whole_number(n_out, "a dense layer's number of outputs")
         self.activation = activation_name(activation)
         self.dtype = check_dtype(dtype)
-        self.initialise(np.random.default_rng(seed))
+        if seed is None:
+            self.weights = np.zeros((self.n_in, self.n_out), dtype=self.dtype)
+            self.biases = np.zeros(self.n_out, dtype=self.dtype)
+        else:
+            self.initialise(np.random.default_rng(seed))
         self.weight_gradient: Array | None = None
         self.bias_gradient: Array | None = None
 
@@ -180,6 +194,9 @@ class Dense(Layer):
                              f"{tuple(input_shape)}")
         return (self.n_out,)
 
+    def multiply_adds(self, input_shape: tuple[int, ...]) -> int:
+        return self.n_in * self.n_out
+
     def parameters(self) -> list[Array]:
         return [self.weights, self.biases]
 
@@ -191,7 +208,7 @@ class Dense(Layer):
 
     @classmethod
     def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Dense":
-        return cls(description["inputs"], description["outputs"], description["activation"], dtype=dtype)
+        return cls(description["inputs"], description["outputs"], description["activation"], seed=None, dtype=dtype)
 
     @classmethod
     def parameter_shapes(cls, description: dict[str, Any]) -> list[tuple[int, ...]]:
@@ -213,7 +230,8 @@ def register_layer_type(layer_type: type[Layer]) -> type[Layer]:
 
 
 def layer_from_dict(description: dict[str, Any], dtype: Any = np.float32) -> Layer:
-    """A new layer (fresh parameters) from ``layer.to_dict()``; raises ValueError naming any problem."""
+    """A new layer from ``layer.to_dict()``, its parameters zero (the caller reads them in);
+    raises ValueError naming any problem."""
     if not isinstance(description, dict) or description.get("type") not in LAYER_TYPES:
         kind = description.get("type") if isinstance(description, dict) else description
         raise ValueError(f"unknown layer type {kind!r}; known: {', '.join(LAYER_TYPES)}")

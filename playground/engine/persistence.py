@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from playground.engine.footprint import MAX_MEMORY_BYTES, MAX_MULTIPLY_ADDS, check_footprint
 from playground.engine.layers import LAYER_TYPES, check_dtype, layer_from_dict, whole_number
 from playground.engine.network import Network
 
@@ -48,6 +49,10 @@ MAX_DESCRIPTION_BYTES = 1_000_000  # the small members: format, version, layers,
 
 class ModelFileError(ValueError):
     """A model file that cannot be read: the message names the file and the problem."""
+
+
+class ModelTooCostly(ModelFileError):
+    """A model file that is sound but would cost more to run than the limits allow."""
 
 
 class DescriptionError(ValueError):
@@ -112,11 +117,13 @@ def write_network(network: Network, file: BinaryIO) -> None:
     np.savez(file, **arrays)
 
 
-def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS,
-                 max_bytes: int = MAX_FILE_BYTES) -> Network:
+def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS, max_bytes: int = MAX_FILE_BYTES,
+                 max_multiply_adds: int = MAX_MULTIPLY_ADDS, max_memory_bytes: int = MAX_MEMORY_BYTES) -> Network:
     """Read a network written by ``save_network``; raises ``ModelFileError`` naming any problem.
 
-    At most ``max_bytes`` of file and ``max_parameters`` weights and biases are taken.
+    At most ``max_bytes`` of file and ``max_parameters`` weights and biases are taken, and only a
+    network that runs one sample within ``max_multiply_adds`` and ``max_memory_bytes``
+    (``playground.engine.footprint``), checked before its weights are read.
     """
     path = Path(path)
     try:
@@ -127,21 +134,22 @@ def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS,
         raise ModelFileError(f"{path}: {size:,} bytes; model files of at most {max_bytes:,} bytes are read")
     if path.is_dir():
         raise ModelFileError(f"{path}: a folder, not a model file")
-    return _read(path, path, max_parameters)
+    return _read(path, path, max_parameters, max_multiply_adds, max_memory_bytes)
 
 
 def load_network_bytes(raw: bytes, name: str = "the model", max_parameters: int = MAX_PARAMETERS,
-                       max_bytes: int = MAX_FILE_BYTES) -> Network:
+                       max_bytes: int = MAX_FILE_BYTES, max_multiply_adds: int = MAX_MULTIPLY_ADDS,
+                       max_memory_bytes: int = MAX_MEMORY_BYTES) -> Network:
     """``load_network`` for a file held in memory (an upload); ``name`` is used in messages."""
     if len(raw) > max_bytes:
         raise ModelFileError(f"{name}: {len(raw):,} bytes; model files of at most {max_bytes:,} bytes are read")
-    return _read(io.BytesIO(raw), Path(name), max_parameters)
+    return _read(io.BytesIO(raw), Path(name), max_parameters, max_multiply_adds, max_memory_bytes)
 
 
-def _read(file, path: Path, max_parameters: int) -> Network:
+def _read(file, path: Path, *limits: int) -> Network:
     try:
         with zipfile.ZipFile(file) as archive:
-            return _ModelReader(path, archive).network(max_parameters)
+            return _ModelReader(path, archive).network(*limits)
     except MemoryError:
         raise ModelFileError(f"{path}: too large to load on this machine") from None
     except IsADirectoryError:
@@ -208,7 +216,7 @@ class _ModelReader:
 
     # ------------------------------------------------------------------ the network
 
-    def network(self, max_parameters: int) -> Network:
+    def network(self, max_parameters: int, max_multiply_adds: int, max_memory_bytes: int) -> Network:
         if self.text("format") != FORMAT:
             raise self.fail(f"not a Neural Playground model (format {self.text('format')!r})")
         version = self.whole_numbers("version")
@@ -229,10 +237,18 @@ class _ModelReader:
         except ValueError as error:
             raise self.fail(f"invalid architecture ({error})") from None
         self.check_parameter_headers(shapes, dtype)
+        parameter_bytes = sum(math.prod(shape) for layer_shapes in shapes for shape in layer_shapes) * dtype.itemsize
+        if parameter_bytes > max_memory_bytes:  # before they are allocated
+            raise ModelTooCostly(f"{self.path}: too large to run here: its parameters take "
+                                 f"{parameter_bytes / 1e6:,.0f} MB, more than the {max_memory_bytes / 1e6:,.0f} MB allowed")
         try:
             network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape)
         except (ValueError, TypeError) as error:
             raise self.fail(f"invalid architecture ({error})") from None
+        try:  # before the weights are read, and before anything runs it
+            check_footprint(network, max_multiply_adds, max_memory_bytes)
+        except ValueError as error:
+            raise ModelTooCostly(f"{self.path}: too costly to run here: {error}") from None
         for index, layer in enumerate(network.layers):
             for name, array in zip(PARAMETER_NAMES, layer.parameters()):
                 stored = self.read(f"{name}_{index}", array.shape, network.dtype)

@@ -33,7 +33,6 @@ IMAGE_SHAPES = {"digits": (8, 8), "mnist": (28, 28), "fashion-mnist": (28, 28), 
 MAX_EPOCHS = 200
 MAX_HIDDEN_LAYERS = 6
 MAX_WIDTH = 4096
-MAX_MULTIPLY_ADDS = 50_000_000  # per image: conv32x5,pool2,conv64x5,pool2,256 on CIFAR-10 takes 16 M
 NUMBERS = {"learn_rate": (1e-6, 10.0), "decay": (0.0, 10.0), "momentum": (0.0, 0.999), "l2": (0.0, 1.0),
            "input_noise": (0.0, 1.0)}
 
@@ -89,13 +88,13 @@ def check_config(config: Any) -> Recipe:
             layers_from_spec(spec, shape, classes)  # refuses a pool that does not fit before training
     except (ValueError, IndexError) as error:
         raise ValueError(f"hidden layers: {error}") from None
-    limit = current_limits().image_parameters
-    if parameters > limit:
-        raise ValueError(f"hidden layers {config['layers']} make {parameters:,} parameters; at most {limit:,} "
-                         "are trained on this server")
-    if layers_work > MAX_MULTIPLY_ADDS:
+    limits = current_limits()
+    if parameters > limits.image_parameters:
+        raise ValueError(f"hidden layers {config['layers']} make {parameters:,} parameters; at most "
+                         f"{limits.image_parameters:,} are trained on this server")
+    if layers_work > limits.model_multiply_adds:
         raise ValueError(f"hidden layers {config['layers']} take {layers_work:,} multiply-adds per image; at most "
-                         f"{MAX_MULTIPLY_ADDS:,} are trained on this server")
+                         f"{limits.model_multiply_adds:,} are trained on this server")
     for name, choices in (("activation", HIDDEN_ACTIVATIONS), ("output", OUTPUT_ACTIVATIONS), ("cost", list(COSTS)),
                           ("optimizer", list(OPTIMIZERS))):
         if config[name] not in choices:

@@ -99,8 +99,7 @@ def upload(raw: bytes, query: dict) -> dict:
     if missing_data(data):
         raise ValueError(missing_data(data))
     limits = current_limits()
-    network = load_network_bytes(raw, "the file", max_parameters=limits.model_parameters,
-                                 max_bytes=limits.model_upload_bytes)
+    network = load_network_bytes(raw, "the file", max_bytes=limits.model_upload_bytes, **limits.model_limits())
     test = test_set({"data": data, "seed": 0})
     pixels = int(np.prod(test.images.shape[1:]))
     if network.input_size != pixels or network.layer_sizes[-1] != len(test.class_names):

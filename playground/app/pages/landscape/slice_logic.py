@@ -46,8 +46,8 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
         file.write(raw)
         file.flush()
         try:
-            network = load_network(file.name, max_parameters=current_limits().model_parameters,
-                                   max_bytes=current_limits().model_file_bytes)
+            network = load_network(file.name, max_bytes=current_limits().model_file_bytes,
+                                   **current_limits().model_limits())
         except ModelFileError as error:
             raise ValueError(str(error).replace(file.name, filename or "the model")) from None
     data = load_data(Recipe(data=data_name))
