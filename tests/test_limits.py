@@ -117,12 +117,16 @@ def test_the_guard_bounds_requests_before_the_app_reads_them():
     assert call(guard)["status"] == 200 and reached == [b"{}"]
     assert "cpu;dur=" in call(guard)["headers"]["Server-Timing"]
     assert call(guard, headers={"HTTP_HOST": "evil.example"})["status"] == 400
+    for host in ("localhost", "LOCALHOST:8050", "127.0.0.1:65535"):
+        assert call(guard, headers={"HTTP_HOST": host})["status"] == 200, host
+    for host in ("localhost:evil", "localhost:", "127.0.0.1:65536", "127.0.0.1:8050:1", "localhost:٣", ""):
+        assert call(guard, headers={"HTTP_HOST": host})["status"] == 400, host
     assert call(guard, body=None)["status"] == 411
     assert call(guard, body=b" " * 2_000_001)["status"] == 413
     assert call(guard, path="/_dash-update-component", body=b" " * 2_000_001)["status"] == 200  # callbacks: 10 MB
     refusal = call(guard, body=b"[" * 65 + b"]" * 65)
     assert refusal["status"] == 400 and b"nests more than 64" in refusal["body"]
-    assert len(reached) == 3  # none of the refused ones reached the app
+    assert len(reached) == 6  # none of the refused ones reached the app
 
 
 def test_large_requests_beyond_the_pool_are_told_busy():

@@ -142,8 +142,10 @@ class RequestGuard:
         if self.allowed_hosts is None:
             return None
         host = (environ.get("HTTP_HOST") or "").lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        if host not in self.allowed_hosts and name not in self.allowed_hosts:
+        name, colon, port = host.rpartition(":") if not host.endswith("]") else ("", "", "")
+        if not colon:  # no port: "localhost", "[::1]"
+            name, port = host, "0"
+        if not (port.isascii() and port.isdigit() and int(port) < 65536) or name not in self.allowed_hosts:
             return f"this server answers to {', '.join(sorted(self.allowed_hosts))}, not to {host[:100]!r}"
         return None
 
