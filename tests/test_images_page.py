@@ -715,6 +715,14 @@ def test_a_garbage_upload_is_refused_and_the_model_is_kept(client, store, digits
     assert models.model_bytes(store, KEY) == before
 
 
+def test_a_visitor_is_told_a_data_set_is_missing_without_the_servers_paths(client, store, monkeypatch, tmp_path):
+    hidden = tmp_path / "the-servers-own-folder"
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(hidden))
+    error = upload(client, b"x", data="mnist").get_json()["error"]
+    assert "not downloaded on this server" in error and "playground download mnist" in error
+    assert "the-servers-own-folder" not in error and "/" not in error
+
+
 def test_a_model_for_another_data_set_is_refused_naming_the_shapes(client, store):
     reply = upload(client, network_bytes(Network([784, 10])))
     error = reply.get_json()["error"]

@@ -169,10 +169,11 @@ def _missing(dataset: str, path: Path, what: str = "") -> DataNotFoundError:
     )
 
 
-def missing_data(name: str, data_dir: str | os.PathLike | None = None) -> str | None:
+def missing_data(name: str, data_dir: str | os.PathLike | None = None, visitor: bool = False) -> str | None:
     """Why ``name`` cannot be loaded from the data directory (which file is missing and how
     to get it), or None when its files are there. Looks at file names only: fast enough to
-    ask for every data set whenever a page is drawn."""
+    ask for every data set whenever a page is drawn. ``visitor``: for a web page's visitor,
+    who is told who can fix it and never sees a path on the server."""
     name = canonical_name(name)
     folder = resolve_data_dir(data_dir) / name
     if name == "digits":
@@ -189,6 +190,9 @@ def missing_data(name: str, data_dir: str | os.PathLike | None = None) -> str | 
         absent += [] if (folder / CIFAR_TEST_FILE).is_file() else [folder / CIFAR_TEST_FILE]
     if not absent:
         return None
+    if visitor:
+        return (f"{name} is not downloaded on this server: whoever runs it can add it with "
+                f"`playground download {name}`")
     return (f"not downloaded: {absent[0]} is missing. Run `playground download {name}`, or point "
             f"PLAYGROUND_DATA_DIR at a folder that holds {name}/ (the data directory now: {resolve_data_dir(data_dir)})")
 

@@ -27,7 +27,7 @@ GRAPH_CONFIG = graph_config("image-page-figure")
 def data_options() -> list[dict]:
     """Every image data set; those not in the data directory say so (and can still be chosen,
     to read how to get them)."""
-    return [{"label": label + ("" if missing_data(name) is None else " (not downloaded)"), "value": name}
+    return [{"label": label + ("" if missing_data(name, visitor=True) is None else " (not downloaded)"), "value": name}
             for name, label in DATA_LABELS.items()]
 
 
@@ -53,7 +53,7 @@ def top_bar(config: dict) -> html.Header:
         ]),
         html.Div("", id=ids.JOB_MESSAGE, className="status"),
         html.Div("", id=ids.START_MESSAGE, className="message"),
-        html.Div(missing_data(config["data"]) or "", id=ids.DATA_STATUS, className="message"),
+        html.Div(missing_data(config["data"], visitor=True) or "", id=ids.DATA_STATUS, className="message"),
         html.Div("", id=ids.PRESET_SOURCE, className="hint preset-source"),
     ])
 

@@ -96,8 +96,8 @@ def upload(raw: bytes, query: dict) -> dict:
     key, data = check_session_key(query.get("key")), query.get("data")
     if data not in DATA_LABELS:
         raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
-    if missing_data(data):
-        raise ValueError(missing_data(data))
+    if missing_data(data, visitor=True):
+        raise ValueError(missing_data(data, visitor=True))
     limits = current_limits()
     network = load_network_bytes(raw, "the file", max_bytes=limits.model_upload_bytes, **limits.model_limits())
     test = test_set({"data": data, "seed": 0})

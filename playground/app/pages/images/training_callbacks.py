@@ -100,7 +100,7 @@ def register_control_callbacks(app) -> None:
 
     @app.callback(Output(ids.DATA_STATUS, "children"), Input(ids.DATASET, "value"), prevent_initial_call=True)
     def show_data_status(data):
-        return missing_data(data) or ""
+        return missing_data(data, visitor=True) or ""
 
     @app.callback(Output(stores.change_id(ids.CONFIG_CHANGE), "data"),
                   *[Input(component, "value") for component, _ in CONTROLS], State(VIEW_STORE, "data"),
@@ -122,7 +122,7 @@ def register_control_callbacks(app) -> None:
             recipe = check_config(config)
         except ValueError as error:
             return no_update, f"{error}"
-        if missing_data(recipe.data):
+        if missing_data(recipe.data, visitor=True):
             return None, ""
         augment = recipe.augment
         images = test_set(config).images[:8]
