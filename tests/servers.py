@@ -179,7 +179,11 @@ def dash_body(app, output_part: str, values: dict, triggered: str | None = None)
                and (trigger_id is None or any(item["id"] == trigger_id for item in spec["inputs"]))]
     if len(matches) != 1:
         raise KeyError(f"{len(matches)} callbacks write {output_part!r}")
-    key = matches[0]
+    return callback_body(app, matches[0], values, triggered)
+
+
+def callback_body(app, key: str, values: dict, triggered: str | None = None) -> dict:
+    """The request of the callback ``key`` of ``app.callback_map`` (see ``dash_body``)."""
     spec = app.callback_map[key]
 
     def filled(items):
@@ -195,7 +199,7 @@ def dash_body(app, output_part: str, values: dict, triggered: str | None = None)
         return entries
 
     outputs = []
-    for part in key.strip(".").split("..."):
+    for part in [] if spec.get("no_output") else key.strip(".").split("..."):
         component, _, prop = part.split("@")[0].rpartition(".")
         if is_pattern(component):  # a pattern output (ALL): one entry per matching component
             outputs.append([{"id": matched, "property": prop} for matched, _ in values.get(f"{component}.{prop}", [])])
@@ -204,5 +208,5 @@ def dash_body(app, output_part: str, values: dict, triggered: str | None = None)
     inputs = filled(spec["inputs"])
     first = spec["inputs"][0]
     changed = [triggered or f"{first['id']}.{first['property']}"]
-    return {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
+    return {"output": key, "outputs": outputs if len(outputs) != 1 else outputs[0], "inputs": inputs,
             "changedPropIds": changed, "state": filled(spec["state"])}

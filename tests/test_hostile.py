@@ -244,8 +244,15 @@ def test_stalled_bodies_are_dropped_and_others_are_still_served(server):
 # ---------------------------------------------------------------------- Dash callbacks
 
 
+def session_values() -> dict:
+    """Each session store as a page sends it back: a new session's values (a page always holds them)."""
+    state = base_state()
+    parts = {**{name: state[name] for name in stores.CORE}, **{f"view-{name}": view for name, view in state["views"].items()}}
+    return {f"{store}.data": parts[name] for name, store in stores.store_ids().items()}
+
+
 def dash_post(server, app, output_part, values, triggered=None):
-    return server.post(DISPATCH, dash_body(app, output_part, values, triggered))
+    return server.post(DISPATCH, dash_body(app, output_part, {**session_values(), **values}, triggered))
 
 
 def test_the_slider_callback_refuses_a_giant_layer(server, app):
@@ -340,8 +347,7 @@ def test_bad_data_controls_get_a_message(server, app, changes, words):
     controls = {"name": "moons", "noise": 0.1, "test_fraction": 0.2, "seed": 1, "n_samples": 100, **changes}
     names = {"name": ids.DATASET, "noise": ids.NOISE, "test_fraction": ids.TEST_FRACTION, "seed": ids.DATA_SEED,
              "n_samples": ids.SAMPLES}
-    values = {f"{names[k]}.value": v for k, v in controls.items()}
-    values[f"{stores.DATA}.data"] = base_state()["data"]
+    values = {**session_values(), **{f"{names[k]}.value": v for k, v in controls.items()}}
     body = dash_body(app, f"{ids.NOISE}.value", values, triggered=f"{ids.REGENERATE}.n_clicks")
     for entry in body["inputs"]:
         if entry["id"] == ids.REGENERATE:
@@ -353,7 +359,7 @@ def test_bad_data_controls_get_a_message(server, app, changes, words):
 
 def test_a_width_of_abc_and_null_data_get_a_message(server, app):
     state = base_state()
-    values = {f"{stores.NETWORK}.data": state["network"], f"{stores.DATA}.data": state["data"],
+    values = {**session_values(),
               f'{{"index":["ALL"],"type":"{ids.LAYER_WIDTH}"}}.value': [({"index": 0, "type": ids.LAYER_WIDTH}, "abc")],
               f'{{"index":["ALL"],"type":"{ids.LAYER_ACTIVATION}"}}.value':
                   [({"index": 0, "type": ids.LAYER_ACTIVATION}, "sigmoid")],
@@ -364,10 +370,11 @@ def test_a_width_of_abc_and_null_data_get_a_message(server, app):
     within_budget(reply, server)
     assert "whole number from 1 to 32" in page_message(reply, ids.NETWORK_MESSAGE)
 
+    # A page always holds its session: an empty store is refused before any callback sees it.
     reply = dash_post(server, app, f"{ids.BOUNDARY_GRAPH}.figure", {f"{stores.DATA}.data": None,
                                                                     f"{stores.NETWORK}.data": state["network"]})
     within_budget(reply, server)
-    assert "could not be used" in page_message(reply, APP_MESSAGE)
+    refused(reply, 400, "session-data", "store is empty")
 
 
 def test_a_csv_with_1e39_is_refused(server, app):

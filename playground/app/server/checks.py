@@ -19,6 +19,7 @@ import logging
 from typing import Any, Callable
 
 import dash
+from dash.exceptions import DependencyException
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -38,17 +39,41 @@ def store_checks() -> dict[str, Callable[[Any], Any]]:
     return checks
 
 
+LOCATION_PROPS = ("pathname", "search", "hash", "href")  # what Dash's own router reads of the address
+EVENT_PROPS = ("clickData", "hoverData", "selectedData")  # a Plotly graph's events: {"points": [{…}, …]}
+
+
+def event_problem(value: Any) -> str | None:
+    """What is wrong with a graph event as a callback receives it (None: nothing)."""
+    if value is None:
+        return None
+    points = value.get("points", []) if isinstance(value, dict) else None
+    if not isinstance(points, list) or not all(isinstance(point, dict) for point in points):
+        return "a graph's event holds a list of points"
+    return None
+
+
 def store_problem(body: Any, checks: dict[str, Callable[[Any], Any]]) -> str | None:
-    """What is wrong with the session stores a callback request carries (None: nothing)."""
+    """What is wrong with the session stores a callback request carries (None: nothing). A page
+    always holds its session (the stores start from a new session's values), so an empty store is
+    refused too; and an address a page sends is text."""
     if not isinstance(body, dict):
         return "a callback request must be a JSON object"
     items = [*(body.get("inputs") or []), *(body.get("state") or [])]
     for item in items:
-        if not isinstance(item, dict) or item.get("property") != "data" or item.get("value") is None:
+        if not isinstance(item, dict):
             continue
+        if item.get("property") in LOCATION_PROPS and not isinstance(item.get("value"), (str, type(None))):
+            return f"{item.get('id')}.{item['property']}: the page's address must be text"
+        if item.get("property") == "pathname" and not (item.get("value") is None or item["value"].startswith("/")):
+            return f"{item.get('id')}.pathname: a path on this server starts with /"
+        if item.get("property") in EVENT_PROPS and (problem := event_problem(item.get("value"))):
+            return f"{item.get('id')}.{item['property']}: {problem}"
         check = checks.get(item.get("id")) if isinstance(item.get("id"), str) else None
-        if check is None:
+        if check is None or item.get("property") != "data":
             continue
+        if item.get("value") is None:
+            return f"{item['id']}: the session's store is empty (reload the page)"
         try:
             check(item["value"])
         except (ValueError, TypeError, KeyError, OverflowError) as error:
@@ -74,6 +99,8 @@ def answer_error(error: Exception):
     """Flask error handler: HTTP errors keep their status; anything else is a 400 with a message."""
     if isinstance(error, HTTPException):
         return jsonify({"error": error.description}), error.code
+    if isinstance(error, DependencyException):  # Dash's answer to a script path it does not serve
+        return jsonify({"error": "no such file here"}), 404
     if isinstance(error, JobStoreError):
         return jsonify({"error": str(error)}), 503
     log.error("a request could not be handled", exc_info=error)

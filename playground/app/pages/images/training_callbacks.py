@@ -14,7 +14,7 @@ from playground.app.pages.images import ids
 from playground.app.pages.images.evaluation import test_set
 from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.layout import ACTIVE_POLL_MS, IDLE_POLL_MS
-from playground.app.pages.images.logic import DEFAULT_CONFIG, check_config
+from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG, check_config
 from playground.app.pages.images.presets import PRESETS
 from playground.app.pages.images.training import control_job, job_status, run_job, start_job
 from playground.app.server.jobs import JobStore, check_session_key
@@ -100,6 +100,8 @@ def register_control_callbacks(app) -> None:
 
     @app.callback(Output(ids.DATA_STATUS, "children"), Input(ids.DATASET, "value"), prevent_initial_call=True)
     def show_data_status(data):
+        if not isinstance(data, str) or data not in DATA_LABELS:
+            raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
         return missing_data(data, visitor=True) or ""
 
     @app.callback(Output(stores.change_id(ids.CONFIG_CHANGE), "data"),

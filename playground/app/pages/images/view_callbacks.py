@@ -197,7 +197,7 @@ def register_deeper_callbacks(app) -> None:
     @app.callback(Output(ids.MAP_TOOLTIP, "show"), Output(ids.MAP_TOOLTIP, "bbox"), Output(ids.MAP_TOOLTIP, "children"),
                   Input(ids.MAP_GRAPH, "hoverData"), State(stores.KEY, "data"), prevent_initial_call=True)
     def map_tooltip(hover, key):
-        point = (hover or {}).get("points", [{}])[0]
+        point = (hover or {}).get("points", [{}])[0]  # its shape is checked before (server/checks.py)
         if "customdata" not in point or "bbox" not in point:
             return False, no_update, no_update  # not an image's point (a legend, a cleared hover)
         index = int(point["customdata"])

@@ -153,7 +153,7 @@ def problem_options(data: dict) -> list[dict]:
 def edit_points(data: dict, click: dict | None, click_class: int) -> dict | None:
     """Add a training point of ``click_class`` where the plane was clicked, or remove the clicked
     point (None: the click changes nothing)."""
-    if not click:
+    if not isinstance(click, dict) or not click:
         return None
     # No longer what the generator made; the controls still show how it was made.
     data = {**data, "generator": None, "made_with": data_controls(data), "source": data.get("source") or "clicked"}
