@@ -46,6 +46,9 @@ class Limits:
     # page's networks): multiply-adds, and bytes of parameters plus the largest layer's numbers.
     model_multiply_adds: int = MAX_MULTIPLY_ADDS
     model_memory_bytes: int = MAX_MEMORY_BYTES
+    # What the job store may hold for all sessions together (trained models and their predictions):
+    # past it a new model is refused with a message, and nothing of another session is evicted.
+    stored_bytes: int = 700_000_000
     heavy_requests: int = 2  # requests over heavy_request_bytes in work at once, per process; more get 429
     heavy_request_bytes: int = 200_000
     work_slots: int = 2  # training requests computing at once, per process; the rest wait their fair turn

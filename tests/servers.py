@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -210,3 +212,39 @@ def callback_body(app, key: str, values: dict, triggered: str | None = None) -> 
     changed = [triggered or f"{first['id']}.{first['property']}"]
     return {"output": key, "outputs": outputs if len(outputs) != 1 else outputs[0], "inputs": inputs,
             "changedPropIds": changed, "state": filled(spec["state"])}
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, with nothing saved to disk."""
+
+    def __init__(self, folder: Path, *options: str) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            if os.environ.get("PLAYGROUND_REQUIRE_REDIS") == "1":
+                pytest.fail("no redis-server on PATH, and PLAYGROUND_REQUIRE_REDIS=1 requires it")
+            pytest.skip("no redis-server on PATH (apt install redis-server)")
+        self.binary, self.folder, self.port, self.options = binary, folder, free_port(), options
+        folder.mkdir(parents=True, exist_ok=True)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.folder), *self.options],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        client = redis.Redis(port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)

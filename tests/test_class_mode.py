@@ -11,62 +11,24 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import psutil
 import pytest
+from conftest import failed, real_data_dir
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-
-from servers import ROOT, ServerProcess, free_port
+from servers import ROOT, RedisServer, ServerProcess
 from test_images_browser import open_images, tab, train, type_into
 from test_landscape_browser import text
 from test_playground_browser import choose, wait_for
-from conftest import failed, real_data_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 HEARTBEAT = 6  # seconds a job waits for its page here (the default is 45)
 LIMITS = ("--limit", f"job_heartbeat_seconds={HEARTBEAT}")
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, with nothing saved to disk."""
-
-    def __init__(self, folder: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            if os.environ.get("PLAYGROUND_REQUIRE_REDIS") == "1":
-                pytest.fail("no redis-server on PATH, and PLAYGROUND_REQUIRE_REDIS=1 requires it")
-            pytest.skip("no redis-server on PATH (apt install redis-server)")
-        self.binary, self.folder, self.port = binary, folder, free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-        self.start()
-
-    def start(self) -> None:
-        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.folder)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        import redis
-
-        client = redis.Redis(port=self.port, socket_timeout=1)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                return
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 class Worker:

@@ -119,8 +119,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.host not in LOCAL_HOSTS:
         print(f"answering to: {', '.join(sorted(hosts))} (add others with --allow-host)", flush=True)
     if args.redis_url:
+        from playground.app.server.classmode import redis_memory_advice
+
         print(f"class mode: long jobs go to Celery workers through {args.redis_url}; start them with "
               f"`playground worker --redis-url {args.redis_url}`", flush=True)
+        if advice := redis_memory_advice(args.redis_url):
+            print(f"class mode: {advice}", flush=True)
     if args.debug:
         from playground.app.main import create_app
 

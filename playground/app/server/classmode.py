@@ -75,7 +75,9 @@ class SpawningDiskcacheManager(dash.DiskcacheManager):
     """
 
     def call_job_fn(self, key, job_fn, args, context):
-        from multiprocess import get_context  # Dash's own process library (it pickles the job's closure)
+        from multiprocess import (
+            get_context,  # Dash's own process library (it pickles the job's closure)
+        )
 
         process = get_context("spawn").Process(target=job_fn, args=(key, self._make_progress_key(key), args, context),
                                                daemon=True)  # a job ends with the server that started it
@@ -92,6 +94,31 @@ def background_manager():
     import diskcache
 
     return SpawningDiskcacheManager(diskcache.Cache(str(jobs_folder() / CALLBACKS_CACHE)))
+
+
+def redis_memory_advice(url: str) -> str | None:
+    """What to change in Redis's memory settings for class mode (None: nothing). Without
+    ``maxmemory`` it grows until the machine runs out; with an evicting policy a full Redis drops
+    a session's model or a running job's state to make room."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=3, socket_connect_timeout=3)
+    try:
+        settings = {**client.config_get("maxmemory"), **client.config_get("maxmemory-policy")}
+        persistence = client.config_get("appendonly").get("appendonly")
+    except redis.exceptions.RedisError:  # CONFIG may be disabled on a managed Redis: nothing to say
+        return None
+    finally:
+        client.close()
+    advice = []
+    if str(settings.get("maxmemory", "0")) == "0":
+        advice.append("Redis has no maxmemory: set one (e.g. --maxmemory 2gb)")
+    if settings.get("maxmemory-policy", "noeviction") != "noeviction":
+        advice.append(f"its maxmemory-policy {settings['maxmemory-policy']} evicts sessions' data: "
+                      "use noeviction (a full Redis then refuses, and the page says so)")
+    if persistence != "yes":
+        advice.append("it keeps nothing across its own restart: start it with --appendonly yes")
+    return "; ".join(advice) or None
 
 
 def redis_problem(url: str, seconds: float = 3.0) -> str | None:

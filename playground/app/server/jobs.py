@@ -54,6 +54,10 @@ def create_disk_stores() -> None:
         diskcache.Cache(str(jobs_folder() / name)).close()
 
 
+class StoreFull(ValueError):
+    """The job store has no room for what a session asks to keep (a message says so)."""
+
+
 class JobStoreError(RuntimeError):
     """The job store cannot be reached (class mode's Redis is down): the message says so."""
 
@@ -73,7 +77,9 @@ class JobStore:
             import diskcache
 
             self.redis = None
-            self.disk = diskcache.Cache(str(jobs_folder() / STORE_CACHE))
+            # Never evicts: a full store refuses new models (``room_for``), it does not drop another
+            # session's. Expired entries still go.
+            self.disk = diskcache.Cache(str(jobs_folder() / STORE_CACHE), eviction_policy="none")
 
     def _redis(self, method: str, *args, **kwargs) -> Any:
         """Call a Redis command; an outage becomes a JobStoreError naming it."""
@@ -117,6 +123,21 @@ class JobStore:
             return len(self._redis("scan_iter", match=prefix + "*", count=500))
         self.disk.expire()
         return sum(1 for key in self.disk.iterkeys() if isinstance(key, str) and key.startswith(prefix))
+
+    def used_bytes(self) -> int:
+        """What the store holds now: a disk cache's files, or the memory Redis uses."""
+        if self.redis is not None:
+            return int(self._redis("info", "memory")["used_memory"])
+        self.disk.expire()
+        return int(self.disk.volume())
+
+    def room_for(self, size: int, limit: int) -> None:
+        """StoreFull unless ``size`` more bytes fit within ``limit`` (the store never evicts to make room)."""
+        used = self.used_bytes()
+        if used + size > limit:
+            raise StoreFull(f"the server's storage for trained models is full ({used / 1e6:,.0f} MB of "
+                            f"{limit / 1e6:,.0f} MB; this one needs {size / 1e6:,.1f} MB), so it was not kept: "
+                            f"models expire {KEEP_SECONDS // 3600} hours after they are made")
 
     # ------------------------------------------------------------ JSON values
 

@@ -16,6 +16,7 @@ import numpy as np
 from playground.app.server.jobs import JobStore
 from playground.engine import load_network_bytes, network_bytes
 from playground.engine.persistence import load_array
+from playground.limits import current as current_limits
 
 
 def key_of(kind: str, session: str) -> str:
@@ -34,9 +35,12 @@ def model_about(store: JobStore, session: str) -> dict | None:
 
 
 def save_model(store: JobStore, session: str, network, predictions: np.ndarray, about: dict) -> None:
-    """Keep a model, its test-set predictions (float16 probabilities) and what it was trained on."""
-    store.put_bytes(key_of("model", session), network_bytes(network))
-    store.put_bytes(key_of("predictions", session), array_bytes(predictions.astype(np.float16)))
+    """Keep a model, its test-set predictions (float16 probabilities) and what it was trained on;
+    ``StoreFull`` (and nothing kept or lost) when the store has no room for them."""
+    model, outputs = network_bytes(network), array_bytes(predictions.astype(np.float16))
+    store.room_for(len(model) + len(outputs), current_limits().stored_bytes)
+    store.put_bytes(key_of("model", session), model)
+    store.put_bytes(key_of("predictions", session), outputs)
     store.put(key_of("about", session), about)
 
 
