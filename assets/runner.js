@@ -35,7 +35,9 @@
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       const answer = await response.json().catch(() => ({ error: "the server's answer was not readable" }));
       if (response.status === 429 && attempt < BUSY_RETRIES) {
-        await sleep(100 + 50 * attempt);
+        // The server says when to ask again (Retry-After, seconds); else a wait that grows.
+        const after = Number(response.headers.get("Retry-After"));
+        await sleep(after > 0 ? Math.min(after, 10) * 1000 * (0.5 + Math.random()) : 100 + 50 * attempt);
         continue;
       }
       if (!response.ok) throw new Error(answer.error || "the server could not answer (" + response.status + ")");

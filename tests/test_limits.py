@@ -133,7 +133,12 @@ def test_large_requests_beyond_the_pool_are_told_busy():
     guard, _ = guarded_app()
     for _ in range(limits_module.current().heavy_requests):
         guard.heavy.acquire()  # the pool is full
-    assert call(guard, body=b" " * 300_000)["status"] == 429
+    import io
+
+    sent = io.BytesIO(b" " * 300_000)
+    busy = call(guard, body=b" " * 300_000, headers={"wsgi.input": sent})
+    assert busy["status"] == 429 and busy["headers"]["Retry-After"] == "1"
+    assert sent.tell() == 300_000  # read to its end: the answer reaches the client, not a reset
     assert call(guard, body=b"{}")["status"] == 200  # small requests are not held up
 
 

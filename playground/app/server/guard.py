@@ -71,7 +71,8 @@ class RequestGuard:
 
         client = environ.get("REMOTE_ADDR", "")
         if not self.admit(client, current().client_requests):
-            return refuse(timed_start_response, 429, "busy: this address has too many requests in work at once")
+            return refuse(timed_start_response, 429, "busy: this address has too many requests in work at once",
+                          retry_after=1)
         try:
             return self.guarded(environ, timed_start_response)
         finally:
@@ -111,7 +112,12 @@ class RequestGuard:
             return refuse(start_response, 413, f"the request is {length:,} bytes; at most {allowed:,} are taken here")
         heavy = length > limits.heavy_request_bytes
         if heavy and not self.heavy.acquire(timeout=0.25):
-            return refuse(start_response, 429, "busy: the server is working on other large requests; try again shortly")
+            try:  # read what was sent (its size is within the limit), so the answer is not lost in a reset
+                read_body(environ, length, min(limits.body_seconds, BUSY_DRAIN_SECONDS))
+            except TimeoutError:
+                pass
+            return refuse(start_response, 429, "busy: the server is working on other large requests; try again shortly",
+                          retry_after=1)
         try:
             try:
                 body = read_body(environ, length, limits.body_seconds)
@@ -150,6 +156,9 @@ class RequestGuard:
         return None
 
 
+BUSY_DRAIN_SECONDS = 2.0  # reading a refused large body: at most this long
+
+
 def read_body(environ, length: int, seconds: float) -> bytes:
     """The whole body, arrived within ``seconds`` in all (else TimeoutError): a client sending a
     byte now and then cannot hold a thread longer than that."""
@@ -182,11 +191,13 @@ REASONS = {200: "OK", 400: "Bad Request", 408: "Request Timeout", 411: "Length R
            429: "Too Many Requests", 503: "Service Unavailable"}
 
 
-def respond(start_response, status: int, body: bytes, close: bool = False):
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+def respond(start_response, status: int, body: bytes, close: bool = False, headers: tuple = ()):
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers]
     start_response(f"{status} {REASONS[status]}", headers + ([("Connection", "close")] if close else []))
     return [body]
 
 
-def refuse(start_response, status: int, message: str):
-    return respond(start_response, status, json.dumps({"error": message}).encode(), close=True)
+def refuse(start_response, status: int, message: str, retry_after: int | None = None):
+    """An error answer; ``retry_after``: seconds after which the client may ask again (429)."""
+    headers = (("Retry-After", str(retry_after)),) if retry_after is not None else ()
+    return respond(start_response, status, json.dumps({"error": message}).encode(), close=True, headers=headers)
