@@ -624,7 +624,7 @@ def test_a_job_nobody_picks_up_says_it_waits_for_a_worker(store):
 
 
 def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, monkeypatch):
-    monkeypatch.setattr(training, "RUNNING_SECONDS", 1.5)  # renewed every 0.375 s, with room for a busy machine
+    monkeypatch.setattr(training, "RUNNING_SECONDS", 0.4)
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     thread, result = in_thread(job)
     running = wait_for(store, lambda s: s.get("state") == "running")

@@ -53,10 +53,11 @@ def event_problem(value: Any) -> str | None:
     return None
 
 
-def store_problem(body: Any, checks: dict[str, Callable[[Any], Any]]) -> str | None:
+def store_problem(body: Any, checks: dict[str, Callable[[Any], Any]], polling: bool = False) -> str | None:
     """What is wrong with the session stores a callback request carries (None: nothing). A page
     always holds its session (the stores start from a new session's values), so an empty store is
-    refused too; and an address a page sends is text."""
+    refused too, except in Dash's polls of a background job (``polling``: they ask for the job's
+    progress with the stores left out, and run no callback); and an address a page sends is text."""
     if not isinstance(body, dict):
         return "a callback request must be a JSON object"
     items = [*(body.get("inputs") or []), *(body.get("state") or [])]
@@ -73,6 +74,8 @@ def store_problem(body: Any, checks: dict[str, Callable[[Any], Any]]) -> str | N
         if check is None or item.get("property") != "data":
             continue
         if item.get("value") is None:
+            if polling:
+                continue
             return f"{item['id']}: the session's store is empty (reload the page)"
         try:
             check(item["value"])
@@ -107,6 +110,12 @@ def answer_error(error: Exception):
     return jsonify({"error": f"the request could not be handled ({type(error).__name__})"}), 400
 
 
+def is_background(app: dash.Dash, body: Any) -> bool:
+    """Whether a callback request names a background callback (whose polls carry no stores)."""
+    output = body.get("output") if isinstance(body, dict) else None
+    return isinstance(output, str) and bool(app.callback_map.get(output, {}).get("background"))
+
+
 def register(app: dash.Dash) -> None:
     """Put the checks in front of ``app``'s callbacks (``on_error`` is passed to ``dash.Dash``)."""
     checks = store_checks()
@@ -115,7 +124,8 @@ def register(app: dash.Dash) -> None:
         """Flask ``before_request``: refuse a callback request whose session stores are invalid."""
         if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
             return None
-        problem = store_problem(request.get_json(silent=True), checks)
+        body = request.get_json(silent=True)
+        problem = store_problem(body, checks, polling="cacheKey" in request.args and is_background(app, body))
         if problem:
             return jsonify({"error": problem}), 400
         return None
