@@ -224,6 +224,8 @@ def test_the_session_store_checks_name_the_bad_part():
     # (each starts from a new session's values), so an empty one is refused before a callback meets it.
     assert store_problem({"inputs": [{"id": "playground-view", "property": "data", "value": "anything"}]}, checks) is None
     assert "store is empty" in store_problem({"inputs": [{"id": stores.DATA, "property": "data", "value": None}]}, checks)
+    # Dash's polls of a background job leave the stores out (and run no callback).
+    assert store_problem({"inputs": [{"id": stores.DATA, "property": "data", "value": None}]}, checks, polling=True) is None
 
 
 def test_serve_refuses_debug_beyond_localhost_and_bad_limits():
