@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -220,6 +219,8 @@ class RedisServer:
     def __init__(self, folder: Path, *options: str) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
+            import pytest  # here, not above: the benchmarks import this module, and pytest slows pydantic
+
             if os.environ.get("PLAYGROUND_REQUIRE_REDIS") == "1":
                 pytest.fail("no redis-server on PATH, and PLAYGROUND_REQUIRE_REDIS=1 requires it")
             pytest.skip("no redis-server on PATH (apt install redis-server)")
