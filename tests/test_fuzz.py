@@ -15,6 +15,7 @@ import json
 import logging
 import math
 
+import numpy as np
 import pytest
 from dash.development.base_component import Component
 from hypothesis import HealthCheck, given, settings
@@ -191,3 +192,46 @@ def test_a_script_path_the_app_does_not_serve_is_a_404_not_a_logged_failure(clie
     reply = client.get(path)
     assert reply.status_code == 404 and reply.get_json()["error"] == "no such file here"
     check_answer(reply, failures, path)
+
+
+# ------------------------------------------------------------------ values that need a deeper state
+
+
+@pytest.mark.parametrize("layer", [99, "abc", -1, True, [1], None])
+def test_a_map_of_a_layer_the_network_lacks_gets_a_message(client, failures, layer):
+    """The image page's map with its session's model in the store: only the menu's layers are drawn."""
+    from playground.app.pages.images import ids as images
+    from playground.app.server import models
+    from playground.app.server.jobs import JobStore
+    from playground.engine import Network
+
+    key = stores.new_session_key()
+    network = Network([64, 16, 10], ["tanh"], output_activation="softmax", cost="cross_entropy")
+    with JobStore() as store:
+        about = {"config": {"data": "digits", "seed": 0}, "data": "digits", "network": network.describe(), "epochs": 1,
+                 "layers": [layer.to_dict() for layer in network.layers], "input_shape": [64], "test_accuracy": 0.1,
+                 "class_names": [str(d) for d in range(10)], "image_shape": [8, 8], "job": "fuzz"}
+        models.save_model(store, key, network, np.full((360, 10), 0.1), about)
+    body = callback_body(APP, next(k for k in server_callbacks() if f"{images.MAP_GRAPH}.figure" in k),
+                         {**fresh_values(APP), f"{images.MAP_DRAW}.n_clicks": 1, f"{images.MAP_LAYER}.value": layer,
+                          f"{images.MAP_METHOD}.value": "pca", f"{stores.KEY}.data": key}, f"{images.MAP_DRAW}.n_clicks")
+    reply = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    check_answer(reply, failures, f"map of layer {layer!r}")
+    shown = reply.get_data(as_text=True)
+    assert ("choose a layer first" if layer is None else "one of the network's layers 0 to 2") in shown, shown
+
+
+@pytest.mark.parametrize("steps, span, normalisation, words", [
+    (None, 1.0, "filter", "odd number of steps"), (51, 1e308, "filter", "span must be a number from 0.1 to 2"),
+    (51, math.nan, "filter", "span"), (51, "1", "filter", "span"), (51, 1.0, "x", "scaled by filter, layer, none"),
+    (102, 1.0, "filter", "odd number"), (True, 1.0, "filter", "odd number"),
+])
+def test_a_slice_asks_only_what_the_page_offers(steps, span, normalisation, words):
+    from playground.app.pages.landscape.slice_logic import (
+        check_normalisation,
+        check_span,
+        check_steps,
+    )
+
+    with pytest.raises(ValueError, match=words):
+        check_steps(steps), check_span(span), check_normalisation(normalisation)

@@ -186,11 +186,14 @@ def register_deeper_callbacks(app) -> None:
         if layer is None:
             return no_update, "choose a layer first (the map needs a trained network)"
         model = load_model(key)
+        labels = {c["value"]: c["label"] for c in inside.layer_choices(model.network)}
+        if not isinstance(layer, int) or isinstance(layer, bool) or layer not in labels:  # the menu's layers only
+            raise ValueError(f"the map is drawn from one of the network's layers 0 to {max(labels)}")
         count = min(inside.TSNE_SAMPLES if method == "tsne" else inside.MAP_SAMPLES, len(model.test.labels))
         inputs = (model.test.images[:count].reshape(count, -1) / np.float32(255)).astype(np.float32)
         points = inside.layer_map(inside.layer_activations(model.network, inputs, int(layer)),
                                   "tsne" if method == "tsne" else "pca")
-        label = next(c["label"] for c in inside.layer_choices(model.network) if c["value"] == int(layer))
+        label = labels[layer]
         title = f"{count:,} test images by {label}, {'t-SNE' if method == 'tsne' else 'PCA'}"
         return figures.map_figure(points, model.test.labels[:count], model.names, title), ""
 

@@ -9,8 +9,9 @@ from dash.exceptions import PreventUpdate
 from playground.app.session import stores
 from playground.app.pages.landscape import ids
 from playground.plots.landscape import slice_figures
-from playground.app.pages.landscape.slice_logic import (centre_cost, check_steps, image_page_slice_inputs,
-                                                        model_slice_inputs, session_slice_inputs)
+from playground.app.pages.landscape.slice_logic import (centre_cost, check_normalisation, check_span, check_steps,
+                                                        image_page_slice_inputs, model_slice_inputs,
+                                                        session_slice_inputs)
 from playground.engine.landscape import cost_slice
 
 
@@ -33,7 +34,7 @@ def register_callbacks(app: dash.Dash) -> None:
             raise PreventUpdate
         set_progress(("0", "100"))
         try:
-            steps = check_steps(steps)
+            steps, span, normalisation = check_steps(steps), check_span(span), check_normalisation(normalisation)
             if source == "session":
                 model, inputs, labels, what = session_slice_inputs(network, data)
             elif source == "images":
@@ -42,7 +43,7 @@ def register_callbacks(app: dash.Dash) -> None:
                 model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
         except (ValueError, OSError) as error:
             return dash.no_update, dash.no_update, str(error), ""
-        alphas, betas, costs = cost_slice(model, inputs, labels, steps=steps, span=float(span), seed=0,
+        alphas, betas, costs = cost_slice(model, inputs, labels, steps=steps, span=span, seed=0,
                                           normalisation=normalisation,
                                           progress=lambda done, total: set_progress((str(done), str(total))))
         surface, contour = slice_figures(alphas, betas, costs, log=bool(log))

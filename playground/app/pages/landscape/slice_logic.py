@@ -75,10 +75,29 @@ def image_page_slice_inputs(session_key: str | None, samples: int):
 
 
 def check_steps(steps: int) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, float)) or steps != int(steps):
+        raise ValueError("the grid needs an odd number of steps from 3 to 101")
     steps = int(steps)
     if steps % 2 == 0 or not 3 <= steps <= 101:
         raise ValueError("the grid needs an odd number of steps from 3 to 101")
     return steps
+
+
+SPAN_RANGE = (0.1, 2.0)  # what the page's span slider offers
+NORMALISATIONS = ("filter", "layer", "none")
+
+
+def check_span(span) -> float:
+    """The span the page offers (0.1 to 2), else ValueError: a wider one is another picture's work."""
+    if isinstance(span, bool) or not isinstance(span, (int, float)) or not SPAN_RANGE[0] <= span <= SPAN_RANGE[1]:
+        raise ValueError(f"the span must be a number from {SPAN_RANGE[0]:g} to {SPAN_RANGE[1]:g}")
+    return float(span)
+
+
+def check_normalisation(normalisation) -> str:
+    if normalisation not in NORMALISATIONS:
+        raise ValueError(f"the directions are scaled by {', '.join(NORMALISATIONS)}")
+    return normalisation
 
 
 def centre_cost(costs: np.ndarray) -> float:
