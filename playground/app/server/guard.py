@@ -6,7 +6,8 @@ A WSGI middleware in front of the Flask server:
   localhost), so a page elsewhere cannot reach it through DNS rebinding;
 - a body must declare its length, stay within the route's limit and arrive within
   ``body_seconds`` in all (a stalled or trickling upload frees its thread), and one client
-  address may have at most ``client_requests`` requests in work at once;
+  address may have at most ``client_requests`` requests with a body in work at once (a page's
+  scripts are never refused: a room behind one address loads them all at once);
 - a JSON body may nest at most ``json_depth`` deep (checked on the raw bytes, before any parser
   recurses);
 - at most ``heavy_requests`` large bodies are worked on at once per process; the next is told
@@ -69,6 +70,10 @@ class RequestGuard:
             timing = f"cpu;dur={spent:.1f}, total;dur={wall:.1f}, wait;dur={environ.get('playground.waited_ms', 0):.1f}"
             return start_response(status, [*headers, ("Server-Timing", timing)], exc_info)
 
+        if environ.get("REQUEST_METHOD") not in BODY_METHODS:
+            # A page's scripts and layout: nothing to wait for, so no cap (a lecture hall behind one
+            # address loads its pages at once, and a refused script would break the page).
+            return self.guarded(environ, timed_start_response)
         client = environ.get("REMOTE_ADDR", "")
         if not self.admit(client, current().client_requests):
             return refuse(timed_start_response, 429, "busy: this address has too many requests in work at once",
@@ -98,7 +103,7 @@ class RequestGuard:
         problem = self.host_problem(environ)
         if problem:
             return refuse(start_response, 400, problem)
-        if environ.get("REQUEST_METHOD") not in ("POST", "PUT", "PATCH"):
+        if environ.get("REQUEST_METHOD") not in BODY_METHODS:
             return self.app(environ, start_response)
         try:
             length = int(environ.get("CONTENT_LENGTH") or "-1")
@@ -156,6 +161,7 @@ class RequestGuard:
         return None
 
 
+BODY_METHODS = ("POST", "PUT", "PATCH")  # requests with a body: bounded, counted per address, read in time
 BUSY_DRAIN_SECONDS = 2.0  # reading a refused large body: at most this long
 
 
