@@ -838,3 +838,17 @@ def test_a_sessions_model_is_kept_in_the_job_store_under_its_key(store, digits_m
     assert outputs.dtype == np.float32 and about["job"] == "test"
     assert models.load_model(store, "another-session-0123456789") is None  # no session sees another's
     assert key_of("model", KEY) == f"images:model:{KEY}"
+
+
+def test_a_job_the_store_lost_is_said_to_be_lost_and_stays_said(store):
+    """A Redis restarted without its data forgets a running job: the page that was following it
+    says so (and keeps saying so), instead of going blank about it."""
+    job, _ = start_job(store, KEY, {**DIGITS, "epochs": 3})
+    shown = {**job_status(store, KEY), "state": "running"}
+    for part in ("status", "claim", "heartbeat"):
+        store.delete(key_of(part, KEY))  # what a restarted Redis holds of it: nothing
+    lost = training.followed_status(store, KEY, shown)
+    assert lost["state"] == "failed" and "lost this job" in lost["message"] and "press train" in lost["message"]
+    assert training.followed_status(store, KEY, lost) == lost  # still said on the next poll
+    assert start_job(store, KEY, {**DIGITS, "epochs": 3})[1] is None  # and a new one can start
+    assert training.followed_status(store, KEY, None)["state"] == "queued"

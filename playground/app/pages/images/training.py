@@ -94,6 +94,20 @@ def job_status(store: JobStore, session: str) -> dict | None:
     return status
 
 
+def followed_status(store: JobStore, session: str, shown: dict | None) -> dict | None:
+    """``job_status``, or, when the store has lost a job the page was following (a Redis restarted
+    without its data), a failed status that says so, kept in the store so the page goes on
+    showing it (instead of forgetting the job without a word)."""
+    status = job_status(store, session)
+    if status is None and isinstance(shown, dict) and shown.get("state") in ACTIVE:
+        status = {**shown, "state": "failed", "updated": time.time(),
+                  "message": "the job server lost this job (it restarted without keeping its data): "
+                             "press train to start again"}
+        store.put(key_of("status", session), status)
+        store.delete(key_of("claim", session))
+    return status
+
+
 # ------------------------------------------------------------------ the job itself
 
 

@@ -16,7 +16,7 @@ from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.layout import ACTIVE_POLL_MS, IDLE_POLL_MS
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG, check_config
 from playground.app.pages.images.presets import PRESETS
-from playground.app.pages.images.training import control_job, job_status, run_job, start_job
+from playground.app.pages.images.training import control_job, followed_status, run_job, start_job
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.server.models import model_about
 from playground.app.session import stores
@@ -180,7 +180,7 @@ def register_job_callbacks(app) -> None:
                 action = "stop" if ctx.triggered_id == ids.STOP else (
                     "resume" if (shown or {}).get("state") == "paused" else "pause")
                 said = control_job(store, key, action)
-            status = job_status(store, key)
+            status = followed_status(store, key, shown)
             about = model_about(store, key)
         seen = status_view(status)
         new_model = None if about is None else {"job": about.get("job"), "data": about["data"],
