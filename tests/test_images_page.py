@@ -852,3 +852,12 @@ def test_a_job_the_store_lost_is_said_to_be_lost_and_stays_said(store):
     assert training.followed_status(store, KEY, lost) == lost  # still said on the next poll
     assert start_job(store, KEY, {**DIGITS, "epochs": 3})[1] is None  # and a new one can start
     assert training.followed_status(store, KEY, None)["state"] == "queued"
+
+
+def test_a_float64_upload_is_kept_as_float32_at_half_the_size(client, store, digits_model):
+    network, data = digits_model
+    wide = network.copy(np.float64)
+    assert upload(client, network_bytes(wide)).status_code == 200
+    kept = load_network_bytes(models.model_bytes(store, KEY))
+    assert kept.dtype == np.float32 and len(models.model_bytes(store, KEY)) < 0.6 * len(network_bytes(wide))
+    assert np.allclose(kept.forward(data.test_inputs), wide.forward(data.test_inputs), atol=1e-5)

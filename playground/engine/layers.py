@@ -94,13 +94,16 @@ class Layer:
         for name in ("inputs", "weighted_inputs", "outputs"):
             self.__dict__.pop(name, None)
 
-    def copy(self) -> "Layer":
-        """An independent layer with the same parameters and nothing kept from a forward pass."""
+    def copy(self, dtype: Any = None) -> "Layer":
+        """An independent layer with the same parameters (in ``dtype``, when given) and nothing
+        kept from a forward pass."""
         twin = copy.copy(self)
         twin.forget()
+        if dtype is not None and "dtype" in self.__dict__:
+            twin.dtype = check_dtype(dtype)
         for name in ("weights", "biases"):
             if name in self.__dict__:
-                setattr(twin, name, getattr(self, name).copy())
+                setattr(twin, name, getattr(self, name).astype(twin.dtype, copy=True))
         for name in ("weight_gradient", "bias_gradient"):
             if name in self.__dict__:
                 setattr(twin, name, None)  # the twin has had no backward step of its own

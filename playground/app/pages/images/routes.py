@@ -100,6 +100,8 @@ def upload(raw: bytes, query: dict) -> dict:
         raise ValueError(missing_data(data, visitor=True))
     limits = current_limits()
     network = load_network_bytes(raw, "the file", max_bytes=limits.model_upload_bytes, **limits.model_limits())
+    if network.dtype != np.float32:  # kept (and run) as the page's own networks are: half a float64 file
+        network = network.copy(np.float32)
     test = test_set({"data": data, "seed": 0})
     pixels = int(np.prod(test.images.shape[1:]))
     if network.input_size != pixels or network.layer_sizes[-1] != len(test.class_names):
