@@ -30,6 +30,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import shutil
 import signal
 import statistics
@@ -77,6 +78,7 @@ class Tally:
     frames: dict[int, int] = field(default_factory=dict)  # playing session → answers
     heavy_done: int = 0
     heavy_busy: int = 0
+    refused: int = 0  # light or playing requests told busy (429) and sent again, as the page does
     errors: list[str] = field(default_factory=list)
 
 
@@ -88,6 +90,7 @@ class Client:
         self.connection: http.client.HTTPConnection | None = None
         self.server_ms = 0.0  # the last answer's time in the server (its Server-Timing total)
         self.wait_ms = 0.0  # … of which waiting for its turn
+        self.retry_after = 1.0  # the last answer's Retry-After (seconds)
 
     def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         for attempt in range(2):  # a kept-alive connection the server closed: open a new one once
@@ -101,6 +104,7 @@ class Client:
                 timing = response.getheader("Server-Timing") or ""
                 metrics = server_timing(timing)
                 self.server_ms, self.wait_ms = metrics.get("total", 0.0), metrics.get("wait", 0.0)
+                self.retry_after = float(response.getheader("Retry-After") or 1)
                 return response.status, response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.connection.close()
@@ -108,6 +112,16 @@ class Client:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+    def ask(self, path: str, body: bytes, tally: "Tally") -> tuple[int, bytes]:
+        """POST as the page does: a 429 is counted and sent again after the server's Retry-After
+        (jittered, as assets/runner.js and assets/busy.js wait)."""
+        while True:
+            status, raw = self.request("POST", path, body)
+            if status != 429:
+                return status, raw
+            tally.refused += 1
+            time.sleep(min(self.retry_after, 10) * random.uniform(0.5, 1.5))
 
     def load_page(self) -> float:
         start = time.perf_counter()
@@ -164,7 +178,7 @@ def play(client: Client, index: int, stop: float, tally: Tally, log: list) -> di
     state = start_state(index)
     tally.frames[index] = 0
     while time.monotonic() < stop:
-        status, raw = client.request("POST", TRAIN_ROUTE, json.dumps(train_body(state, None, False)).encode())
+        status, raw = client.ask(TRAIN_ROUTE, json.dumps(train_body(state, None, False)).encode(), tally)
         if status != 200:
             tally.errors.append(f"playing {index}: {status} {raw[:200]!r}")
             return state
@@ -187,7 +201,7 @@ def step(client: Client, app, index: int, stop: float, tally: Tally, log: list) 
         time.sleep(max(min(next_step, next_width) - now, 0))
         begin = time.perf_counter()
         if next_step <= next_width:
-            status, raw = client.request("POST", TRAIN_ROUTE, json.dumps(train_body(state, 1, True)).encode())
+            status, raw = client.ask(TRAIN_ROUTE, json.dumps(train_body(state, 1, True)).encode(), tally)
             if status == 200:
                 answer = json.loads(raw)
                 state = {**state, "network": answer["network"], "trainer": answer["trainer"]}
@@ -195,7 +209,7 @@ def step(client: Client, app, index: int, stop: float, tally: Tally, log: list) 
             next_step += 2
         else:
             width = width % 8 + 2
-            status, raw = client.request("POST", DISPATCH, json.dumps(width_change(app, state, width)).encode())
+            status, raw = client.ask(DISPATCH, json.dumps(width_change(app, state, width)).encode(), tally)
             if status == 200:
                 answer = json.loads(raw)["response"]
                 state = {**state, "network": answer[NETWORK_CHANGE_KEY]["data"]["set"]["network"], "trainer": {}}
@@ -262,10 +276,13 @@ def replay(index: int, log: list) -> dict:
 # ---------------------------------------------------------------------------- one run
 
 
-def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds: float) -> dict:
-    """Every session at once for ``seconds``; latencies, frame rates, errors and the leak check."""
+def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds: float,
+             same_address: bool = False) -> dict:
+    """Every session at once for ``seconds``; latencies, frame rates, errors and the leak check.
+    ``same_address``: every session from one address (a lecture hall behind one NAT)."""
     tally, finals, logs = Tally(), {}, {i: [] for i in range(sessions)}
-    clients = [Client(port, f"127.0.{2 + i // 250}.{2 + i % 250}") for i in range(sessions + heavies)]
+    clients = [Client(port, "127.0.0.2" if same_address else f"127.0.{2 + i // 250}.{2 + i % 250}")
+               for i in range(sessions + heavies)]
     loads = [0.0] * sessions
     body = largest_body()
     begin = threading.Barrier(sessions + heavies + 1)
@@ -314,7 +331,8 @@ def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds:
         "light_wait_p50_ms": 1000 * percentile(tally.light_wait, 50),
         "light_wait_p95_ms": 1000 * percentile(tally.light_wait, 95),
         "fps_min": min(fps, default=0), "fps_median": statistics.median(fps) if fps else 0,
-        "heavy_done": tally.heavy_done, "heavy_busy": tally.heavy_busy,
+        "heavy_done": tally.heavy_done, "heavy_busy": tally.heavy_busy, "refused": tally.refused,
+        "same_address": same_address,
         "page_load_start_p50_ms": 1000 * percentile(loads, 50), "page_load_start_p95_ms": 1000 * percentile(loads, 95),
         "page_load_p50_ms": 1000 * percentile(tally.page_loads, 50),
         "page_load_max_ms": 1000 * max(tally.page_loads, default=0),
@@ -370,7 +388,7 @@ def measure(mode: str, args) -> dict:
         app = create_app()  # the same callback map as the server's, to write the Dash requests
         print(f"\n{mode}: {args.sessions} sessions ({args.playing} playing) + {args.heavy} heavy senders, "
               f"{args.seconds:g} s", flush=True)
-        result = run_load(server.port, app, args.sessions, args.playing, args.heavy, args.seconds)
+        result = run_load(server.port, app, args.sessions, args.playing, args.heavy, args.seconds, args.same_address)
     finally:
         server.stop()
         if extra is not None:
@@ -438,6 +456,8 @@ def main() -> None:
     parser.add_argument("--playing", type=int, default=20)
     parser.add_argument("--heavy", type=int, default=10, help="senders of the largest allowed request")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--same-address", action="store_true",
+                        help="every session from one address, as a lecture hall behind one NAT")
     parser.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
     args = parser.parse_args()
     if not (0 <= args.playing <= args.sessions <= 1000 and 0 <= args.heavy <= 100 and 0 < args.seconds <= 600):
