@@ -249,3 +249,13 @@ class RedisServer:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+
+
+def session_values() -> dict:
+    """Each session store as a page sends it back ("id.data" → value): a new session's values (a
+    page always holds them). Call it after the app is made (the pages register their views)."""
+    from playground.app.session import model, stores
+
+    state = model.initial_state()
+    parts = {**{name: state[name] for name in stores.CORE}, **{f"view-{name}": view for name, view in state["views"].items()}}
+    return {f"{store}.data": parts[name] for name, store in stores.store_ids().items()}

@@ -20,10 +20,10 @@ import pytest
 from dash.development.base_component import Component
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from servers import callback_body, is_pattern
+from servers import callback_body, is_pattern, session_values
 
 from playground.app.main import create_app
-from playground.app.session import model, stores
+from playground.app.session import stores
 from playground.app.session.pages import routes
 
 pytestmark = pytest.mark.timeout(600)
@@ -102,9 +102,7 @@ def layout_values(app) -> dict[str, dict]:
 def fresh_values(app) -> dict[str, object]:
     """Each "id.prop" as a fresh page sends it: a new session's stores, the layout's values, and
     for a pattern every matching component."""
-    state = model.initial_state()
-    parts = {**{name: state[name] for name in stores.CORE}, **{f"view-{name}": view for name, view in state["views"].items()}}
-    values: dict[str, object] = {f"{store}.data": parts[name] for name, store in stores.store_ids().items()}
+    values: dict[str, object] = session_values()
     components = layout_values(app)
     for spec in app.callback_map.values():
         for item in spec["inputs"] + spec["state"]:

@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 from hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
-from servers import ServerProcess, dash_body
+from servers import ServerProcess, dash_body, session_values
 
 from playground.app.main import create_app
 from playground.app.pages.playground import ids
@@ -242,13 +242,6 @@ def test_stalled_bodies_are_dropped_and_others_are_still_served(server):
 
 
 # ---------------------------------------------------------------------- Dash callbacks
-
-
-def session_values() -> dict:
-    """Each session store as a page sends it back: a new session's values (a page always holds them)."""
-    state = base_state()
-    parts = {**{name: state[name] for name in stores.CORE}, **{f"view-{name}": view for name, view in state["views"].items()}}
-    return {f"{store}.data": parts[name] for name, store in stores.store_ids().items()}
 
 
 def dash_post(server, app, output_part, values, triggered=None):

@@ -23,7 +23,7 @@ from playground.app.pages.landscape.logic import (
 )
 from playground.app.pages.landscape.race_logic import RACE_SOURCES, default_rates
 from playground.app.pages.landscape.shapes import RESOLUTIONS
-from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, slice_upload_bytes
+from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, SPAN_RANGE, slice_upload_bytes
 from playground.app.session import model
 from playground.app.session.stores import change_store
 from playground.app.ui.components import control, graph_config, page_root
@@ -181,7 +181,7 @@ def slice_tab() -> dcc.Tab:
                                              value=2000, debounce=True)),
             control("grid (odd)", dcc.RadioItems(id=ids.SLICE_STEPS, value=31, inline=True,
                                                  options=[{"label": f"{n}×{n}", "value": n} for n in (21, 31, 51)])),
-            control("span (α and β from −span to span)", dcc.Slider(id=ids.SLICE_SPAN, min=0.1, max=2, step=0.1,
+            control("span (α and β from −span to span)", dcc.Slider(id=ids.SLICE_SPAN, min=SPAN_RANGE[0], max=SPAN_RANGE[1], step=0.1,
                                                                      value=1.0, marks={0.5: "0.5", 1: "1", 2: "2"})),
             control("directions scaled", dcc.RadioItems(id=ids.SLICE_NORMALISATION, value="filter", options=[
                 {"label": "filter by filter (Li et al.)", "value": "filter"},
