@@ -260,6 +260,7 @@ def test_space_and_s_act_after_a_menu_choice_and_a_radio_button(live_app, browse
     browser.find_element(By.ID, "nav-descent").click()
     wait_for(browser, lambda: "step" in text(browser, "descent-readouts"))
     radio(browser, "descent-slope", "finite")
+    wait_for(browser, lambda: stored(browser, "session-view-descent")["slope"] == "finite")  # as on the playground
     press(browser, "s")
     wait_for(browser, lambda: text(browser, "descent-readouts").startswith("step 1"))
 
