@@ -35,6 +35,10 @@ class Limits:
     layer_width: int = 32  # … and their widths
     batches_per_request: int = 10_000  # a request may ask for this many; the time budget stops it sooner
     request_seconds: float = 0.5  # CPU time one request may spend training (its thread's)
+    # Multiply-adds one request may spend drawing a view of the data (a cost surface, a race, an
+    # evolution): about 0.4 s of a core here. Past it the view uses a sample of the points.
+    view_multiply_adds: int = 1_000_000_000
+    view_seconds: float = 1.0  # CPU time a view that steps (the optimizer race) may take, all runners together
     finite_difference_parameters: int = 400  # timing the slow way exactly; above it, estimated from a sample
     share_link_characters: int = 100_000
     share_link_inflated_bytes: int = 2_000_000

@@ -69,10 +69,31 @@ class ServerProcess:
                 raise RuntimeError(f"the server stopped: {self.output()}")
             try:
                 if self.get("/").status == 200:
+                    self.settle(deadline)
                     return
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("the server did not answer within a minute")
+
+    def settle(self, deadline: float) -> None:
+        """Wait until the server's processes are idle (its pool for large requests imports the
+        engine after start-up), so that a request's measured CPU is the request's own."""
+        def cpu() -> float:
+            total = 0.0
+            for process in [psutil.Process(self.process.pid), *psutil.Process(self.process.pid).children(recursive=True)]:
+                try:
+                    total += sum(process.cpu_times()[:2])
+                except psutil.NoSuchProcess:
+                    pass
+            return total
+
+        before = cpu()
+        while time.monotonic() < deadline:
+            time.sleep(0.5)  # a polling interval: the condition is the CPU count standing still
+            now = cpu()
+            if now - before < 0.05:
+                return
+            before = now
 
     def workers(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children()
@@ -259,3 +280,37 @@ def session_values() -> dict:
     state = model.initial_state()
     parts = {**{name: state[name] for name in stores.CORE}, **{f"view-{name}": view for name, view in state["views"].items()}}
     return {f"{store}.data": parts[name] for name, store in stores.store_ids().items()}
+
+
+CPU_BUDGET = 2.0  # seconds of server CPU for any one request (SPEC)
+MEMORY_BUDGET_MB = 200
+TRAIN = "/_playground/train"
+
+
+def train_body(**changes) -> dict:
+    """A training request of a new session (one batch), with ``changes``."""
+    from playground.app.session import model
+
+    state = model.initial_state()
+    body = {"network": state["network"], "data": state["data"], "trainer": {}, "settings": state["settings"],
+            "batches": 1, "time_both": True}
+    return {**body, **changes}
+
+
+def within_budget(reply: Reply, server: ServerProcess) -> None:
+    """The reply is not a server error, took at most 2 s of the server's CPU and 200 MB (measured
+    and reported), and the server still answers a normal request."""
+    assert reply.status != 500 and reply.status < 500, reply
+    assert reply.cpu_seconds <= CPU_BUDGET, f"{reply.cpu_seconds:.2f} s of CPU"
+    assert reply.peak_extra_mb <= MEMORY_BUDGET_MB, f"{reply.peak_extra_mb:.0f} MB"
+    assert reply.reported_cpu_ms is not None and reply.reported_cpu_ms <= 1000 * CPU_BUDGET
+    normal = server.post(TRAIN, train_body())
+    assert normal.status == 200 and "network" in normal.body, "the server must still answer a normal request"
+
+
+def refused(reply: Reply, status: int, *words: str) -> None:
+    """The reply has this status and an error naming every one of ``words``."""
+    assert reply.status == status, reply
+    text = reply.body["error"] if isinstance(reply.body, dict) else str(reply.body)
+    for word in words:
+        assert word in text, text

@@ -18,7 +18,7 @@ import zlib
 
 import pytest
 from hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
-from servers import ServerProcess, dash_body, session_values
+from servers import TRAIN, ServerProcess, dash_body, refused, session_values, train_body, within_budget
 
 from playground.app.main import create_app
 from playground.app.pages.playground import ids
@@ -27,9 +27,6 @@ from playground.app.ui.components import APP_MESSAGE
 
 pytestmark = pytest.mark.timeout(300)
 
-CPU_BUDGET = 2.0  # seconds of server CPU for any one request (SPEC)
-MEMORY_BUDGET_MB = 200
-TRAIN = "/_playground/train"
 DISPATCH = "/_dash-update-component"
 
 
@@ -51,36 +48,12 @@ def base_state() -> dict:
     return model.initial_state()
 
 
-def train_body(**changes) -> dict:
-    state = base_state()
-    body = {"network": state["network"], "data": state["data"], "trainer": {}, "settings": state["settings"],
-            "batches": 1, "time_both": True}
-    body.update(changes)
-    return body
-
-
 def network_of(sizes) -> dict:
     """A network's JSON naming these sizes, without weights (a client can send one)."""
     layers = sizes if not isinstance(sizes, list) else [
         {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": "sigmoid"}
         for n_in, n_out in zip(sizes, sizes[1:])]
     return {"input_shape": [2], "cost": "quadratic", "seed": 0, "layers": layers}
-
-
-def within_budget(reply, server) -> None:
-    assert reply.status != 500 and reply.status < 500, reply
-    assert reply.cpu_seconds <= CPU_BUDGET, f"{reply.cpu_seconds:.2f} s of CPU"
-    assert reply.peak_extra_mb <= MEMORY_BUDGET_MB, f"{reply.peak_extra_mb:.0f} MB"
-    assert reply.reported_cpu_ms is not None and reply.reported_cpu_ms <= 1000 * CPU_BUDGET
-    normal = server.post(TRAIN, train_body())
-    assert normal.status == 200 and "network" in normal.body, "the server must still answer a normal request"
-
-
-def refused(reply, status: int, *words: str) -> None:
-    assert reply.status == status, reply
-    text = reply.body["error"] if isinstance(reply.body, dict) else str(reply.body)
-    for word in words:
-        assert word in text, text
 
 
 # ---------------------------------------------------------------------- the training route
@@ -468,62 +441,9 @@ def test_a_model_upload_over_64_mb_is_refused_before_it_is_read(server):
     assert reply.status == 413, reply
 
 
-# ---------------------------------------------------------------------- the walk and descent routes, the views
+# ---------------------------------------------------------------------- the descent route, the views
 
-WALK = "/_playground/walk"
 DESCENT = "/_playground/descent"
-
-
-def walk_body(**changes) -> dict:
-    state = base_state()
-    walk = {**state["views"]["landscape"], **changes.pop("walk", {})}
-    return {"walk": walk, "network": state["network"], "data": state["data"], "settings": state["settings"],
-            "steps": 1, **changes}
-
-
-@pytest.mark.parametrize("changes, words", [
-    ({"steps": 10**9}, ["steps"]),
-    ({"walk": {"resolution": 10**6}}, ["resolution"]),
-    ({"walk": {"vectors": [[0.0] * 1000] * 100}}, ["walk vectors"]),
-    ({"walk": {"first": ["W", 1]}}, ["walk.first"]),
-    ({"network": network_of([2, 20000, 20000, 2])}, ["1 to 32 nodes"]),
-    ({"network": None}, ["needs the network"]),
-])
-def test_bad_walks_are_named(server, app, changes, words):
-    reply = server.post(WALK, walk_body(**changes))
-    within_budget(reply, server)
-    refused(reply, 400, *words)
-
-
-def largest_walk(batch_size: int = 1, points: int = 10_000, **walk) -> dict:
-    """A walk on the largest network the server takes (6 hidden layers of 32, 10 outputs) and
-    ``points`` points, asking for a thousand steps (batches of one, as the training route's largest request)."""
-    sizes = [2, *[32] * 6, 10]
-    network = model.dense_network_json(sizes, ["tanh"] * 6, "softmax", "cross_entropy", 0)
-    inputs = [[(k % 100) / 50 - 1, (k // 100) / 50 - 1] for k in range(points)]
-    data = {"name": "custom", "class_names": [str(k) for k in range(10)], "feature_names": ["x1", "x2"],
-            "train_inputs": inputs, "train_labels": [k % 10 for k in range(points)], "test_inputs": [],
-            "test_labels": []}
-    return walk_body(network=network, data=data, settings={**model.DEFAULT_SETTINGS, "batch_size": batch_size},
-                     steps=1000, walk={"path": [], **walk})
-
-
-def test_a_large_walk_stops_within_the_cpu_budget(server, app):
-    # 2,000 points: at 10,000 what the route draws after its steps (outside its budget, see the
-    # xfail below) puts it near the 2 s line.
-    reply = server.post(WALK, largest_walk(points=2_000))
-    within_budget(reply, server)
-    assert reply.status == 200 and reply.body["ended"] in ("done", "budget") and reply.body["network"]
-
-
-@pytest.mark.xfail(reason="issue 22 (every request within a budget): the walk route's paint (the mini-batch's "
-                          "landscape, a snapshot of the surface, the curvature) is computed after the run loop, "
-                          "outside the request's CPU budget: a batch view of 10,000 points costs ~4 s of CPU at "
-                          "resolution 20, ~40 s at 60", strict=True)
-@pytest.mark.parametrize("walk", [{"view": "both", "resolution": 20}, {"view": "batch", "resolution": 20, "train_all": True}])
-def test_the_largest_walk_with_its_batch_landscape_stays_within_the_budget(server, app, walk):
-    reply = server.post(WALK, largest_walk(batch_size=10_000, **walk))
-    within_budget(reply, server)
 
 
 @pytest.mark.parametrize("change, words", [

@@ -74,11 +74,14 @@ class Run:
     path: list[list[float]] = field(default_factory=list)
     costs: list[float] = field(default_factory=list)
     diverged_at: int | None = None
+    stopped_at: int | None = None  # the step where its share of a CPU budget ran out
 
 
-def descend(objective: Objective, start: Sequence[float], runner: Runner, steps: int) -> Run:
+def descend(objective: Objective, start: Sequence[float], runner: Runner, steps: int,
+            cpu_seconds: float | None = None) -> Run:
     """``steps`` optimizer steps from ``start``; stops when the point or cost stops being finite or
-    a coordinate passes 1e6 (keeping the path up to there, the last point with a finite cost)."""
+    a coordinate passes 1e6 (keeping the path up to there, the last point with a finite cost), or
+    after ``cpu_seconds`` of CPU."""
     walker = ObjectiveWalker(objective, start, runner.optimizer, runner.learn_rate, runner.momentum)
     journey = Run(runner, path=[walker.point.tolist()])
 
@@ -86,7 +89,7 @@ def descend(objective: Objective, start: Sequence[float], runner: Runner, steps:
         journey.costs.append(event.cost)
         journey.path.append(walker.point.tolist())
 
-    result = run(walker, steps=steps, on_step=record)
+    result = run(walker, steps=steps, cpu_seconds=cpu_seconds, on_step=record)
     # The cost at the last point: the diverging step measured it, else one more look.
     cost = result.last.cost if result.ended == "diverged" else objective(walker.point)[0]
     if np.isfinite(cost) or len(journey.path) == 1:  # the start stays, whatever its cost
@@ -95,13 +98,17 @@ def descend(objective: Objective, start: Sequence[float], runner: Runner, steps:
         journey.path.pop()
     if result.ended == "diverged" or not np.isfinite(cost):
         journey.diverged_at = len(journey.path)
+    elif result.ended == "budget":
+        journey.stopped_at = result.steps
     return journey
 
 
 def race(objective: Callable[[Array], tuple[float, Array]], start: Sequence[float], runners: Sequence[Runner],
-         steps: int) -> list[Run]:
-    """Every runner from the same start on the same objective."""
-    return [descend(objective, start, runner, steps) for runner in runners]
+         steps: int, cpu_seconds: float | None = None) -> list[Run]:
+    """Every runner from the same start on the same objective; each gets an equal share of
+    ``cpu_seconds`` (when given)."""
+    share = None if cpu_seconds is None else cpu_seconds / max(1, len(runners))
+    return [descend(objective, start, runner, steps, share) for runner in runners]
 
 
 def winner(runs: Sequence[Run], tolerance: float = 1e-3) -> tuple[int | None, int | None]:

@@ -18,7 +18,6 @@ OVERLAY_PATH, OVERLAY_POINT = range(2)  # the path overlay holds only these two
 CONTOUR_MARGIN = dict(l=60, r=100, t=30, b=50)
 CONTOUR_HEIGHT = 440
 PATH_COLOUR = "#e4572e"
-BATCH_TITLE = "this mini-batch's landscape (a new batch at every step)"
 RUNNER_COLOURS = CLASS_COLOURS[:1] + CLASS_COLOURS[2:] + CLASS_COLOURS[1:2]  # blue, green, purple, …
 
 
@@ -129,6 +128,13 @@ def race_figures(xs, ys, costs, runs, labels: list[str], x_title: str, y_title: 
 
 
 # ------------------------------------------------------------------ a walk's figures and what a step paints
+
+
+def batch_title(walk: dict, note: str = "") -> str:
+    """The mini-batch landscape's title (and the note of a sample of the batch, when there is one)."""
+    which = "last" if walk["batch"] else "first"
+    title = f"the landscape of the {which} step's mini-batch (a new batch at every step)"
+    return f"{title}<br>{note}" if note else title
 
 
 def walk_figures(xs, ys, costs, walk: dict, titles: tuple[str, str], note: str = "") -> tuple:

@@ -7,7 +7,7 @@ import math
 from dash import dcc, html
 
 from playground.app.pages.landscape import ids
-from playground.app.pages.landscape.figures import contour_figure, path_lift, walk_figures
+from playground.app.pages.landscape.figures import batch_title, contour_figure, path_lift, walk_figures
 from playground.app.pages.landscape.logic import (
     PRESETS,
     axes,
@@ -39,27 +39,22 @@ SHOWN, HIDDEN = {}, {"display": "none"}
 def drawn_walk(walk: dict, network: dict, data: dict, settings: dict) -> dict:
     """The walk with its grid's costs drawn in: the figures and readouts of the page."""
     walk = walk_for(walk, network, data, settings)
-    costs = surface_costs(walk, network, data, settings)
+    costs, note = surface_costs(walk, network, data, settings)
     walk = {**walk, "lift": path_lift(costs, walk["log"])}
     xs, ys = axes(walk)
-    surface, contour, overlay = walk_figures(xs, ys, costs, walk, axis_titles(walk))
+    surface, contour, overlay = walk_figures(xs, ys, costs, walk, axis_titles(walk), note=note)
     is_network = walk["source"] == "network"
     batch = None
     if is_network and walk["view"] != "full":
         from_batch = walk["batch"] or next_batch(walk, data, settings)
-        batch = contour_figure(xs, ys, network_surface(walk, network, data, settings, from_batch), walk["path"],
-                               *axis_titles(walk), walk["log"], title=batch_title(walk))
+        batch_costs, batch_note = network_surface(walk, network, data, settings, from_batch)
+        batch = contour_figure(xs, ys, batch_costs, walk["path"], *axis_titles(walk), walk["log"],
+                               title=batch_title(walk, batch_note))
     status, curvature_line, limit = readouts(walk, network, data, settings)
     return {"walk": walk, "surface": surface, "contour": contour, "overlay": overlay, "batch": batch,
             "status": status, "curvature": curvature_line, "marks": learn_rate_marks(limit),
             "pickers": SHOWN if is_network else HIDDEN, "batch_style": SHOWN if batch is not None else HIDDEN,
             "plane_style": SHOWN if is_network and walk["train_all"] else HIDDEN}
-
-
-def batch_title(walk: dict) -> str:
-    if walk["batch"]:
-        return "the landscape of the last step's mini-batch (a new batch at every step)"
-    return "the landscape of the first step's mini-batch (a new batch at every step)"
 
 
 def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:

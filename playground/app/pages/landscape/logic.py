@@ -17,6 +17,7 @@ import numpy as np
 
 from playground.app.pages.landscape.shapes import MAX_PATH
 from playground.app.session import model
+from playground.app.session.budget import Sample, network_sample
 from playground.engine.landscape import (
     cost_surface,
     hessian,
@@ -32,6 +33,7 @@ from playground.engine.surfaces import SURFACES
 from playground.engine.training import epoch_order
 from playground.limits import current as current_limits
 
+CURVATURE_PASSES = 24  # the Hessian: four gradients in float64, each worth about six float32 forward passes
 SNAPSHOT_EVERY = 10  # steps between surfaces redrawn while everything trains
 VECTOR_NUMBERS = 60_000  # the parameter vectors kept for the PCA plane: at most this many numbers in all
 DEFAULT_ADDRESSES = (["W", 1, 0, 0], ["b", 1, 0])  # the first weight and the first bias
@@ -194,8 +196,10 @@ def moved(walk: dict, point: list[float], cost: float) -> dict:
 # ------------------------------------------------------------------ surfaces
 
 
-def network_surface(walk: dict, network: dict, data: dict, settings: dict, batch: list[int] | None = None) -> np.ndarray:
-    """The cost over the grid of the two chosen parameters, on all training points or on one batch."""
+def network_surface(walk: dict, network: dict, data: dict, settings: dict, batch: list[int] | None = None,
+                    sample: Sample | None = None) -> tuple[np.ndarray, str]:
+    """The cost over the grid of the two chosen parameters, on all training points or on one batch
+    (a sample of them past the request's work budget), and the note saying so ('' when all are used)."""
     engine_network = model.playground_network(network)
     dataset = model.check_points(data)
     inputs, labels = dataset.train_inputs, dataset.train_labels
@@ -203,9 +207,11 @@ def network_surface(walk: dict, network: dict, data: dict, settings: dict, batch
         inputs, labels = inputs[batch], labels[batch]
     if len(labels) == 0:
         raise ValueError("there are no training points: add some on the playground")
+    sample = sample or network_sample(engine_network, len(labels), walk["resolution"] ** 2)
     xs, ys = axes(walk)
-    return cost_surface(engine_network, inputs, labels, tuple(walk["first"]), tuple(walk["second"]), xs, ys,
-                        l2=float(settings["l2"]))
+    costs = cost_surface(engine_network, sample.of(inputs), sample.of(labels), tuple(walk["first"]),
+                         tuple(walk["second"]), xs, ys, l2=float(settings["l2"]))
+    return costs, sample.note
 
 
 def classic_surface(walk: dict) -> np.ndarray:
@@ -214,11 +220,12 @@ def classic_surface(walk: dict) -> np.ndarray:
     return SURFACES[walk["source"]].function(grid_x, grid_y)
 
 
-def surface_costs(walk: dict, network: dict, data: dict, settings: dict) -> np.ndarray:
-    """The full-data costs over a walk's grid (a network's two parameters, or a classic surface)."""
+def surface_costs(walk: dict, network: dict, data: dict, settings: dict) -> tuple[np.ndarray, str]:
+    """The full-data costs over a walk's grid (a network's two parameters, or a classic surface),
+    and the note of a sample ('' when every point is used)."""
     if walk["source"] == "network":
         return network_surface(walk, network, data, settings)
-    return classic_surface(walk)
+    return classic_surface(walk), ""
 
 
 def next_batch(walk: dict, data: dict, settings: dict) -> list[int]:
@@ -242,16 +249,19 @@ def pca_plane(walk: dict) -> tuple[np.ndarray, float] | None:
 
 
 def curvature(walk: dict, network: dict | None, data: dict | None, settings: dict) -> dict:
-    """The 2×2 Hessian at the current point, its eigenvalues, λmax and the learn-rate limits."""
-    point = walk["path"][-1][:2]
+    """The 2×2 Hessian at the current point, its eigenvalues, λmax and the learn-rate limits
+    (and the note of a sample of the points, '' when every point is used)."""
+    point, note = walk["path"][-1][:2], ""
     if walk["source"] == "network":
         engine_network = model.playground_network(network, dtype=np.float64)
         for address, value in zip((walk["first"], walk["second"]), point):
             position, index = locate(engine_network, tuple(address))
             engine_network.parameters()[position][index] = value
         dataset = model.check_points(data)
-        matrix = hessian(engine_network, dataset.train_inputs, dataset.train_labels, tuple(walk["first"]),
-                         tuple(walk["second"]), l2=float(settings["l2"]))
+        sample = network_sample(engine_network, len(dataset.train_labels), CURVATURE_PASSES)
+        note = sample.note
+        matrix = hessian(engine_network, sample.of(dataset.train_inputs), sample.of(dataset.train_labels),
+                         tuple(walk["first"]), tuple(walk["second"]), l2=float(settings["l2"]))
     else:
         surface, h = SURFACES[walk["source"]], 1e-5
         columns = [(surface.value_and_gradient(np.array(point) + h * e)[1]
@@ -263,13 +273,13 @@ def curvature(walk: dict, network: dict | None, data: dict | None, settings: dic
     momentum = float(walk["momentum"]) if walk["optimizer"] in ("momentum", "nesterov") else 0.0
     return {"hessian": matrix.tolist(), "eigenvalues": eigenvalues.tolist(), "largest": largest,
             "limit": learn_rate_limit(largest), "momentum_limit": learn_rate_limit(largest, momentum),
-            "momentum": momentum, "saddle": bool(eigenvalues[0] < 0 < eigenvalues[1])}
+            "momentum": momentum, "saddle": bool(eigenvalues[0] < 0 < eigenvalues[1]), "note": note}
 
 
 def curvature_text(values: dict, learn_rate: float) -> str:
     """One line a student can read: the curvatures, the limit, and where the learn rate is."""
     low, high = values["eigenvalues"]
-    text = f"curvatures here λ = {low:.2g}, {high:.2g}"
+    text = f"curvatures here λ = {low:.2g}, {high:.2g}" + (f" ({values['note']})" if values.get("note") else "")
     if values["saddle"]:
         text += " · a saddle: one direction curves up, the other down"
     if values["largest"] <= 0:

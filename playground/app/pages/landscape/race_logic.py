@@ -6,9 +6,11 @@ import numpy as np
 
 from playground.app.pages.landscape.logic import axes, axis_titles, network_surface, walk_for
 from playground.app.session import model
+from playground.app.session.budget import Sample, network_sample
 from playground.engine.landscape import locate, two_parameter_gradient
 from playground.engine.race import Runner, race, winner
 from playground.engine.surfaces import SURFACES
+from playground.limits import current as current_limits
 
 RACE_SOURCES = {**{name: surface.label for name, surface in SURFACES.items()},
                 "network": "the two parameters chosen on the first tab (all training data)"}
@@ -66,19 +68,35 @@ def runners(mode: str, rates: list[float], optimizer: str, momentum: float) -> l
     return [Runner(optimizer, rate, momentum) for rate in rates]
 
 
-def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float):
-    """The cost and its slope along two parameters of the network (the others held), at a point."""
+def run_words(run) -> str:
+    """'adam 0.05: 0.0123 (stopped at step 120)': one runner's end, in the summary's words."""
+    words = f"{run.runner.label}: {run.costs[-1]:.4g}"
+    if run.diverged_at:
+        return words + f" (diverged at step {run.diverged_at})"
+    return words + (f" (stopped at step {run.stopped_at})" if run.stopped_at else "")
+
+
+def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float, sample: Sample):
+    """The cost and its slope along two parameters of the network (the others held), at a point,
+    on the sample's training points."""
     network = model.playground_network(network_dict, dtype=np.float64)
     dataset = model.check_points(data_dict)
+    inputs, labels = sample.of(dataset.train_inputs), sample.of(dataset.train_labels)
     positions = [locate(network, tuple(first)), locate(network, tuple(second))]
 
     def objective(point):
         for (position, index), value in zip(positions, point):
             network.parameters()[position][index] = value
-        return two_parameter_gradient(network, dataset.train_inputs, dataset.train_labels,
-                                      (tuple(first), tuple(second)), l2)
+        return two_parameter_gradient(network, inputs, labels, (tuple(first), tuple(second)), l2)
 
     return objective
+
+
+def race_sample(walk: dict, network: dict, data: dict, entrants: int, steps: int) -> Sample:
+    """The training points a race on the network computes on: its grid and every entrant's steps
+    (a gradient costs about three forward passes) within the request's work budget."""
+    return network_sample(model.playground_network(network), len(data["train_labels"]),
+                          walk["resolution"] ** 2 + 3 * entrants * (steps + 1))
 
 
 def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int, start_text: str, walk: dict,
@@ -92,10 +110,11 @@ def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int
             raise ValueError("choose the network's two parameters on the first tab first")
         walk = walk_for(walk, network, data, settings)
         steps = min(int(steps), MAX_NETWORK_STEPS)
-        objective = network_objective(network, data, walk["first"], walk["second"], float(settings["l2"]))
+        sample = race_sample(walk, network, data, len(entrants), steps)
+        objective = network_objective(network, data, walk["first"], walk["second"], float(settings["l2"]), sample)
         start = parse_start(start_text, tuple(walk["path"][-1][:2]))
         xs, ys = axes(walk)
-        costs = network_surface(walk, network, data, settings)
+        costs, note = network_surface(walk, network, data, settings, sample=sample)
         titles = axis_titles(walk)
     else:
         surface = SURFACES[source]
@@ -106,11 +125,14 @@ def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int
         ys = np.linspace(*surface.y_range, 80)
         grid_x, grid_y = np.meshgrid(xs, ys)
         costs = surface.function(grid_x, grid_y)
-        titles = ("x", "y")
-    runs = race(objective, start, entrants, steps)
+        titles, note = ("x", "y"), ""
+    budget = current_limits().view_seconds
+    runs = race(objective, start, entrants, steps, cpu_seconds=budget)
     best, step = winner(runs)
-    parts = [f"{run.runner.label}: {run.costs[-1]:.4g}" + (f" (diverged at step {run.diverged_at})" if run.diverged_at
-                                                          else "") for run in runs]
     summary = (f"first to the lowest cost: {runs[best].runner.label} at step {step}. " if best is not None else "")
-    summary += "Cost after the race: " + "; ".join(parts) + "."
+    summary += "Cost after the race: " + "; ".join(map(run_words, runs)) + "."
+    if any(run.stopped_at for run in runs):
+        summary += f" The race's CPU budget ({budget:g} s, shared by the runners) ran out before the end."
+    if note:
+        summary += f" Costs {note}."
     return xs, ys, costs, runs, [run.runner.label for run in runs], summary, titles

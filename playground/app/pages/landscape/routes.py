@@ -13,7 +13,7 @@ import numpy as np
 
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import (
-    BATCH_TITLE,
+    batch_title,
     contour_figure,
     path_lift,
     path_moves,
@@ -116,11 +116,12 @@ def walk_paint(walk: dict, before: dict, network: dict | None, data: dict | None
                 and walk["steps"] % SNAPSHOT_EVERY == 0)
     if snapshot:  # everything trains: the surface under the path has moved; draw it again around the point
         walk.update(centre=walk["path"][-1][:2])
-        costs = surface_costs(walk, network, data, settings)
+        costs, sample_note = surface_costs(walk, network, data, settings)
         walk["lift"] = path_lift(costs, walk["log"])
         xs, ys = axes(walk)
-        surface, contour, overlay = walk_figures(xs, ys, costs, walk, axis_titles(walk), note=(
-            f"snapshot at step {walk['steps']}: every parameter is training, so the surface moves"))
+        note = f"snapshot at step {walk['steps']}: every parameter is training, so the surface moves"
+        surface, contour, overlay = walk_figures(xs, ys, costs, walk, axis_titles(walk),
+                                                 note=f"{note}<br>{sample_note}" if sample_note else note)
         props.update({ids.SURFACE_GRAPH: {"figure": surface}, ids.CONTOUR_GRAPH: {"figure": contour},
                       ids.PATH_GRAPH: {"figure": overlay}})
         plane = pca_plane(walk)
@@ -130,9 +131,9 @@ def walk_paint(walk: dict, before: dict, network: dict | None, data: dict | None
         restyle = path_moves(walk, ids.SURFACE_GRAPH if moved_surface else None, ids.PATH_GRAPH)
     if walk["source"] == "network" and walk["view"] != "full" and walk["batch"]:
         xs, ys = axes(walk)
-        costs = network_surface(walk, network, data, settings, walk["batch"])
+        costs, sample_note = network_surface(walk, network, data, settings, walk["batch"])
         props[ids.BATCH_GRAPH] = {"figure": contour_figure(xs, ys, costs, walk["path"], *axis_titles(walk),
-                                                           walk["log"], title=BATCH_TITLE)}
+                                                           walk["log"], title=batch_title(walk, sample_note))}
     status, curvature_line, limit = readouts(walk, network, data, settings or {"l2": 0.0})
     props[ids.STATUS] = {"children": status}
     props[ids.CURVATURE] = {"children": curvature_line}

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from playground.app.session import model
+from playground.app.session.budget import network_sample
 from playground.engine import Trainer, TrainingSettings
 from playground.engine.evolution import Evolution, EvolutionSettings
 from playground.engine.loop import run
@@ -48,7 +49,11 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
     dataset = model.check_points(data)
     if dataset.train_inputs.shape[1] != 2 or len(dataset.train_labels) < 2:
         raise ValueError("evolution needs two-input training points (at least two)")
-    inputs, labels, n = dataset.train_inputs, dataset.train_labels, len(dataset.train_labels)
+    # Both learn on the same points: all of them, or a sample when one generation after another
+    # would pass the request's work budget (evolution evaluates every member on every point).
+    sample = network_sample(network, len(dataset.train_labels), 2 * evolution_settings.population * generations)
+    inputs, labels = sample.of(dataset.train_inputs), sample.of(dataset.train_labels)
+    n = len(labels)
     half_budget = current_limits().request_seconds / 2
     stopped = None
 
@@ -99,6 +104,7 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
                      "network": network_to_json(gradient_network),
                      "diverged": result.message if result.ended == "diverged" else None},
         "stopped": stopped,
+        "sample": sample.note,
     }
 
 
@@ -112,4 +118,5 @@ def race_summary(race: dict[str, Any]) -> str:
             f"train accuracy {100 * descended['accuracy']:.1f} %")
     if descended["diverged"]:
         text += f" (gradient descent {descended['diverged']})"
+    text += f" · both learned {race['sample']}" if race.get("sample") else ""
     return text + (f" · {race['stopped']}" if race["stopped"] else "")
