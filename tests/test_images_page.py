@@ -24,7 +24,7 @@ from playground.app.pages.images import REGISTRATION, evaluation, figures, insid
 from playground.app.pages.images.logic import DEFAULT_CONFIG, check_config, describe, hidden_layers, time_left
 from playground.app.pages.images.presets import PRESETS, seed_l2
 from playground.app.pages.images.training import control_job, job_status, run_job, start_job
-from playground.app.server import models
+from playground.app.server import models, slots
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.server.models import key_of
 from playground.app.session.stores import new_session_key
@@ -538,7 +538,7 @@ def test_a_second_job_is_refused_while_one_is_running(store):
 
 def test_a_full_server_refuses_a_new_job(store, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_LIMITS", "jobs=1")
-    store.put(key_of("running", "another-session-0123456789"), 1, seconds=60)
+    store.put(slots.running_key("another-session-0123456789"), "a landscape slice", seconds=60)
     job, problem = start_job(store, KEY, DIGITS)
     assert job is None and "busy" in problem
 
@@ -625,18 +625,19 @@ def test_a_job_nobody_picks_up_says_it_waits_for_a_worker(store):
 
 def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, monkeypatch):
     monkeypatch.setattr(training, "RUNNING_SECONDS", 0.4)
+    monkeypatch.setattr(slots, "RUNNING_SECONDS", 0.4)
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     thread, result = in_thread(job)
     running = wait_for(store, lambda s: s.get("state") == "running")
 
     def well_past_the_marks_life() -> bool:  # the marker thread renews it all along
-        assert store.get(key_of("running", KEY)) == 1 and job_status(store, KEY)["state"] == "running"
+        assert store.get(slots.running_key(KEY)) == "training on images" and job_status(store, KEY)["state"] == "running"
         return time.time() - running["updated"] > 3 * training.RUNNING_SECONDS
 
     wait_until(well_past_the_marks_life)
     control_job(store, KEY, "stop")
     thread.join(60)
-    assert result == ["stopped"] and store.get(key_of("running", KEY)) is None
+    assert result == ["stopped"] and store.get(slots.running_key(KEY)) is None
 
 
 def test_shuffled_labels_leave_test_accuracy_at_chance(store):

@@ -26,7 +26,8 @@ from functools import lru_cache
 
 import dash
 
-from playground.app.server.jobs import CALLBACKS_CACHE, REDIS_VARIABLE, jobs_folder
+from playground.app.server import slots
+from playground.app.server.jobs import CALLBACKS_CACHE, REDIS_VARIABLE, JobStoreError, jobs_folder
 
 # A job is at least seconds and often minutes: take one at a time, never two in advance, and
 # do not give a task that was running on a killed worker to another (it starts from scratch
@@ -65,6 +66,27 @@ def celery_app(url: str):
     return app
 
 
+class PolledJobs:
+    """What this server adds to Dash's background-callback managers: a job knows its own key
+    (``slots.job_key()`` inside it), and each poll of a job is noted (``slots.note_poll``), so
+    that a job whose page has gone stops (``slots.abandoned``)."""
+
+    def call_job_fn(self, key, job_fn, args, context):
+        custom = {**dict(context.get("custom_data") or {}), slots.JOB_KEY: key}
+        return super().call_job_fn(key, job_fn, args, {**context, "custom_data": custom})
+
+    def get_result(self, key, job):
+        try:
+            slots.note_poll(key)
+        except JobStoreError:
+            pass  # the store is away: the job cannot read the note either, and goes on
+        return super().get_result(key, job)
+
+
+class PolledCeleryManager(PolledJobs, dash.CeleryManager):
+    """Dash's Celery manager (class mode), its jobs' polls noted."""
+
+
 class SpawningDiskcacheManager(dash.DiskcacheManager):
     """Dash's disk-cache manager, its jobs in fresh processes (spawned, not forked).
 
@@ -85,15 +107,19 @@ class SpawningDiskcacheManager(dash.DiskcacheManager):
         return process.pid
 
 
+class PolledDiskcacheManager(PolledJobs, SpawningDiskcacheManager):
+    """The disk-cache manager (one machine), its jobs spawned and their polls noted."""
+
+
 def background_manager():
     """Dash's background-callback manager: Celery on Redis in class mode, else a disk cache in
     the folder every process of this server shares (``playground.app.server.jobs.jobs_folder``)."""
     url = redis_url()
     if url:
-        return dash.CeleryManager(celery_app(url))
+        return PolledCeleryManager(celery_app(url))
     import diskcache
 
-    return SpawningDiskcacheManager(diskcache.Cache(str(jobs_folder() / CALLBACKS_CACHE)))
+    return PolledDiskcacheManager(diskcache.Cache(str(jobs_folder() / CALLBACKS_CACHE)))
 
 
 def redis_memory_advice(url: str) -> str | None:

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
-import threading
 import time
 from typing import Any
 
 import numpy as np
 
 from playground.app.pages.images.logic import check_config, describe, time_left
-from playground.app.server.jobs import JobStore, JobStoreError
+from playground.app.server import slots
+from playground.app.server.jobs import JobStore
 from playground.app.server.models import key_of, save_model
 from playground.limits import current as current_limits
 from playground.recipes import Monitor, evaluate, load_data, prepare
@@ -33,7 +32,7 @@ from playground.recipes import Monitor, evaluate, load_data, prepare
 REPORT_SECONDS = 0.5  # how often a running job writes its progress
 CONTROL_SECONDS = 0.1  # how often it looks for pause / stop
 CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
-RUNNING_SECONDS = 20.0  # a job's running mark outlives its process by at most this
+RUNNING_SECONDS = slots.RUNNING_SECONDS  # a job's running mark outlives its process by at most this
 QUEUED_SECONDS = 10.0  # a job still queued after this is waiting for a worker: the page says so
 ACTIVE = ("queued", "loading", "running", "paused")
 
@@ -44,9 +43,9 @@ def start_job(store: JobStore, session: str, config: dict) -> tuple[str | None, 
     status = store.get(key_of("status", session))
     if status and status.get("state") in ACTIVE and time.time() - status.get("updated", 0) < heartbeat_seconds():
         return None, "a job is already training in this session: pause, stop or wait for it"
-    limit = current_limits().jobs
-    if store.count("images:running:") >= limit:
-        return None, f"busy: {limit} jobs are training on this server already; try again in a minute"
+    busy = slots.why_not(store, session)
+    if busy:
+        return None, busy
     job = f"{time.time():.6f}"
     if not store.add(key_of("claim", session), job, seconds=5):
         return None, "a job is already starting in this session"
@@ -81,7 +80,7 @@ def job_status(store: JobStore, session: str) -> dict | None:
     store.put(key_of("heartbeat", session), time.time())
     status = store.get(key_of("status", session))
     working = status is not None and status.get("state") in ("loading", "running", "paused")
-    if working and time.time() - status.get("updated", 0) > RUNNING_SECONDS and not store.get(key_of("running", session)):
+    if working and time.time() - status.get("updated", 0) > RUNNING_SECONDS and not store.get(slots.running_key(session)):
         epoch = (status.get("progress") or {}).get("epoch", 0)
         status.update(state="failed", updated=time.time(),
                       message=f"the job stopped at epoch {epoch}: the process training it ended (a worker was "
@@ -141,32 +140,14 @@ def run_job(session: str, job: str, background: bool = True) -> str:
         if status.get("job") != job or status.get("state") != "queued":
             return "refused"  # only the job start_job claimed runs, once
         reporter = Reporter(store, session, status)
-        alive = threading.Event()
-        marker = threading.Thread(target=mark_running, args=(session, alive), daemon=True)
-        marker.start()
         try:
-            return train(reporter, status["config"])
+            with slots.marked_running(session, "training on images"):
+                return train(reporter, status["config"])
         except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
             reporter.write(state="failed", message=f"training failed: {error}")
             return "failed"
         finally:
-            alive.set()
-            marker.join()
-            store.delete(key_of("running", session))
             store.delete(key_of("claim", session))  # the session may start its next job now
-
-
-def mark_running(session: str, done: threading.Event) -> None:
-    """While the job's process lives, keep its mark among the server's running jobs fresh: the
-    mark expires ``RUNNING_SECONDS`` after the process dies (a killed worker), which is how the
-    job cap frees its slot and ``job_status`` sees the job is gone."""
-    with JobStore() as store:
-        while not done.is_set():
-            try:
-                store.put(key_of("running", session), 1, seconds=RUNNING_SECONDS)
-            except (JobStoreError, sqlite3.Error):
-                pass  # Redis away, or the disk cache busy, for a moment: the mark is renewed next time
-            done.wait(RUNNING_SECONDS / 4)
 
 
 def train(reporter: Reporter, config: dict) -> str:

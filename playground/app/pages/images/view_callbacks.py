@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from playground.app.pages.images import evaluation, figures, ids, inside
 from playground.app.pages.images.layout import ranking_bars, thumbnails
-from playground.app.server import models
+from playground.app.server import models, slots
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.session import stores
 from playground.app.ui.pictures import grid, png_data_uri
@@ -66,6 +66,7 @@ def register_callbacks(app) -> None:
     register_mistake_callbacks(app)
     register_inside_callbacks(app)
     register_deeper_callbacks(app)
+    register_map_tooltip(app)
     register_model_callbacks(app)
 
 
@@ -175,28 +176,38 @@ def register_deeper_callbacks(app) -> None:
         choices = inside.layer_choices(model.network)
         return choices, choices[1]["value"] if len(choices) > 2 else choices[-1]["value"]
 
-    # A plain callback, not a background one: the map is drawn within a request's time (PCA at
-    # once, t-SNE of fewer images in a few seconds), so it always arrives or says why not.
+    # A background job holding one of the server's job slots: a t-SNE takes seconds, and even
+    # PCA needs a forward pass of a thousand images through a network of up to 50 M multiply-adds.
     @app.callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_MESSAGE, "children"), Input(ids.MAP_DRAW, "n_clicks"),
                   State(ids.MAP_LAYER, "value"), State(ids.MAP_METHOD, "value"), State(stores.KEY, "data"),
-                  prevent_initial_call=True, running=[(Output(ids.MAP_DRAW, "disabled"), True, False)])
+                  background=True, prevent_initial_call=True,
+                  running=[(Output(ids.MAP_DRAW, "disabled"), True, False)])
     def draw_map(clicks, layer, method, key):
         if not clicks:
             raise PreventUpdate
         if layer is None:
             return no_update, "choose a layer first (the map needs a trained network)"
-        model = load_model(key)
-        labels = {c["value"]: c["label"] for c in inside.layer_choices(model.network)}
-        if not isinstance(layer, int) or isinstance(layer, bool) or layer not in labels:  # the menu's layers only
-            raise ValueError(f"the map is drawn from one of the network's layers 0 to {max(labels)}")
-        count = min(inside.TSNE_SAMPLES if method == "tsne" else inside.MAP_SAMPLES, len(model.test.labels))
-        inputs = (model.test.images[:count].reshape(count, -1) / np.float32(255)).astype(np.float32)
-        points = inside.layer_map(inside.layer_activations(model.network, inputs, int(layer)),
-                                  "tsne" if method == "tsne" else "pca")
-        label = labels[layer]
-        title = f"{count:,} test images by {label}, {'t-SNE' if method == 'tsne' else 'PCA'}"
-        return figures.map_figure(points, model.test.labels[:count], model.names, title), ""
+        try:
+            with slots.job_slot(check_session_key(key), "a map of a layer"):
+                return layer_map_figure(load_model(key), layer, method), ""
+        except (ValueError, slots.SlotRefused) as refusal:  # a layer it lacks, a bad key, no free slot
+            return no_update, str(refusal)
 
+
+def layer_map_figure(model, layer, method: str):
+    """The map of the test images by one layer of the model (PCA or t-SNE); ValueError for a layer it lacks."""
+    labels = {c["value"]: c["label"] for c in inside.layer_choices(model.network)}
+    if not isinstance(layer, int) or isinstance(layer, bool) or layer not in labels:  # the menu's layers only
+        raise ValueError(f"the map is drawn from one of the network's layers 0 to {max(labels)}")
+    count = min(inside.TSNE_SAMPLES if method == "tsne" else inside.MAP_SAMPLES, len(model.test.labels))
+    inputs = (model.test.images[:count].reshape(count, -1) / np.float32(255)).astype(np.float32)
+    points = inside.layer_map(inside.layer_activations(model.network, inputs, int(layer)),
+                              "tsne" if method == "tsne" else "pca")
+    title = f"{count:,} test images by {labels[layer]}, {'t-SNE' if method == 'tsne' else 'PCA'}"
+    return figures.map_figure(points, model.test.labels[:count], model.names, title)
+
+
+def register_map_tooltip(app) -> None:
     @app.callback(Output(ids.MAP_TOOLTIP, "show"), Output(ids.MAP_TOOLTIP, "bbox"), Output(ids.MAP_TOOLTIP, "children"),
                   Input(ids.MAP_GRAPH, "hoverData"), State(stores.KEY, "data"), prevent_initial_call=True)
     def map_tooltip(hover, key):

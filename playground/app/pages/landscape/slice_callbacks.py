@@ -1,11 +1,19 @@
-"""The slice of a big network, as a background job of the session (progress, cancel)."""
+"""The slice of a big network, as a background job of the session (progress, cancel).
+
+The job holds one of the server's job slots while it computes (``server.slots``: a few at once,
+one per session) and stops when its page stops polling it (a closed tab).
+"""
 
 from __future__ import annotations
+
+import time
 
 import dash
 from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from playground.app.server import slots
+from playground.app.server.jobs import check_session_key
 from playground.app.session import stores
 from playground.app.pages.landscape import ids
 from playground.plots.landscape import slice_figures
@@ -34,19 +42,38 @@ def register_callbacks(app: dash.Dash) -> None:
             raise PreventUpdate
         set_progress(("0", "100"))
         try:
+            check_session_key(key)
             steps, span, normalisation = check_steps(steps), check_span(span), check_normalisation(normalisation)
-            if source == "session":
-                model, inputs, labels, what = session_slice_inputs(network, data)
-            elif source == "images":
-                model, inputs, labels, what = image_page_slice_inputs(key, samples)
-            else:
-                model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
-        except (ValueError, OSError) as error:
+            with slots.job_slot(key, "a landscape slice"):
+                if source == "session":
+                    model, inputs, labels, what = session_slice_inputs(network, data)
+                elif source == "images":
+                    model, inputs, labels, what = image_page_slice_inputs(key, samples)
+                else:
+                    model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
+                alphas, betas, costs = cost_slice(model, inputs, labels, steps=steps, span=span, seed=0,
+                                                  normalisation=normalisation, progress=page_waits(set_progress))
+        except (ValueError, OSError, slots.SlotRefused) as error:
             return dash.no_update, dash.no_update, str(error), ""
-        alphas, betas, costs = cost_slice(model, inputs, labels, steps=steps, span=span, seed=0,
-                                          normalisation=normalisation,
-                                          progress=lambda done, total: set_progress((str(done), str(total))))
+        except slots.JobAbandoned:
+            raise PreventUpdate from None  # nobody is waiting for it
         surface, contour = slice_figures(alphas, betas, costs, log=bool(log))
         return surface, contour, "", (f"{steps}×{steps} slice of {what}, {normalisation}-normalised directions: "
                                       f"cost {centre_cost(costs):.4g} at the network, {costs.min():.4g} … "
                                       f"{costs.max():.4g} around it")
+
+
+def page_waits(set_progress):
+    """The slice's progress: shown on the page, and the job stopped when the page stopped polling."""
+    job, started = slots.job_key(), time.time()
+    looked = [started]
+
+    def progress(done: int, total: int) -> None:
+        if time.time() - looked[0] < 1:
+            return  # a block can take milliseconds: show and look once a second
+        looked[0] = time.time()
+        set_progress((str(done), str(total)))
+        if slots.abandoned(job, started):
+            raise slots.JobAbandoned(f"the page stopped waiting after {done} of {total} grid points")
+
+    return progress

@@ -1,0 +1,117 @@
+"""The server's job slots: long work of any page runs as a job, a few at once, one per session.
+
+A job (the image page's training, a landscape slice, a t-SNE map) runs in a process of its
+own, outside the web worker and its request budget. So that a class cannot start more of
+them than the machine has cores, every job holds a *slot* while it computes: at most
+``limits.jobs`` on the server, one per session. A slot is a mark in the job store, renewed
+while the job's process lives and expiring ``RUNNING_SECONDS`` after it dies (a killed
+worker frees its slot by itself).
+
+A job also stops when nobody is waiting for it: Dash's background callbacks poll their job
+about once a second, each poll is noted (``note_poll``), and a job whose polls stopped for
+``ABANDONED_SECONDS`` (its tab closed) ends (``abandoned``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+from playground.app.server.jobs import JobStore, JobStoreError
+from playground.limits import current as current_limits
+
+PREFIX = "jobs:running:"  # + the session's key: its job's mark
+RUNNING_SECONDS = 20.0  # a mark outlives its job's process by at most this
+ABANDONED_SECONDS = 6.0  # a job whose page has not polled for this long stops (Dash polls every second)
+HEARD = "jobs:heard:"  # + a background callback's job key: when its page last polled
+JOB_KEY = "playground_job_key"  # where a background job finds its key (in its callback context's custom data)
+
+
+def running_key(session: str) -> str:
+    return PREFIX + session
+
+
+def why_not(store: JobStore, session: str) -> str | None:
+    """Why the session cannot start a job now (None: it can)."""
+    if store.get(running_key(session)):
+        return f"this session is already running a job ({store.get(running_key(session))}): wait for it, or stop it"
+    limit = current_limits().jobs
+    if store.count(PREFIX) >= limit:
+        return f"busy: {limit} jobs are running on this server already; try again in a minute"
+    return None
+
+
+def keep_marked(session: str, what: str, done: threading.Event) -> None:
+    """Renew the session's running mark until ``done`` (in a thread of the job's process)."""
+    with JobStore() as store:
+        while not done.is_set():
+            try:
+                store.put(running_key(session), what, seconds=RUNNING_SECONDS)
+            except (JobStoreError, sqlite3.Error):
+                pass  # Redis away, or the disk cache busy, for a moment: the mark is renewed next time
+            done.wait(RUNNING_SECONDS / 4)
+
+
+@contextmanager
+def marked_running(session: str, what: str) -> Iterator[None]:
+    """Hold the session's mark among the server's running jobs while the block runs."""
+    done = threading.Event()
+    marker = threading.Thread(target=keep_marked, args=(session, what, done), daemon=True)
+    marker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        marker.join()
+        with JobStore() as store:
+            store.delete(running_key(session))
+
+
+class SlotRefused(RuntimeError):
+    """No slot for this job now: the message says why."""
+
+
+class JobAbandoned(RuntimeError):
+    """The page that started a job stopped polling it: the job ends."""
+
+
+@contextmanager
+def job_slot(session: str, what: str) -> Iterator[None]:
+    """Take a slot for the session's job ``what`` ("a landscape slice") while the block runs, or
+    raise SlotRefused saying why not."""
+    with JobStore() as store:
+        reason = why_not(store, session)
+        if reason is None and not store.add(running_key(session), what, seconds=RUNNING_SECONDS):
+            reason = f"this session is already running a job ({what}): wait for it"
+    if reason:
+        raise SlotRefused(reason)
+    with marked_running(session, what):
+        yield
+
+
+def job_key() -> str | None:
+    """Inside a background callback's job: the key its page polls it by (None elsewhere)."""
+    import dash
+
+    try:
+        return dash.ctx.custom_data.get(JOB_KEY)
+    except Exception:  # noqa: BLE001 (outside a callback Dash raises its own MissingCallbackContextException)
+        return None
+
+
+def note_poll(job_key: str) -> None:
+    """A page polled its background job: it is still waiting for it."""
+    with JobStore() as store:
+        store.put(HEARD + job_key, time.time(), seconds=10 * ABANDONED_SECONDS)
+
+
+def abandoned(job_key: str | None, started: float) -> bool:
+    """Whether the page that started this background job has stopped polling it."""
+    if not job_key:
+        return False
+    with JobStore() as store:
+        heard = store.get(HEARD + job_key) or 0.0
+    return time.time() - max(heard, started) > ABANDONED_SECONDS
