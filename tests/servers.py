@@ -314,3 +314,17 @@ def refused(reply: Reply, status: int, *words: str) -> None:
     text = reply.body["error"] if isinstance(reply.body, dict) else str(reply.body)
     for word in words:
         assert word in text, text
+
+
+def largest_state(points: int = 10_000) -> dict:
+    """The largest playground the server takes: 6 hidden layers of 32 (tanh), 10 classes,
+    ``points`` points on a grid (network, data and settings as the session holds them)."""
+    from playground.app.session import model
+
+    sizes = [2, *[32] * 6, 10]
+    network = model.dense_network_json(sizes, ["tanh"] * 6, "softmax", "cross_entropy", 0)
+    inputs = [[(k % 100) / 50 - 1, (k // 100) / 50 - 1] for k in range(points)]
+    data = {"name": "custom", "class_names": [str(k) for k in range(10)], "feature_names": ["x1", "x2"],
+            "train_inputs": inputs, "train_labels": [k % 10 for k in range(points)], "test_inputs": [],
+            "test_labels": []}
+    return {"network": network, "data": data, "settings": dict(model.DEFAULT_SETTINGS)}

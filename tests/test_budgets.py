@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from servers import ServerProcess, dash_body, refused, session_values, within_budget
+from servers import (
+    ServerProcess,
+    dash_body,
+    largest_state,
+    refused,
+    session_values,
+    within_budget,
+)
 
 from playground.app.main import create_app
 from playground.app.pages.landscape import ids as landscape_ids
-from playground.app.pages.landscape.logic import new_view
+from playground.app.pages.landscape.logic import network_surface, new_view, started
 from playground.app.pages.playground import ids as playground_ids
-from playground.app.pages.landscape.logic import network_surface, started
 from playground.app.session import model, stores
 from playground.app.session.budget import FEWEST_POINTS, sample_within_budget
 from playground.data.toy import make_dataset
@@ -44,17 +50,6 @@ def server():
 def app():
     """The same app in this process: its callback map writes the requests."""
     return create_app()
-
-
-def largest_state(points: int = 10_000) -> dict:
-    """The largest playground the server takes: 6 hidden layers of 32, 10 classes, ``points`` points."""
-    sizes = [2, *[32] * 6, 10]
-    network = model.dense_network_json(sizes, ["tanh"] * 6, "softmax", "cross_entropy", 0)
-    inputs = [[(k % 100) / 50 - 1, (k // 100) / 50 - 1] for k in range(points)]
-    data = {"name": "custom", "class_names": [str(k) for k in range(10)], "feature_names": ["x1", "x2"],
-            "train_inputs": inputs, "train_labels": [k % 10 for k in range(points)], "test_inputs": [],
-            "test_labels": []}
-    return {"network": network, "data": data, "settings": dict(model.DEFAULT_SETTINGS)}
 
 
 def dash_post(server, app, output_part: str, values: dict, triggered: str | None = None):

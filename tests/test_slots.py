@@ -12,13 +12,13 @@ import time
 
 import psutil
 import pytest
-from servers import ServerProcess, dash_body, session_values
+from servers import ServerProcess, dash_body, largest_state, session_values
 
 from playground.app.main import create_app
 from playground.app.pages.landscape import ids
 from playground.app.server import slots
 from playground.app.server.jobs import JobStore
-from playground.app.session import model, stores
+from playground.app.session import stores
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -87,13 +87,8 @@ def app():
 
 def large_slice(app, key: str) -> dict:
     """A 101×101 slice of the largest playground (6 hidden layers of 32, 10,000 points): minutes of work."""
-    sizes = [2, *[32] * 6, 10]
-    network = model.dense_network_json(sizes, ["tanh"] * 6, "softmax", "cross_entropy", 0)
-    inputs = [[(k % 100) / 50 - 1, (k // 100) / 50 - 1] for k in range(10_000)]
-    data = {"name": "custom", "class_names": [str(k) for k in range(10)], "feature_names": ["x1", "x2"],
-            "train_inputs": inputs, "train_labels": [k % 10 for k in range(10_000)], "test_inputs": [],
-            "test_labels": []}
-    values = {**session_values(), f"{stores.NETWORK}.data": network, f"{stores.DATA}.data": data,
+    state = largest_state()
+    values = {**session_values(), f"{stores.NETWORK}.data": state["network"], f"{stores.DATA}.data": state["data"],
               f"{stores.KEY}.data": key, f"{ids.SLICE_GO}.n_clicks": 1, f"{ids.SLICE_SOURCE}.value": "session",
               f"{ids.SLICE_STEPS}.value": 101, f"{ids.SLICE_SPAN}.value": 1.0,
               f"{ids.SLICE_NORMALISATION}.value": "filter", f"{ids.SLICE_SAMPLES}.value": 1000}
@@ -126,10 +121,9 @@ def test_an_abandoned_slice_stops_within_ten_seconds_and_a_full_server_says_busy
         reply = server.post("/_dash-update-component", body)
         assert reply.status == 200 and "cacheKey" in reply.body, reply
         launches.append(reply.body)
-    for launched in launches:  # both compute: each holds one of the two slots, its page polling
-        assert wait_until(lambda: poll(server, bodies[0], launches[0]).status == 200
-                          and poll(server, bodies[1], launches[1]).status == 200
-                          and psutil.pid_exists(pid(launched)) and running_jobs() == 2, 60)
+    # Both compute, each holding one of the two slots, their pages polling.
+    assert wait_until(lambda: all(poll(server, body, launched).status == 200 for body, launched in zip(bodies, launches))
+                      and all(psutil.pid_exists(pid(launched)) for launched in launches) and running_jobs() == 2, 60)
     third = server.post("/_dash-update-component", bodies[2]).body
     answer = None
 
@@ -153,7 +147,7 @@ def test_an_abandoned_slice_stops_within_ten_seconds_and_a_full_server_says_busy
     # The pages go away: no more polls. Each job stops within ten seconds.
     gone = time.monotonic()
     for launched in launches:
-        assert wait_until(lambda: not alive(pid(launched)), 10 - (time.monotonic() - gone)), (
+        assert wait_until(lambda launched=launched: not alive(pid(launched)), 10 - (time.monotonic() - gone)), (
             f"job {launched['job']} still running {time.monotonic() - gone:.1f} s after its page went away")
     assert running_jobs() == 0
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from playground.app.server.jobs import JobStore, JobStoreError
 from playground.limits import current as current_limits

@@ -12,15 +12,21 @@ import dash
 from dash import Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from playground.app.pages.landscape import ids
+from playground.app.pages.landscape.slice_logic import (
+    centre_cost,
+    check_normalisation,
+    check_span,
+    check_steps,
+    image_page_slice_inputs,
+    model_slice_inputs,
+    session_slice_inputs,
+)
 from playground.app.server import slots
 from playground.app.server.jobs import check_session_key
 from playground.app.session import stores
-from playground.app.pages.landscape import ids
-from playground.plots.landscape import slice_figures
-from playground.app.pages.landscape.slice_logic import (centre_cost, check_normalisation, check_span, check_steps,
-                                                        image_page_slice_inputs, model_slice_inputs,
-                                                        session_slice_inputs)
 from playground.engine.landscape import cost_slice
+from playground.plots.landscape import slice_figures
 
 
 def register_callbacks(app: dash.Dash) -> None:
