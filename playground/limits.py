@@ -57,7 +57,8 @@ class Limits:
     heavy_request_bytes: int = 200_000
     work_slots: int = 2  # training requests computing at once, per process; the rest wait their fair turn
     body_seconds: float = 10.0  # a request's whole body must arrive within this
-    client_requests: int = 16  # requests one client address may have in work at once, per process (a browser opens 6)
+    client_requests: int = 16  # requests one session (or one address without a session) may have in work at once, per process
+    address_requests: int = 400  # … one address may have in all: a lecture hall behind one NAT is 200 sessions
     formula_characters: int = 200
     jobs: int = 2  # image-training jobs running at once on this server (one per session at most)
     job_heartbeat_seconds: float = 45.0  # a job whose page has not been heard from for this long stops

@@ -22,7 +22,7 @@ from servers import TRAIN, ServerProcess, dash_body, refused, session_values, tr
 
 from playground.app.main import create_app
 from playground.app.pages.playground import ids
-from playground.app.session import model, stores
+from playground.app.session import keys, model, stores
 from playground.app.ui.components import APP_MESSAGE
 
 pytestmark = pytest.mark.timeout(300)
@@ -388,7 +388,7 @@ def test_deep_json_to_a_callback_is_refused(server):
 
 DRAW = "/_playground/draw"
 MODEL = "/_playground/model"
-A_KEY = "k" * 24
+A_KEY = keys.issue()
 
 
 @pytest.mark.parametrize("body, words", [

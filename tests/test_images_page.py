@@ -27,6 +27,7 @@ from playground.app.pages.images.training import control_job, job_status, run_jo
 from playground.app.server import models, slots
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.server.models import key_of
+from playground.app.session import keys
 from playground.app.session.stores import new_session_key
 from playground.app.ui.pictures import grid, png_bytes, to_bytes
 from playground.engine import Network, load_network_bytes, network_bytes
@@ -36,7 +37,7 @@ from playground.recipes import load_data, prepare
 # Jobs run in threads here and wait on each other (pause, resume): none may hang the run.
 pytestmark = pytest.mark.timeout(120)
 
-KEY = "test-session-key-0123456789"
+KEY = keys.issue()  # a session key the server signed
 ROUTES = {route.key: route.path for route in REGISTRATION.routes}  # the image page's routes, as it registers them
 DRAW_ROUTE, MODEL_ROUTE = ROUTES["draw"], ROUTES["model"]
 DIGITS = {**DEFAULT_CONFIG, "data": "digits"}

@@ -23,7 +23,7 @@ from dash.exceptions import DependencyException
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from playground.app.server.jobs import JobStoreError, check_session_key
+from playground.app.server.jobs import JobStoreError, check_key_format
 from playground.app.session import model, shapes, stores
 from playground.app.ui.components import APP_MESSAGE
 
@@ -34,7 +34,7 @@ def store_checks() -> dict[str, Callable[[Any], Any]]:
     """Each session store a client sends back, and how its value is checked."""
     checks: dict[str, Callable[[Any], Any]] = {
         store: (lambda value, part=part: model.check_part(part, value)) for part, store in stores.store_ids().items()}
-    checks[stores.KEY] = check_session_key
+    checks[stores.KEY] = check_key_format  # its signature is checked where it names work (a stale one is renewed)
     checks[stores.REVISION] = lambda value: shapes.check_shape(shapes.Revision, value, "revision")
     return checks
 

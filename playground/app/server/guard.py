@@ -5,9 +5,12 @@ A WSGI middleware in front of the Flask server:
 - the ``Host`` header must be one the server was started for (when it listens beyond
   localhost), so a page elsewhere cannot reach it through DNS rebinding;
 - a body must declare its length, stay within the route's limit and arrive within
-  ``body_seconds`` in all (a stalled or trickling upload frees its thread), and one client
-  address may have at most ``client_requests`` requests with a body in work at once (a page's
-  scripts are never refused: a room behind one address loads them all at once);
+  ``body_seconds`` in all (a stalled or trickling upload frees its thread); one sender may
+  have at most ``client_requests`` requests with a body in work at once, and one address
+  ``address_requests`` (a page's scripts are never refused: a room behind one address loads
+  them all at once). The sender is the session, when the request names one the server issued
+  (the pages send its key in ``X-Playground-Session``), else the client's address: a lecture
+  hall behind one NAT is 200 senders, not one;
 - a JSON body may nest at most ``json_depth`` deep (checked on the raw bytes, before any parser
   recurses);
 - at most ``heavy_requests`` large bodies are worked on at once per process; the next is told
@@ -30,6 +33,7 @@ import time
 
 from playground.app.server.heavy import HeavyPool
 from playground.app.server.turns import Turns
+from playground.app.session import keys
 from playground.app.session.jsontext import DEPTH_CHECKED, json_depth
 from playground.app.session.pages import Route
 from playground.engine import use_blas_threads
@@ -51,7 +55,7 @@ class RequestGuard:
         self.heavy = threading.BoundedSemaphore(current().heavy_requests)
         self.turns = Turns(current().work_slots)
         self.heavy_pool = HeavyPool()
-        # Requests in work per client address (this process's connection accounting, not session state).
+        # Requests in work per sender and per address (this process's connection accounting, not session state).
         self.in_work: dict[str, int] = {}
         self.in_work_lock = threading.Lock()
 
@@ -74,29 +78,36 @@ class RequestGuard:
             # A page's scripts and layout: nothing to wait for, so no cap (a lecture hall behind one
             # address loads its pages at once, and a refused script would break the page).
             return self.guarded(environ, timed_start_response)
-        client = environ.get("REMOTE_ADDR", "")
-        if not self.admit(client, current().client_requests):
-            return refuse(timed_start_response, 429, "busy: this address has too many requests in work at once",
-                          retry_after=1)
+        limits = current()
+        environ[SENDER] = sender = sender_of(environ)
+        counted = [(sender, limits.client_requests)]
+        if sender.startswith("session"):  # a session's address counts all its sessions' requests
+            counted.append(("address " + environ.get("REMOTE_ADDR", ""), limits.address_requests))
+        problem = self.admit(counted)
+        if problem:
+            return refuse(timed_start_response, 429, problem, retry_after=1)
         try:
             return self.guarded(environ, timed_start_response)
         finally:
-            self.leave(client)
+            self.leave(counted)
 
-    def admit(self, client: str, limit: int) -> bool:
-        """Count a request of ``client`` in, unless it already has ``limit`` in work (one
-        address stalling bodies cannot take every thread)."""
+    def admit(self, counted: list[tuple[str, int]]) -> str | None:
+        """Count a request in for each (sender or address, limit), unless one already has its
+        limit in work (one client stalling bodies cannot take every thread); else say why not."""
         with self.in_work_lock:
-            if self.in_work.get(client, 0) >= limit:
-                return False
-            self.in_work[client] = self.in_work.get(client, 0) + 1
-            return True
+            for who, limit in counted:
+                if self.in_work.get(who, 0) >= limit:
+                    return f"busy: this {who.split()[0]} has too many requests in work at once"
+            for who, _ in counted:
+                self.in_work[who] = self.in_work.get(who, 0) + 1
+            return None
 
-    def leave(self, client: str) -> None:
+    def leave(self, counted: list[tuple[str, int]]) -> None:
         with self.in_work_lock:
-            self.in_work[client] -= 1
-            if not self.in_work[client]:
-                del self.in_work[client]
+            for who, _ in counted:
+                self.in_work[who] -= 1
+                if not self.in_work[who]:
+                    del self.in_work[who]
 
     def guarded(self, environ, start_response):
         limits = current()
@@ -142,7 +153,7 @@ class RequestGuard:
                 # A page's callbacks (a page load sends many at once) are never held behind them.
                 return self.app(environ, start_response)
             waited = time.perf_counter()
-            with self.turns.turn(environ.get("REMOTE_ADDR", "")):
+            with self.turns.turn(environ[SENDER]):
                 environ["playground.waited_ms"] = 1000 * (time.perf_counter() - waited)
                 return self.app(environ, start_response)
         finally:
@@ -161,7 +172,17 @@ class RequestGuard:
         return None
 
 
-BODY_METHODS = ("POST", "PUT", "PATCH")  # requests with a body: bounded, counted per address, read in time
+BODY_METHODS = ("POST", "PUT", "PATCH")  # requests with a body: bounded, counted per sender, read in time
+SESSION_HEADER = "HTTP_X_PLAYGROUND_SESSION"  # X-Playground-Session: the page's session key (assets/busy.js)
+SENDER = "playground.sender"
+
+
+def sender_of(environ) -> str:
+    """Who a request counts against: its session, when it names one this server issued, else its address."""
+    session = environ.get(SESSION_HEADER, "")
+    if session and keys.is_issued(session):
+        return "session " + session
+    return "address " + environ.get("REMOTE_ADDR", "")
 BUSY_DRAIN_SECONDS = 2.0  # reading a refused large body: at most this long
 
 

@@ -5,8 +5,8 @@ disk-cache manager on one machine, Celery workers in class mode) and talks to th
 through a store every process shares: the job's status and progress, the controls a page
 sends it (pause, resume, stop), the page's heartbeat, and what the job leaves behind (the
 trained model, its test predictions). Everything is keyed by the session's key, a random
-token kept in the tab's sessionStorage: a reload of the tab finds its job again, and no
-session can name another's.
+token signed by the server (``session.keys``) and kept in the tab's sessionStorage: a reload
+of the tab finds its job again, no session can name another's, and none can be made up.
 
 The store is a disk cache in ``$PLAYGROUND_JOBS_DIR`` by default, or Redis when
 ``$PLAYGROUND_REDIS_URL`` is set (class mode, shared by several machines).
@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from playground.app.session import keys
+
 SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 KEEP_SECONDS = 12 * 3600  # a session's job and model are kept this long after they were last written
 REDIS_VARIABLE = "PLAYGROUND_REDIS_URL"
@@ -28,11 +30,17 @@ STORE_CACHE, CALLBACKS_CACHE = "store", "callbacks"  # the disk caches under the
 FOLDER_VARIABLE = "PLAYGROUND_JOBS_DIR"
 
 
-def check_session_key(key: Any) -> str:
+def check_key_format(key: Any) -> str:
     """The key itself, or ValueError: keys name files and store entries, so only these characters."""
     if not isinstance(key, str) or not SESSION_KEY.fullmatch(key):
         raise ValueError("the session key must be 20 to 64 letters, digits, '-' or '_'")
     return key
+
+
+def check_session_key(key: Any) -> str:
+    """The key itself, or ValueError: only keys this server issued and signed (``session.keys``)
+    name a session's work."""
+    return keys.check(check_key_format(key))
 
 
 def jobs_folder() -> Path:

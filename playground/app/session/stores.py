@@ -21,13 +21,12 @@ from the session it finds, after a page change and after a reload alike.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, dcc
 
-from playground.app.session import model
+from playground.app.session import keys, model
 from playground.app.session.pages import views
 
 DATA = "session-data"
@@ -74,8 +73,8 @@ def update(**parts: Any) -> dict[str, Any]:
 
 
 def new_session_key() -> str:
-    """A fresh session key (144 random bits): it names the session's work on the server."""
-    return secrets.token_urlsafe(18)
+    """A fresh session key, signed by the server (``session.keys``): it names the session's work there."""
+    return keys.issue()
 
 
 def stores() -> list[dcc.Store]:
@@ -104,3 +103,11 @@ def register(app: dash.Dash) -> None:
         [Output(store, "data") for store in parts.values()], Output(REVISION, "data"),
         Input(change_id(ALL), "data"), *[State(store, "data") for store in parts.values()],
     )
+
+    @app.callback(Output(KEY, "data", allow_duplicate=True), Input(KEY, "data"), prevent_initial_call="initial_duplicate")
+    def renew_key(key):
+        """The KEY store's one writer after the layout: a key this server did not issue (a tab
+        opened before an update, a made-up key) is replaced by a new session's."""
+        if keys.is_issued(key):
+            raise dash.exceptions.PreventUpdate
+        return new_session_key()
