@@ -5,8 +5,10 @@
     python bench/load.py --write                  # also the section of docs/benchmarks.md
 
 Loopback only, bounded in time (``--seconds``) and so in requests. Each simulated session comes
-from its own address (127.0.0.2, 127.0.0.3, …: the server limits requests in work per address)
-and loads the page (HTML, layout, callback map) first. Then, for ``--seconds``:
+from its own address (127.0.0.2, 127.0.0.3, …; with ``--same-address`` all from one) and loads
+the page (HTML, layout, callback map) first, keeping the session key the server issued with it;
+its requests name that session as the page's do (the server counts requests in work per session
+and per address). Then, for ``--seconds``:
 
 - *playing* sessions send a training request (one epoch) as soon as the last answer arrived,
   carrying the network and optimizer state from answer to answer, as the play loop does;
@@ -91,6 +93,7 @@ class Client:
         self.server_ms = 0.0  # the last answer's time in the server (its Server-Timing total)
         self.wait_ms = 0.0  # … of which waiting for its turn
         self.retry_after = 1.0  # the last answer's Retry-After (seconds)
+        self.session: str | None = None  # the key the server issued with the page (sent as the page sends it)
 
     def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
         for attempt in range(2):  # a kept-alive connection the server closed: open a new one once
@@ -99,6 +102,8 @@ class Client:
                                                              source_address=(self.address, 0))
             try:
                 headers = {"Content-Type": "application/json"} if body is not None else {}
+                if self.session and method == "POST":
+                    headers["X-Playground-Session"] = self.session  # as assets/busy.js sends it
                 self.connection.request(method, path, body=body, headers=headers)
                 response = self.connection.getresponse()
                 timing = response.getheader("Server-Timing") or ""
@@ -126,14 +131,27 @@ class Client:
     def load_page(self) -> float:
         start = time.perf_counter()
         for path in ("/", "/_dash-layout", "/_dash-dependencies"):
-            status, _ = self.request("GET", path)
+            status, raw = self.request("GET", path)
             if status != 200:
                 raise RuntimeError(f"GET {path}: {status}")
+            if path == "/_dash-layout" and self.session is None:
+                self.session = issued_key(json.loads(raw))
         return time.perf_counter() - start
 
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+def issued_key(layout) -> str | None:
+    """The session key a page's layout carries (the session-key store's data)."""
+    if isinstance(layout, dict):
+        if layout.get("props", {}).get("id") == "session-key":
+            return layout["props"].get("data")
+        return next((key for key in map(issued_key, layout.values()) if key), None)
+    if isinstance(layout, list):
+        return next((key for key in map(issued_key, layout) if key), None)
+    return None
 
 
 # ---------------------------------------------------------------------------- sessions
@@ -300,6 +318,7 @@ def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds:
 
     def heavy_thread(i: int) -> None:
         try:
+            clients[i].load_page()  # a student's page too: its session is the one its requests count against
             begin.wait()
             heavy(clients[i], body, stop_box[0], tally)
         except Exception as error:  # noqa: BLE001

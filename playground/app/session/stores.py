@@ -21,6 +21,7 @@ from the session it finds, after a page change and after a reload alike.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import dash
