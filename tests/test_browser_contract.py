@@ -24,7 +24,7 @@ import pytest
 
 from playground.app.main import create_app
 from playground.app.server.contract import all_shapes, browser_contract
-from playground.app.session import model, pages, shapes
+from playground.app.session import keys, model, pages, shapes
 
 HARNESS = Path(__file__).with_name("browser_code.js")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -100,7 +100,7 @@ def session_sample():
     """A real session (as a new visitor gets it), the drawing of a blank canvas and a key."""
     state = model.initial_state()
     state["training"] = model.fresh_training()
-    return {**state, "key": "k" * 24, "pixels": base64.b64encode(bytes(56 * 56)).decode()}
+    return {**state, "key": keys.issue(), "pixels": base64.b64encode(bytes(56 * 56)).decode()}
 
 
 @pytest.mark.timeout(120)

@@ -211,7 +211,7 @@ def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(redis_serv
         start_long_job(browser)
         open_images(second_browser, url_of(server))
         second_browser.find_element(By.ID, "images-start").click()
-        wait_for(second_browser, lambda: "busy: 1 jobs are training" in text(second_browser, "images-start-message"),
+        wait_for(second_browser, lambda: "busy: this server runs at most 1 long jobs" in text(second_browser, "images-start-message"),
                  timeout=30)
         assert not text(second_browser, "app-message")  # a message, not an error
         browser.find_element(By.ID, "images-stop").click()

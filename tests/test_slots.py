@@ -38,7 +38,7 @@ def test_a_session_holds_one_slot_and_the_server_at_most_its_jobs(jobs_folder, m
             with slots.job_slot(first, "a map of a layer"):
                 pass
         with slots.job_slot(second, "a map of a layer"):
-            with pytest.raises(slots.SlotRefused, match="busy: 2 jobs"):
+            with pytest.raises(slots.SlotRefused, match="busy: this server runs at most 2 long jobs"):
                 with slots.job_slot(third, "a landscape slice"):
                     pass
         with slots.job_slot(third, "a landscape slice"):  # the second's slot is free again
@@ -136,7 +136,7 @@ def test_an_abandoned_slice_stops_within_ten_seconds_and_a_full_server_says_busy
         return answer is not None
 
     assert wait_until(third_answered, 60)
-    assert "busy: 2 jobs are running on this server already" in json.dumps(answer), answer
+    assert "busy: this server runs at most 2 long jobs at once" in json.dumps(answer), answer
     # Polled, the jobs go on well past the time an unpolled one gets.
     polled_until = time.monotonic() + 2 * slots.ABANDONED_SECONDS
     while time.monotonic() < polled_until:
