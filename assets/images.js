@@ -194,9 +194,14 @@
       event.target.value = "";
       return;
     }
-    if (message) message.textContent = "loaded " + file.name + ": " + answer.network + ", test accuracy "
-      + (100 * answer.test_accuracy).toFixed(2) + " %";
-    setProps(ID.uploaded, { data: { job: answer.job, at: Date.now() } });
+    if (answer.scoring) {  // too big to score within a request: a job does it, its progress on the Train tab
+      if (message) message.textContent = "scoring " + file.name + " (" + answer.network + ") on the test set: "
+        + "its progress is on the Train tab";
+    } else if (message) {
+      message.textContent = "loaded " + file.name + ": " + answer.network + ", test accuracy "
+        + (100 * answer.test_accuracy).toFixed(2) + " %";
+    }
+    setProps(ID.uploaded, { data: { job: answer.job, at: Date.now(), scoring: Boolean(answer.scoring) } });
   }
 
   // ------------------------------------------------------------------ binding to the page

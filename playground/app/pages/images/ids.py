@@ -99,5 +99,6 @@ UPLOAD_DATA = "images-upload-data"
 MODEL_MESSAGE = "images-model-message"
 MODEL_SUMMARY = "images-model-summary"
 UPLOADED = "images-uploaded"  # set by the browser module when the route has taken a model
+SCORE_RESULT = "images-score-result"  # how the scoring job of an uploaded model ended
 
 IDS = {name.lower(): value for name, value in dict(globals()).items() if name.isupper()}

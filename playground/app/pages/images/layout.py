@@ -256,6 +256,7 @@ def layout(view_images: dict | None = None, **_) -> html.Div:
         change_store(ids.CONFIG_CHANGE), change_store(ids.MODEL_CHANGE),
         dcc.Interval(id=ids.TICKER, interval=ACTIVE_POLL_MS, n_intervals=0),
         dcc.Store(id=ids.JOB), dcc.Store(id=ids.MODEL), dcc.Store(id=ids.LAUNCH), dcc.Store(id=ids.START_RESULT), dcc.Store(id=ids.UPLOADED),
+        dcc.Store(id=ids.SCORE_RESULT),
         top_bar(config),
         dcc.Tabs(id=ids.TABS, value="train", children=[train_tab(config), mistakes_tab(), draw_tab(), inside_tab(),
                                                        deeper_tab(), models_tab()]),

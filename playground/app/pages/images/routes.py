@@ -8,20 +8,19 @@ session's model in the job store (``server.models``). Bad input gets a 400 with 
 from __future__ import annotations
 
 import base64
-import hashlib
 import threading
 from collections import OrderedDict
 
 import numpy as np
 
-from playground.app.pages.images.evaluation import outputs_in_chunks, test_set, top_classes
+from playground.app.pages.images import scoring
+from playground.app.pages.images.evaluation import top_classes
 from playground.app.pages.images.logic import DATA_LABELS
 from playground.app.server.jobs import JobStore, check_session_key
-from playground.app.server.models import model_about, model_bytes, save_model
+from playground.app.server.models import model_about, model_bytes
 from playground.data.drawing import PREPARE, mnist_steps
 from playground.data.images import missing_data
 from playground.engine import load_network_bytes
-from playground.limits import current as current_limits
 
 DRAW_SIDES = range(28, 561)  # the browser sends its canvas averaged down to a square this size
 
@@ -92,27 +91,15 @@ def draw(body: dict) -> dict:
 
 
 def upload(raw: bytes, query: dict) -> dict:
-    """Make an uploaded model file the session's model (checked, then scored on the test set)."""
+    """Make an uploaded model file the session's model: checked, then scored on the test set at
+    once when that fits a request's budget, else by a job the page follows (``scoring``)."""
     key, data = check_session_key(query.get("key")), query.get("data")
     if data not in DATA_LABELS:
         raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
     if missing_data(data, visitor=True):
         raise ValueError(missing_data(data, visitor=True))
-    limits = current_limits()
-    network = load_network_bytes(raw, "the file", max_bytes=limits.model_upload_bytes, **limits.model_limits())
-    if network.dtype != np.float32:  # kept (and run) as the page's own networks are: half a float64 file
-        network = network.copy(np.float32)
-    test = test_set({"data": data, "seed": 0})
-    pixels = int(np.prod(test.images.shape[1:]))
-    if network.input_size != pixels or network.layer_sizes[-1] != len(test.class_names):
-        raise ValueError(f"the file's network takes {network.input_size:,} inputs and has {network.layer_sizes[-1]} "
-                         f"outputs; {data} has {pixels:,} pixels and {len(test.class_names)} classes")
-    outputs = outputs_in_chunks(network, test.images)
-    accuracy = float(np.mean(outputs.argmax(axis=1) == test.labels))
-    about = {"config": {"data": data, "seed": 0}, "data": data, "network": network.describe(), "epochs": None,
-             "layers": [layer.to_dict() for layer in network.layers], "input_shape": list(network.input_shape),
-             "test_accuracy": accuracy, "class_names": list(test.class_names),
-             "image_shape": list(test.images.shape[1:]), "job": "upload-" + hashlib.sha256(raw).hexdigest()[:12]}
+    network, test = scoring.checked_network(raw, data)
     with JobStore() as store:
-        save_model(store, key, network, outputs, about)
-    return {"network": network.describe(), "test_accuracy": accuracy, "job": about["job"]}
+        if scoring.fits_a_request(network, test):
+            return scoring.score_now(store, key, network, test, data, raw)
+        return scoring.start_scoring(store, key, data, raw, network.describe())

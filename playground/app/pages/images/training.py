@@ -40,6 +40,12 @@ ACTIVE = ("queued", "loading", "running", "paused")
 def start_job(store: JobStore, session: str, config: dict) -> tuple[str | None, str | None]:
     """Claim the session's job slot: (job id, None), or (None, why not). Checks the settings first."""
     check_config(config)
+    return claim_job(store, session, config)
+
+
+def claim_job(store: JobStore, session: str, config: dict) -> tuple[str | None, str | None]:
+    """Claim the session's job slot for a checked ``config`` (training, or scoring an upload:
+    ``{"upload": name, "data": …}``): (job id, None), or (None, why not)."""
     status = store.get(key_of("status", session))
     if status and status.get("state") in ACTIVE and time.time() - status.get("updated", 0) < heartbeat_seconds():
         return None, "a job is already training in this session: pause, stop or wait for it"
@@ -141,6 +147,11 @@ def run_job(session: str, job: str, background: bool = True) -> str:
             return "refused"  # only the job start_job claimed runs, once
         reporter = Reporter(store, session, status)
         try:
+            if "upload" in status["config"]:  # scoring builds on this module: imported when needed
+                from playground.app.pages.images.scoring import score_job
+
+                with slots.marked_running(session, "scoring an uploaded model"):
+                    return score_job(reporter, status["config"])
             with slots.marked_running(session, "training on images"):
                 return train(reporter, status["config"])
         except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)

@@ -61,7 +61,9 @@ def status_view(status: dict | None) -> dict:
     progress = (status or {}).get("progress") or {}
     active = state in ("queued", "loading", "running", "paused")
     text = ""
-    if progress.get("total"):
+    if progress.get("scoring"):
+        text = f"scored {progress.get('samples', 0):,} of {progress['total']:,} test images"
+    elif progress.get("total"):
         text = (f"epoch {progress.get('epoch', 0)} of {progress.get('epochs')} · "
                 f"{progress.get('samples_per_second', 0):,} images/s · {progress.get('time_left', '')}")
     return {"active": active, "paused": state == "paused", "text": text,
@@ -159,6 +161,14 @@ def register_job_callbacks(app) -> None:
         if not launch:
             raise PreventUpdate
         return {"state": run_job(check_session_key(key), str(launch.get("job"))), "job": launch.get("job")}
+
+    @app.callback(Output(ids.SCORE_RESULT, "data"), Input(ids.UPLOADED, "data"), State(stores.KEY, "data"),
+                  background=True, prevent_initial_call=True)
+    def score_upload(uploaded, key):
+        """An uploaded model too big to score within a request: its job, claimed by the route."""
+        if not isinstance(uploaded, dict) or not uploaded.get("scoring"):
+            raise PreventUpdate
+        return {"state": run_job(check_session_key(key), str(uploaded.get("job"))), "job": uploaded.get("job")}
 
     @app.callback(
         Output(ids.JOB, "data"), Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
