@@ -91,7 +91,14 @@ def small_budget(monkeypatch):
 def test_the_page_follows_a_scoring_job_to_the_model(small_budget, store, live_app, browser, tmp_path):
     from browser_helpers import wait_for
     from selenium.webdriver.common.by import By
-    from test_images_browser import graph_data, job_message, no_errors, open_images, tab, text
+    from test_images_browser import (
+        graph_data,
+        job_message,
+        no_errors,
+        open_images,
+        tab,
+        text,
+    )
 
     saved = tmp_path / "mine.npz"
     saved.write_bytes(network_bytes(Network([64, 20, 10], ["relu"], output_activation="softmax")))
@@ -107,3 +114,33 @@ def test_the_page_follows_a_scoring_job_to_the_model(small_budget, store, live_a
     tab(browser, "Mistakes")
     wait_for(browser, lambda: graph_data(browser, "images-confusion", 0, "customdata") is not None)
     no_errors(browser)
+
+
+def test_the_robustness_curves_of_a_big_network_use_fewer_images_and_say_so(store, monkeypatch):
+    """25 changed copies of 500 test images through a CIFAR-10 conv network is 2·10¹¹ multiply-adds
+    (20 s here): a big network's curves use as many images as the work budget allows (at least 10)."""
+    import json
+
+    from servers import dash_body
+
+    from playground.app.main import create_app
+    from playground.app.pages.images import ids
+
+    key = keys.issue()
+    routes.upload(network_bytes(Network([784, 16, 10], ["relu"], output_activation="softmax")),
+                  {"key": key, "data": "mnist"})
+    app = create_app()
+    client = app.server.test_client()
+    client.get("/")
+
+    def drawn() -> dict:
+        body = dash_body(app, f"{ids.ROBUSTNESS}.figure", {f"{ids.MODEL}.data": {"job": "x"}, "session-key.data": key})
+        reply = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        return reply.get_json()["response"][ids.ROBUSTNESS]["figure"]
+
+    notes = [a["text"] for a in drawn()["layout"]["annotations"]]
+    assert "on 500 test images" in notes  # a small network: every one of them
+    monkeypatch.setenv("PLAYGROUND_LIMITS", "view_multiply_adds=1000")
+    notes = [a["text"] for a in drawn()["layout"]["annotations"]]
+    assert "on 10 test images (a sample: the server's work budget per request)" in notes

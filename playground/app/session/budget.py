@@ -46,11 +46,12 @@ class Sample:
         return f"on a sample of {self.size:,} of the {self.total:,} points (the server's work budget per request)"
 
 
-def sample_within_budget(total: int, evaluations: int, multiply_adds: int, seed: int = 0) -> Sample:
+def sample_within_budget(total: int, evaluations: int, multiply_adds: int, seed: int = 0,
+                         fewest: int = FEWEST_POINTS) -> Sample:
     """The points a view of ``evaluations`` passes over ``total`` points, each costing
-    ``multiply_adds``, may use within ``limits.view_multiply_adds``."""
+    ``multiply_adds``, may use within ``limits.view_multiply_adds`` (at least ``fewest``)."""
     per_point = max(1, int(evaluations) * int(multiply_adds))
-    affordable = max(FEWEST_POINTS, current_limits().view_multiply_adds // per_point)
+    affordable = max(fewest, current_limits().view_multiply_adds // per_point)
     if total <= affordable:
         return Sample(None, total)
     rows = np.sort(np.random.default_rng([seed, total]).choice(total, int(affordable), replace=False))

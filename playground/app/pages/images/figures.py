@@ -101,8 +101,8 @@ def map_figure(points: Array, labels: Array, class_names: list[str], title: str)
     return figure
 
 
-def robustness_figure(curves: dict[str, tuple[list, list]]) -> go.Figure:
-    """Accuracy against the size of each change, one small chart per change."""
+def robustness_figure(curves: dict[str, tuple[list, list]], note: str = "") -> go.Figure:
+    """Accuracy against the size of each change, one small chart per change (``note``: on which images)."""
     kinds = list(curves)
     figure = make_subplots(rows=1, cols=len(kinds), subplot_titles=kinds, shared_yaxes=True, horizontal_spacing=0.04)
     for column, kind in enumerate(kinds, start=1):
@@ -111,8 +111,12 @@ def robustness_figure(curves: dict[str, tuple[list, list]]) -> go.Figure:
                                     line=dict(color=TEST_COLOUR), hovertemplate="%{x}: %{y:.1%}<extra></extra>"),
                          1, column)
     figure.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=1, title_text="test accuracy")
-    figure.update_layout(height=280, margin=dict(l=60, r=10, t=50, b=40), font=dict(size=12))
+    figure.update_layout(height=280 + 20 * bool(note), margin=dict(l=60, r=10, t=50, b=40 + 20 * bool(note)),
+                         font=dict(size=12))
     figure.update_annotations(font_size=12)
+    if note:
+        figure.add_annotation(text=note, x=1, y=-0.3, xref="paper", yref="paper", xanchor="right",
+                              showarrow=False, font=dict(size=11, color="#666"))
     return figure
 
 

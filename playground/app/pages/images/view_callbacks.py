@@ -17,9 +17,12 @@ from playground.app.pages.images.layout import ranking_bars, thumbnails
 from playground.app.server import models, slots
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.session import stores
+from playground.app.session.budget import sample_within_budget
 from playground.app.ui.pictures import grid, png_data_uri
+from playground.engine.footprint import footprint
 
 ROBUSTNESS_SAMPLES = 500
+ROBUSTNESS_FEWEST = 10  # test images however big the network (the largest allowed: about a second here)
 
 
 @dataclass
@@ -227,8 +230,13 @@ def register_map_tooltip(app) -> None:
     def show_robustness(_model, key):
         model = load_model(key)
         count = min(ROBUSTNESS_SAMPLES, len(model.test.labels))
-        images = model.test.images[:count].astype(np.float32) / 255
-        return figures.robustness_figure(inside.robustness(model.network, images, model.test.labels[:count]))
+        # Every level of every change is a pass over the images: a big network gets fewer of them.
+        levels = sum(len(levels) for levels in inside.ROBUSTNESS_LEVELS.values())
+        sample = sample_within_budget(count, levels, footprint(model.network).multiply_adds, fewest=ROBUSTNESS_FEWEST)
+        images = sample.of(model.test.images[:count]).astype(np.float32) / 255
+        curves = inside.robustness(model.network, images, sample.of(model.test.labels[:count]))
+        return figures.robustness_figure(curves, f"on {sample.size:,} test images" + (
+            " (a sample: the server's work budget per request)" if sample.rows is not None else ""))
 
     @app.callback(Output(ids.THRESHOLD_TEXT, "children"), Output(ids.THRESHOLD_GRAPH, "figure"),
                   Input(ids.THRESHOLD, "value"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
