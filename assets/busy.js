@@ -11,7 +11,7 @@
  * themselves (runner.js); Dash's callback requests do not, so a refused one would leave its
  * outputs undrawn: a 429 to a callback is sent again after the server's wait (jittered, so a
  * room does not come back at once), up to RETRIES times; then the answer is handed to Dash as
- * it is, and Dash shows its error.
+ * it is, and the app's message line says the server was too busy.
  */
 (function () {
   "use strict";
@@ -22,6 +22,16 @@
   if (typeof window.fetch !== "function") return;  // not a browser (the maths run under Node)
   const original = window.fetch.bind(window);
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  const APP_MESSAGE = "app-message";  // the app's message line (playground/app/ui/components.py)
+  const STILL_BUSY = "The server is very busy and did not take part of this page's work after several tries: "
+    + "what it would have drawn is missing. Try again in a moment.";
+
+  /** A note in the app's message line (Dash's own way to set a component's props from the page). */
+  function say(text) {
+    const clientside = window.dash_clientside;
+    if (clientside && typeof clientside.set_props === "function") clientside.set_props(APP_MESSAGE, { children: text });
+  }
 
   function sessionKey() {
     try {
@@ -47,6 +57,7 @@
     if (!url.includes(CALLBACKS)) return original(input, sent);
     for (let attempt = 0; ; attempt++) {
       const response = await original(input, sent);  // Dash sends its body as text: it can be sent again
+      if (response.status === 429 && attempt >= RETRIES) say(STILL_BUSY);
       if (response.status !== 429 || attempt >= RETRIES) return response;
       const after = Number(response.headers.get("Retry-After")) || 1;
       await sleep(Math.min(after, 10) * 1000 * (0.5 + Math.random()));

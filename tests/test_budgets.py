@@ -192,7 +192,7 @@ def race_values(state: dict, source: str, rates: str, steps: int, mode: str = "r
 def test_twenty_learn_rates_on_the_largest_network_finish_within_the_budget(server, app):
     """20 learn rates × 300 steps on the network took 583 s of CPU and answered after 10.7 min."""
     rates = [f"{0.01 * (k + 1):g}" for k in range(20)]
-    values = race_values(largest_state(), "network", ", ".join(rates), 300)
+    values = race_values(largest_state(), "network", ", ".join(rates), 1000)  # the slider's most
     reply = dash_post(server, app, f"{landscape_ids.RACE_RESULT}.children", values)
     within_budget(reply, server)
     summary = answer(reply, landscape_ids.RACE_RESULT, "children")
@@ -207,6 +207,16 @@ def test_the_five_optimizers_on_a_classic_surface_run_every_step(server, app):
     within_budget(reply, server)
     summary = answer(reply, landscape_ids.RACE_RESULT, "children")
     assert "stopped at step" not in summary and "sample" not in summary, summary
+
+
+@pytest.mark.parametrize("rates, steps, words", [(", ".join(["0.1"] * 21), 100, "at most 20"),
+                                                 ("0.1", 1001, "steps: a whole number from 1 to 1,000"),
+                                                 ("0.1", 0, "steps"), ("0.1", 2.5, "steps"), ("0.1", None, "steps")])
+def test_a_race_asks_only_what_the_page_offers(server, app, rates, steps, words):
+    values = race_values(model.initial_state(), "network", rates, steps)
+    reply = dash_post(server, app, f"{landscape_ids.RACE_RESULT}.children", values)
+    within_budget(reply, server)
+    assert words in answer(reply, landscape_ids.RACE_RESULT, "children")
 
 
 def test_twenty_learn_rates_on_a_classic_surface_stay_within_the_budget(server, app):

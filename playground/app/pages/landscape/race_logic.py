@@ -22,8 +22,8 @@ DEFAULT_RATES = {
     "ravine": (0.19, 0.02, 0.02, 0.1, 0.3), "bowl": (0.3, 0.05, 0.05, 0.05, 0.1),
     "network": (1.0, 0.2, 0.2, 0.01, 0.05),
 }
-MAX_STEPS = 1000
-MAX_NETWORK_STEPS = 300  # a network step is a backward pass over all the points
+MAX_STEPS = 1000  # what the steps slider offers (a race on the network stops sooner at its CPU budget)
+MAX_RATES = 20
 
 
 def default_rates(source: str) -> tuple[float, ...]:
@@ -33,8 +33,10 @@ def default_rates(source: str) -> tuple[float, ...]:
 def parse_rates(text: str, count: int | None = None) -> list[float]:
     """Learn rates typed as '0.01, 0.05, 0.1'; a ValueError names what is wrong."""
     parts = [part.strip() for part in str(text or "").split(",") if part.strip()]
+    if len(parts) > MAX_RATES:
+        raise ValueError(f"learn rates: at most {MAX_RATES}, not {len(parts)}")
     rates = []
-    for part in parts[:20]:
+    for part in parts:
         try:
             value = float(part)
         except ValueError:
@@ -47,6 +49,13 @@ def parse_rates(text: str, count: int | None = None) -> list[float]:
     if count is not None and len(rates) != count:
         raise ValueError(f"learn rates: {count} are needed, one for each of {', '.join(FIVE)}")
     return rates
+
+
+def check_steps(steps) -> int:
+    """The race's number of steps, as the slider offers them; ValueError otherwise."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, float)) or steps != int(steps) or not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps: a whole number from 1 to {MAX_STEPS:,}")
+    return int(steps)
 
 
 def parse_start(text: str, default: tuple[float, float]) -> tuple[float, float]:
@@ -103,13 +112,13 @@ def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int
              network: dict, data: dict, settings: dict):
     """(xs, ys, grid costs, runs, labels, summary sentence, axis titles); ValueError with a message."""
     rates = parse_rates(rates_text, 5 if mode == "optimizers" else None)
+    steps = check_steps(steps)
     momentum = float(walk.get("momentum", 0.9))
     entrants = runners(mode, rates, optimizer, momentum)
     if source == "network":
         if walk["source"] != "network":
             raise ValueError("choose the network's two parameters on the first tab first")
         walk = walk_for(walk, network, data, settings)
-        steps = min(int(steps), MAX_NETWORK_STEPS)
         sample = race_sample(walk, network, data, len(entrants), steps)
         objective = network_objective(network, data, walk["first"], walk["second"], float(settings["l2"]), sample)
         start = parse_start(start_text, tuple(walk["path"][-1][:2]))
@@ -118,7 +127,6 @@ def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int
         titles = axis_titles(walk)
     else:
         surface = SURFACES[source]
-        steps = min(int(steps), MAX_STEPS)
         objective = surface.value_and_gradient
         start = parse_start(start_text, surface.start)
         xs = np.linspace(*surface.x_range, 80)
