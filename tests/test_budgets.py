@@ -124,8 +124,8 @@ def test_the_finest_landscape_of_the_largest_playground_is_drawn_on_a_sample(ser
     reply = dash_post(server, app, f"{landscape_ids.SURFACE_GRAPH}.figure", session_parts(state, landscape=walk))
     within_budget(reply, server)
     figure = answer(reply, landscape_ids.SURFACE_GRAPH, "figure")
-    title = figure["layout"]["title"]["text"]
-    assert "on a sample of" in title and "of the 10,000 points" in title, title
+    notes = " ".join(annotation["text"] for annotation in figure["layout"].get("annotations", []))
+    assert "on a sample of" in notes and "of the 10,000 points" in notes, notes
     curvature = answer(reply, landscape_ids.CURVATURE, "children")
     assert "curvatures here" in curvature
 
@@ -135,7 +135,7 @@ def test_the_fruit_landscape_uses_every_point(server, app):
     reply = dash_post(server, app, f"{landscape_ids.SURFACE_GRAPH}.figure",
                       session_parts(model.initial_state(), landscape=walk))
     within_budget(reply, server)
-    assert "sample" not in str(answer(reply, landscape_ids.SURFACE_GRAPH, "figure")["layout"].get("title"))
+    assert "sample" not in str(answer(reply, landscape_ids.SURFACE_GRAPH, "figure")["layout"].get("annotations"))
 
 
 def walk_body(state: dict, **walk) -> dict:

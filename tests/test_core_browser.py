@@ -145,7 +145,7 @@ def test_training_every_parameter_plays_on_past_the_surface_snapshots_one_reques
     # one request a step, and a few callbacks when the walk goes to the session at the pause
     assert taken <= requests <= taken + 12, (taken, requests)
     assert "snapshot at step 20" in json.dumps(browser.execute_script(
-        "return document.querySelector('#landscape-surface .js-plotly-plot').layout.title")) or taken >= 20
+        "return document.querySelector('#landscape-surface .js-plotly-plot').layout.annotations")) or taken >= 20
     no_server_error(browser)
 
 

@@ -109,7 +109,7 @@ def test_the_page_follows_a_scoring_job_to_the_model(small_budget, store, live_a
     wait_for(browser, lambda: text(browser, "images-model-message").startswith("scoring mine.npz"))
     wait_for(browser, lambda: "64-20-10" in text(browser, "images-model-summary"), timeout=120)
     tab(browser, "Train")
-    wait_for(browser, lambda: job_message(browser).startswith("loaded 64-20-10"))
+    wait_for(browser, lambda: job_message(browser).startswith("done: the uploaded 64-20-10"))
     assert "test accuracy" in job_message(browser) and "scored 360 of 360 test images" in text(browser, "images-progress-text")
     tab(browser, "Mistakes")
     wait_for(browser, lambda: graph_data(browser, "images-confusion", 0, "customdata") is not None)
@@ -143,4 +143,4 @@ def test_the_robustness_curves_of_a_big_network_use_fewer_images_and_say_so(stor
     assert "on 500 test images" in notes  # a small network: every one of them
     monkeypatch.setenv("PLAYGROUND_LIMITS", "view_multiply_adds=1000")
     notes = [a["text"] for a in drawn()["layout"]["annotations"]]
-    assert "on 10 test images (a sample: the server's work budget per request)" in notes
+    assert "on 10 test images (a sample: the server's work budget)" in notes

@@ -43,7 +43,7 @@ class Sample:
         """'' or the words a page shows: 'on a sample of 900 of the 10,000 points (…)'."""
         if self.rows is None:
             return ""
-        return f"on a sample of {self.size:,} of the {self.total:,} points (the server's work budget per request)"
+        return f"on a sample of {self.size:,} of the {self.total:,} points (the server's work budget)"
 
 
 def sample_within_budget(total: int, evaluations: int, multiply_adds: int, seed: int = 0,

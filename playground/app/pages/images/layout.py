@@ -215,8 +215,9 @@ def deeper_tab() -> dcc.Tab:
         ]),
         html.Section(className="column wide", children=[
             html.H2("Robustness"),
-            html.Div("Accuracy on 500 test images as each change grows: turned by up to so many degrees, so many "
-                     "pixels replaced by noise, moved by so many pixels, strokes made thicker (+) or thinner (−).",
+            html.Div("Accuracy on the test images (up to 500; the figure says how many) as each change grows: "
+                     "turned by up to so many degrees, so many pixels replaced by noise, moved by so many pixels, "
+                     "strokes made thicker (+) or thinner (−).",
                      className="hint"),
             dcc.Graph(id=ids.ROBUSTNESS, config=GRAPH_CONFIG,
                       figure=waiting_figure("accuracy under each change appears here once a network is trained", 280)),

@@ -102,6 +102,6 @@ def score_job(reporter: Reporter, config: dict) -> str:
     store.delete(key_of("upload", session))
     reporter.write(state="done", test_accuracy=about["test_accuracy"], progress={"scoring": True, "samples": total,
                                                                                  "total": total},
-                   message=f"loaded {config['upload']}: {network.describe()}, test accuracy "
+                   message=f"done: the uploaded {network.describe()} scored on the test set, test accuracy "
                            f"{about['test_accuracy']:.2%}")
     return "done"

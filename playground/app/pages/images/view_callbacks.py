@@ -236,7 +236,7 @@ def register_map_tooltip(app) -> None:
         images = sample.of(model.test.images[:count]).astype(np.float32) / 255
         curves = inside.robustness(model.network, images, sample.of(model.test.labels[:count]))
         return figures.robustness_figure(curves, f"on {sample.size:,} test images" + (
-            " (a sample: the server's work budget per request)" if sample.rows is not None else ""))
+            " (a sample: the server's work budget)" if sample.rows is not None else ""))
 
     @app.callback(Output(ids.THRESHOLD_TEXT, "children"), Output(ids.THRESHOLD_GRAPH, "figure"),
                   Input(ids.THRESHOLD, "value"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),

@@ -41,11 +41,14 @@ def surface_figure(xs, ys, costs, path, x_title: str, y_title: str, log: bool = 
                      marker=dict(size=6, color="white", line=dict(color=PATH_COLOUR, width=3))),
     ])
     figure.update_layout(
-        margin=dict(l=0, r=0, t=30 if note else 10, b=0), height=440, showlegend=False,
-        title=dict(text=note, font=dict(size=13)) if note else None, uirevision="landscape-surface",
+        margin=dict(l=0, r=0, t=10, b=18 * (note.count("<br>") + 1) if note else 0), height=440, showlegend=False,
+        uirevision="landscape-surface",
         scene=dict(xaxis_title=x_title, yaxis_title=y_title, zaxis_title="log₁₀ cost" if log else "cost",
                    camera=dict(eye=dict(x=1.5, y=-1.5, z=1.1))),
     )
+    if note:  # below the plot: the top belongs to Plotly's buttons
+        figure.add_annotation(text=note, x=0.5, y=0, xref="paper", yref="paper", yanchor="top", showarrow=False,
+                              font=dict(size=12, color="#555"))
     return figure
 
 
