@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from playground.app.pages.images import routes
+from playground.app.pages.images.scoring import score_job
 from playground.app.pages.images.training import control_job, job_status, run_job
 from playground.app.server import models
 from playground.app.server.jobs import JobStore
@@ -55,7 +56,8 @@ def test_a_big_network_is_scored_by_a_job_the_page_follows(store):
     assert job_status(store, key)["state"] == "queued"
     with pytest.raises(ValueError, match="already"):  # one job per session
         routes.upload(conv_file(), {"key": key, "data": "mnist"})
-    assert run_job(key, answer["job"], background=False) == "done"
+    assert run_job(key, answer["job"], background=False) == "refused"  # an upload's job is scored, never trained
+    assert run_job(key, answer["job"], background=False, work=score_job, what="scoring") == "done"
     status = job_status(store, key)
     assert status["state"] == "done" and "test accuracy" in status["message"]
     assert status["progress"] == {"scoring": True, "samples": 10_000, "total": 10_000}
@@ -71,7 +73,7 @@ def test_a_scoring_job_stops_when_asked_and_keeps_the_old_model(store, monkeypat
     routes.upload(small, {"key": key, "data": "mnist"})
     answer = routes.upload(conv_file(), {"key": key, "data": "mnist"})
     control_job(store, key, "stop")  # asked before its first chunk: it stops there
-    assert run_job(key, answer["job"], background=False) == "stopped"
+    assert run_job(key, answer["job"], background=False, work=score_job, what="scoring") == "stopped"
     status = job_status(store, key)
     assert "scoring stopped after 0 of 10,000" in status["message"] and "keeps its network" in status["message"]
     assert models.model_about(store, key)["network"].startswith("784-16-10")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import socket
 import time
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -135,10 +135,12 @@ class Reporter:
         return time.time() - heartbeat > heartbeat_seconds()
 
 
-def run_job(session: str, job: str, background: bool = True) -> str:
-    """Train the session's claimed job (with the settings ``start_job`` checked), reporting into
-    the job store; returns the final state. In a background process it lowers its own priority, so that the interactive
-    pages keep their speed beside it."""
+def run_job(session: str, job: str, background: bool = True,
+            work: Callable[[Reporter, dict], str] | None = None, what: str = "training on images") -> str:
+    """Run the session's claimed job: ``work(reporter, config)`` (``train`` by default, with the
+    settings ``start_job`` checked), reporting into the job store; returns the final state. In a
+    background process it lowers its own priority, so that the interactive pages keep their speed
+    beside it."""
     if background and os.getpriority(os.PRIO_PROCESS, 0) < 10:
         os.setpriority(os.PRIO_PROCESS, 0, 10)  # absolute: a Celery worker's process runs many jobs
     with JobStore() as store:
@@ -146,16 +148,13 @@ def run_job(session: str, job: str, background: bool = True) -> str:
         if status.get("job") != job or status.get("state") != "queued":
             return "refused"  # only the job start_job claimed runs, once
         reporter = Reporter(store, session, status)
+        if ("upload" in status["config"]) != (work is not None and work is not train):
+            return "refused"  # a training job is trained, an upload's job scored: never the other way
         try:
-            if "upload" in status["config"]:  # scoring builds on this module: imported when needed
-                from playground.app.pages.images.scoring import score_job
-
-                with slots.marked_running(session, "scoring an uploaded model"):
-                    return score_job(reporter, status["config"])
-            with slots.marked_running(session, "training on images"):
-                return train(reporter, status["config"])
+            with slots.marked_running(session, what):
+                return (work or train)(reporter, status["config"])
         except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
-            reporter.write(state="failed", message=f"training failed: {error}")
+            reporter.write(state="failed", message=f"{what} failed: {error}")
             return "failed"
         finally:
             store.delete(key_of("claim", session))  # the session may start its next job now

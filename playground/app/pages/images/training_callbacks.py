@@ -16,6 +16,7 @@ from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.layout import ACTIVE_POLL_MS, IDLE_POLL_MS
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG, check_config
 from playground.app.pages.images.presets import PRESETS
+from playground.app.pages.images.scoring import score_job
 from playground.app.pages.images.training import control_job, followed_status, run_job, start_job
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.server.models import model_about
@@ -168,7 +169,9 @@ def register_job_callbacks(app) -> None:
         """An uploaded model too big to score within a request: its job, claimed by the route."""
         if not isinstance(uploaded, dict) or not uploaded.get("scoring"):
             raise PreventUpdate
-        return {"state": run_job(check_session_key(key), str(uploaded.get("job"))), "job": uploaded.get("job")}
+        state = run_job(check_session_key(key), str(uploaded.get("job")), work=score_job,
+                        what="scoring an uploaded model")
+        return {"state": state, "job": uploaded.get("job")}
 
     @app.callback(
         Output(ids.JOB, "data"), Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
