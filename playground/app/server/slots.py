@@ -36,8 +36,9 @@ def running_key(session: str) -> str:
 
 def why_not(store: JobStore, session: str) -> str | None:
     """Why the session cannot start a job now (None: it can)."""
-    if store.get(running_key(session)):
-        return f"this session is already running a job ({store.get(running_key(session))}): wait for it, or stop it"
+    running = store.get(running_key(session))
+    if running:
+        return f"this session is already running a job ({running}): wait for it, or stop it"
     limit = current_limits().jobs
     if store.count(PREFIX) >= limit:
         return (f"busy: this server runs at most {limit} long jobs at once (training, scoring, slices, maps) and "
