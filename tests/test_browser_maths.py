@@ -50,14 +50,19 @@ process.stdout.write(JSON.stringify({answers: answers, direct: direct}));
 """
 
 
-def run_node(job: dict, tmp_path) -> dict:
+def node_path() -> str:
+    """Node's path; without it these tests fail under PLAYGROUND_REQUIRE_BROWSER=1 (CI), else skip."""
     if NODE is None:
         if os.environ.get("PLAYGROUND_REQUIRE_BROWSER") == "1":
             pytest.fail("node is missing (PLAYGROUND_REQUIRE_BROWSER=1)")
-        pytest.skip("node is not installed: the browser maths test runs assets/maths.js under Node")
+        pytest.skip("node is not installed: the browser maths tests run assets/maths.js under Node")
+    return NODE
+
+
+def run_node(job: dict, tmp_path) -> dict:
     path = tmp_path / "job.json"
     path.write_text(json.dumps(job))
-    run = subprocess.run([NODE, "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([node_path(), "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -142,9 +147,7 @@ def test_the_contract_names_only_what_the_maths_file_computes(tmp_path):
     contract = browser_contract() | {"hidden_activations": [*HIDDEN_ACTIVATIONS, "wiggle"]}
     path = tmp_path / "job.json"
     path.write_text(json.dumps(contract))
-    if NODE is None:
-        pytest.skip("node is not installed")
-    run = subprocess.run([NODE, "-e", "const m = require(process.argv[1]);"
+    run = subprocess.run([node_path(), "-e", "const m = require(process.argv[1]);"
                                       "m.configure(JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')))",
                           str(MATHS), str(path)], capture_output=True, text=True, timeout=60)
     assert run.returncode != 0 and "cannot compute wiggle" in run.stderr
@@ -193,9 +196,7 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
                 edits.append({"net": net, "edited": edited, "layer": layer, "node": node})
     path = tmp_path / "edits.json"
     path.write_text(json.dumps({"contract": browser_contract(), "cases": edits}))
-    if NODE is None:
-        pytest.skip("node is not installed")
-    run = subprocess.run([NODE, "-e", EDIT_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run([node_path(), "-e", EDIT_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
     assert len(results) == len(edits) > 100
