@@ -50,10 +50,24 @@
     return { ...init, headers };
   }
 
+  // The page's own requests in flight (same origin): a page with none is settled, which is what
+  // a person waits for before reading it, and what the browser tests wait for.
+  const requests = window.neuralRequests = { inFlight: 0, sent: 0 };
+
   window.fetch = async function (input, init) {
     const url = typeof input === "string" ? input : (input && input.url) || "";
     const sameOrigin = !/^[a-z]+:\/\//i.test(url) || url.startsWith(window.location.origin);
-    const sent = sameOrigin ? withSession(init) : init;
+    if (!sameOrigin) return original(input, init);
+    requests.inFlight++;
+    requests.sent++;
+    try {
+      return await send(input, withSession(init), url);
+    } finally {
+      requests.inFlight--;
+    }
+  };
+
+  async function send(input, sent, url) {
     if (!url.includes(CALLBACKS)) return original(input, sent);
     for (let attempt = 0; ; attempt++) {
       const response = await original(input, sent);  // Dash sends its body as text: it can be sent again
@@ -62,5 +76,5 @@
       const after = Number(response.headers.get("Retry-After")) || 1;
       await sleep(Math.min(after, 10) * 1000 * (0.5 + Math.random()));
     }
-  };
+  }
 })();

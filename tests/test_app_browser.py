@@ -1,33 +1,14 @@
 """The app in a real headless Chromium: it opens on the fruit, offline, with a painted boundary."""
 
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from helpers.browser import screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
-
-
-def screenshot_path(tmp_path: Path, name: str) -> Path:
-    """Where to save a screenshot: $PLAYGROUND_SCREENSHOTS (e.g. docs/screenshots) or the test's tmp dir."""
-    folder = Path(os.environ.get("PLAYGROUND_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
-
-
-def set_viewport(driver, width: int, height: int, scale: float = 1.0) -> None:
-    """Make the page's viewport exactly width × height CSS pixels (a window's size includes its
-    frame, so ``set_window_size(1280, 720)`` shows less than a 1280×720 projector does)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
-
-
-def reset_viewport(driver) -> None:
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_path):

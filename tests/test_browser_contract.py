@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,18 +23,10 @@ import pytest
 from playground.app.main import create_app
 from playground.app.server.contract import all_shapes, browser_contract
 from playground.app.session import keys, model, pages, shapes
+from helpers.needs import node
 
 HARNESS = Path(__file__).with_name("browser_code.js")
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-
-
-def node() -> str:
-    found = shutil.which("node")
-    if found is None:
-        if os.environ.get("PLAYGROUND_REQUIRE_BROWSER") == "1":
-            pytest.fail("node is missing (PLAYGROUND_REQUIRE_BROWSER=1): the browser code cannot be checked")
-        pytest.skip("node is missing: the browser code's checks need it")
-    return found
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from servers import (
-    ServerProcess,
-    dash_body,
-    largest_state,
-    refused,
-    session_values,
-    within_budget,
-)
+from helpers.servers import ServerProcess, dash_body, largest_state, refused, session_values, within_budget
 
 from playground.app.main import create_app
 from playground.app.pages.landscape import ids as landscape_ids

@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 
 import pytest
-from browser_helpers import wait_for
+from helpers.browser import wait_for
 from selenium.webdriver.common.by import By
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_browser_contract import node
+from helpers.needs import node
 
 pytestmark = pytest.mark.timeout(60)
 

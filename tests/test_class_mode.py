@@ -18,13 +18,14 @@ import time
 
 import psutil
 import pytest
-from conftest import failed, real_data_dir
+from helpers.reports import failed
+from helpers.needs import real_data_dir
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from servers import ROOT, RedisServer, ServerProcess
-from test_images_browser import open_images, tab, train, type_into
-from test_landscape_browser import text
-from test_playground_browser import choose, wait_for
+from helpers.servers import ROOT, RedisServer, ServerProcess
+from helpers.pages import open_images, tab, train, type_into
+from helpers.browser import text
+from helpers.browser import choose, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 HEARTBEAT = 6  # seconds a job waits for its page here (the default is 45)
@@ -221,7 +222,8 @@ def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(redis_serv
 
 
 def test_a_landscape_slice_is_a_celery_job_too(class_server, browser):
-    from test_landscape_browser import graph_data, open_landscape
+    from helpers.browser import graph_data
+    from helpers.pages import open_landscape
 
     open_landscape(browser, url_of(class_server))
     browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()

@@ -2,7 +2,7 @@
 
 Tests marked ``data`` use the real data sets in PLAYGROUND_DATA_DIR and skip with a reason
 without it (fail instead under PLAYGROUND_REQUIRE_DATA=1). Downloads go to a small HTTP
-server on 127.0.0.1 (from test_download.py), never to the internet.
+server on 127.0.0.1 (tests/helpers/download_server.py), never to the internet.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from playground.engine import Network, load_network
 from playground.recipes import Standardization
 
 # The local HTTP server with Range support, and fixture writers, of the download tests.
-from test_download import closed_port_url, mnist_files, npy_bytes, serve, server  # noqa: F401 (server: fixture)
-from conftest import real_data_dir
+from helpers.download_server import closed_port_url, mnist_files, npy_bytes, serve
+from helpers.needs import real_data_dir
 
 
 def playground(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -244,12 +244,12 @@ def test_wrong_magic_number_exits_2(tmp_path, capsys):
 # playground download, against the local server
 
 
-def test_download_quickdraw_from_local_server_then_train(server, tmp_path):
+def test_download_quickdraw_from_local_server_then_train(file_server, tmp_path):
     rng = np.random.default_rng(3)
     files = {f"{name}.npy": npy_bytes(rng.integers(0, 256, (40, 784), dtype=np.uint8)) for name in ("cat", "tractor")}
-    serve(server, files)
+    serve(file_server, files)
     run = playground("download", "quickdraw", "--categories", "cat,tractor", "--data-dir", str(tmp_path),
-                     "--mirror", server.url)
+                     "--mirror", file_server.url)
     assert run.returncode == 0, run.stderr
     assert f"quickdraw: ready in {tmp_path / 'quickdraw'}" in run.stdout
     for file_name, content in files.items():
@@ -269,9 +269,9 @@ def test_download_offline_exits_1_with_a_clear_message(tmp_path):
     assert not any((tmp_path / "mnist").glob("*.gz"))
 
 
-def test_download_checksum_mismatch_exits_1_and_places_nothing(server, tmp_path, capsys):
-    serve(server, mnist_files(20))  # not the publisher's files: every MD5 differs
-    assert main(["download", "mnist", "--data-dir", str(tmp_path), "--mirror", server.url, "--quiet"]) == 1
+def test_download_checksum_mismatch_exits_1_and_places_nothing(file_server, tmp_path, capsys):
+    serve(file_server, mnist_files(20))  # not the publisher's files: every MD5 differs
+    assert main(["download", "mnist", "--data-dir", str(tmp_path), "--mirror", file_server.url, "--quiet"]) == 1
     error = capsys.readouterr().err
     assert "failed its check" in error and "MD5" in error
     assert list((tmp_path / "mnist").iterdir()) == []

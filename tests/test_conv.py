@@ -222,7 +222,7 @@ def test_mnist_conv_one_epoch_from_the_command_line_reaches_97_percent():
     import subprocess
     import sys
 
-    from conftest import real_data_dir
+    from helpers.needs import real_data_dir
 
     real_data_dir("mnist")
     run = subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "mnist", "--layers",

@@ -22,7 +22,7 @@ from playground.data.drawing import (
     to_quickdraw,
 )
 from playground.data.images import IMAGE_DATASETS
-from conftest import real_data_dir
+from helpers.needs import real_data_dir
 
 CANVAS = 280
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
+from helpers.hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
 
 from playground.engine import (
     Conv2D,

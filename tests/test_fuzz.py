@@ -20,7 +20,7 @@ import pytest
 from dash.development.base_component import Component
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from servers import callback_body, is_pattern, session_values
+from helpers.servers import callback_body, is_pattern, session_values
 
 from playground.app.main import create_app
 from playground.app.session import stores

@@ -17,8 +17,8 @@ import time
 import zlib
 
 import pytest
-from hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
-from servers import TRAIN, ServerProcess, dash_body, refused, session_values, train_body, within_budget
+from helpers.hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
+from helpers.servers import TRAIN, ServerProcess, dash_body, refused, session_values, train_body, within_budget
 
 from playground.app.main import create_app
 from playground.app.pages.playground import ids

@@ -30,7 +30,7 @@ from playground.data.images import (
     resolve_data_dir,
     to_float,
 )
-from conftest import real_data_dir
+from helpers.needs import real_data_dir
 
 # ---------------------------------------------------------------------------
 # Writers of the official formats (fixtures)

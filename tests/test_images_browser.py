@@ -17,12 +17,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_app_browser import screenshot_path
-from test_figure_tools_browser import SVG, box, downloaded, downloads_to, png_size
-from conftest import real_data_dir
-from browser_helpers import wait_for
-from test_landscape_browser import graph_data, text
-from test_playground_browser import choose
+from helpers.browser import screenshot_path
+from helpers.downloads import SVG, box, downloaded, downloads_to, png_size
+from helpers.needs import real_data_dir
+from helpers.browser import wait_for
+from helpers.browser import graph_data, text
+from helpers.browser import choose
+from helpers.pages import accuracy_of, job_message, no_errors, open_images, tab, train, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -37,46 +38,6 @@ def jobs_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def images_app(jobs_dir, live_app):
     return live_app
-
-
-def open_images(driver, url: str) -> None:
-    driver.get(url + "/images")
-    WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.ID, "images-start")
-                                    and d.execute_script("return !!(window.neuralModules && window.neuralModules.images)"))
-    time.sleep(1.0)  # the first poll
-
-
-def type_into(driver, element_id: str, value) -> None:
-    """Select what the box holds and type a new value, then leave the box (as a person would)."""
-    box = driver.find_element(By.ID, element_id)
-    for _ in range(2):  # headless Chromium on a loaded 2-core machine has dropped a key (1 run in 3)
-        box.click()
-        box.send_keys(Keys.CONTROL, "a")
-        box.send_keys(str(value))
-        if box.get_attribute("value") == str(value):
-            break
-    box.send_keys(Keys.TAB)
-    time.sleep(0.3)
-
-
-def tab(driver, name: str) -> None:
-    driver.find_element(By.XPATH, f"//div[contains(@class,'tab')][normalize-space()='{name}']").click()
-    time.sleep(0.8)
-
-
-def job_message(driver) -> str:
-    return text(driver, "images-job-message")
-
-
-def train(driver, timeout: float = 90) -> str:
-    """Click train and wait until the job is done; returns its closing message."""
-    driver.find_element(By.ID, "images-start").click()
-    wait_for(driver, lambda: job_message(driver).startswith("done"), timeout=timeout)
-    return job_message(driver)
-
-
-def accuracy_of(message: str) -> float:
-    return float(re.search(r"test accuracy ([\d.]+)%", message).group(1)) / 100
 
 
 def epoch_shown(driver) -> int:
@@ -108,13 +69,6 @@ def stroke(driver, points: list[tuple[int, int]]) -> None:
 def ranking(driver, element_id: str = "images-ranking") -> list[str]:
     return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)",
                                  f"#{element_id} .rank-name")
-
-
-def no_errors(driver, refused: str | None = None) -> None:
-    """No script errors and no error line; ``refused``: a route the test expected to say 400."""
-    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
-                and not (refused and refused in e["message"] and "400" in e["message"])]
-    assert not text(driver, "app-message")
 
 
 def test_training_grows_the_curves_then_the_confusion_matrix_leads_to_the_mistakes(images_app, browser, tmp_path):

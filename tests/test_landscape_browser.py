@@ -9,23 +9,14 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser_helpers import shown, wait_for, weight
-from test_app_browser import reset_viewport, screenshot_path, set_viewport
-from test_playground_browser import choose, open_page, thumb
+from helpers.browser import shown, wait_for, weight
+from helpers.browser import reset_viewport, screenshot_path, set_viewport
+from helpers.browser import choose, thumb
+from helpers.pages import open_page
+from helpers.browser import graph_data, text
+from helpers.pages import open_landscape
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
-
-
-def graph_data(driver, graph_id: str, trace: int, axis: str) -> list:
-    return driver.execute_script(
-        "const g = document.querySelector(arguments[0] + ' .js-plotly-plot');"
-        "const t = g && g._fullData && g._fullData[arguments[1]];"
-        "return t && t[arguments[2]] ? Array.from(t[arguments[2]]) : null;", f"#{graph_id}", trace, axis)
-
-
-def text(driver, element_id: str) -> str:
-    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
-                                 element_id)
 
 
 def projector_screenshot(driver, tmp_path, name: str) -> None:
@@ -34,13 +25,6 @@ def projector_screenshot(driver, tmp_path, name: str) -> None:
     time.sleep(1.0)  # Plotly redraws on resize
     driver.save_screenshot(str(screenshot_path(tmp_path, name)))
     reset_viewport(driver)
-
-
-def open_landscape(driver, url: str) -> None:
-    driver.get(url + "/landscape")
-    WebDriverWait(driver, 90).until(lambda d: graph_data(d, "landscape-contour", 0, "z") is not None
-                                    and graph_data(d, "landscape-path", 0, "x") is not None)
-    time.sleep(0.5)
 
 
 def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_app, browser, tmp_path):

@@ -9,21 +9,10 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_helpers import (
-    biases,
-    counter,
-    engine_network,
-    epoch_shown,
-    layer_sizes,
-    session,
-    shown,
-    wait_for,
-    wait_until_run_handed_over,
-    weight,
-    weights,
-)
-from test_app_browser import reset_viewport, screenshot_path, set_viewport
-from test_playground_browser import choose, open_page
+from helpers.browser import biases, counter, engine_network, epoch_shown, layer_sizes, session, shown, wait_for, wait_until_run_handed_over, weight, weights
+from helpers.browser import reset_viewport, screenshot_path, set_viewport
+from helpers.browser import choose
+from helpers.pages import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -279,7 +268,7 @@ def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_togeth
 
 
 def test_a_slider_dragged_while_playing_wins_over_play(live_app, browser):
-    from test_playground_browser import thumb
+    from helpers.browser import thumb
 
     open_page(browser, live_app)
     marks = browser.find_element(By.ID, "playground-play-speed").find_elements(By.CSS_SELECTOR, ".dash-slider-mark")
@@ -335,7 +324,7 @@ def dropdown_text(driver, dropdown_id: str) -> str:
 
 
 def test_a_shared_link_restores_the_data_controls_too(live_app, browser, second_browser):
-    from test_playground_browser import click_plane, empty_spot
+    from helpers.pages import click_plane, empty_spot
 
     open_page(browser, live_app)
     choose(browser, "playground-dataset", "moons")
@@ -359,7 +348,7 @@ def test_a_shared_link_restores_the_data_controls_too(live_app, browser, second_
 
 
 def test_points_of_your_own_replaced_by_a_slider_can_be_had_back(live_app, browser):
-    from test_playground_browser import click_plane, empty_spot
+    from helpers.pages import click_plane, empty_spot
 
     open_page(browser, live_app)
     data = shown(browser)["data"]

@@ -10,9 +10,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from browser_helpers import counter, layer_sizes, playing, shown, wait_for, weight, weights
-from test_app_browser import screenshot_path
-from test_playground_browser import open_page, thumb
+from helpers.browser import counter, layer_sizes, playing, shown, wait_for, weight, weights
+from helpers.browser import screenshot_path
+from helpers.pages import open_page
+from helpers.browser import thumb
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 

@@ -9,48 +9,18 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from browser_helpers import (
-    PLAYGROUND,
-    bias,
-    biases,
-    counter,
-    dataset,
-    engine_network,
-    epoch_shown,
-    history_epochs,
-    layer_sizes,
-    playing,
-    render_count,
-    shown,
-    wait_for,
-    wait_until_run_handed_over,
-    weight,
-    weights,
-)
+from helpers.browser import bias, biases, counter, dataset, engine_network, epoch_shown, history_epochs, layer_sizes, playing, render_count, shown, wait_for, wait_until_run_handed_over, weight, weights
 from playground.app.pages.playground.figures import class_map
 from playground.app.session import model
+from helpers.browser import choose, thumb
+from helpers.pages import click_plane, empty_spot, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 
-def open_page(driver, url):
-    driver.get(url)
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        f"const p = {PLAYGROUND}; return !!(p && p.shown && p.renderLog.length"
-        " && document.querySelector('#playground-boundary-graph .js-plotly-plot'))"))
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-slider-thumb"))
-    time.sleep(0.3)  # let the first callbacks settle
-
-
 def boundary_pixels(driver) -> str:
     return driver.execute_script("return document.getElementById('playground-boundary-canvas').toDataURL()")
-
-
-def thumb(driver, label: str):
-    row = driver.find_element(By.XPATH, f"//div[@class='slider-row'][span[text()='{label}']]")
-    return row.find_element(By.CSS_SELECTOR, ".dash-slider-thumb")
 
 
 def full_cost(state: dict) -> float:
@@ -104,33 +74,6 @@ def test_play_then_pause_shows_several_frames_and_learns(live_app, browser):
     network, data = engine_network(state["net"]), dataset(state["data"])
     assert network.accuracy(data.train_inputs, data.train_labels) > 0.8
     assert "train" in browser.find_element(By.ID, "playground-readouts").text
-
-
-def plot_area(driver):
-    return driver.execute_script(
-        "const l = document.querySelector('#playground-boundary-graph .js-plotly-plot')._fullLayout;"
-        "return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length, l.yaxis._length, l.xaxis.range, l.yaxis.range];")
-
-
-def click_plane(driver, x, y):
-    """Click the point (x, y) of the input plane with the real mouse (scrolling up to it first,
-    with the wheel, when the page was scrolled down to the data's controls)."""
-    if driver.execute_script("return window.scrollY") > 0:
-        ActionChains(driver).scroll_by_amount(0, -20000).perform()
-        wait_for(driver, lambda: driver.execute_script("return window.scrollY") == 0)
-    left, top, width, height, x_range, y_range = plot_area(driver)
-    graph = driver.find_element(By.CSS_SELECTOR, "#playground-boundary-graph .js-plotly-plot")
-    px = left + (x - x_range[0]) / (x_range[1] - x_range[0]) * width
-    py = top + (y_range[1] - y) / (y_range[1] - y_range[0]) * height
-    rect = graph.rect
-    ActionChains(driver).move_to_element_with_offset(graph, px - rect["width"] / 2, py - rect["height"] / 2).click().perform()
-
-
-def empty_spot(data: dict) -> tuple[float, float]:
-    points = np.array(data["train_inputs"] + data["test_inputs"])
-    candidates = np.random.default_rng(0).random((400, 2))
-    distances = np.min(np.linalg.norm(candidates[:, None] - points[None], axis=2), axis=1)
-    return tuple(candidates[np.argmax(distances)])
 
 
 def test_clicking_the_plane_adds_a_point_and_clicking_a_point_removes_it(live_app, browser):
@@ -336,14 +279,6 @@ def test_a_layer_over_sixty_parameters_shows_one_nodes_sliders(live_app, browser
     assert labels == [f"W[2][{i},0]" for i in range(8)] + ["b[2][0]"]
 
 
-def choose(driver, dropdown_id: str, text: str) -> None:
-    """Pick an option of a Dash dropdown with the mouse."""
-    driver.find_element(By.ID, dropdown_id).click()
-    option = wait_for(driver, lambda: next((o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]")
-                                            if o.text.strip() == text), None))
-    option.click()
-
-
 def test_changes_made_while_playing_take_effect_and_play_goes_on(live_app, browser):
     open_page(browser, live_app)
     browser.find_element(By.ID, "playground-play").click()
@@ -403,7 +338,7 @@ def test_the_learn_rate_label_warns_when_it_is_large_for_adam(live_app, browser)
 
 
 def test_shared_names_show_as_text_not_markup(live_app, browser, tmp_path):
-    from test_app_browser import screenshot_path
+    from helpers.browser import screenshot_path
 
     state = model.initial_state()
     data, network = state["data"], state["network"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from servers import RedisServer
+from helpers.servers import RedisServer
 
 from playground.app.server import models
 from playground.app.server.classmode import redis_memory_advice

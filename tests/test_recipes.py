@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_models import padded_conv_file
+from helpers.hostile_models import padded_conv_file
 
 from playground.data.images import IMAGE_DATASETS
 from playground.data.toy import TOY_DATASETS
@@ -151,7 +151,7 @@ def test_evaluate_refuses_a_model_too_costly_to_run_and_says_how_to_allow_it(tmp
 
 @pytest.mark.data
 def test_evaluate_on_real_mnist(tmp_path):
-    from test_cli_images import real_data_dir
+    from helpers.needs import real_data_dir
 
     data_dir = real_data_dir("mnist")
     model = tmp_path / "mnist.npz"

@@ -91,16 +91,10 @@ def small_budget(monkeypatch):
 
 
 def test_the_page_follows_a_scoring_job_to_the_model(small_budget, store, live_app, browser, tmp_path):
-    from browser_helpers import wait_for
+    from helpers.browser import wait_for
     from selenium.webdriver.common.by import By
-    from test_images_browser import (
-        graph_data,
-        job_message,
-        no_errors,
-        open_images,
-        tab,
-        text,
-    )
+    from helpers.browser import graph_data, text
+    from helpers.pages import job_message, no_errors, open_images, tab
 
     saved = tmp_path / "mine.npz"
     saved.write_bytes(network_bytes(Network([64, 20, 10], ["relu"], output_activation="softmax")))
@@ -123,7 +117,7 @@ def test_the_robustness_curves_of_a_big_network_use_fewer_images_and_say_so(stor
     (20 s here): a big network's curves use as many images as the work budget allows (at least 10)."""
     import json
 
-    from servers import dash_body
+    from helpers.servers import dash_body
 
     from playground.app.main import create_app
     from playground.app.pages.images import ids

@@ -12,7 +12,7 @@ import socket
 import time
 
 import pytest
-from servers import ServerProcess, callback_body
+from helpers.servers import ServerProcess, callback_body
 
 from playground.app.main import create_app
 from playground.app.server.jobs import check_session_key

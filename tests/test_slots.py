@@ -12,7 +12,7 @@ import time
 
 import psutil
 import pytest
-from servers import ServerProcess, dash_body, largest_state, session_values
+from helpers.servers import ServerProcess, dash_body, largest_state, session_values
 
 from playground.app.main import create_app
 from playground.app.pages.landscape import ids
