@@ -7,7 +7,6 @@ MNIST from the data directory and needs ≥ 95 % test accuracy.
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
@@ -17,27 +16,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import screenshot_path
+from helpers.browser import choose, graph_data, screenshot_path, text, wait_for, wait_until_settled
 from helpers.downloads import SVG, box, downloaded, downloads_to, png_size
 from helpers.needs import real_data_dir
-from helpers.browser import wait_for
-from helpers.browser import graph_data, text
-from helpers.browser import choose
 from helpers.pages import accuracy_of, job_message, no_errors, open_images, tab, train, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 
-@pytest.fixture
-def jobs_dir(tmp_path, monkeypatch):
-    """Each test's jobs and background callbacks in a folder of its own."""
-    monkeypatch.setenv("PLAYGROUND_JOBS_DIR", str(tmp_path / "jobs"))
-    return tmp_path / "jobs"
-
-
-@pytest.fixture
-def images_app(jobs_dir, live_app):
-    return live_app
+def requests_sent(driver) -> int:
+    """How many requests the page has sent (busy.js counts them): polls, callbacks, routes."""
+    return driver.execute_script("return window.neuralRequests.sent")
 
 
 def epoch_shown(driver) -> int:
@@ -49,8 +38,7 @@ def click_cell(driver, graph_id: str, row: int, column: int, size: int) -> None:
     """Click the middle of a heatmap cell with the mouse (rows from the top)."""
     area = driver.find_element(By.CSS_SELECTOR, f"#{graph_id} .nsewdrag")
     # Offsets count from the middle of the element's visible part: bring all of it into view.
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", area)
-    time.sleep(0.3)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", area)  # at once: no smooth scrolling
     box = area.rect
     x = (column + 0.5) / size * box["width"] - box["width"] / 2
     y = (row + 0.5) / size * box["height"] - box["height"] / 2
@@ -71,9 +59,9 @@ def ranking(driver, element_id: str = "images-ranking") -> list[str]:
                                  f"#{element_id} .rank-name")
 
 
-def test_training_grows_the_curves_then_the_confusion_matrix_leads_to_the_mistakes(images_app, browser, tmp_path):
+def test_training_grows_the_curves_then_the_confusion_matrix_leads_to_the_mistakes(live_app, browser, tmp_path):
     browser.set_window_size(1280, 720)
-    open_images(browser, images_app)
+    open_images(browser, live_app)
     type_into(browser, "images-epochs", 12)
     browser.find_element(By.ID, "images-start").click()
     wait_for(browser, lambda: (graph_data(browser, "images-curves", 3, "y") or []).__len__() >= 2, timeout=60)
@@ -135,8 +123,8 @@ def export_and_show_a_picture(driver, folder, image_id: str, name: str) -> None:
     assert not driver.find_elements(By.ID, "figure-full-leave")
 
 
-def test_a_vertical_stroke_is_read_as_a_one(images_app, browser, tmp_path):
-    open_images(browser, images_app)
+def test_a_vertical_stroke_is_read_as_a_one(live_app, browser, tmp_path):
+    open_images(browser, live_app)
     train(browser)
     tab(browser, "Draw")
     stroke(browser, [(0, -100), (0, -50), (2, 0), (0, 50), (0, 100)])
@@ -152,8 +140,8 @@ def test_a_vertical_stroke_is_read_as_a_one(images_app, browser, tmp_path):
     no_errors(browser)
 
 
-def test_the_look_inside_and_look_deeper_views_draw(images_app, browser, tmp_path):
-    open_images(browser, images_app)
+def test_the_look_inside_and_look_deeper_views_draw(live_app, browser, tmp_path):
+    open_images(browser, live_app)
     train(browser)
     tab(browser, "Inside")
     wait_for(browser, lambda: browser.find_element(By.ID, "images-first-layer").get_attribute("src"))
@@ -185,8 +173,8 @@ def test_the_look_inside_and_look_deeper_views_draw(images_app, browser, tmp_pat
 
 
 def test_a_reload_finds_the_running_job_a_second_start_is_refused_and_stop_keeps_the_network(
-        images_app, browser, tmp_path):
-    open_images(browser, images_app)
+        live_app, browser, tmp_path):
+    open_images(browser, live_app)
     type_into(browser, "images-batch-size", 1)  # a slow job: a few seconds an epoch
     type_into(browser, "images-epochs", 100)
     browser.find_element(By.ID, "images-start").click()
@@ -204,8 +192,8 @@ def test_a_reload_finds_the_running_job_a_second_start_is_refused_and_stop_keeps
     no_errors(browser)
 
 
-def test_pause_and_resume_continue_the_same_run(images_app, browser):
-    open_images(browser, images_app)
+def test_pause_and_resume_continue_the_same_run(live_app, browser):
+    open_images(browser, live_app)
     type_into(browser, "images-batch-size", 1)  # about 10 s in all
     type_into(browser, "images-epochs", 30)
     browser.find_element(By.ID, "images-start").click()
@@ -215,7 +203,8 @@ def test_pause_and_resume_continue_the_same_run(images_app, browser):
     paused = job_message(browser)
     epoch = int(re.search(r"epoch (\d+)", paused).group(1))
     points = len(graph_data(browser, "images-curves", 0, "y") or [])
-    time.sleep(2.5)
+    polls = requests_sent(browser)
+    wait_for(browser, lambda: requests_sent(browser) >= polls + 3, timeout=30)  # three more polls of the paused job
     assert job_message(browser) == paused  # nothing moves while paused
     assert browser.find_element(By.ID, "images-pause").text == "resume"
     browser.find_element(By.ID, "images-pause").click()
@@ -226,8 +215,8 @@ def test_pause_and_resume_continue_the_same_run(images_app, browser):
     no_errors(browser)
 
 
-def test_a_bad_model_file_is_refused_and_the_page_keeps_its_network(images_app, browser, tmp_path):
-    open_images(browser, images_app)
+def test_a_bad_model_file_is_refused_and_the_page_keeps_its_network(live_app, browser, tmp_path):
+    open_images(browser, live_app)
     train(browser)
     tab(browser, "Models")
     wait_for(browser, lambda: "64-64-10" in text(browser, "images-model-summary"))
@@ -238,25 +227,25 @@ def test_a_bad_model_file_is_refused_and_the_page_keeps_its_network(images_app, 
     chooser.send_keys(str(bad))  # what choosing the file in the dialog does
     wait_for(browser, lambda: "The page keeps its network" in text(browser, "images-model-message"))
     assert "holiday-photos.npz" in text(browser, "images-model-message")
-    time.sleep(1.5)
+    wait_until_settled(browser)
     assert text(browser, "images-model-summary") == summary
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-models.png")))
     no_errors(browser, refused="/_playground/model")
 
 
-def test_a_saved_network_loads_back_on_another_browser(images_app, browser, second_browser, tmp_path):
+def test_a_saved_network_loads_back_on_another_browser(live_app, browser, second_browser, tmp_path):
     """Download from one session (the route the page's button uses) and load it in another."""
     from playground.app.server.jobs import JobStore
     from playground.app.server.models import model_bytes
 
-    open_images(browser, images_app)
+    open_images(browser, live_app)
     type_into(browser, "images-layers", "20")
     train(browser)
     key = browser.execute_script("return JSON.parse(sessionStorage.getItem('session-key'))")
     with JobStore() as store:
         saved = tmp_path / "mine.npz"
         saved.write_bytes(model_bytes(store, key))
-    open_images(second_browser, images_app)
+    open_images(second_browser, live_app)
     tab(second_browser, "Models")
     chooser = wait_for(second_browser, lambda: second_browser.find_elements(
         By.CSS_SELECTOR, "#images-upload input[type=file]"))[0]
@@ -268,9 +257,9 @@ def test_a_saved_network_loads_back_on_another_browser(images_app, browser, seco
     no_errors(second_browser)
 
 
-def test_two_browsers_train_different_networks_at_once(images_app, browser, second_browser):
+def test_two_browsers_train_different_networks_at_once(live_app, browser, second_browser):
     for driver, width in ((browser, 16), (second_browser, 40)):
-        open_images(driver, images_app)
+        open_images(driver, live_app)
         type_into(driver, "images-layers", width)
         type_into(driver, "images-epochs", 15)
     for driver in (browser, second_browser):
@@ -285,9 +274,9 @@ def test_two_browsers_train_different_networks_at_once(images_app, browser, seco
     assert len(keys) == 2
 
 
-def test_mnist_trained_in_the_app_reaches_95_percent(images_app, browser):
+def test_mnist_trained_in_the_app_reaches_95_percent(live_app, browser):
     real_data_dir("mnist")
-    open_images(browser, images_app)
+    open_images(browser, live_app)
     choose(browser, "images-dataset", "MNIST digits")
     wait_for(browser, lambda: browser.find_element(By.ID, "images-preview").get_attribute("src"))
     choose(browser, "images-preset", "seed video: 784-300-10")
@@ -297,10 +286,11 @@ def test_mnist_trained_in_the_app_reaches_95_percent(images_app, browser):
     assert accuracy_of(message) >= 0.95, message
 
 
-@pytest.mark.timeout(420)
-def test_conv_presets_fill_the_builder_and_the_first_one_trains_on_mnist(images_app, browser, tmp_path):
+def test_conv_presets_fill_the_builder_and_the_first_one_trains_on_mnist(live_app, browser, tmp_path):
+    """The conv presets fill the builder; the first trains (on 3,000 MNIST images here: the whole
+    epoch, 97 %, is tests/test_conv.py's and bench/conv_page.py's) and the page shows its filters."""
     real_data_dir("mnist")
-    open_images(browser, images_app)
+    open_images(browser, live_app)
     choose(browser, "images-dataset", "MNIST digits")
     choose(browser, "images-preset", "our conv network on MNIST (conv16x5,pool2,conv32x5,pool2,128)")
     wait_for(browser, lambda: "Accuracy of convolutional networks" in text(browser, "images-preset-source"))
@@ -310,21 +300,22 @@ def test_conv_presets_fill_the_builder_and_the_first_one_trains_on_mnist(images_
     assert not text(browser, "images-config-message")
     choose(browser, "images-preset", "a first conv network: conv8x5,pool2,64 (1 epoch)")
     wait_for(browser, lambda: layers.get_attribute("value") == "conv8x5,pool2,64")
-    message = train(browser, timeout=280)
-    assert accuracy_of(message) >= 0.96, message
+    type_into(browser, "images-train-samples", 3000)
+    message = train(browser, timeout=120)
+    assert accuracy_of(message) >= 0.85, message  # one epoch of 3,000 images (94 steps of 32)
     tab(browser, "Inside")
     wait_for(browser, lambda: "8 filters (5×5×1)" in text(browser, "images-first-layer-caption"))
     wait_for(browser, lambda: "feature maps of test image #0" in text(browser, "images-feature-caption"))
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-conv-mnist-inside.png")))
     browser.set_window_size(1280, 720)  # the projector size: filters and maps still on screen
-    time.sleep(0.5)
+    wait_until_settled(browser)
     assert browser.find_element(By.ID, "images-first-layer").is_displayed()
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-conv-mnist-inside-1280x720.png")))
     no_errors(browser)
 
 
-def test_a_conv_network_trains_and_shows_its_filters_and_feature_maps(images_app, browser, tmp_path):
-    open_images(browser, images_app)
+def test_a_conv_network_trains_and_shows_its_filters_and_feature_maps(live_app, browser, tmp_path):
+    open_images(browser, live_app)
     type_into(browser, "images-layers", "conv8x3,pool2,32")
     type_into(browser, "images-epochs", 8)
     assert not text(browser, "images-config-message")
