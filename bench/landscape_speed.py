@@ -99,7 +99,7 @@ def page_benchmark(seconds: float) -> dict:
     from werkzeug.serving import make_server
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from conftest import start_browser
+    from helpers.browser import start_browser
 
     from playground.app.main import create_app
 

@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import ServerProcess, dash_body, free_port, server_timing  # noqa: E402  (the tests' real-server helpers)
+from helpers.servers import ServerProcess, dash_body, free_port, server_timing  # noqa: E402  (the tests' real-server helpers)
 
 from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 

@@ -41,7 +41,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from conftest import start_browser  # noqa: E402  (the same Chromium set-up as the tests)
+from helpers.browser import start_browser  # noqa: E402  (the same Chromium set-up as the tests)
 
 from playground.app.main import create_app  # noqa: E402
 from playground.app.session import model  # noqa: E402
