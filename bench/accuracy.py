@@ -38,8 +38,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from accuracy_report import (BENCHMARKS_MD, CONV_SECTION, SECTION, conv_section, markdown_section,  # noqa: E402
-                             minutes, percent, verdict, write_section)
+from accuracy_report import (  # noqa: E402
+    BENCHMARKS_MD,
+    CONV_SECTION,
+    SECTION,
+    conv_section,
+    markdown_section,
+    minutes,
+    percent,
+    verdict,
+    write_section,
+)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.data.augment import parse_augment_spec, preview_grid  # noqa: E402
-from playground.data.images import DataNotFoundError, load_mnist  # noqa: E402
+from playground.data.augment import parse_augment_spec, preview_grid
+from playground.data.images import DataNotFoundError, load_mnist
 
 
 def write_png(path: str | Path, image: np.ndarray) -> None:

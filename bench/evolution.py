@@ -26,9 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 from playground.engine.evolution import Evolution, EvolutionSettings  # noqa: E402
 from playground.recipes import Recipe, load_data, prepare  # noqa: E402
+
+from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 
 TARGET = 0.95
 MAX_EPOCHS = 2000

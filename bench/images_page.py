@@ -34,15 +34,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
-from playground_speed import WATCHER, measure_ours, summary  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+
+from conftest import start_browser  # noqa: E402
+from playground_speed import WATCHER, measure_ours, summary  # noqa: E402
 from servers import ServerProcess  # noqa: E402
 from test_images_browser import type_into  # noqa: E402
 from test_landscape_browser import text  # noqa: E402
 from test_playground_browser import choose  # noqa: E402
-
-from conftest import start_browser  # noqa: E402
 
 SETTINGS = {"layers": "300", "activation": "relu", "optimizer": "momentum", "learn-rate": "0.05", "momentum": "0.9",
             "decay": "0.04", "batch-size": "32", "l2": "0.0003125"}

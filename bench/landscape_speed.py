@@ -99,9 +99,9 @@ def page_benchmark(seconds: float) -> dict:
     from werkzeug.serving import make_server
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from conftest import start_browser
-
     from playground.app.main import create_app
+
+    from conftest import start_browser
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)

@@ -49,16 +49,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from servers import ServerProcess, dash_body, free_port, server_timing  # noqa: E402  (the tests' real-server helpers)
-
-from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
-
 from playground.app.pages.playground import TRAIN_ROUTE, ids  # noqa: E402
 from playground.app.pages.playground.logic import changed_network  # noqa: E402
 from playground.app.session import model, stores  # noqa: E402
 from playground.app.session.training import answer as train_request  # noqa: E402
 from playground.cli.serve import default_workers  # noqa: E402
 from playground.limits import current as current_limits  # noqa: E402
+
+from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
+from servers import ServerProcess, dash_body, free_port, server_timing  # noqa: E402  (the tests' real-server helpers)
 
 DISPATCH = "/_dash-update-component"
 SECTION = "## A class on one server"
@@ -118,7 +117,7 @@ class Client:
                     raise
         raise AssertionError("unreachable")
 
-    def ask(self, path: str, body: bytes, tally: "Tally") -> tuple[int, bytes]:
+    def ask(self, path: str, body: bytes, tally: Tally) -> tuple[int, bytes]:
         """POST as the page does: a 429 is counted and sent again after the server's Retry-After
         (jittered, as assets/runner.js and assets/busy.js wait)."""
         while True:
@@ -313,7 +312,7 @@ def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds:
             stop = stop_box[0]
             finals[i] = (play(clients[i], i, stop, tally, logs[i]) if i < playing
                          else step(clients[i], app, i, stop, tally, logs[i]))
-        except Exception as error:  # noqa: BLE001 (every failure is counted, none stops the run)
+        except Exception as error:  # every failure is counted, none stops the run
             tally.errors.append(f"session {i}: {type(error).__name__}: {error}")
 
     def heavy_thread(i: int) -> None:
@@ -321,7 +320,7 @@ def run_load(port: int, app, sessions: int, playing: int, heavies: int, seconds:
             clients[i].load_page()  # a student's page too: its session is the one its requests count against
             begin.wait()
             heavy(clients[i], body, stop_box[0], tally)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             tally.errors.append(f"heavy {i}: {type(error).__name__}: {error}")
 
     threads = [threading.Thread(target=session_thread, args=(i,)) for i in range(sessions)]

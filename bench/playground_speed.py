@@ -41,12 +41,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from conftest import start_browser  # noqa: E402  (the same Chromium set-up as the tests)
+from playground.app.main import create_app
+from playground.app.session import model
+from playground.data.toy import make_dataset
+from playground.engine import Network
 
-from playground.app.main import create_app  # noqa: E402
-from playground.app.session import model  # noqa: E402
-from playground.data.toy import make_dataset  # noqa: E402
-from playground.engine import Network  # noqa: E402
+from conftest import start_browser  # the same Chromium set-up as the tests
 
 CITED_PEER = ("TensorFlow Playground, cited from SPEC.md (measured on a machine of this kind in headless "
               "Chromium, date not recorded; not re-run here): weight edit → new boundary 20 ms median "

@@ -24,7 +24,7 @@ from playground.app.pages.playground import evolution
 from playground.engine import TrainingSettings, use_blas_threads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from servers import largest_state  # noqa: E402  (the tests' largest playground)
+from servers import largest_state  # the tests' largest playground
 
 
 def views(network: dict, data: dict, settings: dict) -> dict:

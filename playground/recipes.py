@@ -13,8 +13,8 @@ One place that knows how each data set is trained, shared by ``playground train`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from typing import Callable
 
 import numpy as np
 
@@ -24,8 +24,8 @@ from playground.data.toy import TOY_DATASETS, make_dataset
 from playground.engine import Network, Trainer, TrainingSettings
 from playground.engine.costs import COSTS
 from playground.engine.persistence import MAX_PARAMETERS
-from playground.engine.training import score
 from playground.engine.specs import has_images_layers, spec_parameter_count, spec_text
+from playground.engine.training import score
 
 Array = np.ndarray
 
@@ -99,7 +99,7 @@ class Recipe:
     threads: int = 1
 
     @classmethod
-    def from_options(cls, options) -> "Recipe":
+    def from_options(cls, options) -> Recipe:
         """A recipe from any object with these names as attributes (e.g. parsed arguments)."""
         return cls(**{f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)})
 
@@ -107,7 +107,7 @@ class Recipe:
     def is_image(self) -> bool:
         return self.data in IMAGE_SETS
 
-    def with_defaults(self) -> "Recipe":
+    def with_defaults(self) -> Recipe:
         """A copy with the data set's defaults in every field left as None."""
         conv = has_images_layers(spec_text(self.layers)) if self.layers is not None else False
         defaults = {**DATA_DEFAULTS.get(self.data, TOY_DEFAULTS), **(CONV_DEFAULTS if conv else {})}
@@ -195,7 +195,7 @@ class Standardization:
     std: np.ndarray
 
     @classmethod
-    def fit(cls, inputs: np.ndarray, channels: int) -> "Standardization":
+    def fit(cls, inputs: np.ndarray, channels: int) -> Standardization:
         """Mean and std of each channel over all training pixels (channels last in each row)."""
         pixels = inputs.reshape(-1, channels)
         mean = pixels.mean(axis=0, dtype=np.float64)

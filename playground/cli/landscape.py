@@ -61,7 +61,7 @@ def run_landscape(args: argparse.Namespace) -> int:
                 figure.write_image(output, width=1920, height=850)
             finally:
                 sys.argv = arguments
-    except Exception as error:  # noqa: BLE001 (Plotly's static export names many causes: no Chromium, …)
+    except Exception as error:  # Plotly's static export names many causes: no Chromium, …
         return fail(f"could not write {args.output}: {error}; an .html file needs no browser")
     middle = args.steps // 2
     print(f"slice: {args.steps}×{args.steps} points in {seconds:.1f} s; cost at the network {costs[middle, middle]:.4f}, "

@@ -19,8 +19,8 @@ the picture; a shift (dx, dy) moves it right and down.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -30,8 +30,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from playground.data.images import (
     CIFAR_RECORD_BYTES,

@@ -28,7 +28,7 @@ Coordinates: pixel (row i, column j) has its centre at (i, j), as in
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy import ndimage

@@ -10,8 +10,8 @@ Adding an activation is one small function pair and one entry in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -218,7 +218,7 @@ class Conv2D(Layer):
                 "activation": self.activation}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Conv2D":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Conv2D:
         return cls(description["in_channels"], description["out_channels"], tuple(description["kernel_size"]),
                    description.get("stride", 1), description.get("padding", "same"), description["activation"],
                    seed=None, dtype=dtype)
@@ -260,7 +260,7 @@ class Pool2D(Layer):
         return {"type": self.kind, "size": self.size, "stride": self.stride}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Pool2D":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Pool2D:
         return cls(description["size"], description.get("stride"))
 
     def __repr__(self) -> str:
@@ -367,7 +367,7 @@ class Flatten(Layer):
         return {"type": self.kind}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Flatten":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Flatten:
         return cls()
 
     def __repr__(self) -> str:

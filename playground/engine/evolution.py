@@ -36,7 +36,7 @@ class EvolutionSettings:
     crossover: bool = True  # a child mixes two parents (else: a copy of one)
     seed: int = 0
 
-    def check(self) -> "EvolutionSettings":
+    def check(self) -> EvolutionSettings:
         """These settings, or a ValueError naming what is wrong."""
         if int(self.population) != self.population or not 2 <= self.population <= 1_000:
             raise ValueError(f"population: a whole number from 2 to 1,000, not {self.population}")

@@ -94,7 +94,7 @@ class Layer:
         for name in ("inputs", "weighted_inputs", "outputs"):
             self.__dict__.pop(name, None)
 
-    def copy(self, dtype: Any = None) -> "Layer":
+    def copy(self, dtype: Any = None) -> Layer:
         """An independent layer with the same parameters (in ``dtype``, when given) and nothing
         kept from a forward pass."""
         twin = copy.copy(self)
@@ -210,7 +210,7 @@ class Dense(Layer):
         return {"type": self.kind, "inputs": self.n_in, "outputs": self.n_out, "activation": self.activation}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Dense":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Dense:
         return cls(description["inputs"], description["outputs"], description["activation"], seed=None, dtype=dtype)
 
     @classmethod

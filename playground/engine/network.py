@@ -98,7 +98,7 @@ class Network:
 
     @classmethod
     def from_layers(cls, layers: Sequence[Layer], cost: str = "cross_entropy",
-                    input_shape: tuple[int, ...] | None = None) -> "Network":
+                    input_shape: tuple[int, ...] | None = None) -> Network:
         """A network of these layer objects (used as they are, not copied).
 
         The last layer's activation is the output activation; ``input_shape`` (one sample's)
@@ -112,7 +112,7 @@ class Network:
     @classmethod
     def from_spec(cls, spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
                   output_activation: str = "softmax", cost: str = "cross_entropy", seed: int = 0,
-                  dtype: type | np.dtype = np.float32) -> "Network":
+                  dtype: type | np.dtype = np.float32) -> Network:
         """A network from a layer spec such as ``conv16x5,pool2,conv32x5,pool2,128`` for inputs of
         ``input_shape`` ((H, W, C) images, or (n,) rows), with a dense output layer of
         ``n_outputs`` (see ``playground.engine.specs``); ValueError naming a bad part."""
@@ -213,7 +213,7 @@ class Network:
             layer.initialise(rng)
         self.seed = seed
 
-    def copy(self, dtype: Any = None) -> "Network":
+    def copy(self, dtype: Any = None) -> Network:
         """An independent network with the same architecture and parameters (in ``dtype``, when given:
         ``network.copy(np.float32)`` of a float64 network is half its size)."""
         twin = Network.from_layers([layer.copy(dtype) for layer in self.layers], self.cost_name, self.input_shape)

@@ -8,9 +8,9 @@ the helper or in turn, so the weights are bit-identical either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Callable
 
 import numpy as np
 

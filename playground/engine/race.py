@@ -8,8 +8,9 @@ place, run by the engine's one run loop (``playground.engine.loop``) and its div
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -60,7 +60,7 @@ def parse_spec(spec: str) -> list[tuple]:
     return parts
 
 
-def spec_text(layers: "str | list[int] | None") -> str:
+def spec_text(layers: str | list[int] | None) -> str:
     """A spec from a spec or a list of hidden widths ([300] → '300', [] → 'none')."""
     if layers is None or isinstance(layers, str):
         return layers or "none"

@@ -7,8 +7,8 @@ the optimizer race through the same optimizer classes the engine trains networks
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 import numpy as np
 from threadpoolctl import ThreadpoolController

@@ -16,7 +16,8 @@ send anything in its place. Three layers keep bad input from becoming a 500:
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import dash
 from dash.exceptions import DependencyException

@@ -22,7 +22,7 @@ taken from ``dash[celery]``, which pins Celery < 5.4 and redis ≤ 5.0.4; Dash 4
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 
 import dash
 
@@ -55,7 +55,7 @@ def redis_url() -> str | None:
     return os.environ.get(REDIS_VARIABLE) or None
 
 
-@lru_cache(maxsize=None)
+@cache
 def celery_app(url: str):
     """The Celery app on ``url`` (one per process: the web server's and the worker's must be
     the same object the Dash callbacks register their tasks in)."""

@@ -207,7 +207,7 @@ def read_body(environ, length: int, seconds: float) -> bytes:
             parts.append(part)
             left -= len(part)
         return b"".join(parts)
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise TimeoutError from None
     finally:
         if timed:

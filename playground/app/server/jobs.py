@@ -165,7 +165,7 @@ class JobStore:
         else:
             self.redis.close()
 
-    def __enter__(self) -> "JobStore":
+    def __enter__(self) -> JobStore:
         return self
 
     def __exit__(self, *_) -> None:

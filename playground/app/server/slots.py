@@ -100,7 +100,7 @@ def job_key() -> str | None:
 
     try:
         return dash.ctx.custom_data.get(JOB_KEY)
-    except Exception:  # noqa: BLE001 (outside a callback Dash raises its own MissingCallbackContextException)
+    except Exception:  # outside a callback Dash raises its own MissingCallbackContextException
         return None
 
 

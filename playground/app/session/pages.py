@@ -19,8 +19,9 @@ pool of large requests does so in its own processes).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import dash
 

@@ -20,8 +20,14 @@ from typing import Any
 from playground.data.augment import AugmentSpec
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS, Network
 from playground.engine.costs import COSTS
-from playground.engine.specs import (has_images_layers, layers_from_spec, parse_spec, spec_multiply_adds,
-                                     spec_parameter_count, spec_text)
+from playground.engine.specs import (
+    has_images_layers,
+    layers_from_spec,
+    parse_spec,
+    spec_multiply_adds,
+    spec_parameter_count,
+    spec_text,
+)
 from playground.limits import current as current_limits
 from playground.recipes import Recipe, network_input_shape
 

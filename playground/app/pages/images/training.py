@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import socket
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -153,7 +154,7 @@ def run_job(session: str, job: str, background: bool = True,
         try:
             with slots.marked_running(session, what):
                 return (work or train)(reporter, status["config"])
-        except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
+        except Exception as error:  # a job must end with a message, whatever went wrong
             reporter.write(state="failed", message=f"{what} failed: {error}")
             return "failed"
         finally:

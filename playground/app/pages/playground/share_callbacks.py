@@ -23,7 +23,6 @@ from playground.app.session.pages import views
 from playground.limits import current as current_limits
 
 
-
 def lesson_state(name: str, state: dict) -> dict | None:
     """A learn-rate lesson's session: its network, rate, batch and speed, on the curved fruit its
     numbers were worked out on (None: the session is that lesson already)."""
