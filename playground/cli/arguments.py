@@ -101,8 +101,17 @@ def defaults_table() -> str:
 
     rows = [("data set", "layers", "activation", "optimizer", "learn rate", "batch", "epochs")]
     for name, values in [("2-D toy sets", TOY_DEFAULTS), *DATA_DEFAULTS.items()]:
-        rows.append((name, ",".join(map(str, values["layers"])), values["activation"], values["optimizer"],
-                     f"{values['learn_rate']:g}", str(values["batch_size"]), str(values["epochs"])))
+        rows.append(
+            (
+                name,
+                ",".join(map(str, values["layers"])),
+                values["activation"],
+                values["optimizer"],
+                f"{values['learn_rate']:g}",
+                str(values["batch_size"]),
+                str(values["epochs"]),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
@@ -145,7 +154,9 @@ def read_model(path: str):
     try:
         return load_network(path, **current().model_limits()), None
     except ModelTooCostly as error:
-        return None, fail(f"{error}; to run it anyway, raise the limits: {ENVIRONMENT_VARIABLE}="
-                          "model_multiply_adds=N,model_memory_bytes=N")
+        return None, fail(
+            f"{error}; to run it anyway, raise the limits: {ENVIRONMENT_VARIABLE}="
+            "model_multiply_adds=N,model_memory_bytes=N"
+        )
     except ModelFileError as error:
         return None, fail(str(error))

@@ -32,12 +32,21 @@ def run_evaluate(args: argparse.Namespace) -> int:
         result = evaluate(network, data, train=False)
     names = [str(name) for name in (data.class_names or range(data.n_classes))]
     if args.json:
-        print(json.dumps({"data": args.data, "model": str(args.model), "network": network.describe(),
-                          "test_samples": len(data.test_labels), "test_accuracy": result.test_accuracy,
-                          "test_cost": result.test_cost, "class_names": names,
-                          "confusion_matrix": result.confusion.tolist(),
-                          "per_class_accuracy": [None if np.isnan(a) else float(a)
-                                                 for a in result.per_class_accuracy()]}))
+        print(
+            json.dumps(
+                {
+                    "data": args.data,
+                    "model": str(args.model),
+                    "network": network.describe(),
+                    "test_samples": len(data.test_labels),
+                    "test_accuracy": result.test_accuracy,
+                    "test_cost": result.test_cost,
+                    "class_names": names,
+                    "confusion_matrix": result.confusion.tolist(),
+                    "per_class_accuracy": [None if np.isnan(a) else float(a) for a in result.per_class_accuracy()],
+                }
+            )
+        )
         return 0
     print(f"network: {network.describe()}")
     print(f"test images: {len(data.test_labels):,} of {args.data}")

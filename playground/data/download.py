@@ -94,8 +94,10 @@ def download_dataset(
     """
     key = name.strip().lower()
     if key not in DOWNLOADABLE:
-        raise ValueError(f"cannot download {name!r}; choose from {', '.join(DOWNLOADABLE)} "
-                         f"(digits ships with scikit-learn and needs no download)")
+        raise ValueError(
+            f"cannot download {name!r}; choose from {', '.join(DOWNLOADABLE)} "
+            f"(digits ships with scikit-learn and needs no download)"
+        )
     if not isinstance(manifest, dict):
         manifest = load_manifest(manifest)
     entry = manifest["datasets"][key]
@@ -152,8 +154,9 @@ class _Fetcher:
         if self.progress:
             print(message, file=sys.stderr)
 
-    def file(self, file_name: str, urls: list[str], md5: str | None,
-             check: Callable[[Path], object] | None = None) -> Path:
+    def file(
+        self, file_name: str, urls: list[str], md5: str | None, check: Callable[[Path], object] | None = None
+    ) -> Path:
         """Make sure ``folder/file_name`` holds the verified file; return its path."""
         target = self.folder / file_name
         if target.is_file():
@@ -180,8 +183,10 @@ class _Fetcher:
                 unreachable.append(f"{host} ({_reason(error)})")
                 continue
             except _Interrupted as error:
-                failures.append(f"{url}: {error}; the {part.stat().st_size if part.exists() else 0:,} bytes "
-                                f"received are kept in {part}, run the download again to resume")
+                failures.append(
+                    f"{url}: {error}; the {part.stat().st_size if part.exists() else 0:,} bytes "
+                    f"received are kept in {part}, run the download again to resume"
+                )
                 continue
             os.replace(part, target)  # atomic: the loader sees the old state or the whole file
             return target
@@ -221,8 +226,9 @@ class _Fetcher:
             problem = self._problem(part, md5, check)
         if problem is not None:
             part.unlink()
-            raise ChecksumError(f"{url}: the downloaded file failed its check ({problem}); it was deleted, "
-                                f"nothing was put in place")
+            raise ChecksumError(
+                f"{url}: the downloaded file failed its check ({problem}); it was deleted, nothing was put in place"
+            )
 
     def _transfer(self, url: str, part: Path) -> None:
         """Fetch ``url`` into ``part``, resuming from what ``part`` holds; retry when cut off."""
@@ -264,11 +270,19 @@ class _Fetcher:
             length = response.headers.get("Content-Length")
             expected = int(length) if length and length.isdigit() else None
             received = 0
-            with open(part, mode) as file, tqdm(
-                total=None if expected is None else offset + expected, initial=offset, unit="B",
-                unit_scale=True, unit_divisor=1024, desc=part.name.removesuffix(".part"),
-                file=sys.stderr, disable=not self.progress,
-            ) as bar:
+            with (
+                open(part, mode) as file,
+                tqdm(
+                    total=None if expected is None else offset + expected,
+                    initial=offset,
+                    unit="B",
+                    unit_scale=True,
+                    unit_divisor=1024,
+                    desc=part.name.removesuffix(".part"),
+                    file=sys.stderr,
+                    disable=not self.progress,
+                ) as bar,
+            ):
                 while True:
                     try:
                         chunk = response.read(CHUNK_BYTES)

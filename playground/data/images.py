@@ -51,15 +51,40 @@ _ALIASES = {
 
 MNIST_CLASSES = tuple(str(digit) for digit in range(10))
 FASHION_MNIST_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 QUICKDRAW_CATEGORIES = (
-    "helicopter", "house plant", "cat", "cruise ship", "windmill",
-    "popsicle", "tractor", "umbrella", "bicycle", "octopus",
+    "helicopter",
+    "house plant",
+    "cat",
+    "cruise ship",
+    "windmill",
+    "popsicle",
+    "tractor",
+    "umbrella",
+    "bicycle",
+    "octopus",
 )
 CIFAR10_CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
 )
 
 IDX_FILES = {
@@ -131,8 +156,10 @@ class ImageDataset:
     def summary(self) -> str:
         """One line for the command line: sizes, shape and classes."""
         shape = "×".join(str(size) for size in self.image_shape)
-        return (f"{self.name}: {len(self.train_labels):,} training and {len(self.test_labels):,} test "
-                f"images of {shape}, {self.n_classes} classes")
+        return (
+            f"{self.name}: {len(self.train_labels):,} training and {len(self.test_labels):,} test "
+            f"images of {shape}, {self.n_classes} classes"
+        )
 
 
 def to_float(images: Array, flatten: bool = True) -> Array:
@@ -182,19 +209,26 @@ def missing_data(name: str, data_dir: str | os.PathLike | None = None, visitor: 
         needed = [folder / file_name for file_name in IDX_FILES.values()]
         absent = [path for path in needed if _idx_path(folder, path.name) is None]
     elif name == "quickdraw":
-        absent = [folder / f"{category}.npy" for category in QUICKDRAW_CATEGORIES
-                  if not (folder / f"{category}.npy").is_file()]
+        absent = [
+            folder / f"{category}.npy"
+            for category in QUICKDRAW_CATEGORIES
+            if not (folder / f"{category}.npy").is_file()
+        ]
     else:
-        absent = [] if any((folder / file_name).is_file() for file_name in CIFAR_TRAIN_FILES) else [
-            folder / CIFAR_TRAIN_FILES[0]]
+        absent = (
+            []
+            if any((folder / file_name).is_file() for file_name in CIFAR_TRAIN_FILES)
+            else [folder / CIFAR_TRAIN_FILES[0]]
+        )
         absent += [] if (folder / CIFAR_TEST_FILE).is_file() else [folder / CIFAR_TEST_FILE]
     if not absent:
         return None
     if visitor:
-        return (f"{name} is not downloaded on this server: whoever runs it can add it with "
-                f"`playground download {name}`")
-    return (f"not downloaded: {absent[0]} is missing. Run `playground download {name}`, or point "
-            f"PLAYGROUND_DATA_DIR at a folder that holds {name}/ (the data directory now: {resolve_data_dir(data_dir)})")
+        return f"{name} is not downloaded on this server: whoever runs it can add it with `playground download {name}`"
+    return (
+        f"not downloaded: {absent[0]} is missing. Run `playground download {name}`, or point "
+        f"PLAYGROUND_DATA_DIR at a folder that holds {name}/ (the data directory now: {resolve_data_dir(data_dir)})"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -239,8 +273,7 @@ def read_idx(path: str | os.PathLike, expected_magic: int) -> Array:
         shape = " × ".join(str(size) for size in dims)
         problem = "truncated" if actual < expected else f"{actual - expected:,} bytes too many"
         raise DataFileError(
-            f"{path}: the header says {shape} = {expected:,} bytes of data, but the file holds "
-            f"{actual:,} ({problem})"
+            f"{path}: the header says {shape} = {expected:,} bytes of data, but the file holds {actual:,} ({problem})"
         )
     return np.frombuffer(data, dtype=np.uint8, offset=header_bytes).reshape(dims)
 
@@ -249,9 +282,7 @@ def _check_labels(path: Path, labels: Array, n_classes: int) -> Array:
     """Labels as int64, or DataFileError when one is not a class index."""
     if labels.size and int(labels.max()) >= n_classes:
         index = int(np.argmax(labels >= n_classes))
-        raise DataFileError(
-            f"{path}: label {int(labels[index])} at position {index} is outside 0–{n_classes - 1}"
-        )
+        raise DataFileError(f"{path}: label {int(labels[index])} at position {index} is outside 0–{n_classes - 1}")
     return labels.astype(np.int64)
 
 
@@ -318,8 +349,7 @@ def check_quickdraw_file(path: str | os.PathLike) -> int:
     with path.open("rb") as file:
         try:
             version = np.lib.format.read_magic(file)
-            header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                      else np.lib.format.read_array_header_2_0)
+            header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             shape, fortran_order, dtype = header(file, max_header_size=10_000)
         except (ValueError, EOFError) as error:
             raise DataFileError(f"{path}: not a valid .npy file ({error})") from None
@@ -502,8 +532,15 @@ def load_sklearn_digits(test_fraction: float = 0.2, seed: int = 0) -> ImageDatas
     train_images, test_images, train_labels, test_labels = train_test_split(
         images, labels, test_size=test_fraction, random_state=seed, stratify=labels
     )
-    return ImageDataset("digits", train_images, train_labels, test_images, test_labels, MNIST_CLASSES,
-                        notes=f"held-out split: {test_fraction:.0%}, seed {seed}")
+    return ImageDataset(
+        "digits",
+        train_images,
+        train_labels,
+        test_images,
+        test_labels,
+        MNIST_CLASSES,
+        notes=f"held-out split: {test_fraction:.0%}, seed {seed}",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -530,6 +567,10 @@ def load_image_dataset(name: str, data_dir: str | os.PathLike | None = None, **o
         return load_sklearn_digits(**options)
     if key in ("mnist", "fashion-mnist", "cifar-10") and options:
         raise ValueError(f"{key} takes no options, got: {', '.join(options)}")
-    loaders = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist,
-               "quickdraw": load_quickdraw, "cifar-10": load_cifar10}
+    loaders = {
+        "mnist": load_mnist,
+        "fashion-mnist": load_fashion_mnist,
+        "quickdraw": load_quickdraw,
+        "cifar-10": load_cifar10,
+    }
     return loaders[key](data_dir, **options)

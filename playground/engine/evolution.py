@@ -41,8 +41,9 @@ class EvolutionSettings:
         if int(self.population) != self.population or not 2 <= self.population <= 1_000:
             raise ValueError(f"population: a whole number from 2 to 1,000, not {self.population}")
         if int(self.survivors) != self.survivors or not 1 <= self.survivors < self.population:
-            raise ValueError(f"survivors: a whole number from 1 to population − 1 ({self.population - 1}), "
-                             f"not {self.survivors}")
+            raise ValueError(
+                f"survivors: a whole number from 1 to population − 1 ({self.population - 1}), not {self.survivors}"
+            )
         if not 0 < self.mutation_rate <= 1:
             raise ValueError(f"mutation rate: a fraction above 0 and at most 1, not {self.mutation_rate}")
         if not 0 < self.mutation_size < 1e6:
@@ -69,8 +70,9 @@ class Evolution:
     gradient descent), the others are mutations of it.
     """
 
-    def __init__(self, network: Network, inputs: Array, labels: Array,
-                 settings: EvolutionSettings | None = None) -> None:
+    def __init__(
+        self, network: Network, inputs: Array, labels: Array, settings: EvolutionSettings | None = None
+    ) -> None:
         if any(layer.kind != "dense" for layer in network.layers):
             raise ValueError("evolution trains networks of dense layers only")
         self.network = network
@@ -93,7 +95,7 @@ class Evolution:
         chosen = np.arange(self.settings.population) if members is None else np.asarray(members)
         widest = max(layer.n_out for layer in self.network.layers)
         block = max(1, BLOCK_VALUES // (len(self.inputs) * widest))
-        return np.concatenate([self._costs(chosen[start:start + block]) for start in range(0, len(chosen), block)])
+        return np.concatenate([self._costs(chosen[start : start + block]) for start in range(0, len(chosen), block)])
 
     def _forward(self, members: Array) -> tuple[Array, Array]:
         """The output layer's weighted inputs and activations (members, samples, outputs)."""
@@ -150,8 +152,13 @@ class Evolution:
 
     def summary(self) -> Generation:
         best = int(np.argmin(self.costs))
-        return Generation(self.generation, float(self.costs[best]), self.accuracy_of(best), self.evaluations,
-                          self.evaluations * len(self.inputs))
+        return Generation(
+            self.generation,
+            float(self.costs[best]),
+            self.accuracy_of(best),
+            self.evaluations,
+            self.evaluations * len(self.inputs),
+        )
 
     def best_network(self) -> Network:
         """A copy of the network holding the best member's parameters."""

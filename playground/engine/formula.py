@@ -33,7 +33,9 @@ LARGEST_VALUE = 1e100  # a value beyond this counts as an overflow
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh")
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
-_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")
+_TOKEN = re.compile(
+    r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))"
+)
 
 
 class FormulaError(ValueError):
@@ -64,8 +66,7 @@ def tokens(text: str) -> list[str]:
         match = _TOKEN.match(text, position)
         if match is None:
             bad = text[position:].lstrip()[0]
-            raise FormulaError(f"{bad!r} is not allowed: use numbers, x, + - * / ** ( ) and "
-                               f"{', '.join(FUNCTIONS)}")
+            raise FormulaError(f"{bad!r} is not allowed: use numbers, x, + - * / ** ( ) and {', '.join(FUNCTIONS)}")
         found.append(match.group(match.lastindex).replace("^", "**"))
         position = match.end()
     return found

@@ -144,8 +144,14 @@ class Dense(Layer):
 
     kind = "dense"
 
-    def __init__(self, n_in: int, n_out: int, activation: str = "sigmoid",
-                 seed: int | np.random.Generator | None = 0, dtype: Any = np.float32) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str = "sigmoid",
+        seed: int | np.random.Generator | None = 0,
+        dtype: Any = np.float32,
+    ) -> None:
         self.n_in = whole_number(n_in, "a dense layer's number of inputs")
         self.n_out = whole_number(n_out, "a dense layer's number of outputs")
         self.activation = activation_name(activation)
@@ -193,8 +199,9 @@ class Dense(Layer):
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if tuple(input_shape) != (self.n_in,):
-            raise ValueError(f"a dense layer with {self.n_in} inputs cannot follow an output of shape "
-                             f"{tuple(input_shape)}")
+            raise ValueError(
+                f"a dense layer with {self.n_in} inputs cannot follow an output of shape {tuple(input_shape)}"
+            )
         return (self.n_out,)
 
     def multiply_adds(self, input_shape: tuple[int, ...]) -> int:

@@ -72,7 +72,8 @@ class Snapshot:
 
     def fits(self, parameters: list[Array]) -> bool:
         return len(self.copies) == len(parameters) and all(
-            c.shape == p.shape and c.dtype == p.dtype for c, p in zip(self.copies, parameters))
+            c.shape == p.shape and c.dtype == p.dtype for c, p in zip(self.copies, parameters)
+        )
 
     def take(self, parameters: list[Array]) -> None:
         for copy, parameter in zip(self.copies, parameters):
@@ -105,9 +106,15 @@ class RunResult:
     last: StepEvent | None
 
 
-def run(stepper: Stepper, *, steps: int | None = None, until: Callable[[StepEvent], bool] | None = None,
-        cpu_seconds: float | None = None, should_stop: Callable[[], bool] | None = None,
-        on_step: Callable[[StepEvent], None] | None = None) -> RunResult:
+def run(
+    stepper: Stepper,
+    *,
+    steps: int | None = None,
+    until: Callable[[StepEvent], bool] | None = None,
+    cpu_seconds: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[StepEvent], None] | None = None,
+) -> RunResult:
     """Step ``stepper`` until one of the rules above ends the run; ``on_step(event)`` after
     each good step."""
     start, cpu_start = time.perf_counter(), time.thread_time()
@@ -141,8 +148,10 @@ def run(stepper: Stepper, *, steps: int | None = None, until: Callable[[StepEven
         if until is not None and until(last):
             break
         if cpu_seconds is not None and time.thread_time() - cpu_start > cpu_seconds:
-            return result("budget", f"stopped after {counted(taken, stepper)}: the request's CPU budget "
-                                    f"({cpu_seconds:g} s) ran out")
+            return result(
+                "budget",
+                f"stopped after {counted(taken, stepper)}: the request's CPU budget ({cpu_seconds:g} s) ran out",
+            )
     return result("done", f"done after {counted(taken, stepper)}")
 
 

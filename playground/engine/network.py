@@ -97,8 +97,9 @@ class Network:
         self.seed = seed
 
     @classmethod
-    def from_layers(cls, layers: Sequence[Layer], cost: str = "cross_entropy",
-                    input_shape: tuple[int, ...] | None = None) -> Network:
+    def from_layers(
+        cls, layers: Sequence[Layer], cost: str = "cross_entropy", input_shape: tuple[int, ...] | None = None
+    ) -> Network:
         """A network of these layer objects (used as they are, not copied).
 
         The last layer's activation is the output activation; ``input_shape`` (one sample's)
@@ -110,9 +111,17 @@ class Network:
         return network
 
     @classmethod
-    def from_spec(cls, spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
-                  output_activation: str = "softmax", cost: str = "cross_entropy", seed: int = 0,
-                  dtype: type | np.dtype = np.float32) -> Network:
+    def from_spec(
+        cls,
+        spec: str,
+        input_shape: tuple[int, ...],
+        n_outputs: int,
+        activation: str = "relu",
+        output_activation: str = "softmax",
+        cost: str = "cross_entropy",
+        seed: int = 0,
+        dtype: type | np.dtype = np.float32,
+    ) -> Network:
         """A network from a layer spec such as ``conv16x5,pool2,conv32x5,pool2,128`` for inputs of
         ``input_shape`` ((H, W, C) images, or (n,) rows), with a dense output layer of
         ``n_outputs`` (see ``playground.engine.specs``); ValueError naming a bad part."""
@@ -226,8 +235,10 @@ class Network:
         if all(isinstance(layer, Dense) for layer in self.layers):
             sizes = "-".join(str(n) for n in self.layer_sizes)
         else:  # e.g. '28×28×1-conv16x5-pool2-128-10 relu'
-            sizes = "-".join(["×".join(map(str, self.input_shape))]
-                             + [layer_name(layer) for layer in self.layers if layer.kind != "flatten"])
+            sizes = "-".join(
+                ["×".join(map(str, self.input_shape))]
+                + [layer_name(layer) for layer in self.layers if layer.kind != "flatten"]
+            )
             hidden = ",".join(dict.fromkeys(self.activations)) or "no hidden layer"
         return f"{sizes} {hidden} → {self.output_activation}, {self.cost_name}"
 
@@ -256,7 +267,7 @@ class Network:
         inputs = self.check_inputs(inputs)
         step = self.score_chunk()
         if len(inputs) > step:
-            return np.concatenate([self.forward(inputs[start:start + step]) for start in range(0, len(inputs), step)])
+            return np.concatenate([self.forward(inputs[start : start + step]) for start in range(0, len(inputs), step)])
         a = inputs.reshape(len(inputs), *self.input_shape)
         for layer in self.layers:
             a = layer.forward(a, keep=False)
@@ -276,10 +287,17 @@ class Network:
         labels = self.check_labels(labels, len(inputs))
         step = self.score_chunk()
         if len(inputs) > step:
-            pieces = [(self.cost_and_accuracy(inputs[start:start + step], labels[start:start + step]),
-                       len(labels[start:start + step])) for start in range(0, len(inputs), step)]
-            return (float(sum(cost * n for (cost, _), n in pieces) / len(inputs)),
-                    float(sum(right * n for (_, right), n in pieces) / len(inputs)))
+            pieces = [
+                (
+                    self.cost_and_accuracy(inputs[start : start + step], labels[start : start + step]),
+                    len(labels[start : start + step]),
+                )
+                for start in range(0, len(inputs), step)
+            ]
+            return (
+                float(sum(cost * n for (cost, _), n in pieces) / len(inputs)),
+                float(sum(right * n for (_, right), n in pieces) / len(inputs)),
+            )
         targets = self.one_hot(labels, len(inputs))
         value, outputs = self._cost_and_outputs(inputs, targets)
         return value, float(np.mean(outputs.argmax(axis=1) == labels))

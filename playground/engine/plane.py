@@ -30,13 +30,22 @@ def check_grid(n_first: int, n_second: int) -> None:
     if n_first < 1 or n_second < 1:
         raise ValueError("the grid needs at least one value along each axis")
     if n_first * n_second > MAX_GRID_POINTS:
-        raise ValueError(f"a {n_first} × {n_second} grid has {n_first * n_second:,} points: "
-                         f"at most {MAX_GRID_POINTS:,}")
+        raise ValueError(
+            f"a {n_first} × {n_second} grid has {n_first * n_second:,} points: at most {MAX_GRID_POINTS:,}"
+        )
 
 
-def plane_costs(network: Network, inputs: Array, labels: Array, d1: list[Array], d2: list[Array],
-                alphas: Sequence[float], betas: Sequence[float], l2: float = 0.0,
-                progress: Callable[[int, int], None] | None = None) -> Array:
+def plane_costs(
+    network: Network,
+    inputs: Array,
+    labels: Array,
+    d1: list[Array],
+    d2: list[Array],
+    alphas: Sequence[float],
+    betas: Sequence[float],
+    l2: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Array:
     """The average cost (plus the L2 term) at θ + α·d₁ + β·d₂ for every α and β.
 
     ``d1`` and ``d2`` are shaped like ``network.parameters()``. Returns an array of shape
@@ -60,12 +69,12 @@ def plane_costs(network: Network, inputs: Array, labels: Array, d1: list[Array],
     for layer in network.layers[:first]:  # the same for every grid point: computed once
         shared = layer.forward(shared, keep=False)
     start_layer = FirstLayer(network.layers[first], shared, directions[first])  # its products, once
-    widest = max(int(np.prod(shape)) for shape in network.shapes[first + 1:])
+    widest = max(int(np.prod(shape)) for shape in network.shapes[first + 1 :])
     block = max(1, BLOCK_VALUES // (len(inputs) * widest))
     costs = np.empty(len(coefficients))
     for start in range(0, len(coefficients), block):
-        part = coefficients[start:start + block]
-        costs[start:start + len(part)] = _block_costs(network, start_layer, first, directions, part, targets)
+        part = coefficients[start : start + block]
+        costs[start : start + len(part)] = _block_costs(network, start_layer, first, directions, part, targets)
         if progress is not None:
             progress(min(start + block, len(coefficients)), len(coefficients))
     costs += plane_l2(network, d1, d2, coefficients, l2)
@@ -125,8 +134,9 @@ class FirstLayer:
         return z
 
 
-def _block_costs(network: Network, start_layer: FirstLayer, first: int, directions: list, coefficients: Array,
-                 targets: Array) -> Array:
+def _block_costs(
+    network: Network, start_layer: FirstLayer, first: int, directions: list, coefficients: Array, targets: Array
+) -> Array:
     """The costs of one block of grid points (coefficients: (C, 2) of α, β)."""
     n_points, n_samples = len(coefficients), len(start_layer.inputs)
     last = len(network.layers) - 1
@@ -154,13 +164,18 @@ def _block_costs(network: Network, start_layer: FirstLayer, first: int, directio
     cost = network.cost_function
     outputs = ACTIVATIONS[network.output_activation].function(z) if cost.needs_outputs else None
     shaped = (n_points, n_samples, z.shape[1])
-    per_sample = cost.per_sample(z.reshape(shaped), None if outputs is None else outputs.reshape(shaped),
-                                 targets[None], network.output_activation)
+    per_sample = cost.per_sample(
+        z.reshape(shaped),
+        None if outputs is None else outputs.reshape(shaped),
+        targets[None],
+        network.output_activation,
+    )
     return per_sample.mean(axis=1, dtype=np.float64)
 
 
-def _few_nodes_moved(network: Network, start_layer: FirstLayer, first: int, directions: list,
-                     coefficients: Array) -> Array | None:
+def _few_nodes_moved(
+    network: Network, start_layer: FirstLayer, first: int, directions: list, coefficients: Array
+) -> Array | None:
     """Layer first + 1's weighted inputs (C, n, out) when the plane moves few nodes of layer ``first``.
 
     A surface over two sliders moves one or two nodes of its first layer: only those differ
@@ -183,9 +198,9 @@ def _few_nodes_moved(network: Network, start_layer: FirstLayer, first: int, dire
         for (D, d), coefficient in zip(directions[first + 1], coefficients.T):
             touched = _touched(following, D, d)
             if touched.size:
-                term = following.weighted_input(a_shared, D[:, touched], d[touched])[None] + (
-                    change @ D[moved][:, touched]).reshape(n_points, n_samples, -1)
-                z[..., touched] += coefficient[:, None, None] * term
+                from_shared = following.weighted_input(a_shared, D[:, touched], d[touched])[None]
+                from_moved = (change @ D[moved][:, touched]).reshape(n_points, n_samples, -1)
+                z[..., touched] += coefficient[:, None, None] * (from_shared + from_moved)
     return z
 
 
@@ -210,7 +225,11 @@ def plane_l2(network: Network, d1: list[Array], d2: list[Array], coefficients: A
     ww = wd1 = wd2 = d1d1 = d2d2 = d1d2 = 0.0
     for k, layer in enumerate(network.weighted_layers):
         W, D1, D2 = (x.astype(np.float64) for x in (layer.weights, d1[2 * k], d2[2 * k]))
-        ww += np.sum(W * W); wd1 += np.sum(W * D1); wd2 += np.sum(W * D2)
-        d1d1 += np.sum(D1 * D1); d2d2 += np.sum(D2 * D2); d1d2 += np.sum(D1 * D2)
+        ww += np.sum(W * W)
+        wd1 += np.sum(W * D1)
+        wd2 += np.sum(W * D2)
+        d1d1 += np.sum(D1 * D1)
+        d2d2 += np.sum(D2 * D2)
+        d1d2 += np.sum(D1 * D2)
     a, b = coefficients[:, 0].astype(np.float64), coefficients[:, 1].astype(np.float64)
     return 0.5 * l2 * (ww + 2 * a * wd1 + 2 * b * wd2 + a * a * d1d1 + 2 * a * b * d1d2 + b * b * d2d2)

@@ -30,8 +30,16 @@ class ObjectiveWalker:
     ``walker.steps`` are the ones now.
     """
 
-    def __init__(self, objective: Objective, start: Sequence[float], optimizer_name: str, learn_rate: float,
-                 momentum: float = 0.9, memory: dict[str, Any] | None = None, steps: int = 0) -> None:
+    def __init__(
+        self,
+        objective: Objective,
+        start: Sequence[float],
+        optimizer_name: str,
+        learn_rate: float,
+        momentum: float = 0.9,
+        memory: dict[str, Any] | None = None,
+        steps: int = 0,
+    ) -> None:
         self.objective = objective
         self.point = np.array(start, dtype=np.float64)
         self.optimizer = make_optimizer(optimizer_name, momentum)
@@ -78,8 +86,9 @@ class Run:
     stopped_at: int | None = None  # the step where its share of a CPU budget ran out
 
 
-def descend(objective: Objective, start: Sequence[float], runner: Runner, steps: int,
-            cpu_seconds: float | None = None) -> Run:
+def descend(
+    objective: Objective, start: Sequence[float], runner: Runner, steps: int, cpu_seconds: float | None = None
+) -> Run:
     """``steps`` optimizer steps from ``start``; stops when the point or cost stops being finite or
     a coordinate passes 1e6 (keeping the path up to there, the last point with a finite cost), or
     after ``cpu_seconds`` of CPU."""
@@ -104,8 +113,13 @@ def descend(objective: Objective, start: Sequence[float], runner: Runner, steps:
     return journey
 
 
-def race(objective: Callable[[Array], tuple[float, Array]], start: Sequence[float], runners: Sequence[Runner],
-         steps: int, cpu_seconds: float | None = None) -> list[Run]:
+def race(
+    objective: Callable[[Array], tuple[float, Array]],
+    start: Sequence[float],
+    runners: Sequence[Runner],
+    steps: int,
+    cpu_seconds: float | None = None,
+) -> list[Run]:
     """Every runner from the same start on the same objective; each gets an equal share of
     ``cpu_seconds`` (when given)."""
     share = None if cpu_seconds is None else cpu_seconds / max(1, len(runners))
@@ -119,12 +133,20 @@ def winner(runs: Sequence[Run], tolerance: float = 1e-3) -> tuple[int | None, in
         return None, None
     best = min(min(run.costs) for run in finished)
     margin = tolerance * max(1.0, abs(best))
-    first = [(next((k for k, c in enumerate(run.costs) if c <= best + margin), None), i)
-             for i, run in enumerate(runs) if run.costs]
+    first = [
+        (next((k for k, c in enumerate(run.costs) if c <= best + margin), None), i)
+        for i, run in enumerate(runs)
+        if run.costs
+    ]
     reached = [(step, i) for step, i in first if step is not None]
     step, index = min(reached)
     return index, step
 
 
-STANDARD_FIELD = (Runner("sgd", 0.01), Runner("momentum", 0.01), Runner("nesterov", 0.01), Runner("rmsprop", 0.01),
-                  Runner("adam", 0.05))
+STANDARD_FIELD = (
+    Runner("sgd", 0.01),
+    Runner("momentum", 0.01),
+    Runner("nesterov", 0.01),
+    Runner("rmsprop", 0.01),
+    Runner("adam", 0.05),
+)

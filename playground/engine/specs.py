@@ -54,8 +54,9 @@ def parse_spec(spec: str) -> list[tuple]:
             parts.append(("pool", pool))
         else:
             if not 1 <= filters <= MAX_FILTERS or not 1 <= kernel <= MAX_KERNEL:
-                raise ValueError(f"layer spec part {text!r}: 1 to {MAX_FILTERS} filters of 1×1 to "
-                                 f"{MAX_KERNEL}×{MAX_KERNEL}")
+                raise ValueError(
+                    f"layer spec part {text!r}: 1 to {MAX_FILTERS} filters of 1×1 to {MAX_KERNEL}×{MAX_KERNEL}"
+                )
             parts.append(("conv", filters, kernel))
     return parts
 
@@ -103,8 +104,15 @@ def spec_multiply_adds(spec: str, input_shape: tuple[int, ...], n_outputs: int) 
     return count
 
 
-def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
-                     output_activation: str = "softmax", seed: int = 0, dtype: Any = np.float32) -> list[Layer]:
+def layers_from_spec(
+    spec: str,
+    input_shape: tuple[int, ...],
+    n_outputs: int,
+    activation: str = "relu",
+    output_activation: str = "softmax",
+    seed: int = 0,
+    dtype: Any = np.float32,
+) -> list[Layer]:
     """The layers a spec describes for inputs of ``input_shape`` ((H, W, C) images, or (n,) rows),
     ending in a dense output layer; ValueError when a part does not fit what comes before it."""
     rng = np.random.default_rng(seed)  # one stream through all layers, in order
@@ -120,10 +128,13 @@ def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, ac
         layers.append(layer)
 
     for part in parse_spec(spec):
-        text = f"conv{part[1]}x{part[2]}" if part[0] == "conv" else f"pool{part[1]}" if part[0] == "pool" else str(part[1])
+        text = (
+            f"conv{part[1]}x{part[2]}" if part[0] == "conv" else f"pool{part[1]}" if part[0] == "pool" else str(part[1])
+        )
         if part[0] in ("conv", "pool") and len(shape) != 3:
-            raise ValueError(f"layer spec part {text!r}: convolution and pooling need images, and come before "
-                             "the dense layers")
+            raise ValueError(
+                f"layer spec part {text!r}: convolution and pooling need images, and come before the dense layers"
+            )
         if part[0] == "conv":
             add(Conv2D(shape[2], part[1], part[2], activation=activation, seed=rng, dtype=dtype), text)
         elif part[0] == "pool":
@@ -170,9 +181,7 @@ def check_layer_sizes(layer_sizes: Sequence[int] | str) -> list[int]:
         raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
     for size in sizes:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_WIDTH:
-            raise ValueError(
-                f"invalid layer size {size!r} in {sizes}: each layer needs 1…{MAX_WIDTH} nodes"
-            )
+            raise ValueError(f"invalid layer size {size!r} in {sizes}: each layer needs 1…{MAX_WIDTH} nodes")
     return [int(size) for size in sizes]
 
 
@@ -195,7 +204,5 @@ def check_output_activation(name: str) -> str:
     """A validated output activation: softmax, sigmoid, tanh or linear."""
     name = activation_name(name)
     if name not in OUTPUT_ACTIVATIONS:
-        raise ValueError(
-            f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}"
-        )
+        raise ValueError(f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}")
     return name

@@ -26,8 +26,9 @@ Group = tuple[Array, Array]  # (the nodes' indices, their activations (B or 1, A
 BLOCK_VALUES = 100_000  # numbers in one block's widest whole-grid array (measured: smaller blocks stay in cache)
 
 
-def two_parameter_costs(network: Network, inputs: Array, labels: Array, first: tuple, second: tuple,
-                        alphas: Array, betas: Array) -> Array | None:
+def two_parameter_costs(
+    network: Network, inputs: Array, labels: Array, first: tuple, second: tuple, alphas: Array, betas: Array
+) -> Array | None:
     """The average cost (no L2 term) with parameter ``first`` moved by each α and ``second`` by each β.
 
     ``first`` and ``second`` are (position in ``network.parameters()``, index in that array),
@@ -48,12 +49,12 @@ def two_parameter_costs(network: Network, inputs: Array, labels: Array, first: t
     # Only the moved nodes of the later parameter's layer and every layer after it depend on
     # both axes: their width sets how many β rows a block can hold.
     later = max(first[0], second[0]) // 2
-    widest = max([2] + [layer.n_out for layer in network.layers[later + 1:]])
+    widest = max([2] + [layer.n_out for layer in network.layers[later + 1 :]])
     rows = max(1, BLOCK_VALUES // (alphas.shape[1] * len(inputs) * widest))
     costs = np.empty((betas.shape[0], alphas.shape[1]))
     for row in range(0, betas.shape[0], rows):
-        block = [(address, c if c is alphas else c[row:row + rows]) for address, c in moves]
-        costs[row:row + rows] = _block_costs(network, start, shared, block, targets)
+        block = [(address, c if c is alphas else c[row : row + rows]) for address, c in moves]
+        costs[row : row + rows] = _block_costs(network, start, shared, block, targets)
     return costs
 
 
@@ -72,8 +73,12 @@ def _block_costs(network: Network, start: int, shared: Array, moves: list, targe
     cost = network.cost_function
     outputs = ACTIVATIONS[network.output_activation].function(z) if cost.needs_outputs else None
     shaped = (n_points[0] * n_points[1], len(targets), n_out)
-    per_sample = cost.per_sample(z.reshape(shaped), None if outputs is None else outputs.reshape(shaped),
-                                 targets[None], network.output_activation)
+    per_sample = cost.per_sample(
+        z.reshape(shaped),
+        None if outputs is None else outputs.reshape(shaped),
+        targets[None],
+        network.output_activation,
+    )
     return per_sample.mean(axis=1, dtype=np.float64).reshape(n_points)
 
 

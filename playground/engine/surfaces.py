@@ -91,32 +91,94 @@ def bowl_gradient(x, y):
     return x, 3 * y
 
 
-SURFACES = {surface.name: surface for surface in [
-    Surface("rosenbrock", "Rosenbrock's banana (1 − x)² + 100(y − x²)²", rosenbrock, rosenbrock_gradient,
-            (-2.0, 2.0), (-1.0, 3.0), (-1.5, 2.0), (1.0, 1.0),
-            "A curved valley with a flat floor: easy to fall into, slow to follow to (1, 1)."),
-    Surface("beale", "Beale's function", beale, beale_gradient, (-4.5, 4.5), (-4.5, 4.5), (1.0, 1.5), (3.0, 0.5),
-            "Steep walls and flat plateaus: adaptive learn rates (RMSProp, Adam) cope best."),
-    Surface("saddle", "a saddle x² − y²", saddle, saddle_gradient, (-2.0, 2.0), (-2.0, 2.0), (1.8, 1e-3), None,
+SURFACES = {
+    surface.name: surface
+    for surface in [
+        Surface(
+            "rosenbrock",
+            "Rosenbrock's banana (1 − x)² + 100(y − x²)²",
+            rosenbrock,
+            rosenbrock_gradient,
+            (-2.0, 2.0),
+            (-1.0, 3.0),
+            (-1.5, 2.0),
+            (1.0, 1.0),
+            "A curved valley with a flat floor: easy to fall into, slow to follow to (1, 1).",
+        ),
+        Surface(
+            "beale",
+            "Beale's function",
+            beale,
+            beale_gradient,
+            (-4.5, 4.5),
+            (-4.5, 4.5),
+            (1.0, 1.5),
+            (3.0, 0.5),
+            "Steep walls and flat plateaus: adaptive learn rates (RMSProp, Adam) cope best.",
+        ),
+        Surface(
+            "saddle",
+            "a saddle x² − y²",
+            saddle,
+            saddle_gradient,
+            (-2.0, 2.0),
+            (-2.0, 2.0),
+            (1.8, 1e-3),
+            None,
             "Downhill along x to the saddle at (0, 0), where the slope vanishes: plain SGD lingers there "
-            "(it escapes along y only as fast as the tiny offset grows), momentum keeps rolling."),
-    Surface("six-hump-camel", "the six-hump camel", six_hump_camel, six_hump_camel_gradient, (-2.0, 2.0),
-            (-1.0, 1.0), (-1.5, 0.8), (0.0898, -0.7126),
-            "Six valleys, two of them deepest: where a run ends depends on where it starts."),
-    Surface("ravine", "a narrow ravine 0.05x² + 5y²", ravine, ravine_gradient, (-10.0, 10.0), (-2.0, 2.0),
-            (-9.0, 1.5), (0.0, 0.0),
+            "(it escapes along y only as fast as the tiny offset grows), momentum keeps rolling.",
+        ),
+        Surface(
+            "six-hump-camel",
+            "the six-hump camel",
+            six_hump_camel,
+            six_hump_camel_gradient,
+            (-2.0, 2.0),
+            (-1.0, 1.0),
+            (-1.5, 0.8),
+            (0.0898, -0.7126),
+            "Six valleys, two of them deepest: where a run ends depends on where it starts.",
+        ),
+        Surface(
+            "ravine",
+            "a narrow ravine 0.05x² + 5y²",
+            ravine,
+            ravine_gradient,
+            (-10.0, 10.0),
+            (-2.0, 2.0),
+            (-9.0, 1.5),
+            (0.0, 0.0),
             "Steep across (curvature 10), gentle along (0.1): SGD at a learn rate near 2/10 zig-zags across "
-            "while it crawls along; momentum and Adam head down the valley."),
-    Surface("bowl", "a bowl ½(x² + 3y²)", bowl, bowl_gradient, (-3.0, 3.0), (-3.0, 3.0), (-2.5, 2.0), (0.0, 0.0),
-            "λmax = 3, so plain gradient descent converges below a learn rate of 2/3 and bounces out above it."),
-]}
+            "while it crawls along; momentum and Adam head down the valley.",
+        ),
+        Surface(
+            "bowl",
+            "a bowl ½(x² + 3y²)",
+            bowl,
+            bowl_gradient,
+            (-3.0, 3.0),
+            (-3.0, 3.0),
+            (-2.5, 2.0),
+            (0.0, 0.0),
+            "λmax = 3, so plain gradient descent converges below a learn rate of 2/3 and bounces out above it.",
+        ),
+    ]
+}
 
 
 class SurfaceWalker(ObjectiveWalker):
     """An optimizer walking downhill on a classic surface from ``start``: a stepper of
     ``playground.engine.loop`` whose one parameter is the float64 point (x, y)."""
 
-    def __init__(self, surface: Surface, start: tuple[float, float], optimizer_name: str, learn_rate: float,
-                 momentum: float = 0.9, memory: dict | None = None, steps: int = 0) -> None:
+    def __init__(
+        self,
+        surface: Surface,
+        start: tuple[float, float],
+        optimizer_name: str,
+        learn_rate: float,
+        momentum: float = 0.9,
+        memory: dict | None = None,
+        steps: int = 0,
+    ) -> None:
         super().__init__(surface.value_and_gradient, start, optimizer_name, learn_rate, momentum, memory, steps)
         self.surface = surface

@@ -269,8 +269,13 @@ class Trainer:
         self._prefetch_next(end_of_epoch)
         gradients, batch_cost = self.batch_gradients(inputs, targets)
         self.update(gradients, learn_rate)
-        event = BatchEvent(cost=batch_cost, end_of_epoch=end_of_epoch, epoch=self.epoch,
-                           batch=self.batch_in_epoch + 1, learn_rate=learn_rate)
+        event = BatchEvent(
+            cost=batch_cost,
+            end_of_epoch=end_of_epoch,
+            epoch=self.epoch,
+            batch=self.batch_in_epoch + 1,
+            learn_rate=learn_rate,
+        )
         self.count_batch()
         return event
 
@@ -312,8 +317,9 @@ class Trainer:
             parameters, batch_cost = network.backpropagate(inputs, targets, l2)
             return [parameter.gradient for parameter in parameters], batch_cost
         labels = targets.argmax(axis=1)
-        gradients = network.finite_difference_gradients(inputs, labels, h=FINITE_DIFFERENCE_STEP,
-                                                        method="forward", l2=l2)
+        gradients = network.finite_difference_gradients(
+            inputs, labels, h=FINITE_DIFFERENCE_STEP, method="forward", l2=l2
+        )
         return gradients, network.batch_cost(inputs, targets)
 
     def epochs_done(self) -> str:
@@ -327,9 +333,15 @@ class Trainer:
         if self.test_inputs is not None and len(self.test_inputs):
             test_cost, test_accuracy = score(self.network, self.test_inputs, self.test_labels, self.settings.l2)
         train_cost, train_accuracy = score(self.network, self.inputs, self.labels, self.settings.l2)
-        return EpochEvent(epoch=self.epoch, learn_rate=self.learn_rate, train_cost=train_cost,
-                          train_accuracy=train_accuracy, test_cost=test_cost, test_accuracy=test_accuracy,
-                          seconds=seconds)
+        return EpochEvent(
+            epoch=self.epoch,
+            learn_rate=self.learn_rate,
+            train_cost=train_cost,
+            train_accuracy=train_accuracy,
+            test_cost=test_cost,
+            test_accuracy=test_accuracy,
+            seconds=seconds,
+        )
 
     @contextmanager
     def _prefetching(self, target_epoch: int):

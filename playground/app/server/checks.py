@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 def store_checks() -> dict[str, Callable[[Any], Any]]:
     """Each session store a client sends back, and how its value is checked."""
     checks: dict[str, Callable[[Any], Any]] = {
-        store: (lambda value, part=part: model.check_part(part, value)) for part, store in stores.store_ids().items()}
+        store: (lambda value, part=part: model.check_part(part, value)) for part, store in stores.store_ids().items()
+    }
     checks[stores.KEY] = check_key_format  # its signature is checked where it names work (a stale one is renewed)
     checks[stores.REVISION] = lambda value: shapes.check_shape(shapes.Revision, value, "revision")
     return checks

@@ -98,9 +98,11 @@ class JobStore:
             return list(result) if method == "scan_iter" else result
         except redis.exceptions.RedisError as error:
             where = self.redis.connection_pool.connection_kwargs
-            raise JobStoreError(f"the job server (Redis at {where.get('host')}:{where.get('port')}) is not "
-                                f"answering ({error}): training and saved models are unavailable until it is "
-                                f"back; nothing on this page was lost") from None
+            raise JobStoreError(
+                f"the job server (Redis at {where.get('host')}:{where.get('port')}) is not "
+                f"answering ({error}): training and saved models are unavailable until it is "
+                f"back; nothing on this page was lost"
+            ) from None
 
     # ------------------------------------------------------------ raw values
 
@@ -143,9 +145,11 @@ class JobStore:
         """StoreFull unless ``size`` more bytes fit within ``limit`` (the store never evicts to make room)."""
         used = self.used_bytes()
         if used + size > limit:
-            raise StoreFull(f"the server's storage for trained models is full ({used / 1e6:,.0f} MB of "
-                            f"{limit / 1e6:,.0f} MB; this one needs {size / 1e6:,.1f} MB), so it was not kept: "
-                            f"models expire {KEEP_SECONDS // 3600} hours after they are made")
+            raise StoreFull(
+                f"the server's storage for trained models is full ({used / 1e6:,.0f} MB of "
+                f"{limit / 1e6:,.0f} MB; this one needs {size / 1e6:,.1f} MB), so it was not kept: "
+                f"models expire {KEEP_SECONDS // 3600} hours after they are made"
+            )
 
     # ------------------------------------------------------------ JSON values
 

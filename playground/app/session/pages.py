@@ -68,8 +68,11 @@ class Upload:
 
 def registered(key: str) -> list[tuple[str, Any]]:
     """(page name, value) of every registered page that brings ``key`` (ids, view, routes, …)."""
-    return [(page["module"].rsplit(".", 1)[-1], page[key]) for page in dash.page_registry.values()
-            if page.get(key) is not None]
+    return [
+        (page["module"].rsplit(".", 1)[-1], page[key])
+        for page in dash.page_registry.values()
+        if page.get(key) is not None
+    ]
 
 
 def views() -> dict[str, PageView]:
@@ -98,5 +101,10 @@ class Registration:
 
     def keywords(self) -> dict[str, Any]:
         """The keyword arguments for ``dash.register_page``."""
-        return {"ids": self.ids, "view": self.view, "routes": self.routes, "uploads": self.uploads,
-                "browser": self.browser}
+        return {
+            "ids": self.ids,
+            "view": self.view,
+            "routes": self.routes,
+            "uploads": self.uploads,
+            "browser": self.browser,
+        }

@@ -82,10 +82,13 @@ def stores() -> list[dcc.Store]:
     """The session's stores as a new visitor gets them (a reload keeps the tab's own instead)."""
     state = model.initial_state()
     made = [dcc.Store(id=store, data=state[part], storage_type="session") for part, store in CORE.items()]
-    made += [dcc.Store(id=view_store(name), data=value, storage_type="session")
-             for name, value in state["views"].items()]
-    return made + [dcc.Store(id=KEY, data=new_session_key(), storage_type="session"),
-                   dcc.Store(id=REVISION, data={"id": "", "source": "new", "parts": []})]
+    made += [
+        dcc.Store(id=view_store(name), data=value, storage_type="session") for name, value in state["views"].items()
+    ]
+    return made + [
+        dcc.Store(id=KEY, data=new_session_key(), storage_type="session"),
+        dcc.Store(id=REVISION, data={"id": "", "source": "new", "parts": []}),
+    ]
 
 
 def routing_states() -> dict[str, State]:
@@ -101,11 +104,15 @@ def register(app: dash.Dash) -> None:
     parts = store_ids()
     app.clientside_callback(
         dash.ClientsideFunction("session", "reduce"),
-        [Output(store, "data") for store in parts.values()], Output(REVISION, "data"),
-        Input(change_id(ALL), "data"), *[State(store, "data") for store in parts.values()],
+        [Output(store, "data") for store in parts.values()],
+        Output(REVISION, "data"),
+        Input(change_id(ALL), "data"),
+        *[State(store, "data") for store in parts.values()],
     )
 
-    @app.callback(Output(KEY, "data", allow_duplicate=True), Input(KEY, "data"), prevent_initial_call="initial_duplicate")
+    @app.callback(
+        Output(KEY, "data", allow_duplicate=True), Input(KEY, "data"), prevent_initial_call="initial_duplicate"
+    )
     def renew_key(key):
         """The KEY store's one writer after the layout: a key this server did not issue (a tab
         opened before an update, a made-up key) is replaced by a new session's."""

@@ -83,11 +83,15 @@ def draw(body: dict) -> dict:
     data = about["data"]
     if data == "cifar-10":
         raise ValueError("CIFAR-10 holds photos: drawing works for digits, clothes and doodles")
-    steps = mnist_steps(image) if data in ("mnist", "fashion-mnist") else {"raw": image, "network": PREPARE[data](image)}
+    steps = (
+        mnist_steps(image) if data in ("mnist", "fashion-mnist") else {"raw": image, "network": PREPARE[data](image)}
+    )
     output = network.forward(steps["network"].reshape(1, -1).astype(np.float32))[0]
     names = about["class_names"]
-    return {"steps": [[name, encoded(step)] for name, step in steps.items()],  # in order (JSON objects are not)
-            "ranking": [[names[k], share] for k, share in top_classes(output, len(names))]}
+    return {
+        "steps": [[name, encoded(step)] for name, step in steps.items()],  # in order (JSON objects are not)
+        "ranking": [[names[k], share] for k, share in top_classes(output, len(names))],
+    }
 
 
 def upload(raw: bytes, query: dict) -> dict:
