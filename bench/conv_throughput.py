@@ -117,16 +117,17 @@ def conv_breakdown(spec: str, shape, threads: int, repeats: int = 5) -> list[dic
                 delta = np.ones_like(z)
                 cols = layer.patches(layer.padded(a))
                 flat_weights = layer.weights.reshape(-1, layer.out_channels)
-                step = best_time(lambda: (layer.forward(a), layer.backward(delta, input_gradient=not first)), repeats)
+                # best_time calls each lambda at once, in this iteration: the loop variables they read are current.
+                step = best_time(lambda: (layer.forward(a), layer.backward(delta, input_gradient=not first)), repeats)  # noqa: B023
                 flat_delta = delta.reshape(-1, layer.out_channels)
                 products = best_time(
-                    lambda: (cols @ flat_weights, cols.T @ flat_delta, None if first else flat_delta @ flat_weights.T),
+                    lambda: (cols @ flat_weights, cols.T @ flat_delta, None if first else flat_delta @ flat_weights.T),  # noqa: B023
                     repeats,
                 )
                 flops = (2 if first else 3) * 2 * cols.shape[0] * cols.shape[1] * flat_weights.shape[1]
                 square = int(round((cols.shape[0] * cols.shape[1] * flat_weights.shape[1]) ** (1 / 3)))
                 big = np.random.default_rng(2).random((square, square), dtype=np.float32)
-                peak = 2 * square**3 / best_time(lambda: big @ big, repeats) / 1e9
+                peak = 2 * square**3 / best_time(lambda: big @ big, repeats) / 1e9  # noqa: B023
                 rows.append(
                     {
                         "layer": repr(layer),

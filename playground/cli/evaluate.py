@@ -62,7 +62,7 @@ def confusion_table(confusion: np.ndarray, names: list[str], per_class: np.ndarr
     label_width = max(len(name) for name in names)
     header = " " * label_width + "  " + " ".join(f"{k:>{width}}" for k in range(len(names))) + "  accuracy"
     rows = [header]
-    for k, (name, row, accuracy) in enumerate(zip(names, confusion, per_class)):
+    for name, row, accuracy in zip(names, confusion, per_class):
         cells = " ".join(f"{v:>{width}}" for v in row)
         shown = "–" if np.isnan(accuracy) else f"{accuracy:.3f}"
         rows.append(f"{name:>{label_width}}  {cells}  {shown}")

@@ -37,9 +37,9 @@ NORMALISATIONS = ("filter", "layer", "none")
 def parameter_addresses(network: Network) -> list[Address]:
     """Every weight and bias of the network, in the sliders' order: layer by layer, W then b."""
     addresses: list[Address] = []
-    for l, layer in enumerate(network.weighted_layers, start=1):
-        addresses += [("W", l, *index) for index in np.ndindex(layer.weights.shape)]
-        addresses += [("b", l, *index) for index in np.ndindex(layer.biases.shape)]
+    for number, layer in enumerate(network.weighted_layers, start=1):
+        addresses += [("W", number, *index) for index in np.ndindex(layer.weights.shape)]
+        addresses += [("b", number, *index) for index in np.ndindex(layer.biases.shape)]
     return addresses
 
 

@@ -231,22 +231,22 @@ def slider_groups(network: dict, layer_choice: int | None, node_choice: int | No
     """
     sizes = architecture(network)["layer_sizes"]
     layers = list(range(1, len(sizes)))
-    per_layer = {l: sizes[l - 1] * sizes[l] + sizes[l] for l in layers}
+    per_layer = {number: sizes[number - 1] * sizes[number] + sizes[number] for number in layers}
     total = sum(per_layer.values())
-    weights, biases = (
-        [layer["weights"] for layer in network["layers"]],
-        [layer["biases"] for layer in network["layers"]],
-    )
+    weights = [layer["weights"] for layer in network["layers"]]
+    biases = [layer["biases"] for layer in network["layers"]]
 
-    def layer_sliders(l: int, only_node: int | None = None) -> list:
-        nodes = range(sizes[l]) if only_node is None else [only_node]
-        chosen = [("weight", l, i, j, weights[l - 1][i][j]) for j in nodes for i in range(sizes[l - 1])]
-        return chosen + [("bias", l, 0, j, biases[l - 1][j]) for j in nodes]
+    def layer_sliders(number: int, only_node: int | None = None) -> list:
+        nodes = range(sizes[number]) if only_node is None else [only_node]
+        chosen = [("weight", number, i, j, weights[number - 1][i][j]) for j in nodes for i in range(sizes[number - 1])]
+        return chosen + [("bias", number, 0, j, biases[number - 1][j]) for j in nodes]
 
     if total <= MAX_SLIDERS:
-        return [s for l in layers for s in layer_sliders(l)], f"all {total} parameters", [], []
+        return [s for number in layers for s in layer_sliders(number)], f"all {total} parameters", [], []
     layer = layer_choice if layer_choice in layers else layers[0]
-    layer_options = [{"label": f"weight-layer {l} ({per_layer[l]} parameters)", "value": l} for l in layers]
+    layer_options = [
+        {"label": f"weight-layer {number} ({per_layer[number]} parameters)", "value": number} for number in layers
+    ]
     if per_layer[layer] <= MAX_SLIDERS:
         return (
             layer_sliders(layer),
