@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -172,7 +173,7 @@ def to_float(images: Array, flatten: bool = True) -> Array:
 # Data directory
 
 
-def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``data_dir`` if given, else ``$PLAYGROUND_DATA_DIR``, else a per-user cache.
 
     The cache is ``$XDG_CACHE_HOME/neural-playground``, or ``~/.cache/neural-playground``
@@ -196,7 +197,7 @@ def _missing(dataset: str, path: Path, what: str = "") -> DataNotFoundError:
     )
 
 
-def missing_data(name: str, data_dir: str | os.PathLike | None = None, visitor: bool = False) -> str | None:
+def missing_data(name: str, data_dir: str | os.PathLike[str] | None = None, visitor: bool = False) -> str | None:
     """Why ``name`` cannot be loaded from the data directory (which file is missing and how
     to get it), or None when its files are there. Looks at file names only: fast enough to
     ask for every data set whenever a page is drawn. ``visitor``: for a web page's visitor,
@@ -245,7 +246,7 @@ def _read_gzip(path: Path) -> bytes:
         raise DataFileError(f"{path}: not a valid gzip file ({error})") from None
 
 
-def read_idx(path: str | os.PathLike, expected_magic: int) -> Array:
+def read_idx(path: str | os.PathLike[str], expected_magic: int) -> Array:
     """Read an IDX file of unsigned bytes (gzip-compressed when the name ends in .gz).
 
     Checks the magic number (0x803 for images, 0x801 for labels) and that the data is
@@ -324,12 +325,12 @@ def _load_idx_dataset(name: str, folder: Path, class_names: tuple[str, ...]) -> 
     return ImageDataset(name, train_images, train_labels, test_images, test_labels, class_names)
 
 
-def load_mnist(data_dir: str | os.PathLike | None = None) -> ImageDataset:
+def load_mnist(data_dir: str | os.PathLike[str] | None = None) -> ImageDataset:
     """MNIST handwritten digits from ``<data_dir>/mnist/`` (official IDX gzip files)."""
     return _load_idx_dataset("mnist", resolve_data_dir(data_dir) / "mnist", MNIST_CLASSES)
 
 
-def load_fashion_mnist(data_dir: str | os.PathLike | None = None) -> ImageDataset:
+def load_fashion_mnist(data_dir: str | os.PathLike[str] | None = None) -> ImageDataset:
     """Fashion-MNIST from ``<data_dir>/fashion-mnist/`` (official IDX gzip files)."""
     return _load_idx_dataset("fashion-mnist", resolve_data_dir(data_dir) / "fashion-mnist", FASHION_MNIST_CLASSES)
 
@@ -338,7 +339,7 @@ def load_fashion_mnist(data_dir: str | os.PathLike | None = None) -> ImageDatase
 # Quick, Draw! numpy_bitmap
 
 
-def check_quickdraw_file(path: str | os.PathLike) -> int:
+def check_quickdraw_file(path: str | os.PathLike[str]) -> int:
     """Check that a file is a numpy_bitmap .npy (uint8, shape (N, 784), complete); return N.
 
     Only the header is parsed (never unpickled) and the file size compared with it, so
@@ -372,7 +373,7 @@ def check_quickdraw_file(path: str | os.PathLike) -> int:
     return int(shape[0])
 
 
-def read_quickdraw_file(path: str | os.PathLike, max_rows: int | None = None) -> Array:
+def read_quickdraw_file(path: str | os.PathLike[str], max_rows: int | None = None) -> Array:
     """The bitmaps of one numpy_bitmap file ``<category>.npy`` as a uint8 (N, 28, 28) array.
 
     Only the first ``max_rows`` rows are read (memory-mapped: official files are 100 MB and
@@ -408,7 +409,7 @@ def parse_quickdraw_categories(categories: Sequence[str] | str | None) -> tuple[
 
 
 def load_quickdraw(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
     categories: Sequence[str] | str | None = None,
     per_category: int | None = 10_000,
     test_fraction: float = 0.2,
@@ -459,7 +460,7 @@ def load_quickdraw(
 # CIFAR-10 binary version
 
 
-def read_cifar_batch(path: str | os.PathLike) -> tuple[Array, Array]:
+def read_cifar_batch(path: str | os.PathLike[str]) -> tuple[Array, Array]:
     """One CIFAR-10 binary batch: uint8 images (N, 32, 32, 3) and int64 labels.
 
     Each 3,073-byte record is a label byte (0–9) then the red, green and blue 32×32 planes.
@@ -492,7 +493,7 @@ def _read_cifar_meta(path: Path) -> tuple[str, ...]:
     return names
 
 
-def load_cifar10(data_dir: str | os.PathLike | None = None) -> ImageDataset:
+def load_cifar10(data_dir: str | os.PathLike[str] | None = None) -> ImageDataset:
     """CIFAR-10 from ``<data_dir>/cifar-10/`` (the official binary version; never unpickled).
 
     Reads whichever of ``data_batch_1.bin`` … ``data_batch_5.bin`` are present (at least
@@ -556,7 +557,7 @@ def canonical_name(name: str) -> str:
     return key
 
 
-def load_image_dataset(name: str, data_dir: str | os.PathLike | None = None, **options) -> ImageDataset:
+def load_image_dataset(name: str, data_dir: str | os.PathLike[str] | None = None, **options: Any) -> ImageDataset:
     """Load an image data set by name: mnist, fashion-mnist, quickdraw, cifar-10 or digits.
 
     ``options`` go to the loader: ``categories``, ``per_category`` and ``test_fraction``

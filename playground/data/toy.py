@@ -17,6 +17,7 @@ or poisonous (1). Its ``noise`` is the probability that a label is flipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def make_spiral(n_samples: int = 200, noise: float = 0.0, seed: int = 0, n_arms:
 
 
 def make_toy(
-    name: str, n_samples: int = 200, noise: float | None = None, seed: int = 0, **options
+    name: str, n_samples: int = 200, noise: float | None = None, seed: int = 0, **options: Any
 ) -> tuple[Array, Array]:
     """Inputs and labels of a toy problem by name; ``noise=None`` uses its default."""
     if name not in TOY_DATASETS:
@@ -165,7 +166,12 @@ def split(
 
 
 def make_dataset(
-    name: str, n_samples: int = 200, noise: float | None = None, test_fraction: float = 0.2, seed: int = 0, **options
+    name: str,
+    n_samples: int = 200,
+    noise: float | None = None,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    **options: Any,
 ) -> Dataset:
     """A toy problem split into train and test data, e.g. ``make_dataset("fruit-curved")``."""
     if name == "digits":

@@ -35,9 +35,10 @@ class Activation:
 
     def backward(self, z: Array, a: Array, output_gradient: Array) -> Array:
         """The chain rule through the activation: ∂C/∂z from ∂C/∂a."""
-        if self.derivative is None:
-            return self.vector_backward(a, output_gradient)
-        return output_gradient * self.derivative(z, a)
+        if self.derivative is not None:
+            return output_gradient * self.derivative(z, a)
+        assert self.vector_backward is not None  # an activation has one slope or the other
+        return self.vector_backward(a, output_gradient)
 
 
 def step(z: Array) -> Array:

@@ -24,7 +24,15 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from playground.engine.activations import ACTIVATIONS, activation_name
-from playground.engine.layers import HE_ACTIVATIONS, Layer, Parameter, check_dtype, register_layer_type, whole_number
+from playground.engine.layers import (
+    HE_ACTIVATIONS,
+    Layer,
+    Parameter,
+    WeightedLayer,
+    check_dtype,
+    register_layer_type,
+    whole_number,
+)
 
 Array = np.ndarray
 
@@ -39,7 +47,7 @@ def check_padding(padding: Any) -> str | int:
     raise ValueError(f"padding must be 'same', 'valid' or a whole number ≥ 0, not {padding!r}")
 
 
-def windows(images: Array, size: tuple[int, int], stride: int) -> Array:
+def windows(images: Array, size: tuple[int, ...], stride: int) -> Array:
     """Every size[0] × size[1] window of (N, H, W, C) images, ``stride`` apart: a view of shape
     (N, H_out, W_out, C, size[0], size[1]) (no copy)."""
     return sliding_window_view(images, size, axis=(1, 2))[:, ::stride, ::stride]
@@ -54,7 +62,7 @@ def add_windows(target: Array, values: Array, stride: int) -> None:
             target[:, i : i + stride * rows : stride, j : j + stride * columns : stride, :] += values[:, :, :, :, i, j]
 
 
-class Conv2D(Layer):
+class Conv2D(WeightedLayer):
     """``out_channels`` filters of ``kernel_size`` over (N, H, W, in_channels) images.
 
     weights (kernel_h, kernel_w, in_channels, out_channels), biases (out_channels,); ``padding``
@@ -100,12 +108,13 @@ class Conv2D(Layer):
 
     # ------------------------------------------------------------ shapes
 
-    def pads(self) -> tuple[tuple[int, int], tuple[int, int]]:
+    def pads(self) -> tuple[tuple[int, int], ...]:
         """Pixels added before and after, for rows and for columns."""
         if self.padding == "valid":
             return (0, 0), (0, 0)
         if self.padding == "same":
             return tuple(((k - 1) // 2, k - 1 - (k - 1) // 2) for k in self.kernel_size)
+        assert isinstance(self.padding, int)  # check_padding: a number of pixels
         return (self.padding, self.padding), (self.padding, self.padding)
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -195,7 +204,7 @@ class Conv2D(Layer):
             piece = self.kept_patches if self.kept_patches is not None else self.patches(x[start : start + step])
             deltas = node_values[start : start + step].reshape(-1, filters)
             self.weight_gradient += piece.T @ deltas
-            if input_gradient:
+            if gradient is not None and turned is not None:  # input_gradient
                 target = gradient[start : start + step]
                 for i in range(kh):
                     for j in range(kw):
@@ -203,7 +212,7 @@ class Conv2D(Layer):
                         target[:, i : i + s * rows : s, j : j + s * columns : s, :] += spread
         self.weight_gradient = self.weight_gradient.reshape(self.weights.shape)
         self.bias_gradient = node_values.sum(axis=(0, 1, 2))
-        if not input_gradient:
+        if gradient is None:  # not input_gradient
             return None
         (top, _), (left, _) = self.pads()
         height, width = self.input_shape[1:3]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from playground.engine.formula import Formula
-from playground.engine.loop import DIVERGENCE_LIMIT, StepEvent, StepRefused
+from playground.engine.loop import DIVERGENCE_LIMIT, Snapshot, StepEvent, StepRefused
 from playground.engine.optimizers import make_optimizer
 
 Array = np.ndarray
@@ -65,6 +65,8 @@ class Ball:
     not fit) and ``steps`` how many came before; ``ball.memory`` and ``ball.steps`` are the
     ones now.
     """
+
+    snapshot: Snapshot  # the run loop's copy of the parameters, set by its first run
 
     def __init__(
         self,

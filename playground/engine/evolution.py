@@ -13,11 +13,14 @@ axis, so one generation is one batched matrix product per layer,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
 from playground.engine.activations import ACTIVATIONS
+from playground.engine.layers import Dense
 from playground.engine.network import Network
 
 Array = np.ndarray
@@ -93,14 +96,14 @@ class Evolution:
         """The cost of each member (or of the given members) on the training data, all at once
         (in blocks of members, so memory stays bounded for big populations)."""
         chosen = np.arange(self.settings.population) if members is None else np.asarray(members)
-        widest = max(layer.n_out for layer in self.network.layers)
+        widest = max(cast(Dense, layer).n_out for layer in self.network.layers)  # dense only (checked)
         block = max(1, BLOCK_VALUES // (len(self.inputs) * widest))
         return np.concatenate([self._costs(chosen[start : start + block]) for start in range(0, len(chosen), block)])
 
     def _forward(self, members: Array) -> tuple[Array, Array]:
         """The output layer's weighted inputs and activations (members, samples, outputs)."""
         a = np.broadcast_to(self.inputs, (len(members), *self.inputs.shape))
-        for k, layer in enumerate(self.network.layers):
+        for k, layer in enumerate(cast(list[Dense], self.network.layers)):  # dense only (checked)
             weights, biases = self.population[2 * k][members], self.population[2 * k + 1][members]
             z = a @ weights + biases[:, None, :]  # (members, samples, nodes)
             a = ACTIVATIONS[layer.activation].function(z.reshape(-1, z.shape[-1])).reshape(z.shape)
@@ -118,7 +121,7 @@ class Evolution:
 
     # ---------------------------------------------------------------- one generation
 
-    def mutate(self, members) -> None:
+    def mutate(self, members: Iterable[int]) -> None:
         """Nudge a random fraction of each given member's parameters by Gaussian noise."""
         members = np.asarray(list(members))
         for array in self.population:

@@ -18,6 +18,7 @@ The network itself is never changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from playground.engine.plane import check_grid, plane_costs, plane_l2
 from playground.engine.surface import two_parameter_costs
 
 Array = np.ndarray
-Address = tuple  # ("W", l, i, j) or ("b", l, j), l counted from 1 as the sliders count
+Address = tuple[Any, ...]  # ("W", l, i, j) or ("b", l, j), l counted from 1 as the sliders count (checked by locate)
 
 NORMALISATIONS = ("filter", "layer", "none")
 
@@ -52,8 +53,8 @@ def parameter_name(address: Address) -> str:
 def locate(network: Network, address: Address) -> tuple[int, tuple[int, ...]]:
     """(position in ``network.parameters()``, index in that array) of a parameter, or a ValueError."""
     try:
-        kind, layer, *index = address
-        layer, index = int(layer), tuple(int(i) for i in index)
+        kind, layer_given, *index_given = address
+        layer, index = int(layer_given), tuple(int(i) for i in index_given)
     except (TypeError, ValueError):
         raise ValueError(f"a parameter is ('W', layer, i, j) or ('b', layer, j), not {address!r}") from None
     layers = network.weighted_layers
@@ -145,7 +146,7 @@ def random_directions(
                 axes = tuple(range(weights.ndim - 1))  # all but the output axis
                 d *= np.sqrt(np.sum(weights**2, axis=axes)) / np.maximum(np.sqrt(np.sum(d**2, axis=axes)), 1e-12)
             elif normalisation == "layer":
-                d *= np.linalg.norm(weights) / max(np.linalg.norm(d), 1e-12)
+                d *= np.linalg.norm(weights) / max(float(np.linalg.norm(d)), 1e-12)
             direction += [d.astype(network.dtype), np.zeros_like(layer.biases)]
         directions.append(direction)
     return directions[0], directions[1]

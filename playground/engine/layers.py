@@ -35,10 +35,10 @@ FLOAT_TYPES = (np.float32, np.float64)
 
 def check_dtype(dtype: Any) -> np.dtype:
     """float32 or float64, the only number types the engine computes in."""
-    dtype = np.dtype(dtype)
-    if dtype not in FLOAT_TYPES:
-        raise ValueError(f"dtype must be float32 or float64, not {dtype}")
-    return dtype
+    checked: np.dtype = np.dtype(dtype)
+    if checked not in FLOAT_TYPES:
+        raise ValueError(f"dtype must be float32 or float64, not {checked}")
+    return checked
 
 
 @dataclass
@@ -56,6 +56,11 @@ class Layer:
 
     kind = "layer"  # its name in saved files and LAYER_TYPES
     activation: str | None = None
+    dtype: np.dtype  # the number type of its parameters (a layer without any has none)
+    # What ``forward(keep=True)`` keeps for ``backward`` (absent before it and after ``forget``).
+    inputs: Array
+    weighted_inputs: Array
+    outputs: Array
 
     def forward(self, a_prev: Array, keep: bool = True) -> Array:
         raise NotImplementedError
@@ -113,6 +118,11 @@ class Layer:
         raise NotImplementedError
 
     @classmethod
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Layer:
+        """The layer ``to_dict`` described, its parameters zero (the caller reads them in)."""
+        raise NotImplementedError
+
+    @classmethod
     def parameter_shapes(cls, description: dict[str, Any]) -> list[tuple[int, ...]]:
         """The shapes of the arrays ``from_dict(description)`` would allocate, in ``parameters()``
         order: known (and checked against a file) before anything is allocated."""
@@ -131,7 +141,22 @@ def whole_number(value: Any, what: str) -> int:
     return int(value)
 
 
-class Dense(Layer):
+class WeightedLayer(Layer):
+    """A layer with weights and biases (dense, conv): what the optimizers, the L2 term and the
+    landscape reach into. Its activation is always set."""
+
+    activation: str
+    weights: Array
+    biases: Array
+    weight_gradient: Array | None
+    bias_gradient: Array | None
+
+    def weighted_input(self, a_prev: Array, weights: Array, biases: Array) -> Array:
+        """z for given weights and biases (a landscape tries many): linear in (W, b)."""
+        raise NotImplementedError
+
+
+class Dense(WeightedLayer):
     """A fully connected layer: every node of the layer before feeds every node of this one.
 
         weighted_inputs   z = a_prev @ W + b          W: (n_in, n_out),  b: (n_out,)

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast, overload
 
 import numpy as np
 
 from playground.engine.costs import COSTS, check_output_pair, cost_name
-from playground.engine.layers import Dense, Layer, Parameter, check_dtype
+from playground.engine.layers import Dense, Layer, Parameter, WeightedLayer, check_dtype
 from playground.engine.specs import (
     check_hidden_activations,
     check_layer_sizes,
@@ -39,7 +39,7 @@ Array = np.ndarray
 SCORE_VALUES = 2**26  # numbers per layer output when scoring: 256 MB of float32
 
 
-class LayerArrays(Sequence):
+class LayerArrays(Sequence[Array]):
     """``network.weights`` / ``network.biases``: the weighted layers' own arrays, in order.
 
     Editing an array edits the network (the sliders and loaders write there); assigning
@@ -47,18 +47,24 @@ class LayerArrays(Sequence):
     assignment can leave the network holding something else than it shows.
     """
 
-    def __init__(self, layers: list[Layer], name: str) -> None:
+    def __init__(self, layers: list[WeightedLayer], name: str) -> None:
         self._layers, self._name = layers, name
 
     def __len__(self) -> int:
         return len(self._layers)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Array: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Array]: ...
+
+    def __getitem__(self, index: int | slice) -> Array | list[Array]:
         if isinstance(index, slice):
             return [getattr(layer, self._name) for layer in self._layers[index]]
-        return getattr(self._layers[index], self._name)
+        return cast(Array, getattr(self._layers[index], self._name))
 
-    def __setitem__(self, index: int, values) -> None:
+    def __setitem__(self, index: int, values: Any) -> None:
         target = self[index]
         values = np.asarray(values)
         if values.shape != target.shape:
@@ -77,6 +83,8 @@ class Network:
     ``Network.from_layers`` builds any other list of layers.
     """
 
+    seed: int | None  # None: built from layers (or read from a file) rather than from a seed
+
     def __init__(
         self,
         layer_sizes: Sequence[int],
@@ -92,7 +100,9 @@ class Network:
         check_output_pair(cost, names[-1])
         dtype = check_dtype(dtype)
         rng = np.random.default_rng(seed)  # one stream through all layers, in order
-        layers = [Dense(n_in, n_out, name, seed=rng, dtype=dtype) for n_in, n_out, name in zip(sizes, sizes[1:], names)]
+        layers: list[Layer] = [
+            Dense(n_in, n_out, name, seed=rng, dtype=dtype) for n_in, n_out, name in zip(sizes, sizes[1:], names)
+        ]
         self._set_layers(layers, cost)
         self.seed = seed
 
@@ -145,14 +155,16 @@ class Network:
         for layer in layers[:-1]:
             if layer.activation is not None:
                 check_hidden_activations([layer.activation], 1)
-        shape = tuple(input_shape) if input_shape is not None else (layers[0].n_in,)
+        # Without an input shape the first layer is dense: it takes n_in numbers.
+        shape = tuple(input_shape) if input_shape is not None else (cast(Dense, layers[0]).n_in,)
         shapes = [shape]
         for layer in layers:
             shape = layer.output_shape(shape)
             shapes.append(shape)
         if len(shape) != 1:
             raise ValueError(f"the last layer must give one output per class, not shape {shape}: add a Flatten")
-        weighted = [layer for layer in layers if layer.parameters()]
+        # The layers with parameters: dense and conv, each a WeightedLayer.
+        weighted = [cast(WeightedLayer, layer) for layer in layers if layer.parameters()]
         dtypes = {layer.dtype for layer in weighted}
         if len(dtypes) > 1:
             raise ValueError(f"all layers must use one number type, got {sorted(map(str, dtypes))}")
@@ -166,7 +178,7 @@ class Network:
     # ----------------------------------------------------------------- set-up
 
     @property
-    def weighted_layers(self) -> list[Layer]:
+    def weighted_layers(self) -> list[WeightedLayer]:
         """The layers with weights and biases (dense, later conv), in order."""
         return self._weighted_layers
 
@@ -199,7 +211,9 @@ class Network:
 
     @property
     def output_activation(self) -> str:
-        return self.layers[-1].activation
+        activation = self.layers[-1].activation
+        assert activation is not None  # _set_layers refused a last layer without one
+        return activation
 
     @property
     def layer_activations(self) -> list[str]:
@@ -313,7 +327,7 @@ class Network:
             a = layer.forward(a, keep=False)
         output = self.layers[-1]
         output.forward(a)  # the cost needs its weighted inputs too
-        value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, self.output_activation)
         outputs = output.outputs
         output.forget()
         return value, outputs
@@ -341,18 +355,20 @@ class Network:
         """
         self.forward_pass(inputs)
         output = self.layers[-1]
-        batch_cost = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        batch_cost = self.cost_function.value(output.weighted_inputs, output.outputs, targets, self.output_activation)
         node_values = self.cost_function.output_node_values(output, targets)
         for index in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[index]
             output_gradient = layer.backward(node_values, input_gradient=index > 0)
             if index > 0:
+                assert output_gradient is not None  # asked for (input_gradient) below the output layer
                 # Chain rule one layer back: through this layer's weights, then the activation's slope.
                 node_values = self.layers[index - 1].node_values(output_gradient)
         parameters = [p for layer in self._weighted_layers for p in layer.parameters_and_gradients()]
         if l2:
             for parameter in parameters:
                 if parameter.decay:
+                    assert parameter.gradient is not None  # the backward step above made it
                     parameter.gradient += (l2 * parameter.decay) * parameter.values
         return parameters, batch_cost
 
@@ -360,7 +376,7 @@ class Network:
         """∂C/∂θ for every array of ``parameters()`` (W1, b1, W2, …) by backpropagation, for integer labels."""
         inputs = self.check_inputs(inputs)
         targets = self.one_hot(labels, len(inputs))
-        return [parameter.gradient for parameter in self.backpropagate(inputs, targets, l2)[0]]
+        return [cast(Array, parameter.gradient) for parameter in self.backpropagate(inputs, targets, l2)[0]]
 
     def finite_difference_gradients(
         self, inputs: Array, labels: Array, h: float = 1e-4, method: str = "forward", l2: float = 0.0

@@ -16,7 +16,7 @@ starting afresh in silence. ``memory_as_json`` gives the memory as lists, to sto
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -225,4 +225,6 @@ def make_optimizer(name: str, momentum: float = 0.9) -> Optimizer:
     if key not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
     optimizer_class = OPTIMIZERS[key]
-    return optimizer_class(momentum) if optimizer_class.uses_momentum else optimizer_class()
+    if optimizer_class.uses_momentum:  # Momentum or Nesterov, the two that take μ
+        return cast(type[Momentum], optimizer_class)(momentum)
+    return optimizer_class()

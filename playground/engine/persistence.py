@@ -26,7 +26,7 @@ import threading
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def check_layers(layers: Any, max_parameters: int = MAX_PARAMETERS) -> list[list
     return shapes
 
 
-def save_network(network: Network, path: str | os.PathLike) -> Path:
+def save_network(network: Network, path: str | os.PathLike[str]) -> Path:
     """Write ``network`` to ``path`` (.npz); returns the path written."""
     path = Path(path)
     # Write beside the target and rename, so a crash never leaves half a model in place.
@@ -115,11 +115,11 @@ def write_network(network: Network, file: BinaryIO) -> None:
     for index, layer in enumerate(network.layers):
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             arrays[f"{name}_{index}"] = array
-    np.savez(file, **arrays)
+    np.savez(file, **arrays)  # type: ignore[arg-type]  # NumPy's stub checks **kwds against allow_pickle: bool
 
 
 def load_network(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     max_parameters: int = MAX_PARAMETERS,
     max_bytes: int = MAX_FILE_BYTES,
     max_multiply_adds: int = MAX_MULTIPLY_ADDS,
@@ -157,7 +157,7 @@ def load_network_bytes(
     return _read(io.BytesIO(raw), Path(name), max_parameters, max_multiply_adds, max_memory_bytes)
 
 
-def _read(file, path: Path, *limits: int) -> Network:
+def _read(file: Path | IO[bytes], path: Path, *limits: int) -> Network:
     try:
         with zipfile.ZipFile(file) as archive:
             return _ModelReader(path, archive).network(*limits)
@@ -180,7 +180,7 @@ class _ModelReader:
     def fail(self, problem: str) -> ModelFileError:
         return ModelFileError(f"{self.path}: {problem}")
 
-    def header(self, name: str, file) -> tuple[tuple[int, ...], np.dtype]:
+    def header(self, name: str, file: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
         """The shape and dtype a member declares, from its .npy header alone."""
         try:
             version = np.lib.format.read_magic(file)
@@ -315,7 +315,7 @@ class _ModelReader:
                     raise self.fail(f"{member} is {stored_dtype}, expected {dtype}")
 
 
-def load_array(source, **options) -> np.ndarray:
+def load_array(source: str | os.PathLike[str] | IO[bytes], **options: Any) -> np.ndarray:
     """``np.load`` of one .npy array (never pickle), safe beside other threads (see NPY_HEADER_LOCK)."""
     with NPY_HEADER_LOCK:
         return np.load(source, allow_pickle=False, **options)
@@ -363,7 +363,8 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
             if newer
             else f"unknown network format version {version!r}"
         )
-    layers = description.get("layers")
+    layers: Any = description.get("layers")  # checked by check_layers
+    cost: Any = description.get("cost")  # checked by cost_name (in from_layers)
     try:
         shapes = check_layers(layers, max_parameters)
         dtype = check_dtype(description.get("dtype", "float32") if dtype is None else dtype)
@@ -375,9 +376,7 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
         seed = description.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"seed must be a whole number ≥ 0 or nothing, not {seed!r}")
-        network = Network.from_layers(
-            [layer_from_dict(layer, dtype) for layer in layers], description.get("cost"), input_shape
-        )
+        network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers], cost, input_shape)
     except (ValueError, TypeError) as error:
         raise DescriptionError(f"invalid network ({error})") from None
     network.seed = seed

@@ -13,13 +13,17 @@ or samples. The network itself is never changed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
 from playground.engine.activations import ACTIVATIONS
+from playground.engine.layers import Dense, Layer, WeightedLayer
 from playground.engine.network import Network
 
 Array = np.ndarray
+Direction = tuple[Array, Array]  # one direction's part for a layer: (D for its weights, d for its biases)
+DirectionPair = tuple[Direction, Direction]  # the layer's parts of d₁ and d₂
 
 MAX_GRID_POINTS = 250_000
 BLOCK_VALUES = 250_000  # numbers in one block's widest activations: 2 MB in float64, so blocks stay in cache
@@ -41,8 +45,8 @@ def plane_costs(
     labels: Array,
     d1: list[Array],
     d2: list[Array],
-    alphas: Sequence[float],
-    betas: Sequence[float],
+    alphas: Sequence[float] | Array,
+    betas: Sequence[float] | Array,
     l2: float = 0.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Array:
@@ -68,7 +72,8 @@ def plane_costs(
     shared = inputs.reshape(len(inputs), *network.input_shape)
     for layer in network.layers[:first]:  # the same for every grid point: computed once
         shared = layer.forward(shared, keep=False)
-    start_layer = FirstLayer(network.layers[first], shared, directions[first])  # its products, once
+    # Its products, once: the first layer the plane moves (else the output layer), one with weights.
+    start_layer = FirstLayer(cast(WeightedLayer, network.layers[first]), shared, directions[first])
     widest = max(int(np.prod(shape)) for shape in network.shapes[first + 1 :])
     block = max(1, BLOCK_VALUES // (len(inputs) * widest))
     costs = np.empty(len(coefficients))
@@ -81,9 +86,10 @@ def plane_costs(
     return costs.reshape(len(betas), len(alphas))
 
 
-def _layer_directions(network: Network, d1: list[Array], d2: list[Array]) -> list:
+def _layer_directions(network: Network, d1: list[Array], d2: list[Array]) -> list[DirectionPair | None]:
     """Per layer: None if the plane leaves it alone, else ((D₁, d₁), (D₂, d₂)) for its weights and biases."""
-    found, position = [], 0
+    found: list[DirectionPair | None] = []
+    position = 0
     for layer in network.layers:
         if not layer.parameters():
             found.append(None)
@@ -95,7 +101,7 @@ def _layer_directions(network: Network, d1: list[Array], d2: list[Array]) -> lis
     return found
 
 
-def _touched(layer, D: Array, d: Array) -> Array:
+def _touched(layer: Layer, D: Array, d: Array) -> Array:
     """The output nodes (last axis) a direction moves: all or none of a conv layer's channels
     (its products are made for all channels at once)."""
     touched = np.any(D.reshape(-1, D.shape[-1]) != 0, axis=0) | (d != 0)
@@ -112,10 +118,10 @@ class FirstLayer:
     output nodes each direction touches).
     """
 
-    def __init__(self, layer, inputs: Array, pair) -> None:
+    def __init__(self, layer: WeightedLayer, inputs: Array, pair: DirectionPair | None) -> None:
         self.layer, self.inputs = layer, inputs
         self.weighted_inputs = layer.weighted_input(inputs, layer.weights, layer.biases)
-        self.terms = []  # (which direction, nodes touched, their z_k)
+        self.terms: list[tuple[int, Array, Array]] = []  # (which direction, nodes touched, their z_k)
         for k, (D, d) in enumerate(pair or ()):
             touched = _touched(layer, D, d)
             if touched.size:  # a direction may leave this layer alone while the other moves it
@@ -135,7 +141,12 @@ class FirstLayer:
 
 
 def _block_costs(
-    network: Network, start_layer: FirstLayer, first: int, directions: list, coefficients: Array, targets: Array
+    network: Network,
+    start_layer: FirstLayer,
+    first: int,
+    directions: list[DirectionPair | None],
+    coefficients: Array,
+    targets: Array,
 ) -> Array:
     """The costs of one block of grid points (coefficients: (C, 2) of α, β)."""
     n_points, n_samples = len(coefficients), len(start_layer.inputs)
@@ -145,13 +156,15 @@ def _block_costs(
         start = first + 2
     else:
         z, start = start_layer.at(coefficients), first + 1
-    if start <= last:
-        a = ACTIVATIONS[network.layers[start - 1].activation].function(z.reshape(n_points * n_samples, *z.shape[2:]))
+    if start <= last:  # layer start - 1 has weights: the first one moved, or the dense one after it
+        before = cast(WeightedLayer, network.layers[start - 1])
+        a = ACTIVATIONS[before.activation].function(z.reshape(n_points * n_samples, *z.shape[2:]))
     for index in range(start, len(network.layers)):
-        layer, pair = network.layers[index], directions[index]
-        if not layer.parameters():
-            a = layer.forward(a, keep=False)
+        pair = directions[index]
+        if not network.layers[index].parameters():
+            a = network.layers[index].forward(a, keep=False)
             continue
+        layer = cast(WeightedLayer, network.layers[index])
         z = layer.weighted_input(a, layer.weights, layer.biases).reshape(n_points, n_samples, -1)
         if pair is not None:
             for (D, d), coefficient in zip(pair, coefficients.T):
@@ -174,7 +187,11 @@ def _block_costs(
 
 
 def _few_nodes_moved(
-    network: Network, start_layer: FirstLayer, first: int, directions: list, coefficients: Array
+    network: Network,
+    start_layer: FirstLayer,
+    first: int,
+    directions: list[DirectionPair | None],
+    coefficients: Array,
 ) -> Array | None:
     """Layer first + 1's weighted inputs (C, n, out) when the plane moves few nodes of layer ``first``.
 
@@ -186,7 +203,7 @@ def _few_nodes_moved(
     """
     layer, following = network.layers[first], network.layers[first + 1]
     moved = start_layer.moved
-    if layer.kind != "dense" or following.kind != "dense" or 2 * len(moved) > layer.n_out:
+    if not isinstance(layer, Dense) or not isinstance(following, Dense) or 2 * len(moved) > layer.n_out:
         return None
     n_points, n_samples = len(coefficients), len(start_layer.inputs)
     activation = ACTIVATIONS[layer.activation].function
@@ -194,8 +211,9 @@ def _few_nodes_moved(
     change = (activation(start_layer.at(coefficients, moved)) - a_shared[None, :, moved]).reshape(-1, len(moved))
     z = (change @ following.weights[moved]).reshape(n_points, n_samples, -1)
     z += following.weighted_input(a_shared, following.weights, following.biases)[None]
-    if directions[first + 1] is not None:
-        for (D, d), coefficient in zip(directions[first + 1], coefficients.T):
+    following_pair = directions[first + 1]
+    if following_pair is not None:
+        for (D, d), coefficient in zip(following_pair, coefficients.T):
             touched = _touched(following, D, d)
             if touched.size:
                 from_shared = following.weighted_input(a_shared, D[:, touched], d[touched])[None]
@@ -204,7 +222,9 @@ def _few_nodes_moved(
     return z
 
 
-def _move_along(z: Array, layer, a: Array, D: Array, d: Array, coefficient: Array, n_samples: int) -> None:
+def _move_along(
+    z: Array, layer: WeightedLayer, a: Array, D: Array, d: Array, coefficient: Array, n_samples: int
+) -> None:
     """z += coefficient · (a·D + d), for the output nodes the direction touches only (in place).
 
     A direction that moves one parameter (a surface over two sliders) touches one output node,

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.engine.loop import StepEvent, run
+from playground.engine.loop import Snapshot, StepEvent, run
 from playground.engine.optimizers import make_optimizer
 
 Array = np.ndarray
@@ -29,6 +29,8 @@ class ObjectiveWalker:
     raises ValueError) and ``steps`` how many steps came before; ``walker.memory`` and
     ``walker.steps`` are the ones now.
     """
+
+    snapshot: Snapshot  # the run loop's copy of the parameters, set by its first run
 
     def __init__(
         self,
@@ -101,7 +103,11 @@ def descend(
 
     result = run(walker, steps=steps, cpu_seconds=cpu_seconds, on_step=record)
     # The cost at the last point: the diverging step measured it, else one more look.
-    cost = result.last.cost if result.ended == "diverged" else objective(walker.point)[0]
+    if result.ended == "diverged":
+        assert result.last is not None  # the event of the step that diverged
+        cost = result.last.cost
+    else:
+        cost = objective(walker.point)[0]
     if np.isfinite(cost) or len(journey.path) == 1:  # the start stays, whatever its cost
         journey.costs.append(cost)
     else:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from playground.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_name
-from playground.engine.conv import Conv2D, Flatten, MaxPool2D
+from playground.engine.conv import Conv2D, Flatten, MaxPool2D, Pool2D
 from playground.engine.layers import Dense, Layer
 
 MAX_WIDTH = 100_000
@@ -30,15 +30,18 @@ MAX_KERNEL = 15
 MAX_POOL = 16
 PART = re.compile(r"conv(\d+)x(\d+)|pool(\d+)|(\d+)")
 
+# ("conv", filters, kernel), ("pool", size) or ("dense", width): a kind, then whole numbers
+SpecPart = tuple[Any, ...]
 
-def parse_spec(spec: str) -> list[tuple]:
+
+def parse_spec(spec: str) -> list[SpecPart]:
     """The parts of a spec: ("conv", filters, kernel), ("pool", size) or ("dense", width);
     ValueError naming the bad part. '' or 'none': no hidden layers."""
     if not isinstance(spec, str):
         raise ValueError(f"a layer spec is text such as conv16x5,pool2,128, not {spec!r}")
     if spec.strip().lower() in ("", "none"):
         return []
-    parts = []
+    parts: list[SpecPart] = []
     for text in (part.strip().lower() for part in spec.split(",")):
         found = PART.fullmatch(text)
         if not found:
@@ -53,6 +56,7 @@ def parse_spec(spec: str) -> list[tuple]:
                 raise ValueError(f"layer spec part {text!r}: a pool is 2 to {MAX_POOL} pixels wide")
             parts.append(("pool", pool))
         else:
+            assert filters is not None and kernel is not None  # the conv alternative matched
             if not 1 <= filters <= MAX_FILTERS or not 1 <= kernel <= MAX_KERNEL:
                 raise ValueError(
                     f"layer spec part {text!r}: 1 to {MAX_FILTERS} filters of 1×1 to {MAX_KERNEL}×{MAX_KERNEL}"
@@ -156,9 +160,10 @@ def layer_name(layer: Layer) -> str:
     """A layer as the spec syntax writes it: '128', 'conv16x5', 'pool2'."""
     if isinstance(layer, Dense):
         return str(layer.n_out)
-    if layer.kind == "conv2d":
+    if isinstance(layer, Conv2D):
         return f"conv{layer.out_channels}x{layer.kernel_size[0]}"
-    return f"{'pool' if layer.kind == 'maxpool2d' else 'avgpool'}{layer.size}"
+    pool = cast(Pool2D, layer)  # the only other layers a spec writes (a Flatten is implied)
+    return f"{'pool' if pool.kind == 'maxpool2d' else 'avgpool'}{pool.size}"
 
 
 def parse_layer_sizes(text: str) -> list[int]:
