@@ -30,6 +30,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return fail(f"{args.model} does not fit {args.data}: {problem}")
     with blas_threads(args.threads):
         result = evaluate(network, data, train=False)
+    per_class = result.per_class_accuracy()
+    if result.test_accuracy is None or result.confusion is None or per_class is None:  # no test samples
+        return fail(f"{args.data} has no test samples with --test-fraction {args.test_fraction:g}: nothing to evaluate")
     names = [str(name) for name in (data.class_names or range(data.n_classes))]
     if args.json:
         print(
@@ -43,7 +46,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
                     "test_cost": result.test_cost,
                     "class_names": names,
                     "confusion_matrix": result.confusion.tolist(),
-                    "per_class_accuracy": [None if np.isnan(a) else float(a) for a in result.per_class_accuracy()],
+                    "per_class_accuracy": [None if np.isnan(a) else float(a) for a in per_class],
                 }
             )
         )
@@ -52,7 +55,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     print(f"test images: {len(data.test_labels):,} of {args.data}")
     print(f"test accuracy: {result.test_accuracy:.4f}")
     print("confusion matrix (rows: true class, columns: predicted class):")
-    print(confusion_table(result.confusion, names, result.per_class_accuracy()))
+    print(confusion_table(result.confusion, names, per_class))
     return 0
 
 
