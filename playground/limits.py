@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from typing import Any
 
 from playground.engine.footprint import MAX_MEMORY_BYTES, MAX_MULTIPLY_ADDS
 
@@ -84,7 +85,7 @@ def parse(text: str, base: Limits | None = None) -> Limits:
     """Limits from 'name=value,name=value' (or repeated --limit), on top of ``base``; ValueError names what is wrong."""
     base = base or Limits()
     known = {f.name: f.type for f in fields(Limits)}
-    changes = {}
+    changes: dict[str, Any] = {}  # int or float, as each field is
     for part in [p.strip() for p in str(text or "").replace(";", ",").split(",") if p.strip()]:
         name, _, value = part.partition("=")
         name = name.strip().replace("-", "_")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from typing import cast
 
 import numpy as np
 
@@ -155,10 +156,11 @@ class Recipe:
 
     def settings(self) -> TrainingSettings:
         """The gradient-descent settings of this recipe (raises ValueError for bad values)."""
+        # Filled by with_defaults (None here fails in TrainingSettings' checks, as ever).
         return TrainingSettings(
-            learn_rate=self.learn_rate,
-            batch_size=self.batch_size,
-            optimizer=self.optimizer,
+            learn_rate=cast(float, self.learn_rate),
+            batch_size=cast(int, self.batch_size),
+            optimizer=cast(str, self.optimizer),
             momentum=self.momentum,
             l2=self.l2,
             decay=self.decay,
@@ -339,7 +341,7 @@ class Run:
         self.finished = True
 
 
-def network_input_shape(image_shape: tuple[int, ...]) -> tuple[int, int, int]:
+def network_input_shape(image_shape: tuple[int, ...]) -> tuple[int, ...]:
     """(H, W, C) for a conv network: grey images get one channel."""
     return tuple(image_shape) if len(image_shape) == 3 else (*image_shape, 1)
 
@@ -352,8 +354,10 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
     """
     standardization = None
     train_inputs, test_inputs = data.train_inputs, data.test_inputs
+    # Read for image data only (conv layers, standardisation, augmentation: the options of image sets).
+    image_shape = cast(tuple[int, ...], data.image_shape)
     if recipe.standardize:
-        channels = data.image_shape[-1] if len(data.image_shape) == 3 else 1
+        channels = image_shape[-1] if len(image_shape) == 3 else 1
         standardization = Standardization.fit(train_inputs, channels)  # training pixels only
         train_inputs = standardization.apply(train_inputs)
         test_inputs = standardization.apply(test_inputs)
@@ -366,26 +370,26 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
             "standardisation is folded into a dense first layer: train a conv network with "
             "--no-standardize (it takes [0, 1] pixels)"
         )
-    input_shape = network_input_shape(data.image_shape) if images else (train_inputs.shape[1],)
+    input_shape = network_input_shape(image_shape) if images else (train_inputs.shape[1],)
     parameters = spec_parameter_count(spec, input_shape, data.n_classes)
     if parameters > MAX_PARAMETERS:
         raise ValueError(
             f"hidden layers {spec} make {parameters:,} parameters on "
             f"{recipe.data}; at most {MAX_PARAMETERS:,} fit in memory here"
         )
-    if recipe.augment is not None and recipe.augment.shift >= min(data.image_shape[:2]):
+    if recipe.augment is not None and recipe.augment.shift >= min(image_shape[:2]):
         raise ValueError(
-            f"augmentation shift={recipe.augment.shift:g} moves a {data.image_shape[0]}×"
-            f"{data.image_shape[1]} image off its canvas; use a shift smaller than the image"
+            f"augmentation shift={recipe.augment.shift:g} moves a {image_shape[0]}×"
+            f"{image_shape[1]} image off its canvas; use a shift smaller than the image"
         )
-    augment = recipe.augment.batch_function(data.image_shape) if recipe.augment is not None else None
+    augment = recipe.augment.batch_function(image_shape) if recipe.augment is not None else None
     if recipe.flip:
-        augment = with_flip(augment, data.image_shape)
+        augment = with_flip(augment, image_shape)
     network = Network.from_spec(
         spec,
         input_shape,
         data.n_classes,
-        activation=recipe.activation,
+        activation=cast(str, recipe.activation),  # filled, as the recipe's other defaults
         output_activation=recipe.output,
         cost=recipe.cost,
         seed=recipe.seed,
@@ -410,6 +414,7 @@ class Monitor:
     def measure(self) -> dict[str, float]:
         network, trainer = self.trainer.network, self.trainer
         train_cost, train_accuracy = network.cost_and_accuracy(self.inputs, self.labels)
+        assert trainer.test_inputs is not None and trainer.test_labels is not None  # prepare gives them
         test_cost, test_accuracy = network.cost_and_accuracy(trainer.test_inputs, trainer.test_labels)
         return {
             "train_cost": train_cost,
@@ -423,8 +428,8 @@ class Monitor:
 class Evaluation:
     """Cost (with the L2 term) and accuracy on training and test data, and the test confusion matrix."""
 
-    train_cost: float
-    train_accuracy: float
+    train_cost: float | None  # None: evaluated on the test data only
+    train_accuracy: float | None
     test_cost: float | None
     test_accuracy: float | None
     confusion: Array | None  # rows: true class, columns: predicted class (test data)

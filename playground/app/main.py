@@ -55,7 +55,7 @@ def create_app(allowed_hosts: set[str] | None = None) -> dash.Dash:
         __name__,
         title="Neural Playground",
         assets_folder=str(ASSETS),
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None (no "Updating…" title); its annotation says str
         use_pages=True,
         pages_folder="",
         background_callback_manager=background_manager(),

@@ -89,7 +89,7 @@ def category_list(text: str) -> tuple[str, ...]:
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
     """Shows each option's default, except where the help text explains a data-set-dependent one."""
 
-    def _get_help_string(self, action: argparse.Action) -> str:
+    def _get_help_string(self, action: argparse.Action) -> str | None:
         if action.default is None or action.default is False:
             return action.help or ""
         return super()._get_help_string(action)

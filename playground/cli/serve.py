@@ -122,6 +122,7 @@ def run_serve(args: argparse.Namespace) -> int:
     limits, problem = check_serve_arguments(args)
     if problem:
         return fail(problem)
+    assert limits is not None  # no problem: the limits were read
     if args.redis_url:
         from playground.app.server.classmode import redis_problem
 

@@ -84,6 +84,7 @@ def run_train(args: argparse.Namespace) -> int:
         )
 
     start = time.perf_counter()
+    history: list[dict] = []  # per epoch, of image training
     with stop_on_interrupt(trainer):
         if args.method == "evolution":
             result, history = evolve(network, data, args, trainer), []

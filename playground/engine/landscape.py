@@ -94,8 +94,8 @@ def cost_surface(
     labels: Array,
     first: Address,
     second: Address,
-    values_first: Sequence[float],
-    values_second: Sequence[float],
+    values_first: Sequence[float] | Array,
+    values_second: Sequence[float] | Array,
     l2: float = 0.0,
 ) -> Array:
     """The average cost (with the L2 term) with parameter ``first`` set to each of ``values_first``

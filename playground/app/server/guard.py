@@ -234,8 +234,8 @@ REASONS = {
 
 
 def respond(start_response, status: int, body: bytes, close: bool = False, headers: tuple = ()):
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers]
-    start_response(f"{status} {REASONS[status]}", headers + ([("Connection", "close")] if close else []))
+    sent = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers]
+    start_response(f"{status} {REASONS[status]}", sent + ([("Connection", "close")] if close else []))
     return [body]
 
 

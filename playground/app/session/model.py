@@ -25,6 +25,7 @@ import base64
 import copy
 import json
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,7 @@ class StateError(ValueError):
 
 # The seed's set-up (SPEC F2): 2-3-2, sigmoid everywhere, quadratic cost; at this learn rate
 # and batch size *play* separates the curved fruit in a few seconds.
-DEFAULT_SETTINGS = {
+DEFAULT_SETTINGS: dict[str, Any] = {
     "learn_rate": 3.0,
     "batch_size": 10,
     "optimizer": "sgd",
@@ -59,8 +60,8 @@ DEFAULT_SETTINGS = {
     "weight_seed": 0,
     "play_speed": 0,
 }
-DEFAULT_DATA = {"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2, "seed": 0, "n_samples": 200}
-DEFAULT_NETWORK = {
+DEFAULT_DATA: dict[str, Any] = {"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2, "seed": 0, "n_samples": 200}
+DEFAULT_NETWORK: dict[str, Any] = {
     "layer_sizes": [2, 3, 2],
     "activations": ["sigmoid"],
     "output_activation": "sigmoid",
@@ -268,7 +269,7 @@ def check_part(name: str, value: Any) -> Any:
     """One store's value, by its name in the state (data, network, settings, training, view-<page>)."""
     if name.startswith("view-"):
         return check_view(name.removeprefix("view-"), value)
-    checks = {
+    checks: dict[str, Callable[[Any], Any]] = {
         "data": check_points,
         "network": playground_network,
         "settings": check_settings,
@@ -352,11 +353,11 @@ def shared_state(state: dict) -> dict:
         "trainer": {key: value for key, value in state["training"]["trainer"].items() if key != "memory"},
     }
     known = views()
-    views_shared = {
-        name: (known[name].shared(value) if known[name].shared else value)
-        for name, value in (state.get("views") or {}).items()
-        if name in known
-    }
+    views_shared = {}
+    for name, value in (state.get("views") or {}).items():
+        if name in known:
+            shared = known[name].shared
+            views_shared[name] = shared(value) if shared else value
     return {
         "version": STATE_VERSION,
         "data": state["data"],

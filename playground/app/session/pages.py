@@ -83,8 +83,9 @@ def routes() -> list[Route]:
     return [route for _, page_routes in registered("routes") for route in page_routes]
 
 
-def handler(dotted: str) -> Callable[[Any], Any]:
-    """A route's handler from its 'module:function' name."""
+def handler(dotted: str) -> Callable[..., Any]:
+    """A route's handler from its 'module:function' name (a JSON route's takes the body, a raw
+    route's the bytes and the query's arguments)."""
     module, _, function = dotted.partition(":")
     return getattr(importlib.import_module(module), function)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, dcc
+from dash.dependencies import Wildcard
 
 from playground.app.session import keys, model
 from playground.app.session.pages import views
@@ -50,8 +51,9 @@ def store_ids() -> dict[str, str]:
     return {**CORE, **{f"view-{name}": view_store(name) for name in views()}}
 
 
-def change_id(source: str) -> dict[str, str]:
-    """The id of a change store: ``source`` names its one writer, e.g. 'playground-network'."""
+def change_id(source: str | Wildcard) -> dict[str, Any]:
+    """The id of a change store: ``source`` names its one writer, e.g. 'playground-network'
+    (``ALL``: every change store, as the reducer's input)."""
     return {"type": CHANGE, "source": source}
 
 
@@ -91,10 +93,10 @@ def stores() -> list[dcc.Store]:
     ]
 
 
-def routing_states() -> dict[str, State]:
+def routing_states() -> dict[str, Input | State]:
     """What every page layout is built from: the router sends these stores with each page change
     (``layout(data=…, network=…, settings=…, training=…, views=…, key=…)``)."""
-    states = {part: State(store, "data") for part, store in CORE.items()}
+    states: dict[str, Input | State] = {part: State(store, "data") for part, store in CORE.items()}
     states.update({f"view_{name}": State(view_store(name), "data") for name in views()})
     return {**states, "key": State(KEY, "data")}
 

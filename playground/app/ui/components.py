@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 import dash
 from dash import Input, Output, dcc, html
@@ -63,10 +64,10 @@ def register_navigation(app: dash.Dash) -> None:
     )
 
 
-def graph_config(name: str, **changes) -> dict:
+def graph_config(name: str, **changes: Any) -> dcc.Graph.Config:
     """Plotly's toolbar for a figure: its camera saves a PNG at presentation size (1920 px wide)
     named after the figure, and nothing offers to share the chart with an online service."""
-    return {
+    config: dict[str, Any] = {
         "displaylogo": False,
         "showSendToCloud": False,
         "showEditInChartStudio": False,
@@ -74,6 +75,7 @@ def graph_config(name: str, **changes) -> dict:
         "toImageButtonOptions": {"format": "png", "filename": name, "width": 1920, "height": 1080, "scale": 1},
         **changes,
     }
+    return cast(dcc.Graph.Config, config)  # with the caller's changes, which are Plotly config keys too
 
 
 def picture(image: html.Img, name: str) -> html.Div:
@@ -81,11 +83,13 @@ def picture(image: html.Img, name: str) -> html.Div:
     pixels kept sharp) and a full view, as every Plotly figure has (assets/figures.js)."""
 
     def tool(text: str, action: str, title: str) -> html.Button:
-        return html.Button(text, className="picture-tool", title=title, **{"data-picture": action})
+        data: dict[str, Any] = {"data-picture": action}  # an HTML data attribute: no keyword of Dash's
+        return html.Button(text, className="picture-tool", title=title, **data)
 
+    data: dict[str, Any] = {"data-name": name}
     return html.Div(
         className="picture-figure",
-        **{"data-name": name},
+        **data,
         children=[
             image,
             html.Div(

@@ -80,7 +80,9 @@ def layout(view_descent: dict | None = None, **_) -> html.Div:
                                     value=learn_rate_text(state["learn_rate"]),
                                     debounce=True,
                                     className="number",
-                                    inputMode="decimal",
+                                    # Standard HTML (a keyboard with a decimal point), passed on as it is;
+                                    # Dash's annotation lists only the older inputmode values.
+                                    inputMode="decimal",  # type: ignore[arg-type]
                                 ),
                             ),
                             control(

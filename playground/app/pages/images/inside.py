@@ -16,7 +16,9 @@ from playground.data.augment import transform_batch
 from playground.engine import Conv2D, Network
 
 Array = np.ndarray
-ROBUSTNESS_LEVELS = {  # degrees, fraction of pixels replaced, pixels, pixels (+ thicker, − thinner)
+ROBUSTNESS_LEVELS: dict[
+    str, list[float]
+] = {  # degrees, fraction of pixels replaced, pixels, pixels (+ thicker, − thinner)
     "rotation °": [0, 10, 20, 30, 45, 60, 90],
     "pixel noise": [0, 0.05, 0.1, 0.2, 0.3, 0.5],
     "shift px": [0, 1, 2, 3, 4, 6],

@@ -144,7 +144,7 @@ def check_config(config: Any) -> Recipe:
         if config[name] not in choices:
             raise ValueError(f"{name}: one of {', '.join(choices)}")
     Network([2, 2], output_activation=config["output"], cost=config["cost"])  # refuses a pair that cannot learn
-    numbers = {}
+    numbers: dict[str, Any] = {}  # learn_rate, momentum, l2, decay: Recipe's float fields
     for name, (low, high) in NUMBERS.items():
         value = config[name]
         if not is_number(value) or not low <= value <= high:
@@ -153,8 +153,8 @@ def check_config(config: Any) -> Recipe:
     augment = config["augment"] if isinstance(config["augment"], dict) else None
     if augment is None or not set(augment) <= {"rotate", "scale", "shift", "noise"}:
         raise ValueError("augmentation: rotate, scale, shift and noise")
-    spec = AugmentSpec(**augment)
-    if spec.shift >= min(IMAGE_SHAPES[data][:2]) / 2:
+    augment_spec = AugmentSpec(**augment)
+    if augment_spec.shift >= min(IMAGE_SHAPES[data][:2]) / 2:
         raise ValueError(f"augmentation shift: less than half the image ({IMAGE_SHAPES[data][0]} px)")
     samples = config["train_samples"]
     for name in ("flip", "shuffled_labels"):
@@ -173,7 +173,7 @@ def check_config(config: Any) -> Recipe:
         epochs=whole(config["epochs"], "epochs", 1, MAX_EPOCHS),
         seed=whole(config["seed"], "seed", 0, 2**32 - 1),
         train_samples=None if samples is None else whole(samples, "training images", 100, 1_000_000),
-        augment=None if spec.is_identity else spec,
+        augment=None if augment_spec.is_identity else augment_spec,
         flip=config["flip"],
         standardize=config["standardize"],
         **numbers,
@@ -182,6 +182,7 @@ def check_config(config: Any) -> Recipe:
 
 def describe(recipe: Recipe) -> str:
     """One line naming the network and how it is trained."""
+    assert recipe.layers is not None  # a recipe of check_config names its layers
     hidden = [recipe.layers] if isinstance(recipe.layers, str) else recipe.layers
     layers = "-".join(map(str, [INPUT_SIZES[recipe.data], *hidden, 10]))
     return (

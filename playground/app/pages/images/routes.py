@@ -78,7 +78,7 @@ def draw(body: dict) -> dict:
     with JobStore() as store:
         about = model_about(store, key)
         network = None if about is None else session_network(store, key, about.get("job"))
-    if network is None:
+    if about is None or network is None:  # no network without its description
         raise ValueError("there is no network yet: train one (or load one) first")
     data = about["data"]
     if data == "cifar-10":

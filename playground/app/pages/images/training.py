@@ -196,6 +196,7 @@ def run_job(
 
 def train(reporter: Reporter, config: dict) -> str:
     recipe = check_config(config)
+    assert recipe.epochs is not None and recipe.batch_size is not None  # check_config fills the defaults
     # Which process trains it (a Celery worker's in class mode): for the log and the tests.
     reporter.write(state="loading", message=f"loading {recipe.data}…", process=f"{socket.gethostname()}:{os.getpid()}")
     data = load_data(recipe)
@@ -250,6 +251,7 @@ def train(reporter: Reporter, config: dict) -> str:
     run.finish()
     final = evaluate(run.network, data, recipe.l2)
     predictions = run.network.forward(data.test_inputs)
+    assert data.image_shape is not None  # an image data set
     about = {
         "config": config,
         "data": recipe.data,

@@ -45,7 +45,7 @@ class Model:
 
 def load_model(key: str | None) -> Model:
     """The session's model (PreventUpdate when it has none yet)."""
-    check_session_key(key)
+    key = check_session_key(key)
     with JobStore() as store:
         found = models.load_model(store, key)
     if found is None:

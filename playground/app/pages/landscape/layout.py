@@ -34,7 +34,8 @@ from playground.engine.surfaces import SURFACES
 SOURCES = [{"label": "the playground's network: two of its parameters", "value": "network"}] + [
     {"label": surface.label, "value": name} for name, surface in SURFACES.items()
 ]
-SHOWN, HIDDEN = {}, {"display": "none"}
+SHOWN: dict[str, str] = {}
+HIDDEN = {"display": "none"}
 
 
 def drawn_walk(walk: dict, network: dict, data: dict, settings: dict) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -147,7 +148,10 @@ def started(walk: dict, network: dict | None = None, data: dict | None = None, s
         point = list(surface.start)
         cost = float(surface.function(np.float64(point[0]), np.float64(point[1])))
         centre = [sum(surface.x_range) / 2, sum(surface.y_range) / 2]
-        span = [(surface.x_range[1] - surface.x_range[0]) / 2, (surface.y_range[1] - surface.y_range[0]) / 2]
+        span: list[float] | float = [
+            (surface.x_range[1] - surface.x_range[0]) / 2,
+            (surface.y_range[1] - surface.y_range[0]) / 2,
+        ]
         return {
             **walk,
             "first": None,
@@ -163,6 +167,7 @@ def started(walk: dict, network: dict | None = None, data: dict | None = None, s
         first, second = DEFAULT_ADDRESSES  # another network's parameters
     point = [parameter_value(engine_network, tuple(first)), parameter_value(engine_network, tuple(second))]
     span = walk["span"] if not isinstance(walk["span"], list) else 3.0
+    assert data is not None  # a walk on the network's cost is over the playground's points
     cost = full_cost(engine_network, data, settings)
     walk = {
         **walk,
@@ -298,7 +303,7 @@ def network_surface(
 def classic_surface(walk: dict) -> np.ndarray:
     xs, ys = axes(walk)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    return SURFACES[walk["source"]].function(grid_x, grid_y)
+    return np.asarray(SURFACES[walk["source"]].function(grid_x, grid_y))  # over a grid: an array already
 
 
 def surface_costs(walk: dict, network: dict, data: dict, settings: dict) -> tuple[np.ndarray, str]:
@@ -423,7 +428,7 @@ def value_from_address(address) -> str:
 
 def learn_rate_marks(limit: float | None) -> dict:
     """Marks of the log learn-rate slider, with 2/λmax where it falls on it."""
-    marks = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
+    marks: dict[float, Any] = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
     if limit is not None and math.isfinite(limit) and 1e-4 <= limit <= 10:
         where = round(math.log10(limit), 2)
         marks = {k: label for k, label in marks.items() if abs(k - where) > 0.45}  # room for its label

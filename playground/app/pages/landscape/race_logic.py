@@ -155,7 +155,7 @@ def run_race(
         xs = np.linspace(*surface.x_range, 80)
         ys = np.linspace(*surface.y_range, 80)
         grid_x, grid_y = np.meshgrid(xs, ys)
-        costs = surface.function(grid_x, grid_y)
+        costs = np.asarray(surface.function(grid_x, grid_y))  # over a grid: an array already
         titles, note = ("x", "y"), ""
     budget = current_limits().view_seconds
     runs = race(objective, start, entrants, steps, cpu_seconds=budget)

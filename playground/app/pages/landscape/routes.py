@@ -145,6 +145,7 @@ def walk_paint(
     )
     if snapshot:  # everything trains: the surface under the path has moved; draw it again around the point
         walk.update(centre=walk["path"][-1][:2])
+        assert network is not None and data is not None and settings is not None  # given for the network's walk
         costs, sample_note = surface_costs(walk, network, data, settings)
         walk["lift"] = path_lift(costs, walk["log"])
         xs, ys = axes(walk)
@@ -166,6 +167,7 @@ def walk_paint(
         restyle = path_moves(walk, ids.SURFACE_GRAPH if moved_surface else None, ids.PATH_GRAPH)
     if walk["source"] == "network" and walk["view"] != "full" and walk["batch"]:
         xs, ys = axes(walk)
+        assert network is not None and data is not None and settings is not None  # given for the network's walk
         costs, sample_note = network_surface(walk, network, data, settings, walk["batch"])
         props[ids.BATCH_GRAPH] = {
             "figure": contour_figure(

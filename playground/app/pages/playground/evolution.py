@@ -71,7 +71,10 @@ def evolution_race(
     evolution = Evolution(network.copy(), inputs, labels, evolution_settings)
     start = time.thread_time()
     first = evolution.summary()
-    evolved = {"samples": [0], "cost": [float(evolution.costs[0])]}  # member 0: the starting weights
+    evolved: dict[str, list[float]] = {
+        "samples": [0],
+        "cost": [float(evolution.costs[0])],
+    }  # member 0: the starting weights
     evolved["samples"].append(first.samples)
     evolved["cost"].append(first.best_cost)
     while evolution.generation < generations:
@@ -89,7 +92,7 @@ def evolution_race(
     # Gradient descent pays Python's price per mini-batch, evolution one matrix product per
     # generation: within its half of the budget it may push fewer samples, and says so.
     trainer = Trainer(network.copy(), inputs, labels, training)
-    descended = {"samples": [0], "cost": [trainer.evaluate().train_cost]}
+    descended: dict[str, list[float]] = {"samples": [0], "cost": [trainer.evaluate().train_cost]}
     per_batch = 3 * min(training.batch_size, n)  # forward and backward: three passes' worth
 
     pushed = {"samples": 0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -163,8 +164,10 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
             )
         )
     # A diverging run reaches costs like 1e11: plain exponents, and room for them (automargin).
-    yaxis = dict(title="cost", automargin=True, exponentformat="e", type="log" if log_scale else "linear")
-    xaxis = dict(title="epoch", rangemode="tozero")
+    yaxis: dict[str, Any] = dict(
+        title="cost", automargin=True, exponentformat="e", type="log" if log_scale else "linear"
+    )
+    xaxis: dict[str, Any] = dict(title="epoch", rangemode="tozero")
     if not history.get("epoch"):
         xaxis["range"], yaxis["range"] = [0, 10], [-2, 0] if log_scale else [0, 1]
         figure.add_annotation(
@@ -268,8 +271,10 @@ def race_costs_figure(race: dict | None) -> go.Figure:
     member, and gradient descent from the same weights. The shared start (0 samples) is said
     in the page's summary line, as a log axis has no 0."""
     figure = go.Figure()
-    xaxis = dict(title="samples pushed through the network (a backward pass counts as two; log scale)", type="log")
-    yaxis = dict(title="training cost", rangemode="tozero", automargin=True, exponentformat="e")
+    xaxis: dict[str, Any] = dict(
+        title="samples pushed through the network (a backward pass counts as two; log scale)", type="log"
+    )
+    yaxis: dict[str, Any] = dict(title="training cost", rangemode="tozero", automargin=True, exponentformat="e")
     if race is None:
         xaxis["range"], yaxis["range"] = [2, 6], [0, 1]
         figure.add_annotation(

@@ -43,7 +43,7 @@ SEED_VIDEO = (
     "Sebastian Lague's video 'How to Create a Neural Network (and Train it to Identify Doodles)' "
     "(Coding Adventure, 2022)"
 )
-PRESETS = {
+PRESETS: dict[str, dict[str, Any]] = {
     "2-2": dict(
         layer_sizes=[2, 2],
         activations=[],
@@ -75,7 +75,7 @@ LESSON_SOURCE = (
     "LeCun, Bottou, Orr & Müller, 'Efficient BackProp' (1998): on a bowl of steepest curvature "
     "λmax gradient descent converges below 2/λmax and diverges above it"
 )
-LR_LESSONS = {
+LR_LESSONS: dict[str, dict[str, Any]] = {
     "crawl": dict(
         label="a rate that crawls (0.01)",
         learn_rate=0.01,
@@ -107,7 +107,7 @@ LR_LESSONS = {
         "thirty steps until a weight passes 1e6 and training stops.",
     ),
 }
-LESSON_NETWORK = dict(layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic")
+LESSON_NETWORK: dict[str, Any] = dict(layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic")
 
 
 def network_story(network: dict, data: dict, lesson: str | None) -> str:
@@ -293,7 +293,8 @@ def changed_network(
         return None, None, f"weight seed: a whole number from 0 to {model.SEED_LIMIT - 1:,}"
     shown = architecture(network)
     sizes, names = list(shown["layer_sizes"]), list(shown["activations"])
-    source, keep = None, network
+    source: str | None = None
+    keep: dict | None = network  # the weights to keep where the layers stay the same (None: new ones)
     if trigger in ("preset-2-2", "preset-2-3-2"):
         preset = PRESETS[trigger.removeprefix("preset-")]
         sizes, names = list(preset["layer_sizes"]), list(preset["activations"])
