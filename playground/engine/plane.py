@@ -165,7 +165,9 @@ def _block_costs(
             a = network.layers[index].forward(a, keep=False)
             continue
         layer = cast(WeightedLayer, network.layers[index])
-        z = layer.weighted_input(a, layer.weights, layer.biases).reshape(n_points, n_samples, -1)
+        # (points, samples, …): a conv layer's z keeps its (H, W, C), as _move_along adds channel by channel.
+        z = layer.weighted_input(a, layer.weights, layer.biases)
+        z = z.reshape(n_points, n_samples, *z.shape[1:])
         if pair is not None:
             for (D, d), coefficient in zip(pair, coefficients.T):
                 _move_along(z, layer, a, D, d, coefficient, n_samples)
