@@ -38,8 +38,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from accuracy_report import (BENCHMARKS_MD, CONV_SECTION, SECTION, conv_section, markdown_section,  # noqa: E402
-                             minutes, percent, verdict, write_section)
+from accuracy_report import (  # noqa: E402
+    BENCHMARKS_MD,
+    CONV_SECTION,
+    SECTION,
+    conv_section,
+    markdown_section,
+    minutes,
+    percent,
+    verdict,
+    write_section,
+)
 
 
 @dataclass(frozen=True)
@@ -60,52 +69,188 @@ class Run:
 
 
 QUICKDRAW_5 = "cat,bicycle,helicopter,octopus,tractor"
-QUICKDRAW_ARGS = ("--layers", "1024,512", "--activation", "relu", "--optimizer", "adam", "--learn-rate", "0.001",
-                  "--decay", "0.1", "--l2", "0.0001", "--batch-size", "100", "--epochs", "60",
-                  "--augment", "rotate=15,scale=0.15,shift=3", "--flip")
-FASHION_ARGS = ("--data", "fashion-mnist", "--layers", "1024,512", "--activation", "relu", "--optimizer", "adam",
-                "--learn-rate", "0.001", "--decay", "0.2", "--batch-size", "100", "--epochs", "40",
-                "--augment", "shift=1", "--flip")
+QUICKDRAW_ARGS = (
+    "--layers",
+    "1024,512",
+    "--activation",
+    "relu",
+    "--optimizer",
+    "adam",
+    "--learn-rate",
+    "0.001",
+    "--decay",
+    "0.1",
+    "--l2",
+    "0.0001",
+    "--batch-size",
+    "100",
+    "--epochs",
+    "60",
+    "--augment",
+    "rotate=15,scale=0.15,shift=3",
+    "--flip",
+)
+FASHION_ARGS = (
+    "--data",
+    "fashion-mnist",
+    "--layers",
+    "1024,512",
+    "--activation",
+    "relu",
+    "--optimizer",
+    "adam",
+    "--learn-rate",
+    "0.001",
+    "--decay",
+    "0.2",
+    "--batch-size",
+    "100",
+    "--epochs",
+    "40",
+    "--augment",
+    "shift=1",
+    "--flip",
+)
 
 RUNS = [
-    Run("MNIST", ("--data", "mnist", "--layers", "1024,512", "--activation", "relu", "--optimizer", "adam",
-                  "--learn-rate", "0.001", "--decay", "0.15", "--batch-size", "100", "--epochs", "40",
-                  "--augment", "rotate=10,scale=0.1,shift=2"),
-        target=0.985, seed_video=0.97),
+    Run(
+        "MNIST",
+        (
+            "--data",
+            "mnist",
+            "--layers",
+            "1024,512",
+            "--activation",
+            "relu",
+            "--optimizer",
+            "adam",
+            "--learn-rate",
+            "0.001",
+            "--decay",
+            "0.15",
+            "--batch-size",
+            "100",
+            "--epochs",
+            "40",
+            "--augment",
+            "rotate=10,scale=0.1,shift=2",
+        ),
+        target=0.985,
+        seed_video=0.97,
+    ),
     Run("Fashion-MNIST", FASHION_ARGS, target=0.895, seed_video=0.89),
-    Run("Quick, Draw! 5 categories", ("--data", "quickdraw", "--categories", QUICKDRAW_5, *QUICKDRAW_ARGS),
-        target=0.90, seed_video=0.87,
+    Run(
+        "Quick, Draw! 5 categories",
+        ("--data", "quickdraw", "--categories", QUICKDRAW_5, *QUICKDRAW_ARGS),
+        target=0.90,
+        seed_video=0.87,
         note="the 5 categories with ≥ 1,000 official bitmaps here (cat and bicycle 3,000 rows, the others "
-             "1,000); test = the last 20 % of each category's rows, 1,800 drawings"),
-    Run("Quick, Draw! 10 categories", ("--data", "quickdraw", *QUICKDRAW_ARGS),
-        target=None, seed_video=0.87,
+        "1,000); test = the last 20 % of each category's rows, 1,800 drawings",
+    ),
+    Run(
+        "Quick, Draw! 10 categories",
+        ("--data", "quickdraw", *QUICKDRAW_ARGS),
+        target=None,
+        seed_video=0.87,
         note="only 25 drawings each of house plant, cruise ship, windmill, popsicle and umbrella exist here "
-             "(20 train, 5 test each), re-rendered from strokes: those five classes are learned from 20 "
-             "examples against 800–2,400 of the others, so this figure says little about the official "
-             "10-category task (target ≥ 88 % there)"),
-    Run("CIFAR-10", ("--data", "cifar-10", "--layers", "1024,512", "--activation", "relu", "--optimizer", "adam",
-                     "--learn-rate", "0.0005", "--decay", "0.1", "--batch-size", "100", "--epochs", "30",
-                     "--standardize", "--augment", "shift=2", "--flip"),
-        target=0.53, seed_video=0.53,
+        "(20 train, 5 test each), re-rendered from strokes: those five classes are learned from 20 "
+        "examples against 800–2,400 of the others, so this figure says little about the official "
+        "10-category task (target ≥ 88 % there)",
+    ),
+    Run(
+        "CIFAR-10",
+        (
+            "--data",
+            "cifar-10",
+            "--layers",
+            "1024,512",
+            "--activation",
+            "relu",
+            "--optimizer",
+            "adam",
+            "--learn-rate",
+            "0.0005",
+            "--decay",
+            "0.1",
+            "--batch-size",
+            "100",
+            "--epochs",
+            "30",
+            "--standardize",
+            "--augment",
+            "shift=2",
+            "--flip",
+        ),
+        target=0.53,
+        seed_video=0.53,
         note="30,000 training images (data_batch_1..3) with JPEG-derived pixels; the seed video trained on "
-             "the official 50,000"),
+        "the official 50,000",
+    ),
 ]
 
 # Convolutional networks (SPEC F4, issue 12): two BLAS threads, the whole 2-core machine.
 CONV_RUNS = [
-    Run("MNIST", ("--data", "mnist", "--layers", "conv16x5,pool2,conv32x5,pool2,128", "--epochs", "12",
-                  "--decay", "0.2", "--augment", "rotate=10,scale=0.1,shift=2"),
-        target=0.993, seed_video=0.97, threads=2,
-        note="classic LeNet-5: 99.05 %; ConvNetJS's MNIST demo: about 99 %"),
-    Run("Fashion-MNIST", ("--data", "fashion-mnist", "--layers", "conv32x3,pool2,conv64x3,pool2,256", "--epochs",
-                          "12", "--decay", "0.2", "--flip", "--augment", "shift=1"),
-        target=0.92, seed_video=0.89, threads=2,
-        note="the data set's published two-conv baselines: 87.6–91.6 %"),
-    Run("CIFAR-10", ("--data", "cifar-10", "--layers", "conv32x5,pool2,conv64x5,pool2,256", "--epochs", "30",
-                     "--decay", "0.1", "--flip", "--augment", "shift=2"),
-        target=0.70, seed_video=0.53, threads=2, validation=5_000,
+    Run(
+        "MNIST",
+        (
+            "--data",
+            "mnist",
+            "--layers",
+            "conv16x5,pool2,conv32x5,pool2,128",
+            "--epochs",
+            "12",
+            "--decay",
+            "0.2",
+            "--augment",
+            "rotate=10,scale=0.1,shift=2",
+        ),
+        target=0.993,
+        seed_video=0.97,
+        threads=2,
+        note="classic LeNet-5: 99.05 %; ConvNetJS's MNIST demo: about 99 %",
+    ),
+    Run(
+        "Fashion-MNIST",
+        (
+            "--data",
+            "fashion-mnist",
+            "--layers",
+            "conv32x3,pool2,conv64x3,pool2,256",
+            "--epochs",
+            "12",
+            "--decay",
+            "0.2",
+            "--flip",
+            "--augment",
+            "shift=1",
+        ),
+        target=0.92,
+        seed_video=0.89,
+        threads=2,
+        note="the data set's published two-conv baselines: 87.6–91.6 %",
+    ),
+    Run(
+        "CIFAR-10",
+        (
+            "--data",
+            "cifar-10",
+            "--layers",
+            "conv32x5,pool2,conv64x5,pool2,256",
+            "--epochs",
+            "30",
+            "--decay",
+            "0.1",
+            "--flip",
+            "--augment",
+            "shift=2",
+        ),
+        target=0.70,
+        seed_video=0.53,
+        threads=2,
+        validation=5_000,
         note="30,000 training images (data_batch_1..3) with JPEG-derived pixels; the seed video's MLP "
-             "trained on the official 50,000"),
+        "trained on the official 50,000",
+    ),
 ]
 SETS = {"mlp": (RUNS, SECTION), "conv": (CONV_RUNS, CONV_SECTION)}
 RESULTS = ROOT / "bench" / "results"
@@ -115,20 +260,21 @@ def command_line(run: Run, data_dir: str | None, validation: bool = False) -> li
     """The exact ``playground train`` command of a row (as printed and as run)."""
     extra = ["--data-dir", data_dir] if data_dir else []
     held_out = ["--validation", str(run.validation)] if validation else []
-    return ["playground", "train", *run.args, *held_out, *extra, "--threads", str(run.threads), "--seed", "0",
-            "--json"]
+    return ["playground", "train", *run.args, *held_out, *extra, "--threads", str(run.threads), "--seed", "0", "--json"]
 
 
 def run_one(run: Run, data_dir: str | None, validation: bool = False) -> dict:
     """Run a row's command in a fresh interpreter; its JSON report plus the wall time."""
     command = command_line(run, data_dir, validation)
     start = time.perf_counter()
-    completed = subprocess.run([sys.executable, "-m", "playground.cli", *command[1:]], capture_output=True,
-                               text=True, cwd=ROOT)
+    completed = subprocess.run(
+        [sys.executable, "-m", "playground.cli", *command[1:]], capture_output=True, text=True, cwd=ROOT
+    )
     wall = time.perf_counter() - start
     if completed.returncode != 0:
-        raise SystemExit(f"{run.label}: `{shlex.join(command)}` failed (exit {completed.returncode}):\n"
-                         f"{completed.stderr[-2000:]}")
+        raise SystemExit(
+            f"{run.label}: `{shlex.join(command)}` failed (exit {completed.returncode}):\n{completed.stderr[-2000:]}"
+        )
     report = json.loads(completed.stdout.strip().splitlines()[-1])
     report["wall_seconds"] = wall
     report["command"] = shlex.join(command)
@@ -157,17 +303,31 @@ def augmentation_overhead(data_dir: str | None, repeats: int = 3) -> list[dict]:
         for seed in range(repeats):  # interleaved, so all three see the same machine load
             for mode in times:
                 network = Network([784, *hidden, 10], activation="relu", seed=seed)
-                trainer = Trainer(network, inputs, labels, TrainingSettings(learn_rate=0.001, optimizer="adam",
-                                                                            batch_size=100, seed=seed),
-                                  augment=None if mode == "none" else augment, prefetch=mode == "prefetch")
+                trainer = Trainer(
+                    network,
+                    inputs,
+                    labels,
+                    TrainingSettings(learn_rate=0.001, optimizer="adam", batch_size=100, seed=seed),
+                    augment=None if mode == "none" else augment,
+                    prefetch=mode == "prefetch",
+                )
                 wall, cpu = time.perf_counter(), time.process_time()
                 trainer.train(1, threads=1, evaluate=False)
                 times[mode].append((time.perf_counter() - wall, time.process_time() - cpu))
-        median = {mode: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
-                  for mode, values in times.items()}
-        rows.append({"network": "-".join(map(str, [784, *hidden, 10])) + " relu", "augment": str(spec),
-                     "median": median, "all": times, "cpu_count": os.cpu_count(),
-                     "load": np.round(os.getloadavg(), 2).tolist()})
+        median = {
+            mode: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for mode, values in times.items()
+        }
+        rows.append(
+            {
+                "network": "-".join(map(str, [784, *hidden, 10])) + " relu",
+                "augment": str(spec),
+                "median": median,
+                "all": times,
+                "cpu_count": os.cpu_count(),
+                "load": np.round(os.getloadavg(), 2).tolist(),
+            }
+        )
     return rows
 
 
@@ -208,8 +368,11 @@ def main() -> None:
     parser.add_argument("--set", choices=SETS, default="mlp", help="the MLP rows or the conv rows")
     parser.add_argument("--data-dir", default=None, help="data directory (default: $PLAYGROUND_DATA_DIR)")
     parser.add_argument("--only", default=None, help="comma-separated labels or --data names of rows to run")
-    parser.add_argument("--validation", action="store_true",
-                        help="score on held-out training images instead of the test images; save the reports")
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="score on held-out training images instead of the test images; save the reports",
+    )
     parser.add_argument("--write", action="store_true", help="write the set's section of docs/benchmarks.md")
     parser.add_argument("--skip-overhead", action="store_true", help="do not time augmentation")
     parser.add_argument("--dry-run", action="store_true", help="print the commands only")
@@ -225,8 +388,9 @@ def main() -> None:
             print(shlex.join(command_line(run, args.data_dir, args.validation)))
         return
     if args.write and (runs != all_runs or args.validation):
-        raise SystemExit("--write needs every row of the set, scored on the test images: leave out --only "
-                         "and --validation")
+        raise SystemExit(
+            "--write needs every row of the set, scored on the test images: leave out --only and --validation"
+        )
 
     started = date.today().isoformat()
     load_before = os.getloadavg()
@@ -240,12 +404,17 @@ def main() -> None:
         if args.validation:
             RESULTS.mkdir(exist_ok=True)
             validation_file(run).write_text(json.dumps({**report, "data_dir": args.data_dir}, indent=1) + "\n")
-            print("  " + "; ".join(f"epoch {row['epoch']}: {percent(row['test_accuracy'])}"
-                                   for row in report["history"]), flush=True)
+            print(
+                "  " + "; ".join(f"epoch {row['epoch']}: {percent(row['test_accuracy'])}" for row in report["history"]),
+                flush=True,
+            )
         print("  " + json.dumps({key: value for key, value in report.items() if key != "history"}), flush=True)
-        print(f"  {scored_on} accuracy {percent(report['test_accuracy'])} (seed video {percent(run.seed_video, 0)}, "
-              f"target {percent(run.target, 1)}) {verdict(run, report['test_accuracy'])}; "
-              f"wall {minutes(report['wall_seconds'])}, training {minutes(report['seconds'])}", flush=True)
+        print(
+            f"  {scored_on} accuracy {percent(report['test_accuracy'])} (seed video {percent(run.seed_video, 0)}, "
+            f"target {percent(run.target, 1)}) {verdict(run, report['test_accuracy'])}; "
+            f"wall {minutes(report['wall_seconds'])}, training {minutes(report['seconds'])}",
+            flush=True,
+        )
     load_after = os.getloadavg()
 
     overhead = None
@@ -254,10 +423,13 @@ def main() -> None:
         overhead = augmentation_overhead(args.data_dir)
         for row in overhead:
             median = row["median"]
-            print(f"  {row['network']}: none {median['none'][0]:.2f}/{median['none'][1]:.2f}, serial "
-                  f"{median['serial'][0]:.2f}/{median['serial'][1]:.2f}, prefetch {median['prefetch'][0]:.2f}/"
-                  f"{median['prefetch'][1]:.2f} → slow-down {median['prefetch'][0] / median['none'][0]:.2f}× "
-                  f"(serial {median['serial'][0] / median['none'][0]:.2f}×)", flush=True)
+            print(
+                f"  {row['network']}: none {median['none'][0]:.2f}/{median['none'][1]:.2f}, serial "
+                f"{median['serial'][0]:.2f}/{median['serial'][1]:.2f}, prefetch {median['prefetch'][0]:.2f}/"
+                f"{median['prefetch'][1]:.2f} → slow-down {median['prefetch'][0] / median['none'][0]:.2f}× "
+                f"(serial {median['serial'][0] / median['none'][0]:.2f}×)",
+                flush=True,
+            )
 
     if args.write:
         if args.set == "mlp":

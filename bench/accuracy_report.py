@@ -40,8 +40,13 @@ def verdict(run: Run, accuracy: float) -> str:
 # docs/benchmarks.md
 
 
-def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | None, started: str,
-                     load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
+def markdown_section(
+    reports: list[tuple[Run, dict]],
+    overhead: list[dict] | None,
+    started: str,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+) -> str:
     """The section "## Accuracy on image data sets" with the results of this run."""
     lines = [
         SECTION,
@@ -72,9 +77,12 @@ def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | Non
             f"| {verdict(run, report['test_accuracy'])} | {minutes(report['wall_seconds'])} "
             f"| {minutes(report['seconds'])} |"
         )
-    lines += ["", "± 1 s.e. is the sampling error of a test accuracy p on n test images, √(p(1 − p)/n), in",
-              "percentage points: a row that clears its target by less than about two of these would not",
-              "clear it on every draw of test images."]
+    lines += [
+        "",
+        "± 1 s.e. is the sampling error of a test accuracy p on n test images, √(p(1 − p)/n), in",
+        "percentage points: a row that clears its target by less than about two of these would not",
+        "clear it on every draw of test images.",
+    ]
     close = []
     for run, report in reports:
         error = float(standard_error(report["test_accuracy"], report["test_samples"]))
@@ -83,13 +91,17 @@ def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | Non
             close.append(f"{run.label} (+{margin:.2f} points, s.e. {error:.2f})")
     if close:
         lines.append("Rows that close to their target in this run: " + "; ".join(close) + ".")
-    lines += ["", "Commands, exactly as run (`--data-dir` left out: the data directory came from "
-              "`PLAYGROUND_DATA_DIR`):", ""]
+    lines += [
+        "",
+        "Commands, exactly as run (`--data-dir` left out: the data directory came from `PLAYGROUND_DATA_DIR`):",
+        "",
+    ]
     for run, report in reports:
-        lines.append(f"- {run.label}: train accuracy {percent(report['train_accuracy'])}, "
-                     f"{report['train_samples']:,} training / {report['test_samples']:,} test images, "
-                     f"{report['samples_per_second']:,} samples/s"
-                     + (f"; {run.note}" if run.note else "") + ".")
+        lines.append(
+            f"- {run.label}: train accuracy {percent(report['train_accuracy'])}, "
+            f"{report['train_samples']:,} training / {report['test_samples']:,} test images, "
+            f"{report['samples_per_second']:,} samples/s" + (f"; {run.note}" if run.note else "") + "."
+        )
         lines.append("")
         lines.append(f"      {report['command']}")
         lines.append("")
@@ -121,10 +133,14 @@ def markdown_section(reports: list[tuple[Run, dict]], overhead: list[dict] | Non
         ]
         for row in overhead:
             median = row["median"]
-            cells = [f"{wall:.2f} s wall / {cpu:.2f} s CPU" for wall, cpu in
-                     (median["none"], median["serial"], median["prefetch"])]
-            lines.append(f"| {row['network']} | {' | '.join(cells)} | {median['prefetch'][0] / median['none'][0]:.2f}× "
-                         f"(serial {median['serial'][0] / median['none'][0]:.2f}×) |")
+            cells = [
+                f"{wall:.2f} s wall / {cpu:.2f} s CPU"
+                for wall, cpu in (median["none"], median["serial"], median["prefetch"])
+            ]
+            lines.append(
+                f"| {row['network']} | {' | '.join(cells)} | {median['prefetch'][0] / median['none'][0]:.2f}× "
+                f"(serial {median['serial'][0] / median['none'][0]:.2f}×) |"
+            )
         lines += [
             "",
             "The CPU time of augmentation stays the same (it is vectorised over the batch, see",
@@ -152,31 +168,45 @@ def validation_cell(report: dict | None) -> str:
         return "not run with these settings"
     history = report["history"]
     best = max(history, key=lambda row: row["test_accuracy"])
-    return (f"{percent(report['test_accuracy'])} (best {percent(best['test_accuracy'])} at epoch {best['epoch']} "
-            f"of {len(history)})")
+    return (
+        f"{percent(report['test_accuracy'])} (best {percent(best['test_accuracy'])} at epoch {best['epoch']} "
+        f"of {len(history)})"
+    )
 
 
-def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | None],
-                 candidates: dict[str, list[dict]], started: str, load_before: tuple[float, ...],
-                 load_after: tuple[float, ...]) -> str:
+def conv_section(
+    reports: list[tuple[Run, dict]],
+    validations: dict[str, dict | None],
+    candidates: dict[str, list[dict]],
+    started: str,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+) -> str:
     """The section "## Accuracy of convolutional networks" with the results of this run, the
     saved validation report (by row label) of each row's settings and every candidate tried."""
     total = sum(report["wall_seconds"] for _, report in reports)
     lines = [
-        CONV_SECTION, "",
-        f"Command (writes this section; {minutes(total)} in this run):", "",
-        "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --set conv --write", "",
-        "and the validation runs that chose the settings (each saves bench/results/validation-<data>-<settings>.json):", "",
-        "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --set conv --validation", "",
+        CONV_SECTION,
+        "",
+        f"Command (writes this section; {minutes(total)} in this run):",
+        "",
+        "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --set conv --write",
+        "",
+        "and the validation runs that chose the settings (each saves bench/results/validation-<data>-<settings>.json):",
+        "",
+        "    PLAYGROUND_DATA_DIR=../shared/data python bench/accuracy.py --set conv --validation",
+        "",
         "Every row is one run of the `playground train` command shown: a convolutional network trained",
         "by our NumPy engine (im2col matrix products, no library convolution), two BLAS threads,",
         "seed 0, scored once on the held-out test images after the last epoch (no early stopping, no",
         "picking of the best epoch). The settings were fixed from the validation runs, which hold out",
         "training images (`--validation`, never the test images) and score them after every epoch.",
         f"Wall time is the whole command (loading and evaluation included), on {os.cpu_count()} cores of",
-        f"an {cpu_name()}, no GPU.", "",
+        f"an {cpu_name()}, no GPU.",
+        "",
         f"Result of {started} (load average before/after: {', '.join(f'{x:.1f}' for x in load_before)} / "
-        f"{', '.join(f'{x:.1f}' for x in load_after)}):", "",
+        f"{', '.join(f'{x:.1f}' for x in load_after)}):",
+        "",
         "| data set | network | test accuracy (ours) | ± 1 s.e. | validation accuracy (same settings) | "
         "target | | wall time | training time |",
         "|---|---|---:|---:|---|---:|---|---:|---:|",
@@ -187,15 +217,24 @@ def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | 
             f"| {standard_error(report['test_accuracy'], report['test_samples'])} "
             f"| {validation_cell(validations.get(run.label))} | ≥ {percent(run.target, 1)} "
             f"| {verdict(run, report['test_accuracy'])} | {minutes(report['wall_seconds'])} "
-            f"| {minutes(report['seconds'])} |")
-    lines += ["", "Commands, exactly as run (`--data-dir` left out: the data directory came from "
-              "`PLAYGROUND_DATA_DIR`):", ""]
+            f"| {minutes(report['seconds'])} |"
+        )
+    lines += [
+        "",
+        "Commands, exactly as run (`--data-dir` left out: the data directory came from `PLAYGROUND_DATA_DIR`):",
+        "",
+    ]
     for run, report in reports:
         settings = report["settings"]
-        lines += [f"- {run.label}: train accuracy {percent(report['train_accuracy'])}, "
-                  f"{report['train_samples']:,} training / {report['test_samples']:,} test images, "
-                  f"{report['samples_per_second']:,} samples/s; {settings['optimizer']} lr {settings['learn_rate']}, "
-                  f"batch {settings['batch_size']}; {run.note}.", "", f"      {report['command']}", ""]
+        lines += [
+            f"- {run.label}: train accuracy {percent(report['train_accuracy'])}, "
+            f"{report['train_samples']:,} training / {report['test_samples']:,} test images, "
+            f"{report['samples_per_second']:,} samples/s; {settings['optimizer']} lr {settings['learn_rate']}, "
+            f"batch {settings['batch_size']}; {run.note}.",
+            "",
+            f"      {report['command']}",
+            "",
+        ]
         validation = validations.get(run.label)
         if validation is not None:
             lines += ["  validation run:", "", f"      {validation['command']}", ""]
@@ -204,8 +243,9 @@ def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | 
         own = validations.get(run.label)
         for report in candidates.get(run.label, []):
             mark = " ← the row's settings" if own is not None and report["command"] == own["command"] else ""
-            lines.append(f"- {run.label}: {percent(report['test_accuracy'])} with `{tried_settings(report['command'])}`"
-                         f"{mark}")
+            lines.append(
+                f"- {run.label}: {percent(report['test_accuracy'])} with `{tried_settings(report['command'])}`{mark}"
+            )
     lines.append("")
     return "\n".join(lines)
 
@@ -213,11 +253,11 @@ def conv_section(reports: list[tuple[Run, dict]], validations: dict[str, dict | 
 def tried_settings(command: str) -> str:
     """The part of a validation command that differs between candidates."""
     words = command.split()
-    kept = words[words.index("--layers"):]
+    kept = words[words.index("--layers") :]
     for flag in ("--validation", "--threads", "--seed", "--data-dir"):
         if flag in kept:
             index = kept.index(flag)
-            del kept[index:index + 2]
+            del kept[index : index + 2]
     return " ".join(word for word in kept if word != "--json")
 
 

@@ -25,8 +25,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.data.augment import parse_augment_spec, preview_grid  # noqa: E402
-from playground.data.images import DataNotFoundError, load_mnist  # noqa: E402
+from playground.data.augment import parse_augment_spec, preview_grid
+from playground.data.images import DataNotFoundError, load_mnist
 
 
 def write_png(path: str | Path, image: np.ndarray) -> None:
@@ -41,21 +41,22 @@ def write_png(path: str | Path, image: np.ndarray) -> None:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9))
-                           + chunk(b"IEND", b""))
+    Path(path).write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    )
 
 
 def throughput(images: np.ndarray, spec, batch: int = 100, repeats: int = 7, batches: int = 200) -> list[float]:
     """Images per second of CPU time (robust to other processes sharing the cores)."""
     rng = np.random.default_rng(0)
     for i in range(20):  # warm up (allocator, caches) before timing
-        spec.apply(images[i * batch:(i + 1) * batch], rng)
+        spec.apply(images[i * batch : (i + 1) * batch], rng)
     rates = []
     for _ in range(repeats):
         start = time.process_time()
         for i in range(batches):
             offset = (i * batch) % (len(images) - batch)
-            spec.apply(images[offset:offset + batch], rng)
+            spec.apply(images[offset : offset + batch], rng)
         rates.append(batches * batch / (time.process_time() - start))
     return rates
 
@@ -64,18 +65,20 @@ def epoch_seconds(inputs, labels, augment, seed: int) -> float:
     """CPU seconds of one training epoch (one BLAS thread)."""
     from playground.engine import Network, Trainer, TrainingSettings
 
-    network = Network([784, 100, 10], activation="relu", output_activation="softmax",
-                      cost="cross_entropy", seed=seed)
-    trainer = Trainer(network, inputs, labels, TrainingSettings(learn_rate=0.1, batch_size=100, seed=seed),
-                      augment=augment)
+    network = Network([784, 100, 10], activation="relu", output_activation="softmax", cost="cross_entropy", seed=seed)
+    trainer = Trainer(
+        network, inputs, labels, TrainingSettings(learn_rate=0.1, batch_size=100, seed=seed), augment=augment
+    )
     start = time.process_time()
     trainer.train(1, threads=1, evaluate=False)
     return time.process_time() - start
 
 
 def describe(values: list[float], unit: str, digits: int = 0) -> str:
-    return (f"min {min(values):,.{digits}f}  median {statistics.median(values):,.{digits}f}  "
-            f"max {max(values):,.{digits}f} {unit}")
+    return (
+        f"min {min(values):,.{digits}f}  median {statistics.median(values):,.{digits}f}  "
+        f"max {max(values):,.{digits}f} {unit}"
+    )
 
 
 def main() -> None:
@@ -114,8 +117,9 @@ def main() -> None:
             augmented.append(epoch_seconds(inputs, labels, augment, seed))
         print("  MNIST epoch, 784-100-10 relu, batch 100, CPU seconds:")
         print("    without augmentation:", describe(plain, "s", 2), f"({len(inputs) / min(plain):,.0f} samples/s)")
-        print("    with augmentation:   ", describe(augmented, "s", 2),
-              f"({len(inputs) / min(augmented):,.0f} samples/s)")
+        print(
+            "    with augmentation:   ", describe(augmented, "s", 2), f"({len(inputs) / min(augmented):,.0f} samples/s)"
+        )
         ratios = [with_ / without for with_, without in zip(augmented, plain)]
         print("    slow-down:", describe(ratios, "×", 2))
 

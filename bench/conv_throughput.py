@@ -94,7 +94,7 @@ def pytorch(spec: str, shape, inputs, labels, repeats: int, threads: int) -> lis
     def one_pass():
         order = torch.randperm(len(x), generator=generator)
         for start in range(0, len(x), BATCH):
-            batch = order[start:start + BATCH]
+            batch = order[start : start + BATCH]
             optimizer.zero_grad(set_to_none=True)
             loss_function(model(x[batch]), y[batch]).backward()
             optimizer.step()
@@ -117,17 +117,28 @@ def conv_breakdown(spec: str, shape, threads: int, repeats: int = 5) -> list[dic
                 delta = np.ones_like(z)
                 cols = layer.patches(layer.padded(a))
                 flat_weights = layer.weights.reshape(-1, layer.out_channels)
-                step = best_time(lambda: (layer.forward(a), layer.backward(delta, input_gradient=not first)), repeats)
+                # best_time calls each lambda at once, in this iteration: the loop variables they read are current.
+                step = best_time(lambda: (layer.forward(a), layer.backward(delta, input_gradient=not first)), repeats)  # noqa: B023
                 flat_delta = delta.reshape(-1, layer.out_channels)
-                products = best_time(lambda: (cols @ flat_weights, cols.T @ flat_delta,
-                                              None if first else flat_delta @ flat_weights.T), repeats)
+                products = best_time(
+                    lambda: (cols @ flat_weights, cols.T @ flat_delta, None if first else flat_delta @ flat_weights.T),  # noqa: B023
+                    repeats,
+                )
                 flops = (2 if first else 3) * 2 * cols.shape[0] * cols.shape[1] * flat_weights.shape[1]
                 square = int(round((cols.shape[0] * cols.shape[1] * flat_weights.shape[1]) ** (1 / 3)))
                 big = np.random.default_rng(2).random((square, square), dtype=np.float32)
-                peak = 2 * square ** 3 / best_time(lambda: big @ big, repeats) / 1e9
-                rows.append({"layer": repr(layer), "patches": cols.shape, "step_ms": 1000 * step,
-                             "products_ms": 1000 * products, "gflops": flops / products / 1e9,
-                             "gflops_whole_step": flops / step / 1e9, "peak_gflops": peak})
+                peak = 2 * square**3 / best_time(lambda: big @ big, repeats) / 1e9  # noqa: B023
+                rows.append(
+                    {
+                        "layer": repr(layer),
+                        "patches": cols.shape,
+                        "step_ms": 1000 * step,
+                        "products_ms": 1000 * products,
+                        "gflops": flops / products / 1e9,
+                        "gflops_whole_step": flops / step / 1e9,
+                        "peak_gflops": peak,
+                    }
+                )
             a = layer.forward(a, keep=False)
     return rows
 
@@ -160,27 +171,38 @@ def main() -> None:
         peer = f"PyTorch {torch.__version__}"
     except ImportError:
         torch, peer = None, None
-    print(f"# Conv training throughput, samples/s (min / median / max of {args.repeats} passes of "
-          f"{args.samples:,} images, batch {BATCH}, the better of 1 and 2 threads by median)\n")
+    print(
+        f"# Conv training throughput, samples/s (min / median / max of {args.repeats} passes of "
+        f"{args.samples:,} images, batch {BATCH}, the better of 1 and 2 threads by median)\n"
+    )
     print(f"| network | ours | {peer or 'PyTorch (not installed)'} | ours / PyTorch |")
     print("|---|---:|---:|---:|")
     for name, spec, shape in NETWORKS:
         inputs, labels = images(args.samples, shape)
         mine = max((ours(spec, shape, inputs, labels, args.repeats, t) for t in (1, 2)), key=statistics.median)
-        theirs = (max((pytorch(spec, shape, inputs, labels, args.repeats, t) for t in (1, 2)), key=statistics.median)
-                  if torch else None)
+        theirs = (
+            max((pytorch(spec, shape, inputs, labels, args.repeats, t) for t in (1, 2)), key=statistics.median)
+            if torch
+            else None
+        )
         ratio = f"{statistics.median(mine) / statistics.median(theirs):.2f}×" if theirs else "n/a"
         print(f"| {name} | {summary(mine)} | {summary(theirs) if theirs else 'n/a'} | {ratio} |")
-    print("\nOur conv layers, one batch, 2 threads (products: the forward, weight-gradient and "
-          "patch-gradient matrix products alone; peak: a square float32 GEMM of the same work):\n")
-    print("| layer | patches | forward + backward | of which products | products GFLOP/s | whole step GFLOP/s "
-          "| GEMM peak GFLOP/s |")
+    print(
+        "\nOur conv layers, one batch, 2 threads (products: the forward, weight-gradient and "
+        "patch-gradient matrix products alone; peak: a square float32 GEMM of the same work):\n"
+    )
+    print(
+        "| layer | patches | forward + backward | of which products | products GFLOP/s | whole step GFLOP/s "
+        "| GEMM peak GFLOP/s |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     for _, spec, shape in NETWORKS:
         for row in conv_breakdown(spec, shape, threads=2):
-            print(f"| {row['layer']} | {row['patches'][0]:,} × {row['patches'][1]} | {row['step_ms']:.1f} ms | "
-                  f"{row['products_ms']:.1f} ms | {row['gflops']:.0f} | {row['gflops_whole_step']:.0f} | "
-                  f"{row['peak_gflops']:.0f} |")
+            print(
+                f"| {row['layer']} | {row['patches'][0]:,} × {row['patches'][1]} | {row['step_ms']:.1f} ms | "
+                f"{row['products_ms']:.1f} ms | {row['gflops']:.0f} | {row['gflops_whole_step']:.0f} | "
+                f"{row['peak_gflops']:.0f} |"
+            )
 
 
 if __name__ == "__main__":

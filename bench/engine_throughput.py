@@ -54,10 +54,10 @@ def time_repeats(run_one_pass, n_samples: int, repeats: int) -> list[float]:
 
 
 def ours(inputs, labels, hidden, activation, batch_size, repeats):
-    network = Network([784, *hidden, 10], activation=activation, output_activation="softmax",
-                      cost="cross_entropy", seed=0)
-    settings = TrainingSettings(learn_rate=LEARN_RATE, batch_size=batch_size, optimizer="momentum",
-                                momentum=MOMENTUM)
+    network = Network(
+        [784, *hidden, 10], activation=activation, output_activation="softmax", cost="cross_entropy", seed=0
+    )
+    settings = TrainingSettings(learn_rate=LEARN_RATE, batch_size=batch_size, optimizer="momentum", momentum=MOMENTUM)
     trainer = Trainer(network, inputs, labels, settings)
     return time_repeats(lambda: trainer.train(1, evaluate=False, threads=None), len(inputs), repeats)
 
@@ -79,7 +79,7 @@ def pytorch(inputs, labels, hidden, activation, batch_size, repeats):
     def one_epoch():
         order = torch.randperm(len(x), generator=generator)
         for start in range(0, len(x), batch_size):
-            batch = order[start:start + batch_size]
+            batch = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             loss = loss_function(model(x[batch]), y[batch])
             loss.backward()
@@ -92,9 +92,17 @@ def scikit_learn(inputs, labels, hidden, activation, batch_size, repeats):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    model = MLPClassifier(hidden_layer_sizes=tuple(hidden), activation="logistic" if activation == "sigmoid" else "relu",
-                          solver="sgd", learning_rate_init=LEARN_RATE, momentum=MOMENTUM,
-                          nesterovs_momentum=False, batch_size=batch_size, alpha=0.0, random_state=0)
+    model = MLPClassifier(
+        hidden_layer_sizes=tuple(hidden),
+        activation="logistic" if activation == "sigmoid" else "relu",
+        solver="sgd",
+        learning_rate_init=LEARN_RATE,
+        momentum=MOMENTUM,
+        nesterovs_momentum=False,
+        batch_size=batch_size,
+        alpha=0.0,
+        random_state=0,
+    )
     classes = np.arange(10)
 
     def one_epoch():
@@ -117,8 +125,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="timed passes per engine and network")
     parser.add_argument("--threads", type=int, default=1, help="BLAS / torch threads for every engine")
     parser.add_argument("--quick", action="store_true", help="2,000 samples, 2 repeats")
-    parser.add_argument("--config", action="append", metavar="NETWORK:BATCH",
-                        help="only this network and batch size, e.g. '784-100-10 sigmoid:100' (repeatable)")
+    parser.add_argument(
+        "--config",
+        action="append",
+        metavar="NETWORK:BATCH",
+        help="only this network and batch size, e.g. '784-100-10 sigmoid:100' (repeatable)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.samples, args.repeats = 2_000, 2
@@ -138,8 +150,10 @@ def main() -> None:
     inputs, labels = synthetic_mnist(args.samples)
     blas = ", ".join(f"{i['internal_api']} {i.get('version')} ({i.get('architecture')})" for i in threadpool_info())
     print(f"# Engine throughput, samples/s (min / median / max of {args.repeats} passes of {args.samples:,} samples)")
-    print(f"Python {platform.python_version()}, NumPy {np.__version__}, BLAS: {blas}, threads: {args.threads}, "
-          f"PyTorch {torch_version or 'not installed'}, scikit-learn {sklearn.__version__}\n")
+    print(
+        f"Python {platform.python_version()}, NumPy {np.__version__}, BLAS: {blas}, threads: {args.threads}, "
+        f"PyTorch {torch_version or 'not installed'}, scikit-learn {sklearn.__version__}\n"
+    )
     print("| network | batch | ours | PyTorch | scikit-learn | ours ÷ faster peer (medians) |")
     print("|---|---:|---:|---:|---:|---:|")
     with threadpool_limits(limits=args.threads, user_api="blas"):
@@ -150,8 +164,11 @@ def main() -> None:
             results["sklearn"] = scikit_learn(inputs, labels, hidden, activation, batch_size, args.repeats)
             peers = [statistics.median(results[k]) for k in ("torch", "sklearn") if k in results]
             ratio = statistics.median(results["ours"]) / max(peers)
-            print(f"| {name} | {batch_size} | {summary(results['ours'])} | {summary(results.get('torch'))} | "
-                  f"{summary(results['sklearn'])} | {ratio:.2f}× |", flush=True)
+            print(
+                f"| {name} | {batch_size} | {summary(results['ours'])} | {summary(results.get('torch'))} | "
+                f"{summary(results['sklearn'])} | {ratio:.2f}× |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

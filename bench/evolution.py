@@ -26,9 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 from playground.engine.evolution import Evolution, EvolutionSettings  # noqa: E402
 from playground.recipes import Recipe, load_data, prepare  # noqa: E402
+
+from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
 
 TARGET = 0.95
 MAX_EPOCHS = 2000
@@ -66,9 +67,13 @@ def evolution_run(seed: int) -> dict:
     summary = evolution.summary()
     while summary.best_accuracy < TARGET and evolution.generation < MAX_GENERATIONS:
         summary = evolution.step()
-    return {"reached": summary.best_accuracy >= TARGET, "samples": summary.samples,
-            "generations": summary.generation, "evaluations": summary.evaluations,
-            "seconds": time.perf_counter() - start}
+    return {
+        "reached": summary.best_accuracy >= TARGET,
+        "samples": summary.samples,
+        "generations": summary.generation,
+        "evaluations": summary.evaluations,
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def markdown(gradient: list[dict], evolution: list[dict], command: str) -> str:
@@ -78,26 +83,36 @@ def markdown(gradient: list[dict], evolution: list[dict], command: str) -> str:
     g_samples, e_samples = median(gradient, "samples"), median(evolution, "samples")
     settings = EvolutionSettings()
     recipe = Recipe(data="fruit-curved", layers=[3]).with_defaults()
-    lines = [SECTION, "", "Command:", "", f"    {command}", "",
-             "The curved fruit (200 points, 160 for training) and the 2-3-2 network (tanh, softmax, cross-entropy)",
-             "from the same starting weights for each seed, trained until its training accuracy reaches 95 %.",
-             f"Gradient descent as `playground train` does it ({recipe.optimizer}, learn rate {recipe.learn_rate:g}, "
-             f"batch {recipe.batch_size});",
-             f"evolution with `--method evolution`'s defaults (population {settings.population}, {settings.survivors} "
-             f"survivors, mutation rate {settings.mutation_rate:g}, size {settings.mutation_size:g}, crossover).",
-             "Samples pushed: a forward pass of one sample counts one, a backward pass two. Medians of "
-             f"{len(gradient)} seeds (0–{len(gradient) - 1}).", "",
-             "| method | reached 95 % | samples pushed (median) | epochs / generations (median) | "
-             "networks evaluated (median) | seconds (median) |",
-             "|---|---:|---:|---:|---:|---:|",
-             f"| gradient descent | {sum(r['reached'] for r in gradient)} of {len(gradient)} | {g_samples:,.0f} | "
-             f"{median(gradient, 'epochs'):,.0f} epochs | – | {median(gradient, 'seconds'):.3f} |",
-             f"| evolution | {sum(r['reached'] for r in evolution)} of {len(evolution)} | {e_samples:,.0f} | "
-             f"{median(evolution, 'generations'):,.0f} generations | {median(evolution, 'evaluations'):,.0f} | "
-             f"{median(evolution, 'seconds'):.3f} |", "",
-             f"Evolution needed {e_samples / g_samples:.1f}× the samples gradient descent did: the gradient says "
-             "which way every parameter should move from one pass, where evolution tries random changes and keeps "
-             "what happened to work.", ""]
+    lines = [
+        SECTION,
+        "",
+        "Command:",
+        "",
+        f"    {command}",
+        "",
+        "The curved fruit (200 points, 160 for training) and the 2-3-2 network (tanh, softmax, cross-entropy)",
+        "from the same starting weights for each seed, trained until its training accuracy reaches 95 %.",
+        f"Gradient descent as `playground train` does it ({recipe.optimizer}, learn rate {recipe.learn_rate:g}, "
+        f"batch {recipe.batch_size});",
+        f"evolution with `--method evolution`'s defaults (population {settings.population}, {settings.survivors} "
+        f"survivors, mutation rate {settings.mutation_rate:g}, size {settings.mutation_size:g}, crossover).",
+        "Samples pushed: a forward pass of one sample counts one, a backward pass two. Medians of "
+        f"{len(gradient)} seeds (0–{len(gradient) - 1}).",
+        "",
+        "| method | reached 95 % | samples pushed (median) | epochs / generations (median) | "
+        "networks evaluated (median) | seconds (median) |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| gradient descent | {sum(r['reached'] for r in gradient)} of {len(gradient)} | {g_samples:,.0f} | "
+        f"{median(gradient, 'epochs'):,.0f} epochs | – | {median(gradient, 'seconds'):.3f} |",
+        f"| evolution | {sum(r['reached'] for r in evolution)} of {len(evolution)} | {e_samples:,.0f} | "
+        f"{median(evolution, 'generations'):,.0f} generations | {median(evolution, 'evaluations'):,.0f} | "
+        f"{median(evolution, 'seconds'):.3f} |",
+        "",
+        f"Evolution needed {e_samples / g_samples:.1f}× the samples gradient descent did: the gradient says "
+        "which way every parameter should move from one pass, where evolution tries random changes and keeps "
+        "what happened to work.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -109,8 +124,10 @@ def main() -> None:
     gradient = [gradient_run(seed) for seed in range(args.seeds)]
     evolution = [evolution_run(seed) for seed in range(args.seeds)]
     for seed, (g, e) in enumerate(zip(gradient, evolution)):
-        print(f"seed {seed}: gradient {g['samples']:,} samples ({g['epochs']} epochs); "
-              f"evolution {e['samples']:,} samples ({e['generations']} generations)")
+        print(
+            f"seed {seed}: gradient {g['samples']:,} samples ({g['epochs']} epochs); "
+            f"evolution {e['samples']:,} samples ({e['generations']} generations)"
+        )
     command = "python bench/evolution.py" + ("" if args.seeds == 10 else f" --seeds {args.seeds}")
     text = markdown(gradient, evolution, command)
     print(text)

@@ -34,26 +34,53 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
-from playground_speed import WATCHER, measure_ours, summary  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from helpers.servers import ServerProcess  # noqa: E402
+
+from helpers.browser import choose, start_browser, text  # noqa: E402
 from helpers.pages import type_into  # noqa: E402
-from helpers.browser import text  # noqa: E402
-from helpers.browser import choose  # noqa: E402
+from helpers.servers import ServerProcess  # noqa: E402
+from playground_speed import WATCHER, measure_ours, summary  # noqa: E402
 
-from helpers.browser import start_browser  # noqa: E402
-
-SETTINGS = {"layers": "300", "activation": "relu", "optimizer": "momentum", "learn-rate": "0.05", "momentum": "0.9",
-            "decay": "0.04", "batch-size": "32", "l2": "0.0003125"}
+SETTINGS = {
+    "layers": "300",
+    "activation": "relu",
+    "optimizer": "momentum",
+    "learn-rate": "0.05",
+    "momentum": "0.9",
+    "decay": "0.04",
+    "batch-size": "32",
+    "l2": "0.0003125",
+}
 
 
 def cli_run(epochs: int) -> float:
     """images/s of ``playground train`` with the seed video's MNIST settings."""
     options = [item for name, value in SETTINGS.items() for item in (f"--{name}", value)]
-    done = subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "mnist", *options, "--output",
-                           "softmax", "--cost", "cross-entropy", "--epochs", str(epochs), "--threads", "1", "--json",
-                           "--quiet"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "playground.cli",
+            "train",
+            "--data",
+            "mnist",
+            *options,
+            "--output",
+            "softmax",
+            "--cost",
+            "cross-entropy",
+            "--epochs",
+            str(epochs),
+            "--threads",
+            "1",
+            "--json",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(json.loads(done.stdout.strip().splitlines()[-1])["samples_per_second"])
 
 
@@ -67,8 +94,10 @@ def wait(condition, seconds: float, what: str) -> None:
 
 
 def page_texts(driver) -> str:
-    return " | ".join(text(driver, f"images-{name}") for name in ("job-message", "start-message", "progress-text",
-                                                                   "config-message", "data-status"))
+    return " | ".join(
+        text(driver, f"images-{name}")
+        for name in ("job-message", "start-message", "progress-text", "config-message", "data-status")
+    )
 
 
 def set_up_page(driver, url: str, epochs: int) -> None:
@@ -84,8 +113,11 @@ def page_run(driver, timeout: float = 900) -> float:
     """Click train, wait for the job to end; its images/s as the page shows it."""
     driver.find_element(By.ID, "images-start").click()
     wait(lambda: text(driver, "images-job-message").startswith("training"), 120, "the job to start")
-    wait(lambda: text(driver, "images-job-message").startswith(("done", "training failed")), timeout,
-         "the page's training")
+    wait(
+        lambda: text(driver, "images-job-message").startswith(("done", "training failed")),
+        timeout,
+        "the page's training",
+    )
     if not text(driver, "images-job-message").startswith("done"):
         raise RuntimeError(text(driver, "images-job-message"))
     return float(re.search(r"([\d,]+) images/s", text(driver, "images-progress-text")).group(1).replace(",", ""))
@@ -112,8 +144,11 @@ def draw_latencies(driver, strokes: int) -> list[float]:
     time.sleep(1)
     canvas = driver.find_element(By.ID, "images-canvas")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
-    shapes = [[(-60, -80), (60, -80), (0, 90)], [(0, -100), (0, 100)], [(-60, -60), (0, -90), (60, -60), (-60, 90),
-                                                                        (60, 90)]]
+    shapes = [
+        [(-60, -80), (60, -80), (0, 90)],
+        [(0, -100), (0, 100)],
+        [(-60, -60), (0, -90), (60, -60), (-60, 90), (60, 90)],
+    ]
     for k in range(strokes):
         if k % 3 == 0:
             driver.find_element(By.ID, "images-clear").click()
@@ -123,8 +158,12 @@ def draw_latencies(driver, strokes: int) -> list[float]:
             actions.move_by_offset(x1 - x0, y1 - y0)
         actions.release().perform()
         time.sleep(0.4)
-    return [float(t) for t in driver.execute_script(
-        "return (window.neuralModules && window.neuralModules.images || window.imagesPage).timings")]
+    return [
+        float(t)
+        for t in driver.execute_script(
+            "return (window.neuralModules && window.neuralModules.images || window.imagesPage).timings"
+        )
+    ]
 
 
 def main() -> None:
@@ -170,8 +209,10 @@ def main() -> None:
         print(json.dumps(results))
         return
     cli, ours = statistics.median(results["cli"]), statistics.median(results["page"])
-    print(f"# The image page's speed (MNIST, 784-300-10 ReLU, momentum, batch 32, {args.epochs} epochs; this machine, "
-          "this run)\n")
+    print(
+        f"# The image page's speed (MNIST, 784-300-10 ReLU, momentum, batch 32, {args.epochs} epochs; this machine, "
+        "this run)\n"
+    )
     print("| | images/s (each run) | median |")
     print("|---|---|---:|")
     print(f"| `playground train` (the peer: the CLI) | {', '.join(f'{v:,.0f}' for v in results['cli'])} | {cli:,.0f} |")
@@ -183,8 +224,10 @@ def main() -> None:
         row = results[key]
         print(f"| {name} | {row['n']} | {row['median']:.1f} ms | {row['p95']:.1f} ms | {row['max']:.1f} ms |")
     row = results["drawing"]
-    print(f"\nDrawing → ranking shown (the page's timing, {row['n']} answers): median {row['median']:.1f} ms, "
-          f"p95 {row['p95']:.1f} ms, max {row['max']:.1f} ms (target ≤ 50 ms)")
+    print(
+        f"\nDrawing → ranking shown (the page's timing, {row['n']} answers): median {row['median']:.1f} ms, "
+        f"p95 {row['p95']:.1f} ms, max {row['max']:.1f} ms (target ≤ 50 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -65,8 +65,12 @@ def trained_mnist_network(data_dir: str | None):
 
     mnist = load_mnist(data_dir)
     network = Network([784, 100, 10], activation="relu", output_activation="softmax", seed=0)
-    Trainer(network, mnist.train_inputs(), mnist.train_labels,
-            TrainingSettings(learn_rate=0.001, batch_size=100, optimizer="adam")).train(2)
+    Trainer(
+        network,
+        mnist.train_inputs(),
+        mnist.train_labels,
+        TrainingSettings(learn_rate=0.001, batch_size=100, optimizer="adam"),
+    ).train(2)
     return network, mnist.test_inputs()[:2000], mnist.test_labels[:2000]
 
 
@@ -99,9 +103,9 @@ def page_benchmark(seconds: float) -> dict:
     from werkzeug.serving import make_server
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from helpers.browser import start_browser
-
     from playground.app.main import create_app
+
+    from helpers.browser import start_browser
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
@@ -110,13 +114,18 @@ def page_benchmark(seconds: float) -> dict:
     try:
         driver.get(f"http://127.0.0.1:{server.server_port}/landscape")
         for _ in range(300):
-            if driver.execute_script("const g = document.querySelector('#landscape-path .js-plotly-plot');"
-                                     "return !!(g && g._fullData && g._fullData.length)"):
+            if driver.execute_script(
+                "const g = document.querySelector('#landscape-path .js-plotly-plot');"
+                "return !!(g && g._fullData && g._fullData.length)"
+            ):
                 break
             time.sleep(0.1)
         time.sleep(2)
-        surface_bytes = len(driver.execute_script(
-            "return JSON.stringify(document.querySelector('#landscape-surface .js-plotly-plot').data[0])"))
+        surface_bytes = len(
+            driver.execute_script(
+                "return JSON.stringify(document.querySelector('#landscape-surface .js-plotly-plot').data[0])"
+            )
+        )
         driver.execute_script("""
             window.__moves = []; const g = document.querySelector('#landscape-path .js-plotly-plot'); let last = null;
             (function tick() { const x = g._fullData[1].x[0];
@@ -133,12 +142,17 @@ def page_benchmark(seconds: float) -> dict:
         sizes = driver.execute_script(
             "const walk = ((window.playgroundContract || {}).routes || {}).walk;"
             "return performance.getEntriesByType('resource')"
-            ".filter(r => r.name.includes(walk || '_dash-update-component')).map(r => r.transferSize)")
+            ".filter(r => r.name.includes(walk || '_dash-update-component')).map(r => r.transferSize)"
+        )
     finally:
         driver.quit()
         server.shutdown()
-    return {"moves": moves / elapsed, "largest": max(sizes), "median": statistics.median(sizes),
-            "surface": surface_bytes}
+    return {
+        "moves": moves / elapsed,
+        "largest": max(sizes),
+        "median": statistics.median(sizes),
+        "surface": surface_bytes,
+    }
 
 
 def main() -> None:
@@ -154,10 +168,12 @@ def main() -> None:
         print("# Cost landscape speed (one BLAS thread, this machine, this run)\n")
         print("| what | ours | the obvious way, same run | ratio |")
         print("|---|---:|---:|---:|")
-        print(f"| 60×60 cost_surface, 2-8-8-2, 200 points (min / median / max of {len(times)} warm runs) | "
-              f"{1000 * min(times):.0f} / {1000 * statistics.median(times):.0f} / {1000 * max(times):.0f} ms | "
-              f"3,600 network.cost calls: {1000 * surface['one_by_one']:.0f} ms | "
-              f"{surface['one_by_one'] / statistics.median(times):.1f}× |")
+        print(
+            f"| 60×60 cost_surface, 2-8-8-2, 200 points (min / median / max of {len(times)} warm runs) | "
+            f"{1000 * min(times):.0f} / {1000 * statistics.median(times):.0f} / {1000 * max(times):.0f} ms | "
+            f"3,600 network.cost calls: {1000 * surface['one_by_one']:.0f} ms | "
+            f"{surface['one_by_one'] / statistics.median(times):.1f}× |"
+        )
         if not args.skip_slice:
             network, inputs, labels = trained_mnist_network(args.data_dir)
             start = time.perf_counter()
@@ -170,16 +186,22 @@ def main() -> None:
                 ratio = f"{51 * row / ours:.1f}×"
             except ImportError:
                 peer, ratio = "PyTorch not installed (pip install torch==2.13.0)", "–"
-            print(f"| 51×51 filter-normalised slice, 784-100-10 relu (MNIST, 2 epochs), 2,000 test images | "
-                  f"{ours:.1f} s (cost at the centre {costs[25, 25]:.4f}, range {costs.min():.3f}–{costs.max():.2f}) | "
-                  f"{peer} | {ratio} |")
+            print(
+                f"| 51×51 filter-normalised slice, 784-100-10 relu (MNIST, 2 epochs), 2,000 test images | "
+                f"{ours:.1f} s (cost at the centre {costs[25, 25]:.4f}, range {costs.min():.3f}–{costs.max():.2f}) | "
+                f"{peer} | {ratio} |"
+            )
     if args.page:
         page = page_benchmark(10.0)
-        print(f"| /landscape playing, 2-3-2 fruit network, headless Chromium | the point moved {page['moves']:.1f} "
-              f"times a second; answers {page['median'] / 1000:.1f} kB median, {page['largest'] / 1000:.1f} kB largest "
-              f"| the surface trace itself: {page['surface'] / 1000:.0f} kB (never sent while playing) | – |")
-    print("\nTargets: the surface ≤ 100 ms (goal: ≥ 10× the one-by-one way); the slice ≤ 60 s with one BLAS thread; "
-          "the point on /landscape ≥ 10 moves a second.")
+        print(
+            f"| /landscape playing, 2-3-2 fruit network, headless Chromium | the point moved {page['moves']:.1f} "
+            f"times a second; answers {page['median'] / 1000:.1f} kB median, {page['largest'] / 1000:.1f} kB largest "
+            f"| the surface trace itself: {page['surface'] / 1000:.0f} kB (never sent while playing) | – |"
+        )
+    print(
+        "\nTargets: the surface ≤ 100 ms (goal: ≥ 10× the one-by-one way); the slice ≤ 60 s with one BLAS thread; "
+        "the point on /landscape ≥ 10 moves a second."
+    )
 
 
 if __name__ == "__main__":

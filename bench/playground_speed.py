@@ -41,16 +41,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from helpers.browser import start_browser  # noqa: E402  (the same Chromium set-up as the tests)
+from playground.app.main import create_app
+from playground.app.session import model
+from playground.data.toy import make_dataset
+from playground.engine import Network
 
-from playground.app.main import create_app  # noqa: E402
-from playground.app.session import model  # noqa: E402
-from playground.data.toy import make_dataset  # noqa: E402
-from playground.engine import Network  # noqa: E402
+from helpers.browser import start_browser  # the same Chromium set-up as the tests
 
-CITED_PEER = ("TensorFlow Playground, cited from SPEC.md (measured on a machine of this kind in headless "
-              "Chromium, date not recorded; not re-run here): weight edit → new boundary 20 ms median "
-              "(max 45) at its default network; 52 frames/s at its default (4,2) network, 17 at 6 layers × 8")
+CITED_PEER = (
+    "TensorFlow Playground, cited from SPEC.md (measured on a machine of this kind in headless "
+    "Chromium, date not recorded; not re-run here): weight edit → new boundary 20 ms median "
+    "(max 45) at its default network; 52 frames/s at its default (4,2) network, 17 at 6 layers × 8"
+)
 
 # Runs in every document before the page's own scripts: a per-frame watcher of what is on screen.
 WATCHER = """
@@ -108,8 +110,10 @@ return p;
 
 # The page has drawn its network (the playground's module: window.neuralModules.playground on the
 # current page, window.playground on versions before the app's core was restructured).
-PAGE_SHOWN = ("((window.neuralModules && window.neuralModules.playground && window.neuralModules.playground.shown)"
-              " || (window.playground && window.playground.shown))")
+PAGE_SHOWN = (
+    "((window.neuralModules && window.neuralModules.playground && window.neuralModules.playground.shown)"
+    " || (window.playground && window.playground.shown))"
+)
 
 
 def serve_ours() -> tuple[str, object]:
@@ -138,15 +142,30 @@ def link_for(layer_sizes: list[int]) -> str:
     it is written as the first links were, state version 1 with the network as layer sizes and weight
     lists, which later versions upgrade on opening, so two checkouts can be measured on the same state)."""
     dataset = make_dataset("fruit-curved")
-    data = model.points_json(dataset, generator={"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2,
-                                                 "seed": 0, "n_samples": 200})
+    data = model.points_json(
+        dataset, generator={"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2, "seed": 0, "n_samples": 200}
+    )
     hidden = len(layer_sizes) - 2
     made = Network(layer_sizes, activation=["sigmoid"] * hidden, output_activation="sigmoid", cost="quadratic", seed=0)
-    network = {"layer_sizes": list(made.layer_sizes), "activations": list(made.activations),
-               "output_activation": made.output_activation, "cost": made.cost_name, "seed": 0,
-               "weights": [W.tolist() for W in made.weights], "biases": [b.tolist() for b in made.biases]}
-    settings = {"learn_rate": 3.0, "batch_size": 10, "optimizer": "sgd", "momentum": 0.9, "l2": 0.0,
-                "gradient": "backprop", "data_seed": 0, "weight_seed": 0}
+    network = {
+        "layer_sizes": list(made.layer_sizes),
+        "activations": list(made.activations),
+        "output_activation": made.output_activation,
+        "cost": made.cost_name,
+        "seed": 0,
+        "weights": [W.tolist() for W in made.weights],
+        "biases": [b.tolist() for b in made.biases],
+    }
+    settings = {
+        "learn_rate": 3.0,
+        "batch_size": 10,
+        "optimizer": "sgd",
+        "momentum": 0.9,
+        "l2": 0.0,
+        "gradient": "backprop",
+        "data_seed": 0,
+        "weight_seed": 0,
+    }
     state = {"version": 1, "data": data, "network": network, "settings": settings}
     packed = zlib.compress(json.dumps(state, separators=(",", ":")).encode(), level=9)
     return "#" + model.SHARE_PREFIX + base64.urlsafe_b64encode(packed).decode().rstrip("=")
@@ -181,11 +200,15 @@ def drag(driver, selector: str, moves: int) -> list[float]:
     """Drag the thumb under ``selector`` with DevTools mouse events; latency of each move in ms."""
     x, y = driver.execute_script(
         "const t = document.querySelector(arguments[0]); t.scrollIntoView({block: 'center'});"
-        "const r = t.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];", selector)
+        "const r = t.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];",
+        selector,
+    )
 
     def mouse(kind: str, px: float, buttons: int) -> None:
-        driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": px, "y": y, "button": "left",
-                                                            "buttons": buttons, "clickCount": 1})
+        driver.execute_cdp_cmd(
+            "Input.dispatchMouseEvent",
+            {"type": kind, "x": px, "y": y, "button": "left", "buttons": buttons, "clickCount": 1},
+        )
 
     mouse("mouseMoved", x, 0)
     mouse("mousePressed", x, 1)
@@ -215,8 +238,12 @@ def play(driver, button: str, seconds: float, watch_views: bool) -> dict:
 
 
 def measure_ours(driver, url: str, sizes: list[int], moves: int, seconds: float) -> dict:
-    open_document(driver, url + link_for(sizes), f"return !!(document.querySelector('canvas.boundary-canvas')"
-                  f" && document.querySelector('.dash-slider-thumb') && {PAGE_SHOWN})")
+    open_document(
+        driver,
+        url + link_for(sizes),
+        f"return !!(document.querySelector('canvas.boundary-canvas')"
+        f" && document.querySelector('.dash-slider-thumb') && {PAGE_SHOWN})",
+    )
     prefix = driver.execute_script(OUR_VIEWS)
     time.sleep(0.3)
     sliders = len(driver.find_elements("css selector", f"#{prefix}sliders .dash-slider-thumb"))
@@ -251,8 +278,12 @@ def measure_peer(driver, url: str, shape: str, edits: int, seconds: float) -> di
 def summary(values: list[float]) -> dict:
     if not values:
         return {"n": 0}
-    return {"n": len(values), "median": statistics.median(values), "p95": float(np.percentile(values, 95)),
-            "max": max(values)}
+    return {
+        "n": len(values),
+        "median": statistics.median(values),
+        "p95": float(np.percentile(values, 95)),
+        "max": max(values),
+    }
 
 
 def main() -> None:
@@ -276,7 +307,11 @@ def main() -> None:
     try:
         for name, sizes in (("2-3-2 (default)", [2, 3, 2]), ("2-8-8-2", [2, 8, 8, 2])):
             ours = measure_ours(driver, url, sizes, args.moves, args.seconds)
-            results["ours"][name] = {"sliders": ours["sliders"], "latency": summary(ours["latency"]), "play": ours["play"]}
+            results["ours"][name] = {
+                "sliders": ours["sliders"],
+                "latency": summary(ours["latency"]),
+                "play": ours["play"],
+            }
         if args.peer:
             peer_url, server = serve_folder(args.peer)
             servers.append(server)
@@ -292,22 +327,28 @@ def main() -> None:
         print(json.dumps(results))
         return
     print(f"# 2D playground speed ({args.label}; headless Chromium, this machine, this run)\n")
-    print("| network | sliders on page | drag moves | latency median | p95 | max | boundary frames/s "
-          "| readouts /s | diagram /s | sliders /s | cost curve /s |")
+    print(
+        "| network | sliders on page | drag moves | latency median | p95 | max | boundary frames/s "
+        "| readouts /s | diagram /s | sliders /s | cost curve /s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, row in results["ours"].items():
         lat, fps = row["latency"], row["play"]
-        print(f"| {name} | {row['sliders']} | {lat['n']} | {lat['median']:.1f} ms | {lat['p95']:.1f} ms | "
-              f"{lat['max']:.1f} ms | {fps['frames']:.1f} | {fps.get('readouts', 0):.1f} | {fps.get('diagram', 0):.1f} | "
-              f"{fps.get('sliders', 0):.1f} | {fps.get('cost curve', 0):.1f} |")
+        print(
+            f"| {name} | {row['sliders']} | {lat['n']} | {lat['median']:.1f} ms | {lat['p95']:.1f} ms | "
+            f"{lat['max']:.1f} ms | {fps['frames']:.1f} | {fps.get('readouts', 0):.1f} | {fps.get('diagram', 0):.1f} | "
+            f"{fps.get('sliders', 0):.1f} | {fps.get('cost curve', 0):.1f} |"
+        )
     if results["peer"]:
         print("\nTensorFlow Playground, same browser, same run (a typed weight edit → new heatmap; play):\n")
         print("| network | edits | latency median | p95 | max | frames/s |")
         print("|---|---:|---:|---:|---:|---:|")
         for name, row in results["peer"].items():
             lat = row["latency"]
-            print(f"| {name} | {lat['n']} | {lat['median']:.1f} ms | {lat['p95']:.1f} ms | {lat['max']:.1f} ms | "
-                  f"{row['play']['frames']:.1f} |")
+            print(
+                f"| {name} | {lat['n']} | {lat['median']:.1f} ms | {lat['p95']:.1f} ms | {lat['max']:.1f} ms | "
+                f"{row['play']['frames']:.1f} |"
+            )
     else:
         print(f"\nPeer: {CITED_PEER}.")
     print("\nTargets: drag p95 ≤ 50 ms (2-3-2), ≤ 80 ms (2-8-8-2); play ≥ 15 boundary frames/s, other views ≥ 2/s.")

@@ -24,7 +24,7 @@ from playground.app.pages.playground import evolution
 from playground.engine import TrainingSettings, use_blas_threads
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from helpers.servers import largest_state  # noqa: E402  (the tests' largest playground)
+from helpers.servers import largest_state  # the tests' largest playground
 
 
 def views(network: dict, data: dict, settings: dict) -> dict:
@@ -40,17 +40,31 @@ def views(network: dict, data: dict, settings: dict) -> dict:
         return race_logic.run_race("network", "rates", rates, "sgd", 300, "", started, network, data, settings)
 
     def evolve():
-        chosen, generations = evolution.race_settings({**evolution.DEFAULT_RACE, "population": 1000,
-                                                       "generations": 2000})
+        chosen, generations = evolution.race_settings(
+            {**evolution.DEFAULT_RACE, "population": 1000, "generations": 2000}
+        )
         return evolution.evolution_race(network, data, TrainingSettings(), chosen, generations)
 
     def walk_with_batch_view():
         started = logic.started({**walk, "resolution": 20, "view": "both"}, network, data, settings)
-        return landscape_routes.walk({"walk": started, "network": network, "data": data,
-                                      "settings": {**settings, "batch_size": 10_000}, "steps": 1000})
+        return landscape_routes.walk(
+            {
+                "walk": started,
+                "network": network,
+                "data": data,
+                "settings": {**settings, "batch_size": 10_000},
+                "steps": 1000,
+            }
+        )
 
-    return {"landscape20": landscape(20), "landscape60": landscape(60), "landscape60-both": landscape(60, "both"),
-            "race": race, "evolution": evolve, "walk": walk_with_batch_view}
+    return {
+        "landscape20": landscape(20),
+        "landscape60": landscape(60),
+        "landscape60-both": landscape(60, "both"),
+        "race": race,
+        "evolution": evolve,
+        "walk": walk_with_batch_view,
+    }
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
+from typing import Any
 
 from playground.engine.footprint import MAX_MEMORY_BYTES, MAX_MULTIPLY_ADDS
 
@@ -57,7 +58,9 @@ class Limits:
     heavy_request_bytes: int = 200_000
     work_slots: int = 2  # training requests computing at once, per process; the rest wait their fair turn
     body_seconds: float = 10.0  # a request's whole body must arrive within this
-    client_requests: int = 16  # requests one session (or one address without a session) may have in work at once, per process
+    client_requests: int = (
+        16  # requests one session (or one address without a session) may have in work at once, per process
+    )
     address_requests: int = 400  # … one address may have in all: a lecture hall behind one NAT is 200 sessions
     formula_characters: int = 200
     jobs: int = 2  # image-training jobs running at once on this server (one per session at most)
@@ -66,8 +69,11 @@ class Limits:
 
     def model_limits(self) -> dict[str, int]:
         """The keyword arguments of ``load_network`` that bound a model by its size and its cost."""
-        return {"max_parameters": self.model_parameters, "max_multiply_adds": self.model_multiply_adds,
-                "max_memory_bytes": self.model_memory_bytes}
+        return {
+            "max_parameters": self.model_parameters,
+            "max_multiply_adds": self.model_multiply_adds,
+            "max_memory_bytes": self.model_memory_bytes,
+        }
 
     def max_parameters_of_playground(self) -> int:
         """The most weights and biases a playground network within these limits can have."""
@@ -79,7 +85,7 @@ def parse(text: str, base: Limits | None = None) -> Limits:
     """Limits from 'name=value,name=value' (or repeated --limit), on top of ``base``; ValueError names what is wrong."""
     base = base or Limits()
     known = {f.name: f.type for f in fields(Limits)}
-    changes = {}
+    changes: dict[str, Any] = {}  # int or float, as each field is
     for part in [p.strip() for p in str(text or "").replace(";", ",").split(",") if p.strip()]:
         name, _, value = part.partition("=")
         name = name.strip().replace("-", "_")
@@ -89,7 +95,9 @@ def parse(text: str, base: Limits | None = None) -> Limits:
         try:
             number = kind(value.strip().replace("_", ""))
         except ValueError:
-            raise ValueError(f"limit {name}: {value.strip()!r} is not a {'number' if kind is float else 'whole number'}") from None
+            raise ValueError(
+                f"limit {name}: {value.strip()!r} is not a {'number' if kind is float else 'whole number'}"
+            ) from None
         if not number > 0:
             raise ValueError(f"limit {name} must be above 0")
         changes[name] = number
@@ -108,5 +116,6 @@ def _parsed(text: str) -> Limits:  # every request reads the limits several time
 
 def put_in_force(limits: Limits) -> None:
     """Put these limits in force in this process and in the worker processes it starts."""
-    os.environ[ENVIRONMENT_VARIABLE] = ",".join(f"{f.name}={getattr(limits, f.name)}" for f in fields(Limits)
-                                                if getattr(limits, f.name) != f.default)
+    os.environ[ENVIRONMENT_VARIABLE] = ",".join(
+        f"{f.name}={getattr(limits, f.name)}" for f in fields(Limits) if getattr(limits, f.name) != f.default
+    )

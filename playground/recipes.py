@@ -13,8 +13,9 @@ One place that knows how each data set is trained, shared by ``playground train`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from typing import Callable
+from typing import cast
 
 import numpy as np
 
@@ -24,8 +25,8 @@ from playground.data.toy import TOY_DATASETS, make_dataset
 from playground.engine import Network, Trainer, TrainingSettings
 from playground.engine.costs import COSTS
 from playground.engine.persistence import MAX_PARAMETERS
-from playground.engine.training import score
 from playground.engine.specs import has_images_layers, spec_parameter_count, spec_text
+from playground.engine.training import score
 
 Array = np.ndarray
 
@@ -39,19 +40,55 @@ COST_CHOICES = tuple(name.replace("_", "-") for name in COSTS)  # as people type
 # with Adam in mini-batches of 100, sized to finish in about a minute on two cores.
 # bench/accuracy.py (docs/benchmarks.md) lists the longer settings that reach the
 # accuracy targets.
-TOY_DEFAULTS = {"layers": [8, 8], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
-                "batch_size": 32, "epochs": 1000}
+TOY_DEFAULTS = {
+    "layers": [8, 8],
+    "activation": "tanh",
+    "optimizer": "momentum",
+    "learn_rate": 0.1,
+    "batch_size": 32,
+    "epochs": 1000,
+}
 DATA_DEFAULTS: dict[str, dict] = {
-    "digits": {"layers": [64], "activation": "tanh", "optimizer": "momentum", "learn_rate": 0.1,
-               "batch_size": 32, "epochs": 30},
-    "mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
-              "batch_size": 100, "epochs": 10},
-    "fashion-mnist": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
-                      "batch_size": 100, "epochs": 15},
-    "quickdraw": {"layers": [256, 128], "activation": "relu", "optimizer": "adam", "learn_rate": 0.001,
-                  "batch_size": 100, "epochs": 20},
-    "cifar-10": {"layers": [512, 256], "activation": "relu", "optimizer": "adam", "learn_rate": 0.0005,
-                 "batch_size": 100, "epochs": 10},
+    "digits": {
+        "layers": [64],
+        "activation": "tanh",
+        "optimizer": "momentum",
+        "learn_rate": 0.1,
+        "batch_size": 32,
+        "epochs": 30,
+    },
+    "mnist": {
+        "layers": [256, 128],
+        "activation": "relu",
+        "optimizer": "adam",
+        "learn_rate": 0.001,
+        "batch_size": 100,
+        "epochs": 10,
+    },
+    "fashion-mnist": {
+        "layers": [256, 128],
+        "activation": "relu",
+        "optimizer": "adam",
+        "learn_rate": 0.001,
+        "batch_size": 100,
+        "epochs": 15,
+    },
+    "quickdraw": {
+        "layers": [256, 128],
+        "activation": "relu",
+        "optimizer": "adam",
+        "learn_rate": 0.001,
+        "batch_size": 100,
+        "epochs": 20,
+    },
+    "cifar-10": {
+        "layers": [512, 256],
+        "activation": "relu",
+        "optimizer": "adam",
+        "learn_rate": 0.0005,
+        "batch_size": 100,
+        "epochs": 10,
+    },
 }
 # A conv network takes more, smaller steps: one epoch of conv8x5,pool2,64 on MNIST reaches
 # 97.4 % test at batch 32 and 96.9 % at the dense networks' 100.
@@ -99,7 +136,7 @@ class Recipe:
     threads: int = 1
 
     @classmethod
-    def from_options(cls, options) -> "Recipe":
+    def from_options(cls, options) -> Recipe:
         """A recipe from any object with these names as attributes (e.g. parsed arguments)."""
         return cls(**{f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)})
 
@@ -107,7 +144,7 @@ class Recipe:
     def is_image(self) -> bool:
         return self.data in IMAGE_SETS
 
-    def with_defaults(self) -> "Recipe":
+    def with_defaults(self) -> Recipe:
         """A copy with the data set's defaults in every field left as None."""
         conv = has_images_layers(spec_text(self.layers)) if self.layers is not None else False
         defaults = {**DATA_DEFAULTS.get(self.data, TOY_DEFAULTS), **(CONV_DEFAULTS if conv else {})}
@@ -119,9 +156,17 @@ class Recipe:
 
     def settings(self) -> TrainingSettings:
         """The gradient-descent settings of this recipe (raises ValueError for bad values)."""
-        return TrainingSettings(learn_rate=self.learn_rate, batch_size=self.batch_size, optimizer=self.optimizer,
-                                momentum=self.momentum, l2=self.l2, decay=self.decay,
-                                input_noise=self.input_noise, seed=self.seed)
+        # Filled by with_defaults (None here fails in TrainingSettings' checks, as ever).
+        return TrainingSettings(
+            learn_rate=cast(float, self.learn_rate),
+            batch_size=cast(int, self.batch_size),
+            optimizer=cast(str, self.optimizer),
+            momentum=self.momentum,
+            l2=self.l2,
+            decay=self.decay,
+            input_noise=self.input_noise,
+            seed=self.seed,
+        )
 
 
 @dataclass
@@ -143,15 +188,30 @@ class TrainingData:
 def load_data(recipe: Recipe) -> TrainingData:
     """The recipe's data set; raises DataNotFoundError, DataFileError or ValueError."""
     if not recipe.is_image:
-        toy = make_dataset(recipe.data, n_samples=recipe.samples, noise=recipe.noise,
-                           test_fraction=recipe.test_fraction, seed=recipe.seed)
-        return TrainingData(recipe.data, toy.train_inputs, toy.train_labels, toy.test_inputs, toy.test_labels,
-                            toy.n_classes, class_names=tuple(toy.class_names))
+        toy = make_dataset(
+            recipe.data,
+            n_samples=recipe.samples,
+            noise=recipe.noise,
+            test_fraction=recipe.test_fraction,
+            seed=recipe.seed,
+        )
+        return TrainingData(
+            recipe.data,
+            toy.train_inputs,
+            toy.train_labels,
+            toy.test_inputs,
+            toy.test_labels,
+            toy.n_classes,
+            class_names=tuple(toy.class_names),
+        )
 
     options: dict = {}
     if recipe.data == "quickdraw":
-        options = {"categories": recipe.categories, "per_category": recipe.per_category,
-                   "test_fraction": recipe.test_fraction}
+        options = {
+            "categories": recipe.categories,
+            "per_category": recipe.per_category,
+            "test_fraction": recipe.test_fraction,
+        }
     elif recipe.data == "digits":
         options = {"test_fraction": recipe.test_fraction, "seed": recipe.seed}
     dataset = load_image_dataset(recipe.data, recipe.data_dir, **options)
@@ -159,19 +219,46 @@ def load_data(recipe: Recipe) -> TrainingData:
     test_inputs, test_labels = dataset.test_inputs(), dataset.test_labels
     notes = dataset.notes
     if recipe.validation:
-        train_inputs, train_labels, test_inputs, test_labels = validation_split(train_inputs, train_labels,
-                                                                                recipe.validation)
-        notes = "; ".join(filter(None, [notes, f"validation run: {recipe.validation:,} training images held "
-                                                f"out and scored in place of the test images"]))
+        train_inputs, train_labels, test_inputs, test_labels = validation_split(
+            train_inputs, train_labels, recipe.validation
+        )
+        notes = "; ".join(
+            filter(
+                None,
+                [
+                    notes,
+                    f"validation run: {recipe.validation:,} training images held "
+                    f"out and scored in place of the test images",
+                ],
+            )
+        )
     if recipe.train_samples is not None and recipe.train_samples < len(train_labels):
         # A seeded random subset (quickdraw's training rows are grouped by category).
-        keep = np.sort(np.random.default_rng([recipe.seed, 3]).choice(len(train_labels), recipe.train_samples,
-                                                                      replace=False))
+        keep = np.sort(
+            np.random.default_rng([recipe.seed, 3]).choice(len(train_labels), recipe.train_samples, replace=False)
+        )
         train_inputs, train_labels = train_inputs[keep], train_labels[keep]
-        notes = "; ".join(filter(None, [notes, f"trained on a random {recipe.train_samples:,} of "
-                                                f"{len(dataset.train_labels):,} training images"]))
-    return TrainingData(dataset.name, train_inputs, train_labels, test_inputs, test_labels,
-                        dataset.n_classes, dataset.image_shape, dataset.summary(), notes, dataset.class_names)
+        notes = "; ".join(
+            filter(
+                None,
+                [
+                    notes,
+                    f"trained on a random {recipe.train_samples:,} of {len(dataset.train_labels):,} training images",
+                ],
+            )
+        )
+    return TrainingData(
+        dataset.name,
+        train_inputs,
+        train_labels,
+        test_inputs,
+        test_labels,
+        dataset.n_classes,
+        dataset.image_shape,
+        dataset.summary(),
+        notes,
+        dataset.class_names,
+    )
 
 
 def validation_split(inputs: Array, labels: Array, held_out: int) -> tuple[Array, Array, Array, Array]:
@@ -180,8 +267,10 @@ def validation_split(inputs: Array, labels: Array, held_out: int) -> tuple[Array
     looking at the test images. The shuffle does not depend on the run's seed, so every
     candidate setting is judged on the same images."""
     if not 0 < held_out < len(labels):
-        raise ValueError(f"--validation {held_out}: hold out between 1 and {len(labels) - 1:,} of the "
-                         f"{len(labels):,} training images")
+        raise ValueError(
+            f"--validation {held_out}: hold out between 1 and {len(labels) - 1:,} of the "
+            f"{len(labels):,} training images"
+        )
     order = np.random.default_rng(20_240_601).permutation(len(labels))
     keep, held = np.sort(order[:-held_out]), np.sort(order[-held_out:])
     return inputs[keep], labels[keep], inputs[held], labels[held]
@@ -195,7 +284,7 @@ class Standardization:
     std: np.ndarray
 
     @classmethod
-    def fit(cls, inputs: np.ndarray, channels: int) -> "Standardization":
+    def fit(cls, inputs: np.ndarray, channels: int) -> Standardization:
         """Mean and std of each channel over all training pixels (channels last in each row)."""
         pixels = inputs.reshape(-1, channels)
         mean = pixels.mean(axis=0, dtype=np.float64)
@@ -252,7 +341,7 @@ class Run:
         self.finished = True
 
 
-def network_input_shape(image_shape: tuple[int, ...]) -> tuple[int, int, int]:
+def network_input_shape(image_shape: tuple[int, ...]) -> tuple[int, ...]:
     """(H, W, C) for a conv network: grey images get one channel."""
     return tuple(image_shape) if len(image_shape) == 3 else (*image_shape, 1)
 
@@ -265,8 +354,10 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
     """
     standardization = None
     train_inputs, test_inputs = data.train_inputs, data.test_inputs
+    # Read for image data only (conv layers, standardisation, augmentation: the options of image sets).
+    image_shape = cast(tuple[int, ...], data.image_shape)
     if recipe.standardize:
-        channels = data.image_shape[-1] if len(data.image_shape) == 3 else 1
+        channels = image_shape[-1] if len(image_shape) == 3 else 1
         standardization = Standardization.fit(train_inputs, channels)  # training pixels only
         train_inputs = standardization.apply(train_inputs)
         test_inputs = standardization.apply(test_inputs)
@@ -275,24 +366,38 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
     if images and data.image_shape is None:
         raise ValueError(f"layers {spec}: convolution and pooling need image data, and {recipe.data} is points")
     if images and standardization is not None:
-        raise ValueError("standardisation is folded into a dense first layer: train a conv network with "
-                         "--no-standardize (it takes [0, 1] pixels)")
-    input_shape = network_input_shape(data.image_shape) if images else (train_inputs.shape[1],)
+        raise ValueError(
+            "standardisation is folded into a dense first layer: train a conv network with "
+            "--no-standardize (it takes [0, 1] pixels)"
+        )
+    input_shape = network_input_shape(image_shape) if images else (train_inputs.shape[1],)
     parameters = spec_parameter_count(spec, input_shape, data.n_classes)
     if parameters > MAX_PARAMETERS:
-        raise ValueError(f"hidden layers {spec} make {parameters:,} parameters on "
-                         f"{recipe.data}; at most {MAX_PARAMETERS:,} fit in memory here")
-    if recipe.augment is not None and recipe.augment.shift >= min(data.image_shape[:2]):
-        raise ValueError(f"augmentation shift={recipe.augment.shift:g} moves a {data.image_shape[0]}×"
-                         f"{data.image_shape[1]} image off its canvas; use a shift smaller than the image")
-    augment = recipe.augment.batch_function(data.image_shape) if recipe.augment is not None else None
+        raise ValueError(
+            f"hidden layers {spec} make {parameters:,} parameters on "
+            f"{recipe.data}; at most {MAX_PARAMETERS:,} fit in memory here"
+        )
+    if recipe.augment is not None and recipe.augment.shift >= min(image_shape[:2]):
+        raise ValueError(
+            f"augmentation shift={recipe.augment.shift:g} moves a {image_shape[0]}×"
+            f"{image_shape[1]} image off its canvas; use a shift smaller than the image"
+        )
+    augment = recipe.augment.batch_function(image_shape) if recipe.augment is not None else None
     if recipe.flip:
-        augment = with_flip(augment, data.image_shape)
-    network = Network.from_spec(spec, input_shape, data.n_classes, activation=recipe.activation,
-                                output_activation=recipe.output, cost=recipe.cost, seed=recipe.seed,
-                                dtype=np.dtype(recipe.dtype))
-    trainer = Trainer(network, train_inputs, data.train_labels, recipe.settings(), test_inputs, data.test_labels,
-                      augment=augment)
+        augment = with_flip(augment, image_shape)
+    network = Network.from_spec(
+        spec,
+        input_shape,
+        data.n_classes,
+        activation=cast(str, recipe.activation),  # filled, as the recipe's other defaults
+        output_activation=recipe.output,
+        cost=recipe.cost,
+        seed=recipe.seed,
+        dtype=np.dtype(recipe.dtype),
+    )
+    trainer = Trainer(
+        network, train_inputs, data.train_labels, recipe.settings(), test_inputs, data.test_labels, augment=augment
+    )
     return Run(network, trainer, standardization)
 
 
@@ -309,25 +414,34 @@ class Monitor:
     def measure(self) -> dict[str, float]:
         network, trainer = self.trainer.network, self.trainer
         train_cost, train_accuracy = network.cost_and_accuracy(self.inputs, self.labels)
+        assert trainer.test_inputs is not None and trainer.test_labels is not None  # prepare gives them
         test_cost, test_accuracy = network.cost_and_accuracy(trainer.test_inputs, trainer.test_labels)
-        return {"train_cost": train_cost, "train_accuracy": train_accuracy, "test_cost": test_cost,
-                "test_accuracy": test_accuracy}
+        return {
+            "train_cost": train_cost,
+            "train_accuracy": train_accuracy,
+            "test_cost": test_cost,
+            "test_accuracy": test_accuracy,
+        }
 
 
 @dataclass
 class Evaluation:
     """Cost (with the L2 term) and accuracy on training and test data, and the test confusion matrix."""
 
-    train_cost: float
-    train_accuracy: float
+    train_cost: float | None  # None: evaluated on the test data only
+    train_accuracy: float | None
     test_cost: float | None
     test_accuracy: float | None
     confusion: Array | None  # rows: true class, columns: predicted class (test data)
     class_names: tuple[str, ...] = ()
 
     def accuracies(self) -> dict[str, float | None]:
-        return {"train_cost": self.train_cost, "train_accuracy": self.train_accuracy,
-                "test_cost": self.test_cost, "test_accuracy": self.test_accuracy}
+        return {
+            "train_cost": self.train_cost,
+            "train_accuracy": self.train_accuracy,
+            "test_cost": self.test_cost,
+            "test_accuracy": self.test_accuracy,
+        }
 
     def per_class_accuracy(self) -> Array | None:
         """The fraction of each class's test images recognised (NaN for a class with none)."""
@@ -356,8 +470,10 @@ def fit_problem(network: Network, data: TrainingData) -> str | None:
     """Why ``network`` cannot be evaluated on ``data`` (inputs or classes differ), or None."""
     n_inputs = data.test_inputs.shape[1] if data.test_inputs.ndim == 2 else int(np.prod(data.test_inputs.shape[1:]))
     if network.input_size != n_inputs:
-        return (f"the network takes {network.input_size:,} inputs, but {data.name} images have {n_inputs:,} "
-                "(pixels × channels)")
+        return (
+            f"the network takes {network.input_size:,} inputs, but {data.name} images have {n_inputs:,} "
+            "(pixels × channels)"
+        )
     if network.layer_sizes[-1] != data.n_classes:
         return f"the network has {network.layer_sizes[-1]} outputs, but {data.name} has {data.n_classes} classes"
     return None

@@ -33,8 +33,11 @@ ASSETS = project_folder("assets")
 
 def page_modules() -> list:
     """Every page package under playground/app/pages."""
-    return [importlib.import_module(f"{pages.__name__}.{name}") for _, name, is_package
-            in pkgutil.iter_modules(pages.__path__) if is_package]
+    return [
+        importlib.import_module(f"{pages.__name__}.{name}")
+        for _, name, is_package in pkgutil.iter_modules(pages.__path__)
+        if is_package
+    ]
 
 
 def root_layout() -> html.Div:
@@ -48,9 +51,16 @@ def create_app(allowed_hosts: set[str] | None = None) -> dash.Dash:
     ``allowed_hosts``: the Host names the server answers to (None: any, for a server bound
     to localhost only).
     """
-    app = dash.Dash(__name__, title="Neural Playground", assets_folder=str(ASSETS), update_title=None,
-                    use_pages=True, pages_folder="", background_callback_manager=background_manager(),
-                    on_error=checks.report_callback_error)
+    app = dash.Dash(
+        __name__,
+        title="Neural Playground",
+        assets_folder=str(ASSETS),
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None (no "Updating…" title); its annotation says str
+        use_pages=True,
+        pages_folder="",
+        background_callback_manager=background_manager(),
+        on_error=checks.report_callback_error,
+    )
     for page in page_modules():
         page.register(app)
     # Every page is drawn from the session's stores (the router builds its layout from them).

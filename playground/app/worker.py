@@ -7,8 +7,8 @@ under the same names as in the web server, so the worker runs whatever the pages
 
 from __future__ import annotations
 
-from playground.app.server.classmode import celery_app, redis_url
 from playground.app.main import create_app
+from playground.app.server.classmode import celery_app, redis_url
 
 if not redis_url():
     raise RuntimeError("class mode needs $PLAYGROUND_REDIS_URL (playground worker --redis-url URL sets it)")

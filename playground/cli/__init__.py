@@ -11,7 +11,7 @@ corrupt data files), 3 training diverged.
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from playground.cli.parser import build_parser
 

@@ -89,7 +89,7 @@ def category_list(text: str) -> tuple[str, ...]:
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
     """Shows each option's default, except where the help text explains a data-set-dependent one."""
 
-    def _get_help_string(self, action: argparse.Action) -> str:
+    def _get_help_string(self, action: argparse.Action) -> str | None:
         if action.default is None or action.default is False:
             return action.help or ""
         return super()._get_help_string(action)
@@ -101,8 +101,17 @@ def defaults_table() -> str:
 
     rows = [("data set", "layers", "activation", "optimizer", "learn rate", "batch", "epochs")]
     for name, values in [("2-D toy sets", TOY_DEFAULTS), *DATA_DEFAULTS.items()]:
-        rows.append((name, ",".join(map(str, values["layers"])), values["activation"], values["optimizer"],
-                     f"{values['learn_rate']:g}", str(values["batch_size"]), str(values["epochs"])))
+        rows.append(
+            (
+                name,
+                ",".join(map(str, values["layers"])),
+                values["activation"],
+                values["optimizer"],
+                f"{values['learn_rate']:g}",
+                str(values["batch_size"]),
+                str(values["epochs"]),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
@@ -145,7 +154,9 @@ def read_model(path: str):
     try:
         return load_network(path, **current().model_limits()), None
     except ModelTooCostly as error:
-        return None, fail(f"{error}; to run it anyway, raise the limits: {ENVIRONMENT_VARIABLE}="
-                          "model_multiply_adds=N,model_memory_bytes=N")
+        return None, fail(
+            f"{error}; to run it anyway, raise the limits: {ENVIRONMENT_VARIABLE}="
+            "model_multiply_adds=N,model_memory_bytes=N"
+        )
     except ModelFileError as error:
         return None, fail(str(error))

@@ -15,8 +15,9 @@ def run_download(args: argparse.Namespace) -> int:
     if args.categories is not None and args.name != "quickdraw":
         return fail("--categories applies to quickdraw only")
     try:
-        folder = download_dataset(args.name, args.data_dir, base_url=args.mirror, progress=not args.quiet,
-                                  categories=args.categories)
+        folder = download_dataset(
+            args.name, args.data_dir, base_url=args.mirror, progress=not args.quiet, categories=args.categories
+        )
     except ValueError as error:
         return fail(str(error))
     except (DownloadError, OSError) as error:

@@ -30,20 +30,32 @@ def run_evaluate(args: argparse.Namespace) -> int:
         return fail(f"{args.model} does not fit {args.data}: {problem}")
     with blas_threads(args.threads):
         result = evaluate(network, data, train=False)
+    per_class = result.per_class_accuracy()
+    if result.test_accuracy is None or result.confusion is None or per_class is None:  # no test samples
+        return fail(f"{args.data} has no test samples with --test-fraction {args.test_fraction:g}: nothing to evaluate")
     names = [str(name) for name in (data.class_names or range(data.n_classes))]
     if args.json:
-        print(json.dumps({"data": args.data, "model": str(args.model), "network": network.describe(),
-                          "test_samples": len(data.test_labels), "test_accuracy": result.test_accuracy,
-                          "test_cost": result.test_cost, "class_names": names,
-                          "confusion_matrix": result.confusion.tolist(),
-                          "per_class_accuracy": [None if np.isnan(a) else float(a)
-                                                 for a in result.per_class_accuracy()]}))
+        print(
+            json.dumps(
+                {
+                    "data": args.data,
+                    "model": str(args.model),
+                    "network": network.describe(),
+                    "test_samples": len(data.test_labels),
+                    "test_accuracy": result.test_accuracy,
+                    "test_cost": result.test_cost,
+                    "class_names": names,
+                    "confusion_matrix": result.confusion.tolist(),
+                    "per_class_accuracy": [None if np.isnan(a) else float(a) for a in per_class],
+                }
+            )
+        )
         return 0
     print(f"network: {network.describe()}")
     print(f"test images: {len(data.test_labels):,} of {args.data}")
     print(f"test accuracy: {result.test_accuracy:.4f}")
     print("confusion matrix (rows: true class, columns: predicted class):")
-    print(confusion_table(result.confusion, names, result.per_class_accuracy()))
+    print(confusion_table(result.confusion, names, per_class))
     return 0
 
 
@@ -53,7 +65,7 @@ def confusion_table(confusion: np.ndarray, names: list[str], per_class: np.ndarr
     label_width = max(len(name) for name in names)
     header = " " * label_width + "  " + " ".join(f"{k:>{width}}" for k in range(len(names))) + "  accuracy"
     rows = [header]
-    for k, (name, row, accuracy) in enumerate(zip(names, confusion, per_class)):
+    for name, row, accuracy in zip(names, confusion, per_class):
         cells = " ".join(f"{v:>{width}}" for v in row)
         shown = "–" if np.isnan(accuracy) else f"{accuracy:.3f}"
         rows.append(f"{name:>{label_width}}  {cells}  {shown}")

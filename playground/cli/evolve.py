@@ -23,8 +23,14 @@ def evolution_settings(args):
     """The evolution options as settings (raises ValueError naming a bad one)."""
     from playground.engine.evolution import EvolutionSettings
 
-    return EvolutionSettings(population=args.population, survivors=args.survivors, mutation_rate=args.mutation_rate,
-                             mutation_size=args.mutation_size, crossover=args.crossover, seed=args.seed).check()
+    return EvolutionSettings(
+        population=args.population,
+        survivors=args.survivors,
+        mutation_rate=args.mutation_rate,
+        mutation_size=args.mutation_size,
+        crossover=args.crossover,
+        seed=args.seed,
+    ).check()
 
 
 def evolution_problem(data, args) -> str | None:
@@ -46,8 +52,14 @@ def evolve(network, data, args, trainer) -> EvolutionResult:
     from playground.engine.evolution import Evolution
 
     evolution = Evolution(network, data.train_inputs, data.train_labels, evolution_settings(args))
-    with tqdm(total=args.generations, desc=f"evolving {network.describe()}", unit="generation",
-              disable=args.quiet, file=sys.stderr, leave=False) as progress:
+    with tqdm(
+        total=args.generations,
+        desc=f"evolving {network.describe()}",
+        unit="generation",
+        disable=args.quiet,
+        file=sys.stderr,
+        leave=False,
+    ) as progress:
         while evolution.generation < args.generations and not trainer.stop_requested:
             summary = evolution.step()
             progress.update(1)

@@ -37,19 +37,29 @@ def run_landscape(args: argparse.Namespace) -> int:
         return fail(f"{args.model} does not fit {args.data}: {problem}")
     count = min(args.samples, len(data.test_labels))
     with tqdm(total=args.steps**2, desc="slice", unit=" points", disable=args.quiet, file=sys.stderr) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.n)
 
         start = time.perf_counter()
         with blas_threads(args.threads):
-            alphas, betas, costs = cost_slice(network, data.test_inputs[:count], data.test_labels[:count],
-                                              steps=args.steps, span=args.span, seed=args.seed,
-                                              normalisation=args.normalisation, progress=progress)
+            alphas, betas, costs = cost_slice(
+                network,
+                data.test_inputs[:count],
+                data.test_labels[:count],
+                steps=args.steps,
+                span=args.span,
+                seed=args.seed,
+                normalisation=args.normalisation,
+                progress=progress,
+            )
         seconds = time.perf_counter() - start
     from playground.plots.landscape import slice_report_figure
 
-    title = (f"{network.describe()} · {count:,} {args.data} test images · {args.normalisation}-normalised "
-             f"directions · {args.steps}×{args.steps} grid")
+    title = (
+        f"{network.describe()} · {count:,} {args.data} test images · {args.normalisation}-normalised "
+        f"directions · {args.steps}×{args.steps} grid"
+    )
     figure = slice_report_figure(alphas, betas, costs, log=args.log_scale, title=title)
     try:
         if output.suffix.lower() == ".html":
@@ -61,10 +71,12 @@ def run_landscape(args: argparse.Namespace) -> int:
                 figure.write_image(output, width=1920, height=850)
             finally:
                 sys.argv = arguments
-    except Exception as error:  # noqa: BLE001 (Plotly's static export names many causes: no Chromium, …)
+    except Exception as error:  # Plotly's static export names many causes: no Chromium, …
         return fail(f"could not write {args.output}: {error}; an .html file needs no browser")
     middle = args.steps // 2
-    print(f"slice: {args.steps}×{args.steps} points in {seconds:.1f} s; cost at the network {costs[middle, middle]:.4f}, "
-          f"{costs.min():.4f} … {costs.max():.4f} around it")
+    print(
+        f"slice: {args.steps}×{args.steps} points in {seconds:.1f} s; cost at the network {costs[middle, middle]:.4f}, "
+        f"{costs.min():.4f} … {costs.max():.4f} around it"
+    )
     print(f"written: {args.output}")
     return 0

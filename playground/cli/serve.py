@@ -34,25 +34,43 @@ def default_workers() -> int:
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``playground serve``."""
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (0.0.0.0: every network of this machine, e.g. for a class)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (0.0.0.0: every network of this machine, e.g. for a class)"
+    )
     parser.add_argument("--port", type=int, default=8050, help="port")
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="server processes (default: one per core, up to 4; here %(default)s); sessions "
-                        "never share one's memory")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="server processes (default: one per core, up to 4; here %(default)s); sessions never share one's memory",
+    )
     parser.add_argument("--threads", type=int, default=32, help="requests each worker handles at once")
-    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                        help="a name or address browsers use to reach this server (repeatable; the machine's "
-                        "own names and addresses are allowed when bound beyond localhost)")
-    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
-                        help="change a request limit, e.g. --limit points=20000 (repeatable; names in "
-                        "playground.limits)")
-    parser.add_argument("--redis-url", default=os.environ.get(REDIS_VARIABLE), metavar="URL",
-                        help="class mode: run the long jobs on Celery workers (`playground worker --redis-url URL`) "
-                        "through this Redis, e.g. redis://127.0.0.1:6379/0 (default: $PLAYGROUND_REDIS_URL; "
-                        "without it, jobs run beside the server)")
-    parser.add_argument("--debug", action="store_true",
-                        help="Dash's development server with tracebacks: only with --host 127.0.0.1")
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a name or address browsers use to reach this server (repeatable; the machine's "
+        "own names and addresses are allowed when bound beyond localhost)",
+    )
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a request limit, e.g. --limit points=20000 (repeatable; names in playground.limits)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get(REDIS_VARIABLE),
+        metavar="URL",
+        help="class mode: run the long jobs on Celery workers (`playground worker --redis-url URL`) "
+        "through this Redis, e.g. redis://127.0.0.1:6379/0 (default: $PLAYGROUND_REDIS_URL; "
+        "without it, jobs run beside the server)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="Dash's development server with tracebacks: only with --host 127.0.0.1"
+    )
 
 
 def allowed_hosts(host: str, extra: list[str]) -> set[str]:
@@ -104,6 +122,7 @@ def run_serve(args: argparse.Namespace) -> int:
     limits, problem = check_serve_arguments(args)
     if problem:
         return fail(problem)
+    assert limits is not None  # no problem: the limits were read
     if args.redis_url:
         from playground.app.server.classmode import redis_problem
 
@@ -121,8 +140,11 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.redis_url:
         from playground.app.server.classmode import redis_memory_advice
 
-        print(f"class mode: long jobs go to Celery workers through {args.redis_url}; start them with "
-              f"`playground worker --redis-url {args.redis_url}`", flush=True)
+        print(
+            f"class mode: long jobs go to Celery workers through {args.redis_url}; start them with "
+            f"`playground worker --redis-url {args.redis_url}`",
+            flush=True,
+        )
         if advice := redis_memory_advice(args.redis_url):
             print(f"class mode: {advice}", flush=True)
     if args.debug:
@@ -172,12 +194,20 @@ def run_gunicorn(args: argparse.Namespace, hosts: set[str], limits: Limits) -> N
         def load_config(self) -> None:
             settings = {
                 "bind": f"[{args.host}]:{args.port}" if ":" in args.host else f"{args.host}:{args.port}",
-                "workers": args.workers, "worker_class": "gthread", "threads": args.threads,
+                "workers": args.workers,
+                "worker_class": "gthread",
+                "threads": args.threads,
                 # A worker that stops answering its master is restarted; a request's own time is
                 # bounded by the guard (body) and the CPU budgets (work).
-                "timeout": 60, "graceful_timeout": 10, "keepalive": 5,
-                "limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 8190,
-                "accesslog": None, "errorlog": "-", "loglevel": "warning",
+                "timeout": 60,
+                "graceful_timeout": 10,
+                "keepalive": 5,
+                "limit_request_line": 8190,
+                "limit_request_fields": 100,
+                "limit_request_field_size": 8190,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
                 "post_worker_init": prepare_worker,
             }
             for name, value in settings.items():

@@ -44,9 +44,13 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
     if args.data == "quickdraw" and args.per_category < 10:
         return "--per-category must be at least 10 (each category's last rows are its test split)"
     if not image:
-        for flag, value in [("--augment", args.augment), ("--flip", args.flip or None),
-                            ("--standardize", args.standardize), ("--train-samples", args.train_samples),
-                            ("--validation", args.validation or None)]:
+        for flag, value in [
+            ("--augment", args.augment),
+            ("--flip", args.flip or None),
+            ("--standardize", args.standardize),
+            ("--train-samples", args.train_samples),
+            ("--validation", args.validation or None),
+        ]:
             if value is not None:
                 return f"{flag} applies to image data sets only ({', '.join(IMAGE_SETS)})"
     return None
@@ -74,15 +78,21 @@ def run_train(args: argparse.Namespace) -> int:
     if not args.quiet and data.summary:
         print(data.summary + (f" ({data.notes})" if data.notes else ""), file=sys.stderr)
     if "step" in network.activations:
-        print("note: step has zero slope almost everywhere, so gradient descent cannot learn through it; "
-              "try sigmoid", file=sys.stderr)
+        print(
+            "note: step has zero slope almost everywhere, so gradient descent cannot learn through it; try sigmoid",
+            file=sys.stderr,
+        )
 
     start = time.perf_counter()
+    history: list[dict] = []  # per epoch, of image training
     with stop_on_interrupt(trainer):
         if args.method == "evolution":
             result, history = evolve(network, data, args, trainer), []
         elif data.image_shape is None:
-            result, history = train_toy(trainer, recipe, args.quiet, f"training {network.describe()} on {args.data}"), []
+            result, history = (
+                train_toy(trainer, recipe, args.quiet, f"training {network.describe()} on {args.data}"),
+                [],
+            )
         else:
             result, history = train_images(trainer, recipe, args.quiet)
     seconds = time.perf_counter() - start
@@ -108,26 +118,46 @@ def run_train(args: argparse.Namespace) -> int:
         "diverged": result.diverged,
     }
     if args.method == "evolution":
-        report.update({"method": "evolution", "generations": result.generations, "evaluations": result.evaluations,
-                       "samples_pushed": result.samples,
-                       "settings": {"population": args.population, "survivors": args.survivors,
-                                    "mutation_rate": args.mutation_rate, "mutation_size": args.mutation_size,
-                                    "crossover": args.crossover, "seed": args.seed}})
+        report.update(
+            {
+                "method": "evolution",
+                "generations": result.generations,
+                "evaluations": result.evaluations,
+                "samples_pushed": result.samples,
+                "settings": {
+                    "population": args.population,
+                    "survivors": args.survivors,
+                    "mutation_rate": args.mutation_rate,
+                    "mutation_size": args.mutation_size,
+                    "crossover": args.crossover,
+                    "seed": args.seed,
+                },
+            }
+        )
     if data.image_shape is not None:
-        report.update({
-            "train_samples": len(data.train_labels),
-            "test_samples": len(data.test_labels),
-            "validation": recipe.validation,  # > 0: the "test" figures are on held-out training images
-            "samples_per_second": round(len(data.train_labels) * result.epochs / seconds) if seconds else None,
-            "augment": str(recipe.augment) if recipe.augment is not None else "none",
-            "flip": bool(recipe.flip),
-            "standardize": bool(recipe.standardize),
-            "settings": {"activation": recipe.activation, "optimizer": recipe.optimizer,
-                         "learn_rate": recipe.learn_rate, "momentum": recipe.momentum,
-                         "batch_size": recipe.batch_size, "l2": recipe.l2, "decay": recipe.decay,
-                         "input_noise": recipe.input_noise, "seed": recipe.seed},
-            "history": history,
-        })
+        report.update(
+            {
+                "train_samples": len(data.train_labels),
+                "test_samples": len(data.test_labels),
+                "validation": recipe.validation,  # > 0: the "test" figures are on held-out training images
+                "samples_per_second": round(len(data.train_labels) * result.epochs / seconds) if seconds else None,
+                "augment": str(recipe.augment) if recipe.augment is not None else "none",
+                "flip": bool(recipe.flip),
+                "standardize": bool(recipe.standardize),
+                "settings": {
+                    "activation": recipe.activation,
+                    "optimizer": recipe.optimizer,
+                    "learn_rate": recipe.learn_rate,
+                    "momentum": recipe.momentum,
+                    "batch_size": recipe.batch_size,
+                    "l2": recipe.l2,
+                    "decay": recipe.decay,
+                    "input_noise": recipe.input_noise,
+                    "seed": recipe.seed,
+                },
+                "history": history,
+            }
+        )
     if result.diverged:
         print(f"training diverged: {result.message}", file=sys.stderr)
     elif result.stopped:
@@ -163,8 +193,10 @@ def load_recipe_data(recipe):
     except DataNotFoundError as error:
         return None, fail(str(error))
     except DataFileError as error:
-        return None, fail(f"a data file is unusable: {error}. Delete it and run `playground download "
-                          f"{recipe.data}` again, or point --data-dir at a good copy.")
+        return None, fail(
+            f"a data file is unusable: {error}. Delete it and run `playground download "
+            f"{recipe.data}` again, or point --data-dir at a good copy."
+        )
     except (ValueError, OSError) as error:
         return None, fail(str(error))
 
@@ -173,6 +205,7 @@ def load_recipe_data(recipe):
 def stop_on_interrupt(trainer):
     """The first Ctrl-C stops training after the current batch, so the results are still
     reported (and saved); a second one aborts at once."""
+
     def stop(signum, frame):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         print("\nstopping after this batch (Ctrl-C again to abort)", file=sys.stderr)
@@ -193,8 +226,10 @@ def train_toy(trainer, recipe, quiet: bool, description: str):
     """Train a 2-D toy set with one progress bar over the epochs."""
     from tqdm import tqdm
 
-    with tqdm(total=recipe.epochs, desc=description, unit="epoch", disable=quiet, file=sys.stderr,
-              leave=False) as progress:
+    with tqdm(
+        total=recipe.epochs, desc=description, unit="epoch", disable=quiet, file=sys.stderr, leave=False
+    ) as progress:
+
         def on_epoch(event):
             progress.update(1)
             progress.set_postfix(cost=f"{event.train_cost:.4f}", acc=f"{event.train_accuracy:.3f}", refresh=False)
@@ -220,8 +255,18 @@ def train_images(trainer, recipe, quiet: bool):
     epoch_start = [time.perf_counter()]
 
     def new_bar():
-        bars.append(tqdm(total=n_train, desc=f"epoch {trainer.epoch + 1}/{epochs}", unit=" samples",
-                         unit_scale=True, disable=quiet, file=sys.stderr, leave=True, dynamic_ncols=True))
+        bars.append(
+            tqdm(
+                total=n_train,
+                desc=f"epoch {trainer.epoch + 1}/{epochs}",
+                unit=" samples",
+                unit_scale=True,
+                disable=quiet,
+                file=sys.stderr,
+                leave=True,
+                dynamic_ncols=True,
+            )
+        )
         epoch_start[0] = time.perf_counter()
 
     def on_batch(event) -> None:
@@ -232,13 +277,24 @@ def train_images(trainer, recipe, quiet: bool):
             return
         seconds = time.perf_counter() - epoch_start[0]
         scores = monitor.measure()
-        history.append({"epoch": trainer.epoch, "train_cost": round(scores["train_cost"], 5),
-                        "train_accuracy": round(scores["train_accuracy"], 5),
-                        "test_cost": round(scores["test_cost"], 5), "test_accuracy": round(scores["test_accuracy"], 5),
-                        "seconds": round(seconds, 3),
-                        "learn_rate": event.learn_rate})
-        bar.set_postfix({"cost": f"{scores['train_cost']:.4f}", "acc": f"{scores['train_accuracy']:.4f}",
-                         "test acc": f"{scores['test_accuracy']:.4f}"})
+        history.append(
+            {
+                "epoch": trainer.epoch,
+                "train_cost": round(scores["train_cost"], 5),
+                "train_accuracy": round(scores["train_accuracy"], 5),
+                "test_cost": round(scores["test_cost"], 5),
+                "test_accuracy": round(scores["test_accuracy"], 5),
+                "seconds": round(seconds, 3),
+                "learn_rate": event.learn_rate,
+            }
+        )
+        bar.set_postfix(
+            {
+                "cost": f"{scores['train_cost']:.4f}",
+                "acc": f"{scores['train_accuracy']:.4f}",
+                "test acc": f"{scores['test_accuracy']:.4f}",
+            }
+        )
         bar.close()
         if trainer.epoch < epochs:
             new_bar()

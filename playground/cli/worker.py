@@ -16,13 +16,26 @@ from playground.limits import parse, put_in_force
 
 def add_worker_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``playground worker``."""
-    parser.add_argument("--redis-url", required=True, metavar="URL",
-                        help="the class's Redis, e.g. redis://127.0.0.1:6379/0 (the same as the server's)")
-    parser.add_argument("--concurrency", type=positive(int), default=os.cpu_count() or 1,
-                        help="jobs this worker trains at once (default: one per core)")
+    parser.add_argument(
+        "--redis-url",
+        required=True,
+        metavar="URL",
+        help="the class's Redis, e.g. redis://127.0.0.1:6379/0 (the same as the server's)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=positive(int),
+        default=os.cpu_count() or 1,
+        help="jobs this worker trains at once (default: one per core)",
+    )
     parser.add_argument("--name", default=None, help="the worker's name in Celery (default: playground-<pid>@host)")
-    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
-                        help="a limit, as for `playground serve` (use the same ones)")
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a limit, as for `playground serve` (use the same ones)",
+    )
 
 
 def run_worker(args: argparse.Namespace) -> int:
@@ -43,6 +56,20 @@ def run_worker(args: argparse.Namespace) -> int:
 
     name = args.name or f"playground-{os.getpid()}@{socket.gethostname()}"
     print(f"playground worker {name}: {args.concurrency} job(s) at once from {args.redis_url}", flush=True)
-    celery.worker_main(["worker", "--concurrency", str(args.concurrency), "--pool", "prefork", "--hostname", name,
-                        "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"])
+    celery.worker_main(
+        [
+            "worker",
+            "--concurrency",
+            str(args.concurrency),
+            "--pool",
+            "prefork",
+            "--hostname",
+            name,
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
     return 0

@@ -19,16 +19,15 @@ the picture; a shift (dx, dy) moves it right and down.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 import numpy as np
 
 Array = np.ndarray
 
 _KEYS = ("rotate", "scale", "shift", "noise")
-_KEY_ALIASES = {"rotation": "rotate", "scaling": "scale", "zoom": "scale",
-                "translate": "shift", "translation": "shift"}
+_KEY_ALIASES = {"rotation": "rotate", "scaling": "scale", "zoom": "scale", "translate": "shift", "translation": "shift"}
 
 
 @dataclass(frozen=True)
@@ -129,8 +128,12 @@ def _as_float_images(images: Array) -> Array:
     return images.astype(np.float32, copy=False)
 
 
-def transform_batch(images: Array, angles: Array | float = 0.0, scales: Array | float = 1.0,
-                    shifts: Array | tuple[float, float] = (0.0, 0.0)) -> Array:
+def transform_batch(
+    images: Array,
+    angles: Array | float = 0.0,
+    scales: Array | float = 1.0,
+    shifts: Array | tuple[float, float] = (0.0, 0.0),
+) -> Array:
     """Rotate, scale and shift each image of a batch by its own amount (bilinear, zero fill).
 
     ``images``: (N, H, W) or (N, H, W, C); ``angles`` in degrees (counter-clockwise as
@@ -187,7 +190,7 @@ def _bilinear(images: Array, coords: Array) -> Array:
     # the image are clipped onto the border, where the neighbours are zero or weigh 0.
     pad_height, pad_width = height + 3, width + 3
     padded = np.zeros((n, pad_height, pad_width, *channels), dtype=np.float32)
-    padded[:, 1:height + 1, 1:width + 1] = images
+    padded[:, 1 : height + 1, 1 : width + 1] = images
     flat = padded.reshape(n * pad_height * pad_width, *channels)
 
     upper = width + 1 if width == height else np.array([width + 1, height + 1], np.float32)[:, None, None, None]
@@ -211,7 +214,7 @@ def _bilinear(images: Array, coords: Array) -> Array:
     top_left = np.take(flat, index, axis=0, mode="wrap")
     top_right = np.take(flat[1:], index, axis=0, mode="wrap")
     bottom_left = np.take(flat[pad_width:], index, axis=0, mode="wrap")
-    bottom_right = np.take(flat[pad_width + 1:], index, axis=0, mode="wrap")
+    bottom_right = np.take(flat[pad_width + 1 :], index, axis=0, mode="wrap")
     if channels:
         weight_y, weight_x = weight_y[..., None], weight_x[..., None]
     # top = tl + wx (tr − tl);  bottom = bl + wx (br − bl);  result = top + wy (bottom − top)
@@ -227,8 +230,14 @@ def _bilinear(images: Array, coords: Array) -> Array:
     return top_left
 
 
-def augment_batch(images: Array, rng: np.random.Generator, rotate: float = 0.0, scale: float = 0.0,
-                  shift: float = 0.0, noise: float = 0.0) -> Array:
+def augment_batch(
+    images: Array,
+    rng: np.random.Generator,
+    rotate: float = 0.0,
+    scale: float = 0.0,
+    shift: float = 0.0,
+    noise: float = 0.0,
+) -> Array:
     """A randomly changed copy of a mini-batch of images, float32 in [0, 1].
 
     ``images``: (N, H, W) or (N, H, W, C), float in [0, 1] or uint8. Each image gets its
@@ -258,9 +267,18 @@ def augment_batch(images: Array, rng: np.random.Generator, rotate: float = 0.0, 
     return out
 
 
-def preview_grid(images: Array, rng: np.random.Generator, rotate: float = 0.0, scale: float = 0.0,
-                 shift: float = 0.0, noise: float = 0.0, n: int = 8, rows: int = 4, pad: int = 2,
-                 pad_value: float = 0.5) -> Array:
+def preview_grid(
+    images: Array,
+    rng: np.random.Generator,
+    rotate: float = 0.0,
+    scale: float = 0.0,
+    shift: float = 0.0,
+    noise: float = 0.0,
+    n: int = 8,
+    rows: int = 4,
+    pad: int = 2,
+    pad_value: float = 0.5,
+) -> Array:
     """A picture of ``n`` sample images (top row) and ``rows − 1`` random augmentations of each below.
 
     Returns one float32 image in [0, 1], (rows·(H + pad) − pad, n·(W + pad) − pad), with a
@@ -278,5 +296,5 @@ def preview_grid(images: Array, rng: np.random.Generator, rotate: float = 0.0, s
     for row, batch in enumerate(tiles):
         for column, image in enumerate(batch):
             top, left = row * (height + pad), column * (width + pad)
-            grid[top:top + height, left:left + width] = image
+            grid[top : top + height, left : left + width] = image
     return np.clip(grid, 0, 1, out=grid)

@@ -30,8 +30,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any
 
 from playground.data.images import (
     CIFAR_RECORD_BYTES,
@@ -61,7 +62,7 @@ class OfflineError(DownloadError):
     """No download location could be reached."""
 
 
-def load_manifest(path: str | os.PathLike | None = None) -> dict:
+def load_manifest(path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """The download manifest (URLs and checksums), ``datasets/manifest.json`` by default."""
     path = Path(path) if path is not None else MANIFEST_PATH
     try:
@@ -72,12 +73,12 @@ def load_manifest(path: str | os.PathLike | None = None) -> dict:
 
 def download_dataset(
     name: str,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
     base_url: str | None = None,
     progress: bool = True,
     *,
     categories: Sequence[str] | str | None = None,
-    manifest: dict | str | os.PathLike | None = None,
+    manifest: dict[str, Any] | str | os.PathLike[str] | None = None,
     retries: int = 3,
     timeout: float = 30.0,
 ) -> Path:
@@ -94,14 +95,17 @@ def download_dataset(
     """
     key = name.strip().lower()
     if key not in DOWNLOADABLE:
-        raise ValueError(f"cannot download {name!r}; choose from {', '.join(DOWNLOADABLE)} "
-                         f"(digits ships with scikit-learn and needs no download)")
+        raise ValueError(
+            f"cannot download {name!r}; choose from {', '.join(DOWNLOADABLE)} "
+            f"(digits ships with scikit-learn and needs no download)"
+        )
     if not isinstance(manifest, dict):
         manifest = load_manifest(manifest)
     entry = manifest["datasets"][key]
+    chosen: tuple[str, ...] = ()  # Quick, Draw! categories
     if key == "quickdraw":  # checked before anything touches the disk
-        categories = parse_quickdraw_categories(categories if categories is not None else entry["categories"])
-    folder = resolve_data_dir(data_dir) / entry.get("folder", key)
+        chosen = parse_quickdraw_categories(categories if categories is not None else entry["categories"])
+    folder: Path = resolve_data_dir(data_dir) / entry.get("folder", key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -110,7 +114,7 @@ def download_dataset(
     fetch = _Fetcher(folder, progress, retries, timeout)
 
     if key == "quickdraw":
-        for category in categories:
+        for category in chosen:
             file_name = f"{category}.npy"
             fetch.file(file_name, _urls(mirrors, file_name), md5=None, check=check_quickdraw_file)
     elif key == "cifar-10":
@@ -126,7 +130,7 @@ def _urls(mirrors: Sequence[str], file_name: str) -> list[str]:
     return [mirror.rstrip("/") + "/" + urllib.parse.quote(file_name) for mirror in mirrors]
 
 
-def file_md5(path: str | os.PathLike) -> str:
+def file_md5(path: str | os.PathLike[str]) -> str:
     """Hex MD5 of a file, read in chunks."""
     digest = hashlib.md5(usedforsecurity=False)
     with open(path, "rb") as file:
@@ -152,8 +156,9 @@ class _Fetcher:
         if self.progress:
             print(message, file=sys.stderr)
 
-    def file(self, file_name: str, urls: list[str], md5: str | None,
-             check: Callable[[Path], object] | None = None) -> Path:
+    def file(
+        self, file_name: str, urls: list[str], md5: str | None, check: Callable[[Path], object] | None = None
+    ) -> Path:
         """Make sure ``folder/file_name`` holds the verified file; return its path."""
         target = self.folder / file_name
         if target.is_file():
@@ -180,8 +185,10 @@ class _Fetcher:
                 unreachable.append(f"{host} ({_reason(error)})")
                 continue
             except _Interrupted as error:
-                failures.append(f"{url}: {error}; the {part.stat().st_size if part.exists() else 0:,} bytes "
-                                f"received are kept in {part}, run the download again to resume")
+                failures.append(
+                    f"{url}: {error}; the {part.stat().st_size if part.exists() else 0:,} bytes "
+                    f"received are kept in {part}, run the download again to resume"
+                )
                 continue
             os.replace(part, target)  # atomic: the loader sees the old state or the whole file
             return target
@@ -221,8 +228,9 @@ class _Fetcher:
             problem = self._problem(part, md5, check)
         if problem is not None:
             part.unlink()
-            raise ChecksumError(f"{url}: the downloaded file failed its check ({problem}); it was deleted, "
-                                f"nothing was put in place")
+            raise ChecksumError(
+                f"{url}: the downloaded file failed its check ({problem}); it was deleted, nothing was put in place"
+            )
 
     def _transfer(self, url: str, part: Path) -> None:
         """Fetch ``url`` into ``part``, resuming from what ``part`` holds; retry when cut off."""
@@ -264,11 +272,19 @@ class _Fetcher:
             length = response.headers.get("Content-Length")
             expected = int(length) if length and length.isdigit() else None
             received = 0
-            with open(part, mode) as file, tqdm(
-                total=None if expected is None else offset + expected, initial=offset, unit="B",
-                unit_scale=True, unit_divisor=1024, desc=part.name.removesuffix(".part"),
-                file=sys.stderr, disable=not self.progress,
-            ) as bar:
+            with (
+                open(part, mode) as file,
+                tqdm(
+                    total=None if expected is None else offset + expected,
+                    initial=offset,
+                    unit="B",
+                    unit_scale=True,
+                    unit_divisor=1024,
+                    desc=part.name.removesuffix(".part"),
+                    file=sys.stderr,
+                    disable=not self.progress,
+                ) as bar,
+            ):
                 while True:
                     try:
                         chunk = response.read(CHUNK_BYTES)
@@ -293,7 +309,7 @@ def _reason(error: BaseException) -> str:
     return str(reason) or type(reason).__name__
 
 
-def _download_and_extract(fetch: _Fetcher, spec: dict, urls: list[str]) -> None:
+def _download_and_extract(fetch: _Fetcher, spec: dict[str, Any], urls: list[str]) -> None:
     """CIFAR-10: fetch the verified tar.gz, extract the wanted members, delete the archive."""
     prefix, members = spec["extract_from"], spec["extract"]
     targets = [fetch.folder / member for member in members]
@@ -314,6 +330,7 @@ def _download_and_extract(fetch: _Fetcher, spec: dict, urls: list[str]) -> None:
                 if target is None or not member.isfile():
                     continue
                 source = tar.extractfile(member)
+                assert source is not None  # a regular file has its contents
                 part = target.with_name(target.name + ".part")
                 with source, open(part, "wb") as out:
                     shutil.copyfileobj(source, out, CHUNK_BYTES)

@@ -28,7 +28,7 @@ Coordinates: pixel (row i, column j) has its centre at (i, j), as in
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy import ndimage
@@ -81,8 +81,9 @@ def _as_array(image: Array, ndim: int, what: str) -> Array:
         raise ValueError(f"{what} holds NaN or infinite values")
     low, high = array.min(), array.max()
     if low < -1e-3 or high > 1 + 1e-3:
-        raise ValueError(f"{what} values must lie in [0, 1], got {low:g} to {high:g} "
-                         f"(divide 0-255 pixels by 255 first)")
+        raise ValueError(
+            f"{what} values must lie in [0, 1], got {low:g} to {high:g} (divide 0-255 pixels by 255 first)"
+        )
     return np.clip(array, 0.0, 1.0)  # remove rounding overshoot, e.g. 1.0000001
 
 
@@ -101,7 +102,7 @@ def crop_to_ink(drawing: Array) -> Array:
         raise ValueError("the drawing is blank: draw something first")
     rows = np.flatnonzero(ink.any(axis=1))
     columns = np.flatnonzero(ink.any(axis=0))
-    return drawing[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1]
+    return drawing[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
 
 
 def _coverage(n_in: int, n_out: int, start: float, length: float) -> Array:
@@ -118,8 +119,7 @@ def _coverage(n_in: int, n_out: int, start: float, length: float) -> Array:
     return np.clip(overlap, 0.0, None)
 
 
-def _resample(image: Array, size: tuple[int, int], top: float, left: float,
-              height: float, width: float) -> Array:
+def _resample(image: Array, size: tuple[int, int], top: float, left: float, height: float, width: float) -> Array:
     """Draw ``image`` into a blank ``size`` image, stretched over the given rectangle (in pixels).
 
     Separable: rows and columns are resampled by one matrix product each.
@@ -158,8 +158,9 @@ def centre_by_mass(fitted: Array, size: int = MNIST_SIZE, centre: tuple[float, f
     for very lopsided drawings, as in MNIST).
     """
     margin = (size - fitted.shape[0]) // 2, (size - fitted.shape[1]) // 2
-    field = np.pad(fitted, [(margin[0], size - fitted.shape[0] - margin[0]),
-                            (margin[1], size - fitted.shape[1] - margin[1])])
+    field = np.pad(
+        fitted, [(margin[0], size - fitted.shape[0] - margin[0]), (margin[1], size - fitted.shape[1] - margin[1])]
+    )
     mass_centre = np.array(ndimage.center_of_mass(field))
     offset = np.round(np.array(centre) - mass_centre)
     return ndimage.shift(field, offset, order=0, mode="constant", cval=0.0)
@@ -292,7 +293,7 @@ def to_cifar(image: Array) -> Array:
         raise ValueError(f"the picture must have 3 colour channels (red, green, blue), got shape {picture.shape}")
     side = min(picture.shape[:2])
     top, left = (picture.shape[0] - side) // 2, (picture.shape[1] - side) // 2
-    square = picture[top:top + side, left:left + side]
+    square = picture[top : top + side, left : left + side]
     size = (CIFAR_SIZE, CIFAR_SIZE)
     channels = [_resample(channel, size, 0, 0, *size) for channel in np.moveaxis(square, -1, 0)]
     return _to_output(np.stack(channels, axis=-1))

@@ -28,9 +28,10 @@ import gzip
 import os
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -51,15 +52,40 @@ _ALIASES = {
 
 MNIST_CLASSES = tuple(str(digit) for digit in range(10))
 FASHION_MNIST_CLASSES = (
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
 )
 QUICKDRAW_CATEGORIES = (
-    "helicopter", "house plant", "cat", "cruise ship", "windmill",
-    "popsicle", "tractor", "umbrella", "bicycle", "octopus",
+    "helicopter",
+    "house plant",
+    "cat",
+    "cruise ship",
+    "windmill",
+    "popsicle",
+    "tractor",
+    "umbrella",
+    "bicycle",
+    "octopus",
 )
 CIFAR10_CLASSES = (
-    "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+    "airplane",
+    "automobile",
+    "bird",
+    "cat",
+    "deer",
+    "dog",
+    "frog",
+    "horse",
+    "ship",
+    "truck",
 )
 
 IDX_FILES = {
@@ -131,8 +157,10 @@ class ImageDataset:
     def summary(self) -> str:
         """One line for the command line: sizes, shape and classes."""
         shape = "×".join(str(size) for size in self.image_shape)
-        return (f"{self.name}: {len(self.train_labels):,} training and {len(self.test_labels):,} test "
-                f"images of {shape}, {self.n_classes} classes")
+        return (
+            f"{self.name}: {len(self.train_labels):,} training and {len(self.test_labels):,} test "
+            f"images of {shape}, {self.n_classes} classes"
+        )
 
 
 def to_float(images: Array, flatten: bool = True) -> Array:
@@ -145,7 +173,7 @@ def to_float(images: Array, flatten: bool = True) -> Array:
 # Data directory
 
 
-def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``data_dir`` if given, else ``$PLAYGROUND_DATA_DIR``, else a per-user cache.
 
     The cache is ``$XDG_CACHE_HOME/neural-playground``, or ``~/.cache/neural-playground``
@@ -169,7 +197,7 @@ def _missing(dataset: str, path: Path, what: str = "") -> DataNotFoundError:
     )
 
 
-def missing_data(name: str, data_dir: str | os.PathLike | None = None, visitor: bool = False) -> str | None:
+def missing_data(name: str, data_dir: str | os.PathLike[str] | None = None, visitor: bool = False) -> str | None:
     """Why ``name`` cannot be loaded from the data directory (which file is missing and how
     to get it), or None when its files are there. Looks at file names only: fast enough to
     ask for every data set whenever a page is drawn. ``visitor``: for a web page's visitor,
@@ -182,19 +210,26 @@ def missing_data(name: str, data_dir: str | os.PathLike | None = None, visitor: 
         needed = [folder / file_name for file_name in IDX_FILES.values()]
         absent = [path for path in needed if _idx_path(folder, path.name) is None]
     elif name == "quickdraw":
-        absent = [folder / f"{category}.npy" for category in QUICKDRAW_CATEGORIES
-                  if not (folder / f"{category}.npy").is_file()]
+        absent = [
+            folder / f"{category}.npy"
+            for category in QUICKDRAW_CATEGORIES
+            if not (folder / f"{category}.npy").is_file()
+        ]
     else:
-        absent = [] if any((folder / file_name).is_file() for file_name in CIFAR_TRAIN_FILES) else [
-            folder / CIFAR_TRAIN_FILES[0]]
+        absent = (
+            []
+            if any((folder / file_name).is_file() for file_name in CIFAR_TRAIN_FILES)
+            else [folder / CIFAR_TRAIN_FILES[0]]
+        )
         absent += [] if (folder / CIFAR_TEST_FILE).is_file() else [folder / CIFAR_TEST_FILE]
     if not absent:
         return None
     if visitor:
-        return (f"{name} is not downloaded on this server: whoever runs it can add it with "
-                f"`playground download {name}`")
-    return (f"not downloaded: {absent[0]} is missing. Run `playground download {name}`, or point "
-            f"PLAYGROUND_DATA_DIR at a folder that holds {name}/ (the data directory now: {resolve_data_dir(data_dir)})")
+        return f"{name} is not downloaded on this server: whoever runs it can add it with `playground download {name}`"
+    return (
+        f"not downloaded: {absent[0]} is missing. Run `playground download {name}`, or point "
+        f"PLAYGROUND_DATA_DIR at a folder that holds {name}/ (the data directory now: {resolve_data_dir(data_dir)})"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -211,7 +246,7 @@ def _read_gzip(path: Path) -> bytes:
         raise DataFileError(f"{path}: not a valid gzip file ({error})") from None
 
 
-def read_idx(path: str | os.PathLike, expected_magic: int) -> Array:
+def read_idx(path: str | os.PathLike[str], expected_magic: int) -> Array:
     """Read an IDX file of unsigned bytes (gzip-compressed when the name ends in .gz).
 
     Checks the magic number (0x803 for images, 0x801 for labels) and that the data is
@@ -239,8 +274,7 @@ def read_idx(path: str | os.PathLike, expected_magic: int) -> Array:
         shape = " × ".join(str(size) for size in dims)
         problem = "truncated" if actual < expected else f"{actual - expected:,} bytes too many"
         raise DataFileError(
-            f"{path}: the header says {shape} = {expected:,} bytes of data, but the file holds "
-            f"{actual:,} ({problem})"
+            f"{path}: the header says {shape} = {expected:,} bytes of data, but the file holds {actual:,} ({problem})"
         )
     return np.frombuffer(data, dtype=np.uint8, offset=header_bytes).reshape(dims)
 
@@ -249,9 +283,7 @@ def _check_labels(path: Path, labels: Array, n_classes: int) -> Array:
     """Labels as int64, or DataFileError when one is not a class index."""
     if labels.size and int(labels.max()) >= n_classes:
         index = int(np.argmax(labels >= n_classes))
-        raise DataFileError(
-            f"{path}: label {int(labels[index])} at position {index} is outside 0–{n_classes - 1}"
-        )
+        raise DataFileError(f"{path}: label {int(labels[index])} at position {index} is outside 0–{n_classes - 1}")
     return labels.astype(np.int64)
 
 
@@ -293,12 +325,12 @@ def _load_idx_dataset(name: str, folder: Path, class_names: tuple[str, ...]) -> 
     return ImageDataset(name, train_images, train_labels, test_images, test_labels, class_names)
 
 
-def load_mnist(data_dir: str | os.PathLike | None = None) -> ImageDataset:
+def load_mnist(data_dir: str | os.PathLike[str] | None = None) -> ImageDataset:
     """MNIST handwritten digits from ``<data_dir>/mnist/`` (official IDX gzip files)."""
     return _load_idx_dataset("mnist", resolve_data_dir(data_dir) / "mnist", MNIST_CLASSES)
 
 
-def load_fashion_mnist(data_dir: str | os.PathLike | None = None) -> ImageDataset:
+def load_fashion_mnist(data_dir: str | os.PathLike[str] | None = None) -> ImageDataset:
     """Fashion-MNIST from ``<data_dir>/fashion-mnist/`` (official IDX gzip files)."""
     return _load_idx_dataset("fashion-mnist", resolve_data_dir(data_dir) / "fashion-mnist", FASHION_MNIST_CLASSES)
 
@@ -307,7 +339,7 @@ def load_fashion_mnist(data_dir: str | os.PathLike | None = None) -> ImageDatase
 # Quick, Draw! numpy_bitmap
 
 
-def check_quickdraw_file(path: str | os.PathLike) -> int:
+def check_quickdraw_file(path: str | os.PathLike[str]) -> int:
     """Check that a file is a numpy_bitmap .npy (uint8, shape (N, 784), complete); return N.
 
     Only the header is parsed (never unpickled) and the file size compared with it, so
@@ -318,8 +350,7 @@ def check_quickdraw_file(path: str | os.PathLike) -> int:
     with path.open("rb") as file:
         try:
             version = np.lib.format.read_magic(file)
-            header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                      else np.lib.format.read_array_header_2_0)
+            header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
             shape, fortran_order, dtype = header(file, max_header_size=10_000)
         except (ValueError, EOFError) as error:
             raise DataFileError(f"{path}: not a valid .npy file ({error})") from None
@@ -342,7 +373,7 @@ def check_quickdraw_file(path: str | os.PathLike) -> int:
     return int(shape[0])
 
 
-def read_quickdraw_file(path: str | os.PathLike, max_rows: int | None = None) -> Array:
+def read_quickdraw_file(path: str | os.PathLike[str], max_rows: int | None = None) -> Array:
     """The bitmaps of one numpy_bitmap file ``<category>.npy`` as a uint8 (N, 28, 28) array.
 
     Only the first ``max_rows`` rows are read (memory-mapped: official files are 100 MB and
@@ -378,7 +409,7 @@ def parse_quickdraw_categories(categories: Sequence[str] | str | None) -> tuple[
 
 
 def load_quickdraw(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
     categories: Sequence[str] | str | None = None,
     per_category: int | None = 10_000,
     test_fraction: float = 0.2,
@@ -429,7 +460,7 @@ def load_quickdraw(
 # CIFAR-10 binary version
 
 
-def read_cifar_batch(path: str | os.PathLike) -> tuple[Array, Array]:
+def read_cifar_batch(path: str | os.PathLike[str]) -> tuple[Array, Array]:
     """One CIFAR-10 binary batch: uint8 images (N, 32, 32, 3) and int64 labels.
 
     Each 3,073-byte record is a label byte (0–9) then the red, green and blue 32×32 planes.
@@ -462,7 +493,7 @@ def _read_cifar_meta(path: Path) -> tuple[str, ...]:
     return names
 
 
-def load_cifar10(data_dir: str | os.PathLike | None = None) -> ImageDataset:
+def load_cifar10(data_dir: str | os.PathLike[str] | None = None) -> ImageDataset:
     """CIFAR-10 from ``<data_dir>/cifar-10/`` (the official binary version; never unpickled).
 
     Reads whichever of ``data_batch_1.bin`` … ``data_batch_5.bin`` are present (at least
@@ -502,8 +533,15 @@ def load_sklearn_digits(test_fraction: float = 0.2, seed: int = 0) -> ImageDatas
     train_images, test_images, train_labels, test_labels = train_test_split(
         images, labels, test_size=test_fraction, random_state=seed, stratify=labels
     )
-    return ImageDataset("digits", train_images, train_labels, test_images, test_labels, MNIST_CLASSES,
-                        notes=f"held-out split: {test_fraction:.0%}, seed {seed}")
+    return ImageDataset(
+        "digits",
+        train_images,
+        train_labels,
+        test_images,
+        test_labels,
+        MNIST_CLASSES,
+        notes=f"held-out split: {test_fraction:.0%}, seed {seed}",
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -519,7 +557,7 @@ def canonical_name(name: str) -> str:
     return key
 
 
-def load_image_dataset(name: str, data_dir: str | os.PathLike | None = None, **options) -> ImageDataset:
+def load_image_dataset(name: str, data_dir: str | os.PathLike[str] | None = None, **options: Any) -> ImageDataset:
     """Load an image data set by name: mnist, fashion-mnist, quickdraw, cifar-10 or digits.
 
     ``options`` go to the loader: ``categories``, ``per_category`` and ``test_fraction``
@@ -530,6 +568,10 @@ def load_image_dataset(name: str, data_dir: str | os.PathLike | None = None, **o
         return load_sklearn_digits(**options)
     if key in ("mnist", "fashion-mnist", "cifar-10") and options:
         raise ValueError(f"{key} takes no options, got: {', '.join(options)}")
-    loaders = {"mnist": load_mnist, "fashion-mnist": load_fashion_mnist,
-               "quickdraw": load_quickdraw, "cifar-10": load_cifar10}
+    loaders = {
+        "mnist": load_mnist,
+        "fashion-mnist": load_fashion_mnist,
+        "quickdraw": load_quickdraw,
+        "cifar-10": load_cifar10,
+    }
     return loaders[key](data_dir, **options)

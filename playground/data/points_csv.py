@@ -46,8 +46,11 @@ def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list
     elif len(content.encode()) > max_bytes:
         raise PointsCSVError(f"the file is over {max_bytes:,} bytes")
 
-    rows = [(number, row) for number, row in enumerate(csv.reader(io.StringIO(content)), start=1)
-            if row and any(cell.strip() for cell in row)]
+    rows = [
+        (number, row)
+        for number, row in enumerate(csv.reader(io.StringIO(content)), start=1)
+        if row and any(cell.strip() for cell in row)
+    ]
     if rows and not (_is_number(rows[0][1][0]) if rows[0][1] else False):
         rows = rows[1:]  # a header: its first cell is not a number
     if not rows:
@@ -63,7 +66,9 @@ def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list
             raise PointsCSVError(f"line {line}: expected 3 columns (x1, x2, label), found {len(cells)}")
         for column in (0, 1):
             if not _is_number(cells[column]):
-                raise PointsCSVError(f"line {line}: x{column + 1} = {cells[column]!r} is not a number (finite, within ±3.4e38)")
+                raise PointsCSVError(
+                    f"line {line}: x{column + 1} = {cells[column]!r} is not a number (finite, within ±3.4e38)"
+                )
             inputs[index, column] = float(cells[column])
         if not cells[2]:
             raise PointsCSVError(f"line {line}: the label is empty")

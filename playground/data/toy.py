@@ -17,6 +17,7 @@ or poisonous (1). Its ``noise`` is the probability that a label is flipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +103,9 @@ def make_spiral(n_samples: int = 200, noise: float = 0.0, seed: int = 0, n_arms:
     return inputs.astype(np.float32), labels.astype(np.int64)
 
 
-def make_toy(name: str, n_samples: int = 200, noise: float | None = None, seed: int = 0, **options) -> tuple[Array, Array]:
+def make_toy(
+    name: str, n_samples: int = 200, noise: float | None = None, seed: int = 0, **options: Any
+) -> tuple[Array, Array]:
     """Inputs and labels of a toy problem by name; ``noise=None`` uses its default."""
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(TOY_DATASETS)}")
@@ -132,8 +135,15 @@ def make_toy(name: str, n_samples: int = 200, noise: float | None = None, seed: 
     return inputs.astype(np.float32), labels.astype(np.int64)
 
 
-def split(name: str, inputs: Array, labels: Array, test_fraction: float = 0.2, seed: int = 0,
-          class_names: list[str] | None = None, feature_names: list[str] | None = None) -> Dataset:
+def split(
+    name: str,
+    inputs: Array,
+    labels: Array,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    class_names: list[str] | None = None,
+    feature_names: list[str] | None = None,
+) -> Dataset:
     """Split inputs and labels into a ``Dataset``, keeping class proportions (stratified)."""
     if not 0 <= test_fraction < 1:
         raise ValueError(f"test fraction must be in [0, 1), got {test_fraction}")
@@ -150,12 +160,19 @@ def split(name: str, inputs: Array, labels: Array, test_fraction: float = 0.2, s
     train_inputs, test_inputs, train_labels, test_labels = train_test_split(
         inputs, labels, test_size=n_test, random_state=seed, stratify=stratify
     )
-    return Dataset(name, train_inputs, train_labels, test_inputs, test_labels, class_names,
-                   feature_names or ["x1", "x2"])
+    return Dataset(
+        name, train_inputs, train_labels, test_inputs, test_labels, class_names, feature_names or ["x1", "x2"]
+    )
 
 
-def make_dataset(name: str, n_samples: int = 200, noise: float | None = None, test_fraction: float = 0.2,
-                 seed: int = 0, **options) -> Dataset:
+def make_dataset(
+    name: str,
+    n_samples: int = 200,
+    noise: float | None = None,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    **options: Any,
+) -> Dataset:
     """A toy problem split into train and test data, e.g. ``make_dataset("fruit-curved")``."""
     if name == "digits":
         return load_digits_dataset(test_fraction, seed)
@@ -174,8 +191,15 @@ def load_digits_dataset(test_fraction: float = 0.2, seed: int = 0) -> Dataset:
     from playground.data.images import load_sklearn_digits
 
     digits = load_sklearn_digits(test_fraction, seed)
-    return Dataset("digits", digits.train_inputs(), digits.train_labels, digits.test_inputs(), digits.test_labels,
-                   list(digits.class_names), [f"pixel {i}" for i in range(digits.n_inputs)])
+    return Dataset(
+        "digits",
+        digits.train_inputs(),
+        digits.train_labels,
+        digits.test_inputs(),
+        digits.test_labels,
+        list(digits.class_names),
+        [f"pixel {i}" for i in range(digits.n_inputs)],
+    )
 
 
 TOY_DATASETS = ["fruit", "fruit-curved", "moons", "circles", "xor", "spiral", "blobs"]

@@ -10,8 +10,8 @@ Adding an activation is one small function pair and one entry in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -35,9 +35,10 @@ class Activation:
 
     def backward(self, z: Array, a: Array, output_gradient: Array) -> Array:
         """The chain rule through the activation: ∂C/∂z from ∂C/∂a."""
-        if self.derivative is None:
-            return self.vector_backward(a, output_gradient)
-        return output_gradient * self.derivative(z, a)
+        if self.derivative is not None:
+            return output_gradient * self.derivative(z, a)
+        assert self.vector_backward is not None  # an activation has one slope or the other
+        return self.vector_backward(a, output_gradient)
 
 
 def step(z: Array) -> Array:
@@ -159,7 +160,5 @@ def activation_name(name: str) -> str:
     key = str(name).strip().lower().replace("-", "_")
     key = _ALIASES.get(key.replace("_", ""), key)
     if key not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}"
-        )
+        raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}")
     return key

@@ -24,7 +24,15 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from playground.engine.activations import ACTIVATIONS, activation_name
-from playground.engine.layers import HE_ACTIVATIONS, Layer, Parameter, check_dtype, register_layer_type, whole_number
+from playground.engine.layers import (
+    HE_ACTIVATIONS,
+    Layer,
+    Parameter,
+    WeightedLayer,
+    check_dtype,
+    register_layer_type,
+    whole_number,
+)
 
 Array = np.ndarray
 
@@ -39,7 +47,7 @@ def check_padding(padding: Any) -> str | int:
     raise ValueError(f"padding must be 'same', 'valid' or a whole number ≥ 0, not {padding!r}")
 
 
-def windows(images: Array, size: tuple[int, int], stride: int) -> Array:
+def windows(images: Array, size: tuple[int, ...], stride: int) -> Array:
     """Every size[0] × size[1] window of (N, H, W, C) images, ``stride`` apart: a view of shape
     (N, H_out, W_out, C, size[0], size[1]) (no copy)."""
     return sliding_window_view(images, size, axis=(1, 2))[:, ::stride, ::stride]
@@ -51,10 +59,10 @@ def add_windows(target: Array, values: Array, stride: int) -> None:
     _, rows, columns = values.shape[:3]
     for i in range(values.shape[4]):
         for j in range(values.shape[5]):
-            target[:, i:i + stride * rows:stride, j:j + stride * columns:stride, :] += values[:, :, :, :, i, j]
+            target[:, i : i + stride * rows : stride, j : j + stride * columns : stride, :] += values[:, :, :, :, i, j]
 
 
-class Conv2D(Layer):
+class Conv2D(WeightedLayer):
     """``out_channels`` filters of ``kernel_size`` over (N, H, W, in_channels) images.
 
     weights (kernel_h, kernel_w, in_channels, out_channels), biases (out_channels,); ``padding``
@@ -63,9 +71,17 @@ class Conv2D(Layer):
 
     kind = "conv2d"
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, int], stride: int = 1,
-                 padding: str | int = "same", activation: str = "relu",
-                 seed: int | np.random.Generator | None = 0, dtype: Any = np.float32) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int = 1,
+        padding: str | int = "same",
+        activation: str = "relu",
+        seed: int | np.random.Generator | None = 0,
+        dtype: Any = np.float32,
+    ) -> None:
         self.in_channels = whole_number(in_channels, "a conv layer's input channels")
         self.out_channels = whole_number(out_channels, "a conv layer's number of filters")
         kernel = (kernel_size, kernel_size) if not isinstance(kernel_size, (tuple, list)) else tuple(kernel_size)
@@ -92,18 +108,21 @@ class Conv2D(Layer):
 
     # ------------------------------------------------------------ shapes
 
-    def pads(self) -> tuple[tuple[int, int], tuple[int, int]]:
+    def pads(self) -> tuple[tuple[int, int], ...]:
         """Pixels added before and after, for rows and for columns."""
         if self.padding == "valid":
             return (0, 0), (0, 0)
         if self.padding == "same":
             return tuple(((k - 1) // 2, k - 1 - (k - 1) // 2) for k in self.kernel_size)
+        assert isinstance(self.padding, int)  # check_padding: a number of pixels
         return (self.padding, self.padding), (self.padding, self.padding)
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if len(input_shape) != 3 or input_shape[2] != self.in_channels:
-            raise ValueError(f"a conv layer over {self.in_channels} channels needs (height, width, "
-                             f"{self.in_channels}) images, not shape {tuple(input_shape)}")
+            raise ValueError(
+                f"a conv layer over {self.in_channels} channels needs (height, width, "
+                f"{self.in_channels}) images, not shape {tuple(input_shape)}"
+            )
         sides = []
         for side, k, (before, after) in zip(input_shape[:2], self.kernel_size, self.pads()):
             out = (side + before + after - k) // self.stride + 1
@@ -151,8 +170,8 @@ class Conv2D(Layer):
         step = self.chunk(n, rows, columns)
         z = np.empty((n, rows, columns, filters), dtype=np.result_type(x.dtype, self.weights.dtype))
         for start in range(0, n, step):  # one piece unless the batch is very large
-            piece = self.patches(x[start:start + step])
-            z[start:start + step] = (piece @ flat_weights + self.biases).reshape(-1, rows, columns, filters)
+            piece = self.patches(x[start : start + step])
+            z[start : start + step] = (piece @ flat_weights + self.biases).reshape(-1, rows, columns, filters)
         a = ACTIVATIONS[self.activation].function(z)
         if keep:  # what backward needs: the padded inputs, and their patches when they fit
             self.inputs, self.weighted_inputs, self.outputs = x, z, a
@@ -182,22 +201,22 @@ class Conv2D(Layer):
         turned = np.ascontiguousarray(self.weights.transpose(0, 1, 3, 2)) if input_gradient else None
         s = self.stride
         for start in range(0, n, step):
-            piece = self.kept_patches if self.kept_patches is not None else self.patches(x[start:start + step])
-            deltas = node_values[start:start + step].reshape(-1, filters)
+            piece = self.kept_patches if self.kept_patches is not None else self.patches(x[start : start + step])
+            deltas = node_values[start : start + step].reshape(-1, filters)
             self.weight_gradient += piece.T @ deltas
-            if input_gradient:
-                target = gradient[start:start + step]
+            if gradient is not None and turned is not None:  # input_gradient
+                target = gradient[start : start + step]
                 for i in range(kh):
                     for j in range(kw):
-                        target[:, i:i + s * rows:s, j:j + s * columns:s, :] += (deltas @ turned[i, j]).reshape(
-                            -1, rows, columns, self.in_channels)
+                        spread = (deltas @ turned[i, j]).reshape(-1, rows, columns, self.in_channels)
+                        target[:, i : i + s * rows : s, j : j + s * columns : s, :] += spread
         self.weight_gradient = self.weight_gradient.reshape(self.weights.shape)
         self.bias_gradient = node_values.sum(axis=(0, 1, 2))
-        if not input_gradient:
+        if gradient is None:  # not input_gradient
             return None
         (top, _), (left, _) = self.pads()
         height, width = self.input_shape[1:3]
-        return gradient[:, top:top + height, left:left + width, :]
+        return gradient[:, top : top + height, left : left + width, :]
 
     def forget(self) -> None:
         super().forget()
@@ -213,15 +232,28 @@ class Conv2D(Layer):
         return [Parameter(self.weights, self.weight_gradient, 1.0), Parameter(self.biases, self.bias_gradient, 0.0)]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "in_channels": self.in_channels, "out_channels": self.out_channels,
-                "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
-                "activation": self.activation}
+        return {
+            "type": self.kind,
+            "in_channels": self.in_channels,
+            "out_channels": self.out_channels,
+            "kernel_size": list(self.kernel_size),
+            "stride": self.stride,
+            "padding": self.padding,
+            "activation": self.activation,
+        }
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Conv2D":
-        return cls(description["in_channels"], description["out_channels"], tuple(description["kernel_size"]),
-                   description.get("stride", 1), description.get("padding", "same"), description["activation"],
-                   seed=None, dtype=dtype)
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Conv2D:
+        return cls(
+            description["in_channels"],
+            description["out_channels"],
+            tuple(description["kernel_size"]),
+            description.get("stride", 1),
+            description.get("padding", "same"),
+            description["activation"],
+            seed=None,
+            dtype=dtype,
+        )
 
     @classmethod
     def parameter_shapes(cls, description: dict[str, Any]) -> list[tuple[int, ...]]:
@@ -231,8 +263,10 @@ class Conv2D(Layer):
         return [(kh, kw, c_in, c_out), (c_out,)]
 
     def __repr__(self) -> str:
-        return (f"Conv2D({self.in_channels}, {self.out_channels}, {self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding!r}, activation={self.activation!r})")
+        return (
+            f"Conv2D({self.in_channels}, {self.out_channels}, {self.kernel_size}, stride={self.stride}, "
+            f"padding={self.padding!r}, activation={self.activation!r})"
+        )
 
 
 class Pool2D(Layer):
@@ -260,7 +294,7 @@ class Pool2D(Layer):
         return {"type": self.kind, "size": self.size, "stride": self.stride}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Pool2D":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Pool2D:
         return cls(description["size"], description.get("stride"))
 
     def __repr__(self) -> str:
@@ -277,7 +311,7 @@ class MaxPool2D(Pool2D):
         """Windows side by side (stride = size) as a view (N, H_out, size, W_out, size, C): no copy."""
         n, height, width, channels = images.shape
         rows, columns = height // self.size, width // self.size
-        cropped = images[:, :rows * self.size, :columns * self.size]
+        cropped = images[:, : rows * self.size, : columns * self.size]
         return cropped.reshape(n, rows, self.size, columns, self.size, channels)
 
     def forward(self, a_prev: Array, keep: bool = True) -> Array:
@@ -335,8 +369,9 @@ class AvgPool2D(Pool2D):
         if not input_gradient:
             return None
         gradient = np.zeros_like(self.inputs)
-        share = np.broadcast_to((node_values / (self.size * self.size))[..., None, None],
-                                (*node_values.shape, self.size, self.size))
+        share = np.broadcast_to(
+            (node_values / (self.size * self.size))[..., None, None], (*node_values.shape, self.size, self.size)
+        )
         add_windows(gradient, share, self.stride)
         return gradient
 
@@ -367,7 +402,7 @@ class Flatten(Layer):
         return {"type": self.kind}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Flatten":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Flatten:
         return cls()
 
     def __repr__(self) -> str:

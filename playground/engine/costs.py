@@ -16,7 +16,12 @@ names to them (a new cost is one class and one entry).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from playground.engine.layers import Layer
 
 Array = np.ndarray
 
@@ -31,11 +36,14 @@ class Quadratic:
     def value(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> float:
         return float(np.sum((outputs - targets) ** 2)) / len(outputs)
 
-    def per_sample(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> Array:
+    def per_sample(
+        self, weighted_inputs: Array, outputs: Array | None, targets: Array, output_activation: str
+    ) -> Array:
         """Each sample's Σ (a − y)² (the cost is their mean)."""
+        assert outputs is not None  # needs_outputs: the caller computes them for this cost
         return np.sum((outputs - targets) ** 2, axis=-1)
 
-    def output_node_values(self, output_layer, targets: Array) -> Array:
+    def output_node_values(self, output_layer: Layer, targets: Array) -> Array:
         """δ of the output layer: ∂C/∂a = 2(a − y) / n, then the chain rule through its activation."""
         cost_slope = (2 / len(targets)) * (output_layer.outputs - targets)
         return output_layer.node_values(cost_slope)
@@ -62,7 +70,9 @@ class CrossEntropy:
             total = np.sum(np.logaddexp(0, z) - targets * z)
         return float(total) / len(outputs)
 
-    def per_sample(self, weighted_inputs: Array, outputs: Array, targets: Array, output_activation: str) -> Array:
+    def per_sample(
+        self, weighted_inputs: Array, outputs: Array | None, targets: Array, output_activation: str
+    ) -> Array:
         """Each sample's cross-entropy, from z as in ``value`` (the cost is their mean)."""
         z = weighted_inputs
         if output_activation == "softmax":
@@ -71,7 +81,7 @@ class CrossEntropy:
             return log_sum_exp - np.sum(targets * z, axis=-1)
         return np.sum(np.logaddexp(0, z) - targets * z, axis=-1)
 
-    def output_node_values(self, output_layer, targets: Array) -> Array:
+    def output_node_values(self, output_layer: Layer, targets: Array) -> Array:
         """δ = (a − y) / n: softmax + cross-entropy and sigmoid + binary cross-entropy both
         simplify to it, because the activation's slope cancels the 1/a of the log's slope."""
         return (output_layer.outputs - targets) / len(targets)

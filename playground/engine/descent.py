@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from playground.engine.formula import Formula
-from playground.engine.loop import DIVERGENCE_LIMIT, StepEvent, StepRefused
+from playground.engine.loop import DIVERGENCE_LIMIT, Snapshot, StepEvent, StepRefused
 from playground.engine.optimizers import make_optimizer
 
 Array = np.ndarray
@@ -66,8 +66,20 @@ class Ball:
     ones now.
     """
 
-    def __init__(self, formula: Formula, x: float, learn_rate: float, optimizer: str = "sgd", momentum: float = 0.9,
-                 slope: str = "exact", h: float = 1e-3, memory: dict[str, Any] | None = None, steps: int = 0) -> None:
+    snapshot: Snapshot  # the run loop's copy of the parameters, set by its first run
+
+    def __init__(
+        self,
+        formula: Formula,
+        x: float,
+        learn_rate: float,
+        optimizer: str = "sgd",
+        momentum: float = 0.9,
+        slope: str = "exact",
+        h: float = 1e-3,
+        memory: dict[str, Any] | None = None,
+        steps: int = 0,
+    ) -> None:
         if optimizer not in BALL_OPTIMIZERS:
             raise ValueError(f"the ball's optimizer is one of {', '.join(BALL_OPTIMIZERS)}, not {optimizer!r}")
         if slope not in SLOPES:
@@ -103,15 +115,17 @@ class Ball:
         slope = self.slope_at(x)
         if not math.isfinite(slope):
             raise StepRefused(f"the slope at x = {x:.4g} is not a number: move the start or change the function")
-        before = {key: [a.copy() for a in value] if isinstance(value, list) else value
-                  for key, value in self.memory.items()}
+        before = {
+            key: [a.copy() for a in value] if isinstance(value, list) else value for key, value in self.memory.items()
+        }
         self.memory = self.optimizer.step([self.point], [np.array([slope])], self.learn_rate, self.memory)
         new_x = self.x
         # Past ±1e6 the run loop's divergence rule speaks; within it, f must be defined there.
         if abs(new_x) <= DIVERGENCE_LIMIT and not math.isfinite(float(self.formula(new_x))):
             self.point[0], self.memory = x, before
-            raise StepRefused(f"x = {new_x:.4g} is outside where the function is defined: "
-                              f"lower the learn rate and reset")
+            raise StepRefused(
+                f"x = {new_x:.4g} is outside where the function is defined: lower the learn rate and reset"
+            )
         self.steps += 1
         event = BallEvent(cost=float(self.formula(x)), x=new_x, slope=slope)
         if abs(new_x - x) < CONVERGED_STEP:

@@ -13,11 +13,14 @@ axis, so one generation is one batched matrix product per layer,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
 from playground.engine.activations import ACTIVATIONS
+from playground.engine.layers import Dense
 from playground.engine.network import Network
 
 Array = np.ndarray
@@ -36,13 +39,14 @@ class EvolutionSettings:
     crossover: bool = True  # a child mixes two parents (else: a copy of one)
     seed: int = 0
 
-    def check(self) -> "EvolutionSettings":
+    def check(self) -> EvolutionSettings:
         """These settings, or a ValueError naming what is wrong."""
         if int(self.population) != self.population or not 2 <= self.population <= 1_000:
             raise ValueError(f"population: a whole number from 2 to 1,000, not {self.population}")
         if int(self.survivors) != self.survivors or not 1 <= self.survivors < self.population:
-            raise ValueError(f"survivors: a whole number from 1 to population − 1 ({self.population - 1}), "
-                             f"not {self.survivors}")
+            raise ValueError(
+                f"survivors: a whole number from 1 to population − 1 ({self.population - 1}), not {self.survivors}"
+            )
         if not 0 < self.mutation_rate <= 1:
             raise ValueError(f"mutation rate: a fraction above 0 and at most 1, not {self.mutation_rate}")
         if not 0 < self.mutation_size < 1e6:
@@ -69,8 +73,9 @@ class Evolution:
     gradient descent), the others are mutations of it.
     """
 
-    def __init__(self, network: Network, inputs: Array, labels: Array,
-                 settings: EvolutionSettings | None = None) -> None:
+    def __init__(
+        self, network: Network, inputs: Array, labels: Array, settings: EvolutionSettings | None = None
+    ) -> None:
         if any(layer.kind != "dense" for layer in network.layers):
             raise ValueError("evolution trains networks of dense layers only")
         self.network = network
@@ -91,14 +96,14 @@ class Evolution:
         """The cost of each member (or of the given members) on the training data, all at once
         (in blocks of members, so memory stays bounded for big populations)."""
         chosen = np.arange(self.settings.population) if members is None else np.asarray(members)
-        widest = max(layer.n_out for layer in self.network.layers)
+        widest = max(cast(Dense, layer).n_out for layer in self.network.layers)  # dense only (checked)
         block = max(1, BLOCK_VALUES // (len(self.inputs) * widest))
-        return np.concatenate([self._costs(chosen[start:start + block]) for start in range(0, len(chosen), block)])
+        return np.concatenate([self._costs(chosen[start : start + block]) for start in range(0, len(chosen), block)])
 
     def _forward(self, members: Array) -> tuple[Array, Array]:
         """The output layer's weighted inputs and activations (members, samples, outputs)."""
         a = np.broadcast_to(self.inputs, (len(members), *self.inputs.shape))
-        for k, layer in enumerate(self.network.layers):
+        for k, layer in enumerate(cast(list[Dense], self.network.layers)):  # dense only (checked)
             weights, biases = self.population[2 * k][members], self.population[2 * k + 1][members]
             z = a @ weights + biases[:, None, :]  # (members, samples, nodes)
             a = ACTIVATIONS[layer.activation].function(z.reshape(-1, z.shape[-1])).reshape(z.shape)
@@ -116,7 +121,7 @@ class Evolution:
 
     # ---------------------------------------------------------------- one generation
 
-    def mutate(self, members) -> None:
+    def mutate(self, members: Iterable[int]) -> None:
         """Nudge a random fraction of each given member's parameters by Gaussian noise."""
         members = np.asarray(list(members))
         for array in self.population:
@@ -150,8 +155,13 @@ class Evolution:
 
     def summary(self) -> Generation:
         best = int(np.argmin(self.costs))
-        return Generation(self.generation, float(self.costs[best]), self.accuracy_of(best), self.evaluations,
-                          self.evaluations * len(self.inputs))
+        return Generation(
+            self.generation,
+            float(self.costs[best]),
+            self.accuracy_of(best),
+            self.evaluations,
+            self.evaluations * len(self.inputs),
+        )
 
     def best_network(self) -> Network:
         """A copy of the network holding the best member's parameters."""

@@ -41,20 +41,25 @@ def footprint(network: Network) -> Footprint:
     return Footprint(sum(work), sum(p.size for p in network.parameters()) * size, max(working), work, working)
 
 
-def check_footprint(network: Network, max_multiply_adds: int = MAX_MULTIPLY_ADDS,
-                    max_memory_bytes: int = MAX_MEMORY_BYTES) -> Footprint:
+def check_footprint(
+    network: Network, max_multiply_adds: int = MAX_MULTIPLY_ADDS, max_memory_bytes: int = MAX_MEMORY_BYTES
+) -> Footprint:
     """``network``'s footprint, or ValueError naming the layer that takes the most when it is over
     either limit."""
     cost = footprint(network)
     if cost.multiply_adds > max_multiply_adds:
         heaviest = max(range(len(network.layers)), key=cost.layer_multiply_adds.__getitem__)
-        raise ValueError(f"it takes {cost.multiply_adds:,} multiply-adds per sample, more than the "
-                         f"{max_multiply_adds:,} allowed (layer {heaviest + 1}, {network.layers[heaviest]!r}: "
-                         f"{cost.layer_multiply_adds[heaviest]:,})")
+        raise ValueError(
+            f"it takes {cost.multiply_adds:,} multiply-adds per sample, more than the "
+            f"{max_multiply_adds:,} allowed (layer {heaviest + 1}, {network.layers[heaviest]!r}: "
+            f"{cost.layer_multiply_adds[heaviest]:,})"
+        )
     if cost.memory_bytes > max_memory_bytes:
         largest = max(range(len(network.layers)), key=cost.layer_working_bytes.__getitem__)
-        raise ValueError(f"it needs {cost.memory_bytes / 1e6:,.0f} MB to run (parameters "
-                         f"{cost.parameter_bytes / 1e6:,.0f} MB, layer {largest + 1}, {network.layers[largest]!r}: "
-                         f"{cost.layer_working_bytes[largest] / 1e6:,.0f} MB per sample), more than the "
-                         f"{max_memory_bytes / 1e6:,.0f} MB allowed")
+        raise ValueError(
+            f"it needs {cost.memory_bytes / 1e6:,.0f} MB to run (parameters "
+            f"{cost.parameter_bytes / 1e6:,.0f} MB, layer {largest + 1}, {network.layers[largest]!r}: "
+            f"{cost.layer_working_bytes[largest] / 1e6:,.0f} MB per sample), more than the "
+            f"{max_memory_bytes / 1e6:,.0f} MB allowed"
+        )
     return cost

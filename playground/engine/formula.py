@@ -19,11 +19,16 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 Array = np.ndarray
+# A parsed formula, nested tuples: ("num", value), ("x",), ("neg", tree), ("add", left, right), …,
+# ("pow", base, exponent), ("call", name, argument).
+Tree = tuple[Any, ...]
 
 MAX_CHARACTERS = 200  # the default of playground.limits' formula_characters
 MAX_DEPTH = 30  # nested parentheses, calls and signs: enough for any formula a person types
@@ -33,7 +38,9 @@ LARGEST_VALUE = 1e100  # a value beyond this counts as an overflow
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh")
 CONSTANTS = {"pi": math.pi, "e": math.e}
 
-_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))")
+_TOKEN = re.compile(
+    r"\s*(?:(\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z_0-9]*)|(\*\*|[-+*/^()]))"
+)
 
 
 class FormulaError(ValueError):
@@ -45,7 +52,7 @@ class Formula:
     """A parsed formula: its text and its tree."""
 
     text: str
-    tree: tuple
+    tree: Tree
 
     def __call__(self, x: Array | float) -> Array:
         return jet(self.tree, np.asarray(x, dtype=np.float64))[0]
@@ -64,8 +71,8 @@ def tokens(text: str) -> list[str]:
         match = _TOKEN.match(text, position)
         if match is None:
             bad = text[position:].lstrip()[0]
-            raise FormulaError(f"{bad!r} is not allowed: use numbers, x, + - * / ** ( ) and "
-                               f"{', '.join(FUNCTIONS)}")
+            raise FormulaError(f"{bad!r} is not allowed: use numbers, x, + - * / ** ( ) and {', '.join(FUNCTIONS)}")
+        assert match.lastindex is not None  # each alternative of _TOKEN is a group
         found.append(match.group(match.lastindex).replace("^", "**"))
         position = match.end()
     return found
@@ -87,7 +94,7 @@ class _Parser:
         self.position += 1
         return token
 
-    def nested(self, parse):
+    def nested(self, parse: Callable[[], Tree]) -> Tree:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise FormulaError(f"the formula is nested too deeply (more than {MAX_DEPTH} levels)")
@@ -96,28 +103,28 @@ class _Parser:
         finally:
             self.depth -= 1
 
-    def sum(self) -> tuple:
+    def sum(self) -> Tree:
         tree = self.product()
         while self.peek() in ("+", "-"):
             operation = "add" if self.take() == "+" else "sub"
             tree = (operation, tree, self.product())
         return tree
 
-    def product(self) -> tuple:
+    def product(self) -> Tree:
         tree = self.signed()
         while self.peek() in ("*", "/"):
             operation = "mul" if self.take() == "*" else "div"
             tree = (operation, tree, self.signed())
         return tree
 
-    def signed(self) -> tuple:
+    def signed(self) -> Tree:
         if self.peek() in ("+", "-"):
             sign = self.take()
             inner = self.nested(self.signed)
             return ("neg", inner) if sign == "-" else inner
         return self.power()
 
-    def power(self) -> tuple:
+    def power(self) -> Tree:
         base = self.atom()
         if self.peek() == "**":
             self.take()
@@ -127,7 +134,7 @@ class _Parser:
             return ("pow", base, exponent)
         return base
 
-    def atom(self) -> tuple:
+    def atom(self) -> Tree:
         token = self.take()
         if token == "(":
             inside = self.nested(self.sum)
@@ -183,13 +190,13 @@ _SLOPES = {
 }
 
 
-def jet(tree: tuple, x: Array) -> tuple[Array, Array, Array]:
+def jet(tree: Tree, x: Array) -> tuple[Array, Array, Array]:
     """(f, f', f'') of the tree at every x: the chain rule, node by node."""
     with np.errstate(all="ignore"):
         return _jet(tree, x)
 
 
-def _jet(tree: tuple, x: Array) -> tuple[Array, Array, Array]:
+def _jet(tree: Tree, x: Array) -> tuple[Array, Array, Array]:
     kind = tree[0]
     zero = np.zeros_like(x)
     if kind == "num":

@@ -17,7 +17,8 @@ The network itself is never changed.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ from playground.engine.plane import check_grid, plane_costs, plane_l2
 from playground.engine.surface import two_parameter_costs
 
 Array = np.ndarray
-Address = tuple  # ("W", l, i, j) or ("b", l, j), l counted from 1 as the sliders count
+Address = tuple[Any, ...]  # ("W", l, i, j) or ("b", l, j), l counted from 1 as the sliders count (checked by locate)
 
 NORMALISATIONS = ("filter", "layer", "none")
 
@@ -37,9 +38,9 @@ NORMALISATIONS = ("filter", "layer", "none")
 def parameter_addresses(network: Network) -> list[Address]:
     """Every weight and bias of the network, in the sliders' order: layer by layer, W then b."""
     addresses: list[Address] = []
-    for l, layer in enumerate(network.weighted_layers, start=1):
-        addresses += [("W", l, *index) for index in np.ndindex(layer.weights.shape)]
-        addresses += [("b", l, *index) for index in np.ndindex(layer.biases.shape)]
+    for number, layer in enumerate(network.weighted_layers, start=1):
+        addresses += [("W", number, *index) for index in np.ndindex(layer.weights.shape)]
+        addresses += [("b", number, *index) for index in np.ndindex(layer.biases.shape)]
     return addresses
 
 
@@ -52,8 +53,8 @@ def parameter_name(address: Address) -> str:
 def locate(network: Network, address: Address) -> tuple[int, tuple[int, ...]]:
     """(position in ``network.parameters()``, index in that array) of a parameter, or a ValueError."""
     try:
-        kind, layer, *index = address
-        layer, index = int(layer), tuple(int(i) for i in index)
+        kind, layer_given, *index_given = address
+        layer, index = int(layer_given), tuple(int(i) for i in index_given)
     except (TypeError, ValueError):
         raise ValueError(f"a parameter is ('W', layer, i, j) or ('b', layer, j), not {address!r}") from None
     layers = network.weighted_layers
@@ -61,8 +62,10 @@ def locate(network: Network, address: Address) -> tuple[int, tuple[int, ...]]:
         raise ValueError(f"the network has no parameter {address!r}: weight-layers are 1…{len(layers)}")
     array = layers[layer - 1].weights if kind == "W" else layers[layer - 1].biases
     if len(index) != array.ndim or not all(0 <= i < n for i, n in zip(index, array.shape)):
-        raise ValueError(f"the network has no parameter {parameter_name(address)}: "
-                         f"{'weights' if kind == 'W' else 'biases'} of layer {layer} have shape {array.shape}")
+        raise ValueError(
+            f"the network has no parameter {parameter_name(address)}: "
+            f"{'weights' if kind == 'W' else 'biases'} of layer {layer} have shape {array.shape}"
+        )
     return 2 * (layer - 1) + (0 if kind == "W" else 1), index
 
 
@@ -85,8 +88,16 @@ def unit_direction(network: Network, address: Address) -> list[Array]:
     return direction
 
 
-def cost_surface(network: Network, inputs: Array, labels: Array, first: Address, second: Address,
-                 values_first: Sequence[float], values_second: Sequence[float], l2: float = 0.0) -> Array:
+def cost_surface(
+    network: Network,
+    inputs: Array,
+    labels: Array,
+    first: Address,
+    second: Address,
+    values_first: Sequence[float] | Array,
+    values_second: Sequence[float] | Array,
+    l2: float = 0.0,
+) -> Array:
     """The average cost (with the L2 term) with parameter ``first`` set to each of ``values_first``
     and ``second`` to each of ``values_second``, every other parameter as it is.
 
@@ -99,19 +110,20 @@ def cost_surface(network: Network, inputs: Array, labels: Array, first: Address,
     alphas = np.asarray(values_first, dtype=np.float64) - parameter_value(network, first)
     betas = np.asarray(values_second, dtype=np.float64) - parameter_value(network, second)
     d1, d2 = unit_direction(network, first), unit_direction(network, second)
-    costs = two_parameter_costs(network, inputs, labels, locate(network, first), locate(network, second),
-                                alphas, betas)
+    costs = two_parameter_costs(network, inputs, labels, locate(network, first), locate(network, second), alphas, betas)
     if costs is None:  # not a network of dense layers: the general plane
         return plane_costs(network, inputs, labels, d1, d2, alphas, betas, l2)
     grid_alpha, grid_beta = np.meshgrid(alphas, betas)
-    return costs + plane_l2(network, d1, d2, np.column_stack([grid_alpha.ravel(), grid_beta.ravel()]),
-                            l2).reshape(costs.shape)
+    grid = np.column_stack([grid_alpha.ravel(), grid_beta.ravel()])
+    return costs + plane_l2(network, d1, d2, grid, l2).reshape(costs.shape)
 
 
 # ------------------------------------------------------------------ random directions (Li et al. 2018)
 
 
-def random_directions(network: Network, seed: int = 0, normalisation: str = "filter") -> tuple[list[Array], list[Array]]:
+def random_directions(
+    network: Network, seed: int = 0, normalisation: str = "filter"
+) -> tuple[list[Array], list[Array]]:
     """Two random Gaussian directions shaped like ``network.parameters()``.
 
     ``filter``: each direction's slice for one output node (a column of a dense layer's
@@ -134,15 +146,23 @@ def random_directions(network: Network, seed: int = 0, normalisation: str = "fil
                 axes = tuple(range(weights.ndim - 1))  # all but the output axis
                 d *= np.sqrt(np.sum(weights**2, axis=axes)) / np.maximum(np.sqrt(np.sum(d**2, axis=axes)), 1e-12)
             elif normalisation == "layer":
-                d *= np.linalg.norm(weights) / max(np.linalg.norm(d), 1e-12)
+                d *= np.linalg.norm(weights) / max(float(np.linalg.norm(d)), 1e-12)
             direction += [d.astype(network.dtype), np.zeros_like(layer.biases)]
         directions.append(direction)
     return directions[0], directions[1]
 
 
-def cost_slice(network: Network, inputs: Array, labels: Array, steps: int = 51, span: float = 1.0, seed: int = 0,
-               normalisation: str = "filter", l2: float = 0.0,
-               progress: Callable[[int, int], None] | None = None) -> tuple[Array, Array, Array]:
+def cost_slice(
+    network: Network,
+    inputs: Array,
+    labels: Array,
+    steps: int = 51,
+    span: float = 1.0,
+    seed: int = 0,
+    normalisation: str = "filter",
+    l2: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Array, Array, Array]:
     """(alphas, betas, costs): the cost on the plane θ + α·d₁ + β·d₂ of two random directions.
 
     alphas = betas = linspace(−span, span, steps) (steps odd, so 0, the network itself, is on the
@@ -169,7 +189,7 @@ def unflatten(vector: Array, like: list[Array]) -> list[Array]:
     """A vector cut back into arrays shaped (and typed) like ``like``."""
     arrays, start = [], 0
     for p in like:
-        arrays.append(vector[start:start + p.size].reshape(p.shape).astype(p.dtype))
+        arrays.append(vector[start : start + p.size].reshape(p.shape).astype(p.dtype))
         start += p.size
     return arrays
 
@@ -199,16 +219,18 @@ def trajectory_plane(points: Array) -> tuple[Array, Array, Array, float]:
 # ------------------------------------------------------------------ curvature
 
 
-def two_parameter_gradient(network: Network, inputs: Array, labels: Array, addresses: Sequence[Address],
-                           l2: float = 0.0) -> tuple[float, Array]:
+def two_parameter_gradient(
+    network: Network, inputs: Array, labels: Array, addresses: Sequence[Address], l2: float = 0.0
+) -> tuple[float, Array]:
     """The cost (with L2) and its slope along the given parameters, by backpropagation."""
     gradients = network.gradients(inputs, labels, l2)
     slope = np.array([float(gradients[position][index]) for position, index in (locate(network, a) for a in addresses)])
     return network.cost(inputs, labels) + network.l2_cost(l2), slope
 
 
-def hessian(network: Network, inputs: Array, labels: Array, first: Address, second: Address, l2: float = 0.0,
-            h: float = 1e-4) -> Array:
+def hessian(
+    network: Network, inputs: Array, labels: Array, first: Address, second: Address, l2: float = 0.0, h: float = 1e-4
+) -> Array:
     """The 2×2 Hessian of the cost along two parameters: central differences of backprop gradients.
 
     The network is left exactly as it was.

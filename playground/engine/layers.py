@@ -35,10 +35,10 @@ FLOAT_TYPES = (np.float32, np.float64)
 
 def check_dtype(dtype: Any) -> np.dtype:
     """float32 or float64, the only number types the engine computes in."""
-    dtype = np.dtype(dtype)
-    if dtype not in FLOAT_TYPES:
-        raise ValueError(f"dtype must be float32 or float64, not {dtype}")
-    return dtype
+    checked: np.dtype = np.dtype(dtype)
+    if checked not in FLOAT_TYPES:
+        raise ValueError(f"dtype must be float32 or float64, not {checked}")
+    return checked
 
 
 @dataclass
@@ -56,6 +56,11 @@ class Layer:
 
     kind = "layer"  # its name in saved files and LAYER_TYPES
     activation: str | None = None
+    dtype: np.dtype  # the number type of its parameters (a layer without any has none)
+    # What ``forward(keep=True)`` keeps for ``backward`` (absent before it and after ``forget``).
+    inputs: Array
+    weighted_inputs: Array
+    outputs: Array
 
     def forward(self, a_prev: Array, keep: bool = True) -> Array:
         raise NotImplementedError
@@ -94,7 +99,7 @@ class Layer:
         for name in ("inputs", "weighted_inputs", "outputs"):
             self.__dict__.pop(name, None)
 
-    def copy(self, dtype: Any = None) -> "Layer":
+    def copy(self, dtype: Any = None) -> Layer:
         """An independent layer with the same parameters (in ``dtype``, when given) and nothing
         kept from a forward pass."""
         twin = copy.copy(self)
@@ -110,6 +115,11 @@ class Layer:
         return twin
 
     def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Layer:
+        """The layer ``to_dict`` described, its parameters zero (the caller reads them in)."""
         raise NotImplementedError
 
     @classmethod
@@ -131,7 +141,22 @@ def whole_number(value: Any, what: str) -> int:
     return int(value)
 
 
-class Dense(Layer):
+class WeightedLayer(Layer):
+    """A layer with weights and biases (dense, conv): what the optimizers, the L2 term and the
+    landscape reach into. Its activation is always set."""
+
+    activation: str
+    weights: Array
+    biases: Array
+    weight_gradient: Array | None
+    bias_gradient: Array | None
+
+    def weighted_input(self, a_prev: Array, weights: Array, biases: Array) -> Array:
+        """z for given weights and biases (a landscape tries many): linear in (W, b)."""
+        raise NotImplementedError
+
+
+class Dense(WeightedLayer):
     """A fully connected layer: every node of the layer before feeds every node of this one.
 
         weighted_inputs   z = a_prev @ W + b          W: (n_in, n_out),  b: (n_out,)
@@ -144,8 +169,14 @@ class Dense(Layer):
 
     kind = "dense"
 
-    def __init__(self, n_in: int, n_out: int, activation: str = "sigmoid",
-                 seed: int | np.random.Generator | None = 0, dtype: Any = np.float32) -> None:
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str = "sigmoid",
+        seed: int | np.random.Generator | None = 0,
+        dtype: Any = np.float32,
+    ) -> None:
         self.n_in = whole_number(n_in, "a dense layer's number of inputs")
         self.n_out = whole_number(n_out, "a dense layer's number of outputs")
         self.activation = activation_name(activation)
@@ -193,8 +224,9 @@ class Dense(Layer):
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if tuple(input_shape) != (self.n_in,):
-            raise ValueError(f"a dense layer with {self.n_in} inputs cannot follow an output of shape "
-                             f"{tuple(input_shape)}")
+            raise ValueError(
+                f"a dense layer with {self.n_in} inputs cannot follow an output of shape {tuple(input_shape)}"
+            )
         return (self.n_out,)
 
     def multiply_adds(self, input_shape: tuple[int, ...]) -> int:
@@ -210,7 +242,7 @@ class Dense(Layer):
         return {"type": self.kind, "inputs": self.n_in, "outputs": self.n_out, "activation": self.activation}
 
     @classmethod
-    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> "Dense":
+    def from_dict(cls, description: dict[str, Any], dtype: Any = np.float32) -> Dense:
         return cls(description["inputs"], description["outputs"], description["activation"], seed=None, dtype=dtype)
 
     @classmethod

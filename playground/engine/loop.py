@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
@@ -43,7 +44,13 @@ class StepEvent:
     end_of_epoch: bool = False
 
 
-class Stepper(Protocol):
+# The kind of event a stepper's step returns (a trainer's BatchEvent, the ball's BallEvent, …):
+# the run's ``until``, ``on_step`` and ``last`` see that kind.
+Event = TypeVar("Event", bound=StepEvent)
+EventOut = TypeVar("EventOut", bound=StepEvent, covariant=True)
+
+
+class Stepper(Protocol[EventOut]):
     """Anything ``run`` can step.
 
     Optional attributes ``run`` reads: ``learn_rate`` (named in a divergence message, unless the
@@ -52,10 +59,13 @@ class Stepper(Protocol):
     keeps its ``snapshot`` there, so that runs of one step each allocate nothing.
     """
 
+    diverged: str | None
+    snapshot: Snapshot  # set by the first run (read with a default: a new stepper has none)
+
     def parameters(self) -> list[Array]:
         """What a step changes, in place (put back when it diverges): the same arrays all run long."""
 
-    def step(self) -> StepEvent:
+    def step(self) -> EventOut:
         """One step; its event's cost is the cost before the update. May raise ``StepRefused``."""
 
     def where(self) -> str:
@@ -71,7 +81,8 @@ class Snapshot:
 
     def fits(self, parameters: list[Array]) -> bool:
         return len(self.copies) == len(parameters) and all(
-            c.shape == p.shape and c.dtype == p.dtype for c, p in zip(self.copies, parameters))
+            c.shape == p.shape and c.dtype == p.dtype for c, p in zip(self.copies, parameters)
+        )
 
     def take(self, parameters: list[Array]) -> None:
         for copy, parameter in zip(self.copies, parameters):
@@ -89,7 +100,7 @@ class StepRefused(ValueError):
 
 
 @dataclass
-class RunResult:
+class RunResult(Generic[Event]):
     """How a run ended.
 
     ``ended`` is "done", "budget", "diverged" or "stopped"; ``last`` is the event of the last
@@ -101,22 +112,29 @@ class RunResult:
     message: str
     cpu_seconds: float
     seconds: float
-    last: StepEvent | None
+    last: Event | None
 
 
-def run(stepper: Stepper, *, steps: int | None = None, until: Callable[[StepEvent], bool] | None = None,
-        cpu_seconds: float | None = None, should_stop: Callable[[], bool] | None = None,
-        on_step: Callable[[StepEvent], None] | None = None) -> RunResult:
+def run(
+    stepper: Stepper[Event],
+    *,
+    steps: int | None = None,
+    until: Callable[[Event], bool] | None = None,
+    cpu_seconds: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[Event], None] | None = None,
+) -> RunResult[Event]:
     """Step ``stepper`` until one of the rules above ends the run; ``on_step(event)`` after
     each good step."""
     start, cpu_start = time.perf_counter(), time.thread_time()
     taken, last = 0, None
 
-    def result(ended: str, message: str) -> RunResult:
+    def result(ended: str, message: str) -> RunResult[Event]:
         return RunResult(taken, ended, message, time.thread_time() - cpu_start, time.perf_counter() - start, last)
 
-    if getattr(stepper, "diverged", None):
-        return result("diverged", stepper.diverged)
+    diverged = getattr(stepper, "diverged", None)
+    if diverged:
+        return result("diverged", diverged)
     parameters = stepper.parameters()
     snapshot = getattr(stepper, "snapshot", None)
     if snapshot is None or not snapshot.fits(parameters):
@@ -140,12 +158,14 @@ def run(stepper: Stepper, *, steps: int | None = None, until: Callable[[StepEven
         if until is not None and until(last):
             break
         if cpu_seconds is not None and time.thread_time() - cpu_start > cpu_seconds:
-            return result("budget", f"stopped after {counted(taken, stepper)}: the request's CPU budget "
-                                    f"({cpu_seconds:g} s) ran out")
+            return result(
+                "budget",
+                f"stopped after {counted(taken, stepper)}: the request's CPU budget ({cpu_seconds:g} s) ran out",
+            )
     return result("done", f"done after {counted(taken, stepper)}")
 
 
-def divergence(stepper: Stepper, event: StepEvent, parameters: list[Array]) -> str | None:
+def divergence(stepper: Stepper[Any], event: StepEvent, parameters: list[Array]) -> str | None:
     """The message for a step that diverged (in the words a page and the command line show),
     or None when it did not. The learn rate named is the event's, else the stepper's."""
     if not math.isfinite(event.cost):
@@ -159,7 +179,7 @@ def divergence(stepper: Stepper, event: StepEvent, parameters: list[Array]) -> s
     return f"diverged at {stepper.where()}: a parameter became {what}{at}; kept the parameters from before that step"
 
 
-def counted(n: int, stepper: Stepper) -> str:
+def counted(n: int, stepper: Stepper[Any]) -> str:
     """'1 step', '1,234 batches': a number of the stepper's steps in words."""
     unit = getattr(stepper, "unit", "step")
     plural = unit + ("es" if unit.endswith(("s", "sh", "ch", "x")) else "s")

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast, overload
 
 import numpy as np
 
 from playground.engine.costs import COSTS, check_output_pair, cost_name
-from playground.engine.layers import Dense, Layer, Parameter, check_dtype
+from playground.engine.layers import Dense, Layer, Parameter, WeightedLayer, check_dtype
 from playground.engine.specs import (
     check_hidden_activations,
     check_layer_sizes,
@@ -39,7 +39,7 @@ Array = np.ndarray
 SCORE_VALUES = 2**26  # numbers per layer output when scoring: 256 MB of float32
 
 
-class LayerArrays(Sequence):
+class LayerArrays(Sequence[Array]):
     """``network.weights`` / ``network.biases``: the weighted layers' own arrays, in order.
 
     Editing an array edits the network (the sliders and loaders write there); assigning
@@ -47,18 +47,24 @@ class LayerArrays(Sequence):
     assignment can leave the network holding something else than it shows.
     """
 
-    def __init__(self, layers: list[Layer], name: str) -> None:
+    def __init__(self, layers: list[WeightedLayer], name: str) -> None:
         self._layers, self._name = layers, name
 
     def __len__(self) -> int:
         return len(self._layers)
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Array: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Array]: ...
+
+    def __getitem__(self, index: int | slice) -> Array | list[Array]:
         if isinstance(index, slice):
             return [getattr(layer, self._name) for layer in self._layers[index]]
-        return getattr(self._layers[index], self._name)
+        return cast(Array, getattr(self._layers[index], self._name))
 
-    def __setitem__(self, index: int, values) -> None:
+    def __setitem__(self, index: int, values: Any) -> None:
         target = self[index]
         values = np.asarray(values)
         if values.shape != target.shape:
@@ -77,6 +83,8 @@ class Network:
     ``Network.from_layers`` builds any other list of layers.
     """
 
+    seed: int | None  # None: built from layers (or read from a file) rather than from a seed
+
     def __init__(
         self,
         layer_sizes: Sequence[int],
@@ -92,13 +100,16 @@ class Network:
         check_output_pair(cost, names[-1])
         dtype = check_dtype(dtype)
         rng = np.random.default_rng(seed)  # one stream through all layers, in order
-        layers = [Dense(n_in, n_out, name, seed=rng, dtype=dtype) for n_in, n_out, name in zip(sizes, sizes[1:], names)]
+        layers: list[Layer] = [
+            Dense(n_in, n_out, name, seed=rng, dtype=dtype) for n_in, n_out, name in zip(sizes, sizes[1:], names)
+        ]
         self._set_layers(layers, cost)
         self.seed = seed
 
     @classmethod
-    def from_layers(cls, layers: Sequence[Layer], cost: str = "cross_entropy",
-                    input_shape: tuple[int, ...] | None = None) -> "Network":
+    def from_layers(
+        cls, layers: Sequence[Layer], cost: str = "cross_entropy", input_shape: tuple[int, ...] | None = None
+    ) -> Network:
         """A network of these layer objects (used as they are, not copied).
 
         The last layer's activation is the output activation; ``input_shape`` (one sample's)
@@ -110,9 +121,17 @@ class Network:
         return network
 
     @classmethod
-    def from_spec(cls, spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
-                  output_activation: str = "softmax", cost: str = "cross_entropy", seed: int = 0,
-                  dtype: type | np.dtype = np.float32) -> "Network":
+    def from_spec(
+        cls,
+        spec: str,
+        input_shape: tuple[int, ...],
+        n_outputs: int,
+        activation: str = "relu",
+        output_activation: str = "softmax",
+        cost: str = "cross_entropy",
+        seed: int = 0,
+        dtype: type | np.dtype = np.float32,
+    ) -> Network:
         """A network from a layer spec such as ``conv16x5,pool2,conv32x5,pool2,128`` for inputs of
         ``input_shape`` ((H, W, C) images, or (n,) rows), with a dense output layer of
         ``n_outputs`` (see ``playground.engine.specs``); ValueError naming a bad part."""
@@ -136,14 +155,16 @@ class Network:
         for layer in layers[:-1]:
             if layer.activation is not None:
                 check_hidden_activations([layer.activation], 1)
-        shape = tuple(input_shape) if input_shape is not None else (layers[0].n_in,)
+        # Without an input shape the first layer is dense: it takes n_in numbers.
+        shape = tuple(input_shape) if input_shape is not None else (cast(Dense, layers[0]).n_in,)
         shapes = [shape]
         for layer in layers:
             shape = layer.output_shape(shape)
             shapes.append(shape)
         if len(shape) != 1:
             raise ValueError(f"the last layer must give one output per class, not shape {shape}: add a Flatten")
-        weighted = [layer for layer in layers if layer.parameters()]
+        # The layers with parameters: dense and conv, each a WeightedLayer.
+        weighted = [cast(WeightedLayer, layer) for layer in layers if layer.parameters()]
         dtypes = {layer.dtype for layer in weighted}
         if len(dtypes) > 1:
             raise ValueError(f"all layers must use one number type, got {sorted(map(str, dtypes))}")
@@ -157,7 +178,7 @@ class Network:
     # ----------------------------------------------------------------- set-up
 
     @property
-    def weighted_layers(self) -> list[Layer]:
+    def weighted_layers(self) -> list[WeightedLayer]:
         """The layers with weights and biases (dense, later conv), in order."""
         return self._weighted_layers
 
@@ -190,7 +211,9 @@ class Network:
 
     @property
     def output_activation(self) -> str:
-        return self.layers[-1].activation
+        activation = self.layers[-1].activation
+        assert activation is not None  # _set_layers refused a last layer without one
+        return activation
 
     @property
     def layer_activations(self) -> list[str]:
@@ -213,7 +236,7 @@ class Network:
             layer.initialise(rng)
         self.seed = seed
 
-    def copy(self, dtype: Any = None) -> "Network":
+    def copy(self, dtype: Any = None) -> Network:
         """An independent network with the same architecture and parameters (in ``dtype``, when given:
         ``network.copy(np.float32)`` of a float64 network is half its size)."""
         twin = Network.from_layers([layer.copy(dtype) for layer in self.layers], self.cost_name, self.input_shape)
@@ -226,8 +249,10 @@ class Network:
         if all(isinstance(layer, Dense) for layer in self.layers):
             sizes = "-".join(str(n) for n in self.layer_sizes)
         else:  # e.g. '28×28×1-conv16x5-pool2-128-10 relu'
-            sizes = "-".join(["×".join(map(str, self.input_shape))]
-                             + [layer_name(layer) for layer in self.layers if layer.kind != "flatten"])
+            sizes = "-".join(
+                ["×".join(map(str, self.input_shape))]
+                + [layer_name(layer) for layer in self.layers if layer.kind != "flatten"]
+            )
             hidden = ",".join(dict.fromkeys(self.activations)) or "no hidden layer"
         return f"{sizes} {hidden} → {self.output_activation}, {self.cost_name}"
 
@@ -256,7 +281,7 @@ class Network:
         inputs = self.check_inputs(inputs)
         step = self.score_chunk()
         if len(inputs) > step:
-            return np.concatenate([self.forward(inputs[start:start + step]) for start in range(0, len(inputs), step)])
+            return np.concatenate([self.forward(inputs[start : start + step]) for start in range(0, len(inputs), step)])
         a = inputs.reshape(len(inputs), *self.input_shape)
         for layer in self.layers:
             a = layer.forward(a, keep=False)
@@ -276,10 +301,17 @@ class Network:
         labels = self.check_labels(labels, len(inputs))
         step = self.score_chunk()
         if len(inputs) > step:
-            pieces = [(self.cost_and_accuracy(inputs[start:start + step], labels[start:start + step]),
-                       len(labels[start:start + step])) for start in range(0, len(inputs), step)]
-            return (float(sum(cost * n for (cost, _), n in pieces) / len(inputs)),
-                    float(sum(right * n for (_, right), n in pieces) / len(inputs)))
+            pieces = [
+                (
+                    self.cost_and_accuracy(inputs[start : start + step], labels[start : start + step]),
+                    len(labels[start : start + step]),
+                )
+                for start in range(0, len(inputs), step)
+            ]
+            return (
+                float(sum(cost * n for (cost, _), n in pieces) / len(inputs)),
+                float(sum(right * n for (_, right), n in pieces) / len(inputs)),
+            )
         targets = self.one_hot(labels, len(inputs))
         value, outputs = self._cost_and_outputs(inputs, targets)
         return value, float(np.mean(outputs.argmax(axis=1) == labels))
@@ -295,7 +327,7 @@ class Network:
             a = layer.forward(a, keep=False)
         output = self.layers[-1]
         output.forward(a)  # the cost needs its weighted inputs too
-        value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        value = self.cost_function.value(output.weighted_inputs, output.outputs, targets, self.output_activation)
         outputs = output.outputs
         output.forget()
         return value, outputs
@@ -323,18 +355,20 @@ class Network:
         """
         self.forward_pass(inputs)
         output = self.layers[-1]
-        batch_cost = self.cost_function.value(output.weighted_inputs, output.outputs, targets, output.activation)
+        batch_cost = self.cost_function.value(output.weighted_inputs, output.outputs, targets, self.output_activation)
         node_values = self.cost_function.output_node_values(output, targets)
         for index in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[index]
             output_gradient = layer.backward(node_values, input_gradient=index > 0)
             if index > 0:
+                assert output_gradient is not None  # asked for (input_gradient) below the output layer
                 # Chain rule one layer back: through this layer's weights, then the activation's slope.
                 node_values = self.layers[index - 1].node_values(output_gradient)
         parameters = [p for layer in self._weighted_layers for p in layer.parameters_and_gradients()]
         if l2:
             for parameter in parameters:
                 if parameter.decay:
+                    assert parameter.gradient is not None  # the backward step above made it
                     parameter.gradient += (l2 * parameter.decay) * parameter.values
         return parameters, batch_cost
 
@@ -342,7 +376,7 @@ class Network:
         """∂C/∂θ for every array of ``parameters()`` (W1, b1, W2, …) by backpropagation, for integer labels."""
         inputs = self.check_inputs(inputs)
         targets = self.one_hot(labels, len(inputs))
-        return [parameter.gradient for parameter in self.backpropagate(inputs, targets, l2)[0]]
+        return [cast(Array, parameter.gradient) for parameter in self.backpropagate(inputs, targets, l2)[0]]
 
     def finite_difference_gradients(
         self, inputs: Array, labels: Array, h: float = 1e-4, method: str = "forward", l2: float = 0.0

@@ -16,7 +16,7 @@ starting afresh in silence. ``memory_as_json`` gives the memory as lists, to sto
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -35,8 +35,9 @@ class Optimizer:
     memory_arrays: tuple[str, ...] = ()  # lists of arrays, one per parameter
     memory_counters: tuple[str, ...] = ()  # whole numbers
 
-    def step(self, parameters: list[Array], gradients: list[Array], learn_rate: float,
-             memory: Memory | None = None) -> Memory:
+    def step(
+        self, parameters: list[Array], gradients: list[Array], learn_rate: float, memory: Memory | None = None
+    ) -> Memory:
         """One step: changes ``parameters`` in place and returns the memory after it.
 
         ``memory`` is what an earlier step returned (its arrays are updated in place), or
@@ -85,8 +86,7 @@ class Optimizer:
         for name in self.memory_counters:
             value = memory.get(name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_STEPS:
-                raise ValueError(f"{self.label}'s memory: {name} must be a whole number from 0 to 2**53, "
-                                 f"not {value!r}")
+                raise ValueError(f"{self.label}'s memory: {name} must be a whole number from 0 to 2**53, not {value!r}")
             checked[name] = int(value)
         return checked
 
@@ -102,8 +102,9 @@ class Optimizer:
             except (TypeError, ValueError, OverflowError):
                 raise ValueError(f"{self.label}'s memory: {name}[{index}] is not an array of numbers") from None
             if array.shape != parameter.shape:
-                raise ValueError(f"{self.label}'s memory: {name}[{index}] has shape {array.shape}, "
-                                 f"the parameter {parameter.shape}")
+                raise ValueError(
+                    f"{self.label}'s memory: {name}[{index}] has shape {array.shape}, the parameter {parameter.shape}"
+                )
             if not np.all(np.isfinite(array)):
                 raise ValueError(f"{self.label}'s memory: {name}[{index}] holds values that are not finite")
             arrays.append(array.astype(parameter.dtype, copy=False))
@@ -118,9 +119,14 @@ class Optimizer:
 def memory_as_json(memory: Memory | None) -> Memory:
     """A memory as plain JSON: arrays as nested lists (float32 values survive the round trip
     exactly), counters as ints."""
-    return {key: [np.asarray(array).tolist() for array in value] if isinstance(value, (list, tuple))
-            else value if isinstance(value, str) else int(value)
-            for key, value in (memory or {}).items()}
+    return {
+        key: [np.asarray(array).tolist() for array in value]
+        if isinstance(value, (list, tuple))
+        else value
+        if isinstance(value, str)
+        else int(value)
+        for key, value in (memory or {}).items()
+    }
 
 
 class SGD(Optimizer):
@@ -219,4 +225,6 @@ def make_optimizer(name: str, momentum: float = 0.9) -> Optimizer:
     if key not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")
     optimizer_class = OPTIMIZERS[key]
-    return optimizer_class(momentum) if optimizer_class.uses_momentum else optimizer_class()
+    if optimizer_class.uses_momentum:  # Momentum or Nesterov, the two that take μ
+        return cast(type[Momentum], optimizer_class)(momentum)
+    return optimizer_class()

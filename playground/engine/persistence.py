@@ -26,7 +26,7 @@ import threading
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import numpy as np
 
@@ -70,8 +70,9 @@ def check_layers(layers: Any, max_parameters: int = MAX_PARAMETERS) -> list[list
     for number, layer in enumerate(layers, start=1):
         layer_type = LAYER_TYPES.get(layer.get("type")) if isinstance(layer.get("type"), str) else None
         if layer_type is None:
-            raise ValueError(f"layer {number}: unknown layer type {layer.get('type')!r}; known: "
-                             f"{', '.join(LAYER_TYPES)}")
+            raise ValueError(
+                f"layer {number}: unknown layer type {layer.get('type')!r}; known: {', '.join(LAYER_TYPES)}"
+            )
         try:
             layer_shapes = layer_type.parameter_shapes(layer)
         except (KeyError, TypeError, ValueError) as error:
@@ -83,7 +84,7 @@ def check_layers(layers: Any, max_parameters: int = MAX_PARAMETERS) -> list[list
     return shapes
 
 
-def save_network(network: Network, path: str | os.PathLike) -> Path:
+def save_network(network: Network, path: str | os.PathLike[str]) -> Path:
     """Write ``network`` to ``path`` (.npz); returns the path written."""
     path = Path(path)
     # Write beside the target and rename, so a crash never leaves half a model in place.
@@ -114,11 +115,16 @@ def write_network(network: Network, file: BinaryIO) -> None:
     for index, layer in enumerate(network.layers):
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             arrays[f"{name}_{index}"] = array
-    np.savez(file, **arrays)
+    np.savez(file, **arrays)  # type: ignore[arg-type]  # NumPy's stub checks **kwds against allow_pickle: bool
 
 
-def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS, max_bytes: int = MAX_FILE_BYTES,
-                 max_multiply_adds: int = MAX_MULTIPLY_ADDS, max_memory_bytes: int = MAX_MEMORY_BYTES) -> Network:
+def load_network(
+    path: str | os.PathLike[str],
+    max_parameters: int = MAX_PARAMETERS,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_multiply_adds: int = MAX_MULTIPLY_ADDS,
+    max_memory_bytes: int = MAX_MEMORY_BYTES,
+) -> Network:
     """Read a network written by ``save_network``; raises ``ModelFileError`` naming any problem.
 
     At most ``max_bytes`` of file and ``max_parameters`` weights and biases are taken, and only a
@@ -137,16 +143,21 @@ def load_network(path: str | os.PathLike, max_parameters: int = MAX_PARAMETERS, 
     return _read(path, path, max_parameters, max_multiply_adds, max_memory_bytes)
 
 
-def load_network_bytes(raw: bytes, name: str = "the model", max_parameters: int = MAX_PARAMETERS,
-                       max_bytes: int = MAX_FILE_BYTES, max_multiply_adds: int = MAX_MULTIPLY_ADDS,
-                       max_memory_bytes: int = MAX_MEMORY_BYTES) -> Network:
+def load_network_bytes(
+    raw: bytes,
+    name: str = "the model",
+    max_parameters: int = MAX_PARAMETERS,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_multiply_adds: int = MAX_MULTIPLY_ADDS,
+    max_memory_bytes: int = MAX_MEMORY_BYTES,
+) -> Network:
     """``load_network`` for a file held in memory (an upload); ``name`` is used in messages."""
     if len(raw) > max_bytes:
         raise ModelFileError(f"{name}: {len(raw):,} bytes; model files of at most {max_bytes:,} bytes are read")
     return _read(io.BytesIO(raw), Path(name), max_parameters, max_multiply_adds, max_memory_bytes)
 
 
-def _read(file, path: Path, *limits: int) -> Network:
+def _read(file: Path | IO[bytes], path: Path, *limits: int) -> Network:
     try:
         with zipfile.ZipFile(file) as archive:
             return _ModelReader(path, archive).network(*limits)
@@ -169,7 +180,7 @@ class _ModelReader:
     def fail(self, problem: str) -> ModelFileError:
         return ModelFileError(f"{self.path}: {problem}")
 
-    def header(self, name: str, file) -> tuple[tuple[int, ...], np.dtype]:
+    def header(self, name: str, file: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
         """The shape and dtype a member declares, from its .npy header alone."""
         try:
             version = np.lib.format.read_magic(file)
@@ -186,8 +197,13 @@ class _ModelReader:
             raise self.fail(f"{name} holds Python objects: pickled data is never loaded")
         return tuple(shape), dtype
 
-    def read(self, name: str, shape: tuple[int, ...] | None = None, dtype: np.dtype | None = None,
-             max_bytes: int | None = None) -> np.ndarray:
+    def read(
+        self,
+        name: str,
+        shape: tuple[int, ...] | None = None,
+        dtype: np.dtype | None = None,
+        max_bytes: int | None = None,
+    ) -> np.ndarray:
         """A member's array, after its header is checked against the shape, dtype and size wanted."""
         if name not in self.members:
             raise self.fail(f"not a Neural Playground model (missing {name!r})")
@@ -239,8 +255,10 @@ class _ModelReader:
         self.check_parameter_headers(shapes, dtype)
         parameter_bytes = sum(math.prod(shape) for layer_shapes in shapes for shape in layer_shapes) * dtype.itemsize
         if parameter_bytes > max_memory_bytes:  # before they are allocated
-            raise ModelTooCostly(f"{self.path}: too large to run here: its parameters take "
-                                 f"{parameter_bytes / 1e6:,.0f} MB, more than the {max_memory_bytes / 1e6:,.0f} MB allowed")
+            raise ModelTooCostly(
+                f"{self.path}: too large to run here: its parameters take "
+                f"{parameter_bytes / 1e6:,.0f} MB, more than the {max_memory_bytes / 1e6:,.0f} MB allowed"
+            )
         try:
             network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape)
         except (ValueError, TypeError) as error:
@@ -277,8 +295,10 @@ class _ModelReader:
         names = [str(a) for a in activations] + [self.text("output_activation")]
         if len(sizes) < 2 or len(names) != len(sizes) - 1:
             raise self.fail(f"invalid architecture ({len(sizes)} layer sizes for {len(names)} activations)")
-        return [{"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name}
-                for n_in, n_out, name in zip(sizes, sizes[1:], names)], None
+        return [
+            {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name}
+            for n_in, n_out, name in zip(sizes, sizes[1:], names)
+        ], None
 
     def check_parameter_headers(self, shapes: list[list[tuple[int, ...]]], dtype: np.dtype) -> None:
         """Every parameter member is there with the shape and type its layer needs (headers only)."""
@@ -295,7 +315,7 @@ class _ModelReader:
                     raise self.fail(f"{member} is {stored_dtype}, expected {dtype}")
 
 
-def load_array(source, **options) -> np.ndarray:
+def load_array(source: str | os.PathLike[str] | IO[bytes], **options: Any) -> np.ndarray:
     """``np.load`` of one .npy array (never pickle), safe beside other threads (see NPY_HEADER_LOCK)."""
     with NPY_HEADER_LOCK:
         return np.load(source, allow_pickle=False, **options)
@@ -313,9 +333,15 @@ def network_to_json(network: Network) -> dict[str, Any]:
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             description[name] = array.tolist()
         layers.append(description)
-    return {"format": FORMAT, "version": VERSION, "input_shape": list(network.input_shape),
-            "cost": network.cost_name, "dtype": network.dtype.name,
-            "seed": None if network.seed is None else int(network.seed), "layers": layers}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "input_shape": list(network.input_shape),
+        "cost": network.cost_name,
+        "dtype": network.dtype.name,
+        "seed": None if network.seed is None else int(network.seed),
+        "layers": layers,
+    }
 
 
 def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dtype: Any = None) -> Network:
@@ -332,9 +358,13 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
     version = description.get("version", VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
         newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
-        raise DescriptionError(f"made by a newer version (network format {version})" if newer
-                               else f"unknown network format version {version!r}")
-    layers = description.get("layers")
+        raise DescriptionError(
+            f"made by a newer version (network format {version})"
+            if newer
+            else f"unknown network format version {version!r}"
+        )
+    layers: Any = description.get("layers")  # checked by check_layers
+    cost: Any = description.get("cost")  # checked by cost_name (in from_layers)
     try:
         shapes = check_layers(layers, max_parameters)
         dtype = check_dtype(description.get("dtype", "float32") if dtype is None else dtype)
@@ -346,14 +376,13 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
         seed = description.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"seed must be a whole number ≥ 0 or nothing, not {seed!r}")
-        network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers],
-                                      description.get("cost"), input_shape)
+        network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers], cost, input_shape)
     except (ValueError, TypeError) as error:
         raise DescriptionError(f"invalid network ({error})") from None
     network.seed = seed
     for number, (layer, stored, layer_shapes) in enumerate(zip(network.layers, layers, shapes), start=1):
         where = f"layer {number} ({layer.kind})"
-        extra = [name for name in PARAMETER_NAMES[len(layer_shapes):] if name in stored]
+        extra = [name for name in PARAMETER_NAMES[len(layer_shapes) :] if name in stored]
         if extra:
             raise DescriptionError(f"{where} has no {' or '.join(extra)}, but they were given")
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):

@@ -12,14 +12,18 @@ or samples. The network itself is never changed.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import cast
 
 import numpy as np
 
 from playground.engine.activations import ACTIVATIONS
+from playground.engine.layers import Dense, Layer, WeightedLayer
 from playground.engine.network import Network
 
 Array = np.ndarray
+Direction = tuple[Array, Array]  # one direction's part for a layer: (D for its weights, d for its biases)
+DirectionPair = tuple[Direction, Direction]  # the layer's parts of d₁ and d₂
 
 MAX_GRID_POINTS = 250_000
 BLOCK_VALUES = 250_000  # numbers in one block's widest activations: 2 MB in float64, so blocks stay in cache
@@ -30,13 +34,22 @@ def check_grid(n_first: int, n_second: int) -> None:
     if n_first < 1 or n_second < 1:
         raise ValueError("the grid needs at least one value along each axis")
     if n_first * n_second > MAX_GRID_POINTS:
-        raise ValueError(f"a {n_first} × {n_second} grid has {n_first * n_second:,} points: "
-                         f"at most {MAX_GRID_POINTS:,}")
+        raise ValueError(
+            f"a {n_first} × {n_second} grid has {n_first * n_second:,} points: at most {MAX_GRID_POINTS:,}"
+        )
 
 
-def plane_costs(network: Network, inputs: Array, labels: Array, d1: list[Array], d2: list[Array],
-                alphas: Sequence[float], betas: Sequence[float], l2: float = 0.0,
-                progress: Callable[[int, int], None] | None = None) -> Array:
+def plane_costs(
+    network: Network,
+    inputs: Array,
+    labels: Array,
+    d1: list[Array],
+    d2: list[Array],
+    alphas: Sequence[float] | Array,
+    betas: Sequence[float] | Array,
+    l2: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> Array:
     """The average cost (plus the L2 term) at θ + α·d₁ + β·d₂ for every α and β.
 
     ``d1`` and ``d2`` are shaped like ``network.parameters()``. Returns an array of shape
@@ -59,22 +72,24 @@ def plane_costs(network: Network, inputs: Array, labels: Array, d1: list[Array],
     shared = inputs.reshape(len(inputs), *network.input_shape)
     for layer in network.layers[:first]:  # the same for every grid point: computed once
         shared = layer.forward(shared, keep=False)
-    start_layer = FirstLayer(network.layers[first], shared, directions[first])  # its products, once
-    widest = max(int(np.prod(shape)) for shape in network.shapes[first + 1:])
+    # Its products, once: the first layer the plane moves (else the output layer), one with weights.
+    start_layer = FirstLayer(cast(WeightedLayer, network.layers[first]), shared, directions[first])
+    widest = max(int(np.prod(shape)) for shape in network.shapes[first + 1 :])
     block = max(1, BLOCK_VALUES // (len(inputs) * widest))
     costs = np.empty(len(coefficients))
     for start in range(0, len(coefficients), block):
-        part = coefficients[start:start + block]
-        costs[start:start + len(part)] = _block_costs(network, start_layer, first, directions, part, targets)
+        part = coefficients[start : start + block]
+        costs[start : start + len(part)] = _block_costs(network, start_layer, first, directions, part, targets)
         if progress is not None:
             progress(min(start + block, len(coefficients)), len(coefficients))
     costs += plane_l2(network, d1, d2, coefficients, l2)
     return costs.reshape(len(betas), len(alphas))
 
 
-def _layer_directions(network: Network, d1: list[Array], d2: list[Array]) -> list:
+def _layer_directions(network: Network, d1: list[Array], d2: list[Array]) -> list[DirectionPair | None]:
     """Per layer: None if the plane leaves it alone, else ((D₁, d₁), (D₂, d₂)) for its weights and biases."""
-    found, position = [], 0
+    found: list[DirectionPair | None] = []
+    position = 0
     for layer in network.layers:
         if not layer.parameters():
             found.append(None)
@@ -86,7 +101,7 @@ def _layer_directions(network: Network, d1: list[Array], d2: list[Array]) -> lis
     return found
 
 
-def _touched(layer, D: Array, d: Array) -> Array:
+def _touched(layer: Layer, D: Array, d: Array) -> Array:
     """The output nodes (last axis) a direction moves: all or none of a conv layer's channels
     (its products are made for all channels at once)."""
     touched = np.any(D.reshape(-1, D.shape[-1]) != 0, axis=0) | (d != 0)
@@ -103,10 +118,10 @@ class FirstLayer:
     output nodes each direction touches).
     """
 
-    def __init__(self, layer, inputs: Array, pair) -> None:
+    def __init__(self, layer: WeightedLayer, inputs: Array, pair: DirectionPair | None) -> None:
         self.layer, self.inputs = layer, inputs
         self.weighted_inputs = layer.weighted_input(inputs, layer.weights, layer.biases)
-        self.terms = []  # (which direction, nodes touched, their z_k)
+        self.terms: list[tuple[int, Array, Array]] = []  # (which direction, nodes touched, their z_k)
         for k, (D, d) in enumerate(pair or ()):
             touched = _touched(layer, D, d)
             if touched.size:  # a direction may leave this layer alone while the other moves it
@@ -125,8 +140,14 @@ class FirstLayer:
         return z
 
 
-def _block_costs(network: Network, start_layer: FirstLayer, first: int, directions: list, coefficients: Array,
-                 targets: Array) -> Array:
+def _block_costs(
+    network: Network,
+    start_layer: FirstLayer,
+    first: int,
+    directions: list[DirectionPair | None],
+    coefficients: Array,
+    targets: Array,
+) -> Array:
     """The costs of one block of grid points (coefficients: (C, 2) of α, β)."""
     n_points, n_samples = len(coefficients), len(start_layer.inputs)
     last = len(network.layers) - 1
@@ -135,14 +156,18 @@ def _block_costs(network: Network, start_layer: FirstLayer, first: int, directio
         start = first + 2
     else:
         z, start = start_layer.at(coefficients), first + 1
-    if start <= last:
-        a = ACTIVATIONS[network.layers[start - 1].activation].function(z.reshape(n_points * n_samples, *z.shape[2:]))
+    if start <= last:  # layer start - 1 has weights: the first one moved, or the dense one after it
+        before = cast(WeightedLayer, network.layers[start - 1])
+        a = ACTIVATIONS[before.activation].function(z.reshape(n_points * n_samples, *z.shape[2:]))
     for index in range(start, len(network.layers)):
-        layer, pair = network.layers[index], directions[index]
-        if not layer.parameters():
-            a = layer.forward(a, keep=False)
+        pair = directions[index]
+        if not network.layers[index].parameters():
+            a = network.layers[index].forward(a, keep=False)
             continue
-        z = layer.weighted_input(a, layer.weights, layer.biases).reshape(n_points, n_samples, -1)
+        layer = cast(WeightedLayer, network.layers[index])
+        # (points, samples, …): a conv layer's z keeps its (H, W, C), as _move_along adds channel by channel.
+        z = layer.weighted_input(a, layer.weights, layer.biases)
+        z = z.reshape(n_points, n_samples, *z.shape[1:])
         if pair is not None:
             for (D, d), coefficient in zip(pair, coefficients.T):
                 _move_along(z, layer, a, D, d, coefficient, n_samples)
@@ -154,13 +179,22 @@ def _block_costs(network: Network, start_layer: FirstLayer, first: int, directio
     cost = network.cost_function
     outputs = ACTIVATIONS[network.output_activation].function(z) if cost.needs_outputs else None
     shaped = (n_points, n_samples, z.shape[1])
-    per_sample = cost.per_sample(z.reshape(shaped), None if outputs is None else outputs.reshape(shaped),
-                                 targets[None], network.output_activation)
+    per_sample = cost.per_sample(
+        z.reshape(shaped),
+        None if outputs is None else outputs.reshape(shaped),
+        targets[None],
+        network.output_activation,
+    )
     return per_sample.mean(axis=1, dtype=np.float64)
 
 
-def _few_nodes_moved(network: Network, start_layer: FirstLayer, first: int, directions: list,
-                     coefficients: Array) -> Array | None:
+def _few_nodes_moved(
+    network: Network,
+    start_layer: FirstLayer,
+    first: int,
+    directions: list[DirectionPair | None],
+    coefficients: Array,
+) -> Array | None:
     """Layer first + 1's weighted inputs (C, n, out) when the plane moves few nodes of layer ``first``.
 
     A surface over two sliders moves one or two nodes of its first layer: only those differ
@@ -171,7 +205,7 @@ def _few_nodes_moved(network: Network, start_layer: FirstLayer, first: int, dire
     """
     layer, following = network.layers[first], network.layers[first + 1]
     moved = start_layer.moved
-    if layer.kind != "dense" or following.kind != "dense" or 2 * len(moved) > layer.n_out:
+    if not isinstance(layer, Dense) or not isinstance(following, Dense) or 2 * len(moved) > layer.n_out:
         return None
     n_points, n_samples = len(coefficients), len(start_layer.inputs)
     activation = ACTIVATIONS[layer.activation].function
@@ -179,17 +213,20 @@ def _few_nodes_moved(network: Network, start_layer: FirstLayer, first: int, dire
     change = (activation(start_layer.at(coefficients, moved)) - a_shared[None, :, moved]).reshape(-1, len(moved))
     z = (change @ following.weights[moved]).reshape(n_points, n_samples, -1)
     z += following.weighted_input(a_shared, following.weights, following.biases)[None]
-    if directions[first + 1] is not None:
-        for (D, d), coefficient in zip(directions[first + 1], coefficients.T):
+    following_pair = directions[first + 1]
+    if following_pair is not None:
+        for (D, d), coefficient in zip(following_pair, coefficients.T):
             touched = _touched(following, D, d)
             if touched.size:
-                term = following.weighted_input(a_shared, D[:, touched], d[touched])[None] + (
-                    change @ D[moved][:, touched]).reshape(n_points, n_samples, -1)
-                z[..., touched] += coefficient[:, None, None] * term
+                from_shared = following.weighted_input(a_shared, D[:, touched], d[touched])[None]
+                from_moved = (change @ D[moved][:, touched]).reshape(n_points, n_samples, -1)
+                z[..., touched] += coefficient[:, None, None] * (from_shared + from_moved)
     return z
 
 
-def _move_along(z: Array, layer, a: Array, D: Array, d: Array, coefficient: Array, n_samples: int) -> None:
+def _move_along(
+    z: Array, layer: WeightedLayer, a: Array, D: Array, d: Array, coefficient: Array, n_samples: int
+) -> None:
     """z += coefficient · (a·D + d), for the output nodes the direction touches only (in place).
 
     A direction that moves one parameter (a surface over two sliders) touches one output node,
@@ -210,7 +247,11 @@ def plane_l2(network: Network, d1: list[Array], d2: list[Array], coefficients: A
     ww = wd1 = wd2 = d1d1 = d2d2 = d1d2 = 0.0
     for k, layer in enumerate(network.weighted_layers):
         W, D1, D2 = (x.astype(np.float64) for x in (layer.weights, d1[2 * k], d2[2 * k]))
-        ww += np.sum(W * W); wd1 += np.sum(W * D1); wd2 += np.sum(W * D2)
-        d1d1 += np.sum(D1 * D1); d2d2 += np.sum(D2 * D2); d1d2 += np.sum(D1 * D2)
+        ww += np.sum(W * W)
+        wd1 += np.sum(W * D1)
+        wd2 += np.sum(W * D2)
+        d1d1 += np.sum(D1 * D1)
+        d2d2 += np.sum(D2 * D2)
+        d1d2 += np.sum(D1 * D2)
     a, b = coefficients[:, 0].astype(np.float64), coefficients[:, 1].astype(np.float64)
     return 0.5 * l2 * (ww + 2 * a * wd1 + 2 * b * wd2 + a * a * d1d1 + 2 * a * b * d1d2 + b * b * d2d2)

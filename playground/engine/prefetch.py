@@ -8,9 +8,9 @@ the helper or in turn, so the weights are bit-identical either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Callable
 
 import numpy as np
 
@@ -23,14 +23,14 @@ class Prefetcher:
     def __init__(self, prepare: Callable[[Array], Array]) -> None:
         self.prepare = prepare
         self._executor: ThreadPoolExecutor | None = None
-        self._pending: tuple[Array, Future] | None = None  # (indices, inputs being prepared)
+        self._pending: tuple[Array, Future[Array]] | None = None  # (indices, inputs being prepared)
 
     @property
     def running(self) -> bool:
         return self._executor is not None
 
     @contextmanager
-    def helper(self):
+    def helper(self) -> Iterator[None]:
         """The helper thread, for the duration of one run of batches.
 
         A batch still being prepared when the run ends is kept, finished, for the next run

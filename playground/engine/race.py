@@ -8,12 +8,13 @@ place, run by the engine's one run loop (``playground.engine.loop``) and its div
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from playground.engine.loop import StepEvent, run
+from playground.engine.loop import Snapshot, StepEvent, run
 from playground.engine.optimizers import make_optimizer
 
 Array = np.ndarray
@@ -29,8 +30,18 @@ class ObjectiveWalker:
     ``walker.steps`` are the ones now.
     """
 
-    def __init__(self, objective: Objective, start: Sequence[float], optimizer_name: str, learn_rate: float,
-                 momentum: float = 0.9, memory: dict[str, Any] | None = None, steps: int = 0) -> None:
+    snapshot: Snapshot  # the run loop's copy of the parameters, set by its first run
+
+    def __init__(
+        self,
+        objective: Objective,
+        start: Sequence[float],
+        optimizer_name: str,
+        learn_rate: float,
+        momentum: float = 0.9,
+        memory: dict[str, Any] | None = None,
+        steps: int = 0,
+    ) -> None:
         self.objective = objective
         self.point = np.array(start, dtype=np.float64)
         self.optimizer = make_optimizer(optimizer_name, momentum)
@@ -77,8 +88,9 @@ class Run:
     stopped_at: int | None = None  # the step where its share of a CPU budget ran out
 
 
-def descend(objective: Objective, start: Sequence[float], runner: Runner, steps: int,
-            cpu_seconds: float | None = None) -> Run:
+def descend(
+    objective: Objective, start: Sequence[float], runner: Runner, steps: int, cpu_seconds: float | None = None
+) -> Run:
     """``steps`` optimizer steps from ``start``; stops when the point or cost stops being finite or
     a coordinate passes 1e6 (keeping the path up to there, the last point with a finite cost), or
     after ``cpu_seconds`` of CPU."""
@@ -91,7 +103,11 @@ def descend(objective: Objective, start: Sequence[float], runner: Runner, steps:
 
     result = run(walker, steps=steps, cpu_seconds=cpu_seconds, on_step=record)
     # The cost at the last point: the diverging step measured it, else one more look.
-    cost = result.last.cost if result.ended == "diverged" else objective(walker.point)[0]
+    if result.ended == "diverged":
+        assert result.last is not None  # the event of the step that diverged
+        cost = result.last.cost
+    else:
+        cost = objective(walker.point)[0]
     if np.isfinite(cost) or len(journey.path) == 1:  # the start stays, whatever its cost
         journey.costs.append(cost)
     else:
@@ -103,8 +119,13 @@ def descend(objective: Objective, start: Sequence[float], runner: Runner, steps:
     return journey
 
 
-def race(objective: Callable[[Array], tuple[float, Array]], start: Sequence[float], runners: Sequence[Runner],
-         steps: int, cpu_seconds: float | None = None) -> list[Run]:
+def race(
+    objective: Callable[[Array], tuple[float, Array]],
+    start: Sequence[float],
+    runners: Sequence[Runner],
+    steps: int,
+    cpu_seconds: float | None = None,
+) -> list[Run]:
     """Every runner from the same start on the same objective; each gets an equal share of
     ``cpu_seconds`` (when given)."""
     share = None if cpu_seconds is None else cpu_seconds / max(1, len(runners))
@@ -118,12 +139,20 @@ def winner(runs: Sequence[Run], tolerance: float = 1e-3) -> tuple[int | None, in
         return None, None
     best = min(min(run.costs) for run in finished)
     margin = tolerance * max(1.0, abs(best))
-    first = [(next((k for k, c in enumerate(run.costs) if c <= best + margin), None), i)
-             for i, run in enumerate(runs) if run.costs]
+    first = [
+        (next((k for k, c in enumerate(run.costs) if c <= best + margin), None), i)
+        for i, run in enumerate(runs)
+        if run.costs
+    ]
     reached = [(step, i) for step, i in first if step is not None]
     step, index = min(reached)
     return index, step
 
 
-STANDARD_FIELD = (Runner("sgd", 0.01), Runner("momentum", 0.01), Runner("nesterov", 0.01), Runner("rmsprop", 0.01),
-                  Runner("adam", 0.05))
+STANDARD_FIELD = (
+    Runner("sgd", 0.01),
+    Runner("momentum", 0.01),
+    Runner("nesterov", 0.01),
+    Runner("rmsprop", 0.01),
+    Runner("adam", 0.05),
+)

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from playground.engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_name
-from playground.engine.conv import Conv2D, Flatten, MaxPool2D
+from playground.engine.conv import Conv2D, Flatten, MaxPool2D, Pool2D
 from playground.engine.layers import Dense, Layer
 
 MAX_WIDTH = 100_000
@@ -30,15 +30,18 @@ MAX_KERNEL = 15
 MAX_POOL = 16
 PART = re.compile(r"conv(\d+)x(\d+)|pool(\d+)|(\d+)")
 
+# ("conv", filters, kernel), ("pool", size) or ("dense", width): a kind, then whole numbers
+SpecPart = tuple[Any, ...]
 
-def parse_spec(spec: str) -> list[tuple]:
+
+def parse_spec(spec: str) -> list[SpecPart]:
     """The parts of a spec: ("conv", filters, kernel), ("pool", size) or ("dense", width);
     ValueError naming the bad part. '' or 'none': no hidden layers."""
     if not isinstance(spec, str):
         raise ValueError(f"a layer spec is text such as conv16x5,pool2,128, not {spec!r}")
     if spec.strip().lower() in ("", "none"):
         return []
-    parts = []
+    parts: list[SpecPart] = []
     for text in (part.strip().lower() for part in spec.split(",")):
         found = PART.fullmatch(text)
         if not found:
@@ -53,14 +56,16 @@ def parse_spec(spec: str) -> list[tuple]:
                 raise ValueError(f"layer spec part {text!r}: a pool is 2 to {MAX_POOL} pixels wide")
             parts.append(("pool", pool))
         else:
+            assert filters is not None and kernel is not None  # the conv alternative matched
             if not 1 <= filters <= MAX_FILTERS or not 1 <= kernel <= MAX_KERNEL:
-                raise ValueError(f"layer spec part {text!r}: 1 to {MAX_FILTERS} filters of 1×1 to "
-                                 f"{MAX_KERNEL}×{MAX_KERNEL}")
+                raise ValueError(
+                    f"layer spec part {text!r}: 1 to {MAX_FILTERS} filters of 1×1 to {MAX_KERNEL}×{MAX_KERNEL}"
+                )
             parts.append(("conv", filters, kernel))
     return parts
 
 
-def spec_text(layers: "str | list[int] | None") -> str:
+def spec_text(layers: str | list[int] | None) -> str:
     """A spec from a spec or a list of hidden widths ([300] → '300', [] → 'none')."""
     if layers is None or isinstance(layers, str):
         return layers or "none"
@@ -103,8 +108,15 @@ def spec_multiply_adds(spec: str, input_shape: tuple[int, ...], n_outputs: int) 
     return count
 
 
-def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, activation: str = "relu",
-                     output_activation: str = "softmax", seed: int = 0, dtype: Any = np.float32) -> list[Layer]:
+def layers_from_spec(
+    spec: str,
+    input_shape: tuple[int, ...],
+    n_outputs: int,
+    activation: str = "relu",
+    output_activation: str = "softmax",
+    seed: int = 0,
+    dtype: Any = np.float32,
+) -> list[Layer]:
     """The layers a spec describes for inputs of ``input_shape`` ((H, W, C) images, or (n,) rows),
     ending in a dense output layer; ValueError when a part does not fit what comes before it."""
     rng = np.random.default_rng(seed)  # one stream through all layers, in order
@@ -120,10 +132,13 @@ def layers_from_spec(spec: str, input_shape: tuple[int, ...], n_outputs: int, ac
         layers.append(layer)
 
     for part in parse_spec(spec):
-        text = f"conv{part[1]}x{part[2]}" if part[0] == "conv" else f"pool{part[1]}" if part[0] == "pool" else str(part[1])
+        text = (
+            f"conv{part[1]}x{part[2]}" if part[0] == "conv" else f"pool{part[1]}" if part[0] == "pool" else str(part[1])
+        )
         if part[0] in ("conv", "pool") and len(shape) != 3:
-            raise ValueError(f"layer spec part {text!r}: convolution and pooling need images, and come before "
-                             "the dense layers")
+            raise ValueError(
+                f"layer spec part {text!r}: convolution and pooling need images, and come before the dense layers"
+            )
         if part[0] == "conv":
             add(Conv2D(shape[2], part[1], part[2], activation=activation, seed=rng, dtype=dtype), text)
         elif part[0] == "pool":
@@ -145,9 +160,10 @@ def layer_name(layer: Layer) -> str:
     """A layer as the spec syntax writes it: '128', 'conv16x5', 'pool2'."""
     if isinstance(layer, Dense):
         return str(layer.n_out)
-    if layer.kind == "conv2d":
+    if isinstance(layer, Conv2D):
         return f"conv{layer.out_channels}x{layer.kernel_size[0]}"
-    return f"{'pool' if layer.kind == 'maxpool2d' else 'avgpool'}{layer.size}"
+    pool = cast(Pool2D, layer)  # the only other layers a spec writes (a Flatten is implied)
+    return f"{'pool' if pool.kind == 'maxpool2d' else 'avgpool'}{pool.size}"
 
 
 def parse_layer_sizes(text: str) -> list[int]:
@@ -170,9 +186,7 @@ def check_layer_sizes(layer_sizes: Sequence[int] | str) -> list[int]:
         raise ValueError(f"a network needs at least an input and an output layer, got {sizes}")
     for size in sizes:
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= MAX_WIDTH:
-            raise ValueError(
-                f"invalid layer size {size!r} in {sizes}: each layer needs 1…{MAX_WIDTH} nodes"
-            )
+            raise ValueError(f"invalid layer size {size!r} in {sizes}: each layer needs 1…{MAX_WIDTH} nodes")
     return [int(size) for size in sizes]
 
 
@@ -195,7 +209,5 @@ def check_output_activation(name: str) -> str:
     """A validated output activation: softmax, sigmoid, tanh or linear."""
     name = activation_name(name)
     if name not in OUTPUT_ACTIVATIONS:
-        raise ValueError(
-            f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}"
-        )
+        raise ValueError(f"{name!r} cannot be an output activation; choose one of: {', '.join(OUTPUT_ACTIVATIONS)}")
     return name

@@ -15,19 +15,25 @@ over (W[2][3,5], b[1][4]) that is one node of layer 2 and the two outputs.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 from playground.engine.activations import ACTIVATIONS
+from playground.engine.layers import Dense
 from playground.engine.network import Network
 
 Array = np.ndarray
 Group = tuple[Array, Array]  # (the nodes' indices, their activations (B or 1, A or 1, samples, k))
+Located = tuple[int, tuple[int, ...]]  # (position in network.parameters(), index in that array)
+Move = tuple[Located, Array]  # a parameter and its coefficients along one axis
 
 BLOCK_VALUES = 100_000  # numbers in one block's widest whole-grid array (measured: smaller blocks stay in cache)
 
 
-def two_parameter_costs(network: Network, inputs: Array, labels: Array, first: tuple, second: tuple,
-                        alphas: Array, betas: Array) -> Array | None:
+def two_parameter_costs(
+    network: Network, inputs: Array, labels: Array, first: Located, second: Located, alphas: Array, betas: Array
+) -> Array | None:
     """The average cost (no L2 term) with parameter ``first`` moved by each α and ``second`` by each β.
 
     ``first`` and ``second`` are (position in ``network.parameters()``, index in that array),
@@ -40,7 +46,7 @@ def two_parameter_costs(network: Network, inputs: Array, labels: Array, first: t
     targets = network.one_hot(labels, len(inputs))
     alphas = np.asarray(alphas, dtype=network.dtype).reshape(1, -1, 1)  # broadcasts over (B, A, samples)
     betas = np.asarray(betas, dtype=network.dtype).reshape(-1, 1, 1)
-    moves = [(first, alphas), (second, betas)]
+    moves: list[Move] = [(first, alphas), (second, betas)]
     start = min(first[0], second[0]) // 2  # the first layer either parameter is in
     shared = inputs
     for layer in network.layers[:start]:  # the same for every grid point: computed once
@@ -48,36 +54,40 @@ def two_parameter_costs(network: Network, inputs: Array, labels: Array, first: t
     # Only the moved nodes of the later parameter's layer and every layer after it depend on
     # both axes: their width sets how many β rows a block can hold.
     later = max(first[0], second[0]) // 2
-    widest = max([2] + [layer.n_out for layer in network.layers[later + 1:]])
+    widest = max([2] + [cast(Dense, layer).n_out for layer in network.layers[later + 1 :]])
     rows = max(1, BLOCK_VALUES // (alphas.shape[1] * len(inputs) * widest))
     costs = np.empty((betas.shape[0], alphas.shape[1]))
     for row in range(0, betas.shape[0], rows):
-        block = [(address, c if c is alphas else c[row:row + rows]) for address, c in moves]
-        costs[row:row + rows] = _block_costs(network, start, shared, block, targets)
+        block = [(address, c if c is alphas else c[row : row + rows]) for address, c in moves]
+        costs[row : row + rows] = _block_costs(network, start, shared, block, targets)
     return costs
 
 
-def _block_costs(network: Network, start: int, shared: Array, moves: list, targets: Array) -> Array:
+def _block_costs(network: Network, start: int, shared: Array, moves: list[Move], targets: Array) -> Array:
     """The mean costs (B, A) of one block of β rows, every α."""
     groups: list[Group] = [(np.arange(shared.shape[1]), shared[None, None])]
     last = len(network.layers) - 1
     for index in range(start, len(network.layers)):
-        layer = network.layers[index]
+        layer = cast(Dense, network.layers[index])  # all dense (two_parameter_costs checked)
         groups = _weighted_groups(layer, index, groups, moves)
         if index < last:
             activation = ACTIVATIONS[layer.activation].function
             groups = [(nodes, activation(z)) for nodes, z in groups]
-    n_points, n_out = (moves[1][1].shape[0], moves[0][1].shape[1]), network.layers[-1].n_out
+    n_points, n_out = (moves[1][1].shape[0], moves[0][1].shape[1]), cast(Dense, network.layers[-1]).n_out
     z = _whole_grid(groups, n_points, n_out)  # (B·A·samples, outputs), outputs outermost in memory
     cost = network.cost_function
     outputs = ACTIVATIONS[network.output_activation].function(z) if cost.needs_outputs else None
     shaped = (n_points[0] * n_points[1], len(targets), n_out)
-    per_sample = cost.per_sample(z.reshape(shaped), None if outputs is None else outputs.reshape(shaped),
-                                 targets[None], network.output_activation)
+    per_sample = cost.per_sample(
+        z.reshape(shaped),
+        None if outputs is None else outputs.reshape(shaped),
+        targets[None],
+        network.output_activation,
+    )
     return per_sample.mean(axis=1, dtype=np.float64).reshape(n_points)
 
 
-def _weighted_groups(layer, index: int, groups: list[Group], moves: list) -> list[Group]:
+def _weighted_groups(layer: Dense, index: int, groups: list[Group], moves: list[Move]) -> list[Group]:
     """z = a_prev·W + b for one dense layer, as groups: the nodes a moved parameter of this
     layer feeds get their own group, because they depend on one axis more than the rest."""
     z = layer.biases + sum(_product(a, layer.weights[nodes]) for nodes, a in groups)

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import functools
 import time
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Any, cast
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from playground.engine.loop import StepEvent, run
+from playground.engine.loop import Snapshot, StepEvent, run
 from playground.engine.network import Network
 from playground.engine.optimizers import OPTIMIZERS, Memory, make_optimizer
 from playground.engine.prefetch import Prefetcher
@@ -104,7 +105,7 @@ class TrainingResult:
     message: str = ""
     history: list[EpochEvent] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -122,7 +123,7 @@ def use_blas_threads(threads: int) -> None:
     blas_controller().limit(limits=threads, user_api="blas")
 
 
-def blas_threads(threads: int | None):
+def blas_threads(threads: int | None) -> AbstractContextManager[Any]:
     """A context limiting BLAS to ``threads`` threads (None: leave it as it is).
 
     Results are bit-identical only for the same thread count, and small batches run
@@ -146,6 +147,7 @@ class Trainer:
     """
 
     unit = "batch"  # what the run loop calls a step
+    snapshot: Snapshot  # the run loop's copy of the parameters, set by its first run
 
     def __init__(
         self,
@@ -168,7 +170,9 @@ class Trainer:
         self.labels = network.check_labels(labels, len(self.inputs))
         self.targets = network.one_hot(self.labels, len(self.inputs))
         self.test_inputs = None if test_inputs is None else network.check_inputs(test_inputs)
-        self.test_labels = None if test_labels is None else network.check_labels(test_labels, len(self.test_inputs))
+        self.test_labels = (  # labels without inputs: a TypeError, as ever
+            None if test_labels is None else network.check_labels(test_labels, len(cast(Array, self.test_inputs)))
+        )
         self.augment = augment
         # Prepare the next augmented batch in a helper thread during ``train`` (see the module doc).
         self.prefetch = bool(prefetch) and augment is not None
@@ -246,6 +250,7 @@ class Trainer:
         size = self.settings.batch_size
         if self._position >= len(self.inputs):  # that batch ended its epoch
             return self.epoch_order(self.epoch + 1)[:size]
+        assert self._order is not None  # next_batch drew this epoch's order
         return self._order[self._position : self._position + size]
 
     def _prefetch_next(self, end_of_epoch: bool) -> None:
@@ -269,8 +274,13 @@ class Trainer:
         self._prefetch_next(end_of_epoch)
         gradients, batch_cost = self.batch_gradients(inputs, targets)
         self.update(gradients, learn_rate)
-        event = BatchEvent(cost=batch_cost, end_of_epoch=end_of_epoch, epoch=self.epoch,
-                           batch=self.batch_in_epoch + 1, learn_rate=learn_rate)
+        event = BatchEvent(
+            cost=batch_cost,
+            end_of_epoch=end_of_epoch,
+            epoch=self.epoch,
+            batch=self.batch_in_epoch + 1,
+            learn_rate=learn_rate,
+        )
         self.count_batch()
         return event
 
@@ -310,10 +320,11 @@ class Trainer:
         network, l2 = self.network, self.settings.l2
         if self.settings.gradient == "backprop":
             parameters, batch_cost = network.backpropagate(inputs, targets, l2)
-            return [parameter.gradient for parameter in parameters], batch_cost
+            return [cast(Array, parameter.gradient) for parameter in parameters], batch_cost
         labels = targets.argmax(axis=1)
-        gradients = network.finite_difference_gradients(inputs, labels, h=FINITE_DIFFERENCE_STEP,
-                                                        method="forward", l2=l2)
+        gradients = network.finite_difference_gradients(
+            inputs, labels, h=FINITE_DIFFERENCE_STEP, method="forward", l2=l2
+        )
         return gradients, network.batch_cost(inputs, targets)
 
     def epochs_done(self) -> str:
@@ -325,14 +336,21 @@ class Trainer:
         """Cost and accuracy on all training data and, when given, the test data."""
         test_cost = test_accuracy = None
         if self.test_inputs is not None and len(self.test_inputs):
-            test_cost, test_accuracy = score(self.network, self.test_inputs, self.test_labels, self.settings.l2)
+            test_labels = cast(Array, self.test_labels)  # given with the test inputs
+            test_cost, test_accuracy = score(self.network, self.test_inputs, test_labels, self.settings.l2)
         train_cost, train_accuracy = score(self.network, self.inputs, self.labels, self.settings.l2)
-        return EpochEvent(epoch=self.epoch, learn_rate=self.learn_rate, train_cost=train_cost,
-                          train_accuracy=train_accuracy, test_cost=test_cost, test_accuracy=test_accuracy,
-                          seconds=seconds)
+        return EpochEvent(
+            epoch=self.epoch,
+            learn_rate=self.learn_rate,
+            train_cost=train_cost,
+            train_accuracy=train_accuracy,
+            test_cost=test_cost,
+            test_accuracy=test_accuracy,
+            seconds=seconds,
+        )
 
     @contextmanager
-    def _prefetching(self, target_epoch: int):
+    def _prefetching(self, target_epoch: int) -> Iterator[None]:
         """The helper thread of ``prefetch`` for the duration of one ``train`` call."""
         if not self.prefetch:
             yield
@@ -419,7 +437,7 @@ def train(
     labels: Array,
     epochs: int = 10,
     settings: TrainingSettings | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> TrainingResult:
     """Train ``network`` for ``epochs`` epochs: a one-call shortcut around ``Trainer``."""
     test_inputs = kwargs.pop("test_inputs", None)

@@ -16,7 +16,8 @@ send anything in its place. Three layers keep bad input from becoming a 500:
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import dash
 from dash.exceptions import DependencyException
@@ -32,8 +33,11 @@ log = logging.getLogger(__name__)
 
 def store_checks() -> dict[str, Callable[[Any], Any]]:
     """Each session store a client sends back, and how its value is checked."""
-    checks: dict[str, Callable[[Any], Any]] = {
-        store: (lambda value, part=part: model.check_part(part, value)) for part, store in stores.store_ids().items()}
+
+    def check_of(part: str) -> Callable[[Any], Any]:
+        return lambda value: model.check_part(part, value)
+
+    checks: dict[str, Callable[[Any], Any]] = {store: check_of(part) for part, store in stores.store_ids().items()}
     checks[stores.KEY] = check_key_format  # its signature is checked where it names work (a stale one is renewed)
     checks[stores.REVISION] = lambda value: shapes.check_shape(shapes.Revision, value, "revision")
     return checks
@@ -70,7 +74,8 @@ def store_problem(body: Any, checks: dict[str, Callable[[Any], Any]], polling: b
             return f"{item.get('id')}.pathname: a path on this server starts with /"
         if item.get("property") in EVENT_PROPS and (problem := event_problem(item.get("value"))):
             return f"{item.get('id')}.{item['property']}: {problem}"
-        check = checks.get(item.get("id")) if isinstance(item.get("id"), str) else None
+        item_id = item.get("id")
+        check = checks.get(item_id) if isinstance(item_id, str) else None
         if check is None or item.get("property") != "data":
             continue
         if item.get("value") is None:

@@ -22,7 +22,7 @@ taken from ``dash[celery]``, which pins Celery < 5.4 and redis ≤ 5.0.4; Dash 4
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 
 import dash
 
@@ -44,8 +44,7 @@ CELERY_SETTINGS = {
     "redis_backend_health_check_interval": 10,
     "broker_transport_options": {"socket_timeout": 5, "socket_connect_timeout": 5},
     "result_backend_transport_options": {"socket_timeout": 5, "socket_connect_timeout": 5},
-    "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
-                                  "interval_max": 1},
+    "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
     "worker_hijack_root_logger": False,
 }
 
@@ -55,7 +54,7 @@ def redis_url() -> str | None:
     return os.environ.get(REDIS_VARIABLE) or None
 
 
-@lru_cache(maxsize=None)
+@cache
 def celery_app(url: str):
     """The Celery app on ``url`` (one per process: the web server's and the worker's must be
     the same object the Dash callbacks register their tasks in)."""
@@ -101,8 +100,9 @@ class SpawningDiskcacheManager(dash.DiskcacheManager):
             get_context,  # Dash's own process library (it pickles the job's closure)
         )
 
-        process = get_context("spawn").Process(target=job_fn, args=(key, self._make_progress_key(key), args, context),
-                                               daemon=True)  # a job ends with the server that started it
+        process = get_context("spawn").Process(
+            target=job_fn, args=(key, self._make_progress_key(key), args, context), daemon=True
+        )  # a job ends with the server that started it
         process.start()
         return process.pid
 
@@ -140,8 +140,10 @@ def redis_memory_advice(url: str) -> str | None:
     if str(settings.get("maxmemory", "0")) == "0":
         advice.append("Redis has no maxmemory: set one (e.g. --maxmemory 2gb)")
     if settings.get("maxmemory-policy", "noeviction") != "noeviction":
-        advice.append(f"its maxmemory-policy {settings['maxmemory-policy']} evicts sessions' data: "
-                      "use noeviction (a full Redis then refuses, and the page says so)")
+        advice.append(
+            f"its maxmemory-policy {settings['maxmemory-policy']} evicts sessions' data: "
+            "use noeviction (a full Redis then refuses, and the page says so)"
+        )
     if persistence != "yes":
         advice.append("it keeps nothing across its own restart: start it with --appendonly yes")
     return "; ".join(advice) or None
@@ -161,8 +163,10 @@ def redis_problem(url: str, seconds: float = 3.0) -> str | None:
     try:
         client.ping()
     except redis.exceptions.RedisError as error:
-        return (f"cannot reach Redis at {url} ({error}); start it (`redis-server --port 6379`) or "
-                f"point --redis-url at a running one")
+        return (
+            f"cannot reach Redis at {url} ({error}); start it (`redis-server --port 6379`) or "
+            f"point --redis-url at a running one"
+        )
     finally:
         client.close()
     return None

@@ -41,9 +41,15 @@ def upload_rules() -> list[dict]:
     """Every upload's size limit and the line its page says an oversized file on (the browser
     drops such a file without a word: assets/uploads.js)."""
     limits = current_limits()
-    return [{"upload": upload.upload, "message": upload.message,
-             "limit": upload.limit() if callable(upload.limit) else getattr(limits, upload.limit)}
-            for _, page_uploads in pages.registered("uploads") for upload in page_uploads]
+    return [
+        {
+            "upload": upload.upload,
+            "message": upload.message,
+            "limit": upload.limit() if callable(upload.limit) else getattr(limits, upload.limit),
+        }
+        for _, page_uploads in pages.registered("uploads")
+        for upload in page_uploads
+    ]
 
 
 def browser_contract() -> dict[str, Any]:
@@ -59,10 +65,15 @@ def browser_contract() -> dict[str, Any]:
         "class_colours": list(CLASS_COLOURS),
         "positive_colour": POSITIVE_COLOUR,
         "negative_colour": NEGATIVE_COLOUR,
-        "session": {"parts": [[part, store] for part, store in parts.items()], "change": stores.CHANGE,
-                    "key": stores.KEY, "revision": stores.REVISION},
+        "session": {
+            "parts": [[part, store] for part, store in parts.items()],
+            "change": stores.CHANGE,
+            "key": stores.KEY,
+            "revision": stores.REVISION,
+        },
         "share_prefix": SHARE_PREFIX,
-        "shapes": schemas, "shape_definitions": definitions,
+        "shapes": schemas,
+        "shape_definitions": definitions,
         "routes": {route.key: route.path for route in pages.routes()},
         "ids": dict(pages.registered("ids")),
         "settings": dict(pages.registered("browser")),  # each page's constants its browser code shares

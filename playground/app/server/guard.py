@@ -132,13 +132,19 @@ class RequestGuard:
                 read_body(environ, length, min(limits.body_seconds, BUSY_DRAIN_SECONDS))
             except TimeoutError:
                 pass
-            return refuse(start_response, 429, "busy: the server is working on other large requests; try again shortly",
-                          retry_after=1)
+            return refuse(
+                start_response,
+                429,
+                "busy: the server is working on other large requests; try again shortly",
+                retry_after=1,
+            )
         try:
             try:
                 body = read_body(environ, length, limits.body_seconds)
             except TimeoutError:
-                return refuse(start_response, 408, f"the request's body did not arrive within {limits.body_seconds:g} s")
+                return refuse(
+                    start_response, 408, f"the request's body did not arrive within {limits.body_seconds:g} s"
+                )
             if "json" in environ.get("CONTENT_TYPE", ""):
                 if json_depth(body) > limits.json_depth:
                     return refuse(start_response, 400, f"the JSON nests more than {limits.json_depth} levels deep")
@@ -183,6 +189,8 @@ def sender_of(environ) -> str:
     if session and keys.is_issued(session):
         return "session " + session
     return "address " + environ.get("REMOTE_ADDR", "")
+
+
 BUSY_DRAIN_SECONDS = 2.0  # reading a refused large body: at most this long
 
 
@@ -207,20 +215,27 @@ def read_body(environ, length: int, seconds: float) -> bytes:
             parts.append(part)
             left -= len(part)
         return b"".join(parts)
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise TimeoutError from None
     finally:
         if timed:
             sock.settimeout(previous)
 
 
-REASONS = {200: "OK", 400: "Bad Request", 408: "Request Timeout", 411: "Length Required", 413: "Payload Too Large",
-           429: "Too Many Requests", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    408: "Request Timeout",
+    411: "Length Required",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    503: "Service Unavailable",
+}
 
 
 def respond(start_response, status: int, body: bytes, close: bool = False, headers: tuple = ()):
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers]
-    start_response(f"{status} {REASONS[status]}", headers + ([("Connection", "close")] if close else []))
+    sent = [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers]
+    start_response(f"{status} {REASONS[status]}", sent + ([("Connection", "close")] if close else []))
     return [body]
 
 

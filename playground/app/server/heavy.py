@@ -54,8 +54,9 @@ class HeavyPool:
         with self.lock:
             if self.executor is None:
                 # spawn, not fork: forking a process that runs threads can copy a held lock
-                self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                    initializer=_start_process)
+                self.executor = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_process
+                )
             return self.executor
 
     def warm(self, handlers: list[str]) -> list[Future]:

@@ -19,9 +19,12 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playground.app.session import keys
+
+if TYPE_CHECKING:
+    from redis import Redis
 
 SESSION_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 KEEP_SECONDS = 12 * 3600  # a session's job and model are kept this long after they were last written
@@ -73,6 +76,9 @@ class JobStoreError(RuntimeError):
 class JobStore:
     """Values (JSON or bytes) under keys, with expiry; a disk cache or Redis underneath."""
 
+    redis: Redis | None  # class mode's Redis, else None (and the disk cache instead)
+    disk: Any  # the diskcache.Cache (a library without types), else None
+
     def __init__(self, redis_url: str | None = None) -> None:
         redis_url = redis_url if redis_url is not None else os.environ.get(REDIS_VARIABLE)
         if redis_url:
@@ -93,14 +99,17 @@ class JobStore:
         """Call a Redis command; an outage becomes a JobStoreError naming it."""
         import redis
 
+        assert self.redis is not None  # called in class mode only
         try:
             result = getattr(self.redis, method)(*args, **kwargs)
             return list(result) if method == "scan_iter" else result
         except redis.exceptions.RedisError as error:
             where = self.redis.connection_pool.connection_kwargs
-            raise JobStoreError(f"the job server (Redis at {where.get('host')}:{where.get('port')}) is not "
-                                f"answering ({error}): training and saved models are unavailable until it is "
-                                f"back; nothing on this page was lost") from None
+            raise JobStoreError(
+                f"the job server (Redis at {where.get('host')}:{where.get('port')}) is not "
+                f"answering ({error}): training and saved models are unavailable until it is "
+                f"back; nothing on this page was lost"
+            ) from None
 
     # ------------------------------------------------------------ raw values
 
@@ -143,9 +152,11 @@ class JobStore:
         """StoreFull unless ``size`` more bytes fit within ``limit`` (the store never evicts to make room)."""
         used = self.used_bytes()
         if used + size > limit:
-            raise StoreFull(f"the server's storage for trained models is full ({used / 1e6:,.0f} MB of "
-                            f"{limit / 1e6:,.0f} MB; this one needs {size / 1e6:,.1f} MB), so it was not kept: "
-                            f"models expire {KEEP_SECONDS // 3600} hours after they are made")
+            raise StoreFull(
+                f"the server's storage for trained models is full ({used / 1e6:,.0f} MB of "
+                f"{limit / 1e6:,.0f} MB; this one needs {size / 1e6:,.1f} MB), so it was not kept: "
+                f"models expire {KEEP_SECONDS // 3600} hours after they are made"
+            )
 
     # ------------------------------------------------------------ JSON values
 
@@ -162,10 +173,10 @@ class JobStore:
     def close(self) -> None:
         if self.disk is not None:
             self.disk.close()
-        else:
+        elif self.redis is not None:
             self.redis.close()
 
-    def __enter__(self) -> "JobStore":
+    def __enter__(self) -> JobStore:
         return self
 
     def __exit__(self, *_) -> None:

@@ -52,6 +52,7 @@ def encoded(answer: Any) -> bytes:
 
 def view(route: Route):
     """The Flask view of a route."""
+
     def answer_request() -> Response:
         raw = request.get_data(cache=False)
         query = dict(request.args) if route.request is None else None

@@ -41,8 +41,10 @@ def why_not(store: JobStore, session: str) -> str | None:
         return f"this session is already running a job ({running}): wait for it, or stop it"
     limit = current_limits().jobs
     if store.count(PREFIX) >= limit:
-        return (f"busy: this server runs at most {limit} long jobs at once (training, scoring, slices, maps) and "
-                f"all are taken; try again in a minute")
+        return (
+            f"busy: this server runs at most {limit} long jobs at once (training, scoring, slices, maps) and "
+            f"all are taken; try again in a minute"
+        )
     return None
 
 
@@ -100,7 +102,7 @@ def job_key() -> str | None:
 
     try:
         return dash.ctx.custom_data.get(JOB_KEY)
-    except Exception:  # noqa: BLE001 (outside a callback Dash raises its own MissingCallbackContextException)
+    except Exception:  # outside a callback Dash raises its own MissingCallbackContextException
         return None
 
 

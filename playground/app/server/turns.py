@@ -18,8 +18,8 @@ import heapq
 import itertools
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 MAX_SENDERS = 10_000  # senders remembered (only their recent use): beyond it, everyone starts afresh
 HALF_LIFE = 2.0  # seconds for a sender's count of recent requests to fade by half

@@ -46,8 +46,9 @@ class Sample:
         return f"on a sample of {self.size:,} of the {self.total:,} points (the server's work budget)"
 
 
-def sample_within_budget(total: int, evaluations: int, multiply_adds: int, seed: int = 0,
-                         fewest: int = FEWEST_POINTS) -> Sample:
+def sample_within_budget(
+    total: int, evaluations: int, multiply_adds: int, seed: int = 0, fewest: int = FEWEST_POINTS
+) -> Sample:
     """The points a view of ``evaluations`` passes over ``total`` points, each costing
     ``multiply_adds``, may use within ``limits.view_multiply_adds`` (at least ``fewest``)."""
     per_point = max(1, int(evaluations) * int(multiply_adds))

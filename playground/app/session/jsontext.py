@@ -24,8 +24,9 @@ def json_depth(raw: bytes | str) -> int:
     quotes = np.flatnonzero(codes == ord('"'))
     backslashes = np.flatnonzero(codes == ord("\\"))
     # Each backslash's run: where the run of consecutive backslashes it belongs to starts.
-    run_start = backslashes[np.maximum.accumulate(np.where(np.diff(backslashes, prepend=-2) != 1,
-                                                           np.arange(len(backslashes)), 0))]
+    run_start = backslashes[
+        np.maximum.accumulate(np.where(np.diff(backslashes, prepend=-2) != 1, np.arange(len(backslashes)), 0))
+    ]
     before = np.searchsorted(backslashes, quotes - 1)  # the backslash right before a quote, if any
     escaped = np.zeros(len(quotes), dtype=bool)
     found = before < len(backslashes)

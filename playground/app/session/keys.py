@@ -24,8 +24,10 @@ SECRET_VARIABLE = "PLAYGROUND_SECRET"
 TOKEN_CHARACTERS = 24  # secrets.token_urlsafe(18): 144 random bits
 SIGNATURE_CHARACTERS = 22  # 16 bytes of HMAC-SHA256, base64url without padding
 KEY_CHARACTERS = TOKEN_CHARACTERS + SIGNATURE_CHARACTERS
-NOT_ISSUED = ("this tab's session key was not issued by this server (a tab opened before the server "
-              "was updated or restarted with a new secret, or a made-up key): open the page in a new tab")
+NOT_ISSUED = (
+    "this tab's session key was not issued by this server (a tab opened before the server "
+    "was updated or restarted with a new secret, or a made-up key): open the page in a new tab"
+)
 
 
 def secret_file() -> Path:

@@ -25,6 +25,7 @@ import base64
 import copy
 import json
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,18 +50,36 @@ class StateError(ValueError):
 
 # The seed's set-up (SPEC F2): 2-3-2, sigmoid everywhere, quadratic cost; at this learn rate
 # and batch size *play* separates the curved fruit in a few seconds.
-DEFAULT_SETTINGS = {"learn_rate": 3.0, "batch_size": 10, "optimizer": "sgd", "momentum": 0.9, "l2": 0.0,
-                    "gradient": "backprop", "weight_seed": 0, "play_speed": 0}
-DEFAULT_DATA = {"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2, "seed": 0, "n_samples": 200}
-DEFAULT_NETWORK = {"layer_sizes": [2, 3, 2], "activations": ["sigmoid"], "output_activation": "sigmoid",
-                   "cost": "quadratic"}
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "learn_rate": 3.0,
+    "batch_size": 10,
+    "optimizer": "sgd",
+    "momentum": 0.9,
+    "l2": 0.0,
+    "gradient": "backprop",
+    "weight_seed": 0,
+    "play_speed": 0,
+}
+DEFAULT_DATA: dict[str, Any] = {"name": "fruit-curved", "noise": 0.0, "test_fraction": 0.2, "seed": 0, "n_samples": 200}
+DEFAULT_NETWORK: dict[str, Any] = {
+    "layer_sizes": [2, 3, 2],
+    "activations": ["sigmoid"],
+    "output_activation": "sigmoid",
+    "cost": "quadratic",
+}
 
 
 # ------------------------------------------------------------------ the network
 
 
-def dense_network_json(layer_sizes: list[int], activations: list[str], output_activation: str, cost: str,
-                       seed: int, keep: dict | None = None) -> dict:
+def dense_network_json(
+    layer_sizes: list[int],
+    activations: list[str],
+    output_activation: str,
+    cost: str,
+    seed: int,
+    keep: dict | None = None,
+) -> dict:
     """A new dense network; weight-layers whose shape did not change keep their weights from ``keep``."""
     network = Network(layer_sizes, activation=activations, output_activation=output_activation, cost=cost, seed=seed)
     if keep:
@@ -74,9 +93,12 @@ def dense_network_json(layer_sizes: list[int], activations: list[str], output_ac
 def architecture(network: dict) -> dict:
     """What decides a dense network's shape and sliders: sizes, activations, output, cost."""
     layers = network["layers"]
-    return {"layer_sizes": [layers[0]["inputs"]] + [layer["outputs"] for layer in layers],
-            "activations": [layer["activation"] for layer in layers[:-1]],
-            "output_activation": layers[-1]["activation"], "cost": network["cost"]}
+    return {
+        "layer_sizes": [layers[0]["inputs"]] + [layer["outputs"] for layer in layers],
+        "activations": [layer["activation"] for layer in layers[:-1]],
+        "output_activation": layers[-1]["activation"],
+        "cost": network["cost"],
+    }
 
 
 def check_playground_network(value: Any) -> dict:
@@ -91,10 +113,15 @@ def check_playground_network(value: Any) -> dict:
     sizes = [layers[0]["inputs"]] + [layer["outputs"] for layer in layers]
     if None in sizes or any(layer["inputs"] != size for layer, size in zip(layers, sizes)):
         raise StateError(f"network: each layer must take what the layer before gives ({sizes})")
-    if (len(layers) - 1 > limits.hidden_layers or any(n > limits.layer_width for n in sizes[1:-1])
-            or sizes[-1] > limits.classes):
-        raise StateError(f"network: at most {limits.hidden_layers} hidden layers of 1 to {limits.layer_width} nodes "
-                         f"and 1 to {limits.classes} outputs are allowed, not {sizes}")
+    if (
+        len(layers) - 1 > limits.hidden_layers
+        or any(n > limits.layer_width for n in sizes[1:-1])
+        or sizes[-1] > limits.classes
+    ):
+        raise StateError(
+            f"network: at most {limits.hidden_layers} hidden layers of 1 to {limits.layer_width} nodes "
+            f"and 1 to {limits.classes} outputs are allowed, not {sizes}"
+        )
     return value
 
 
@@ -113,7 +140,9 @@ def playground_network(value: Any, dtype=np.float32) -> Network:
 def points_json(dataset: Dataset, **how: Any) -> dict:
     """The points as JSON, and how they were made (``generator``, ``made_with``, ``source``)."""
     return {
-        "name": dataset.name, "class_names": list(dataset.class_names), "feature_names": list(dataset.feature_names),
+        "name": dataset.name,
+        "class_names": list(dataset.class_names),
+        "feature_names": list(dataset.feature_names),
         "train_inputs": np.asarray(dataset.train_inputs, dtype=np.float32).reshape(-1, 2).tolist(),
         "train_labels": np.asarray(dataset.train_labels).astype(int).tolist(),
         "test_inputs": np.asarray(dataset.test_inputs, dtype=np.float32).reshape(-1, 2).tolist(),
@@ -125,11 +154,22 @@ def points_json(dataset: Dataset, **how: Any) -> dict:
 def generate_points(name: str, noise: float, test_fraction: float, seed: int, n_samples: int) -> dict:
     """A generated toy set, its generator's settings recorded beside it."""
     options = {"n_arms": 3} if name == "spiral-3" else {}
-    dataset = make_dataset("spiral" if name == "spiral-3" else name, n_samples=n_samples, noise=noise,
-                           test_fraction=test_fraction, seed=seed, **options)
+    dataset = make_dataset(
+        "spiral" if name == "spiral-3" else name,
+        n_samples=n_samples,
+        noise=noise,
+        test_fraction=test_fraction,
+        seed=seed,
+        **options,
+    )
     dataset.name = name
-    generator = {"name": name, "noise": float(noise), "test_fraction": float(test_fraction), "seed": int(seed),
-                 "n_samples": int(n_samples)}
+    generator = {
+        "name": name,
+        "noise": float(noise),
+        "test_fraction": float(test_fraction),
+        "seed": int(seed),
+        "n_samples": int(n_samples),
+    }
     return points_json(dataset, generator=generator)
 
 
@@ -152,8 +192,9 @@ def check_points(value: Any) -> Dataset:
         if len(labels) and labels.max() >= len(value["class_names"]):
             raise StateError(f"data {part}: labels must be whole numbers 0…{len(value['class_names']) - 1}")
         arrays[part] = (inputs.astype(np.float32), labels)
-    return Dataset(value["name"], *arrays["train"], *arrays["test"], list(value["class_names"]),
-                   list(value["feature_names"]))
+    return Dataset(
+        value["name"], *arrays["train"], *arrays["test"], list(value["class_names"]), list(value["feature_names"])
+    )
 
 
 def output_size(data: dict) -> int:
@@ -205,8 +246,14 @@ def new_views() -> dict:
 def initial_state() -> dict:
     """A new session: the curved fruit, the seed's 2-3-2 network, the default settings, no training."""
     network = dense_network_json(**DEFAULT_NETWORK, seed=DEFAULT_SETTINGS["weight_seed"])
-    return {"version": STATE_VERSION, "data": generate_points(**DEFAULT_DATA), "network": network,
-            "settings": dict(DEFAULT_SETTINGS), "training": fresh_training(), "views": new_views()}
+    return {
+        "version": STATE_VERSION,
+        "data": generate_points(**DEFAULT_DATA),
+        "network": network,
+        "settings": dict(DEFAULT_SETTINGS),
+        "training": fresh_training(),
+        "views": new_views(),
+    }
 
 
 def check_view(name: str, value: Any) -> dict:
@@ -222,8 +269,12 @@ def check_part(name: str, value: Any) -> Any:
     """One store's value, by its name in the state (data, network, settings, training, view-<page>)."""
     if name.startswith("view-"):
         return check_view(name.removeprefix("view-"), value)
-    checks = {"data": check_points, "network": playground_network, "settings": check_settings,
-              "training": check_training}
+    checks: dict[str, Callable[[Any], Any]] = {
+        "data": check_points,
+        "network": playground_network,
+        "settings": check_settings,
+        "training": check_training,
+    }
     if name not in checks:
         raise StateError(f"the session has no part named {name!r}")
     checks[name](value)
@@ -262,8 +313,10 @@ def upgrade(state: dict) -> dict:
             state["network"] = network_json_of_version_1(network)
         settings = state["settings"]
         if isinstance(settings, dict):  # the data seed now lives with the points' generator
-            state["settings"] = {**DEFAULT_SETTINGS, **{key: value for key, value in settings.items()
-                                                        if key in DEFAULT_SETTINGS}}
+            state["settings"] = {
+                **DEFAULT_SETTINGS,
+                **{key: value for key, value in settings.items() if key in DEFAULT_SETTINGS},
+            }
     state.setdefault("training", fresh_training())
     state.setdefault("views", {})
     state["version"] = STATE_VERSION
@@ -276,11 +329,15 @@ def network_json_of_version_1(old: dict) -> dict:
     try:
         sizes, names = old["layer_sizes"], list(old["activations"]) + [old["output_activation"]]
         if not len(sizes) - 1 == len(names) == len(old["weights"]) == len(old["biases"]):
-            raise StateError(f"invalid network (version 1): {len(sizes)} layer sizes need {len(sizes) - 1} "
-                             f"activations, weights and biases, not {len(names)}, {len(old['weights'])} and "
-                             f"{len(old['biases'])}")
-        layers = [{"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name, "weights": W, "biases": b}
-                  for n_in, n_out, name, W, b in zip(sizes, sizes[1:], names, old["weights"], old["biases"])]
+            raise StateError(
+                f"invalid network (version 1): {len(sizes)} layer sizes need {len(sizes) - 1} "
+                f"activations, weights and biases, not {len(names)}, {len(old['weights'])} and "
+                f"{len(old['biases'])}"
+            )
+        layers = [
+            {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": name, "weights": W, "biases": b}
+            for n_in, n_out, name, W, b in zip(sizes, sizes[1:], names, old["weights"], old["biases"])
+        ]
         return {"input_shape": [sizes[0]], "cost": old["cost"], "seed": int(old.get("seed") or 0), "layers": layers}
     except StateError:
         raise
@@ -291,13 +348,24 @@ def network_json_of_version_1(old: dict) -> dict:
 def shared_state(state: dict) -> dict:
     """What a link or a file holds of a session: everything but the optimizer's memory (it may
     not fit whoever opens it) and what a page keeps to itself."""
-    training = {**state["training"], "trainer": {key: value for key, value in state["training"]["trainer"].items()
-                                                 if key != "memory"}}
+    training = {
+        **state["training"],
+        "trainer": {key: value for key, value in state["training"]["trainer"].items() if key != "memory"},
+    }
     known = views()
-    views_shared = {name: (known[name].shared(value) if known[name].shared else value)
-                    for name, value in (state.get("views") or {}).items() if name in known}
-    return {"version": STATE_VERSION, "data": state["data"], "network": state["network"],
-            "settings": state["settings"], "training": training, "views": views_shared}
+    views_shared = {}
+    for name, value in (state.get("views") or {}).items():
+        if name in known:
+            shared = known[name].shared
+            views_shared[name] = shared(value) if shared else value
+    return {
+        "version": STATE_VERSION,
+        "data": state["data"],
+        "network": state["network"],
+        "settings": state["settings"],
+        "training": training,
+        "views": views_shared,
+    }
 
 
 def shapes_short(value: Any) -> str:
@@ -346,7 +414,7 @@ def decode_share(fragment: Any) -> dict:
     fragment = fragment.lstrip("#")
     if not fragment.startswith(SHARE_PREFIX):
         raise StateError("this link holds no playground state")
-    text = fragment[len(SHARE_PREFIX):]
+    text = fragment[len(SHARE_PREFIX) :]
     try:
         packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         inflater = zlib.decompressobj()

@@ -19,8 +19,9 @@ pool of large requests does so in its own processes).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import dash
 
@@ -67,8 +68,11 @@ class Upload:
 
 def registered(key: str) -> list[tuple[str, Any]]:
     """(page name, value) of every registered page that brings ``key`` (ids, view, routes, …)."""
-    return [(page["module"].rsplit(".", 1)[-1], page[key]) for page in dash.page_registry.values()
-            if page.get(key) is not None]
+    return [
+        (page["module"].rsplit(".", 1)[-1], page[key])
+        for page in dash.page_registry.values()
+        if page.get(key) is not None
+    ]
 
 
 def views() -> dict[str, PageView]:
@@ -79,8 +83,9 @@ def routes() -> list[Route]:
     return [route for _, page_routes in registered("routes") for route in page_routes]
 
 
-def handler(dotted: str) -> Callable[[Any], Any]:
-    """A route's handler from its 'module:function' name."""
+def handler(dotted: str) -> Callable[..., Any]:
+    """A route's handler from its 'module:function' name (a JSON route's takes the body, a raw
+    route's the bytes and the query's arguments)."""
     module, _, function = dotted.partition(":")
     return getattr(importlib.import_module(module), function)
 
@@ -97,5 +102,10 @@ class Registration:
 
     def keywords(self) -> dict[str, Any]:
         """The keyword arguments for ``dash.register_page``."""
-        return {"ids": self.ids, "view": self.view, "routes": self.routes, "uploads": self.uploads,
-                "browser": self.browser}
+        return {
+            "ids": self.ids,
+            "view": self.view,
+            "routes": self.routes,
+            "uploads": self.uploads,
+            "browser": self.browser,
+        }

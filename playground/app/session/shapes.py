@@ -242,11 +242,20 @@ def without_titles(schema: Any, names: bool = False) -> Any:
         return schema
     if names:
         return {name: without_titles(value) for name, value in schema.items()}
-    return {key: without_titles(value, names=key in ("properties", "$defs")) for key, value in schema.items()
-            if key != "title"}
+    return {
+        key: without_titles(value, names=key in ("properties", "$defs"))
+        for key, value in schema.items()
+        if key != "title"
+    }
 
 
 CORE_SHAPES: dict[str, type[Shape]] = {
-    "data": Points, "network": NetworkShape, "settings": Settings, "training": Training, "change": Change,
-    "revision": Revision, "train_request": TrainRequest, "train_answer": TrainAnswer,
+    "data": Points,
+    "network": NetworkShape,
+    "settings": Settings,
+    "training": Training,
+    "change": Change,
+    "revision": Revision,
+    "train_request": TrainRequest,
+    "train_answer": TrainAnswer,
 }

@@ -26,6 +26,7 @@ from typing import Any
 
 import dash
 from dash import ALL, Input, Output, State, dcc
+from dash.dependencies import Wildcard
 
 from playground.app.session import keys, model
 from playground.app.session.pages import views
@@ -50,8 +51,9 @@ def store_ids() -> dict[str, str]:
     return {**CORE, **{f"view-{name}": view_store(name) for name in views()}}
 
 
-def change_id(source: str) -> dict[str, str]:
-    """The id of a change store: ``source`` names its one writer, e.g. 'playground-network'."""
+def change_id(source: str | Wildcard) -> dict[str, Any]:
+    """The id of a change store: ``source`` names its one writer, e.g. 'playground-network'
+    (``ALL``: every change store, as the reducer's input)."""
     return {"type": CHANGE, "source": source}
 
 
@@ -82,16 +84,19 @@ def stores() -> list[dcc.Store]:
     """The session's stores as a new visitor gets them (a reload keeps the tab's own instead)."""
     state = model.initial_state()
     made = [dcc.Store(id=store, data=state[part], storage_type="session") for part, store in CORE.items()]
-    made += [dcc.Store(id=view_store(name), data=value, storage_type="session")
-             for name, value in state["views"].items()]
-    return made + [dcc.Store(id=KEY, data=new_session_key(), storage_type="session"),
-                   dcc.Store(id=REVISION, data={"id": "", "source": "new", "parts": []})]
+    made += [
+        dcc.Store(id=view_store(name), data=value, storage_type="session") for name, value in state["views"].items()
+    ]
+    return made + [
+        dcc.Store(id=KEY, data=new_session_key(), storage_type="session"),
+        dcc.Store(id=REVISION, data={"id": "", "source": "new", "parts": []}),
+    ]
 
 
-def routing_states() -> dict[str, State]:
+def routing_states() -> dict[str, Input | State]:
     """What every page layout is built from: the router sends these stores with each page change
     (``layout(data=…, network=…, settings=…, training=…, views=…, key=…)``)."""
-    states = {part: State(store, "data") for part, store in CORE.items()}
+    states: dict[str, Input | State] = {part: State(store, "data") for part, store in CORE.items()}
     states.update({f"view_{name}": State(view_store(name), "data") for name in views()})
     return {**states, "key": State(KEY, "data")}
 
@@ -101,11 +106,15 @@ def register(app: dash.Dash) -> None:
     parts = store_ids()
     app.clientside_callback(
         dash.ClientsideFunction("session", "reduce"),
-        [Output(store, "data") for store in parts.values()], Output(REVISION, "data"),
-        Input(change_id(ALL), "data"), *[State(store, "data") for store in parts.values()],
+        [Output(store, "data") for store in parts.values()],
+        Output(REVISION, "data"),
+        Input(change_id(ALL), "data"),
+        *[State(store, "data") for store in parts.values()],
     )
 
-    @app.callback(Output(KEY, "data", allow_duplicate=True), Input(KEY, "data"), prevent_initial_call="initial_duplicate")
+    @app.callback(
+        Output(KEY, "data", allow_duplicate=True), Input(KEY, "data"), prevent_initial_call="initial_duplicate"
+    )
     def renew_key(key):
         """The KEY store's one writer after the layout: a key this server did not issue (a tab
         opened before an update, a made-up key) is replaced by a new session's."""

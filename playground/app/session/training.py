@@ -38,9 +38,15 @@ class TrainingRun:
 
 def engine_settings(settings: dict) -> TrainingSettings:
     """The engine's training settings from the session's (checked already)."""
-    return TrainingSettings(learn_rate=float(settings["learn_rate"]), batch_size=int(settings["batch_size"]),
-                            optimizer=settings["optimizer"], momentum=float(settings["momentum"]),
-                            l2=float(settings["l2"]), gradient=settings["gradient"], seed=int(settings["weight_seed"]))
+    return TrainingSettings(
+        learn_rate=float(settings["learn_rate"]),
+        batch_size=int(settings["batch_size"]),
+        optimizer=settings["optimizer"],
+        momentum=float(settings["momentum"]),
+        l2=float(settings["l2"]),
+        gradient=settings["gradient"],
+        seed=int(settings["weight_seed"]),
+    )
 
 
 def make_trainer(request: dict) -> Trainer:
@@ -57,9 +63,16 @@ def make_trainer(request: dict) -> Trainer:
     if request.get("train_only"):
         only = [flat_position(network, address) for address in request["train_only"]]
     try:
-        trainer = Trainer(network, dataset.train_inputs, dataset.train_labels, engine_settings(settings),
-                          dataset.test_inputs, dataset.test_labels, memory=trainer_state.get("memory"),
-                          train_only=only)
+        trainer = Trainer(
+            network,
+            dataset.train_inputs,
+            dataset.train_labels,
+            engine_settings(settings),
+            dataset.test_inputs,
+            dataset.test_labels,
+            memory=trainer_state.get("memory"),
+            train_only=only,
+        )
     except ValueError as error:  # optimizer memory that does not fit this network or optimizer
         raise model.StateError(f"trainer: {error}") from None
     trainer.resume_at(trainer_state.get("epoch", 0), trainer_state.get("position", 0))
@@ -92,8 +105,13 @@ def train(request: dict, batches: int | None, on_step=None) -> TrainingRun:
     def frame_over(event) -> bool:
         return event.end_of_epoch or time.perf_counter() - began > FRAME_SECONDS
 
-    result = run(trainer, steps=batches, until=frame_over if batches is None else None, cpu_seconds=budget,
-                 on_step=(lambda _: on_step(trainer)) if on_step else None)
+    result = run(
+        trainer,
+        steps=batches,
+        until=frame_over if batches is None else None,
+        cpu_seconds=budget,
+        on_step=(lambda _: on_step(trainer)) if on_step else None,
+    )
     return TrainingRun(trainer, result, (time.perf_counter() - began) / max(result.steps, 1), start)
 
 
@@ -123,12 +141,19 @@ def answer(request: dict) -> dict:
         estimated += [other] if guessed else []
     result = done.result
     return {
-        "network": network_to_json(trainer.network), "trainer": trainer_json(trainer),
+        "network": network_to_json(trainer.network),
+        "trainer": trainer_json(trainer),
         "epoch": round(trainer.epoch + trainer.position / max(len(trainer.inputs), 1), 4),
-        "train_cost": summary.train_cost, "test_cost": summary.test_cost, "train_accuracy": summary.train_accuracy,
-        "timing": {method: 1000 * value for method, value in seconds.items()}, "timing_estimated": estimated,
-        "batches": result.steps, "ended": result.ended, "message": result.message,
-        "cpu_seconds": round(result.cpu_seconds, 4), "diverged": result.message if result.ended == "diverged" else None,
+        "train_cost": summary.train_cost,
+        "test_cost": summary.test_cost,
+        "train_accuracy": summary.train_accuracy,
+        "timing": {method: 1000 * value for method, value in seconds.items()},
+        "timing_estimated": estimated,
+        "batches": result.steps,
+        "ended": result.ended,
+        "message": result.message,
+        "cpu_seconds": round(result.cpu_seconds, 4),
+        "diverged": result.message if result.ended == "diverged" else None,
         "start": done.start,
         # A single step: which training points its mini-batch was (the page highlights them).
         "batch": trainer.last_batch.tolist() if batches == 1 and trainer.last_batch is not None else None,
@@ -155,7 +180,8 @@ def check_finite_difference_cost(trainer: Trainer, budget: float) -> None:
     if seconds > budget:
         raise model.StateError(
             f"one batch by finite differences needs {evaluations:,} cost evaluations, about {seconds:.2g} s here: "
-            f"more than a request may take ({budget:g} s). Use backprop, or a smaller network or batch")
+            f"more than a request may take ({budget:g} s). Use backprop, or a smaller network or batch"
+        )
 
 
 def time_other_method(trainer: Trainer, method: str) -> tuple[float, bool]:

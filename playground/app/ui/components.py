@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 import dash
 from dash import Input, Output, dcc, html
@@ -14,14 +15,30 @@ LECTURE_TOGGLE = "lecture-toggle"  # lecture mode, on every page
 
 def navigation_bar() -> html.Nav:
     """Links to every registered page, in their order (dcc.Link: no reload, the session stays)."""
-    links = [dcc.Link(page["name"], href=page["relative_path"], className="nav-link",
-                      id=f"nav-{page['module'].rsplit('.', 1)[-1]}")
-             for page in dash.page_registry.values()]
-    return html.Nav(id=NAVIGATION, className="navigation", children=[
-        html.Span("Neural Playground", className="brand"), *links,
-        html.Div(id=APP_MESSAGE, className="app-message", role="alert", title="click to hide"),
-        html.Button("lecture mode", id=LECTURE_TOGGLE, className="lecture-toggle",
-                    title="big text, thick lines and points for a projector (key: L; a link with ?lecture=1 opens in it)")])
+    links = [
+        dcc.Link(
+            page["name"],
+            href=page["relative_path"],
+            className="nav-link",
+            id=f"nav-{page['module'].rsplit('.', 1)[-1]}",
+        )
+        for page in dash.page_registry.values()
+    ]
+    return html.Nav(
+        id=NAVIGATION,
+        className="navigation",
+        children=[
+            html.Span("Neural Playground", className="brand"),
+            *links,
+            html.Div(id=APP_MESSAGE, className="app-message", role="alert", title="click to hide"),
+            html.Button(
+                "lecture mode",
+                id=LECTURE_TOGGLE,
+                className="lecture-toggle",
+                title="big text, thick lines and points for a projector (key: L; a link with ?lecture=1 opens in it)",
+            ),
+        ],
+    )
 
 
 def register_navigation(app: dash.Dash) -> None:
@@ -31,36 +48,60 @@ def register_navigation(app: dash.Dash) -> None:
     app.clientside_callback(
         f"function(path) {{ return {paths}.map((p) => p === path ? 'nav-link active' : 'nav-link'); }}",
         [Output(f"nav-{page['module'].rsplit('.', 1)[-1]}", "className") for page in pages],
-        Input("_pages_location", "pathname"))
-    app.clientside_callback("function(clicks) { return ''; }", Output(APP_MESSAGE, "children", allow_duplicate=True),
-                            Input(APP_MESSAGE, "n_clicks"), prevent_initial_call=True)
+        Input("_pages_location", "pathname"),
+    )
+    app.clientside_callback(
+        "function(clicks) { return ''; }",
+        Output(APP_MESSAGE, "children", allow_duplicate=True),
+        Input(APP_MESSAGE, "n_clicks"),
+        prevent_initial_call=True,
+    )
     # Lecture mode lives in the browser (assets/lecture.js): the button, the L key, ?lecture=1.
-    app.clientside_callback("function(clicks) { return window.neuralModules.lecture.clicked(clicks); }",
-                            Output(LECTURE_TOGGLE, "children"), Input(LECTURE_TOGGLE, "n_clicks"))
+    app.clientside_callback(
+        "function(clicks) { return window.neuralModules.lecture.clicked(clicks); }",
+        Output(LECTURE_TOGGLE, "children"),
+        Input(LECTURE_TOGGLE, "n_clicks"),
+    )
 
 
-def graph_config(name: str, **changes) -> dict:
+def graph_config(name: str, **changes: Any) -> dcc.Graph.Config:
     """Plotly's toolbar for a figure: its camera saves a PNG at presentation size (1920 px wide)
     named after the figure, and nothing offers to share the chart with an online service."""
-    return {"displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False,
-            "modeBarButtonsToRemove": ["sendDataToCloud"],
-            "toImageButtonOptions": {"format": "png", "filename": name, "width": 1920, "height": 1080, "scale": 1},
-            **changes}
+    config: dict[str, Any] = {
+        "displaylogo": False,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "modeBarButtonsToRemove": ["sendDataToCloud"],
+        "toImageButtonOptions": {"format": "png", "filename": name, "width": 1920, "height": 1080, "scale": 1},
+        **changes,
+    }
+    return cast(dcc.Graph.Config, config)  # with the caller's changes, which are Plotly config keys too
 
 
 def picture(image: html.Img, name: str) -> html.Div:
     """A picture (an ``html.Img``) as a figure: PNG and SVG at presentation size (1920 px wide,
     pixels kept sharp) and a full view, as every Plotly figure has (assets/figures.js)."""
+
     def tool(text: str, action: str, title: str) -> html.Button:
-        return html.Button(text, className="picture-tool", title=title, **{"data-picture": action})
-    return html.Div(className="picture-figure", **{"data-name": name}, children=[
-        image,
-        html.Div(className="picture-tools", children=[
-            tool("PNG", "png", "download as PNG, 1920 px wide"),
-            tool("SVG", "svg", "download as SVG, 1920 px wide"),
-            tool("⤢", "full", "full view (Esc to leave)"),
-        ]),
-    ])
+        data: dict[str, Any] = {"data-picture": action}  # an HTML data attribute: no keyword of Dash's
+        return html.Button(text, className="picture-tool", title=title, **data)
+
+    data: dict[str, Any] = {"data-name": name}
+    return html.Div(
+        className="picture-figure",
+        **data,
+        children=[
+            image,
+            html.Div(
+                className="picture-tools",
+                children=[
+                    tool("PNG", "png", "download as PNG, 1920 px wide"),
+                    tool("SVG", "svg", "download as SVG, 1920 px wide"),
+                    tool("⤢", "full", "full view (Esc to leave)"),
+                ],
+            ),
+        ],
+    )
 
 
 def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:
@@ -77,5 +118,9 @@ def page_root(page_id: str, mounted_id: str, children: list, class_name: str = "
     ``tabIndex=-1`` lets the root take keyboard focus, so the page's shortcuts reach it;
     the ``mounted`` store tells the browser module that the page was (re)drawn.
     """
-    return html.Div(id=page_id, className=f"page {class_name}".strip(), tabIndex="-1",
-                    children=[dcc.Store(id=mounted_id, data=True), *children])
+    return html.Div(
+        id=page_id,
+        className=f"page {class_name}".strip(),
+        tabIndex="-1",
+        children=[dcc.Store(id=mounted_id, data=True), *children],
+    )

@@ -34,8 +34,12 @@ def png_bytes(image: np.ndarray) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )
 
 
 def png_data_uri(image: np.ndarray) -> str:
@@ -48,9 +52,10 @@ def grid(images: np.ndarray, columns: int, pad: int = 2, pad_value: float = 1.0)
     images = np.asarray(images, dtype=np.float32)
     count, height, width = images.shape[:3]
     rows = max(-(-count // columns), 1)
-    tiled = np.full((rows * (height + pad) - pad, columns * (width + pad) - pad, *images.shape[3:]), pad_value,
-                    dtype=np.float32)
+    tiled = np.full(
+        (rows * (height + pad) - pad, columns * (width + pad) - pad, *images.shape[3:]), pad_value, dtype=np.float32
+    )
     for index, image in enumerate(images):
         top, left = (index // columns) * (height + pad), (index % columns) * (width + pad)
-        tiled[top:top + height, left:left + width] = image
+        tiled[top : top + height, left : left + width] = image
     return tiled

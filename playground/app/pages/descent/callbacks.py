@@ -52,8 +52,15 @@ def with_settings(state: dict, trigger, log_rate, typed_rate, slope, h, momentum
     learn_rate = parse_learn_rate(typed_rate) if trigger == ids.LEARN_RATE_VALUE else float(10 ** float(log_rate))
     if h is None or not 0 < float(h) <= 1:
         raise ValueError("h: a small number above 0, at most 1 (e.g. 0.001)")
-    return {**state, "learn_rate": learn_rate, "slope": slope, "h": float(h), "momentum_on": bool(momentum_on),
-            "momentum": float(momentum), "steps_per_second": int(speed)}
+    return {
+        **state,
+        "learn_rate": learn_rate,
+        "slope": slope,
+        "h": float(h),
+        "momentum_on": bool(momentum_on),
+        "momentum": float(momentum),
+        "steps_per_second": int(speed),
+    }
 
 
 def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str | None]:
@@ -62,7 +69,9 @@ def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str 
     if trigger == ids.PRESET:
         if preset == "custom" or preset == state["preset"]:
             raise PreventUpdate
-        settings = {key: state[key] for key in ("learn_rate", "momentum_on", "momentum", "slope", "h", "steps_per_second")}
+        settings = {
+            key: state[key] for key in ("learn_rate", "momentum_on", "momentum", "slope", "h", "steps_per_second")
+        }
         return new_descent(preset, settings), None
     if trigger == ids.FORMULA:
         try:
@@ -72,8 +81,9 @@ def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str 
             return state, f"“{str(text)[:200]}” could not be drawn: {error}. The box is back to the curve shown."
         if formula.text == state["formula"]:
             raise PreventUpdate
-        return restart({**state, "formula": formula.text, "preset": "custom"}, formula,
-                       a_start(formula, state, state["start"])), None
+        return restart(
+            {**state, "formula": formula.text, "preset": "custom"}, formula, a_start(formula, state, state["start"])
+        ), None
     formula = parse_formula(state["formula"])
     if trigger == ids.GRAPH:
         point = (click or {}).get("points", [{}])[0]
@@ -86,21 +96,40 @@ def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str 
 
 def register_callbacks(app: dash.Dash) -> None:
     """Wire the page's callbacks into ``app``."""
-    app.clientside_callback(dash.ClientsideFunction("descent", "mount"), Output(ids.MOUNTED, "data"),
-                            Input(ids.MOUNTED, "data"), State(VIEW_STORE, "data"))
-    app.clientside_callback(dash.ClientsideFunction("descent", "adopt"), Input(stores.REVISION, "data"),
-                            State(VIEW_STORE, "data"), prevent_initial_call=True)
+    app.clientside_callback(
+        dash.ClientsideFunction("descent", "mount"),
+        Output(ids.MOUNTED, "data"),
+        Input(ids.MOUNTED, "data"),
+        State(VIEW_STORE, "data"),
+    )
+    app.clientside_callback(
+        dash.ClientsideFunction("descent", "adopt"),
+        Input(stores.REVISION, "data"),
+        State(VIEW_STORE, "data"),
+        prevent_initial_call=True,
+    )
     for button, action in ((ids.RUN, "play"), (ids.LEARN, "step")):
-        app.clientside_callback(dash.ClientsideFunction("descent", action), Input(button, "n_clicks"),
-                                prevent_initial_call=True)
+        app.clientside_callback(
+            dash.ClientsideFunction("descent", action), Input(button, "n_clicks"), prevent_initial_call=True
+        )
 
     @app.callback(
-        Output(stores.change_id(ids.CONTROLS_CHANGE), "data"), Output(ids.LEARN_RATE, "value"),
-        Output(ids.LEARN_RATE_VALUE, "value"), Output(ids.FORMULA, "value"), Output(ids.PRESET, "value"),
-        Output(ids.FORMULA_MESSAGE, "children"), Output(ids.LESSON, "children"),
-        Input(ids.LEARN_RATE, "value"), Input(ids.LEARN_RATE_VALUE, "value"), *[Input(c, "value") for c in SETTINGS],
-        Input(ids.PRESET, "value"), Input(ids.FORMULA, "value"), Input(ids.GRAPH, "clickData"),
-        Input(ids.RESET, "n_clicks"), State(VIEW_STORE, "data"), prevent_initial_call=True,
+        Output(stores.change_id(ids.CONTROLS_CHANGE), "data"),
+        Output(ids.LEARN_RATE, "value"),
+        Output(ids.LEARN_RATE_VALUE, "value"),
+        Output(ids.FORMULA, "value"),
+        Output(ids.PRESET, "value"),
+        Output(ids.FORMULA_MESSAGE, "children"),
+        Output(ids.LESSON, "children"),
+        Input(ids.LEARN_RATE, "value"),
+        Input(ids.LEARN_RATE_VALUE, "value"),
+        *[Input(c, "value") for c in SETTINGS],
+        Input(ids.PRESET, "value"),
+        Input(ids.FORMULA, "value"),
+        Input(ids.GRAPH, "clickData"),
+        Input(ids.RESET, "n_clicks"),
+        State(VIEW_STORE, "data"),
+        prevent_initial_call=True,
     )
     def change_descent(log_rate, typed_rate, slope, h, momentum_on, momentum, speed, preset, text, click, reset, state):
         trigger = ctx.triggered_id
@@ -129,16 +158,27 @@ def register_callbacks(app: dash.Dash) -> None:
         except (ValueError, TypeError) as error:
             return no_update, no_update, no_update, no_update, no_update, str(error), no_update
         # New settings only set themselves (a run going on keeps its ball); a new function or start is a new ball.
-        made = stores.update(view_descent=changed) if trigger not in FUNCTION_CONTROLS else stores.change(view_descent=new)
+        made = (
+            stores.update(view_descent=changed) if trigger not in FUNCTION_CONTROLS else stores.change(view_descent=new)
+        )
         return made, slider, typed, formula_box, preset_box, "", lesson
 
     @app.callback(
-        Output(ids.GRAPH, "figure"), Output(ids.STEPS_GRAPH, "figure"), Output(ids.READOUTS, "children"),
-        Output(ids.REGIME, "children"), Output(ids.MESSAGE, "children"),
-        Input(VIEW_STORE, "data"), prevent_initial_call=True,
+        Output(ids.GRAPH, "figure"),
+        Output(ids.STEPS_GRAPH, "figure"),
+        Output(ids.READOUTS, "children"),
+        Output(ids.REGIME, "children"),
+        Output(ids.MESSAGE, "children"),
+        Input(VIEW_STORE, "data"),
+        prevent_initial_call=True,
     )
     def show_descent(state):
         formula = parse_formula(state["formula"])
         values = readouts(state)
-        return (descent_figure(formula, tuple(state["x_range"]), state["path"]), steps_figure(state["path"]),
-                readout_table(values), values["regime_text"], state["message"])
+        return (
+            descent_figure(formula, tuple(state["x_range"]), state["path"]),
+            steps_figure(state["path"]),
+            readout_table(values),
+            values["regime_text"],
+            state["message"],
+        )

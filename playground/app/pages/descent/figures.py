@@ -41,19 +41,49 @@ def descent_figure(formula: Formula, x_range: tuple[float, float], path: list[li
     xs, values = curve(formula, x_range)
     ball_x, ball_y = path[-1]
     tangent_x, tangent_y = tangent(formula, ball_x, x_range)
-    figure = go.Figure([
-        go.Scatter(x=xs, y=values, mode="lines", name="f(x)", line=dict(color="#444", width=2.5),
-                   hovertemplate="x = %{x:.3f}<br>f = %{y:.4g}<extra>click: start here</extra>"),
-        go.Scatter(x=[p[0] for p in path], y=[p[1] for p in path], mode="lines+markers", name="steps",
-                   line=dict(color=NEGATIVE_COLOUR, width=1.5), marker=dict(size=6, color=NEGATIVE_COLOUR),
-                   opacity=0.6, hoverinfo="skip"),
-        go.Scatter(x=tangent_x, y=tangent_y, mode="lines", name="slope", line=dict(color=POSITIVE_COLOUR, dash="dash",
-                   width=2), hoverinfo="skip"),
-        go.Scatter(x=[ball_x], y=[ball_y], mode="markers", name="ball",
-                   marker=dict(size=18, color=NEGATIVE_COLOUR, line=dict(color="white", width=2)), hoverinfo="skip"),
-    ])
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=xs,
+                y=values,
+                mode="lines",
+                name="f(x)",
+                line=dict(color="#444", width=2.5),
+                hovertemplate="x = %{x:.3f}<br>f = %{y:.4g}<extra>click: start here</extra>",
+            ),
+            go.Scatter(
+                x=[p[0] for p in path],
+                y=[p[1] for p in path],
+                mode="lines+markers",
+                name="steps",
+                line=dict(color=NEGATIVE_COLOUR, width=1.5),
+                marker=dict(size=6, color=NEGATIVE_COLOUR),
+                opacity=0.6,
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=tangent_x,
+                y=tangent_y,
+                mode="lines",
+                name="slope",
+                line=dict(color=POSITIVE_COLOUR, dash="dash", width=2),
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=[ball_x],
+                y=[ball_y],
+                mode="markers",
+                name="ball",
+                marker=dict(size=18, color=NEGATIVE_COLOUR, line=dict(color="white", width=2)),
+                hoverinfo="skip",
+            ),
+        ]
+    )
     figure.update_layout(
-        margin=dict(l=55, r=15, t=10, b=45), height=430, hovermode="closest", showlegend=False,
+        margin=dict(l=55, r=15, t=10, b=45),
+        height=430,
+        hovermode="closest",
+        showlegend=False,
         xaxis=dict(title="x", range=list(x_range), zeroline=False),
         yaxis=dict(title="f(x)", range=y_range(values), zeroline=False),
         uirevision=f"{formula.text}|{x_range}",
@@ -63,10 +93,23 @@ def descent_figure(formula: Formula, x_range: tuple[float, float], path: list[li
 
 def steps_figure(path: list[list[float]]) -> go.Figure:
     """f at every step: falling steadily, bouncing down, or climbing away."""
-    figure = go.Figure(go.Scatter(x=list(range(len(path))), y=[p[1] for p in path], mode="lines+markers",
-                                  line=dict(color=NEGATIVE_COLOUR), marker=dict(size=5), name="f(x)"))
-    figure.update_layout(margin=dict(l=55, r=15, t=10, b=40), height=200, showlegend=False,
-                         xaxis=dict(title="step", rangemode="tozero"), yaxis=dict(title="f(x)", exponentformat="e"))
+    figure = go.Figure(
+        go.Scatter(
+            x=list(range(len(path))),
+            y=[p[1] for p in path],
+            mode="lines+markers",
+            line=dict(color=NEGATIVE_COLOUR),
+            marker=dict(size=5),
+            name="f(x)",
+        )
+    )
+    figure.update_layout(
+        margin=dict(l=55, r=15, t=10, b=40),
+        height=200,
+        showlegend=False,
+        xaxis=dict(title="step", rangemode="tozero"),
+        yaxis=dict(title="f(x)", exponentformat="e"),
+    )
     return figure
 
 
@@ -75,6 +118,11 @@ def moved_ball(state: dict, formula: Formula, graph: str, steps_graph: str) -> l
     path = state["path"]
     xs, ys = [p[0] for p in path], [p[1] for p in path]
     tangent_x, tangent_y = tangent(formula, xs[-1], tuple(state["x_range"]))
-    return [{"graph": graph, "update": {"x": [xs, tangent_x, xs[-1:]], "y": [ys, tangent_y, ys[-1:]]},
-             "traces": [PATH, TANGENT, BALL]},
-            {"graph": steps_graph, "update": {"x": [list(range(len(path)))], "y": [ys]}, "traces": [0]}]
+    return [
+        {
+            "graph": graph,
+            "update": {"x": [xs, tangent_x, xs[-1:]], "y": [ys, tangent_y, ys[-1:]]},
+            "traces": [PATH, TANGENT, BALL],
+        },
+        {"graph": steps_graph, "update": {"x": [list(range(len(path)))], "y": [ys]}, "traces": [0]},
+    ]

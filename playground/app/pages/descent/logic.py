@@ -38,12 +38,22 @@ class Preset:
 
 
 PRESETS = {
-    "quadratic": Preset("a parabola: x² − 3x + 4", "x**2 - 3*x + 4", (-2.0, 5.0), -1.5,
-                        "One minimum, at x = 1.5, curvature 2 everywhere: learn rates below 0.5 creep in, "
-                        "0.5 to 1 bounce in, above 1 diverge."),
-    "two-minima": Preset("two valleys: x⁴ − 4x² + x", "x**4 - 4*x**2 + x", (-2.5, 2.5), 2.2,
-                         "A local minimum near x = 1.35 and a lower, global one near x = −1.47: from the right the "
-                         "ball settles in the nearer, higher valley; momentum can carry it over the hill."),
+    "quadratic": Preset(
+        "a parabola: x² − 3x + 4",
+        "x**2 - 3*x + 4",
+        (-2.0, 5.0),
+        -1.5,
+        "One minimum, at x = 1.5, curvature 2 everywhere: learn rates below 0.5 creep in, "
+        "0.5 to 1 bounce in, above 1 diverge.",
+    ),
+    "two-minima": Preset(
+        "two valleys: x⁴ − 4x² + x",
+        "x**4 - 4*x**2 + x",
+        (-2.5, 2.5),
+        2.2,
+        "A local minimum near x = 1.35 and a lower, global one near x = −1.47: from the right the "
+        "ball settles in the nearer, higher valley; momentum can carry it over the hill.",
+    ),
 }
 DEFAULT_PRESET = "quadratic"
 
@@ -53,8 +63,9 @@ def regime(learn_rate: float, curvature: float) -> tuple[str, str]:
     if not math.isfinite(curvature):
         return "unknown", "the curvature here is not a number"
     if curvature <= 0:
-        return "downhill", (f"curvature {curvature:.3g} ≤ 0 here: no valley to settle in nearby, the ball rolls "
-                            "on downhill")
+        return "downhill", (
+            f"curvature {curvature:.3g} ≤ 0 here: no valley to settle in nearby, the ball rolls on downhill"
+        )
     product = learn_rate * curvature
     limits = f"(1/k = {1 / curvature:.3g}, 2/k = {2 / curvature:.3g})"
     if product < 0.1:
@@ -79,17 +90,32 @@ def new_descent(preset: str = DEFAULT_PRESET, settings: dict | None = None) -> d
     """The page's store for a preset: its function, range and start, the ball at the start."""
     chosen = PRESETS[preset]
     formula = parse_formula(chosen.formula)
-    state = {"preset": preset, "formula": chosen.formula, "x_range": list(chosen.x_range), "start": chosen.start,
-             "learn_rate": DEFAULT_LEARN_RATE, "momentum_on": False, "momentum": 0.9, "slope": "exact", "h": 1e-3,
-             "steps_per_second": 8, "message": ""}
+    state = {
+        "preset": preset,
+        "formula": chosen.formula,
+        "x_range": list(chosen.x_range),
+        "start": chosen.start,
+        "learn_rate": DEFAULT_LEARN_RATE,
+        "momentum_on": False,
+        "momentum": 0.9,
+        "slope": "exact",
+        "h": 1e-3,
+        "steps_per_second": 8,
+        "message": "",
+    }
     state.update(settings or {})
     return restart(state, formula, chosen.start)
 
 
 def restart(state: dict, formula: Formula, start: float) -> dict:
     """The ball back at ``start`` (no steps, no velocity, a path of one point)."""
-    return {**state, "start": start, "ball": {"x": start, "steps": 0, "memory": None},
-            "path": [[start, float(formula(start))]], "message": ""}
+    return {
+        **state,
+        "start": start,
+        "ball": {"x": start, "steps": 0, "memory": None},
+        "path": [[start, float(formula(start))]],
+        "message": "",
+    }
 
 
 def advance(state: dict, steps: int = 1) -> tuple[dict, bool]:
@@ -99,19 +125,37 @@ def advance(state: dict, steps: int = 1) -> tuple[dict, bool]:
     ball_state, optimizer = state["ball"], "momentum" if state["momentum_on"] else "sgd"
     # The velocity of momentum, when the ball rolls with momentum still (turned off, the ball has none).
     memory = ball_state.get("memory") if (ball_state.get("memory") or {}).get("optimizer") == optimizer else None
-    ball = Ball(formula, ball_state["x"], state["learn_rate"], optimizer, state["momentum"], state["slope"], state["h"],
-                memory=memory, steps=ball_state["steps"])
+    ball = Ball(
+        formula,
+        ball_state["x"],
+        state["learn_rate"],
+        optimizer,
+        state["momentum"],
+        state["slope"],
+        state["h"],
+        memory=memory,
+        steps=ball_state["steps"],
+    )
     path = list(state["path"])
-    result = run(ball, steps=steps, until=converged, cpu_seconds=current_limits().request_seconds,
-                 on_step=lambda event: path.append([event.x, float(formula(event.x))]))
+    result = run(
+        ball,
+        steps=steps,
+        until=converged,
+        cpu_seconds=current_limits().request_seconds,
+        on_step=lambda event: path.append([event.x, float(formula(event.x))]),
+    )
     message = {"done": "", "budget": ""}.get(result.ended, result.message)
     if result.last is not None and getattr(result.last, "converged", False):
         message = result.last.message
     if result.ended == "diverged":
         message = f"{result.message}. Lower the learn rate and press reset."
     memory = memory_as_json(ball.memory) if ball.memory else None
-    new = {**state, "ball": {"x": ball.x, "steps": ball.steps, "memory": memory}, "path": path[-MAX_PATH:],
-           "message": message}
+    new = {
+        **state,
+        "ball": {"x": ball.x, "steps": ball.steps, "memory": memory},
+        "path": path[-MAX_PATH:],
+        "message": message,
+    }
     return new, bool(message)
 
 
@@ -130,6 +174,14 @@ def readouts(state: dict) -> dict:
     x = state["ball"]["x"]
     value, slope, curvature = (float(v) for v in formula.derivatives(x))
     key, sentence = regime(state["learn_rate"], curvature)
-    return {"steps": state["ball"]["steps"], "x": x, "f": value, "slope": slope,
-            "finite_slope": finite_difference_slope(formula, x, state["h"]), "h": state["h"],
-            "curvature": curvature, "regime": key, "regime_text": sentence}
+    return {
+        "steps": state["ball"]["steps"],
+        "x": x,
+        "f": value,
+        "slope": slope,
+        "finite_slope": finite_difference_slope(formula, x, state["h"]),
+        "h": state["h"],
+        "curvature": curvature,
+        "regime": key,
+        "regime_text": sentence,
+    }

@@ -15,7 +15,12 @@ def step(body: dict) -> dict:
     shapes.check_shape(DescentRequest, body, "request")
     state, ends = advance(check_view(body["descent"]), body["steps"])
     values = readouts(state)
-    paint = {"restyle": moved_ball(state, parse_formula(state["formula"]), ids.GRAPH, ids.STEPS_GRAPH),
-             "props": {ids.READOUTS: {"children": readout_table(values)}, ids.REGIME: {"children": values["regime_text"]},
-                       ids.MESSAGE: {"children": state["message"]}}}
+    paint = {
+        "restyle": moved_ball(state, parse_formula(state["formula"]), ids.GRAPH, ids.STEPS_GRAPH),
+        "props": {
+            ids.READOUTS: {"children": readout_table(values)},
+            ids.REGIME: {"children": values["regime_text"]},
+            ids.MESSAGE: {"children": state["message"]},
+        },
+    }
     return {"descent": state, "ended": ends, "message": state["message"], "paint": paint}

@@ -33,7 +33,9 @@ class Descent(Shape):
     steps_per_second: Annotated[int, Field(ge=1, le=60)]
     message: Annotated[str, Field(max_length=1000)]
     ball: BallState
-    path: Annotated[list[Annotated[list[float], Field(min_length=2, max_length=2)]], Field(min_length=1, max_length=MAX_PATH)]
+    path: Annotated[
+        list[Annotated[list[float], Field(min_length=2, max_length=2)]], Field(min_length=1, max_length=MAX_PATH)
+    ]
 
 
 class DescentRequest(Shape):

@@ -19,15 +19,28 @@ def new_view() -> dict:
 REGISTRATION = Registration(
     ids=ids.IDS,
     view=PageView("images", ImagesView, new_view, shared=lambda view: {**view, "model": None}),
-    routes=[Route("/_playground/draw", "playground.app.pages.images.routes:draw", DrawRequest, DrawAnswer, name="draw"),
-            Route("/_playground/model", "playground.app.pages.images.routes:upload", body_limit="model_upload_bytes",
-                  name="model")],
+    routes=[
+        Route("/_playground/draw", "playground.app.pages.images.routes:draw", DrawRequest, DrawAnswer, name="draw"),
+        Route(
+            "/_playground/model",
+            "playground.app.pages.images.routes:upload",
+            body_limit="model_upload_bytes",
+            name="model",
+        ),
+    ],
 )
 
 
 def register(app: dash.Dash) -> None:
     """Add the page to ``app``: its route, layout, callbacks and browser routes."""
-    dash.register_page(__name__, path=PATH, name="Images", title="Image classifiers · Neural Playground",
-                       order=3, layout=layout.layout, **REGISTRATION.keywords())
+    dash.register_page(
+        __name__,
+        path=PATH,
+        name="Images",
+        title="Image classifiers · Neural Playground",
+        order=3,
+        layout=layout.layout,
+        **REGISTRATION.keywords(),
+    )
     training_callbacks.register_callbacks(app)
     view_callbacks.register_callbacks(app)

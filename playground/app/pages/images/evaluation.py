@@ -49,8 +49,10 @@ def _test_set(data: str, data_dir: str, seed: int) -> TestSet:
 def outputs_in_chunks(network, images: Array, chunk: int = 1000) -> Array:
     """The network's outputs for uint8 test images, a chunk at a time (a CIFAR test set as
     float32 rows would be 123 MB at once)."""
-    parts = [network.forward((images[start:start + chunk].reshape(len(images[start:start + chunk]), -1)
-                              / np.float32(255)).astype(np.float32)) for start in range(0, len(images), chunk)]
+    parts = []
+    for start in range(0, len(images), chunk):
+        piece = images[start : start + chunk]
+        parts.append(network.forward((piece.reshape(len(piece), -1) / np.float32(255)).astype(np.float32)))
     return np.concatenate(parts)
 
 
@@ -109,8 +111,7 @@ def threshold_curve(labels: Array, outputs: Array) -> tuple[Array, Array, Array]
     right = outputs.argmax(axis=1) == labels
     answered = confidence[None, :] >= THRESHOLDS[:, None]
     counts = answered.sum(axis=1)
-    accuracy = np.divide((answered & right).sum(axis=1), counts, out=np.full(len(THRESHOLDS), np.nan),
-                         where=counts > 0)
+    accuracy = np.divide((answered & right).sum(axis=1), counts, out=np.full(len(THRESHOLDS), np.nan), where=counts > 0)
     return THRESHOLDS, counts / len(labels), accuracy
 
 
@@ -120,7 +121,9 @@ def threshold_summary(labels: Array, outputs: Array, threshold: float) -> str:
     answered = confidence >= threshold
     right = (outputs.argmax(axis=1) == labels) & answered
     if not answered.any():
-        return f"at {threshold:.0%} the network says \"I don't know\" to every test image"
-    return (f"at {threshold:.0%} confidence the network answers {answered.mean():.1%} of the test images "
-            f"({answered.sum():,} of {len(labels):,}) and {right.sum() / answered.sum():.2%} of those answers are "
-            f"right; to the other {(~answered).sum():,} it says \"I don't know\"")
+        return f'at {threshold:.0%} the network says "I don\'t know" to every test image'
+    return (
+        f"at {threshold:.0%} confidence the network answers {answered.mean():.1%} of the test images "
+        f"({answered.sum():,} of {len(labels):,}) and {right.sum() / answered.sum():.2%} of those answers are "
+        f'right; to the other {(~answered).sum():,} it says "I don\'t know"'
+    )

@@ -23,22 +23,50 @@ def curves_figure(history: list[dict], curve: list[list[float]]) -> go.Figure:
     figure = make_subplots(rows=1, cols=2, subplot_titles=("cost", "accuracy"), horizontal_spacing=0.1)
     if curve:
         xs, ys = zip(*curve)
-        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="batch cost (mean)",
-                                    line=dict(color=TRAIN_COLOUR, width=1), opacity=0.45), 1, 1)
+        figure.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines", name="batch cost (mean)", line=dict(color=TRAIN_COLOUR, width=1), opacity=0.45
+            ),
+            1,
+            1,
+        )
     epochs = [h["epoch"] for h in history]
-    for name, colour, column, key in (("train cost", TRAIN_COLOUR, 1, "train_cost"),
-                                      ("test cost", TEST_COLOUR, 1, "test_cost"),
-                                      ("train accuracy", TRAIN_COLOUR, 2, "train_accuracy"),
-                                      ("test accuracy", TEST_COLOUR, 2, "test_accuracy")):
-        figure.add_trace(go.Scatter(x=epochs, y=[h.get(key) for h in history], mode="lines+markers", name=name,
-                                    line=dict(color=colour, dash="solid" if "test" in name else "dot")), 1, column)
+    for name, colour, column, key in (
+        ("train cost", TRAIN_COLOUR, 1, "train_cost"),
+        ("test cost", TEST_COLOUR, 1, "test_cost"),
+        ("train accuracy", TRAIN_COLOUR, 2, "train_accuracy"),
+        ("test accuracy", TEST_COLOUR, 2, "test_accuracy"),
+    ):
+        figure.add_trace(
+            go.Scatter(
+                x=epochs,
+                y=[h.get(key) for h in history],
+                mode="lines+markers",
+                name=name,
+                line=dict(color=colour, dash="solid" if "test" in name else "dot"),
+            ),
+            1,
+            column,
+        )
     figure.update_xaxes(title_text="epoch", rangemode="tozero")
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(tickformat=".0%", row=1, col=2)
     # The legend in a bottom margin of its own (two entries a row), clear of the axes at any font size.
-    figure.update_layout(height=400, margin=dict(l=50, r=10, t=44, b=110), font=FONT, uirevision="curves",
-                         legend=dict(orientation="h", yref="container", y=0, yanchor="bottom",
-                                     entrywidthmode="fraction", entrywidth=0.5, font=dict(size=12)))
+    figure.update_layout(
+        height=400,
+        margin=dict(l=50, r=10, t=44, b=110),
+        font=FONT,
+        uirevision="curves",
+        legend=dict(
+            orientation="h",
+            yref="container",
+            y=0,
+            yanchor="bottom",
+            entrywidthmode="fraction",
+            entrywidth=0.5,
+            font=dict(size=12),
+        ),
+    )
     return figure
 
 
@@ -52,16 +80,46 @@ def confusion_figure(matrix: Array, class_names: list[str], normalised: bool = F
     # Colour the mistakes, not the (large) diagonal: it would wash every other cell out.
     colour = np.array(row_share(matrix), dtype=float)
     np.fill_diagonal(colour, np.nan)
-    figure = go.Figure(go.Heatmap(z=colour, x=names, y=names, text=text, texttemplate="%{text}", colorscale="Reds",
-                                  showscale=False, customdata=matrix, xgap=1, ygap=1, hoverongaps=False,
-                                  hovertemplate="true %{y}, predicted %{x}: %{customdata:,} images<extra></extra>"))
-    figure.add_trace(go.Heatmap(z=np.where(np.eye(len(names)) > 0, 1.0, np.nan), x=names, y=names, text=text,
-                                texttemplate="<b>%{text}</b>", colorscale=[[0, "#d9ead3"], [1, "#d9ead3"]],
-                                showscale=False, customdata=matrix, xgap=1, ygap=1, hoverongaps=False,
-                                hovertemplate="%{y}: %{customdata:,} right<extra></extra>"))
-    figure.update_layout(height=440, margin=dict(l=90, r=10, t=10, b=80), font=FONT,
-                         xaxis=dict(title="predicted class", side="bottom", tickangle=-35),
-                         yaxis=dict(title="true class", autorange="reversed"), clickmode="event")
+    figure = go.Figure(
+        go.Heatmap(
+            z=colour,
+            x=names,
+            y=names,
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Reds",
+            showscale=False,
+            customdata=matrix,
+            xgap=1,
+            ygap=1,
+            hoverongaps=False,
+            hovertemplate="true %{y}, predicted %{x}: %{customdata:,} images<extra></extra>",
+        )
+    )
+    figure.add_trace(
+        go.Heatmap(
+            z=np.where(np.eye(len(names)) > 0, 1.0, np.nan),
+            x=names,
+            y=names,
+            text=text,
+            texttemplate="<b>%{text}</b>",
+            colorscale=[[0, "#d9ead3"], [1, "#d9ead3"]],
+            showscale=False,
+            customdata=matrix,
+            xgap=1,
+            ygap=1,
+            hoverongaps=False,
+            hovertemplate="%{y}: %{customdata:,} right<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=440,
+        margin=dict(l=90, r=10, t=10, b=80),
+        font=FONT,
+        xaxis=dict(title="predicted class", side="bottom", tickangle=-35),
+        yaxis=dict(title="true class", autorange="reversed"),
+        clickmode="event",
+    )
     return figure
 
 
@@ -73,14 +131,24 @@ def row_share(matrix: Array) -> Array:
 def per_class_figure(accuracy: Array, class_names: list[str]) -> go.Figure:
     """Each class's test accuracy as a bar."""
     names = [plotly_text(name) for name in class_names]
-    figure = go.Figure(go.Bar(x=names, y=accuracy, marker_color=[CLASS_COLOURS[k % len(CLASS_COLOURS)]
-                                                                  for k in range(len(names))],
-                              text=[f"{a:.1%}" for a in accuracy], textposition="outside",
-                              hovertemplate="%{x}: %{y:.2%}<extra></extra>"))
+    figure = go.Figure(
+        go.Bar(
+            x=names,
+            y=accuracy,
+            marker_color=[CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(len(names))],
+            text=[f"{a:.1%}" for a in accuracy],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.2%}<extra></extra>",
+        )
+    )
     low = float(np.nanmin(accuracy)) if len(accuracy) else 0.0
-    figure.update_layout(height=260, margin=dict(l=50, r=10, t=10, b=70), font=FONT,
-                         yaxis=dict(title="test accuracy", tickformat=".0%", range=[max(low - 0.1, 0), 1.05]),
-                         xaxis=dict(tickangle=-35))
+    figure.update_layout(
+        height=260,
+        margin=dict(l=50, r=10, t=10, b=70),
+        font=FONT,
+        yaxis=dict(title="test accuracy", tickformat=".0%", range=[max(low - 0.1, 0), 1.05]),
+        xaxis=dict(tickangle=-35),
+    )
     return figure
 
 
@@ -92,12 +160,26 @@ def map_figure(points: Array, labels: Array, class_names: list[str], title: str)
     figure = go.Figure()
     for k, name in enumerate(class_names):
         chosen = np.flatnonzero(labels == k)
-        figure.add_trace(go.Scattergl(x=points[chosen, 0], y=points[chosen, 1], mode="markers",
-                                      name=plotly_text(name), customdata=chosen.tolist(), hoverinfo="none",
-                                      marker=dict(size=6, color=CLASS_COLOURS[k % len(CLASS_COLOURS)], opacity=0.8)))
-    figure.update_layout(height=460, margin=dict(l=30, r=10, t=36, b=30), font=FONT,
-                         title=dict(text=plotly_text(title), font=dict(size=14)), legend=dict(itemsizing="constant"),
-                         xaxis=dict(showticklabels=False, zeroline=False), yaxis=dict(showticklabels=False, zeroline=False))
+        figure.add_trace(
+            go.Scattergl(
+                x=points[chosen, 0],
+                y=points[chosen, 1],
+                mode="markers",
+                name=plotly_text(name),
+                customdata=chosen.tolist(),
+                hoverinfo="none",
+                marker=dict(size=6, color=CLASS_COLOURS[k % len(CLASS_COLOURS)], opacity=0.8),
+            )
+        )
+    figure.update_layout(
+        height=460,
+        margin=dict(l=30, r=10, t=36, b=30),
+        font=FONT,
+        title=dict(text=plotly_text(title), font=dict(size=14)),
+        legend=dict(itemsizing="constant"),
+        xaxis=dict(showticklabels=False, zeroline=False),
+        yaxis=dict(showticklabels=False, zeroline=False),
+    )
     return figure
 
 
@@ -107,28 +189,53 @@ def robustness_figure(curves: dict[str, tuple[list, list]], note: str = "") -> g
     figure = make_subplots(rows=1, cols=len(kinds), subplot_titles=kinds, shared_yaxes=True, horizontal_spacing=0.04)
     for column, kind in enumerate(kinds, start=1):
         levels, accuracies = curves[kind]
-        figure.add_trace(go.Scatter(x=levels, y=accuracies, mode="lines+markers", showlegend=False,
-                                    line=dict(color=TEST_COLOUR), hovertemplate="%{x}: %{y:.1%}<extra></extra>"),
-                         1, column)
+        figure.add_trace(
+            go.Scatter(
+                x=levels,
+                y=accuracies,
+                mode="lines+markers",
+                showlegend=False,
+                line=dict(color=TEST_COLOUR),
+                hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            ),
+            1,
+            column,
+        )
     figure.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=1, title_text="test accuracy")
-    figure.update_layout(height=280 + 20 * bool(note), margin=dict(l=60, r=10, t=50, b=40 + 20 * bool(note)),
-                         font=dict(size=12))
+    figure.update_layout(
+        height=280 + 20 * bool(note), margin=dict(l=60, r=10, t=50, b=40 + 20 * bool(note)), font=dict(size=12)
+    )
     figure.update_annotations(font_size=12)
     if note:
-        figure.add_annotation(text=note, x=1, y=-0.3, xref="paper", yref="paper", xanchor="right",
-                              showarrow=False, font=dict(size=11, color="#666"))
+        figure.add_annotation(
+            text=note,
+            x=1,
+            y=-0.3,
+            xref="paper",
+            yref="paper",
+            xanchor="right",
+            showarrow=False,
+            font=dict(size=11, color="#666"),
+        )
     return figure
 
 
 def threshold_figure(thresholds: Array, answered: Array, accuracy: Array, chosen: float) -> go.Figure:
     """How many test images the network still answers, and how many of those it gets right,
     as the confidence it needs grows."""
-    figure = go.Figure([
-        go.Scatter(x=thresholds, y=answered, name="answered", line=dict(color=TRAIN_COLOUR)),
-        go.Scatter(x=thresholds, y=accuracy, name="right, of those answered", line=dict(color=TEST_COLOUR)),
-    ])
+    figure = go.Figure(
+        [
+            go.Scatter(x=thresholds, y=answered, name="answered", line=dict(color=TRAIN_COLOUR)),
+            go.Scatter(x=thresholds, y=accuracy, name="right, of those answered", line=dict(color=TEST_COLOUR)),
+        ]
+    )
     figure.add_vline(x=chosen, line=dict(color="#555", dash="dash"))
-    figure.update_layout(height=260, margin=dict(l=50, r=10, t=10, b=40), font=FONT,
-                         xaxis=dict(title="confidence needed to answer", tickformat=".0%"),
-                         yaxis=dict(tickformat=".0%", range=[0, 1.02]), legend=dict(orientation="h", y=1.15))
+    figure.update_layout(
+        height=260,
+        margin=dict(l=50, r=10, t=10, b=40),
+        font=FONT,
+        xaxis=dict(title="confidence needed to answer", tickformat=".0%"),
+        yaxis=dict(tickformat=".0%", range=[0, 1.02]),
+        legend=dict(orientation="h", y=1.15),
+    )
     return figure

@@ -16,7 +16,9 @@ from playground.data.augment import transform_batch
 from playground.engine import Conv2D, Network
 
 Array = np.ndarray
-ROBUSTNESS_LEVELS = {  # degrees, fraction of pixels replaced, pixels, pixels (+ thicker, − thinner)
+ROBUSTNESS_LEVELS: dict[
+    str, list[float]
+] = {  # degrees, fraction of pixels replaced, pixels, pixels (+ thicker, − thinner)
     "rotation °": [0, 10, 20, 30, 45, 60, 90],
     "pixel noise": [0, 0.05, 0.1, 0.2, 0.3, 0.5],
     "shift px": [0, 1, 2, 3, 4, 6],
@@ -65,14 +67,21 @@ def first_layer_caption(network: Network, shown: int) -> str:
     first = network.weighted_layers[0]
     if isinstance(first, Conv2D):
         kh, kw, channels, filters = first.weights.shape
-        return (f"The first conv layer's {filters} filters ({kh}×{kw}×{channels}{', showing ' + str(shown) if shown < filters else ''}), "
-                f"each scaled by its largest weight: a filter slides over the image, and its feature map "
-                f"(below) lights up where the image looks like it. "
-                + ("Each colour channel's weights in that colour, grey at 0." if channels == 3 else
-                   "Red weights push the output up, blue ones down, white ones do not matter."))
+        return (
+            f"The first conv layer's {filters} filters ({kh}×{kw}×{channels}{', showing ' + str(shown) if shown < filters else ''}), "
+            f"each scaled by its largest weight: a filter slides over the image, and its feature map "
+            f"(below) lights up where the image looks like it. "
+            + (
+                "Each colour channel's weights in that colour, grey at 0."
+                if channels == 3
+                else "Red weights push the output up, blue ones down, white ones do not matter."
+            )
+        )
     nodes = first.weights.shape[1]
-    return (f"The weights into each of the first layer's {nodes:,} nodes{' (the first ' + str(shown) + ')' if shown < nodes else ''}, "
-            "laid out like the image: red pixels push the node up, blue ones down, white ones do not matter.")
+    return (
+        f"The weights into each of the first layer's {nodes:,} nodes{' (the first ' + str(shown) + ')' if shown < nodes else ''}, "
+        "laid out like the image: red pixels push the node up, blue ones down, white ones do not matter."
+    )
 
 
 def feature_maps(network: Network, image: Array) -> Array | None:
@@ -99,8 +108,12 @@ def layer_choices(network: Network) -> list[dict]:
     for index, layer in enumerate(network.layers[:-1], start=1):
         size = f"{int(np.prod(network.shapes[index])):,}"
         if isinstance(layer, Conv2D):
-            choices.append({"label": f"conv {index} ({'×'.join(map(str, network.shapes[index]))} {layer.activation})",
-                            "value": index})
+            choices.append(
+                {
+                    "label": f"conv {index} ({'×'.join(map(str, network.shapes[index]))} {layer.activation})",
+                    "value": index,
+                }
+            )
         elif layer.activation is not None:
             choices.append({"label": f"hidden layer {index} ({size} {layer.activation})", "value": index})
         elif layer.kind != "flatten":

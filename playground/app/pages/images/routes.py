@@ -78,16 +78,20 @@ def draw(body: dict) -> dict:
     with JobStore() as store:
         about = model_about(store, key)
         network = None if about is None else session_network(store, key, about.get("job"))
-    if network is None:
+    if about is None or network is None:  # no network without its description
         raise ValueError("there is no network yet: train one (or load one) first")
     data = about["data"]
     if data == "cifar-10":
         raise ValueError("CIFAR-10 holds photos: drawing works for digits, clothes and doodles")
-    steps = mnist_steps(image) if data in ("mnist", "fashion-mnist") else {"raw": image, "network": PREPARE[data](image)}
+    steps = (
+        mnist_steps(image) if data in ("mnist", "fashion-mnist") else {"raw": image, "network": PREPARE[data](image)}
+    )
     output = network.forward(steps["network"].reshape(1, -1).astype(np.float32))[0]
     names = about["class_names"]
-    return {"steps": [[name, encoded(step)] for name, step in steps.items()],  # in order (JSON objects are not)
-            "ranking": [[names[k], share] for k, share in top_classes(output, len(names))]}
+    return {
+        "steps": [[name, encoded(step)] for name, step in steps.items()],  # in order (JSON objects are not)
+        "ranking": [[names[k], share] for k, share in top_classes(output, len(names))],
+    }
 
 
 def upload(raw: bytes, query: dict) -> dict:

@@ -34,8 +34,10 @@ def checked_network(raw: bytes, data: str):
     test = test_set({"data": data, "seed": 0})
     pixels = int(np.prod(test.images.shape[1:]))
     if network.input_size != pixels or network.layer_sizes[-1] != len(test.class_names):
-        raise ValueError(f"the file's network takes {network.input_size:,} inputs and has {network.layer_sizes[-1]} "
-                         f"outputs; {data} has {pixels:,} pixels and {len(test.class_names)} classes")
+        raise ValueError(
+            f"the file's network takes {network.input_size:,} inputs and has {network.layer_sizes[-1]} "
+            f"outputs; {data} has {pixels:,} pixels and {len(test.class_names)} classes"
+        )
     return network, test
 
 
@@ -46,11 +48,18 @@ def fits_a_request(network, test) -> bool:
 
 def about_upload(network, test, data: str, outputs, raw: bytes) -> dict:
     """What the store keeps about an uploaded model (as a trained one's ``about``)."""
-    return {"config": {"data": data, "seed": 0}, "data": data, "network": network.describe(), "epochs": None,
-            "layers": [layer.to_dict() for layer in network.layers], "input_shape": list(network.input_shape),
-            "test_accuracy": float(np.mean(outputs.argmax(axis=1) == test.labels)),
-            "class_names": list(test.class_names), "image_shape": list(test.images.shape[1:]),
-            "job": "upload-" + hashlib.sha256(raw).hexdigest()[:12]}
+    return {
+        "config": {"data": data, "seed": 0},
+        "data": data,
+        "network": network.describe(),
+        "epochs": None,
+        "layers": [layer.to_dict() for layer in network.layers],
+        "input_shape": list(network.input_shape),
+        "test_accuracy": float(np.mean(outputs.argmax(axis=1) == test.labels)),
+        "class_names": list(test.class_names),
+        "image_shape": list(test.images.shape[1:]),
+        "job": "upload-" + hashlib.sha256(raw).hexdigest()[:12],
+    }
 
 
 def score_now(store: JobStore, key: str, network, test, data: str, raw: bytes) -> dict:
@@ -79,29 +88,38 @@ def score_job(reporter: Reporter, config: dict) -> str:
         return "failed"
     network, test = checked_network(raw, config["data"])
     total, parts, started = len(test.labels), [], time.perf_counter()
-    reporter.write(state="running", message=f"scoring {network.describe()} on the {total:,} test images",
-                   progress={"scoring": True, "samples": 0, "total": total})
+    reporter.write(
+        state="running",
+        message=f"scoring {network.describe()} on the {total:,} test images",
+        progress={"scoring": True, "samples": 0, "total": total},
+    )
     for start in range(0, total, CHUNK):
         if reporter.control() == "stop" or reporter.page_gone():
             state = "stopped" if reporter.control() == "stop" else "abandoned"
             store.delete(key_of("upload", session))
             store.delete(key_of("control", session))
-            reporter.write(state=state, message=f"scoring stopped after {start:,} of {total:,} test images; "
-                                                f"the page keeps its network")
+            reporter.write(
+                state=state,
+                message=f"scoring stopped after {start:,} of {total:,} test images; the page keeps its network",
+            )
             return state
-        parts.append(outputs_in_chunks(network, test.images[start:start + CHUNK]))
+        parts.append(outputs_in_chunks(network, test.images[start : start + CHUNK]))
         if time.monotonic() - reporter.last_report > REPORT_SECONDS:
             done = start + len(parts[-1])
             pace = done / max(time.perf_counter() - started, 1e-9)
-            reporter.write(progress={"scoring": True, "samples": done, "total": total,
-                                     "samples_per_second": round(pace)})
+            reporter.write(
+                progress={"scoring": True, "samples": done, "total": total, "samples_per_second": round(pace)}
+            )
             reporter.last_report = time.monotonic()
     outputs = np.concatenate(parts)
     about = about_upload(network, test, config["data"], outputs, raw)
     save_model(store, session, network, outputs, about)
     store.delete(key_of("upload", session))
-    reporter.write(state="done", test_accuracy=about["test_accuracy"], progress={"scoring": True, "samples": total,
-                                                                                 "total": total},
-                   message=f"done: the uploaded {network.describe()} scored on the test set, test accuracy "
-                           f"{about['test_accuracy']:.2%}")
+    reporter.write(
+        state="done",
+        test_accuracy=about["test_accuracy"],
+        progress={"scoring": True, "samples": total, "total": total},
+        message=f"done: the uploaded {network.describe()} scored on the test set, test accuracy "
+        f"{about['test_accuracy']:.2%}",
+    )
     return "done"

@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import socket
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -57,8 +58,19 @@ def claim_job(store: JobStore, session: str, config: dict) -> tuple[str | None, 
         return None, "a job is already starting in this session"
     store.delete(key_of("control", session))
     store.put(key_of("heartbeat", session), time.time())
-    store.put(key_of("status", session), {"job": job, "state": "queued", "config": config, "message": "starting…",
-                                          "updated": time.time(), "history": [], "curve": [], "progress": {}})
+    store.put(
+        key_of("status", session),
+        {
+            "job": job,
+            "state": "queued",
+            "config": config,
+            "message": "starting…",
+            "updated": time.time(),
+            "history": [],
+            "curve": [],
+            "progress": {},
+        },
+    )
     return job, None
 
 
@@ -86,16 +98,29 @@ def job_status(store: JobStore, session: str) -> dict | None:
     store.put(key_of("heartbeat", session), time.time())
     status = store.get(key_of("status", session))
     working = status is not None and status.get("state") in ("loading", "running", "paused")
-    if working and time.time() - status.get("updated", 0) > RUNNING_SECONDS and not store.get(slots.running_key(session)):
+    if (
+        working
+        and time.time() - status.get("updated", 0) > RUNNING_SECONDS
+        and not store.get(slots.running_key(session))
+    ):
         epoch = (status.get("progress") or {}).get("epoch", 0)
-        status.update(state="failed", updated=time.time(),
-                      message=f"the job stopped at epoch {epoch}: the process training it ended (a worker was "
-                              f"stopped or crashed). Press train to start again.")
+        status.update(
+            state="failed",
+            updated=time.time(),
+            message=f"the job stopped at epoch {epoch}: the process training it ended (a worker was "
+            f"stopped or crashed). Press train to start again.",
+        )
         store.put(key_of("status", session), status)
         store.delete(key_of("claim", session))
-    elif status is not None and status.get("state") == "queued" and time.time() - status.get("updated", 0) > QUEUED_SECONDS:
-        status = {**status, "message": "queued: waiting for a free worker (in class mode: is a `playground worker` "
-                                       "running?)"}
+    elif (
+        status is not None
+        and status.get("state") == "queued"
+        and time.time() - status.get("updated", 0) > QUEUED_SECONDS
+    ):
+        status = {
+            **status,
+            "message": "queued: waiting for a free worker (in class mode: is a `playground worker` running?)",
+        }
     return status
 
 
@@ -105,9 +130,13 @@ def followed_status(store: JobStore, session: str, shown: dict | None) -> dict |
     showing it (instead of forgetting the job without a word)."""
     status = job_status(store, session)
     if status is None and isinstance(shown, dict) and shown.get("state") in ACTIVE:
-        status = {**shown, "state": "failed", "updated": time.time(),
-                  "message": "the job server lost this job (it restarted without keeping its data): "
-                             "press train to start again"}
+        status = {
+            **shown,
+            "state": "failed",
+            "updated": time.time(),
+            "message": "the job server lost this job (it restarted without keeping its data): "
+            "press train to start again",
+        }
         store.put(key_of("status", session), status)
         store.delete(key_of("claim", session))
     return status
@@ -135,8 +164,13 @@ class Reporter:
         return time.time() - heartbeat > heartbeat_seconds()
 
 
-def run_job(session: str, job: str, background: bool = True,
-            work: Callable[[Reporter, dict], str] | None = None, what: str = "training on images") -> str:
+def run_job(
+    session: str,
+    job: str,
+    background: bool = True,
+    work: Callable[[Reporter, dict], str] | None = None,
+    what: str = "training on images",
+) -> str:
     """Run the session's claimed job: ``work(reporter, config)`` (``train`` by default, with the
     settings ``start_job`` checked), reporting into the job store; returns the final state. In a
     background process it lowers its own priority, so that the interactive pages keep their speed
@@ -153,7 +187,7 @@ def run_job(session: str, job: str, background: bool = True,
         try:
             with slots.marked_running(session, what):
                 return (work or train)(reporter, status["config"])
-        except Exception as error:  # noqa: BLE001 (a job must end with a message, whatever went wrong)
+        except Exception as error:  # a job must end with a message, whatever went wrong
             reporter.write(state="failed", message=f"{what} failed: {error}")
             return "failed"
         finally:
@@ -162,6 +196,7 @@ def run_job(session: str, job: str, background: bool = True,
 
 def train(reporter: Reporter, config: dict) -> str:
     recipe = check_config(config)
+    assert recipe.epochs is not None and recipe.batch_size is not None  # check_config fills the defaults
     # Which process trains it (a Celery worker's in class mode): for the log and the tests.
     reporter.write(state="loading", message=f"loading {recipe.data}…", process=f"{socket.gethostname()}:{os.getpid()}")
     data = load_data(recipe)
@@ -175,8 +210,13 @@ def train(reporter: Reporter, config: dict) -> str:
     total = n_train * recipe.epochs
     every = max(n_train // recipe.batch_size // CURVE_POINTS_PER_EPOCH, 1)
     window: list[float] = []
-    reporter.write(state="running", message=f"training {describe(recipe)}", history=[], curve=[],
-                   progress={"epoch": 0, "epochs": recipe.epochs, "samples": 0, "total": total})
+    reporter.write(
+        state="running",
+        message=f"training {describe(recipe)}",
+        history=[],
+        curve=[],
+        progress={"epoch": 0, "epochs": recipe.epochs, "samples": 0, "total": total},
+    )
 
     def on_batch(event) -> None:
         window.append(event.batch_cost)
@@ -205,25 +245,45 @@ def train(reporter: Reporter, config: dict) -> str:
             return True
         return False
 
-    result = trainer.train(recipe.epochs, on_batch=on_batch, should_stop=should_stop, threads=recipe.threads,
-                           evaluate=False)
+    result = trainer.train(
+        recipe.epochs, on_batch=on_batch, should_stop=should_stop, threads=recipe.threads, evaluate=False
+    )
     run.finish()
     final = evaluate(run.network, data, recipe.l2)
     predictions = run.network.forward(data.test_inputs)
-    about = {"config": config, "data": recipe.data, "network": run.network.describe(), "epochs": trainer.epoch,
-             "layers": [layer.to_dict() for layer in run.network.layers], "input_shape": list(run.network.input_shape),
-             "test_accuracy": final.test_accuracy, "class_names": list(data.class_names),
-             "image_shape": list(data.image_shape), "job": reporter.status.get("job")}
+    assert data.image_shape is not None  # an image data set
+    about = {
+        "config": config,
+        "data": recipe.data,
+        "network": run.network.describe(),
+        "epochs": trainer.epoch,
+        "layers": [layer.to_dict() for layer in run.network.layers],
+        "input_shape": list(run.network.input_shape),
+        "test_accuracy": final.test_accuracy,
+        "class_names": list(data.class_names),
+        "image_shape": list(data.image_shape),
+        "job": reporter.status.get("job"),
+    }
     save_model(reporter.store, reporter.session, run.network, predictions, about)
-    state = ("diverged" if result.diverged else "abandoned" if reporter.status.get("abandoned")
-             else "stopped" if result.epochs < recipe.epochs else "done")
-    message = {"diverged": f"training diverged: {result.message}",
-               "abandoned": "stopped: the page went away",
-               "stopped": f"stopped after {epochs_text(trainer.epoch)}",
-               "done": f"done: {epochs_text(recipe.epochs)}"}[state]
+    state = (
+        "diverged"
+        if result.diverged
+        else "abandoned"
+        if reporter.status.get("abandoned")
+        else "stopped"
+        if result.epochs < recipe.epochs
+        else "done"
+    )
+    message = {
+        "diverged": f"training diverged: {result.message}",
+        "abandoned": "stopped: the page went away",
+        "stopped": f"stopped after {epochs_text(trainer.epoch)}",
+        "done": f"done: {epochs_text(recipe.epochs)}",
+    }[state]
     reporter.store.delete(key_of("control", reporter.session))
-    reporter.write(state=state, message=f"{message}; test accuracy {final.test_accuracy:.2%}",
-                   test_accuracy=final.test_accuracy)
+    reporter.write(
+        state=state, message=f"{message}; test accuracy {final.test_accuracy:.2%}", test_accuracy=final.test_accuracy
+    )
     return state
 
 
@@ -234,10 +294,18 @@ def epochs_text(count: int) -> str:
 def report_progress(reporter: Reporter, trainer, done: int, total: int, started: float) -> None:
     seconds = time.perf_counter() - started - reporter.status.get("paused_seconds", 0)
     pace = done / seconds if seconds > 0 else 0.0
-    reporter.write(progress={"epoch": trainer.epoch, "epochs": reporter.status["progress"]["epochs"],
-                             "batch": trainer.batch_in_epoch, "samples": done, "total": total,
-                             "samples_per_second": round(pace), "time_left": time_left(done, total, pace),
-                             "learn_rate": trainer.learn_rate})
+    reporter.write(
+        progress={
+            "epoch": trainer.epoch,
+            "epochs": reporter.status["progress"]["epochs"],
+            "batch": trainer.batch_in_epoch,
+            "samples": done,
+            "total": total,
+            "samples_per_second": round(pace),
+            "time_left": time_left(done, total, pace),
+            "learn_rate": trainer.learn_rate,
+        }
+    )
     reporter.last_report = time.monotonic()
 
 

@@ -28,12 +28,29 @@ from playground.data.images import missing_data
 VIEW_STORE = stores.view_store("images")
 
 # The controls that make a job's settings, in order, and the setting each one holds.
-CONTROLS = [(ids.DATASET, "data"), (ids.LAYERS, "layers"), (ids.ACTIVATION, "activation"), (ids.OUTPUT, "output"),
-            (ids.COST, "cost"), (ids.OPTIMIZER, "optimizer"), (ids.LEARN_RATE, "learn_rate"), (ids.DECAY, "decay"),
-            (ids.MOMENTUM, "momentum"), (ids.BATCH_SIZE, "batch_size"), (ids.EPOCHS, "epochs"), (ids.L2, "l2"),
-            (ids.INPUT_NOISE, "input_noise"), (ids.SEED, "seed"), (ids.TRAIN_SAMPLES, "train_samples"),
-            (ids.SHUFFLED, "shuffled_labels"), (ids.ROTATE, "rotate"), (ids.SCALE, "scale"), (ids.SHIFT, "shift"),
-            (ids.PIXEL_NOISE, "noise"), (ids.FLIP, "flip")]
+CONTROLS = [
+    (ids.DATASET, "data"),
+    (ids.LAYERS, "layers"),
+    (ids.ACTIVATION, "activation"),
+    (ids.OUTPUT, "output"),
+    (ids.COST, "cost"),
+    (ids.OPTIMIZER, "optimizer"),
+    (ids.LEARN_RATE, "learn_rate"),
+    (ids.DECAY, "decay"),
+    (ids.MOMENTUM, "momentum"),
+    (ids.BATCH_SIZE, "batch_size"),
+    (ids.EPOCHS, "epochs"),
+    (ids.L2, "l2"),
+    (ids.INPUT_NOISE, "input_noise"),
+    (ids.SEED, "seed"),
+    (ids.TRAIN_SAMPLES, "train_samples"),
+    (ids.SHUFFLED, "shuffled_labels"),
+    (ids.ROTATE, "rotate"),
+    (ids.SCALE, "scale"),
+    (ids.SHIFT, "shift"),
+    (ids.PIXEL_NOISE, "noise"),
+    (ids.FLIP, "flip"),
+]
 CONTROL_STATES = [State(component, "value") for component, _ in CONTROLS]
 AUGMENT_KEYS = ("rotate", "scale", "shift", "noise")
 CHECKBOXES = ("shuffled_labels", "flip")
@@ -65,34 +82,57 @@ def status_view(status: dict | None) -> dict:
     if progress.get("scoring"):
         text = f"scored {progress.get('samples', 0):,} of {progress['total']:,} test images"
     elif progress.get("total"):
-        text = (f"epoch {progress.get('epoch', 0)} of {progress.get('epochs')} · "
-                f"{progress.get('samples_per_second', 0):,} images/s · {progress.get('time_left', '')}")
-    return {"active": active, "paused": state == "paused", "text": text,
-            "value": str(progress.get("samples", 0)), "max": str(max(progress.get("total", 1), 1)),
-            "message": (status or {}).get("message", ""), "interval": ACTIVE_POLL_MS if active else IDLE_POLL_MS}
+        text = (
+            f"epoch {progress.get('epoch', 0)} of {progress.get('epochs')} · "
+            f"{progress.get('samples_per_second', 0):,} images/s · {progress.get('time_left', '')}"
+        )
+    return {
+        "active": active,
+        "paused": state == "paused",
+        "text": text,
+        "value": str(progress.get("samples", 0)),
+        "max": str(max(progress.get("total", 1), 1)),
+        "message": (status or {}).get("message", ""),
+        "interval": ACTIVE_POLL_MS if active else IDLE_POLL_MS,
+    }
 
 
 def model_of(about: dict | None) -> dict | None:
     """The session's description of a model on the server (its layer list without the weights)."""
     if about is None:
         return None
-    return {"job": str(about.get("job")), "data": about["data"], "network": about.get("network", ""),
-            "layers": about.get("layers", []), "input_shape": about.get("input_shape", [1]),
-            "test_accuracy": about.get("test_accuracy"), "epochs": about.get("epochs")}
+    return {
+        "job": str(about.get("job")),
+        "data": about["data"],
+        "network": about.get("network", ""),
+        "layers": about.get("layers", []),
+        "input_shape": about.get("input_shape", [1]),
+        "test_accuracy": about.get("test_accuracy"),
+        "epochs": about.get("epochs"),
+    }
 
 
 def register_callbacks(app) -> None:
-    app.clientside_callback(ClientsideFunction("images", "mount"), Output(ids.MOUNTED, "data"),
-                            Input(ids.MOUNTED, "data"), Input(stores.KEY, "data"), Input(ids.DATASET, "value"),
-                            Input(ids.TABS, "value"))
+    app.clientside_callback(
+        ClientsideFunction("images", "mount"),
+        Output(ids.MOUNTED, "data"),
+        Input(ids.MOUNTED, "data"),
+        Input(stores.KEY, "data"),
+        Input(ids.DATASET, "value"),
+        Input(ids.TABS, "value"),
+    )
     register_control_callbacks(app)
     register_job_callbacks(app)
 
 
 def register_control_callbacks(app) -> None:
-    @app.callback([Output(component, "value") for component, _ in CONTROLS[1:]],
-                  Output(ids.PRESET_SOURCE, "children"), Input(ids.PRESET, "value"), State(ids.DATASET, "value"),
-                  prevent_initial_call=True)
+    @app.callback(
+        [Output(component, "value") for component, _ in CONTROLS[1:]],
+        Output(ids.PRESET_SOURCE, "children"),
+        Input(ids.PRESET, "value"),
+        State(ids.DATASET, "value"),
+        prevent_initial_call=True,
+    )
     def apply_preset(name, data):
         if name not in PRESETS:
             raise PreventUpdate
@@ -107,9 +147,12 @@ def register_control_callbacks(app) -> None:
             raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
         return missing_data(data, visitor=True) or ""
 
-    @app.callback(Output(stores.change_id(ids.CONFIG_CHANGE), "data"),
-                  *[Input(component, "value") for component, _ in CONTROLS], State(VIEW_STORE, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(stores.change_id(ids.CONFIG_CHANGE), "data"),
+        *[Input(component, "value") for component, _ in CONTROLS],
+        State(VIEW_STORE, "data"),
+        prevent_initial_call=True,
+    )
     def remember_config(*values):
         """The controls' settings kept in the session: a reload and a link show them again."""
         *controls, view = values
@@ -118,8 +161,11 @@ def register_control_callbacks(app) -> None:
             raise PreventUpdate
         return stores.update(view_images={"config": config})
 
-    @app.callback(Output(ids.PREVIEW, "src"), Output(ids.CONFIG_MESSAGE, "children"),
-                  *[Input(component, "value") for component, _ in CONTROLS])
+    @app.callback(
+        Output(ids.PREVIEW, "src"),
+        Output(ids.CONFIG_MESSAGE, "children"),
+        *[Input(component, "value") for component, _ in CONTROLS],
+    )
     def preview(*values):
         """The augmentation preview, and what is wrong with the settings (checked as they change)."""
         config = config_from(list(values))
@@ -131,15 +177,25 @@ def register_control_callbacks(app) -> None:
             return None, ""
         augment = recipe.augment
         images = test_set(config).images[:8]
-        grid = preview_grid(images, np.random.default_rng(0), *(
-            (augment.rotate, augment.scale, augment.shift, augment.noise) if augment else (0, 0, 0, 0)), n=8, rows=4)
+        grid = preview_grid(
+            images,
+            np.random.default_rng(0),
+            *((augment.rotate, augment.scale, augment.shift, augment.noise) if augment else (0, 0, 0, 0)),
+            n=8,
+            rows=4,
+        )
         return png_data_uri(grid), ""
 
 
 def register_job_callbacks(app) -> None:
-    @app.callback(Output(ids.LAUNCH, "data"), Output(ids.START_MESSAGE, "children"),
-                  Input(ids.START, "n_clicks"), *CONTROL_STATES, State(stores.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.LAUNCH, "data"),
+        Output(ids.START_MESSAGE, "children"),
+        Input(ids.START, "n_clicks"),
+        *CONTROL_STATES,
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def request_start(clicks, *values):
         """Claim the session's job slot, or say why not. Only a claimed job launches the background
         callback (launching it again while it runs would make Dash cancel the running job)."""
@@ -156,33 +212,58 @@ def register_job_callbacks(app) -> None:
             return no_update, problem
         return {"job": job}, ""
 
-    @app.callback(Output(ids.START_RESULT, "data"), Input(ids.LAUNCH, "data"), State(stores.KEY, "data"),
-                  background=True, prevent_initial_call=True)
+    @app.callback(
+        Output(ids.START_RESULT, "data"),
+        Input(ids.LAUNCH, "data"),
+        State(stores.KEY, "data"),
+        background=True,
+        prevent_initial_call=True,
+    )
     def start_training(launch, key):
         if not launch:
             raise PreventUpdate
         return {"state": run_job(check_session_key(key), str(launch.get("job"))), "job": launch.get("job")}
 
-    @app.callback(Output(ids.SCORE_RESULT, "data"), Input(ids.UPLOADED, "data"), State(stores.KEY, "data"),
-                  background=True, prevent_initial_call=True)
+    @app.callback(
+        Output(ids.SCORE_RESULT, "data"),
+        Input(ids.UPLOADED, "data"),
+        State(stores.KEY, "data"),
+        background=True,
+        prevent_initial_call=True,
+    )
     def score_upload(uploaded, key):
         """An uploaded model too big to score within a request: its job, claimed by the route."""
         if not isinstance(uploaded, dict) or not uploaded.get("scoring"):
             raise PreventUpdate
-        state = run_job(check_session_key(key), str(uploaded.get("job")), work=score_job,
-                        what="scoring an uploaded model")
+        state = run_job(
+            check_session_key(key), str(uploaded.get("job")), work=score_job, what="scoring an uploaded model"
+        )
         return {"state": state, "job": uploaded.get("job")}
 
     @app.callback(
-        Output(ids.JOB, "data"), Output(ids.PROGRESS, "value"), Output(ids.PROGRESS, "max"),
-        Output(ids.PROGRESS_TEXT, "children"), Output(ids.JOB_MESSAGE, "children"), Output(ids.CURVES, "figure"),
-        Output(ids.PAUSE, "disabled"), Output(ids.PAUSE, "children"),
-        Output(ids.STOP, "disabled"), Output(ids.TICKER, "interval"), Output(ids.MODEL, "data"),
+        Output(ids.JOB, "data"),
+        Output(ids.PROGRESS, "value"),
+        Output(ids.PROGRESS, "max"),
+        Output(ids.PROGRESS_TEXT, "children"),
+        Output(ids.JOB_MESSAGE, "children"),
+        Output(ids.CURVES, "figure"),
+        Output(ids.PAUSE, "disabled"),
+        Output(ids.PAUSE, "children"),
+        Output(ids.STOP, "disabled"),
+        Output(ids.TICKER, "interval"),
+        Output(ids.MODEL, "data"),
         Output(stores.change_id(ids.MODEL_CHANGE), "data"),
         # Not the background callback's output as an input: Dash would hold this poll until the job ends.
-        Input(ids.TICKER, "n_intervals"), Input(ids.UPLOADED, "data"), Input(ids.LAUNCH, "data"),
-        Input(ids.PAUSE, "n_clicks"), Input(ids.STOP, "n_clicks"),
-        State(stores.KEY, "data"), State(ids.JOB, "data"), State(ids.MODEL, "data"), State(VIEW_STORE, "data"))
+        Input(ids.TICKER, "n_intervals"),
+        Input(ids.UPLOADED, "data"),
+        Input(ids.LAUNCH, "data"),
+        Input(ids.PAUSE, "n_clicks"),
+        Input(ids.STOP, "n_clicks"),
+        State(stores.KEY, "data"),
+        State(ids.JOB, "data"),
+        State(ids.MODEL, "data"),
+        State(VIEW_STORE, "data"),
+    )
     def poll(_ticks, _uploaded, _launch, pause, stop, key, shown, model, view):
         """The session's job as it is now (the one thing the page polls; reading it is the job's
         heartbeat); pause, resume and stop pass through here too, so the message line has one writer."""
@@ -190,20 +271,38 @@ def register_job_callbacks(app) -> None:
         said = None
         with JobStore() as store:
             if ctx.triggered_id in (ids.PAUSE, ids.STOP) and ctx.triggered[0]["value"]:
-                action = "stop" if ctx.triggered_id == ids.STOP else (
-                    "resume" if (shown or {}).get("state") == "paused" else "pause")
+                action = (
+                    "stop"
+                    if ctx.triggered_id == ids.STOP
+                    else ("resume" if (shown or {}).get("state") == "paused" else "pause")
+                )
                 said = control_job(store, key, action)
             status = followed_status(store, key, shown)
             about = model_about(store, key)
         seen = status_view(status)
-        new_model = None if about is None else {"job": about.get("job"), "data": about["data"],
-                                                "network": about.get("network")}
+        new_model = (
+            None if about is None else {"job": about.get("job"), "data": about["data"], "network": about.get("network")}
+        )
         described = model_of(about)
-        change = (stores.update(view_images={"model": described})
-                  if view is not None and described is not None and described != view.get("model") else no_update)
+        change = (
+            stores.update(view_images={"model": described})
+            if view is not None and described is not None and described != view.get("model")
+            else no_update
+        )
         same = status == shown
-        return (status if not same else no_update, seen["value"], seen["max"], seen["text"], said or seen["message"],
-                curves_figure((status or {}).get("history", []), (status or {}).get("curve", [])) if not same else no_update,
-                not seen["active"], "resume" if seen["paused"] else "pause", not seen["active"],
-                ACTIVE_POLL_MS if ctx.triggered_id == ids.LAUNCH else seen["interval"],
-                new_model if new_model != model else no_update, change)
+        return (
+            status if not same else no_update,
+            seen["value"],
+            seen["max"],
+            seen["text"],
+            said or seen["message"],
+            curves_figure((status or {}).get("history", []), (status or {}).get("curve", []))
+            if not same
+            else no_update,
+            not seen["active"],
+            "resume" if seen["paused"] else "pause",
+            not seen["active"],
+            ACTIVE_POLL_MS if ctx.triggered_id == ids.LAUNCH else seen["interval"],
+            new_model if new_model != model else no_update,
+            change,
+        )

@@ -45,7 +45,7 @@ class Model:
 
 def load_model(key: str | None) -> Model:
     """The session's model (PreventUpdate when it has none yet)."""
-    check_session_key(key)
+    key = check_session_key(key)
     with JobStore() as store:
         found = models.load_model(store, key)
     if found is None:
@@ -74,20 +74,33 @@ def register_callbacks(app) -> None:
 
 
 def register_mistake_callbacks(app) -> None:
-    @app.callback(Output(ids.CONFUSION, "figure"), Output(ids.PER_CLASS, "figure"),
-                  Output(ids.EVALUATION_MESSAGE, "children"), Input(ids.MODEL, "data"), Input(ids.NORMALISE, "value"),
-                  State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.CONFUSION, "figure"),
+        Output(ids.PER_CLASS, "figure"),
+        Output(ids.EVALUATION_MESSAGE, "children"),
+        Input(ids.MODEL, "data"),
+        Input(ids.NORMALISE, "value"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_confusion(_model, normalise, key):
         model = load_model(key)
         matrix = evaluation.confusion(model.test.labels, model.outputs, len(model.names))
         accuracy = np.trace(matrix) / max(matrix.sum(), 1)
-        return (figures.confusion_figure(matrix, model.names, normalise == "rows"),
-                figures.per_class_figure(evaluation.per_class_accuracy(matrix), model.names),
-                f"{model.about.get('network', '')}: {accuracy:.2%} of {matrix.sum():,} test images right")
+        return (
+            figures.confusion_figure(matrix, model.names, normalise == "rows"),
+            figures.per_class_figure(evaluation.per_class_accuracy(matrix), model.names),
+            f"{model.about.get('network', '')}: {accuracy:.2%} of {matrix.sum():,} test images right",
+        )
 
-    @app.callback(Output(ids.CELL_IMAGES, "children"), Output(ids.CELL_CAPTION, "children"),
-                  Input(ids.CONFUSION, "clickData"), Input(ids.CONFIDENT_MISTAKES, "n_clicks"),
-                  State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.CELL_IMAGES, "children"),
+        Output(ids.CELL_CAPTION, "children"),
+        Input(ids.CONFUSION, "clickData"),
+        Input(ids.CONFIDENT_MISTAKES, "n_clicks"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_cell(click, _mistakes, key):
         model = load_model(key)
         labels, predicted = model.test.labels, model.outputs.argmax(axis=1)
@@ -101,13 +114,21 @@ def register_mistake_callbacks(app) -> None:
             true_class, said = model.names.index(unescaped(point["y"])), model.names.index(unescaped(point["x"]))
             chosen = evaluation.cell_indices(labels, model.outputs, true_class, said)
             total = int(np.sum((labels == true_class) & (predicted == said)))
-            caption = (f"{total:,} test images of {model.names[true_class]} seen as {model.names[said]}"
-                       + (f" (the {len(chosen)} surest shown)" if total > len(chosen) else ""))
+            caption = f"{total:,} test images of {model.names[true_class]} seen as {model.names[said]}" + (
+                f" (the {len(chosen)} surest shown)" if total > len(chosen) else ""
+            )
         return thumbnails(model.test.images, chosen, model.names, labels, predicted), caption
 
-    @app.callback(Output(ids.BROWSER_INDEX, "data"), Input(ids.PREVIOUS, "n_clicks"), Input(ids.NEXT, "n_clicks"),
-                  Input(ids.NEXT_MISTAKE, "n_clicks"), Input({"type": ids.THUMB, "index": ALL}, "n_clicks"),
-                  State(ids.BROWSER_INDEX, "data"), State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.BROWSER_INDEX, "data"),
+        Input(ids.PREVIOUS, "n_clicks"),
+        Input(ids.NEXT, "n_clicks"),
+        Input(ids.NEXT_MISTAKE, "n_clicks"),
+        Input({"type": ids.THUMB, "index": ALL}, "n_clicks"),
+        State(ids.BROWSER_INDEX, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def move_browser(_previous, _next, _mistake, _thumbs, index, key):
         if not ctx.triggered or not ctx.triggered[0]["value"]:
             raise PreventUpdate
@@ -120,9 +141,14 @@ def register_mistake_callbacks(app) -> None:
             return index if found is None else found
         return (index + (1 if ctx.triggered_id == ids.NEXT else -1)) % count
 
-    @app.callback(Output(ids.BROWSER_IMAGE, "src"), Output(ids.BROWSER_TEXT, "children"),
-                  Input(ids.BROWSER_INDEX, "data"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.BROWSER_IMAGE, "src"),
+        Output(ids.BROWSER_TEXT, "children"),
+        Input(ids.BROWSER_INDEX, "data"),
+        Input(ids.MODEL, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_test_image(index, _model, key):
         model, index = browsed(key, index)
         truth = int(model.test.labels[index])
@@ -130,7 +156,8 @@ def register_mistake_callbacks(app) -> None:
         verdict = "right" if ranking[0][0] == truth else "wrong"
         return png_data_uri(picture(model.test.images[index])), [
             html.Div(f"test image #{index:,}: a {model.names[truth]}; the network is {verdict}", className="status"),
-            *ranking_bars(ranking, model.names, truth)]
+            *ranking_bars(ranking, model.names, truth),
+        ]
 
 
 def unescaped(text: str) -> str:
@@ -139,41 +166,68 @@ def unescaped(text: str) -> str:
 
 
 def register_inside_callbacks(app) -> None:
-    @app.callback(Output(ids.FIRST_LAYER, "src"), Output(ids.FIRST_LAYER_CAPTION, "children"),
-                  Input(ids.MODEL, "data"), State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.FIRST_LAYER, "src"),
+        Output(ids.FIRST_LAYER_CAPTION, "children"),
+        Input(ids.MODEL, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_first_layer(_model, key):
         model = load_model(key)
         alone = len(model.network.weighted_layers) == 1  # no hidden layer: one picture per class
         pictures = inside.first_layer_pictures(model.network, model.shape, 10 if alone else 64)
         columns = min(len(pictures), 10 if alone else 16)
-        return (png_data_uri(grid(inside.enlarged(pictures), columns=columns)),
-                inside.first_layer_caption(model.network, len(pictures)))
+        return (
+            png_data_uri(grid(inside.enlarged(pictures), columns=columns)),
+            inside.first_layer_caption(model.network, len(pictures)),
+        )
 
-    @app.callback(Output(ids.FEATURE_MAPS, "src"), Output(ids.FEATURE_CAPTION, "children"),
-                  Input(ids.MODEL, "data"), Input(ids.BROWSER_INDEX, "data"), State(stores.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.FEATURE_MAPS, "src"),
+        Output(ids.FEATURE_CAPTION, "children"),
+        Input(ids.MODEL, "data"),
+        Input(ids.BROWSER_INDEX, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_feature_maps(_model, index, key):
         model, index = browsed(key, index)
         maps = inside.feature_maps(model.network, picture(model.test.images[index]))
         if maps is None:
             return None, "a network with conv layers (e.g. conv16x5,pool2,128) shows its feature maps here"
-        return (png_data_uri(grid(maps, columns=min(len(maps), 16))),
-                f"the first conv layer's {len(maps)} feature maps of test image #{index:,} "
-                f"(a {model.names[model.test.labels[index]]}; choose another on the Mistakes tab)")
+        return (
+            png_data_uri(grid(maps, columns=min(len(maps), 16))),
+            f"the first conv layer's {len(maps)} feature maps of test image #{index:,} "
+            f"(a {model.names[model.test.labels[index]]}; choose another on the Mistakes tab)",
+        )
 
-    @app.callback(Output(ids.NOISE_ANSWER, "src"), Output(ids.NOISE_RANKING, "children"), Input(ids.MODEL, "data"),
-                  Input(ids.NOISE_AGAIN, "n_clicks"), State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.NOISE_ANSWER, "src"),
+        Output(ids.NOISE_RANKING, "children"),
+        Input(ids.MODEL, "data"),
+        Input(ids.NOISE_AGAIN, "n_clicks"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_noise(_model, again, key):
         model = load_model(key)
         noise, output = inside.noise_answer(model.network, model.shape, int(again or 0))
         ranking = evaluation.top_classes(output)
-        return png_data_uri(noise), [html.Div(f"the network says {model.names[ranking[0][0]]}, {ranking[0][1]:.0%} sure",
-                                              className="status"), *ranking_bars(ranking, model.names)]
+        return png_data_uri(noise), [
+            html.Div(f"the network says {model.names[ranking[0][0]]}, {ranking[0][1]:.0%} sure", className="status"),
+            *ranking_bars(ranking, model.names),
+        ]
 
 
 def register_deeper_callbacks(app) -> None:
-    @app.callback(Output(ids.MAP_LAYER, "options"), Output(ids.MAP_LAYER, "value"), Input(ids.MODEL, "data"),
-                  State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.MAP_LAYER, "options"),
+        Output(ids.MAP_LAYER, "value"),
+        Input(ids.MODEL, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def map_layers(_model, key):
         model = load_model(key)
         choices = inside.layer_choices(model.network)
@@ -181,10 +235,17 @@ def register_deeper_callbacks(app) -> None:
 
     # A background job holding one of the server's job slots: a t-SNE takes seconds, and even
     # PCA needs a forward pass of a thousand images through a network of up to 50 M multiply-adds.
-    @app.callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_MESSAGE, "children"), Input(ids.MAP_DRAW, "n_clicks"),
-                  State(ids.MAP_LAYER, "value"), State(ids.MAP_METHOD, "value"), State(stores.KEY, "data"),
-                  background=True, prevent_initial_call=True,
-                  running=[(Output(ids.MAP_DRAW, "disabled"), True, False)])
+    @app.callback(
+        Output(ids.MAP_GRAPH, "figure"),
+        Output(ids.MAP_MESSAGE, "children"),
+        Input(ids.MAP_DRAW, "n_clicks"),
+        State(ids.MAP_LAYER, "value"),
+        State(ids.MAP_METHOD, "value"),
+        State(stores.KEY, "data"),
+        background=True,
+        prevent_initial_call=True,
+        running=[(Output(ids.MAP_DRAW, "disabled"), True, False)],
+    )
     def draw_map(clicks, layer, method, key):
         if not clicks:
             raise PreventUpdate
@@ -204,15 +265,22 @@ def layer_map_figure(model, layer, method: str):
         raise ValueError(f"the map is drawn from one of the network's layers 0 to {max(labels)}")
     count = min(inside.TSNE_SAMPLES if method == "tsne" else inside.MAP_SAMPLES, len(model.test.labels))
     inputs = (model.test.images[:count].reshape(count, -1) / np.float32(255)).astype(np.float32)
-    points = inside.layer_map(inside.layer_activations(model.network, inputs, int(layer)),
-                              "tsne" if method == "tsne" else "pca")
+    points = inside.layer_map(
+        inside.layer_activations(model.network, inputs, int(layer)), "tsne" if method == "tsne" else "pca"
+    )
     title = f"{count:,} test images by {labels[layer]}, {'t-SNE' if method == 'tsne' else 'PCA'}"
     return figures.map_figure(points, model.test.labels[:count], model.names, title)
 
 
 def register_map_tooltip(app) -> None:
-    @app.callback(Output(ids.MAP_TOOLTIP, "show"), Output(ids.MAP_TOOLTIP, "bbox"), Output(ids.MAP_TOOLTIP, "children"),
-                  Input(ids.MAP_GRAPH, "hoverData"), State(stores.KEY, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.MAP_TOOLTIP, "show"),
+        Output(ids.MAP_TOOLTIP, "bbox"),
+        Output(ids.MAP_TOOLTIP, "children"),
+        Input(ids.MAP_GRAPH, "hoverData"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def map_tooltip(hover, key):
         point = (hover or {}).get("points", [{}])[0]  # its shape is checked before (server/checks.py)
         if "customdata" not in point or "bbox" not in point:
@@ -222,11 +290,18 @@ def register_map_tooltip(app) -> None:
         if not 0 <= index < len(model.test.labels):
             raise PreventUpdate
         truth = model.names[model.test.labels[index]]
-        return True, point["bbox"], [html.Img(src=png_data_uri(picture(model.test.images[index])),
-                                              className="pixelated tooltip-image"), html.Div(truth)]
+        return (
+            True,
+            point["bbox"],
+            [
+                html.Img(src=png_data_uri(picture(model.test.images[index])), className="pixelated tooltip-image"),
+                html.Div(truth),
+            ],
+        )
 
-    @app.callback(Output(ids.ROBUSTNESS, "figure"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
-                  prevent_initial_call=True)  # 0.02 s on the digits, 1 s on CIFAR-10: no process needed
+    @app.callback(
+        Output(ids.ROBUSTNESS, "figure"), Input(ids.MODEL, "data"), State(stores.KEY, "data"), prevent_initial_call=True
+    )  # 0.02 s on the digits, 1 s on CIFAR-10: no process needed
     def show_robustness(_model, key):
         model = load_model(key)
         count = min(ROBUSTNESS_SAMPLES, len(model.test.labels))
@@ -235,32 +310,51 @@ def register_map_tooltip(app) -> None:
         sample = sample_within_budget(count, levels, footprint(model.network).multiply_adds, fewest=ROBUSTNESS_FEWEST)
         images = sample.of(model.test.images[:count]).astype(np.float32) / 255
         curves = inside.robustness(model.network, images, sample.of(model.test.labels[:count]))
-        return figures.robustness_figure(curves, f"on {sample.size:,} test images" + (
-            " (a sample: the server's work budget)" if sample.rows is not None else ""))
+        return figures.robustness_figure(
+            curves,
+            f"on {sample.size:,} test images"
+            + (" (a sample: the server's work budget)" if sample.rows is not None else ""),
+        )
 
-    @app.callback(Output(ids.THRESHOLD_TEXT, "children"), Output(ids.THRESHOLD_GRAPH, "figure"),
-                  Input(ids.THRESHOLD, "value"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.THRESHOLD_TEXT, "children"),
+        Output(ids.THRESHOLD_GRAPH, "figure"),
+        Input(ids.THRESHOLD, "value"),
+        Input(ids.MODEL, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def show_threshold(threshold, _model, key):
         model = load_model(key)
         threshold = float(threshold or 0)
         curve = evaluation.threshold_curve(model.test.labels, model.outputs)
-        return (evaluation.threshold_summary(model.test.labels, model.outputs, threshold),
-                figures.threshold_figure(*curve, threshold))
+        return (
+            evaluation.threshold_summary(model.test.labels, model.outputs, threshold),
+            figures.threshold_figure(*curve, threshold),
+        )
 
 
 def register_model_callbacks(app) -> None:
-    @app.callback(Output(ids.MODEL_SUMMARY, "children"), Input(ids.MODEL, "data"), State(stores.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.MODEL_SUMMARY, "children"),
+        Input(ids.MODEL, "data"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def summarise(_model, key):
         model = load_model(key)
         accuracy = model.about.get("test_accuracy")
         trained = f", {model.about['epochs']} epochs" if model.about.get("epochs") else " (loaded from a file)"
-        return (f"{model.network.describe()} on {model.about['data']}{trained}"
-                + (f"; test accuracy {accuracy:.2%}" if accuracy is not None else ""))
+        return f"{model.network.describe()} on {model.about['data']}{trained}" + (
+            f"; test accuracy {accuracy:.2%}" if accuracy is not None else ""
+        )
 
-    @app.callback(Output(ids.DOWNLOAD_FILE, "data"), Input(ids.DOWNLOAD, "n_clicks"), State(stores.KEY, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.DOWNLOAD_FILE, "data"),
+        Input(ids.DOWNLOAD, "n_clicks"),
+        State(stores.KEY, "data"),
+        prevent_initial_call=True,
+    )
     def download(clicks, key):
         if not clicks:
             raise PreventUpdate

@@ -26,23 +26,46 @@ from playground.engine.surfaces import SURFACES
 
 VIEW_STORE = stores.view_store("landscape")
 # The controls of the walk: each value's name in the walk, and how the control's value is read.
-CONTROLS = {ids.SOURCE: "source", ids.FIRST: "first", ids.SECOND: "second", ids.SPAN: "span",
-            ids.RESOLUTION: "resolution", ids.TRAIN_ALL: "train_all", ids.VIEW: "view", ids.LOG_SCALE: "log",
-            ids.OPTIMIZER: "optimizer", ids.LEARN_RATE: "learn_rate", ids.MOMENTUM: "momentum"}
+CONTROLS = {
+    ids.SOURCE: "source",
+    ids.FIRST: "first",
+    ids.SECOND: "second",
+    ids.SPAN: "span",
+    ids.RESOLUTION: "resolution",
+    ids.TRAIN_ALL: "train_all",
+    ids.VIEW: "view",
+    ids.LOG_SCALE: "log",
+    ids.OPTIMIZER: "optimizer",
+    ids.LEARN_RATE: "learn_rate",
+    ids.MOMENTUM: "momentum",
+}
 RESTARTING = ("source", "first", "second", "span", "resolution", "train_all")  # a new walk from where the network is
 
 
 def register_callbacks(app: dash.Dash) -> None:
     """Wire the page's callbacks into ``app``."""
-    session_states = [State(stores.NETWORK, "data"), State(stores.DATA, "data"), State(stores.SETTINGS, "data"),
-                      State(VIEW_STORE, "data")]
-    app.clientside_callback(dash.ClientsideFunction("landscape", "mount"), Output(ids.MOUNTED, "data"),
-                            Input(ids.MOUNTED, "data"), *session_states)
-    app.clientside_callback(dash.ClientsideFunction("landscape", "adopt"), Input(stores.REVISION, "data"),
-                            *session_states, prevent_initial_call=True)
+    session_states = [
+        State(stores.NETWORK, "data"),
+        State(stores.DATA, "data"),
+        State(stores.SETTINGS, "data"),
+        State(VIEW_STORE, "data"),
+    ]
+    app.clientside_callback(
+        dash.ClientsideFunction("landscape", "mount"),
+        Output(ids.MOUNTED, "data"),
+        Input(ids.MOUNTED, "data"),
+        *session_states,
+    )
+    app.clientside_callback(
+        dash.ClientsideFunction("landscape", "adopt"),
+        Input(stores.REVISION, "data"),
+        *session_states,
+        prevent_initial_call=True,
+    )
     for button, action in ((ids.PLAY, "play"), (ids.STEP, "step")):
-        app.clientside_callback(dash.ClientsideFunction("landscape", action), Input(button, "n_clicks"),
-                                prevent_initial_call=True)
+        app.clientside_callback(
+            dash.ClientsideFunction("landscape", action), Input(button, "n_clicks"), prevent_initial_call=True
+        )
     register_walk_callbacks(app)
     race_callbacks.register_callbacks(app)
     slice_callbacks.register_callbacks(app)
@@ -83,12 +106,23 @@ def moved_network(network: dict, walk: dict, point: list[float]) -> dict:
 
 def register_walk_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(stores.change_id(ids.WALK_CHANGE), "data"), Output(ids.PRESET_NOTE, "children"),
-        Output(ids.SOURCE, "value"), Output(ids.OPTIMIZER, "value"), Output(ids.LEARN_RATE, "value"),
-        Output(ids.MOMENTUM, "value"), Output(ids.LEARN_RATE_LABEL, "children"), Output(ids.MESSAGE, "children"),
-        *[Input(control, "value") for control in CONTROLS], Input(ids.PRESET, "value"), Input(ids.RESET, "n_clicks"),
-        Input(ids.CLICK, "data"), State(VIEW_STORE, "data"), State(stores.NETWORK, "data"),
-        State(stores.DATA, "data"), State(stores.SETTINGS, "data"), prevent_initial_call=True,
+        Output(stores.change_id(ids.WALK_CHANGE), "data"),
+        Output(ids.PRESET_NOTE, "children"),
+        Output(ids.SOURCE, "value"),
+        Output(ids.OPTIMIZER, "value"),
+        Output(ids.LEARN_RATE, "value"),
+        Output(ids.MOMENTUM, "value"),
+        Output(ids.LEARN_RATE_LABEL, "children"),
+        Output(ids.MESSAGE, "children"),
+        *[Input(control, "value") for control in CONTROLS],
+        Input(ids.PRESET, "value"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.CLICK, "data"),
+        State(VIEW_STORE, "data"),
+        State(stores.NETWORK, "data"),
+        State(stores.DATA, "data"),
+        State(stores.SETTINGS, "data"),
+        prevent_initial_call=True,
     )
     def change_walk(*values):
         *controls, preset, reset, click, walk, network, data, settings = values
@@ -99,16 +133,34 @@ def register_walk_callbacks(app: dash.Dash) -> None:
             if preset not in PRESETS:
                 raise PreventUpdate
             chosen = PRESETS[preset]
-            walk = started({**walk, "source": chosen.source, "optimizer": chosen.optimizer,
-                            "learn_rate": chosen.learn_rate, "momentum": chosen.momentum, "preset": preset})
-            return (stores.change(view_landscape=walk), chosen.note, chosen.source, chosen.optimizer,
-                    math.log10(chosen.learn_rate), chosen.momentum, f"learn rate {chosen.learn_rate:.3g}", "")
+            walk = started(
+                {
+                    **walk,
+                    "source": chosen.source,
+                    "optimizer": chosen.optimizer,
+                    "learn_rate": chosen.learn_rate,
+                    "momentum": chosen.momentum,
+                    "preset": preset,
+                }
+            )
+            return (
+                stores.change(view_landscape=walk),
+                chosen.note,
+                chosen.source,
+                chosen.optimizer,
+                math.log10(chosen.learn_rate),
+                chosen.momentum,
+                f"learn rate {chosen.learn_rate:.3g}",
+                "",
+            )
         if trigger == ids.RESET:
             if not reset:
                 raise PreventUpdate
             if walk["source"] == "network" and not walk["train_all"]:
                 new_network = moved_network(network, walk, walk["start"])
-            walk = started(walk, new_network or network, data, settings) if walk["source"] == "network" else started(walk)
+            walk = (
+                started(walk, new_network or network, data, settings) if walk["source"] == "network" else started(walk)
+            )
         elif trigger == ids.CLICK:
             walk, new_network = clicked_walk(walk, network, click)
             if new_network is not None:
@@ -133,15 +185,33 @@ def register_walk_callbacks(app: dash.Dash) -> None:
         return (stores.change(**parts), no_update, *keep[:4], label, "")
 
     @app.callback(
-        Output(ids.SURFACE_GRAPH, "figure"), Output(ids.CONTOUR_GRAPH, "figure"), Output(ids.PATH_GRAPH, "figure"),
-        Output(ids.BATCH_GRAPH, "figure"), Output(ids.BATCH_GRAPH, "style"), Output(ids.PLANE_GRAPH, "style"),
-        Output(ids.PICKERS, "style"), Output(ids.STATUS, "children"), Output(ids.CURVATURE, "children"),
+        Output(ids.SURFACE_GRAPH, "figure"),
+        Output(ids.CONTOUR_GRAPH, "figure"),
+        Output(ids.PATH_GRAPH, "figure"),
+        Output(ids.BATCH_GRAPH, "figure"),
+        Output(ids.BATCH_GRAPH, "style"),
+        Output(ids.PLANE_GRAPH, "style"),
+        Output(ids.PICKERS, "style"),
+        Output(ids.STATUS, "children"),
+        Output(ids.CURVATURE, "children"),
         Output(ids.LEARN_RATE, "marks"),
-        Input(VIEW_STORE, "data"), Input(stores.NETWORK, "data"), State(stores.DATA, "data"),
-        State(stores.SETTINGS, "data"), prevent_initial_call=True,
+        Input(VIEW_STORE, "data"),
+        Input(stores.NETWORK, "data"),
+        State(stores.DATA, "data"),
+        State(stores.SETTINGS, "data"),
+        prevent_initial_call=True,
     )
     def show_walk(walk, network, data, settings):
         drawn = drawn_walk(walk, network, data, settings)
-        return (drawn["surface"], drawn["contour"], drawn["overlay"], drawn["batch"] or no_update,
-                drawn["batch_style"], drawn["plane_style"], drawn["pickers"], drawn["status"], drawn["curvature"],
-                drawn["marks"])
+        return (
+            drawn["surface"],
+            drawn["contour"],
+            drawn["overlay"],
+            drawn["batch"] or no_update,
+            drawn["batch_style"],
+            drawn["plane_style"],
+            drawn["pickers"],
+            drawn["status"],
+            drawn["curvature"],
+            drawn["marks"],
+        )

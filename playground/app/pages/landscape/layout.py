@@ -32,8 +32,10 @@ from playground.engine import OPTIMIZERS
 from playground.engine.surfaces import SURFACES
 
 SOURCES = [{"label": "the playground's network: two of its parameters", "value": "network"}] + [
-    {"label": surface.label, "value": name} for name, surface in SURFACES.items()]
-SHOWN, HIDDEN = {}, {"display": "none"}
+    {"label": surface.label, "value": name} for name, surface in SURFACES.items()
+]
+SHOWN: dict[str, str] = {}
+HIDDEN = {"display": "none"}
 
 
 def drawn_walk(walk: dict, network: dict, data: dict, settings: dict) -> dict:
@@ -48,168 +50,486 @@ def drawn_walk(walk: dict, network: dict, data: dict, settings: dict) -> dict:
     if is_network and walk["view"] != "full":
         from_batch = walk["batch"] or next_batch(walk, data, settings)
         batch_costs, batch_note = network_surface(walk, network, data, settings, from_batch)
-        batch = contour_figure(xs, ys, batch_costs, walk["path"], *axis_titles(walk), walk["log"],
-                               title=batch_title(walk, batch_note))
+        batch = contour_figure(
+            xs, ys, batch_costs, walk["path"], *axis_titles(walk), walk["log"], title=batch_title(walk, batch_note)
+        )
     status, curvature_line, limit = readouts(walk, network, data, settings)
-    return {"walk": walk, "surface": surface, "contour": contour, "overlay": overlay, "batch": batch,
-            "status": status, "curvature": curvature_line, "marks": learn_rate_marks(limit),
-            "pickers": SHOWN if is_network else HIDDEN, "batch_style": SHOWN if batch is not None else HIDDEN,
-            "plane_style": SHOWN if is_network and walk["train_all"] else HIDDEN}
+    return {
+        "walk": walk,
+        "surface": surface,
+        "contour": contour,
+        "overlay": overlay,
+        "batch": batch,
+        "status": status,
+        "curvature": curvature_line,
+        "marks": learn_rate_marks(limit),
+        "pickers": SHOWN if is_network else HIDDEN,
+        "batch_style": SHOWN if batch is not None else HIDDEN,
+        "plane_style": SHOWN if is_network and walk["train_all"] else HIDDEN,
+    }
 
 
 def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:
     walk = drawn["walk"]
     is_network = walk["source"] == "network"
     options = parameter_options(network)
-    return dcc.Tab(label="Two parameters", value="two", children=[html.Div(className="landscape-tab", children=[
-        html.Div(className="landscape-controls", children=[
-            control("landscape of", dcc.Dropdown(id=ids.SOURCE, options=SOURCES, value=walk["source"], clearable=False)),
-            control("a lesson", dcc.Dropdown(id=ids.PRESET, placeholder="choose a lesson…", value=walk["preset"],
-                                              options=[{"label": preset.label, "value": name}
-                                                       for name, preset in PRESETS.items()])),
-            html.Div(PRESETS[walk["preset"]].note if walk["preset"] in PRESETS else "", id=ids.PRESET_NOTE,
-                     className="hint"),
-            html.Div(id=ids.PICKERS, style=drawn["pickers"], children=[
-                control("first parameter (x)", dcc.Dropdown(id=ids.FIRST, options=options, clearable=False,
-                                                            value=value_from_address(walk["first"]) if is_network else None)),
-                control("second parameter (y)", dcc.Dropdown(id=ids.SECOND, options=options, clearable=False,
-                                                             value=value_from_address(walk["second"]) if is_network else None)),
-                control("range: ± around the values now", dcc.Slider(id=ids.SPAN, min=0.5, max=10, step=0.5,
-                                                                      value=walk["span"] if is_network else 3.0,
-                                                                      marks={1: "1", 3: "3", 5: "5", 10: "10"})),
-                dcc.Checklist(id=ids.TRAIN_ALL, value=["all"] if walk["train_all"] else [], options=[
-                    {"label": "train every parameter (the surface is then a snapshot)", "value": "all"}]),
-            ]),
-            control("grid", dcc.RadioItems(id=ids.RESOLUTION, value=walk["resolution"], inline=True,
-                                           options=[{"label": f"{n}×{n}", "value": n} for n in RESOLUTIONS])),
-            control("landscape of", dcc.RadioItems(id=ids.VIEW, value=walk["view"], options=[
-                {"label": "all training data", "value": "full"}, {"label": "this mini-batch", "value": "batch"},
-                {"label": "both, side by side", "value": "both"}])),
-            dcc.Checklist(id=ids.LOG_SCALE, value=["log"] if walk["log"] else [],
-                          options=[{"label": "log scale", "value": "log"}]),
-            html.H3("Descent"),
-            html.Div(className="learning", children=[
-                html.Button("reset", id=ids.RESET, title="back to where this walk started"),
-                html.Button("step", id=ids.STEP, title="one step on one mini-batch (key: s)"),
-                html.Button("play", id=ids.PLAY, className="play", title="step continuously, about ten steps a second (key: space)"),
-            ]),
-            control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=walk["optimizer"],
-                                              clearable=False)),
-            html.Div(className="control", children=[
-                html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
-                dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01, value=math.log10(walk["learn_rate"]),
-                           marks=drawn["marks"], updatemode="mouseup"),
-            ]),
-            control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=walk["momentum"],
-                                           marks={0: "0", 0.5: "0.5", 0.9: "0.9"})),
-        ]),
-        html.Div(className="landscape-views", children=[
-            html.Div(drawn["status"], id=ids.STATUS, className="status"),
-            html.Div(drawn["curvature"], id=ids.CURVATURE, className="hint curvature"),
-            html.Div(walk["message"], id=ids.MESSAGE, className="message"),
-            html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.SURFACE_GRAPH, figure=drawn["surface"], config=graph_config("landscape-surface")),
-                html.Div(className="overlay-pair", children=[
-                    dcc.Graph(id=ids.CONTOUR_GRAPH, figure=drawn["contour"], config=graph_config(
-                        "landscape-contour", modeBarButtonsToRemove=["sendDataToCloud", "toImage"])),
-                    dcc.Graph(id=ids.PATH_GRAPH, figure=drawn["overlay"], className="path-overlay",
-                              config={"displayModeBar": False}),
-                ]),
-            ]),
-            dcc.Graph(id=ids.BATCH_GRAPH, figure=drawn["batch"] or drawn["contour"], style=drawn["batch_style"],
-                      config=graph_config("landscape-batch")),
-            dcc.Graph(id=ids.PLANE_GRAPH, style=drawn["plane_style"], config=graph_config("landscape-plane"),
-                      figure=waiting_figure("a run that trains every parameter: its path on its PCA plane appears here", 300)),
-        ]),
-    ])])
+    return dcc.Tab(
+        label="Two parameters",
+        value="two",
+        children=[
+            html.Div(
+                className="landscape-tab",
+                children=[
+                    html.Div(
+                        className="landscape-controls",
+                        children=[
+                            control(
+                                "landscape of",
+                                dcc.Dropdown(id=ids.SOURCE, options=SOURCES, value=walk["source"], clearable=False),
+                            ),
+                            control(
+                                "a lesson",
+                                dcc.Dropdown(
+                                    id=ids.PRESET,
+                                    placeholder="choose a lesson…",
+                                    value=walk["preset"],
+                                    options=[
+                                        {"label": preset.label, "value": name} for name, preset in PRESETS.items()
+                                    ],
+                                ),
+                            ),
+                            html.Div(
+                                PRESETS[walk["preset"]].note if walk["preset"] in PRESETS else "",
+                                id=ids.PRESET_NOTE,
+                                className="hint",
+                            ),
+                            html.Div(
+                                id=ids.PICKERS,
+                                style=drawn["pickers"],
+                                children=[
+                                    control(
+                                        "first parameter (x)",
+                                        dcc.Dropdown(
+                                            id=ids.FIRST,
+                                            options=options,
+                                            clearable=False,
+                                            value=value_from_address(walk["first"]) if is_network else None,
+                                        ),
+                                    ),
+                                    control(
+                                        "second parameter (y)",
+                                        dcc.Dropdown(
+                                            id=ids.SECOND,
+                                            options=options,
+                                            clearable=False,
+                                            value=value_from_address(walk["second"]) if is_network else None,
+                                        ),
+                                    ),
+                                    control(
+                                        "range: ± around the values now",
+                                        dcc.Slider(
+                                            id=ids.SPAN,
+                                            min=0.5,
+                                            max=10,
+                                            step=0.5,
+                                            value=walk["span"] if is_network else 3.0,
+                                            marks={1: "1", 3: "3", 5: "5", 10: "10"},
+                                        ),
+                                    ),
+                                    dcc.Checklist(
+                                        id=ids.TRAIN_ALL,
+                                        value=["all"] if walk["train_all"] else [],
+                                        options=[
+                                            {
+                                                "label": "train every parameter (the surface is then a snapshot)",
+                                                "value": "all",
+                                            }
+                                        ],
+                                    ),
+                                ],
+                            ),
+                            control(
+                                "grid",
+                                dcc.RadioItems(
+                                    id=ids.RESOLUTION,
+                                    value=walk["resolution"],
+                                    inline=True,
+                                    options=[{"label": f"{n}×{n}", "value": n} for n in RESOLUTIONS],
+                                ),
+                            ),
+                            control(
+                                "landscape of",
+                                dcc.RadioItems(
+                                    id=ids.VIEW,
+                                    value=walk["view"],
+                                    options=[
+                                        {"label": "all training data", "value": "full"},
+                                        {"label": "this mini-batch", "value": "batch"},
+                                        {"label": "both, side by side", "value": "both"},
+                                    ],
+                                ),
+                            ),
+                            dcc.Checklist(
+                                id=ids.LOG_SCALE,
+                                value=["log"] if walk["log"] else [],
+                                options=[{"label": "log scale", "value": "log"}],
+                            ),
+                            html.H3("Descent"),
+                            html.Div(
+                                className="learning",
+                                children=[
+                                    html.Button("reset", id=ids.RESET, title="back to where this walk started"),
+                                    html.Button("step", id=ids.STEP, title="one step on one mini-batch (key: s)"),
+                                    html.Button(
+                                        "play",
+                                        id=ids.PLAY,
+                                        className="play",
+                                        title="step continuously, about ten steps a second (key: space)",
+                                    ),
+                                ],
+                            ),
+                            control(
+                                "optimizer",
+                                dcc.Dropdown(
+                                    id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=walk["optimizer"], clearable=False
+                                ),
+                            ),
+                            html.Div(
+                                className="control",
+                                children=[
+                                    html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
+                                    dcc.Slider(
+                                        id=ids.LEARN_RATE,
+                                        min=-4,
+                                        max=1,
+                                        step=0.01,
+                                        value=math.log10(walk["learn_rate"]),
+                                        marks=drawn["marks"],
+                                        updatemode="mouseup",
+                                    ),
+                                ],
+                            ),
+                            control(
+                                "momentum",
+                                dcc.Slider(
+                                    id=ids.MOMENTUM,
+                                    min=0,
+                                    max=0.99,
+                                    step=0.01,
+                                    value=walk["momentum"],
+                                    marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
+                                ),
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="landscape-views",
+                        children=[
+                            html.Div(drawn["status"], id=ids.STATUS, className="status"),
+                            html.Div(drawn["curvature"], id=ids.CURVATURE, className="hint curvature"),
+                            html.Div(walk["message"], id=ids.MESSAGE, className="message"),
+                            html.Div(
+                                className="landscape-pair",
+                                children=[
+                                    dcc.Graph(
+                                        id=ids.SURFACE_GRAPH,
+                                        figure=drawn["surface"],
+                                        config=graph_config("landscape-surface"),
+                                    ),
+                                    html.Div(
+                                        className="overlay-pair",
+                                        children=[
+                                            dcc.Graph(
+                                                id=ids.CONTOUR_GRAPH,
+                                                figure=drawn["contour"],
+                                                config=graph_config(
+                                                    "landscape-contour",
+                                                    modeBarButtonsToRemove=["sendDataToCloud", "toImage"],
+                                                ),
+                                            ),
+                                            dcc.Graph(
+                                                id=ids.PATH_GRAPH,
+                                                figure=drawn["overlay"],
+                                                className="path-overlay",
+                                                config={"displayModeBar": False},
+                                            ),
+                                        ],
+                                    ),
+                                ],
+                            ),
+                            dcc.Graph(
+                                id=ids.BATCH_GRAPH,
+                                figure=drawn["batch"] or drawn["contour"],
+                                style=drawn["batch_style"],
+                                config=graph_config("landscape-batch"),
+                            ),
+                            dcc.Graph(
+                                id=ids.PLANE_GRAPH,
+                                style=drawn["plane_style"],
+                                config=graph_config("landscape-plane"),
+                                figure=waiting_figure(
+                                    "a run that trains every parameter: its path on its PCA plane appears here", 300
+                                ),
+                            ),
+                        ],
+                    ),
+                ],
+            )
+        ],
+    )
 
 
 def race_tab() -> dcc.Tab:
     first = next(iter(RACE_SOURCES))
-    return dcc.Tab(label="Optimizer race", value="race", children=[html.Div(className="landscape-tab", children=[
-        html.Div(className="landscape-controls", children=[
-            control("race on", dcc.Dropdown(id=ids.RACE_SOURCE, clearable=False, value=first, options=[
-                {"label": label, "value": name} for name, label in RACE_SOURCES.items()])),
-            control("who races", dcc.RadioItems(id=ids.RACE_MODE, value="optimizers", options=[
-                {"label": "SGD, momentum, Nesterov, RMSProp and Adam", "value": "optimizers"},
-                {"label": "one optimizer at several learn rates", "value": "rates"}])),
-            control("the optimizer (several learn rates)", dcc.Dropdown(id=ids.RACE_OPTIMIZER, options=list(OPTIMIZERS),
-                                                                        value="sgd", clearable=False)),
-            control("learn rates, in that order", dcc.Input(id=ids.RACE_RATES, type="text", debounce=True,
-                                                            value=", ".join(f"{r:g}" for r in default_rates(first)))),
-            control("steps", dcc.Slider(id=ids.RACE_STEPS, min=10, max=1000, step=10, value=200,
-                                        marks={10: "10", 250: "250", 500: "500", 1000: "1000"})),
-            control("start (x, y; empty: the surface's own)", dcc.Input(id=ids.RACE_START, type="text", value="",
-                                                                        debounce=True)),
-            html.Button("race", id=ids.RACE_GO, className="play"),
-        ]),
-        html.Div(className="landscape-views", children=[
-            html.Div("", id=ids.RACE_RESULT, className="status"),
-            html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.RACE_CONTOUR, config=graph_config("landscape-race-contour"),
-                          figure=waiting_figure("press race: the optimizers' paths appear here", 420)),
-                dcc.Graph(id=ids.RACE_SURFACE, config=graph_config("landscape-race-surface"),
-                          figure=waiting_figure("… and here, on the surface", 420)),
-            ]),
-            dcc.Graph(id=ids.RACE_COSTS, config=graph_config("landscape-race-costs"),
-                      figure=waiting_figure("each optimizer's cost, step by step, appears here", 260)),
-        ]),
-    ])])
+    return dcc.Tab(
+        label="Optimizer race",
+        value="race",
+        children=[
+            html.Div(
+                className="landscape-tab",
+                children=[
+                    html.Div(
+                        className="landscape-controls",
+                        children=[
+                            control(
+                                "race on",
+                                dcc.Dropdown(
+                                    id=ids.RACE_SOURCE,
+                                    clearable=False,
+                                    value=first,
+                                    options=[{"label": label, "value": name} for name, label in RACE_SOURCES.items()],
+                                ),
+                            ),
+                            control(
+                                "who races",
+                                dcc.RadioItems(
+                                    id=ids.RACE_MODE,
+                                    value="optimizers",
+                                    options=[
+                                        {"label": "SGD, momentum, Nesterov, RMSProp and Adam", "value": "optimizers"},
+                                        {"label": "one optimizer at several learn rates", "value": "rates"},
+                                    ],
+                                ),
+                            ),
+                            control(
+                                "the optimizer (several learn rates)",
+                                dcc.Dropdown(
+                                    id=ids.RACE_OPTIMIZER, options=list(OPTIMIZERS), value="sgd", clearable=False
+                                ),
+                            ),
+                            control(
+                                "learn rates, in that order",
+                                dcc.Input(
+                                    id=ids.RACE_RATES,
+                                    type="text",
+                                    debounce=True,
+                                    value=", ".join(f"{r:g}" for r in default_rates(first)),
+                                ),
+                            ),
+                            control(
+                                "steps",
+                                dcc.Slider(
+                                    id=ids.RACE_STEPS,
+                                    min=10,
+                                    max=1000,
+                                    step=10,
+                                    value=200,
+                                    marks={10: "10", 250: "250", 500: "500", 1000: "1000"},
+                                ),
+                            ),
+                            control(
+                                "start (x, y; empty: the surface's own)",
+                                dcc.Input(id=ids.RACE_START, type="text", value="", debounce=True),
+                            ),
+                            html.Button("race", id=ids.RACE_GO, className="play"),
+                        ],
+                    ),
+                    html.Div(
+                        className="landscape-views",
+                        children=[
+                            html.Div("", id=ids.RACE_RESULT, className="status"),
+                            html.Div(
+                                className="landscape-pair",
+                                children=[
+                                    dcc.Graph(
+                                        id=ids.RACE_CONTOUR,
+                                        config=graph_config("landscape-race-contour"),
+                                        figure=waiting_figure("press race: the optimizers' paths appear here", 420),
+                                    ),
+                                    dcc.Graph(
+                                        id=ids.RACE_SURFACE,
+                                        config=graph_config("landscape-race-surface"),
+                                        figure=waiting_figure("… and here, on the surface", 420),
+                                    ),
+                                ],
+                            ),
+                            dcc.Graph(
+                                id=ids.RACE_COSTS,
+                                config=graph_config("landscape-race-costs"),
+                                figure=waiting_figure("each optimizer's cost, step by step, appears here", 260),
+                            ),
+                        ],
+                    ),
+                ],
+            )
+        ],
+    )
 
 
 def slice_tab() -> dcc.Tab:
-    return dcc.Tab(label="Big networks", value="slice", children=[html.Div(className="landscape-tab", children=[
-        html.Div(className="landscape-controls", children=[
-            html.Div("The cost on a plane through a network's parameters along two random directions, each "
-                     "scaled filter by filter to the size of the weights (Li et al. 2018, 'Visualizing the loss "
-                     "landscape of neural nets'): the network sits at (0, 0).", className="hint"),
-            control("network", dcc.RadioItems(id=ids.SLICE_SOURCE, value="session", options=[
-                {"label": "the playground's network, on its points", "value": "session"},
-                {"label": "the image page's network, on its test images", "value": "images"},
-                {"label": "a saved model (.npz) on an image data set", "value": "model"}])),
-            dcc.Upload(id=ids.SLICE_UPLOAD, className="upload", max_size=slice_upload_bytes(),
-                       children=html.Div(f"load a model (.npz, up to {slice_upload_bytes() / 1e6:.1f} MB)")),
-            control("data set (saved models)", dcc.Dropdown(id=ids.SLICE_DATA, clearable=False, value="digits",
-                                                            options=[{"label": name, "value": name}
-                                                                     for name in SLICE_DATA_SETS])),
-            control("images used", dcc.Input(id=ids.SLICE_SAMPLES, type="number", min=10, max=10000, step=10,
-                                             value=2000, debounce=True)),
-            control("grid (odd)", dcc.RadioItems(id=ids.SLICE_STEPS, value=31, inline=True,
-                                                 options=[{"label": f"{n}×{n}", "value": n} for n in (21, 31, 51)])),
-            control("span (α and β from −span to span)", dcc.Slider(id=ids.SLICE_SPAN, min=SPAN_RANGE[0], max=SPAN_RANGE[1], step=0.1,
-                                                                     value=1.0, marks={0.5: "0.5", 1: "1", 2: "2"})),
-            control("directions scaled", dcc.RadioItems(id=ids.SLICE_NORMALISATION, value="filter", options=[
-                {"label": "filter by filter (Li et al.)", "value": "filter"},
-                {"label": "layer by layer", "value": "layer"}, {"label": "not at all", "value": "none"}])),
-            dcc.Checklist(id=ids.SLICE_LOG, value=["log"], options=[{"label": "log scale", "value": "log"}]),
-            html.Div(className="learning", children=[
-                html.Button("draw the slice", id=ids.SLICE_GO, className="play"),
-                html.Button("cancel", id=ids.SLICE_CANCEL, disabled=True),
-            ]),
-            html.Progress(id=ids.SLICE_PROGRESS, value="0", max="100", className="progress"),
-            html.Div("", id=ids.SLICE_MESSAGE, className="message"),
-        ]),
-        html.Div(className="landscape-views", children=[
-            html.Div("", id=ids.SLICE_RESULT, className="status"),
-            html.Div(className="landscape-pair", children=[
-                dcc.Graph(id=ids.SLICE_SURFACE, config=graph_config("landscape-slice-surface"),
-                          figure=waiting_figure("press draw the slice: it appears here", 480)),
-                dcc.Graph(id=ids.SLICE_CONTOUR, config=graph_config("landscape-slice-contour"),
-                          figure=waiting_figure("… and here, from above", 480)),
-            ]),
-        ]),
-    ])])
+    return dcc.Tab(
+        label="Big networks",
+        value="slice",
+        children=[
+            html.Div(
+                className="landscape-tab",
+                children=[
+                    html.Div(
+                        className="landscape-controls",
+                        children=[
+                            html.Div(
+                                "The cost on a plane through a network's parameters along two random directions, each "
+                                "scaled filter by filter to the size of the weights (Li et al. 2018, 'Visualizing the loss "
+                                "landscape of neural nets'): the network sits at (0, 0).",
+                                className="hint",
+                            ),
+                            control(
+                                "network",
+                                dcc.RadioItems(
+                                    id=ids.SLICE_SOURCE,
+                                    value="session",
+                                    options=[
+                                        {"label": "the playground's network, on its points", "value": "session"},
+                                        {"label": "the image page's network, on its test images", "value": "images"},
+                                        {"label": "a saved model (.npz) on an image data set", "value": "model"},
+                                    ],
+                                ),
+                            ),
+                            dcc.Upload(
+                                id=ids.SLICE_UPLOAD,
+                                className="upload",
+                                max_size=slice_upload_bytes(),
+                                children=html.Div(f"load a model (.npz, up to {slice_upload_bytes() / 1e6:.1f} MB)"),
+                            ),
+                            control(
+                                "data set (saved models)",
+                                dcc.Dropdown(
+                                    id=ids.SLICE_DATA,
+                                    clearable=False,
+                                    value="digits",
+                                    options=[{"label": name, "value": name} for name in SLICE_DATA_SETS],
+                                ),
+                            ),
+                            control(
+                                "images used",
+                                dcc.Input(
+                                    id=ids.SLICE_SAMPLES,
+                                    type="number",
+                                    min=10,
+                                    max=10000,
+                                    step=10,
+                                    value=2000,
+                                    debounce=True,
+                                ),
+                            ),
+                            control(
+                                "grid (odd)",
+                                dcc.RadioItems(
+                                    id=ids.SLICE_STEPS,
+                                    value=31,
+                                    inline=True,
+                                    options=[{"label": f"{n}×{n}", "value": n} for n in (21, 31, 51)],
+                                ),
+                            ),
+                            control(
+                                "span (α and β from −span to span)",
+                                dcc.Slider(
+                                    id=ids.SLICE_SPAN,
+                                    min=SPAN_RANGE[0],
+                                    max=SPAN_RANGE[1],
+                                    step=0.1,
+                                    value=1.0,
+                                    marks={0.5: "0.5", 1: "1", 2: "2"},
+                                ),
+                            ),
+                            control(
+                                "directions scaled",
+                                dcc.RadioItems(
+                                    id=ids.SLICE_NORMALISATION,
+                                    value="filter",
+                                    options=[
+                                        {"label": "filter by filter (Li et al.)", "value": "filter"},
+                                        {"label": "layer by layer", "value": "layer"},
+                                        {"label": "not at all", "value": "none"},
+                                    ],
+                                ),
+                            ),
+                            dcc.Checklist(
+                                id=ids.SLICE_LOG, value=["log"], options=[{"label": "log scale", "value": "log"}]
+                            ),
+                            html.Div(
+                                className="learning",
+                                children=[
+                                    html.Button("draw the slice", id=ids.SLICE_GO, className="play"),
+                                    html.Button("cancel", id=ids.SLICE_CANCEL, disabled=True),
+                                ],
+                            ),
+                            html.Progress(id=ids.SLICE_PROGRESS, value="0", max="100", className="progress"),
+                            html.Div("", id=ids.SLICE_MESSAGE, className="message"),
+                        ],
+                    ),
+                    html.Div(
+                        className="landscape-views",
+                        children=[
+                            html.Div("", id=ids.SLICE_RESULT, className="status"),
+                            html.Div(
+                                className="landscape-pair",
+                                children=[
+                                    dcc.Graph(
+                                        id=ids.SLICE_SURFACE,
+                                        config=graph_config("landscape-slice-surface"),
+                                        figure=waiting_figure("press draw the slice: it appears here", 480),
+                                    ),
+                                    dcc.Graph(
+                                        id=ids.SLICE_CONTOUR,
+                                        config=graph_config("landscape-slice-contour"),
+                                        figure=waiting_figure("… and here, from above", 480),
+                                    ),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            )
+        ],
+    )
 
 
-def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None,
-           view_landscape: dict | None = None, **_) -> html.Div:
+def layout(
+    data: dict | None = None,
+    network: dict | None = None,
+    settings: dict | None = None,
+    view_landscape: dict | None = None,
+    **_,
+) -> html.Div:
     """The page for the session's walk, network and points (a new walk starts where the network is)."""
     if data is None or network is None or settings is None or view_landscape is None:
         state = model.initial_state()  # Dash's check of the layouts calls this without a session
-        data, network, settings, view_landscape = (state["data"], state["network"], state["settings"],
-                                                   state["views"]["landscape"])
+        data, network, settings, view_landscape = (
+            state["data"],
+            state["network"],
+            state["settings"],
+            state["views"]["landscape"],
+        )
     drawn = drawn_walk(view_landscape, network, data, settings)
-    return page_root(ids.PAGE, ids.MOUNTED, class_name="landscape", children=[
-        change_store(ids.WALK_CHANGE), change_store(ids.RUN_CHANGE), dcc.Store(id=ids.CLICK),
-        dcc.Tabs(id=ids.TABS, value="two", children=[two_parameters_tab(drawn, network), race_tab(), slice_tab()]),
-    ])
+    return page_root(
+        ids.PAGE,
+        ids.MOUNTED,
+        class_name="landscape",
+        children=[
+            change_store(ids.WALK_CHANGE),
+            change_store(ids.RUN_CHANGE),
+            dcc.Store(id=ids.CLICK),
+            dcc.Tabs(id=ids.TABS, value="two", children=[two_parameters_tab(drawn, network), race_tab(), slice_tab()]),
+        ],
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,25 +53,60 @@ class Preset:
 
 
 PRESETS = {
-    "saddle-sgd": Preset("saddle: plain SGD lingers", "saddle", "sgd", 0.05, 0.9,
-                         "f = x² − y², the textbook saddle (Goodfellow, Bengio & Courville, Deep Learning, §8.2.3): "
-                         "the slope vanishes at (0, 0); plain SGD creeps away from it only as fast as the tiny "
-                         "offset in y grows."),
-    "saddle-momentum": Preset("saddle: momentum rolls through", "saddle", "momentum", 0.05, 0.9,
-                              "The same saddle with momentum 0.9: the velocity built up on the way in carries the "
-                              "ball past the flat point, and it escapes along y far sooner."),
-    "ravine-sgd": Preset("ravine: SGD zig-zags", "ravine", "sgd", 0.19, 0.9,
-                         "A badly conditioned bowl 0.05x² + 5y² (curvatures 0.1 and 10; Deep Learning §8.2.1): at a "
-                         "learn rate just under 2/10 SGD bounces from wall to wall while it crawls along the floor."),
-    "ravine-momentum": Preset("ravine: momentum heads down the valley", "ravine", "momentum", 0.02, 0.9,
-                              "Momentum averages the bouncing out and adds up the steady pull along the floor "
-                              "(Sutskever et al. 2013)."),
-    "ravine-adam": Preset("ravine: Adam goes straight", "ravine", "adam", 0.3, 0.9,
-                          "Adam divides each coordinate's step by its own gradient size (Kingma & Ba 2015): "
-                          "the steep and the gentle direction move alike."),
-    "bowl-too-large": Preset("bowl: a learn rate above 2/λmax bounces out", "bowl", "sgd", 0.7, 0.9,
-                             "½(x² + 3y²) has λmax = 3, so plain gradient descent diverges above 2/3: at 0.7 each "
-                             "step across the steep direction overshoots a little more than the last."),
+    "saddle-sgd": Preset(
+        "saddle: plain SGD lingers",
+        "saddle",
+        "sgd",
+        0.05,
+        0.9,
+        "f = x² − y², the textbook saddle (Goodfellow, Bengio & Courville, Deep Learning, §8.2.3): "
+        "the slope vanishes at (0, 0); plain SGD creeps away from it only as fast as the tiny "
+        "offset in y grows.",
+    ),
+    "saddle-momentum": Preset(
+        "saddle: momentum rolls through",
+        "saddle",
+        "momentum",
+        0.05,
+        0.9,
+        "The same saddle with momentum 0.9: the velocity built up on the way in carries the "
+        "ball past the flat point, and it escapes along y far sooner.",
+    ),
+    "ravine-sgd": Preset(
+        "ravine: SGD zig-zags",
+        "ravine",
+        "sgd",
+        0.19,
+        0.9,
+        "A badly conditioned bowl 0.05x² + 5y² (curvatures 0.1 and 10; Deep Learning §8.2.1): at a "
+        "learn rate just under 2/10 SGD bounces from wall to wall while it crawls along the floor.",
+    ),
+    "ravine-momentum": Preset(
+        "ravine: momentum heads down the valley",
+        "ravine",
+        "momentum",
+        0.02,
+        0.9,
+        "Momentum averages the bouncing out and adds up the steady pull along the floor (Sutskever et al. 2013).",
+    ),
+    "ravine-adam": Preset(
+        "ravine: Adam goes straight",
+        "ravine",
+        "adam",
+        0.3,
+        0.9,
+        "Adam divides each coordinate's step by its own gradient size (Kingma & Ba 2015): "
+        "the steep and the gentle direction move alike.",
+    ),
+    "bowl-too-large": Preset(
+        "bowl: a learn rate above 2/λmax bounces out",
+        "bowl",
+        "sgd",
+        0.7,
+        0.9,
+        "½(x² + 3y²) has λmax = 3, so plain gradient descent diverges above 2/3: at 0.7 each "
+        "step across the steep direction overshoots a little more than the last.",
+    ),
 }
 
 
@@ -80,10 +116,27 @@ PRESETS = {
 def new_view() -> dict:
     """A new session's walk: the network's first weight and bias, starting wherever the network is."""
     first, second = DEFAULT_ADDRESSES
-    return {"source": "network", "first": list(first), "second": list(second), "span": 3.0, "resolution": 40,
-            "train_all": False, "view": "full", "log": False, "optimizer": "sgd", "learn_rate": 3.0,
-            "momentum": 0.9, "path": [], "vectors": [], "trainer": {"epoch": 0, "position": 0}, "steps": 0,
-            "message": "", "lift": 0.0, "batch": None, "preset": None}
+    return {
+        "source": "network",
+        "first": list(first),
+        "second": list(second),
+        "span": 3.0,
+        "resolution": 40,
+        "train_all": False,
+        "view": "full",
+        "log": False,
+        "optimizer": "sgd",
+        "learn_rate": 3.0,
+        "momentum": 0.9,
+        "path": [],
+        "vectors": [],
+        "trainer": {"epoch": 0, "position": 0},
+        "steps": 0,
+        "message": "",
+        "lift": 0.0,
+        "batch": None,
+        "preset": None,
+    }
 
 
 def started(walk: dict, network: dict | None = None, data: dict | None = None, settings: dict | None = None) -> dict:
@@ -95,18 +148,36 @@ def started(walk: dict, network: dict | None = None, data: dict | None = None, s
         point = list(surface.start)
         cost = float(surface.function(np.float64(point[0]), np.float64(point[1])))
         centre = [sum(surface.x_range) / 2, sum(surface.y_range) / 2]
-        span = [(surface.x_range[1] - surface.x_range[0]) / 2, (surface.y_range[1] - surface.y_range[0]) / 2]
-        return {**walk, "first": None, "second": None, "centre": centre, "span": span, "path": [[*point, cost]],
-                "start": point}
+        span: list[float] | float = [
+            (surface.x_range[1] - surface.x_range[0]) / 2,
+            (surface.y_range[1] - surface.y_range[0]) / 2,
+        ]
+        return {
+            **walk,
+            "first": None,
+            "second": None,
+            "centre": centre,
+            "span": span,
+            "path": [[*point, cost]],
+            "start": point,
+        }
     engine_network = model.playground_network(network)
     first, second = walk.get("first") or DEFAULT_ADDRESSES[0], walk.get("second") or DEFAULT_ADDRESSES[1]
     if not has_parameter(engine_network, first) or not has_parameter(engine_network, second):
         first, second = DEFAULT_ADDRESSES  # another network's parameters
     point = [parameter_value(engine_network, tuple(first)), parameter_value(engine_network, tuple(second))]
     span = walk["span"] if not isinstance(walk["span"], list) else 3.0
+    assert data is not None  # a walk on the network's cost is over the playground's points
     cost = full_cost(engine_network, data, settings)
-    walk = {**walk, "first": list(first), "second": list(second), "span": span, "centre": point,
-            "path": [[*point, cost]], "start": point}
+    walk = {
+        **walk,
+        "first": list(first),
+        "second": list(second),
+        "span": span,
+        "centre": point,
+        "path": [[*point, cost]],
+        "start": point,
+    }
     return {**walk, "vectors": [flat_parameters(engine_network)] if walk["train_all"] else []}
 
 
@@ -128,7 +199,10 @@ def walk_for(walk: dict, network: dict, data: dict, settings: dict) -> dict:
     engine_network = model.playground_network(network)
     if not (has_parameter(engine_network, walk["first"]) and has_parameter(engine_network, walk["second"])):
         return started(walk, network, data, settings)
-    now = [parameter_value(engine_network, tuple(walk["first"])), parameter_value(engine_network, tuple(walk["second"]))]
+    now = [
+        parameter_value(engine_network, tuple(walk["first"])),
+        parameter_value(engine_network, tuple(walk["second"])),
+    ]
     here = walk["path"][-1][:2]
     return walk if np.allclose(now, here, rtol=1e-6, atol=1e-6) else started(walk, network, data, settings)
 
@@ -189,15 +263,19 @@ def full_cost(network, data: dict, settings: dict | None) -> float:
 
 def moved(walk: dict, point: list[float], cost: float) -> dict:
     """The walk one step further, at ``point``."""
-    return {**walk, "path": (walk["path"] + [[float(point[0]), float(point[1]), float(cost)]])[-MAX_PATH:],
-            "steps": walk["steps"] + 1}
+    return {
+        **walk,
+        "path": (walk["path"] + [[float(point[0]), float(point[1]), float(cost)]])[-MAX_PATH:],
+        "steps": walk["steps"] + 1,
+    }
 
 
 # ------------------------------------------------------------------ surfaces
 
 
-def network_surface(walk: dict, network: dict, data: dict, settings: dict, batch: list[int] | None = None,
-                    sample: Sample | None = None) -> tuple[np.ndarray, str]:
+def network_surface(
+    walk: dict, network: dict, data: dict, settings: dict, batch: list[int] | None = None, sample: Sample | None = None
+) -> tuple[np.ndarray, str]:
     """The cost over the grid of the two chosen parameters, on all training points or on one batch
     (a sample of them past the request's work budget), and the note saying so ('' when all are used)."""
     engine_network = model.playground_network(network)
@@ -209,15 +287,23 @@ def network_surface(walk: dict, network: dict, data: dict, settings: dict, batch
         raise ValueError("there are no training points: add some on the playground")
     sample = sample or network_sample(engine_network, len(labels), walk["resolution"] ** 2)
     xs, ys = axes(walk)
-    costs = cost_surface(engine_network, sample.of(inputs), sample.of(labels), tuple(walk["first"]),
-                         tuple(walk["second"]), xs, ys, l2=float(settings["l2"]))
+    costs = cost_surface(
+        engine_network,
+        sample.of(inputs),
+        sample.of(labels),
+        tuple(walk["first"]),
+        tuple(walk["second"]),
+        xs,
+        ys,
+        l2=float(settings["l2"]),
+    )
     return costs, sample.note
 
 
 def classic_surface(walk: dict) -> np.ndarray:
     xs, ys = axes(walk)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    return SURFACES[walk["source"]].function(grid_x, grid_y)
+    return np.asarray(SURFACES[walk["source"]].function(grid_x, grid_y))  # over a grid: an array already
 
 
 def surface_costs(walk: dict, network: dict, data: dict, settings: dict) -> tuple[np.ndarray, str]:
@@ -234,7 +320,7 @@ def next_batch(walk: dict, data: dict, settings: dict) -> list[int]:
     epoch, position = walk["trainer"].get("epoch", 0), walk["trainer"].get("position", 0)
     if position >= n:
         epoch, position = epoch + 1, 0
-    return epoch_order(settings["weight_seed"], epoch, n)[position:position + settings["batch_size"]].tolist()
+    return epoch_order(settings["weight_seed"], epoch, n)[position : position + settings["batch_size"]].tolist()
 
 
 def pca_plane(walk: dict) -> tuple[np.ndarray, float] | None:
@@ -260,20 +346,39 @@ def curvature(walk: dict, network: dict | None, data: dict | None, settings: dic
         dataset = model.check_points(data)
         sample = network_sample(engine_network, len(dataset.train_labels), CURVATURE_PASSES)
         note = sample.note
-        matrix = hessian(engine_network, sample.of(dataset.train_inputs), sample.of(dataset.train_labels),
-                         tuple(walk["first"]), tuple(walk["second"]), l2=float(settings["l2"]))
+        matrix = hessian(
+            engine_network,
+            sample.of(dataset.train_inputs),
+            sample.of(dataset.train_labels),
+            tuple(walk["first"]),
+            tuple(walk["second"]),
+            l2=float(settings["l2"]),
+        )
     else:
         surface, h = SURFACES[walk["source"]], 1e-5
-        columns = [(surface.value_and_gradient(np.array(point) + h * e)[1]
-                    - surface.value_and_gradient(np.array(point) - h * e)[1]) / (2 * h) for e in np.eye(2)]
+        columns = [
+            (
+                surface.value_and_gradient(np.array(point) + h * e)[1]
+                - surface.value_and_gradient(np.array(point) - h * e)[1]
+            )
+            / (2 * h)
+            for e in np.eye(2)
+        ]
         matrix = np.column_stack(columns)
         matrix = 0.5 * (matrix + matrix.T)
     eigenvalues = np.linalg.eigvalsh(matrix)
     largest = largest_curvature(matrix)
     momentum = float(walk["momentum"]) if walk["optimizer"] in ("momentum", "nesterov") else 0.0
-    return {"hessian": matrix.tolist(), "eigenvalues": eigenvalues.tolist(), "largest": largest,
-            "limit": learn_rate_limit(largest), "momentum_limit": learn_rate_limit(largest, momentum),
-            "momentum": momentum, "saddle": bool(eigenvalues[0] < 0 < eigenvalues[1]), "note": note}
+    return {
+        "hessian": matrix.tolist(),
+        "eigenvalues": eigenvalues.tolist(),
+        "largest": largest,
+        "limit": learn_rate_limit(largest),
+        "momentum_limit": learn_rate_limit(largest, momentum),
+        "momentum": momentum,
+        "saddle": bool(eigenvalues[0] < 0 < eigenvalues[1]),
+        "note": note,
+    }
 
 
 def curvature_text(values: dict, learn_rate: float) -> str:
@@ -306,8 +411,10 @@ def readouts(walk: dict, network: dict | None, data: dict | None, settings: dict
 def parameter_options(network: dict) -> list[dict]:
     """Every weight and bias of the network, as the sliders name them (dropdown options)."""
     engine_network = model.playground_network(network)
-    return [{"label": parameter_name(address), "value": value_from_address(address)}
-            for address in parameter_addresses(engine_network)]
+    return [
+        {"label": parameter_name(address), "value": value_from_address(address)}
+        for address in parameter_addresses(engine_network)
+    ]
 
 
 def address_from_value(value: str) -> list:
@@ -321,10 +428,9 @@ def value_from_address(address) -> str:
 
 def learn_rate_marks(limit: float | None) -> dict:
     """Marks of the log learn-rate slider, with 2/λmax where it falls on it."""
-    marks = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
+    marks: dict[float, Any] = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
     if limit is not None and math.isfinite(limit) and 1e-4 <= limit <= 10:
         where = round(math.log10(limit), 2)
         marks = {k: label for k, label in marks.items() if abs(k - where) > 0.45}  # room for its label
         marks[where] = {"label": "2/λmax", "style": {"color": "#b03a2e", "fontWeight": "600"}}
     return marks
-

@@ -12,14 +12,19 @@ from playground.engine.race import Runner, race, winner
 from playground.engine.surfaces import SURFACES
 from playground.limits import current as current_limits
 
-RACE_SOURCES = {**{name: surface.label for name, surface in SURFACES.items()},
-                "network": "the two parameters chosen on the first tab (all training data)"}
+RACE_SOURCES = {
+    **{name: surface.label for name, surface in SURFACES.items()},
+    "network": "the two parameters chosen on the first tab (all training data)",
+}
 FIVE = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 # Learn rates at which each optimizer does something worth watching on each surface (in FIVE's order).
 DEFAULT_RATES = {
-    "rosenbrock": (0.001, 0.001, 0.001, 0.01, 0.2), "beale": (0.001, 0.001, 0.001, 0.01, 0.05),
-    "saddle": (0.05, 0.05, 0.05, 0.01, 0.05), "six-hump-camel": (0.01, 0.01, 0.01, 0.01, 0.05),
-    "ravine": (0.19, 0.02, 0.02, 0.1, 0.3), "bowl": (0.3, 0.05, 0.05, 0.05, 0.1),
+    "rosenbrock": (0.001, 0.001, 0.001, 0.01, 0.2),
+    "beale": (0.001, 0.001, 0.001, 0.01, 0.05),
+    "saddle": (0.05, 0.05, 0.05, 0.01, 0.05),
+    "six-hump-camel": (0.01, 0.01, 0.01, 0.01, 0.05),
+    "ravine": (0.19, 0.02, 0.02, 0.1, 0.3),
+    "bowl": (0.3, 0.05, 0.05, 0.05, 0.1),
     "network": (1.0, 0.2, 0.2, 0.01, 0.05),
 }
 MAX_STEPS = 1000  # what the steps slider offers (a race on the network stops sooner at its CPU budget)
@@ -53,7 +58,12 @@ def parse_rates(text: str, count: int | None = None) -> list[float]:
 
 def check_steps(steps) -> int:
     """The race's number of steps, as the slider offers them; ValueError otherwise."""
-    if isinstance(steps, bool) or not isinstance(steps, (int, float)) or steps != int(steps) or not 1 <= steps <= MAX_STEPS:
+    if (
+        isinstance(steps, bool)
+        or not isinstance(steps, (int, float))
+        or steps != int(steps)
+        or not 1 <= steps <= MAX_STEPS
+    ):
         raise ValueError(f"steps: a whole number from 1 to {MAX_STEPS:,}")
     return int(steps)
 
@@ -104,12 +114,25 @@ def network_objective(network_dict: dict, data_dict: dict, first, second, l2: fl
 def race_sample(walk: dict, network: dict, data: dict, entrants: int, steps: int) -> Sample:
     """The training points a race on the network computes on: its grid and every entrant's steps
     (a gradient costs about three forward passes) within the request's work budget."""
-    return network_sample(model.playground_network(network), len(data["train_labels"]),
-                          walk["resolution"] ** 2 + 3 * entrants * (steps + 1))
+    return network_sample(
+        model.playground_network(network),
+        len(data["train_labels"]),
+        walk["resolution"] ** 2 + 3 * entrants * (steps + 1),
+    )
 
 
-def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int, start_text: str, walk: dict,
-             network: dict, data: dict, settings: dict):
+def run_race(
+    source: str,
+    mode: str,
+    rates_text: str,
+    optimizer: str,
+    steps: int,
+    start_text: str,
+    walk: dict,
+    network: dict,
+    data: dict,
+    settings: dict,
+):
     """(xs, ys, grid costs, runs, labels, summary sentence, axis titles); ValueError with a message."""
     rates = parse_rates(rates_text, 5 if mode == "optimizers" else None)
     steps = check_steps(steps)
@@ -132,12 +155,12 @@ def run_race(source: str, mode: str, rates_text: str, optimizer: str, steps: int
         xs = np.linspace(*surface.x_range, 80)
         ys = np.linspace(*surface.y_range, 80)
         grid_x, grid_y = np.meshgrid(xs, ys)
-        costs = surface.function(grid_x, grid_y)
+        costs = np.asarray(surface.function(grid_x, grid_y))  # over a grid: an array already
         titles, note = ("x", "y"), ""
     budget = current_limits().view_seconds
     runs = race(objective, start, entrants, steps, cpu_seconds=budget)
     best, step = winner(runs)
-    summary = (f"first to the lowest cost: {runs[best].runner.label} at step {step}. " if best is not None else "")
+    summary = f"first to the lowest cost: {runs[best].runner.label} at step {step}. " if best is not None else ""
     summary += "Cost after the race: " + "; ".join(map(run_words, runs)) + "."
     if any(run.stopped_at for run in runs):
         summary += f" The race's CPU budget ({budget:g} s, shared by the runners) ran out before the end."

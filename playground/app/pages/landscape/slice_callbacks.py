@@ -31,19 +31,45 @@ from playground.plots.landscape import slice_figures
 
 def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
-        Output(ids.SLICE_SURFACE, "figure"), Output(ids.SLICE_CONTOUR, "figure"), Output(ids.SLICE_MESSAGE, "children"),
+        Output(ids.SLICE_SURFACE, "figure"),
+        Output(ids.SLICE_CONTOUR, "figure"),
+        Output(ids.SLICE_MESSAGE, "children"),
         Output(ids.SLICE_RESULT, "children"),
-        Input(ids.SLICE_GO, "n_clicks"), State(ids.SLICE_SOURCE, "value"), State(ids.SLICE_UPLOAD, "contents"),
-        State(ids.SLICE_UPLOAD, "filename"), State(ids.SLICE_DATA, "value"), State(ids.SLICE_SAMPLES, "value"),
-        State(ids.SLICE_STEPS, "value"), State(ids.SLICE_SPAN, "value"), State(ids.SLICE_NORMALISATION, "value"),
-        State(ids.SLICE_LOG, "value"), State(stores.NETWORK, "data"), State(stores.DATA, "data"),
-        State(stores.KEY, "data"), background=True, prevent_initial_call=True,
+        Input(ids.SLICE_GO, "n_clicks"),
+        State(ids.SLICE_SOURCE, "value"),
+        State(ids.SLICE_UPLOAD, "contents"),
+        State(ids.SLICE_UPLOAD, "filename"),
+        State(ids.SLICE_DATA, "value"),
+        State(ids.SLICE_SAMPLES, "value"),
+        State(ids.SLICE_STEPS, "value"),
+        State(ids.SLICE_SPAN, "value"),
+        State(ids.SLICE_NORMALISATION, "value"),
+        State(ids.SLICE_LOG, "value"),
+        State(stores.NETWORK, "data"),
+        State(stores.DATA, "data"),
+        State(stores.KEY, "data"),
+        background=True,
+        prevent_initial_call=True,
         running=[(Output(ids.SLICE_GO, "disabled"), True, False), (Output(ids.SLICE_CANCEL, "disabled"), False, True)],
         cancel=[Input(ids.SLICE_CANCEL, "n_clicks")],
         progress=[Output(ids.SLICE_PROGRESS, "value"), Output(ids.SLICE_PROGRESS, "max")],
     )
-    def draw_slice(set_progress, clicks, source, contents, filename, data_name, samples, steps, span,
-                   normalisation, log, network, data, key):
+    def draw_slice(
+        set_progress,
+        clicks,
+        source,
+        contents,
+        filename,
+        data_name,
+        samples,
+        steps,
+        span,
+        normalisation,
+        log,
+        network,
+        data,
+        key,
+    ):
         if not clicks:
             raise PreventUpdate
         set_progress(("0", "100"))
@@ -57,16 +83,31 @@ def register_callbacks(app: dash.Dash) -> None:
                     model, inputs, labels, what = image_page_slice_inputs(key, samples)
                 else:
                     model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
-                alphas, betas, costs = cost_slice(model, inputs, labels, steps=steps, span=span, seed=0,
-                                                  normalisation=normalisation, progress=page_waits(set_progress))
+                alphas, betas, costs = cost_slice(
+                    model,
+                    inputs,
+                    labels,
+                    steps=steps,
+                    span=span,
+                    seed=0,
+                    normalisation=normalisation,
+                    progress=page_waits(set_progress),
+                )
         except (ValueError, OSError, slots.SlotRefused) as error:
             return dash.no_update, dash.no_update, str(error), ""
         except slots.JobAbandoned:
             raise PreventUpdate from None  # nobody is waiting for it
         surface, contour = slice_figures(alphas, betas, costs, log=bool(log))
-        return surface, contour, "", (f"{steps}×{steps} slice of {what}, {normalisation}-normalised directions: "
-                                      f"cost {centre_cost(costs):.4g} at the network, {costs.min():.4g} … "
-                                      f"{costs.max():.4g} around it")
+        return (
+            surface,
+            contour,
+            "",
+            (
+                f"{steps}×{steps} slice of {what}, {normalisation}-normalised directions: "
+                f"cost {centre_cost(costs):.4g} at the network, {costs.min():.4g} … "
+                f"{costs.max():.4g} around it"
+            ),
+        )
 
 
 def page_waits(set_progress):

@@ -23,7 +23,12 @@ def session_slice_inputs(network_dict: dict, data_dict: dict):
     """The session's network on all its points."""
     network = model.playground_network(network_dict)
     dataset = model.check_points(data_dict)
-    return network, dataset.inputs, dataset.labels, f"the playground's {network.describe()} on its {len(dataset.labels)} points"
+    return (
+        network,
+        dataset.inputs,
+        dataset.labels,
+        f"the playground's {network.describe()} on its {len(dataset.labels)} points",
+    )
 
 
 def slice_upload_bytes() -> int:
@@ -39,15 +44,18 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
     limit = slice_upload_bytes()
     encoded = contents.split(",", 1)[-1]
     if len(encoded) * 3 // 4 > limit + 3:
-        raise ValueError(f"{filename}: models of at most {limit:,} bytes are taken here "
-                         "(draw a bigger one's slice with the playground landscape command)")
+        raise ValueError(
+            f"{filename}: models of at most {limit:,} bytes are taken here "
+            "(draw a bigger one's slice with the playground landscape command)"
+        )
     raw = base64.b64decode(encoded)
     with tempfile.NamedTemporaryFile(suffix=".npz") as file:
         file.write(raw)
         file.flush()
         try:
-            network = load_network(file.name, max_bytes=current_limits().model_file_bytes,
-                                   **current_limits().model_limits())
+            network = load_network(
+                file.name, max_bytes=current_limits().model_file_bytes, **current_limits().model_limits()
+            )
         except ModelFileError as error:
             raise ValueError(str(error).replace(file.name, filename or "the model")) from None
     data = load_data(Recipe(data=data_name))
@@ -55,8 +63,12 @@ def model_slice_inputs(contents: str | None, filename: str | None, data_name: st
     if problem:
         raise ValueError(f"{filename} does not fit {data_name}: {problem}")
     count = int(min(max(samples or 0, 10), MAX_SAMPLES, len(data.test_labels)))
-    return (network, data.test_inputs[:count], data.test_labels[:count],
-            f"{filename}: {network.describe()} on {count:,} {data_name} test images")
+    return (
+        network,
+        data.test_inputs[:count],
+        data.test_labels[:count],
+        f"{filename}: {network.describe()} on {count:,} {data_name} test images",
+    )
 
 
 def image_page_slice_inputs(session_key: str | None, samples: int):
@@ -70,8 +82,12 @@ def image_page_slice_inputs(session_key: str | None, samples: int):
     network = load_network_bytes(raw)
     data = load_data(Recipe(data=about["data"]))
     count = int(min(max(samples or 0, 10), MAX_SAMPLES, len(data.test_labels)))
-    return (network, data.test_inputs[:count], data.test_labels[:count],
-            f"the image page's {network.describe()} on {count:,} {about['data']} test images")
+    return (
+        network,
+        data.test_inputs[:count],
+        data.test_labels[:count],
+        f"the image page's {network.describe()} on {count:,} {about['data']} test images",
+    )
 
 
 def check_steps(steps: int) -> int:

@@ -26,8 +26,16 @@ from playground.app.session import model, stores
 
 WEIGHT_SLIDERS = {"type": ids.WEIGHT_SLIDER, "layer": ALL, "row": ALL, "col": ALL}
 BIAS_SLIDERS = {"type": ids.BIAS_SLIDER, "layer": ALL, "col": ALL}
-SETTINGS_CONTROLS = (ids.LEARN_RATE, ids.BATCH_SIZE, ids.OPTIMIZER, ids.MOMENTUM, ids.L2, ids.GRADIENT,
-                     ids.WEIGHT_SEED, ids.PLAY_SPEED)
+SETTINGS_CONTROLS = (
+    ids.LEARN_RATE,
+    ids.BATCH_SIZE,
+    ids.OPTIMIZER,
+    ids.MOMENTUM,
+    ids.L2,
+    ids.GRADIENT,
+    ids.WEIGHT_SEED,
+    ids.PLAY_SPEED,
+)
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -43,64 +51,127 @@ def register_callbacks(app: dash.Dash) -> None:
 def register_browser_callbacks(app: dash.Dash) -> None:
     """Callbacks that run in the browser (assets/playground*.js): drawing, sliders, settings, play."""
     browser = dash.ClientsideFunction
-    session_states = [State(stores.NETWORK, "data"), State(stores.DATA, "data"), State(stores.SETTINGS, "data"),
-                      State(stores.TRAINING, "data"), State(ids.VIEW, "data")]
-    app.clientside_callback(browser("playground", "mount"), Output(ids.MOUNTED, "data"), Input(ids.MOUNTED, "data"),
-                            *session_states)
+    session_states = [
+        State(stores.NETWORK, "data"),
+        State(stores.DATA, "data"),
+        State(stores.SETTINGS, "data"),
+        State(stores.TRAINING, "data"),
+        State(ids.VIEW, "data"),
+    ]
+    app.clientside_callback(
+        browser("playground", "mount"), Output(ids.MOUNTED, "data"), Input(ids.MOUNTED, "data"), *session_states
+    )
     # Repaint for a new network (a slider let go, a training step, a load) or new points or settings.
     # (A page part beside the session's stores is optional: the stores change on other pages too.)
-    app.clientside_callback(browser("playground", "render"), Input(stores.NETWORK, "data"),
-                            Input(stores.DATA, "data"), Input(stores.SETTINGS, "data"),
-                            Input(ids.VIEW, "data", allow_optional=True), prevent_initial_call=True)
+    app.clientside_callback(
+        browser("playground", "render"),
+        Input(stores.NETWORK, "data"),
+        Input(stores.DATA, "data"),
+        Input(stores.SETTINGS, "data"),
+        Input(ids.VIEW, "data", allow_optional=True),
+        prevent_initial_call=True,
+    )
     # The session changed: the run loop continues from it (unless the change was its own).
-    app.clientside_callback(browser("playground", "adopt"), Input(stores.REVISION, "data"), *session_states[:4],
-                            prevent_initial_call=True)
+    app.clientside_callback(
+        browser("playground", "adopt"), Input(stores.REVISION, "data"), *session_states[:4], prevent_initial_call=True
+    )
     app.clientside_callback(
         browser("playground", "followNetwork"),
-        Output(WEIGHT_SLIDERS, "value"), Output(WEIGHT_SLIDERS, "min"), Output(WEIGHT_SLIDERS, "max"),
-        Output(BIAS_SLIDERS, "value"), Output(BIAS_SLIDERS, "min"), Output(BIAS_SLIDERS, "max"),
-        Input(stores.NETWORK, "data"), State(WEIGHT_SLIDERS, "id"), State(BIAS_SLIDERS, "id"),
-        State(WEIGHT_SLIDERS, "value"), State(BIAS_SLIDERS, "value"), prevent_initial_call=True)
+        Output(WEIGHT_SLIDERS, "value"),
+        Output(WEIGHT_SLIDERS, "min"),
+        Output(WEIGHT_SLIDERS, "max"),
+        Output(BIAS_SLIDERS, "value"),
+        Output(BIAS_SLIDERS, "min"),
+        Output(BIAS_SLIDERS, "max"),
+        Input(stores.NETWORK, "data"),
+        State(WEIGHT_SLIDERS, "id"),
+        State(BIAS_SLIDERS, "id"),
+        State(WEIGHT_SLIDERS, "value"),
+        State(BIAS_SLIDERS, "value"),
+        prevent_initial_call=True,
+    )
     # A slider moved (let go after a drag, or by its keys): the network with its value.
-    app.clientside_callback(browser("playground", "sliderMoved"), Input(WEIGHT_SLIDERS, "value"),
-                            Input(BIAS_SLIDERS, "value"), State(WEIGHT_SLIDERS, "id"), State(BIAS_SLIDERS, "id"),
-                            State(stores.NETWORK, "data"), prevent_initial_call=True)
-    app.clientside_callback(browser("playground", "settings"), Output(stores.change_id(ids.SETTINGS_CHANGE), "data"),
-                            *[Input(control, "value") for control in SETTINGS_CONTROLS],
-                            State(ids.PLAY_SPEED, "marks"), State(stores.SETTINGS, "data"),
-                            State(stores.TRAINING, "data"), prevent_initial_call=True)
-    app.clientside_callback(browser("playground", "learnRateLabel"), Output(ids.LEARN_RATE_LABEL, "children"),
-                            Input(ids.LEARN_RATE, "value"), Input(ids.OPTIMIZER, "value"))
-    app.clientside_callback(browser("playground", "figureButtons"),
-                            Input(ids.EXPORT_BOUNDARY, "n_clicks"), Input(ids.EXPORT_BOUNDARY_SVG, "n_clicks"),
-                            Input(ids.FULL_BOUNDARY, "n_clicks"), Input(ids.EXPORT_NETWORK, "n_clicks"),
-                            Input(ids.EXPORT_NETWORK_SVG, "n_clicks"), prevent_initial_call=True)
+    app.clientside_callback(
+        browser("playground", "sliderMoved"),
+        Input(WEIGHT_SLIDERS, "value"),
+        Input(BIAS_SLIDERS, "value"),
+        State(WEIGHT_SLIDERS, "id"),
+        State(BIAS_SLIDERS, "id"),
+        State(stores.NETWORK, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        browser("playground", "settings"),
+        Output(stores.change_id(ids.SETTINGS_CHANGE), "data"),
+        *[Input(control, "value") for control in SETTINGS_CONTROLS],
+        State(ids.PLAY_SPEED, "marks"),
+        State(stores.SETTINGS, "data"),
+        State(stores.TRAINING, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        browser("playground", "learnRateLabel"),
+        Output(ids.LEARN_RATE_LABEL, "children"),
+        Input(ids.LEARN_RATE, "value"),
+        Input(ids.OPTIMIZER, "value"),
+    )
+    app.clientside_callback(
+        browser("playground", "figureButtons"),
+        Input(ids.EXPORT_BOUNDARY, "n_clicks"),
+        Input(ids.EXPORT_BOUNDARY_SVG, "n_clicks"),
+        Input(ids.FULL_BOUNDARY, "n_clicks"),
+        Input(ids.EXPORT_NETWORK, "n_clicks"),
+        Input(ids.EXPORT_NETWORK_SVG, "n_clicks"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(browser("playground", "play"), Input(ids.PLAY, "n_clicks"), prevent_initial_call=True)
     app.clientside_callback(browser("playground", "step"), Input(ids.STEP, "n_clicks"), prevent_initial_call=True)
-    app.clientside_callback(browser("playground", "undoRun"), Input(ids.UNDO_RUN, "n_clicks"),
-                            prevent_initial_call=True)
+    app.clientside_callback(
+        browser("playground", "undoRun"), Input(ids.UNDO_RUN, "n_clicks"), prevent_initial_call=True
+    )
 
 
 def register_view_callbacks(app: dash.Dash) -> None:
     """What the page shows of the session: the points, the cost curve, the notes on the controls."""
 
-    @app.callback(Output(ids.BOUNDARY_GRAPH, "figure"), Output(ids.VIEW, "data"), Output(ids.CLICK_CLASS, "options"),
-                  Input(stores.DATA, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.BOUNDARY_GRAPH, "figure"),
+        Output(ids.VIEW, "data"),
+        Output(ids.CLICK_CLASS, "options"),
+        Input(stores.DATA, "data"),
+        prevent_initial_call=True,
+    )
     def show_points(data):
         dataset = model.check_points(data)
         view = view_for(data)
-        figure = points_figure(dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
-                               dataset.class_names, dataset.feature_names, view["x_range"], view["y_range"])
+        figure = points_figure(
+            dataset.train_inputs,
+            dataset.train_labels,
+            dataset.test_inputs,
+            dataset.test_labels,
+            dataset.class_names,
+            dataset.feature_names,
+            view["x_range"],
+            view["y_range"],
+        )
         return figure, view, [{"label": name, "value": k} for k, name in enumerate(dataset.class_names)]
 
-    @app.callback(Output(ids.COST_GRAPH, "figure"), Input(stores.TRAINING, "data"),
-                  Input(ids.COST_LOG, "value", allow_optional=True), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.COST_GRAPH, "figure"),
+        Input(stores.TRAINING, "data"),
+        Input(ids.COST_LOG, "value", allow_optional=True),
+        prevent_initial_call=True,
+    )
     def show_cost_history(training, log_scale):
         # While playing the page moves the curve itself; this draws it after a step or a pause.
         return cost_curve_figure(training["history"], log_scale=bool(log_scale))
 
-    @app.callback(Output(ids.MOMENTUM, "disabled"), Output(ids.MOMENTUM_HINT, "children"),
-                  Input(ids.OPTIMIZER, "value"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.MOMENTUM, "disabled"),
+        Output(ids.MOMENTUM_HINT, "children"),
+        Input(ids.OPTIMIZER, "value"),
+        prevent_initial_call=True,
+    )
     def explain_momentum(optimizer):
         note = momentum_note(optimizer)
         return note is not None, note or ""

@@ -57,9 +57,14 @@ def with_network(data: dict, network: dict, settings: dict, fresh: bool = True) 
     shown = architecture(network)
     if shown["layer_sizes"][-1] != output_size(data):
         # One output node per class: rebuild the output layer, keep the hidden ones.
-        parts["network"] = dense_network_json(shown["layer_sizes"][:-1] + [output_size(data)], shown["activations"],
-                                              shown["output_activation"], shown["cost"], settings["weight_seed"],
-                                              keep=network)
+        parts["network"] = dense_network_json(
+            shown["layer_sizes"][:-1] + [output_size(data)],
+            shown["activations"],
+            shown["output_activation"],
+            shown["cost"],
+            settings["weight_seed"],
+            keep=network,
+        )
         parts["training"] = model.fresh_training()
     return stores.change(**parts)
 
@@ -68,20 +73,52 @@ def register_data_callbacks(app: dash.Dash) -> None:
     """The points: generated, clicked, uploaded, put back."""
 
     @app.callback(
-        Output(stores.change_id(ids.DATA_CHANGE), "data"), Output(ids.DATA_MESSAGE, "children"),
-        Output(ids.DATASET, "value"), Output(ids.DATASET, "options"), Output(ids.NOISE, "value"),
-        Output(ids.TEST_FRACTION, "value"), Output(ids.DATA_SEED, "value"), Output(ids.SAMPLES, "value"),
-        Output(ids.NOISE_HINT, "children"), Output(ids.UNDO_STORE, "data"), Output(ids.UNDO_ROW, "style"),
-        *[Input(control, "value") for control in GENERATOR_CONTROLS], Input(ids.REGENERATE, "n_clicks"),
-        Input(ids.CSV_UPLOAD, "contents"), Input(ids.PLANE_CLICK, "data"), Input(ids.UNDO_DATA, "n_clicks"),
-        State(ids.CSV_UPLOAD, "filename"), State(ids.CLICK_CLASS, "value"), State(ids.UNDO_STORE, "data"),
-        State(stores.DATA, "data"), State(stores.NETWORK, "data"), State(stores.SETTINGS, "data"),
+        Output(stores.change_id(ids.DATA_CHANGE), "data"),
+        Output(ids.DATA_MESSAGE, "children"),
+        Output(ids.DATASET, "value"),
+        Output(ids.DATASET, "options"),
+        Output(ids.NOISE, "value"),
+        Output(ids.TEST_FRACTION, "value"),
+        Output(ids.DATA_SEED, "value"),
+        Output(ids.SAMPLES, "value"),
+        Output(ids.NOISE_HINT, "children"),
+        Output(ids.UNDO_STORE, "data"),
+        Output(ids.UNDO_ROW, "style"),
+        *[Input(control, "value") for control in GENERATOR_CONTROLS],
+        Input(ids.REGENERATE, "n_clicks"),
+        Input(ids.CSV_UPLOAD, "contents"),
+        Input(ids.PLANE_CLICK, "data"),
+        Input(ids.UNDO_DATA, "n_clicks"),
+        State(ids.CSV_UPLOAD, "filename"),
+        State(ids.CLICK_CLASS, "value"),
+        State(ids.UNDO_STORE, "data"),
+        State(stores.DATA, "data"),
+        State(stores.NETWORK, "data"),
+        State(stores.SETTINGS, "data"),
         prevent_initial_call=True,
     )
-    def change_data(name, noise, test_fraction, seed, n_samples, regenerate, contents, click, undo, filename,
-                    click_class, undo_data, data, network, settings):
+    def change_data(
+        name,
+        noise,
+        test_fraction,
+        seed,
+        n_samples,
+        regenerate,
+        contents,
+        click,
+        undo,
+        filename,
+        click_class,
+        undo_data,
+        data,
+        network,
+        settings,
+    ):
         trigger = ctx.triggered_id
-        if trigger in (ids.REGENERATE, ids.UNDO_DATA, ids.CSV_UPLOAD, ids.PLANE_CLICK) and not ctx.triggered[0]["value"]:
+        if (
+            trigger in (ids.REGENERATE, ids.UNDO_DATA, ids.CSV_UPLOAD, ids.PLANE_CLICK)
+            and not ctx.triggered[0]["value"]
+        ):
             raise PreventUpdate  # drawn anew (a loaded state redraws the page), not pressed
         keep = [no_update] * 9
         own = not data.get("generator")
@@ -89,29 +126,52 @@ def register_data_callbacks(app: dash.Dash) -> None:
             edited = edit_points(data, click, int(click_class or 0))
             if edited is None:
                 raise PreventUpdate
-            return (with_network(edited, network, settings, fresh=False), "", problem_value(edited),
-                    problem_options(edited), *keep[:7])
+            return (
+                with_network(edited, network, settings, fresh=False),
+                "",
+                problem_value(edited),
+                problem_options(edited),
+                *keep[:7],
+            )
         if trigger == ids.CSV_UPLOAD:
             filename = str(filename or "the file")[:100]
             made = data_controls(data)
             try:
                 raw = uploaded_bytes(contents, current_limits().csv_bytes)
                 inputs, labels, class_names = parse_points_csv(raw)
-                dataset = split("custom", inputs, labels, float(made["test_fraction"]), int(made["seed"]),
-                                class_names, ["x1", "x2"])
+                dataset = split(
+                    "custom", inputs, labels, float(made["test_fraction"]), int(made["seed"]), class_names, ["x1", "x2"]
+                )
             except (PointsCSVError, ValueError, TypeError) as error:
                 return (no_update, f"{filename}: {error}. Your data is unchanged.", *keep)
             loaded = model.points_json(dataset, made_with=made, source=filename)
-            return (with_network(loaded, network, settings), f"loaded {len(labels)} points from {filename}",
-                    OWN_POINTS, problem_options(loaded), *keep[:4],
-                    f"your own points from {filename}; choose a problem above to go back to one", no_update, no_update)
+            return (
+                with_network(loaded, network, settings),
+                f"loaded {len(labels)} points from {filename}",
+                OWN_POINTS,
+                problem_options(loaded),
+                *keep[:4],
+                f"your own points from {filename}; choose a problem above to go back to one",
+                no_update,
+                no_update,
+            )
         if trigger == ids.UNDO_DATA:
             if not undo_data:
                 raise PreventUpdate
             made = data_controls(undo_data)
-            return (with_network(undo_data, network, settings), "your own points are back", problem_value(undo_data),
-                    problem_options(undo_data), made["noise"], made["test_fraction"], made["seed"],
-                    made["n_samples"], noise_hint(made["name"]), None, HIDDEN)
+            return (
+                with_network(undo_data, network, settings),
+                "your own points are back",
+                problem_value(undo_data),
+                problem_options(undo_data),
+                made["noise"],
+                made["test_fraction"],
+                made["seed"],
+                made["n_samples"],
+                noise_hint(made["name"]),
+                None,
+                HIDDEN,
+            )
         # A generator control: new points (their generator's settings recorded beside them).
         if name == OWN_POINTS:
             if trigger == ids.DATASET:
@@ -125,12 +185,28 @@ def register_data_callbacks(app: dash.Dash) -> None:
             seed = new_seed = next_seed(seed)
         elif trigger == ids.DATASET and (own or name != data["generator"]["name"]):
             noise = new_noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
-        generator = {"name": name, "noise": float(noise), "test_fraction": float(test_fraction), "seed": int(seed),
-                     "n_samples": int(n_samples)}
+        generator = {
+            "name": name,
+            "noise": float(noise),
+            "test_fraction": float(test_fraction),
+            "seed": int(seed),
+            "n_samples": int(n_samples),
+        }
         if trigger != ids.REGENERATE and generator == data.get("generator"):
             raise PreventUpdate  # the controls show the points already (a page drawn anew)
         points = model.generate_points(**generator)
         # Points that were clicked, loaded or shared (no generator makes them again) can be had back.
         undo, undo_style = (data, SHOWN) if own else (None, HIDDEN)
-        return (with_network(points, network, settings), "", name, problem_options(points), new_noise, no_update,
-                new_seed, no_update, noise_hint(name), undo, undo_style)
+        return (
+            with_network(points, network, settings),
+            "",
+            name,
+            problem_options(points),
+            new_noise,
+            no_update,
+            new_seed,
+            no_update,
+            noise_hint(name),
+            undo,
+            undo_style,
+        )

@@ -18,8 +18,14 @@ from playground.engine.persistence import network_to_json
 from playground.limits import current as current_limits
 
 MAX_GENERATIONS = 2_000
-DEFAULT_RACE = {"generations": 300, "population": 40, "survivors": 8, "mutation_rate": 0.2, "mutation_size": 0.5,
-                "crossover": True}
+DEFAULT_RACE = {
+    "generations": 300,
+    "population": 40,
+    "survivors": 8,
+    "mutation_rate": 0.2,
+    "mutation_size": 0.5,
+    "crossover": True,
+}
 
 
 def race_settings(values: dict[str, Any]) -> tuple[EvolutionSettings, int]:
@@ -34,14 +40,19 @@ def race_settings(values: dict[str, Any]) -> tuple[EvolutionSettings, int]:
     for name in ("population", "survivors", "mutation_rate", "mutation_size"):
         if not isinstance(values.get(name), (int, float)) or isinstance(values.get(name), bool):
             raise ValueError(f"{name.replace('_', ' ')}: a number, please")
-    settings = EvolutionSettings(population=values["population"], survivors=values["survivors"],
-                                 mutation_rate=float(values["mutation_rate"]),
-                                 mutation_size=float(values["mutation_size"]), crossover=bool(values["crossover"]))
+    settings = EvolutionSettings(
+        population=values["population"],
+        survivors=values["survivors"],
+        mutation_rate=float(values["mutation_rate"]),
+        mutation_size=float(values["mutation_size"]),
+        crossover=bool(values["crossover"]),
+    )
     return settings.check(), generations
 
 
-def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, evolution_settings: EvolutionSettings,
-                   generations: int) -> dict[str, Any]:
+def evolution_race(
+    network_dict: dict, data: dict, training: TrainingSettings, evolution_settings: EvolutionSettings, generations: int
+) -> dict[str, Any]:
     """Evolve for ``generations`` (within half the request's CPU budget), then train by gradient
     descent from the same weights for as many samples pushed. Returns both cost curves
     (samples, best or current training cost), counts, accuracies and the two networks."""
@@ -60,7 +71,10 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
     evolution = Evolution(network.copy(), inputs, labels, evolution_settings)
     start = time.thread_time()
     first = evolution.summary()
-    evolved = {"samples": [0], "cost": [float(evolution.costs[0])]}  # member 0: the starting weights
+    evolved: dict[str, list[float]] = {
+        "samples": [0],
+        "cost": [float(evolution.costs[0])],
+    }  # member 0: the starting weights
     evolved["samples"].append(first.samples)
     evolved["cost"].append(first.best_cost)
     while evolution.generation < generations:
@@ -68,15 +82,17 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
         evolved["samples"].append(generation.samples)
         evolved["cost"].append(generation.best_cost)
         if time.thread_time() - start > half_budget:
-            stopped = (f"evolution stopped after {evolution.generation:,} of {generations:,} generations: "
-                       f"half the request's CPU budget ({2 * half_budget:g} s) ran out")
+            stopped = (
+                f"evolution stopped after {evolution.generation:,} of {generations:,} generations: "
+                f"half the request's CPU budget ({2 * half_budget:g} s) ran out"
+            )
             break
     best = evolution.summary()
 
     # Gradient descent pays Python's price per mini-batch, evolution one matrix product per
     # generation: within its half of the budget it may push fewer samples, and says so.
     trainer = Trainer(network.copy(), inputs, labels, training)
-    descended = {"samples": [0], "cost": [trainer.evaluate().train_cost]}
+    descended: dict[str, list[float]] = {"samples": [0], "cost": [trainer.evaluate().train_cost]}
     per_batch = 3 * min(training.batch_size, n)  # forward and backward: three passes' worth
 
     pushed = {"samples": 0}
@@ -92,17 +108,27 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
     if result.ended == "budget":
         descended["samples"].append(pushed["samples"])
         descended["cost"].append(trainer.evaluate().train_cost)
-        cut = (f"gradient descent stopped after {pushed['samples']:,} of {best.samples:,} samples: half the "
-               f"request's CPU budget ({2 * half_budget:g} s) ran out")
+        cut = (
+            f"gradient descent stopped after {pushed['samples']:,} of {best.samples:,} samples: half the "
+            f"request's CPU budget ({2 * half_budget:g} s) ran out"
+        )
     stopped = " · ".join(part for part in (stopped, cut) if part) or None
     gradient_network = trainer.network
     return {
-        "evolution": {**evolved, "generations": evolution.generation, "evaluations": evolution.evaluations,
-                      "accuracy": best.best_accuracy, "network": network_to_json(evolution.best_network())},
-        "gradient": {**descended, "epochs": trainer.epoch + trainer.position / n,
-                     "accuracy": gradient_network.accuracy(inputs, labels),
-                     "network": network_to_json(gradient_network),
-                     "diverged": result.message if result.ended == "diverged" else None},
+        "evolution": {
+            **evolved,
+            "generations": evolution.generation,
+            "evaluations": evolution.evaluations,
+            "accuracy": best.best_accuracy,
+            "network": network_to_json(evolution.best_network()),
+        },
+        "gradient": {
+            **descended,
+            "epochs": trainer.epoch + trainer.position / n,
+            "accuracy": gradient_network.accuracy(inputs, labels),
+            "network": network_to_json(gradient_network),
+            "diverged": result.message if result.ended == "diverged" else None,
+        },
         "stopped": stopped,
         "sample": sample.note,
     }
@@ -111,11 +137,13 @@ def evolution_race(network_dict: dict, data: dict, training: TrainingSettings, e
 def race_summary(race: dict[str, Any]) -> str:
     """One line for the page: generations, evaluations and both accuracies."""
     evolved, descended = race["evolution"], race["gradient"]
-    text = (f"both from training cost {evolved['cost'][0]:.4g} · "
-            f"evolution: {evolved['generations']:,} generations, {evolved['evaluations']:,} evaluations, "
-            f"{evolved['samples'][-1]:,} samples pushed, train accuracy {100 * evolved['accuracy']:.1f} % · "
-            f"gradient descent: {descended['epochs']:.1f} epochs, {descended['samples'][-1]:,} samples pushed, "
-            f"train accuracy {100 * descended['accuracy']:.1f} %")
+    text = (
+        f"both from training cost {evolved['cost'][0]:.4g} · "
+        f"evolution: {evolved['generations']:,} generations, {evolved['evaluations']:,} evaluations, "
+        f"{evolved['samples'][-1]:,} samples pushed, train accuracy {100 * evolved['accuracy']:.1f} % · "
+        f"gradient descent: {descended['epochs']:.1f} epochs, {descended['samples'][-1]:,} samples pushed, "
+        f"train accuracy {100 * descended['accuracy']:.1f} %"
+    )
     if descended["diverged"]:
         text += f" (gradient descent {descended['diverged']})"
     text += f" · both learned {race['sample']}" if race.get("sample") else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -44,8 +45,9 @@ def output_confidence(outputs: Array, output_activation: str) -> Array:
     return np.clip(margin / output_span, 0.0, 1.0)
 
 
-def class_map(network: Network, x_range: tuple[float, float], y_range: tuple[float, float],
-              resolution: int = 100) -> ClassMap:
+def class_map(
+    network: Network, x_range: tuple[float, float], y_range: tuple[float, float], resolution: int = 100
+) -> ClassMap:
     """Evaluate the network at the centre of every cell of a resolution × resolution grid."""
     x_step = (x_range[1] - x_range[0]) / resolution
     y_step = (y_range[1] - y_range[0]) / resolution
@@ -54,12 +56,17 @@ def class_map(network: Network, x_range: tuple[float, float], y_range: tuple[flo
     grid_x, grid_y = np.meshgrid(xs, ys)
     outputs = network.forward(np.column_stack([grid_x.ravel(), grid_y.ravel()]))
     shape = (len(ys), len(xs))
-    return ClassMap(xs, ys, outputs.argmax(axis=1).reshape(shape),
-                    output_confidence(outputs, network.output_activation).reshape(shape))
+    return ClassMap(
+        xs,
+        ys,
+        outputs.argmax(axis=1).reshape(shape),
+        output_confidence(outputs, network.output_activation).reshape(shape),
+    )
 
 
-def node_activation_maps(network: Network, x_range: tuple[float, float], y_range: tuple[float, float],
-                         resolution: int = 24) -> list[Array]:
+def node_activation_maps(
+    network: Network, x_range: tuple[float, float], y_range: tuple[float, float], resolution: int = 24
+) -> list[Array]:
     """What every node responds to: each layer's activations over the grid, (n_nodes, res, res) per layer.
 
     Layer 0 is the input; the browser's network diagram paints these as small heatmaps.
@@ -74,9 +81,16 @@ def node_activation_maps(network: Network, x_range: tuple[float, float], y_range
     return [a.T.reshape(-1, resolution, resolution) for a in activations]
 
 
-def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, test_labels: Array,
-                  class_names: list[str], feature_names: list[str], x_range: tuple[float, float],
-                  y_range: tuple[float, float]) -> go.Figure:
+def points_figure(
+    train_inputs: Array,
+    train_labels: Array,
+    test_inputs: Array,
+    test_labels: Array,
+    class_names: list[str],
+    feature_names: list[str],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+) -> go.Figure:
     """The data points over a transparent plane: the browser paints the class map beneath it.
 
     Training points are filled, test points hollow; ``customdata`` is each point's index.
@@ -86,21 +100,43 @@ def points_figure(train_inputs: Array, train_labels: Array, test_inputs: Array, 
         for k, name in enumerate(map(plotly_text, class_names)):
             chosen = np.flatnonzero(labels == k)
             colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-            figure.add_trace(go.Scatter(
-                x=inputs[chosen, 0] if len(chosen) else [], y=inputs[chosen, 1] if len(chosen) else [],
-                customdata=chosen, mode="markers", name=f"{name} ({kind})",
-                hovertemplate=f"{name} ({kind})<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
-                marker=dict(color=colour, size=9, symbol="circle" if kind == "train" else "circle-open",
-                            line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2)),
-            ))
+            figure.add_trace(
+                go.Scatter(
+                    x=inputs[chosen, 0] if len(chosen) else [],
+                    y=inputs[chosen, 1] if len(chosen) else [],
+                    customdata=chosen,
+                    mode="markers",
+                    name=f"{name} ({kind})",
+                    hovertemplate=f"{name} ({kind})<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
+                    marker=dict(
+                        color=colour,
+                        size=9,
+                        symbol="circle" if kind == "train" else "circle-open",
+                        line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2),
+                    ),
+                )
+            )
     figure.update_layout(
-        margin=dict(l=50, r=10, t=10, b=92), paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(title=plotly_text(feature_names[0]), range=list(x_range), showgrid=False, zeroline=False, fixedrange=True),
-        yaxis=dict(title=plotly_text(feature_names[1]), range=list(y_range), showgrid=False, zeroline=False, fixedrange=True),
+        margin=dict(l=50, r=10, t=10, b=92),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(
+            title=plotly_text(feature_names[0]), range=list(x_range), showgrid=False, zeroline=False, fixedrange=True
+        ),
+        yaxis=dict(
+            title=plotly_text(feature_names[1]), range=list(y_range), showgrid=False, zeroline=False, fixedrange=True
+        ),
         # Two legend rows at any size: the training points' classes, then the test points'.
-        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", entrywidthmode="fraction",
-                    entrywidth=1 / max(1, len(class_names))),
-        hovermode="closest", dragmode=False,
+        legend=dict(
+            orientation="h",
+            yref="container",
+            y=0,
+            yanchor="bottom",
+            entrywidthmode="fraction",
+            entrywidth=1 / max(1, len(class_names)),
+        ),
+        hovermode="closest",
+        dragmode=False,
         uirevision="points",
     )
     return figure
@@ -118,63 +154,114 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
     """
     figure = go.Figure()
     for part, colour in (("train", TRAIN_COLOUR), ("test", TEST_COLOUR)):
-        figure.add_trace(go.Scatter(x=history.get("epoch", []), y=history.get(part, []), mode="lines",
-                                    name=f"{part} cost", line=dict(color=colour)))
+        figure.add_trace(
+            go.Scatter(
+                x=history.get("epoch", []),
+                y=history.get(part, []),
+                mode="lines",
+                name=f"{part} cost",
+                line=dict(color=colour),
+            )
+        )
     # A diverging run reaches costs like 1e11: plain exponents, and room for them (automargin).
-    yaxis = dict(title="cost", automargin=True, exponentformat="e", type="log" if log_scale else "linear")
-    xaxis = dict(title="epoch", rangemode="tozero")
+    yaxis: dict[str, Any] = dict(
+        title="cost", automargin=True, exponentformat="e", type="log" if log_scale else "linear"
+    )
+    xaxis: dict[str, Any] = dict(title="epoch", rangemode="tozero")
     if not history.get("epoch"):
         xaxis["range"], yaxis["range"] = [0, 10], [-2, 0] if log_scale else [0, 1]
-        figure.add_annotation(text="the cost appears here from the first step", showarrow=False,
-                              xref="paper", yref="paper", x=0.5, y=0.5, font=dict(color="#777"))
+        figure.add_annotation(
+            text="the cost appears here from the first step",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            font=dict(color="#777"),
+        )
     diverged = history.get("diverged_at")
     if diverged is not None:
         # Divergence is an event on the time axis, not a reason to squash the curve: a line where
         # it happened, and (on a linear axis) the scale of the run before the cost ran away.
         figure.add_vline(x=diverged, line=dict(color=DIVERGED_COLOUR, dash="dash"))
-        figure.add_annotation(x=diverged, y=1, yref="paper", text="diverged", showarrow=False, xanchor="right",
-                              font=dict(color=DIVERGED_COLOUR))
+        figure.add_annotation(
+            x=diverged,
+            y=1,
+            yref="paper",
+            text="diverged",
+            showarrow=False,
+            xanchor="right",
+            font=dict(color=DIVERGED_COLOUR),
+        )
         costs = [c for c in history.get("train", []) if c is not None]
         if costs and not log_scale and max(costs) > 10 * costs[0] > 0:
             yaxis["range"] = [0, 3 * costs[0]]
     # The legend in a top margin of its own, above the plot (at any font size; lecture mode's too).
-    figure.update_layout(margin=dict(l=50, r=10, t=34, b=40), height=230, xaxis=xaxis, yaxis=yaxis,
-                         legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom"),
-                         # A new revision after a divergence, so Plotly takes this axis rather than keep the last.
-                         uirevision="cost" if diverged is None else f"cost-diverged-{diverged}")
+    figure.update_layout(
+        margin=dict(l=50, r=10, t=34, b=40),
+        height=230,
+        xaxis=xaxis,
+        yaxis=yaxis,
+        legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom"),
+        # A new revision after a divergence, so Plotly takes this axis rather than keep the last.
+        uirevision="cost" if diverged is None else f"cost-diverged-{diverged}",
+    )
     return figure
 
 
 EVOLUTION_COLOUR, GRADIENT_COLOUR = "#2ca02c", "#1f77b4"
 
 
-def race_boundaries_figure(inputs: Array, labels: Array, class_names: list[str],
-                           networks: list[tuple[str, Network]], resolution: int = 60) -> go.Figure:
+def race_boundaries_figure(
+    inputs: Array, labels: Array, class_names: list[str], networks: list[tuple[str, Network]], resolution: int = 60
+) -> go.Figure:
     """Boundaries side by side, one per (title, network): each class map under the training points."""
     from plotly.subplots import make_subplots
 
     x_range, y_range = plane_range(inputs)
-    figure = make_subplots(rows=1, cols=len(networks), subplot_titles=[plotly_text(t) for t, _ in networks],
-                           horizontal_spacing=0.06)
+    figure = make_subplots(
+        rows=1, cols=len(networks), subplot_titles=[plotly_text(t) for t, _ in networks], horizontal_spacing=0.06
+    )
     classes = len(class_names)
     # Class k's colour over [k − ½, k + ½]: the map shows the predicted class.
     scale = [[(k + side) / classes, CLASS_COLOURS[k % len(CLASS_COLOURS)]] for k in range(classes) for side in (0, 1)]
     for column, (_, network) in enumerate(networks, start=1):
         grid = class_map(network, x_range, y_range, resolution)
-        figure.add_trace(go.Heatmap(x=grid.xs, y=grid.ys, z=grid.predicted, zmin=-0.5, zmax=classes - 0.5,
-                                    colorscale=scale, opacity=0.35, showscale=False, hoverinfo="skip"),
-                         row=1, col=column)
+        figure.add_trace(
+            go.Heatmap(
+                x=grid.xs,
+                y=grid.ys,
+                z=grid.predicted,
+                zmin=-0.5,
+                zmax=classes - 0.5,
+                colorscale=scale,
+                opacity=0.35,
+                showscale=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=column,
+        )
         for k, name in enumerate(map(plotly_text, class_names)):
             chosen = labels == k
-            figure.add_trace(go.Scatter(x=inputs[chosen, 0], y=inputs[chosen, 1], mode="markers", name=name,
-                                        legendgroup=name, showlegend=column == 1,
-                                        marker=dict(color=CLASS_COLOURS[k % len(CLASS_COLOURS)], size=6,
-                                                    line=dict(color="white", width=1))),
-                             row=1, col=column)
+            figure.add_trace(
+                go.Scatter(
+                    x=inputs[chosen, 0],
+                    y=inputs[chosen, 1],
+                    mode="markers",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=column == 1,
+                    marker=dict(color=CLASS_COLOURS[k % len(CLASS_COLOURS)], size=6, line=dict(color="white", width=1)),
+                ),
+                row=1,
+                col=column,
+            )
         figure.update_xaxes(range=list(x_range), showgrid=False, zeroline=False, row=1, col=column)
         figure.update_yaxes(range=list(y_range), showgrid=False, zeroline=False, row=1, col=column)
-    figure.update_layout(height=320, margin=dict(l=40, r=10, t=40, b=30), legend=dict(orientation="h", y=-0.12),
-                         plot_bgcolor="white")
+    figure.update_layout(
+        height=320, margin=dict(l=40, r=10, t=40, b=30), legend=dict(orientation="h", y=-0.12), plot_bgcolor="white"
+    )
     return figure
 
 
@@ -184,18 +271,37 @@ def race_costs_figure(race: dict | None) -> go.Figure:
     member, and gradient descent from the same weights. The shared start (0 samples) is said
     in the page's summary line, as a log axis has no 0."""
     figure = go.Figure()
-    xaxis = dict(title="samples pushed through the network (a backward pass counts as two; log scale)", type="log")
-    yaxis = dict(title="training cost", rangemode="tozero", automargin=True, exponentformat="e")
+    xaxis: dict[str, Any] = dict(
+        title="samples pushed through the network (a backward pass counts as two; log scale)", type="log"
+    )
+    yaxis: dict[str, Any] = dict(title="training cost", rangemode="tozero", automargin=True, exponentformat="e")
     if race is None:
         xaxis["range"], yaxis["range"] = [2, 6], [0, 1]
-        figure.add_annotation(text="press race: both curves appear here", showarrow=False, xref="paper",
-                              yref="paper", x=0.5, y=0.5, font=dict(color="#777"))
+        figure.add_annotation(
+            text="press race: both curves appear here",
+            showarrow=False,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            font=dict(color="#777"),
+        )
     else:
-        for part, name, colour in (("evolution", "evolution (its best member)", EVOLUTION_COLOUR),
-                                   ("gradient", "gradient descent", GRADIENT_COLOUR)):
+        for part, name, colour in (
+            ("evolution", "evolution (its best member)", EVOLUTION_COLOUR),
+            ("gradient", "gradient descent", GRADIENT_COLOUR),
+        ):
             pairs = [(x, y) for x, y in zip(race[part]["samples"], race[part]["cost"]) if x > 0]
-            figure.add_trace(go.Scatter(x=[x for x, _ in pairs], y=[y for _, y in pairs], mode="lines", name=name,
-                                        line=dict(color=colour, width=2)))
-    figure.update_layout(height=260, margin=dict(l=50, r=10, t=10, b=40), xaxis=xaxis, yaxis=yaxis,
-                         legend=dict(orientation="h", y=1.12))
+            figure.add_trace(
+                go.Scatter(
+                    x=[x for x, _ in pairs],
+                    y=[y for _, y in pairs],
+                    mode="lines",
+                    name=name,
+                    line=dict(color=colour, width=2),
+                )
+            )
+    figure.update_layout(
+        height=260, margin=dict(l=50, r=10, t=10, b=40), xaxis=xaxis, yaxis=yaxis, legend=dict(orientation="h", y=1.12)
+    )
     return figure

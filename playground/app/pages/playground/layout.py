@@ -12,10 +12,10 @@ from playground.app.pages.playground.logic import (
     LR_LESSONS,
     MAX_SAMPLES,
     MIN_SAMPLES,
+    PRESETS,
     data_controls,
     momentum_note,
     network_notes,
-    PRESETS,
     network_story,
     noise_hint,
     problem_options,
@@ -31,8 +31,10 @@ from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from playground.limits import current as current_limits
 
 SLIDER_RANGE = 5.0
-LINK_HOLDS = ("the points, the network and its weights, the settings, the epoch and the cost curve, and what each "
-              "page shows (not the optimizer's memory, nor lecture mode)")
+LINK_HOLDS = (
+    "the points, the network and its weights, the settings, the epoch and the cost curve, and what each "
+    "page shows (not the optimizer's memory, nor lecture mode)"
+)
 # How the menus name the activations (the engine's names are identifiers).
 ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "silu": "SiLU"}
 BATCH_SIZES = [1, 2, 5, 10, 20, 32, 50, 100, 200]
@@ -45,31 +47,62 @@ def activation_options(names: list[str]) -> list[dict]:
 def slider_component(kind: str, layer: int, row: int, col: int, value: float) -> html.Div:
     """One labelled slider: W[l][i,j] (from node i of layer l−1 to node j of layer l) or b[l][j]."""
     if kind == "weight":
-        label, slider_id = f"W[{layer}][{row},{col}]", {"type": ids.WEIGHT_SLIDER, "layer": layer, "row": row, "col": col}
+        label, slider_id = (
+            f"W[{layer}][{row},{col}]",
+            {"type": ids.WEIGHT_SLIDER, "layer": layer, "row": row, "col": col},
+        )
     else:
         label, slider_id = f"b[{layer}][{col}]", {"type": ids.BIAS_SLIDER, "layer": layer, "col": col}
     value = round(float(value), 3)
     low, high = min(-SLIDER_RANGE, np.floor(value)), max(SLIDER_RANGE, np.ceil(value))
-    return html.Div(className="slider-row", children=[
-        html.Span(label, className="slider-label"),
-        dcc.Slider(id=slider_id, min=low, max=high, step=0.001, value=value, marks=None,
-                   updatemode="mouseup", allow_direct_input=False,
-                   tooltip={"placement": "top", "always_visible": True}),
-    ])
+    return html.Div(
+        className="slider-row",
+        children=[
+            html.Span(label, className="slider-label"),
+            dcc.Slider(
+                id=slider_id,
+                min=low,
+                max=high,
+                step=0.001,
+                value=value,
+                marks=None,
+                updatemode="mouseup",
+                allow_direct_input=False,
+                tooltip={"placement": "top", "always_visible": True},
+            ),
+        ],
+    )
 
 
 def layer_controls(network: dict) -> list:
     """Width and activation inputs, one row per hidden layer."""
     rows, shown = [], architecture(network)
     for index, width in enumerate(shown["layer_sizes"][1:-1]):
-        rows.append(html.Div(className="layer-row", children=[
-            html.Span(f"hidden layer {index + 1}", className="layer-name"),
-            dcc.Input(id={"type": ids.LAYER_WIDTH, "index": index}, type="number", min=1, max=current_limits().layer_width, step=1,
-                      value=width, debounce=True, className="layer-width"),
-            dcc.Dropdown(id={"type": ids.LAYER_ACTIVATION, "index": index},
-                         options=activation_options(HIDDEN_ACTIVATIONS),
-                         value=shown["activations"][index], clearable=False, className="layer-activation"),
-        ]))
+        rows.append(
+            html.Div(
+                className="layer-row",
+                children=[
+                    html.Span(f"hidden layer {index + 1}", className="layer-name"),
+                    dcc.Input(
+                        id={"type": ids.LAYER_WIDTH, "index": index},
+                        type="number",
+                        min=1,
+                        max=current_limits().layer_width,
+                        step=1,
+                        value=width,
+                        debounce=True,
+                        className="layer-width",
+                    ),
+                    dcc.Dropdown(
+                        id={"type": ids.LAYER_ACTIVATION, "index": index},
+                        options=activation_options(HIDDEN_ACTIVATIONS),
+                        value=shown["activations"][index],
+                        clearable=False,
+                        className="layer-activation",
+                    ),
+                ],
+            )
+        )
     return rows or [html.Div("no hidden layer: the boundary is a straight line", className="hint")]
 
 
@@ -90,116 +123,272 @@ def epoch_text(training: dict) -> str:
 def learning_bar(settings: dict, training: dict) -> html.Header:
     """Reset, step, play, the epoch, the play speed and the learn rate: one line that stays at
     the top of the window (sticky), so the play controls are in reach wherever the page is."""
-    return html.Header(className="topbar", children=[
-        html.Div(className="learning", children=[
-            html.Button("reset", id=ids.RESET, title="new random weights from the seed"),
-            html.Button("step", id=ids.STEP, title="one gradient-descent step on one mini-batch (key: s)"),
-            html.Button("play", id=ids.PLAY, className="play", title="train continuously (key: space)"),
-            html.Span(epoch_text(training), id=ids.EPOCH_LABEL, className="epoch"),
-            html.Div(className="control speed", children=[
-                html.Label("play speed (epochs/s)"),
-                dcc.Slider(id=ids.PLAY_SPEED, min=0, max=len(PLAY_SPEEDS) - 1, step=1,
-                           value=speed_mark(settings["play_speed"]),
-                           marks={k: str(speed) if speed else "max" for k, speed in enumerate(PLAY_SPEEDS)},
-                           allow_direct_input=False, updatemode="drag"),
-            ]),
-            html.Div(className="control lr", children=[
-                html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
-                dcc.Slider(id=ids.LEARN_RATE, min=-4, max=1, step=0.01,
-                           value=float(np.log10(settings["learn_rate"])),
-                           marks={k: f"1e{k}" if k < 0 else str(10 ** k) for k in range(-4, 2)},
-                           allow_direct_input=False, updatemode="drag"),
-            ]),
-        ]),
-        html.Div(className="run-message", children=[
-            html.Div(id=ids.TRAIN_MESSAGE, className="message"),
-            html.Button("back to before this run", id=ids.UNDO_RUN, hidden=True, className="undo-run",
-                        title="the weights, the epoch and the cost curve as they were when play was pressed"),
-        ]),
-        html.Div(id=ids.STEP_NOTE, className="hint step-note"),
-    ])
+    return html.Header(
+        className="topbar",
+        children=[
+            html.Div(
+                className="learning",
+                children=[
+                    html.Button("reset", id=ids.RESET, title="new random weights from the seed"),
+                    html.Button("step", id=ids.STEP, title="one gradient-descent step on one mini-batch (key: s)"),
+                    html.Button("play", id=ids.PLAY, className="play", title="train continuously (key: space)"),
+                    html.Span(epoch_text(training), id=ids.EPOCH_LABEL, className="epoch"),
+                    html.Div(
+                        className="control speed",
+                        children=[
+                            html.Label("play speed (epochs/s)"),
+                            dcc.Slider(
+                                id=ids.PLAY_SPEED,
+                                min=0,
+                                max=len(PLAY_SPEEDS) - 1,
+                                step=1,
+                                value=speed_mark(settings["play_speed"]),
+                                marks={k: str(speed) if speed else "max" for k, speed in enumerate(PLAY_SPEEDS)},
+                                allow_direct_input=False,
+                                updatemode="drag",
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="control lr",
+                        children=[
+                            html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
+                            dcc.Slider(
+                                id=ids.LEARN_RATE,
+                                min=-4,
+                                max=1,
+                                step=0.01,
+                                value=float(np.log10(settings["learn_rate"])),
+                                marks={k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)},
+                                allow_direct_input=False,
+                                updatemode="drag",
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            html.Div(
+                className="run-message",
+                children=[
+                    html.Div(id=ids.TRAIN_MESSAGE, className="message"),
+                    html.Button(
+                        "back to before this run",
+                        id=ids.UNDO_RUN,
+                        hidden=True,
+                        className="undo-run",
+                        title="the weights, the epoch and the cost curve as they were when play was pressed",
+                    ),
+                ],
+            ),
+            html.Div(id=ids.STEP_NOTE, className="hint step-note"),
+        ],
+    )
 
 
 def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
     """The rest of gradient descent's knobs: under the top line on a big screen, under the
     boundary and the sliders on a small one (style.css), so those stay on screen."""
-    return html.Div(className="settings-bar", children=[
-        control("batch size", dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES,
-                                           value=settings["batch_size"], clearable=False)),
-        control("a learn-rate lesson", dcc.Dropdown(
-            id=ids.LR_LESSON, placeholder="choose one…", clearable=False, value=lesson,
-            options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()])),
-        control("optimizer", dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS),
-                                          value=settings["optimizer"], clearable=False)),
-        control("momentum", dcc.Slider(id=ids.MOMENTUM, min=0, max=0.99, step=0.01, value=settings["momentum"],
-                                       marks={0: "0", 0.5: "0.5", 0.9: "0.9"}, allow_direct_input=False,
-                                       disabled=momentum_note(settings["optimizer"]) is not None),
-                hint=momentum_note(settings["optimizer"]) or "", id=ids.MOMENTUM_HINT),
-        control("L2", dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True),
-                hint="", id=ids.L2_HINT),
-        # Each method's time per step beside it, measured while training runs.
-        control("gradient by · time per step", html.Div(className="gradient-choice", children=[
-            dcc.RadioItems(id=ids.GRADIENT, value=settings["gradient"], options=[
-                {"label": "backpropagation", "value": "backprop"},
-                {"label": "finite differences", "value": "finite_differences"}]),
-            html.Div(id=ids.TIMING, className="timing", children="backprop –\nfinite diff. –"),
-        ])),
-    ])
+    return html.Div(
+        className="settings-bar",
+        children=[
+            control(
+                "batch size",
+                dcc.Dropdown(id=ids.BATCH_SIZE, options=BATCH_SIZES, value=settings["batch_size"], clearable=False),
+            ),
+            control(
+                "a learn-rate lesson",
+                dcc.Dropdown(
+                    id=ids.LR_LESSON,
+                    placeholder="choose one…",
+                    clearable=False,
+                    value=lesson,
+                    options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()],
+                ),
+            ),
+            control(
+                "optimizer",
+                dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=settings["optimizer"], clearable=False),
+            ),
+            control(
+                "momentum",
+                dcc.Slider(
+                    id=ids.MOMENTUM,
+                    min=0,
+                    max=0.99,
+                    step=0.01,
+                    value=settings["momentum"],
+                    marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
+                    allow_direct_input=False,
+                    disabled=momentum_note(settings["optimizer"]) is not None,
+                ),
+                hint=momentum_note(settings["optimizer"]) or "",
+                id=ids.MOMENTUM_HINT,
+            ),
+            control(
+                "L2",
+                dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True),
+                hint="",
+                id=ids.L2_HINT,
+            ),
+            # Each method's time per step beside it, measured while training runs.
+            control(
+                "gradient by · time per step",
+                html.Div(
+                    className="gradient-choice",
+                    children=[
+                        dcc.RadioItems(
+                            id=ids.GRADIENT,
+                            value=settings["gradient"],
+                            options=[
+                                {"label": "backpropagation", "value": "backprop"},
+                                {"label": "finite differences", "value": "finite_differences"},
+                            ],
+                        ),
+                        html.Div(id=ids.TIMING, className="timing", children="backprop –\nfinite diff. –"),
+                    ],
+                ),
+            ),
+        ],
+    )
 
 
 def data_column(data: dict) -> html.Section:
     dataset = model.check_points(data)
     made = data_controls(data)
-    return html.Section(className="column data-column", children=[
-        html.H2("Data"),
-        control("problem", dcc.Dropdown(id=ids.DATASET, options=problem_options(data), value=problem_value(data),
-                                        clearable=False)),
-        control("noise", dcc.Slider(id=ids.NOISE, min=0, max=1, step=0.01, value=made["noise"],
-                                    marks={0: "0", 0.5: "0.5", 1: "1"}, allow_direct_input=False),
-                hint=noise_hint(made["name"]), id=ids.NOISE_HINT),
-        control("test data", dcc.Slider(id=ids.TEST_FRACTION, min=0, max=0.9, step=0.05, value=made["test_fraction"],
-                                        marks={0: "0 %", 0.5: "50 %", 0.9: "90 %"}, allow_direct_input=False)),
-        control("points", dcc.Input(id=ids.SAMPLES, type="number", min=MIN_SAMPLES, max=MAX_SAMPLES, step=10,
-                                    value=made["n_samples"], debounce=True)),
-        control("data seed", dcc.Input(id=ids.DATA_SEED, type="number", min=0, step=1, value=made["seed"],
-                                       debounce=True)),
-        html.Button("new points", id=ids.REGENERATE),
-        control("a click on the plane adds", dcc.RadioItems(id=ids.CLICK_CLASS, value=0, options=[
-            {"label": name, "value": k} for k, name in enumerate(dataset.class_names)]),
-                hint="click a point to remove it"),
-        dcc.Upload(id=ids.CSV_UPLOAD, className="upload", max_size=current_limits().csv_bytes,
-                   children=html.Div(["load your own CSV (x1, x2, label)"])),
-        html.Div(id=ids.DATA_MESSAGE, className="message"),
-        # Points someone clicked, loaded or shared are never lost to a slider touched by mistake.
-        html.Div(id=ids.UNDO_ROW, className="undo-row", style={"display": "none"}, children=[
-            html.Span("your own points were replaced by generated ones "),
-            html.Button("undo", id=ids.UNDO_DATA)]),
-        dcc.Store(id=ids.UNDO_STORE),
-    ])
+    return html.Section(
+        className="column data-column",
+        children=[
+            html.H2("Data"),
+            control(
+                "problem",
+                dcc.Dropdown(id=ids.DATASET, options=problem_options(data), value=problem_value(data), clearable=False),
+            ),
+            control(
+                "noise",
+                dcc.Slider(
+                    id=ids.NOISE,
+                    min=0,
+                    max=1,
+                    step=0.01,
+                    value=made["noise"],
+                    marks={0: "0", 0.5: "0.5", 1: "1"},
+                    allow_direct_input=False,
+                ),
+                hint=noise_hint(made["name"]),
+                id=ids.NOISE_HINT,
+            ),
+            control(
+                "test data",
+                dcc.Slider(
+                    id=ids.TEST_FRACTION,
+                    min=0,
+                    max=0.9,
+                    step=0.05,
+                    value=made["test_fraction"],
+                    marks={0: "0 %", 0.5: "50 %", 0.9: "90 %"},
+                    allow_direct_input=False,
+                ),
+            ),
+            control(
+                "points",
+                dcc.Input(
+                    id=ids.SAMPLES,
+                    type="number",
+                    min=MIN_SAMPLES,
+                    max=MAX_SAMPLES,
+                    step=10,
+                    value=made["n_samples"],
+                    debounce=True,
+                ),
+            ),
+            control(
+                "data seed",
+                dcc.Input(id=ids.DATA_SEED, type="number", min=0, step=1, value=made["seed"], debounce=True),
+            ),
+            html.Button("new points", id=ids.REGENERATE),
+            control(
+                "a click on the plane adds",
+                dcc.RadioItems(
+                    id=ids.CLICK_CLASS,
+                    value=0,
+                    options=[{"label": name, "value": k} for k, name in enumerate(dataset.class_names)],
+                ),
+                hint="click a point to remove it",
+            ),
+            dcc.Upload(
+                id=ids.CSV_UPLOAD,
+                className="upload",
+                max_size=current_limits().csv_bytes,
+                children=html.Div(["load your own CSV (x1, x2, label)"]),
+            ),
+            html.Div(id=ids.DATA_MESSAGE, className="message"),
+            # Points someone clicked, loaded or shared are never lost to a slider touched by mistake.
+            html.Div(
+                id=ids.UNDO_ROW,
+                className="undo-row",
+                style={"display": "none"},
+                children=[
+                    html.Span("your own points were replaced by generated ones "),
+                    html.Button("undo", id=ids.UNDO_DATA),
+                ],
+            ),
+            dcc.Store(id=ids.UNDO_STORE),
+        ],
+    )
 
 
 def network_column(network: dict, data: dict, settings: dict, lesson: str | None) -> html.Section:
-    return html.Section(className="column network-column", children=[
-        html.H2("Network"),
-        html.Div(className="presets", children=[
-            html.Span("the seed's fruit networks: "),
-            html.Button("2-2", id=ids.PRESET_2_2, title=PRESETS["2-2"]["source"]),
-            html.Button("2-3-2", id=ids.PRESET_2_3_2, title=PRESETS["2-3-2"]["source"]),
-        ]),
-        html.Div(network_story(network, data, lesson), id=ids.PRESET_SOURCE, className="hint"),
-        html.Div(className="layer-buttons", children=[
-            html.Button("+ layer", id=ids.ADD_LAYER), html.Button("− layer", id=ids.REMOVE_LAYER),
-        ]),
-        html.Div(layer_controls(network), id=ids.LAYER_CONTROLS),
-        control("output", dcc.Dropdown(id=ids.OUTPUT_ACTIVATION, options=OUTPUT_ACTIVATIONS,
-                                       value=architecture(network)["output_activation"], clearable=False)),
-        control("cost", dcc.Dropdown(id=ids.COST, options=[{"label": "quadratic", "value": "quadratic"},
-                                                           {"label": "cross-entropy", "value": "cross_entropy"}],
-                                     value=network["cost"], clearable=False)),
-        control("weight seed (for reset)", dcc.Input(id=ids.WEIGHT_SEED, type="number", min=0, step=1,
-                                                     value=settings["weight_seed"], debounce=True)),
-        html.Div(network_notes(network), id=ids.NETWORK_MESSAGE, className="message"),
-    ])
+    return html.Section(
+        className="column network-column",
+        children=[
+            html.H2("Network"),
+            html.Div(
+                className="presets",
+                children=[
+                    html.Span("the seed's fruit networks: "),
+                    html.Button("2-2", id=ids.PRESET_2_2, title=PRESETS["2-2"]["source"]),
+                    html.Button("2-3-2", id=ids.PRESET_2_3_2, title=PRESETS["2-3-2"]["source"]),
+                ],
+            ),
+            html.Div(network_story(network, data, lesson), id=ids.PRESET_SOURCE, className="hint"),
+            html.Div(
+                className="layer-buttons",
+                children=[
+                    html.Button("+ layer", id=ids.ADD_LAYER),
+                    html.Button("− layer", id=ids.REMOVE_LAYER),
+                ],
+            ),
+            html.Div(layer_controls(network), id=ids.LAYER_CONTROLS),
+            control(
+                "output",
+                dcc.Dropdown(
+                    id=ids.OUTPUT_ACTIVATION,
+                    options=OUTPUT_ACTIVATIONS,
+                    value=architecture(network)["output_activation"],
+                    clearable=False,
+                ),
+            ),
+            control(
+                "cost",
+                dcc.Dropdown(
+                    id=ids.COST,
+                    options=[
+                        {"label": "quadratic", "value": "quadratic"},
+                        {"label": "cross-entropy", "value": "cross_entropy"},
+                    ],
+                    value=network["cost"],
+                    clearable=False,
+                ),
+            ),
+            control(
+                "weight seed (for reset)",
+                dcc.Input(
+                    id=ids.WEIGHT_SEED, type="number", min=0, step=1, value=settings["weight_seed"], debounce=True
+                ),
+            ),
+            html.Div(network_notes(network), id=ids.NETWORK_MESSAGE, className="message"),
+        ],
+    )
 
 
 def panel_head(title: str, *tools) -> html.Div:
@@ -209,27 +398,65 @@ def panel_head(title: str, *tools) -> html.Div:
 
 def output_column(data: dict, view: dict, training: dict) -> html.Section:
     dataset = model.check_points(data)
-    return html.Section(className="column output-column", children=[
-        panel_head("Output",
-                   html.Button("PNG", id=ids.EXPORT_BOUNDARY, className="export",
-                               title="download the boundary as PNG, 1920 px wide"),
-                   html.Button("SVG", id=ids.EXPORT_BOUNDARY_SVG, className="export",
-                               title="download the boundary as SVG (the points and axes as vectors)"),
-                   html.Button("full view", id=ids.FULL_BOUNDARY, className="export",
-                               title="the boundary filling the window under the play controls (Esc to leave)")),
-        html.Div(id=ids.BOUNDARY_WRAPPER, className="boundary-wrapper", children=[
-            html.Canvas(id=ids.BOUNDARY_CANVAS, className="boundary-canvas"),
-            dcc.Graph(id=ids.BOUNDARY_GRAPH, className="boundary-graph", figure=points_figure(
-                dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
-                dataset.class_names, dataset.feature_names, view["x_range"], view["y_range"]),
-                config={"displayModeBar": False}, responsive=True, style={"height": "100%"}),
-        ]),
-        html.Div(id=ids.READOUTS),
-        dcc.Graph(id=ids.COST_GRAPH, figure=cost_curve_figure(training["history"]),
-                  config=graph_config("cost")),
-        dcc.Checklist(id=ids.COST_LOG, options=[{"label": "log scale", "value": "log"}], value=[],
-                      className="cost-log", inline=True),
-    ])
+    return html.Section(
+        className="column output-column",
+        children=[
+            panel_head(
+                "Output",
+                html.Button(
+                    "PNG",
+                    id=ids.EXPORT_BOUNDARY,
+                    className="export",
+                    title="download the boundary as PNG, 1920 px wide",
+                ),
+                html.Button(
+                    "SVG",
+                    id=ids.EXPORT_BOUNDARY_SVG,
+                    className="export",
+                    title="download the boundary as SVG (the points and axes as vectors)",
+                ),
+                html.Button(
+                    "full view",
+                    id=ids.FULL_BOUNDARY,
+                    className="export",
+                    title="the boundary filling the window under the play controls (Esc to leave)",
+                ),
+            ),
+            html.Div(
+                id=ids.BOUNDARY_WRAPPER,
+                className="boundary-wrapper",
+                children=[
+                    html.Canvas(id=ids.BOUNDARY_CANVAS, className="boundary-canvas"),
+                    dcc.Graph(
+                        id=ids.BOUNDARY_GRAPH,
+                        className="boundary-graph",
+                        figure=points_figure(
+                            dataset.train_inputs,
+                            dataset.train_labels,
+                            dataset.test_inputs,
+                            dataset.test_labels,
+                            dataset.class_names,
+                            dataset.feature_names,
+                            view["x_range"],
+                            view["y_range"],
+                        ),
+                        config={"displayModeBar": False},
+                        responsive=True,
+                        style={"height": "100%"},
+                    ),
+                ],
+            ),
+            html.Div(id=ids.READOUTS),
+            dcc.Graph(id=ids.COST_GRAPH, figure=cost_curve_figure(training["history"]), config=graph_config("cost")),
+            dcc.Checklist(
+                id=ids.COST_LOG,
+                options=[{"label": "log scale", "value": "log"}],
+                value=[],
+                className="cost-log",
+                inline=True,
+            ),
+        ],
+    )
 
 
 def sliders_section(network: dict) -> html.Section:
@@ -238,64 +465,114 @@ def sliders_section(network: dict) -> html.Section:
     sliders, caption, layer_options, node_options = slider_groups(network, None, None)
     layer, node = shown_pickers(network)
     # The pickers show which layer (and node) the sliders belong to.
-    return html.Section(className="column sliders-section", children=[
-        panel_head("Weights and biases", html.Div(className="slider-pickers", children=[
-            dcc.Dropdown(id=ids.SLIDER_LAYER, options=layer_options, value=layer,
-                         placeholder="weight-layer", clearable=False,
-                         style={"display": "block" if layer_options else "none"}),
-            dcc.Dropdown(id=ids.SLIDER_NODE, options=node_options, value=node,
-                         placeholder="node",
-                         clearable=False, style={"display": "block" if node_options else "none"}),
-            html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
-        ])),
-        html.Div([slider_component(*s) for s in sliders], id=ids.SLIDERS, className="sliders"),
-        # The diagram's own exports, beside it (the room needs the sliders' head line free).
-        html.Div(className="diagram-tools", children=[
-            html.Button("PNG", id=ids.EXPORT_NETWORK, className="export",
-                        title="download the network diagram as PNG, 1920 px wide"),
-            html.Button("SVG", id=ids.EXPORT_NETWORK_SVG, className="export",
-                        title="download the network diagram as SVG (edges as lines, heatmaps as images)")]),
-        html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
-    ])
+    return html.Section(
+        className="column sliders-section",
+        children=[
+            panel_head(
+                "Weights and biases",
+                html.Div(
+                    className="slider-pickers",
+                    children=[
+                        dcc.Dropdown(
+                            id=ids.SLIDER_LAYER,
+                            options=layer_options,
+                            value=layer,
+                            placeholder="weight-layer",
+                            clearable=False,
+                            style={"display": "block" if layer_options else "none"},
+                        ),
+                        dcc.Dropdown(
+                            id=ids.SLIDER_NODE,
+                            options=node_options,
+                            value=node,
+                            placeholder="node",
+                            clearable=False,
+                            style={"display": "block" if node_options else "none"},
+                        ),
+                        html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
+                    ],
+                ),
+            ),
+            html.Div([slider_component(*s) for s in sliders], id=ids.SLIDERS, className="sliders"),
+            # The diagram's own exports, beside it (the room needs the sliders' head line free).
+            html.Div(
+                className="diagram-tools",
+                children=[
+                    html.Button(
+                        "PNG",
+                        id=ids.EXPORT_NETWORK,
+                        className="export",
+                        title="download the network diagram as PNG, 1920 px wide",
+                    ),
+                    html.Button(
+                        "SVG",
+                        id=ids.EXPORT_NETWORK_SVG,
+                        className="export",
+                        title="download the network diagram as SVG (edges as lines, heatmaps as images)",
+                    ),
+                ],
+            ),
+            html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
+        ],
+    )
 
 
 def evolution_section() -> html.Section:
     """Neuroevolution beside gradient descent (SPEC F20): the page's network from its current
     weights, trained both ways on the same points; two boundaries, both cost curves."""
+
     def number(box_id: str, value: float, step: float | str, low: float, high: float) -> dcc.Input:
         return dcc.Input(id=box_id, type="number", value=value, step=step, min=low, max=high, className="number")
 
     race = DEFAULT_RACE
-    return html.Section(className="column evolution-section", children=[
-        panel_head("Evolution against gradient descent"),
-        html.Div("The seed's first experiments (cars that learn to drive) had no gradient: a population of "
-                 "networks, the best kept, the rest their mutated children. Both start from the weights above.",
-                 className="hint"),
-        html.Div(className="race-controls", children=[
-            control("generations", number(ids.RACE_GENERATIONS, race["generations"], 1, 1, MAX_GENERATIONS)),
-            control("population", number(ids.RACE_POPULATION, race["population"], 1, 2, 1000)),
-            control("survivors kept", number(ids.RACE_SURVIVORS, race["survivors"], 1, 1, 999)),
-            control("mutation rate", number(ids.RACE_MUTATION_RATE, race["mutation_rate"], "any", 0.01, 1)),
-            control("mutation size", number(ids.RACE_MUTATION_SIZE, race["mutation_size"], "any", 0.01, 100)),
-            dcc.Checklist(id=ids.RACE_CROSSOVER, options=[{"label": "crossover", "value": "on"}], value=["on"]),
-            html.Button("race", id=ids.RACE, title="evolve, then descend for as many samples, from the same weights"),
-        ]),
-        html.Div(id=ids.RACE_MESSAGE, className="status"),
-        dcc.Graph(id=ids.RACE_BOUNDARIES, config=graph_config("evolution-boundaries"), style={"display": "none"}),
-        dcc.Graph(id=ids.RACE_COSTS, figure=race_costs_figure(None), config=graph_config("evolution-costs")),
-    ])
+    return html.Section(
+        className="column evolution-section",
+        children=[
+            panel_head("Evolution against gradient descent"),
+            html.Div(
+                "The seed's first experiments (cars that learn to drive) had no gradient: a population of "
+                "networks, the best kept, the rest their mutated children. Both start from the weights above.",
+                className="hint",
+            ),
+            html.Div(
+                className="race-controls",
+                children=[
+                    control("generations", number(ids.RACE_GENERATIONS, race["generations"], 1, 1, MAX_GENERATIONS)),
+                    control("population", number(ids.RACE_POPULATION, race["population"], 1, 2, 1000)),
+                    control("survivors kept", number(ids.RACE_SURVIVORS, race["survivors"], 1, 1, 999)),
+                    control("mutation rate", number(ids.RACE_MUTATION_RATE, race["mutation_rate"], "any", 0.01, 1)),
+                    control("mutation size", number(ids.RACE_MUTATION_SIZE, race["mutation_size"], "any", 0.01, 100)),
+                    dcc.Checklist(id=ids.RACE_CROSSOVER, options=[{"label": "crossover", "value": "on"}], value=["on"]),
+                    html.Button(
+                        "race", id=ids.RACE, title="evolve, then descend for as many samples, from the same weights"
+                    ),
+                ],
+            ),
+            html.Div(id=ids.RACE_MESSAGE, className="status"),
+            dcc.Graph(id=ids.RACE_BOUNDARIES, config=graph_config("evolution-boundaries"), style={"display": "none"}),
+            dcc.Graph(id=ids.RACE_COSTS, figure=race_costs_figure(None), config=graph_config("evolution-costs")),
+        ],
+    )
 
 
 def share_bar() -> html.Footer:
     """Share link, save and load JSON: what they hold is said beside them."""
-    return html.Footer(className="share", children=[
-        html.Button("share link", id=ids.SHARE, title=f"a link holding {LINK_HOLDS}"),
-        dcc.Store(id=ids.SHARE_FRAGMENT),
-        dcc.Input(id=ids.SHARE_LINK, readOnly=True, className="share-link", placeholder="press 'share link'"),
-        html.Button("save JSON", id=ids.SAVE_JSON),
-        dcc.Upload(id=ids.JSON_UPLOAD, className="upload", max_size=current_limits().json_upload_bytes, children=html.Div("load JSON")),
-        html.Div(id=ids.SHARE_MESSAGE, className="message"),
-    ])
+    return html.Footer(
+        className="share",
+        children=[
+            html.Button("share link", id=ids.SHARE, title=f"a link holding {LINK_HOLDS}"),
+            dcc.Store(id=ids.SHARE_FRAGMENT),
+            dcc.Input(id=ids.SHARE_LINK, readOnly=True, className="share-link", placeholder="press 'share link'"),
+            html.Button("save JSON", id=ids.SAVE_JSON),
+            dcc.Upload(
+                id=ids.JSON_UPLOAD,
+                className="upload",
+                max_size=current_limits().json_upload_bytes,
+                children=html.Div("load JSON"),
+            ),
+            html.Div(id=ids.SHARE_MESSAGE, className="message"),
+        ],
+    )
 
 
 def page_body(data: dict, network: dict, settings: dict, training: dict, lesson: str | None = None) -> list:
@@ -316,19 +593,31 @@ def page_body(data: dict, network: dict, settings: dict, training: dict, lesson:
     ]
 
 
-def layout(data: dict | None = None, network: dict | None = None, settings: dict | None = None,
-           training: dict | None = None, **_) -> html.Div:
+def layout(
+    data: dict | None = None,
+    network: dict | None = None,
+    settings: dict | None = None,
+    training: dict | None = None,
+    **_,
+) -> html.Div:
     """The page for the session's points, network, settings and training history."""
     if data is None or network is None or settings is None or training is None:
         state = model.initial_state()  # Dash's check of the layouts calls this without a session
         data, network, settings, training = state["data"], state["network"], state["settings"], state["training"]
     changes = [change_store(source) for source in (ids.SLIDERS_CHANGE, ids.PLAY_CHANGE, ids.REPLACE_CHANGE)]
-    return page_root(ids.PAGE, ids.MOUNTED, class_name="playground", children=[
-        *changes, dcc.Store(id=ids.LINK), dcc.Store(id=ids.PLANE_CLICK),
-        dcc.Download(id=ids.JSON_DOWNLOAD),
-        html.Div(page_body(data, network, settings, training), id=ids.BODY, className="playground-body"),
-        share_bar(),
-    ])
+    return page_root(
+        ids.PAGE,
+        ids.MOUNTED,
+        class_name="playground",
+        children=[
+            *changes,
+            dcc.Store(id=ids.LINK),
+            dcc.Store(id=ids.PLANE_CLICK),
+            dcc.Download(id=ids.JSON_DOWNLOAD),
+            html.Div(page_body(data, network, settings, training), id=ids.BODY, className="playground-body"),
+            share_bar(),
+        ],
+    )
 
 
 def shown_pickers(network: dict) -> tuple[int | None, int | None]:

@@ -16,28 +16,51 @@ MAX_SLIDERS = 60
 MIN_SAMPLES, MAX_SAMPLES = 10, 2000
 
 DATASET_LABELS = {
-    "fruit": "fruit (linear)", "fruit-curved": "fruit (curved)", "moons": "moons", "circles": "circles",
-    "xor": "XOR", "spiral": "spiral (2 arms)", "spiral-3": "spiral (3 arms)", "blobs": "blobs (3 classes)",
+    "fruit": "fruit (linear)",
+    "fruit-curved": "fruit (curved)",
+    "moons": "moons",
+    "circles": "circles",
+    "xor": "XOR",
+    "spiral": "spiral (2 arms)",
+    "spiral-3": "spiral (3 arms)",
+    "blobs": "blobs (3 classes)",
 }
 NOISE_HELP = {
-    "fruit": "probability that a label is flipped", "fruit-curved": "probability that a label is flipped",
-    "moons": "std of Gaussian noise", "circles": "std of Gaussian noise", "xor": "random shift of each point",
-    "spiral": "std of Gaussian noise", "spiral-3": "std of Gaussian noise", "blobs": "std of each blob",
+    "fruit": "probability that a label is flipped",
+    "fruit-curved": "probability that a label is flipped",
+    "moons": "std of Gaussian noise",
+    "circles": "std of Gaussian noise",
+    "xor": "random shift of each point",
+    "spiral": "std of Gaussian noise",
+    "spiral-3": "std of Gaussian noise",
+    "blobs": "std of each blob",
 }
 # Each problem's usual noise: the toy sets' own, and the three-armed spiral's as the spiral's.
 DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"]}
 
 # The seed: the video these presets (and the fruit) come from.
-SEED_VIDEO = ("Sebastian Lague's video 'How to Create a Neural Network (and Train it to Identify Doodles)' "
-              "(Coding Adventure, 2022)")
-PRESETS = {
-    "2-2": dict(layer_sizes=[2, 2], activations=[], output_activation="sigmoid", cost="quadratic",
-                source=f"The first network of {SEED_VIDEO}: two inputs straight to two outputs. Without "
-                       "hidden nodes its boundary is a straight line; with biases at 0 it can only "
-                       "rotate about the origin until the biases move it."),
-    "2-3-2": dict(layer_sizes=[2, 3, 2], activations=["sigmoid"], output_activation="sigmoid", cost="quadratic",
-                  source=f"The network {SEED_VIDEO} uses for the curved fruit: one hidden layer of 3 sigmoid "
-                         "nodes, sigmoid outputs, quadratic cost."),
+SEED_VIDEO = (
+    "Sebastian Lague's video 'How to Create a Neural Network (and Train it to Identify Doodles)' "
+    "(Coding Adventure, 2022)"
+)
+PRESETS: dict[str, dict[str, Any]] = {
+    "2-2": dict(
+        layer_sizes=[2, 2],
+        activations=[],
+        output_activation="sigmoid",
+        cost="quadratic",
+        source=f"The first network of {SEED_VIDEO}: two inputs straight to two outputs. Without "
+        "hidden nodes its boundary is a straight line; with biases at 0 it can only "
+        "rotate about the origin until the biases move it.",
+    ),
+    "2-3-2": dict(
+        layer_sizes=[2, 3, 2],
+        activations=["sigmoid"],
+        output_activation="sigmoid",
+        cost="quadratic",
+        source=f"The network {SEED_VIDEO} uses for the curved fruit: one hidden layer of 3 sigmoid "
+        "nodes, sigmoid outputs, quadratic cost.",
+    ),
 }
 FRUIT_SETS = ("fruit", "fruit-curved")  # the presets' own problems
 OWN_POINTS = "own"  # the problem menu's entry for points of one's own
@@ -48,21 +71,43 @@ OWN_POINTS = "own"  # the problem menu's entry for points of one's own
 # its steepest curvature is λmax ≈ 3.19, so on all the points at once (batch 200 ≥ the 160
 # training points) gradient descent creeps in below 1/λmax ≈ 0.31 and diverges above
 # 2/λmax ≈ 0.63 (LeCun, Bottou, Orr & Müller, "Efficient BackProp", 1998).
-LESSON_SOURCE = ("LeCun, Bottou, Orr & Müller, 'Efficient BackProp' (1998): on a bowl of steepest curvature "
-                 "λmax gradient descent converges below 2/λmax and diverges above it")
-LR_LESSONS = {
-    "crawl": dict(label="a rate that crawls (0.01)", learn_rate=0.01, batch_size=200, speed=5,
-                  note="0.01 is far below 1/λmax ≈ 0.31: each step moves a sliver of the way; the cost creeps down."),
-    "converge": dict(label="a rate that converges (0.2)", learn_rate=0.2, batch_size=200, speed=5,
-                     note="0.2 < 1/λmax ≈ 0.31: every step goes part of the way down; the cost falls smoothly."),
-    "bounce": dict(label="a rate that bounces (0.45, batches of 10)", learn_rate=0.45, batch_size=10, speed=2,
-                   note="0.45 is near the limit 2/λmax ≈ 0.63, and each batch of 10 is a steeper bowl of its own: "
-                        "step after step overshoots, so the cost curve zig-zags instead of falling."),
-    "diverge": dict(label="a rate that diverges (0.8)", learn_rate=0.8, batch_size=200, speed=2,
-                    note="0.8 > 2/λmax ≈ 0.63: each overshoot lands higher than the last; the cost climbs for some "
-                         "thirty steps until a weight passes 1e6 and training stops."),
+LESSON_SOURCE = (
+    "LeCun, Bottou, Orr & Müller, 'Efficient BackProp' (1998): on a bowl of steepest curvature "
+    "λmax gradient descent converges below 2/λmax and diverges above it"
+)
+LR_LESSONS: dict[str, dict[str, Any]] = {
+    "crawl": dict(
+        label="a rate that crawls (0.01)",
+        learn_rate=0.01,
+        batch_size=200,
+        speed=5,
+        note="0.01 is far below 1/λmax ≈ 0.31: each step moves a sliver of the way; the cost creeps down.",
+    ),
+    "converge": dict(
+        label="a rate that converges (0.2)",
+        learn_rate=0.2,
+        batch_size=200,
+        speed=5,
+        note="0.2 < 1/λmax ≈ 0.31: every step goes part of the way down; the cost falls smoothly.",
+    ),
+    "bounce": dict(
+        label="a rate that bounces (0.45, batches of 10)",
+        learn_rate=0.45,
+        batch_size=10,
+        speed=2,
+        note="0.45 is near the limit 2/λmax ≈ 0.63, and each batch of 10 is a steeper bowl of its own: "
+        "step after step overshoots, so the cost curve zig-zags instead of falling.",
+    ),
+    "diverge": dict(
+        label="a rate that diverges (0.8)",
+        learn_rate=0.8,
+        batch_size=200,
+        speed=2,
+        note="0.8 > 2/λmax ≈ 0.63: each overshoot lands higher than the last; the cost climbs for some "
+        "thirty steps until a weight passes 1e6 and training stops.",
+    ),
 }
-LESSON_NETWORK = dict(layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic")
+LESSON_NETWORK: dict[str, Any] = dict(layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic")
 
 
 def network_story(network: dict, data: dict, lesson: str | None) -> str:
@@ -78,8 +123,10 @@ def network_story(network: dict, data: dict, lesson: str | None) -> str:
 
 def lesson_text(name: str) -> str:
     """What a learn-rate lesson shows, and where its numbers come from."""
-    return (f"{LR_LESSONS[name]['note']} The lesson's network: 2-2, linear outputs, quadratic cost (a bowl "
-            f"whose curvature is known), on the curved fruit. Source: {LESSON_SOURCE}.")
+    return (
+        f"{LR_LESSONS[name]['note']} The lesson's network: 2-2, linear outputs, quadratic cost (a bowl "
+        f"whose curvature is known), on the curved fruit. Source: {LESSON_SOURCE}."
+    )
 
 
 def momentum_note(optimizer: Any) -> str | None:
@@ -87,8 +134,11 @@ def momentum_note(optimizer: Any) -> str | None:
     chosen = OPTIMIZERS.get(optimizer)
     if chosen is None or chosen.uses_momentum:
         return None
-    own = {"sgd": "plain gradient descent has no velocity", "rmsprop": "RMSProp keeps a running average of g² instead",
-           "adam": "Adam keeps its own running averages (β₁ = 0.9, β₂ = 0.999)"}
+    own = {
+        "sgd": "plain gradient descent has no velocity",
+        "rmsprop": "RMSProp keeps a running average of g² instead",
+        "adam": "Adam keeps its own running averages (β₁ = 0.9, β₂ = 0.999)",
+    }
     return f"not used by {optimizer}: {own.get(optimizer, 'it has no velocity')}"
 
 
@@ -181,32 +231,46 @@ def slider_groups(network: dict, layer_choice: int | None, node_choice: int | No
     """
     sizes = architecture(network)["layer_sizes"]
     layers = list(range(1, len(sizes)))
-    per_layer = {l: sizes[l - 1] * sizes[l] + sizes[l] for l in layers}
+    per_layer = {number: sizes[number - 1] * sizes[number] + sizes[number] for number in layers}
     total = sum(per_layer.values())
-    weights, biases = [layer["weights"] for layer in network["layers"]], [layer["biases"] for layer in network["layers"]]
+    weights = [layer["weights"] for layer in network["layers"]]
+    biases = [layer["biases"] for layer in network["layers"]]
 
-    def layer_sliders(l: int, only_node: int | None = None) -> list:
-        nodes = range(sizes[l]) if only_node is None else [only_node]
-        chosen = [("weight", l, i, j, weights[l - 1][i][j]) for j in nodes for i in range(sizes[l - 1])]
-        return chosen + [("bias", l, 0, j, biases[l - 1][j]) for j in nodes]
+    def layer_sliders(number: int, only_node: int | None = None) -> list:
+        nodes = range(sizes[number]) if only_node is None else [only_node]
+        chosen = [("weight", number, i, j, weights[number - 1][i][j]) for j in nodes for i in range(sizes[number - 1])]
+        return chosen + [("bias", number, 0, j, biases[number - 1][j]) for j in nodes]
 
     if total <= MAX_SLIDERS:
-        return [s for l in layers for s in layer_sliders(l)], f"all {total} parameters", [], []
+        return [s for number in layers for s in layer_sliders(number)], f"all {total} parameters", [], []
     layer = layer_choice if layer_choice in layers else layers[0]
-    layer_options = [{"label": f"weight-layer {l} ({per_layer[l]} parameters)", "value": l} for l in layers]
+    layer_options = [
+        {"label": f"weight-layer {number} ({per_layer[number]} parameters)", "value": number} for number in layers
+    ]
     if per_layer[layer] <= MAX_SLIDERS:
-        return layer_sliders(layer), f"weight-layer {layer} of {len(layers)} ({total} parameters in all)", layer_options, []
+        return (
+            layer_sliders(layer),
+            f"weight-layer {layer} of {len(layers)} ({total} parameters in all)",
+            layer_options,
+            [],
+        )
     node = node_choice if node_choice is not None and 0 <= node_choice < sizes[layer] else 0
     node_options = [{"label": f"node {j}", "value": j} for j in range(sizes[layer])]
-    return (layer_sliders(layer, node), f"node {node} of weight-layer {layer}: its incoming weights and bias",
-            layer_options, node_options)
+    return (
+        layer_sliders(layer, node),
+        f"node {node} of weight-layer {layer}: its incoming weights and bias",
+        layer_options,
+        node_options,
+    )
 
 
 def network_notes(network: dict) -> str:
     """Warnings a student should see about the chosen activations."""
     if "step" in architecture(network)["activations"]:
-        return ("Step has zero slope almost everywhere, so gradient descent cannot learn through it: "
-                "drag its weights by hand, or do as the seed did and move to sigmoid.")
+        return (
+            "Step has zero slope almost everywhere, so gradient descent cannot learn through it: "
+            "drag its weights by hand, or do as the seed did and move to sigmoid."
+        )
     return ""
 
 
@@ -216,8 +280,9 @@ def noise_hint(name: str) -> str:
     return f"noise: {NOISE_HELP[name]}" + (f" · poisonous when {formula}" if formula else "")
 
 
-def changed_network(network: dict, data: dict, trigger, widths: list, activations: list, output_activation: str,
-                    cost: str, seed: int) -> tuple[dict | None, str | None, str | None]:
+def changed_network(
+    network: dict, data: dict, trigger, widths: list, activations: list, output_activation: str, cost: str, seed: int
+) -> tuple[dict | None, str | None, str | None]:
     """The network the network controls ask for: (new network dict, preset description, message).
 
     ``trigger`` names the control that changed; a None network means nothing changes (with
@@ -228,7 +293,8 @@ def changed_network(network: dict, data: dict, trigger, widths: list, activation
         return None, None, f"weight seed: a whole number from 0 to {model.SEED_LIMIT - 1:,}"
     shown = architecture(network)
     sizes, names = list(shown["layer_sizes"]), list(shown["activations"])
-    source, keep = None, network
+    source: str | None = None
+    keep: dict | None = network  # the weights to keep where the layers stay the same (None: new ones)
     if trigger in ("preset-2-2", "preset-2-3-2"):
         preset = PRESETS[trigger.removeprefix("preset-")]
         sizes, names = list(preset["layer_sizes"]), list(preset["activations"])

@@ -17,33 +17,49 @@ from playground.app.session import model, stores
 from playground.app.session.model import architecture
 
 # The network controls, by the name the pure logic knows them by.
-NETWORK_TRIGGERS = {ids.PRESET_2_2: "preset-2-2", ids.PRESET_2_3_2: "preset-2-3-2", ids.ADD_LAYER: "add-layer",
-                    ids.REMOVE_LAYER: "remove-layer", ids.RESET: "reset"}
+NETWORK_TRIGGERS = {
+    ids.PRESET_2_2: "preset-2-2",
+    ids.PRESET_2_3_2: "preset-2-3-2",
+    ids.ADD_LAYER: "add-layer",
+    ids.REMOVE_LAYER: "remove-layer",
+    ids.RESET: "reset",
+}
 
 
 def register_network_callbacks(app: dash.Dash) -> None:
     """The network's shape, which sliders are on the page, and what the page says of the network."""
 
     @app.callback(
-        Output(stores.change_id(ids.NETWORK_CHANGE), "data"), Output(ids.LAYER_CONTROLS, "children"),
-        Output(ids.NETWORK_MESSAGE, "children"), Output(ids.OUTPUT_ACTIVATION, "value"), Output(ids.COST, "value"),
-        Input(ids.ADD_LAYER, "n_clicks"), Input(ids.REMOVE_LAYER, "n_clicks"),
+        Output(stores.change_id(ids.NETWORK_CHANGE), "data"),
+        Output(ids.LAYER_CONTROLS, "children"),
+        Output(ids.NETWORK_MESSAGE, "children"),
+        Output(ids.OUTPUT_ACTIVATION, "value"),
+        Output(ids.COST, "value"),
+        Input(ids.ADD_LAYER, "n_clicks"),
+        Input(ids.REMOVE_LAYER, "n_clicks"),
         Input({"type": ids.LAYER_WIDTH, "index": ALL}, "value"),
         Input({"type": ids.LAYER_ACTIVATION, "index": ALL}, "value"),
-        Input(ids.OUTPUT_ACTIVATION, "value"), Input(ids.COST, "value"), Input(ids.PRESET_2_2, "n_clicks"),
-        Input(ids.PRESET_2_3_2, "n_clicks"), Input(ids.RESET, "n_clicks"),
-        State(ids.WEIGHT_SEED, "value"), State(stores.NETWORK, "data"), State(stores.DATA, "data"),
+        Input(ids.OUTPUT_ACTIVATION, "value"),
+        Input(ids.COST, "value"),
+        Input(ids.PRESET_2_2, "n_clicks"),
+        Input(ids.PRESET_2_3_2, "n_clicks"),
+        Input(ids.RESET, "n_clicks"),
+        State(ids.WEIGHT_SEED, "value"),
+        State(stores.NETWORK, "data"),
+        State(stores.DATA, "data"),
         prevent_initial_call=True,
     )
-    def change_network(_add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset,
-                       seed, network, data):
+    def change_network(
+        _add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset, seed, network, data
+    ):
         trigger = "layer" if isinstance(ctx.triggered_id, dict) else NETWORK_TRIGGERS.get(ctx.triggered_id)
         if trigger in NETWORK_TRIGGERS.values() and not ctx.triggered[0]["value"]:
             raise PreventUpdate  # a button drawn anew (a loaded state redraws the page), not pressed
         shown = architecture(network)
         try:
-            new, _, message = changed_network(network, data, trigger, widths, activations, output_activation,
-                                              cost, seed)
+            new, _, message = changed_network(
+                network, data, trigger, widths, activations, output_activation, cost, seed
+            )
         except ValueError as error:  # e.g. cross-entropy with a linear output: keep the old choice
             return no_update, no_update, f"{error}", shown["output_activation"], shown["cost"]
         if new is None:
@@ -52,18 +68,33 @@ def register_network_callbacks(app: dash.Dash) -> None:
             return no_update, no_update, message, no_update, no_update
         new_shape = architecture(new)
         shape_changed = new_shape["layer_sizes"] != shown["layer_sizes"] or trigger in (
-            "preset-2-2", "preset-2-3-2", "add-layer", "remove-layer")
-        return (stores.change(network=new, training=model.fresh_training()),
-                layer_controls(new) if shape_changed else no_update, network_notes(new),
-                new_shape["output_activation"], new_shape["cost"])
+            "preset-2-2",
+            "preset-2-3-2",
+            "add-layer",
+            "remove-layer",
+        )
+        return (
+            stores.change(network=new, training=model.fresh_training()),
+            layer_controls(new) if shape_changed else no_update,
+            network_notes(new),
+            new_shape["output_activation"],
+            new_shape["cost"],
+        )
 
     @app.callback(
-        Output(ids.SLIDERS, "children"), Output(ids.SLIDER_CAPTION, "children"),
-        Output(ids.SLIDER_LAYER, "options"), Output(ids.SLIDER_LAYER, "style"),
-        Output(ids.SLIDER_NODE, "options"), Output(ids.SLIDER_NODE, "style"),
-        Output(ids.SLIDER_LAYER, "value"), Output(ids.SLIDER_NODE, "value"), Output(ids.SLIDER_SHAPE, "data"),
-        Input(stores.NETWORK, "data"), Input(ids.SLIDER_LAYER, "value", allow_optional=True),
-        Input(ids.SLIDER_NODE, "value", allow_optional=True), State(ids.SLIDER_SHAPE, "data", allow_optional=True),
+        Output(ids.SLIDERS, "children"),
+        Output(ids.SLIDER_CAPTION, "children"),
+        Output(ids.SLIDER_LAYER, "options"),
+        Output(ids.SLIDER_LAYER, "style"),
+        Output(ids.SLIDER_NODE, "options"),
+        Output(ids.SLIDER_NODE, "style"),
+        Output(ids.SLIDER_LAYER, "value"),
+        Output(ids.SLIDER_NODE, "value"),
+        Output(ids.SLIDER_SHAPE, "data"),
+        Input(stores.NETWORK, "data"),
+        Input(ids.SLIDER_LAYER, "value", allow_optional=True),
+        Input(ids.SLIDER_NODE, "value", allow_optional=True),
+        State(ids.SLIDER_SHAPE, "data", allow_optional=True),
         prevent_initial_call=True,
     )
     def show_sliders(network, layer, node, shown):
@@ -76,13 +107,24 @@ def register_network_callbacks(app: dash.Dash) -> None:
         # Show which layer (and node) the sliders belong to in the pickers themselves.
         shown_layer = sliders[0][1] if layer_options else None
         shown_node = sliders[-1][3] if node_options else None
-        return ([slider_component(*s) for s in sliders], caption,
-                layer_options, {"display": "block" if layer_options else "none"},
-                node_options, {"display": "block" if node_options else "none"},
-                shown_layer if shown_layer != layer else no_update, shown_node if shown_node != node else no_update,
-                slider_shape(network, shown_layer, shown_node))
+        return (
+            [slider_component(*s) for s in sliders],
+            caption,
+            layer_options,
+            {"display": "block" if layer_options else "none"},
+            node_options,
+            {"display": "block" if node_options else "none"},
+            shown_layer if shown_layer != layer else no_update,
+            shown_node if shown_node != node else no_update,
+            slider_shape(network, shown_layer, shown_node),
+        )
 
-    @app.callback(Output(ids.PRESET_SOURCE, "children"), Input(stores.NETWORK, "data"), Input(stores.DATA, "data"),
-                  State(ids.LR_LESSON, "value", allow_optional=True), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.PRESET_SOURCE, "children"),
+        Input(stores.NETWORK, "data"),
+        Input(stores.DATA, "data"),
+        State(ids.LR_LESSON, "value", allow_optional=True),
+        prevent_initial_call=True,
+    )
     def tell_network_story(network, data, lesson):
         return network_story(network, data, lesson)

@@ -23,13 +23,17 @@ from playground.app.session.pages import views
 from playground.limits import current as current_limits
 
 
-
 def lesson_state(name: str, state: dict) -> dict | None:
     """A learn-rate lesson's session: its network, rate, batch and speed, on the curved fruit its
     numbers were worked out on (None: the session is that lesson already)."""
     lesson = LR_LESSONS[name]
-    settings = {**state["settings"], "learn_rate": lesson["learn_rate"], "batch_size": lesson["batch_size"],
-                "optimizer": "sgd", "play_speed": lesson["speed"]}
+    settings = {
+        **state["settings"],
+        "learn_rate": lesson["learn_rate"],
+        "batch_size": lesson["batch_size"],
+        "optimizer": "sgd",
+        "play_speed": lesson["speed"],
+    }
     if architecture(state["network"]) == LESSON_NETWORK and settings == state["settings"]:
         return None
     network = dense_network_json(**LESSON_NETWORK, seed=settings["weight_seed"])
@@ -52,16 +56,30 @@ def register_share_callbacks(app: dash.Dash) -> None:
     view_states = [State(stores.view_store(name), "data") for name in views()]
 
     def current(data, network, settings, training, view_values) -> dict:
-        return {"data": data, "network": network, "settings": settings, "training": training,
-                "views": dict(zip(views(), view_values))}
+        return {
+            "data": data,
+            "network": network,
+            "settings": settings,
+            "training": training,
+            "views": dict(zip(views(), view_values)),
+        }
 
     @app.callback(
-        Output(stores.change_id(ids.REPLACE_CHANGE), "data"), Output(ids.BODY, "children"),
-        Output(ids.SHARE_MESSAGE, "children"), Output(ids.SHARE_FRAGMENT, "data"),
-        Input(ids.LINK, "data"), Input(ids.JSON_UPLOAD, "contents"), Input(ids.LR_LESSON, "value"),
-        Input(ids.SHARE, "n_clicks"), State(ids.JSON_UPLOAD, "filename"),
-        State(stores.DATA, "data"), State(stores.NETWORK, "data"), State(stores.SETTINGS, "data"),
-        State(stores.TRAINING, "data"), *view_states, prevent_initial_call=True,
+        Output(stores.change_id(ids.REPLACE_CHANGE), "data"),
+        Output(ids.BODY, "children"),
+        Output(ids.SHARE_MESSAGE, "children"),
+        Output(ids.SHARE_FRAGMENT, "data"),
+        Input(ids.LINK, "data"),
+        Input(ids.JSON_UPLOAD, "contents"),
+        Input(ids.LR_LESSON, "value"),
+        Input(ids.SHARE, "n_clicks"),
+        State(ids.JSON_UPLOAD, "filename"),
+        State(stores.DATA, "data"),
+        State(stores.NETWORK, "data"),
+        State(stores.SETTINGS, "data"),
+        State(stores.TRAINING, "data"),
+        *view_states,
+        prevent_initial_call=True,
     )
     def replace_or_share(fragment, contents, lesson, share, filename, data, network, settings, training, *view_values):
         trigger = ctx.triggered_id
@@ -72,8 +90,13 @@ def register_share_callbacks(app: dash.Dash) -> None:
         if trigger == ids.SHARE:
             link = model.encode_share(state)
             if len(link) > current_limits().share_link_characters:
-                return (no_update, no_update, f"This state is {len(link):,} characters compressed: too large for a "
-                        "link. Use 'save JSON' and share the file instead.", None)
+                return (
+                    no_update,
+                    no_update,
+                    f"This state is {len(link):,} characters compressed: too large for a "
+                    "link. Use 'save JSON' and share the file instead.",
+                    None,
+                )
             return no_update, no_update, f"link ready ({len(link):,} characters): it holds {LINK_HOLDS}", link
         if trigger == ids.LR_LESSON:
             if lesson not in LR_LESSONS:
@@ -95,9 +118,16 @@ def register_share_callbacks(app: dash.Dash) -> None:
             return (*keep, f"{filename}: {error}. Nothing was changed.", no_update)
         return replaced(loaded, f"loaded {filename}")
 
-    @app.callback(Output(ids.JSON_DOWNLOAD, "data"), Input(ids.SAVE_JSON, "n_clicks"),
-                  State(stores.DATA, "data"), State(stores.NETWORK, "data"), State(stores.SETTINGS, "data"),
-                  State(stores.TRAINING, "data"), *view_states, prevent_initial_call=True)
+    @app.callback(
+        Output(ids.JSON_DOWNLOAD, "data"),
+        Input(ids.SAVE_JSON, "n_clicks"),
+        State(stores.DATA, "data"),
+        State(stores.NETWORK, "data"),
+        State(stores.SETTINGS, "data"),
+        State(stores.TRAINING, "data"),
+        *view_states,
+        prevent_initial_call=True,
+    )
     def save_json(clicks, data, network, settings, training, *view_values):
         if not clicks:
             raise PreventUpdate
@@ -108,5 +138,7 @@ def register_share_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         "function(fragment) { return fragment ? window.location.origin + window.location.pathname + '#' + fragment"
         " : window.dash_clientside.no_update; }",
-        Output(ids.SHARE_LINK, "value"), Input(ids.SHARE_FRAGMENT, "data"), prevent_initial_call=True)
-
+        Output(ids.SHARE_LINK, "value"),
+        Input(ids.SHARE_FRAGMENT, "data"),
+        prevent_initial_call=True,
+    )
