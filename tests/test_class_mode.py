@@ -75,30 +75,73 @@ class Worker:
         self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
+class Workers:
+    """The module's Celery worker: started once, started again after a test killed it."""
+
+    def __init__(self, redis_url: str, env: dict) -> None:
+        self.redis_url, self.env, self.current = redis_url, env, None
+
+    def running(self) -> Worker:
+        if self.current is None or self.current.process.poll() is not None:
+            self.current = Worker(self.redis_url, self.env)
+        return self.current
+
+    def stop(self) -> None:
+        if self.current is not None:
+            self.current.kill()
+
+
+# Redis, the worker and the web server start once for the module (seconds each); a test that
+# stops one (a Redis outage, a killed worker) leaves it to these fixtures to bring it back.
+@pytest.fixture(scope="module")
+def redis_running(tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
     yield server
     server.stop()
 
 
 @pytest.fixture
-def class_env(tmp_path):
-    return {"PLAYGROUND_JOBS_DIR": str(tmp_path / "jobs")}
+def redis_server(redis_running):
+    """Redis, up, with no job marked running by a test before (each test's jobs are its own)."""
+    import redis
+
+    if redis_running.process.poll() is not None:
+        redis_running.start()
+    client = redis.Redis(port=redis_running.port)
+    for key in client.scan_iter(match="jobs:running:*"):
+        client.delete(key)
+    return redis_running
 
 
-@pytest.fixture
-def worker(redis_server, class_env):
-    started = Worker(redis_server.url, class_env)
+@pytest.fixture(scope="module")
+def class_env(tmp_path_factory):
+    return {"PLAYGROUND_JOBS_DIR": str(tmp_path_factory.mktemp("jobs"))}
+
+
+@pytest.fixture(scope="module")
+def workers(redis_running, class_env):
+    started = Workers(redis_running.url, class_env)
     yield started
-    started.kill()
+    started.stop()
 
 
 @pytest.fixture
-def class_server(request, redis_server, class_env, worker):
-    server = ServerProcess("--redis-url", redis_server.url, "--workers", "2", *LIMITS, env=class_env)
+def worker(redis_server, workers):
+    return workers.running()
+
+
+@pytest.fixture(scope="module")
+def class_server_running(redis_running, class_env):
+    server = ServerProcess("--redis-url", redis_running.url, "--workers", "2", *LIMITS, env=class_env)
     yield server
-    server.stop(show_output=failed(request))
+    server.stop()
+
+
+@pytest.fixture
+def class_server(request, redis_server, worker, class_server_running):
+    yield class_server_running
+    if failed(request):
+        print("the server's output (end):", class_server_running.output()[-4000:])
 
 
 def url_of(server: ServerProcess) -> str:
