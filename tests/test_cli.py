@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it (a real subprocess of the installed script)."""
+"""The command line as a user runs it: its commands in this process (tests/helpers/cli.py), and
+Ctrl-C in a real subprocess (what it tests is the process itself)."""
 
 import json
 import subprocess
@@ -6,12 +7,8 @@ import sys
 
 import pytest
 
+from helpers.cli import playground
 from playground.engine import load_network
-
-
-def playground(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "playground.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
 
 
 def test_digits_with_64_hidden_nodes_reach_95_percent():

@@ -10,8 +10,6 @@ from __future__ import annotations
 import gzip
 import json
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,16 +21,11 @@ from playground.recipes import Standardization
 
 # The local HTTP server with Range support, and fixture writers, of the download tests.
 from helpers.download_server import closed_port_url, mnist_files, npy_bytes, serve
+from helpers.cli import Run, playground
 from helpers.needs import real_data_dir
 
 
-def playground(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the command line in a fresh interpreter, as a user would."""
-    return subprocess.run([sys.executable, "-m", "playground.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def last_json(run: subprocess.CompletedProcess) -> dict:
+def last_json(run: Run) -> dict:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 

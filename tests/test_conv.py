@@ -217,17 +217,15 @@ def test_a_conv_network_trains_from_the_command_line_and_saves_bit_exactly(tmp_p
 
 
 @pytest.mark.data
+@pytest.mark.slow
 def test_mnist_conv_one_epoch_from_the_command_line_reaches_97_percent():
     import json
-    import subprocess
-    import sys
 
+    from helpers.cli import playground
     from helpers.needs import real_data_dir
 
     real_data_dir("mnist")
-    run = subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "mnist", "--layers",
-                          "conv8x5,pool2,64", "--epochs", "1", "--json", "--quiet"], capture_output=True, text=True,
-                         timeout=500)
+    run = playground("train", "--data", "mnist", "--layers", "conv8x5,pool2,64", "--epochs", "1", "--json", "--quiet")
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert report["test_accuracy"] >= 0.97, report

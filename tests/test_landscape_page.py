@@ -1,8 +1,6 @@
 """The landscape page's pure parts: walks and their steps, readouts, figures, the race, the slice's inputs."""
 
 import base64
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -33,6 +31,7 @@ from playground.app.session import model
 from playground.engine.race import Runner, descend
 from playground.plots.landscape import slice_figures
 from playground.engine.surfaces import SURFACES
+from helpers.cli import playground
 
 pytestmark = pytest.mark.timeout(300)  # nothing here may hang the run
 
@@ -187,8 +186,7 @@ def test_the_race_runs_five_optimizers_and_names_the_winner():
 
 def test_the_slice_takes_a_saved_model_on_its_data_set(tmp_path):
     model = tmp_path / "digits.npz"
-    run = subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "digits", "--epochs", "2",
-                          "--save", str(model), "--quiet"], capture_output=True, text=True, timeout=120)
+    run = playground("train", "--data", "digits", "--epochs", "2", "--save", str(model), "--quiet")
     assert run.returncode == 0, run.stderr
     contents = "data:application/octet-stream;base64," + base64.b64encode(model.read_bytes()).decode()
     network, inputs, labels, what = model_slice_inputs(contents, "digits.npz", "digits", 100)
@@ -197,8 +195,7 @@ def test_the_slice_takes_a_saved_model_on_its_data_set(tmp_path):
     with pytest.raises(ValueError, match="digits.npz: not a model file"):
         model_slice_inputs(garbage, "digits.npz", "digits", 100)
     xor = tmp_path / "xor.npz"
-    subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "xor", "--epochs", "1", "--save",
-                    str(xor), "--quiet"], capture_output=True, timeout=120)
+    assert playground("train", "--data", "xor", "--epochs", "1", "--save", str(xor), "--quiet").returncode == 0
     contents = "data:application/octet-stream;base64," + base64.b64encode(xor.read_bytes()).decode()
     with pytest.raises(ValueError, match="does not fit digits"):
         model_slice_inputs(contents, "xor.npz", "digits", 100)
@@ -214,12 +211,10 @@ def test_slice_figures_put_the_network_at_the_centre():
 
 def test_the_landscape_command_writes_a_slice_and_refuses_what_does_not_fit(tmp_path):
     model = tmp_path / "digits.npz"
-    subprocess.run([sys.executable, "-m", "playground.cli", "train", "--data", "digits", "--epochs", "2", "--save",
-                    str(model), "--quiet"], capture_output=True, timeout=120)
+    assert playground("train", "--data", "digits", "--epochs", "2", "--save", str(model), "--quiet").returncode == 0
 
     def landscape(*args):
-        return subprocess.run([sys.executable, "-m", "playground.cli", "landscape", "--model", str(model), *args],
-                              capture_output=True, text=True, timeout=180)
+        return playground("landscape", "--model", str(model), *args)
 
     run = landscape("--data", "digits", "--steps", "11", "--output", str(tmp_path / "slice.html"))
     assert run.returncode == 0, run.stderr

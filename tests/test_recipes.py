@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.cli import playground
 from helpers.hostile_models import padded_conv_file
 
 from playground.data.images import IMAGE_DATASETS
@@ -23,11 +24,6 @@ from playground.recipes import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def playground(*args, timeout=120):
-    return subprocess.run([sys.executable, "-m", "playground.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
 
 
 def test_one_list_of_data_set_names():
