@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers.images_page import TINY_LABELS, TINY_OUTPUTS
 
 from playground.app.pages.images import evaluation
+
+from helpers.images_page import TINY_LABELS, TINY_OUTPUTS
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 

@@ -9,10 +9,11 @@ import zlib
 
 import numpy as np
 import pytest
-from helpers.images_page import TINY_LABELS, TINY_OUTPUTS
 
 from playground.app.pages.images import evaluation, figures
 from playground.app.ui.pictures import grid, png_bytes, to_bytes
+
+from helpers.images_page import TINY_LABELS, TINY_OUTPUTS
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers.images_page import trained_digits_model
 
 from playground.app.pages.images import evaluation, inside
 from playground.engine import Network
+
+from helpers.images_page import trained_digits_model
 
 # A module's network trained on the digits: nothing here may hang the run.
 pytestmark = pytest.mark.timeout(120)

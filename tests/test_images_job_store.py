@@ -6,10 +6,11 @@ session keys it takes (only those the server issued). Every test has its own sto
 from __future__ import annotations
 
 import pytest
-from helpers.images_page import own_store, wait_until
 
 from playground.app.server.jobs import check_session_key
 from playground.app.session.stores import new_session_key
+
+from helpers.images_page import own_store, wait_until
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 

@@ -12,13 +12,14 @@ import io
 
 import numpy as np
 import pytest
-from helpers.images_page import KEY, give_model, own_store, trained_digits_model
 
 from playground.app.pages.images import REGISTRATION
 from playground.app.server import models
 from playground.app.server.models import key_of
 from playground.engine import Network, load_network_bytes, network_bytes
 from playground.limits import current as current_limits
+
+from helpers.images_page import KEY, give_model, own_store, trained_digits_model
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 

@@ -13,7 +13,6 @@ import time
 
 import numpy as np
 import pytest
-from helpers.images_page import DIGITS, KEY, in_thread, own_store, wait_for, wait_until
 
 from playground.app.pages.images import training
 from playground.app.pages.images.logic import check_config
@@ -22,6 +21,8 @@ from playground.app.server import models, slots
 from playground.app.server.models import key_of
 from playground.engine import load_network_bytes
 from playground.recipes import load_data
+
+from helpers.images_page import DIGITS, KEY, in_thread, own_store, wait_for, wait_until
 
 # Jobs run in threads here and wait on each other (pause, resume): none may hang the run.
 pytestmark = pytest.mark.timeout(120)

@@ -3,12 +3,13 @@ changed architecture, clicked points."""
 
 import numpy as np
 import pytest
-from helpers.playground_state import initial, weights_of
 
 from playground.app.main import create_app
 from playground.app.pages.playground import layout, logic
 from playground.app.session import model
 from playground.data.points_csv import PointsCSVError, parse_points_csv
+
+from helpers.playground_state import initial, weights_of
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 

@@ -3,12 +3,13 @@ map, and the cost chart."""
 
 import numpy as np
 import pytest
-from helpers.playground_state import initial
 
 from playground.app.main import create_app
 from playground.app.pages.playground.figures import node_activation_maps, points_figure
 from playground.app.session import model
 from playground.engine import Network
+
+from helpers.playground_state import initial
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers.playground_state import example_state, initial, weights_of
 
 from playground.app.main import create_app
 from playground.app.session import model
 from playground.engine import Network
 from playground.engine.persistence import network_to_json
+
+from helpers.playground_state import example_state, initial, weights_of
 
 FIXTURES = Path(__file__).with_name("fixtures")
 

@@ -4,11 +4,12 @@ and the learn-rate lessons."""
 
 import numpy as np
 import pytest
-from helpers.playground_state import SETTINGS, initial
 
 from playground.app.main import create_app
 from playground.app.pages.playground import TRAIN_ROUTE, logic
 from playground.app.session import model, training
+
+from helpers.playground_state import SETTINGS, initial
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 
