@@ -13,6 +13,7 @@ Browser tests skip with a reason when Chromium is missing, unless PLAYGROUND_REQ
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 
@@ -55,12 +56,34 @@ def fresh_app():
         yield url
 
 
+REQUIRED = [name for name in ("PLAYGROUND_REQUIRE_DATA", "PLAYGROUND_REQUIRE_BROWSER", "PLAYGROUND_REQUIRE_REDIS")
+            if os.environ.get(name) == "1"]
+
+
+def pytest_collection_modifyitems(items):
+    """A test that drives a browser is a browser test, whatever its file (``-m "not browser"``)."""
+    for item in items:
+        if {"browser", "second_browser"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the test, so fixtures can tell whether it failed."""
+    """Keep each phase's report on the test, so fixtures can tell whether it failed; and under any
+    PLAYGROUND_REQUIRE_* variable (as in CI) a skipped test is a failed one: nothing vanishes."""
     outcome = yield
     report = outcome.get_result()
+    if REQUIRED and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped under {', '.join(REQUIRED)}=1, which makes every skip a failure: {reason}"
     setattr(item, f"report_{report.when}", report)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The count of skipped tests, always (CI requires 0)."""
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    terminalreporter.write_line(f"skipped tests: {skipped}")
 
 
 class Browsers:
