@@ -6,6 +6,7 @@ import json
 import os
 import threading
 import time
+from types import SimpleNamespace
 
 import psutil
 import pytest
@@ -54,10 +55,13 @@ def test_the_pool_answers_as_the_route_does_at_low_priority_and_recovers_from_a_
         pool.shutdown()
 
 
-def test_the_sender_that_asked_least_lately_goes_first():
+def test_the_sender_that_asked_least_lately_goes_first(monkeypatch):
     turns = Turns(1)
     order, started = [], []
     now = time.monotonic()
+    # The turns' clock stands still at ``now``: the counts fade by what the test sets, not by how
+    # long its threads took to start on a busy machine.
+    monkeypatch.setattr("playground.app.server.turns.time", SimpleNamespace(monotonic=lambda: now))
     turns.use["playing"] = (5.0, now)  # five requests just now
     turns.use["stepping"] = (1.0, now - 2)  # one, two seconds ago: counts as a half now
     turns.acquire("other")  # the one slot is taken
@@ -71,13 +75,13 @@ def test_the_sender_that_asked_least_lately_goes_first():
     for count, thread in enumerate(threads, start=1):
         thread.start()
         wait_until(lambda: len(turns.waiting) == count)  # queued in this order: playing, stepping, new
-    assert turns.recent_use("stepping", time.monotonic()) == pytest.approx(0.5, abs=0.05)
+    assert turns.recent_use("stepping", now) == pytest.approx(0.5, abs=0.05)
     turns.release("other")
     for thread in threads:
         thread.join(5)
     assert order == ["new", "stepping", "playing"]  # never asked, then asked least lately, then the busiest
     assert turns.free == 1  # every slot came back
-    assert 5 < turns.recent_use("playing", time.monotonic()) <= 6  # its five, fading, and one more
+    assert 5 < turns.recent_use("playing", now) <= 6  # its five, fading, and one more
 
 
 def wait_until(condition, seconds: float = 10.0) -> None:
@@ -90,17 +94,22 @@ def wait_until(condition, seconds: float = 10.0) -> None:
 
 def test_turns_never_run_more_than_their_slots_at_once():
     turns = Turns(2)
-    running, most = [0], [0]
+    running, most, done = [0], [0], [0]
     lock = threading.Lock()
+
+    def everyone_asked() -> bool:  # each of the 40 is working, waiting for its turn, or done
+        with lock:
+            return running[0] + len(turns.waiting) + done[0] == len(threads)
 
     def work(k):
         with turns.turn(f"sender {k % 5}"):
             with lock:
                 running[0] += 1
                 most[0] = max(most[0], running[0])
-            time.sleep(0.005)
+            wait_until(everyone_asked)  # it holds its slot until all 40 want one, at any speed
             with lock:
                 running[0] -= 1
+                done[0] += 1
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(40)]
     for thread in threads:
