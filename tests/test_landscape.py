@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from playground.engine.plane import plane_costs
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, Network
 from playground.engine.landscape import (
     cost_slice,
@@ -325,3 +326,22 @@ def test_unit_directions_move_one_parameter():
     network, _, _ = network_and_data(sizes=(2, 3, 2))
     direction = unit_direction(network, ("b", 2, 1))
     assert sum(int(d.sum()) for d in direction) == 1 and direction[3][1] == 1
+
+
+def test_the_plane_of_a_network_with_two_conv_layers_is_the_cost_point_by_point():
+    """A later conv layer keeps its (H, W, C) while the plane moves it (a slice of
+    conv16x5,pool2,conv32x5,pool2,128 once failed to broadcast): each grid point's cost is the
+    cost of the network with its parameters set there."""
+    network = Network.from_spec("conv2x3,conv3x3,pool2,4", (7, 7, 1), 3, seed=0, dtype=np.float64)
+    rng = np.random.default_rng(1)
+    inputs, labels = rng.normal(0, 1, (12, 49)), rng.integers(0, 3, 12)
+    d1 = [rng.normal(0, 1, p.shape) for p in network.parameters()]
+    d2 = [rng.normal(0, 1, p.shape) for p in network.parameters()]
+    alphas, betas = [-0.5, 0.0, 0.25], [0.1, -0.3]
+    costs = plane_costs(network, inputs, labels, d1, d2, alphas, betas)
+    for row, beta in enumerate(betas):
+        for column, alpha in enumerate(alphas):
+            twin = network.copy()
+            for values, first, second in zip(twin.parameters(), d1, d2):
+                values += alpha * first + beta * second
+            assert costs[row, column] == pytest.approx(twin.cost(inputs, labels), rel=1e-10)

@@ -168,3 +168,12 @@ def test_the_readme_python_example_runs_as_written(tmp_path):
     run = subprocess.run([sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "fruit.npz").exists()
+
+
+def test_evaluating_with_no_test_samples_says_so(tmp_path):
+    """``--test-fraction 0`` leaves nothing to evaluate: a message and exit code 2, no traceback."""
+    model = tmp_path / "xor.npz"
+    assert playground("train", "--data", "xor", "--epochs", "2", "--save", str(model), "--quiet").returncode == 0
+    run = playground("evaluate", "--model", str(model), "--data", "xor", "--test-fraction", "0")
+    assert run.returncode == 2
+    assert "no test samples" in run.stderr and "Traceback" not in run.stderr
