@@ -52,8 +52,9 @@ def assert_centred(image: np.ndarray) -> None:
 # MNIST
 
 
-@pytest.mark.parametrize("drawing", [corner_seven(), corner_rectangle(), corner_ring()],
-                         ids=["seven", "rectangle", "ring"])
+@pytest.mark.parametrize(
+    "drawing", [corner_seven(), corner_rectangle(), corner_ring()], ids=["seven", "rectangle", "ring"]
+)
 def test_a_drawing_in_a_corner_comes_out_centred_and_20_px(drawing):
     image = to_mnist(drawing)
     assert image.shape == (28, 28)
@@ -124,8 +125,9 @@ def test_real_mnist_digits_drawn_large_come_back_as_they_were(mnist_test_images)
     for image in mnist_test_images[:300]:
         prepared = to_mnist(np.kron(image, np.ones((10, 10))))
         correlations.append(np.corrcoef(prepared.ravel(), image.ravel())[0, 1])
-        same_centre.append(np.array_equal(np.round(ndimage.center_of_mass(prepared)),
-                                          np.round(ndimage.center_of_mass(image))))
+        same_centre.append(
+            np.array_equal(np.round(ndimage.center_of_mass(prepared)), np.round(ndimage.center_of_mass(image)))
+        )
     assert np.median(correlations) > 0.99
     assert np.percentile(correlations, 5) > 0.85
     assert np.mean(same_centre) > 0.95

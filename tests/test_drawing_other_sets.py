@@ -53,28 +53,36 @@ DRAWING_FUNCTIONS = [to_mnist, mnist_steps, to_digits, to_quickdraw]
 
 
 @pytest.mark.parametrize("prepare", DRAWING_FUNCTIONS, ids=lambda function: function.__name__)
-@pytest.mark.parametrize("drawing, message", [
-    (blank(), "blank: draw something first"),
-    (np.full((CANVAS, CANVAS), 0.05), "blank"),  # only a faint smudge
-    (np.where(corner_seven() > 0.5, np.nan, 0.0), "NaN or infinite"),
-    (np.where(corner_seven() > 0.5, np.inf, 0.0), "NaN or infinite"),
-    (np.ones(CANVAS), "must be a 2D array, got 1D"),
-    (np.ones((CANVAS, CANVAS, 3)), "must be a 2D array, got 3D"),
-    (np.zeros((0, 0)), "empty"),
-    (corner_seven() * 255, r"values must lie in \[0, 1\]"),
-], ids=["blank", "faint", "nan", "inf", "1d", "3d", "empty", "0-255"])
+@pytest.mark.parametrize(
+    "drawing, message",
+    [
+        (blank(), "blank: draw something first"),
+        (np.full((CANVAS, CANVAS), 0.05), "blank"),  # only a faint smudge
+        (np.where(corner_seven() > 0.5, np.nan, 0.0), "NaN or infinite"),
+        (np.where(corner_seven() > 0.5, np.inf, 0.0), "NaN or infinite"),
+        (np.ones(CANVAS), "must be a 2D array, got 1D"),
+        (np.ones((CANVAS, CANVAS, 3)), "must be a 2D array, got 3D"),
+        (np.zeros((0, 0)), "empty"),
+        (corner_seven() * 255, r"values must lie in \[0, 1\]"),
+    ],
+    ids=["blank", "faint", "nan", "inf", "1d", "3d", "empty", "0-255"],
+)
 def test_bad_drawings_are_refused(prepare, drawing, message):
     with pytest.raises(ValueError, match=message):
         prepare(drawing)
 
 
-@pytest.mark.parametrize("picture, message", [
-    (np.ones((40, 40)), "must be a 3D array, got 2D"),
-    (np.ones((40, 40, 4)), "3 colour channels"),
-    (np.full((40, 40, 3), np.nan), "NaN or infinite"),
-    (np.zeros((0, 40, 3)), "empty"),
-    (np.full((40, 40, 3), 2.0), r"values must lie in \[0, 1\]"),
-], ids=["2d", "rgba", "nan", "empty", "range"])
+@pytest.mark.parametrize(
+    "picture, message",
+    [
+        (np.ones((40, 40)), "must be a 3D array, got 2D"),
+        (np.ones((40, 40, 4)), "3 colour channels"),
+        (np.full((40, 40, 3), np.nan), "NaN or infinite"),
+        (np.zeros((0, 40, 3)), "empty"),
+        (np.full((40, 40, 3), 2.0), r"values must lie in \[0, 1\]"),
+    ],
+    ids=["2d", "rgba", "nan", "empty", "range"],
+)
 def test_bad_pictures_are_refused(picture, message):
     with pytest.raises(ValueError, match=message):
         to_cifar(picture)
@@ -195,10 +203,16 @@ def test_every_image_data_set_has_its_preparation():
     assert PREPARE["fashion-mnist"] is to_mnist
 
 
-@pytest.mark.parametrize("name, shape", [
-    ("mnist", (28, 28)), ("fashion-mnist", (28, 28)), ("digits", (8, 8)),
-    ("quickdraw", (28, 28)), ("cifar-10", (32, 32, 3)),
-])
+@pytest.mark.parametrize(
+    "name, shape",
+    [
+        ("mnist", (28, 28)),
+        ("fashion-mnist", (28, 28)),
+        ("digits", (8, 8)),
+        ("quickdraw", (28, 28)),
+        ("cifar-10", (32, 32, 3)),
+    ],
+)
 def test_outputs_are_float32_in_0_1(name, shape):
     rng = np.random.default_rng(0)
     if name == "cifar-10":

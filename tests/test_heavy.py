@@ -26,8 +26,16 @@ TRAIN = "playground.app.pages.playground.routes:train"  # the training route's h
 
 def small_body(batches=3) -> bytes:
     state = model.initial_state()
-    return json.dumps({"network": state["network"], "data": state["data"], "trainer": {},
-                       "settings": dict(model.DEFAULT_SETTINGS), "batches": batches, "time_both": False}).encode()
+    return json.dumps(
+        {
+            "network": state["network"],
+            "data": state["data"],
+            "trainer": {},
+            "settings": dict(model.DEFAULT_SETTINGS),
+            "batches": batches,
+            "time_both": False,
+        }
+    ).encode()
 
 
 def test_the_pool_answers_as_the_route_does_at_low_priority_and_recovers_from_a_killed_process():
@@ -134,8 +142,11 @@ def test_a_worker_is_ready_before_its_first_request():
     try:
         assert app.registered_paths["dash"]  # … and everything after the hook
         with app.server.test_client() as client:
-            scripts = [line.split('src="')[1].split('"')[0] for line in client.get("/").get_data(as_text=True).split("<script")
-                       if 'src="/_dash-component-suites/' in line]
+            scripts = [
+                line.split('src="')[1].split('"')[0]
+                for line in client.get("/").get_data(as_text=True).split("<script")
+                if 'src="/_dash-component-suites/' in line
+            ]
             assert scripts and all(client.get(src).status_code == 200 for src in scripts)
     finally:
         app.server.wsgi_app.heavy_pool.shutdown()

@@ -102,8 +102,18 @@ def test_quickdraw_real_split_and_counts():
     data_dir = real_data_dir("quickdraw")
     data = load_quickdraw(data_dir)
     assert data.class_names == QUICKDRAW_CATEGORIES
-    rows = {"helicopter": 1000, "house plant": 25, "cat": 3000, "cruise ship": 25, "windmill": 25,
-            "popsicle": 25, "tractor": 1000, "umbrella": 25, "bicycle": 3000, "octopus": 1000}
+    rows = {
+        "helicopter": 1000,
+        "house plant": 25,
+        "cat": 3000,
+        "cruise ship": 25,
+        "windmill": 25,
+        "popsicle": 25,
+        "tractor": 1000,
+        "umbrella": 25,
+        "bicycle": 3000,
+        "octopus": 1000,
+    }
     expected_test = [round(rows[name] * 0.2) for name in QUICKDRAW_CATEGORIES]
     assert np.bincount(data.test_labels, minlength=10).tolist() == expected_test
     assert np.bincount(data.train_labels, minlength=10).tolist() == [

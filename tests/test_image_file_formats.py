@@ -42,13 +42,17 @@ def test_idx_fixture_loads(tmp_path):
 
 
 def test_idx_missing_file_says_how_to_download(tmp_path):
-    with pytest.raises(DataNotFoundError, match=r"mnist data not found: .*mnist is missing \(no such folder\)\. "
-                                                r"Run `playground download mnist`, or point --data-dir"):
+    with pytest.raises(
+        DataNotFoundError,
+        match=r"mnist data not found: .*mnist is missing \(no such folder\)\. "
+        r"Run `playground download mnist`, or point --data-dir",
+    ):
         load_mnist(tmp_path)
     write_idx_folder(tmp_path / "fashion-mnist")
     (tmp_path / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
-    with pytest.raises(DataNotFoundError,
-                       match=r"t10k-labels-idx1-ubyte\.gz is missing.*playground download fashion-mnist"):
+    with pytest.raises(
+        DataNotFoundError, match=r"t10k-labels-idx1-ubyte\.gz is missing.*playground download fashion-mnist"
+    ):
         load_fashion_mnist(tmp_path)
 
 
@@ -56,8 +60,11 @@ def test_idx_wrong_magic(tmp_path):
     write_idx_folder(tmp_path / "mnist")
     labels = tmp_path / "mnist" / "train-labels-idx1-ubyte.gz"
     labels.write_bytes(gzip.compress(idx_bytes(np.zeros((6, 2, 2), np.uint8), IDX_IMAGE_MAGIC)))
-    with pytest.raises(DataFileError, match=r"train-labels-idx1-ubyte\.gz: wrong magic number 0x00000803, "
-                                            r"expected 0x00000801 \(an IDX label file"):
+    with pytest.raises(
+        DataFileError,
+        match=r"train-labels-idx1-ubyte\.gz: wrong magic number 0x00000803, "
+        r"expected 0x00000801 \(an IDX label file",
+    ):
         load_mnist(tmp_path)
 
 
@@ -76,12 +83,15 @@ def test_idx_not_gzip(tmp_path):
         load_mnist(tmp_path)
 
 
-@pytest.mark.parametrize("cut, message", [
-    (-1, r"the header says 6 × 5 × 5 = 150 bytes of data, but the file holds 149 \(truncated\)"),
-    (+3, r"the header says 6 × 5 × 5 = 150 bytes of data, but the file holds 153 \(3 bytes too many\)"),
-    (-152, r"the IDX header is cut short \(14 of 16 bytes; truncated\?\)"),
-    (-164, r"only 2 bytes, too short for an IDX header"),
-])
+@pytest.mark.parametrize(
+    "cut, message",
+    [
+        (-1, r"the header says 6 × 5 × 5 = 150 bytes of data, but the file holds 149 \(truncated\)"),
+        (+3, r"the header says 6 × 5 × 5 = 150 bytes of data, but the file holds 153 \(3 bytes too many\)"),
+        (-152, r"the IDX header is cut short \(14 of 16 bytes; truncated\?\)"),
+        (-164, r"only 2 bytes, too short for an IDX header"),
+    ],
+)
 def test_idx_wrong_size(tmp_path, cut, message):
     write_idx_folder(tmp_path / "mnist")
     path = tmp_path / "mnist" / "train-images-idx3-ubyte.gz"
@@ -104,8 +114,11 @@ def test_idx_image_and_label_counts_must_match(tmp_path):
     write_idx_folder(tmp_path / "mnist")
     labels = np.arange(5, dtype=np.uint8)
     (tmp_path / "mnist" / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels, IDX_LABEL_MAGIC)))
-    with pytest.raises(DataFileError, match=r"train-images-idx3-ubyte\.gz holds 6 images but .*"
-                                            r"train-labels-idx1-ubyte\.gz holds 5 labels"):
+    with pytest.raises(
+        DataFileError,
+        match=r"train-images-idx3-ubyte\.gz holds 6 images but .*"
+        r"train-labels-idx1-ubyte\.gz holds 5 labels",
+    ):
         load_mnist(tmp_path)
 
 
@@ -138,12 +151,18 @@ def test_quickdraw_bad_arguments(tmp_path):
         load_quickdraw(tmp_path)
 
 
-@pytest.mark.parametrize("array, message", [
-    (np.zeros((3, 784), np.float32), r"holds float32 data of shape \(3, 784\); a numpy_bitmap file holds uint8 rows"),
-    (np.zeros((3, 1, 784), np.uint8), r"holds uint8 data of shape \(3, 1, 784\)"),
-    (np.zeros((0, 784), np.uint8), r"holds no drawings"),
-    (np.array([{"pickled": True}], dtype=object), r"holds object data of shape \(1,\)"),
-])
+@pytest.mark.parametrize(
+    "array, message",
+    [
+        (
+            np.zeros((3, 784), np.float32),
+            r"holds float32 data of shape \(3, 784\); a numpy_bitmap file holds uint8 rows",
+        ),
+        (np.zeros((3, 1, 784), np.uint8), r"holds uint8 data of shape \(3, 1, 784\)"),
+        (np.zeros((0, 784), np.uint8), r"holds no drawings"),
+        (np.array([{"pickled": True}], dtype=object), r"holds object data of shape \(1,\)"),
+    ],
+)
 def test_quickdraw_wrong_format(tmp_path, array, message):
     (tmp_path / "quickdraw").mkdir()
     np.save(tmp_path / "quickdraw" / "cat.npy", array, allow_pickle=True)
@@ -174,16 +193,22 @@ def test_cifar_fixture_loads_present_batches_in_order(tmp_path):
     assert data.test_labels.tolist() == [5, 6, 7, 8, 9, 0, 1]
     raw = np.fromfile(tmp_path / "cifar-10" / "data_batch_3.bin", dtype=np.uint8).reshape(-1, 3073)
     # Channels last: pixel (row 2, column 5) has R, G, B from the three planes.
-    assert data.train_images[7, 2, 5].tolist() == [raw[0, 1 + 2 * 32 + 5], raw[0, 1 + 1024 + 2 * 32 + 5],
-                                                  raw[0, 1 + 2048 + 2 * 32 + 5]]
+    assert data.train_images[7, 2, 5].tolist() == [
+        raw[0, 1 + 2 * 32 + 5],
+        raw[0, 1 + 1024 + 2 * 32 + 5],
+        raw[0, 1 + 2048 + 2 * 32 + 5],
+    ]
 
 
 def test_cifar_wrong_record_size(tmp_path):
     write_cifar_folder(tmp_path / "cifar-10")
     path = tmp_path / "cifar-10" / "data_batch_2.bin"
     path.write_bytes(path.read_bytes()[:-10])
-    with pytest.raises(DataFileError, match=r"data_batch_2\.bin: 21,501 bytes is not a whole number of 3,073-byte "
-                                            r"records \(6 records and 3,063 bytes over; truncated\?\)"):
+    with pytest.raises(
+        DataFileError,
+        match=r"data_batch_2\.bin: 21,501 bytes is not a whole number of 3,073-byte "
+        r"records \(6 records and 3,063 bytes over; truncated\?\)",
+    ):
         load_cifar10(tmp_path)
 
 
@@ -205,8 +230,11 @@ def test_cifar_bad_label_empty_file_and_meta(tmp_path):
 def test_cifar_missing_files(tmp_path):
     folder = tmp_path / "cifar-10"
     write_cifar_folder(folder, batches=())
-    with pytest.raises(DataNotFoundError, match=r"data_batch_1\.bin is missing \(no data_batch_1\.\.5\.bin present\)"
-                                                r"\. Run `playground download cifar-10`"):
+    with pytest.raises(
+        DataNotFoundError,
+        match=r"data_batch_1\.bin is missing \(no data_batch_1\.\.5\.bin present\)"
+        r"\. Run `playground download cifar-10`",
+    ):
         load_cifar10(tmp_path)
     write_cifar_folder(folder, batches=(2,))
     (folder / "test_batch.bin").unlink()

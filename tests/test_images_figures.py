@@ -25,8 +25,10 @@ ESCAPED = ["&lt;b&gt;cat&lt;/b&gt;", "dog", "50&#37;"]
 
 
 def test_curves_figure_carries_the_history_and_batch_curve():
-    history = [{"epoch": 1, "train_cost": 0.9, "test_cost": 1.0, "train_accuracy": 0.5, "test_accuracy": 0.4},
-               {"epoch": 2, "train_cost": 0.5, "test_cost": 0.7, "train_accuracy": 0.8, "test_accuracy": 0.7}]
+    history = [
+        {"epoch": 1, "train_cost": 0.9, "test_cost": 1.0, "train_accuracy": 0.5, "test_accuracy": 0.4},
+        {"epoch": 2, "train_cost": 0.5, "test_cost": 0.7, "train_accuracy": 0.8, "test_accuracy": 0.7},
+    ]
     figure = figures.curves_figure(history, [[0.5, 1.2], [1.0, 0.8]])
     by_name = {trace.name: trace for trace in figure.data}
     assert list(by_name["batch cost (mean)"].x) == [0.5, 1.0]
@@ -97,9 +99,9 @@ def decode_png(raw: bytes) -> np.ndarray:
     assert raw[:8] == b"\x89PNG\r\n\x1a\n"
     position, chunks = 8, []
     while position < len(raw):
-        (length,) = struct.unpack(">I", raw[position:position + 4])
-        kind, data = raw[position + 4:position + 8], raw[position + 8:position + 8 + length]
-        (crc,) = struct.unpack(">I", raw[position + 8 + length:position + 12 + length])
+        (length,) = struct.unpack(">I", raw[position : position + 4])
+        kind, data = raw[position + 4 : position + 8], raw[position + 8 : position + 8 + length]
+        (crc,) = struct.unpack(">I", raw[position + 8 + length : position + 12 + length])
         assert crc == zlib.crc32(kind + data) & 0xFFFFFFFF
         chunks.append((kind, data))
         position += 12 + length

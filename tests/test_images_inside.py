@@ -53,8 +53,9 @@ def test_layer_zero_is_the_inputs():
 def test_layer_activations_equal_a_forward_through_the_first_k_layers():
     network = Network([64, 16, 12, 10], "tanh")
     x = np.random.default_rng(1).random((7, 64), dtype=np.float32)
-    np.testing.assert_allclose(manual_layers(network, x, 1), np.tanh(x @ network.weights[0] + network.biases[0]),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        manual_layers(network, x, 1), np.tanh(x @ network.weights[0] + network.biases[0]), rtol=1e-5
+    )
     for k in (1, 2, 3):
         np.testing.assert_allclose(inside.layer_activations(network, x, k), manual_layers(network, x, k), rtol=1e-6)
     np.testing.assert_allclose(inside.layer_activations(network, x, 3), network.forward(x), rtol=1e-6)

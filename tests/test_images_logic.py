@@ -26,13 +26,23 @@ def test_default_config_is_a_digits_recipe():
     assert recipe.standardize is False
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"layers": "abc"}, "layer"), ({"layers": "0"}, "layer"), ({"layers": "8,8,8,8,8,8,8"}, "hidden layers"),
-    ({"layers": "5000"}, "hidden layers"), ({"learn_rate": -1}, "learn rate"),
-    ({"learn_rate": float("nan")}, "learn rate"), ({"learn_rate": "0.1"}, "learn rate"),
-    ({"epochs": 0}, "epochs"), ({"epochs": 1000}, "epochs"), ({"data": "imagenet"}, "data set"),
-    ({"optimizer": "lbfgs"}, "optimizer"), ({"batch_size": 0}, "batch size"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"layers": "abc"}, "layer"),
+        ({"layers": "0"}, "layer"),
+        ({"layers": "8,8,8,8,8,8,8"}, "hidden layers"),
+        ({"layers": "5000"}, "hidden layers"),
+        ({"learn_rate": -1}, "learn rate"),
+        ({"learn_rate": float("nan")}, "learn rate"),
+        ({"learn_rate": "0.1"}, "learn rate"),
+        ({"epochs": 0}, "epochs"),
+        ({"epochs": 1000}, "epochs"),
+        ({"data": "imagenet"}, "data set"),
+        ({"optimizer": "lbfgs"}, "optimizer"),
+        ({"batch_size": 0}, "batch size"),
+    ],
+)
 def test_bad_settings_are_named(changes, words):
     with pytest.raises(ValueError, match=words):
         check_config({**DEFAULT_CONFIG, **changes})
@@ -53,11 +63,13 @@ def test_time_left():
 
 
 def test_describe_names_network_and_training():
-    assert describe(check_config(DEFAULT_CONFIG)) == ("64-64-10 tanh, softmax + cross-entropy, momentum lr 0.1, "
-                                                      "batch 32, 30 epochs")
+    assert describe(check_config(DEFAULT_CONFIG)) == (
+        "64-64-10 tanh, softmax + cross-entropy, momentum lr 0.1, batch 32, 30 epochs"
+    )
     seed = check_config({**DEFAULT_CONFIG, **PRESETS["seed-mnist"].settings, "data": "mnist"})
-    assert describe(seed) == ("784-300-10 relu, softmax + cross-entropy, momentum lr 0.05 (decay 0.04), batch 32, "
-                              "10 epochs")
+    assert describe(seed) == (
+        "784-300-10 relu, softmax + cross-entropy, momentum lr 0.05 (decay 0.04), batch 32, 10 epochs"
+    )
 
 
 # ------------------------------------------------------------------ presets
@@ -83,11 +95,17 @@ def benchmark_rows() -> dict:
     module = importlib.util.module_from_spec(spec)
     sys.modules["accuracy"] = module  # its dataclasses look themselves up there
     spec.loader.exec_module(module)
-    return {(prefix, run.data): run for prefix, runs in (("best", module.RUNS), ("conv", module.CONV_RUNS))
-            for run in runs if run.target is not None}
+    return {
+        (prefix, run.data): run
+        for prefix, runs in (("best", module.RUNS), ("conv", module.CONV_RUNS))
+        for run in runs
+        if run.target is not None
+    }
 
 
-@pytest.mark.parametrize("name", [name for name in PRESETS if name.startswith(("best-", "conv-")) and name != "conv-quick"])
+@pytest.mark.parametrize(
+    "name", [name for name in PRESETS if name.startswith(("best-", "conv-")) and name != "conv-quick"]
+)
 def test_benchmark_presets_are_the_benchmark_rows(name):
     from playground.cli.parser import build_parser
     from playground.recipes import Recipe
@@ -107,11 +125,15 @@ def test_seed_l2_is_the_videos_decay_under_momentum():
     assert seed_l2(64) == pytest.approx(0.00015625)
 
 
-@pytest.mark.parametrize("name, data, layers, inputs, lr, k, batch", [
-    ("seed-mnist", "mnist", "300", 784, 0.05, 0.04, 32), ("seed-doodles", "quickdraw", "300", 784, 0.05, 0.01, 32),
-    ("seed-fashion", "fashion-mnist", "128", 784, 0.05, 0.04, 64),
-    ("seed-cifar", "cifar-10", "256", 3072, 0.01, 0.04, 64),
-])
+@pytest.mark.parametrize(
+    "name, data, layers, inputs, lr, k, batch",
+    [
+        ("seed-mnist", "mnist", "300", 784, 0.05, 0.04, 32),
+        ("seed-doodles", "quickdraw", "300", 784, 0.05, 0.01, 32),
+        ("seed-fashion", "fashion-mnist", "128", 784, 0.05, 0.04, 64),
+        ("seed-cifar", "cifar-10", "256", 3072, 0.01, 0.04, 64),
+    ],
+)
 def test_seed_presets_have_the_seblague_values(name, data, layers, inputs, lr, k, batch):
     preset = PRESETS[name]
     s = preset.settings

@@ -92,8 +92,9 @@ def test_a_drawing_without_a_model_or_with_a_bad_key_is_400(client):
 
 
 def upload(client, raw, data="digits", key=KEY):
-    return client.post(MODEL_ROUTE, query_string={"key": key, "data": data}, data=raw,
-                       content_type="application/octet-stream")
+    return client.post(
+        MODEL_ROUTE, query_string={"key": key, "data": data}, data=raw, content_type="application/octet-stream"
+    )
 
 
 def test_a_garbage_upload_is_refused_and_the_model_is_kept(client, store, digits_model):

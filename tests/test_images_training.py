@@ -194,7 +194,9 @@ def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, mon
     running = wait_for(store, lambda s: s.get("state") == "running")
 
     def well_past_the_marks_life() -> bool:  # the marker thread renews it all along
-        assert store.get(slots.running_key(KEY)) == "training on images" and job_status(store, KEY)["state"] == "running"
+        assert (
+            store.get(slots.running_key(KEY)) == "training on images" and job_status(store, KEY)["state"] == "running"
+        )
         return time.time() - running["updated"] > 3 * training.RUNNING_SECONDS
 
     wait_until(well_past_the_marks_life)

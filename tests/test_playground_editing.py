@@ -28,19 +28,22 @@ def test_csv_reader_accepts_the_spec_format():
     assert labels.tolist() == [0, 1, 0] and names == ["cat", "dog"]
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"", "no data rows"),
-    (b"x1,x2,label\n", "no data rows"),
-    (b"1,2\n", "line 1: expected 3 columns"),
-    (b"x1,x2,label\n1,2,0\n1,nan,0\n", r"line 3: x2 = 'nan' is not a number \(finite, within ±3.4e38\)"),
-    (b"1,2,0\n1e39,0,1\n", r"line 2: x1 = '1e39' is not a number"),  # inf in float32
-    (b"1,2,12\n", "label 12 is out of range"),
-    (b"1,2,\n", "line 1: the label is empty"),
-    ("".join(f"1,2,c{k}\n" for k in range(11)).encode(), "11 distinct labels"),
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
-    (b"1,2,0\n" * 10_001, "10,001 rows"),
-    (b"1" * 1_000_001, "limit is 1,000,000"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"", "no data rows"),
+        (b"x1,x2,label\n", "no data rows"),
+        (b"1,2\n", "line 1: expected 3 columns"),
+        (b"x1,x2,label\n1,2,0\n1,nan,0\n", r"line 3: x2 = 'nan' is not a number \(finite, within ±3.4e38\)"),
+        (b"1,2,0\n1e39,0,1\n", r"line 2: x1 = '1e39' is not a number"),  # inf in float32
+        (b"1,2,12\n", "label 12 is out of range"),
+        (b"1,2,\n", "line 1: the label is empty"),
+        ("".join(f"1,2,c{k}\n" for k in range(11)).encode(), "11 distinct labels"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"1,2,0\n" * 10_001, "10,001 rows"),
+        (b"1" * 1_000_001, "limit is 1,000,000"),
+    ],
+)
 def test_csv_reader_explains_bad_files(content, message):
     with pytest.raises(PointsCSVError, match=message):
         parse_points_csv(content)

@@ -23,8 +23,16 @@ def app():
 def test_points_figure_marks_train_filled_and_test_hollow():
     data, _ = initial()
     dataset = model.check_points(data)
-    figure = points_figure(dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels,
-                           dataset.class_names, dataset.feature_names, (0, 1), (0, 1))
+    figure = points_figure(
+        dataset.train_inputs,
+        dataset.train_labels,
+        dataset.test_inputs,
+        dataset.test_labels,
+        dataset.class_names,
+        dataset.feature_names,
+        (0, 1),
+        (0, 1),
+    )
     names = [trace.name for trace in figure.data]
     assert names == ["safe (train)", "poisonous (train)", "safe (test)", "poisonous (test)"]
     poisonous_train = figure.data[1]
@@ -70,12 +78,18 @@ def test_the_empty_cost_chart_has_plain_axes_and_says_what_will_appear_and_log_s
 def test_divergence_is_an_event_on_the_cost_chart_not_an_axis_wreck():
     from playground.app.pages.playground.figures import cost_curve_figure
 
-    history = {"epoch": [0, 1, 2, 3, 4], "train": [1.4, 2.8, 6.1, 14.2, 3.7e11], "test": [1.5, 3, 6, 15, 4e11],
-               "diverged_at": 4}
+    history = {
+        "epoch": [0, 1, 2, 3, 4],
+        "train": [1.4, 2.8, 6.1, 14.2, 3.7e11],
+        "test": [1.5, 3, 6, 15, 4e11],
+        "diverged_at": 4,
+    }
     figure = cost_curve_figure(history)
     assert [shape.x0 for shape in figure.layout.shapes] == [4]
     assert any(note.text == "diverged" for note in figure.layout.annotations)
     assert list(figure.layout.yaxis.range) == [0, pytest.approx(4.2)]  # the run's own scale, not 3.7e11
-    assert figure.layout.yaxis.range is not None and cost_curve_figure(history, log_scale=True).layout.yaxis.range is None
+    assert (
+        figure.layout.yaxis.range is not None and cost_curve_figure(history, log_scale=True).layout.yaxis.range is None
+    )
     calm = cost_curve_figure({"epoch": [0, 1], "train": [0.7, 0.5], "test": [0.8, 0.6]})
     assert not calm.layout.shapes

@@ -44,10 +44,13 @@ def test_share_link_and_json_file_load_back_exactly():
         assert loaded["version"] == model.STATE_VERSION
 
 
-@pytest.mark.parametrize("text,message", [
-    ("#s=AAAA", "damaged or cut short"),
-    ("#nothing", "holds no playground state"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("#s=AAAA", "damaged or cut short"),
+        ("#nothing", "holds no playground state"),
+    ],
+)
 def test_broken_links_are_explained(text, message):
     with pytest.raises(model.StateError, match=message):
         model.decode_share(text)
@@ -91,10 +94,25 @@ def version_1_state() -> dict:
     data["train_labels"].append(1)
     weights = [[[0.1, -0.2, 0.3], [1.2345678, 0.5, -0.6]], [[0.7, -0.8], [0.9, 1.0], [-1.1, 1.2]]]
     biases = [[0.01, -0.02, 0.03], [-0.75, 0.5]]
-    network = {"layer_sizes": [2, 3, 2], "activations": ["tanh"], "output_activation": "sigmoid",
-               "cost": "quadratic", "seed": 4, "weights": weights, "biases": biases}
-    settings = {"learn_rate": 0.5, "batch_size": 8, "optimizer": "momentum", "momentum": 0.8, "l2": 0.001,
-                "gradient": "backprop", "data_seed": 7, "weight_seed": 3}
+    network = {
+        "layer_sizes": [2, 3, 2],
+        "activations": ["tanh"],
+        "output_activation": "sigmoid",
+        "cost": "quadratic",
+        "seed": 4,
+        "weights": weights,
+        "biases": biases,
+    }
+    settings = {
+        "learn_rate": 0.5,
+        "batch_size": 8,
+        "optimizer": "momentum",
+        "momentum": 0.8,
+        "l2": 0.001,
+        "gradient": "backprop",
+        "data_seed": 7,
+        "weight_seed": 3,
+    }
     return {"version": 1, "data": data, "network": network, "settings": settings}
 
 
@@ -166,10 +184,22 @@ def check_fixture_loaded(loaded: dict, old: dict) -> None:
     assert weights_of(loaded["network"]) == list(zip(old["network"]["weights"], old["network"]["biases"]))
     assert loaded["network"]["layers"][0]["weights"][1][2] == 1.2345678
     assert loaded["network"]["layers"][1]["biases"][0] == -0.75
-    assert model.architecture(loaded["network"]) == {"layer_sizes": [2, 4, 2], "activations": ["tanh"],
-                                                     "output_activation": "softmax", "cost": "cross_entropy"}
-    assert loaded["settings"] == {"learn_rate": 0.5, "batch_size": 8, "optimizer": "momentum", "momentum": 0.8,
-                                  "l2": 0.001, "gradient": "backprop", "weight_seed": 3, "play_speed": 0}
+    assert model.architecture(loaded["network"]) == {
+        "layer_sizes": [2, 4, 2],
+        "activations": ["tanh"],
+        "output_activation": "softmax",
+        "cost": "cross_entropy",
+    }
+    assert loaded["settings"] == {
+        "learn_rate": 0.5,
+        "batch_size": 8,
+        "optimizer": "momentum",
+        "momentum": 0.8,
+        "l2": 0.001,
+        "gradient": "backprop",
+        "weight_seed": 3,
+        "play_speed": 0,
+    }
     # The network computes what the old one did: the same outputs on the points.
     engine = model.playground_network(loaded["network"])
     inputs = np.array(old["data"]["train_inputs"], dtype=np.float32)
@@ -189,20 +219,38 @@ def session_with_views() -> dict:
     from playground.app.pages.descent.logic import new_descent
 
     state = example_state()
-    state["training"] = {"trainer": {"epoch": 3, "position": 20,
-                                     "memory": {"optimizer": "momentum", "velocities": [[[0.0] * 3] * 2, [0.0] * 3,
-                                                                                         [[0.0] * 2] * 3, [0.0] * 2]}},
-                         "history": {"epoch": [0, 1, 2, 3], "train": [0.4, 0.3, 0.25, 0.2], "test": [0.5, 0.4, 0.3, None]}}
+    state["training"] = {
+        "trainer": {
+            "epoch": 3,
+            "position": 20,
+            "memory": {"optimizer": "momentum", "velocities": [[[0.0] * 3] * 2, [0.0] * 3, [[0.0] * 2] * 3, [0.0] * 2]},
+        },
+        "history": {"epoch": [0, 1, 2, 3], "train": [0.4, 0.3, 0.25, 0.2], "test": [0.5, 0.4, 0.3, None]},
+    }
     state["views"]["descent"] = new_descent("two-minima", {"learn_rate": 0.02})
     walk = state["views"]["landscape"]
-    state["views"]["landscape"] = {**walk, "optimizer": "momentum", "learn_rate": 0.5, "span": 2.0, "steps": 2,
-                                   "path": [[0.1, 0.2, 0.3], [0.15, 0.25, 0.28]],
-                                   "trainer": {"epoch": 0, "position": 20,
-                                               "memory": {"optimizer": "momentum", "velocities": [[0.0]]}}}
+    state["views"]["landscape"] = {
+        **walk,
+        "optimizer": "momentum",
+        "learn_rate": 0.5,
+        "span": 2.0,
+        "steps": 2,
+        "path": [[0.1, 0.2, 0.3], [0.15, 0.25, 0.28]],
+        "trainer": {"epoch": 0, "position": 20, "memory": {"optimizer": "momentum", "velocities": [[0.0]]}},
+    }
     images = state["views"]["images"]
-    state["views"]["images"] = {"config": {**images["config"], "epochs": 7}, "model": {
-        "job": "job-1", "data": "digits", "network": "64-10", "layers": [{"type": "dense", "inputs": 64, "outputs": 10}],
-        "input_shape": [64], "test_accuracy": 0.9, "epochs": 7}}
+    state["views"]["images"] = {
+        "config": {**images["config"], "epochs": 7},
+        "model": {
+            "job": "job-1",
+            "data": "digits",
+            "network": "64-10",
+            "layers": [{"type": "dense", "inputs": 64, "outputs": 10}],
+            "input_shape": [64],
+            "test_accuracy": 0.9,
+            "epochs": 7,
+        },
+    }
     for name, value in state["views"].items():
         model.check_view(name, value)
     model.check_training(state["training"])

@@ -32,8 +32,9 @@ def test_train_request_steps_and_plays_without_server_state():
         result = training.answer({**state, "batches": 1})
         state = {**state, "network": result["network"], "trainer": result["trainer"]}
     ten = training.answer({**body, "batches": 10})
-    np.testing.assert_allclose(np.array(state["network"]["layers"][0]["weights"]),
-                               np.array(ten["network"]["layers"][0]["weights"]), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.array(state["network"]["layers"][0]["weights"]), np.array(ten["network"]["layers"][0]["weights"]), rtol=1e-6
+    )
     epoch = training.answer({**body, "batches": None})
     assert epoch["trainer"]["epoch"] == 1 and epoch["epoch"] == 1
     assert epoch["batch"] is None  # only a single step names its batch (play answers stay small)
@@ -61,8 +62,15 @@ def test_the_first_request_of_a_run_reports_the_untrained_cost():
 def test_train_request_reports_divergence_and_bad_input():
     data, _ = initial()
     network = model.dense_network_json([2, 8, 8, 2], ["sigmoid", "sigmoid"], "softmax", "cross_entropy", seed=0)
-    result = training.answer({"network": network, "data": data, "trainer": {}, "batches": None,
-                              "settings": {**SETTINGS, "learn_rate": 1e6, "optimizer": "momentum"}})
+    result = training.answer(
+        {
+            "network": network,
+            "data": data,
+            "trainer": {},
+            "batches": None,
+            "settings": {**SETTINGS, "learn_rate": 1e6, "optimizer": "momentum"},
+        }
+    )
     assert result["diverged"] and "diverged" in result["diverged"]
     assert result["ended"] == "diverged" and result["message"] == result["diverged"]
     assert np.all(np.abs(np.array(result["network"]["layers"][0]["weights"])) <= 1e6)
@@ -109,10 +117,16 @@ def lesson_costs(name: str, epochs: int = 40) -> tuple[list[float], str | None]:
     """Play a learn-rate lesson as the page does (one epoch a request): the cost curve it draws."""
     lesson, shape = logic.LR_LESSONS[name], logic.LESSON_NETWORK
     data, _ = initial()  # the curved fruit, the lessons' data set
-    network = model.dense_network_json(shape["layer_sizes"], shape["activations"], shape["output_activation"],
-                                       shape["cost"], seed=0)
-    body = {"network": network, "data": data, "trainer": {}, "batches": None,
-            "settings": {**SETTINGS, "learn_rate": lesson["learn_rate"], "batch_size": lesson["batch_size"]}}
+    network = model.dense_network_json(
+        shape["layer_sizes"], shape["activations"], shape["output_activation"], shape["cost"], seed=0
+    )
+    body = {
+        "network": network,
+        "data": data,
+        "trainer": {},
+        "batches": None,
+        "settings": {**SETTINGS, "learn_rate": lesson["learn_rate"], "batch_size": lesson["batch_size"]},
+    }
     costs = []
     for _ in range(epochs):
         result = training.answer(body)

@@ -12,7 +12,7 @@ CANVAS = 280
 
 
 def _pixel_centres(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    rows, columns = np.mgrid[0:shape[0], 0:shape[1]]
+    rows, columns = np.mgrid[0 : shape[0], 0 : shape[1]]
     return rows + 0.5, columns + 0.5
 
 
@@ -32,8 +32,9 @@ def stroke(canvas: np.ndarray, start: tuple[float, float], end: tuple[float, flo
     return canvas
 
 
-def ring(canvas: np.ndarray, centre: tuple[float, float], radius: float, pen: float = 16,
-         width_ratio: float = 1.0) -> np.ndarray:
+def ring(
+    canvas: np.ndarray, centre: tuple[float, float], radius: float, pen: float = 16, width_ratio: float = 1.0
+) -> np.ndarray:
     """Ink a circle (or an upright oval, ``width_ratio`` < 1) of the given radius; returns the canvas."""
     rows, columns = _pixel_centres(canvas.shape)
     distance = np.abs(np.hypot(rows - centre[0], (columns - centre[1]) / width_ratio) - radius)
