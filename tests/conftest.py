@@ -18,6 +18,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
+
 from helpers.browser import SERVED, describe_browser, fresh_tab, start_browser
 from helpers.download_server import file_server_running
 from helpers.reports import failed
@@ -56,8 +57,11 @@ def fresh_app():
         yield url
 
 
-REQUIRED = [name for name in ("PLAYGROUND_REQUIRE_DATA", "PLAYGROUND_REQUIRE_BROWSER", "PLAYGROUND_REQUIRE_REDIS")
-            if os.environ.get(name) == "1"]
+REQUIRED = [
+    name
+    for name in ("PLAYGROUND_REQUIRE_DATA", "PLAYGROUND_REQUIRE_BROWSER", "PLAYGROUND_REQUIRE_REDIS")
+    if os.environ.get(name) == "1"
+]
 
 
 def pytest_collection_modifyitems(items):
@@ -96,9 +100,9 @@ class Browsers:
         driver = self.drivers.get(name)
         if driver is not None:
             try:
-                driver.window_handles  # still answering?
+                _ = driver.window_handles  # still answering?
                 return driver
-            except Exception:  # noqa: BLE001 (a browser a test crashed: start another)
+            except Exception:  # a browser a test crashed: start another
                 self.drivers.pop(name)
         driver = self.drivers[name] = start_browser()
         return driver
@@ -128,6 +132,17 @@ def browser(request, browsers):
 def second_browser(browsers):
     """Another, separate Chromium: a second person on the same server."""
     return fresh_tab(browsers.get("second"))
+
+
+@pytest.fixture(scope="session")
+def hostile_server():
+    """``playground serve`` in its own process (one worker, 4 threads, 2 s to send a body), for the
+    hostile requests of test_hostile_routes.py and test_hostile_callbacks.py."""
+    from helpers.servers import ServerProcess
+
+    running = ServerProcess("--workers", "1", "--threads", "4", "--limit", "body_seconds=2")
+    yield running
+    running.stop()
 
 
 @pytest.fixture

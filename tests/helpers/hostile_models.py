@@ -3,6 +3,7 @@ gigabytes of memory (issue 22's reproductions), for the engine's and the server'
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import zipfile
@@ -57,3 +58,10 @@ def float64_zeros_file() -> bytes:
     """One dense layer of 22.5 M float64 weights (180 MB): the file only claims them."""
     layers = [{"type": "dense", "inputs": 784, "outputs": 28_700, "activation": "softmax"}]
     return model_file(layers, [784], "float64", {"weights_0": (784, 28_700), "biases_0": (28_700,)})
+
+
+def short_weights(network: dict) -> dict:
+    """The network with its first layer's weights cut to one row."""
+    cut = copy.deepcopy(network)
+    cut["layers"][0]["weights"] = cut["layers"][0]["weights"][:1]
+    return cut
