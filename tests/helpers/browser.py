@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from helpers.needs import missing
@@ -86,6 +89,12 @@ def session(driver) -> dict:
     return driver.execute_script(f"return {SESSION}")
 
 
+def stored(driver, store: str):
+    """One session store as the tab keeps it, by its id (``session-settings``, ``session-view-images``, …):
+    what a reload finds."""
+    return driver.execute_script("return JSON.parse(sessionStorage.getItem(arguments[0]))", store)
+
+
 def counter(driver, name: str) -> int:
     """How often a view of the playground refreshed (trainingFrames, renders, paintedFrames, …)."""
     return driver.execute_script(f"return {PLAYGROUND}.counters[arguments[0]]", name)
@@ -101,7 +110,7 @@ def playing(driver) -> bool:
 
 def epoch_shown(driver) -> float:
     """The epoch the page's label shows ("epoch 2.5")."""
-    return float(driver.find_element(By.ID, "playground-epoch-label").text.split()[1])
+    return float(visible_text(driver, "playground-epoch-label").split()[1])
 
 
 def history_epochs(driver) -> list[float]:
@@ -242,3 +251,93 @@ def choose(driver, dropdown_id: str, text: str) -> None:
 def thumb(driver, label: str):
     row = driver.find_element(By.XPATH, f"//div[@class='slider-row'][span[text()='{label}']]")
     return row.find_element(By.CSS_SELECTOR, ".dash-slider-thumb")
+
+
+def visible_text(driver, element_id: str) -> str:
+    """An element's text as the page shows it (Selenium's: hidden parts left out, whitespace as laid
+    out), "" when there is no such element; read afresh when Dash replaced the element meanwhile."""
+    while True:  # each try reads the page anew: a stale element is one Dash has just redrawn
+        found = driver.find_elements(By.ID, element_id)
+        try:
+            return found[0].text if found else ""
+        except StaleElementReferenceException:
+            continue
+
+
+def press(driver, key: str) -> None:
+    """Press a key, as a person does, wherever the focus is."""
+    ActionChains(driver).send_keys(key).perform()
+
+
+def click_in_view(driver, element) -> None:
+    """Scroll the element to the middle of the window (a page's sticky play line stays on top of
+    what it covers), then click it."""
+    ActionChains(driver).scroll_to_element(element).perform()
+    driver.execute_script("window.scrollBy(0, arguments[0].getBoundingClientRect().top - window.innerHeight / 2)", element)
+    element.click()
+
+
+def radio(driver, group_id: str, value: str) -> None:
+    """Click the radio button of a group that has this value."""
+    click_in_view(driver, driver.find_element(By.CSS_SELECTOR, f"#{group_id} input[value='{value}']"))
+
+
+def type_into_box(box, value, end: str = Keys.TAB) -> None:
+    """Click a box (an element), select what it holds, type the new value and press ``end`` (Tab:
+    leave the box; Enter: submit it and keep the focus), as a person does. For a box by its id on
+    the image page, which also waits until the page settled, see ``helpers.pages.type_into``."""
+    for _ in range(2):  # headless Chromium on a loaded 2-core machine has dropped a key (1 run in 3)
+        box.click()
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(str(value))
+        if box.get_attribute("value") == str(value):
+            break
+    box.send_keys(end)
+
+
+def wait_until_scrolled(driver, timeout: float = 10) -> None:
+    """After a scroll by the wheel (which Chromium may animate): wait until the page stopped moving."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        now = driver.execute_script("return [window.scrollX, window.scrollY]")
+        if now == last:
+            return
+        last = now
+        time.sleep(0.1)
+    raise AssertionError(f"the page was still scrolling after {timeout:g} s")
+
+
+FIGURES_FIT = """
+// Every figure shown that takes its container's size (no fixed layout width): Plotly has laid it out
+// at the width its box has now (after a resize it lays the figure out again, a moment later).
+return Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter((g) => g.offsetParent && g._fullLayout && !(g.layout && g.layout.width))
+  .every((g) => Math.abs(g._fullLayout.width - g.getBoundingClientRect().width) < 1);
+"""
+
+
+def wait_until_figures_fit(driver, timeout: float = 20) -> None:
+    """After a resize of the window: wait until every figure shown is drawn at its box's new width
+    and the page has settled."""
+    wait_for(driver, lambda: driver.execute_script(FIGURES_FIT), timeout=timeout)
+    wait_until_settled(driver)
+
+
+def record_requests(driver) -> None:
+    """From now on, keep the timing of every request the page makes (the browser's own record,
+    room for 5000), forgetting those before: read them with ``route_timings``."""
+    driver.execute_script("performance.clearResourceTimings(); performance.setResourceTimingBufferSize(5000)")
+
+
+def route_timings(driver, route: str) -> list[list[float]]:
+    """The page's requests to a route (e.g. "/_playground/train") since ``record_requests``, in the
+    order sent: [sent, answered] of each, in ms of the page's own clock (``page_clock``)."""
+    return driver.execute_script(
+        "return performance.getEntriesByType('resource').filter((e) => e.name.includes(arguments[0]))"
+        ".map((e) => [e.startTime, e.responseEnd])", route)
+
+
+def page_clock(driver) -> float:
+    """The page's own clock, in ms (the clock of ``route_timings``)."""
+    return driver.execute_script("return performance.now()")

@@ -11,7 +11,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import PLAYGROUND, graph_data, text, wait_for, wait_until_settled
+from helpers.browser import (PLAYGROUND, epoch_shown, graph_data, text, visible_text, wait_for,
+                             wait_until_run_handed_over, wait_until_settled)
 
 # ------------------------------------------------------------------ the playground and the landscape
 
@@ -25,10 +26,32 @@ def open_page(driver, url):
     wait_until_settled(driver)  # the first callbacks have landed
 
 
+def play_until_epoch(driver, epoch: float, timeout: float = 60) -> float:
+    """Press play, let it run until the epoch label reaches ``epoch`` (a count, whatever the machine's
+    speed), press pause and wait until the run handed its state to the session; returns the epoch shown."""
+    driver.find_element(By.ID, "playground-play").click()
+    wait_for(driver, lambda: visible_text(driver, "playground-play") == "pause")
+    wait_for(driver, lambda: epoch_shown(driver) >= epoch, timeout=timeout)
+    driver.find_element(By.ID, "playground-play").click()
+    wait_until_run_handed_over(driver)
+    return epoch_shown(driver)
+
+
 def open_landscape(driver, url: str) -> None:
     driver.get(url + "/landscape")
     WebDriverWait(driver, 90).until(lambda d: graph_data(d, "landscape-contour", 0, "z") is not None
                                     and graph_data(d, "landscape-path", 0, "x") is not None)
+    wait_until_settled(driver)
+
+
+# ------------------------------------------------------------------ the 1-D descent page
+
+
+def open_descent(driver, url: str) -> None:
+    """Open the gradient-descent page and wait until its curve is drawn and its first callbacks landed."""
+    driver.get(url + "/descent")
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
+        "const g = document.querySelector('#descent-graph .js-plotly-plot'); return !!(g && g.data && g.data.length)"))
     wait_until_settled(driver)
 
 

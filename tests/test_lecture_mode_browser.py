@@ -1,0 +1,148 @@
+"""Lecture mode and the projector (issue 13): big text by link, key and button on every page, and a
+projector's small screen showing what the room must see together, in a real headless Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+from helpers.browser import reset_viewport, screenshot_path, set_viewport, wait_for
+from helpers.pages import open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+
+def font_px(driver, selector: str) -> float:
+    return driver.execute_script(
+        "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize)", selector)
+
+
+def lecture_on(driver) -> bool:
+    return driver.execute_script("return document.body.classList.contains('lecture')")
+
+
+def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, browser, tmp_path):
+    set_viewport(browser, 1280, 720)
+    browser.get(live_app + "/?lecture=1")  # a prepared link opens in lecture mode
+    open_page(browser, live_app + "/?lecture=1")
+    wait_for(browser, lambda: lecture_on(browser))
+    for selector in (".control > label", "table.readouts", ".slider-label", "#playground-play", ".nav-link"):
+        assert font_px(browser, selector) >= 22, selector
+    # The room sees the boundary, the play controls and the sliders together, unscrolled.
+    wait_for(browser, lambda: not off_screen(browser, "play", "boundary", "sliders"), timeout=10)
+    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-lecture-1280x720.png")))
+    # A figure's text is laid out by Plotly at lecture size: the legend's entries side by side, apart.
+    browser.find_element(By.ID, "playground-step").click()  # a cost curve, and its legend
+    wait_for(browser, lambda: legend(browser, "playground-cost-graph")["size"] == 18)
+    (left, right) = legend(browser, "playground-cost-graph")["boxes"]
+    assert left[1] <= right[0] and left[2] == right[2], (left, right)
+    browser.find_element(By.ID, "nav-descent").click()  # it stays on from page to page
+    wait_for(browser, lambda: browser.find_elements(By.ID, "descent-page"))
+    assert lecture_on(browser) and font_px(browser, ".control > label") >= 22
+    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") == 18)
+    page = browser.find_element(By.ID, "descent-page")
+    page.send_keys("l")  # the L key turns it off …
+    wait_for(browser, lambda: not lecture_on(browser))
+    assert font_px(browser, ".control > label") < 22
+    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") < 18)  # the figure's own size back
+    formula = browser.find_element(By.ID, "descent-formula")
+    formula.send_keys("l")  # … but not while typing in a box
+    assert not lecture_on(browser)
+    browser.find_element(By.ID, "lecture-toggle").click()  # and the button turns it on again
+    wait_for(browser, lambda: lecture_on(browser))
+    assert browser.find_element(By.ID, "lecture-toggle").get_attribute("aria-pressed") == "true"
+    for name in ("playground", "descent", "landscape", "images"):  # every page's text, big
+        browser.find_element(By.ID, f"nav-{name}").click()
+        wait_for(browser, lambda: browser.find_elements(By.ID, f"{name}-page"), timeout=60)
+        wait_for(browser, lambda: small_text(browser)["total"] > 200)
+        sizes = small_text(browser)
+        assert sizes["small"] <= 0.05 * sizes["total"], sizes  # body text: at least 22 px
+        browser.save_screenshot(str(screenshot_path(tmp_path, f"{name}-lecture-1280x720.png")))
+    reset_viewport(browser)
+
+
+LEGEND = """
+const graph = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const boxes = Array.from(graph.querySelectorAll('.legend .traces')).map((t) => t.getBoundingClientRect())
+  .map((b) => [b.left, b.right, Math.round(b.top)]);
+const text = graph.querySelector('.legendtext');
+return {size: text ? parseFloat(getComputedStyle(text).fontSize) : null, boxes: boxes};
+"""
+
+
+def legend(driver, graph_id: str) -> dict:
+    """A figure's legend: its text size and each entry's box (left, right, top)."""
+    return driver.execute_script(LEGEND, graph_id)
+
+
+SMALL_TEXT = """
+// The page's visible text (outside figures and tick marks), in characters: how much is under 22 px, and where.
+const walker = document.createTreeWalker(document.querySelector('.page'), NodeFilter.SHOW_TEXT);
+let total = 0, small = 0;
+const where = {};
+while (walker.nextNode()) {
+  const text = walker.currentNode.textContent.trim(), element = walker.currentNode.parentElement;
+  if (!text || element.closest('svg, .js-plotly-plot, .dash-slider-mark, script, style, option')) continue;
+  const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+  if (!box.width || !box.height || style.visibility === 'hidden') continue;
+  total += text.length;
+  const size = parseFloat(style.fontSize);
+  if (size < 22) {
+    small += text.length;
+    const name = element.tagName.toLowerCase() + '.' + String(element.className).split(' ')[0] + ' ' + size + 'px';
+    where[name] = (where[name] || '') + ' ' + text.slice(0, 30);
+  }
+}
+return {total: total, small: small, where: where};
+"""
+
+
+def small_text(driver) -> dict:
+    """How many characters of the page's visible text (outside figures and tick marks) are under 22 px, and where."""
+    return driver.execute_script(SMALL_TEXT)
+
+
+OFF_SCREEN = """
+const parts = {play: ['#playground-play'], boundary: ['#playground-boundary-graph .nsewdrag'],
+               readouts: ['#playground-readouts table'], sliders: ['#playground-sliders .slider-row']};
+const wanted = arguments[0];
+const off = [];
+for (const name of wanted) {
+  const found = document.querySelectorAll(parts[name][0]);
+  if (!found.length) off.push(name + ': missing');
+  found.forEach((element, k) => {
+    const box = element.getBoundingClientRect();
+    if (box.top < 0 || box.left < 0 || box.bottom > innerHeight + 0.5 || box.right > innerWidth + 0.5 || !box.height)
+      off.push(`${name} ${k}: ${Math.round(box.top)}..${Math.round(box.bottom)} of ${innerHeight}`);
+  });
+}
+return off;
+"""
+
+
+def off_screen(driver, *parts: str) -> list[str]:
+    """Which of the parts (each of its elements) are not wholly inside the window, unscrolled."""
+    return driver.execute_script(OFF_SCREEN, list(parts))
+
+
+@pytest.mark.parametrize("width, height, scale", [(1280, 720, 1), (1366, 768, 1), (1920, 1080, 1), (853, 480, 1.5)])
+def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_together(live_app, browser, tmp_path,
+                                                                                  width, height, scale):
+    set_viewport(browser, width, height, scale)  # 853×480 at 1.5: a 1280×720 screen at 150 % zoom
+    try:
+        open_page(browser, live_app + "/?lecture=0")
+        assert not lecture_on(browser)
+        wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-readouts table"))
+        wait_for(browser, lambda: not off_screen(browser, "play", "boundary", "readouts", "sliders"), timeout=10)
+        name = "playground-normal-1280x720.png" if width == 1280 else f"playground-{width}x{height}.png"
+        browser.save_screenshot(str(screenshot_path(tmp_path, name)))
+        # Scrolled down to the data and the architecture (a real wheel), play is still in reach.
+        ActionChains(browser).scroll_by_amount(0, 2000).perform()
+        wait_for(browser, lambda: browser.execute_script("return window.scrollY") > 100)
+        assert not off_screen(browser, "play")
+        browser.find_element(By.ID, "playground-play").click()
+        wait_for(browser, lambda: browser.find_element(By.ID, "playground-play").text == "pause")
+        browser.find_element(By.ID, "playground-play").click()
+    finally:
+        reset_viewport(browser)
