@@ -110,6 +110,7 @@ def test_a_race_shares_its_cpu_budget_and_says_where_each_runner_stopped():
 
 
 @pytest.mark.parametrize("view", ["full", "both"])
+@pytest.mark.slow  # a real server process
 def test_the_finest_landscape_of_the_largest_playground_is_drawn_on_a_sample(server, app, view):
     """A new landscape at the offered 60×60 grid took 34 s: 3,600 grid points × 10,000 points."""
     state = largest_state()
@@ -123,6 +124,7 @@ def test_the_finest_landscape_of_the_largest_playground_is_drawn_on_a_sample(ser
     assert "curvatures here" in curvature
 
 
+@pytest.mark.slow  # a real server process
 def test_the_fruit_landscape_uses_every_point(server, app):
     walk = {**new_view(), "resolution": 60}
     reply = dash_post(server, app, f"{landscape_ids.SURFACE_GRAPH}.figure",
@@ -147,6 +149,7 @@ def walk_body(state: dict, **walk) -> dict:
         for n_in, n_out in ((2, 20000), (20000, 20000), (20000, 2))]}}, ["1 to 32 nodes"]),
     ({"network": None}, ["needs the network"]),
 ])
+@pytest.mark.slow  # a real server process
 def test_bad_walks_are_named(server, changes, words):
     reply = server.post(WALK, {**walk_body(model.initial_state()), **changes})
     within_budget(reply, server)
@@ -155,6 +158,7 @@ def test_bad_walks_are_named(server, changes, words):
 
 @pytest.mark.parametrize("walk", [{}, {"view": "both", "resolution": 20},
                                   {"view": "batch", "resolution": 60, "train_all": True}])
+@pytest.mark.slow  # a real server process
 def test_the_largest_walk_stops_within_the_budget_and_paints(server, walk):
     """A thousand steps with batches of 10,000 points, then the paint: the mini-batch's landscape,
     a snapshot of the surface while everything trains, the curvature (one train-every-parameter
@@ -182,6 +186,7 @@ def race_values(state: dict, source: str, rates: str, steps: int, mode: str = "r
             f"{landscape_ids.RACE_STEPS}.value": steps, f"{landscape_ids.RACE_START}.value": ""}
 
 
+@pytest.mark.slow  # a real server process
 def test_twenty_learn_rates_on_the_largest_network_finish_within_the_budget(server, app):
     """20 learn rates × 300 steps on the network took 583 s of CPU and answered after 10.7 min."""
     rates = [f"{0.01 * (k + 1):g}" for k in range(20)]
@@ -194,6 +199,7 @@ def test_twenty_learn_rates_on_the_largest_network_finish_within_the_budget(serv
     assert len([trace for trace in contour["data"] if trace.get("type") == "scatter"]) >= 20
 
 
+@pytest.mark.slow  # a real server process
 def test_the_five_optimizers_on_a_classic_surface_run_every_step(server, app):
     values = race_values(model.initial_state(), "rosenbrock", "0.001, 0.001, 0.001, 0.01, 0.2", 1000, "optimizers")
     reply = dash_post(server, app, f"{landscape_ids.RACE_RESULT}.children", values)
@@ -205,6 +211,7 @@ def test_the_five_optimizers_on_a_classic_surface_run_every_step(server, app):
 @pytest.mark.parametrize("rates, steps, words", [(", ".join(["0.1"] * 21), 100, "at most 20"),
                                                  ("0.1", 1001, "steps: a whole number from 1 to 1,000"),
                                                  ("0.1", 0, "steps"), ("0.1", 2.5, "steps"), ("0.1", None, "steps")])
+@pytest.mark.slow  # a real server process
 def test_a_race_asks_only_what_the_page_offers(server, app, rates, steps, words):
     values = race_values(model.initial_state(), "network", rates, steps)
     reply = dash_post(server, app, f"{landscape_ids.RACE_RESULT}.children", values)
@@ -212,6 +219,7 @@ def test_a_race_asks_only_what_the_page_offers(server, app, rates, steps, words)
     assert words in answer(reply, landscape_ids.RACE_RESULT, "children")
 
 
+@pytest.mark.slow  # a real server process
 def test_twenty_learn_rates_on_a_classic_surface_stay_within_the_budget(server, app):
     values = race_values(model.initial_state(), "rosenbrock", ", ".join(["0.001"] * 20), 1000)
     reply = dash_post(server, app, f"{landscape_ids.RACE_RESULT}.children", values)
@@ -219,6 +227,7 @@ def test_twenty_learn_rates_on_a_classic_surface_stay_within_the_budget(server, 
     assert answer(reply, landscape_ids.RACE_RESULT, "children").count("adam 0.001: ") == 20
 
 
+@pytest.mark.slow  # a real server process
 def test_an_evolution_of_a_thousand_on_the_largest_playground_stays_within_the_budget(server, app):
     """A population of 1,000 took 11.3 s at f77ffa5 (advertised: 0.25 s a side)."""
     values = {**session_parts(largest_state()), f"{playground_ids.RACE}.n_clicks": 1,

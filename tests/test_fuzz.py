@@ -26,7 +26,7 @@ from playground.app.main import create_app
 from playground.app.session import stores
 from playground.app.session.pages import routes
 
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]  # many generated values for every callback and route
 
 EXAMPLES = 40  # per callback and per route: about 2,000 requests in all, about 20 s
 

@@ -22,7 +22,7 @@ from playground.app.ui.components import APP_MESSAGE
 from helpers.hostile_models import short_weights
 from helpers.servers import dash_body, refused, session_values, within_budget
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a real server process
 
 DISPATCH = "/_dash-update-component"
 

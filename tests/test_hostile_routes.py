@@ -25,7 +25,7 @@ from playground.app.session import keys, model
 from helpers.hostile_models import float64_zeros_file, padded_conv_file, short_weights, wide_conv_file
 from helpers.servers import TRAIN, refused, train_body, within_budget
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a real server process
 
 DISPATCH = "/_dash-update-component"
 

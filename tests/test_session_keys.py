@@ -92,6 +92,7 @@ def answer(server, session: str | None) -> tuple[int, str]:
     return reply.status, json.dumps(reply.body)
 
 
+@pytest.mark.slow  # a real server process
 def test_requests_in_work_are_counted_per_session_and_the_address_has_its_own_cap(server):
     first, second, third = keys.issue(), keys.issue(), keys.issue()
     held = [stalled(server, first)]

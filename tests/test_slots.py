@@ -113,6 +113,7 @@ def wait_until(condition, seconds: float) -> bool:
     return False
 
 
+@pytest.mark.slow  # a real server process
 def test_an_abandoned_slice_stops_within_ten_seconds_and_a_full_server_says_busy(server, app):
     keys = [stores.new_session_key() for _ in range(3)]
     bodies = [large_slice(app, key) for key in keys]
