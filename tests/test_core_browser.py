@@ -7,102 +7,22 @@ real clicks, keys and files in a real headless Chromium.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+
+from helpers.browser import choose, epoch_shown, press, radio, record_requests, stored, type_into_box, wait_for
+from helpers.browser import visible_text as text
+from helpers.pages import open_descent, open_images, open_landscape, open_page, play_until_epoch, tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
-
-
-def wait_for(driver, condition, timeout: float = 30):
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _: condition())
-
-
-def text(driver, element_id: str) -> str:
-    found = driver.find_elements(By.ID, element_id)
-    return found[0].text if found else ""
-
-
-def stored(driver, store: str):
-    """A session store as the tab keeps it (sessionStorage: what a reload finds)."""
-    return driver.execute_script(f"return JSON.parse(sessionStorage.getItem('{store}'))")
 
 
 def no_server_error(driver) -> None:
     assert "went wrong" not in text(driver, "app-message") and "could not be used" not in text(driver, "app-message"), \
         text(driver, "app-message")
-
-
-def open_playground(driver, url: str) -> None:
-    driver.get(url)
-    wait_for(driver, lambda: driver.execute_script(
-        "const p = window.neuralModules && window.neuralModules.playground;"
-        "return !!(p && p.shown && p.renderLog.length)"), timeout=60)
-    wait_for(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb"))
-
-
-def open_landscape(driver, url: str) -> None:
-    driver.get(url + "/landscape")
-    wait_for(driver, lambda: "step" in text(driver, "landscape-status")
-             and driver.find_elements(By.CSS_SELECTOR, "#landscape-contour .js-plotly-plot"), timeout=60)
-
-
-def epoch_label(driver) -> float:
-    return float(text(driver, "playground-epoch-label").split()[-1])
-
-
-def choose(driver, dropdown_id: str, label: str) -> None:
-    """Open a menu with a click and click one of its options, as a person does."""
-    driver.find_element(By.ID, dropdown_id).click()
-    option = wait_for(driver, lambda: [o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]")
-                                       if o.text.strip() == label])
-    option[0].click()
-
-
-def click(driver, element) -> None:
-    """Scroll the element to the middle of the window (the play line stays on top), then click it."""
-    ActionChains(driver).scroll_to_element(element).perform()
-    driver.execute_script("window.scrollBy(0, arguments[0].getBoundingClientRect().top - window.innerHeight / 2)", element)
-    element.click()
-
-
-def radio(driver, group_id: str, value: str) -> None:
-    click(driver, driver.find_element(By.CSS_SELECTOR, f"#{group_id} input[value='{value}']"))
-
-
-def type_into(box, value: str) -> None:
-    """Click a box, select what it holds, type the new value and leave it, as a person does."""
-    box.click()
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys(value, Keys.TAB)
-
-
-def open_images(driver, url: str) -> None:
-    driver.get(url + "/images")
-    wait_for(driver, lambda: driver.find_elements(By.ID, "images-epochs"), timeout=90)
-
-
-def press(driver, key: str) -> None:
-    ActionChains(driver).send_keys(key).perform()
-
-
-def play_for(driver, button_id: str, seconds: float) -> None:
-    driver.find_element(By.ID, button_id).click()
-    wait_for(driver, lambda: driver.find_element(By.ID, button_id).text == "pause")
-    time.sleep(seconds)  # play runs on its own for a while: the time a class would watch it
-    driver.find_element(By.ID, button_id).click()
-    wait_for(driver, lambda: driver.find_element(By.ID, button_id).text in ("play", "run"))
-
-
-def settled_epoch(driver) -> float:
-    """The epoch once the last answer of a pause is in and the session has it."""
-    wait_for(driver, lambda: (stored(driver, "session-training")["history"]["epoch"] or [0])[-1]
-             == pytest.approx(epoch_label(driver), abs=0.006))
-    return epoch_label(driver)
 
 
 # ------------------------------------------------------------------ 1, 2: the landscape's walk
@@ -132,7 +52,7 @@ def test_training_every_parameter_plays_on_past_the_surface_snapshots_one_reques
     open_landscape(browser, live_app)
     browser.find_element(By.CSS_SELECTOR, "#landscape-train-all input").click()
     wait_for(browser, lambda: browser.find_element(By.ID, "landscape-plane").is_displayed())
-    browser.execute_script("performance.clearResourceTimings(); performance.setResourceTimingBufferSize(5000)")
+    record_requests(browser)
     browser.find_element(By.ID, "landscape-play").click()
     steps = lambda: int(text(browser, "landscape-status").split()[1])  # noqa: E731
     wait_for(browser, lambda: steps() >= 25, timeout=90)  # past two snapshots (every 10 steps)
@@ -153,13 +73,12 @@ def test_training_every_parameter_plays_on_past_the_surface_snapshots_one_reques
 
 
 def test_a_reload_keeps_the_playground_the_landscape_walk_and_the_network_it_trained(live_app, browser):
-    open_playground(browser, live_app)
-    play_for(browser, "playground-play", 1.5)
-    epoch = settled_epoch(browser)
+    open_page(browser, live_app)
+    epoch = play_until_epoch(browser, 2)  # a run of a few epochs, handed to the session
     assert epoch > 0
     browser.refresh()
-    open_playground(browser, live_app)
-    assert epoch_label(browser) == epoch
+    open_page(browser, live_app)
+    assert epoch_shown(browser) == epoch
     history = stored(browser, "session-training")["history"]
     assert history["epoch"][-1] == pytest.approx(epoch, abs=0.01)
 
@@ -185,7 +104,7 @@ def test_a_reload_keeps_the_playground_the_landscape_walk_and_the_network_it_tra
 
 def test_a_reload_keeps_the_image_page_settings(live_app, browser):
     open_images(browser, live_app)
-    type_into(browser.find_element(By.ID, "images-layers"), "32,16")
+    type_into_box(browser.find_element(By.ID, "images-layers"), "32,16")
     choose(browser, "images-activation", "relu")
     wait_for(browser, lambda: stored(browser, "session-view-images")["config"]["layers"] == "32,16"
              and stored(browser, "session-view-images")["config"]["activation"] == "relu")
@@ -199,21 +118,21 @@ def test_a_reload_keeps_the_image_page_settings(live_app, browser):
 
 def test_a_link_holds_the_run_and_the_play_speed_but_not_the_sharers_lecture_mode(live_app, browser, second_browser):
     browser.get(live_app + "/?lecture=1")
-    open_playground(browser, live_app + "/?lecture=1")
+    open_page(browser, live_app + "/?lecture=1")
     assert "lecture" in browser.find_element(By.TAG_NAME, "body").get_attribute("class")
     speed = browser.find_element(By.CSS_SELECTOR, "#playground-play-speed .dash-slider-thumb")
     ActionChains(browser).drag_and_drop_by_offset(speed, -120, 0).perform()  # slower: a speed a teacher narrates over
     wait_for(browser, lambda: stored(browser, "session-settings")["play_speed"] not in (0, None))
-    play_for(browser, "playground-play", 2.0)
-    epoch, speed_value = settled_epoch(browser), stored(browser, "session-settings")["play_speed"]
+    epoch = play_until_epoch(browser, 2)
+    speed_value = stored(browser, "session-settings")["play_speed"]
     browser.find_element(By.ID, "playground-share").click()
     wait_for(browser, lambda: "#s=" in (browser.find_element(By.ID, "playground-share-link").get_attribute("value") or ""))
     link = browser.find_element(By.ID, "playground-share-link").get_attribute("value")
     assert "lecture" not in link and "?" not in link
     assert "epoch" in text(browser, "playground-share-message")  # the page says what a link holds
 
-    open_playground(second_browser, link)
-    wait_for(second_browser, lambda: epoch_label(second_browser) == epoch)
+    open_page(second_browser, link)
+    wait_for(second_browser, lambda: epoch_shown(second_browser) == epoch)
     assert "lecture" not in second_browser.find_element(By.TAG_NAME, "body").get_attribute("class")
     assert stored(second_browser, "session-settings")["play_speed"] == speed_value
     curve = second_browser.execute_script("return document.querySelector('#playground-cost-graph .js-plotly-plot').data[0].x")
@@ -225,7 +144,7 @@ def test_a_link_holds_the_run_and_the_play_speed_but_not_the_sharers_lecture_mod
 
 
 def test_own_points_are_named_in_the_problem_menu_and_a_problem_chosen_makes_its_points(live_app, browser, tmp_path):
-    open_playground(browser, live_app)
+    open_page(browser, live_app)
     points = tmp_path / "mine.csv"
     points.write_text("x1,x2,label\n" + "".join(f"{i / 10},{(i * 7 % 10) / 10},{i % 2}\n" for i in range(30)))
     browser.find_element(By.CSS_SELECTOR, "#playground-csv-upload input[type=file]").send_keys(str(points))
@@ -243,18 +162,18 @@ def test_own_points_are_named_in_the_problem_menu_and_a_problem_chosen_makes_its
 
 
 def test_space_and_s_act_after_a_menu_choice_and_a_radio_button(live_app, browser):
-    open_playground(browser, live_app)
+    open_page(browser, live_app)
     choose(browser, "playground-optimizer", "momentum")
     wait_for(browser, lambda: stored(browser, "session-settings")["optimizer"] == "momentum")
     press(browser, " ")
     wait_for(browser, lambda: text(browser, "playground-play") == "pause")
     press(browser, " ")
     wait_for(browser, lambda: text(browser, "playground-play") == "play")
-    before = epoch_label(browser)
+    before = epoch_shown(browser)
     radio(browser, "playground-gradient", "finite_differences")
     wait_for(browser, lambda: stored(browser, "session-settings")["gradient"] == "finite_differences")
     press(browser, "s")
-    wait_for(browser, lambda: epoch_label(browser) > before)
+    wait_for(browser, lambda: epoch_shown(browser) > before)
     assert stored(browser, "session-settings")["gradient"] == "finite_differences"  # the key did not toggle the radio
 
     browser.find_element(By.ID, "nav-descent").click()
@@ -270,12 +189,12 @@ def test_space_and_s_act_after_a_menu_choice_and_a_radio_button(live_app, browse
 
 def test_a_refusal_and_a_time_estimate_go_when_the_method_goes(live_app, browser, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_LIMITS", "request_seconds=0.02")  # a small budget: the refusal comes soon
-    open_playground(browser, live_app)
+    open_page(browser, live_app)
     for _ in range(3):  # a network too large for finite differences within a request's budget
         browser.find_element(By.ID, "playground-add-layer").click()
     wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, ".layer-width input")) == 4)
     for index in range(3):
-        type_into(browser.find_elements(By.CSS_SELECTOR, ".layer-width input")[index], "32")
+        type_into_box(browser.find_elements(By.CSS_SELECTOR, ".layer-width input")[index], "32")
         wait_for(browser, lambda: stored(browser, "session-network")["layers"][index]["outputs"] == 32)
     assert len(stored(browser, "session-network")["layers"]) == 5
     radio(browser, "playground-gradient", "finite_differences")
@@ -290,13 +209,11 @@ def test_a_refusal_and_a_time_estimate_go_when_the_method_goes(live_app, browser
 
 
 def test_a_formula_that_cannot_be_drawn_leaves_the_box_showing_the_curve_drawn(live_app, browser):
-    browser.get(live_app + "/descent")
+    open_descent(browser, live_app)
     wait_for(browser, lambda: "step" in text(browser, "descent-readouts"), timeout=60)
     box = browser.find_element(By.ID, "descent-formula")
     shown = box.get_attribute("value")
-    box.click()
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("x**2 + y", Keys.ENTER)  # Enter draws (the box keeps the focus)
+    type_into_box(box, "x**2 + y", Keys.ENTER)  # Enter draws (the box keeps the focus)
     wait_for(browser, lambda: "could not be drawn" in text(browser, "descent-formula-message"))
     assert "x**2 + y" in text(browser, "descent-formula-message")  # what was typed is not lost
     wait_for(browser, lambda: box.get_attribute("value") == shown)  # the box and the curve agree
@@ -311,7 +228,7 @@ def test_a_formula_that_cannot_be_drawn_leaves_the_box_showing_the_curve_drawn(l
 def test_what_plotly_view_reads_of_a_real_graph(live_app, browser):
     """assets/plotly-view.js is the only reader of Plotly's private fields; this pins what it reads
     against what the graph shows on the screen (a Plotly upgrade that moves them fails here)."""
-    open_playground(browser, live_app)
+    open_page(browser, live_app)
     read = browser.execute_script("""
         const view = window.neuralModules.plotlyView;
         const graph = document.querySelector('#playground-cost-graph .js-plotly-plot');
@@ -341,12 +258,12 @@ def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_ima
                                                                                  monkeypatch):
     monkeypatch.setenv("PLAYGROUND_JOBS_DIR", str(tmp_path / "jobs"))
     open_images(browser, live_app)
-    type_into(browser.find_element(By.ID, "images-epochs"), "3")
+    type_into_box(browser.find_element(By.ID, "images-epochs"), "3")
     wait_for(browser, lambda: stored(browser, "session-view-images")["config"]["epochs"] == 3)
     browser.find_element(By.ID, "images-start").click()
     wait_for(browser, lambda: text(browser, "images-job-message").startswith("done"), timeout=120)
     wait_for(browser, lambda: (stored(browser, "session-view-images")["model"] or {}).get("layers"))  # the session's
-    browser.find_element(By.XPATH, "//div[contains(@class,'tab')][normalize-space()='Deeper']").click()
+    tab(browser, "Deeper")
     wait_for(browser, lambda: browser.find_element(By.ID, "images-map-layer").text.strip())
     # The points Plotly drew (WebGL: no element each), read from its drawn data.
     points = "const g = document.querySelector('#images-map-graph .js-plotly-plot');" \
