@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import counter, layer_sizes, playing, shown, wait_for, weight, weights
-from helpers.browser import screenshot_path
-from helpers.pages import open_page
-from helpers.browser import thumb
+from helpers.browser import (counter, layer_sizes, playing, screenshot_path, shown, text, thumb, type_into_box, wait_for,
+                             wait_until_edit_landed, wait_until_settled, weight, weights)
+from helpers.pages import open_descent, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
-
-
-def open_descent(driver, url: str) -> None:
-    driver.get(url + "/descent")
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        "const g = document.querySelector('#descent-graph .js-plotly-plot'); return !!(g && g.data && g.data.length)"))
-    time.sleep(0.5)
 
 
 def readout(driver, name: str) -> str:
@@ -44,22 +33,16 @@ def path_xs(driver) -> list:
     return driver.execute_script("return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[1].x)")
 
 
-def type_into(driver, element_id: str, text: str) -> None:
-    field = driver.find_element(By.ID, element_id)
-    field.click()
-    field.send_keys(Keys.CONTROL, "a")
-    field.send_keys(text, Keys.ENTER)
-
-
-def message(driver) -> str:
-    return driver.execute_script("return document.getElementById('descent-message').textContent")
+def enter(driver, element_id: str, value: str) -> None:
+    """Type a value into a box of the descent page and press Enter (which draws)."""
+    type_into_box(driver.find_element(By.ID, element_id), value, Keys.ENTER)
 
 
 def test_a_weight_set_on_the_playground_is_still_there_after_visiting_descent(live_app, browser, tmp_path):
     open_page(browser, live_app)
     ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,1]")).move_by_offset(35, 0).release().perform()
     wait_for(browser, lambda: weight(shown(browser)["net"], 1, 0, 1) != 0)
-    time.sleep(0.5)
+    wait_until_edit_landed(browser)  # the value let go is the session's
     dragged = weight(shown(browser)["net"], 1, 0, 1)
     label = thumb(browser, "W[1][0,1]").get_attribute("aria-valuenow")
 
@@ -78,10 +61,10 @@ def test_a_weight_set_on_the_playground_is_still_there_after_visiting_descent(li
 def test_point_nine_bounces_in_and_converges_and_one_point_one_diverges(live_app, browser, tmp_path):
     open_descent(browser, live_app)
     assert readout(browser, "x") == "-1.5" and "f(x)" in browser.find_element(By.ID, "descent-readouts").text
-    type_into(browser, "descent-learn-rate-value", "0.9")
+    enter(browser, "descent-learn-rate-value", "0.9")
     wait_for(browser, lambda: "bounces in" in browser.find_element(By.ID, "descent-regime").text)
     browser.find_element(By.ID, "descent-run").click()
-    wait_for(browser, lambda: message(browser).startswith("converged"), timeout=60)
+    wait_for(browser, lambda: text(browser, "descent-message").startswith("converged"), timeout=60)
     assert float(readout(browser, "x")) == pytest.approx(1.5, abs=1e-6)
     xs = path_xs(browser)
     sides = [x > 1.5 for x in xs[:8]]
@@ -91,11 +74,11 @@ def test_point_nine_bounces_in_and_converges_and_one_point_one_diverges(live_app
 
     browser.find_element(By.ID, "descent-reset").click()
     wait_for(browser, lambda: readout(browser, "step") == "0")
-    type_into(browser, "descent-learn-rate-value", "1.1")
+    enter(browser, "descent-learn-rate-value", "1.1")
     wait_for(browser, lambda: "diverges" in browser.find_element(By.ID, "descent-regime").text)
     browser.find_element(By.ID, "descent-run").click()
-    wait_for(browser, lambda: "diverged" in message(browser), timeout=90)
-    assert "Lower the learn rate" in message(browser)
+    wait_for(browser, lambda: "diverged" in text(browser, "descent-message"), timeout=90)
+    assert "Lower the learn rate" in text(browser, "descent-message")
     assert browser.find_element(By.ID, "descent-run").text == "run"
     assert abs(float(readout(browser, "x"))) <= 1e6
     # The page still works: reset and one step.
@@ -108,16 +91,16 @@ def test_point_nine_bounces_in_and_converges_and_one_point_one_diverges(live_app
 def test_typing_a_formula_redraws_and_unsafe_text_gets_a_message(live_app, browser, tmp_path):
     open_descent(browser, live_app)
     before = curve(browser)
-    type_into(browser, "descent-formula", "x^4 - 4*x^2 + x")
+    enter(browser, "descent-formula", "x^4 - 4*x^2 + x")
     wait_for(browser, lambda: curve(browser) != before)
     drawn = curve(browser)
     assert browser.find_element(By.ID, "descent-preset").text.startswith("your own formula")
     for hostile in ("__import__('os')", "x.__class__"):
-        type_into(browser, "descent-formula", hostile)
+        enter(browser, "descent-formula", hostile)
         wait_for(browser, lambda: "is not allowed" in browser.find_element(By.ID, "descent-formula-message").text)
         assert "back to the curve shown" in browser.find_element(By.ID, "descent-formula-message").text
         assert curve(browser) == drawn
-    type_into(browser, "descent-formula", "sin(3*x) + x**2/4")  # and the page keeps working
+    enter(browser, "descent-formula", "sin(3*x) + x**2/4")  # and the page keeps working
     wait_for(browser, lambda: curve(browser) != drawn)
     assert browser.find_element(By.ID, "descent-formula-message").text == ""
     browser.find_element(By.ID, "descent-learn").click()
@@ -147,7 +130,7 @@ def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path)
     frames = counter(browser, "trainingFrames")
     browser.find_element(By.ID, "nav-descent").click()
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#descent-graph .js-plotly-plot"))
-    time.sleep(0.5)
+    wait_until_settled(browser)
     page = browser.find_element(By.ID, "descent-page")
     page.send_keys("s")  # the descent page's own shortcut: one step of the ball
     wait_for(browser, lambda: readout(browser, "step") == "1")
@@ -155,7 +138,7 @@ def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path)
     wait_for(browser, lambda: int(readout(browser, "step")) >= 3)
     page.send_keys(" ")  # … and pause
     wait_for(browser, lambda: browser.find_element(By.ID, "descent-run").text == "run")
-    time.sleep(1)
+    wait_until_settled(browser)  # the last answer of the run is in: nothing else is on its way
     assert counter(browser, "trainingFrames") == frames
     assert not playing(browser)
     assert weights(shown(browser)["net"]) == painted
@@ -163,7 +146,7 @@ def test_playground_shortcuts_do_nothing_on_descent(live_app, browser, tmp_path)
     browser.save_screenshot(str(screenshot_path(tmp_path, "descent-1280x720.png")))
     browser.find_element(By.ID, "nav-playground").click()
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb"))
-    time.sleep(1)
+    wait_until_settled(browser)  # the page drawn again from the session, every callback landed
     assert weights(shown(browser)["net"]) == painted
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-1280x720.png")))
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from helpers.browser import bias, biases, counter, dataset, engine_network, epoch_shown, history_epochs, layer_sizes, playing, render_count, shown, wait_for, wait_until_run_handed_over, weight, weights
+from helpers.browser import (bias, biases, choose, counter, dataset, engine_network, epoch_shown, history_epochs,
+                             layer_sizes, playing, render_count, screenshot_path, shown, thumb, wait_for,
+                             wait_until_run_handed_over, wait_until_settled, weight, weights)
+from helpers.pages import click_plane, empty_spot, open_page
 from playground.app.pages.playground.figures import class_map
 from playground.app.session import model
-from helpers.browser import choose, thumb
-from helpers.pages import click_plane, empty_spot, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -118,7 +117,7 @@ def test_a_point_count_out_of_range_is_named_and_the_data_stays(live_app, browse
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("5000", Keys.ENTER)
     wait_for(browser, lambda: "from 10 to 2000" in browser.find_element(By.ID, "playground-data-message").text)
-    time.sleep(0.5)
+    wait_until_settled(browser)  # every callback the refused count set off has landed
     assert shown(browser)["data"] == before
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("300", Keys.ENTER)
@@ -249,7 +248,7 @@ def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
     network = model.dense_network_json([2, 4, 2], ["tanh"], "softmax", "cross_entropy", seed=0)
     generated = model.generate_points("moons", 0.25, 0.2, 3, 120)  # its controls are set from the link
     open_state(browser, live_app, generated, network)
-    time.sleep(1.0)  # let every control callback run
+    wait_until_settled(browser)  # every control callback has run
     assert shown(browser)["data"]["train_inputs"] == generated["train_inputs"]
     noise = browser.find_element(By.CSS_SELECTOR, "#playground-noise [role=slider]").get_attribute("aria-valuenow")
     assert float(noise) == 0.25
@@ -261,7 +260,7 @@ def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
     clicked = {**generated, "generator": None, "train_inputs": generated["train_inputs"] + [[0.0, 0.0]],
                "train_labels": generated["train_labels"] + [1]}  # a point the generator would not make
     open_state(browser, live_app, clicked, network)
-    time.sleep(1.0)
+    wait_until_settled(browser)
     assert shown(browser)["data"]["train_inputs"] == clicked["train_inputs"]
 
 
@@ -320,7 +319,7 @@ def test_sharing_a_link_leaves_the_session_as_it_is(live_app, browser):
     painted = weights(shown(browser)["net"])  # three steps, and the curve's first point at epoch 0
     browser.find_element(By.ID, "playground-share").click()
     wait_for(browser, lambda: browser.find_element(By.ID, "playground-share-message").text.startswith("link ready"))
-    time.sleep(1)  # the page now holds the link: it must not be loaded back into this page
+    wait_until_settled(browser)  # the page now holds the link: it must not be loaded back into this page
     assert browser.find_element(By.ID, "playground-share-message").text.startswith("link ready")
     assert len(history_epochs(browser)) == 4
     assert weights(shown(browser)["net"]) == painted
@@ -338,8 +337,6 @@ def test_the_learn_rate_label_warns_when_it_is_large_for_adam(live_app, browser)
 
 
 def test_shared_names_show_as_text_not_markup(live_app, browser, tmp_path):
-    from helpers.browser import screenshot_path
-
     state = model.initial_state()
     data, network = state["data"], state["network"]
     data["class_names"] = ['<a href="https://evil.example">log in</a>', "100% safe"]

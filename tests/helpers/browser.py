@@ -128,6 +128,19 @@ return label === 'epoch ' + +last.toFixed(2) && JSON.stringify(session.network) 
 """
 
 
+EDIT_LANDED = f"""
+const page = {PLAYGROUND};
+return !!(page && page.shown) && JSON.stringify({SESSION}.network) === JSON.stringify(page.shown.net);
+"""
+
+
+def wait_until_edit_landed(driver, timeout: float = 20) -> None:
+    """After a slider let go (or another edit of the network on the playground): the session's
+    stores hold the network the page shows, and every callback that set off has landed."""
+    wait_for(driver, lambda: driver.execute_script(EDIT_LANDED), timeout=timeout)
+    wait_until_settled(driver)
+
+
 def wait_until_run_handed_over(driver, timeout: float = 30) -> None:
     """After a pause or a step: the run has stopped and handed its state to the session (the
     session's stores hold the network painted, and a history that ends at the epoch the label shows)."""
