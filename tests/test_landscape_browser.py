@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import shown, wait_for, weight
-from helpers.browser import reset_viewport, screenshot_path, set_viewport
-from helpers.browser import choose, thumb
-from helpers.pages import open_page
-from helpers.browser import graph_data, text
-from helpers.pages import open_landscape
+from helpers.browser import (choose, graph_data, reset_viewport, screenshot_path, set_viewport, shown, text, thumb,
+                             wait_for, wait_until_edit_landed, wait_until_figures_fit, weight)
+from helpers.pages import open_landscape, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -22,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 def projector_screenshot(driver, tmp_path, name: str) -> None:
     """The same view at 1280×720, the projector size, and back."""
     set_viewport(driver, 1280, 720)
-    time.sleep(1.0)  # Plotly redraws on resize
+    wait_until_figures_fit(driver)  # Plotly lays each figure out again at its box's new width
     driver.save_screenshot(str(screenshot_path(tmp_path, name)))
     reset_viewport(driver)
 
@@ -61,10 +55,10 @@ def test_a_weight_changed_on_the_playground_centres_the_landscape(live_app, brow
     open_page(browser, live_app)
     ActionChains(browser).click_and_hold(thumb(browser, "W[1][0,0]")).move_by_offset(50, 0).release().perform()
     wait_for(browser, lambda: abs(weight(shown(browser)["net"], 1, 0, 0)) > 0.5)
-    time.sleep(0.5)
+    wait_until_edit_landed(browser)  # the value let go is the session's
     dragged = weight(shown(browser)["net"], 1, 0, 0)
     browser.find_element(By.ID, "nav-landscape").click()
-    WebDriverWait(browser, 40).until(lambda d: graph_data(d, "landscape-contour", 0, "x") is not None)
+    wait_for(browser, lambda: graph_data(browser, "landscape-contour", 0, "x") is not None, timeout=40)
     xs = graph_data(browser, "landscape-contour", 0, "x")
     assert (xs[0] + xs[-1]) / 2 == pytest.approx(dragged, abs=1e-3)  # centred on the new value, ± the range
     assert f"W[1][0,0] = {dragged:.4g}" in text(browser, "landscape-status")
