@@ -1,11 +1,11 @@
 """The app in a real headless Chromium: it opens on the fruit, offline, with a painted boundary."""
 
-
 import numpy as np
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
 from helpers.browser import screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
@@ -15,16 +15,22 @@ def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_
     browser.get(live_app)
     # Dash may still replace the graph's elements while the first callbacks land: read them afresh.
     wait = WebDriverWait(browser, 30, ignored_exceptions=[StaleElementReferenceException])
-    wait.until(lambda d: d.execute_script(
-        "const p = window.neuralModules && window.neuralModules.playground; return !!(p && p.renderLog.length)"))
+    wait.until(
+        lambda d: d.execute_script(
+            "const p = window.neuralModules && window.neuralModules.playground; return !!(p && p.renderLog.length)"
+        )
+    )
     assert browser.title == "Neural Playground"
     graph_text = wait.until(lambda d: d.find_element(By.ID, "playground-boundary-graph").text)
     assert "spot size" in graph_text and "spike length" in graph_text
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .scatterlayer .point")) == 200)
+    wait.until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .scatterlayer .point")) == 200
+    )
     # The class map canvas: 100×100 cells in both classes' colours (blue safe, orange poisonous).
     pixels = browser.execute_script(
         "const c = document.getElementById('playground-boundary-canvas');"
-        "return [c.width, c.height, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];")
+        "return [c.width, c.height, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)];"
+    )
     width, height, rgba = pixels
     assert (width, height) == (100, 100)
     rgb = np.array(rgba).reshape(-1, 4)[:, :3].astype(int)

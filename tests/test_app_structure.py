@@ -41,12 +41,24 @@ def test_pages_are_registered_with_their_paths(app):
 def test_the_session_stores_sit_outside_the_page_container(app):
     root = app.layout()
     top = [getattr(child, "id", None) for child in root.children]
-    for store in (stores.DATA, stores.NETWORK, stores.SETTINGS, stores.TRAINING, stores.view_store("descent"),
-                  stores.view_store("landscape"), stores.view_store("images"), stores.KEY, stores.REVISION):
+    for store in (
+        stores.DATA,
+        stores.NETWORK,
+        stores.SETTINGS,
+        stores.TRAINING,
+        stores.view_store("descent"),
+        stores.view_store("landscape"),
+        stores.view_store("images"),
+        stores.KEY,
+        stores.REVISION,
+    ):
         assert store in top
     # Every store a page hands changes to is there, in the tab's sessionStorage (a reload keeps it).
-    kept = {child.id: getattr(child, "storage_type", "memory") for child in root.children
-            if isinstance(getattr(child, "id", None), str)}
+    kept = {
+        child.id: getattr(child, "storage_type", "memory")
+        for child in root.children
+        if isinstance(getattr(child, "id", None), str)
+    }
     assert set(stores.store_ids().values()) | {stores.KEY} <= set(kept)
     assert all(kept[store] == "session" for store in [*stores.store_ids().values(), stores.KEY])
     assert "_pages_content" in all_ids(root)  # the page container is one child among them
@@ -109,8 +121,12 @@ def test_a_page_is_drawn_from_the_session_it_is_given():
     state = model.initial_state()
     network = state["network"]
     network["layers"][0]["weights"][0][0] = 4.321
-    page = playground_layout.layout(data=state["data"], network=network, training=state["training"],
-                                    settings={**model.DEFAULT_SETTINGS, "learn_rate": 0.25})
+    page = playground_layout.layout(
+        data=state["data"],
+        network=network,
+        training=state["training"],
+        settings={**model.DEFAULT_SETTINGS, "learn_rate": 0.25},
+    )
     text = str(page.to_plotly_json())
     assert "4.321" in text and "learn rate 0.25" in text
     descent = new_descent("two-minima")
@@ -153,15 +169,25 @@ def test_every_session_store_has_one_writer_the_reducer(app):
     reducer_input = {"source": ["ALL"], "type": stores.CHANGE}
     writers = written_by(app)
     session_stores = [*stores.store_ids().values(), stores.REVISION]
-    assert {"session-data", "session-network", "session-settings", "session-training", "session-view-descent",
-            "session-view-landscape", "session-view-images"} <= set(session_stores)
+    assert {
+        "session-data",
+        "session-network",
+        "session-settings",
+        "session-training",
+        "session-view-descent",
+        "session-view-landscape",
+        "session-view-images",
+    } <= set(session_stores)
     for store in session_stores:
         assert len(writers.get(store, [])) == 1, (store, writers.get(store))
         assert json.loads(writers[store][0]) == reducer_input, (store, writers[store])
     assert reducer["type"] == stores.CHANGE
     # The reducer writes the session's stores and nothing else.
-    reducers = [callback for callback in app._callback_list if callback["inputs"][0]["id"].startswith("{")
-                and '"type":"session-change"' in callback["inputs"][0]["id"]]
+    reducers = [
+        callback
+        for callback in app._callback_list
+        if callback["inputs"][0]["id"].startswith("{") and '"type":"session-change"' in callback["inputs"][0]["id"]
+    ]
     assert len(reducers) == 1 and set(output_ids(reducers[0])) == set(session_stores)
     # The session key: the server made it with the page and the tab keeps it; one callback, whose
     # only input is the key itself, replaces a key this server did not issue (session.keys).
@@ -171,8 +197,11 @@ def test_every_session_store_has_one_writer_the_reducer(app):
 def test_every_change_store_has_at_most_one_callback_writing_it(app):
     """A change store's source names its one writer: a callback, or the page's browser module."""
     writers = written_by(app)
-    changes = {component: callers for component, callers in writers.items()
-               if component.startswith("{") and f'"type":"{stores.CHANGE}"' in component}
+    changes = {
+        component: callers
+        for component, callers in writers.items()
+        if component.startswith("{") and f'"type":"{stores.CHANGE}"' in component
+    }
     assert changes and all(len(callers) == 1 for callers in changes.values()), changes
 
 
@@ -183,8 +212,11 @@ def test_page_callbacks_never_write_outside_their_page(app):
     whatever its ``prevent_initial_call``; a page's own outputs appear with it, so Dash keeps the
     page's callbacks quiet while the page is drawn."""
     root = app.layout()
-    page_container = next(child for child in root.children if getattr(child, "id", None) is None
-                          or child.id == "_pages_content" or "_pages_content" in all_ids(child))
+    page_container = next(
+        child
+        for child in root.children
+        if getattr(child, "id", None) is None or child.id == "_pages_content" or "_pages_content" in all_ids(child)
+    )
     root_ids = {str(i) for child in root.children if child is not page_container for i in all_ids(child)}
     assert {stores.DATA, stores.KEY, "app-message", "navigation"} <= root_ids
     names = [name for name, _ in pages.registered("ids")]

@@ -27,8 +27,7 @@ def test_rotation_by_90_degrees_equals_rot90(images):
     odd = np.arange(25, dtype=np.float32).reshape(1, 5, 5) / 25  # odd size: centre on a pixel
     assert np.array_equal(transform_batch(odd, 90), np.rot90(odd, axes=(1, 2)))
     colour = np.random.default_rng(1).random((2, 32, 32, 3), dtype=np.float32)
-    assert np.array_equal(transform_batch(colour, [90, 270]),
-                          np.stack([np.rot90(colour[0]), np.rot90(colour[1], 3)]))
+    assert np.array_equal(transform_batch(colour, [90, 270]), np.stack([np.rot90(colour[0]), np.rot90(colour[1], 3)]))
 
 
 def test_known_image_rotates_counter_clockwise():
@@ -114,18 +113,21 @@ def test_parse_augment_spec():
     assert parse_augment_spec("") == parse_augment_spec("none") == parse_augment_spec(None) == AugmentSpec()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("rotate", r"augmentation 'rotate': expected key=value, e\.g\. rotate=15"),
-    ("spin=3", r"unknown augmentation 'spin'; choose from rotate, scale, shift, noise"),
-    ("rotate=ten", r"augmentation rotate: 'ten' is not a number"),
-    ("rotate=5,rotate=6", r"augmentation rotate given twice"),
-    ("rotate=200", r"rotate must be between 0 and 180 degrees, got 200"),
-    ("rotate=-5", r"rotate must be between 0 and 180 degrees, got -5"),
-    ("scale=1.5", r"scale must be a fraction in \[0, 1\), got 1\.5"),
-    ("shift=-1", r"shift must be ≥ 0 pixels, got -1"),
-    ("noise=2", r"noise must be a probability in \[0, 1\], got 2"),
-    ("noise=nan", r"augmentation noise must be a finite number"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("rotate", r"augmentation 'rotate': expected key=value, e\.g\. rotate=15"),
+        ("spin=3", r"unknown augmentation 'spin'; choose from rotate, scale, shift, noise"),
+        ("rotate=ten", r"augmentation rotate: 'ten' is not a number"),
+        ("rotate=5,rotate=6", r"augmentation rotate given twice"),
+        ("rotate=200", r"rotate must be between 0 and 180 degrees, got 200"),
+        ("rotate=-5", r"rotate must be between 0 and 180 degrees, got -5"),
+        ("scale=1.5", r"scale must be a fraction in \[0, 1\), got 1\.5"),
+        ("shift=-1", r"shift must be ≥ 0 pixels, got -1"),
+        ("noise=2", r"noise must be a probability in \[0, 1\], got 2"),
+        ("noise=nan", r"augmentation noise must be a finite number"),
+    ],
+)
 def test_parse_errors_are_clear(text, message):
     with pytest.raises(ValueError, match=message):
         parse_augment_spec(text)

@@ -23,6 +23,7 @@ import pytest
 from playground.app.main import create_app
 from playground.app.server.contract import all_shapes, browser_contract
 from playground.app.session import keys, model, pages, shapes
+
 from helpers.needs import node
 
 HARNESS = Path(__file__).with_name("browser_code.js")
@@ -67,9 +68,24 @@ def clientside_functions(app) -> set[tuple[str, str]]:
 def test_the_browser_code_loads_in_any_order(app, contract_file, order):
     loaded = run_node(contract_file, order, "modules")
     assert len(loaded["files"]) == len(list(ASSETS.glob("*.js")))
-    assert set(loaded["modules"]) >= {"maths", "drawing", "contract", "session", "runner", "paint", "keys", "plotlyView",
-                                      "lecture", "figureTools", "playground", "playgroundPlay", "playgroundSliders",
-                                      "images", "landscape", "descent"}
+    assert set(loaded["modules"]) >= {
+        "maths",
+        "drawing",
+        "contract",
+        "session",
+        "runner",
+        "paint",
+        "keys",
+        "plotlyView",
+        "lecture",
+        "figureTools",
+        "playground",
+        "playgroundPlay",
+        "playgroundSliders",
+        "images",
+        "landscape",
+        "descent",
+    }
     for namespace, function in clientside_functions(app):
         assert function in loaded["clientside"].get(namespace, []), (namespace, function)
 
@@ -122,8 +138,10 @@ BAD = {
     "a momentum of 1": ("settings", {**model.DEFAULT_SETTINGS, "momentum": 1.0}),
     "a point of three numbers": ("data", None),
     "a layer of an unknown type": ("network", None),
-    "an epoch with a fraction": ("training", {"trainer": {"epoch": 1.5, "position": 0},
-                                               "history": {"epoch": [], "train": [], "test": []}}),
+    "an epoch with a fraction": (
+        "training",
+        {"trainer": {"epoch": 1.5, "position": 0}, "history": {"epoch": [], "train": [], "test": []}},
+    ),
 }
 
 
@@ -132,9 +150,15 @@ def test_python_and_the_browser_refuse_the_same_values(app, contract_file, sessi
     given = {}
     for name, (shape, value) in BAD.items():
         if shape == "data":
-            value = {**session_sample["data"], "train_inputs": [[0.1, 0.2, 0.3]] + session_sample["data"]["train_inputs"][1:]}
+            value = {
+                **session_sample["data"],
+                "train_inputs": [[0.1, 0.2, 0.3]] + session_sample["data"]["train_inputs"][1:],
+            }
         if shape == "network":
-            value = {**session_sample["network"], "layers": [{**session_sample["network"]["layers"][0], "type": "magic"}]}
+            value = {
+                **session_sample["network"],
+                "layers": [{**session_sample["network"]["layers"][0], "type": "magic"}],
+            }
         with pytest.raises(ValueError):
             shapes.check_shape(all_shapes()[shape], value, name)
         given[name] = [shape, value]
@@ -148,11 +172,32 @@ def test_python_and_the_browser_refuse_the_same_values(app, contract_file, sessi
 
 def test_every_store_change_and_route_is_described_once():
     described = all_shapes()
-    assert {"data", "network", "settings", "training", "change", "revision", "view-descent", "view-landscape",
-            "view-images", "train_request", "train_answer", "walk_request", "walk_answer", "descent_request",
-            "descent_answer", "draw_request", "draw_answer"} <= set(described)
+    assert {
+        "data",
+        "network",
+        "settings",
+        "training",
+        "change",
+        "revision",
+        "view-descent",
+        "view-landscape",
+        "view-images",
+        "train_request",
+        "train_answer",
+        "walk_request",
+        "walk_answer",
+        "descent_request",
+        "descent_answer",
+        "draw_request",
+        "draw_answer",
+    } <= set(described)
     contract = browser_contract()
     assert set(contract["shapes"]) == set(described)
-    assert [part for part, _ in contract["session"]["parts"]] == ["data", "network", "settings", "training",
-                                                                 *[f"view-{name}" for name in pages.views()]]
+    assert [part for part, _ in contract["session"]["parts"]] == [
+        "data",
+        "network",
+        "settings",
+        "training",
+        *[f"view-{name}" for name in pages.views()],
+    ]
     assert dash.page_registry  # (the pages registered themselves: the contract comes from them)

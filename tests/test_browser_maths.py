@@ -62,7 +62,9 @@ def node_path() -> str:
 def run_node(job: dict, tmp_path) -> dict:
     path = tmp_path / "job.json"
     path.write_text(json.dumps(job))
-    run = subprocess.run([node_path(), "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [node_path(), "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -80,8 +82,7 @@ def cases():
     rng = np.random.default_rng(7)
     made = []
     for k, (hidden, output, cost) in enumerate(pairs()):
-        network = Network([2, 4, 3], activation=hidden, output_activation=output, cost=cost, seed=k,
-                          dtype=np.float64)
+        network = Network([2, 4, 3], activation=hidden, output_activation=output, cost=cost, seed=k, dtype=np.float64)
         for b in network.biases:
             b[:] = rng.normal(0, 1, b.shape)
         inputs = rng.normal(0, 1.5, (12, 2))
@@ -98,15 +99,22 @@ def cases():
 
 def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
     made = cases()
-    job = {"contract": browser_contract(), "cases": [
-        {"net": network_to_json(network), "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2}
-        for network, inputs, labels, l2 in made], "direct": []}
+    job = {
+        "contract": browser_contract(),
+        "cases": [
+            {"net": network_to_json(network), "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2}
+            for network, inputs, labels, l2 in made
+        ],
+        "direct": [],
+    }
     answers = run_node(job, tmp_path)["answers"]
     largest = 0.0
     for (network, inputs, labels, l2), answer in zip(made, answers):
         what = f"{network.activations[0]} → {network.output_activation}, {network.cost_name}"
         z = network.forward_pass(inputs)[0][-1]
-        largest = max(largest, float(np.abs(np.concatenate([zz.ravel() for zz in network.forward_pass(inputs)[0]])).max()))
+        largest = max(
+            largest, float(np.abs(np.concatenate([zz.ravel() for zz in network.forward_pass(inputs)[0]])).max())
+        )
         np.testing.assert_allclose(answer["last_z"], z.ravel(), rtol=1e-6, atol=1e-9, err_msg=what)
         np.testing.assert_allclose(answer["outputs"], network.forward(inputs), rtol=1e-6, atol=1e-12, err_msg=what)
         np.testing.assert_allclose(answer["cost"], network.cost(inputs, labels), rtol=1e-6, atol=1e-12, err_msg=what)
@@ -115,8 +123,9 @@ def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
         for cost, cost_object in COSTS.items():
             if network.output_activation in cost_object.output_activations:
                 twin = Network.from_layers(network.copy().layers, cost=cost)
-                np.testing.assert_allclose(readouts[cost], twin.cost(inputs, labels), rtol=1e-6, atol=1e-12,
-                                           err_msg=f"{what}: readout {cost}")
+                np.testing.assert_allclose(
+                    readouts[cost], twin.cost(inputs, labels), rtol=1e-6, atol=1e-12, err_msg=f"{what}: readout {cost}"
+                )
             else:
                 assert readouts[cost] is None
         assert readouts["l2"] == pytest.approx(network.l2_cost(l2), rel=1e-9, abs=1e-15)
@@ -127,10 +136,12 @@ def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
 def test_a_confident_wrong_softmax_answer_costs_what_the_engine_says(tmp_path):
     # Weighted inputs (40, 0) on a point of class 1: −log softmax = log(e^40 + 1) − 0 ≈ 40.0
     # (the page's old clipped log said 27.63); and the binary form for sigmoid outputs.
-    direct = [{"cost": "cross_entropy", "output": "softmax", "z": [[40.0, 0.0]], "labels": [1]},
-              {"cost": "cross_entropy", "output": "sigmoid", "z": [[40.0, -1000.0]], "labels": [1]},
-              {"cost": "cross_entropy", "output": "softmax", "z": [[1000.0, -1000.0, 3.0]], "labels": [2]},
-              {"cost": "quadratic", "output": "tanh", "z": [[0.5, -2.0]], "labels": [0]}]
+    direct = [
+        {"cost": "cross_entropy", "output": "softmax", "z": [[40.0, 0.0]], "labels": [1]},
+        {"cost": "cross_entropy", "output": "sigmoid", "z": [[40.0, -1000.0]], "labels": [1]},
+        {"cost": "cross_entropy", "output": "softmax", "z": [[1000.0, -1000.0, 3.0]], "labels": [2]},
+        {"cost": "quadratic", "output": "tanh", "z": [[0.5, -2.0]], "labels": [0]},
+    ]
     answers = run_node({"contract": browser_contract(), "cases": [], "direct": direct}, tmp_path)["direct"]
     from playground.engine.activations import ACTIVATIONS
 
@@ -147,9 +158,19 @@ def test_the_contract_names_only_what_the_maths_file_computes(tmp_path):
     contract = browser_contract() | {"hidden_activations": [*HIDDEN_ACTIVATIONS, "wiggle"]}
     path = tmp_path / "job.json"
     path.write_text(json.dumps(contract))
-    run = subprocess.run([node_path(), "-e", "const m = require(process.argv[1]);"
-                                      "m.configure(JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')))",
-                          str(MATHS), str(path)], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [
+            node_path(),
+            "-e",
+            "const m = require(process.argv[1]);"
+            "m.configure(JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')))",
+            str(MATHS),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode != 0 and "cannot compute wiggle" in run.stderr
 
 
@@ -182,8 +203,9 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
     rng = np.random.default_rng(3)
     edits = []
     for k, (hidden, output, cost) in enumerate(pairs()):
-        network = Network([2, 4, 3, 3], activation=hidden, output_activation=output, cost=cost, seed=k,
-                          dtype=np.float64)
+        network = Network(
+            [2, 4, 3, 3], activation=hidden, output_activation=output, cost=cost, seed=k, dtype=np.float64
+        )
         net = network_to_json(network)
         for layer in range(1, 4):
             for node in range(network.layer_sizes[layer]):
@@ -196,12 +218,17 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
                 edits.append({"net": net, "edited": edited, "layer": layer, "node": node})
     path = tmp_path / "edits.json"
     path.write_text(json.dumps({"contract": browser_contract(), "cases": edits}))
-    run = subprocess.run([node_path(), "-e", EDIT_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [node_path(), "-e", EDIT_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)
     assert len(results) == len(edits) > 100
     assert all(r["difference"] == 0 and r["same"] for r in results)  # the same numbers, bit for bit
     # … and every edit did change the grid (a step's flat output may hide one: not counted)
-    unchanged = [(hidden_activations(e["net"]), e["layer"], e["node"]) for e, r in zip(edits, results)
-                 if not r["changed"] and "step" not in hidden_activations(e["net"])]
+    unchanged = [
+        (hidden_activations(e["net"]), e["layer"], e["node"])
+        for e, r in zip(edits, results)
+        if not r["changed"] and "step" not in hidden_activations(e["net"])
+    ]
     assert not unchanged, unchanged

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers.servers import ServerProcess, dash_body, largest_state, refused, session_values, within_budget
 
 from playground.app.main import create_app
 from playground.app.pages.landscape import ids as landscape_ids
@@ -25,6 +24,8 @@ from playground.engine.footprint import footprint
 from playground.engine.race import Runner, race
 from playground.engine.surfaces import SURFACES
 from playground.limits import Limits
+
+from helpers.servers import ServerProcess, dash_body, largest_state, refused, session_values, within_budget
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -50,8 +51,11 @@ def dash_post(server, app, output_part: str, values: dict, triggered: str | None
 
 
 def session_parts(state: dict, **views) -> dict:
-    parts = {f"{stores.NETWORK}.data": state["network"], f"{stores.DATA}.data": state["data"],
-             f"{stores.SETTINGS}.data": state["settings"]}
+    parts = {
+        f"{stores.NETWORK}.data": state["network"],
+        f"{stores.DATA}.data": state["data"],
+        f"{stores.SETTINGS}.data": state["settings"],
+    }
     return {**parts, **{f"{stores.view_store(name)}.data": view for name, view in views.items()}}
 
 
@@ -83,8 +87,11 @@ def test_a_sampled_surface_is_close_to_the_whole_one(monkeypatch):
     the whole surface is nearly flat, an untrained 6×32 network on the spiral, the sample's noise
     is as large as its relief: correlation 0.46.)"""
     network = model.dense_network_json([2, 8, 8, 2], ["tanh"] * 2, "softmax", "cross_entropy", 0)
-    state = {"network": network, "data": model.points_json(make_dataset("moons", 5_000)),
-             "settings": dict(model.DEFAULT_SETTINGS)}
+    state = {
+        "network": network,
+        "data": model.points_json(make_dataset("moons", 5_000)),
+        "settings": dict(model.DEFAULT_SETTINGS),
+    }
     assert len(state["data"]["train_labels"]) == 4_000
     walk = started({**new_view(), "resolution": 20}, state["network"], state["data"], state["settings"])
     per_point = 400 * footprint(model.playground_network(network)).multiply_adds
@@ -127,28 +134,46 @@ def test_the_finest_landscape_of_the_largest_playground_is_drawn_on_a_sample(ser
 @pytest.mark.slow  # a real server process
 def test_the_fruit_landscape_uses_every_point(server, app):
     walk = {**new_view(), "resolution": 60}
-    reply = dash_post(server, app, f"{landscape_ids.SURFACE_GRAPH}.figure",
-                      session_parts(model.initial_state(), landscape=walk))
+    reply = dash_post(
+        server, app, f"{landscape_ids.SURFACE_GRAPH}.figure", session_parts(model.initial_state(), landscape=walk)
+    )
     within_budget(reply, server)
     assert "sample" not in str(answer(reply, landscape_ids.SURFACE_GRAPH, "figure")["layout"].get("annotations"))
 
 
 def walk_body(state: dict, **walk) -> dict:
-    return {"walk": {**new_view(), **walk}, "network": state["network"], "data": state["data"],
-            "settings": state["settings"], "steps": 1}
+    return {
+        "walk": {**new_view(), **walk},
+        "network": state["network"],
+        "data": state["data"],
+        "settings": state["settings"],
+        "steps": 1,
+    }
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"steps": 10**9}, ["steps"]),
-    ({"walk": {**new_view(), "resolution": 10**6}}, ["resolution"]),
-    ({"walk": {**new_view(), "vectors": [[0.0] * 1000] * 100}}, ["walk vectors"]),
-    ({"walk": {**new_view(), "first": ["W", 1]}}, ["walk.first"]),
-    ({"walk": {**new_view(), "span": 1e308}}, ["walk.span"]),
-    ({"network": {**model.initial_state()["network"], "layers": [
-        {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": "sigmoid"}
-        for n_in, n_out in ((2, 20000), (20000, 20000), (20000, 2))]}}, ["1 to 32 nodes"]),
-    ({"network": None}, ["needs the network"]),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"steps": 10**9}, ["steps"]),
+        ({"walk": {**new_view(), "resolution": 10**6}}, ["resolution"]),
+        ({"walk": {**new_view(), "vectors": [[0.0] * 1000] * 100}}, ["walk vectors"]),
+        ({"walk": {**new_view(), "first": ["W", 1]}}, ["walk.first"]),
+        ({"walk": {**new_view(), "span": 1e308}}, ["walk.span"]),
+        (
+            {
+                "network": {
+                    **model.initial_state()["network"],
+                    "layers": [
+                        {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": "sigmoid"}
+                        for n_in, n_out in ((2, 20000), (20000, 20000), (20000, 2))
+                    ],
+                }
+            },
+            ["1 to 32 nodes"],
+        ),
+        ({"network": None}, ["needs the network"]),
+    ],
+)
 @pytest.mark.slow  # a real server process
 def test_bad_walks_are_named(server, changes, words):
     reply = server.post(WALK, {**walk_body(model.initial_state()), **changes})
@@ -156,8 +181,9 @@ def test_bad_walks_are_named(server, changes, words):
     refused(reply, 400, *words)
 
 
-@pytest.mark.parametrize("walk", [{}, {"view": "both", "resolution": 20},
-                                  {"view": "batch", "resolution": 60, "train_all": True}])
+@pytest.mark.parametrize(
+    "walk", [{}, {"view": "both", "resolution": 20}, {"view": "batch", "resolution": 60, "train_all": True}]
+)
 @pytest.mark.slow  # a real server process
 def test_the_largest_walk_stops_within_the_budget_and_paints(server, walk):
     """A thousand steps with batches of 10,000 points, then the paint: the mini-batch's landscape,
@@ -180,10 +206,16 @@ def test_the_largest_walk_stops_within_the_budget_and_paints(server, walk):
 
 def race_values(state: dict, source: str, rates: str, steps: int, mode: str = "rates") -> dict:
     walk = {**new_view(), "resolution": 20}
-    return {**session_parts(state, landscape=walk), f"{landscape_ids.RACE_GO}.n_clicks": 1,
-            f"{landscape_ids.RACE_SOURCE}.value": source, f"{landscape_ids.RACE_MODE}.value": mode,
-            f"{landscape_ids.RACE_RATES}.value": rates, f"{landscape_ids.RACE_OPTIMIZER}.value": "adam",
-            f"{landscape_ids.RACE_STEPS}.value": steps, f"{landscape_ids.RACE_START}.value": ""}
+    return {
+        **session_parts(state, landscape=walk),
+        f"{landscape_ids.RACE_GO}.n_clicks": 1,
+        f"{landscape_ids.RACE_SOURCE}.value": source,
+        f"{landscape_ids.RACE_MODE}.value": mode,
+        f"{landscape_ids.RACE_RATES}.value": rates,
+        f"{landscape_ids.RACE_OPTIMIZER}.value": "adam",
+        f"{landscape_ids.RACE_STEPS}.value": steps,
+        f"{landscape_ids.RACE_START}.value": "",
+    }
 
 
 @pytest.mark.slow  # a real server process
@@ -208,9 +240,16 @@ def test_the_five_optimizers_on_a_classic_surface_run_every_step(server, app):
     assert "stopped at step" not in summary and "sample" not in summary, summary
 
 
-@pytest.mark.parametrize("rates, steps, words", [(", ".join(["0.1"] * 21), 100, "at most 20"),
-                                                 ("0.1", 1001, "steps: a whole number from 1 to 1,000"),
-                                                 ("0.1", 0, "steps"), ("0.1", 2.5, "steps"), ("0.1", None, "steps")])
+@pytest.mark.parametrize(
+    "rates, steps, words",
+    [
+        (", ".join(["0.1"] * 21), 100, "at most 20"),
+        ("0.1", 1001, "steps: a whole number from 1 to 1,000"),
+        ("0.1", 0, "steps"),
+        ("0.1", 2.5, "steps"),
+        ("0.1", None, "steps"),
+    ],
+)
 @pytest.mark.slow  # a real server process
 def test_a_race_asks_only_what_the_page_offers(server, app, rates, steps, words):
     values = race_values(model.initial_state(), "network", rates, steps)
@@ -230,10 +269,16 @@ def test_twenty_learn_rates_on_a_classic_surface_stay_within_the_budget(server, 
 @pytest.mark.slow  # a real server process
 def test_an_evolution_of_a_thousand_on_the_largest_playground_stays_within_the_budget(server, app):
     """A population of 1,000 took 11.3 s at f77ffa5 (advertised: 0.25 s a side)."""
-    values = {**session_parts(largest_state()), f"{playground_ids.RACE}.n_clicks": 1,
-              f"{playground_ids.RACE_GENERATIONS}.value": 2000, f"{playground_ids.RACE_POPULATION}.value": 1000,
-              f"{playground_ids.RACE_SURVIVORS}.value": 8, f"{playground_ids.RACE_MUTATION_RATE}.value": 0.2,
-              f"{playground_ids.RACE_MUTATION_SIZE}.value": 0.5, f"{playground_ids.RACE_CROSSOVER}.value": True}
+    values = {
+        **session_parts(largest_state()),
+        f"{playground_ids.RACE}.n_clicks": 1,
+        f"{playground_ids.RACE_GENERATIONS}.value": 2000,
+        f"{playground_ids.RACE_POPULATION}.value": 1000,
+        f"{playground_ids.RACE_SURVIVORS}.value": 8,
+        f"{playground_ids.RACE_MUTATION_RATE}.value": 0.2,
+        f"{playground_ids.RACE_MUTATION_SIZE}.value": 0.5,
+        f"{playground_ids.RACE_CROSSOVER}.value": True,
+    }
     reply = dash_post(server, app, f"{playground_ids.RACE_MESSAGE}.children", values)
     within_budget(reply, server)
     summary = answer(reply, playground_ids.RACE_MESSAGE, "children")

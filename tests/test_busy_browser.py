@@ -10,8 +10,9 @@ import threading
 from collections import Counter
 
 import pytest
-from helpers.browser import wait_for
 from selenium.webdriver.common.by import By
+
+from helpers.browser import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
@@ -52,13 +53,17 @@ def crowded_app(monkeypatch):
 
 def test_callbacks_refused_as_busy_are_sent_again_and_the_pages_draw(crowded_app, browser):
     url, statuses = crowded_app
+
     def shows(element_id: str, attribute: str = "textContent") -> bool:
         found = browser.find_elements(By.ID, element_id)
         return bool(found and (found[0].get_attribute(attribute) or "").strip())
 
-    for page, ready, attribute in [("/", "playground-epoch-label", "textContent"),
-                                   ("/landscape", "landscape-status", "textContent"),
-                                   ("/images", "images-epochs", "value"), ("/", "playground-epoch-label", "textContent")]:
+    for page, ready, attribute in [
+        ("/", "playground-epoch-label", "textContent"),
+        ("/landscape", "landscape-status", "textContent"),
+        ("/images", "images-epochs", "value"),
+        ("/", "playground-epoch-label", "textContent"),
+    ]:
         browser.get(url + page)
         wait_for(browser, lambda: shows(ready, attribute), timeout=90)
     assert statuses.seen[429] > 0, statuses.seen  # the cap was met …
@@ -66,6 +71,9 @@ def test_callbacks_refused_as_busy_are_sent_again_and_the_pages_draw(crowded_app
     assert browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-thumb")  # … and all was drawn
     message = browser.find_element(By.ID, "app-message").text
     assert "went wrong" not in message and "could not" not in message, message
-    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
-              and "429" not in entry["message"]]  # the refusals themselves are logged by Chromium
+    errors = [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" and "429" not in entry["message"]
+    ]  # the refusals themselves are logged by Chromium
     assert not errors, errors

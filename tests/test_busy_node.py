@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from helpers.needs import node
 
 pytestmark = pytest.mark.timeout(60)
@@ -46,8 +47,12 @@ def run(status: int) -> dict:
 def test_every_post_of_the_page_names_its_session_and_nothing_else_does():
     seen = run(200)
     sessions = {call["url"]: call["session"] for call in seen["calls"]}
-    assert sessions == {"/_dash-update-component": "the-tabs-key", "/_playground/train": "the-tabs-key",
-                        "/_dash-layout": None, "https://elsewhere.example/x": None}
+    assert sessions == {
+        "/_dash-update-component": "the-tabs-key",
+        "/_playground/train": "the-tabs-key",
+        "/_dash-layout": None,
+        "https://elsewhere.example/x": None,
+    }
     assert seen["said"] == []
 
 

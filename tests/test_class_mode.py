@@ -18,14 +18,14 @@ import time
 
 import psutil
 import pytest
-from helpers.reports import failed
-from helpers.needs import real_data_dir
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from helpers.servers import ROOT, RedisServer, ServerProcess
+
+from helpers.browser import choose, text, wait_for
+from helpers.needs import real_data_dir
 from helpers.pages import open_images, tab, train, type_into
-from helpers.browser import text
-from helpers.browser import choose, wait_for
+from helpers.reports import failed
+from helpers.servers import ROOT, RedisServer, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 HEARTBEAT = 6  # seconds a job waits for its page here (the default is 45)
@@ -38,8 +38,12 @@ class Worker:
     def __init__(self, redis_url: str, env: dict) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground.cli", "worker", "--redis-url", redis_url, "--concurrency", "1", *LIMITS],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.redis_url = redis_url
         self.wait_until_it_answers()
 
@@ -50,7 +54,7 @@ class Worker:
         app = celery_app(self.redis_url)
         try:
             replies = app.control.ping(timeout=0.5)
-        except Exception:  # noqa: BLE001 (the broker is away for a moment: no answer yet)
+        except Exception:
             return False
         return any(f"-{self.process.pid}@" in name for reply in replies for name in reply)
 
@@ -187,8 +191,9 @@ def test_a_job_trains_on_a_celery_worker_not_in_the_web_server(class_server, wor
     wait_for(browser, lambda: "64-64-10 tanh" in text(browser, "images-model-summary"))
 
 
-def test_killing_the_worker_mid_job_fails_the_job_and_a_new_one_can_start(class_server, worker, redis_server,
-                                                                          class_env, browser):
+def test_killing_the_worker_mid_job_fails_the_job_and_a_new_one_can_start(
+    class_server, worker, redis_server, class_env, browser
+):
     open_images(browser, url_of(class_server))
     start_long_job(browser)
     worker.kill()
@@ -246,17 +251,22 @@ def test_a_job_whose_browser_went_away_is_stopped(class_server, redis_server, br
     assert "the page went away" in job_state(redis_server.url, key)["message"]
 
 
-def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(redis_server, worker, class_env, browser,
-                                                                      second_browser):
-    server = ServerProcess("--redis-url", redis_server.url, "--workers", "2", "--limit", "jobs=1", *LIMITS,
-                           env=class_env)
+def test_the_job_cap_holds_across_web_processes_and_busy_is_a_message(
+    redis_server, worker, class_env, browser, second_browser
+):
+    server = ServerProcess(
+        "--redis-url", redis_server.url, "--workers", "2", "--limit", "jobs=1", *LIMITS, env=class_env
+    )
     try:
         open_images(browser, url_of(server))
         start_long_job(browser)
         open_images(second_browser, url_of(server))
         second_browser.find_element(By.ID, "images-start").click()
-        wait_for(second_browser, lambda: "busy: this server runs at most 1 long jobs" in text(second_browser, "images-start-message"),
-                 timeout=30)
+        wait_for(
+            second_browser,
+            lambda: "busy: this server runs at most 1 long jobs" in text(second_browser, "images-start-message"),
+            timeout=30,
+        )
         assert not text(second_browser, "app-message")  # a message, not an error
         browser.find_element(By.ID, "images-stop").click()
         wait_for(browser, lambda: text(browser, "images-job-message").startswith("stopped"), timeout=60)

@@ -19,9 +19,10 @@ from playground.cli import main
 from playground.engine import Network, load_network
 from playground.recipes import Standardization
 
+from helpers.cli import Run, playground
+
 # The local HTTP server with Range support, and fixture writers, of the download tests.
 from helpers.download_server import closed_port_url, mnist_files, npy_bytes, serve
-from helpers.cli import Run, playground
 from helpers.needs import real_data_dir
 
 
@@ -39,7 +40,7 @@ def write_quickdraw(folder: Path, categories: dict[str, int]) -> None:
     rng = np.random.default_rng(1)
     for label, (name, rows) in enumerate(categories.items()):
         images = rng.integers(0, 40, (rows, 28, 28), dtype=np.uint8)
-        images[:, 4 + 6 * label: 8 + 6 * label, 4:24] = 255
+        images[:, 4 + 6 * label : 8 + 6 * label, 4:24] = 255
         np.save(folder / f"{name}.npy", images.reshape(rows, 784))
 
 
@@ -62,8 +63,22 @@ def write_cifar(folder: Path, n_train: int = 200, n_test: int = 100) -> None:
 @pytest.mark.data
 def test_mnist_subset_trains_in_seconds_and_reports_held_out_accuracy():
     data_dir = real_data_dir("mnist")
-    run = playground("train", "--data", "mnist", "--data-dir", str(data_dir), "--train-samples", "3000",
-                     "--layers", "64", "--epochs", "3", "--augment", "rotate=10,shift=1", "--json")
+    run = playground(
+        "train",
+        "--data",
+        "mnist",
+        "--data-dir",
+        str(data_dir),
+        "--train-samples",
+        "3000",
+        "--layers",
+        "64",
+        "--epochs",
+        "3",
+        "--augment",
+        "rotate=10,shift=1",
+        "--json",
+    )
     assert run.returncode == 0, run.stderr
     report = last_json(run)
     assert report["train_samples"] == 3000 and report["test_samples"] == 10_000
@@ -79,9 +94,23 @@ def test_mnist_subset_trains_in_seconds_and_reports_held_out_accuracy():
 @pytest.mark.data
 def test_quickdraw_categories_and_cap_from_real_files():
     data_dir = real_data_dir("quickdraw")
-    run = playground("train", "--data", "quickdraw", "--data-dir", str(data_dir), "--categories",
-                     "cat,bicycle", "--per-category", "500", "--layers", "32", "--epochs", "2",
-                     "--json", "--quiet")
+    run = playground(
+        "train",
+        "--data",
+        "quickdraw",
+        "--data-dir",
+        str(data_dir),
+        "--categories",
+        "cat,bicycle",
+        "--per-category",
+        "500",
+        "--layers",
+        "32",
+        "--epochs",
+        "2",
+        "--json",
+        "--quiet",
+    )
     assert run.returncode == 0, run.stderr
     report = last_json(run)
     # 500 rows per category, the last 20 % of each held out.
@@ -116,16 +145,48 @@ def test_a_validation_run_scores_held_out_training_images():
 def test_same_seed_same_model_with_augmentation_and_input_noise(tmp_path):
     paths = [tmp_path / "a.npz", tmp_path / "b.npz"]
     for path in paths:
-        assert main(["train", "--data", "digits", "--epochs", "2", "--augment", "rotate=10,noise=0.05",
-                     "--input-noise", "0.1", "--save", str(path), "--quiet"]) == 0
+        assert (
+            main(
+                [
+                    "train",
+                    "--data",
+                    "digits",
+                    "--epochs",
+                    "2",
+                    "--augment",
+                    "rotate=10,noise=0.05",
+                    "--input-noise",
+                    "0.1",
+                    "--save",
+                    str(path),
+                    "--quiet",
+                ]
+            )
+            == 0
+        )
     for a, b in zip(load_network(paths[0]).parameters(), load_network(paths[1]).parameters()):
         assert a.tobytes() == b.tobytes()
 
 
 def test_quickdraw_fixture_split_and_labels(tmp_path, capsys):
     write_quickdraw(tmp_path / "quickdraw", {"cat": 50, "house plant": 30})
-    code = main(["train", "--data", "quickdraw", "--data-dir", str(tmp_path), "--categories", "cat,house plant",
-                 "--layers", "16", "--epochs", "5", "--json", "--quiet"])
+    code = main(
+        [
+            "train",
+            "--data",
+            "quickdraw",
+            "--data-dir",
+            str(tmp_path),
+            "--categories",
+            "cat,house plant",
+            "--layers",
+            "16",
+            "--epochs",
+            "5",
+            "--json",
+            "--quiet",
+        ]
+    )
     assert code == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["train_samples"] == 40 + 24 and report["test_samples"] == 10 + 6
@@ -137,8 +198,23 @@ def test_cifar_standardised_by_default_and_saved_network_takes_plain_pixels(tmp_
 
     write_cifar(tmp_path / "cifar-10")
     model = tmp_path / "cifar.npz"
-    code = main(["train", "--data", "cifar-10", "--data-dir", str(tmp_path), "--layers", "16", "--epochs", "3",
-                 "--save", str(model), "--json", "--quiet"])
+    code = main(
+        [
+            "train",
+            "--data",
+            "cifar-10",
+            "--data-dir",
+            str(tmp_path),
+            "--layers",
+            "16",
+            "--epochs",
+            "3",
+            "--save",
+            str(model),
+            "--json",
+            "--quiet",
+        ]
+    )
     assert code == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["standardize"] is True and report["layers"] == [3072, 16, 10]
@@ -166,12 +242,15 @@ def test_standardization_folds_exactly_into_the_first_layer():
 # Bad input: exit status 2 and a clear message
 
 
-@pytest.mark.parametrize("spec,message", [
-    ("rotate=abc", "rotate: 'abc' is not a number"),
-    ("spin=3", "unknown augmentation 'spin'"),
-    ("scale=2", "scale must be a fraction"),
-    ("rotate", "expected key=value"),
-])
+@pytest.mark.parametrize(
+    "spec,message",
+    [
+        ("rotate=abc", "rotate: 'abc' is not a number"),
+        ("spin=3", "unknown augmentation 'spin'"),
+        ("scale=2", "scale must be a fraction"),
+        ("rotate", "expected key=value"),
+    ],
+)
 def test_bad_augment_spec_exits_2(spec, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "--data", "digits", "--augment", spec])
@@ -180,13 +259,16 @@ def test_bad_augment_spec_exits_2(spec, message, capsys):
     assert "argument --augment" in error and message in error
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--data", "moons", "--augment", "shift=1"], "--augment applies to image data sets only"),
-    (["--data", "mnist", "--categories", "cat"], "--categories applies to --data quickdraw only"),
-    (["--data", "digits", "--test-fraction", "1"], "--test-fraction must be below 1"),
-    (["--data", "moons", "--validation", "20"], "--validation applies to image data sets only"),
-    (["--data", "digits", "--validation", "100000"], "--validation 100000: hold out between 1 and"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--data", "moons", "--augment", "shift=1"], "--augment applies to image data sets only"),
+        (["--data", "mnist", "--categories", "cat"], "--categories applies to --data quickdraw only"),
+        (["--data", "digits", "--test-fraction", "1"], "--test-fraction must be below 1"),
+        (["--data", "moons", "--validation", "20"], "--validation applies to image data sets only"),
+        (["--data", "digits", "--validation", "100000"], "--validation 100000: hold out between 1 and"),
+    ],
+)
 def test_options_for_the_wrong_data_exit_2(args, message, capsys):
     assert main(["train", *args]) == 2
     assert message in capsys.readouterr().err
@@ -241,15 +323,29 @@ def test_download_quickdraw_from_local_server_then_train(file_server, tmp_path):
     rng = np.random.default_rng(3)
     files = {f"{name}.npy": npy_bytes(rng.integers(0, 256, (40, 784), dtype=np.uint8)) for name in ("cat", "tractor")}
     serve(file_server, files)
-    run = playground("download", "quickdraw", "--categories", "cat,tractor", "--data-dir", str(tmp_path),
-                     "--mirror", file_server.url)
+    run = playground(
+        "download", "quickdraw", "--categories", "cat,tractor", "--data-dir", str(tmp_path), "--mirror", file_server.url
+    )
     assert run.returncode == 0, run.stderr
     assert f"quickdraw: ready in {tmp_path / 'quickdraw'}" in run.stdout
     for file_name, content in files.items():
         assert (tmp_path / "quickdraw" / file_name).read_bytes() == content
     assert "cat.npy" in run.stderr  # the progress bar names the file
-    run = playground("train", "--data", "quickdraw", "--categories", "cat,tractor", "--data-dir", str(tmp_path),
-                     "--layers", "8", "--epochs", "1", "--json", "--quiet")
+    run = playground(
+        "train",
+        "--data",
+        "quickdraw",
+        "--categories",
+        "cat,tractor",
+        "--data-dir",
+        str(tmp_path),
+        "--layers",
+        "8",
+        "--epochs",
+        "1",
+        "--json",
+        "--quiet",
+    )
     assert run.returncode == 0, run.stderr
     assert last_json(run)["train_samples"] == 64
 
@@ -270,10 +366,13 @@ def test_download_checksum_mismatch_exits_1_and_places_nothing(file_server, tmp_
     assert list((tmp_path / "mnist").iterdir()) == []
 
 
-@pytest.mark.parametrize("args,message", [
-    (["digits"], "invalid choice: 'digits'"),
-    (["quickdraw", "--categories", "../etc"], "is not a Quick, Draw! category name"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["digits"], "invalid choice: 'digits'"),
+        (["quickdraw", "--categories", "../etc"], "is not a Quick, Draw! category name"),
+    ],
+)
 def test_download_bad_arguments_exit_2(args, message, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["download", *args, "--data-dir", str(tmp_path)])
@@ -331,11 +430,18 @@ def test_help_documents_image_options_and_per_data_set_defaults(capsys):
         main(["train", "--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    for flag in ["--data-dir", "--categories", "--per-category", "--augment", "--flip", "--standardize",
-                 "--train-samples"]:
+    for flag in [
+        "--data-dir",
+        "--categories",
+        "--per-category",
+        "--augment",
+        "--flip",
+        "--standardize",
+        "--train-samples",
+    ]:
         assert flag in text
     assert "rotate=15,scale=0.1,shift=2,noise=0.05" in text
-    table = text[text.index("defaults that depend on the data set"):]
+    table = text[text.index("defaults that depend on the data set") :]
     rows = {line.split()[0]: line.split()[1:] for line in table.splitlines()[2:8]}
     assert rows["mnist"][:2] == ["256,128", "relu"] and rows["digits"][0] == "64"
     assert "(default: None)" not in text

@@ -24,14 +24,16 @@ def direct_convolution(images, weights, biases, stride, pads):
     for n in range(len(x)):
         for i in range(rows):
             for j in range(columns):
-                patch = x[n, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
+                patch = x[n, i * stride : i * stride + kh, j * stride : j * stride + kw, :]
                 for f in range(filters):
                     out[n, i, j, f] = np.sum(patch * weights[:, :, :, f]) + biases[f]
     return out
 
 
-@pytest.mark.parametrize("stride, padding, kernel", [(1, "same", 3), (2, "same", 3), (1, "valid", 5),
-                                                     (2, "valid", 2), (1, 1, 4), (3, "same", 5)])
+@pytest.mark.parametrize(
+    "stride, padding, kernel",
+    [(1, "same", 3), (2, "same", 3), (1, "valid", 5), (2, "valid", 2), (1, 1, 4), (3, "same", 5)],
+)
 def test_a_conv_forward_pass_equals_the_direct_convolution(stride, padding, kernel):
     rng = np.random.default_rng(1)
     layer = Conv2D(3, 4, kernel, stride=stride, padding=padding, activation="linear", seed=2)
@@ -80,14 +82,18 @@ def images_and_labels(shape, n=3, classes=3, seed=0):
     return rng.normal(size=(n, *shape)), rng.integers(0, classes, n)
 
 
-@pytest.mark.parametrize("stride, padding, channels", [(1, "same", (1, 2)), (2, "same", (2, 3)),
-                                                       (1, "valid", (3, 2)), (2, "valid", (2, 2))])
+@pytest.mark.parametrize(
+    "stride, padding, channels", [(1, "same", (1, 2)), (2, "same", (2, 3)), (1, "valid", (3, 2)), (2, "valid", (2, 2))]
+)
 def test_conv_gradients_match_finite_differences(stride, padding, channels):
     c_in, c_out = channels
     conv = Conv2D(c_in, c_out, 3, stride=stride, padding=padding, activation="tanh", seed=1, dtype=F64)
     out = conv.output_shape((6, 5, c_in))
-    network = Network.from_layers([conv, Flatten(), Dense(int(np.prod(out)), 3, "softmax", seed=2, dtype=F64)],
-                                  cost="cross_entropy", input_shape=(6, 5, c_in))
+    network = Network.from_layers(
+        [conv, Flatten(), Dense(int(np.prod(out)), 3, "softmax", seed=2, dtype=F64)],
+        cost="cross_entropy",
+        input_shape=(6, 5, c_in),
+    )
     check_gradients(network, *images_and_labels((6, 5, c_in)))
 
 
@@ -148,10 +154,18 @@ def test_a_dense_spec_gives_the_same_network_as_the_layer_sizes():
         assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("spec, words", [
-    ("conv8x0", "'conv8x0'"), ("pool9,pool9,pool9", "'pool9'"), ("128,conv8x3", "come before the dense"),
-    ("conv8x3,banana", "'banana'"), ("conv2000x3", "filters"), ("pool1", "2 to 16"), (7, "text"),
-])
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ("conv8x0", "'conv8x0'"),
+        ("pool9,pool9,pool9", "'pool9'"),
+        ("128,conv8x3", "come before the dense"),
+        ("conv8x3,banana", "'banana'"),
+        ("conv2000x3", "filters"),
+        ("pool1", "2 to 16"),
+        (7, "text"),
+    ],
+)
 def test_bad_specs_are_named(spec, words):
     with pytest.raises(ValueError, match=words):
         Network.from_spec(spec, (28, 28, 1), 10)
@@ -205,8 +219,24 @@ def test_a_conv_network_trains_from_the_command_line_and_saves_bit_exactly(tmp_p
     from playground.engine import load_network
 
     saved = tmp_path / "conv.npz"
-    assert main(["train", "--data", "digits", "--layers", "conv8x3,pool2,32", "--epochs", "6", "--json",
-                 "--quiet", "--save", str(saved)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                "digits",
+                "--layers",
+                "conv8x3,pool2,32",
+                "--epochs",
+                "6",
+                "--json",
+                "--quiet",
+                "--save",
+                str(saved),
+            ]
+        )
+        == 0
+    )
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert report["test_accuracy"] > 0.9
     network = load_network(saved)
@@ -257,8 +287,9 @@ def test_conv_training_is_bit_reproducible_with_every_optimizer_l2_noise_and_aug
     results = []
     for _ in range(2):
         network = Network.from_spec("conv4x3,pool2,16", (8, 8, 1), 10, seed=7)
-        settings = TrainingSettings(learn_rate=0.01, batch_size=16, optimizer=optimizer, l2=1e-3, input_noise=0.05,
-                                    seed=3)
+        settings = TrainingSettings(
+            learn_rate=0.01, batch_size=16, optimizer=optimizer, l2=1e-3, input_noise=0.05, seed=3
+        )
         Trainer(network, inputs, labels, settings, augment=augment).train(2)
         results.append([p.copy() for p in network.parameters()])
     for a, b in zip(*results):

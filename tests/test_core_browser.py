@@ -21,8 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 
 def no_server_error(driver) -> None:
-    assert "went wrong" not in text(driver, "app-message") and "could not be used" not in text(driver, "app-message"), \
+    assert "went wrong" not in text(driver, "app-message") and "could not be used" not in text(driver, "app-message"), (
         text(driver, "app-message")
+    )
 
 
 # ------------------------------------------------------------------ 1, 2: the landscape's walk
@@ -33,17 +34,28 @@ def test_the_mini_batch_landscape_shows_at_once_and_follows_each_step(live_app, 
     for view in ("batch", "both"):
         radio(browser, "landscape-view", view)
         wait_for(browser, lambda: browser.find_element(By.ID, "landscape-batch-contour").is_displayed())
-        wait_for(browser, lambda: "mini-batch" in browser.execute_script(
-            "const g = document.querySelector('#landscape-batch-contour .js-plotly-plot');"
-            "return g && g.layout && g.layout.title ? g.layout.title.text : ''"))
+        wait_for(
+            browser,
+            lambda: (
+                "mini-batch"
+                in browser.execute_script(
+                    "const g = document.querySelector('#landscape-batch-contour .js-plotly-plot');"
+                    "return g && g.layout && g.layout.title ? g.layout.title.text : ''"
+                )
+            ),
+        )
         no_server_error(browser)
     title = "return document.querySelector('#landscape-batch-contour .js-plotly-plot').layout.title.text"
     assert "first step" in browser.execute_script(title)
-    before = browser.execute_script("return document.querySelector('#landscape-batch-contour .js-plotly-plot').data[0].z")
+    before = browser.execute_script(
+        "return document.querySelector('#landscape-batch-contour .js-plotly-plot').data[0].z"
+    )
     browser.find_element(By.ID, "landscape-step").click()
     wait_for(browser, lambda: text(browser, "landscape-status").startswith("step 1 "))
     wait_for(browser, lambda: "last step" in browser.execute_script(title))
-    after = browser.execute_script("return document.querySelector('#landscape-batch-contour .js-plotly-plot').data[0].z")
+    after = browser.execute_script(
+        "return document.querySelector('#landscape-batch-contour .js-plotly-plot').data[0].z"
+    )
     assert after != before  # the next batch's landscape, not the same one again
     no_server_error(browser)
 
@@ -61,11 +73,19 @@ def test_training_every_parameter_plays_on_past_the_surface_snapshots_one_reques
     taken = steps()
     requests = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
-        ".filter(n => n.includes('/_playground/walk') || n.includes('_dash-update-component')).length")
+        ".filter(n => n.includes('/_playground/walk') || n.includes('_dash-update-component')).length"
+    )
     # one request a step, and a few callbacks when the walk goes to the session at the pause
     assert taken <= requests <= taken + 12, (taken, requests)
-    assert "snapshot at step 20" in json.dumps(browser.execute_script(
-        "return document.querySelector('#landscape-surface .js-plotly-plot').layout.annotations")) or taken >= 20
+    assert (
+        "snapshot at step 20"
+        in json.dumps(
+            browser.execute_script(
+                "return document.querySelector('#landscape-surface .js-plotly-plot').layout.annotations"
+            )
+        )
+        or taken >= 20
+    )
     no_server_error(browser)
 
 
@@ -96,8 +116,10 @@ def test_a_reload_keeps_the_playground_the_landscape_walk_and_the_network_it_tra
     assert text(browser, "landscape-status") == status  # the walk where it was
     assert stored(browser, "session-network") == network  # and the network it trained
     browser.find_element(By.ID, "nav-playground").click()
-    wait_for(browser, lambda: browser.execute_script(
-        "const p = window.neuralModules.playground; return !!(p.shown && p.onPage())"))
+    wait_for(
+        browser,
+        lambda: browser.execute_script("const p = window.neuralModules.playground; return !!(p.shown && p.onPage())"),
+    )
     shown = browser.execute_script("return window.neuralModules.playground.shown.net")
     assert shown["layers"][0]["weights"] == network["layers"][0]["weights"]
 
@@ -106,8 +128,13 @@ def test_a_reload_keeps_the_image_page_settings(live_app, browser):
     open_images(browser, live_app)
     type_into_box(browser.find_element(By.ID, "images-layers"), "32,16")
     choose(browser, "images-activation", "relu")
-    wait_for(browser, lambda: stored(browser, "session-view-images")["config"]["layers"] == "32,16"
-             and stored(browser, "session-view-images")["config"]["activation"] == "relu")
+    wait_for(
+        browser,
+        lambda: (
+            stored(browser, "session-view-images")["config"]["layers"] == "32,16"
+            and stored(browser, "session-view-images")["config"]["activation"] == "relu"
+        ),
+    )
     open_images(browser, live_app)
     assert browser.find_element(By.ID, "images-layers").get_attribute("value") == "32,16"
     assert "relu" in browser.find_element(By.ID, "images-activation").text
@@ -126,7 +153,9 @@ def test_a_link_holds_the_run_and_the_play_speed_but_not_the_sharers_lecture_mod
     epoch = play_until_epoch(browser, 2)
     speed_value = stored(browser, "session-settings")["play_speed"]
     browser.find_element(By.ID, "playground-share").click()
-    wait_for(browser, lambda: "#s=" in (browser.find_element(By.ID, "playground-share-link").get_attribute("value") or ""))
+    wait_for(
+        browser, lambda: "#s=" in (browser.find_element(By.ID, "playground-share-link").get_attribute("value") or "")
+    )
     link = browser.find_element(By.ID, "playground-share-link").get_attribute("value")
     assert "lecture" not in link and "?" not in link
     assert "epoch" in text(browser, "playground-share-message")  # the page says what a link holds
@@ -135,7 +164,9 @@ def test_a_link_holds_the_run_and_the_play_speed_but_not_the_sharers_lecture_mod
     wait_for(second_browser, lambda: epoch_shown(second_browser) == epoch)
     assert "lecture" not in second_browser.find_element(By.TAG_NAME, "body").get_attribute("class")
     assert stored(second_browser, "session-settings")["play_speed"] == speed_value
-    curve = second_browser.execute_script("return document.querySelector('#playground-cost-graph .js-plotly-plot').data[0].x")
+    curve = second_browser.execute_script(
+        "return document.querySelector('#playground-cost-graph .js-plotly-plot').data[0].x"
+    )
     assert len(curve) >= 2 and curve[-1] == pytest.approx(epoch, abs=0.01)
     assert "#s=" not in second_browser.current_url  # a reload of the opened link does not load it over later work
 
@@ -150,7 +181,9 @@ def test_own_points_are_named_in_the_problem_menu_and_a_problem_chosen_makes_its
     browser.find_element(By.CSS_SELECTOR, "#playground-csv-upload input[type=file]").send_keys(str(points))
     wait_for(browser, lambda: "loaded 30 points" in text(browser, "playground-data-message"))
     wait_for(browser, lambda: "your own points (mine.csv)" in browser.find_element(By.ID, "playground-dataset").text)
-    assert len(stored(browser, "session-data")["train_labels"]) + len(stored(browser, "session-data")["test_labels"]) == 30
+    assert (
+        len(stored(browser, "session-data")["train_labels"]) + len(stored(browser, "session-data")["test_labels"]) == 30
+    )
     choose(browser, "playground-dataset", "fruit (curved)")
     wait_for(browser, lambda: (stored(browser, "session-data").get("generator") or {}).get("name") == "fruit-curved")
     data = stored(browser, "session-data")
@@ -254,8 +287,9 @@ def test_what_plotly_view_reads_of_a_real_graph(live_app, browser):
 
 
 @pytest.mark.timeout(300)
-def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_image(live_app, browser, tmp_path,
-                                                                                 monkeypatch):
+def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_image(
+    live_app, browser, tmp_path, monkeypatch
+):
     monkeypatch.setenv("PLAYGROUND_JOBS_DIR", str(tmp_path / "jobs"))
     open_images(browser, live_app)
     type_into_box(browser.find_element(By.ID, "images-epochs"), "3")
@@ -266,27 +300,43 @@ def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_ima
     tab(browser, "Deeper")
     wait_for(browser, lambda: browser.find_element(By.ID, "images-map-layer").text.strip())
     # The points Plotly drew (WebGL: no element each), read from its drawn data.
-    points = "const g = document.querySelector('#images-map-graph .js-plotly-plot');" \
-             "return g._fullData.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)"
+    points = (
+        "const g = document.querySelector('#images-map-graph .js-plotly-plot');"
+        "return g._fullData.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)"
+    )
     for round_, method in enumerate(["pca", "tsne", "pca", "tsne", "pca", "pca"]):
         radio(browser, "images-map-method", method)
         browser.find_element(By.ID, "images-map-draw").click()
         title = "t-SNE" if method == "tsne" else "PCA"
-        wait_for(browser, lambda: title in json.dumps(browser.execute_script(
-            "const g = document.querySelector('#images-map-graph .js-plotly-plot'); return g.layout.title"))
-            and browser.find_element(By.ID, "images-map-draw").is_enabled(), timeout=60)
+        wait_for(
+            browser,
+            lambda: (
+                title
+                in json.dumps(
+                    browser.execute_script(
+                        "const g = document.querySelector('#images-map-graph .js-plotly-plot'); return g.layout.title"
+                    )
+                )
+                and browser.find_element(By.ID, "images-map-draw").is_enabled()
+            ),
+            timeout=60,
+        )
         assert browser.execute_script(points) >= 100, round_
         browser.execute_script(  # a new title next time: each draw must arrive to pass
-            "document.querySelector('#images-map-graph .js-plotly-plot').layout.title = {text: ''}")
+            "document.querySelector('#images-map-graph .js-plotly-plot').layout.title = {text: ''}"
+        )
         no_server_error(browser)
     # Hover the first point of a class with the mouse: the tooltip shows that test image.
     graph = browser.find_element(By.CSS_SELECTOR, "#images-map-graph .js-plotly-plot")
     ActionChains(browser).scroll_to_element(graph).perform()
-    at = browser.execute_script("""
+    at = browser.execute_script(
+        """
         const g = arguments[0], area = window.neuralModules.plotlyView.plotArea(g), box = g.getBoundingClientRect();
         const trace = g._fullData.find((t) => t.x && t.x.length);
         const [px, py] = area.toPixels(trace.x[0], trace.y[0]);
-        return [area.left + px - box.width / 2, area.top + py - box.height / 2];""", graph)  # from the graph's middle
+        return [area.left + px - box.width / 2, area.top + py - box.height / 2];""",
+        graph,
+    )  # from the graph's middle
     ActionChains(browser).move_to_element_with_offset(graph, int(at[0]), int(at[1])).perform()
     wait_for(browser, lambda: browser.find_elements(By.CSS_SELECTOR, ".tooltip-image"), timeout=20)
     no_server_error(browser)

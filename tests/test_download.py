@@ -21,6 +21,7 @@ from playground.data.images import (
     load_mnist,
     load_quickdraw,
 )
+
 from helpers.download_server import cifar_archive, closed_port_url, manifest_for, mnist_files, npy_bytes, serve
 
 # ---------------------------------------------------------------------------
@@ -42,8 +43,11 @@ def test_manifest_lists_every_downloadable_set_with_publisher_md5s():
         for spec in manifest[name]["files"]:
             assert len(spec["md5"]) == 32 and int(spec["md5"], 16) >= 0
     assert [spec["name"] for spec in manifest["mnist"]["files"]] == [
-        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+        "train-images-idx3-ubyte.gz",
+        "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz",
+        "t10k-labels-idx1-ubyte.gz",
+    ]
     assert manifest["mnist"]["files"][0]["md5"] == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
     assert manifest["cifar-10"]["files"][0]["md5"] == "c32a1d4ab5d03f1284b67883e8d87530"
     assert tuple(manifest["quickdraw"]["categories"]) == QUICKDRAW_CATEGORIES
@@ -85,8 +89,11 @@ def test_checksum_mismatch_deletes_and_raises(file_server, tmp_path):
     serve(file_server, files)
     manifest = manifest_for(files)
     manifest["datasets"]["mnist"]["files"][1]["md5"] = "0" * 32
-    with pytest.raises(ChecksumError, match=r"train-labels-idx1-ubyte\.gz: the downloaded file failed its check "
-                                            r"\(MD5 [0-9a-f]{32}, the publisher's is 0{32}\); it was deleted"):
+    with pytest.raises(
+        ChecksumError,
+        match=r"train-labels-idx1-ubyte\.gz: the downloaded file failed its check "
+        r"\(MD5 [0-9a-f]{32}, the publisher's is 0{32}\); it was deleted",
+    ):
         download_dataset("mnist", tmp_path, base_url=file_server.url, progress=False, manifest=manifest)
     folder = tmp_path / "mnist"
     assert not (folder / "train-labels-idx1-ubyte.gz").exists()
@@ -111,8 +118,10 @@ def test_interrupted_transfer_is_resumed_with_range(file_server, tmp_path):
     download_dataset("mnist", tmp_path, base_url=file_server.url, progress=False, manifest=manifest_for(files))
     content = files["train-images-idx3-ubyte.gz"]
     assert (tmp_path / "mnist" / "train-images-idx3-ubyte.gz").read_bytes() == content
-    assert file_server.state.requests[:2] == [("/data/train-images-idx3-ubyte.gz", None),
-                                         ("/data/train-images-idx3-ubyte.gz", f"bytes={len(content) // 2}-")]
+    assert file_server.state.requests[:2] == [
+        ("/data/train-images-idx3-ubyte.gz", None),
+        ("/data/train-images-idx3-ubyte.gz", f"bytes={len(content) // 2}-"),
+    ]
 
 
 def test_interrupted_download_keeps_part_and_resumes_next_time(file_server, tmp_path):
@@ -120,8 +129,11 @@ def test_interrupted_download_keeps_part_and_resumes_next_time(file_server, tmp_
     serve(file_server, files)
     file_server.state.cuts = 100  # every response breaks off
     manifest = manifest_for(files)
-    with pytest.raises(DownloadError, match=r"train-images-idx3-ubyte\.gz: the connection closed after .* bytes; "
-                                            r"the .* bytes received are kept in .*\.part, run the download again to resume"):
+    with pytest.raises(
+        DownloadError,
+        match=r"train-images-idx3-ubyte\.gz: the connection closed after .* bytes; "
+        r"the .* bytes received are kept in .*\.part, run the download again to resume",
+    ):
         download_dataset("mnist", tmp_path, base_url=file_server.url, progress=False, manifest=manifest, retries=1)
     folder = tmp_path / "mnist"
     target, part = folder / "train-images-idx3-ubyte.gz", folder / "train-images-idx3-ubyte.gz.part"
@@ -171,8 +183,11 @@ def test_complete_part_is_verified_and_placed(file_server, tmp_path):
 
 def test_offline_error_names_host_and_what_to_do(tmp_path):
     files = mnist_files(5)
-    with pytest.raises(OfflineError, match=r"cannot reach 127\.0\.0\.1:\d+ \(.*\): no connection for "
-                                           r"train-images-idx3-ubyte\.gz; copy the files into .*mnist or pass --data-dir"):
+    with pytest.raises(
+        OfflineError,
+        match=r"cannot reach 127\.0\.0\.1:\d+ \(.*\): no connection for "
+        r"train-images-idx3-ubyte\.gz; copy the files into .*mnist or pass --data-dir",
+    ):
         download_dataset("mnist", tmp_path, base_url=closed_port_url(), progress=False, manifest=manifest_for(files))
     assert list((tmp_path / "mnist").iterdir()) == []
 
@@ -195,24 +210,29 @@ def test_quickdraw_checks_format_and_places_files(file_server, tmp_path):
     rows = np.random.default_rng(3).integers(0, 256, (30, 784), dtype=np.uint8)
     serve(file_server, {"cat.npy": npy_bytes(rows), "house plant.npy": npy_bytes(rows[:10])})
     manifest = {"datasets": {"quickdraw": {"folder": "quickdraw", "mirrors": [], "categories": ["cat"]}}}
-    download_dataset("quickdraw", tmp_path, base_url=file_server.url, progress=False, manifest=manifest,
-                     categories="cat,house plant")
+    download_dataset(
+        "quickdraw", tmp_path, base_url=file_server.url, progress=False, manifest=manifest, categories="cat,house plant"
+    )
     assert ("/data/house plant.npy", None) in file_server.state.requests  # the space is URL-quoted on the wire
     data = load_quickdraw(tmp_path, categories=["cat", "house plant"])
     assert np.array_equal(data.train_images[:24].reshape(24, 784), rows[:24])
 
 
-@pytest.mark.parametrize("content, problem", [
-    (npy_bytes(np.zeros((5, 784), np.float32)), r"holds float32 data of shape \(5, 784\)"),
-    (npy_bytes(np.zeros((5, 784), np.uint8))[:-7], r"the header promises 5 × 784 bytes .*\(truncated\)"),
-    (b"<html>Not here</html>", r"not a valid \.npy file"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (npy_bytes(np.zeros((5, 784), np.float32)), r"holds float32 data of shape \(5, 784\)"),
+        (npy_bytes(np.zeros((5, 784), np.uint8))[:-7], r"the header promises 5 × 784 bytes .*\(truncated\)"),
+        (b"<html>Not here</html>", r"not a valid \.npy file"),
+    ],
+)
 def test_quickdraw_bad_file_is_never_placed(file_server, tmp_path, content, problem):
     serve(file_server, {"octopus.npy": content})
     manifest = {"datasets": {"quickdraw": {"folder": "quickdraw", "mirrors": [], "categories": []}}}
     with pytest.raises(ChecksumError, match=r"octopus\.npy: the downloaded file failed its check \(" + problem):
-        download_dataset("quickdraw", tmp_path, base_url=file_server.url, progress=False, manifest=manifest,
-                         categories=["octopus"])
+        download_dataset(
+            "quickdraw", tmp_path, base_url=file_server.url, progress=False, manifest=manifest, categories=["octopus"]
+        )
     assert list((tmp_path / "quickdraw").iterdir()) == []
 
 
@@ -238,8 +258,9 @@ def test_cifar_bad_archive_checksum(file_server, tmp_path):
     corrupt[len(corrupt) // 2] ^= 0xFF
     serve(file_server, {"cifar-10-binary.tar.gz": bytes(corrupt)})
     manifest = manifest_for({"cifar-10-binary.tar.gz": archive}, "cifar-10")
-    manifest["datasets"]["cifar-10"]["files"][0].update(extract_from="cifar-10-batches-bin/",
-                                                        extract=["test_batch.bin"])
+    manifest["datasets"]["cifar-10"]["files"][0].update(
+        extract_from="cifar-10-batches-bin/", extract=["test_batch.bin"]
+    )
     with pytest.raises(ChecksumError, match=r"cifar-10-binary\.tar\.gz: the downloaded file failed its check \(MD5"):
         download_dataset("cifar-10", tmp_path, base_url=file_server.url, progress=False, manifest=manifest)
     assert list((tmp_path / "cifar-10").iterdir()) == []
@@ -254,6 +275,7 @@ def test_unwritable_data_dir(tmp_path):
 
 def test_bad_quickdraw_category_touches_nothing(tmp_path):
     with pytest.raises(ValueError, match="is not a Quick, Draw! category name"):
-        download_dataset("quickdraw", tmp_path, base_url="http://127.0.0.1:9/", progress=False,
-                         categories=["../escape"])
+        download_dataset(
+            "quickdraw", tmp_path, base_url="http://127.0.0.1:9/", progress=False, categories=["../escape"]
+        )
     assert list(tmp_path.iterdir()) == []

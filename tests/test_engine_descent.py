@@ -39,8 +39,15 @@ def test_the_step_is_the_engines_optimizer_with_its_velocity_carried_as_json():
     v, x = 0.0, -1.5
     for step in range(1, 6):
         # a new ball each step, from the stored memory, as a page that keeps it in a store does
-        ball = Ball(PARABOLA, ball.x, 0.1, optimizer="momentum", momentum=0.8,
-                    memory=memory_as_json(ball.memory), steps=ball.steps)
+        ball = Ball(
+            PARABOLA,
+            ball.x,
+            0.1,
+            optimizer="momentum",
+            momentum=0.8,
+            memory=memory_as_json(ball.memory),
+            steps=ball.steps,
+        )
         event = run(ball, steps=1).last
         v = 0.8 * v - 0.1 * (2 * x - 3)
         x, before = x + v, x

@@ -29,8 +29,10 @@ def test_the_same_seed_gives_the_same_population():
         runs.append([array.copy() for array in evolution.population])
     assert all(np.array_equal(a, b) for a, b in zip(*runs))
     other = Evolution(Network([2, 3, 2], seed=4), inputs, labels, EvolutionSettings(seed=8))
-    assert not np.array_equal(other.population[0], Evolution(Network([2, 3, 2], seed=4), inputs, labels,
-                                                             EvolutionSettings(seed=7)).population[0])
+    assert not np.array_equal(
+        other.population[0],
+        Evolution(Network([2, 3, 2], seed=4), inputs, labels, EvolutionSettings(seed=7)).population[0],
+    )
 
 
 def test_the_first_member_is_the_network_itself_and_the_network_is_not_changed():
@@ -89,9 +91,15 @@ def test_evaluations_count_the_children_only_after_the_first_generation():
     assert (summary.generation, summary.evaluations, summary.samples) == (1, 17, 17 * len(inputs))
 
 
-@pytest.mark.parametrize("changes, words", [({"population": 1}, "population"), ({"survivors": 40}, "survivors"),
-                                             ({"mutation_rate": 0}, "mutation rate"),
-                                             ({"mutation_size": -1}, "mutation size")])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"population": 1}, "population"),
+        ({"survivors": 40}, "survivors"),
+        ({"mutation_rate": 0}, "mutation rate"),
+        ({"mutation_size": -1}, "mutation size"),
+    ],
+)
 def test_bad_settings_are_named(changes, words):
     inputs, labels = fruit()
     with pytest.raises(ValueError, match=words):
@@ -103,26 +111,58 @@ def playground(*args):
 
 
 def test_the_command_line_evolves_the_curved_fruit_with_the_2_3_2_network(tmp_path):
-    run = playground("train", "--data", "fruit-curved", "--layers", "3", "--method", "evolution", "--quiet",
-                     "--save", str(tmp_path / "evolved.npz"))
+    run = playground(
+        "train",
+        "--data",
+        "fruit-curved",
+        "--layers",
+        "3",
+        "--method",
+        "evolution",
+        "--quiet",
+        "--save",
+        str(tmp_path / "evolved.npz"),
+    )
     assert run.returncode == 0, run.stderr
     lines = dict(line.split(": ", 1) for line in run.stdout.strip().splitlines())
-    assert lines["generations"].startswith("300 in") and int(lines["evaluations"].split()[0]) == 40 + 300 * 32  # the first generation, then 32 children each
+    assert (
+        lines["generations"].startswith("300 in") and int(lines["evaluations"].split()[0]) == 40 + 300 * 32
+    )  # the first generation, then 32 children each
     assert float(lines["train accuracy"]) >= 0.95
     from playground.engine import load_network
 
     assert load_network(tmp_path / "evolved.npz").layer_sizes == [2, 3, 2]
-    report = json.loads(playground("train", "--layers", "3", "--method", "evolution", "--generations", "20",
-                                   "--population", "10", "--survivors", "2", "--no-crossover", "--json",
-                                   "--quiet").stdout)
+    report = json.loads(
+        playground(
+            "train",
+            "--layers",
+            "3",
+            "--method",
+            "evolution",
+            "--generations",
+            "20",
+            "--population",
+            "10",
+            "--survivors",
+            "2",
+            "--no-crossover",
+            "--json",
+            "--quiet",
+        ).stdout
+    )
     assert (report["method"], report["generations"], report["evaluations"]) == ("evolution", 20, 10 + 20 * 8)
     assert report["samples_pushed"] == report["evaluations"] * 160 and report["settings"]["crossover"] is False
     assert report["epochs"] == 0 and report["diverged"] is False
 
 
-@pytest.mark.parametrize("args, words", [(["--data", "digits"], "two-input sets only"),
-                                         (["--survivors", "40"], "survivors"),
-                                         (["--mutation-rate", "2"], "mutation rate")])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--data", "digits"], "two-input sets only"),
+        (["--survivors", "40"], "survivors"),
+        (["--mutation-rate", "2"], "mutation rate"),
+    ],
+)
 def test_evolution_refuses_what_it_cannot_do_with_exit_2(args, words):
     run = playground("train", "--method", "evolution", *args)
     assert run.returncode == 2 and words in run.stderr and "Traceback" not in run.stderr

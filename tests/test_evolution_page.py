@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.app.session import model
-from playground.app.session.training import engine_settings
 from playground.app.pages.playground.evolution import DEFAULT_RACE, evolution_race, race_settings, race_summary
 from playground.app.pages.playground.figures import race_boundaries_figure, race_costs_figure
+from playground.app.session import model
+from playground.app.session.training import engine_settings
 
 pytestmark = pytest.mark.timeout(120)  # nothing here may hang the run
 
@@ -62,11 +62,19 @@ def test_evolution_never_loses_its_best_and_both_learn(race):
     assert "60 generations" in line and "1,960 evaluations" in line and "gradient descent" in line
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"generations": 0}, "generations"), ({"generations": 2.5}, "generations"), ({"generations": None}, "generations"),
-    ({"population": "x"}, "population"), ({"survivors": 40}, "survivors"), ({"mutation_rate": 0}, "mutation rate"),
-    ({"mutation_size": -1}, "mutation size"), ({"population": True}, "population"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"generations": 0}, "generations"),
+        ({"generations": 2.5}, "generations"),
+        ({"generations": None}, "generations"),
+        ({"population": "x"}, "population"),
+        ({"survivors": 40}, "survivors"),
+        ({"mutation_rate": 0}, "mutation rate"),
+        ({"mutation_size": -1}, "mutation size"),
+        ({"population": True}, "population"),
+    ],
+)
 def test_bad_settings_are_named(change, message):
     with pytest.raises(ValueError, match=message):
         race_settings({**DEFAULT_RACE, **change})
@@ -75,10 +83,13 @@ def test_bad_settings_are_named(change, message):
 def test_with_time_enough_both_push_as_many_samples(monkeypatch):
     from playground import limits
 
-    monkeypatch.setattr("playground.app.pages.playground.evolution.current_limits",
-                        lambda: limits.Limits(request_seconds=60.0))
+    monkeypatch.setattr(
+        "playground.app.pages.playground.evolution.current_limits", lambda: limits.Limits(request_seconds=60.0)
+    )
     data, network = initial_state()
-    result = evolution_race(network, data, training_settings(TRAINING), *race_settings({**DEFAULT_RACE, "generations": 5}))
+    result = evolution_race(
+        network, data, training_settings(TRAINING), *race_settings({**DEFAULT_RACE, "generations": 5})
+    )
     evolved, descended = result["evolution"], result["gradient"]
     assert result["stopped"] is None
     assert evolved["samples"][-1] <= descended["samples"][-1] < evolved["samples"][-1] + 3 * 10
@@ -94,8 +105,10 @@ def test_evolution_refuses_data_it_cannot_train_on():
 def test_the_figures_show_both_boundaries_and_both_curves(race):
     data, _, result = race
     dataset = model.check_points(data)
-    networks = [(name, model.playground_network(result[part]["network"]))
-                for name, part in (("evolution", "evolution"), ("gradient descent", "gradient"))]
+    networks = [
+        (name, model.playground_network(result[part]["network"]))
+        for name, part in (("evolution", "evolution"), ("gradient descent", "gradient"))
+    ]
     figure = race_boundaries_figure(dataset.train_inputs, dataset.train_labels, dataset.class_names, networks)
     maps = [trace for trace in figure.data if trace.type == "heatmap"]
     assert len(maps) == 2 and [a.text for a in figure.layout.annotations] == ["evolution", "gradient descent"]
@@ -106,7 +119,10 @@ def test_the_figures_show_both_boundaries_and_both_curves(race):
     costs = race_costs_figure(result)
     assert [trace.name for trace in costs.data] == ["evolution (its best member)", "gradient descent"]
     # A log axis has no 0: the curves start at their first samples (the start is in the summary line).
-    assert list(costs.data[0].y) == result["evolution"]["cost"][1:] and list(costs.data[1].x) == result["gradient"]["samples"][1:]
+    assert (
+        list(costs.data[0].y) == result["evolution"]["cost"][1:]
+        and list(costs.data[1].x) == result["gradient"]["samples"][1:]
+    )
     assert costs.layout.xaxis.type == "log"
     empty = race_costs_figure(None)
     assert not empty.data and "press race" in empty.layout.annotations[0].text

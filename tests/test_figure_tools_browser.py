@@ -29,7 +29,9 @@ def test_the_boundary_and_the_diagram_export_at_presentation_size(live_app, brow
     open_page(browser, live_app)
     width, height = png_size(export(browser, folder, "playground-export-boundary", "decision-boundary.png"))
     assert width == 1920 and height > 800
-    svg = ElementTree.parse(export(browser, folder, "playground-export-boundary-svg", "decision-boundary.svg")).getroot()
+    svg = ElementTree.parse(
+        export(browser, folder, "playground-export-boundary-svg", "decision-boundary.svg")
+    ).getroot()
     assert svg.get("width") == "1920"
     images = [e for e in svg.iter(f"{SVG}image") if (e.get("href") or "").startswith("data:image/png")]
     assert images, "the class map is laid in under the points"
@@ -54,9 +56,17 @@ def test_the_boundary_fills_the_window_under_the_play_controls_and_esc_leaves(li
     assert abs(full["top"] - bar["bottom"]) < 2 and abs(full["bottom"] - full["window_height"]) < 2
     # The class map follows the plot area to its new, larger size.
     wait_for(browser, lambda: box(browser, "#playground-boundary-canvas")["height"] > 1.2 * map_before["height"])
-    wait_for(browser, lambda: all(abs(box(browser, "#playground-boundary-canvas")[side]
-                                      - box(browser, "#playground-boundary-graph .nsewdrag")[side]) < 2
-                                  for side in ("left", "top", "width", "height")))
+    wait_for(
+        browser,
+        lambda: all(
+            abs(
+                box(browser, "#playground-boundary-canvas")[side]
+                - box(browser, "#playground-boundary-graph .nsewdrag")[side]
+            )
+            < 2
+            for side in ("left", "top", "width", "height")
+        ),
+    )
     browser.find_element(By.ID, "playground-play").click()  # the play controls are still in reach
     wait_for(browser, lambda: browser.find_element(By.ID, "playground-play").text == "pause")
     browser.find_element(By.ID, "playground-play").click()
@@ -67,7 +77,9 @@ def test_the_boundary_fills_the_window_under_the_play_controls_and_esc_leaves(li
 
 def modebar_button(driver, graph_id: str, title: str):
     ActionChains(driver).move_to_element(driver.find_element(By.ID, graph_id)).perform()  # the toolbar shows on hover
-    return wait_for(driver, lambda: driver.find_element(By.CSS_SELECTOR, f"#{graph_id} .modebar-btn[data-title='{title}']"))
+    return wait_for(
+        driver, lambda: driver.find_element(By.CSS_SELECTOR, f"#{graph_id} .modebar-btn[data-title='{title}']")
+    )
 
 
 def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, tmp_path):
@@ -76,7 +88,8 @@ def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, t
     browser.find_element(By.ID, "playground-step").click()  # a point on the cost chart
     modebar_button(browser, "playground-cost-graph", "Download as SVG (vector, 1920 px wide)").click()
     assert not browser.find_element(  # that button is for graphs laid over each other only
-        By.CSS_SELECTOR, "#playground-cost-graph .modebar-btn[data-title^='Download as PNG, with']").is_displayed()
+        By.CSS_SELECTOR, "#playground-cost-graph .modebar-btn[data-title^='Download as PNG, with']"
+    ).is_displayed()
     svg = ElementTree.parse(downloaded(browser, folder, "cost.svg")).getroot()
     assert round(float(svg.get("width"))) == 1920 and svg.get("viewBox")  # the screen's layout, scaled
     assert any("cost" in "".join(e.itertext()) for e in svg.iter(f"{SVG}text"))

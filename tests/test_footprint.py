@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers.hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
 
 from playground.engine import (
     Conv2D,
@@ -29,6 +28,8 @@ from playground.engine import (
     save_network,
 )
 from playground.engine.specs import spec_multiply_adds
+
+from helpers.hostile_models import float64_zeros_file, padded_conv_file, wide_conv_file
 
 
 def test_a_dense_network_costs_its_weight_products():
@@ -63,11 +64,14 @@ def peak_memory_kb() -> int:
     return int(line.split()[1])
 
 
-@pytest.mark.parametrize("make, words", [
-    (padded_conv_file, ["too costly to run here", "layer 1", "Conv2D", "multiply-adds per sample"]),
-    (wide_conv_file, ["too costly to run here", "layer 2", "multiply-adds per sample"]),
-    (float64_zeros_file, ["too large to run here", "parameters take 180 MB", "150 MB allowed"]),
-])
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (padded_conv_file, ["too costly to run here", "layer 1", "Conv2D", "multiply-adds per sample"]),
+        (wide_conv_file, ["too costly to run here", "layer 2", "multiply-adds per sample"]),
+        (float64_zeros_file, ["too large to run here", "parameters take 180 MB", "150 MB allowed"]),
+    ],
+)
 def test_a_model_file_that_would_cost_too_much_is_refused_before_it_runs(make, words):
     raw = make()
     assert len(raw) < 100_000
@@ -84,15 +88,18 @@ def test_a_model_file_that_would_cost_too_much_is_refused_before_it_runs(make, w
 
 
 def test_limits_are_the_callers_choice(tmp_path):
-    path = save_network(Network.from_layers([Conv2D(1, 4, 3), Flatten(), Dense(28 * 28 * 4, 10, "softmax")],
-                                            input_shape=(28, 28, 1)), tmp_path / "small.npz")
+    path = save_network(
+        Network.from_layers([Conv2D(1, 4, 3), Flatten(), Dense(28 * 28 * 4, 10, "softmax")], input_shape=(28, 28, 1)),
+        tmp_path / "small.npz",
+    )
     cost = footprint(load_network(path))
     with pytest.raises(ModelTooCostly, match="more than the 1,000 allowed"):
         load_network(path, max_multiply_adds=1_000)
     with pytest.raises(ModelTooCostly, match="MB allowed"):
         load_network(path, max_memory_bytes=cost.memory_bytes - 1)
-    assert footprint(load_network(path, max_multiply_adds=cost.multiply_adds,
-                                  max_memory_bytes=cost.memory_bytes)) == cost
+    assert (
+        footprint(load_network(path, max_multiply_adds=cost.multiply_adds, max_memory_bytes=cost.memory_bytes)) == cost
+    )
 
 
 def test_pools_count_their_windows():

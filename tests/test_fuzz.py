@@ -20,24 +20,30 @@ import pytest
 from dash.development.base_component import Component
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from helpers.servers import callback_body, is_pattern, session_values
 
 from playground.app.main import create_app
 from playground.app.session import stores
 from playground.app.session.pages import routes
+
+from helpers.servers import callback_body, is_pattern, session_values
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.slow]  # many generated values for every callback and route
 
 EXAMPLES = 40  # per callback and per route: about 2,000 requests in all, about 20 s
 
 HOSTILE = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
     st.sampled_from([0, -1, 1e308, -1e308, math.nan, math.inf, -math.inf, 1e-320, 2**63, 99]),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12), st.just("x" * 5000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.just("x" * 5000),
     st.sampled_from(["abc", "", "NaN", "null", "[]", "{}", "1e308", "../../etc/passwd", "<b>x</b>"]),
     st.lists(st.one_of(st.integers(), st.floats(), st.none(), st.text(max_size=3)), max_size=4),
     st.dictionaries(st.text(max_size=4), st.one_of(st.integers(), st.none(), st.text(max_size=3)), max_size=3),
-    st.just([[[[[1]]]]]), st.just({"a": {"b": {"c": None}}}),
+    st.just([[[[[1]]]]]),
+    st.just({"a": {"b": {"c": None}}}),
 )
 
 
@@ -88,8 +94,11 @@ def layout_values(app) -> dict[str, dict]:
             return
         props = node.to_plotly_json()["props"]
         if "id" in props:
-            key = props["id"] if isinstance(props["id"], str) else json.dumps(props["id"], sort_keys=True,
-                                                                                separators=(",", ":"))
+            key = (
+                props["id"]
+                if isinstance(props["id"], str)
+                else json.dumps(props["id"], sort_keys=True, separators=(",", ":"))
+            )
             found[key] = props
         for value in props.values():
             if isinstance(value, (list, tuple, Component)):
@@ -112,8 +121,11 @@ def fresh_values(app) -> dict[str, object]:
             if is_pattern(item["id"]):
                 pattern = json.loads(item["id"])
                 fixed = {key: value for key, value in pattern.items() if not isinstance(value, list)}
-                values[name] = [(json.loads(key), props.get(item["property"])) for key, props in components.items()
-                                if key.startswith("{") and fixed.items() <= json.loads(key).items()]
+                values[name] = [
+                    (json.loads(key), props.get(item["property"]))
+                    for key, props in components.items()
+                    if key.startswith("{") and fixed.items() <= json.loads(key).items()
+                ]
             else:
                 values[name] = components.get(item["id"], {}).get(item["property"])
     return values
@@ -141,8 +153,9 @@ def test_a_callback_answers_every_value_with_a_result_or_a_message(app, client, 
     names = [f"{item['id']}.{item['property']}" for item in spec["inputs"] + spec["state"]]
     inputs = [f"{item['id']}.{item['property']}" for item in spec["inputs"]]
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(st.data())
     def run(data):
         changed = {}
@@ -163,8 +176,9 @@ def test_a_callback_answers_every_value_with_a_result_or_a_message(app, client, 
 def test_a_route_answers_every_body_with_a_result_or_a_message(client, failures, route):
     fields = list(route.request.model_fields)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(st.dictionaries(st.sampled_from(fields), HOSTILE, max_size=len(fields)))
     def run(body):
         reply = client.post(route.path, data=json.dumps(body), content_type="application/json")
@@ -179,13 +193,23 @@ def test_the_fresh_values_are_a_working_page(app, client, failures):
     for key in server_callbacks():
         spec = app.callback_map[key]
         body = callback_body(app, key, fresh, f"{spec['inputs'][0]['id']}.{spec['inputs'][0]['property']}")
-        check_answer(client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json"),
-                     failures, key[:80])
+        check_answer(
+            client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json"),
+            failures,
+            key[:80],
+        )
 
 
-@pytest.mark.parametrize("path", ["/_dash-component-suites/dash/../../etc/passwd", "/_dash-component-suites/nothing/x.js",
-                                  "/_dash-component-suites/dash/dcc/none.js", "/_dash-component-suites/dash/dcc/%00.js",
-                                  "/_dash-component-suites/dash/deps/react@99.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/../../etc/passwd",
+        "/_dash-component-suites/nothing/x.js",
+        "/_dash-component-suites/dash/dcc/none.js",
+        "/_dash-component-suites/dash/dcc/%00.js",
+        "/_dash-component-suites/dash/deps/react@99.js",
+    ],
+)
 def test_a_script_path_the_app_does_not_serve_is_a_404_not_a_logged_failure(client, failures, path):
     reply = client.get(path)
     assert reply.status_code == 404 and reply.get_json()["error"] == "no such file here"
@@ -207,20 +231,36 @@ def test_a_map_of_a_layer_the_network_lacks_gets_a_message(layer):
     key = stores.new_session_key()
     network = Network([64, 16, 10], ["tanh"], output_activation="softmax", cost="cross_entropy")
     with JobStore() as store:
-        about = {"config": {"data": "digits", "seed": 0}, "data": "digits", "network": network.describe(), "epochs": 1,
-                 "layers": [layer.to_dict() for layer in network.layers], "input_shape": [64], "test_accuracy": 0.1,
-                 "class_names": [str(d) for d in range(10)], "image_shape": [8, 8], "job": "fuzz"}
+        about = {
+            "config": {"data": "digits", "seed": 0},
+            "data": "digits",
+            "network": network.describe(),
+            "epochs": 1,
+            "layers": [layer.to_dict() for layer in network.layers],
+            "input_shape": [64],
+            "test_accuracy": 0.1,
+            "class_names": [str(d) for d in range(10)],
+            "image_shape": [8, 8],
+            "job": "fuzz",
+        }
         models.save_model(store, key, network, np.full((360, 10), 0.1), about)
     with pytest.raises(ValueError, match="one of the network's layers 0 to 2"):
         layer_map_figure(load_model(key), layer, "pca")
     assert layer_map_figure(load_model(key), 1, "pca").data  # a layer it has: drawn
 
 
-@pytest.mark.parametrize("steps, span, normalisation, words", [
-    (None, 1.0, "filter", "odd number of steps"), (51, 1e308, "filter", "span must be a number from 0.1 to 2"),
-    (51, math.nan, "filter", "span"), (51, "1", "filter", "span"), (51, 1.0, "x", "scaled by filter, layer, none"),
-    (102, 1.0, "filter", "odd number"), (True, 1.0, "filter", "odd number"),
-])
+@pytest.mark.parametrize(
+    "steps, span, normalisation, words",
+    [
+        (None, 1.0, "filter", "odd number of steps"),
+        (51, 1e308, "filter", "span must be a number from 0.1 to 2"),
+        (51, math.nan, "filter", "span"),
+        (51, "1", "filter", "span"),
+        (51, 1.0, "x", "scaled by filter, layer, none"),
+        (102, 1.0, "filter", "odd number"),
+        (True, 1.0, "filter", "odd number"),
+    ],
+)
 def test_a_slice_asks_only_what_the_page_offers(steps, span, normalisation, words):
     from playground.app.pages.landscape.slice_logic import (
         check_normalisation,

@@ -1,6 +1,5 @@
 """Backpropagation against central finite differences, for every valid activation/cost pair."""
 
-
 import numpy as np
 import pytest
 
@@ -18,8 +17,9 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
 def random_network(activation, output, cost, seed=0):
     rng = np.random.default_rng(seed)
-    network = Network([3, 5, 4, 4], activation=activation, output_activation=output, cost=cost,
-                      seed=seed, dtype=np.float64)
+    network = Network(
+        [3, 5, 4, 4], activation=activation, output_activation=output, cost=cost, seed=seed, dtype=np.float64
+    )
     for b in network.biases:  # random biases too, not just the zeros of initialisation
         b[:] = rng.normal(0, 0.5, b.shape)
     inputs = rng.normal(0, 1, (7, 3))
@@ -51,12 +51,15 @@ def test_forward_differences_are_close_but_coarser():
 
 def test_gradients_without_hidden_layer_and_deep_network():
     for sizes in ([2, 2], [4, 6, 5, 3, 3]):
-        network = Network(sizes, activation="elu", output_activation="softmax", cost="cross_entropy",
-                          dtype=np.float64, seed=3)
+        network = Network(
+            sizes, activation="elu", output_activation="softmax", cost="cross_entropy", dtype=np.float64, seed=3
+        )
         rng = np.random.default_rng(4)
         inputs, labels = rng.normal(size=(6, sizes[0])), rng.integers(0, sizes[-1], 6)
-        for gradient, estimate in zip(network.gradients(inputs, labels),
-                                      network.finite_difference_gradients(inputs, labels, h=1e-5, method="central")):
+        for gradient, estimate in zip(
+            network.gradients(inputs, labels),
+            network.finite_difference_gradients(inputs, labels, h=1e-5, method="central"),
+        ):
             assert relative_error(gradient, estimate) < 1e-6
 
 
@@ -107,8 +110,9 @@ def test_costs_follow_the_spec_definitions():
 
 
 def test_forward_reads_like_the_maths():
-    network = Network([3, 4, 2], activation="relu", output_activation="linear", cost="quadratic",
-                      dtype=np.float64, seed=5)
+    network = Network(
+        [3, 4, 2], activation="relu", output_activation="linear", cost="quadratic", dtype=np.float64, seed=5
+    )
     x = np.random.default_rng(1).normal(size=(10, 3))
     hidden = np.maximum(x @ network.weights[0] + network.biases[0], 0)
     np.testing.assert_allclose(network.forward(x), hidden @ network.weights[1] + network.biases[1])

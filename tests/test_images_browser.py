@@ -55,8 +55,10 @@ def stroke(driver, points: list[tuple[int, int]]) -> None:
 
 
 def ranking(driver, element_id: str = "images-ranking") -> list[str]:
-    return driver.execute_script("return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)",
-                                 f"#{element_id} .rank-name")
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)",
+        f"#{element_id} .rank-name",
+    )
 
 
 def test_training_grows_the_curves_then_the_confusion_matrix_leads_to_the_mistakes(live_app, browser, tmp_path):
@@ -164,8 +166,9 @@ def test_the_look_inside_and_look_deeper_views_draw(live_app, browser, tmp_path)
     assert rotation[0] > 0.9 and rotation[-1] < rotation[0]  # turning the digits hurts
     wait_for(browser, lambda: "answers" in text(browser, "images-threshold-text"))
     before = text(browser, "images-threshold-text")
-    handle = browser.find_element(By.CSS_SELECTOR, "#images-threshold .dash-slider-thumb, #images-threshold "
-                                                   "[role=slider]")
+    handle = browser.find_element(
+        By.CSS_SELECTOR, "#images-threshold .dash-slider-thumb, #images-threshold [role=slider]"
+    )
     ActionChains(browser).click_and_hold(handle).move_by_offset(-120, 0).release().perform()
     wait_for(browser, lambda: text(browser, "images-threshold-text") != before)
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-deeper.png")))
@@ -173,7 +176,8 @@ def test_the_look_inside_and_look_deeper_views_draw(live_app, browser, tmp_path)
 
 
 def test_a_reload_finds_the_running_job_a_second_start_is_refused_and_stop_keeps_the_network(
-        live_app, browser, tmp_path):
+    live_app, browser, tmp_path
+):
     open_images(browser, live_app)
     type_into(browser, "images-batch-size", 1)  # a slow job: a few seconds an epoch
     type_into(browser, "images-epochs", 100)
@@ -247,8 +251,9 @@ def test_a_saved_network_loads_back_on_another_browser(live_app, browser, second
         saved.write_bytes(model_bytes(store, key))
     open_images(second_browser, live_app)
     tab(second_browser, "Models")
-    chooser = wait_for(second_browser, lambda: second_browser.find_elements(
-        By.CSS_SELECTOR, "#images-upload input[type=file]"))[0]
+    chooser = wait_for(
+        second_browser, lambda: second_browser.find_elements(By.CSS_SELECTOR, "#images-upload input[type=file]")
+    )[0]
     chooser.send_keys(str(saved))
     wait_for(second_browser, lambda: text(second_browser, "images-model-message").startswith("loaded mine.npz"))
     wait_for(second_browser, lambda: "64-20-10" in text(second_browser, "images-model-summary"))

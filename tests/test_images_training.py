@@ -22,7 +22,7 @@ from playground.app.server.models import key_of
 from playground.engine import load_network_bytes
 from playground.recipes import load_data
 
-from helpers.images_page import DIGITS, KEY, in_thread, own_store, wait_for, wait_until
+from helpers.images_page import DIGITS, KEY, in_thread, own_store, wait_for_status, wait_until
 
 # Jobs run in threads here and wait on each other (pause, resume): none may hang the run.
 pytestmark = pytest.mark.timeout(120)
@@ -115,10 +115,10 @@ def test_pause_holds_the_job_and_resume_finishes_it(store, monkeypatch):
     hold_at_its_reports(monkeypatch, lambda reporter: paused_asked.is_set())
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     thread, result = in_thread(job)
-    wait_for(store, lambda s: s.get("state") == "running")
+    wait_for_status(store, lambda s: s.get("state") == "running")
     assert control_job(store, KEY, "pause") == "pausing…"
     paused_asked.set()
-    paused = wait_for(store, lambda s: s.get("state") == "paused")
+    paused = wait_for_status(store, lambda s: s.get("state") == "paused")
 
     def held_a_while() -> bool:  # the page polls (its heartbeat) while the job holds, for several report periods
         status = job_status(store, KEY)
@@ -141,7 +141,7 @@ def test_stop_ends_the_job_early_and_keeps_its_model(store, monkeypatch):
     hold_at_its_reports(monkeypatch, lambda reporter: stop_asked.is_set())
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     thread, result = in_thread(job)
-    wait_for(store, lambda s: s.get("state") == "running")
+    wait_for_status(store, lambda s: s.get("state") == "running")
     control_job(store, KEY, "stop")
     stop_asked.set()
     thread.join(60)
@@ -191,7 +191,7 @@ def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, mon
     hold_at_its_reports(monkeypatch, lambda reporter: stop_asked.is_set())  # still working when the test stops it
     job, _ = start_job(store, KEY, {**DIGITS, "epochs": 200})
     thread, result = in_thread(job)
-    running = wait_for(store, lambda s: s.get("state") == "running")
+    running = wait_for_status(store, lambda s: s.get("state") == "running")
 
     def well_past_the_marks_life() -> bool:  # the marker thread renews it all along
         assert (

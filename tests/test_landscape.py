@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from playground.engine.plane import plane_costs
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, Network
 from playground.engine.landscape import (
     cost_slice,
@@ -19,15 +18,16 @@ from playground.engine.landscape import (
     trajectory_plane,
     unit_direction,
 )
-from playground.engine.surface import two_parameter_costs
 from playground.engine.race import Runner, descend, race, winner
+from playground.engine.surface import two_parameter_costs
 from playground.engine.surfaces import SURFACES
 
 
 def network_and_data(sizes=(2, 8, 8, 2), activation="tanh", output="softmax", cost="cross_entropy", seed=0):
     rng = np.random.default_rng(seed)
-    network = Network(list(sizes), activation=activation, output_activation=output, cost=cost, seed=seed,
-                      dtype=np.float64)
+    network = Network(
+        list(sizes), activation=activation, output_activation=output, cost=cost, seed=seed, dtype=np.float64
+    )
     for b in network.biases:
         b[:] = rng.normal(0, 0.3, b.shape)
     inputs = rng.normal(0, 1, (200, sizes[0]))
@@ -43,8 +43,15 @@ def cost_with(network, inputs, labels, settings: dict, l2=0.0) -> float:
     return twin.cost(inputs, labels) + twin.l2_cost(l2)
 
 
-@pytest.mark.parametrize("first,second", [(("W", 2, 3, 5), ("b", 1, 4)), (("W", 1, 0, 2), ("W", 1, 1, 2)),
-                                           (("b", 3, 1), ("W", 3, 7, 0)), (("W", 1, 1, 1), ("b", 3, 0))])
+@pytest.mark.parametrize(
+    "first,second",
+    [
+        (("W", 2, 3, 5), ("b", 1, 4)),
+        (("W", 1, 0, 2), ("W", 1, 1, 2)),
+        (("b", 3, 1), ("W", 3, 7, 0)),
+        (("W", 1, 1, 1), ("b", 3, 0)),
+    ],
+)
 @pytest.mark.parametrize("output,cost", [("softmax", "cross_entropy"), ("sigmoid", "quadratic")])
 def test_a_surface_point_is_the_cost_with_those_two_parameters_set_by_hand(first, second, output, cost):
     network, inputs, labels = network_and_data(output=output, cost=cost)
@@ -59,13 +66,27 @@ def test_a_surface_point_is_the_cost_with_those_two_parameters_set_by_hand(first
     assert [p.tobytes() for p in network.parameters()] == before  # the network is exactly as it was
 
 
-PAIRS = [(("W", 2, 3, 5), ("b", 1, 4)), (("W", 1, 0, 2), ("W", 1, 1, 2)), (("b", 1, 2), ("W", 1, 1, 2)),
-         (("W", 3, 7, 1), ("b", 3, 1)), (("b", 2, 0), ("W", 1, 1, 5)), (("W", 1, 1, 3), ("b", 3, 0))]
+PAIRS = [
+    (("W", 2, 3, 5), ("b", 1, 4)),
+    (("W", 1, 0, 2), ("W", 1, 1, 2)),
+    (("b", 1, 2), ("W", 1, 1, 2)),
+    (("W", 3, 7, 1), ("b", 3, 1)),
+    (("b", 2, 0), ("W", 1, 1, 5)),
+    (("W", 1, 1, 3), ("b", 3, 0)),
+]
 
 
 @pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
-@pytest.mark.parametrize("output,cost", [("softmax", "cross_entropy"), ("sigmoid", "cross_entropy"),
-                                         ("sigmoid", "quadratic"), ("tanh", "quadratic"), ("linear", "quadratic")])
+@pytest.mark.parametrize(
+    "output,cost",
+    [
+        ("softmax", "cross_entropy"),
+        ("sigmoid", "cross_entropy"),
+        ("sigmoid", "quadratic"),
+        ("tanh", "quadratic"),
+        ("linear", "quadratic"),
+    ],
+)
 def test_the_broadcast_surface_equals_the_general_plane(activation, output, cost):
     """The sliders' surface (broadcast over the axes each number depends on) is the same cost as
     the general plane through the two unit directions, for every pair of places two sliders can be."""
@@ -74,8 +95,9 @@ def test_the_broadcast_surface_equals_the_general_plane(activation, output, cost
     for first, second in PAIRS:
         d1, d2 = unit_direction(network, first), unit_direction(network, second)
         expected = plane_costs(network, inputs, labels, d1, d2, alphas, betas)
-        found = two_parameter_costs(network, inputs, labels, locate(network, first), locate(network, second),
-                                    alphas, betas)
+        found = two_parameter_costs(
+            network, inputs, labels, locate(network, first), locate(network, second), alphas, betas
+        )
         np.testing.assert_allclose(found, expected, rtol=1e-10, atol=1e-12)
 
 
@@ -88,14 +110,16 @@ def test_the_broadcast_surface_works_in_blocks_without_hidden_layers_and_in_floa
     xs, ys = np.linspace(-1, 1, 4), np.linspace(0, 2, 3)
     surface_costs = cost_surface(network, inputs, labels, first, second, xs, ys)
     for k, j in [(0, 0), (2, 3), (1, 2)]:
-        assert surface_costs[k, j] == pytest.approx(cost_with(network, inputs, labels, {first: xs[j], second: ys[k]}),
-                                                    rel=1e-10)
+        assert surface_costs[k, j] == pytest.approx(
+            cost_with(network, inputs, labels, {first: xs[j], second: ys[k]}), rel=1e-10
+        )
     small = Network([2, 8, 8, 2], activation="tanh", output_activation="softmax", seed=0)  # float32
     labels = labels % 2
     costs = cost_surface(small, inputs, labels, ("W", 2, 3, 5), ("b", 1, 4), xs, ys)
     assert costs.shape == (3, 4)
-    assert costs[1, 2] == pytest.approx(cost_with(small, inputs, labels, {("W", 2, 3, 5): xs[2], ("b", 1, 4): ys[1]}),
-                                        rel=1e-5)
+    assert costs[1, 2] == pytest.approx(
+        cost_with(small, inputs, labels, {("W", 2, 3, 5): xs[2], ("b", 1, 4): ys[1]}), rel=1e-5
+    )
 
 
 def test_a_conv_network_surface_goes_by_the_general_plane():
@@ -247,26 +271,39 @@ def test_each_optimizers_first_steps_on_rosenbrock_match_hand_computed_values():
 
     lr, mu = 1e-4, 0.9
     expected = {}
-    p = start.copy(); path = []
+    p = start.copy()
+    path = []
     for _ in range(3):
-        p = p - lr * grad(p); path.append(p.copy())
+        p = p - lr * grad(p)
+        path.append(p.copy())
     expected["sgd"] = path
     p, v, path = start.copy(), np.zeros(2), []
     for _ in range(3):
-        v = mu * v - lr * grad(p); p = p + v; path.append(p.copy())
+        v = mu * v - lr * grad(p)
+        p = p + v
+        path.append(p.copy())
     expected["momentum"] = path
     p, v, path = start.copy(), np.zeros(2), []
     for _ in range(3):
-        g = grad(p); v = mu * v - lr * g; p = p + mu * v - lr * g; path.append(p.copy())
+        g = grad(p)
+        v = mu * v - lr * g
+        p = p + mu * v - lr * g
+        path.append(p.copy())
     expected["nesterov"] = path
     p, s, path = start.copy(), np.zeros(2), []
     for _ in range(3):
-        g = grad(p); s = 0.9 * s + 0.1 * g * g; p = p - lr * g / (np.sqrt(s) + 1e-8); path.append(p.copy())
+        g = grad(p)
+        s = 0.9 * s + 0.1 * g * g
+        p = p - lr * g / (np.sqrt(s) + 1e-8)
+        path.append(p.copy())
     expected["rmsprop"] = path
     p, m, s, path = start.copy(), np.zeros(2), np.zeros(2), []
     for t in range(1, 4):
-        g = grad(p); m = 0.9 * m + 0.1 * g; s = 0.999 * s + 0.001 * g * g
-        p = p - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8); path.append(p.copy())
+        g = grad(p)
+        m = 0.9 * m + 0.1 * g
+        s = 0.999 * s + 0.001 * g * g
+        p = p - lr * (m / (1 - 0.9**t)) / (np.sqrt(s / (1 - 0.999**t)) + 1e-8)
+        path.append(p.copy())
     expected["adam"] = path
     for name, points in expected.items():
         run = descend(surface.value_and_gradient, start, Runner(name, lr, mu), 3)
@@ -276,8 +313,13 @@ def test_each_optimizers_first_steps_on_rosenbrock_match_hand_computed_values():
 
 def test_the_race_runs_every_optimizer_from_one_start_and_names_a_winner():
     surface = SURFACES["ravine"]
-    runners = [Runner("sgd", 0.19), Runner("momentum", 0.02), Runner("nesterov", 0.02), Runner("rmsprop", 0.1),
-               Runner("adam", 0.3)]
+    runners = [
+        Runner("sgd", 0.19),
+        Runner("momentum", 0.02),
+        Runner("nesterov", 0.02),
+        Runner("rmsprop", 0.1),
+        Runner("adam", 0.3),
+    ]
     runs = race(surface.value_and_gradient, surface.start, runners, 150)
     assert [run.path[0] for run in runs] == [list(surface.start)] * 5
     assert all(len(run.costs) == 151 for run in runs)
@@ -305,8 +347,10 @@ def test_every_surface_gradient_matches_finite_differences():
     for surface in SURFACES.values():
         point = np.array([0.37, -0.21]) + 0.5 * np.array(surface.start)
         _, gradient = surface.value_and_gradient(point)
-        numeric = [(surface.value_and_gradient(point + h * e)[0] - surface.value_and_gradient(point - h * e)[0]) / (2 * h)
-                   for e in np.eye(2)]
+        numeric = [
+            (surface.value_and_gradient(point + h * e)[0] - surface.value_and_gradient(point - h * e)[0]) / (2 * h)
+            for e in np.eye(2)
+        ]
         np.testing.assert_allclose(gradient, numeric, rtol=1e-5, atol=1e-6, err_msg=surface.name)
 
 

@@ -6,8 +6,20 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from helpers.browser import (choose, graph_data, reset_viewport, screenshot_path, set_viewport, shown, text, thumb,
-                             wait_for, wait_until_edit_landed, wait_until_figures_fit, weight)
+from helpers.browser import (
+    choose,
+    graph_data,
+    reset_viewport,
+    screenshot_path,
+    set_viewport,
+    shown,
+    text,
+    thumb,
+    wait_for,
+    wait_until_edit_landed,
+    wait_until_figures_fit,
+    weight,
+)
 from helpers.pages import open_landscape, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -29,7 +41,8 @@ def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_a
     wait_for(browser, lambda: "b[2][1]" in text(browser, "landscape-status"))
     titles = browser.execute_script(
         "const g = document.querySelector('#landscape-surface .js-plotly-plot')._fullLayout.scene;"
-        "return [g.xaxis.title.text, g.yaxis.title.text]")
+        "return [g.xaxis.title.text, g.yaxis.title.text]"
+    )
     assert titles == ["W[2][1,0]", "b[2][1]"]
     z = graph_data(browser, "landscape-surface", 0, "z")
     assert len(z) == 40 and len(z[0]) == 40
@@ -86,7 +99,8 @@ def test_the_race_draws_five_paths(live_app, browser, tmp_path):
     browser.find_element(By.ID, "landscape-race-go").click()
     wait_for(browser, lambda: "first to the lowest cost" in text(browser, "landscape-race-result"), timeout=60)
     names = browser.execute_script(
-        "return document.querySelector('#landscape-race-contour .js-plotly-plot')._fullData.slice(1).map(t => t.name)")
+        "return document.querySelector('#landscape-race-contour .js-plotly-plot')._fullData.slice(1).map(t => t.name)"
+    )
     assert [name.split()[0] for name in names] == ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
     assert len(graph_data(browser, "landscape-race-costs", 4, "y")) > 10
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-race.png")))
@@ -117,6 +131,11 @@ def test_a_model_over_the_slice_upload_limit_says_so(live_app, browser, tmp_path
     big.write_bytes(b"\0" * (slice_upload_bytes() + 1_000_000))
     browser.find_element(By.CSS_SELECTOR, "#landscape-slice-upload input[type=file]").send_keys(str(big))
     limit = f"{slice_upload_bytes() / 1e6:.1f} MB"
-    wait_for(browser, lambda: f"huge.npz is {(slice_upload_bytes() + 1_000_000) / 1e6:.1f} MB: at most {limit}"
-             in text(browser, "landscape-slice-message"))
+    wait_for(
+        browser,
+        lambda: (
+            f"huge.npz is {(slice_upload_bytes() + 1_000_000) / 1e6:.1f} MB: at most {limit}"
+            in text(browser, "landscape-slice-message")
+        ),
+    )
     assert f"up to {limit}" in text(browser, "landscape-slice-upload")

@@ -24,13 +24,14 @@ from playground.app.pages.landscape.logic import (
     started,
     walk_for,
 )
-from playground.app.pages.landscape.routes import walk as walk_route
 from playground.app.pages.landscape.race_logic import parse_rates, parse_start, run_race
+from playground.app.pages.landscape.routes import walk as walk_route
 from playground.app.pages.landscape.slice_logic import model_slice_inputs
 from playground.app.session import model
 from playground.engine.race import Runner, descend
-from playground.plots.landscape import slice_figures
 from playground.engine.surfaces import SURFACES
+from playground.plots.landscape import slice_figures
+
 from helpers.cli import playground
 
 pytestmark = pytest.mark.timeout(300)  # nothing here may hang the run
@@ -49,13 +50,20 @@ def session_state():
     return state["data"], state["network"]
 
 
-def new_walk(source: str, network: dict | None, data: dict | None, first=None, second=None, settings=None,
-             **choices) -> dict:
+def new_walk(
+    source: str, network: dict | None, data: dict | None, first=None, second=None, settings=None, **choices
+) -> dict:
     """A new walk on the network (or a classic surface), starting where the network is; the walk's
     own learn rate, optimizer and momentum are the settings' (the page's controls set them)."""
     settings = settings or SETTINGS
-    walk = {**new_view(), "source": source, "optimizer": settings["optimizer"], "learn_rate": settings["learn_rate"],
-            "momentum": settings["momentum"], **choices}
+    walk = {
+        **new_view(),
+        "source": source,
+        "optimizer": settings["optimizer"],
+        "learn_rate": settings["learn_rate"],
+        "momentum": settings["momentum"],
+        **choices,
+    }
     if first:
         walk.update(first=first, second=second)
     return started(walk, network, data, settings) if source == "network" else started(walk)
@@ -167,9 +175,16 @@ def test_the_surface_figures_show_the_costs_and_the_path():
 def test_the_race_runs_five_optimizers_and_names_the_winner():
     data, network = session_state()
     walk = new_walk("network", network, data, settings=SETTINGS)
-    xs, ys, costs, runs, labels, summary, titles = run_race("ravine", "optimizers", "0.19, 0.02, 0.02, 0.1, 0.3",
-                                                            "sgd", 100, "", walk, network, data, SETTINGS)
-    assert len(runs) == 5 and [run.runner.optimizer for run in runs] == ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+    xs, ys, costs, runs, labels, summary, titles = run_race(
+        "ravine", "optimizers", "0.19, 0.02, 0.02, 0.1, 0.3", "sgd", 100, "", walk, network, data, SETTINGS
+    )
+    assert len(runs) == 5 and [run.runner.optimizer for run in runs] == [
+        "sgd",
+        "momentum",
+        "nesterov",
+        "rmsprop",
+        "adam",
+    ]
     assert "first to the lowest cost" in summary and costs.shape == (80, 80)
     contour, surface, cost = race_figures(xs, ys, costs, runs, labels, *titles)
     assert len(contour.data) == 6 and len(surface.data) == 6 and len(cost.data) == 5

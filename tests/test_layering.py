@@ -22,8 +22,14 @@ def lint(root: Path) -> subprocess.CompletedProcess:
     """``lint-imports`` on the package found under ``root`` with the project's contracts."""
     environment = {**os.environ, "PYTHONPATH": str(root)}
     command = "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"
-    return subprocess.run([sys.executable, "-c", command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
-                          cwd=root, env=environment, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", command, "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.timeout(150)
@@ -34,12 +40,15 @@ def test_the_import_contracts_hold():
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("importer,imported,contract", [
-    ("app/pages/landscape/logic.py", "playground.app.pages.playground.logic", "pages never each other"),
-    ("app/session/model.py", "playground.app.server.jobs", "each imports only those below it"),
-    ("engine/network.py", "plotly", "know nothing of Dash"),
-    ("engine/layers.py", "playground.engine.network", "no import cycle"),
-])
+@pytest.mark.parametrize(
+    "importer,imported,contract",
+    [
+        ("app/pages/landscape/logic.py", "playground.app.pages.playground.logic", "pages never each other"),
+        ("app/session/model.py", "playground.app.server.jobs", "each imports only those below it"),
+        ("engine/network.py", "plotly", "know nothing of Dash"),
+        ("engine/layers.py", "playground.engine.network", "no import cycle"),
+    ],
+)
 def test_a_forbidden_import_breaks_a_contract(tmp_path, importer, imported, contract):
     shutil.copytree(ROOT / "playground", tmp_path / "playground", ignore=shutil.ignore_patterns("__pycache__"))
     target = tmp_path / "playground" / importer

@@ -41,7 +41,9 @@ def test_momentum_is_disabled_with_a_reason_where_it_does_nothing(live_app, brow
 def slider_disabled(driver, slider_id: str) -> bool:
     return driver.execute_script(
         "const s = document.getElementById(arguments[0]);"
-        "return !!s.querySelector('[data-disabled], [aria-disabled=true], [disabled]')", slider_id)
+        "return !!s.querySelector('[data-disabled], [aria-disabled=true], [disabled]')",
+        slider_id,
+    )
 
 
 def test_a_negative_l2_gets_a_message(live_app, browser):
@@ -84,7 +86,8 @@ def diagram_has_green(driver) -> bool:
         "const c = document.getElementById('playground-network-canvas'); const d = c.getContext('2d')"
         ".getImageData(0, 0, c.width, c.height).data;"
         "for (let p = 0; p < d.length; p += 4) { if (d[p + 1] > d[p] + 25 && d[p + 1] > d[p + 2] + 25) return true; }"
-        "return false;")
+        "return false;"
+    )
 
 
 def test_with_three_classes_each_output_heatmap_has_its_class_colour(live_app, browser):
@@ -140,11 +143,13 @@ def test_a_saved_state_with_another_network_loads_whole(live_app, browser, tmp_p
     from playground.engine.persistence import network_to_json
 
     state = model.initial_state()
-    network = network_to_json(Network([2, 4, 4, 2], activation="tanh", output_activation="sigmoid",
-                                      cost="quadratic", seed=5))
+    network = network_to_json(
+        Network([2, 4, 4, 2], activation="tanh", output_activation="sigmoid", cost="quadratic", seed=5)
+    )
     path = tmp_path / "lesson.json"
-    path.write_text(model.state_to_json({**state, "network": network,
-                                         "settings": {**model.DEFAULT_SETTINGS, "learn_rate": 0.3}}))
+    path.write_text(
+        model.state_to_json({**state, "network": network, "settings": {**model.DEFAULT_SETTINGS, "learn_rate": 0.3}})
+    )
     open_page(browser, live_app)
     browser.find_element(By.CSS_SELECTOR, "#playground-json-upload input[type=file]").send_keys(str(path))
     wait_for(browser, lambda: "loaded lesson.json" in visible_text(browser, "playground-share-message"))

@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 def font_px(driver, selector: str) -> float:
     return driver.execute_script(
-        "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize)", selector)
+        "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize)", selector
+    )
 
 
 def lecture_on(driver) -> bool:
@@ -127,8 +128,9 @@ def off_screen(driver, *parts: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width, height, scale", [(1280, 720, 1), (1366, 768, 1), (1920, 1080, 1), (853, 480, 1.5)])
-def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_together(live_app, browser, tmp_path,
-                                                                                  width, height, scale):
+def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_together(
+    live_app, browser, tmp_path, width, height, scale
+):
     set_viewport(browser, width, height, scale)  # 853×480 at 1.5: a 1280×720 screen at 150 % zoom
     try:
         open_page(browser, live_app + "/?lecture=0")

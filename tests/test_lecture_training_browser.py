@@ -9,9 +9,27 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from helpers.browser import (biases, choose, counter, engine_network, epoch_shown, layer_sizes, page_clock, record_requests,
-                             route_timings, screenshot_path, session, shown, thumb, visible_text, wait_for,
-                             wait_until_run_handed_over, wait_until_scrolled, weight, weights)
+from helpers.browser import (
+    biases,
+    choose,
+    counter,
+    engine_network,
+    epoch_shown,
+    layer_sizes,
+    page_clock,
+    record_requests,
+    route_timings,
+    screenshot_path,
+    session,
+    shown,
+    thumb,
+    visible_text,
+    wait_for,
+    wait_until_run_handed_over,
+    wait_until_scrolled,
+    weight,
+    weights,
+)
 from helpers.pages import open_page, play_until_epoch
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -22,7 +40,8 @@ def cost_curve(driver) -> dict:
         "const g = document.querySelector('#playground-cost-graph .js-plotly-plot');"
         "return {x: Array.from(g._fullData[0].x || []), y: Array.from(g._fullData[0].y || []),"
         " type: g._fullLayout.yaxis.type, range: g._fullLayout.yaxis.range.slice(),"
-        " notes: (g.layout.annotations || []).map(a => a.text)}")
+        " notes: (g.layout.annotations || []).map(a => a.text)}"
+    )
 
 
 def test_the_cost_chart_starts_at_the_untrained_cost_with_plain_axes_and_a_log_scale(live_app, browser):
@@ -151,8 +170,10 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     wait_for(browser, lambda: visible_text(browser, "playground-epoch-label") == "epoch 0")
     wait_for(browser, lambda: cost_curve(browser)["x"] == [] and "diverged" not in cost_curve(browser)["notes"])
     assert "Back to epoch 0" in visible_text(browser, "playground-train-message") and not undo.is_displayed()
-    ranges = ("return Array.from(document.querySelectorAll('#playground-sliders [role=slider]'))"
-              ".map((t) => [+t.getAttribute('aria-valuemin'), +t.getAttribute('aria-valuemax')])")
+    ranges = (
+        "return Array.from(document.querySelectorAll('#playground-sliders [role=slider]'))"
+        ".map((t) => [+t.getAttribute('aria-valuemin'), +t.getAttribute('aria-valuemax')])"
+    )
     wait_for(browser, lambda: all(r == [-5, 5] for r in browser.execute_script(ranges)))  # they grew with the runaway
 
     choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")

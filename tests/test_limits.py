@@ -48,8 +48,12 @@ def test_limits_parse_and_pass_to_worker_processes(monkeypatch):
     assert changed.points == 20_000 and changed.request_seconds == 1.5 and changed.classes == 10
     limits_module.put_in_force(changed)
     assert limits_module.current() == changed
-    for text, message in [("wormholes=3", "unknown limit 'wormholes'"), ("points=abc", "not a whole number"),
-                          ("points=0", "must be above 0"), ("request_seconds=x", "not a number")]:
+    for text, message in [
+        ("wormholes=3", "unknown limit 'wormholes'"),
+        ("points=abc", "not a whole number"),
+        ("points=0", "must be above 0"),
+        ("request_seconds=x", "not a number"),
+    ]:
         with pytest.raises(ValueError, match=message):
             limits_module.parse(text)
 
@@ -98,8 +102,13 @@ def guarded_app(hosts=None):
 def call(guard, method="POST", path="/_playground/train", body=b"{}", headers=None):
     import io
 
-    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "wsgi.input": io.BytesIO(body),
-               "CONTENT_TYPE": "application/json", "HTTP_HOST": "127.0.0.1:8050"}
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_TYPE": "application/json",
+        "HTTP_HOST": "127.0.0.1:8050",
+    }
     if body is not None:
         environ["CONTENT_LENGTH"] = str(len(body))
     environ.update(headers or {})
@@ -143,16 +152,25 @@ def test_large_requests_beyond_the_pool_are_told_busy():
 
 
 def test_bad_settings_descent_walk_and_training_stores_are_named():
-    for settings, word in [({"learn_rate": "abc"}, "learn_rate"), ({"batch_size": 2.5}, "batch_size"),
-                           ({"optimizer": "x"}, "optimizer"), ({"weight_seed": 2**32}, "weight_seed"), ([], "dictionary")]:
+    for settings, word in [
+        ({"learn_rate": "abc"}, "learn_rate"),
+        ({"batch_size": 2.5}, "batch_size"),
+        ({"optimizer": "x"}, "optimizer"),
+        ({"weight_seed": 2**32}, "weight_seed"),
+        ([], "dictionary"),
+    ]:
         with pytest.raises(ValueError, match=word):
             model.check_settings({**model.DEFAULT_SETTINGS, **settings} if isinstance(settings, dict) else settings)
     assert model.check_settings(dict(model.DEFAULT_SETTINGS))
 
     descent = new_descent()
     assert check_descent(descent) is descent
-    for change, word in [({"formula": "__import__('os')"}, "formula|unknown|not allowed|cannot"), ({"learn_rate": "abc"}, "learn_rate"),
-                         ({"path": [[0, 0]] * 2000}, "path"), ({"x_range": [3, 1]}, "x_range")]:
+    for change, word in [
+        ({"formula": "__import__('os')"}, "formula|unknown|not allowed|cannot"),
+        ({"learn_rate": "abc"}, "learn_rate"),
+        ({"path": [[0, 0]] * 2000}, "path"),
+        ({"x_range": [3, 1]}, "x_range"),
+    ]:
         with pytest.raises(ValueError, match=word):
             check_descent({**descent, **change})
 
@@ -160,10 +178,14 @@ def test_bad_settings_descent_walk_and_training_stores_are_named():
     data, network, settings = state["data"], state["network"], state["settings"]
     walk = started(new_view(), network, data, settings)
     assert check_walk(walk) is walk and check_walk(started({**new_view(), "source": "saddle"}))
-    for change, word in [({"resolution": 100_000}, "resolution"), ({"span": float("inf")}, "span"),
-                         ({"source": "elsewhere"}, "source: input should be 'network'"),
-                         ({"vectors": [[0.0] * 100_000]}, "vectors"), ({"path": [[0.0, 0.0, 0.0]] * 2001}, "path"),
-                         ({"first": None}, "names two of its parameters")]:
+    for change, word in [
+        ({"resolution": 100_000}, "resolution"),
+        ({"span": float("inf")}, "span"),
+        ({"source": "elsewhere"}, "source: input should be 'network'"),
+        ({"vectors": [[0.0] * 100_000]}, "vectors"),
+        ({"path": [[0.0, 0.0, 0.0]] * 2001}, "path"),
+        ({"first": None}, "names two of its parameters"),
+    ]:
         with pytest.raises(ValueError, match=word):
             check_walk({**walk, **change})
 
@@ -177,8 +199,10 @@ def test_bad_settings_descent_walk_and_training_stores_are_named():
 def test_a_callback_request_names_the_bad_store_it_carries():
     state = model.initial_state()
     checks = store_checks()
-    good = {"inputs": [{"id": stores.NETWORK, "property": "data", "value": state["network"]}],
-            "state": [{"id": stores.DATA, "property": "data", "value": state["data"]}]}
+    good = {
+        "inputs": [{"id": stores.NETWORK, "property": "data", "value": state["network"]}],
+        "state": [{"id": stores.DATA, "property": "data", "value": state["data"]}],
+    }
     assert store_problem(good, checks) is None
     bad = json.loads(json.dumps(good))
     bad["state"][0]["value"]["train_labels"] = "everything"
@@ -191,12 +215,20 @@ def test_the_session_store_checks_name_the_bad_part():
     and a bad value is named by its store and the part of it that is wrong."""
     state = model.initial_state()
     checks = store_checks()
-    values = {stores.DATA: state["data"], stores.NETWORK: state["network"], stores.SETTINGS: state["settings"],
-              stores.TRAINING: state["training"], stores.KEY: stores.new_session_key(),
-              stores.REVISION: {"id": "abc", "source": "playground-play", "parts": ["network"]},
-              **{stores.view_store(name): value for name, value in state["views"].items()}}
+    values = {
+        stores.DATA: state["data"],
+        stores.NETWORK: state["network"],
+        stores.SETTINGS: state["settings"],
+        stores.TRAINING: state["training"],
+        stores.KEY: stores.new_session_key(),
+        stores.REVISION: {"id": "abc", "source": "playground-play", "parts": ["network"]},
+        **{stores.view_store(name): value for name, value in state["views"].items()},
+    }
     assert set(checks) == set(values)  # every session store, and only those
-    body = {"inputs": [], "state": [{"id": store, "property": "data", "value": value} for store, value in values.items()]}
+    body = {
+        "inputs": [],
+        "state": [{"id": store, "property": "data", "value": value} for store, value in values.items()],
+    }
     assert store_problem(body, checks) is None
     network = json.loads(json.dumps(state["network"]))
     network["layers"][1]["weights"] = network["layers"][1]["weights"][:2]
@@ -216,24 +248,36 @@ def test_the_session_store_checks_name_the_bad_part():
         (stores.KEY, "../../etc/passwd", "session key"),
         (stores.REVISION, {"id": "x" * 65, "source": "", "parts": []}, "revision id"),
     ]:
-        wrong = {"inputs": [{"id": "playground-step", "property": "n_clicks", "value": 1}],
-                 "state": [{"id": store, "property": "data", "value": value}]}
+        wrong = {
+            "inputs": [{"id": "playground-step", "property": "n_clicks", "value": 1}],
+            "state": [{"id": store, "property": "data", "value": value}],
+        }
         problem = store_problem(wrong, checks)
         assert problem and problem.startswith(f"{store}: ") and words in problem, (store, problem)
     # Stores that are not the session's are not its business; a session store is never empty on a page
     # (each starts from a new session's values), so an empty one is refused before a callback meets it.
-    assert store_problem({"inputs": [{"id": "playground-view", "property": "data", "value": "anything"}]}, checks) is None
-    assert "store is empty" in store_problem({"inputs": [{"id": stores.DATA, "property": "data", "value": None}]}, checks)
+    assert (
+        store_problem({"inputs": [{"id": "playground-view", "property": "data", "value": "anything"}]}, checks) is None
+    )
+    assert "store is empty" in store_problem(
+        {"inputs": [{"id": stores.DATA, "property": "data", "value": None}]}, checks
+    )
     # Dash's polls of a background job leave the stores out (and run no callback).
-    assert store_problem({"inputs": [{"id": stores.DATA, "property": "data", "value": None}]}, checks, polling=True) is None
+    assert (
+        store_problem({"inputs": [{"id": stores.DATA, "property": "data", "value": None}]}, checks, polling=True)
+        is None
+    )
 
 
 def test_serve_refuses_debug_beyond_localhost_and_bad_limits():
-    for arguments, message in [(["--debug", "--host", "0.0.0.0"], "--debug shows tracebacks"),
-                               (["--limit", "points=many"], "--limit: limit points"),
-                               (["--workers", "0"], "--workers")]:
-        run = subprocess.run([sys.executable, "-m", "playground.cli", "serve", *arguments], capture_output=True,
-                             text=True, timeout=60)
+    for arguments, message in [
+        (["--debug", "--host", "0.0.0.0"], "--debug shows tracebacks"),
+        (["--limit", "points=many"], "--limit: limit points"),
+        (["--workers", "0"], "--workers"),
+    ]:
+        run = subprocess.run(
+            [sys.executable, "-m", "playground.cli", "serve", *arguments], capture_output=True, text=True, timeout=60
+        )
         assert run.returncode == 2 and message in run.stderr, run.stderr
 
 

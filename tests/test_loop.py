@@ -55,8 +55,14 @@ def test_a_parameter_past_the_limit_diverges_and_the_one_before_is_kept():
     seen = []
     result = run(doubler, on_step=seen.append)
     assert result.ended == "diverged" and doubler.value[0] == 3e5  # 3e6 would pass 1e6: put back
-    assert result.message == doubler.diverged == ("diverged at step 6: a parameter became 3e+06 (limit 1e+06) at "
-                                                   "learn rate 0.5; kept the parameters from before that step")
+    assert (
+        result.message
+        == doubler.diverged
+        == (
+            "diverged at step 6: a parameter became 3e+06 (limit 1e+06) at "
+            "learn rate 0.5; kept the parameters from before that step"
+        )
+    )
     assert len(seen) == result.steps == 5 and result.last.cost == 3e5  # no on_step for the bad step
     again = run(doubler, steps=3)  # a diverged stepper never steps again
     assert (again.ended, again.steps, again.message, doubler.count) == ("diverged", 0, doubler.diverged, 6)
@@ -120,8 +126,12 @@ def test_a_refused_step_stops_the_run_with_its_message():
 def fruit_trainer(**options):
     data = make_dataset("fruit-curved")
     network = Network([2, 3, 2], activation="sigmoid", output_activation="sigmoid", cost="quadratic", seed=0)
-    chosen = {"learn_rate": 3.0, "batch_size": 10, "optimizer": options.pop("optimizer", "sgd"),
-              **options.pop("settings", {})}
+    chosen = {
+        "learn_rate": 3.0,
+        "batch_size": 10,
+        "optimizer": options.pop("optimizer", "sgd"),
+        **options.pop("settings", {}),
+    }
     settings = TrainingSettings(**chosen)
     return Trainer(network, data.train_inputs, data.train_labels, settings, **options)
 
@@ -187,7 +197,7 @@ def test_train_only_walks_the_chosen_numbers_and_holds_the_rest():
     optimizer = make_optimizer("momentum", 0.9)
     twin = network.copy()
     for _ in range(4):  # by hand: the batch's gradient, the two numbers stepped as one float64 vector
-        batch = trainer.epoch_order(trainer.epoch)[trainer.position:trainer.position + 10]
+        batch = trainer.epoch_order(trainer.epoch)[trainer.position : trainer.position + 10]
         inputs, targets = trainer.inputs[batch], trainer.targets[batch]
         gradients = [p.gradient for p in twin.backpropagate(inputs, targets)[0]]
         slope = np.array([gradients[0].flat[1], gradients[3].flat[0]], dtype=np.float64)

@@ -17,8 +17,9 @@ def round_trip(network, **options):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_a_json_round_trip_is_bit_exact(dtype):
-    network = Network([4, 7, 5, 3], activation=["relu", "silu"], output_activation="sigmoid", cost="quadratic",
-                      seed=3, dtype=dtype)
+    network = Network(
+        [4, 7, 5, 3], activation=["relu", "silu"], output_activation="sigmoid", cost="quadratic", seed=3, dtype=dtype
+    )
     network.biases[1][:] = np.random.default_rng(0).normal(size=5)  # values that are not short decimals
     network.weights[0][0, 0] = np.float32(1 / 3)
     loaded = round_trip(network)
@@ -63,10 +64,14 @@ CASES = {
     "kind": (lambda d: d["layers"][1].update(type="wormhole"), "layer 2: unknown layer type 'wormhole'"),
     "fraction": (lambda d: d["layers"][0].update(outputs=2.5), r"layer 1 \(dense\): .*whole number ≥ 1, not 2.5"),
     "chain": (lambda d: d["layers"][1].update(inputs=4), "a dense layer with 4 inputs cannot follow"),
-    "shape": (lambda d: d["layers"][1].update(weights=[[0.0, 0.0, 0.0]] * 2),
-              r"layer 2 \(dense\): weights have shape \(2, 3\), expected \(3, 2\)"),
-    "ragged": (lambda d: d["layers"][0].update(weights=[[0.0, 1.0, 2.0], [0.0]]),
-               r"layer 1 \(dense\): weights are not an array of numbers"),
+    "shape": (
+        lambda d: d["layers"][1].update(weights=[[0.0, 0.0, 0.0]] * 2),
+        r"layer 2 \(dense\): weights have shape \(2, 3\), expected \(3, 2\)",
+    ),
+    "ragged": (
+        lambda d: d["layers"][0].update(weights=[[0.0, 1.0, 2.0], [0.0]]),
+        r"layer 1 \(dense\): weights are not an array of numbers",
+    ),
     "text": (lambda d: d["layers"][0].update(biases=["a", "b", "c"]), "biases are not an array of numbers"),
     "nan": (lambda d: d["layers"][1]["biases"].__setitem__(0, float("nan")), "biases hold values that are not finite"),
     "null": (lambda d: d["layers"][1]["biases"].__setitem__(0, None), "biases hold values that are not finite"),
@@ -92,10 +97,16 @@ def test_sizes_are_checked_before_anything_is_allocated(monkeypatch):
 
     from playground.engine import network as network_module
 
-    huge = broken(lambda d: d["layers"].__setitem__(slice(None), [
-        {"type": "dense", "inputs": 2, "outputs": 15000, "activation": "tanh"},
-        {"type": "dense", "inputs": 15000, "outputs": 15000, "activation": "tanh"},
-        {"type": "dense", "inputs": 15000, "outputs": 2, "activation": "softmax"}]))
+    huge = broken(
+        lambda d: d["layers"].__setitem__(
+            slice(None),
+            [
+                {"type": "dense", "inputs": 2, "outputs": 15000, "activation": "tanh"},
+                {"type": "dense", "inputs": 15000, "outputs": 15000, "activation": "tanh"},
+                {"type": "dense", "inputs": 15000, "outputs": 2, "activation": "softmax"},
+            ],
+        )
+    )
     built = []
     monkeypatch.setattr(network_module.Network, "from_layers", classmethod(lambda cls, *a, **k: built.append(1)))
     absurd = broken(lambda d: d["layers"][0].update(inputs=2**62, outputs=2**62))  # no int64 overflow

@@ -96,8 +96,11 @@ def test_a_memory_that_does_not_fit_is_refused_with_a_clear_message():
     good = memory_as_json(memory)
     cases = [
         (sgd, good, "this memory is Adam's, not SGD's"),
-        (make_optimizer("momentum"), {"optimizer": "nesterov", "velocities": [[0, 0]]},
-         "this memory is Nesterov's, not momentum's"),
+        (
+            make_optimizer("momentum"),
+            {"optimizer": "nesterov", "velocities": [[0, 0]]},
+            "this memory is Nesterov's, not momentum's",
+        ),
         (adam, {**good, "optimizer": "lbfgs"}, "names no known optimizer"),
         (adam, {"means": good["means"]}, "names no known optimizer"),
         (adam, {**good, "means": [[0.0, 0.0], [0.0, 0.0]]}, "2 arrays of means for 1 parameter arrays"),

@@ -40,17 +40,33 @@ def test_one_sgd_step_matches_scikit_learn(output, activation, hidden):
     """
     rng = np.random.default_rng(7)
     n_samples, n_inputs, n_classes = 8, 3, 4
-    network = Network([n_inputs, *hidden, n_classes], activation=activation, output_activation=output,
-                      cost="cross_entropy", seed=1, dtype=np.float64)
+    network = Network(
+        [n_inputs, *hidden, n_classes],
+        activation=activation,
+        output_activation=output,
+        cost="cross_entropy",
+        seed=1,
+        dtype=np.float64,
+    )
     for b in network.biases:  # random biases too, not the zeros of initialisation
         b[...] = rng.normal(0, 0.5, b.shape)
     inputs = rng.normal(0, 1, (n_samples, n_inputs))
     labels = rng.permutation(np.arange(n_samples) % n_classes)
     y = labels if output == "softmax" else np.eye(n_classes, dtype=int)[labels]
 
-    mlp = MLPClassifier(hidden_layer_sizes=hidden, activation=SKLEARN_ACTIVATION[activation], solver="sgd",
-                        learning_rate="constant", learning_rate_init=LEARN_RATE, momentum=0.0,
-                        nesterovs_momentum=False, alpha=0.0, batch_size=n_samples, shuffle=False, random_state=0)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=hidden,
+        activation=SKLEARN_ACTIVATION[activation],
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=LEARN_RATE,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        batch_size=n_samples,
+        shuffle=False,
+        random_state=0,
+    )
     mlp.partial_fit(inputs, y, classes=np.arange(n_classes))  # only to build its arrays and optimizer
     assert mlp.out_activation_ == ("softmax" if output == "softmax" else "logistic")
     for ours, theirs in zip(network.weights, mlp.coefs_):
@@ -76,23 +92,22 @@ def test_one_sgd_step_matches_scikit_learn(output, activation, hidden):
 # The seed's 2-3-2 fruit network, with round weights. Inputs are (spot size, spike length) in
 # [0, 1]; labels are safe = 0, poisonous = 1 (the curved fruit: poisonous above the parabola
 # spike > 0.3 + 0.45·(2·spot − 1)²). The learn rate is the app's default, η = 3.
-W1 = [[0.1, -0.2, 0.3],
-      [0.4, 0.5, -0.6]]
+W1 = [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]]
 B1 = [0.1, 0.0, -0.1]
-W2 = [[0.2, -0.3],
-      [-0.4, 0.1],
-      [0.5, 0.6]]
+W2 = [[0.2, -0.3], [-0.4, 0.1], [0.5, 0.6]]
 B2 = [0.0, 0.1]
-FRUIT = [[0.2, 0.9],  # small spots, long spikes: poisonous (1)
-         [0.5, 0.1]]  # short spikes: safe (0)
+FRUIT = [
+    [0.2, 0.9],  # small spots, long spikes: poisonous (1)
+    [0.5, 0.1],
+]  # short spikes: safe (0)
 FRUIT_LABELS = [1, 0]
 ETA = 3.0
 
 
 def fruit_network(output, cost):
     network = Network([2, 3, 2], activation="sigmoid", output_activation=output, cost=cost, dtype=np.float64)
-    for l, (W, b) in enumerate([(W1, B1), (W2, B2)]):
-        network.weights[l], network.biases[l] = W, b
+    for layer, (W, b) in enumerate([(W1, B1), (W2, B2)]):
+        network.weights[layer], network.biases[layer] = W, b
     return network
 
 
@@ -177,8 +192,10 @@ def test_fruit_gradients_by_hand_with_the_seed_cost():
     # δ2 = 2·(0.515640 − 0)/2 · 0.515640·(1 − 0.515640) = 0.128784, …
     delta2 = network.cost_function.output_node_values(output, targets)
     close(delta2, [[0.128784, -0.112135], [-0.114060, 0.139755]])
-    close(hidden.node_values(output.backward(delta2)),
-          [[0.0140258, -0.0150408, -0.000664781], [-0.0160394, 0.0148906, 0.00670562]])  # δ1
+    close(
+        hidden.node_values(output.backward(delta2)),
+        [[0.0140258, -0.0150408, -0.000664781], [-0.0160394, 0.0148906, 0.00670562]],
+    )  # δ1
     w1_slope, b1_slope, w2_slope, b2_slope = (p.gradient for p in parameters)
     close(w2_slope, [[0.0171244, 0.00722489], [0.0218059, 0.000728006], [-0.0105201, 0.0292793]])
     close(b2_slope, [0.0147239, 0.0276202])

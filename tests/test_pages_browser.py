@@ -7,8 +7,21 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from helpers.browser import (counter, layer_sizes, playing, screenshot_path, shown, text, thumb, type_into_box, wait_for,
-                             wait_until_edit_landed, wait_until_settled, weight, weights)
+from helpers.browser import (
+    counter,
+    layer_sizes,
+    playing,
+    screenshot_path,
+    shown,
+    text,
+    thumb,
+    type_into_box,
+    wait_for,
+    wait_until_edit_landed,
+    wait_until_settled,
+    weight,
+    weights,
+)
 from helpers.pages import open_descent, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
@@ -18,7 +31,8 @@ def readout(driver, name: str) -> str:
     """The value beside a row heading of the descent page's readout table."""
     rows = driver.execute_script(  # read at once: the table is redrawn after every step
         "return Array.from(document.querySelectorAll('#descent-readouts tr'))"
-        ".map((row) => [row.cells[0].textContent, row.cells[1].textContent])")
+        ".map((row) => [row.cells[0].textContent, row.cells[1].textContent])"
+    )
     values = dict(rows)
     if name not in values:
         raise AssertionError(f"no readout {name!r} in {values}")
@@ -26,11 +40,15 @@ def readout(driver, name: str) -> str:
 
 
 def curve(driver) -> list:
-    return driver.execute_script("return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[0].y)")
+    return driver.execute_script(
+        "return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[0].y)"
+    )
 
 
 def path_xs(driver) -> list:
-    return driver.execute_script("return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[1].x)")
+    return driver.execute_script(
+        "return Array.from(document.querySelector('#descent-graph .js-plotly-plot')._fullData[1].x)"
+    )
 
 
 def enter(driver, element_id: str, value: str) -> None:
@@ -112,14 +130,20 @@ def test_a_click_on_the_curve_moves_the_start(live_app, browser):
     open_descent(browser, live_app)
     graph = browser.find_element(By.CSS_SELECTOR, "#descent-graph .js-plotly-plot")
     left, top, width = browser.execute_script(
-        "const l = arguments[0]._fullLayout; return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length];", graph)
+        "const l = arguments[0]._fullLayout; return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length];", graph
+    )
     x_range = browser.execute_script("return arguments[0]._fullLayout.xaxis.range", graph)
     target = 3.5
     px = left + (target - x_range[0]) / (x_range[1] - x_range[0]) * width
     py = browser.execute_script(
-        "const l = arguments[0]._fullLayout; return l.yaxis.l2p(arguments[1]) + l.yaxis._offset;", graph, target**2 - 3 * target + 4)
+        "const l = arguments[0]._fullLayout; return l.yaxis.l2p(arguments[1]) + l.yaxis._offset;",
+        graph,
+        target**2 - 3 * target + 4,
+    )
     rect = graph.rect
-    ActionChains(browser).move_to_element_with_offset(graph, px - rect["width"] / 2, py - rect["height"] / 2).click().perform()
+    ActionChains(browser).move_to_element_with_offset(
+        graph, px - rect["width"] / 2, py - rect["height"] / 2
+    ).click().perform()
     wait_for(browser, lambda: abs(float(readout(browser, "x")) - target) < 0.1)
     assert readout(browser, "step") == "0"
 

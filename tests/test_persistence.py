@@ -18,8 +18,14 @@ from playground.engine import (
 
 def test_round_trip_is_bit_exact(tmp_path):
     for dtype in (np.float32, np.float64):
-        network = Network([4, 7, 5, 3], activation=["relu", "silu"], output_activation="sigmoid",
-                          cost="quadratic", seed=3, dtype=dtype)
+        network = Network(
+            [4, 7, 5, 3],
+            activation=["relu", "silu"],
+            output_activation="sigmoid",
+            cost="quadratic",
+            seed=3,
+            dtype=dtype,
+        )
         network.biases[1][:] = np.arange(5) * 0.25  # hand-edited values survive too
         loaded = load_network(save_network(network, tmp_path / "model.npz"))
         assert loaded.layer_sizes == network.layer_sizes
@@ -141,7 +147,8 @@ def test_files_describe_the_layer_list(tmp_path):
         assert int(archive["version"]) == 2
         assert json.loads(str(archive["layers"])) == [
             {"type": "dense", "inputs": 3, "outputs": 5, "activation": "tanh"},
-            {"type": "dense", "inputs": 5, "outputs": 2, "activation": "sigmoid"}]
+            {"type": "dense", "inputs": 5, "outputs": 2, "activation": "sigmoid"},
+        ]
 
 
 def write_zip(path, members: dict) -> None:
@@ -176,10 +183,18 @@ def test_sizes_are_checked_before_anything_is_allocated(tmp_path, saved):
 
     cases = {
         # a small file declaring a network of 15000 × 15000 nodes
-        "huge": {**members_of(saved), "layers": np.array(json.dumps(
-            [{"type": "dense", "inputs": 2, "outputs": 15000, "activation": "sigmoid"},
-             {"type": "dense", "inputs": 15000, "outputs": 15000, "activation": "sigmoid"},
-             {"type": "dense", "inputs": 15000, "outputs": 2, "activation": "softmax"}]))},
+        "huge": {
+            **members_of(saved),
+            "layers": np.array(
+                json.dumps(
+                    [
+                        {"type": "dense", "inputs": 2, "outputs": 15000, "activation": "sigmoid"},
+                        {"type": "dense", "inputs": 15000, "outputs": 15000, "activation": "sigmoid"},
+                        {"type": "dense", "inputs": 15000, "outputs": 2, "activation": "softmax"},
+                    ]
+                )
+            ),
+        },
         # a header declaring 16 GB for a small matrix
         "bighead": {**members_of(saved), "weights_0": npy_header((2_000_000_000, 2))},
         # an unused member of 400 MB of zeros (a few hundred KB compressed)
@@ -204,8 +219,10 @@ def test_sizes_are_checked_before_anything_is_allocated(tmp_path, saved):
 
 def test_odd_descriptions_get_named_errors(tmp_path, saved):
 
-    layers = [{"type": "dense", "inputs": 2.7, "outputs": 3.9, "activation": "sigmoid"},
-              {"type": "dense", "inputs": 3.9, "outputs": 2, "activation": "softmax"}]
+    layers = [
+        {"type": "dense", "inputs": 2.7, "outputs": 3.9, "activation": "sigmoid"},
+        {"type": "dense", "inputs": 3.9, "outputs": 2, "activation": "softmax"},
+    ]
     cases = {
         "fractional": ({**members_of(saved), "layers": np.array(json.dumps(layers))}, "whole number ≥ 1, not 2.7"),
         "version": ({**members_of(saved), "version": np.array("abc")}, "version must be whole numbers"),
@@ -225,13 +242,14 @@ def test_parameter_headers_are_checked_before_the_network_is_built(tmp_path, sav
 
     from playground.engine import network as network_module
 
-    layers = [{"type": "dense", "inputs": 2, "outputs": 5000, "activation": "sigmoid"},
-              {"type": "dense", "inputs": 5000, "outputs": 5000, "activation": "sigmoid"},
-              {"type": "dense", "inputs": 5000, "outputs": 2, "activation": "softmax"}]
+    layers = [
+        {"type": "dense", "inputs": 2, "outputs": 5000, "activation": "sigmoid"},
+        {"type": "dense", "inputs": 5000, "outputs": 5000, "activation": "sigmoid"},
+        {"type": "dense", "inputs": 5000, "outputs": 2, "activation": "softmax"},
+    ]
     write_zip(tmp_path / "declared.npz", {**members_of(saved), "layers": np.array(json.dumps(layers))})
     built = []
-    monkeypatch.setattr(network_module.Network, "from_layers",
-                        classmethod(lambda cls, *a, **k: built.append(1)))
+    monkeypatch.setattr(network_module.Network, "from_layers", classmethod(lambda cls, *a, **k: built.append(1)))
     with pytest.raises(ModelFileError, match=r"weights_0 has shape \(2, 3\), expected \(2, 5000\)"):
         load_network(tmp_path / "declared.npz")
     assert not built

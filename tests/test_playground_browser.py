@@ -8,12 +8,31 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from helpers.browser import (bias, biases, choose, counter, dataset, engine_network, epoch_shown, history_epochs,
-                             layer_sizes, playing, render_count, screenshot_path, shown, thumb, wait_for,
-                             wait_until_run_handed_over, wait_until_settled, weight, weights)
-from helpers.pages import click_plane, empty_spot, open_page
 from playground.app.pages.playground.figures import class_map
 from playground.app.session import model
+
+from helpers.browser import (
+    bias,
+    biases,
+    choose,
+    counter,
+    dataset,
+    engine_network,
+    epoch_shown,
+    history_epochs,
+    layer_sizes,
+    playing,
+    render_count,
+    screenshot_path,
+    shown,
+    thumb,
+    wait_for,
+    wait_until_run_handed_over,
+    wait_until_settled,
+    weight,
+    weights,
+)
+from helpers.pages import click_plane, empty_spot, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -85,8 +104,10 @@ def test_clicking_the_plane_adds_a_point_and_clicking_a_point_removes_it(live_ap
     added = shown(browser)["data"]["train_inputs"][-1]
     assert added[0] == pytest.approx(x, abs=0.02) and added[1] == pytest.approx(y, abs=0.02)
     drawn = count + len(data["test_labels"]) + 1  # the new point is on the plot before it is clicked
-    wait_for(browser, lambda: len(browser.find_elements(
-        By.CSS_SELECTOR, "#playground-boundary-graph .scatterlayer .point")) == drawn)
+    wait_for(
+        browser,
+        lambda: len(browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .scatterlayer .point")) == drawn,
+    )
     click_plane(browser, *added)
     wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) == count)
 
@@ -102,8 +123,9 @@ def test_a_bad_csv_shows_its_error_and_keeps_the_data(live_app, browser, tmp_pat
     assert shown(browser)["data"] == before
 
     good = tmp_path / "mine.csv"
-    good.write_text("x1,x2,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{'cat' if i % 2 else 'dog'}"
-                                                for i in range(20)))
+    good.write_text(
+        "x1,x2,label\n" + "\n".join(f"{i / 10},{(i * 7 % 10) / 10},{'cat' if i % 2 else 'dog'}" for i in range(20))
+    )
     browser.find_element(By.CSS_SELECTOR, "#playground-csv-upload input[type=file]").send_keys(str(good))
     wait_for(browser, lambda: "loaded 20 points" in browser.find_element(By.ID, "playground-data-message").text)
     wait_for(browser, lambda: shown(browser)["data"]["class_names"] == ["dog", "cat"])
@@ -121,7 +143,9 @@ def test_a_point_count_out_of_range_is_named_and_the_data_stays(live_app, browse
     assert shown(browser)["data"] == before
     field.send_keys(Keys.CONTROL, "a")
     field.send_keys("300", Keys.ENTER)
-    wait_for(browser, lambda: len(shown(browser)["data"]["train_labels"]) + len(shown(browser)["data"]["test_labels"]) == 300)
+    wait_for(
+        browser, lambda: len(shown(browser)["data"]["train_labels"]) + len(shown(browser)["data"]["test_labels"]) == 300
+    )
     assert browser.find_element(By.ID, "playground-data-message").text == ""
 
 
@@ -177,20 +201,38 @@ def test_browser_maths_agree_with_the_engine(live_app, browser):
     from playground.engine import Network
     from playground.engine.persistence import network_to_json
 
-    for activation, output in [("tanh", "softmax"), ("relu", "sigmoid"), ("elu", "tanh"), ("silu", "linear"),
-                               ("leaky_relu", "softmax"), ("sigmoid", "sigmoid"), ("linear", "softmax")]:
-        network = Network([2, 5, 4, 3], activation=activation, output_activation=output,
-                          cost="quadratic", seed=int(rng.integers(100)), dtype=np.float64)
+    for activation, output in [
+        ("tanh", "softmax"),
+        ("relu", "sigmoid"),
+        ("elu", "tanh"),
+        ("silu", "linear"),
+        ("leaky_relu", "softmax"),
+        ("sigmoid", "sigmoid"),
+        ("linear", "softmax"),
+    ]:
+        network = Network(
+            [2, 5, 4, 3],
+            activation=activation,
+            output_activation=output,
+            cost="quadratic",
+            seed=int(rng.integers(100)),
+            dtype=np.float64,
+        )
         for b in network.biases:
             b[:] = rng.normal(0, 1, b.shape)
         points = rng.normal(0, 2, (50, 2))
         net = network_to_json(network)
-        outputs = np.array(browser.execute_script(
-            "return window.neuralModules.maths.forward(arguments[0], arguments[1])", net, points.tolist()))
+        outputs = np.array(
+            browser.execute_script(
+                "return window.neuralModules.maths.forward(arguments[0], arguments[1])", net, points.tolist()
+            )
+        )
         np.testing.assert_allclose(outputs, network.forward(points), atol=1e-6, rtol=1e-6)
         grid = browser.execute_script(
             "const g = window.neuralModules.maths.evaluateGrid(arguments[0], [-2, 3], [-1, 2], 40);"
-            "return [Array.from(g.predicted), Array.from(g.confidence)];", net)
+            "return [Array.from(g.predicted), Array.from(g.confidence)];",
+            net,
+        )
         expected = class_map(network, (-2, 3), (-1, 2), 40)
         predicted, confidence = np.array(grid[0]).reshape(40, 40), np.array(grid[1]).reshape(40, 40)
         clear = expected.confidence > 1e-9  # exact ties may break either way
@@ -215,8 +257,9 @@ def test_big_networks_show_one_layers_sliders(live_app, browser):
 
 def open_state(driver, url, data, network, **settings):
     """Open the page on a given state through a share link (as a shared lecture link would)."""
-    fragment = model.encode_share({**model.initial_state(), "data": data, "network": network,
-                                   "settings": {**model.DEFAULT_SETTINGS, **settings}})
+    fragment = model.encode_share(
+        {**model.initial_state(), "data": data, "network": network, "settings": {**model.DEFAULT_SETTINGS, **settings}}
+    )
     open_page(driver, f"{url}/#{fragment}")
     wait_for(driver, lambda: layer_sizes(shown(driver)["net"]) == layer_sizes(network))
 
@@ -257,8 +300,12 @@ def test_loading_a_link_keeps_its_points_and_noise(live_app, browser):
     assert browser.find_element(By.ID, "playground-play").text == "play"
     assert browser.find_element(By.ID, "playground-train-message").text == ""
 
-    clicked = {**generated, "generator": None, "train_inputs": generated["train_inputs"] + [[0.0, 0.0]],
-               "train_labels": generated["train_labels"] + [1]}  # a point the generator would not make
+    clicked = {
+        **generated,
+        "generator": None,
+        "train_inputs": generated["train_inputs"] + [[0.0, 0.0]],
+        "train_labels": generated["train_labels"] + [1],
+    }  # a point the generator would not make
     open_state(browser, live_app, clicked, network)
     wait_until_settled(browser)
     assert shown(browser)["data"]["train_inputs"] == clicked["train_inputs"]
@@ -270,10 +317,18 @@ def test_a_layer_over_sixty_parameters_shows_one_nodes_sliders(live_app, browser
     open_state(browser, live_app, data, network)
     wait_for(browser, lambda: "weight-layer 1" in browser.find_element(By.ID, "playground-slider-layer").text)
     browser.find_element(By.ID, "playground-slider-layer").click()
-    option = wait_for(browser, lambda: [e for e in browser.find_elements(By.XPATH, "//*[contains(text(), 'weight-layer 2 (72 parameters)')]")
-                                        if e.is_displayed()])
+    option = wait_for(
+        browser,
+        lambda: [
+            e
+            for e in browser.find_elements(By.XPATH, "//*[contains(text(), 'weight-layer 2 (72 parameters)')]")
+            if e.is_displayed()
+        ],
+    )
     option[0].click()
-    wait_for(browser, lambda: "node 0 of weight-layer 2" in browser.find_element(By.ID, "playground-slider-caption").text)
+    wait_for(
+        browser, lambda: "node 0 of weight-layer 2" in browser.find_element(By.ID, "playground-slider-caption").text
+    )
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
     assert labels == [f"W[2][{i},0]" for i in range(8)] + ["b[2][0]"]
 
@@ -342,11 +397,17 @@ def test_shared_names_show_as_text_not_markup(live_app, browser, tmp_path):
     data["class_names"] = ['<a href="https://evil.example">log in</a>', "100% safe"]
     data["feature_names"] = ["<b>spot</b>", "%{customdata}"]
     open_state(browser, live_app, data, network)
-    wait_for(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .legendtext")) == 4)
+    wait_for(
+        browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .legendtext")) == 4
+    )
     legend = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .legendtext")]
     assert legend[0] == '<a href="https://evil.example">log in</a> (train)' and legend[1] == "100% safe (train)"
     assert not browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph svg a")  # no link in the plot
-    titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#playground-boundary-graph .xtitle, "
-                                                                      "#playground-boundary-graph .ytitle")]
+    titles = [
+        e.text
+        for e in browser.find_elements(
+            By.CSS_SELECTOR, "#playground-boundary-graph .xtitle, #playground-boundary-graph .ytitle"
+        )
+    ]
     assert titles == ["<b>spot</b>", "%{customdata}"]
     browser.save_screenshot(str(screenshot_path(tmp_path, "shared-names-as-text.png")))

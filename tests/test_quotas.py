@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers.servers import RedisServer
 
 from playground.app.server import models
 from playground.app.server.classmode import redis_memory_advice
 from playground.app.server.jobs import JobStore, StoreFull
 from playground.app.session.stores import new_session_key
 from playground.engine import Network, network_bytes
+
+from helpers.servers import RedisServer
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -43,8 +44,12 @@ def digits_network(seed: int) -> Network:
 
 
 def upload(client, network: Network, key: str):
-    return client.post(MODEL_ROUTE, query_string={"key": key, "data": "digits"}, data=network_bytes(network),
-                       content_type="application/octet-stream")
+    return client.post(
+        MODEL_ROUTE,
+        query_string={"key": key, "data": "digits"},
+        data=network_bytes(network),
+        content_type="application/octet-stream",
+    )
 
 
 def test_uploads_past_the_total_are_refused_and_no_sessions_model_is_evicted(server, store, monkeypatch):
@@ -95,8 +100,9 @@ def test_redis_holds_models_within_the_total_and_serve_says_how_to_start_it(tmp_
             assert store.get_bytes(models.key_of("model", owner)) == b"m" * 100_000  # never evicted
     finally:
         bare.stop()
-    ready = RedisServer(tmp_path / "ready", "--maxmemory", "64mb", "--maxmemory-policy", "noeviction",
-                        "--appendonly", "yes")
+    ready = RedisServer(
+        tmp_path / "ready", "--maxmemory", "64mb", "--maxmemory-policy", "noeviction", "--appendonly", "yes"
+    )
     try:
         assert redis_memory_advice(ready.url) is None
     finally:

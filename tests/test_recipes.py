@@ -8,8 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers.cli import playground
-from helpers.hostile_models import padded_conv_file
 
 from playground.data.images import IMAGE_DATASETS
 from playground.data.toy import TOY_DATASETS
@@ -22,6 +20,9 @@ from playground.recipes import (
     prepare,
     validation_split,
 )
+
+from helpers.cli import playground
+from helpers.hostile_models import padded_conv_file
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,7 +118,7 @@ def test_evaluate_prints_accuracy_and_a_confusion_matrix_with_class_names(tmp_pa
     lines = run.stdout.splitlines()
     assert f"test accuracy: {train_report['test_accuracy']:.4f}" in lines
     start = lines.index("confusion matrix (rows: true class, columns: predicted class):")
-    rows = lines[start + 2:start + 12]
+    rows = lines[start + 2 : start + 12]
     assert [row.split()[0] for row in rows] == [str(d) for d in range(10)]
     counts = np.array([[int(v) for v in row.split()[1:11]] for row in rows])
     assert counts.sum() == 360 and np.trace(counts) / 360 == pytest.approx(train_report["test_accuracy"])
@@ -151,8 +152,24 @@ def test_evaluate_on_real_mnist(tmp_path):
 
     data_dir = real_data_dir("mnist")
     model = tmp_path / "mnist.npz"
-    trained = playground("train", "--data", "mnist", "--data-dir", str(data_dir), "--layers", "32", "--epochs", "1",
-                         "--train-samples", "10000", "--save", str(model), "--json", "--quiet", timeout=300)
+    trained = playground(
+        "train",
+        "--data",
+        "mnist",
+        "--data-dir",
+        str(data_dir),
+        "--layers",
+        "32",
+        "--epochs",
+        "1",
+        "--train-samples",
+        "10000",
+        "--save",
+        str(model),
+        "--json",
+        "--quiet",
+        timeout=300,
+    )
     assert trained.returncode == 0, trained.stderr
     expected = json.loads(trained.stdout.strip().splitlines()[-1])["test_accuracy"]
     run = playground("evaluate", "--model", str(model), "--data", "mnist", "--data-dir", str(data_dir), timeout=300)

@@ -37,8 +37,23 @@ def test_a_wheel_carries_every_package_asset_and_the_manifest(tmp_path):
     for name in ("setup.py", "pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
     # Offline, with the venv's own setuptools (the test extras ask for one that builds wheels alone).
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
-                            "--no-index", "-q", "-w", str(tmp_path / "wheel")], capture_output=True, text=True)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(source),
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(tmp_path / "wheel"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     [wheel] = (tmp_path / "wheel").glob("*.whl")
     held = set(zipfile.ZipFile(wheel).namelist())

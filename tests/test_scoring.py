@@ -91,9 +91,9 @@ def small_budget(monkeypatch):
 
 
 def test_the_page_follows_a_scoring_job_to_the_model(small_budget, store, live_app, browser, tmp_path):
-    from helpers.browser import wait_for
     from selenium.webdriver.common.by import By
-    from helpers.browser import graph_data, text
+
+    from helpers.browser import graph_data, text, wait_for
     from helpers.pages import job_message, no_errors, open_images, tab
 
     saved = tmp_path / "mine.npz"
@@ -106,7 +106,9 @@ def test_the_page_follows_a_scoring_job_to_the_model(small_budget, store, live_a
     wait_for(browser, lambda: "64-20-10" in text(browser, "images-model-summary"), timeout=120)
     tab(browser, "Train")
     wait_for(browser, lambda: job_message(browser).startswith("done: the uploaded 64-20-10"))
-    assert "test accuracy" in job_message(browser) and "scored 360 of 360 test images" in text(browser, "images-progress-text")
+    assert "test accuracy" in job_message(browser) and "scored 360 of 360 test images" in text(
+        browser, "images-progress-text"
+    )
     tab(browser, "Mistakes")
     wait_for(browser, lambda: graph_data(browser, "images-confusion", 0, "customdata") is not None)
     no_errors(browser)
@@ -117,14 +119,15 @@ def test_the_robustness_curves_of_a_big_network_use_fewer_images_and_say_so(stor
     (20 s here): a big network's curves use as many images as the work budget allows (at least 10)."""
     import json
 
-    from helpers.servers import dash_body
-
     from playground.app.main import create_app
     from playground.app.pages.images import ids
 
+    from helpers.servers import dash_body
+
     key = keys.issue()
-    routes.upload(network_bytes(Network([784, 16, 10], ["relu"], output_activation="softmax")),
-                  {"key": key, "data": "mnist"})
+    routes.upload(
+        network_bytes(Network([784, 16, 10], ["relu"], output_activation="softmax")), {"key": key, "data": "mnist"}
+    )
     app = create_app()
     client = app.server.test_client()
     client.get("/")

@@ -12,11 +12,12 @@ import socket
 import time
 
 import pytest
-from helpers.servers import ServerProcess, callback_body
 
 from playground.app.main import create_app
 from playground.app.server.jobs import check_session_key
 from playground.app.session import keys, stores
+
+from helpers.servers import ServerProcess, callback_body
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -26,7 +27,7 @@ def test_a_key_the_server_issued_is_accepted_and_a_made_up_or_changed_one_is_not
     assert keys.is_issued(key) and check_session_key(key) == key and len(key) == keys.KEY_CHARACTERS
     assert keys.issue() != key
     changed = key[:-1] + ("A" if key[-1] != "A" else "B")
-    for made_up in (changed, "k" * 46, "k" * 24, key[:keys.TOKEN_CHARACTERS], None, 46, "é" * 46):
+    for made_up in (changed, "k" * 46, "k" * 24, key[: keys.TOKEN_CHARACTERS], None, 46, "é" * 46):
         assert not keys.is_issued(made_up)
     with pytest.raises(ValueError, match="not issued by this server"):
         check_session_key("k" * 46)
@@ -71,8 +72,18 @@ def test_a_tab_holding_a_key_the_server_did_not_issue_gets_a_new_session():
 
 @pytest.fixture(scope="module")
 def server():
-    running = ServerProcess("--workers", "1", "--threads", "4", "--limit", "client_requests=1",
-                            "--limit", "address_requests=2", "--limit", "body_seconds=30")
+    running = ServerProcess(
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--limit",
+        "client_requests=1",
+        "--limit",
+        "address_requests=2",
+        "--limit",
+        "body_seconds=30",
+    )
     yield running
     running.stop()
 
@@ -81,8 +92,10 @@ def stalled(server, session: str | None) -> socket.socket:
     """A request whose body has not all arrived: it stays in work (as a slow upload does)."""
     connection = socket.create_connection(("127.0.0.1", server.port))
     header = f"X-Playground-Session: {session}\r\n" if session else ""
-    connection.sendall(f"POST /_playground/train HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                       f"Content-Length: 1000\r\n{header}\r\n{{".encode())
+    connection.sendall(
+        f"POST /_playground/train HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: 1000\r\n{header}\r\n{{".encode()
+    )
     return connection
 
 

@@ -12,13 +12,14 @@ import time
 
 import psutil
 import pytest
-from helpers.servers import ServerProcess, dash_body, largest_state, session_values
 
 from playground.app.main import create_app
 from playground.app.pages.landscape import ids
 from playground.app.server import slots
 from playground.app.server.jobs import JobStore
 from playground.app.session import stores
+
+from helpers.servers import ServerProcess, dash_body, largest_state, session_values
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -88,10 +89,18 @@ def app():
 def large_slice(app, key: str) -> dict:
     """A 101×101 slice of the largest playground (6 hidden layers of 32, 10,000 points): minutes of work."""
     state = largest_state()
-    values = {**session_values(), f"{stores.NETWORK}.data": state["network"], f"{stores.DATA}.data": state["data"],
-              f"{stores.KEY}.data": key, f"{ids.SLICE_GO}.n_clicks": 1, f"{ids.SLICE_SOURCE}.value": "session",
-              f"{ids.SLICE_STEPS}.value": 101, f"{ids.SLICE_SPAN}.value": 1.0,
-              f"{ids.SLICE_NORMALISATION}.value": "filter", f"{ids.SLICE_SAMPLES}.value": 1000}
+    values = {
+        **session_values(),
+        f"{stores.NETWORK}.data": state["network"],
+        f"{stores.DATA}.data": state["data"],
+        f"{stores.KEY}.data": key,
+        f"{ids.SLICE_GO}.n_clicks": 1,
+        f"{ids.SLICE_SOURCE}.value": "session",
+        f"{ids.SLICE_STEPS}.value": 101,
+        f"{ids.SLICE_SPAN}.value": 1.0,
+        f"{ids.SLICE_NORMALISATION}.value": "filter",
+        f"{ids.SLICE_SAMPLES}.value": 1000,
+    }
     return dash_body(app, f"{ids.SLICE_RESULT}.children", values, f"{ids.SLICE_GO}.n_clicks")
 
 
@@ -123,8 +132,14 @@ def test_an_abandoned_slice_stops_within_ten_seconds_and_a_full_server_says_busy
         assert reply.status == 200 and "cacheKey" in reply.body, reply
         launches.append(reply.body)
     # Both compute, each holding one of the two slots, their pages polling.
-    assert wait_until(lambda: all(poll(server, body, launched).status == 200 for body, launched in zip(bodies, launches))
-                      and all(psutil.pid_exists(pid(launched)) for launched in launches) and running_jobs() == 2, 60)
+    assert wait_until(
+        lambda: (
+            all(poll(server, body, launched).status == 200 for body, launched in zip(bodies, launches))
+            and all(psutil.pid_exists(pid(launched)) for launched in launches)
+            and running_jobs() == 2
+        ),
+        60,
+    )
     third = server.post("/_dash-update-component", bodies[2]).body
     answer = None
 
@@ -149,7 +164,8 @@ def test_an_abandoned_slice_stops_within_ten_seconds_and_a_full_server_says_busy
     gone = time.monotonic()
     for launched in launches:
         assert wait_until(lambda launched=launched: not alive(pid(launched)), 10 - (time.monotonic() - gone)), (
-            f"job {launched['job']} still running {time.monotonic() - gone:.1f} s after its page went away")
+            f"job {launched['job']} still running {time.monotonic() - gone:.1f} s after its page went away"
+        )
     assert running_jobs() == 0
 
 

@@ -105,7 +105,9 @@ def test_l2_shrinks_weights_and_is_its_own_cost_term():
     train(plain, data.train_inputs, data.train_labels, 30, TrainingSettings(learn_rate=0.1))
     train(regularised, data.train_inputs, data.train_labels, 30, TrainingSettings(learn_rate=0.1, l2=0.1))
     assert np.abs(regularised.weights[0]).sum() < np.abs(plain.weights[0]).sum()
-    assert regularised.l2_cost(0.1) == pytest.approx(0.05 * sum(np.sum(W.astype(float) ** 2) for W in regularised.weights))
+    assert regularised.l2_cost(0.1) == pytest.approx(
+        0.05 * sum(np.sum(W.astype(float) ** 2) for W in regularised.weights)
+    )
 
 
 def test_bad_settings_and_data_give_clear_errors():

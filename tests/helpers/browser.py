@@ -22,8 +22,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.needs import missing
 from playground.app.session import model, stores
+
+from helpers.needs import missing
 
 CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("PLAYGROUND_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -33,8 +34,11 @@ WINDOW = (1400, 1100)  # the window every test starts with
 PLAYGROUND = "(window.neuralModules && window.neuralModules.playground)"
 # The session's stores as the tab keeps them (sessionStorage: each store's JSON under its id, written
 # only by the session's reducer): {network, data, settings, training}.
-SESSION = "({%s})" % ", ".join(f"{part}: JSON.parse(sessionStorage.getItem('{store}'))"
-                                for part, store in stores.CORE.items())
+SESSION = (
+    "({"
+    + ", ".join(f"{part}: JSON.parse(sessionStorage.getItem('{store}'))" for part, store in stores.CORE.items())
+    + "})"
+)
 
 
 def wait_for(driver, condition, timeout=20):
@@ -159,9 +163,18 @@ def start_browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", f"--window-size={WINDOW[0]},{WINDOW[1]}"]:
+    for flag in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+    ]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
@@ -233,8 +246,10 @@ def screenshot_path(tmp_path: Path, name: str) -> Path:
 def set_viewport(driver, width: int, height: int, scale: float = 1.0) -> None:
     """Make the page's viewport exactly width × height CSS pixels (a window's size includes its
     frame, so ``set_window_size(1280, 720)`` shows less than a 1280×720 projector does)."""
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
+    )
 
 
 def reset_viewport(driver) -> None:
@@ -245,19 +260,28 @@ def graph_data(driver, graph_id: str, trace: int, axis: str) -> list:
     return driver.execute_script(
         "const g = document.querySelector(arguments[0] + ' .js-plotly-plot');"
         "const t = g && g._fullData && g._fullData[arguments[1]];"
-        "return t && t[arguments[2]] ? Array.from(t[arguments[2]]) : null;", f"#{graph_id}", trace, axis)
+        "return t && t[arguments[2]] ? Array.from(t[arguments[2]]) : null;",
+        f"#{graph_id}",
+        trace,
+        axis,
+    )
 
 
 def text(driver, element_id: str) -> str:
-    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
-                                 element_id)
+    return driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.textContent : ''", element_id
+    )
 
 
 def choose(driver, dropdown_id: str, text: str) -> None:
     """Pick an option of a Dash dropdown with the mouse."""
     driver.find_element(By.ID, dropdown_id).click()
-    option = wait_for(driver, lambda: next((o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]")
-                                            if o.text.strip() == text), None))
+    option = wait_for(
+        driver,
+        lambda: next(
+            (o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == text), None
+        ),
+    )
     option.click()
 
 
@@ -286,7 +310,9 @@ def click_in_view(driver, element) -> None:
     """Scroll the element to the middle of the window (a page's sticky play line stays on top of
     what it covers), then click it."""
     ActionChains(driver).scroll_to_element(element).perform()
-    driver.execute_script("window.scrollBy(0, arguments[0].getBoundingClientRect().top - window.innerHeight / 2)", element)
+    driver.execute_script(
+        "window.scrollBy(0, arguments[0].getBoundingClientRect().top - window.innerHeight / 2)", element
+    )
     element.click()
 
 
@@ -348,7 +374,9 @@ def route_timings(driver, route: str) -> list[list[float]]:
     order sent: [sent, answered] of each, in ms of the page's own clock (``page_clock``)."""
     return driver.execute_script(
         "return performance.getEntriesByType('resource').filter((e) => e.name.includes(arguments[0]))"
-        ".map((e) => [e.startTime, e.responseEnd])", route)
+        ".map((e) => [e.startTime, e.responseEnd])",
+        route,
+    )
 
 
 def page_clock(driver) -> float:

@@ -20,6 +20,7 @@ import numpy as np
 
 from playground.data.images import CIFAR10_CLASSES
 
+
 @dataclass
 class ServerState:
     files: dict[str, bytes] = field(default_factory=dict)  # URL path → content
@@ -31,7 +32,7 @@ class ServerState:
 class Handler(BaseHTTPRequestHandler):
     """GET with single open-ended byte ranges ("bytes=N-"), which is all the downloader asks for."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         state: ServerState = self.server.state
         path = unquote(urlsplit(self.path).path)
         range_header = self.headers.get("Range")
@@ -119,8 +120,10 @@ def npy_bytes(array: np.ndarray) -> bytes:
 
 def cifar_archive(extra_members: dict[str, bytes] | None = None) -> bytes:
     rng = np.random.default_rng(2)
-    members = {"cifar-10-batches-bin/batches.meta.txt": ("\n".join(CIFAR10_CLASSES) + "\n").encode(),
-               "cifar-10-batches-bin/readme.html": b"<html></html>"}
+    members = {
+        "cifar-10-batches-bin/batches.meta.txt": ("\n".join(CIFAR10_CLASSES) + "\n").encode(),
+        "cifar-10-batches-bin/readme.html": b"<html></html>",
+    }
     for name in [f"data_batch_{i}.bin" for i in range(1, 6)] + ["test_batch.bin"]:
         records = rng.integers(0, 256, (4, 3073), dtype=np.uint8)
         records[:, 0] = np.arange(4) % 10
@@ -137,8 +140,11 @@ def cifar_archive(extra_members: dict[str, bytes] | None = None) -> bytes:
 
 def manifest_for(files: dict[str, bytes], name: str = "mnist", **changes) -> dict:
     """A manifest like the real one, with the fixtures' MD5s."""
-    entry = {"folder": name, "mirrors": ["http://unused.invalid/"],
-             "files": [{"name": file_name, "md5": md5(content)} for file_name, content in files.items()]}
+    entry = {
+        "folder": name,
+        "mirrors": ["http://unused.invalid/"],
+        "files": [{"name": file_name, "md5": md5(content)} for file_name, content in files.items()],
+    }
     entry.update(changes)
     return {"datasets": {name: entry}}
 

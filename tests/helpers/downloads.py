@@ -17,8 +17,9 @@ def downloads_to(driver, folder: Path) -> Path:
 
 def downloaded(driver, folder: Path, name: str) -> Path:
     path = folder / name
-    wait_for(driver, lambda: path.exists() and path.stat().st_size > 0 and not list(folder.glob("*.crdownload")),
-             timeout=30)
+    wait_for(
+        driver, lambda: path.exists() and path.stat().st_size > 0 and not list(folder.glob("*.crdownload")), timeout=30
+    )
     return path
 
 
@@ -32,4 +33,6 @@ def box(driver, selector: str) -> dict:
     return driver.execute_script(
         "const b = document.querySelector(arguments[0]).getBoundingClientRect();"
         "return {left: b.left, top: b.top, right: b.right, bottom: b.bottom, width: b.width, height: b.height,"
-        " window_width: document.documentElement.clientWidth, window_height: innerHeight};", selector)
+        " window_width: document.documentElement.clientWidth, window_height: innerHeight};",
+        selector,
+    )

@@ -55,7 +55,7 @@ def wait_until(condition, seconds: float = 20.0) -> None:
         time.sleep(0.02)
 
 
-def wait_for(store, predicate, seconds=20.0):
+def wait_for_status(store, predicate, seconds=20.0):
     """Poll the session's job status until ``predicate`` holds of it; returns that status."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

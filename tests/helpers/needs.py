@@ -34,7 +34,6 @@ def real_data_dir(subfolder: str) -> Path:
     pytest.skip(f"{reason}: these tests need the real image data sets (see ../shared/data/README.md)")
 
 
-
 def node() -> str:
     """The path of Node (the browser's maths and busy.js run under it)."""
     found = shutil.which("node")

@@ -11,17 +11,28 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers.browser import (PLAYGROUND, epoch_shown, graph_data, text, visible_text, wait_for,
-                             wait_until_run_handed_over, wait_until_settled)
+from helpers.browser import (
+    PLAYGROUND,
+    epoch_shown,
+    graph_data,
+    text,
+    visible_text,
+    wait_for,
+    wait_until_run_handed_over,
+    wait_until_settled,
+)
 
 # ------------------------------------------------------------------ the playground and the landscape
 
 
 def open_page(driver, url):
     driver.get(url)
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        f"const p = {PLAYGROUND}; return !!(p && p.shown && p.renderLog.length"
-        " && document.querySelector('#playground-boundary-graph .js-plotly-plot'))"))
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script(
+            f"const p = {PLAYGROUND}; return !!(p && p.shown && p.renderLog.length"
+            " && document.querySelector('#playground-boundary-graph .js-plotly-plot'))"
+        )
+    )
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-slider-thumb"))
     wait_until_settled(driver)  # the first callbacks have landed
 
@@ -39,8 +50,12 @@ def play_until_epoch(driver, epoch: float, timeout: float = 60) -> float:
 
 def open_landscape(driver, url: str) -> None:
     driver.get(url + "/landscape")
-    WebDriverWait(driver, 90).until(lambda d: graph_data(d, "landscape-contour", 0, "z") is not None
-                                    and graph_data(d, "landscape-path", 0, "x") is not None)
+    WebDriverWait(driver, 90).until(
+        lambda d: (
+            graph_data(d, "landscape-contour", 0, "z") is not None
+            and graph_data(d, "landscape-path", 0, "x") is not None
+        )
+    )
     wait_until_settled(driver)
 
 
@@ -50,8 +65,11 @@ def open_landscape(driver, url: str) -> None:
 def open_descent(driver, url: str) -> None:
     """Open the gradient-descent page and wait until its curve is drawn and its first callbacks landed."""
     driver.get(url + "/descent")
-    WebDriverWait(driver, 30).until(lambda d: d.execute_script(
-        "const g = document.querySelector('#descent-graph .js-plotly-plot'); return !!(g && g.data && g.data.length)"))
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script(
+            "const g = document.querySelector('#descent-graph .js-plotly-plot'); return !!(g && g.data && g.data.length)"
+        )
+    )
     wait_until_settled(driver)
 
 
@@ -60,8 +78,12 @@ def open_descent(driver, url: str) -> None:
 
 def open_images(driver, url: str) -> None:
     driver.get(url + "/images")
-    WebDriverWait(driver, 90).until(lambda d: d.find_elements(By.ID, "images-start")
-                                    and d.execute_script("return !!(window.neuralModules && window.neuralModules.images)"))
+    WebDriverWait(driver, 90).until(
+        lambda d: (
+            d.find_elements(By.ID, "images-start")
+            and d.execute_script("return !!(window.neuralModules && window.neuralModules.images)")
+        )
+    )
     wait_until_settled(driver)  # the first poll has landed
 
 
@@ -100,8 +122,11 @@ def accuracy_of(message: str) -> float:
 
 def no_errors(driver, refused: str | None = None) -> None:
     """No script errors and no error line; ``refused``: a route the test expected to say 400."""
-    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
-                and not (refused and refused in e["message"] and "400" in e["message"])]
+    assert not [
+        e
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and not (refused and refused in e["message"] and "400" in e["message"])
+    ]
     assert not text(driver, "app-message")
 
 
@@ -111,7 +136,8 @@ def no_errors(driver, refused: str | None = None) -> None:
 def plot_area(driver):
     return driver.execute_script(
         "const l = document.querySelector('#playground-boundary-graph .js-plotly-plot')._fullLayout;"
-        "return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length, l.yaxis._length, l.xaxis.range, l.yaxis.range];")
+        "return [l.xaxis._offset, l.yaxis._offset, l.xaxis._length, l.yaxis._length, l.xaxis.range, l.yaxis.range];"
+    )
 
 
 def click_plane(driver, x, y):
@@ -125,7 +151,9 @@ def click_plane(driver, x, y):
     px = left + (x - x_range[0]) / (x_range[1] - x_range[0]) * width
     py = top + (y_range[1] - y) / (y_range[1] - y_range[0]) * height
     rect = graph.rect
-    ActionChains(driver).move_to_element_with_offset(graph, px - rect["width"] / 2, py - rect["height"] / 2).click().perform()
+    ActionChains(driver).move_to_element_with_offset(
+        graph, px - rect["width"] / 2, py - rect["height"] / 2
+    ).click().perform()
 
 
 def empty_spot(data: dict) -> tuple[float, float]:

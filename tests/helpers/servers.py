@@ -55,7 +55,12 @@ class ServerProcess:
         self.log = tempfile.NamedTemporaryFile(prefix="playground-server-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port), *arguments],
-            cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.wait_until_up()
 
     def output(self) -> str:
@@ -78,9 +83,13 @@ class ServerProcess:
     def settle(self, deadline: float) -> None:
         """Wait until the server's processes are idle (its pool for large requests imports the
         engine after start-up), so that a request's measured CPU is the request's own."""
+
         def cpu() -> float:
             total = 0.0
-            for process in [psutil.Process(self.process.pid), *psutil.Process(self.process.pid).children(recursive=True)]:
+            for process in [
+                psutil.Process(self.process.pid),
+                *psutil.Process(self.process.pid).children(recursive=True),
+            ]:
                 try:
                     total += sum(process.cpu_times()[:2])
                 except psutil.NoSuchProcess:
@@ -129,8 +138,7 @@ class ServerProcess:
         connection.close()
         return response
 
-    def post(self, path: str, body: bytes | str | object, headers: dict | None = None,
-             raw: bool = False) -> Reply:
+    def post(self, path: str, body: bytes | str | object, headers: dict | None = None, raw: bool = False) -> Reply:
         """POST and measure the (single) worker: CPU seconds and peak memory over the request."""
         if not isinstance(body, (bytes, str)):
             body = json.dumps(body)
@@ -197,8 +205,11 @@ def dash_body(app, output_part: str, values: dict, triggered: str | None = None)
     ``output_part``, its inputs and states filled from ``values`` ({"id.prop": value}; missing
     ones are None), ``triggered`` (an "id.prop") as the changed input."""
     trigger_id = triggered.rpartition(".")[0] if triggered else None
-    matches = [key for key, spec in app.callback_map.items() if output_part in key
-               and (trigger_id is None or any(item["id"] == trigger_id for item in spec["inputs"]))]
+    matches = [
+        key
+        for key, spec in app.callback_map.items()
+        if output_part in key and (trigger_id is None or any(item["id"] == trigger_id for item in spec["inputs"]))
+    ]
     if len(matches) != 1:
         raise KeyError(f"{len(matches)} callbacks write {output_part!r}")
     return callback_body(app, matches[0], values, triggered)
@@ -213,11 +224,16 @@ def callback_body(app, key: str, values: dict, triggered: str | None = None) -> 
         for item in items:
             name = f"{item['id']}.{item['property']}"
             if is_pattern(item["id"]):  # a pattern (ALL): one entry per matching component
-                entries.append([{"id": component, "property": item["property"], "value": value}
-                                for component, value in values.get(name, [])])
+                entries.append(
+                    [
+                        {"id": component, "property": item["property"], "value": value}
+                        for component, value in values.get(name, [])
+                    ]
+                )
             else:
-                entries.append({"id": component_id(item["id"]), "property": item["property"],
-                                "value": values.get(name)})
+                entries.append(
+                    {"id": component_id(item["id"]), "property": item["property"], "value": values.get(name)}
+                )
         return entries
 
     outputs = []
@@ -230,8 +246,13 @@ def callback_body(app, key: str, values: dict, triggered: str | None = None) -> 
     inputs = filled(spec["inputs"])
     first = spec["inputs"][0]
     changed = [triggered or f"{first['id']}.{first['property']}"]
-    return {"output": key, "outputs": outputs if len(outputs) != 1 else outputs[0], "inputs": inputs,
-            "changedPropIds": changed, "state": filled(spec["state"])}
+    return {
+        "output": key,
+        "outputs": outputs if len(outputs) != 1 else outputs[0],
+        "inputs": inputs,
+        "changedPropIds": changed,
+        "state": filled(spec["state"]),
+    }
 
 
 class RedisServer:
@@ -252,9 +273,24 @@ class RedisServer:
         self.start()
 
     def start(self) -> None:
-        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.folder), *self.options],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+                *self.options,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         import redis
 
         client = redis.Redis(port=self.port, socket_timeout=1)
@@ -278,7 +314,10 @@ def session_values() -> dict:
     from playground.app.session import model, stores
 
     state = model.initial_state()
-    parts = {**{name: state[name] for name in stores.CORE}, **{f"view-{name}": view for name, view in state["views"].items()}}
+    parts = {
+        **{name: state[name] for name in stores.CORE},
+        **{f"view-{name}": view for name, view in state["views"].items()},
+    }
     return {f"{store}.data": parts[name] for name, store in stores.store_ids().items()}
 
 
@@ -292,8 +331,14 @@ def train_body(**changes) -> dict:
     from playground.app.session import model
 
     state = model.initial_state()
-    body = {"network": state["network"], "data": state["data"], "trainer": {}, "settings": state["settings"],
-            "batches": 1, "time_both": True}
+    body = {
+        "network": state["network"],
+        "data": state["data"],
+        "trainer": {},
+        "settings": state["settings"],
+        "batches": 1,
+        "time_both": True,
+    }
     return {**body, **changes}
 
 
@@ -324,7 +369,13 @@ def largest_state(points: int = 10_000) -> dict:
     sizes = [2, *[32] * 6, 10]
     network = model.dense_network_json(sizes, ["tanh"] * 6, "softmax", "cross_entropy", 0)
     inputs = [[(k % 100) / 50 - 1, (k // 100) / 50 - 1] for k in range(points)]
-    data = {"name": "custom", "class_names": [str(k) for k in range(10)], "feature_names": ["x1", "x2"],
-            "train_inputs": inputs, "train_labels": [k % 10 for k in range(points)], "test_inputs": [],
-            "test_labels": []}
+    data = {
+        "name": "custom",
+        "class_names": [str(k) for k in range(10)],
+        "feature_names": ["x1", "x2"],
+        "train_inputs": inputs,
+        "train_labels": [k % 10 for k in range(points)],
+        "test_inputs": [],
+        "test_labels": [],
+    }
     return {"network": network, "data": data, "settings": dict(model.DEFAULT_SETTINGS)}
