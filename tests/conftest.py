@@ -134,17 +134,6 @@ def second_browser(browsers):
     return fresh_tab(browsers.get("second"))
 
 
-@pytest.fixture(scope="session")
-def hostile_server():
-    """``playground serve`` in its own process (one worker, 4 threads, 2 s to send a body), for the
-    hostile requests of test_hostile_routes.py and test_hostile_callbacks.py."""
-    from helpers.servers import ServerProcess
-
-    running = ServerProcess("--workers", "1", "--threads", "4", "--limit", "body_seconds=2")
-    yield running
-    running.stop()
-
-
 @pytest.fixture
 def file_server():
     """A local HTTP server of data-set files (tests/helpers/download_server.py)."""

@@ -379,3 +379,23 @@ def largest_state(points: int = 10_000) -> dict:
         "test_labels": [],
     }
     return {"network": network, "data": data, "settings": dict(model.DEFAULT_SETTINGS)}
+
+
+def base_state() -> dict:
+    """A new session (data, network, settings, training, views)."""
+    from playground.app.session import model
+
+    return model.initial_state()
+
+
+def network_of(sizes) -> dict:
+    """A network's JSON naming these sizes, without weights (a client can send one)."""
+    layers = (
+        sizes
+        if not isinstance(sizes, list)
+        else [
+            {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": "sigmoid"}
+            for n_in, n_out in zip(sizes, sizes[1:])
+        ]
+    )
+    return {"input_shape": [2], "cost": "quadratic", "seed": 0, "layers": layers}

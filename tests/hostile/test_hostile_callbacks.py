@@ -1,8 +1,8 @@
 """Hostile requests to the Dash callbacks and the descent route, against the real server (SPEC:
 reliability and security).
 
-As in test_hostile_routes.py: ``playground serve`` in its own process (tests/conftest.py's
-``hostile_server``); every payload gets a 4xx or a message on the page, never a 500, within 2 s of
+As in test_hostile_routes.py: ``playground serve`` in its own process (tests/hostile/conftest.py's
+``server``); every payload gets a 4xx or a message on the page, never a 500, within 2 s of
 the server's CPU and 200 MB, and a normal request is answered afterwards.
 """
 
@@ -14,47 +14,16 @@ import zlib
 
 import pytest
 
-from playground.app.main import create_app
 from playground.app.pages.playground import ids
 from playground.app.session import model, stores
 from playground.app.ui.components import APP_MESSAGE
 
 from helpers.hostile_models import short_weights
-from helpers.servers import dash_body, refused, session_values, within_budget
+from helpers.servers import base_state, dash_body, network_of, refused, session_values, within_budget
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a real server process
 
 DISPATCH = "/_dash-update-component"
-
-
-@pytest.fixture(scope="module")
-def server(hostile_server):
-    """The run's guarded server (tests/conftest.py): one process for every hostile request."""
-    return hostile_server
-
-
-@pytest.fixture(scope="module")
-def app():
-    """The same app in this process: its callback map writes the requests."""
-    return create_app()
-
-
-def base_state() -> dict:
-    """A new session (data, network, settings, training, views)."""
-    return model.initial_state()
-
-
-def network_of(sizes) -> dict:
-    """A network's JSON naming these sizes, without weights (a client can send one)."""
-    layers = (
-        sizes
-        if not isinstance(sizes, list)
-        else [
-            {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": "sigmoid"}
-            for n_in, n_out in zip(sizes, sizes[1:])
-        ]
-    )
-    return {"input_shape": [2], "cost": "quadratic", "seed": 0, "layers": layers}
 
 
 # ---------------------------------------------------------------------- Dash callbacks

@@ -1,8 +1,8 @@
 """Hostile requests to the server's routes (the training route, the image page's routes), against
 the real server (SPEC: reliability and security).
 
-``playground serve`` runs in its own process (gunicorn, one worker; tests/conftest.py's
-``hostile_server``). Every payload must get a 4xx, never a 500; the server must spend at most 2 s
+``playground serve`` runs in its own process (gunicorn, one worker; tests/hostile/conftest.py's
+``server``). Every payload must get a 4xx, never a 500; the server must spend at most 2 s
 of CPU and 200 MB on it, as measured from outside (the worker's CPU time and its peak resident
 memory), and answer a normal request afterwards. Payloads cover what a hostile-input review found
 on the old server (issue 14) and more; the Dash callbacks' are in test_hostile_callbacks.py.
@@ -19,45 +19,14 @@ import zlib
 
 import pytest
 
-from playground.app.main import create_app
 from playground.app.session import keys, model
 
 from helpers.hostile_models import float64_zeros_file, padded_conv_file, short_weights, wide_conv_file
-from helpers.servers import TRAIN, refused, train_body, within_budget
+from helpers.servers import TRAIN, base_state, network_of, refused, train_body, within_budget
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.slow]  # a real server process
 
 DISPATCH = "/_dash-update-component"
-
-
-@pytest.fixture(scope="module")
-def server(hostile_server):
-    """The run's guarded server (tests/conftest.py): one process for every hostile request."""
-    return hostile_server
-
-
-@pytest.fixture(scope="module")
-def app():
-    """The same app in this process: its callback map writes the requests."""
-    return create_app()
-
-
-def base_state() -> dict:
-    """A new session (data, network, settings, training, views)."""
-    return model.initial_state()
-
-
-def network_of(sizes) -> dict:
-    """A network's JSON naming these sizes, without weights (a client can send one)."""
-    layers = (
-        sizes
-        if not isinstance(sizes, list)
-        else [
-            {"type": "dense", "inputs": n_in, "outputs": n_out, "activation": "sigmoid"}
-            for n_in, n_out in zip(sizes, sizes[1:])
-        ]
-    )
-    return {"input_shape": [2], "cost": "quadratic", "seed": 0, "layers": layers}
 
 
 # ---------------------------------------------------------------------- the training route
