@@ -10,6 +10,7 @@ tests of the process itself (Ctrl-C, the installed script) still start a real on
 from __future__ import annotations
 
 import io
+import json
 import signal
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -42,3 +43,8 @@ def playground(*args: str, timeout: float | None = None) -> Run:
         finally:
             signal.signal(signal.SIGINT, handler)
     return Run(code or 0, out.getvalue(), err.getvalue())
+
+
+def last_json(run: Run) -> dict:
+    """The JSON report a ``--json`` run prints last."""
+    return json.loads(run.stdout.strip().splitlines()[-1])
