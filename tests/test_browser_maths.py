@@ -7,8 +7,6 @@ weighted inputs (|z| up to 1,000): outputs and costs agree to 1e-6 relative.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 
 import numpy as np
@@ -19,8 +17,9 @@ from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Net
 from playground.engine.persistence import network_to_json
 from playground.resources import project_folder
 
+from helpers.needs import node
+
 MATHS = project_folder("assets") / "maths.js"
-NODE = shutil.which("node")
 
 RUNNER = """
 const fs = require("fs");
@@ -50,21 +49,10 @@ process.stdout.write(JSON.stringify({answers: answers, direct: direct}));
 """
 
 
-def node_path() -> str:
-    """Node's path; without it these tests fail under PLAYGROUND_REQUIRE_BROWSER=1 (CI), else skip."""
-    if NODE is None:
-        if os.environ.get("PLAYGROUND_REQUIRE_BROWSER") == "1":
-            pytest.fail("node is missing (PLAYGROUND_REQUIRE_BROWSER=1)")
-        pytest.skip("node is not installed: the browser maths tests run assets/maths.js under Node")
-    return NODE
-
-
 def run_node(job: dict, tmp_path) -> dict:
     path = tmp_path / "job.json"
     path.write_text(json.dumps(job))
-    run = subprocess.run(
-        [node_path(), "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120
-    )
+    run = subprocess.run([node(), "-e", RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -160,7 +148,7 @@ def test_the_contract_names_only_what_the_maths_file_computes(tmp_path):
     path.write_text(json.dumps(contract))
     run = subprocess.run(
         [
-            node_path(),
+            node(),
             "-e",
             "const m = require(process.argv[1]);"
             "m.configure(JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')))",
@@ -208,18 +196,18 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
         )
         net = network_to_json(network)
         for layer in range(1, 4):
-            for node in range(network.layer_sizes[layer]):
+            for unit in range(network.layer_sizes[layer]):
                 edited = json.loads(json.dumps(net))
-                if (layer + node) % 2:
+                if (layer + unit) % 2:
                     row = int(rng.integers(network.layer_sizes[layer - 1]))
-                    edited["layers"][layer - 1]["weights"][row][node] += float(rng.normal(0, 2))
+                    edited["layers"][layer - 1]["weights"][row][unit] += float(rng.normal(0, 2))
                 else:
-                    edited["layers"][layer - 1]["biases"][node] += float(rng.normal(0, 2))
-                edits.append({"net": net, "edited": edited, "layer": layer, "node": node})
+                    edited["layers"][layer - 1]["biases"][unit] += float(rng.normal(0, 2))
+                edits.append({"net": net, "edited": edited, "layer": layer, "node": unit})
     path = tmp_path / "edits.json"
     path.write_text(json.dumps({"contract": browser_contract(), "cases": edits}))
     run = subprocess.run(
-        [node_path(), "-e", EDIT_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120
+        [node(), "-e", EDIT_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120
     )
     assert run.returncode == 0, run.stderr
     results = json.loads(run.stdout)

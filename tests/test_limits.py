@@ -1,6 +1,6 @@
 """The limits module, the request guard and the checks of what clients send (unit level).
 
-The whole server under hostile requests is tested in ``test_hostile.py``.
+The whole server under hostile requests is tested in ``tests/hostile/``.
 """
 
 from __future__ import annotations
