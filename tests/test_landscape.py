@@ -18,7 +18,7 @@ from playground.engine.landscape import (
     trajectory_plane,
     unit_direction,
 )
-from playground.engine.race import Runner, descend, race, winner
+from playground.engine.race import Run, Runner, descend, race, winner
 from playground.engine.surface import two_parameter_costs
 from playground.engine.surfaces import SURFACES
 
@@ -329,6 +329,36 @@ def test_the_race_runs_every_optimizer_from_one_start_and_names_a_winner():
     assert runs[index].runner.optimizer != "sgd" and step is not None
     diverging = descend(surface.value_and_gradient, surface.start, Runner("sgd", 0.25), 500)
     assert diverging.diverged_at is not None  # above 2/λmax = 0.2
+
+
+def test_the_winner_ends_lowest_and_a_tie_goes_to_the_first_there():
+    """The rule holds whatever the surface's scale: the lowest final cost wins (a runner that was
+    near it early but ended higher loses); final costs within 1 % of the race's cost range tie, and
+    the first to get within that margin wins; a runner that diverged never wins."""
+
+    def run(name, costs, diverged_at=None):
+        return Run(Runner(name, 0.1), costs=list(costs), diverged_at=diverged_at)
+
+    # The network race a teacher saw: sgd near the bottom at step 1, adam lower at the end.
+    early, late = run("sgd", [0.03, 0.01202, 0.01202, 0.01202]), run("adam", [0.03, 0.025, 0.015, 0.01164])
+    assert winner([early, late]) == (1, 3)  # 0.00038 apart: more than 1 % of the race's range, 0.018
+    late = run("adam", [1.0, 0.5, 0.02, 0.01164])
+    close = run("momentum", [1.0, 0.015, 0.0117, 0.0117])  # ends within 0.0099 of adam, and there first
+    assert winner([late, close]) == (1, 1)
+    exploded = run("rmsprop", [1.0, -5.0], diverged_at=1)  # its last cost is the lowest, but it diverged
+    assert winner([exploded, late]) == (1, 2)  # adam, within the tie margin of its end from step 2
+    assert winner([exploded]) == (None, None)
+
+
+def test_on_the_saddle_a_runner_that_diverged_never_wins():
+    surface = SURFACES["saddle"]
+    runners = [Runner("sgd", 0.05), Runner("adam", 0.05), Runner("sgd", 3.0)]
+    runs = race(surface.value_and_gradient, surface.start, runners, 300)
+    assert runs[2].diverged_at is not None
+    index, _ = winner(runs)
+    assert index is not None and runs[index].diverged_at is None
+    ends = [run.costs[-1] for run in runs if run.diverged_at is None]
+    assert runs[index].costs[-1] <= min(ends) + 0.01 * (max(c for r in runs[:2] for c in r.costs) - min(ends))
 
 
 def test_the_saddle_holds_sgd_longer_than_momentum():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -97,7 +99,7 @@ def test_the_race_draws_five_paths(live_app, browser, tmp_path):
     browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Optimizer race']").click()
     wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-race-go"))
     browser.find_element(By.ID, "landscape-race-go").click()
-    wait_for(browser, lambda: "first to the lowest cost" in text(browser, "landscape-race-result"), timeout=60)
+    wait_for(browser, lambda: "Winner: " in text(browser, "landscape-race-result"), timeout=60)
     names = browser.execute_script(
         "return document.querySelector('#landscape-race-contour .js-plotly-plot')._fullData.slice(1).map(t => t.name)"
     )
@@ -105,6 +107,38 @@ def test_the_race_draws_five_paths(live_app, browser, tmp_path):
     assert len(graph_data(browser, "landscape-race-costs", 4, "y")) > 10
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-race.png")))
     projector_screenshot(browser, tmp_path, "landscape-race-1280x720.png")
+
+
+def race_costs(driver) -> dict[str, list[float]]:
+    """Each runner's costs through the race, as the page's cost chart draws them (by runner)."""
+    names = driver.execute_script(
+        "return document.querySelector('#landscape-race-costs .js-plotly-plot')._fullData.map(t => t.name)"
+    )
+    return {name.split(" (")[0]: graph_data(driver, "landscape-race-costs", k, "y") for k, name in enumerate(names)}
+
+
+@pytest.mark.parametrize(
+    "source", ["the two parameters chosen on the first tab (all training data)", "a saddle x² − y²"]
+)
+def test_the_race_winner_ends_lowest_and_never_diverged(live_app, browser, source):
+    """The named winner is the runner whose cost the chart ends lowest (ties within 1 % of the
+    race's range), never one that diverged, on the network's two parameters and on the saddle."""
+    open_landscape(browser, live_app)
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Optimizer race']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-race-go"))
+    choose(browser, "landscape-race-source", source)
+    browser.find_element(By.ID, "landscape-race-go").click()
+    wait_for(browser, lambda: "Winner: " in text(browser, "landscape-race-result"), timeout=60)
+    summary = text(browser, "landscape-race-result")
+    assert "The rule: the lowest cost at the end wins" in summary
+    label = re.search(r"Winner: (.+?), ", summary).group(1)
+    ends = summary.split("Cost after the race: ")[1].split(". The rule")[0].split("; ")
+    diverged = {end.rsplit(": ", 1)[0] for end in ends if "(diverged at step" in end}
+    assert label not in diverged
+    costs = {name: [c for c in ys if c is not None] for name, ys in race_costs(browser).items() if name not in diverged}
+    seen = [c for ys in costs.values() for c in ys]
+    lowest_end = min(ys[-1] for ys in costs.values())
+    assert costs[label][-1] <= lowest_end + 0.01 * (max(seen) - min(seen)) + 1e-12
 
 
 def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, browser, tmp_path):

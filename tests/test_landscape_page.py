@@ -185,7 +185,7 @@ def test_the_race_runs_five_optimizers_and_names_the_winner():
         "rmsprop",
         "adam",
     ]
-    assert "first to the lowest cost" in summary and costs.shape == (80, 80)
+    assert "Winner: " in summary and "The rule: the lowest cost at the end wins" in summary and costs.shape == (80, 80)
     contour, surface, cost = race_figures(xs, ys, costs, runs, labels, *titles)
     assert len(contour.data) == 6 and len(surface.data) == 6 and len(cost.data) == 5
     rates = run_race("network", "rates", "0.1, 1", "sgd", 20, "", walk, network, data, SETTINGS)

@@ -132,21 +132,32 @@ def race(
     return [descend(objective, start, runner, steps, share) for runner in runners]
 
 
-def winner(runs: Sequence[Run], tolerance: float = 1e-3) -> tuple[int | None, int | None]:
-    """(index of the run that first came within ``tolerance`` of the lowest cost any run reached, its step)."""
-    finished = [run for run in runs if run.costs]
-    if not finished:
+TIE = 0.01  # final costs within 1 % of the race's cost range are a tie
+
+
+def winner(runs: Sequence[Run], tie: float = TIE) -> tuple[int | None, int | None]:
+    """The race's winner by one rule that holds on every surface, and the step it got there.
+
+    The lowest cost at the end wins. Final costs within ``tie`` × the race's cost range (the
+    highest cost any runner had minus the lowest) of that lowest one are a tie, which goes to the
+    runner that came within that margin first. A runner that diverged never wins; (None, None)
+    when every one did.
+    """
+    contenders = [i for i, run in enumerate(runs) if run.costs and run.diverged_at is None]
+    if not contenders:
         return None, None
-    best = min(min(run.costs) for run in finished)
-    margin = tolerance * max(1.0, abs(best))
-    first = [
-        (next((k for k, c in enumerate(run.costs) if c <= best + margin), None), i)
-        for i, run in enumerate(runs)
-        if run.costs
-    ]
-    reached = [(step, i) for step, i in first if step is not None]
-    step, index = min(reached)
+    seen = [cost for i in contenders for cost in runs[i].costs]
+    lowest_end = min(runs[i].costs[-1] for i in contenders)
+    line = lowest_end + tie * (max(seen) - min(seen))
+    tied = [i for i in contenders if runs[i].costs[-1] <= line]
+    step, index = min((next(k for k, cost in enumerate(runs[i].costs) if cost <= line), i) for i in tied)
     return index, step
+
+
+WINNER_RULE = (
+    "the lowest cost at the end wins; within 1 % of the race's cost range it is a tie, won by the first "
+    "to get there; a runner that diverged never wins"
+)
 
 
 STANDARD_FIELD = (

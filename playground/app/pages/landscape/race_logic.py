@@ -8,7 +8,7 @@ from playground.app.pages.landscape.logic import axes, axis_titles, network_surf
 from playground.app.session import model
 from playground.app.session.budget import Sample, network_sample
 from playground.engine.landscape import locate, two_parameter_gradient
-from playground.engine.race import Runner, race, winner
+from playground.engine.race import WINNER_RULE, Runner, race, winner
 from playground.engine.surfaces import SURFACES
 from playground.limits import current as current_limits
 
@@ -160,8 +160,11 @@ def run_race(
     budget = current_limits().view_seconds
     runs = race(objective, start, entrants, steps, cpu_seconds=budget)
     best, step = winner(runs)
-    summary = f"first to the lowest cost: {runs[best].runner.label} at step {step}. " if best is not None else ""
-    summary += "Cost after the race: " + "; ".join(map(run_words, runs)) + "."
+    if best is None:
+        summary = "No winner: every runner diverged. "
+    else:
+        summary = f"Winner: {runs[best].runner.label}, {runs[best].costs[-1]:.4g} at the end (there at step {step}). "
+    summary += f"Cost after the race: {'; '.join(map(run_words, runs))}. The rule: {WINNER_RULE}."
     if any(run.stopped_at for run in runs):
         summary += f" The race's CPU budget ({budget:g} s, shared by the runners) ran out before the end."
     if note:
