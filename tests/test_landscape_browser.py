@@ -109,6 +109,17 @@ def test_the_race_draws_five_paths(live_app, browser, tmp_path):
     projector_screenshot(browser, tmp_path, "landscape-race-1280x720.png")
 
 
+def test_the_fruit_networks_learn_rate_limit_is_marked_past_the_slider(live_app, browser):
+    """The fruit network's 2/λmax lies past the slider's 10: the slider's end says where it is."""
+    open_landscape(browser, live_app)
+    curvature = text(browser, "landscape-curvature")
+    limit = float(re.search(r"2/λmax = ([\d.e+]+)", curvature).group(1))
+    assert limit > 10, curvature
+    wait_for(browser, lambda: "2/λmax = " in text(browser, "landscape-learn-rate"))
+    mark = re.search(r"2/λmax = ([\d.e+]+) →", text(browser, "landscape-learn-rate"))
+    assert mark and float(mark.group(1)) == pytest.approx(limit, rel=0.05)
+
+
 def race_costs(driver) -> dict[str, list[float]]:
     """Each runner's costs through the race, as the page's cost chart draws them (by runner)."""
     names = driver.execute_script(

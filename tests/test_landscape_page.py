@@ -1,6 +1,7 @@
 """The landscape page's pure parts: walks and their steps, readouts, figures, the race, the slice's inputs."""
 
 import base64
+import math
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from playground.app.pages.landscape.logic import (
     axes,
     curvature,
     curvature_text,
+    learn_rate_marks,
     network_surface,
     new_view,
     started,
@@ -258,3 +260,16 @@ def test_a_walk_goes_on_where_it_left_off_unless_the_network_moved_meanwhile():
         walk_route({"walk": walk, "steps": 1})
     with pytest.raises(ValueError, match="request steps"):
         walk_route({"walk": walk, "network": network, "data": data, "settings": SETTINGS, "steps": 10_000})
+
+
+def test_the_learn_rate_limit_is_marked_on_the_slider_or_at_the_end_it_lies_past():
+    """2/λmax on the slider where it falls; past 10 (the fruit network's is in the hundreds) or
+    below 1e-4, at that end with an arrow and the value."""
+    on = learn_rate_marks(0.67)
+    assert on[round(math.log10(0.67), 2)]["label"] == "2/λmax"
+    past = learn_rate_marks(190.0)
+    assert past[1]["label"] == "2/λmax = 190 →" and 0 not in past and -1 not in past  # room for it
+    below = learn_rate_marks(2e-6)
+    assert below[-4]["label"] == "← 2/λmax = 2e-06"
+    assert learn_rate_marks(None) == learn_rate_marks(float("inf")) == learn_rate_marks(-1.0)
+    assert "2/λmax" not in str(learn_rate_marks(None))

@@ -9,6 +9,7 @@ from dash import dcc, html
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import batch_title, contour_figure, path_lift, walk_figures
 from playground.app.pages.landscape.logic import (
+    LEARN_RATE_RANGE,
     PRESETS,
     axes,
     axis_titles,
@@ -200,8 +201,8 @@ def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:
                                     html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
                                     dcc.Slider(
                                         id=ids.LEARN_RATE,
-                                        min=-4,
-                                        max=1,
+                                        min=LEARN_RATE_RANGE[0],
+                                        max=LEARN_RATE_RANGE[1],
                                         step=0.01,
                                         value=math.log10(walk["learn_rate"]),
                                         marks=drawn["marks"],

@@ -426,11 +426,30 @@ def value_from_address(address) -> str:
     return "|".join(map(str, address))
 
 
+LEARN_RATE_RANGE = (-4, 1)  # the log learn-rate slider's ends: 1e-4 … 10
+LIMIT_STYLE = {"color": "#b03a2e", "fontWeight": "600"}
+
+
 def learn_rate_marks(limit: float | None) -> dict:
-    """Marks of the log learn-rate slider, with 2/λmax where it falls on it."""
-    marks: dict[float, Any] = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)}
-    if limit is not None and math.isfinite(limit) and 1e-4 <= limit <= 10:
-        where = round(math.log10(limit), 2)
+    """Marks of the log learn-rate slider, with 2/λmax where it falls on it; a limit beyond the
+    slider (the fruit network's is in the hundreds) is marked at the end it lies past, with an
+    arrow and its value, so the class still sees where it is."""
+    low, high = LEARN_RATE_RANGE
+    marks: dict[float, Any] = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(low, high + 1)}
+    if limit is None or not math.isfinite(limit) or limit <= 0:
+        return marks
+    where = math.log10(limit)
+    if where > high:
+        # Its label ends at the slider's end rather than centred on it (it would stick out of the panel).
+        marks[high] = {"label": f"2/λmax = {limit:.3g} →", "style": {**LIMIT_STYLE, "transform": "translateX(-100%)"}}
+        for k in (high - 1, high - 2):  # room for its label
+            marks.pop(k, None)
+    elif where < low:
+        marks[low] = {"label": f"← 2/λmax = {limit:.2g}", "style": {**LIMIT_STYLE, "transform": "translateX(0)"}}
+        for k in (low + 1, low + 2):
+            marks.pop(k, None)
+    else:
+        where = round(where, 2)
         marks = {k: label for k, label in marks.items() if abs(k - where) > 0.45}  # room for its label
-        marks[where] = {"label": "2/λmax", "style": {"color": "#b03a2e", "fontWeight": "600"}}
+        marks[where] = {"label": "2/λmax", "style": LIMIT_STYLE}
     return marks
