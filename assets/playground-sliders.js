@@ -13,6 +13,17 @@
 
   function round(v) { return Math.round(v * 1000) / 1000; }
 
+  /**
+   * A slider's value as its label shows it: to three decimals, or as 4.5e+5 from five digits on
+   * (a diverged weight's 448886.125 would push its label out of the panel). Dash's own tooltips
+   * call it too: layout.slider_component names it as their transform (window.dccFunctions).
+   */
+  function shortValue(value) {
+    const v = Number(value);
+    return Math.abs(v) >= 1e4 ? v.toExponential(1) : String(round(v));
+  }
+  window.dccFunctions = Object.assign(window.dccFunctions || {}, { sliderValue: shortValue });
+
   /** A slider's range for a value: ±slider_range, widened to take it (as layout.slider_component). */
   function sliderBounds(value) {
     const range = window.playgroundContract.settings.playground.slider_range;
@@ -55,7 +66,7 @@
     const range = sliderRoot.querySelector(".dash-slider-range");
     if (range) range.style.right = 100 - percent + "%";
     const label = thumb.querySelector(".dash-slider-tooltip div");
-    if (label) label.textContent = value;
+    if (label) label.textContent = shortValue(value);
   }
 
   /** While playing, the sliders follow the weights straight in the page (the session catches up on pause). */

@@ -7,8 +7,10 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from helpers.browser import reset_viewport, screenshot_path, set_viewport, wait_for
-from helpers.pages import open_page
+from playground.app.session import model
+
+from helpers.browser import reset_viewport, screenshot_path, set_viewport, wait_for, wait_until_settled
+from helpers.pages import open_page, open_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -148,3 +150,29 @@ def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_togeth
         browser.find_element(By.ID, "playground-play").click()
     finally:
         reset_viewport(browser)
+
+
+def test_after_a_divergence_slider_values_stay_short_and_nothing_scrolls_sideways(live_app, browser, tmp_path):
+    """Weights blown up to hundreds of thousands are shown as 4.5e+5 (the page's own labels and
+    Dash's), so at 1280×720 no label leaves its panel and the page never scrolls sideways."""
+    set_viewport(browser, 1280, 720)
+    data = model.initial_state()["data"]
+    network = model.dense_network_json([2, 8, 2], ["relu"], "linear", "quadratic", seed=0)
+    open_state(browser, live_app, data, network, learn_rate=10.0, optimizer="momentum")
+    browser.find_element(By.ID, "playground-play").click()
+    wait_for(browser, lambda: "diverged" in browser.find_element(By.ID, "playground-train-message").text, timeout=30)
+    wait_until_settled(browser)
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-tooltip")]
+    big = [label for label in labels if "e+" in label]
+    assert big and all(len(label) <= 9 for label in labels), (
+        labels
+    )  # some weights grew; no label is longer than -9999.999
+    width, view = browser.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width <= view
+    panel = browser.find_element(By.ID, "playground-sliders").rect
+    for tooltip in browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-tooltip"):
+        assert tooltip.rect["x"] + tooltip.rect["width"] <= panel["x"] + panel["width"] + 1, tooltip.text
+    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-diverged-1280x720.png")))
+    reset_viewport(browser)

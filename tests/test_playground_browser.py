@@ -32,7 +32,7 @@ from helpers.browser import (
     weight,
     weights,
 )
-from helpers.pages import click_plane, empty_spot, open_page
+from helpers.pages import click_plane, empty_spot, open_page, open_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -253,15 +253,6 @@ def test_big_networks_show_one_layers_sliders(live_app, browser):
     wait_for(browser, lambda: "weight-layer 1 of 3" in browser.find_element(By.ID, "playground-slider-caption").text)
     labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".slider-label")]
     assert len(labels) == 2 * 8 + 8 and "W[1][1,7]" in labels and "b[1][7]" in labels
-
-
-def open_state(driver, url, data, network, **settings):
-    """Open the page on a given state through a share link (as a shared lecture link would)."""
-    fragment = model.encode_share(
-        {**model.initial_state(), "data": data, "network": network, "settings": {**model.DEFAULT_SETTINGS, **settings}}
-    )
-    open_page(driver, f"{url}/#{fragment}")
-    wait_for(driver, lambda: layer_sizes(shown(driver)["net"]) == layer_sizes(network))
 
 
 def test_divergence_stops_play_with_a_message(live_app, browser):

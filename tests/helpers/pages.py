@@ -11,10 +11,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from playground.app.session import model
+
 from helpers.browser import (
     PLAYGROUND,
     epoch_shown,
     graph_data,
+    layer_sizes,
+    shown,
     text,
     visible_text,
     wait_for,
@@ -161,3 +165,12 @@ def empty_spot(data: dict) -> tuple[float, float]:
     candidates = np.random.default_rng(0).random((400, 2))
     distances = np.min(np.linalg.norm(candidates[:, None] - points[None], axis=2), axis=1)
     return tuple(candidates[np.argmax(distances)])
+
+
+def open_state(driver, url, data, network, **settings):
+    """Open the page on a given state through a share link (as a shared lecture link would)."""
+    fragment = model.encode_share(
+        {**model.initial_state(), "data": data, "network": network, "settings": {**model.DEFAULT_SETTINGS, **settings}}
+    )
+    open_page(driver, f"{url}/#{fragment}")
+    wait_for(driver, lambda: layer_sizes(shown(driver)["net"]) == layer_sizes(network))

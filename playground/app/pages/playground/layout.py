@@ -68,7 +68,8 @@ def slider_component(kind: str, layer: int, row: int, col: int, value: float) ->
                 marks=None,
                 updatemode="mouseup",
                 allow_direct_input=False,
-                tooltip={"placement": "top", "always_visible": True},
+                # The value, short (4.5e+05): assets/playground-sliders.js defines sliderValue.
+                tooltip={"placement": "top", "always_visible": True, "transform": "sliderValue"},
             ),
         ],
     )
