@@ -72,6 +72,10 @@ def test_training_grows_the_curves_then_the_confusion_matrix_leads_to_the_mistak
     test_accuracy = graph_data(browser, "images-curves", 4, "y")
     assert len(test_accuracy) == 12 > seen - 1 and test_accuracy[-1] > 0.9
     assert accuracy_of(job_message(browser)) == pytest.approx(test_accuracy[-1], abs=5e-3)
+    ticks = browser.execute_script(
+        "return document.querySelector('#images-curves .js-plotly-plot')._fullLayout.yaxis2._vals.map(t => t.text)"
+    )
+    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks  # the accuracy axis never repeats a label
     browser.save_screenshot(str(screenshot_path(tmp_path, "images-train.png")))
 
     tab(browser, "Mistakes")

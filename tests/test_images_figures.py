@@ -38,6 +38,18 @@ def test_curves_figure_carries_the_history_and_batch_curve():
     assert len(figures.curves_figure(history, []).data) == 4
 
 
+def test_the_accuracy_axis_never_repeats_a_label_nor_shows_an_empty_frame():
+    """Whole-percent ticks over at least ten points: 96.5–97.5 % shows 90 %…100 %, not "97 %" five
+    times; before the first epoch's figures (only the batch curve) the axis is 0…100 %."""
+    close = [{"epoch": 1, "train_accuracy": 0.975, "test_accuracy": 0.965}]
+    assert figures.accuracy_range(close) == [0.9, 1.01]
+    assert figures.accuracy_range([{"epoch": 1, "train_accuracy": 0.42, "test_accuracy": 0.38}]) == [0.3, 1.01]
+    assert figures.accuracy_range([]) == [0.0, 1.01]
+    first_epoch = figures.curves_figure([], [[0.1, 2.3], [0.2, 2.1]])
+    assert list(first_epoch.layout.yaxis2.range) == [0.0, 1.01] and first_epoch.layout.yaxis2.tickformat == ".0%"
+    assert list(figures.curves_figure(close, []).layout.yaxis2.range) == [0.9, 1.01]
+
+
 def test_a_figure_before_its_data_says_what_will_appear_instead_of_empty_axes():
     from playground.app.ui.waiting import waiting_figure
 

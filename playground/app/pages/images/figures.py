@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -13,6 +15,16 @@ from playground.app.ui.waiting import waiting_figure
 Array = np.ndarray
 FONT = dict(size=14)  # read from the back of a lecture hall
 CURVES_WAITING = "cost and accuracy appear here, epoch by epoch, once training starts"
+
+
+def accuracy_range(history: list[dict]) -> list[float]:
+    """The accuracy axis: from a round tenth at or below the lowest accuracy shown (0.9 at the
+    most) to just over 100 %, and 0…100 % before the first epoch's figures. At least ten points
+    of range, so whole-percent ticks never repeat a label ("97 %, 97 %, 97 %"), and no empty
+    −100 %…400 % frame while the first epoch runs."""
+    values = [h[key] for h in history for key in ("train_accuracy", "test_accuracy") if h.get(key) is not None]
+    low = math.floor(min(values) * 10) / 10 if values else 0.0
+    return [min(low, 0.9), 1.01]
 
 
 def curves_figure(history: list[dict], curve: list[list[float]]) -> go.Figure:
@@ -50,7 +62,7 @@ def curves_figure(history: list[dict], curve: list[list[float]]) -> go.Figure:
         )
     figure.update_xaxes(title_text="epoch", rangemode="tozero")
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
-    figure.update_yaxes(tickformat=".0%", row=1, col=2)
+    figure.update_yaxes(tickformat=".0%", range=accuracy_range(history), row=1, col=2)
     # The legend in a bottom margin of its own (two entries a row), clear of the axes at any font size.
     figure.update_layout(
         height=400,
