@@ -3,7 +3,17 @@
 import numpy as np
 import pytest
 
-from playground.app.pages.descent.figures import BALL, CURVE, PATH, TANGENT, descent_figure, steps_figure
+from playground.app.pages.descent.figures import (
+    AWAY,
+    BALL,
+    CURVE,
+    PATH,
+    TANGENT,
+    away_mark,
+    descent_figure,
+    moved_ball,
+    steps_figure,
+)
 from playground.app.pages.descent.logic import advance, new_descent, readouts, regime
 from playground.engine.formula import FormulaError, check_values, parse_formula
 
@@ -151,6 +161,27 @@ def test_the_descent_figure_draws_the_curve_the_path_the_tangent_and_the_ball():
     assert list(figure.layout.xaxis.range) == [-2.0, 5.0]
     steps = steps_figure(path)
     assert list(steps.data[0].x) == [0, 1] and list(steps.data[0].y) == [10.75, 4.0]
+    assert list(figure.data[AWAY].x) == []  # the ball is in sight: no mark
+
+
+def test_a_ball_that_left_the_frame_is_marked_at_its_edge_with_where_it_went():
+    """A diverging ball leaves the drawn frame within a step or two: the figure marks the edge it
+    left by, with an arrow and its position, on the first draw and on every step's restyle."""
+    formula = parse_formula("x**2 - 3*x + 4")
+    right = away_mark(3.2e5, 1.0e11, (-2.0, 5.0), [0.0, 20.0])
+    assert right["x"] == [5.0] and right["y"] == [20.0] and right["symbol"] == "triangle-right"
+    assert right["text"] == ["ball at x = 3.2e+05, f = 1e+11"] and right["position"] == "bottom left"  # top corner
+    assert away_mark(9.0, 3.0, (-2.0, 5.0), [0.0, 20.0])["position"] == "middle left"
+    assert away_mark(-9.0, 1.0, (-2.0, 5.0), [0.0, 20.0])["symbol"] == "triangle-left"
+    assert away_mark(1.0, 99.0, (-2.0, 5.0), [0.0, 20.0])["symbol"] == "triangle-up"
+    assert away_mark(1.0, 3.0, (-2.0, 5.0), [0.0, 20.0])["x"] == []
+    path = [[-1.5, 10.75], [40.0, 1484.0]]
+    figure = descent_figure(formula, (-2.0, 5.0), path)
+    assert list(figure.data[AWAY].x) == [5.0] and "x = 40" in figure.data[AWAY].text[0]
+    state = {"path": path, "x_range": [-2.0, 5.0]}
+    (_, away, _) = moved_ball(state, formula, "graph", "steps")
+    assert away["traces"] == [AWAY] and away["update"]["x"] == [[5.0]]
+    assert away["update"]["marker.symbol"] == ["triangle-right"] and "x = 40" in away["update"]["text"][0][0]
 
 
 def test_the_step_route_answers_with_the_store_after_the_steps_and_what_to_paint():

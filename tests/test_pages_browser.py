@@ -99,6 +99,11 @@ def test_point_nine_bounces_in_and_converges_and_one_point_one_diverges(live_app
     assert "Lower the learn rate" in text(browser, "descent-message")
     assert browser.find_element(By.ID, "descent-run").text == "run"
     assert abs(float(readout(browser, "x"))) <= 1e6
+    away = browser.execute_script(  # the ball left the frame: its edge says where it went
+        "const t = document.querySelector('#descent-graph .js-plotly-plot')._fullData[4];"
+        "return [Array.from(t.x), Array.from(t.text || [])]"
+    )
+    assert len(away[0]) == 1 and away[1][0].startswith("ball at x = "), away
     # The page still works: reset and one step.
     browser.find_element(By.ID, "descent-reset").click()
     wait_for(browser, lambda: readout(browser, "step") == "0")

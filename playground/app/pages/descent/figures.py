@@ -11,7 +11,7 @@ from playground.engine.formula import Formula, check_values
 CURVE_POINTS = 401
 TANGENT_HALF_WIDTH = 0.08  # of the x range, each side of the ball
 # Trace order in the descent figure (the page patches traces by position).
-CURVE, PATH, TANGENT, BALL = range(4)
+CURVE, PATH, TANGENT, BALL, AWAY = range(5)
 
 
 def curve(formula: Formula, x_range: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -36,11 +36,41 @@ def y_range(values: np.ndarray) -> list[float]:
     return [low - margin, high + margin]
 
 
+# Where a ball outside the frame is marked: the edge it left by, an arrow pointing on, the text inside.
+EDGES = {
+    "right": ("triangle-right", "middle left"),
+    "left": ("triangle-left", "middle right"),
+    "top": ("triangle-up", "bottom center"),
+    "bottom": ("triangle-down", "top center"),
+}
+
+
+def away_mark(x: float, y: float, x_range, y_range) -> dict:
+    """The mark of a ball that left the frame (a diverging run leaves it within a step or two):
+    at the edge it left by, an arrow pointing on and where it is. Empty while it is in sight."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    edge = "right" if x > x1 else "left" if x < x0 else "top" if y > y1 else "bottom" if y < y0 else None
+    if edge is None:
+        return {"x": [], "y": [], "text": [], "symbol": "circle", "position": "top center"}
+    symbol, position = EDGES[edge]
+    at_x, at_y = min(max(x, x0), x1), min(max(y, y0), y1)
+    if edge in ("left", "right") and at_y in (y0, y1):  # in a corner: the text below (or above) it, inside
+        position = position.replace("middle", "bottom" if at_y == y1 else "top")
+    return {
+        "x": [at_x],
+        "y": [at_y],
+        "text": [f"ball at x = {x:.3g}, f = {y:.3g}"],
+        "symbol": symbol,
+        "position": position,
+    }
+
+
 def descent_figure(formula: Formula, x_range: tuple[float, float], path: list[list[float]]) -> go.Figure:
     """The curve, the ball's path so far, the tangent at the ball, and the ball (its last point)."""
     xs, values = curve(formula, x_range)
     ball_x, ball_y = path[-1]
     tangent_x, tangent_y = tangent(formula, ball_x, x_range)
+    away = away_mark(ball_x, ball_y, x_range, y_range(values))
     figure = go.Figure(
         [
             go.Scatter(
@@ -75,6 +105,18 @@ def descent_figure(formula: Formula, x_range: tuple[float, float], path: list[li
                 mode="markers",
                 name="ball",
                 marker=dict(size=18, color=NEGATIVE_COLOUR, line=dict(color="white", width=2)),
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=away["x"],
+                y=away["y"],
+                text=away["text"],
+                mode="markers+text",
+                name="ball away",
+                marker=dict(size=20, color=NEGATIVE_COLOUR, symbol=away["symbol"]),
+                textposition=away["position"],
+                textfont=dict(color=NEGATIVE_COLOUR, size=14),
+                cliponaxis=False,
                 hoverinfo="skip",
             ),
         ]
@@ -114,15 +156,29 @@ def steps_figure(path: list[list[float]]) -> go.Figure:
 
 
 def moved_ball(state: dict, formula: Formula, graph: str, steps_graph: str) -> list[dict]:
-    """Plotly restyles moving the path, the tangent and the ball of the descent figure, and the step curve."""
+    """Plotly restyles moving the path, the tangent and the ball of the descent figure (and its mark when
+    it left the frame), and the step curve."""
     path = state["path"]
     xs, ys = [p[0] for p in path], [p[1] for p in path]
-    tangent_x, tangent_y = tangent(formula, xs[-1], tuple(state["x_range"]))
+    x_range = tuple(state["x_range"])
+    tangent_x, tangent_y = tangent(formula, xs[-1], x_range)
+    away = away_mark(xs[-1], ys[-1], x_range, y_range(curve(formula, x_range)[1]))
     return [
         {
             "graph": graph,
             "update": {"x": [xs, tangent_x, xs[-1:]], "y": [ys, tangent_y, ys[-1:]]},
             "traces": [PATH, TANGENT, BALL],
+        },
+        {
+            "graph": graph,
+            "update": {
+                "x": [away["x"]],
+                "y": [away["y"]],
+                "text": [away["text"]],
+                "marker.symbol": [away["symbol"]],
+                "textposition": [away["position"]],
+            },
+            "traces": [AWAY],
         },
         {"graph": steps_graph, "update": {"x": [list(range(len(path)))], "y": [ys]}, "traces": [0]},
     ]
