@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from playground.app.session import model
 
-from helpers.browser import reset_viewport, screenshot_path, set_viewport, wait_for, wait_until_settled
+from helpers.browser import graph_data, reset_viewport, screenshot_path, set_viewport, wait_for, wait_until_settled
 from helpers.pages import open_page, open_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -176,3 +176,25 @@ def test_after_a_divergence_slider_values_stay_short_and_nothing_scrolls_sideway
         assert tooltip.rect["x"] + tooltip.rect["width"] <= panel["x"] + panel["width"] + 1, tooltip.text
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-diverged-1280x720.png")))
     reset_viewport(browser)
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("lecture", ["0", "1"])
+def test_the_landscapes_descent_controls_are_on_screen_beside_the_surface(live_app, browser, width, height, lecture):
+    """Play, step, the optimizer and the learn rate sit at the top of the landscape's panel: on a
+    projector they are on screen with the surface, unscrolled, in lecture mode too."""
+    set_viewport(browser, width, height)
+    try:
+        browser.get(f"{live_app}/landscape?lecture={lecture}")  # a prepared link, in lecture mode or not
+        wait_for(browser, lambda: graph_data(browser, "landscape-contour", 0, "z") is not None, timeout=90)
+        wait_until_settled(browser)
+        assert lecture_on(browser) == (lecture == "1")
+        parts = ["landscape-play", "landscape-step", "landscape-optimizer", "landscape-learn-rate", "landscape-contour"]
+        outside = browser.execute_script(
+            "return arguments[0].filter(id => { const r = document.getElementById(id).getBoundingClientRect();"
+            " return r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth; })",
+            parts,
+        )
+        assert not outside and browser.execute_script("return window.scrollY") == 0, outside
+    finally:
+        reset_viewport(browser)

@@ -70,6 +70,57 @@ def drawn_walk(walk: dict, network: dict, data: dict, settings: dict) -> dict:
     }
 
 
+def descent_controls(walk: dict, drawn: dict) -> list:
+    """Reset, step, play, the optimizer and its learn rate and momentum: first in the panel, so a
+    projector at 1280×720 shows them beside the surface without scrolling."""
+    return [
+        html.H3("Descent"),
+        html.Div(
+            className="learning",
+            children=[
+                html.Button("reset", id=ids.RESET, title="back to where this walk started"),
+                html.Button("step", id=ids.STEP, title="one step on one mini-batch (key: s)"),
+                html.Button(
+                    "play",
+                    id=ids.PLAY,
+                    className="play",
+                    title="step continuously, about ten steps a second (key: space)",
+                ),
+            ],
+        ),
+        control(
+            "optimizer",
+            dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=walk["optimizer"], clearable=False),
+        ),
+        html.Div(
+            className="control",
+            children=[
+                html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
+                dcc.Slider(
+                    id=ids.LEARN_RATE,
+                    min=LEARN_RATE_RANGE[0],
+                    max=LEARN_RATE_RANGE[1],
+                    step=0.01,
+                    value=math.log10(walk["learn_rate"]),
+                    marks=drawn["marks"],
+                    updatemode="mouseup",
+                ),
+            ],
+        ),
+        control(
+            "momentum",
+            dcc.Slider(
+                id=ids.MOMENTUM,
+                min=0,
+                max=0.99,
+                step=0.01,
+                value=walk["momentum"],
+                marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
+            ),
+        ),
+    ]
+
+
 def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:
     walk = drawn["walk"]
     is_network = walk["source"] == "network"
@@ -104,6 +155,8 @@ def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:
                                 id=ids.PRESET_NOTE,
                                 className="hint",
                             ),
+                            *descent_controls(walk, drawn),
+                            html.H3("Surface"),
                             html.Div(
                                 id=ids.PICKERS,
                                 style=drawn["pickers"],
@@ -174,52 +227,6 @@ def two_parameters_tab(drawn: dict, network: dict) -> dcc.Tab:
                                 id=ids.LOG_SCALE,
                                 value=["log"] if walk["log"] else [],
                                 options=[{"label": "log scale", "value": "log"}],
-                            ),
-                            html.H3("Descent"),
-                            html.Div(
-                                className="learning",
-                                children=[
-                                    html.Button("reset", id=ids.RESET, title="back to where this walk started"),
-                                    html.Button("step", id=ids.STEP, title="one step on one mini-batch (key: s)"),
-                                    html.Button(
-                                        "play",
-                                        id=ids.PLAY,
-                                        className="play",
-                                        title="step continuously, about ten steps a second (key: space)",
-                                    ),
-                                ],
-                            ),
-                            control(
-                                "optimizer",
-                                dcc.Dropdown(
-                                    id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=walk["optimizer"], clearable=False
-                                ),
-                            ),
-                            html.Div(
-                                className="control",
-                                children=[
-                                    html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
-                                    dcc.Slider(
-                                        id=ids.LEARN_RATE,
-                                        min=LEARN_RATE_RANGE[0],
-                                        max=LEARN_RATE_RANGE[1],
-                                        step=0.01,
-                                        value=math.log10(walk["learn_rate"]),
-                                        marks=drawn["marks"],
-                                        updatemode="mouseup",
-                                    ),
-                                ],
-                            ),
-                            control(
-                                "momentum",
-                                dcc.Slider(
-                                    id=ids.MOMENTUM,
-                                    min=0,
-                                    max=0.99,
-                                    step=0.01,
-                                    value=walk["momentum"],
-                                    marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
-                                ),
                             ),
                         ],
                     ),
