@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 from helpers.browser import (
     choose,
     graph_data,
+    radio,
     reset_viewport,
     screenshot_path,
     set_viewport,
@@ -164,6 +165,27 @@ def test_a_slice_of_the_session_network_runs_as_a_background_job(live_app, brows
     assert browser.find_element(By.ID, "landscape-slice-go").is_enabled()
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-slice.png")))
     projector_screenshot(browser, tmp_path, "landscape-slice-1280x720.png")
+
+
+def test_a_loaded_model_is_named_and_an_old_error_goes_while_the_next_slice_runs(live_app, browser, tmp_path):
+    """Big networks: the drop zone names the file it took; a file that is no model gets a message,
+    which is hidden as soon as the next slice starts, and that slice ends without it."""
+    open_landscape(browser, live_app)
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
+    bad = tmp_path / "holiday.npz"
+    bad.write_bytes(b"PK\x03\x04 not a network" * 10)
+    browser.find_element(By.CSS_SELECTOR, "#landscape-slice-upload input[type=file]").send_keys(str(bad))
+    wait_for(browser, lambda: "holiday.npz loaded" in text(browser, "landscape-slice-upload"))
+    radio(browser, "landscape-slice-source", "model")
+    browser.find_element(By.ID, "landscape-slice-go").click()
+    wait_for(browser, lambda: "holiday.npz" in text(browser, "landscape-slice-message"), timeout=60)
+    message = browser.find_element(By.ID, "landscape-slice-message")
+    radio(browser, "landscape-slice-source", "session")
+    browser.find_element(By.ID, "landscape-slice-go").click()
+    wait_for(browser, lambda: message.value_of_css_property("visibility") == "hidden", timeout=30)
+    wait_for(browser, lambda: "cost" in text(browser, "landscape-slice-result"), timeout=120)
+    assert text(browser, "landscape-slice-message") == "" and message.value_of_css_property("visibility") == "visible"
 
 
 def test_a_model_over_the_slice_upload_limit_says_so(live_app, browser, tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import dash
-from dash import Input, Output, State
+from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from playground.app.pages.landscape import ids
@@ -30,6 +30,8 @@ from playground.plots.landscape import slice_figures
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    register_upload_note(app)
+
     @app.callback(
         Output(ids.SLICE_SURFACE, "figure"),
         Output(ids.SLICE_CONTOUR, "figure"),
@@ -50,7 +52,12 @@ def register_callbacks(app: dash.Dash) -> None:
         State(stores.KEY, "data"),
         background=True,
         prevent_initial_call=True,
-        running=[(Output(ids.SLICE_GO, "disabled"), True, False), (Output(ids.SLICE_CANCEL, "disabled"), False, True)],
+        running=[
+            (Output(ids.SLICE_GO, "disabled"), True, False),
+            (Output(ids.SLICE_CANCEL, "disabled"), False, True),
+            # The last job's error is not this job's: hidden while this one runs (it says its own at the end).
+            (Output(ids.SLICE_MESSAGE, "style"), {"visibility": "hidden"}, {}),
+        ],
         cancel=[Input(ids.SLICE_CANCEL, "n_clicks")],
         progress=[Output(ids.SLICE_PROGRESS, "value"), Output(ids.SLICE_PROGRESS, "max")],
     )
@@ -107,6 +114,17 @@ def register_callbacks(app: dash.Dash) -> None:
                 f"cost {centre_cost(costs):.4g} at the network, {costs.min():.4g} … "
                 f"{costs.max():.4g} around it"
             ),
+        )
+
+
+def register_upload_note(app: dash.Dash) -> None:
+    @app.callback(Output(ids.SLICE_UPLOAD, "children"), Input(ids.SLICE_UPLOAD, "filename"), prevent_initial_call=True)
+    def show_loaded_file(filename):
+        """The drop zone names the file it took, so the room sees the upload worked (shown as text)."""
+        if not filename:
+            raise PreventUpdate
+        return html.Div(
+            f"{filename} loaded: choose 'a saved model' above and draw its slice (another file replaces it)"
         )
 
 
