@@ -188,6 +188,24 @@ def test_a_loaded_model_is_named_and_an_old_error_goes_while_the_next_slice_runs
     assert text(browser, "landscape-slice-message") == "" and message.value_of_css_property("visibility") == "visible"
 
 
+def test_cancel_stops_a_slice_and_says_so_and_the_next_start_clears_it(live_app, browser):
+    open_landscape(browser, live_app)
+    browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
+    wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
+    radio(browser, "landscape-slice-steps", "51")  # the finest grid: seconds of work
+    browser.find_element(By.ID, "landscape-slice-go").click()
+    cancel = browser.find_element(By.ID, "landscape-slice-cancel")
+    wait_for(browser, lambda: cancel.is_enabled(), timeout=30)
+    cancel.click()
+    wait_for(browser, lambda: text(browser, "landscape-slice-cancelled").startswith("cancelled: the slice stopped"))
+    wait_for(browser, lambda: browser.find_element(By.ID, "landscape-slice-go").is_enabled(), timeout=30)
+    assert text(browser, "landscape-slice-result") == ""  # nothing drawn by the cancelled job
+    radio(browser, "landscape-slice-steps", "21")
+    browser.find_element(By.ID, "landscape-slice-go").click()
+    wait_for(browser, lambda: text(browser, "landscape-slice-cancelled") == "")
+    wait_for(browser, lambda: "21×21 slice" in text(browser, "landscape-slice-result"), timeout=120)
+
+
 def test_a_model_over_the_slice_upload_limit_says_so(live_app, browser, tmp_path):
     from playground.app.pages.landscape.slice_logic import slice_upload_bytes
 

@@ -484,6 +484,7 @@ def slice_tab() -> dcc.Tab:
                             ),
                             html.Progress(id=ids.SLICE_PROGRESS, value="0", max="100", className="progress"),
                             html.Div("", id=ids.SLICE_MESSAGE, className="message"),
+                            html.Div("", id=ids.SLICE_CANCELLED, className="hint"),
                         ],
                     ),
                     html.Div(

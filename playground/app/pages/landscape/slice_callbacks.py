@@ -6,6 +6,7 @@ one per session) and stops when its page stops polling it (a closed tab).
 
 from __future__ import annotations
 
+import json
 import time
 
 import dash
@@ -28,9 +29,11 @@ from playground.app.session import stores
 from playground.engine.landscape import cost_slice
 from playground.plots.landscape import slice_figures
 
+CANCELLED = "cancelled: the slice stopped before its end (the last one drawn stays)"
+
 
 def register_callbacks(app: dash.Dash) -> None:
-    register_upload_note(app)
+    register_notes(app)
 
     @app.callback(
         Output(ids.SLICE_SURFACE, "figure"),
@@ -117,7 +120,21 @@ def register_callbacks(app: dash.Dash) -> None:
         )
 
 
-def register_upload_note(app: dash.Dash) -> None:
+def register_notes(app: dash.Dash) -> None:
+    """What the job's own outputs cannot say: a file taken, a cancel taken."""
+    # Cancel stops the job (Dash ends its process), so the job cannot say so: the page does, at
+    # once, and the next start clears it.
+    app.clientside_callback(
+        "function (cancels, starts) {"
+        " const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || '';"
+        f" return trigger.startsWith({json.dumps(ids.SLICE_CANCEL + '.')}) ? {json.dumps(CANCELLED)} : '';"
+        " }",
+        Output(ids.SLICE_CANCELLED, "children"),
+        Input(ids.SLICE_CANCEL, "n_clicks"),
+        Input(ids.SLICE_GO, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(Output(ids.SLICE_UPLOAD, "children"), Input(ids.SLICE_UPLOAD, "filename"), prevent_initial_call=True)
     def show_loaded_file(filename):
         """The drop zone names the file it took, so the room sees the upload worked (shown as text)."""
