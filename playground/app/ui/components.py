@@ -112,6 +112,28 @@ def control(label: str, component, hint: str | None = None, **kwargs) -> html.Di
     return html.Div(className="control", children=children)
 
 
+def momentum_control(
+    component_id: str,
+    value: float,
+    label: str = "momentum",
+    hint: str | None = None,
+    hint_id: str | None = None,
+    **slider_options: Any,
+) -> html.Div:
+    """The momentum slider of every page with an optimizer: 0 … 0.99, marks at 0, 0.5 and 0.9
+    (``hint``: a line below it, with ``hint_id`` for a callback to write)."""
+    slider = dcc.Slider(
+        id=component_id,
+        min=0,
+        max=0.99,
+        step=0.01,
+        value=value,
+        marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
+        **slider_options,
+    )
+    return control(label, slider, hint, **({"id": hint_id} if hint_id else {}))
+
+
 def page_root(page_id: str, mounted_id: str, children: list, class_name: str = "") -> html.Div:
     """A page's root element: the page's browser module binds to it (and only to it).
 

@@ -10,7 +10,7 @@ from playground.app.pages.descent import ids
 from playground.app.pages.descent.figures import descent_figure, steps_figure
 from playground.app.pages.descent.logic import PRESETS, new_descent, parse_formula, readouts
 from playground.app.session.stores import change_store
-from playground.app.ui.components import control, graph_config, page_root
+from playground.app.ui.components import control, graph_config, momentum_control, page_root
 from playground.limits import current as current_limits
 
 # The learn-rate slider is on a log scale: 1e-3 … 3, crawling to diverging one drag apart.
@@ -154,17 +154,8 @@ def layout(view_descent: dict | None = None, **_) -> html.Div:
                                 value=["on"] if state["momentum_on"] else [],
                                 options=[{"label": "roll with momentum", "value": "on"}],
                             ),
-                            control(
-                                "momentum μ",
-                                dcc.Slider(
-                                    id=ids.MOMENTUM,
-                                    min=0,
-                                    max=0.99,
-                                    step=0.01,
-                                    value=state["momentum"],
-                                    marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
-                                    allow_direct_input=False,
-                                ),
+                            momentum_control(
+                                ids.MOMENTUM, state["momentum"], label="momentum μ", allow_direct_input=False
                             ),
                         ],
                     ),

@@ -27,7 +27,7 @@ from playground.app.pages.landscape.shapes import RESOLUTIONS
 from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, SPAN_RANGE, slice_upload_bytes
 from playground.app.session import model
 from playground.app.session.stores import change_store
-from playground.app.ui.components import control, graph_config, page_root
+from playground.app.ui.components import control, graph_config, momentum_control, page_root
 from playground.app.ui.waiting import waiting_figure
 from playground.engine import OPTIMIZERS
 from playground.engine.surfaces import SURFACES
@@ -107,17 +107,7 @@ def descent_controls(walk: dict, drawn: dict) -> list:
                 ),
             ],
         ),
-        control(
-            "momentum",
-            dcc.Slider(
-                id=ids.MOMENTUM,
-                min=0,
-                max=0.99,
-                step=0.01,
-                value=walk["momentum"],
-                marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
-            ),
-        ),
+        momentum_control(ids.MOMENTUM, walk["momentum"]),
     ]
 
 

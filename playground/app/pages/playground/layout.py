@@ -26,7 +26,7 @@ from playground.app.pages.playground.logic import (
 from playground.app.session import model
 from playground.app.session.model import architecture
 from playground.app.session.stores import change_store
-from playground.app.ui.components import control, graph_config, page_root
+from playground.app.ui.components import control, graph_config, momentum_control, page_root
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from playground.limits import current as current_limits
 
@@ -210,20 +210,13 @@ def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
                 "optimizer",
                 dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=settings["optimizer"], clearable=False),
             ),
-            control(
-                "momentum",
-                dcc.Slider(
-                    id=ids.MOMENTUM,
-                    min=0,
-                    max=0.99,
-                    step=0.01,
-                    value=settings["momentum"],
-                    marks={0: "0", 0.5: "0.5", 0.9: "0.9"},
-                    allow_direct_input=False,
-                    disabled=momentum_note(settings["optimizer"]) is not None,
-                ),
+            momentum_control(
+                ids.MOMENTUM,
+                settings["momentum"],
+                allow_direct_input=False,
+                disabled=momentum_note(settings["optimizer"]) is not None,
                 hint=momentum_note(settings["optimizer"]) or "",
-                id=ids.MOMENTUM_HINT,
+                hint_id=ids.MOMENTUM_HINT,
             ),
             control(
                 "L2",
