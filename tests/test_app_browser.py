@@ -41,3 +41,21 @@ def test_page_opens_on_the_fruit_with_a_painted_boundary(live_app, browser, tmp_
     assert "quadratic cost" in readouts and "accuracy" in readouts
     assert browser.save_screenshot(str(screenshot_path(tmp_path, "fruit.png")))
     assert not [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_the_network_diagram_says_what_its_colours_mean(live_app, browser):
+    """Below the diagram, a legend in the two colours the diagram is painted with."""
+    from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
+
+    from helpers.pages import open_page
+
+    open_page(browser, live_app)
+    legend = browser.find_element(By.ID, "playground-diagram-legend")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", legend)
+    assert legend.is_displayed() and "positive" in legend.text and "negative" in legend.text
+    swatches = [s.value_of_css_property("background-color") for s in legend.find_elements(By.CSS_SELECTOR, ".swatch")]
+
+    def rgb(colour: str) -> str:
+        return "rgba({}, {}, {}, 1)".format(*(int(colour[i : i + 2], 16) for i in (1, 3, 5)))
+
+    assert swatches == [rgb(POSITIVE_COLOUR), rgb(NEGATIVE_COLOUR)]

@@ -66,6 +66,7 @@ OUTPUT_ACTIVATION = "playground-output-activation"
 COST = "playground-cost"
 WEIGHT_SEED = "playground-weight-seed"
 NETWORK_MESSAGE = "playground-network-message"
+DIAGRAM_LEGEND = "playground-diagram-legend"  # what the diagram's two colours mean
 NETWORK_CANVAS = "playground-network-canvas"
 EXPORT_NETWORK = "playground-export-network"
 EXPORT_NETWORK_SVG = "playground-export-network-svg"

@@ -26,6 +26,7 @@ from playground.app.pages.playground.logic import (
 from playground.app.session import model
 from playground.app.session.model import architecture
 from playground.app.session.stores import change_store
+from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.app.ui.components import control, graph_config, momentum_control, page_root
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from playground.limits import current as current_limits
@@ -507,6 +508,21 @@ def sliders_section(network: dict) -> html.Section:
                 ],
             ),
             html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
+            diagram_legend(),
+        ],
+    )
+
+
+def diagram_legend() -> html.Div:
+    """What the diagram's colours mean (drawing.js paints with these two colours)."""
+    return html.Div(
+        className="hint diagram-legend",
+        id=ids.DIAGRAM_LEGEND,
+        children=[
+            html.Span(className="swatch", style={"background": POSITIVE_COLOUR}),
+            " positive, ",
+            html.Span(className="swatch", style={"background": NEGATIVE_COLOUR}),
+            " negative: an edge's weight (thicker: larger) and, in each node, its activation over the input plane",
         ],
     )
 
