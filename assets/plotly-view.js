@@ -47,11 +47,27 @@
     return { font: layout.font.size, legend: layout.legend && layout.legend.font ? layout.legend.font.size : null };
   }
 
+  /** The names of a graph's layout parts that have text of their own: its 2-D axes (and which are
+   * logarithmic) and its 3-D scenes. */
+  function subplots(graph) {
+    const layout = (graph && graph._fullLayout) || {}, names = Object.keys(layout);
+    const axes = names.filter((n) => /^[xy]axis\d*$/.test(n));
+    return { axes: axes, logAxes: axes.filter((n) => layout[n].type === "log"),
+      scenes: names.filter((n) => /^scene\d*$/.test(n)) };
+  }
+
+  /** A trace as drawn (its defaults filled in): its type, its points' size and its line's width. */
+  function traceSizes(graph, k) {
+    const full = ((graph && graph._fullData) || [])[k] || {};
+    return { type: full.type || "", marker: (full.marker || {}).size, line: (full.line || {}).width };
+  }
+
   /** The file name a graph's config gives its exports. */
   function exportName(graph) {
     const options = (graph && graph._context && graph._context.toImageButtonOptions) || {};
     return options.filename || "figure";
   }
 
-  modules.plotlyView = { plotArea: plotArea, dataAt: dataAt, size: size, fontSizes: fontSizes, exportName: exportName };
+  modules.plotlyView = { plotArea: plotArea, dataAt: dataAt, size: size, fontSizes: fontSizes, exportName: exportName,
+    subplots: subplots, traceSizes: traceSizes };
 })(window);

@@ -37,18 +37,18 @@ def test_lecture_mode_by_link_by_key_and_by_button_on_every_page(live_app, brows
     browser.save_screenshot(str(screenshot_path(tmp_path, "playground-lecture-1280x720.png")))
     # A figure's text is laid out by Plotly at lecture size: the legend's entries side by side, apart.
     browser.find_element(By.ID, "playground-step").click()  # a cost curve, and its legend
-    wait_for(browser, lambda: legend(browser, "playground-cost-graph")["size"] == 18)
+    wait_for(browser, lambda: legend(browser, "playground-cost-graph")["size"] == 22)
     (left, right) = legend(browser, "playground-cost-graph")["boxes"]
     assert left[1] <= right[0] and left[2] == right[2], (left, right)
     browser.find_element(By.ID, "nav-descent").click()  # it stays on from page to page
     wait_for(browser, lambda: browser.find_elements(By.ID, "descent-page"))
     assert lecture_on(browser) and font_px(browser, ".control > label") >= 22
-    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") == 18)
+    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") == 22)
     page = browser.find_element(By.ID, "descent-page")
     page.send_keys("l")  # the L key turns it off …
     wait_for(browser, lambda: not lecture_on(browser))
     assert font_px(browser, ".control > label") < 22
-    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") < 18)  # the figure's own size back
+    wait_for(browser, lambda: font_px(browser, "#descent-graph .xtick text") < 22)  # the figure's own size back
     formula = browser.find_element(By.ID, "descent-formula")
     formula.send_keys("l")  # … but not while typing in a box
     assert not lecture_on(browser)
