@@ -276,7 +276,7 @@
     /** The learning controls → the session's settings (one change); the run loop reads them each request. */
     settings: function (logLearnRate, batchSize, optimizer, momentum, l2, gradient, weightSeed, speedMark, marks, stored) {
       const label = marks && marks[speedMark];
-      const next = Object.assign({}, stored, { learn_rate: Math.pow(10, logLearnRate), batch_size: batchSize,
+      const next = Object.assign({}, stored, { learn_rate: modules.learnRate.fromExponent(logLearnRate), batch_size: batchSize,
         optimizer: optimizer, momentum: momentum, l2: typeof l2 === "number" && l2 >= 0 ? l2 : stored.l2,
         gradient: gradient, weight_seed: Number.isInteger(weightSeed) && weightSeed >= 0 ? weightSeed : stored.weight_seed,
         play_speed: !label || label === "max" ? 0 : Number(label) });
@@ -289,7 +289,7 @@
     },
 
     learnRateLabel: function (exponent, optimizer) {
-      const value = Math.pow(10, exponent);
+      const value = modules.learnRate.fromExponent(exponent);
       const label = "learn rate " + (value >= 0.01 ? +value.toPrecision(3) : value.toExponential(2));
       // Adam and RMSProp step each weight by about the learn rate itself, whatever its slope:
       // the plain-SGD rates that suit the fruit throw them about, and they stall without diverging.

@@ -20,6 +20,7 @@ from playground.app.pages.descent.figures import curve, descent_figure, steps_fi
 from playground.app.pages.descent.layout import LOG_LEARN_RATE_RANGE, learn_rate_text, readout_table
 from playground.app.pages.descent.logic import PRESETS, new_descent, parse_formula, readouts, restart
 from playground.app.session import stores
+from playground.app.ui.learn_rate import register_snap
 from playground.engine.formula import FormulaError
 
 MAX_LEARN_RATE = 10.0
@@ -96,6 +97,7 @@ def with_function(state: dict, trigger, preset, text, click) -> tuple[dict, str 
 
 def register_callbacks(app: dash.Dash) -> None:
     """Wire the page's callbacks into ``app``."""
+    register_snap(app, ids.LEARN_RATE)
     app.clientside_callback(
         dash.ClientsideFunction("descent", "mount"),
         Output(ids.MOUNTED, "data"),

@@ -20,6 +20,7 @@ from playground.app.pages.landscape import ids, race_callbacks, slice_callbacks
 from playground.app.pages.landscape.layout import drawn_walk
 from playground.app.pages.landscape.logic import PRESETS, address_from_value, started, walk_for
 from playground.app.session import model, stores
+from playground.app.ui.learn_rate import LEARN_RATE_RANGE, from_exponent, register_learn_rate
 from playground.engine.landscape import locate
 from playground.engine.persistence import network_to_json
 from playground.engine.surfaces import SURFACES
@@ -78,7 +79,7 @@ def control_value(name: str, value):
     if name in ("train_all", "log"):
         return bool(value)
     if name == "learn_rate":
-        return float(10 ** float(value))
+        return from_exponent(value)
     return float(value) if name in ("span", "momentum") else value
 
 
@@ -105,6 +106,8 @@ def moved_network(network: dict, walk: dict, point: list[float]) -> dict:
 
 
 def register_walk_callbacks(app: dash.Dash) -> None:
+    register_learn_rate(app, ids.LEARN_RATE, ids.LEARN_RATE_VALUE, LEARN_RATE_RANGE)
+
     @app.callback(
         Output(stores.change_id(ids.WALK_CHANGE), "data"),
         Output(ids.PRESET_NOTE, "children"),

@@ -23,6 +23,7 @@ LOG_SCALE = "landscape-log"
 OPTIMIZER = "landscape-optimizer"
 LEARN_RATE = "landscape-learn-rate"
 LEARN_RATE_LABEL = "landscape-learn-rate-label"
+LEARN_RATE_VALUE = "landscape-learn-rate-value"  # the box to type it exactly
 MOMENTUM = "landscape-momentum"
 STEP = "landscape-step"
 PLAY = "landscape-play"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
 from dash import dcc, html
 
 from playground.app.pages.landscape import ids
 from playground.app.pages.landscape.figures import batch_title, contour_figure, path_lift, walk_figures
 from playground.app.pages.landscape.logic import (
-    LEARN_RATE_RANGE,
     PRESETS,
     axes,
     axis_titles,
@@ -28,6 +25,7 @@ from playground.app.pages.landscape.slice_logic import SLICE_DATA_SETS, SPAN_RAN
 from playground.app.session import model
 from playground.app.session.stores import change_store
 from playground.app.ui.components import control, graph_config, momentum_control, page_root
+from playground.app.ui.learn_rate import LEARN_RATE_RANGE, learn_rate_control
 from playground.app.ui.waiting import waiting_figure
 from playground.engine import OPTIMIZERS
 from playground.engine.surfaces import SURFACES
@@ -92,20 +90,14 @@ def descent_controls(walk: dict, drawn: dict) -> list:
             "optimizer",
             dcc.Dropdown(id=ids.OPTIMIZER, options=list(OPTIMIZERS), value=walk["optimizer"], clearable=False),
         ),
-        html.Div(
-            className="control",
-            children=[
-                html.Label(f"learn rate {walk['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
-                dcc.Slider(
-                    id=ids.LEARN_RATE,
-                    min=LEARN_RATE_RANGE[0],
-                    max=LEARN_RATE_RANGE[1],
-                    step=0.01,
-                    value=math.log10(walk["learn_rate"]),
-                    marks=drawn["marks"],
-                    updatemode="mouseup",
-                ),
-            ],
+        learn_rate_control(
+            ids.LEARN_RATE,
+            ids.LEARN_RATE_VALUE,
+            walk["learn_rate"],
+            LEARN_RATE_RANGE,
+            ids.LEARN_RATE_LABEL,
+            marks=drawn["marks"],
+            updatemode="mouseup",
         ),
         momentum_control(ids.MOMENTUM, walk["momentum"]),
     ]

@@ -19,6 +19,7 @@ import numpy as np
 from playground.app.pages.landscape.shapes import MAX_PATH
 from playground.app.session import model
 from playground.app.session.budget import Sample, network_sample
+from playground.app.ui.learn_rate import LEARN_RATE_RANGE, decade_marks
 from playground.engine.landscape import (
     cost_surface,
     hessian,
@@ -426,7 +427,6 @@ def value_from_address(address) -> str:
     return "|".join(map(str, address))
 
 
-LEARN_RATE_RANGE = (-4, 1)  # the log learn-rate slider's ends: 1e-4 … 10
 LIMIT_STYLE = {"color": "#b03a2e", "fontWeight": "600"}
 
 
@@ -435,18 +435,18 @@ def learn_rate_marks(limit: float | None) -> dict:
     slider (the fruit network's is in the hundreds) is marked at the end it lies past, with an
     arrow and its value, so the class still sees where it is."""
     low, high = LEARN_RATE_RANGE
-    marks: dict[float, Any] = {k: f"1e{k}" if k < 0 else str(10**k) for k in range(low, high + 1)}
+    marks: dict[float, Any] = decade_marks(low, high)
     if limit is None or not math.isfinite(limit) or limit <= 0:
         return marks
     where = math.log10(limit)
     if where > high:
         # Its label ends at the slider's end rather than centred on it (it would stick out of the panel).
         marks[high] = {"label": f"2/λmax = {limit:.3g} →", "style": {**LIMIT_STYLE, "transform": "translateX(-100%)"}}
-        for k in (high - 1, high - 2):  # room for its label
+        for k in (high - 1, high - 2, high - 3):  # room for its label (lecture mode's too)
             marks.pop(k, None)
     elif where < low:
         marks[low] = {"label": f"← 2/λmax = {limit:.2g}", "style": {**LIMIT_STYLE, "transform": "translateX(0)"}}
-        for k in (low + 1, low + 2):
+        for k in (low + 1, low + 2, low + 3):
             marks.pop(k, None)
     else:
         where = round(where, 2)

@@ -23,6 +23,7 @@ from playground.app.pages.playground.logic import l2_note, momentum_note, view_f
 from playground.app.pages.playground.network_callbacks import register_network_callbacks
 from playground.app.pages.playground.share_callbacks import register_share_callbacks
 from playground.app.session import model, stores
+from playground.app.ui.learn_rate import LEARN_RATE_RANGE, register_learn_rate
 
 WEIGHT_SLIDERS = {"type": ids.WEIGHT_SLIDER, "layer": ALL, "row": ALL, "col": ALL}
 BIAS_SLIDERS = {"type": ids.BIAS_SLIDER, "layer": ALL, "col": ALL}
@@ -51,6 +52,7 @@ def register_callbacks(app: dash.Dash) -> None:
 def register_browser_callbacks(app: dash.Dash) -> None:
     """Callbacks that run in the browser (assets/playground*.js): drawing, sliders, settings, play."""
     browser = dash.ClientsideFunction
+    register_learn_rate(app, ids.LEARN_RATE, ids.LEARN_RATE_VALUE, LEARN_RATE_RANGE)
     session_states = [
         State(stores.NETWORK, "data"),
         State(stores.DATA, "data"),

@@ -30,6 +30,7 @@ PLAY = "playground-play"
 EPOCH_LABEL = "playground-epoch-label"
 LEARN_RATE = "playground-learn-rate"
 LEARN_RATE_LABEL = "playground-learn-rate-label"
+LEARN_RATE_VALUE = "playground-learn-rate-value"  # the box to type it exactly
 BATCH_SIZE = "playground-batch-size"
 OPTIMIZER = "playground-optimizer"
 MOMENTUM = "playground-momentum"

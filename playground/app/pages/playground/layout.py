@@ -28,6 +28,7 @@ from playground.app.session.model import architecture
 from playground.app.session.stores import change_store
 from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.app.ui.components import control, graph_config, momentum_control, page_root
+from playground.app.ui.learn_rate import LEARN_RATE_RANGE, learn_rate_control
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from playground.limits import current as current_limits
 
@@ -151,21 +152,12 @@ def learning_bar(settings: dict, training: dict) -> html.Header:
                             ),
                         ],
                     ),
-                    html.Div(
-                        className="control lr",
-                        children=[
-                            html.Label(f"learn rate {settings['learn_rate']:.3g}", id=ids.LEARN_RATE_LABEL),
-                            dcc.Slider(
-                                id=ids.LEARN_RATE,
-                                min=-4,
-                                max=1,
-                                step=0.01,
-                                value=float(np.log10(settings["learn_rate"])),
-                                marks={k: f"1e{k}" if k < 0 else str(10**k) for k in range(-4, 2)},
-                                allow_direct_input=False,
-                                updatemode="drag",
-                            ),
-                        ],
+                    learn_rate_control(
+                        ids.LEARN_RATE,
+                        ids.LEARN_RATE_VALUE,
+                        settings["learn_rate"],
+                        LEARN_RATE_RANGE,
+                        ids.LEARN_RATE_LABEL,
                     ),
                 ],
             ),
