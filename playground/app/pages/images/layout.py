@@ -427,7 +427,7 @@ def deeper_tab() -> dcc.Tab:
                                         inline=True,
                                         options=[
                                             {"label": "PCA", "value": "pca"},
-                                            {"label": "t-SNE (a few seconds)", "value": "tsne"},
+                                            {"label": "t-SNE (about 3 s)", "value": "tsne"},
                                         ],
                                     ),
                                     html.Button("draw", id=ids.MAP_DRAW),
