@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.app.ui.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
+from playground.app.ui.colours import (
+    ALARM_COLOUR,
+    CLASS_COLOURS,
+    EVOLUTION_COLOUR,
+    GRADIENT_COLOUR,
+    TEST_COLOUR,
+    TRAIN_COLOUR,
+    class_symbol,
+)
 from playground.app.ui.plain_text import plotly_text
 from playground.engine import Network
 
@@ -111,7 +119,7 @@ def points_figure(
                     marker=dict(
                         color=colour,
                         size=9,
-                        symbol="circle" if kind == "train" else "circle-open",
+                        symbol=class_symbol(k) if kind == "train" else f"{class_symbol(k)}-open",
                         line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2),
                     ),
                 )
@@ -142,7 +150,7 @@ def points_figure(
     return figure
 
 
-DIVERGED_COLOUR = "#b03a2e"
+DIVERGED_COLOUR = ALARM_COLOUR
 
 
 def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
@@ -209,9 +217,6 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
     return figure
 
 
-EVOLUTION_COLOUR, GRADIENT_COLOUR = "#2ca02c", "#1f77b4"
-
-
 def race_boundaries_figure(
     inputs: Array, labels: Array, class_names: list[str], networks: list[tuple[str, Network]], resolution: int = 60
 ) -> go.Figure:
@@ -252,7 +257,12 @@ def race_boundaries_figure(
                     name=name,
                     legendgroup=name,
                     showlegend=column == 1,
-                    marker=dict(color=CLASS_COLOURS[k % len(CLASS_COLOURS)], size=6, line=dict(color="white", width=1)),
+                    marker=dict(
+                        color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
+                        symbol=class_symbol(k),
+                        size=6,
+                        line=dict(color="white", width=1),
+                    ),
                 ),
                 row=1,
                 col=column,
