@@ -169,6 +169,7 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     wait_for(browser, lambda: visible_text(browser, "playground-epoch-label") == "epoch 0")
     wait_for(browser, lambda: cost_curve(browser)["x"] == [] and "diverged" not in cost_curve(browser)["notes"])
     assert "Back to epoch 0" in visible_text(browser, "playground-train-message") and not undo.is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "#playground-train-message > .said-info")  # not the error's red
     ranges = (
         "return Array.from(document.querySelectorAll('#playground-sliders [role=slider]'))"
         ".map((t) => [+t.getAttribute('aria-valuemin'), +t.getAttribute('aria-valuemax')])"
