@@ -130,8 +130,9 @@ def test_the_built_in_2d_problems_need_no_shapes():
 @pytest.mark.parametrize("simulation", SIMULATIONS)
 def test_the_image_pages_ten_classes_keep_a_measured_distance(simulation):
     """Ten colours cannot all stay 20 apart under every simulation while showing on white: the
-    ten classes of the image pages are at least 14 apart (their names label every chart: the
-    confusion matrix's axes, the accuracy bars, the layer map's legend)."""
+    ten classes of the image pages are at least 14 apart. Colour is never alone there: class
+    names label the confusion matrix's axes and the accuracy bars, and the layer map's points
+    take class_symbol's shapes past the sixth class, as the 2-D points do."""
     difference, one, other = smallest_difference(CLASS_COLOURS, simulation)
     assert difference >= 14, f"{one} and {other}: ΔE {difference:.1f} under {simulation or 'normal vision'}"
 
