@@ -6,10 +6,11 @@ tritanopia (colorspacious, severity 100), as CIEDE2000 differences (issue 24).
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
-import sys
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -30,8 +31,18 @@ from playground.app.ui.colours import (
 from playground.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
-from colour_blind_view import simulate  # noqa: E402  (bench/ is a folder of scripts, not a package)
+
+
+def bench_module(name: str) -> ModuleType:
+    """A script of bench/ as a module (bench/ is a folder of scripts, not a package on the path)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+simulate = bench_module("colour_blind_view").simulate  # the screenshots' simulation, measured here too
 
 SIMULATIONS = [None, "deuteranomaly", "protanomaly", "tritanomaly"]  # None: normal vision
 APART = 20.0
@@ -180,3 +191,15 @@ def test_the_simulation_keeps_greys_and_moves_red_towards_green():
     assert np.abs(seen[0, 0].astype(int) - 128).max() <= 2  # a grey stays grey
     red, green = seen[0, 1].astype(int), seen[0, 2].astype(int)
     assert abs(red[0] - red[1]) < 100 and abs(green[0] - green[1]) < 100  # red and green both look olive
+
+
+def test_the_bench_script_writes_the_simulated_png_and_keeps_transparency(tmp_path):
+    from PIL import Image
+
+    source, target = tmp_path / "shot.png", tmp_path / "seen.png"
+    pixels = np.array([[[128, 128, 128, 255], [255, 0, 0, 100]]], dtype=np.uint8)
+    Image.fromarray(pixels, "RGBA").save(source)
+    assert bench_module("colour_blind_view").main([str(source), str(target), "--kind", "protanomaly"]) == 0
+    seen = np.asarray(Image.open(target))
+    assert seen.shape == (1, 2, 4) and list(seen[..., 3].ravel()) == [255, 100]
+    assert (seen[0, 1, :3] == simulate(pixels[0, 1, :3], "protanomaly")).all()
