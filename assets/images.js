@@ -184,22 +184,22 @@
     const message = byId(ID.model_message);
     if (!file || !state.key) return;
     const data = state.dataset || "";
-    if (message) message.textContent = "loading " + file.name + "…";
+    const say = (text, kind) => modules.messages.sayIn(message, text, kind);
+    say("loading " + file.name + "…", "info");
     const address = contract.routes.model + "?key=" + encodeURIComponent(state.key) + "&data=" + encodeURIComponent(data);
     const response = await fetch(address, { method: "POST", headers: { "Content-Type": "application/octet-stream" },
       body: file });
     const answer = await response.json().catch(() => ({ error: "the server's answer was not readable" }));
     if (!response.ok) {
-      if (message) message.textContent = file.name + ": " + (answer.error || "not taken") + ". The page keeps its network.";
+      say(file.name + ": " + (answer.error || "not taken") + ". The page keeps its network.", "error");
       event.target.value = "";
       return;
     }
     if (answer.scoring) {  // too big to score within a request: a job does it, its progress on the Train tab
-      if (message) message.textContent = "scoring " + file.name + " (" + answer.network + ") on the test set: "
-        + "its progress is on the Train tab";
-    } else if (message) {
-      message.textContent = "loaded " + file.name + ": " + answer.network + ", test accuracy "
-        + (100 * answer.test_accuracy).toFixed(2) + " %";
+      say("scoring " + file.name + " (" + answer.network + ") on the test set: its progress is on the Train tab", "info");
+    } else {
+      say("loaded " + file.name + ": " + answer.network + ", test accuracy "
+        + (100 * answer.test_accuracy).toFixed(2) + " %", "success");
     }
     setProps(ID.uploaded, { data: { job: answer.job, at: Date.now(), scoring: Boolean(answer.scoring) } });
   }

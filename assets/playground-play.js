@@ -151,7 +151,10 @@
     return speed ? 1000 / speed : 0;
   }
 
-  function say(text) { page().setProps(ID().train_message, { children: text }); }
+  /** The message line under the play line: an error unless ``kind`` says otherwise (messages.js). */
+  function say(text, kind) {
+    page().setProps(ID().train_message, { children: kind ? modules.messages.said(text, kind) : text });
+  }
 
   function showPlaying(on) { page().setProps(ID().play, { children: on ? "pause" : "play" }); }
 
@@ -201,7 +204,7 @@
     writeLabels(epochOf(started.training));
     forgetRun();
     say("Back to epoch " + +epochOf(started.training).toFixed(2) + ": the weights from before that run. " +
-      "Lower the learn rate and press play.");
+      "Lower the learn rate and press play.", "info");
   }
 
   /** The session changed, not by a run: the labels follow it, and what described the old one goes. */

@@ -24,7 +24,7 @@
   document.addEventListener("change", (event) => {
     const said = overLimit(event.target);
     if (said && window.dash_clientside && window.dash_clientside.set_props) {
-      window.dash_clientside.set_props(said.message, { children: said.text });
+      window.dash_clientside.set_props(said.message, { children: window.neuralModules.messages.said(said.text, "error") });
     }
   }, true);
 })();

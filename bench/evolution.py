@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playground.engine.evolution import Evolution, EvolutionSettings  # noqa: E402
+from playground.engine.evolution import GRADIENT_SAMPLE_PASSES, Evolution, EvolutionSettings  # noqa: E402
 from playground.recipes import Recipe, load_data, prepare  # noqa: E402
 
 from accuracy_report import BENCHMARKS_MD, write_section  # noqa: E402
@@ -52,7 +52,7 @@ def gradient_run(seed: int) -> dict:
             event = trainer.train_batch()
             if event is None:
                 return {"reached": False, "samples": samples, "epochs": epoch, "seconds": time.perf_counter() - start}
-            samples += 3 * min(recipe.batch_size, len(data.train_labels))  # forward + backward (two)
+            samples += GRADIENT_SAMPLE_PASSES * min(recipe.batch_size, len(data.train_labels))  # forward and back
             if event.end_of_epoch:
                 break
         if network.accuracy(data.train_inputs, data.train_labels) >= TARGET:

@@ -91,6 +91,17 @@ def test_evaluations_count_the_children_only_after_the_first_generation():
     assert (summary.generation, summary.evaluations, summary.samples) == (1, 17, 17 * len(inputs))
 
 
+def test_advance_is_a_generation_without_the_measuring_after_it():
+    """A race times ``advance`` (the generation's work); ``step`` is it and the summary."""
+    inputs, labels = fruit()
+    stepped, advanced = (Evolution(Network([2, 3, 2], seed=5), inputs, labels, EvolutionSettings(seed=6)) for _ in "ab")
+    for _ in range(4):
+        summary = stepped.step()
+        assert advanced.advance() is None
+    assert all(np.array_equal(a, b) for a, b in zip(stepped.population, advanced.population))
+    assert advanced.summary() == summary and (advanced.generation, advanced.evaluations) == (4, 40 + 4 * 32)
+
+
 @pytest.mark.parametrize(
     "changes, words",
     [

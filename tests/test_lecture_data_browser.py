@@ -79,23 +79,26 @@ def test_the_preset_names_its_source_and_leaves_other_problems_and_timings_name_
     wait_for(browser, lambda: visible_text(browser, "playground-preset-source") == "")
 
 
-def diagram_has_green(driver) -> bool:
-    """Whether some pixel of the network diagram leans green (class 2's colour, #2ca02c), which
-    neither the blue/orange edges nor two-class heatmaps ever do."""
+def diagram_has_wine(driver) -> bool:
+    """Whether some opaque pixel of the network diagram leans wine (class 2's colour: more red than
+    blue, more blue than green), which neither the blue/vermillion edges nor two-class heatmaps
+    ever do (blue's tints have less red than blue, vermillion's less blue than green)."""
     return driver.execute_script(
         "const c = document.getElementById('playground-network-canvas'); const d = c.getContext('2d')"
         ".getImageData(0, 0, c.width, c.height).data;"
-        "for (let p = 0; p < d.length; p += 4) { if (d[p + 1] > d[p] + 25 && d[p + 1] > d[p + 2] + 25) return true; }"
+        "for (let p = 0; p < d.length; p += 4) {"
+        "  if (d[p + 3] > 128 && d[p] > d[p + 2] && d[p + 2] > d[p + 1] + 8) return true;"  # opaque: no edge's faint fringe
+        "}"
         "return false;"
     )
 
 
 def test_with_three_classes_each_output_heatmap_has_its_class_colour(live_app, browser):
     open_page(browser, live_app)
-    assert not diagram_has_green(browser)  # two classes: no green
+    assert not diagram_has_wine(browser)  # two classes: no wine
     choose(browser, "playground-dataset", "blobs (3 classes)")
     wait_for(browser, lambda: layer_sizes(shown(browser)["net"])[-1] == 3)
-    wait_for(browser, lambda: diagram_has_green(browser))  # class 2's output node is drawn green
+    wait_for(browser, lambda: diagram_has_wine(browser))  # class 2's output node is drawn wine
 
 
 def test_a_shared_link_restores_the_data_controls_too(live_app, browser, second_browser):

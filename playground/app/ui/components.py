@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import dash
 from dash import Input, Output, dcc, html
@@ -11,6 +11,10 @@ from dash import Input, Output, dcc, html
 NAVIGATION = "navigation"
 APP_MESSAGE = "app-message"  # the alert line: what went wrong with the last action (a click hides it)
 LECTURE_TOGGLE = "lecture-toggle"  # lecture mode, on every page
+# What a message says, for its colour and mark (assets/messages.css): red ✗, amber ⚠, green ✓,
+# or neutral. A bare string in a ``.message`` element reads as an error, as before.
+MessageKind = Literal["error", "warning", "success", "info"]
+MESSAGE_KINDS: tuple[MessageKind, ...] = ("error", "warning", "success", "info")
 
 
 def navigation_bar() -> html.Nav:
@@ -39,6 +43,17 @@ def navigation_bar() -> html.Nav:
             ),
         ],
     )
+
+
+def said(text: str, kind: MessageKind) -> html.Span | str:
+    """A message's children that carry its kind: ``html.Span(text, className="said said-{kind}")``.
+
+    An empty text stays an empty string, so an empty message element still matches ``:empty``
+    (rules hide it then). The browser's twin is ``neuralModules.messages.said`` (assets/messages.js).
+    """
+    if kind not in MESSAGE_KINDS:
+        raise ValueError(f"unknown message kind {kind!r}; the kinds are: {', '.join(MESSAGE_KINDS)}")
+    return html.Span(text, className=f"said said-{kind}") if text else ""
 
 
 def register_navigation(app: dash.Dash) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.app.ui.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
+from playground.app.ui.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR, class_symbol
 from playground.app.ui.plain_text import plotly_text
 from playground.app.ui.waiting import waiting_figure
 
@@ -180,7 +180,8 @@ def map_figure(points: Array, labels: Array, class_names: list[str], title: str)
                 name=plotly_text(name),
                 customdata=chosen.tolist(),
                 hoverinfo="none",
-                marker=dict(size=6, color=CLASS_COLOURS[k % len(CLASS_COLOURS)], opacity=0.8),
+                # Past the six classes that stay apart by colour, a shape of its own too.
+                marker=dict(size=6, color=CLASS_COLOURS[k % len(CLASS_COLOURS)], symbol=class_symbol(k), opacity=0.8),
             )
         )
     figure.update_layout(

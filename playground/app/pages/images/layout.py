@@ -14,7 +14,7 @@ from playground.app.pages.images.figures import curves_figure
 from playground.app.pages.images.logic import DATA_LABELS, DEFAULT_CONFIG
 from playground.app.pages.images.presets import PRESETS
 from playground.app.session.stores import change_store
-from playground.app.ui.components import control, graph_config, page_root, picture
+from playground.app.ui.components import control, graph_config, page_root, picture, said
 from playground.app.ui.pictures import png_data_uri
 from playground.app.ui.waiting import waiting_figure
 from playground.data.images import missing_data
@@ -87,7 +87,11 @@ def top_bar(config: dict) -> html.Header:
             ),
             html.Div("", id=ids.JOB_MESSAGE, className="status"),
             html.Div("", id=ids.START_MESSAGE, className="message"),
-            html.Div(missing_data(config["data"], visitor=True) or "", id=ids.DATA_STATUS, className="message"),
+            html.Div(
+                said(missing_data(config["data"], visitor=True) or "", "warning"),
+                id=ids.DATA_STATUS,
+                className="message",
+            ),
             html.Div("", id=ids.PRESET_SOURCE, className="hint preset-source"),
         ],
     )
@@ -427,7 +431,7 @@ def deeper_tab() -> dcc.Tab:
                                         inline=True,
                                         options=[
                                             {"label": "PCA", "value": "pca"},
-                                            {"label": "t-SNE (a few seconds)", "value": "tsne"},
+                                            {"label": "t-SNE (about 3 s)", "value": "tsne"},
                                         ],
                                     ),
                                     html.Button("draw", id=ids.MAP_DRAW),

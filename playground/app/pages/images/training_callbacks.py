@@ -21,6 +21,7 @@ from playground.app.pages.images.training import control_job, followed_status, r
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.server.models import model_about
 from playground.app.session import stores
+from playground.app.ui.components import said
 from playground.app.ui.pictures import png_data_uri
 from playground.data.augment import preview_grid
 from playground.data.images import missing_data
@@ -145,7 +146,7 @@ def register_control_callbacks(app) -> None:
     def show_data_status(data):
         if not isinstance(data, str) or data not in DATA_LABELS:
             raise ValueError(f"data set: one of {', '.join(DATA_LABELS)}")
-        return missing_data(data, visitor=True) or ""
+        return said(missing_data(data, visitor=True) or "", "warning")  # the set cannot train until it is fetched
 
     @app.callback(
         Output(stores.change_id(ids.CONFIG_CHANGE), "data"),

@@ -19,6 +19,7 @@ from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.session import stores
 from playground.app.session.budget import sample_within_budget
 from playground.app.ui.pictures import grid, png_data_uri
+from playground.engine import blas_threads
 from playground.engine.footprint import footprint
 
 ROBUSTNESS_SAMPLES = 500
@@ -235,6 +236,8 @@ def register_deeper_callbacks(app) -> None:
 
     # A background job holding one of the server's job slots: a t-SNE takes seconds, and even
     # PCA needs a forward pass of a thousand images through a network of up to 50 M multiply-adds.
+    # One BLAS thread, as the server's own: the job's process would start one per core, and those
+    # wait for each other whenever other work shares the cores (bench/tsne_map.py, bench/slice.py).
     @app.callback(
         Output(ids.MAP_GRAPH, "figure"),
         Output(ids.MAP_MESSAGE, "children"),
@@ -252,7 +255,7 @@ def register_deeper_callbacks(app) -> None:
         if layer is None:
             return no_update, "choose a layer first (the map needs a trained network)"
         try:
-            with slots.job_slot(check_session_key(key), "a map of a layer"):
+            with slots.job_slot(check_session_key(key), "a map of a layer"), blas_threads(1):
                 return layer_map_figure(load_model(key), layer, method), ""
         except (ValueError, slots.SlotRefused) as refusal:  # a layer it lacks, a bad key, no free slot
             return no_update, str(refusal)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.app.ui.colours import CLASS_COLOURS
+from playground.app.ui.colours import CLASS_COLOURS, PATH_COLOUR
 from playground.plots.landscape import shown_values
 
 LANDSCAPE, PATH, POINT = range(3)
@@ -17,8 +17,8 @@ OVERLAY_PATH, OVERLAY_POINT = range(2)  # the path overlay holds only these two
 # The contour and the path overlay above it share these margins (and the plot area with them).
 CONTOUR_MARGIN = dict(l=60, r=100, t=30, b=50)
 CONTOUR_HEIGHT = 440
-PATH_COLOUR = "#e4572e"
-RUNNER_COLOURS = CLASS_COLOURS[:1] + CLASS_COLOURS[2:] + CLASS_COLOURS[1:2]  # blue, green, purple, …
+# Blue, wine, sage, …: the path's vermillion last.
+RUNNER_COLOURS = CLASS_COLOURS[:1] + CLASS_COLOURS[2:] + CLASS_COLOURS[1:2]
 
 
 def path_lift(costs, log: bool) -> float:

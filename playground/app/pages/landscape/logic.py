@@ -19,6 +19,7 @@ import numpy as np
 from playground.app.pages.landscape.shapes import MAX_PATH
 from playground.app.session import model
 from playground.app.session.budget import Sample, network_sample
+from playground.app.ui.colours import ALARM_COLOUR
 from playground.app.ui.learn_rate import LEARN_RATE_RANGE, decade_marks
 from playground.engine.landscape import (
     cost_surface,
@@ -427,7 +428,7 @@ def value_from_address(address) -> str:
     return "|".join(map(str, address))
 
 
-LIMIT_STYLE = {"color": "#b03a2e", "fontWeight": "600"}
+LIMIT_STYLE = {"color": ALARM_COLOUR, "fontWeight": "600"}
 
 
 def learn_rate_marks(limit: float | None) -> dict:

@@ -28,6 +28,7 @@ from playground.app.pages.playground.logic import (
 )
 from playground.app.session import model, stores
 from playground.app.session.model import architecture, dense_network_json, output_size
+from playground.app.ui.components import said
 from playground.data.points_csv import PointsCSVError, parse_points_csv
 from playground.data.toy import split
 from playground.limits import current as current_limits
@@ -143,11 +144,11 @@ def register_data_callbacks(app: dash.Dash) -> None:
                     "custom", inputs, labels, float(made["test_fraction"]), int(made["seed"]), class_names, ["x1", "x2"]
                 )
             except (PointsCSVError, ValueError, TypeError) as error:
-                return (no_update, f"{filename}: {error}. Your data is unchanged.", *keep)
+                return (no_update, said(f"{filename}: {error}. Your data is unchanged.", "error"), *keep)
             loaded = model.points_json(dataset, made_with=made, source=filename)
             return (
                 with_network(loaded, network, settings),
-                f"loaded {len(labels)} points from {filename}",
+                said(f"loaded {len(labels)} points from {filename}", "success"),
                 OWN_POINTS,
                 problem_options(loaded),
                 *keep[:4],
@@ -161,7 +162,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
             made = data_controls(undo_data)
             return (
                 with_network(undo_data, network, settings),
-                "your own points are back",
+                said("your own points are back", "success"),
                 problem_value(undo_data),
                 problem_options(undo_data),
                 made["noise"],
@@ -179,7 +180,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
             name = data_controls(data)["name"]  # own points: the controls make the problem they were made from
         problem = generator_problem(name, noise, test_fraction, seed, n_samples)
         if problem:
-            return (no_update, f"{problem}. Your data is unchanged.", *keep)
+            return (no_update, said(f"{problem}. Your data is unchanged.", "error"), *keep)
         new_seed, new_noise = no_update, no_update
         if trigger == ids.REGENERATE:  # new points: the next seed, so the points really are new
             seed = new_seed = next_seed(seed)

@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.app.ui.colours import CLASS_COLOURS, TEST_COLOUR, TRAIN_COLOUR
+from playground.app.ui.colours import (
+    ALARM_COLOUR,
+    CLASS_COLOURS,
+    EVOLUTION_COLOUR,
+    GRADIENT_COLOUR,
+    TEST_COLOUR,
+    TRAIN_COLOUR,
+    class_symbol,
+)
 from playground.app.ui.plain_text import plotly_text
 from playground.engine import Network
 
@@ -111,7 +119,7 @@ def points_figure(
                     marker=dict(
                         color=colour,
                         size=9,
-                        symbol="circle" if kind == "train" else "circle-open",
+                        symbol=class_symbol(k) if kind == "train" else f"{class_symbol(k)}-open",
                         line=dict(color="white" if kind == "train" else colour, width=1.5 if kind == "train" else 2),
                     ),
                 )
@@ -142,7 +150,7 @@ def points_figure(
     return figure
 
 
-DIVERGED_COLOUR = "#b03a2e"
+DIVERGED_COLOUR = ALARM_COLOUR
 
 
 def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
@@ -209,9 +217,6 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
     return figure
 
 
-EVOLUTION_COLOUR, GRADIENT_COLOUR = "#2ca02c", "#1f77b4"
-
-
 def race_boundaries_figure(
     inputs: Array, labels: Array, class_names: list[str], networks: list[tuple[str, Network]], resolution: int = 60
 ) -> go.Figure:
@@ -252,7 +257,12 @@ def race_boundaries_figure(
                     name=name,
                     legendgroup=name,
                     showlegend=column == 1,
-                    marker=dict(color=CLASS_COLOURS[k % len(CLASS_COLOURS)], size=6, line=dict(color="white", width=1)),
+                    marker=dict(
+                        color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
+                        symbol=class_symbol(k),
+                        size=6,
+                        line=dict(color="white", width=1),
+                    ),
                 ),
                 row=1,
                 col=column,
@@ -266,17 +276,23 @@ def race_boundaries_figure(
 
 
 def race_costs_figure(race: dict | None) -> go.Figure:
-    """Both training-cost curves against the samples pushed through a network (a backward pass
-    counting as two), on a log axis (the two differ by orders of magnitude): evolution's best
-    member, and gradient descent from the same weights. The shared start (0 samples) is said
-    in the page's summary line, as a log axis has no 0."""
+    """Both training-cost curves against the race's budget, samples pushed through the network
+    (forward 1, forward and back 3) or CPU seconds, from the shared start at 0 to the budget
+    (a dotted line): evolution's best member, and gradient descent from the same weights."""
     figure = go.Figure()
+    kind = "samples" if race is None else race["budget"]["kind"]
     xaxis: dict[str, Any] = dict(
-        title="samples pushed through the network (a backward pass counts as two; log scale)", type="log"
+        title=(
+            "samples pushed through the network (forward 1, forward and back 3)"
+            if kind == "samples"
+            else "CPU seconds, each its own"
+        ),
+        rangemode="tozero",
+        exponentformat="SI",
     )
     yaxis: dict[str, Any] = dict(title="training cost", rangemode="tozero", automargin=True, exponentformat="e")
     if race is None:
-        xaxis["range"], yaxis["range"] = [2, 6], [0, 1]
+        xaxis["range"], yaxis["range"] = [0, 50_000], [0, 1]
         figure.add_annotation(
             text="press race: both curves appear here",
             showarrow=False,
@@ -291,16 +307,12 @@ def race_costs_figure(race: dict | None) -> go.Figure:
             ("evolution", "evolution (its best member)", EVOLUTION_COLOUR),
             ("gradient", "gradient descent", GRADIENT_COLOUR),
         ):
-            pairs = [(x, y) for x, y in zip(race[part]["samples"], race[part]["cost"]) if x > 0]
             figure.add_trace(
                 go.Scatter(
-                    x=[x for x, _ in pairs],
-                    y=[y for _, y in pairs],
-                    mode="lines",
-                    name=name,
-                    line=dict(color=colour, width=2),
+                    x=race[part][kind], y=race[part]["cost"], mode="lines", name=name, line=dict(color=colour, width=2)
                 )
             )
+        figure.add_vline(x=race["budget"]["limit"], line=dict(color="#777", dash="dot", width=1))
     figure.update_layout(
         height=260, margin=dict(l=50, r=10, t=10, b=40), xaxis=xaxis, yaxis=yaxis, legend=dict(orientation="h", y=1.12)
     )

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dash import html
+
 from playground.app.pages.playground.figures import plane_range
 from playground.app.session import model
 from playground.app.session.model import architecture, dense_network_json, output_size
+from playground.app.ui.components import said
 from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
 from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
 from playground.engine import OPTIMIZERS
@@ -264,12 +267,13 @@ def slider_groups(network: dict, layer_choice: int | None, node_choice: int | No
     )
 
 
-def network_notes(network: dict) -> str:
+def network_notes(network: dict) -> html.Span | str:
     """Warnings a student should see about the chosen activations."""
     if "step" in architecture(network)["activations"]:
-        return (
+        return said(
             "Step has zero slope almost everywhere, so gradient descent cannot learn through it: "
-            "drag its weights by hand, or do as the seed did and move to sigmoid."
+            "drag its weights by hand, or do as the seed did and move to sigmoid.",
+            "warning",
         )
     return ""
 

@@ -10,7 +10,7 @@ the cost history, and every page's view; not the optimizer's memory, and never l
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from playground.app.pages.playground import ids
@@ -20,6 +20,7 @@ from playground.app.pages.playground.logic import LESSON_NETWORK, LR_LESSONS
 from playground.app.session import model, stores
 from playground.app.session.model import architecture, dense_network_json
 from playground.app.session.pages import views
+from playground.app.ui.components import said
 from playground.limits import current as current_limits
 
 
@@ -43,7 +44,7 @@ def lesson_state(name: str, state: dict) -> dict | None:
     return {**state, "data": data, "network": network, "settings": settings, "training": model.fresh_training()}
 
 
-def replaced(state: dict, message: str, lesson: str | None = None) -> tuple:
+def replaced(state: dict, message: html.Span | str, lesson: str | None = None) -> tuple:
     """The outputs for a session replaced by ``state``: the change, the page drawn from it, the message."""
     parts = {part: state[part] for part in ("data", "network", "settings", "training")}
     parts.update({f"view_{name}": value for name, value in state["views"].items()})
@@ -93,11 +94,15 @@ def register_share_callbacks(app: dash.Dash) -> None:
                 return (
                     no_update,
                     no_update,
-                    f"This state is {len(link):,} characters compressed: too large for a "
-                    "link. Use 'save JSON' and share the file instead.",
+                    said(
+                        f"This state is {len(link):,} characters compressed: too large for a "
+                        "link. Use 'save JSON' and share the file instead.",
+                        "error",
+                    ),
                     None,
                 )
-            return no_update, no_update, f"link ready ({len(link):,} characters): it holds {LINK_HOLDS}", link
+            ready = said(f"link ready ({len(link):,} characters): it holds {LINK_HOLDS}", "success")
+            return no_update, no_update, ready, link
         if trigger == ids.LR_LESSON:
             if lesson not in LR_LESSONS:
                 raise PreventUpdate
@@ -109,14 +114,14 @@ def register_share_callbacks(app: dash.Dash) -> None:
             try:
                 loaded = model.decode_share(fragment)
             except model.StateError as error:
-                return (*keep, f"This link could not be loaded: {error}", no_update)
-            return replaced(loaded, "loaded the shared state from the link")
+                return (*keep, said(f"This link could not be loaded: {error}", "error"), no_update)
+            return replaced(loaded, said("loaded the shared state from the link", "success"))
         filename = str(filename or "the file")[:100]
         try:
             loaded = model.state_from_json(uploaded_bytes(contents, current_limits().json_upload_bytes))
         except ValueError as error:  # StateError is one
-            return (*keep, f"{filename}: {error}. Nothing was changed.", no_update)
-        return replaced(loaded, f"loaded {filename}")
+            return (*keep, said(f"{filename}: {error}. Nothing was changed.", "error"), no_update)
+        return replaced(loaded, said(f"loaded {filename}", "success"))
 
     @app.callback(
         Output(ids.JSON_DOWNLOAD, "data"),
