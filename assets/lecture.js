@@ -27,8 +27,13 @@
 
   function isOn() { return document.body.classList.contains("lecture"); }
 
-  /** Lecture mode's text size in pixels: 3 % of the window's height, at least 22. */
-  function textSize(height = window.innerHeight) { return Math.max(22, Math.ceil(0.03 * height)); }
+  /**
+   * Lecture mode's text size in CSS pixels: 3 % of the window's height, at least 22 of the
+   * screen's own pixels (a page zoomed to 150 % needs 14.7 CSS pixels for them; style.css the same).
+   */
+  function textSize(height = window.innerHeight) {
+    return Math.max(Math.ceil(0.03 * height), Math.round(22 / (window.devicePixelRatio || 1)));
+  }
 
   function read(object, path) {
     return path.split(".").reduce((value, key) => (value == null ? undefined : value[key]), object);
@@ -54,9 +59,9 @@
       }
     }
     ((graph.layout || {}).annotations || []).forEach((note, k) => { changes[`annotations[${k}].font.size`] = size; });
-    // A figure of fixed height grows with the text beyond 720 px (laid out as at 1280×720, only bigger).
+    // A figure of fixed height grows with the text beyond 22 px (laid out as at 1280×720, only bigger).
     const kept = own.get(graph.layout), height = kept ? kept.height : (graph.layout || {}).height;
-    if (height) changes.height = Math.round(height * size / textSize(720));
+    if (height) changes.height = Math.round(height * Math.max(1, size / 22));
     return changes;
   }
 

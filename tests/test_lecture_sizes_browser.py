@@ -16,12 +16,13 @@ from helpers.pages import open_descent, open_images, open_landscape, open_page, 
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
-SIZES = [(1920, 1080), (1280, 720)]
+# 853×480 at 1.5: a 1280×720 projector with the page zoomed to 150 %.
+SIZES = [(1920, 1080, 1), (1280, 720, 1), (853, 480, 1.5)]
 
 
-def smallest_text(height: int) -> float:
-    """The projection rule: 3 % of the window's height, never under 22 px."""
-    return max(22.0, 0.03 * height)
+def smallest_text(height: int, scale: float = 1) -> float:
+    """The projection rule: 3 % of the window's height, never under 22 of the screen's own pixels."""
+    return max(22.0 / scale, 0.03 * height)
 
 
 TEXT_SIZES = """
@@ -83,12 +84,12 @@ def lecture_on(driver) -> bool:
     return driver.execute_script("return document.body.classList.contains('lecture')")
 
 
-@pytest.mark.parametrize("width, height", SIZES)
+@pytest.mark.parametrize("width, height, scale", SIZES)
 def test_every_text_on_every_page_is_three_percent_of_the_window_in_lecture_mode(
-    live_app, browser, tmp_path, width, height
+    live_app, browser, tmp_path, width, height, scale
 ):
-    least = smallest_text(height)
-    set_viewport(browser, width, height)
+    least = smallest_text(height, scale)
+    set_viewport(browser, width, height, scale)
     try:
         open_page(browser, live_app + "/?lecture=1")
         wait_for(browser, lambda: lecture_on(browser))
