@@ -11,6 +11,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from playground.app.ui.colours import PATH_COLOUR
+
 from helpers.browser import visible_text, wait_for, wait_until_settled
 from helpers.downloads import SVG, box, downloaded, downloads_to, png_size
 from helpers.pages import open_page
@@ -108,7 +110,8 @@ def test_every_plotly_figure_has_svg_export_and_a_full_view(live_app, browser, t
     # The contour exports with the path that a see-through graph of its own draws over it.
     modebar_button(browser, "landscape-contour", "Download as SVG (vector, 1920 px wide)").click()
     contour = ElementTree.parse(downloaded(browser, folder, "landscape-contour.svg")).getroot()
-    assert any("rgb(228, 87, 46)" in (e.get("style") or "") for e in contour.iter(f"{SVG}path"))  # the path's colour
+    path = "rgb({}, {}, {})".format(*(int(PATH_COLOUR[k : k + 2], 16) for k in (1, 3, 5)))
+    assert any(path in (e.get("style") or "") for e in contour.iter(f"{SVG}path"))  # the path's colour
     modebar_button(browser, "landscape-contour", "Download as PNG, with the path (1920 px wide)").click()
     assert png_size(downloaded(browser, folder, "landscape-contour.png"))[0] == 1920
     camera = "#landscape-contour .modebar-btn[data-title='Download plot as a png']"

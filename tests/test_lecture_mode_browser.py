@@ -198,3 +198,30 @@ def test_the_landscapes_descent_controls_are_on_screen_beside_the_surface(live_a
         assert not outside and browser.execute_script("return window.scrollY") == 0, outside
     finally:
         reset_viewport(browser)
+
+
+PLANE = """
+const graph = document.querySelector('#playground-boundary-graph .js-plotly-plot');
+const area = window.neuralModules.plotlyView.plotArea(graph), box = graph.getBoundingClientRect();
+const canvas = document.querySelector('#playground-boundary-canvas, .boundary-canvas').getBoundingClientRect();
+const x = graph._fullLayout.xaxis.range, y = graph._fullLayout.yaxis.range;
+return {pixels: area.width / area.height, data: (x[1] - x[0]) / (y[1] - y[0]),
+        area: [box.left + area.left, box.top + area.top, area.width, area.height],
+        canvas: [canvas.left, canvas.top, canvas.width, canvas.height]};
+"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("lecture", ["0", "1"])
+def test_the_boundary_keeps_equal_aspect_and_its_shading_lies_under_it(live_app, browser, width, height, lecture):
+    """One unit across is as long as one up (circles look round), on a projector, lecture mode or
+    not, and the class shading (a canvas) covers exactly the plot area."""
+    set_viewport(browser, width, height)
+    try:
+        open_page(browser, f"{live_app}/?lecture={lecture}")
+        wait_until_settled(browser)
+        plane = browser.execute_script(PLANE)
+        assert plane["pixels"] == pytest.approx(plane["data"], rel=0.02), plane
+        assert plane["canvas"] == pytest.approx(plane["area"], abs=1.5), plane
+    finally:
+        reset_viewport(browser)

@@ -43,6 +43,31 @@ def test_points_figure_marks_train_filled_and_test_hollow():
     assert list(figure.layout.xaxis.range) == [0, 1] and figure.layout.xaxis.title.text == "spot size"
 
 
+@pytest.mark.parametrize(
+    "x_range, y_range, equal",
+    [((0, 1), (0, 1), True), ((-6, 6), (-3, 3), True), ((0, 100), (0, 1), False), ((0, 1), (0, 4), False)],
+)
+def test_the_plane_keeps_equal_aspect_when_its_spans_are_alike(x_range, y_range, equal):
+    """A circle of points looks round (one unit as long across as up); own data in different units
+    (spans more than 3 times apart) fills the box instead of shrinking to a sliver."""
+    data, _ = initial()
+    dataset = model.check_points(data)
+    figure = points_figure(
+        dataset.train_inputs,
+        dataset.train_labels,
+        dataset.test_inputs,
+        dataset.test_labels,
+        dataset.class_names,
+        dataset.feature_names,
+        x_range,
+        y_range,
+    )
+    assert (figure.layout.yaxis.scaleanchor == "x") == equal
+    if equal:
+        assert figure.layout.yaxis.scaleratio == 1 and figure.layout.yaxis.constrain == "domain"
+    assert list(figure.layout.xaxis.range) == list(x_range)  # the ranges stay: the plot area shrinks
+
+
 def test_node_activation_maps_equal_a_direct_computation():
     network = Network([2, 3, 2], activation="tanh", dtype=np.float64, seed=2)
     maps = node_activation_maps(network, (0, 1), (-1, 1), resolution=5)

@@ -89,6 +89,15 @@ def node_activation_maps(
     return [a.T.reshape(-1, resolution, resolution) for a in activations]
 
 
+ASPECT_LIMIT = 3  # ranges whose spans differ more (own data in different units) fill the box instead
+
+
+def same_scale(x_range: tuple[float, float], y_range: tuple[float, float]) -> bool:
+    """Are the plane's two spans near enough to draw it with equal aspect?"""
+    x_span, y_span = x_range[1] - x_range[0], y_range[1] - y_range[0]
+    return x_span > 0 and y_span > 0 and 1 / ASPECT_LIMIT <= x_span / y_span <= ASPECT_LIMIT
+
+
 def points_figure(
     train_inputs: Array,
     train_labels: Array,
@@ -124,6 +133,11 @@ def points_figure(
                     ),
                 )
             )
+    if same_scale(x_range, y_range):
+        # One unit as long across as up (a circle of points looks round): the plot area shrinks
+        # in one direction, the ranges stay.
+        figure.update_xaxes(constrain="domain")
+        figure.update_yaxes(scaleanchor="x", scaleratio=1, constrain="domain")
     figure.update_layout(
         margin=dict(l=50, r=10, t=10, b=92),
         paper_bgcolor="rgba(0,0,0,0)",
