@@ -66,10 +66,13 @@ def test_confusion_figure_counts_and_normalised():
     heat = counts.data[0]
     np.testing.assert_array_equal(heat.customdata, matrix)
     assert list(heat.x) == ESCAPED and list(heat.y) == ESCAPED
-    assert [list(row) for row in heat.text] == [["8", "2", "0"], ["1", "3", "0"], ["0", "0", "0"]]
+    # Each number drawn once: the mistakes off the diagonal, the right answers (bold) on it.
+    assert [list(row) for row in heat.text] == [["", "2", "0"], ["1", "", "0"], ["0", "0", ""]]
+    assert [list(row) for row in counts.data[1].text] == [["8", "", ""], ["", "3", ""], ["", "", "0"]]
     np.testing.assert_array_equal(heat.z, [[np.nan, 0.2, 0], [0.25, np.nan, 0], [0, 0, np.nan]])
-    shares = figures.confusion_figure(matrix, NAMES, normalised=True).data[0]
-    assert [list(row) for row in shares.text] == [["80%", "20%", "0%"], ["25%", "75%", "0%"], ["0%", "0%", "0%"]]
+    shares = figures.confusion_figure(matrix, NAMES, normalised=True)
+    shown = [[a or b for a, b in zip(*rows)] for rows in zip(shares.data[0].text, shares.data[1].text)]
+    assert shown == [["80%", "20%", "0%"], ["25%", "75%", "0%"], ["0%", "0%", "0%"]]
 
 
 def test_per_class_figure():

@@ -89,6 +89,9 @@ def confusion_figure(matrix: Array, class_names: list[str], normalised: bool = F
     totals = matrix.sum(axis=1, keepdims=True)
     shown = np.divide(matrix, totals, out=np.zeros(matrix.shape), where=totals > 0) if normalised else matrix
     text = [[f"{v:.0%}" if normalised else f"{v:,}" for v in row] for row in shown]
+    # Each number once: the mistakes' trace writes the cells off the diagonal, the right answers' the diagonal.
+    mistakes_text = [[t if i != j else "" for j, t in enumerate(row)] for i, row in enumerate(text)]
+    right_text = [[t if i == j else "" for j, t in enumerate(row)] for i, row in enumerate(text)]
     # Colour the mistakes, not the (large) diagonal: it would wash every other cell out.
     colour = np.array(row_share(matrix), dtype=float)
     np.fill_diagonal(colour, np.nan)
@@ -97,9 +100,10 @@ def confusion_figure(matrix: Array, class_names: list[str], normalised: bool = F
             z=colour,
             x=names,
             y=names,
-            text=text,
+            text=mistakes_text,
             texttemplate="%{text}",
-            colorscale="Reds",
+            # Reds up to a middle red: the darkest cell's dark number still reads on it.
+            colorscale=[[0, "#fff5f0"], [0.5, "#fcae91"], [1, "#ef6548"]],
             showscale=False,
             customdata=matrix,
             xgap=1,
@@ -113,7 +117,7 @@ def confusion_figure(matrix: Array, class_names: list[str], normalised: bool = F
             z=np.where(np.eye(len(names)) > 0, 1.0, np.nan),
             x=names,
             y=names,
-            text=text,
+            text=right_text,
             texttemplate="<b>%{text}</b>",
             colorscale=[[0, "#d9ead3"], [1, "#d9ead3"]],
             showscale=False,
