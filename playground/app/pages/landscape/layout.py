@@ -457,21 +457,23 @@ def slice_tab() -> dcc.Tab:
                             dcc.Checklist(
                                 id=ids.SLICE_LOG, value=["log"], options=[{"label": "log scale", "value": "log"}]
                             ),
-                            html.Div(
-                                className="learning",
-                                children=[
-                                    html.Button("draw the slice", id=ids.SLICE_GO, className="play"),
-                                    html.Button("cancel", id=ids.SLICE_CANCEL, disabled=True),
-                                ],
-                            ),
-                            html.Progress(id=ids.SLICE_PROGRESS, value="0", max="100", className="progress"),
-                            html.Div("", id=ids.SLICE_MESSAGE, className="message"),
-                            html.Div("", id=ids.SLICE_CANCELLED, className="hint"),
                         ],
                     ),
                     html.Div(
                         className="landscape-views",
                         children=[
+                            # The job's controls and progress head the views: on screen at 1280×720
+                            # with the figures they draw (below the settings they were off screen).
+                            html.Div(
+                                className="learning slice-run",
+                                children=[
+                                    html.Button("draw the slice", id=ids.SLICE_GO, className="play"),
+                                    html.Button("cancel", id=ids.SLICE_CANCEL, disabled=True),
+                                    html.Progress(id=ids.SLICE_PROGRESS, value="0", max="100", className="progress"),
+                                ],
+                            ),
+                            html.Div("", id=ids.SLICE_MESSAGE, className="message"),
+                            html.Div("", id=ids.SLICE_CANCELLED, className="hint"),
                             html.Div("", id=ids.SLICE_RESULT, className="status"),
                             html.Div(
                                 className="landscape-pair",
