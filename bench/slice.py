@@ -3,6 +3,7 @@
     python bench/slice.py                     # 2,000 MNIST test images (the page's default)
     python bench/slice.py --images 10000      # the most the page takes
     python bench/slice.py --peer-rows 3       # rows of the grid the peers compute (scaled up)
+    python bench/slice.py --page              # also: the page's wait, in Chromium
 
 Needs MNIST in $PLAYGROUND_DATA_DIR. A 784-100-10 ReLU network is trained for one epoch of Adam;
 the slice is the page's (``slice_logic.compute_slice``: ``cost_slice``, seed 0, span 1).
@@ -16,6 +17,10 @@ the slice is the page's (``slice_logic.compute_slice``: ``cost_slice``, seed 0, 
   forward pass (``network.cost`` of a moved copy). Both on ``--peer-rows`` rows of the grid, scaled
   to its 51 rows (labelled so); the NumPy rows are checked against ours (the same numbers).
 
+With ``--page``: the wait itself on ``playground serve`` in a headless Chromium: the network saved
+and dropped on the Big networks tab, MNIST and ``--images`` chosen, the 51×51 grid, go pressed:
+seconds from the click to the slice's result line.
+
 Wall and CPU seconds (CPU counts every thread of the process: on a busy machine the wall time
 grows, the CPU time much less) and the load average.
 """
@@ -24,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,7 +40,7 @@ from threadpoolctl import threadpool_limits
 
 from playground.app.pages.landscape.slice_logic import compute_slice
 from playground.data.images import load_mnist
-from playground.engine import Network, Trainer, TrainingSettings, blas_threads
+from playground.engine import Network, Trainer, TrainingSettings, blas_threads, save_network
 from playground.engine.landscape import cost_slice, random_directions
 
 STEPS, SPAN = 51, 1.0
@@ -79,11 +86,43 @@ def torch_rows(network: Network, inputs, labels, rows: list[int]) -> None:
                 loss(torch.relu(x @ w1 + b1) @ w2 + b2, y).item()
 
 
+def page_wait(network: Network, images: int) -> tuple[float, str]:
+    """Seconds from the go button's click to the slice's result on the page, and that result."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests"))
+    from selenium.webdriver.common.by import By
+
+    from helpers.browser import choose, click_in_view, radio, start_browser, text, wait_for
+    from helpers.pages import open_landscape, type_into
+    from helpers.servers import ServerProcess
+
+    with tempfile.TemporaryDirectory() as folder:
+        model = save_network(network, os.path.join(folder, "mnist-784-100-10.npz"))
+        server, driver = ServerProcess(env={"PLAYGROUND_JOBS_DIR": folder}), start_browser()
+        try:
+            open_landscape(driver, f"http://127.0.0.1:{server.port}")
+            driver.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
+            wait_for(driver, lambda: driver.find_elements(By.ID, "landscape-slice-go"))
+            driver.find_element(By.CSS_SELECTOR, "#landscape-slice-upload input[type=file]").send_keys(str(model))
+            wait_for(driver, lambda: "loaded" in text(driver, "landscape-slice-upload"))
+            radio(driver, "landscape-slice-source", "model")
+            choose(driver, "landscape-slice-data", "mnist")
+            type_into(driver, "landscape-slice-samples", images)
+            radio(driver, "landscape-slice-steps", str(STEPS))
+            started = time.perf_counter()
+            click_in_view(driver, driver.find_element(By.ID, "landscape-slice-go"))
+            wait_for(driver, lambda: "cost" in text(driver, "landscape-slice-result"), timeout=900)
+            return time.perf_counter() - started, text(driver, "landscape-slice-result")
+        finally:
+            driver.quit()
+            server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=2000)
     parser.add_argument("--peer-rows", type=int, default=3)
     parser.add_argument("--data-dir", default=os.environ.get("PLAYGROUND_DATA_DIR"))
+    parser.add_argument("--page", action="store_true", help="also time the slice's wait on the page")
     args = parser.parse_args()
 
     mnist = load_mnist(args.data_dir)
@@ -115,6 +154,9 @@ def main() -> None:
         print(f"| {what} | {scale * wall:.0f} s | {scale * cpu:.0f} s |")
     except ImportError:
         print("| peer: PyTorch | not installed here (bench-only: pip install torch) | – |")
+    if args.page:
+        seconds, result = page_wait(network, args.images)
+        print(f"| the page: go clicked → the slice drawn ({result}) | {seconds:.1f} s | – |")
     print(
         f"\ncost at the network {costs[STEPS // 2, STEPS // 2]:.4f}, {costs.min():.3f} … {costs.max():.2f} "
         f"over the grid; the peer's rows against ours: largest relative difference {difference:.1e}"
