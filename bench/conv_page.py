@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+import psutil  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from helpers.browser import choose, start_browser, text, wait_for  # noqa: E402
@@ -53,12 +55,25 @@ READ_SECONDS = 0.2  # how often the progress line is read
 
 
 class ProgressWatch:
-    """The page's progress line as it changes: the longest it stood still, and the lines seen."""
+    """The page's progress line as it changes (the longest it stood still, the lines seen), and the
+    CPU time of the job's process (the server's processes started after the click)."""
 
-    def __init__(self) -> None:
+    def __init__(self, server: psutil.Process) -> None:
         self.lines: list[str] = []
         self.changed = time.monotonic()
         self.longest = 0.0
+        self.server = server
+        self.before = {process.pid for process in server.children(recursive=True)}
+        self.cpu: dict[int, float] = {}
+
+    def see_job(self) -> None:
+        for process in self.server.children(recursive=True):
+            if process.pid not in self.before:
+                try:
+                    times = process.cpu_times()
+                    self.cpu[process.pid] = times.user + times.system
+                except psutil.Error:
+                    pass  # it has just ended: its last reading stays
 
     def see(self, line: str) -> None:
         now = time.monotonic()
@@ -82,7 +97,6 @@ def page_run(timeout: float = 1800) -> tuple[float, float, ProgressWatch]:
     """(test accuracy, seconds from the click to the end, the progress line) of the page's train button."""
     server = ServerProcess(env={"PLAYGROUND_JOBS_DIR": tempfile.mkdtemp(prefix="bench-jobs-")})
     driver = start_browser()
-    watch = ProgressWatch()
     try:
         open_images(driver, f"http://127.0.0.1:{server.port}")
         choose(driver, "images-dataset", "MNIST digits")
@@ -91,11 +105,13 @@ def page_run(timeout: float = 1800) -> tuple[float, float, ProgressWatch]:
         wait_for(
             driver, lambda: driver.find_element("id", "images-layers").get_attribute("value") == "conv8x5,pool2,64"
         )
+        watch = ProgressWatch(psutil.Process(server.process.pid))
         start = time.monotonic()
         driver.find_element("id", "images-start").click()
 
         def finished() -> bool:
             watch.see(text(driver, "images-progress-text"))
+            watch.see_job()
             return job_message(driver).startswith("done")
 
         WebDriverWait(driver, timeout, poll_frequency=READ_SECONDS).until(lambda _: finished())
@@ -108,9 +124,10 @@ def page_run(timeout: float = 1800) -> tuple[float, float, ProgressWatch]:
         server.stop()
 
 
-def cli_run(nice: int = 0) -> tuple[float, float, int]:
-    """(test accuracy, seconds, the epoch's images/s) of ``playground train`` with the preset's
-    settings; ``nice``: at the priority the page's job takes (10), for a fair pace on a busy machine."""
+def cli_run(nice: int = 0) -> tuple[float, float, int, float]:
+    """(test accuracy, seconds, the epoch's images/s, CPU seconds) of ``playground train`` with the
+    preset's settings; ``nice``: at the priority the page's job takes (10), as on a busy machine."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "playground.cli", "train", "--data", "mnist", *CLI, "--json", "--quiet"],
@@ -121,7 +138,9 @@ def cli_run(nice: int = 0) -> tuple[float, float, int]:
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     epoch_pace = round(report["train_samples"] / report["history"][0]["seconds"])  # the batches alone
-    return float(report["test_accuracy"]), time.monotonic() - start, epoch_pace
+    seconds, after = time.monotonic() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    return float(report["test_accuracy"]), seconds, epoch_pace, cpu
 
 
 def main() -> None:
@@ -138,16 +157,17 @@ def main() -> None:
         "page / CLI",
         "CLI at nice 10",
         "epoch images/s: page, CLI, CLI at nice 10",
+        "CPU s: page's job, CLI",
         "line still at most",
         "a line mid-epoch",
     ]
     print("| " + " | ".join(columns) + " |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for round_ in range(1, rounds + 1):
         load = os.getloadavg()[0]
         page_accuracy, page_seconds, watch = page_run()
-        cli_accuracy, cli_seconds, cli_pace = cli_run()
-        _, nice_seconds, nice_pace = cli_run(nice=10)
+        cli_accuracy, cli_seconds, cli_pace, cli_cpu = cli_run()
+        _, nice_seconds, nice_pace, _ = cli_run(nice=10)
         cells = [
             f"{round_}",
             f"{load:.1f}",
@@ -157,6 +177,7 @@ def main() -> None:
             f"{page_seconds / cli_seconds:.2f}",
             f"{nice_seconds:.1f} s",
             f"{watch.pace():,}, {cli_pace:,}, {nice_pace:,}",
+            f"{sum(watch.cpu.values()):.1f}, {cli_cpu:.1f}",
             f"{watch.longest:.1f} s",
             watch.middle(),
         ]
