@@ -2,6 +2,7 @@
 
     python bench/tsne_map.py                      # 2,500 test images (the page's count), 1 and 2 threads
     python bench/tsne_map.py --points 3000 --threads 1
+    python bench/tsne_map.py --page               # also: the map's wait on the page, in Chromium
 
 Needs MNIST in $PLAYGROUND_DATA_DIR. A 784-100-10 ReLU network is trained for one epoch of
 Adam; the map is drawn from its hidden layer (100 values per image) for the first test images.
@@ -15,6 +16,10 @@ Adam; the map is drawn from its hidden layer (100 values per image) for the firs
 And the page's job as a whole, in a fresh process as the page's job is (spawned): its imports,
 the MNIST test set read, ``layer_map_figure`` (forward pass, PCA, t-SNE, the figure), one BLAS
 thread; timed from the process's start to the figure.
+
+With ``--page``: the wait itself, on ``playground serve`` in a headless Chromium: a 784-100-10
+network trained on the page (one epoch on 10,000 MNIST images), then t-SNE chosen on the Deeper
+tab and draw pressed, ``--repeats`` times: seconds from the click to the map shown.
 
 Each runs with BLAS and OpenMP limited to ``--threads`` (threadpoolctl). The table gives wall
 and CPU seconds (CPU counts every thread of the process: on a busy machine the wall time grows,
@@ -34,6 +39,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -100,11 +106,64 @@ def sklearn_default(points: np.ndarray) -> np.ndarray:
     return TSNE(2, init="pca", random_state=0, perplexity=30).fit_transform(points)
 
 
+def page_waits(repeats: int) -> tuple[list[float], str]:
+    """Seconds from the draw button's click to the t-SNE map on the page, ``repeats`` times, and
+    the map's title."""
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "tests"))
+    from selenium.webdriver.common.by import By
+
+    from helpers.browser import choose, click_in_view, radio, start_browser, text
+    from helpers.pages import open_images, tab, type_into
+    from helpers.servers import ServerProcess
+
+    title = "return JSON.stringify(document.querySelector('#images-map-graph .js-plotly-plot').layout.title || '')"
+    with tempfile.TemporaryDirectory() as jobs:
+        server, driver = ServerProcess(env={"PLAYGROUND_JOBS_DIR": jobs}), start_browser()
+        try:
+            open_images(driver, f"http://127.0.0.1:{server.port}")
+            choose(driver, "images-dataset", "MNIST digits")
+            for box, value in (("images-layers", "100"), ("images-epochs", 1), ("images-train-samples", 10000)):
+                type_into(driver, box, value)
+            driver.find_element(By.ID, "images-start").click()
+            wait(lambda: text(driver, "images-job-message").startswith("done"), 600)
+            tab(driver, "Deeper")
+            wait(lambda: driver.find_element(By.ID, "images-map-layer").text.strip(), 60)
+            radio(driver, "images-map-method", "tsne")
+            seconds = []
+            for _ in range(repeats):
+                driver.execute_script(  # a new title each time: the wait ends when this draw arrives
+                    "const g = document.querySelector('#images-map-graph .js-plotly-plot');"
+                    "if (g.layout) g.layout.title = {text: ''}"
+                )
+                started = time.perf_counter()
+                click_in_view(driver, driver.find_element(By.ID, "images-map-draw"))
+                wait(lambda: "t-SNE" in driver.execute_script(title), 120)
+                seconds.append(time.perf_counter() - started)
+                wait(lambda: driver.find_element(By.ID, "images-map-draw").is_enabled(), 60)
+            shown = driver.execute_script(title)
+        finally:
+            driver.quit()
+            server.stop()
+    return seconds, shown
+
+
+def wait(condition: Callable[[], object], seconds: float) -> None:
+    """Poll ``condition`` every 20 ms until it holds (TimeoutError after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the page did not get there in time")
+        time.sleep(0.02)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--points", type=int, default=inside.TSNE_SAMPLES)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--data-dir", default=os.environ.get("PLAYGROUND_DATA_DIR"))
+    parser.add_argument("--page", action="store_true", help="also time the map's wait on the page")
+    parser.add_argument("--repeats", type=int, default=3, help="draws timed on the page")
     args = parser.parse_args()
 
     mnist = load_mnist(args.data_dir)
@@ -134,6 +193,10 @@ def main() -> None:
     )
     flat = inside.layer_map(layer, "pca")
     print(row("baseline: PCA, 2 axes", flat, 0.0, 0.0, layer, labels))
+    if args.page:
+        waits, shown = page_waits(args.repeats)
+        what = f"the page: draw clicked → t-SNE map shown, {len(waits)} draws (its title: {shown})"
+        print(f"| {what} | {', '.join(f'{w:.1f}' for w in waits)} s | – | – | – |")
     print(f"\nload average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} (2 cores)")
 
 

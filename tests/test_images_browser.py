@@ -29,6 +29,21 @@ def requests_sent(driver) -> int:
     return driver.execute_script("return window.neuralRequests.sent")
 
 
+def messages_shown(driver) -> list[str]:
+    """Every text the job's message line showed since the last call (the first starts recording)."""
+    return driver.execute_script(
+        """
+        const line = document.getElementById('images-job-message');
+        if (!window.shownMessages) {
+          window.shownMessages = [];
+          new MutationObserver(() => window.shownMessages.push(line.textContent))
+            .observe(line, {childList: true, characterData: true, subtree: true});
+        }
+        return window.shownMessages.splice(0);
+        """
+    )
+
+
 def epoch_shown(driver) -> int:
     found = re.search(r"epoch (\d+) of", text(driver, "images-progress-text"))
     return int(found.group(1)) if found else -1
@@ -194,9 +209,46 @@ def test_a_reload_finds_the_running_job_a_second_start_is_refused_and_stop_keeps
     browser.find_element(By.ID, "images-start").click()
     wait_for(browser, lambda: "already training" in text(browser, "images-start-message"))
     browser.find_element(By.ID, "images-stop").click()
-    wait_for(browser, lambda: job_message(browser).startswith("stopped after"), timeout=30)
+    wait_for(browser, lambda: job_message(browser).startswith("stopped at "), timeout=30)
     tab(browser, "Models")
     wait_for(browser, lambda: "64-64-10" in text(browser, "images-model-summary"))
+    no_errors(browser)
+
+
+def test_the_progress_line_counts_batches_within_an_epoch_and_stop_says_where_it_stopped(live_app, browser):
+    """A long epoch (MNIST, one image a batch): the line under the progress bar counts the batches
+    as they go, with images/s and the time left; stop confirms at once and names the batch."""
+    real_data_dir("mnist")
+    open_images(browser, live_app)
+    choose(browser, "images-dataset", "MNIST digits")
+    wait_for(browser, lambda: browser.find_element(By.ID, "images-preview").get_attribute("src"), timeout=60)
+    type_into(browser, "images-batch-size", 1)
+    type_into(browser, "images-epochs", 5)
+    browser.find_element(By.ID, "images-start").click()
+    counting = re.compile(r"epoch (\d+) of 5 · batch ([\d,]+) of 60,000 · [\d,]+ images/s · .*\d+ s left")
+    seen: list[tuple[int, int]] = []
+
+    def counted_up_three_times() -> bool:
+        found = counting.fullmatch(text(browser, "images-progress-text"))
+        reading = found and (int(found.group(1)), int(found.group(2).replace(",", "")))
+        if reading and (not seen or seen[-1] != reading):
+            seen.append(reading)
+        if not seen:
+            return False
+        same_epoch = [batch for epoch, batch in seen if epoch == seen[0][0]]
+        return len(same_epoch) >= 3
+
+    wait_for(browser, counted_up_three_times, timeout=90)
+    batches = [batch for epoch, batch in seen if epoch == seen[0][0]]
+    assert batches == sorted(batches) and len(set(batches)) == len(batches), seen  # counting up, each poll new
+    messages_shown(browser)
+    browser.find_element(By.ID, "images-stop").click()
+    wait_for(browser, lambda: job_message(browser).startswith("stopped at epoch"), timeout=60)
+    stopped = re.match(r"stopped at epoch (\d+), batch ([\d,]+) of 60,000; test accuracy", job_message(browser))
+    assert stopped and (int(stopped.group(1)), int(stopped.group(2).replace(",", ""))) >= seen[-1], job_message(browser)
+    shown = messages_shown(browser)
+    # The click's answer, then the job's ("stopping at …: scoring…" lasts a blink here: test_images_training).
+    assert shown[0] == "stopping after this batch…" and shown[-1] == job_message(browser), shown
     no_errors(browser)
 
 
@@ -205,9 +257,9 @@ def test_pause_and_resume_continue_the_same_run(live_app, browser):
     type_into(browser, "images-batch-size", 1)  # about 10 s in all
     type_into(browser, "images-epochs", 30)
     browser.find_element(By.ID, "images-start").click()
-    wait_for(browser, lambda: epoch_shown(browser) >= 1, timeout=60)
+    wait_for(browser, lambda: epoch_shown(browser) >= 2, timeout=60)  # the line counts epochs from 1: one done
     browser.find_element(By.ID, "images-pause").click()
-    wait_for(browser, lambda: job_message(browser).startswith("paused at epoch"), timeout=30)
+    wait_for(browser, lambda: job_message(browser).startswith("paused at"), timeout=30)
     paused = job_message(browser)
     epoch = int(re.search(r"epoch (\d+)", paused).group(1))
     points = len(graph_data(browser, "images-curves", 0, "y") or [])

@@ -8,6 +8,7 @@ the bundled 8×8 digits.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -17,10 +18,11 @@ import pytest
 from playground.app.pages.images import training
 from playground.app.pages.images.logic import check_config
 from playground.app.pages.images.training import control_job, job_status, run_job, start_job
+from playground.app.pages.images.training_callbacks import progress_text, status_view
 from playground.app.server import models, slots
 from playground.app.server.models import key_of
 from playground.engine import load_network_bytes
-from playground.recipes import load_data
+from playground.recipes import Monitor, load_data
 
 from helpers.images_page import DIGITS, KEY, in_thread, own_store, wait_for_status, wait_until
 
@@ -146,9 +148,37 @@ def test_stop_ends_the_job_early_and_keeps_its_model(store, monkeypatch):
     stop_asked.set()
     thread.join(60)
     status = job_status(store, KEY)
-    assert result == ["stopped"] and status["message"].startswith("stopped after")
+    assert result == ["stopped"] and status["message"].startswith("stopped at ")  # an epoch's batch, or its end
     assert len(status["history"]) < 200 and models.model_bytes(store, KEY) is not None
     assert control_job(store, KEY, "stop") == "no job is training in this session"
+
+
+def test_stop_says_at_once_where_it_stopped_and_that_it_scores(store, monkeypatch):
+    """A cancel confirms: the job's message says where it stopped and what it does until it ends."""
+    stop_asked = threading.Event()
+    hold_at_its_reports(monkeypatch, lambda reporter: stop_asked.is_set())
+    said_while_scoring = []
+    score = training.score_test_images
+
+    def noted(reporter, *arguments):
+        said_while_scoring.append(reporter.status["message"])
+        return score(reporter, *arguments)
+
+    monkeypatch.setattr(training, "score_test_images", noted)
+    monkeypatch.setattr(training, "CONTROL_SECONDS", 0.0)  # the stop is read at the next batch
+    job, _ = start_job(store, KEY, {**DIGITS, "batch_size": 1, "epochs": 3})
+    thread, result = in_thread(job)
+    wait_for_status(store, lambda s: (s.get("progress") or {}).get("batch", 0) >= 1)
+    control_job(store, KEY, "stop")
+    stop_asked.set()
+    thread.join(60)
+    stopping = said_while_scoring[0]
+    assert re.fullmatch(
+        r"stopping at epoch 1, batch \d of 1,437: scoring the network so far on the test images…", stopping
+    )
+    status = job_status(store, KEY)
+    where = stopping.removeprefix("stopping at ").split(":")[0]
+    assert result == ["stopped"] and status["message"].startswith(f"stopped at {where}; test accuracy")
 
 
 def test_a_job_whose_page_went_away_stops_itself(store, monkeypatch):
@@ -224,6 +254,110 @@ def test_a_job_the_store_lost_is_said_to_be_lost_and_stays_said(store):
     assert training.followed_status(store, KEY, lost) == lost  # still said on the next poll
     assert start_job(store, KEY, {**DIGITS, "epochs": 3})[1] is None  # and a new one can start
     assert training.followed_status(store, KEY, None)["state"] == "queued"
+
+
+# ---------------------------------------------------------------------- what the page hears while a job runs
+
+
+def test_the_progress_counts_batches_within_an_epoch_with_images_per_second_and_time_left(store, monkeypatch):
+    seen = []
+    report = training.report_progress
+
+    def noted(reporter, *arguments):
+        report(reporter, *arguments)
+        seen.append(dict(reporter.status["progress"]))
+
+    monkeypatch.setattr(training, "report_progress", noted)
+    monkeypatch.setattr(training, "REPORT_SECONDS", 0.0)  # a report after every batch: all of them seen
+    job, _ = start_job(store, KEY, {**DIGITS, "batch_size": 100, "epochs": 2})
+    assert run_job(KEY, job, background=False) == "done"
+    first = [p for p in seen if p["epoch"] == 1]
+    assert [p["batch"] for p in first][:15] == list(range(1, 16))  # 1,437 images: 15 batches of 100, the last 37
+    assert {p["batches"] for p in seen} == {15} and {p["epochs"] for p in seen} == {2}
+    assert seen[-1] == {**seen[-1], "epoch": 2, "batch": 15, "samples": 2 * 1437, "total": 2 * 1437}
+    middle = first[7]
+    assert middle["samples"] == 800 and middle["samples_per_second"] > 0
+    assert re.fullmatch(r"epoch 1 of 2 · batch 8 of 15 · [\d,]+ images/s · .*s left", progress_text(middle))
+
+
+def test_a_step_without_batches_says_what_it_does_every_second(store, monkeypatch):
+    """Measuring accuracy after an epoch has no batches to count: the page hears what the job
+    does, and for how long, once a second (here a measuring held until it has ticked twice)."""
+    texts = []
+    measure = Monitor.measure
+
+    def held(monitor):
+        def ticked_twice() -> bool:
+            progress = job_status(store, KEY)["progress"]
+            texts.append(progress_text(progress))
+            return progress.get("doing_seconds", 0) >= 2
+
+        wait_until(ticked_twice, 30)
+        return measure(monitor)
+
+    monkeypatch.setattr(Monitor, "measure", held)
+    job, _ = start_job(store, KEY, {**DIGITS, "epochs": 1})
+    assert run_job(KEY, job, background=False) == "done"
+    shown = list(dict.fromkeys(texts))  # each text once, in order
+    line = rf"epoch 1 of 1 · batch 45 of 45 · measuring accuracy on {1437 + 360:,} images · (\d+) s"
+    seconds = [int(re.fullmatch(line, text).group(1)) for text in shown]
+    assert len(seconds) >= 3 and seconds == sorted(seconds) and seconds[0] == 0 and seconds[-1] >= 2
+    assert "doing" not in job_status(store, KEY)["progress"]  # the step is over: the line says the epoch again
+
+
+def test_the_final_scoring_counts_the_test_images(store, monkeypatch):
+    monkeypatch.setattr(training, "SCORE_PIECE", 100)
+    monkeypatch.setattr(training, "REPORT_SECONDS", 0.0)
+    seen = []
+    write = training.Reporter.write
+
+    def noted(reporter, **changes):
+        write(reporter, **changes)
+        seen.append(progress_text(reporter.status["progress"]))
+
+    monkeypatch.setattr(training.Reporter, "write", noted)
+    job, _ = start_job(store, KEY, {**DIGITS, "epochs": 1})
+    assert run_job(KEY, job, background=False) == "done"
+    scoring = [text for text in seen if "scoring the test images" in text]
+    assert scoring == [
+        f"epoch 1 of 1 · batch 45 of 45 · scoring the test images: {n} of 360" for n in range(0, 360, 100)
+    ]
+
+
+def test_the_progress_line_before_during_and_between_batches():
+    assert progress_text({}) == ""
+    assert progress_text({"doing": "loading mnist", "doing_seconds": 3}) == "loading mnist · 3 s"
+    running = {
+        "epoch": 1,
+        "epochs": 1,
+        "batch": 120,
+        "batches": 1875,
+        "samples_per_second": 1900,
+        "time_left": "25 s left",
+    }
+    assert progress_text(running) == "epoch 1 of 1 · batch 120 of 1,875 · 1,900 images/s · 25 s left"
+    scoring = {"scoring": True, "samples": 250, "total": 10000}
+    assert progress_text(scoring) == "scored 250 of 10,000 test images"  # an uploaded model's scoring job
+    queued = {"state": "queued", "updated": 100.0, "progress": {}}
+    assert status_view(queued, now=103.2)["text"] == "waiting for the job's process to start · 3 s"
+
+
+def test_a_job_computes_on_one_blas_thread_as_the_command_line_does(store):
+    """OpenBLAS's default (a thread per core) spins on a conv network's small matrix products:
+    a spawned job's process starts with it, so the job sets one thread, as the CLI's default."""
+    from threadpoolctl import threadpool_info
+
+    from playground.app.pages.images.training import claim_job
+
+    threads = []
+
+    def work(reporter, config):
+        threads.extend(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas")
+        return "done"
+
+    job, _ = claim_job(store, KEY, {"upload": "x.npz", "data": "digits"})
+    assert run_job(KEY, job, background=False, work=work) == "done"
+    assert threads and set(threads) == {1}
 
 
 # ---------------------------------------------------------------------- conv networks on the page

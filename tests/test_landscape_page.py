@@ -273,3 +273,36 @@ def test_the_learn_rate_limit_is_marked_on_the_slider_or_at_the_end_it_lies_past
     assert below[-4]["label"] == "← 2/λmax = 2e-06"
     assert learn_rate_marks(None) == learn_rate_marks(float("inf")) == learn_rate_marks(-1.0)
     assert "2/λmax" not in str(learn_rate_marks(None))
+
+
+def test_the_page_slice_is_one_full_pass_per_grid_point_on_one_blas_thread(monkeypatch):
+    """The page's slice (``compute_slice``) gives at every grid point the cost of the network
+    moved there, computed the obvious way (one forward pass over the images per point, as Li et
+    al. do), to float32's precision; and it computes on one BLAS thread, as its speed was measured."""
+    from threadpoolctl import threadpool_info
+
+    from playground.app.pages.landscape import slice_logic
+    from playground.engine import Network
+    from playground.engine.landscape import random_directions
+
+    rng = np.random.default_rng(5)
+    network = Network([64, 16, 10], activation="relu", output_activation="softmax", seed=1)
+    inputs, labels = rng.random((150, 64), dtype=np.float32), rng.integers(0, 10, 150)
+    alphas, betas, costs = slice_logic.compute_slice(network, inputs, labels, 7, 0.8, "filter")
+    d1, d2 = random_directions(network, seed=0, normalisation="filter")
+    for k, beta in enumerate(betas):
+        for j, alpha in enumerate(alphas):
+            moved = network.copy()
+            for parameter, a, b in zip(moved.parameters(), d1, d2):
+                parameter += (alpha * a + beta * b).astype(parameter.dtype)
+            assert costs[k, j] == pytest.approx(moved.cost(inputs, labels), rel=2e-5)
+
+    threads = []
+
+    def counting(*args, **kwargs):
+        threads.append(max(pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"))
+        return np.zeros(3), np.zeros(3), np.zeros((3, 3))
+
+    monkeypatch.setattr(slice_logic, "cost_slice", counting)
+    slice_logic.compute_slice(network, inputs, labels, 3, 1.0, "filter")
+    assert threads == [1]

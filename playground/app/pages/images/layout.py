@@ -431,7 +431,7 @@ def deeper_tab() -> dcc.Tab:
                                         inline=True,
                                         options=[
                                             {"label": "PCA", "value": "pca"},
-                                            {"label": "t-SNE (about 3 s)", "value": "tsne"},
+                                            {"label": "t-SNE (about 4 s)", "value": "tsne"},
                                         ],
                                     ),
                                     html.Button("draw", id=ids.MAP_DRAW),

@@ -11,26 +11,41 @@ under the session's key. Pausing keeps the job's process (and so the exact run) 
 resuming carries on with the same network, optimizer memory and random streams. A job whose
 page has not been heard from for ``job_heartbeat_seconds`` (a limit) stops by itself; a job
 whose process died (a killed worker) is marked failed by the next look at its status.
+
+The page hears from a running job every ``REPORT_SECONDS`` of batches (epoch, batch, images/s,
+time left); through a step without batches (loading, measuring) a thread says what it does and
+for how long (``Reporter.ticking``). At the end it scores the test images alone, a counted piece
+at a time (the command line also scores every training image, which the page never shows).
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import sqlite3
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from playground.app.pages.images.logic import check_config, describe, time_left
 from playground.app.server import slots
-from playground.app.server.jobs import JobStore
+from playground.app.server.jobs import JobStore, JobStoreError
 from playground.app.server.models import key_of, save_model
+from playground.engine import blas_threads
 from playground.limits import current as current_limits
-from playground.recipes import Monitor, evaluate, load_data, prepare
+from playground.recipes import Monitor, load_data, prepare
 
 REPORT_SECONDS = 0.5  # how often a running job writes its progress
+TICK_SECONDS = 1.0  # how often it says it is still at a step without batches (the page polls once a second)
+SCORE_PIECE = 1000  # test images per forward pass of the final scoring (about 0.1 s for a small conv network)
+# A job's process computes on one BLAS thread, as the web process and the command line do: the
+# same weights for the same thread count (SPEC), and OpenBLAS's default two threads spin on the
+# small matrix products of a conv network's scoring (1.5–3× the CPU time, measured here).
+JOB_BLAS_THREADS = 1
 CONTROL_SECONDS = 0.1  # how often it looks for pause / stop
 CURVE_POINTS_PER_EPOCH = 10  # batch-cost points on the live curve
 RUNNING_SECONDS = slots.RUNNING_SECONDS  # a job's running mark outlives its process by at most this
@@ -151,10 +166,41 @@ class Reporter:
     def __init__(self, store: JobStore, session: str, status: dict) -> None:
         self.store, self.session, self.status = store, session, status
         self.last_report = self.last_check = 0.0
+        self.lock = threading.Lock()  # the job's thread and its ticking thread both write
 
     def write(self, **changes: Any) -> None:
-        self.status.update(changes, updated=time.time())
-        self.store.put(key_of("status", self.session), self.status)
+        with self.lock:
+            self.status.update(changes, updated=time.time())
+            self.store.put(key_of("status", self.session), self.status)
+
+    @contextmanager
+    def ticking(self, doing: str) -> Iterator[None]:
+        """Through a step with no batches to count (``doing``: "measuring accuracy on 15,000
+        images"), a thread writes how long it has taken once a second (NumPy lets go of the
+        interpreter in its long loops, so the thread gets its turn)."""
+        started, done = time.monotonic(), threading.Event()
+
+        def say() -> None:
+            seconds = round(time.monotonic() - started)
+            self.write(progress={**self.status["progress"], "doing": doing, "doing_seconds": seconds})
+
+        def tick() -> None:
+            while not done.wait(TICK_SECONDS):
+                try:
+                    say()
+                except (JobStoreError, sqlite3.Error):
+                    pass  # the store away for a moment: the next tick says it
+
+        say()
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield
+        finally:
+            done.set()
+            ticker.join()
+            # The next write carries the progress without the step (the batches' report, or the end).
+            self.status["progress"] = without_doing(self.status["progress"])
 
     def control(self) -> str | None:
         return self.store.get(key_of("control", self.session))
@@ -185,7 +231,7 @@ def run_job(
         if ("upload" in status["config"]) != (work is not None and work is not train):
             return "refused"  # a training job is trained, an upload's job scored: never the other way
         try:
-            with slots.marked_running(session, what):
+            with slots.marked_running(session, what), blas_threads(JOB_BLAS_THREADS):
                 return (work or train)(reporter, status["config"])
         except Exception as error:  # a job must end with a message, whatever went wrong
             reporter.write(state="failed", message=f"{what} failed: {error}")
@@ -199,7 +245,8 @@ def train(reporter: Reporter, config: dict) -> str:
     assert recipe.epochs is not None and recipe.batch_size is not None  # check_config fills the defaults
     # Which process trains it (a Celery worker's in class mode): for the log and the tests.
     reporter.write(state="loading", message=f"loading {recipe.data}…", process=f"{socket.gethostname()}:{os.getpid()}")
-    data = load_data(recipe)
+    with reporter.ticking(f"loading {recipe.data}"):
+        data = load_data(recipe)
     if config.get("shuffled_labels"):
         # The experiment: the same images, labels drawn at random. The network can memorise them
         # (train accuracy climbs) but nothing it learns carries over (test accuracy stays at chance).
@@ -208,14 +255,16 @@ def train(reporter: Reporter, config: dict) -> str:
     trainer, monitor = run.trainer, Monitor(run.trainer, recipe.seed)
     n_train, started = len(data.train_labels), time.perf_counter()
     total = n_train * recipe.epochs
+    batches = -(-n_train // recipe.batch_size)  # per epoch, the last one maybe smaller
     every = max(n_train // recipe.batch_size // CURVE_POINTS_PER_EPOCH, 1)
+    measured = f"measuring accuracy on {len(monitor.labels) + len(data.test_labels):,} images"
     window: list[float] = []
     reporter.write(
         state="running",
         message=f"training {describe(recipe)}",
         history=[],
         curve=[],
-        progress={"epoch": 0, "epochs": recipe.epochs, "samples": 0, "total": total},
+        progress={"epoch": 1, "epochs": recipe.epochs, "batch": 0, "batches": batches, "samples": 0, "total": total},
     )
 
     def on_batch(event) -> None:
@@ -225,10 +274,13 @@ def train(reporter: Reporter, config: dict) -> str:
             reporter.status["curve"].append([round(done / n_train, 4), float(np.mean(window))])
             window.clear()
         if event.end_of_epoch:
-            scores = monitor.measure()
+            report_progress(reporter, event, done, total, started)  # the epoch's last batch, while it measures
+            with reporter.ticking(measured):
+                scores = monitor.measure()
             reporter.status["history"].append({"epoch": trainer.epoch, **{k: round(v, 5) for k, v in scores.items()}})
-        if time.monotonic() - reporter.last_report > REPORT_SECONDS or event.end_of_epoch:
-            report_progress(reporter, trainer, done, total, started)
+            reporter.write()  # the epoch's scores, for the curves
+        elif time.monotonic() - reporter.last_report > REPORT_SECONDS:
+            report_progress(reporter, event, done, total, started)
 
     def should_stop() -> bool:
         if time.monotonic() - reporter.last_check < CONTROL_SECONDS:
@@ -239,6 +291,7 @@ def train(reporter: Reporter, config: dict) -> str:
             wait_while_paused(reporter, trainer)
             action = reporter.control()
         if action == "stop":
+            reporter.write(message=f"stopping at {position(trainer)}: scoring the network so far on the test images…")
             return True
         if reporter.page_gone():
             reporter.status["abandoned"] = True
@@ -249,8 +302,8 @@ def train(reporter: Reporter, config: dict) -> str:
         recipe.epochs, on_batch=on_batch, should_stop=should_stop, threads=recipe.threads, evaluate=False
     )
     run.finish()
-    final = evaluate(run.network, data, recipe.l2)
-    predictions = run.network.forward(data.test_inputs)
+    predictions = score_test_images(reporter, run.network, data.test_inputs)
+    test_accuracy = float(np.mean(predictions.argmax(axis=1) == data.test_labels))
     assert data.image_shape is not None  # an image data set
     about = {
         "config": config,
@@ -259,7 +312,7 @@ def train(reporter: Reporter, config: dict) -> str:
         "epochs": trainer.epoch,
         "layers": [layer.to_dict() for layer in run.network.layers],
         "input_shape": list(run.network.input_shape),
-        "test_accuracy": final.test_accuracy,
+        "test_accuracy": test_accuracy,
         "class_names": list(data.class_names),
         "image_shape": list(data.image_shape),
         "job": reporter.status.get("job"),
@@ -277,41 +330,66 @@ def train(reporter: Reporter, config: dict) -> str:
     message = {
         "diverged": f"training diverged: {result.message}",
         "abandoned": "stopped: the page went away",
-        "stopped": f"stopped after {epochs_text(trainer.epoch)}",
-        "done": f"done: {epochs_text(recipe.epochs)}",
+        "stopped": f"stopped at {position(trainer)}",
+        "done": f"done: {recipe.epochs} epoch{'' if recipe.epochs == 1 else 's'}",
     }[state]
     reporter.store.delete(key_of("control", reporter.session))
-    reporter.write(
-        state=state, message=f"{message}; test accuracy {final.test_accuracy:.2%}", test_accuracy=final.test_accuracy
-    )
+    reporter.write(state=state, message=f"{message}; test accuracy {test_accuracy:.2%}", test_accuracy=test_accuracy)
     return state
 
 
-def epochs_text(count: int) -> str:
-    return f"{count} epoch" + ("" if count == 1 else "s")
+def position(trainer) -> str:
+    """Where training is, as the progress line counts: 'epoch 2, batch 120 of 1,875' (epochs from 1),
+    or 'the end of epoch 3' between epochs."""
+    if trainer.batch_in_epoch == 0:
+        return f"the end of epoch {trainer.epoch}" if trainer.epoch else "the start"
+    batches = -(-len(trainer.inputs) // trainer.settings.batch_size)
+    return f"epoch {trainer.epoch + 1}, batch {trainer.batch_in_epoch:,} of {batches:,}"
 
 
-def report_progress(reporter: Reporter, trainer, done: int, total: int, started: float) -> None:
+def without_doing(progress: dict) -> dict:
+    """The progress without a step's description (``Reporter.ticking``'s and the scoring's)."""
+    return {key: value for key, value in progress.items() if not key.startswith("doing")}
+
+
+def report_progress(reporter: Reporter, event, done: int, total: int, started: float) -> None:
+    """Write where the job is after the batch ``event``: the epoch it is in (from 1), the batch
+    within it, images/s and the time left at that pace."""
     seconds = time.perf_counter() - started - reporter.status.get("paused_seconds", 0)
     pace = done / seconds if seconds > 0 else 0.0
     reporter.write(
         progress={
-            "epoch": trainer.epoch,
+            "epoch": event.epoch + 1,  # event.epoch counts the epochs done before this batch
             "epochs": reporter.status["progress"]["epochs"],
-            "batch": trainer.batch_in_epoch,
+            "batch": event.batch,
+            "batches": reporter.status["progress"]["batches"],
             "samples": done,
             "total": total,
             "samples_per_second": round(pace),
             "time_left": time_left(done, total, pace),
-            "learn_rate": trainer.learn_rate,
+            "learn_rate": event.learn_rate,
         }
     )
     reporter.last_report = time.monotonic()
 
 
+def score_test_images(reporter: Reporter, network, inputs: np.ndarray) -> np.ndarray:
+    """The trained network's outputs on the test images, a piece at a time, counting them on the
+    page (the test accuracy and the page's evaluation views come from these outputs)."""
+    doing, total, parts = "scoring the test images", len(inputs), []
+    for start in range(0, total, SCORE_PIECE):
+        if time.monotonic() - reporter.last_report > REPORT_SECONDS:
+            progress = {**reporter.status["progress"], "doing": doing, "doing_done": start, "doing_total": total}
+            reporter.write(progress=progress)
+            reporter.last_report = time.monotonic()
+        parts.append(network.forward(inputs[start : start + SCORE_PIECE]))
+    reporter.status["progress"] = without_doing(reporter.status["progress"])
+    return np.concatenate(parts) if parts else network.forward(inputs)
+
+
 def wait_while_paused(reporter: Reporter, trainer) -> None:
     """Hold the run where it is (same process: the same network, optimizer and random streams)."""
-    reporter.write(state="paused", message=f"paused at epoch {trainer.epoch}, batch {trainer.batch_in_epoch}")
+    reporter.write(state="paused", message=f"paused at {position(trainer)}")
     paused = time.perf_counter()
     while reporter.control() == "pause" and not reporter.page_gone():
         time.sleep(0.2)

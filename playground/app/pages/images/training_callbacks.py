@@ -6,6 +6,8 @@ job store once a second while it is active (``poll``), which also keeps it alive
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
@@ -74,19 +76,35 @@ def controls_from(config: dict) -> list:
     return [(["on"] if flat.get(name) else []) if name in CHECKBOXES else flat.get(name) for _, name in CONTROLS]
 
 
-def status_view(status: dict | None) -> dict:
+def progress_text(progress: dict) -> str:
+    """The line under the progress bar: 'epoch 1 of 1 · batch 120 of 1,875 · 1,900 images/s · 25 s
+    left' while batches run; what the job does, and how far or for how long, between them."""
+    if progress.get("scoring"):  # an uploaded model's scoring job
+        return f"scored {progress.get('samples', 0):,} of {progress['total']:,} test images"
+    parts = []
+    if progress.get("epochs"):
+        parts.append(f"epoch {progress.get('epoch', 1)} of {progress['epochs']}")
+        if progress.get("batches"):
+            parts.append(f"batch {progress.get('batch', 0):,} of {progress['batches']:,}")
+    doing = progress.get("doing")
+    if doing and progress.get("doing_total"):
+        parts.append(f"{doing}: {progress.get('doing_done', 0):,} of {progress['doing_total']:,}")
+    elif doing:
+        parts.append(f"{doing} · {progress.get('doing_seconds', 0)} s")
+    elif progress.get("samples_per_second"):
+        parts += [f"{progress['samples_per_second']:,} images/s", progress.get("time_left", "")]
+    return " · ".join(part for part in parts if part)
+
+
+def status_view(status: dict | None, now: float | None = None) -> dict:
     """What the page shows of a job's status: progress bar, text, buttons, poll interval."""
     state = (status or {}).get("state")
     progress = (status or {}).get("progress") or {}
     active = state in ("queued", "loading", "running", "paused")
-    text = ""
-    if progress.get("scoring"):
-        text = f"scored {progress.get('samples', 0):,} of {progress['total']:,} test images"
-    elif progress.get("total"):
-        text = (
-            f"epoch {progress.get('epoch', 0)} of {progress.get('epochs')} · "
-            f"{progress.get('samples_per_second', 0):,} images/s · {progress.get('time_left', '')}"
-        )
+    text = progress_text(progress)
+    if state == "queued":  # a job's process starts in a second or two (more in a busy class)
+        waited = max(round((now or time.time()) - (status or {}).get("updated", 0)), 0)
+        text = f"waiting for the job's process to start · {waited} s"
     return {
         "active": active,
         "paused": state == "paused",

@@ -19,6 +19,7 @@ from playground.app.pages.landscape.slice_logic import (
     check_normalisation,
     check_span,
     check_steps,
+    compute_slice,
     image_page_slice_inputs,
     model_slice_inputs,
     session_slice_inputs,
@@ -26,7 +27,6 @@ from playground.app.pages.landscape.slice_logic import (
 from playground.app.server import slots
 from playground.app.server.jobs import check_session_key
 from playground.app.session import stores
-from playground.engine.landscape import cost_slice
 from playground.plots.landscape import slice_figures
 
 CANCELLED = "cancelled: the slice stopped before its end (the last one drawn stays)"
@@ -93,15 +93,8 @@ def register_callbacks(app: dash.Dash) -> None:
                     model, inputs, labels, what = image_page_slice_inputs(key, samples)
                 else:
                     model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
-                alphas, betas, costs = cost_slice(
-                    model,
-                    inputs,
-                    labels,
-                    steps=steps,
-                    span=span,
-                    seed=0,
-                    normalisation=normalisation,
-                    progress=page_waits(set_progress),
+                alphas, betas, costs = compute_slice(
+                    model, inputs, labels, steps, span, normalisation, progress=page_waits(set_progress)
                 )
         except (ValueError, OSError, slots.SlotRefused) as error:
             return dash.no_update, dash.no_update, str(error), ""

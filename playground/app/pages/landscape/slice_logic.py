@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import tempfile
+from collections.abc import Callable
 
 import numpy as np
 
@@ -11,7 +12,8 @@ from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.server.models import model_about, model_bytes
 from playground.app.session import model
 from playground.data.images import IMAGE_DATASETS
-from playground.engine import ModelFileError, load_network, load_network_bytes
+from playground.engine import ModelFileError, Network, blas_threads, load_network, load_network_bytes
+from playground.engine.landscape import cost_slice
 from playground.limits import current as current_limits
 from playground.recipes import Recipe, fit_problem, load_data
 
@@ -114,6 +116,25 @@ def check_normalisation(normalisation) -> str:
     if normalisation not in NORMALISATIONS:
         raise ValueError(f"the directions are scaled by {', '.join(NORMALISATIONS)}")
     return normalisation
+
+
+def compute_slice(
+    network: Network,
+    inputs: np.ndarray,
+    labels: np.ndarray,
+    steps: int,
+    span: float,
+    normalisation: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(alphas, betas, costs) of the page's slice (``cost_slice``, seed 0), on one BLAS thread."""
+    # A job runs in a process of its own, where OpenBLAS starts one thread per core; when other
+    # work shares the two cores, those threads wait for each other: a 51×51 slice of 784-100-10
+    # on 2,000 images took 44-54 s on two threads against 4-7 s on one (bench/slice.py).
+    with blas_threads(1):
+        return cost_slice(
+            network, inputs, labels, steps=steps, span=span, seed=0, normalisation=normalisation, progress=progress
+        )
 
 
 def centre_cost(costs: np.ndarray) -> float:
