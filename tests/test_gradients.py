@@ -119,3 +119,63 @@ def test_forward_reads_like_the_maths():
     assert network.predict(x).shape == (10,)
     assert network.forward(x).dtype == np.float64
     assert Network([3, 2]).forward(x).dtype == np.float32
+
+
+# ---------------------------------------------------------------- regression and L1
+
+
+def regression_network(activation, output, seed=0):
+    """A 3-5-4-2 regression network with random biases and real targets its output can reach."""
+    rng = np.random.default_rng(seed)
+    network = Network(
+        [3, 5, 4, 2],
+        activation,
+        output_activation=output,
+        cost="quadratic",
+        seed=seed,
+        dtype=np.float64,
+        task="regression",
+    )
+    for b in network.biases:
+        b[:] = rng.normal(0, 0.5, b.shape)
+    inputs = rng.normal(0, 1, (7, 3))
+    low, high = {"linear": (-3, 3), "tanh": (-0.9, 0.9), "sigmoid": (0.1, 0.9)}[output]
+    return network, inputs, rng.uniform(low, high, (7, 2))
+
+
+@pytest.mark.parametrize("activation", LEARNABLE)
+@pytest.mark.parametrize("output", ["linear", "tanh", "sigmoid"])
+@pytest.mark.parametrize("l1,l2", [(0.0, 0.0), (0.2, 0.3)])
+def test_regression_backpropagation_matches_central_differences(activation, output, l1, l2):
+    """Real (n, 2) targets and the quadratic cost: backprop against central differences, with and
+    without the L1 and L2 terms."""
+    network, inputs, targets = regression_network(activation, output)
+    backprop = network.gradients(inputs, targets, l2=l2, l1=l1)
+    numeric = network.finite_difference_gradients(inputs, targets, h=1e-5, method="central", l2=l2, l1=l1)
+    for k, (gradient, estimate) in enumerate(zip(backprop, numeric)):
+        assert relative_error(gradient, estimate) < 1e-6, f"{'weights' if k % 2 == 0 else 'biases'} {k // 2 + 1}"
+
+
+@pytest.mark.parametrize("output,cost", OUTPUT_PAIRS)
+def test_l1_backpropagation_matches_central_differences(output, cost):
+    """The L1 term l1·Σ|W| on weights only: its slope l1·sign(w) in backprop, against central
+    differences of the whole cost (no weight lies within h of 0, where |w| has its kink)."""
+    network, inputs, labels = random_network("tanh", output, cost)
+    assert min(np.abs(W).min() for W in network.weights) > 1e-4
+    backprop = network.gradients(inputs, labels, l1=0.25)
+    numeric = network.finite_difference_gradients(inputs, labels, h=1e-5, method="central", l1=0.25)
+    for gradient, estimate in zip(backprop, numeric):
+        assert relative_error(gradient, estimate) < 1e-6
+    # biases carry no L1 term: their slopes are the same with and without it
+    plain = network.gradients(inputs, labels)
+    for k in range(1, len(plain), 2):
+        np.testing.assert_array_equal(backprop[k], plain[k])
+    for k in range(0, len(plain), 2):
+        np.testing.assert_allclose(backprop[k] - plain[k], 0.25 * np.sign(network.parameters()[k]), atol=1e-12)
+
+
+def test_l1_cost_term_is_the_sum_of_absolute_weights():
+    network = Network([2, 3, 2], dtype=np.float64, seed=1)
+    expected = 0.5 * sum(np.abs(W).sum() for W in network.weights)
+    assert network.l1_cost(0.5) == pytest.approx(expected, rel=1e-12)
+    assert network.l1_cost(0.0) == 0.0

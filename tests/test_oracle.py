@@ -201,3 +201,69 @@ def test_fruit_gradients_by_hand_with_the_seed_cost():
     close(b2_slope, [0.0147239, 0.0276202])
     close(w1_slope, [[-0.00521456, 0.00443713, 0.00321985], [0.0110193, -0.0120476, 0.0000722592]])
     close(b1_slope, [-0.00201364, -0.000150205, 0.00604084])
+
+
+# ---------------------------------------------------------------- regression against MLPRegressor
+
+
+@pytest.mark.parametrize("hidden", [(5,), (4, 3)], ids=["5", "4-3"])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_one_regression_step_matches_scikit_learn(n_outputs, activation, hidden):
+    """A regression network (linear output, quadratic cost, real targets) against scikit-learn's
+    ``MLPRegressor`` (identity output, squared error), from the same weights on the same batch.
+
+    The two costs differ by a constant factor: ours is C = mean over samples of Σ (a − y)², the
+    seed's, with no ½; scikit-learn's loss is ½·mean over samples and outputs of (a − y)², but its
+    gradient is that of ½·mean over samples of Σ (a − y)². So our gradient is twice its own, our
+    step with learn rate η/2 is its step with η, and our cost is 2·k times its ``loss_`` for k outputs.
+    """
+    from sklearn.neural_network import MLPRegressor
+
+    rng = np.random.default_rng(11)
+    n_samples, n_inputs = 8, 3
+    network = Network(
+        [n_inputs, *hidden, n_outputs],
+        activation=activation,
+        output_activation="linear",
+        cost="quadratic",
+        seed=2,
+        dtype=np.float64,
+        task="regression",
+    )
+    for b in network.biases:
+        b[...] = rng.normal(0, 0.5, b.shape)
+    inputs = rng.normal(0, 1, (n_samples, n_inputs))
+    targets = rng.normal(0, 2, (n_samples, n_outputs))
+    y = targets[:, 0] if n_outputs == 1 else targets
+
+    mlp = MLPRegressor(
+        hidden_layer_sizes=hidden,
+        activation=SKLEARN_ACTIVATION[activation],
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=LEARN_RATE,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        batch_size=n_samples,
+        shuffle=False,
+        random_state=0,
+    )
+    mlp.partial_fit(inputs, y)  # only to build its arrays and optimizer
+    assert mlp.out_activation_ == "identity"
+    for ours, theirs in zip(network.weights, mlp.coefs_):
+        theirs[...] = ours
+    for ours, theirs in zip(network.biases, mlp.intercepts_):
+        theirs[...] = ours
+    before = [p.copy() for p in network.parameters()]
+
+    mlp.partial_fit(inputs, y)
+    cost = sgd_step(network, inputs, y, LEARN_RATE / 2)
+
+    theirs = [p for W, b in zip(mlp.coefs_, mlp.intercepts_) for p in (W, b)]
+    for k, (ours, expected, old) in enumerate(zip(network.parameters(), theirs, before)):
+        what = f"{'weights' if k % 2 == 0 else 'biases'} of layer {k // 2 + 1}"
+        assert np.abs(ours - old).max() > 1e-4, f"the step did not move the {what}"
+        np.testing.assert_allclose(ours, expected, rtol=1e-6, atol=1e-12, err_msg=what)
+    assert cost == pytest.approx(2 * n_outputs * mlp.loss_, rel=1e-9)

@@ -87,7 +87,7 @@ class Evolution:
         self.settings = (settings or EvolutionSettings()).check()
         self.inputs = network.check_inputs(inputs)
         self.labels = network.check_labels(labels, len(self.inputs))
-        self.targets = network.one_hot(self.labels, len(self.inputs))
+        self.targets = network.targets(self.labels, len(self.inputs))
         self.rng = np.random.default_rng(self.settings.seed)
         start = [np.broadcast_to(p, (self.settings.population, *p.shape)).copy() for p in network.parameters()]
         self.population = start  # per parameter array: (population, …its shape)

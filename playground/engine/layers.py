@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast, overload
 
 import numpy as np
 
@@ -154,6 +155,42 @@ class WeightedLayer(Layer):
     def weighted_input(self, a_prev: Array, weights: Array, biases: Array) -> Array:
         """z for given weights and biases (a landscape tries many): linear in (W, b)."""
         raise NotImplementedError
+
+
+class LayerArrays(Sequence[Array]):
+    """``network.weights`` / ``network.biases``: the weighted layers' own arrays, in order.
+
+    Editing an array edits the network (the sliders and loaders write there); assigning
+    ``network.weights[l] = values`` copies the values into that layer's array, so no
+    assignment can leave the network holding something else than it shows.
+    """
+
+    def __init__(self, layers: list[WeightedLayer], name: str) -> None:
+        self._layers, self._name = layers, name
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    @overload
+    def __getitem__(self, index: int) -> Array: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Array]: ...
+
+    def __getitem__(self, index: int | slice) -> Array | list[Array]:
+        if isinstance(index, slice):
+            return [getattr(layer, self._name) for layer in self._layers[index]]
+        return cast(Array, getattr(self._layers[index], self._name))
+
+    def __setitem__(self, index: int, values: Any) -> None:
+        target = self[index]
+        values = np.asarray(values)
+        if values.shape != target.shape:
+            raise ValueError(f"{self._name}[{index}] has shape {target.shape}, not {values.shape}")
+        target[...] = values
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 class Dense(WeightedLayer):

@@ -14,18 +14,22 @@ Backpropagation walks the same layers backwards with the *node values*
 
 Each layer does its own step (``playground.engine.layers``); the network only
 passes the node values along. Everything works on a whole mini-batch at once.
+
+A network is for classification (labels are class indices, y their one-hot rows) or for
+regression (y real numbers, quadratic cost): its ``task`` (``playground.engine.tasks``).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, cast, overload
+from typing import Any, cast
 
 import numpy as np
 
 from playground.engine.costs import COSTS, check_output_pair, cost_name
-from playground.engine.layers import Dense, Layer, Parameter, WeightedLayer, check_dtype
+from playground.engine.finite_differences import nudged_slopes
+from playground.engine.layers import Dense, Layer, LayerArrays, Parameter, WeightedLayer, check_dtype
 from playground.engine.specs import (
     check_hidden_activations,
     check_layer_sizes,
@@ -33,46 +37,11 @@ from playground.engine.specs import (
     layer_name,
     layers_from_spec,
 )
+from playground.engine.tasks import check_real_targets, check_task, r_squared
 
 Array = np.ndarray
 
 SCORE_VALUES = 2**26  # numbers per layer output when scoring: 256 MB of float32
-
-
-class LayerArrays(Sequence[Array]):
-    """``network.weights`` / ``network.biases``: the weighted layers' own arrays, in order.
-
-    Editing an array edits the network (the sliders and loaders write there); assigning
-    ``network.weights[l] = values`` copies the values into that layer's array, so no
-    assignment can leave the network holding something else than it shows.
-    """
-
-    def __init__(self, layers: list[WeightedLayer], name: str) -> None:
-        self._layers, self._name = layers, name
-
-    def __len__(self) -> int:
-        return len(self._layers)
-
-    @overload
-    def __getitem__(self, index: int) -> Array: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Array]: ...
-
-    def __getitem__(self, index: int | slice) -> Array | list[Array]:
-        if isinstance(index, slice):
-            return [getattr(layer, self._name) for layer in self._layers[index]]
-        return cast(Array, getattr(self._layers[index], self._name))
-
-    def __setitem__(self, index: int, values: Any) -> None:
-        target = self[index]
-        values = np.asarray(values)
-        if values.shape != target.shape:
-            raise ValueError(f"{self._name}[{index}] has shape {target.shape}, not {values.shape}")
-        target[...] = values
-
-    def __repr__(self) -> str:
-        return repr(list(self))
 
 
 class Network:
@@ -80,7 +49,8 @@ class Network:
 
     ``weights[l]`` has shape (n_in, n_out) and ``biases[l]`` shape (n_out,), for
     weight-layer l + 1: the layers' own arrays, which may be edited in place.
-    ``Network.from_layers`` builds any other list of layers.
+    ``Network.from_layers`` builds any other list of layers. ``task="regression"``
+    (with the quadratic cost and e.g. a linear output) makes its outputs real numbers.
     """
 
     seed: int | None  # None: built from layers (or read from a file) rather than from a seed
@@ -93,6 +63,7 @@ class Network:
         cost: str = "cross_entropy",
         seed: int = 0,
         dtype: type | np.dtype = np.float32,
+        task: str = "classification",
     ) -> None:
         sizes = check_layer_sizes(layer_sizes)
         names = check_hidden_activations(activation, len(sizes) - 2) + [check_output_activation(output_activation)]
@@ -103,12 +74,16 @@ class Network:
         layers: list[Layer] = [
             Dense(n_in, n_out, name, seed=rng, dtype=dtype) for n_in, n_out, name in zip(sizes, sizes[1:], names)
         ]
-        self._set_layers(layers, cost)
+        self._set_layers(layers, cost, task=task)
         self.seed = seed
 
     @classmethod
     def from_layers(
-        cls, layers: Sequence[Layer], cost: str = "cross_entropy", input_shape: tuple[int, ...] | None = None
+        cls,
+        layers: Sequence[Layer],
+        cost: str = "cross_entropy",
+        input_shape: tuple[int, ...] | None = None,
+        task: str = "classification",
     ) -> Network:
         """A network of these layer objects (used as they are, not copied).
 
@@ -116,7 +91,7 @@ class Network:
         defaults to what the first layer takes.
         """
         network = cls.__new__(cls)
-        network._set_layers(list(layers), cost_name(cost), input_shape)
+        network._set_layers(list(layers), cost_name(cost), input_shape, task)
         network.seed = None
         return network
 
@@ -131,6 +106,7 @@ class Network:
         cost: str = "cross_entropy",
         seed: int = 0,
         dtype: type | np.dtype = np.float32,
+        task: str = "classification",
     ) -> Network:
         """A network from a layer spec such as ``conv16x5,pool2,conv32x5,pool2,128`` for inputs of
         ``input_shape`` ((H, W, C) images, or (n,) rows), with a dense output layer of
@@ -140,11 +116,13 @@ class Network:
         check_output_pair(cost, check_output_activation(output_activation))
         check_hidden_activations([activation], 1)
         layers = layers_from_spec(spec, input_shape, n_outputs, activation, output_activation, seed, check_dtype(dtype))
-        network = cls.from_layers(layers, cost, tuple(input_shape))
+        network = cls.from_layers(layers, cost, tuple(input_shape), task)
         network.seed = seed
         return network
 
-    def _set_layers(self, layers: list[Layer], cost: str, input_shape: tuple[int, ...] | None = None) -> None:
+    def _set_layers(
+        self, layers: list[Layer], cost: str, input_shape: tuple[int, ...] | None = None, task: str = "classification"
+    ) -> None:
         if not layers:
             raise ValueError("a network needs at least one layer")
         output = layers[-1].activation
@@ -152,6 +130,7 @@ class Network:
             raise ValueError(f"the last layer ({layers[-1]!r}) must have an activation: it makes the outputs")
         check_output_activation(output)
         check_output_pair(cost, output)
+        task = check_task(task, cost, output)
         for layer in layers[:-1]:
             if layer.activation is not None:
                 check_hidden_activations([layer.activation], 1)
@@ -172,6 +151,7 @@ class Network:
         self._weighted_layers = weighted  # the layer list is fixed once the network is built
         self.cost_name = cost
         self.cost_function = COSTS[cost]
+        self.task = task  # "classification" or "regression"
         self.shapes = shapes  # one sample's shape before the first layer and after each
         self.dtype = dtypes.pop() if dtypes else np.dtype(np.float32)
 
@@ -239,12 +219,13 @@ class Network:
     def copy(self, dtype: Any = None) -> Network:
         """An independent network with the same architecture and parameters (in ``dtype``, when given:
         ``network.copy(np.float32)`` of a float64 network is half its size)."""
-        twin = Network.from_layers([layer.copy(dtype) for layer in self.layers], self.cost_name, self.input_shape)
+        layers = [layer.copy(dtype) for layer in self.layers]
+        twin = Network.from_layers(layers, self.cost_name, self.input_shape, self.task)
         twin.seed = self.seed
         return twin
 
     def describe(self) -> str:
-        """A one-line summary, e.g. '2-3-2 sigmoid → softmax, cross_entropy'."""
+        """A one-line summary, e.g. '2-3-2 sigmoid → softmax, cross_entropy' ('…, regression' for one)."""
         hidden = ",".join(self.activations) or "no hidden layer"
         if all(isinstance(layer, Dense) for layer in self.layers):
             sizes = "-".join(str(n) for n in self.layer_sizes)
@@ -254,7 +235,8 @@ class Network:
                 + [layer_name(layer) for layer in self.layers if layer.kind != "flatten"]
             )
             hidden = ",".join(dict.fromkeys(self.activations)) or "no hidden layer"
-        return f"{sizes} {hidden} → {self.output_activation}, {self.cost_name}"
+        task = ", regression" if self.task == "regression" else ""
+        return f"{sizes} {hidden} → {self.output_activation}, {self.cost_name}{task}"
 
     # ---------------------------------------------------------- forward pass
 
@@ -288,17 +270,25 @@ class Network:
         return a
 
     def predict(self, inputs: Array) -> Array:
-        """The predicted class of every sample: the index of the largest output."""
-        return self.forward(inputs).argmax(axis=1)
+        """The predicted class of every sample: the index of the largest output (a regression
+        network's prediction is its outputs)."""
+        outputs = self.forward(inputs)
+        return outputs if self.task == "regression" else outputs.argmax(axis=1)
 
     def cost(self, inputs: Array, labels: Array) -> float:
-        """Average cost over the samples (without any L2 term)."""
+        """Average cost over the samples (without any L1 or L2 term)."""
         return self.cost_and_accuracy(inputs, labels)[0]
 
     def cost_and_accuracy(self, inputs: Array, labels: Array) -> tuple[float, float]:
-        """Average cost (without any L2 term) and the fraction classified right, in one forward pass."""
+        """Average cost (without any L1 or L2 term) and the fraction classified right, in one
+        forward pass; for regression, the cost and R² (``tasks.r_squared``) instead."""
         inputs = self.check_inputs(inputs)
         labels = self.check_labels(labels, len(inputs))
+        if self.task == "regression":  # the quadratic cost needs the outputs a alone
+            outputs = self.forward(inputs)
+            return self.cost_function.value(outputs, outputs, labels, self.output_activation), r_squared(
+                outputs, labels
+            )
         step = self.score_chunk()
         if len(inputs) > step:
             pieces = [
@@ -317,7 +307,7 @@ class Network:
         return value, float(np.mean(outputs.argmax(axis=1) == labels))
 
     def batch_cost(self, inputs: Array, targets: Array) -> float:
-        """Average cost of a batch for one-hot targets: the fast path of finite differences
+        """Average cost of a batch for targets y (one-hot, or real for regression): the fast path of finite differences
         (inputs and targets already checked arrays of the network's dtype, as for ``backpropagate``)."""
         return self._cost_and_outputs(inputs, targets)[0]
 
@@ -338,18 +328,29 @@ class Network:
             return 0.0
         return 0.5 * l2 * float(sum(np.sum(W.astype(np.float64) ** 2) for W in self.weights))
 
+    def l1_cost(self, l1: float) -> float:
+        """The L1 regularisation term λ₁·Σ |W| (weights only, not biases, as for L2)."""
+        if not l1:
+            return 0.0
+        return l1 * float(sum(np.sum(np.abs(W.astype(np.float64))) for W in self.weights))
+
     def accuracy(self, inputs: Array, labels: Array) -> float:
-        """Fraction of samples whose predicted class is the label."""
+        """Fraction of samples whose predicted class is the label (R² for regression)."""
+        if self.task == "regression":
+            return self.cost_and_accuracy(inputs, labels)[1]
         labels = self.check_labels(labels, len(inputs))
         return float(np.mean(self.predict(inputs) == labels))
 
     # ---------------------------------------------------------- backpropagation
 
-    def backpropagate(self, inputs: Array, targets: Array, l2: float = 0.0) -> tuple[list[Parameter], float]:
-        """Every weighted layer's parameters with their gradients for one-hot targets (in
-        ``parameters()`` order), and the batch's cost (without L2).
+    def backpropagate(
+        self, inputs: Array, targets: Array, l2: float = 0.0, l1: float = 0.0
+    ) -> tuple[list[Parameter], float]:
+        """Every weighted layer's parameters with their gradients for targets y (one-hot, or real
+        for regression; in ``parameters()`` order), and the batch's cost (without L1 or L2).
 
-        The one place L2 enters a gradient: each gets λ · decay · values (weights 1, biases 0).
+        The one place L1 and L2 enter a gradient: each gets λ · decay · values plus
+        λ₁ · decay · sign(values) (decay: weights 1, biases 0).
         The fast path used by training: inputs and targets are already checked arrays of the
         network's dtype.
         """
@@ -365,54 +366,52 @@ class Network:
                 # Chain rule one layer back: through this layer's weights, then the activation's slope.
                 node_values = self.layers[index - 1].node_values(output_gradient)
         parameters = [p for layer in self._weighted_layers for p in layer.parameters_and_gradients()]
-        if l2:
-            for parameter in parameters:
-                if parameter.decay:
-                    assert parameter.gradient is not None  # the backward step above made it
+        for parameter in parameters:
+            if parameter.decay and (l2 or l1):
+                assert parameter.gradient is not None  # the backward step above made it
+                if l2:
                     parameter.gradient += (l2 * parameter.decay) * parameter.values
+                if l1:  # the slope of |w|: ±1 (0 at w = 0)
+                    parameter.gradient += (l1 * parameter.decay) * np.sign(parameter.values)
         return parameters, batch_cost
 
-    def gradients(self, inputs: Array, labels: Array, l2: float = 0.0) -> list[Array]:
-        """∂C/∂θ for every array of ``parameters()`` (W1, b1, W2, …) by backpropagation, for integer labels."""
+    def gradients(self, inputs: Array, labels: Array, l2: float = 0.0, l1: float = 0.0) -> list[Array]:
+        """∂C/∂θ for every array of ``parameters()`` (W1, b1, W2, …) by backpropagation, for integer
+        labels (real targets for regression)."""
         inputs = self.check_inputs(inputs)
-        targets = self.one_hot(labels, len(inputs))
-        return [cast(Array, parameter.gradient) for parameter in self.backpropagate(inputs, targets, l2)[0]]
+        targets = self.targets(labels, len(inputs))
+        return [cast(Array, parameter.gradient) for parameter in self.backpropagate(inputs, targets, l2, l1)[0]]
 
     def finite_difference_gradients(
-        self, inputs: Array, labels: Array, h: float = 1e-4, method: str = "forward", l2: float = 0.0
+        self,
+        inputs: Array,
+        labels: Array,
+        h: float = 1e-4,
+        method: str = "forward",
+        l2: float = 0.0,
+        l1: float = 0.0,
     ) -> list[Array]:
         """The same gradients the slow way: nudge each parameter by h and watch the cost.
 
         ``forward``: (C(w + h) − C(w)) / h, the seed's way; ``central``:
         (C(w + h) − C(w − h)) / 2h, far more accurate (what the tests use).
         """
-        if method not in ("forward", "central"):
-            raise ValueError(f"method must be 'forward' or 'central', not {method!r}")
         inputs = self.check_inputs(inputs)
-        targets = self.one_hot(labels, len(inputs))
+        targets = self.targets(labels, len(inputs))
 
         def total_cost() -> float:
-            return self.batch_cost(inputs, targets) + self.l2_cost(l2)
+            return self.batch_cost(inputs, targets) + self.l2_cost(l2) + self.l1_cost(l1)
 
-        base_cost = total_cost() if method == "forward" else 0.0
-        result = []
-        for parameter in self.parameters():
-            gradient = np.zeros(parameter.shape, dtype=np.float64)
-            flat, flat_gradient = parameter.reshape(-1), gradient.reshape(-1)
-            for i in range(flat.size):
-                original = flat[i]
-                flat[i] = original + h
-                cost_up = total_cost()
-                if method == "forward":
-                    flat_gradient[i] = (cost_up - base_cost) / h
-                else:
-                    flat[i] = original - h
-                    flat_gradient[i] = (cost_up - total_cost()) / (2 * h)
-                flat[i] = original
-            result.append(gradient.astype(self.dtype))
-        return result
+        return [gradient.astype(self.dtype) for gradient in nudged_slopes(self.parameters(), total_cost, h, method)]
 
     # ---------------------------------------------------------- checking input
+
+    def targets(self, labels: Array, n_samples: int) -> Array:
+        """The target matrix y (n_samples, n_outputs): one-hot rows of the labels for
+        classification, the real targets themselves for regression."""
+        if self.task == "regression":
+            return self.check_labels(labels, n_samples)
+        return self.one_hot(labels, n_samples)
 
     def one_hot(self, labels: Array, n_samples: int) -> Array:
         """The one-hot target matrix (n_samples, n_outputs) for integer labels."""
@@ -440,7 +439,10 @@ class Network:
         return inputs.astype(self.dtype, copy=False)
 
     def check_labels(self, labels: Array, n_samples: int) -> Array:
-        """Labels as class indices 0…n_outputs − 1, one per sample, or a clear ValueError."""
+        """Labels as class indices 0…n_outputs − 1, one per sample, or a clear ValueError; for
+        regression, real targets of shape (n_samples, n_outputs) (``tasks.check_real_targets``)."""
+        if self.task == "regression":
+            return check_real_targets(labels, n_samples, self.layer_sizes[-1], self.output_activation, self.dtype)
         labels = np.asarray(labels)
         if labels.shape != (n_samples,):
             raise ValueError(f"labels must have shape ({n_samples},), got {labels.shape}")

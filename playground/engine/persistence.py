@@ -1,7 +1,8 @@
 """Saving and loading networks as plain ``.npz`` files, never pickle.
 
 A file holds the layer list as a JSON description (each layer's ``to_dict()``), the
-cost and the number type, and one array per parameter: ``weights_<k>`` and
+cost, the number type, the task when it is regression (a file without one is a classifier,
+as every file before regression was), and one array per parameter: ``weights_<k>`` and
 ``biases_<k>`` of layer k (counted from 0). Loading a file a stranger handed you can
 never run code: pickled members are refused (``allow_pickle=False``), and every size is
 read from the zip directory and the array headers and checked before anything is
@@ -112,6 +113,8 @@ def write_network(network: Network, file: BinaryIO) -> None:
         "cost": np.array(network.cost_name),
         "dtype": np.array(network.dtype.name),
     }
+    if network.task != "classification":
+        arrays["task"] = np.array(network.task)
     for index, layer in enumerate(network.layers):
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             arrays[f"{name}_{index}"] = array
@@ -248,6 +251,7 @@ class _ModelReader:
         except ValueError as error:
             raise self.fail(str(error)) from None
         cost = self.text("cost")
+        task = self.text("task") if "task" in self.members else "classification"
         try:
             shapes = check_layers(layers, max_parameters)
         except ValueError as error:
@@ -260,7 +264,7 @@ class _ModelReader:
                 f"{parameter_bytes / 1e6:,.0f} MB, more than the {max_memory_bytes / 1e6:,.0f} MB allowed"
             )
         try:
-            network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape)
+            network = Network.from_layers([layer_from_dict(d, dtype) for d in layers], cost, input_shape, task)
         except (ValueError, TypeError) as error:
             raise self.fail(f"invalid architecture ({error})") from None
         try:  # before the weights are read, and before anything runs it
@@ -333,7 +337,7 @@ def network_to_json(network: Network) -> dict[str, Any]:
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             description[name] = array.tolist()
         layers.append(description)
-    return {
+    description = {
         "format": FORMAT,
         "version": VERSION,
         "input_shape": list(network.input_shape),
@@ -342,6 +346,9 @@ def network_to_json(network: Network) -> dict[str, Any]:
         "seed": None if network.seed is None else int(network.seed),
         "layers": layers,
     }
+    if network.task != "classification":  # absent: a classifier, as in every description before regression
+        description["task"] = network.task
+    return description
 
 
 def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dtype: Any = None) -> Network:
@@ -365,6 +372,7 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
         )
     layers: Any = description.get("layers")  # checked by check_layers
     cost: Any = description.get("cost")  # checked by cost_name (in from_layers)
+    task: Any = description.get("task", "classification")  # checked by check_task (in from_layers)
     try:
         shapes = check_layers(layers, max_parameters)
         dtype = check_dtype(description.get("dtype", "float32") if dtype is None else dtype)
@@ -376,7 +384,7 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
         seed = description.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"seed must be a whole number ≥ 0 or nothing, not {seed!r}")
-        network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers], cost, input_shape)
+        network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers], cost, input_shape, task)
     except (ValueError, TypeError) as error:
         raise DescriptionError(f"invalid network ({error})") from None
     network.seed = seed

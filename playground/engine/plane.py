@@ -62,7 +62,7 @@ def plane_costs(
     if [d.shape for d in d1] != [p.shape for p in parameters] or [d.shape for d in d2] != [p.shape for p in parameters]:
         raise ValueError("directions must be shaped like the network's parameters")
     inputs = network.check_inputs(inputs)
-    targets = network.one_hot(labels, len(inputs))
+    targets = network.targets(labels, len(inputs))
     grid_alpha, grid_beta = np.meshgrid(alphas, betas)  # rows: β, columns: α
     coefficients = np.column_stack([grid_alpha.ravel(), grid_beta.ravel()]).astype(network.dtype)
 

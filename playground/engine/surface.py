@@ -43,7 +43,7 @@ def two_parameter_costs(
     if any(layer.kind != "dense" for layer in network.layers):
         return None
     inputs = network.check_inputs(inputs)
-    targets = network.one_hot(labels, len(inputs))
+    targets = network.targets(labels, len(inputs))
     alphas = np.asarray(alphas, dtype=network.dtype).reshape(1, -1, 1)  # broadcasts over (B, A, samples)
     betas = np.asarray(betas, dtype=network.dtype).reshape(-1, 1, 1)
     moves: list[Move] = [(first, alphas), (second, betas)]

@@ -45,7 +45,8 @@ class TrainingSettings:
     batch_size: int = 32
     optimizer: str = "sgd"
     momentum: float = 0.9
-    l2: float = 0.0
+    l2: float = 0.0  # cost term ½·l2·Σ W²
+    l1: float = 0.0  # cost term l1·Σ |W| (weights only, as for L2)
     decay: float = 0.0  # learn rate at epoch e: learn_rate / (1 + decay · e)
     input_noise: float = 0.0  # std of Gaussian noise added to every training input
     seed: int = 0
@@ -57,6 +58,7 @@ class TrainingSettings:
             (int(self.batch_size) == self.batch_size and self.batch_size >= 1, "batch size must be a whole number ≥ 1"),
             (0 <= self.momentum < 1, "momentum must be in [0, 1)"),
             (self.l2 >= 0, "L2 must be ≥ 0"),
+            (self.l1 >= 0 and np.isfinite(self.l1), "L1 must be a number ≥ 0"),
             (self.decay >= 0, "decay must be ≥ 0"),
             (self.input_noise >= 0, "input noise must be ≥ 0"),
             (self.optimizer in OPTIMIZERS, f"optimizer must be one of: {', '.join(OPTIMIZERS)}"),
@@ -70,7 +72,7 @@ class TrainingSettings:
 
 @dataclass(kw_only=True)
 class BatchEvent(StepEvent):
-    """What happened in one mini-batch: ``cost`` is the batch's cost before the update (without L2)."""
+    """What happened in one mini-batch: ``cost`` is the batch's cost before the update (without L1 or L2)."""
 
     epoch: int  # epochs completed before this batch
     batch: int  # batches done in this epoch, this one included
@@ -83,7 +85,8 @@ class BatchEvent(StepEvent):
 
 @dataclass
 class EpochEvent:
-    """The state after a whole epoch; test figures are None without test data."""
+    """The state after a whole epoch; test figures are None without test data. The costs include
+    the L1 and L2 terms; a regression network's "accuracy" is its R² (``tasks.r_squared``)."""
 
     epoch: int
     learn_rate: float
@@ -168,7 +171,7 @@ class Trainer:
         if len(self.inputs) == 0:
             raise ValueError("there is no training data: add some samples first")
         self.labels = network.check_labels(labels, len(self.inputs))
-        self.targets = network.one_hot(self.labels, len(self.inputs))
+        self.targets = network.targets(self.labels, len(self.inputs))
         self.test_inputs = None if test_inputs is None else network.check_inputs(test_inputs)
         self.test_labels = (  # labels without inputs: a TypeError, as ever
             None if test_labels is None else network.check_labels(test_labels, len(cast(Array, self.test_inputs)))
@@ -219,7 +222,7 @@ class Trainer:
         return self._position if self._order is not None and self._position < len(self.inputs) else 0
 
     def next_batch(self) -> tuple[Array, Array]:
-        """The next mini-batch of inputs and one-hot targets, reshuffling at each epoch."""
+        """The next mini-batch of inputs and targets y (one-hot, or real), reshuffling at each epoch."""
         n_samples = len(self.inputs)
         if self._order is None or self._position >= n_samples:
             self._order = self.epoch_order(self.epoch)
@@ -317,13 +320,13 @@ class Trainer:
     def batch_gradients(self, inputs: Array, targets: Array) -> tuple[list[Array], float]:
         """Gradients of one batch (one per array of ``network.parameters()``), by backpropagation
         or by finite differences, and its cost."""
-        network, l2 = self.network, self.settings.l2
+        network, l2, l1 = self.network, self.settings.l2, self.settings.l1
         if self.settings.gradient == "backprop":
-            parameters, batch_cost = network.backpropagate(inputs, targets, l2)
+            parameters, batch_cost = network.backpropagate(inputs, targets, l2, l1)
             return [cast(Array, parameter.gradient) for parameter in parameters], batch_cost
-        labels = targets.argmax(axis=1)
+        labels = targets if network.task == "regression" else targets.argmax(axis=1)
         gradients = network.finite_difference_gradients(
-            inputs, labels, h=FINITE_DIFFERENCE_STEP, method="forward", l2=l2
+            inputs, labels, h=FINITE_DIFFERENCE_STEP, method="forward", l2=l2, l1=l1
         )
         return gradients, network.batch_cost(inputs, targets)
 
@@ -333,12 +336,13 @@ class Trainer:
         return f"{done:.2f}".rstrip("0").rstrip(".")
 
     def evaluate(self, seconds: float = 0.0) -> EpochEvent:
-        """Cost and accuracy on all training data and, when given, the test data."""
+        """Cost and accuracy (R² for regression) on all training data and, when given, the test data."""
         test_cost = test_accuracy = None
+        l2, l1 = self.settings.l2, self.settings.l1
         if self.test_inputs is not None and len(self.test_inputs):
             test_labels = cast(Array, self.test_labels)  # given with the test inputs
-            test_cost, test_accuracy = score(self.network, self.test_inputs, test_labels, self.settings.l2)
-        train_cost, train_accuracy = score(self.network, self.inputs, self.labels, self.settings.l2)
+            test_cost, test_accuracy = score(self.network, self.test_inputs, test_labels, l2, l1)
+        train_cost, train_accuracy = score(self.network, self.inputs, self.labels, l2, l1)
         return EpochEvent(
             epoch=self.epoch,
             learn_rate=self.learn_rate,
@@ -426,9 +430,11 @@ def epoch_order(seed: int, epoch: int, n_samples: int) -> Array:
     return np.random.default_rng([seed, 1, epoch]).permutation(n_samples)
 
 
-def score(network: Network, inputs: Array, labels: Array, l2: float = 0.0) -> tuple[float, float]:
-    """How the engine scores a network on some data: average cost (with the L2 term) and accuracy."""
-    return network.cost(inputs, labels) + network.l2_cost(l2), network.accuracy(inputs, labels)
+def score(network: Network, inputs: Array, labels: Array, l2: float = 0.0, l1: float = 0.0) -> tuple[float, float]:
+    """How the engine scores a network on some data: average cost (with the L1 and L2 terms) and
+    accuracy (R² for regression), from one forward pass."""
+    cost, accuracy = network.cost_and_accuracy(inputs, labels)
+    return cost + network.l2_cost(l2) + network.l1_cost(l1), accuracy
 
 
 def train(
