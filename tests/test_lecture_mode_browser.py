@@ -227,17 +227,29 @@ def test_the_boundary_keeps_equal_aspect_and_its_shading_lies_under_it(live_app,
         reset_viewport(browser)
 
 
+LANDSCAPE_TABS = {
+    "Big networks": [
+        "landscape-slice-go",
+        "landscape-slice-cancel",
+        "landscape-slice-progress",
+        "landscape-slice-source",
+    ],
+    "Optimizer race": ["landscape-race-go", "landscape-race-source", "landscape-race-result"],
+}
+
+
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
 @pytest.mark.parametrize("lecture", ["0", "1"])
-def test_big_networks_draw_cancel_and_progress_are_on_screen(live_app, browser, width, height, lecture):
-    """The slice job's buttons and its progress bar head the figures: on screen unscrolled."""
+@pytest.mark.parametrize("tab", list(LANDSCAPE_TABS))
+def test_the_landscapes_jobs_start_and_show_progress_on_screen(live_app, browser, width, height, lecture, tab):
+    """The race's and the slice's buttons (and the slice's progress bar) head their figures: on screen unscrolled."""
     set_viewport(browser, width, height)
     try:
         browser.get(f"{live_app}/landscape?lecture={lecture}")
         wait_for(browser, lambda: graph_data(browser, "landscape-contour", 0, "z") is not None, timeout=90)
-        browser.find_element(By.XPATH, "//div[contains(@class,'tab')][normalize-space()='Big networks']").click()
-        wait_for(browser, lambda: browser.find_element(By.ID, "landscape-slice-go").is_displayed())
-        parts = ["landscape-slice-go", "landscape-slice-cancel", "landscape-slice-progress", "landscape-slice-source"]
+        browser.find_element(By.XPATH, f"//div[contains(@class,'tab')][normalize-space()='{tab}']").click()
+        parts = LANDSCAPE_TABS[tab]
+        wait_for(browser, lambda: browser.find_element(By.ID, parts[0]).is_displayed())
         outside = browser.execute_script(
             "return arguments[0].filter(id => { const r = document.getElementById(id).getBoundingClientRect();"
             " return r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth; })",

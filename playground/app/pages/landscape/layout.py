@@ -331,12 +331,16 @@ def race_tab() -> dcc.Tab:
                                 "start (x, y; empty: the surface's own)",
                                 dcc.Input(id=ids.RACE_START, type="text", value="", debounce=True),
                             ),
-                            html.Button("race", id=ids.RACE_GO, className="play"),
                         ],
                     ),
                     html.Div(
                         className="landscape-views",
                         children=[
+                            # The button heads the figures it draws: on screen at 1280×720, lecture mode too.
+                            html.Div(
+                                className="learning run-line",
+                                children=[html.Button("race", id=ids.RACE_GO, className="play")],
+                            ),
                             html.Div("", id=ids.RACE_RESULT, className="status"),
                             html.Div(
                                 className="landscape-pair",
@@ -344,7 +348,7 @@ def race_tab() -> dcc.Tab:
                                     dcc.Graph(
                                         id=ids.RACE_CONTOUR,
                                         config=graph_config("landscape-race-contour"),
-                                        figure=waiting_figure("press race: the optimizers' paths appear here", 420),
+                                        figure=waiting_figure("press race: the paths appear here", 420),
                                     ),
                                     dcc.Graph(
                                         id=ids.RACE_SURFACE,
@@ -465,7 +469,7 @@ def slice_tab() -> dcc.Tab:
                             # The job's controls and progress head the views: on screen at 1280×720
                             # with the figures they draw (below the settings they were off screen).
                             html.Div(
-                                className="learning slice-run",
+                                className="learning run-line",
                                 children=[
                                     html.Button("draw the slice", id=ids.SLICE_GO, className="play"),
                                     html.Button("cancel", id=ids.SLICE_CANCEL, disabled=True),
