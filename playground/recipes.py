@@ -211,6 +211,7 @@ class TrainingData:
     notes: str = ""
     class_names: tuple[str, ...] = ()
     task: str = "classification"  # regression: the labels are real targets and n_classes is 1 output
+    input_names: tuple[str, ...] = ()  # 2-D points: the feature inputs (the network keeps them)
 
 
 def load_data(recipe: Recipe) -> TrainingData:
@@ -256,6 +257,7 @@ def load_data(recipe: Recipe) -> TrainingData:
         notes=notes,
         class_names=tuple(points.class_names),
         task=points.task,
+        input_names=tuple(features),
     )
 
 
@@ -389,6 +391,7 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
         dtype=np.dtype(recipe.dtype),
         task=data.task,
     )
+    network.input_names = data.input_names or None
     trainer = Trainer(
         network, train_inputs, data.train_labels, recipe.settings(), test_inputs, data.test_labels, augment=augment
     )

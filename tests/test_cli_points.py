@@ -136,7 +136,20 @@ def test_a_regression_network_does_not_fit_a_classification_set(tmp_path):
     run = playground("evaluate", "--model", model, "--data", "tf-circle")
     assert run.returncode == 2 and "tf-circle is a classification set" in run.stderr
     wrong = playground("evaluate", "--model", model, "--data", "plane", "--features", "x1,x2,x1*x2")
-    assert wrong.returncode == 2 and "give --features as when it was trained" in wrong.stderr
+    assert wrong.returncode == 2 and "trained on the inputs x1,x2, not --features x1,x2,x1*x2" in wrong.stderr
+
+
+def test_a_saved_network_keeps_its_feature_inputs(tmp_path):
+    """evaluate reads the features from the file: x1², x2² and x1, x2 both make two inputs, and
+    only the right pair scores the circle."""
+    model = tmp_path / "circle.npz"
+    run = playground(
+        "train", "--data", "tf-circle", "--features", "x1^2,x2^2", "--layers", "none", "--epochs", "50",
+        "--json", "--quiet", "--save", model,
+    )  # fmt: skip
+    assert load_network(model).input_names == ("x1^2", "x2^2")
+    scored = last_json(playground("evaluate", "--model", model, "--data", "tf-circle", "--json"))
+    assert scored["test_accuracy"] == last_json(run)["test_accuracy"] >= 0.97
 
 
 def test_help_names_the_new_flags():

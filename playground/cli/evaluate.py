@@ -27,8 +27,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.features is not None and args.data in IMAGE_SETS:
         return fail(f"--features applies to 2-D points only, not to {args.data}")
     recipe = Recipe.from_options(args)
-    if args.data not in IMAGE_SETS:  # 2-D points are read for the network's own task
-        recipe = replace(recipe, task=network.task)
+    if args.data not in IMAGE_SETS:  # 2-D points are read for the network's own task and inputs
+        if problem := inputs_problem(network.input_names, args.features):
+            return fail(f"{args.model}: {problem}")
+        recipe = replace(recipe, task=network.task, features=args.features or network.input_names)
     if args.data not in DATA_SETS and args.test_fraction is None:  # a file: every row is scored
         recipe = replace(recipe, test_data=args.data)
     data, failed = load_recipe_data(recipe)
@@ -68,6 +70,22 @@ def run_evaluate(args: argparse.Namespace) -> int:
     print("confusion matrix (rows: true class, columns: predicted class):")
     print(confusion_table(result.confusion, names, per_class))
     return 0
+
+
+def inputs_problem(trained: tuple[str, ...] | None, chosen: tuple[str, ...] | None) -> str | None:
+    """Why a network trained on the inputs ``trained`` (None: not recorded) cannot be scored on
+    the features ``chosen`` (None: the network's own), or None."""
+    from playground.data.features import check_features
+
+    if trained is None or chosen is not None and tuple(chosen) == trained:
+        return None
+    if chosen is not None:
+        return f"the network was trained on the inputs {','.join(trained)}, not --features {','.join(chosen)}"
+    try:
+        check_features(trained)
+    except ValueError as error:
+        return f"its inputs are not feature inputs ({error})"
+    return None
 
 
 def report_regression(args: argparse.Namespace, network, data, result) -> int:
