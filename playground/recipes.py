@@ -9,18 +9,25 @@ One place that knows how each data set is trained, shared by ``playground train`
     run.trainer.train(recipe.epochs)
     run.finish()                         # the network takes raw [0, 1] pixels again
     report = evaluate(run.network, data, recipe.l2)
+
+The 2-D data can also be a user's CSV file or one of TensorFlow Playground's sets
+(``playground.data.points``), for classification or regression, with feature inputs
+(``playground.data.features``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import cast
 
 import numpy as np
 
 from playground.data.augment import AugmentSpec
+from playground.data.features import DEFAULT_FEATURES, feature_matrix
+from playground.data.image_prep import Standardization, validation_split, with_flip
 from playground.data.images import IMAGE_DATASETS, load_image_dataset
+from playground.data.points import Points, load_points
+from playground.data.tensorflow_sets import TENSORFLOW_SETS
 from playground.data.toy import TOY_DATASETS, make_dataset
 from playground.engine import Network, Trainer, TrainingSettings
 from playground.engine.costs import COSTS
@@ -32,7 +39,9 @@ Array = np.ndarray
 
 TOY_SETS = tuple(TOY_DATASETS)
 IMAGE_SETS = IMAGE_DATASETS
-DATA_SETS = TOY_SETS + IMAGE_SETS
+TF_SETS = tuple(TENSORFLOW_SETS)
+DATA_SETS = TOY_SETS + TF_SETS + IMAGE_SETS  # and any CSV file of points
+TOY_TEST_FRACTION = 0.2
 COST_CHOICES = tuple(name.replace("_", "-") for name in COSTS)  # as people type them
 
 # Defaults of the training knobs that depend on the data set. The 2-D toy sets keep the
@@ -48,6 +57,18 @@ TOY_DEFAULTS = {
     "batch_size": 32,
     "epochs": 1000,
 }
+# TensorFlow Playground's own settings for its sets: its default 4-2 tanh network, plain SGD at
+# learn rate 0.03 in batches of 10 (its src/state.ts); it has no epoch count, so 200.
+TF_DEFAULTS = {
+    "layers": [4, 2],
+    "activation": "tanh",
+    "optimizer": "sgd",
+    "learn_rate": 0.03,
+    "batch_size": 10,
+    "epochs": 200,
+}
+# The output and cost of each task when none is chosen.
+TASK_DEFAULTS = {"classification": ("softmax", "cross_entropy"), "regression": ("linear", "quadratic")}
 DATA_DEFAULTS: dict[str, dict] = {
     "digits": {
         "layers": [64],
@@ -111,9 +132,12 @@ class Recipe:
     per_category: int = 10_000  # quickdraw rows per category, before the test split
     train_samples: int | None = None  # a random subset of the training images
     validation: int = 0  # training images held out and scored in place of the test images
-    samples: int = 200  # toy sets
+    samples: int | None = None  # toy sets (200), TensorFlow Playground's (500, or 1,200 to regress)
     noise: float | None = None  # toy sets
-    test_fraction: float = 0.2  # toy sets, digits, quickdraw
+    test_fraction: float | None = None  # toy sets, digits, quickdraw (0.2), TensorFlow Playground's (0.5)
+    test_data: str | None = None  # a CSV file of test points beside a CSV file in ``data``
+    task: str | None = None  # 2-D points: "classification" or "regression" (None: from the data)
+    features: tuple[str, ...] | None = None  # 2-D points: the inputs made of (x1, x2) (None: x1, x2)
     augment: AugmentSpec | None = None
     flip: bool = False
     standardize: bool | None = None
@@ -130,6 +154,7 @@ class Recipe:
     batch_size: int | None = None
     epochs: int | None = None
     l2: float = 0.0
+    l1: float = 0.0
     decay: float = 0.0
     input_noise: float = 0.0
     seed: int = 0
@@ -147,7 +172,8 @@ class Recipe:
     def with_defaults(self) -> Recipe:
         """A copy with the data set's defaults in every field left as None."""
         conv = has_images_layers(spec_text(self.layers)) if self.layers is not None else False
-        defaults = {**DATA_DEFAULTS.get(self.data, TOY_DEFAULTS), **(CONV_DEFAULTS if conv else {})}
+        own = TF_DEFAULTS if self.data in TF_SETS else TOY_DEFAULTS
+        defaults = {**DATA_DEFAULTS.get(self.data, own), **(CONV_DEFAULTS if conv else {})}
         filled = {key: value for key, value in defaults.items() if getattr(self, key) is None}
         if self.standardize is None:
             # Standardisation is folded into a dense first layer; conv networks take [0, 1] pixels.
@@ -163,6 +189,7 @@ class Recipe:
             optimizer=cast(str, self.optimizer),
             momentum=self.momentum,
             l2=self.l2,
+            l1=self.l1,
             decay=self.decay,
             input_noise=self.input_noise,
             seed=self.seed,
@@ -183,37 +210,69 @@ class TrainingData:
     summary: str = ""
     notes: str = ""
     class_names: tuple[str, ...] = ()
+    task: str = "classification"  # regression: the labels are real targets and n_classes is 1 output
+    input_names: tuple[str, ...] = ()  # 2-D points: the feature inputs (the network keeps them)
 
 
 def load_data(recipe: Recipe) -> TrainingData:
-    """The recipe's data set; raises DataNotFoundError, DataFileError or ValueError."""
-    if not recipe.is_image:
+    """The recipe's data set; raises DataNotFoundError, DataFileError or ValueError (PointsCSVError
+    for a points file)."""
+    if recipe.is_image:
+        if recipe.features is not None or recipe.task not in (None, "classification"):
+            raise ValueError(f"feature inputs and regression are for 2-D points; {recipe.data} is images")
+        return load_image_data(recipe)
+    if recipe.data not in TOY_SETS:  # TensorFlow Playground's sets and CSV files
+        points = load_points(
+            recipe.data, recipe.task, recipe.samples, recipe.noise, recipe.test_fraction, recipe.seed, recipe.test_data
+        )
+    else:
+        if recipe.task == "regression" or recipe.test_data is not None:
+            raise ValueError(f"{recipe.data} is a classification set of its own: regression and test files take a CSV")
         toy = make_dataset(
             recipe.data,
-            n_samples=recipe.samples,
+            n_samples=200 if recipe.samples is None else recipe.samples,
             noise=recipe.noise,
-            test_fraction=recipe.test_fraction,
+            test_fraction=TOY_TEST_FRACTION if recipe.test_fraction is None else recipe.test_fraction,
             seed=recipe.seed,
         )
-        return TrainingData(
+        points = Points(
             recipe.data,
+            "classification",
             toy.train_inputs,
             toy.train_labels,
             toy.test_inputs,
             toy.test_labels,
-            toy.n_classes,
-            class_names=tuple(toy.class_names),
+            list(toy.class_names),
         )
+    features = DEFAULT_FEATURES if recipe.features is None else recipe.features
+    notes = "" if recipe.features is None else f"inputs {', '.join(features)}"
+    return TrainingData(
+        points.name,
+        feature_matrix(points.train_inputs, features),
+        points.train_labels,
+        feature_matrix(points.test_inputs, features),
+        points.test_labels,
+        points.n_outputs,
+        summary=points.summary,
+        notes=notes,
+        class_names=tuple(points.class_names),
+        task=points.task,
+        input_names=tuple(features),
+    )
 
+
+def load_image_data(recipe: Recipe) -> TrainingData:
+    """An image set of the recipe (and digits), with its held-out test images."""
+    test_fraction = TOY_TEST_FRACTION if recipe.test_fraction is None else recipe.test_fraction
     options: dict = {}
     if recipe.data == "quickdraw":
         options = {
             "categories": recipe.categories,
             "per_category": recipe.per_category,
-            "test_fraction": recipe.test_fraction,
+            "test_fraction": test_fraction,
         }
     elif recipe.data == "digits":
-        options = {"test_fraction": recipe.test_fraction, "seed": recipe.seed}
+        options = {"test_fraction": test_fraction, "seed": recipe.seed}
     dataset = load_image_dataset(recipe.data, recipe.data_dir, **options)
     train_inputs, train_labels = dataset.train_inputs(), dataset.train_labels
     test_inputs, test_labels = dataset.test_inputs(), dataset.test_labels
@@ -259,70 +318,6 @@ def load_data(recipe: Recipe) -> TrainingData:
         notes,
         dataset.class_names,
     )
-
-
-def validation_split(inputs: Array, labels: Array, held_out: int) -> tuple[Array, Array, Array, Array]:
-    """(train inputs, train labels, validation inputs, validation labels): the last ``held_out``
-    rows of a fixed shuffle become the validation set, so settings can be chosen without
-    looking at the test images. The shuffle does not depend on the run's seed, so every
-    candidate setting is judged on the same images."""
-    if not 0 < held_out < len(labels):
-        raise ValueError(
-            f"--validation {held_out}: hold out between 1 and {len(labels) - 1:,} of the "
-            f"{len(labels):,} training images"
-        )
-    order = np.random.default_rng(20_240_601).permutation(len(labels))
-    keep, held = np.sort(order[:-held_out]), np.sort(order[-held_out:])
-    return inputs[keep], labels[keep], inputs[held], labels[held]
-
-
-@dataclass
-class Standardization:
-    """Per-channel standardisation x → (x − mean) / std, and how to fold it into a first layer."""
-
-    mean: np.ndarray  # one value per channel
-    std: np.ndarray
-
-    @classmethod
-    def fit(cls, inputs: np.ndarray, channels: int) -> Standardization:
-        """Mean and std of each channel over all training pixels (channels last in each row)."""
-        pixels = inputs.reshape(-1, channels)
-        mean = pixels.mean(axis=0, dtype=np.float64)
-        std = pixels.std(axis=0, dtype=np.float64)
-        return cls(mean, np.where(std > 0, std, 1.0))
-
-    def apply(self, inputs: np.ndarray) -> np.ndarray:
-        """Standardised copy of flat rows (N, pixels × channels), in the rows' dtype."""
-        channels = len(self.mean)
-        shaped = inputs.reshape(len(inputs), -1, channels)
-        scale = (1 / self.std).astype(inputs.dtype)
-        return ((shaped - self.mean.astype(inputs.dtype)) * scale).reshape(inputs.shape)
-
-    def fold_into(self, network: Network) -> None:
-        """Change the first layer so that the network takes raw inputs.
-
-        z = ((x − m) / s)·W + b = x·(W / s) + (b − (m / s)·W), one m and s per channel.
-        """
-        n_inputs = network.layer_sizes[0]
-        repeats = n_inputs // len(self.mean)
-        mean = np.tile(self.mean, repeats)
-        std = np.tile(self.std, repeats)
-        W = network.weights[0].astype(np.float64)
-        network.biases[0][:] = network.biases[0] - (mean / std) @ W
-        network.weights[0][:] = W / std[:, None]
-
-
-def with_flip(augment: Callable | None, image_shape: tuple[int, ...]) -> Callable:
-    """A batch augmentation that, after ``augment`` (if any), mirrors a random half of the images left-right."""
-
-    def batch(inputs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        changed = augment(inputs, rng) if augment is not None else inputs.copy()
-        images = changed.reshape(len(changed), *image_shape)  # a view: changing it changes the rows
-        mirrored = rng.random(len(images)) < 0.5
-        images[mirrored] = images[mirrored, :, ::-1]
-        return changed
-
-    return batch
 
 
 @dataclass
@@ -394,7 +389,9 @@ def prepare(recipe: Recipe, data: TrainingData) -> Run:
         cost=recipe.cost,
         seed=recipe.seed,
         dtype=np.dtype(recipe.dtype),
+        task=data.task,
     )
+    network.input_names = data.input_names or None
     trainer = Trainer(
         network, train_inputs, data.train_labels, recipe.settings(), test_inputs, data.test_labels, augment=augment
     )
@@ -452,28 +449,46 @@ class Evaluation:
             return np.diag(self.confusion) / totals
 
 
-def evaluate(network: Network, data: TrainingData, l2: float = 0.0, train: bool = True) -> Evaluation:
-    """The one evaluation of a trained network on its data (``train=False``: test data only)."""
+def evaluate(network: Network, data: TrainingData, l2: float = 0.0, train: bool = True, l1: float = 0.0) -> Evaluation:
+    """The one evaluation of a trained network on its data (``train=False``: test data only); for
+    regression the "accuracies" are R² and there is no confusion matrix."""
     from sklearn.metrics import confusion_matrix
 
     train_cost = train_accuracy = test_cost = test_accuracy = confusion = None
     if train:
-        train_cost, train_accuracy = score(network, data.train_inputs, data.train_labels, l2)
+        train_cost, train_accuracy = score(network, data.train_inputs, data.train_labels, l2, l1)
     if len(data.test_labels):
-        test_cost, test_accuracy = score(network, data.test_inputs, data.test_labels, l2)
-        predictions = network.predict(data.test_inputs)
-        confusion = confusion_matrix(data.test_labels, predictions, labels=np.arange(data.n_classes))
+        test_cost, test_accuracy = score(network, data.test_inputs, data.test_labels, l2, l1)
+        if network.task == "classification":
+            predictions = network.predict(data.test_inputs)
+            confusion = confusion_matrix(data.test_labels, predictions, labels=np.arange(data.n_classes))
     return Evaluation(train_cost, train_accuracy, test_cost, test_accuracy, confusion, data.class_names)
 
 
 def fit_problem(network: Network, data: TrainingData) -> str | None:
-    """Why ``network`` cannot be evaluated on ``data`` (inputs or classes differ), or None."""
+    """Why ``network`` cannot be evaluated on ``data`` (inputs, classes or task differ), or None."""
     n_inputs = data.test_inputs.shape[1] if data.test_inputs.ndim == 2 else int(np.prod(data.test_inputs.shape[1:]))
+    if network.task != data.task:
+        return f"the network is for {network.task}, and {data.name} is read for {data.task}"
+    if network.input_size != n_inputs and data.image_shape is None:
+        return (
+            f"the network takes {network.input_size:,} inputs, but the chosen features make {n_inputs:,}: "
+            "give --features as when it was trained"
+        )
     if network.input_size != n_inputs:
         return (
             f"the network takes {network.input_size:,} inputs, but {data.name} images have {n_inputs:,} "
             "(pixels × channels)"
         )
+    if network.layer_sizes[-1] != data.n_classes and data.task == "regression":
+        return f"the network has {network.layer_sizes[-1]} outputs, but {data.name} has one target"
     if network.layer_sizes[-1] != data.n_classes:
         return f"the network has {network.layer_sizes[-1]} outputs, but {data.name} has {data.n_classes} classes"
     return None
+
+
+def with_task(recipe: Recipe, task: str, output: str | None = None, cost: str | None = None) -> Recipe:
+    """The recipe for ``task``, with the output and cost chosen, else the task's own
+    (classification: softmax and cross-entropy; regression: linear and quadratic)."""
+    default_output, default_cost = TASK_DEFAULTS[task]
+    return replace(recipe, task=task, output=output or default_output, cost=cost or default_cost)

@@ -27,6 +27,12 @@ def test_defaults_train_every_toy_set_well(data):
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert set(report) == {
         "data",
+        "task",
+        "features",
+        "train_samples",
+        "test_samples",
+        "l1",
+        "l2",
         "layers",
         "train_accuracy",
         "test_accuracy",

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from playground.data.images import IMAGE_DATASETS
+from playground.data.tensorflow_sets import TENSORFLOW_SETS
 from playground.data.toy import TOY_DATASETS
 from playground.recipes import (
     DATA_SETS,
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_one_list_of_data_set_names():
-    assert DATA_SETS == tuple(TOY_DATASETS) + IMAGE_DATASETS
+    assert DATA_SETS == tuple(TOY_DATASETS) + tuple(TENSORFLOW_SETS) + IMAGE_DATASETS
     from playground.data.download import DOWNLOADABLE
 
     assert set(DOWNLOADABLE) == set(IMAGE_DATASETS) - {"digits"}

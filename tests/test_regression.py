@@ -93,3 +93,15 @@ def test_a_classifier_is_written_as_before(tmp_path):
     with np.load(save_network(network, tmp_path / "c.npz"), allow_pickle=False) as file:
         assert "task" not in file.files
     assert load_network(tmp_path / "c.npz").task == "classification"
+
+
+def test_input_names_travel_with_the_network(tmp_path):
+    network = regressor((3, 4, 1))
+    network.input_names = ("x1", "x2", "x1*x2")
+    assert load_network(save_network(network, tmp_path / "n.npz")).input_names == ("x1", "x2", "x1*x2")
+    description = network_to_json(network)
+    assert network_from_json(description).input_names == ("x1", "x2", "x1*x2")
+    assert network.copy().input_names == network.input_names
+    with pytest.raises(ValueError, match="one name for each of the 3 inputs"):
+        network_from_json({**description, "input_names": ["x1"]})
+    assert "input_names" not in network_to_json(Network([2, 2]))

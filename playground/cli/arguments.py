@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -76,6 +77,27 @@ def augment_spec(text: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def data_source(text: str) -> str:
+    """argparse type for --data: a data set's name, or a CSV file of points (x1,x2,label)."""
+    from playground.recipes import DATA_SETS
+
+    if text in DATA_SETS or text.lower().endswith(".csv") or Path(text).is_file():
+        return text
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {text!r} (choose a data set, {', '.join(DATA_SETS)}, or a .csv file)"
+    )
+
+
+def feature_list(text: str) -> tuple[str, ...]:
+    """argparse type for --features: ``x1,x2,x1^2`` (any of TensorFlow Playground's seven)."""
+    from playground.data.features import parse_features
+
+    try:
+        return parse_features(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def category_list(text: str) -> tuple[str, ...]:
     """argparse type for Quick, Draw! categories: ``cat,bicycle,house plant``."""
     from playground.data.images import parse_quickdraw_categories
@@ -97,10 +119,11 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefau
 
 def defaults_table() -> str:
     """The per-data-set defaults, as printed at the end of ``playground train --help``."""
-    from playground.recipes import DATA_DEFAULTS, TOY_DEFAULTS
+    from playground.recipes import DATA_DEFAULTS, TF_DEFAULTS, TOY_DEFAULTS
 
     rows = [("data set", "layers", "activation", "optimizer", "learn rate", "batch", "epochs")]
-    for name, values in [("2-D toy sets", TOY_DEFAULTS), *DATA_DEFAULTS.items()]:
+    sets = [("2-D toy sets, CSV", TOY_DEFAULTS), ("tf-*, plane, gaussians", TF_DEFAULTS), *DATA_DEFAULTS.items()]
+    for name, values in sets:
         rows.append(
             (
                 name,
@@ -131,7 +154,18 @@ never trained on: mnist, fashion-mnist and cifar-10 have official test files; qu
 holds out the last --test-fraction of each category's rows, digits a stratified random
 --test-fraction.
 
+2-D points: the toy sets above, TensorFlow Playground's sets (tf-circle, tf-xor, tf-gauss,
+tf-spiral to classify; plane, gaussians to regress; its 500 or 1,200 points, its noise 0 to 0.5,
+50 % test, its 4,2 tanh network with SGD at 0.03 in batches of 10), or a CSV file of x1,x2,label
+rows (the page's format; --test-data for a second file to test on, else --test-fraction 0.2).
+A label column of whole numbers or names is classification, one of other numbers regression
+(--task chooses); regression has a linear output and the quadratic cost by default, and reports
+cost and R². --features x1,x2,x1^2,x2^2,x1*x2,sin(x1),sin(x2) chooses the inputs (default x1,x2).
+
 examples:
+  playground train --data plane --json
+  playground train --data tf-circle --features x1^2,x2^2 --layers none --output sigmoid --cost quadratic
+  playground train --data points.csv --test-data held_out.csv --task regression --l1 0.001 --save r.npz
   playground train --data mnist --layers 300 --activation relu --epochs 10 \\
       --augment rotate=15,scale=0.1,shift=2,noise=0.05
   playground train --data quickdraw --categories cat,bicycle,helicopter --per-category 1000

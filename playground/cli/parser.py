@@ -9,7 +9,9 @@ from playground.cli.arguments import (
     HelpFormatter,
     augment_spec,
     category_list,
+    data_source,
     defaults_table,
+    feature_list,
     layer_list,
     non_negative,
     positive,
@@ -22,8 +24,10 @@ from playground.cli.worker import add_worker_arguments
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     from playground.data.download import DOWNLOADABLE
+    from playground.data.features import FEATURES
     from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
-    from playground.recipes import COST_CHOICES, DATA_SETS, IMAGE_SETS
+    from playground.engine.tasks import TASKS
+    from playground.recipes import COST_CHOICES, IMAGE_SETS, TOY_SETS
 
     parser = argparse.ArgumentParser(
         prog="playground",
@@ -39,12 +43,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a network headless and print its accuracy",
         formatter_class=HelpFormatter,
         description="Train a network on a data set with mini-batch gradient descent. "
-        "Prints 'train accuracy: …' and 'test accuracy: …' (fractions), or one JSON line with --json. "
+        "Prints 'train accuracy: …' and 'test accuracy: …' (fractions; for regression the costs and R²), "
+        "or one JSON line with --json. "
         "Exit status 0 on success, 2 on bad arguments or missing/corrupt data, 3 when training diverged.",
         epilog=TRAIN_EPILOG.format(table=defaults_table(), images=", ".join(IMAGE_SETS)),
     )
     data = train.add_argument_group("data")
-    data.add_argument("--data", default="fruit-curved", choices=DATA_SETS, help="data set to train on")
+    data.add_argument(
+        "--data",
+        default="fruit-curved",
+        type=data_source,
+        metavar="NAME|FILE.csv",
+        help="data set to train on (names below), or a CSV file of x1,x2,label rows",
+    )
+    data.add_argument(
+        "--test-data", metavar="FILE.csv", default=None, help="with --data FILE.csv: a second file to test on"
+    )
+    data.add_argument(
+        "--task",
+        default=None,
+        choices=TASKS,
+        help="2-D points: classification or regression (default: from the label column: whole numbers or "
+        "names classify, other numbers regress; fixed for a named set)",
+    )
+    data.add_argument(
+        "--features",
+        type=feature_list,
+        default=None,
+        metavar="LIST",
+        help=f"2-D points: the inputs, any of {','.join(FEATURES)} (default: x1,x2)",
+    )
     data.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -100,13 +128,24 @@ def build_parser() -> argparse.ArgumentParser:
         "pixels (default: on for cifar-10, off otherwise); a saved network still takes "
         "[0, 1] pixels, the scaling is folded into its first layer",
     )
-    data.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
-    data.add_argument("--noise", type=non_negative, default=None, help="toy data noise (default: the data set's own)")
+    data.add_argument(
+        "--samples",
+        type=positive(int),
+        default=None,
+        help="samples in a generated 2-D set (default: 200; TensorFlow Playground's: 500, 1,200 to regress)",
+    )
+    data.add_argument(
+        "--noise",
+        type=non_negative,
+        default=None,
+        help="toy data noise (default: the data set's own; TensorFlow Playground's: 0 to 0.5, default 0)",
+    )
     data.add_argument(
         "--test-fraction",
         type=non_negative,
-        default=0.2,
-        help="fraction held out as test data (toy sets, digits, quickdraw)",
+        default=None,
+        help="fraction held out as test data (default 0.2: toy sets, CSV files, digits, quickdraw; "
+        "0.5: TensorFlow Playground's sets)",
     )
 
     network = train.add_argument_group("network and training")
@@ -123,8 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
         choices=HIDDEN_ACTIVATIONS,
         help="hidden activation (default: tanh for the toy sets and digits, relu for images)",
     )
-    network.add_argument("--output", default="softmax", choices=OUTPUT_ACTIVATIONS, help="output activation")
-    network.add_argument("--cost", default="cross-entropy", choices=COST_CHOICES, help="cost function")
+    network.add_argument(
+        "--output",
+        default=None,
+        choices=OUTPUT_ACTIVATIONS,
+        help="output activation (default: softmax; linear for regression)",
+    )
+    network.add_argument(
+        "--cost",
+        default=None,
+        choices=COST_CHOICES,
+        help="cost function (default: cross-entropy; quadratic for regression)",
+    )
     network.add_argument(
         "--optimizer",
         default=None,
@@ -150,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="epochs (default: 1000 for the 2-D toy sets, 30 for digits, per data set below)",
     )
-    network.add_argument("--l2", type=non_negative, default=0.0, help="L2 regularisation strength λ")
+    network.add_argument("--l2", type=non_negative, default=0.0, help="L2 regularisation strength λ (cost ½·λ·Σw²)")
+    network.add_argument("--l1", type=non_negative, default=0.0, help="L1 regularisation rate (cost l1·Σ|w|)")
     network.add_argument("--decay", type=non_negative, default=0.0, help="learn rate decay: lr / (1 + decay·epoch)")
     network.add_argument(
         "--input-noise", type=non_negative, default=0.0, help="std of Gaussian noise added to every training input"
@@ -193,15 +243,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate",
-        help="score a saved network on a data set's test images",
+        help="score a saved network on a data set's test images (or a CSV file's points)",
         formatter_class=HelpFormatter,
         description="Load a network saved by `playground train --save` and print its test accuracy and "
         "confusion matrix (rows: true class, columns: predicted class) on the data set's held-out test "
         "images. Exit status 0 on success, 2 on a bad or unreadable model, missing data, or a model that "
-        "does not fit the data (other inputs or classes).",
+        "does not fit the data (other inputs or classes). A regression network is scored by its cost and R² on "
+        "--data FILE.csv (every row) or plane, gaussians (their test half).",
     )
     evaluate.add_argument("--model", metavar="PATH", required=True, help="the saved network (.npz)")
-    evaluate.add_argument("--data", default="mnist", choices=DATA_SETS, help="data set to score on")
+    evaluate.add_argument(
+        "--data",
+        default="mnist",
+        type=data_source,
+        metavar="NAME|FILE.csv",
+        help="data set to score on, or a CSV file of x1,x2,label rows (every row is scored)",
+    )
+    evaluate.add_argument(
+        "--features",
+        type=feature_list,
+        default=None,
+        metavar="LIST",
+        help="2-D points: the inputs the network was trained on (default: x1,x2)",
+    )
     evaluate.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -223,10 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--test-fraction",
         type=non_negative,
-        default=0.2,
-        help="held-out fraction (toy sets, digits, quickdraw): as when trained",
+        default=None,
+        help="held-out fraction (toy sets, digits, quickdraw: 0.2; TensorFlow Playground's: 0.5): as when trained",
     )
-    evaluate.add_argument("--samples", type=positive(int), default=200, help="samples in a toy data set")
+    evaluate.add_argument(
+        "--samples", type=positive(int), default=None, help="samples in a generated 2-D set: as when trained"
+    )
     evaluate.add_argument("--noise", type=non_negative, default=None, help="toy data noise")
     evaluate.add_argument("--seed", type=seed_value, default=0, help="seed of the data split (toy sets, digits)")
     evaluate.add_argument("--threads", type=positive(int), default=1, help="BLAS threads")
@@ -243,7 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
         "data, a model that does not fit the data, or bad options.",
     )
     landscape.add_argument("--model", metavar="PATH", required=True, help="the saved network (.npz)")
-    landscape.add_argument("--data", default="mnist", choices=DATA_SETS, help="data set whose test images are used")
+    landscape.add_argument(
+        "--data", default="mnist", choices=TOY_SETS + IMAGE_SETS, help="data set whose test images are used"
+    )
     landscape.add_argument(
         "--data-dir",
         metavar="DIR",

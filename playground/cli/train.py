@@ -30,13 +30,15 @@ def check_save_path(path: str) -> str | None:
 
 def check_train_arguments(args: argparse.Namespace) -> str | None:
     """What is wrong with a combination of options, or None."""
-    if not args.test_fraction < 1:
+    if args.test_fraction is not None and not args.test_fraction < 1:
         return "--test-fraction must be below 1"
     if args.save and (problem := check_save_path(args.save)):
         return problem
-    from playground.recipes import IMAGE_SETS
+    from playground.recipes import DATA_SETS, IMAGE_SETS
 
     image = args.data in IMAGE_SETS
+    if args.test_data is not None and (args.data in DATA_SETS or not args.data.lower().endswith(".csv")):
+        return "--test-data goes with --data FILE.csv (a file of training points)"
     if args.categories is not None and args.data != "quickdraw":
         return "--categories applies to --data quickdraw only"
     if args.categories is not None and len(set(args.categories)) < 2:
@@ -53,21 +55,28 @@ def check_train_arguments(args: argparse.Namespace) -> str | None:
         ]:
             if value is not None:
                 return f"{flag} applies to image data sets only ({', '.join(IMAGE_SETS)})"
+    else:
+        for flag, value in [("--task", args.task), ("--features", args.features)]:
+            if value is not None:
+                return f"{flag} applies to 2-D points only, not to {args.data}"
     return None
 
 
 def run_train(args: argparse.Namespace) -> int:
     """Train headless; print accuracies (or JSON); save if asked."""
     from playground.engine import blas_threads, save_network
-    from playground.recipes import Recipe, evaluate, prepare
+    from playground.recipes import Recipe, evaluate, prepare, with_task
 
     problem = check_train_arguments(args)
     if problem:
         return fail(problem)
-    recipe = Recipe.from_options(args).with_defaults()
-    data, failed = load_recipe_data(recipe)
+    data, failed = load_recipe_data(Recipe.from_options(args))
     if failed is not None:
         return failed
+    # The output and cost by default follow the task, known once the data is read.
+    recipe = with_task(Recipe.from_options(args), data.task, args.output, args.cost).with_defaults()
+    if args.method == "evolution" and data.task == "regression":
+        return fail("--method evolution classifies; train a regression by gradient descent")
     if args.method == "evolution" and (problem := evolution_problem(data, args)):
         return fail(problem)
     try:
@@ -89,17 +98,15 @@ def run_train(args: argparse.Namespace) -> int:
         if args.method == "evolution":
             result, history = evolve(network, data, args, trainer), []
         elif data.image_shape is None:
-            result, history = (
-                train_toy(trainer, recipe, args.quiet, f"training {network.describe()} on {args.data}"),
-                [],
-            )
+            description = f"training {network.describe()} on {data.name}"
+            result, history = train_toy(trainer, recipe, args.quiet, description), []
         else:
             result, history = train_images(trainer, recipe, args.quiet)
     seconds = time.perf_counter() - start
 
     run.finish()  # from now on the network takes [0, 1] pixels
     with blas_threads(recipe.threads):
-        final = evaluate(network, data, recipe.l2).accuracies()
+        final = evaluate(network, data, recipe.l2, l1=recipe.l1).accuracies()
     save_problem = None
     if args.save:
         try:
@@ -108,11 +115,9 @@ def run_train(args: argparse.Namespace) -> int:
             save_problem = f"could not save the network to {args.save}: {error.strerror or error}"
     report = {
         "data": args.data,
+        "task": data.task,
         "layers": network.layer_sizes,
-        "train_accuracy": final["train_accuracy"],
-        "test_accuracy": final["test_accuracy"],
-        "train_cost": final["train_cost"],
-        "test_cost": final["test_cost"],
+        **scores(final, data.task),
         "epochs": result.epochs,
         "seconds": round(seconds, 3),
         "diverged": result.diverged,
@@ -134,7 +139,17 @@ def run_train(args: argparse.Namespace) -> int:
                 },
             }
         )
-    if data.image_shape is not None:
+    if data.image_shape is None:
+        report.update(
+            {
+                "features": list(recipe.features or ("x1", "x2")),
+                "train_samples": len(data.train_labels),
+                "test_samples": len(data.test_labels),
+                "l1": recipe.l1,
+                "l2": recipe.l2,
+            }
+        )
+    else:
         report.update(
             {
                 "train_samples": len(data.train_labels),
@@ -174,23 +189,46 @@ def run_train(args: argparse.Namespace) -> int:
             print(f"epochs: {result.epochs} in {seconds:.2f} s")
         if args.save and not save_problem:
             print(f"saved: {args.save}")
-        print(f"train accuracy: {final['train_accuracy']:.4f}")
-        if final["test_accuracy"] is not None:
-            scored_on = "validation" if recipe.validation else "test"
-            print(f"{scored_on} accuracy: {final['test_accuracy']:.4f}")
+        scored_on = "validation" if recipe.validation else "test"
+        if data.task == "regression":
+            lines = [("train cost", final["train_cost"]), (f"{scored_on} cost", final["test_cost"])]
+            lines += [("train R²", final["train_accuracy"]), (f"{scored_on} R²", final["test_accuracy"])]
+        else:
+            lines = [("train accuracy", final["train_accuracy"]), (f"{scored_on} accuracy", final["test_accuracy"])]
+        for name, value in lines:
+            if value is not None:
+                print(f"{name}: {value:.4f}")
     if save_problem:
         return fail(save_problem)
     return EXIT_DIVERGED if result.diverged else 0
 
 
+def scores(final: dict, task: str) -> dict:
+    """The figures a report shows: costs and accuracies, or for regression costs and R²."""
+    if task == "regression":
+        return {
+            "train_cost": final["train_cost"],
+            "test_cost": final["test_cost"],
+            "train_r2": final["train_accuracy"],
+            "test_r2": final["test_accuracy"],
+        }
+    return {
+        "train_accuracy": final["train_accuracy"],
+        "test_accuracy": final["test_accuracy"],
+        "train_cost": final["train_cost"],
+        "test_cost": final["test_cost"],
+    }
+
+
 def load_recipe_data(recipe):
     """The recipe's data and None, or None and the bad-input exit status after saying what is wrong."""
     from playground.data.images import DataFileError, DataNotFoundError
+    from playground.data.points_csv import PointsCSVError
     from playground.recipes import load_data
 
     try:
         return load_data(recipe), None
-    except DataNotFoundError as error:
+    except (DataNotFoundError, PointsCSVError) as error:
         return None, fail(str(error))
     except DataFileError as error:
         return None, fail(
@@ -229,10 +267,13 @@ def train_toy(trainer, recipe, quiet: bool, description: str):
     with tqdm(
         total=recipe.epochs, desc=description, unit="epoch", disable=quiet, file=sys.stderr, leave=False
     ) as progress:
+        score = "r2" if trainer.network.task == "regression" else "acc"
 
         def on_epoch(event):
             progress.update(1)
-            progress.set_postfix(cost=f"{event.train_cost:.4f}", acc=f"{event.train_accuracy:.3f}", refresh=False)
+            progress.set_postfix(
+                cost=f"{event.train_cost:.4f}", **{score: f"{event.train_accuracy:.3f}"}, refresh=False
+            )
 
         return trainer.train(recipe.epochs, on_epoch=on_epoch, threads=recipe.threads)
 

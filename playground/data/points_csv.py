@@ -1,8 +1,10 @@
-"""Reading a user's own two-feature data from CSV (SPEC F1).
+"""Reading a user's own two-feature data from CSV (SPEC F1, F24).
 
-Format: an optional header, then rows ``x1, x2, label``. Labels are whole numbers
-0–9, or up to 10 distinct strings (classes are then numbered in order of first
-appearance). At most 10,000 rows and 1 MB (the limits in force: ``playground.limits``);
+Format: an optional header, then rows ``x1, x2, label``. For classification, labels are
+whole numbers 0–9, or up to 10 distinct strings (classes are then numbered in order of first
+appearance); for regression, real numbers (the targets). ``read_points_csv`` tells the two
+apart by the label column (whole numbers or names: classification; any other number:
+regression) unless a task is chosen; ``parse_points_csv`` reads classes only (the page's way). At most 10,000 rows and 1 MB (the limits in force: ``playground.limits``);
 coordinates must fit float32, the engine's type. Every problem is reported with the line it
 is on, and nothing is returned unless the whole file is good.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,8 +35,50 @@ def _is_number(text: str) -> bool:
         return False
 
 
+@dataclass
+class PointsTable:
+    """What a points CSV holds: inputs (n, 2) float32 and labels, as its task reads them."""
+
+    inputs: np.ndarray
+    labels: np.ndarray  # classification: (n,) int64 classes; regression: (n,) float32 targets
+    class_names: list[str]  # empty for regression
+    task: str  # "classification" or "regression"
+
+
 def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Inputs (n, 2) float32, labels (n,) int64 and class names from CSV text."""
+    inputs, raw_labels = _read_rows(content)
+    labels, class_names = _number_classes(raw_labels)
+    return inputs, labels, class_names
+
+
+def read_points_csv(content: bytes | str, task: str | None = None) -> PointsTable:
+    """The rows of a points CSV for ``task`` ('classification' or 'regression'; None: from the
+    label column, whole numbers or names → classification, other numbers → regression)."""
+    inputs, raw_labels = _read_rows(content)
+    if task is None:
+        task = (
+            "classification"
+            if not all(_is_number(label) for label in raw_labels) or all(_is_whole(label) for label in raw_labels)
+            else "regression"
+        )
+    if task == "classification":
+        labels, class_names = _number_classes(raw_labels)
+        return PointsTable(inputs, labels, class_names, task)
+    if task != "regression":
+        raise ValueError(f"unknown task {task!r}; choose classification or regression")
+    for label in raw_labels:
+        if not _is_number(label):
+            raise PointsCSVError(f"label {label!r} is not a number: regression needs a real target on every row")
+    return PointsTable(inputs, np.array([float(label) for label in raw_labels], dtype=np.float32), [], task)
+
+
+def _is_whole(text: str) -> bool:
+    return text.lstrip("-").isdigit()
+
+
+def _read_rows(content: bytes | str) -> tuple[np.ndarray, list[str]]:
+    """Inputs (n, 2) float32 and the label cells as text, every row checked."""
     limits = current_limits()
     max_bytes, max_rows = limits.csv_bytes, limits.points
     if isinstance(content, bytes):
@@ -75,15 +120,13 @@ def parse_points_csv(content: bytes | str) -> tuple[np.ndarray, np.ndarray, list
         if len(cells[2]) > MAX_LABEL_CHARACTERS:
             raise PointsCSVError(f"line {line}: the label is longer than {MAX_LABEL_CHARACTERS} characters")
         raw_labels.append(cells[2])
-
-    labels, class_names = _number_classes(raw_labels)
-    return inputs.astype(np.float32), labels, class_names
+    return inputs.astype(np.float32), raw_labels
 
 
 def _number_classes(raw_labels: list[str]) -> tuple[np.ndarray, list[str]]:
     """Whole numbers 0–9 stay as they are; strings are numbered in order of first appearance."""
     max_classes = current_limits().classes
-    if all(label.lstrip("-").isdigit() for label in raw_labels):
+    if all(_is_whole(label) for label in raw_labels):
         values = np.array([int(label) for label in raw_labels], dtype=np.int64)
         if values.min() < 0 or values.max() >= max_classes:
             bad = values[(values < 0) | (values >= max_classes)][0]

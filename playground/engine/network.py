@@ -152,6 +152,8 @@ class Network:
         self.cost_name = cost
         self.cost_function = COSTS[cost]
         self.task = task  # "classification" or "regression"
+        # What each input node is, when known (e.g. feature inputs 'x1^2', 'x1*x2'): saved with the network.
+        self.input_names: tuple[str, ...] | None = None
         self.shapes = shapes  # one sample's shape before the first layer and after each
         self.dtype = dtypes.pop() if dtypes else np.dtype(np.float32)
 
@@ -221,7 +223,7 @@ class Network:
         ``network.copy(np.float32)`` of a float64 network is half its size)."""
         layers = [layer.copy(dtype) for layer in self.layers]
         twin = Network.from_layers(layers, self.cost_name, self.input_shape, self.task)
-        twin.seed = self.seed
+        twin.seed, twin.input_names = self.seed, self.input_names
         return twin
 
     def describe(self) -> str:

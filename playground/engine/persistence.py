@@ -2,7 +2,8 @@
 
 A file holds the layer list as a JSON description (each layer's ``to_dict()``), the
 cost, the number type, the task when it is regression (a file without one is a classifier,
-as every file before regression was), and one array per parameter: ``weights_<k>`` and
+as every file before regression was), the input names when known (``input_names``: e.g. the
+feature inputs 'x1^2', 'x1*x2'), and one array per parameter: ``weights_<k>`` and
 ``biases_<k>`` of layer k (counted from 0). Loading a file a stranger handed you can
 never run code: pickled members are refused (``allow_pickle=False``), and every size is
 read from the zip directory and the array headers and checked before anything is
@@ -115,6 +116,8 @@ def write_network(network: Network, file: BinaryIO) -> None:
     }
     if network.task != "classification":
         arrays["task"] = np.array(network.task)
+    if network.input_names is not None:
+        arrays["input_names"] = np.array(json.dumps(list(network.input_names)))
     for index, layer in enumerate(network.layers):
         for name, array in zip(PARAMETER_NAMES, layer.parameters()):
             arrays[f"{name}_{index}"] = array
@@ -279,6 +282,11 @@ class _ModelReader:
                 array[...] = stored
         if version[0] == 1:
             network.seed = 0
+        if "input_names" in self.members:
+            try:
+                network.input_names = checked_input_names(json.loads(self.text("input_names")), network.input_size)
+            except (ValueError, RecursionError) as error:
+                raise self.fail(f"invalid input_names ({error})") from None
         return network
 
     def description(self) -> tuple[list[dict[str, Any]], tuple[int, ...] | None]:
@@ -348,6 +356,8 @@ def network_to_json(network: Network) -> dict[str, Any]:
     }
     if network.task != "classification":  # absent: a classifier, as in every description before regression
         description["task"] = network.task
+    if network.input_names is not None:
+        description["input_names"] = list(network.input_names)
     return description
 
 
@@ -385,6 +395,8 @@ def network_from_json(description: Any, max_parameters: int = MAX_PARAMETERS, dt
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ValueError(f"seed must be a whole number ≥ 0 or nothing, not {seed!r}")
         network = Network.from_layers([layer_from_dict(layer, dtype) for layer in layers], cost, input_shape, task)
+        if description.get("input_names") is not None:
+            network.input_names = checked_input_names(description["input_names"], network.input_size)
     except (ValueError, TypeError) as error:
         raise DescriptionError(f"invalid network ({error})") from None
     network.seed = seed
@@ -412,3 +424,12 @@ def checked_values(values: Any, shape: tuple[int, ...], what: str) -> np.ndarray
     if not np.all(np.isfinite(array)):
         raise DescriptionError(f"{what} hold values that are not finite")
     return array
+
+
+def checked_input_names(names: Any, n_inputs: int) -> tuple[str, ...]:
+    """Input names as a file or JSON holds them: one short text per input, or a ValueError."""
+    if not isinstance(names, list) or len(names) != n_inputs:
+        raise ValueError(f"input_names must list one name for each of the {n_inputs:,} inputs")
+    if not all(isinstance(name, str) and 0 < len(name) <= 100 for name in names):
+        raise ValueError("each input name must be a text of 1 to 100 characters")
+    return tuple(names)
