@@ -190,14 +190,18 @@ def test_the_landscapes_descent_controls_are_on_screen_beside_the_surface(live_a
         wait_until_settled(browser)
         assert lecture_on(browser) == (lecture == "1")
         parts = ["landscape-play", "landscape-step", "landscape-optimizer", "landscape-learn-rate", "landscape-contour"]
-        outside = browser.execute_script(
-            "return arguments[0].filter(id => { const r = document.getElementById(id).getBoundingClientRect();"
-            " return r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth; })",
-            parts,
-        )
-        assert not outside and browser.execute_script("return window.scrollY") == 0, outside
+        assert not outside_window(browser, parts) and browser.execute_script("return window.scrollY") == 0
     finally:
         reset_viewport(browser)
+
+
+def outside_window(driver, ids: list[str]) -> list[str]:
+    """Which of the elements (by id) are not wholly inside the window, unscrolled."""
+    return driver.execute_script(
+        "return arguments[0].filter(id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth; })",
+        ids,
+    )
 
 
 PLANE = """
@@ -250,11 +254,6 @@ def test_the_landscapes_jobs_start_and_show_progress_on_screen(live_app, browser
         browser.find_element(By.XPATH, f"//div[contains(@class,'tab')][normalize-space()='{tab}']").click()
         parts = LANDSCAPE_TABS[tab]
         wait_for(browser, lambda: browser.find_element(By.ID, parts[0]).is_displayed())
-        outside = browser.execute_script(
-            "return arguments[0].filter(id => { const r = document.getElementById(id).getBoundingClientRect();"
-            " return r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth; })",
-            parts,
-        )
-        assert not outside and browser.execute_script("return window.scrollY") == 0, outside
+        assert not outside_window(browser, parts) and browser.execute_script("return window.scrollY") == 0
     finally:
         reset_viewport(browser)

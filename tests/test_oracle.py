@@ -14,6 +14,23 @@ from playground.engine.network import Network
 from playground.engine.training import Trainer, TrainingSettings
 
 SKLEARN_ACTIVATION = {"sigmoid": "logistic", "tanh": "tanh", "relu": "relu"}
+
+
+def plain_sgd(batch_size: int) -> dict:
+    """scikit-learn's MLP settings for one plain SGD step: no momentum, no L2, the whole batch, in order."""
+    return dict(
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=LEARN_RATE,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        batch_size=batch_size,
+        shuffle=False,
+        random_state=0,
+    )
+
+
 LEARN_RATE = 0.5
 
 
@@ -54,19 +71,7 @@ def test_one_sgd_step_matches_scikit_learn(output, activation, hidden):
     labels = rng.permutation(np.arange(n_samples) % n_classes)
     y = labels if output == "softmax" else np.eye(n_classes, dtype=int)[labels]
 
-    mlp = MLPClassifier(
-        hidden_layer_sizes=hidden,
-        activation=SKLEARN_ACTIVATION[activation],
-        solver="sgd",
-        learning_rate="constant",
-        learning_rate_init=LEARN_RATE,
-        momentum=0.0,
-        nesterovs_momentum=False,
-        alpha=0.0,
-        batch_size=n_samples,
-        shuffle=False,
-        random_state=0,
-    )
+    mlp = MLPClassifier(hidden_layer_sizes=hidden, activation=SKLEARN_ACTIVATION[activation], **plain_sgd(n_samples))
     mlp.partial_fit(inputs, y, classes=np.arange(n_classes))  # only to build its arrays and optimizer
     assert mlp.out_activation_ == ("softmax" if output == "softmax" else "logistic")
     for ours, theirs in zip(network.weights, mlp.coefs_):
@@ -237,19 +242,7 @@ def test_one_regression_step_matches_scikit_learn(n_outputs, activation, hidden)
     targets = rng.normal(0, 2, (n_samples, n_outputs))
     y = targets[:, 0] if n_outputs == 1 else targets
 
-    mlp = MLPRegressor(
-        hidden_layer_sizes=hidden,
-        activation=SKLEARN_ACTIVATION[activation],
-        solver="sgd",
-        learning_rate="constant",
-        learning_rate_init=LEARN_RATE,
-        momentum=0.0,
-        nesterovs_momentum=False,
-        alpha=0.0,
-        batch_size=n_samples,
-        shuffle=False,
-        random_state=0,
-    )
+    mlp = MLPRegressor(hidden_layer_sizes=hidden, activation=SKLEARN_ACTIVATION[activation], **plain_sgd(n_samples))
     mlp.partial_fit(inputs, y)  # only to build its arrays and optimizer
     assert mlp.out_activation_ == "identity"
     for ours, theirs in zip(network.weights, mlp.coefs_):

@@ -20,19 +20,16 @@ def app():
     return create_app()
 
 
-def test_points_figure_marks_train_filled_and_test_hollow():
+def fruit_figure(x_range, y_range):
+    """The fruit's points drawn on the plane ``x_range`` × ``y_range``, and the points."""
     data, _ = initial()
     dataset = model.check_points(data)
-    figure = points_figure(
-        dataset.train_inputs,
-        dataset.train_labels,
-        dataset.test_inputs,
-        dataset.test_labels,
-        dataset.class_names,
-        dataset.feature_names,
-        (0, 1),
-        (0, 1),
-    )
+    inputs = (dataset.train_inputs, dataset.train_labels, dataset.test_inputs, dataset.test_labels)
+    return points_figure(*inputs, dataset.class_names, dataset.feature_names, x_range, y_range), dataset
+
+
+def test_points_figure_marks_train_filled_and_test_hollow():
+    figure, dataset = fruit_figure((0, 1), (0, 1))
     names = [trace.name for trace in figure.data]
     assert names == ["safe (train)", "poisonous (train)", "safe (test)", "poisonous (test)"]
     poisonous_train = figure.data[1]
@@ -50,18 +47,7 @@ def test_points_figure_marks_train_filled_and_test_hollow():
 def test_the_plane_keeps_equal_aspect_when_its_spans_are_alike(x_range, y_range, equal):
     """A circle of points looks round (one unit as long across as up); own data in different units
     (spans more than 3 times apart) fills the box instead of shrinking to a sliver."""
-    data, _ = initial()
-    dataset = model.check_points(data)
-    figure = points_figure(
-        dataset.train_inputs,
-        dataset.train_labels,
-        dataset.test_inputs,
-        dataset.test_labels,
-        dataset.class_names,
-        dataset.feature_names,
-        x_range,
-        y_range,
-    )
+    figure, _ = fruit_figure(x_range, y_range)
     assert (figure.layout.yaxis.scaleanchor == "x") == equal
     if equal:
         assert figure.layout.yaxis.scaleratio == 1 and figure.layout.yaxis.constrain == "domain"
