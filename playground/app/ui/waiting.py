@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
+
+LINE = 34  # characters a line: a long note breaks into lines, so lecture mode's bigger text still fits
 
 
 def waiting_figure(text: str, height: int = 300) -> go.Figure:
     """No axes (Plotly's empty ones run −1…6 × −1…4 and mean nothing), one grey line of text."""
     figure = go.Figure()
     figure.add_annotation(
-        text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font=dict(color="#777", size=15)
+        text="<br>".join(textwrap.wrap(text, LINE)) or text,
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        font=dict(color="#777", size=15),
     )
     figure.update_layout(
         height=height,
