@@ -96,6 +96,10 @@ def test_robustness_figure():
     curves = {"rotation °": ([0, 10], [0.9, 0.8]), "shift px": ([0, 1, 2], [0.9, 0.7, 0.5])}
     figure = figures.robustness_figure(curves)
     assert [(list(t.x), list(t.y)) for t in figure.data] == [([0, 10], [0.9, 0.8]), ([0, 1, 2], [0.9, 0.7, 0.5])]
+    four = figures.robustness_figure({**curves, "pixel noise": ([0, 0.1], [0.9, 0.6]), "stroke px": ([0], [0.9])})
+    # Two charts a row (each wide enough for its title at lecture size): the third below the first.
+    assert four.layout.yaxis3.domain[1] < four.layout.yaxis.domain[0]
+    assert four.layout.xaxis3.domain == four.layout.xaxis.domain and four.layout.height > figure.layout.height
 
 
 def test_threshold_figure():

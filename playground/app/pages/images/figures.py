@@ -203,8 +203,14 @@ def map_figure(points: Array, labels: Array, class_names: list[str], title: str)
 def robustness_figure(curves: dict[str, tuple[list, list]], note: str = "") -> go.Figure:
     """Accuracy against the size of each change, one small chart per change (``note``: on which images)."""
     kinds = list(curves)
-    figure = make_subplots(rows=1, cols=len(kinds), subplot_titles=kinds, shared_yaxes=True, horizontal_spacing=0.04)
-    for column, kind in enumerate(kinds, start=1):
+    # Two charts a row: each wide enough for its title and ticks, at lecture size too.
+    columns = min(2, len(kinds))
+    rows = -(-len(kinds) // columns)
+    figure = make_subplots(
+        rows=rows, cols=columns, subplot_titles=kinds, shared_yaxes=True, horizontal_spacing=0.06, vertical_spacing=0.22
+    )
+    for k, kind in enumerate(kinds):
+        row, column = divmod(k, columns)
         levels, accuracies = curves[kind]
         figure.add_trace(
             go.Scatter(
@@ -215,22 +221,27 @@ def robustness_figure(curves: dict[str, tuple[list, list]], note: str = "") -> g
                 line=dict(color=TEST_COLOUR),
                 hovertemplate="%{x}: %{y:.1%}<extra></extra>",
             ),
-            1,
-            column,
+            row + 1,
+            column + 1,
         )
-    figure.update_yaxes(tickformat=".0%", range=[0, 1.02], row=1, col=1, title_text="test accuracy")
+    figure.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    figure.update_yaxes(title_text="test accuracy", col=1)
     figure.update_layout(
-        height=280 + 20 * bool(note), margin=dict(l=60, r=10, t=50, b=40 + 20 * bool(note)), font=dict(size=12)
+        height=180 * rows + 70 + 20 * bool(note),
+        margin=dict(l=60, r=10, t=40, b=40 + 20 * bool(note)),
+        font=dict(size=12),
     )
     figure.update_annotations(font_size=12)
     if note:
         figure.add_annotation(
             text=note,
             x=1,
-            y=-0.3,
+            y=0,
+            yshift=-28,  # under the bottom charts' ticks, whatever the figure's height
             xref="paper",
             yref="paper",
             xanchor="right",
+            yanchor="top",
             showarrow=False,
             font=dict(size=11, color="#666"),
         )
