@@ -308,10 +308,12 @@ def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_ima
         radio(browser, "images-map-method", method)
         browser.find_element(By.ID, "images-map-draw").click()
         title = "t-SNE" if method == "tsne" else "PCA"
+        progress: set[str] = set()  # the job's progress lines seen while it ran
         wait_for(
             browser,
             lambda: (
-                title
+                not progress.add(text(browser, "images-map-progress"))
+                and title
                 in json.dumps(
                     browser.execute_script(
                         "const g = document.querySelector('#images-map-graph .js-plotly-plot'); return g.layout.title"
@@ -322,6 +324,9 @@ def test_the_map_of_a_layer_arrives_every_time_and_a_hovered_point_shows_its_ima
             timeout=60,
         )
         assert browser.execute_script(points) >= 100, round_
+        if method == "tsne":  # seconds of work: it says how far it has come, and nothing once done
+            assert any(line.startswith(("forward pass", "PCA", "t-SNE")) for line in progress), progress
+            wait_for(browser, lambda: not browser.find_element(By.ID, "images-map-progress").is_displayed())
         browser.execute_script(  # a new title next time: each draw must arrive to pass
             "document.querySelector('#images-map-graph .js-plotly-plot').layout.title = {text: ''}"
         )

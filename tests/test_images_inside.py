@@ -124,8 +124,15 @@ def test_the_page_maps_a_few_thousand_images_by_tsne_and_a_thousand_by_pca(digit
     def points(figure) -> int:
         return sum(len(trace.x) for trace in figure.data)
 
-    everything = layer_map_figure(model, 1, "tsne")  # fewer test images than the page maps: all of them
+    said: list[str] = []
+    everything = layer_map_figure(model, 1, "tsne", said.append)  # fewer test images than the page maps: all
     assert points(everything) == len(test.labels) < inside.TSNE_SAMPLES
+    # How far it came, stage by stage, for the page's progress line: the forward pass by chunks,
+    # PCA, the neighbours, then t-SNE's steps up to the last.
+    steps = sum(inside.TSNE_STEPS)
+    assert said[0].startswith("forward pass: ") and said.index("PCA to 50 dimensions") > 0
+    assert f"forward pass: {len(test.labels):,} of {len(test.labels):,} images" in said
+    assert said[-1] == f"t-SNE: step {steps} of {steps}" and len(said) >= steps // inside.TSNE_EVERY
     assert everything.layout.title.text.startswith(f"{len(test.labels):,} test images by hidden layer 1")
     monkeypatch.setattr(inside, "TSNE_SAMPLES", 120)
     monkeypatch.setattr(inside, "MAP_SAMPLES", 150)

@@ -86,6 +86,7 @@ MAP_GRAPH = "images-map-graph"
 MAP_TOOLTIP = "images-map-tooltip"
 MAP_DRAW = "images-map-draw"
 MAP_MESSAGE = "images-map-message"
+MAP_PROGRESS = "images-map-progress"  # the map job: how far it has come
 ROBUSTNESS = "images-robustness"
 THRESHOLD = "images-threshold"
 THRESHOLD_TEXT = "images-threshold-text"

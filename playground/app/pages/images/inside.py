@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy import ndimage
 
@@ -29,6 +31,9 @@ MAP_SAMPLES = 1000
 # job (its process's imports, the data, the forward pass, the figure) about 3 s (bench/tsne_map.py),
 # which leaves room within SPEC's 5 s when other work shares the two cores.
 TSNE_SAMPLES = 2500
+TSNE_STEPS = (100, 200)  # exaggerated, then plain (openTSNE's defaults 250 + 500: see ``tsne``)
+TSNE_EVERY = 25  # t-SNE steps between two progress lines (about every 0.2 s here)
+Said = Callable[[str], None] | None  # where a long computation says how far it has come
 CHUNK = 250  # images per forward pass of a map: a conv network's layers for 2,500 at once are 100s of MB
 
 
@@ -125,21 +130,26 @@ def layer_choices(network: Network) -> list[dict]:
     return choices + [{"label": f"output ({network.layer_sizes[-1]})", "value": len(network.layers)}]
 
 
-def layer_activations(network: Network, inputs: Array, layer: int) -> Array:
-    """The activations of ``layer`` (0: the inputs themselves) for each row of ``inputs``."""
+def layer_activations(network: Network, inputs: Array, layer: int, said: Said = None) -> Array:
+    """The activations of ``layer`` (0: the inputs themselves) for each row of ``inputs``
+    (``said``: told how far the forward pass has come, chunk by chunk)."""
     chunks = []
     for start in range(0, len(inputs), CHUNK):
         _, activations = network.forward_pass(inputs[start : start + CHUNK])  # activations[0] is the inputs
         chunks.append(activations[layer].reshape(len(activations[layer]), -1))
+        if said:
+            said(f"forward pass: {min(start + CHUNK, len(inputs)):,} of {len(inputs):,} images")
     return np.concatenate(chunks) if chunks else np.zeros((0, int(np.prod(network.shapes[layer]))), np.float32)
 
 
-def layer_map(activations: Array, method: str = "pca", seed: int = 0) -> Array:
+def layer_map(activations: Array, method: str = "pca", seed: int = 0, said: Said = None) -> Array:
     """Two coordinates per image from its activations: PCA (instant) or t-SNE (PCA to 50
-    dimensions first, then ``tsne``)."""
+    dimensions first, then ``tsne``; ``said``: told each stage and t-SNE's steps)."""
     if method == "tsne":
+        if said:
+            said("PCA to 50 dimensions")
         start = layer_map(activations, "pca50", seed) if activations.shape[1] > 50 else activations
-        return tsne(start, seed)
+        return tsne(start, seed, said)
     from sklearn.decomposition import PCA
 
     components = 50 if method == "pca50" else 2
@@ -147,7 +157,7 @@ def layer_map(activations: Array, method: str = "pca", seed: int = 0) -> Array:
     return PCA(components, random_state=seed).fit_transform(activations).astype(np.float32)
 
 
-def tsne(points: Array, seed: int = 0) -> Array:
+def tsne(points: Array, seed: int = 0, said: Said = None) -> Array:
     """A t-SNE map (N, 2) of ``points`` by openTSNE's Barnes-Hut method, on one thread.
 
     Why these settings (measured in bench/tsne_map.py on an MNIST network's hidden layer):
@@ -163,16 +173,29 @@ def tsne(points: Array, seed: int = 0) -> Array:
 
     if len(points) < 10:  # too few for neighbourhoods to mean anything: the first two PCA axes
         return layer_map(points, "pca", seed)
+    steps = TSNE_STEPS[0] + TSNE_STEPS[1]
+    done = [0]
+
+    def step(iteration: int, error: float, embedding: Array) -> bool:
+        done[0] += TSNE_EVERY
+        if said:
+            said(f"t-SNE: step {min(done[0], steps)} of {steps}")
+        return False  # go on
+
+    if said:
+        said(f"t-SNE: finding each image's neighbours among {len(points):,}")
     return np.asarray(
         TSNE(
             perplexity=min(30.0, (len(points) - 1) / 3),  # openTSNE needs 3 × perplexity neighbours
             negative_gradient_method="bh",
             theta=0.8,
             neighbors="exact",
-            early_exaggeration_iter=100,
-            n_iter=200,
+            early_exaggeration_iter=TSNE_STEPS[0],
+            n_iter=TSNE_STEPS[1],
             n_jobs=1,
             random_state=seed,
+            callbacks=step,
+            callbacks_every_iters=TSNE_EVERY,
         ).fit(np.ascontiguousarray(points, dtype=np.float64)),
         dtype=np.float32,
     )

@@ -437,6 +437,7 @@ def deeper_tab() -> dcc.Tab:
                                     html.Button("draw", id=ids.MAP_DRAW),
                                 ],
                             ),
+                            html.Div("", id=ids.MAP_PROGRESS, className="status", hidden=True),
                             html.Div("", id=ids.MAP_MESSAGE, className="message"),
                             dcc.Graph(
                                 id=ids.MAP_GRAPH,

@@ -247,29 +247,37 @@ def register_deeper_callbacks(app) -> None:
         State(stores.KEY, "data"),
         background=True,
         prevent_initial_call=True,
-        running=[(Output(ids.MAP_DRAW, "disabled"), True, False)],
+        # How far it has come, at least every 2 s (the browser asks every second); hidden when done.
+        progress=[Output(ids.MAP_PROGRESS, "children")],
+        running=[
+            (Output(ids.MAP_DRAW, "disabled"), True, False),
+            (Output(ids.MAP_PROGRESS, "hidden"), False, True),
+        ],
     )
-    def draw_map(clicks, layer, method, key):
+    def draw_map(set_progress, clicks, layer, method, key):
         if not clicks:
             raise PreventUpdate
         if layer is None:
             return no_update, "choose a layer first (the map needs a trained network)"
         try:
             with slots.job_slot(check_session_key(key), "a map of a layer"), blas_threads(1):
-                return layer_map_figure(load_model(key), layer, method), ""
+                return layer_map_figure(load_model(key), layer, method, lambda text: set_progress((text,))), ""
         except (ValueError, slots.SlotRefused) as refusal:  # a layer it lacks, a bad key, no free slot
             return no_update, str(refusal)
 
 
-def layer_map_figure(model, layer, method: str):
-    """The map of the test images by one layer of the model (PCA or t-SNE); ValueError for a layer it lacks."""
+def layer_map_figure(model, layer, method: str, said: inside.Said = None):
+    """The map of the test images by one layer of the model (PCA or t-SNE); ValueError for a layer
+    it lacks (``said``: told how far the forward pass and the map have come)."""
     labels = {c["value"]: c["label"] for c in inside.layer_choices(model.network)}
     if not isinstance(layer, int) or isinstance(layer, bool) or layer not in labels:  # the menu's layers only
         raise ValueError(f"the map is drawn from one of the network's layers 0 to {max(labels)}")
     count = min(inside.TSNE_SAMPLES if method == "tsne" else inside.MAP_SAMPLES, len(model.test.labels))
     inputs = (model.test.images[:count].reshape(count, -1) / np.float32(255)).astype(np.float32)
     points = inside.layer_map(
-        inside.layer_activations(model.network, inputs, int(layer)), "tsne" if method == "tsne" else "pca"
+        inside.layer_activations(model.network, inputs, int(layer), said),
+        "tsne" if method == "tsne" else "pca",
+        said=said,
     )
     title = f"{count:,} test images by {labels[layer]}, {'t-SNE' if method == 'tsne' else 'PCA'}"
     return figures.map_figure(points, model.test.labels[:count], model.names, title)
