@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from playground.app.pages.images import evaluation, figures, ids, inside
-from playground.app.pages.images.layout import ranking_bars, thumbnails
+from playground.app.pages.images.view_layout import ranking_bars, thumbnails
 from playground.app.server import models, slots
 from playground.app.server.jobs import JobStore, check_session_key
 from playground.app.session import stores
