@@ -43,10 +43,13 @@ class Quadratic:
         assert outputs is not None  # needs_outputs: the caller computes them for this cost
         return np.sum((outputs - targets) ** 2, axis=-1)
 
+    def cost_slope(self, outputs: Array, targets: Array) -> Array:
+        """∂C/∂a = 2(a − y) / n: the slope of the batch's mean cost along each output."""
+        return (2 / len(targets)) * (outputs - targets)
+
     def output_node_values(self, output_layer: Layer, targets: Array) -> Array:
-        """δ of the output layer: ∂C/∂a = 2(a − y) / n, then the chain rule through its activation."""
-        cost_slope = (2 / len(targets)) * (output_layer.outputs - targets)
-        return output_layer.node_values(cost_slope)
+        """δ of the output layer: ∂C/∂a (``cost_slope``), then the chain rule through its activation."""
+        return output_layer.node_values(self.cost_slope(output_layer.outputs, targets))
 
 
 class CrossEntropy:
