@@ -17,6 +17,7 @@
   const POSITIVE = rgb(contract.positive_colour), NEGATIVE = rgb(contract.negative_colour);
   const CLASS_RGB = contract.class_colours.map(rgb);  // parsed once: the heatmaps colour thousands of cells
   // Class k at confidence c: its colour mixed with white, 90 % (a tie) down to 35 % (certain).
+  // A discretized map ("discretize output") paints every cell of class k at confidence 1: one colour a class.
   const PALETTE = contract.class_colours.map((hex) => [mixWithWhite(rgb(hex), 0.9), mixWithWhite(rgb(hex), 0.35)]);
 
   function classColour(k, confidence, out) {

@@ -20,7 +20,8 @@
   const draw = () => modules.drawing;
   const play = () => modules.playgroundPlay;
   const byId = (id) => document.getElementById(id);
-  const mirror = { session: null, revisions: null };
+  // ``look``: the page's view settings as the session keeps them (session-view-playground).
+  const mirror = { session: null, revisions: null, look: null };
   let page = null; // the root element the module is bound to
 
   function shown() { return !!(page && page.isConnected); }
@@ -86,10 +87,14 @@
     const graphDiv = boundaryGraph();
     const canvas = byId(ID().boundary_canvas);
     if (!net || !data || !view || !view.x_range || !canvas) return false;
-    api.shown = { net: net, data: data, view: view, l2: l2 };
+    api.shown = { net: net, data: data, view: view, l2: l2, look: mirror.look };
     clearStep();  // a step's picture lasts until anything else is drawn
     const grid = options.grid || gridFor(net, view);
-    draw().paintImage(canvas, grid.resolution, (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
+    // Discretized (TensorFlow Playground's "discretize output"): every cell its class's colour
+    // as at full confidence, one colour a class; else shaded by how confident the network is.
+    const hard = !!(mirror.look && mirror.look.discretize);
+    draw().paintImage(canvas, grid.resolution, hard ? (s, out) => draw().classColour(grid.predicted[s], 1, out)
+      : (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
     if (graphDiv && !graphDiv.playgroundClicks && graphDiv.on) {
       graphDiv.addEventListener("click", onPlaneClick);
       // Plotly lays the plot out again when the window or the figure changes: follow it.
@@ -199,10 +204,11 @@
   }
 
   /** Bind to the page's (new) root element: pointer, click and key handlers live on it alone. */
-  function mount(network, data, settings, training, view) {
+  function mount(network, data, settings, training, view, look) {
     const element = byId(ID().page);
     if (!element || element === page) return;
     page = element;
+    mirror.look = look;
     mirror.session = { network: network, data: data, settings: settings, training: training };
     const sliders = modules.playgroundSliders;  // the weight sliders' fast path (playground-sliders.js)
     page.addEventListener("pointerdown", sliders.onPointerDown, true);
@@ -250,17 +256,18 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.playground = Object.assign({}, window.dash_clientside.playground, {
-    mount: function (_mounted, network, data, settings, training, view) {
-      mount(network, data, settings, training, view);
+    mount: function (_mounted, network, data, settings, training, view, look) {
+      mount(network, data, settings, training, view, look);
       return noUpdate();
     },
 
     /** Repaint for a new network (a slider let go, a step, a load), new points or new settings. */
-    render: function (net, data, settings, view) {
+    render: function (net, data, settings, view, look) {
+      mirror.look = look;
       const current = api.shown;
       // What is on screen already (the run loop painted it, a drag drew it): nothing to redraw.
       const same = current && current.net === net && current.data === data && current.view === view &&
-        current.l2 === settings.l2;
+        current.l2 === settings.l2 && current.look === look;
       if (!modules.playgroundSliders.dragging() && !same && shown()) render(net, data, view, settings.l2);
     },
 

@@ -132,7 +132,8 @@ def test_a_version_1_state_is_upgraded_with_the_same_weights_points_and_settings
     # The settings: the same knobs, the data seed gone (the points' generator holds its seed), a play speed.
     assert state["settings"] == {**{k: v for k, v in old["settings"].items() if k != "data_seed"}, "play_speed": 0}
     assert state["training"] == model.fresh_training()
-    assert state["views"] == model.new_views() and set(state["views"]) == {"descent", "landscape", "images"}
+    assert state["views"] == model.new_views()
+    assert set(state["views"]) == {"playground", "descent", "landscape", "images"}
     assert old["network"]["layer_sizes"] == [2, 3, 2]  # the state handed in is not changed
 
 
@@ -260,7 +261,7 @@ def session_with_views() -> dict:
 def test_a_link_holds_every_pages_view_but_not_optimizer_memory_nor_lecture_mode():
     state = session_with_views()
     for loaded in (model.decode_share(model.encode_share(state)), model.state_from_json(model.state_to_json(state))):
-        assert set(loaded["views"]) == {"descent", "landscape", "images"}
+        assert set(loaded["views"]) == {"playground", "descent", "landscape", "images"}
         assert loaded["views"]["descent"] == state["views"]["descent"]  # the function, the ball, its path
         walk = loaded["views"]["landscape"]
         assert walk == {**state["views"]["landscape"], "trainer": {"epoch": 0, "position": 20}}  # no memory
@@ -276,7 +277,7 @@ def test_a_link_holds_every_pages_view_but_not_optimizer_memory_nor_lecture_mode
 def test_a_link_with_a_bad_or_unknown_view_is_explained():
     state = json.loads(model.state_to_json(session_with_views()))
     unknown = {**state, "views": {**state["views"], "elsewhere": {}}}
-    with pytest.raises(model.StateError, match="views: only descent, landscape, images"):
+    with pytest.raises(model.StateError, match="views: only playground, descent, landscape, images"):
         model.check_state(unknown)
     bad = json.loads(json.dumps(state))
     bad["views"]["descent"]["formula"] = "__import__('os')"
@@ -291,6 +292,7 @@ def test_a_link_with_a_bad_or_unknown_view_is_explained():
     opened = model.check_state(partial)
     assert opened["views"]["descent"] == state["views"]["descent"]
     assert opened["views"]["landscape"] == model.new_views()["landscape"]
+    assert opened["views"]["playground"] == {"discretize": False, "show_test": True}  # made before them
 
 
 def test_each_session_part_is_checked_by_its_name():

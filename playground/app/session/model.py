@@ -33,6 +33,8 @@ import numpy as np
 from playground.app.session import shapes
 from playground.app.session.jsontext import load_json
 from playground.app.session.pages import views
+from playground.data.points import load_points
+from playground.data.tensorflow_sets import TENSORFLOW_SETS
 from playground.data.toy import Dataset, make_dataset
 from playground.engine import Network
 from playground.engine.persistence import network_from_json, network_to_json
@@ -152,16 +154,23 @@ def points_json(dataset: Dataset, **how: Any) -> dict:
 
 
 def generate_points(name: str, noise: float, test_fraction: float, seed: int, n_samples: int) -> dict:
-    """A generated toy set, its generator's settings recorded beside it."""
-    options = {"n_arms": 3} if name == "spiral-3" else {}
-    dataset = make_dataset(
-        "spiral" if name == "spiral-3" else name,
-        n_samples=n_samples,
-        noise=noise,
-        test_fraction=test_fraction,
-        seed=seed,
-        **options,
-    )
+    """A generated toy set or TensorFlow Playground classification set ('tf-circle', …: its
+    ``noise`` is its page's noise ÷ 100), its generator's settings recorded beside it."""
+    if name in TENSORFLOW_SETS:
+        made = load_points(name, "classification", n_samples, noise, test_fraction, seed)
+        dataset = Dataset(
+            name, made.train_inputs, made.train_labels, made.test_inputs, made.test_labels, made.class_names
+        )
+    else:
+        options = {"n_arms": 3} if name == "spiral-3" else {}
+        dataset = make_dataset(
+            "spiral" if name == "spiral-3" else name,
+            n_samples=n_samples,
+            noise=noise,
+            test_fraction=test_fraction,
+            seed=seed,
+            **options,
+        )
     dataset.name = name
     generator = {
         "name": name,

@@ -3,7 +3,8 @@
 import dash
 
 from playground.app.pages.playground import callbacks, ids, layout
-from playground.app.session.pages import Registration, Route, Upload
+from playground.app.pages.playground.shapes import PlaygroundView, new_view
+from playground.app.session.pages import PageView, Registration, Route, Upload
 from playground.app.session.shapes import TrainAnswer, TrainRequest
 
 PATH = "/"
@@ -11,6 +12,7 @@ TRAIN_ROUTE = "/_playground/train"
 
 REGISTRATION = Registration(
     ids=ids.IDS,
+    view=PageView("playground", PlaygroundView, new_view),
     routes=[
         Route(
             TRAIN_ROUTE,

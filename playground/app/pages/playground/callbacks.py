@@ -1,10 +1,11 @@
 """The playground page's callbacks: the views of the session, and the browser's part.
 
-Changes of the session come from four places, each with its change store: the data
+Changes of the session come from five places, each with its change store: the data
 (``data_callbacks``), the network controls (``network_callbacks``), a loaded state or a lesson
-(``share_callbacks``) and the browser module (settings, a slider let go, play and step). The
-live views (class map, network diagram with node heatmaps, cost readouts) are painted by the
-browser module (``assets/playground.js``) from the session's stores, and straight from the
+(``share_callbacks``), the view settings (discretize output, show test data: ``change_look``,
+into ``session-view-playground``) and the browser module (settings, a slider let go, play and
+step). The live views (class map, network diagram with node heatmaps, cost readouts) are painted
+by the browser module (``assets/playground.js``) from the session's stores, and straight from the
 pointer while a weight slider is dragged. Training runs in the engine on the server, through
 the page's route (``routes.py``) and the app's one run loop (``assets/runner.js``).
 """
@@ -12,7 +13,7 @@ the page's route (``routes.py``) and the app's one run loop (``assets/runner.js`
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output, State
+from dash import ALL, Input, Output, Patch, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from playground.app.pages.playground import ids
@@ -21,10 +22,13 @@ from playground.app.pages.playground.evolution_callbacks import register_evoluti
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.logic import l2_note, momentum_note, view_for
 from playground.app.pages.playground.network_callbacks import register_network_callbacks
+from playground.app.pages.playground.shapes import view_settings
 from playground.app.pages.playground.share_callbacks import register_share_callbacks
+from playground.app.pages.playground.view_controls import look_from
 from playground.app.session import model, stores
 from playground.app.ui.learn_rate import LEARN_RATE_RANGE, register_learn_rate
 
+LOOK_STORE = stores.view_store("playground")  # the page's view settings (discretize, show test data)
 WEIGHT_SLIDERS = {"type": ids.WEIGHT_SLIDER, "layer": ALL, "row": ALL, "col": ALL}
 BIAS_SLIDERS = {"type": ids.BIAS_SLIDER, "layer": ALL, "col": ALL}
 SETTINGS_CONTROLS = (
@@ -59,6 +63,7 @@ def register_browser_callbacks(app: dash.Dash) -> None:
         State(stores.SETTINGS, "data"),
         State(stores.TRAINING, "data"),
         State(ids.VIEW, "data"),
+        State(LOOK_STORE, "data"),
     ]
     app.clientside_callback(
         browser("playground", "mount"), Output(ids.MOUNTED, "data"), Input(ids.MOUNTED, "data"), *session_states
@@ -71,6 +76,7 @@ def register_browser_callbacks(app: dash.Dash) -> None:
         Input(stores.DATA, "data"),
         Input(stores.SETTINGS, "data"),
         Input(ids.VIEW, "data", allow_optional=True),
+        Input(LOOK_STORE, "data"),
         prevent_initial_call=True,
     )
     # The session changed: the run loop continues from it (unless the change was its own).
@@ -137,13 +143,30 @@ def register_view_callbacks(app: dash.Dash) -> None:
     """What the page shows of the session: the points, the cost curve, the notes on the controls."""
 
     @app.callback(
+        Output(stores.change_id(ids.LOOK_CHANGE), "data"),
+        Input(ids.DISCRETIZE, "value"),
+        Input(ids.SHOW_TEST, "value"),
+        prevent_initial_call=True,
+    )
+    def change_look(discretize, show_test):
+        return stores.update(view_playground=look_from(discretize, show_test))
+
+    @app.callback(
         Output(ids.BOUNDARY_GRAPH, "figure"),
         Output(ids.VIEW, "data"),
         Output(ids.CLICK_CLASS, "options"),
         Input(stores.DATA, "data"),
+        Input(LOOK_STORE, "data"),
         prevent_initial_call=True,
     )
-    def show_points(data):
+    def show_points(data, look):
+        show_test = view_settings(look)["show_test"]
+        if set(ctx.triggered_prop_ids) == {f"{LOOK_STORE}.data"}:  # the same points, shown or hidden
+            classes = len(data["class_names"])
+            patch = Patch()
+            for trace in range(classes, 2 * classes):  # the test points' traces follow the training points'
+                patch["data"][trace]["visible"] = True if show_test else "legendonly"
+            return patch, no_update, no_update
         dataset = model.check_points(data)
         view = view_for(data)
         figure = points_figure(
@@ -155,6 +178,7 @@ def register_view_callbacks(app: dash.Dash) -> None:
             dataset.feature_names,
             view["x_range"],
             view["y_range"],
+            show_test=show_test,
         )
         return figure, view, [{"label": name, "value": k} for k, name in enumerate(dataset.class_names)]
 

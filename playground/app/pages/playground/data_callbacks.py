@@ -24,6 +24,7 @@ from playground.app.pages.playground.logic import (
     next_seed,
     noise_hint,
     problem_options,
+    problem_start,
     problem_value,
 )
 from playground.app.session import model, stores
@@ -181,11 +182,15 @@ def register_data_callbacks(app: dash.Dash) -> None:
         problem = generator_problem(name, noise, test_fraction, seed, n_samples)
         if problem:
             return (no_update, said(f"{problem}. Your data is unchanged.", "error"), *keep)
-        new_seed, new_noise = no_update, no_update
+        new_seed, new_noise, new_test, new_samples = no_update, no_update, no_update, no_update
         if trigger == ids.REGENERATE:  # new points: the next seed, so the points really are new
             seed = new_seed = next_seed(seed)
         elif trigger == ids.DATASET and (own or name != data["generator"]["name"]):
             noise = new_noise = DEFAULT_NOISE[name]  # each problem starts at its own usual noise
+            start = problem_start(name, data_controls(data)["name"])
+            if start:  # TensorFlow Playground's sets start with its page's count and share
+                test_fraction = new_test = start["test_fraction"]
+                n_samples = new_samples = start["n_samples"]
         generator = {
             "name": name,
             "noise": float(noise),
@@ -204,9 +209,9 @@ def register_data_callbacks(app: dash.Dash) -> None:
             name,
             problem_options(points),
             new_noise,
-            no_update,
+            new_test,
             new_seed,
-            no_update,
+            new_samples,
             noise_hint(name),
             undo,
             undo_style,

@@ -107,10 +107,13 @@ def points_figure(
     feature_names: list[str],
     x_range: tuple[float, float],
     y_range: tuple[float, float],
+    show_test: bool = True,
 ) -> go.Figure:
     """The data points over a transparent plane: the browser paints the class map beneath it.
 
-    Training points are filled, test points hollow; ``customdata`` is each point's index.
+    Training points are filled, test points hollow (``show_test`` False: hidden, their legend
+    entries kept); ``customdata`` is each point's index. The traces: the training points of each
+    class in the classes' order, then the test points of each.
     """
     figure = go.Figure()
     for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
@@ -123,6 +126,7 @@ def points_figure(
                     y=inputs[chosen, 1] if len(chosen) else [],
                     customdata=chosen,
                     mode="markers",
+                    visible=True if kind == "train" or show_test else "legendonly",
                     name=f"{name} ({kind})",
                     hovertemplate=f"{name} ({kind})<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
                     marker=dict(

@@ -15,6 +15,7 @@ SETTINGS_CHANGE = "playground-settings"  # the learning controls (browser)
 SLIDERS_CHANGE = "playground-sliders"  # a weight slider let go (browser)
 PLAY_CHANGE = "playground-play"  # the run loop: play, step, back to before a run (browser)
 REPLACE_CHANGE = "playground-replace"  # a shared link, a JSON file or a lesson: the whole session
+LOOK_CHANGE = "playground-look"  # the boundary's view settings (discretize, show test data)
 
 # Page-level stores
 VIEW = "playground-view"
@@ -80,6 +81,8 @@ EXPORT_BOUNDARY_SVG = "playground-export-boundary-svg"
 FULL_BOUNDARY = "playground-full-boundary"  # the boundary in full view
 BOUNDARY_WRAPPER = "playground-boundary-wrapper"
 READOUTS = "playground-readouts"
+DISCRETIZE = "playground-discretize"  # hard classes instead of confidence shading
+SHOW_TEST = "playground-show-test"  # the test points on the boundary
 COST_GRAPH = "playground-cost-graph"
 COST_LOG = "playground-cost-log"
 PLAY_SPEED = "playground-play-speed"

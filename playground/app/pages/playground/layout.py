@@ -22,6 +22,7 @@ from playground.app.pages.playground.logic import (
     MAX_SAMPLES,
     MIN_SAMPLES,
     PRESETS,
+    TEST_FRACTION_HINT,
     data_controls,
     momentum_note,
     network_notes,
@@ -32,6 +33,8 @@ from playground.app.pages.playground.logic import (
     slider_groups,
     view_for,
 )
+from playground.app.pages.playground.shapes import view_settings
+from playground.app.pages.playground.view_controls import view_options
 from playground.app.session import model
 from playground.app.session.model import architecture
 from playground.app.session.stores import change_store
@@ -284,6 +287,7 @@ def data_column(data: dict) -> html.Section:
                     marks={0: "0 %", 0.5: "50 %", 0.9: "90 %"},
                     allow_direct_input=False,
                 ),
+                hint=TEST_FRACTION_HINT,
             ),
             control(
                 "points",
@@ -392,7 +396,7 @@ def panel_head(title: str, *tools) -> html.Div:
     return html.Div(className="panel-head", children=[html.H2(title), *tools])
 
 
-def output_column(data: dict, view: dict, training: dict) -> html.Section:
+def output_column(data: dict, view: dict, training: dict, look: dict | None = None) -> html.Section:
     dataset = model.check_points(data)
     return html.Section(
         className="column output-column",
@@ -417,6 +421,7 @@ def output_column(data: dict, view: dict, training: dict) -> html.Section:
                     className="export",
                     title="the boundary filling the window under the play controls (Esc to leave)",
                 ),
+                view_options(look),  # a line of its own under the title
             ),
             html.Div(
                 id=ids.BOUNDARY_WRAPPER,
@@ -435,6 +440,7 @@ def output_column(data: dict, view: dict, training: dict) -> html.Section:
                             dataset.feature_names,
                             view["x_range"],
                             view["y_range"],
+                            show_test=view_settings(look)["show_test"],
                         ),
                         config={"displayModeBar": False},
                         responsive=True,
@@ -624,19 +630,25 @@ def share_bar() -> html.Footer:
     )
 
 
-def page_body(data: dict, network: dict, settings: dict, training: dict, lesson: str | None = None) -> list:
-    """Everything a loaded state or a lesson changes: drawn from it, so every control shows it."""
+def page_body(
+    data: dict, network: dict, settings: dict, training: dict, lesson: str | None = None, look: dict | None = None
+) -> list:
+    """Everything a loaded state or a lesson changes: drawn from it, so every control shows it
+    (``look``: the page's view settings, ``session-view-playground``)."""
     view = view_for(data)
     return [
         # The body's own changes of the session: their writers' outputs all lie in the body, so
         # drawing it anew (a loaded state, a lesson) calls none of them (Dash's rule for new parts).
-        *[change_store(source) for source in (ids.DATA_CHANGE, ids.NETWORK_CHANGE, ids.SETTINGS_CHANGE)],
+        *[
+            change_store(source)
+            for source in (ids.DATA_CHANGE, ids.NETWORK_CHANGE, ids.SETTINGS_CHANGE, ids.LOOK_CHANGE)
+        ],
         dcc.Store(id=ids.VIEW, data=view),
         dcc.Store(id=ids.SLIDER_SHAPE, data=slider_shape(network, *shown_pickers(network))),
         learning_bar(settings, training),
         settings_bar(settings, lesson),
         # What the room must see together: the boundary with its readouts, and the sliders.
-        html.Main(className="stage", children=[output_column(data, view, training), sliders_section(network)]),
+        html.Main(className="stage", children=[output_column(data, view, training, look), sliders_section(network)]),
         html.Div(className="columns", children=[data_column(data), network_column(network, data, settings, lesson)]),
         evolution_section(),
     ]
@@ -647,6 +659,7 @@ def layout(
     network: dict | None = None,
     settings: dict | None = None,
     training: dict | None = None,
+    view_playground: dict | None = None,
     **_,
 ) -> html.Div:
     """The page for the session's points, network, settings and training history."""
@@ -663,7 +676,11 @@ def layout(
             dcc.Store(id=ids.LINK),
             dcc.Store(id=ids.PLANE_CLICK),
             dcc.Download(id=ids.JSON_DOWNLOAD),
-            html.Div(page_body(data, network, settings, training), id=ids.BODY, className="playground-body"),
+            html.Div(
+                page_body(data, network, settings, training, look=view_playground),
+                id=ids.BODY,
+                className="playground-body",
+            ),
             share_bar(),
         ],
     )

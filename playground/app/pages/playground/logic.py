@@ -10,6 +10,8 @@ from playground.app.pages.playground.figures import plane_range
 from playground.app.session import model
 from playground.app.session.model import architecture, dense_network_json, output_size
 from playground.app.ui.components import said
+from playground.data.tensorflow_sets import SAMPLES_CLASSIFY, TENSORFLOW_SETS
+from playground.data.tensorflow_sets import TRAIN_FRACTION as TF_TRAIN_FRACTION
 from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
 from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
 from playground.engine import OPTIMIZERS
@@ -27,7 +29,15 @@ DATASET_LABELS = {
     "spiral": "spiral (2 arms)",
     "spiral-3": "spiral (3 arms)",
     "blobs": "blobs (3 classes)",
+    # TensorFlow Playground's classification sets (playground.data.tensorflow_sets), by its names.
+    "tf-circle": "circle (TensorFlow Playground)",
+    "tf-xor": "XOR (TensorFlow Playground)",
+    "tf-gauss": "two Gaussians (TensorFlow Playground)",
+    "tf-spiral": "spiral (TensorFlow Playground)",
 }
+TF_CLASSIFY = tuple(name for name, (_, task) in TENSORFLOW_SETS.items() if task == "classification")
+# Its noise is its slider's 0…50 divided by 100, as its page hands it to its generators.
+TF_NOISE = "TensorFlow Playground's noise ÷ 100 (its 0–50 is 0–0.5 here; above 0.5 goes past its range)"
 NOISE_HELP = {
     "fruit": "probability that a label is flipped",
     "fruit-curved": "probability that a label is flipped",
@@ -37,9 +47,18 @@ NOISE_HELP = {
     "spiral": "std of Gaussian noise",
     "spiral-3": "std of Gaussian noise",
     "blobs": "std of each blob",
+    "tf-circle": f"{TF_NOISE}: each label is read at its point moved by up to ±5 × this",
+    "tf-xor": f"{TF_NOISE}: each label is read at its point moved by up to ±5 × this",
+    "tf-gauss": f"{TF_NOISE}: each blob's variance is 0.5 + 7 × this",
+    "tf-spiral": f"{TF_NOISE}: each point moved by up to ± this",
 }
 # Each problem's usual noise: the toy sets' own, and the three-armed spiral's as the spiral's.
-DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"]}
+DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"], **dict.fromkeys(TF_CLASSIFY, 0.0)}
+# TensorFlow Playground's sets start as its page makes them: 500 points, half of them for testing
+# (its 'ratio of training data' 50 %); the page's own sets as a new session's.
+TF_START = {"n_samples": SAMPLES_CLASSIFY, "test_fraction": 1 - TF_TRAIN_FRACTION}
+TOY_START = {"n_samples": model.DEFAULT_DATA["n_samples"], "test_fraction": model.DEFAULT_DATA["test_fraction"]}
+TEST_FRACTION_HINT = "the rest trains: TensorFlow Playground's 'ratio of training data' is 100 % − this"
 
 # The seed: the video these presets (and the fruit) come from.
 SEED_VIDEO = (
@@ -170,6 +189,14 @@ def generator_problem(name: Any, noise: Any, test_fraction: Any, seed: Any, n_sa
     if not is_number(seed) or not 0 <= seed < model.SEED_LIMIT or int(seed) != seed:
         return f"data seed: a whole number from 0 to {model.SEED_LIMIT - 1:,}"
     return None
+
+
+def problem_start(name: str, previous: str | None) -> dict | None:
+    """The point count and test share a newly chosen problem starts with when it crosses between
+    TensorFlow Playground's sets and the page's own (None: the controls' values stay)."""
+    if (name in TF_CLASSIFY) == (previous in TF_CLASSIFY):
+        return None
+    return dict(TF_START if name in TF_CLASSIFY else TOY_START)
 
 
 def is_number(value: Any) -> bool:

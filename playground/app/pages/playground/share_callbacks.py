@@ -48,7 +48,9 @@ def replaced(state: dict, message: html.Span | str, lesson: str | None = None) -
     """The outputs for a session replaced by ``state``: the change, the page drawn from it, the message."""
     parts = {part: state[part] for part in ("data", "network", "settings", "training")}
     parts.update({f"view_{name}": value for name, value in state["views"].items()})
-    body = page_body(state["data"], state["network"], state["settings"], state["training"], lesson)
+    body = page_body(
+        state["data"], state["network"], state["settings"], state["training"], lesson, state["views"].get("playground")
+    )
     return stores.change(**parts), body, message, no_update
 
 
