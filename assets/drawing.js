@@ -211,9 +211,12 @@
    */
   function writeReadouts(element, train, test) {
     if (!element || !train) return;
-    const rows = [["", "quadratic cost", "cross-entropy", "L2 term", "accuracy"]];
+    // L1 and L2 share a column (the table stays five wide on a projector): their sum, named by which are on.
+    const terms = [["L1", "l1"], ["L2", "l2"]].filter(([, key]) => train[key]);
+    const penalty = (r) => (terms.length ? formatCost(terms.reduce((sum, [, key]) => sum + r[key], 0)) : "–");
+    const rows = [["", "quadratic cost", "cross-entropy", (terms.map(([name]) => name).join(" + ") || "L2") + " term", "accuracy"]];
     [["train", train], ["test", test]].filter((r) => r[1]).forEach(([name, r]) => rows.push([name,
-      formatCost(r.quadratic), formatCost(r.cross_entropy), r.l2 ? formatCost(r.l2) : "–", (100 * r.accuracy).toFixed(1) + " %"]));
+      formatCost(r.quadratic), formatCost(r.cross_entropy), penalty(r), (100 * r.accuracy).toFixed(1) + " %"]));
     let table = element.firstChild;
     if (!table || table.rows.length !== rows.length) {
       table = document.createElement("table");

@@ -263,8 +263,15 @@
     return 0.5 * (l2 || 0) * total;
   }
 
-  /** Quadratic cost, cross-entropy (null without probability outputs), L2 term and accuracy of a data part. */
-  function evaluateCosts(net, inputs, labels, l2) {
+  /** The L1 term λ₁·Σ |W| (weights only, as L2). */
+  function l1Term(net, l1) {
+    let total = 0;
+    if (l1) dense(net).weights.forEach((W) => W.forEach((row) => row.forEach((w) => { total += Math.abs(w); })));
+    return (l1 || 0) * total;
+  }
+
+  /** Quadratic cost, cross-entropy (null without probability outputs), L2 and L1 terms and accuracy of a data part. */
+  function evaluateCosts(net, inputs, labels, l2, l1) {
     const view = dense(net), n = labels.length, width = view.layer_sizes[view.layer_sizes.length - 1];
     if (n === 0) return null;
     const pass = forwardPass(net, flatten(inputs, view.layer_sizes[0]), n);
@@ -277,13 +284,14 @@
       quadratic: outputCost("quadratic", view.output_activation, z, a, labels, width),
       cross_entropy: probabilities ? outputCost("cross_entropy", view.output_activation, z, a, labels, width) : null,
       l2: l2Term(net, l2),
+      l1: l1Term(net, l1),
       accuracy: correct / n,
     };
   }
 
   const api = {
     configure: configure, dense: dense, forwardPass: forwardPass, forwardEdited: forwardEdited, forward: forward,
-    classify: classify, evaluateGrid: evaluateGrid, evaluateGridEdited: evaluateGridEdited, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term,
+    classify: classify, evaluateGrid: evaluateGrid, evaluateGridEdited: evaluateGridEdited, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term, l1Term: l1Term,
     activation: (name, z) => (name === "softmax" ? null : ELEMENTWISE[name](z)), softmaxRows: softmaxRows,
     get contract() { return contract; },
   };

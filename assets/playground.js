@@ -82,12 +82,12 @@
    * already computed (a drag computes it from the last one); ``options.diagramLater``: the
    * diagram a moment later. Returns the grid (false while the page is not there).
    */
-  function render(net, data, view, l2, options) {
+  function render(net, data, view, penalty, options) {
     options = options || {};
     const graphDiv = boundaryGraph();
     const canvas = byId(ID().boundary_canvas);
     if (!net || !data || !view || !view.x_range || !canvas) return false;
-    api.shown = { net: net, data: data, view: view, l2: l2, look: mirror.look };
+    api.shown = { net: net, data: data, view: view, penalty: penalty, look: mirror.look };
     clearStep();  // a step's picture lasts until anything else is drawn
     const grid = options.grid || gridFor(net, view);
     // Discretized (TensorFlow Playground's "discretize output"): every cell its class's colour
@@ -103,15 +103,15 @@
     }
     if (!draw().placeUnderPlot(graphDiv, canvas)) {
       clearTimeout(render.retry); // the graph is still loading: try again shortly
-      render.retry = setTimeout(() => render(net, data, view, l2), 100);
+      render.retry = setTimeout(() => render(net, data, view, penalty), 100);
     }
     if (options.diagramLater) diagramSoon(net, view);
     else {
       diagramPending = null;
       drawDiagram(net, view);
     }
-    const train = maths().evaluateCosts(net, data.train_inputs, data.train_labels, l2);
-    const test = maths().evaluateCosts(net, data.test_inputs, data.test_labels, l2);
+    const train = maths().evaluateCosts(net, data.train_inputs, data.train_labels, penalty.l2, penalty.l1);
+    const test = maths().evaluateCosts(net, data.test_inputs, data.test_labels, penalty.l2, penalty.l1);
     draw().writeReadouts(byId(ID().readouts), train, test);
     counters.renders++;
     notePainted(performance.now());
@@ -123,7 +123,7 @@
     const current = api.shown;
     if (!current) return false;
     if (!shown()) { api.shown = Object.assign({}, current, { net: net }); return false; }
-    return render(net, current.data, current.view, current.l2, options);
+    return render(net, current.data, current.view, current.penalty, options);
   }
 
   // ------------------------------------------------------------------ one step, shown
@@ -222,7 +222,7 @@
     modules.keys.bind(page, { " ": ID().play, s: ID().step });
     page.focus({ preventScroll: true });
     play().writeLabels(training.history.epoch.length ? training.history.epoch[training.history.epoch.length - 1] : 0);
-    render(network, data, view, settings.l2);
+    render(network, data, view, penaltyOf(settings));
     takeLink();
   }
 
@@ -237,6 +237,9 @@
     window.history.replaceState(null, "", window.location.pathname + window.location.search);
   }
   window.addEventListener("hashchange", takeLink);
+
+  /** The settings' regularisation, as the readouts add it to the cost (a link without L1: none). */
+  function penaltyOf(settings) { return { l2: settings.l2, l1: settings.l1 || 0 }; }
 
   const api = {
     render: render, paint: paint, gridFor: gridFor, showStep: showStep, renderLog: renderLog, counters: counters,
@@ -267,8 +270,8 @@
       const current = api.shown;
       // What is on screen already (the run loop painted it, a drag drew it): nothing to redraw.
       const same = current && current.net === net && current.data === data && current.view === view &&
-        current.l2 === settings.l2 && current.look === look;
-      if (!modules.playgroundSliders.dragging() && !same && shown()) render(net, data, view, settings.l2);
+        current.penalty.l2 === settings.l2 && current.penalty.l1 === (settings.l1 || 0) && current.look === look;
+      if (!modules.playgroundSliders.dragging() && !same && shown()) render(net, data, view, penaltyOf(settings));
     },
 
     adopt: function (revision, network, data, settings, training) { adopt(revision, network, data, settings, training); },
@@ -281,10 +284,11 @@
     undoRun: function (clicks) { if (clicks) play().undoRun(); },
 
     /** The learning controls → the session's settings (one change); the run loop reads them each request. */
-    settings: function (logLearnRate, batchSize, optimizer, momentum, l2, gradient, weightSeed, speedMark, marks, stored) {
+    settings: function (logLearnRate, batchSize, optimizer, momentum, l2, l1, gradient, weightSeed, speedMark, marks, stored) {
       const label = marks && marks[speedMark];
       const next = Object.assign({}, stored, { learn_rate: modules.learnRate.fromExponent(logLearnRate), batch_size: batchSize,
         optimizer: optimizer, momentum: momentum, l2: typeof l2 === "number" && l2 >= 0 ? l2 : stored.l2,
+        l1: typeof l1 === "number" && l1 >= 0 ? l1 : (stored.l1 || 0),
         gradient: gradient, weight_seed: Number.isInteger(weightSeed) && weightSeed >= 0 ? weightSeed : stored.weight_seed,
         play_speed: !label || label === "max" ? 0 : Number(label) });
       const same = Object.keys(next).every((key) => next[key] === stored[key]);

@@ -37,7 +37,7 @@ const answers = job.cases.map((c) => {
     outputs: maths.forward(c.net, c.inputs),
     last_z: Array.from(z),
     cost: maths.outputCost(c.net.cost, last.activation, z, a, c.labels, width),
-    readouts: maths.evaluateCosts(c.net, c.inputs, c.labels, c.l2),
+    readouts: maths.evaluateCosts(c.net, c.inputs, c.labels, c.l2, c.l1),
   };
 });
 const direct = job.direct.map((d) => maths.outputCost(d.cost, d.output, Float64Array.from(d.z.flat()),
@@ -85,19 +85,25 @@ def cases():
     return made
 
 
+def penalties_l1(count: int) -> list[float]:
+    """The L1 rate of each case: 0, 0.005 and 0.02 in turn."""
+    return [(0.0, 0.005, 0.02)[k % 3] for k in range(count)]
+
+
 def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
     made = cases()
     job = {
         "contract": browser_contract(),
         "cases": [
-            {"net": network_to_json(network), "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2}
-            for network, inputs, labels, l2 in made
+            # L1 beside L2: each case its own mix (some none, some one, some both).
+            {"net": network_to_json(network), "inputs": inputs.tolist(), "labels": labels.tolist(), "l2": l2, "l1": l1}
+            for (network, inputs, labels, l2), l1 in zip(made, penalties_l1(len(made)))
         ],
         "direct": [],
     }
     answers = run_node(job, tmp_path)["answers"]
     largest = 0.0
-    for (network, inputs, labels, l2), answer in zip(made, answers):
+    for (network, inputs, labels, l2), l1, answer in zip(made, penalties_l1(len(made)), answers):
         what = f"{network.activations[0]} → {network.output_activation}, {network.cost_name}"
         z = network.forward_pass(inputs)[0][-1]
         largest = max(
@@ -117,6 +123,7 @@ def test_every_activation_output_and_cost_agrees_with_the_engine(tmp_path):
             else:
                 assert readouts[cost] is None
         assert readouts["l2"] == pytest.approx(network.l2_cost(l2), rel=1e-9, abs=1e-15)
+        assert readouts["l1"] == pytest.approx(network.l1_cost(l1), rel=1e-9, abs=1e-15)
         assert readouts["accuracy"] == pytest.approx(network.accuracy(inputs, labels))
     assert largest > 900  # the extreme cases really reach |z| of about a thousand
 

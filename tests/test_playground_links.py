@@ -129,8 +129,13 @@ def test_a_version_1_state_is_upgraded_with_the_same_weights_points_and_settings
     assert model.architecture(network)["layer_sizes"] == [2, 3, 2]
     engine = model.playground_network(network)
     assert engine.weights[0][1, 0] == np.float32(1.2345678) and engine.biases[1][0] == np.float32(-0.75)
-    # The settings: the same knobs, the data seed gone (the points' generator holds its seed), a play speed.
-    assert state["settings"] == {**{k: v for k, v in old["settings"].items() if k != "data_seed"}, "play_speed": 0}
+    # The settings: the same knobs, the data seed gone (the points' generator holds its seed), a play
+    # speed, and no L1 (it came later).
+    assert state["settings"] == {
+        **{k: v for k, v in old["settings"].items() if k != "data_seed"},
+        "play_speed": 0,
+        "l1": 0.0,
+    }
     assert state["training"] == model.fresh_training()
     assert state["views"] == model.new_views()
     assert set(state["views"]) == {"playground", "descent", "landscape", "images"}
@@ -200,6 +205,7 @@ def check_fixture_loaded(loaded: dict, old: dict) -> None:
         "gradient": "backprop",
         "weight_seed": 3,
         "play_speed": 0,
+        "l1": 0.0,
     }
     # The network computes what the old one did: the same outputs on the points.
     engine = model.playground_network(loaded["network"])

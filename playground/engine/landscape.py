@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from playground.engine.network import Network
-from playground.engine.plane import check_grid, plane_costs, plane_l2
+from playground.engine.plane import check_grid, plane_costs, plane_l1, plane_l2
 from playground.engine.surface import two_parameter_costs
 
 Array = np.ndarray
@@ -97,8 +97,9 @@ def cost_surface(
     values_first: Sequence[float] | Array,
     values_second: Sequence[float] | Array,
     l2: float = 0.0,
+    l1: float = 0.0,
 ) -> Array:
-    """The average cost (with the L2 term) with parameter ``first`` set to each of ``values_first``
+    """The average cost (with the L2 and L1 terms) with parameter ``first`` set to each of ``values_first``
     and ``second`` to each of ``values_second``, every other parameter as it is.
 
     Returns shape (len(values_second), len(values_first)). Parameters are addressed as the
@@ -111,11 +112,13 @@ def cost_surface(
     betas = np.asarray(values_second, dtype=np.float64) - parameter_value(network, second)
     d1, d2 = unit_direction(network, first), unit_direction(network, second)
     costs = two_parameter_costs(network, inputs, labels, locate(network, first), locate(network, second), alphas, betas)
-    if costs is None:  # not a network of dense layers: the general plane
-        return plane_costs(network, inputs, labels, d1, d2, alphas, betas, l2)
     grid_alpha, grid_beta = np.meshgrid(alphas, betas)
     grid = np.column_stack([grid_alpha.ravel(), grid_beta.ravel()])
-    return costs + plane_l2(network, d1, d2, grid, l2).reshape(costs.shape)
+    if costs is None:  # not a network of dense layers: the general plane
+        costs = plane_costs(network, inputs, labels, d1, d2, alphas, betas, l2)
+    else:
+        costs = costs + plane_l2(network, d1, d2, grid, l2).reshape(costs.shape)
+    return costs + plane_l1(network, d1, d2, grid, l1).reshape(costs.shape)
 
 
 # ------------------------------------------------------------------ random directions (Li et al. 2018)
@@ -220,12 +223,12 @@ def trajectory_plane(points: Array) -> tuple[Array, Array, Array, float]:
 
 
 def two_parameter_gradient(
-    network: Network, inputs: Array, labels: Array, addresses: Sequence[Address], l2: float = 0.0
+    network: Network, inputs: Array, labels: Array, addresses: Sequence[Address], l2: float = 0.0, l1: float = 0.0
 ) -> tuple[float, Array]:
-    """The cost (with L2) and its slope along the given parameters, by backpropagation."""
-    gradients = network.gradients(inputs, labels, l2)
+    """The cost (with the L2 and L1 terms) and its slope along the given parameters, by backpropagation."""
+    gradients = network.gradients(inputs, labels, l2, l1)
     slope = np.array([float(gradients[position][index]) for position, index in (locate(network, a) for a in addresses)])
-    return network.cost(inputs, labels) + network.l2_cost(l2), slope
+    return network.cost(inputs, labels) + network.l2_cost(l2) + network.l1_cost(l1), slope
 
 
 def hessian(

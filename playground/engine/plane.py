@@ -255,3 +255,18 @@ def plane_l2(network: Network, d1: list[Array], d2: list[Array], coefficients: A
         d1d2 += np.sum(D1 * D2)
     a, b = coefficients[:, 0].astype(np.float64), coefficients[:, 1].astype(np.float64)
     return 0.5 * l2 * (ww + 2 * a * wd1 + 2 * b * wd2 + a * a * d1d1 + 2 * a * b * d1d2 + b * b * d2d2)
+
+
+def plane_l1(network: Network, d1: list[Array], d2: list[Array], coefficients: Array, l1: float) -> Array:
+    """λ₁·Σ|W + αD₁ + βD₂| at every grid point (weights only). Only the weights a direction moves
+    change from point to point: the rest is one sum, the moved ones one column each."""
+    if not l1:
+        return np.zeros(len(coefficients))
+    a, b = coefficients[:, 0].astype(np.float64), coefficients[:, 1].astype(np.float64)
+    total = np.zeros(len(coefficients))
+    for k, layer in enumerate(network.weighted_layers):
+        W, D1, D2 = (x.astype(np.float64).ravel() for x in (layer.weights, d1[2 * k], d2[2 * k]))
+        moved = (D1 != 0) | (D2 != 0)
+        total += np.sum(np.abs(W[~moved]))
+        total += np.abs(W[moved] + np.outer(a, D1[moved]) + np.outer(b, D2[moved])).sum(axis=1)
+    return l1 * total

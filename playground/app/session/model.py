@@ -58,6 +58,7 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "optimizer": "sgd",
     "momentum": 0.9,
     "l2": 0.0,
+    "l1": 0.0,
     "gradient": "backprop",
     "weight_seed": 0,
     "play_speed": 0,

@@ -109,6 +109,7 @@ class Settings(Shape):
     optimizer: Literal[tuple(OPTIMIZERS)]  # type: ignore[valid-type]
     momentum: Annotated[float, Field(ge=0, le=0.999)]
     l2: Annotated[float, Field(ge=0, le=100)]
+    l1: Annotated[float, Field(ge=0, le=100)] = 0  # beside L2, as TensorFlow Playground has it (older links: 0)
     gradient: Literal[tuple(GRADIENT_METHODS)]  # type: ignore[valid-type]
     weight_seed: Seed  # new weights (reset) and the order of the mini-batches
     play_speed: Annotated[float, Field(ge=0, le=100)] = 0  # epochs a second while playing; 0: as fast as it goes

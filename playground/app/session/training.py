@@ -44,6 +44,7 @@ def engine_settings(settings: dict) -> TrainingSettings:
         optimizer=settings["optimizer"],
         momentum=float(settings["momentum"]),
         l2=float(settings["l2"]),
+        l1=float(settings.get("l1", 0.0)),
         gradient=settings["gradient"],
         seed=int(settings["weight_seed"]),
     )

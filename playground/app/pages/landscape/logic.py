@@ -255,12 +255,12 @@ def axis_titles(walk: dict) -> tuple[str, str]:
 
 
 def full_cost(network, data: dict, settings: dict | None) -> float:
-    """The cost on all the training points, with the L2 term: the height of the path."""
+    """The cost on all the training points, with the L2 and L1 terms: the height of the path."""
     dataset = model.check_points(data)
     if len(dataset.train_labels) == 0:
         return 0.0
-    l2 = float((settings or {}).get("l2") or 0)
-    return float(network.cost(dataset.train_inputs, dataset.train_labels) + network.l2_cost(l2))
+    l2, l1 = (float((settings or {}).get(name) or 0) for name in ("l2", "l1"))
+    return float(network.cost(dataset.train_inputs, dataset.train_labels) + network.l2_cost(l2) + network.l1_cost(l1))
 
 
 def moved(walk: dict, point: list[float], cost: float) -> dict:
@@ -298,6 +298,7 @@ def network_surface(
         xs,
         ys,
         l2=float(settings["l2"]),
+        l1=float(settings.get("l1", 0.0)),
     )
     return costs, sample.note
 
@@ -348,6 +349,7 @@ def curvature(walk: dict, network: dict | None, data: dict | None, settings: dic
         dataset = model.check_points(data)
         sample = network_sample(engine_network, len(dataset.train_labels), CURVATURE_PASSES)
         note = sample.note
+        # No L1 here: λ₁·Σ|w| is straight on each side of 0, it adds a slope but no curvature.
         matrix = hessian(
             engine_network,
             sample.of(dataset.train_inputs),

@@ -95,7 +95,7 @@ def run_words(run) -> str:
     return words + (f" (stopped at step {run.stopped_at})" if run.stopped_at else "")
 
 
-def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float, sample: Sample):
+def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float, sample: Sample, l1: float = 0.0):
     """The cost and its slope along two parameters of the network (the others held), at a point,
     on the sample's training points."""
     network = model.playground_network(network_dict, dtype=np.float64)
@@ -106,7 +106,7 @@ def network_objective(network_dict: dict, data_dict: dict, first, second, l2: fl
     def objective(point):
         for (position, index), value in zip(positions, point):
             network.parameters()[position][index] = value
-        return two_parameter_gradient(network, inputs, labels, (tuple(first), tuple(second)), l2)
+        return two_parameter_gradient(network, inputs, labels, (tuple(first), tuple(second)), l2, l1)
 
     return objective
 
@@ -143,7 +143,9 @@ def run_race(
             raise ValueError("choose the network's two parameters on the first tab first")
         walk = walk_for(walk, network, data, settings)
         sample = race_sample(walk, network, data, len(entrants), steps)
-        objective = network_objective(network, data, walk["first"], walk["second"], float(settings["l2"]), sample)
+        objective = network_objective(
+            network, data, walk["first"], walk["second"], float(settings["l2"]), sample, float(settings.get("l1", 0.0))
+        )
         start = parse_start(start_text, tuple(walk["path"][-1][:2]))
         xs, ys = axes(walk)
         costs, note = network_surface(walk, network, data, settings, sample=sample)

@@ -86,7 +86,11 @@ def network_steps(walk: dict, network: dict, data: dict, settings: dict, steps: 
             parameter_value(engine_network, tuple(walk["first"])),
             parameter_value(engine_network, tuple(walk["second"])),
         ]
-        after = moved(after, point, score(engine_network, trainer.inputs, trainer.labels, settings["l2"])[0])
+        after = moved(
+            after,
+            point,
+            score(engine_network, trainer.inputs, trainer.labels, settings["l2"], settings.get("l1", 0.0))[0],
+        )
         if walk["train_all"]:
             after["vectors"] = kept_vectors(after["vectors"], flat_parameters(engine_network))
 

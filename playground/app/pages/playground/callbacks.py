@@ -20,7 +20,7 @@ from playground.app.pages.playground import ids
 from playground.app.pages.playground.data_callbacks import register_data_callbacks
 from playground.app.pages.playground.evolution_callbacks import register_evolution_callbacks
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
-from playground.app.pages.playground.logic import l2_note, momentum_note, view_for
+from playground.app.pages.playground.logic import momentum_note, penalty_note, view_for
 from playground.app.pages.playground.network_callbacks import register_network_callbacks
 from playground.app.pages.playground.shapes import view_settings
 from playground.app.pages.playground.share_callbacks import register_share_callbacks
@@ -37,6 +37,7 @@ SETTINGS_CONTROLS = (
     ids.OPTIMIZER,
     ids.MOMENTUM,
     ids.L2,
+    ids.L1,
     ids.GRADIENT,
     ids.WEIGHT_SEED,
     ids.PLAY_SPEED,
@@ -206,4 +207,10 @@ def register_view_callbacks(app: dash.Dash) -> None:
     def explain_l2(value):
         if value is not None and not isinstance(value, (int, float)):
             raise PreventUpdate
-        return l2_note(value)
+        return penalty_note("L2", value)
+
+    @app.callback(Output(ids.L1_HINT, "children"), Input(ids.L1, "value"), prevent_initial_call=True)
+    def explain_l1(value):
+        if value is not None and not isinstance(value, (int, float)):
+            raise PreventUpdate
+        return penalty_note("L1", value)

@@ -224,10 +224,16 @@ def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
                 hint_id=ids.MOMENTUM_HINT,
             ),
             control(
-                "L2",
+                "L2: ½·λ·Σw²",
                 dcc.Input(id=ids.L2, type="number", min=0, step=0.001, value=settings["l2"], debounce=True),
                 hint="",
                 id=ids.L2_HINT,
+            ),
+            control(
+                "L1: λ₁·Σ|w|",
+                dcc.Input(id=ids.L1, type="number", min=0, step=0.001, value=settings.get("l1", 0.0), debounce=True),
+                hint="",
+                id=ids.L1_HINT,
             ),
             # Each method's time per step beside it, measured while training runs.
             control(

@@ -164,10 +164,10 @@ def momentum_note(optimizer: Any) -> str | None:
     return f"not used by {optimizer}: {own.get(optimizer, 'it has no velocity')}"
 
 
-def l2_note(value: Any) -> str:
-    """A message for an L2 box that holds no usable number ('' when it does)."""
+def penalty_note(name: str, value: Any) -> str:
+    """A message for an L2 or L1 box that holds no usable number ('' when it does)."""
     if value is None:
-        return "L2: a number of 0 or more (training uses 0 until then)"
+        return f"{name}: a number of 0 or more (training uses 0 until then)"
     return ""
 
 
