@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from playground.app.main import create_app
-from playground.app.pages.playground import layout, logic
+from playground.app.pages.playground import logic, sliders_layout
 from playground.app.session import model
 from playground.data.points_csv import PointsCSVError, parse_points_csv
 
@@ -53,7 +53,7 @@ def test_slider_groups_follow_the_sixty_parameter_rule():
     small = model.dense_network_json([2, 3, 2], ["sigmoid"], "sigmoid", "quadratic", seed=0)
     sliders, caption, layers, nodes = logic.slider_groups(small, None, None)
     assert len(sliders) == 17 and caption == "all 17 parameters" and not layers and not nodes
-    labels = {layout.slider_component(*s).children[0].children for s in sliders}
+    labels = {sliders_layout.slider_component(*s).children[0].children for s in sliders}
     assert {"W[1][0,2]", "W[2][2,1]", "b[1][2]", "b[2][1]"} <= labels
     kind, layer, row, col, value = next(s for s in sliders if s[:4] == ("weight", 1, 0, 2))
     assert value == small["layers"][0]["weights"][0][2]  # W[1][0,2]: node 0 of the input to node 2 of layer 1
@@ -71,7 +71,7 @@ def test_slider_groups_follow_the_sixty_parameter_rule():
 
 
 def test_sliders_grow_their_range_to_the_value():
-    slider = layout.slider_component("weight", 1, 0, 0, 7.25).children[1]
+    slider = sliders_layout.slider_component("weight", 1, 0, 0, 7.25).children[1]
     assert slider.min == -5 and slider.max == 8 and slider.value == 7.25
 
 

@@ -119,6 +119,11 @@ def picture(image: html.Img, name: str) -> html.Div:
     )
 
 
+def panel_head(title: str, *tools) -> html.Div:
+    """A panel's title with its tools (export buttons) on the same line."""
+    return html.Div(className="panel-head", children=[html.H2(title), *tools])
+
+
 def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:
     """A control with its label above it and an optional hint below."""
     children = [html.Label(label), component]

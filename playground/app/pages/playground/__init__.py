@@ -2,7 +2,7 @@
 
 import dash
 
-from playground.app.pages.playground import callbacks, ids, layout
+from playground.app.pages.playground import callbacks, ids, layout, sliders_layout
 from playground.app.pages.playground.shapes import PlaygroundView, new_view
 from playground.app.session.pages import PageView, Registration, Route, Upload
 from playground.app.session.shapes import TrainAnswer, TrainRequest
@@ -27,7 +27,7 @@ REGISTRATION = Registration(
         Upload(ids.CSV_UPLOAD, "csv_bytes", ids.DATA_MESSAGE),
         Upload(ids.JSON_UPLOAD, "json_upload_bytes", ids.SHARE_MESSAGE),
     ],
-    browser={"slider_range": layout.SLIDER_RANGE, "play_speeds": layout.PLAY_SPEEDS},
+    browser={"slider_range": sliders_layout.SLIDER_RANGE, "play_speeds": layout.PLAY_SPEEDS},
 )
 
 

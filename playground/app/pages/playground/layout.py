@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 from dash import dcc, html
 
 from playground.app.pages.playground import ids
-from playground.app.pages.playground.evolution import (
-    BUDGET_KINDS,
-    BUDGET_RULES,
-    DEFAULT_RACE,
-    EACH_STOPS,
-    MAX_SAMPLES_BUDGET,
-    MIN_SECONDS,
-    WINNER_RULE,
-    max_seconds,
-)
-from playground.app.pages.playground.figures import cost_curve_figure, points_figure, race_costs_figure
+from playground.app.pages.playground.evolution_layout import evolution_section
+from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.logic import (
     LR_LESSONS,
     MAX_SAMPLES,
@@ -30,21 +20,19 @@ from playground.app.pages.playground.logic import (
     noise_hint,
     problem_options,
     problem_value,
-    slider_groups,
     view_for,
 )
 from playground.app.pages.playground.shapes import view_settings
+from playground.app.pages.playground.sliders_layout import shown_pickers, slider_shape, sliders_section
 from playground.app.pages.playground.view_controls import view_options
 from playground.app.session import model
 from playground.app.session.model import architecture
 from playground.app.session.stores import change_store
-from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
-from playground.app.ui.components import control, graph_config, momentum_control, page_root
+from playground.app.ui.components import control, graph_config, momentum_control, page_root, panel_head
 from playground.app.ui.learn_rate import LEARN_RATE_RANGE, learn_rate_control
 from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
 from playground.limits import current as current_limits
 
-SLIDER_RANGE = 5.0
 LINK_HOLDS = (
     "the points, the network and its weights, the settings, the epoch and the cost curve, and what each "
     "page shows (not the optimizer's memory, nor lecture mode)"
@@ -56,37 +44,6 @@ BATCH_SIZES = [1, 2, 5, 10, 20, 32, 50, 100, 200]
 
 def activation_options(names: list[str]) -> list[dict]:
     return [{"label": ACTIVATION_LABELS.get(name, name), "value": name} for name in names]
-
-
-def slider_component(kind: str, layer: int, row: int, col: int, value: float) -> html.Div:
-    """One labelled slider: W[l][i,j] (from node i of layer l−1 to node j of layer l) or b[l][j]."""
-    if kind == "weight":
-        label, slider_id = (
-            f"W[{layer}][{row},{col}]",
-            {"type": ids.WEIGHT_SLIDER, "layer": layer, "row": row, "col": col},
-        )
-    else:
-        label, slider_id = f"b[{layer}][{col}]", {"type": ids.BIAS_SLIDER, "layer": layer, "col": col}
-    value = round(float(value), 3)
-    low, high = min(-SLIDER_RANGE, np.floor(value)), max(SLIDER_RANGE, np.ceil(value))
-    return html.Div(
-        className="slider-row",
-        children=[
-            html.Span(label, className="slider-label"),
-            dcc.Slider(
-                id=slider_id,
-                min=low,
-                max=high,
-                step=0.001,
-                value=value,
-                marks=None,
-                updatemode="mouseup",
-                allow_direct_input=False,
-                # The value, short (4.5e+05): assets/playground-sliders.js defines sliderValue.
-                tooltip={"placement": "top", "always_visible": True, "transform": "sliderValue"},
-            ),
-        ],
-    )
 
 
 def layer_controls(network: dict) -> list:
@@ -397,11 +354,6 @@ def network_column(network: dict, data: dict, settings: dict, lesson: str | None
     )
 
 
-def panel_head(title: str, *tools) -> html.Div:
-    """A panel's title with its tools (export buttons) on the same line."""
-    return html.Div(className="panel-head", children=[html.H2(title), *tools])
-
-
 def output_column(data: dict, view: dict, training: dict, look: dict | None = None) -> html.Section:
     dataset = model.check_points(data)
     return html.Section(
@@ -463,155 +415,6 @@ def output_column(data: dict, view: dict, training: dict, look: dict | None = No
                 className="cost-log",
                 inline=True,
             ),
-        ],
-    )
-
-
-def sliders_section(network: dict) -> html.Section:
-    """The weights and biases as sliders, and the network drawn with them (its edges' colour
-    and width are the weights, its nodes' pictures what each node computes)."""
-    sliders, caption, layer_options, node_options = slider_groups(network, None, None)
-    layer, node = shown_pickers(network)
-    # The pickers show which layer (and node) the sliders belong to.
-    return html.Section(
-        className="column sliders-section",
-        children=[
-            panel_head(
-                "Weights and biases",
-                html.Div(
-                    className="slider-pickers",
-                    children=[
-                        dcc.Dropdown(
-                            id=ids.SLIDER_LAYER,
-                            options=layer_options,
-                            value=layer,
-                            placeholder="weight-layer",
-                            clearable=False,
-                            style={"display": "block" if layer_options else "none"},
-                        ),
-                        dcc.Dropdown(
-                            id=ids.SLIDER_NODE,
-                            options=node_options,
-                            value=node,
-                            placeholder="node",
-                            clearable=False,
-                            style={"display": "block" if node_options else "none"},
-                        ),
-                        html.Span(caption, id=ids.SLIDER_CAPTION, className="hint"),
-                    ],
-                ),
-            ),
-            html.Div([slider_component(*s) for s in sliders], id=ids.SLIDERS, className="sliders"),
-            # The diagram's own exports, beside it (the room needs the sliders' head line free).
-            html.Div(
-                className="diagram-tools",
-                children=[
-                    html.Button(
-                        "PNG",
-                        id=ids.EXPORT_NETWORK,
-                        className="export",
-                        title="download the network diagram as PNG, 1920 px wide",
-                    ),
-                    html.Button(
-                        "SVG",
-                        id=ids.EXPORT_NETWORK_SVG,
-                        className="export",
-                        title="download the network diagram as SVG (edges as lines, heatmaps as images)",
-                    ),
-                ],
-            ),
-            html.Canvas(id=ids.NETWORK_CANVAS, className="network-canvas"),
-            diagram_legend(),
-        ],
-    )
-
-
-def diagram_legend() -> html.Div:
-    """What the diagram's colours mean (drawing.js paints with these two colours)."""
-    return html.Div(
-        className="hint diagram-legend",
-        id=ids.DIAGRAM_LEGEND,
-        children=[
-            html.Span(className="swatch", style={"background": POSITIVE_COLOUR}),
-            " positive, ",
-            html.Span(className="swatch", style={"background": NEGATIVE_COLOUR}),
-            " negative: an edge's weight (thicker: larger) and, in each node, its activation over the input plane",
-        ],
-    )
-
-
-def evolution_section() -> html.Section:
-    """Neuroevolution beside gradient descent (SPEC F20): the page's network from its current
-    weights, trained both ways on the same points and the same budget (samples or seconds, the
-    teacher's choice); what each used beside the result, two boundaries, both cost curves."""
-
-    def number(box_id: str, value: float, step: float | str, low: float, high: float) -> dcc.Input:
-        return dcc.Input(id=box_id, type="number", value=value, step=step, min=low, max=high, className="number")
-
-    race = DEFAULT_RACE
-    seconds = min(float(race["seconds"]), max_seconds())  # the server may give a request less
-    kind = str(race["budget"])
-    return html.Section(
-        className="column evolution-section",
-        children=[
-            panel_head("Evolution against gradient descent"),
-            html.Div(
-                "The seed's first experiments (cars that learn to drive) had no gradient: a population of "
-                "networks, the best kept, the rest their mutated children. Both start from the weights above "
-                "and get the same budget.",
-                className="hint",
-            ),
-            html.Div(
-                className="race-controls",
-                children=[
-                    control(
-                        "budget, the same for both",
-                        dcc.RadioItems(
-                            id=ids.RACE_BUDGET_KIND,
-                            options=[{"label": label, "value": value} for value, label in BUDGET_KINDS.items()],
-                            value=kind,
-                        ),
-                    ),
-                    html.Div(
-                        control("samples each", number(ids.RACE_SAMPLES, race["samples"], 1, 1, MAX_SAMPLES_BUDGET)),
-                        id=ids.RACE_SAMPLES_CONTROL,
-                        style={"display": "block" if kind == "samples" else "none"},
-                    ),
-                    html.Div(
-                        control(
-                            f"seconds each (≤ {max_seconds():g})",
-                            number(ids.RACE_SECONDS, seconds, "any", MIN_SECONDS, max_seconds()),
-                        ),
-                        id=ids.RACE_SECONDS_CONTROL,
-                        style={"display": "block" if kind == "seconds" else "none"},
-                    ),
-                    control("population", number(ids.RACE_POPULATION, race["population"], 1, 2, 1000)),
-                    control("survivors kept", number(ids.RACE_SURVIVORS, race["survivors"], 1, 1, 999)),
-                    control("mutation rate", number(ids.RACE_MUTATION_RATE, race["mutation_rate"], "any", 0.01, 1)),
-                    control("mutation size", number(ids.RACE_MUTATION_SIZE, race["mutation_size"], "any", 0.01, 100)),
-                    dcc.Checklist(id=ids.RACE_CROSSOVER, options=[{"label": "crossover", "value": "on"}], value=["on"]),
-                    html.Button(
-                        "race",
-                        id=ids.RACE,
-                        title="evolution and gradient descent from the same weights, "
-                        "taking turns, each up to the budget",
-                    ),
-                ],
-            ),
-            html.Div(f"{BUDGET_RULES[kind]}; {EACH_STOPS}", id=ids.RACE_BUDGET_RULE, className="hint"),
-            html.Div(f"who wins: {WINNER_RULE}", className="hint"),
-            html.Div(id=ids.RACE_MESSAGE, className="status"),
-            html.Div(
-                className="race-result",
-                children=[
-                    html.Div(id=ids.RACE_BUDGET),
-                    html.Div(id=ids.RACE_EVOLUTION_USED),
-                    html.Div(id=ids.RACE_GRADIENT_USED),
-                    html.Strong(id=ids.RACE_RESULT),
-                ],
-            ),
-            dcc.Graph(id=ids.RACE_BOUNDARIES, config=graph_config("evolution-boundaries"), style={"display": "none"}),
-            dcc.Graph(id=ids.RACE_COSTS, figure=race_costs_figure(None), config=graph_config("evolution-costs")),
         ],
     )
 
@@ -690,14 +493,3 @@ def layout(
             share_bar(),
         ],
     )
-
-
-def shown_pickers(network: dict) -> tuple[int | None, int | None]:
-    """The weight-layer and node whose sliders a page drawn anew shows (None: all of them)."""
-    sliders, _, layer_options, node_options = slider_groups(network, None, None)
-    return (sliders[0][1] if layer_options else None), (sliders[-1][3] if node_options else None)
-
-
-def slider_shape(network: dict, layer: int | None, node: int | None) -> dict:
-    """What decides which sliders are on the page: the architecture and the chosen layer and node."""
-    return {"architecture": architecture(network), "layer": layer, "node": node}

@@ -11,8 +11,9 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from playground.app.pages.playground import ids
-from playground.app.pages.playground.layout import layer_controls, slider_component, slider_shape
+from playground.app.pages.playground.layout import layer_controls
 from playground.app.pages.playground.logic import changed_network, network_notes, network_story, slider_groups
+from playground.app.pages.playground.sliders_layout import slider_component, slider_shape
 from playground.app.session import model, stores
 from playground.app.session.model import architecture
 
