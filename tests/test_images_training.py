@@ -224,16 +224,14 @@ def test_a_working_job_keeps_its_running_mark_while_its_process_lives(store, mon
     running = wait_for_status(store, lambda s: s.get("state") == "running")
 
     def well_past_the_marks_life() -> bool:  # the marker thread renews it all along
-        assert (
-            store.get(slots.running_key(KEY)) == "training on images" and job_status(store, KEY)["state"] == "running"
-        )
+        assert slots.running_job(store, KEY) == "training on images" and job_status(store, KEY)["state"] == "running"
         return time.time() - running["updated"] > 3 * training.RUNNING_SECONDS
 
     wait_until(well_past_the_marks_life)
     control_job(store, KEY, "stop")
     stop_asked.set()
     thread.join(60)
-    assert result == ["stopped"] and store.get(slots.running_key(KEY)) is None
+    assert result == ["stopped"] and slots.running_job(store, KEY) is None
 
 
 def test_shuffled_labels_leave_test_accuracy_at_chance(store):

@@ -18,6 +18,7 @@ from helpers.browser import (
     shown,
     text,
     thumb,
+    type_into_box,
     wait_for,
     wait_until_edit_landed,
     wait_until_figures_fit,
@@ -188,22 +189,39 @@ def test_a_loaded_model_is_named_and_an_old_error_goes_while_the_next_slice_runs
     assert text(browser, "landscape-slice-message") == "" and message.value_of_css_property("visibility") == "visible"
 
 
-def test_cancel_stops_a_slice_and_says_so_and_the_next_start_clears_it(live_app, browser):
+def test_cancel_stops_a_slice_and_says_so_and_the_next_start_clears_it(live_app, browser, tmp_path):
+    from playground.engine import Network
+    from playground.engine.persistence import save_network
+
+    # A slice long enough that the cancel always comes first, on any machine: a 784-256-256-10
+    # network on 2,000 MNIST images, 51×51 grid points (minutes; the fruit network's takes a second).
+    model = save_network(Network([784, 256, 256, 10], seed=3), tmp_path / "wide.npz")
     open_landscape(browser, live_app)
     browser.find_element(By.XPATH, "//*[contains(@class, 'tab') and normalize-space()='Big networks']").click()
     wait_for(browser, lambda: browser.find_elements(By.ID, "landscape-slice-go"))
-    radio(browser, "landscape-slice-steps", "51")  # the finest grid: seconds of work
+    browser.find_element(By.CSS_SELECTOR, "#landscape-slice-upload input[type=file]").send_keys(str(model))
+    wait_for(browser, lambda: "wide.npz loaded" in text(browser, "landscape-slice-upload"))
+    radio(browser, "landscape-slice-source", "model")
+    choose(browser, "landscape-slice-data", "mnist")
+    type_into_box(browser.find_element(By.ID, "landscape-slice-samples"), "2000")
+    radio(browser, "landscape-slice-steps", "51")
     browser.find_element(By.ID, "landscape-slice-go").click()
     cancel = browser.find_element(By.ID, "landscape-slice-cancel")
     wait_for(browser, lambda: cancel.is_enabled(), timeout=30)
     cancel.click()
-    wait_for(browser, lambda: text(browser, "landscape-slice-cancelled").startswith("cancelled: the slice stopped"))
     wait_for(browser, lambda: browser.find_element(By.ID, "landscape-slice-go").is_enabled(), timeout=30)
+    said = text(browser, "landscape-slice-message")
+    assert re.fullmatch(
+        r"cancelled: the slice stopped after [\d,]+ of 2,601 grid points \(the last one drawn stays\)", said
+    )
     assert text(browser, "landscape-slice-result") == ""  # nothing drawn by the cancelled job
+    radio(browser, "landscape-slice-source", "session")
     radio(browser, "landscape-slice-steps", "21")
-    browser.find_element(By.ID, "landscape-slice-go").click()
-    wait_for(browser, lambda: text(browser, "landscape-slice-cancelled") == "")
+    browser.find_element(By.ID, "landscape-slice-go").click()  # its slot is free at once
+    message = browser.find_element(By.ID, "landscape-slice-message")
+    wait_for(browser, lambda: message.value_of_css_property("visibility") == "hidden", timeout=30)
     wait_for(browser, lambda: "21×21 slice" in text(browser, "landscape-slice-result"), timeout=120)
+    assert text(browser, "landscape-slice-message") == ""
 
 
 def test_a_model_over_the_slice_upload_limit_says_so(live_app, browser, tmp_path):

@@ -8,6 +8,8 @@ At f77ffa5 every landscape slice was a process that ran to its end whether anyon
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import psutil
@@ -46,6 +48,34 @@ def test_a_session_holds_one_slot_and_the_server_at_most_its_jobs(jobs_folder, m
             pass
     with JobStore() as store:
         assert store.count(slots.PREFIX) == 0
+
+
+def test_a_killed_jobs_mark_frees_its_slot_at_once(jobs_folder, monkeypatch):
+    """Dash's cancel kills the job's process, which cannot remove its mark: the next start, and
+    the server's count, see that the process is gone (a mark from another machine waits for its expiry)."""
+    monkeypatch.setenv("PLAYGROUND_LIMITS", "jobs=1")
+    session, other = stores.new_session_key(), stores.new_session_key()
+    job = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    with JobStore() as store:
+        store.put(slots.running_key(session), {**slots.mark("a landscape slice"), "pid": job.pid}, seconds=60)
+        assert "already running a job (a landscape slice)" in slots.why_not(store, session)
+        assert "busy" in slots.why_not(store, other)
+        job.kill()
+        job.wait()
+        assert slots.why_not(store, session) is None and slots.why_not(store, other) is None
+        assert slots.running_job(store, session) is None and store.count(slots.PREFIX) == 0
+        far = {**slots.mark("a map of a layer"), "host": "another-machine", "pid": job.pid}
+        store.put(slots.running_key(session), far, seconds=60)
+        assert slots.running_job(store, session) == "a map of a layer" and "busy" in slots.why_not(store, other)
+
+
+def test_a_stop_asked_stops_that_run_only(jobs_folder):
+    session, other = stores.new_session_key(), stores.new_session_key()
+    assert not slots.stop_asked(session, 1)
+    slots.ask_stop(session, 1)
+    assert slots.stop_asked(session, 1)
+    assert not slots.stop_asked(session, 2)  # the next start is not stopped by the last cancel
+    assert not slots.stop_asked(other, 1)
 
 
 def test_a_job_is_abandoned_only_when_its_polls_stopped(jobs_folder, monkeypatch):

@@ -148,8 +148,11 @@ class ServerProcess:
         before = {p.pid: p for p in [worker, *worker.children(recursive=True)]}
         rss_before, cpu_before = {}, {}
         for pid, process in before.items():
-            Path(f"/proc/{pid}/clear_refs").write_text("5")  # peak memory from now on
-            rss_before[pid], cpu_before[pid] = process.memory_info().rss, sum(process.cpu_times()[:2])
+            try:
+                Path(f"/proc/{pid}/clear_refs").write_text("5")  # peak memory from now on
+                rss_before[pid], cpu_before[pid] = process.memory_info().rss, sum(process.cpu_times()[:2])
+            except (psutil.NoSuchProcess, OSError):
+                continue  # a job process that ended meanwhile (or a zombie not yet reaped)
         connection = self.connection()
         all_headers = {"Content-Type": "application/json", **(headers or {})}
         if raw:
@@ -167,9 +170,12 @@ class ServerProcess:
         for process in [worker, *worker.children(recursive=True)]:
             try:
                 cpu += sum(process.cpu_times()[:2]) - cpu_before.get(process.pid, 0.0)
-                peak = int(Path(f"/proc/{process.pid}/status").read_text().split("VmHWM:")[1].split()[0]) * 1024
-            except (psutil.NoSuchProcess, FileNotFoundError):
+                status = Path(f"/proc/{process.pid}/status").read_text()
+            except (psutil.NoSuchProcess, OSError):
                 continue
+            if "VmHWM:" not in status:
+                continue  # a zombie (a job process that ended, not yet reaped) has no memory left
+            peak = int(status.split("VmHWM:")[1].split()[0]) * 1024
             peak_extra = max(peak_extra, peak - rss_before.get(process.pid, 0))  # a new process: all of it
         try:
             parsed = json.loads(text)

@@ -134,12 +134,16 @@ class JobStore:
         else:
             self.disk.delete(key)
 
+    def keys(self, prefix: str) -> list[str]:
+        """The live keys that start with ``prefix``."""
+        if self.redis is not None:
+            return [key.decode() for key in self._redis("scan_iter", match=prefix + "*", count=500)]
+        self.disk.expire()
+        return [key for key in self.disk.iterkeys() if isinstance(key, str) and key.startswith(prefix)]
+
     def count(self, prefix: str) -> int:
         """How many live keys start with ``prefix``."""
-        if self.redis is not None:
-            return len(self._redis("scan_iter", match=prefix + "*", count=500))
-        self.disk.expire()
-        return sum(1 for key in self.disk.iterkeys() if isinstance(key, str) and key.startswith(prefix))
+        return len(self.keys(prefix))
 
     def used_bytes(self) -> int:
         """What the store holds now: a disk cache's files, or the memory Redis uses."""

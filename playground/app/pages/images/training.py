@@ -113,11 +113,7 @@ def job_status(store: JobStore, session: str) -> dict | None:
     store.put(key_of("heartbeat", session), time.time())
     status = store.get(key_of("status", session))
     working = status is not None and status.get("state") in ("loading", "running", "paused")
-    if (
-        working
-        and time.time() - status.get("updated", 0) > RUNNING_SECONDS
-        and not store.get(slots.running_key(session))
-    ):
+    if working and time.time() - status.get("updated", 0) > RUNNING_SECONDS and not slots.running_job(store, session):
         epoch = (status.get("progress") or {}).get("epoch", 0)
         status.update(
             state="failed",

@@ -62,7 +62,6 @@ SLICE_NORMALISATION = "landscape-slice-normalisation"
 SLICE_LOG = "landscape-slice-log"
 SLICE_GO = "landscape-slice-go"
 SLICE_CANCEL = "landscape-slice-cancel"
-SLICE_CANCELLED = "landscape-slice-cancelled"  # says a cancel was taken (cleared by the next start)
 SLICE_PROGRESS = "landscape-slice-progress"
 SLICE_SURFACE = "landscape-slice-surface"
 SLICE_CONTOUR = "landscape-slice-contour"

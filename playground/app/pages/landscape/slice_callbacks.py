@@ -1,12 +1,11 @@
 """The slice of a big network, as a background job of the session (progress, cancel).
 
 The job holds one of the server's job slots while it computes (``server.slots``: a few at once,
-one per session) and stops when its page stops polling it (a closed tab).
+one per session) and stops when its page stops polling it (a closed tab) or asks it to (cancel).
 """
 
 from __future__ import annotations
 
-import json
 import time
 
 import dash
@@ -27,9 +26,12 @@ from playground.app.pages.landscape.slice_logic import (
 from playground.app.server import slots
 from playground.app.server.jobs import check_session_key
 from playground.app.session import stores
+from playground.app.ui.components import said
 from playground.plots.landscape import slice_figures
 
-CANCELLED = "cancelled: the slice stopped before its end (the last one drawn stays)"
+
+def cancelled(done: int, total: int) -> str:
+    return f"cancelled: the slice stopped after {done:,} of {total:,} grid points (the last one drawn stays)"
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -61,7 +63,6 @@ def register_callbacks(app: dash.Dash) -> None:
             # The last job's error is not this job's: hidden while this one runs (it says its own at the end).
             (Output(ids.SLICE_MESSAGE, "style"), {"visibility": "hidden"}, {}),
         ],
-        cancel=[Input(ids.SLICE_CANCEL, "n_clicks")],
         progress=[Output(ids.SLICE_PROGRESS, "value"), Output(ids.SLICE_PROGRESS, "max")],
     )
     def draw_slice(
@@ -94,10 +95,12 @@ def register_callbacks(app: dash.Dash) -> None:
                 else:
                     model, inputs, labels, what = model_slice_inputs(contents, filename, data_name, samples)
                 alphas, betas, costs = compute_slice(
-                    model, inputs, labels, steps, span, normalisation, progress=page_waits(set_progress)
+                    model, inputs, labels, steps, span, normalisation, progress=page_waits(set_progress, key, clicks)
                 )
         except (ValueError, OSError, slots.SlotRefused) as error:
-            return dash.no_update, dash.no_update, str(error), ""
+            return dash.no_update, dash.no_update, said(str(error), "error"), ""
+        except slots.JobStopped as stopped:
+            return dash.no_update, dash.no_update, said(str(stopped), "info"), ""
         except slots.JobAbandoned:
             raise PreventUpdate from None  # nobody is waiting for it
         surface, contour = slice_figures(alphas, betas, costs, log=bool(log))
@@ -114,19 +117,22 @@ def register_callbacks(app: dash.Dash) -> None:
 
 
 def register_notes(app: dash.Dash) -> None:
-    """What the job's own outputs cannot say: a file taken, a cancel taken."""
-    # Cancel stops the job (Dash ends its process), so the job cannot say so: the page does, at
-    # once, and the next start clears it.
-    app.clientside_callback(
-        "function (cancels, starts) {"
-        " const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || '';"
-        f" return trigger.startsWith({json.dumps(ids.SLICE_CANCEL + '.')}) ? {json.dumps(CANCELLED)} : '';"
-        " }",
-        Output(ids.SLICE_CANCELLED, "children"),
+    """What the job's own outputs cannot say: a file taken; and the cancel, asked of the job."""
+
+    @app.callback(
         Input(ids.SLICE_CANCEL, "n_clicks"),
-        Input(ids.SLICE_GO, "n_clicks"),
+        State(ids.SLICE_GO, "n_clicks"),
+        State(stores.KEY, "data"),
         prevent_initial_call=True,
     )
+    def cancel_slice(_, run, key):
+        """The running slice (the start button's click ``run``) stops within a second and says so."""
+        try:
+            session = check_session_key(key)
+        except ValueError:
+            return  # not a session this server issued: it runs nothing to stop
+        if isinstance(run, int) and run > 0:
+            slots.ask_stop(session, run)
 
     @app.callback(Output(ids.SLICE_UPLOAD, "children"), Input(ids.SLICE_UPLOAD, "filename"), prevent_initial_call=True)
     def show_loaded_file(filename):
@@ -138,8 +144,9 @@ def register_notes(app: dash.Dash) -> None:
         )
 
 
-def page_waits(set_progress):
-    """The slice's progress: shown on the page, and the job stopped when the page stopped polling."""
+def page_waits(set_progress, session: str, run: int):
+    """The slice's progress: shown on the page; the job stopped when the page stopped polling or
+    asked it to stop (its ``run``: the start button's click count)."""
     job, started = slots.job_key(), time.time()
     looked = [started]
 
@@ -150,5 +157,7 @@ def page_waits(set_progress):
         set_progress((str(done), str(total)))
         if slots.abandoned(job, started):
             raise slots.JobAbandoned(f"the page stopped waiting after {done} of {total} grid points")
+        if slots.stop_asked(session, run):
+            raise slots.JobStopped(cancelled(done, total))
 
     return progress

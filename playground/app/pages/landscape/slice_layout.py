@@ -118,7 +118,6 @@ def slice_tab() -> dcc.Tab:
                                 ],
                             ),
                             html.Div("", id=ids.SLICE_MESSAGE, className="message"),
-                            html.Div("", id=ids.SLICE_CANCELLED, className="hint"),
                             html.Div("", id=ids.SLICE_RESULT, className="status"),
                             html.Div(
                                 className="landscape-pair",
