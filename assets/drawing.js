@@ -142,9 +142,11 @@
         const output = l === sizes.length - 1;
         // An output node stands for a class: its heatmap is drawn in that class's colour, from
         // white (probability 0) to the full colour (probability 1).
-        const probability = output && (names[l] === "sigmoid" || names[l] === "softmax");
-        const scale = probability ? (v) => v : nodeScale(names[l], column);
-        const colourOf = output ? (v, out) => classShade(v, i, out) : nodeColour;
+        // A regression's output is a value, drawn as the plane is (orange −, white 0, blue +).
+        const regression = output && net.task === "regression";
+        const probability = output && !regression && (names[l] === "sigmoid" || names[l] === "softmax");
+        const scale = probability ? (v) => v : nodeScale(regression ? "linear" : names[l], column);
+        const colourOf = output && !regression ? (v, out) => classShade(v, i, out) : nodeColour;
         const tile = document.createElement("canvas");
         paintImage(tile, grid.resolution, (s, out) => colourOf(scale(column[s]), out));
         nodes.push({ left: x(l) - box / 2, top: y(l, i) - box / 2, size: box, tile: tile });
@@ -214,9 +216,13 @@
     // L1 and L2 share a column (the table stays five wide on a projector): their sum, named by which are on.
     const terms = [["L1", "l1"], ["L2", "l2"]].filter(([, key]) => train[key]);
     const penalty = (r) => (terms.length ? formatCost(terms.reduce((sum, [, key]) => sum + r[key], 0)) : "–");
-    const rows = [["", "quadratic cost", "cross-entropy", (terms.map(([name]) => name).join(" + ") || "L2") + " term", "accuracy"]];
+    // A regression is scored by R² (1: every target hit) where a classification has its accuracy.
+    const regression = train.r_squared !== undefined;
+    const score = (r) => (regression ? (isFinite(r.r_squared) ? r.r_squared.toFixed(3) : "–") : (100 * r.accuracy).toFixed(1) + " %");
+    const rows = [["", "quadratic cost", "cross-entropy", (terms.map(([name]) => name).join(" + ") || "L2") + " term",
+      regression ? "R²" : "accuracy"]];
     [["train", train], ["test", test]].filter((r) => r[1]).forEach(([name, r]) => rows.push([name,
-      formatCost(r.quadratic), formatCost(r.cross_entropy), penalty(r), (100 * r.accuracy).toFixed(1) + " %"]));
+      formatCost(r.quadratic), formatCost(r.cross_entropy), penalty(r), score(r)]));
     let table = element.firstChild;
     if (!table || table.rows.length !== rows.length) {
       table = document.createElement("table");

@@ -15,6 +15,12 @@
  * tests/test_browser_maths.py loads this very file under Node with the same contract and
  * compares every activation × output × cost with the engine.
  *
+ * A network may take feature inputs (SPEC F25: x1², x1·x2, sin x1, …, named by its
+ * ``input_names``): the functions that take points (forward, evaluateGrid, evaluateCosts) take
+ * 2-D points (x1, x2) and compute them; forwardPass takes what the input nodes take. A
+ * regression network (``task: "regression"``) has one real output: its grid gives ``values``
+ * and its readouts R² instead of accuracy.
+ *
  * No DOM here: the file runs in the page and under Node alike.
  */
 (function (root) {
@@ -32,6 +38,17 @@
     elu: (z) => (z > 0 ? z : Math.expm1(z)),
     silu: (z) => z * sigmoid(z),
     linear: (z) => z,
+  };
+
+  // TensorFlow Playground's seven inputs, by the names Python gives them (playground/data/features.py).
+  const FEATURES = {
+    "x1": (x1, x2) => x1,
+    "x2": (x1, x2) => x2,
+    "x1^2": (x1, x2) => x1 * x1,
+    "x2^2": (x1, x2) => x2 * x2,
+    "x1*x2": (x1, x2) => x1 * x2,
+    "sin(x1)": (x1, x2) => Math.sin(x1),
+    "sin(x2)": (x1, x2) => Math.sin(x2),
   };
 
   /** log(1 + e^z) without overflow (the engine's np.logaddexp(0, z)). */
@@ -55,6 +72,7 @@
     const missing = given.hidden_activations.concat(given.output_activations)
       .filter((name) => !(name in ELEMENTWISE) && name !== "softmax");
     const costs = given.costs.filter((name) => name !== "quadratic" && name !== "cross_entropy");
+    missing.push(...(given.features || []).filter((name) => !(name in FEATURES)));
     if (missing.length || costs.length) {
       throw new Error("maths.js cannot compute " + missing.concat(costs).join(", ") + ": add them here");
     }
@@ -75,7 +93,8 @@
       view = { layer_sizes: [layers[0].inputs].concat(layers.map((layer) => layer.outputs)),
         weights: layers.map((layer) => layer.weights), biases: layers.map((layer) => layer.biases),
         activations: layers.slice(0, -1).map((layer) => layer.activation), output_activation: last.activation,
-        cost: net.cost };
+        cost: net.cost, task: net.task || "classification",
+        features: net.input_names ? net.input_names.map((name) => FEATURES[name]) : null };
       denseViews.set(net, view);
     }
     return view;
@@ -165,10 +184,28 @@
     return flat;
   }
 
-  /** The outputs (one row per sample) of the network for inputs [[x1, x2, …], …]. */
+  /** What the input nodes take for n points (flat x1, x2 pairs): the points, or the network's features. */
+  function networkInputs(net, points, n) {
+    const features = dense(net).features;
+    if (!features) return points;
+    const k = features.length, inputs = new Float64Array(n * k);
+    for (let s = 0; s < n; s++) {
+      const x1 = points[2 * s], x2 = points[2 * s + 1];
+      for (let i = 0; i < k; i++) inputs[s * k + i] = features[i](x1, x2);
+    }
+    return inputs;
+  }
+
+  /** Points [[x1, x2], …] as the input nodes take them. */
+  function pointInputs(net, pointList) {
+    const view = dense(net);
+    return view.features ? networkInputs(net, flatten(pointList, 2), pointList.length) : flatten(pointList, view.layer_sizes[0]);
+  }
+
+  /** The outputs (one row per sample) of the network for points [[x1, x2], …] (or its own inputs). */
   function forward(net, pointList) {
     const sizes = dense(net).layer_sizes, n = pointList.length, width = sizes[sizes.length - 1];
-    const out = forwardPass(net, flatten(pointList, sizes[0]), n).activations.pop();
+    const out = forwardPass(net, pointInputs(net, pointList), n).activations.pop();
     const rows = [];
     for (let s = 0; s < n; s++) rows.push(Array.from(out.subarray(s * width, (s + 1) * width)));
     return rows;
@@ -201,7 +238,7 @@
         points[2 * s + 1] = yRange[0] + dy * (r + 0.5);
       }
     }
-    return gridResult(net, forwardPass(net, points, n), resolution);
+    return gridResult(net, forwardPass(net, networkInputs(net, points, n), n), resolution);
   }
 
   /**
@@ -218,6 +255,7 @@
     const view = dense(net), layers = pass.activations, n = resolution * resolution;
     const width = view.layer_sizes[view.layer_sizes.length - 1];
     const result = classify(layers[layers.length - 1], width, n, view.output_activation);
+    if (view.task === "regression") result.values = layers[layers.length - 1];  // the one real output per cell
     result.layers = layers;
     result.pass = pass;
     result.resolution = resolution;
@@ -225,17 +263,18 @@
   }
 
   /**
-   * The average cost of n samples from the output layer's z and a and integer labels, as the
-   * engine's costs.py: quadratic = mean Σ (a − y)²; cross-entropy = mean (logsumexp(z) − z_y)
-   * for softmax, mean Σ (log(1 + e^z) − y·z) for sigmoid; null where cross-entropy has no meaning.
+   * The average cost of n samples from the output layer's z and a and integer labels (or, with
+   * ``regression``, one real target per sample), as the engine's costs.py: quadratic = mean Σ (a − y)²;
+   * cross-entropy = mean (logsumexp(z) − z_y) for softmax, mean Σ (log(1 + e^z) − y·z) for sigmoid;
+   * null where cross-entropy has no meaning.
    */
-  function outputCost(costName, outputActivation, z, a, labels, width) {
+  function outputCost(costName, outputActivation, z, a, labels, width, regression) {
     const n = labels.length;
     let total = 0;
     if (costName === "quadratic") {
       for (let s = 0; s < n; s++) {
         for (let j = 0; j < width; j++) {
-          const d = a[s * width + j] - (j === labels[s] ? 1 : 0);
+          const d = a[s * width + j] - (regression ? labels[s] : (j === labels[s] ? 1 : 0));
           total += d * d;
         }
       }
@@ -270,12 +309,31 @@
     return (l1 || 0) * total;
   }
 
-  /** Quadratic cost, cross-entropy (null without probability outputs), L2 and L1 terms and accuracy of a data part. */
+  /** R² of one output against its targets, as the engine's tasks.r_squared. */
+  function rSquared(a, targets) {
+    const n = targets.length;
+    let mean = 0, residual = 0, spread = 0;
+    for (let s = 0; s < n; s++) mean += targets[s] / n;
+    for (let s = 0; s < n; s++) {
+      residual += (targets[s] - a[s]) ** 2;
+      spread += (targets[s] - mean) ** 2;
+    }
+    return spread > 0 ? 1 - residual / spread : (residual === 0 ? 1 : 0);
+  }
+
+  /**
+   * Quadratic cost, cross-entropy (null without probability outputs), L2 and L1 terms and accuracy
+   * of a data part: points [[x1, x2], …] and their labels (a regression: its targets, and R² for accuracy).
+   */
   function evaluateCosts(net, inputs, labels, l2, l1) {
     const view = dense(net), n = labels.length, width = view.layer_sizes[view.layer_sizes.length - 1];
     if (n === 0) return null;
-    const pass = forwardPass(net, flatten(inputs, view.layer_sizes[0]), n);
+    const pass = forwardPass(net, pointInputs(net, inputs), n);
     const a = pass.activations[pass.activations.length - 1], z = pass.weightedInputs[pass.weightedInputs.length - 1];
+    if (view.task === "regression") {
+      return { quadratic: outputCost("quadratic", view.output_activation, z, a, labels, width, true),
+        cross_entropy: null, l2: l2Term(net, l2), l1: l1Term(net, l1), accuracy: null, r_squared: rSquared(a, labels) };
+    }
     const { predicted } = classify(a, width, n, view.output_activation);
     let correct = 0;
     for (let s = 0; s < n; s++) if (predicted[s] === labels[s]) correct++;
@@ -290,7 +348,7 @@
   }
 
   const api = {
-    configure: configure, dense: dense, forwardPass: forwardPass, forwardEdited: forwardEdited, forward: forward,
+    configure: configure, dense: dense, forwardPass: forwardPass, networkInputs: networkInputs, forwardEdited: forwardEdited, forward: forward,
     classify: classify, evaluateGrid: evaluateGrid, evaluateGridEdited: evaluateGridEdited, outputCost: outputCost, evaluateCosts: evaluateCosts, l2Term: l2Term, l1Term: l1Term,
     activation: (name, z) => (name === "softmax" ? null : ELEMENTWISE[name](z)), softmaxRows: softmaxRows,
     get contract() { return contract; },

@@ -84,6 +84,7 @@
     if (!session || !page().shown) return null;
     const sizes = modules.maths.dense(session.network).layer_sizes;
     if (sizes[sizes.length - 1] < session.data.class_names.length) return null;  // not yet consistent
+    if ((session.data.task === "regression") !== (modules.maths.dense(session.network).task === "regression")) return null;
     const keep = previous && !page().changedParts().includes("training");
     const training = keep ? { trainer: previous.trainer, history: previous.history } : session.training;
     return { network: session.network, data: session.data, trainer: training.trainer,

@@ -93,8 +93,16 @@
     // Discretized (TensorFlow Playground's "discretize output"): every cell its class's colour
     // as at full confidence, one colour a class; else shaded by how confident the network is.
     const hard = !!(mirror.look && mirror.look.discretize);
-    draw().paintImage(canvas, grid.resolution, hard ? (s, out) => draw().classColour(grid.predicted[s], 1, out)
-      : (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
+    if (grid.values) {
+      // A regression: each cell the network's value on the diverging scale of the points' colour
+      // bar (orange −, white 0, blue +); discretized, only its sign.
+      const range = valueRange(data);
+      draw().paintImage(canvas, grid.resolution, hard ? (s, out) => draw().nodeColour(Math.sign(grid.values[s]), out)
+        : (s, out) => draw().nodeColour(grid.values[s] / range, out));
+    } else {
+      draw().paintImage(canvas, grid.resolution, hard ? (s, out) => draw().classColour(grid.predicted[s], 1, out)
+        : (s, out) => draw().classColour(grid.predicted[s], grid.confidence[s], out));
+    }
     if (graphDiv && !graphDiv.playgroundClicks && graphDiv.on) {
       graphDiv.addEventListener("click", onPlaneClick);
       // Plotly lays the plot out again when the window or the figure changes: follow it.
@@ -116,6 +124,20 @@
     counters.renders++;
     notePainted(performance.now());
     return grid;
+  }
+
+  const ranges = new WeakMap();
+  /**
+   * A regression's colour scale runs from −range to +range: the largest |target| of its points
+   * (figures.py's colour bar uses the same, so a cell and a point of one value share a colour).
+   */
+  function valueRange(data) {
+    if (!ranges.has(data)) {
+      let largest = 0;
+      for (const y of data.train_labels.concat(data.test_labels)) largest = Math.max(largest, Math.abs(y));
+      ranges.set(data, largest > 0 ? largest : 1);
+    }
+    return ranges.get(data);
   }
 
   /** Paint another network over the points shown (a training answer, a slider held). */
@@ -142,9 +164,11 @@
     const marked = draw().markBoundary(canvas, gridFor(before, current.view), BEFORE_COLOUR);
     // The first traces are the training points, one per class, in the data's order (figures.py).
     const inBatch = new Set(batch), labels = current.data.train_labels, classes = current.data.class_names.length;
+    const regression = current.data.task === "regression";  // one trace of training points, in their order
     const selected = graphDiv.data.map((trace, t) => {
       const picks = [];
-      if (t < classes) {
+      if (regression && t === 0) picks.push(...batch);
+      else if (t < classes) {
         let position = 0;
         labels.forEach((label, index) => { if (label === t) { if (inBatch.has(index)) picks.push(position); position++; } });
       }

@@ -195,6 +195,8 @@ def check_fixture_loaded(loaded: dict, old: dict) -> None:
         "activations": ["tanh"],
         "output_activation": "softmax",
         "cost": "cross_entropy",
+        "task": "classification",  # before regression, every network chose a class
+        "input_names": ["x1", "x2"],  # … from x1 and x2
     }
     assert loaded["settings"] == {
         "learn_rate": 0.5,

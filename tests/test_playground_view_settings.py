@@ -63,11 +63,12 @@ def test_tensorflow_playgrounds_sets_are_made_by_its_port_with_the_pages_noise_a
     assert "TensorFlow Playground's noise ÷ 100" in noise_hint(name)
 
 
-def test_the_menu_names_its_classification_sets_and_leaves_its_regression_sets_out():
+def test_the_menu_names_its_classification_and_regression_sets():
     labels = {option["value"]: option["label"] for option in problem_options(model.initial_state()["data"])}
     assert labels["tf-circle"] == "circle (TensorFlow Playground)"
     assert labels["tf-gauss"] == "two Gaussians (TensorFlow Playground)"
-    assert "plane" not in DATASET_LABELS and "gaussians" not in DATASET_LABELS  # the page has no regression yet
+    assert labels["plane"] == "plane (regression, TensorFlow Playground)" == DATASET_LABELS["plane"]
+    assert labels["gaussians"] == "multi-Gaussian (regression, TensorFlow Playground)"
 
 
 def test_its_sets_start_with_its_pages_points_and_share_and_the_pages_own_with_theirs():
@@ -75,3 +76,5 @@ def test_its_sets_start_with_its_pages_points_and_share_and_the_pages_own_with_t
     assert problem_start("tf-xor", "tf-circle") is None  # between its sets the controls stay
     assert problem_start("moons", "tf-spiral") == {"n_samples": 200, "test_fraction": 0.2}
     assert problem_start("moons", "xor") is None
+    assert problem_start("plane", "tf-circle") == {"n_samples": 1200, "test_fraction": 0.5}  # its regressions: 1,200
+    assert problem_start("gaussians", "plane") is None

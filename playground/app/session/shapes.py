@@ -37,6 +37,9 @@ Seed = Annotated[int, Field(ge=0, lt=SEED_LIMIT)]
 Whole = Annotated[int, Field(ge=0)]
 Point = Annotated[list[float], Field(min_length=2, max_length=2)]
 Label = Annotated[int, Field(ge=0)]
+Task = Literal["classification", "regression"]
+# Classes (whole numbers 0…k − 1) for classification, real targets for regression.
+Labels = list[Label] | list[float]
 # A parameter array as nested lists: a bias (1-D), a dense layer's weights (2-D), a conv layer's (4-D).
 Array = list[float] | list[list[float]] | list[list[list[list[float]]]]
 # A weight or bias as the sliders name it: ["W", layer, row, column] or ["b", layer, node] (layers from 1).
@@ -57,15 +60,18 @@ class Generator(Shape):
 
 
 class Points(Shape):
-    """``session-data``: the 2-D points, train and test, and how they were made."""
+    """``session-data``: the 2-D points, train and test, and how they were made. A classification's
+    labels are its classes (``class_names``: at least one); a regression's are real targets (no
+    class names)."""
 
     name: Name
-    class_names: Annotated[list[Name], Field(min_length=1)]
+    task: Task = "classification"  # older links and files: classification
+    class_names: list[Name]
     feature_names: Annotated[list[Name], Field(min_length=2, max_length=2)]
     train_inputs: list[Point]
-    train_labels: list[Label]
+    train_labels: Labels
     test_inputs: list[Point]
-    test_labels: list[Label]
+    test_labels: Labels
     generator: Generator | None = None  # made by a toy set's generator (and nothing else since)
     made_with: Generator | None = None  # the generator the points were last made with, before own changes
     source: Name | None = None  # where own points came from: a file, a link, clicks
@@ -99,6 +105,8 @@ class NetworkShape(Shape):
     dtype: Literal["float32", "float64"] | None = None
     seed: Seed | None = None
     layers: Annotated[list[Layer], Field(min_length=1)]
+    task: Task | None = None  # absent: classification (as the engine writes it)
+    input_names: Annotated[list[Name], Field(min_length=1, max_length=16)] | None = None  # feature inputs
 
 
 class Settings(Shape):

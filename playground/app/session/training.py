@@ -57,8 +57,8 @@ def make_trainer(request: dict) -> Trainer:
     settings = model.check_settings(request["settings"])
     if len(dataset.train_labels) == 0:
         raise model.StateError("there is no training data: add some points first")
-    if network.layer_sizes[-1] < dataset.n_classes:
-        raise model.StateError(f"the network has {network.layer_sizes[-1]} outputs for {dataset.n_classes} classes")
+    model.check_fit(network, dataset, model.is_regression(request["data"]))
+    dataset = model.for_network(dataset, network)
     trainer_state = model.check_trainer(request.get("trainer") or {}, len(dataset.train_labels))
     only = None
     if request.get("train_only"):

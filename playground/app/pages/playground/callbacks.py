@@ -24,6 +24,7 @@ from playground.app.pages.playground.logic import momentum_note, penalty_note, v
 from playground.app.pages.playground.network_callbacks import register_network_callbacks
 from playground.app.pages.playground.shapes import view_settings
 from playground.app.pages.playground.share_callbacks import register_share_callbacks
+from playground.app.pages.playground.tasks import click_options
 from playground.app.pages.playground.view_controls import look_from
 from playground.app.session import model, stores
 from playground.app.ui.learn_rate import LEARN_RATE_RANGE, register_learn_rate
@@ -163,7 +164,7 @@ def register_view_callbacks(app: dash.Dash) -> None:
     def show_points(data, look):
         show_test = view_settings(look)["show_test"]
         if set(ctx.triggered_prop_ids) == {f"{LOOK_STORE}.data"}:  # the same points, shown or hidden
-            classes = len(data["class_names"])
+            classes = len(data["class_names"]) or 1  # a regression: one trace of training points, one of test
             patch = Patch()
             for trace in range(classes, 2 * classes):  # the test points' traces follow the training points'
                 patch["data"][trace]["visible"] = True if show_test else "legendonly"
@@ -181,7 +182,7 @@ def register_view_callbacks(app: dash.Dash) -> None:
             view["y_range"],
             show_test=show_test,
         )
-        return figure, view, [{"label": name, "value": k} for k, name in enumerate(dataset.class_names)]
+        return figure, view, click_options(data)
 
     @app.callback(
         Output(ids.COST_GRAPH, "figure"),

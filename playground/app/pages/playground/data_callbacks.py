@@ -27,11 +27,12 @@ from playground.app.pages.playground.logic import (
     problem_start,
     problem_value,
 )
+from playground.app.pages.playground.tasks import fitted_network
 from playground.app.session import model, stores
-from playground.app.session.model import architecture, dense_network_json, output_size
 from playground.app.ui.components import said
-from playground.data.points_csv import PointsCSVError, parse_points_csv
-from playground.data.toy import split
+from playground.data.points import split_points
+from playground.data.points_csv import PointsCSVError, PointsTable, read_points_csv
+from playground.data.toy import Dataset, split
 from playground.limits import current as current_limits
 
 GENERATOR_CONTROLS = (ids.DATASET, ids.NOISE, ids.TEST_FRACTION, ids.DATA_SEED, ids.SAMPLES)
@@ -51,22 +52,26 @@ def uploaded_bytes(contents: str, limit: int) -> bytes:
         raise ValueError("the upload arrived damaged") from None
 
 
+def split_table(table: PointsTable, test_fraction: float, seed: int) -> Dataset:
+    """A file's points split into training and test points: classes in proportion (stratified), a
+    regression's values by a seeded shuffle (TensorFlow Playground's cut)."""
+    if table.task == "classification":
+        return split("custom", table.inputs, table.labels, test_fraction, seed, table.class_names, ["x1", "x2"])
+    train, test = split_points(len(table.labels), test_fraction, seed)
+    return Dataset(
+        "custom", table.inputs[train], table.labels[train], table.inputs[test], table.labels[test], [], ["x1", "x2"]
+    )
+
+
 def with_network(data: dict, network: dict, settings: dict, fresh: bool = True) -> dict:
-    """The change for new points: the network's output layer rebuilt if the classes changed."""
+    """The change for new points: the network's output layer rebuilt if the classes changed (one
+    output node per class) or the task did (one real output for a regression)."""
     parts = {"data": data}
     if fresh:
         parts["training"] = model.fresh_training()
-    shown = architecture(network)
-    if shown["layer_sizes"][-1] != output_size(data):
-        # One output node per class: rebuild the output layer, keep the hidden ones.
-        parts["network"] = dense_network_json(
-            shown["layer_sizes"][:-1] + [output_size(data)],
-            shown["activations"],
-            shown["output_activation"],
-            shown["cost"],
-            settings["weight_seed"],
-            keep=network,
-        )
+    fitted = fitted_network(network, data, settings["weight_seed"])
+    if fitted is not None:
+        parts["network"] = fitted
         parts["training"] = model.fresh_training()
     return stores.change(**parts)
 
@@ -125,7 +130,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
         keep = [no_update] * 9
         own = not data.get("generator")
         if trigger == ids.PLANE_CLICK:  # the browser module reports where the plane was clicked
-            edited = edit_points(data, click, int(click_class or 0))
+            edited = edit_points(data, click, click_class or 0)
             if edited is None:
                 raise PreventUpdate
             return (
@@ -140,16 +145,16 @@ def register_data_callbacks(app: dash.Dash) -> None:
             made = data_controls(data)
             try:
                 raw = uploaded_bytes(contents, current_limits().csv_bytes)
-                inputs, labels, class_names = parse_points_csv(raw)
-                dataset = split(
-                    "custom", inputs, labels, float(made["test_fraction"]), int(made["seed"]), class_names, ["x1", "x2"]
-                )
+                # Whole numbers or names label classes; any other numbers are a regression's values.
+                table = read_points_csv(raw)
+                dataset = split_table(table, float(made["test_fraction"]), int(made["seed"]))
             except (PointsCSVError, ValueError, TypeError) as error:
                 return (no_update, said(f"{filename}: {error}. Your data is unchanged.", "error"), *keep)
-            loaded = model.points_json(dataset, made_with=made, source=filename)
+            loaded = model.points_json(dataset, table.task, made_with=made, source=filename)
+            what = "points with real values (a regression)" if table.task == "regression" else "points"
             return (
                 with_network(loaded, network, settings),
-                said(f"loaded {len(labels)} points from {filename}", "success"),
+                said(f"loaded {len(table.labels)} {what} from {filename}", "success"),
                 OWN_POINTS,
                 problem_options(loaded),
                 *keep[:4],

@@ -13,6 +13,8 @@ from playground.app.ui.colours import (
     CLASS_COLOURS,
     EVOLUTION_COLOUR,
     GRADIENT_COLOUR,
+    NEGATIVE_COLOUR,
+    POSITIVE_COLOUR,
     TEST_COLOUR,
     TRAIN_COLOUR,
     class_symbol,
@@ -116,6 +118,8 @@ def points_figure(
     class in the classes' order, then the test points of each.
     """
     figure = go.Figure()
+    if not class_names:  # a regression: the points coloured by their targets
+        add_valued_points(figure, train_inputs, train_labels, test_inputs, test_labels, show_test)
     for kind, inputs, labels in (("train", train_inputs, train_labels), ("test", test_inputs, test_labels)):
         for k, name in enumerate(map(plotly_text, class_names)):
             chosen = np.flatnonzero(labels == k)
@@ -166,6 +170,56 @@ def points_figure(
         uirevision="points",
     )
     return figure
+
+
+# A regression's values: orange below zero, white at zero, blue above (the browser paints the
+# plane with the same colours: assets/drawing.js nodeColour).
+VALUE_SCALE = [[0.0, NEGATIVE_COLOUR], [0.5, "#ffffff"], [1.0, POSITIVE_COLOUR]]
+
+
+def value_range(train_targets: Array, test_targets: Array) -> float:
+    """Half the colour bar's span: the largest |target| (1 when all are 0), as the browser's valueRange."""
+    largest = float(np.abs(np.concatenate([np.ravel(train_targets), np.ravel(test_targets)])).max(initial=0.0))
+    return largest if largest > 0 else 1.0
+
+
+def add_valued_points(
+    figure: go.Figure,
+    train_inputs: Array,
+    train_targets: Array,
+    test_inputs: Array,
+    test_targets: Array,
+    show_test: bool,
+) -> None:
+    """A regression's points: training points filled, test points hollow, each in its target's
+    colour on one diverging scale, with its colour bar (the traces: training, then test)."""
+    span = value_range(train_targets, test_targets)
+    for kind, inputs, targets in (("train", train_inputs, train_targets), ("test", test_inputs, test_targets)):
+        figure.add_trace(
+            go.Scatter(
+                x=inputs[:, 0],
+                y=inputs[:, 1],
+                customdata=np.arange(len(targets)),
+                mode="markers",
+                visible=True if kind == "train" or show_test else "legendonly",
+                name=f"{kind} points",
+                text=[f"{float(y):.3g}" for y in np.ravel(targets)],
+                hovertemplate=f"{kind}: %{{text}}<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
+                marker=dict(
+                    color=np.ravel(targets),
+                    colorscale=VALUE_SCALE,
+                    cmin=-span,
+                    cmax=span,
+                    size=9,
+                    symbol="circle" if kind == "train" else "circle-open",
+                    line=dict(color="#333333", width=1) if kind == "train" else dict(width=2),
+                    showscale=kind == "train",
+                    colorbar=dict(title=dict(text="value", side="right"), thickness=14, len=0.8)
+                    if kind == "train"
+                    else None,
+                ),
+            )
+        )
 
 
 DIVERGED_COLOUR = ALARM_COLOUR

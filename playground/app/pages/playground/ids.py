@@ -61,6 +61,9 @@ UNDO_STORE = "playground-undo-store"
 # Network
 PRESET_2_2 = "playground-preset-2-2"
 PRESET_2_3_2 = "playground-preset-2-3-2"
+PRESET_CIRCLE = "playground-preset-circle"  # feature inputs x1², x2² on the circle, no hidden layer
+PRESET_XOR = "playground-preset-xor"  # the one input x1·x2 on XOR
+FEATURES = "playground-features"  # which of the seven feature inputs the network takes
 PRESET_SOURCE = "playground-preset-source"
 ADD_LAYER = "playground-add-layer"
 REMOVE_LAYER = "playground-remove-layer"

@@ -24,6 +24,7 @@ from playground.app.pages.playground.logic import (
 )
 from playground.app.pages.playground.shapes import view_settings
 from playground.app.pages.playground.sliders_layout import shown_pickers, slider_shape, sliders_section
+from playground.app.pages.playground.tasks import FEATURE_OPTIONS, FEATURE_PRESETS, click_options
 from playground.app.pages.playground.view_controls import view_options
 from playground.app.session import model
 from playground.app.session.model import architecture
@@ -215,7 +216,7 @@ def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
 
 
 def data_column(data: dict) -> html.Section:
-    dataset = model.check_points(data)
+    model.check_points(data)  # the points are checked before the page is built
     made = data_controls(data)
     return html.Section(
         className="column data-column",
@@ -271,11 +272,7 @@ def data_column(data: dict) -> html.Section:
             html.Button("new points", id=ids.REGENERATE),
             control(
                 "a click on the plane adds",
-                dcc.RadioItems(
-                    id=ids.CLICK_CLASS,
-                    value=0,
-                    options=[{"label": name, "value": k} for k, name in enumerate(dataset.class_names)],
-                ),
+                dcc.RadioItems(id=ids.CLICK_CLASS, value=0, options=click_options(data)),
                 hint="click a point to remove it",
             ),
             dcc.Upload(
@@ -311,6 +308,25 @@ def network_column(network: dict, data: dict, settings: dict, lesson: str | None
                     html.Span("the seed's fruit networks: "),
                     html.Button("2-2", id=ids.PRESET_2_2, title=PRESETS["2-2"]["source"]),
                     html.Button("2-3-2", id=ids.PRESET_2_3_2, title=PRESETS["2-3-2"]["source"]),
+                ],
+            ),
+            control(
+                "inputs",
+                dcc.Checklist(
+                    id=ids.FEATURES,
+                    options=FEATURE_OPTIONS,
+                    value=architecture(network)["input_names"],
+                    inline=True,
+                    className="features",
+                ),
+                hint="each ticked feature of a point is an input node",
+            ),
+            html.Div(
+                className="presets",
+                children=[
+                    html.Span("features alone: "),
+                    html.Button("circle: x₁², x₂²", id=ids.PRESET_CIRCLE, title=FEATURE_PRESETS["circle"]["source"]),
+                    html.Button("XOR: x₁·x₂", id=ids.PRESET_XOR, title=FEATURE_PRESETS["xor"]["source"]),
                 ],
             ),
             html.Div(network_story(network, data, lesson), id=ids.PRESET_SOURCE, className="hint"),

@@ -7,10 +7,18 @@ from typing import Any
 from dash import html
 
 from playground.app.pages.playground.figures import plane_range
+from playground.app.pages.playground.tasks import (
+    FEATURE_PRESETS,
+    REGRESSION_OUTPUTS,
+    checked_feature_choice,
+    output_for_task,
+    task_of,
+)
 from playground.app.session import model
-from playground.app.session.model import architecture, dense_network_json, output_size
+from playground.app.session.model import architecture, dense_network_json, is_regression, output_size
 from playground.app.ui.components import said
-from playground.data.tensorflow_sets import SAMPLES_CLASSIFY, TENSORFLOW_SETS
+from playground.data.features import DEFAULT_FEATURES
+from playground.data.tensorflow_sets import SAMPLES_CLASSIFY, TENSORFLOW_SETS, default_samples
 from playground.data.tensorflow_sets import TRAIN_FRACTION as TF_TRAIN_FRACTION
 from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
 from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
@@ -34,8 +42,12 @@ DATASET_LABELS = {
     "tf-xor": "XOR (TensorFlow Playground)",
     "tf-gauss": "two Gaussians (TensorFlow Playground)",
     "tf-spiral": "spiral (TensorFlow Playground)",
+    # … and its regression sets: a real value at each point, not a class.
+    "plane": "plane (regression, TensorFlow Playground)",
+    "gaussians": "multi-Gaussian (regression, TensorFlow Playground)",
 }
 TF_CLASSIFY = tuple(name for name, (_, task) in TENSORFLOW_SETS.items() if task == "classification")
+TF_SETS = tuple(TENSORFLOW_SETS)
 # Its noise is its slider's 0…50 divided by 100, as its page hands it to its generators.
 TF_NOISE = "TensorFlow Playground's noise ÷ 100 (its 0–50 is 0–0.5 here; above 0.5 goes past its range)"
 NOISE_HELP = {
@@ -51,12 +63,14 @@ NOISE_HELP = {
     "tf-xor": f"{TF_NOISE}: each label is read at its point moved by up to ±5 × this",
     "tf-gauss": f"{TF_NOISE}: each blob's variance is 0.5 + 7 × this",
     "tf-spiral": f"{TF_NOISE}: each point moved by up to ± this",
+    "plane": f"{TF_NOISE}: each value read at its point moved by up to ±6 × this",
+    "gaussians": f"{TF_NOISE}: each value read at its point moved by up to ±6 × this",
 }
 # Each problem's usual noise: the toy sets' own, and the three-armed spiral's as the spiral's.
-DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"], **dict.fromkeys(TF_CLASSIFY, 0.0)}
+DEFAULT_NOISE = {**TOY_NOISE, "spiral-3": TOY_NOISE["spiral"], **dict.fromkeys(TF_SETS, 0.0)}
 # TensorFlow Playground's sets start as its page makes them: 500 points, half of them for testing
 # (its 'ratio of training data' 50 %); the page's own sets as a new session's.
-TF_START = {"n_samples": SAMPLES_CLASSIFY, "test_fraction": 1 - TF_TRAIN_FRACTION}
+TF_START = {"n_samples": SAMPLES_CLASSIFY, "test_fraction": 1 - TF_TRAIN_FRACTION}  # 1,200 for its regressions
 TOY_START = {"n_samples": model.DEFAULT_DATA["n_samples"], "test_fraction": model.DEFAULT_DATA["test_fraction"]}
 TEST_FRACTION_HINT = "the rest trains: TensorFlow Playground's 'ratio of training data' is 100 % − this"
 
@@ -65,12 +79,14 @@ SEED_VIDEO = (
     "Sebastian Lague's video 'How to Create a Neural Network (and Train it to Identify Doodles)' "
     "(Coding Adventure, 2022)"
 )
+SEED_INPUTS = {"task": "classification", "input_names": list(DEFAULT_FEATURES)}  # classes, from x1 and x2
 PRESETS: dict[str, dict[str, Any]] = {
     "2-2": dict(
         layer_sizes=[2, 2],
         activations=[],
         output_activation="sigmoid",
         cost="quadratic",
+        **SEED_INPUTS,
         source=f"The first network of {SEED_VIDEO}: two inputs straight to two outputs. Without "
         "hidden nodes its boundary is a straight line; with biases at 0 it can only "
         "rotate about the origin until the biases move it.",
@@ -80,6 +96,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         activations=["sigmoid"],
         output_activation="sigmoid",
         cost="quadratic",
+        **SEED_INPUTS,
         source=f"The network {SEED_VIDEO} uses for the curved fruit: one hidden layer of 3 sigmoid "
         "nodes, sigmoid outputs, quadratic cost.",
     ),
@@ -129,7 +146,9 @@ LR_LESSONS: dict[str, dict[str, Any]] = {
         "thirty steps until a weight passes 1e6 and training stops.",
     ),
 }
-LESSON_NETWORK: dict[str, Any] = dict(layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic")
+LESSON_NETWORK: dict[str, Any] = dict(
+    layer_sizes=[2, 2], activations=[], output_activation="linear", cost="quadratic", **SEED_INPUTS
+)
 
 
 def network_story(network: dict, data: dict, lesson: str | None) -> str:
@@ -194,9 +213,13 @@ def generator_problem(name: Any, noise: Any, test_fraction: Any, seed: Any, n_sa
 def problem_start(name: str, previous: str | None) -> dict | None:
     """The point count and test share a newly chosen problem starts with when it crosses between
     TensorFlow Playground's sets and the page's own (None: the controls' values stay)."""
-    if (name in TF_CLASSIFY) == (previous in TF_CLASSIFY):
-        return None
-    return dict(TF_START if name in TF_CLASSIFY else TOY_START)
+
+    def start(problem: str | None) -> dict:
+        if problem in TF_SETS:
+            return {**TF_START, "n_samples": default_samples(problem)}
+        return dict(TOY_START)
+
+    return None if start(name) == start(previous) else start(name)
 
 
 def is_number(value: Any) -> bool:
@@ -230,9 +253,9 @@ def problem_options(data: dict) -> list[dict]:
     return options
 
 
-def edit_points(data: dict, click: dict | None, click_class: int) -> dict | None:
-    """Add a training point of ``click_class`` where the plane was clicked, or remove the clicked
-    point (None: the click changes nothing)."""
+def edit_points(data: dict, click: dict | None, click_class: Any) -> dict | None:
+    """Add a training point of ``click_class`` (a regression: of that value) where the plane was
+    clicked, or remove the clicked point (None: the click changes nothing)."""
     if not isinstance(click, dict) or not click:
         return None
     # No longer what the generator made; the controls still show how it was made.
@@ -245,12 +268,20 @@ def edit_points(data: dict, click: dict | None, click_class: int) -> dict | None
         return data
     if len(data["train_labels"]) + len(data["test_labels"]) >= current_limits().points:
         return None
-    if not 0 <= click_class < len(data["class_names"]):
+    if not is_number(click_class):
         return None
+    if is_regression(data):
+        if abs(click_class) > 1e6:
+            return None
+        label: int | float = float(click_class)  # a regression's point carries a value
+    elif click_class != int(click_class) or not 0 <= click_class < len(data["class_names"]):
+        return None
+    else:
+        label = int(click_class)
     if not all(is_number(click.get(axis)) and abs(click[axis]) <= 1e6 for axis in ("x", "y")):
         return None  # not a point of the plane
     data["train_inputs"] = data["train_inputs"] + [[float(click["x"]), float(click["y"])]]
-    data["train_labels"] = data["train_labels"] + [click_class]
+    data["train_labels"] = data["train_labels"] + [label]
     return data
 
 
@@ -312,7 +343,15 @@ def noise_hint(name: str) -> str:
 
 
 def changed_network(
-    network: dict, data: dict, trigger, widths: list, activations: list, output_activation: str, cost: str, seed: int
+    network: dict,
+    data: dict,
+    trigger,
+    widths: list,
+    activations: list,
+    output_activation: str,
+    cost: str,
+    seed: int,
+    features: list | None = None,
 ) -> tuple[dict | None, str | None, str | None]:
     """The network the network controls ask for: (new network dict, preset description, message).
 
@@ -324,12 +363,23 @@ def changed_network(
         return None, None, f"weight seed: a whole number from 0 to {model.SEED_LIMIT - 1:,}"
     shown = architecture(network)
     sizes, names = list(shown["layer_sizes"]), list(shown["activations"])
+    inputs = list(shown["input_names"])
     source: str | None = None
     keep: dict | None = network  # the weights to keep where the layers stay the same (None: new ones)
     if trigger in ("preset-2-2", "preset-2-3-2"):
         preset = PRESETS[trigger.removeprefix("preset-")]
         sizes, names = list(preset["layer_sizes"]), list(preset["activations"])
         output_activation, cost, source, keep = preset["output_activation"], preset["cost"], preset["source"], None
+        inputs = list(DEFAULT_FEATURES)  # the seed's networks look at x1, x2
+    elif trigger in ("preset-circle", "preset-xor"):
+        preset = FEATURE_PRESETS[trigger.removeprefix("preset-")]
+        inputs, sizes, names, keep = list(preset["input_names"]), [0, 0], [], None
+        output_activation, cost, source = "sigmoid", "quadratic", preset["source"]
+    elif trigger == "features":
+        try:
+            inputs = checked_feature_choice(features)
+        except ValueError as error:
+            return None, None, str(error)
     elif trigger == "add-layer":
         if len(sizes) - 2 >= limits.hidden_layers:
             return None, None, f"at most {limits.hidden_layers} hidden layers"
@@ -342,6 +392,7 @@ def changed_network(
     elif trigger == "lesson":  # a learn-rate lesson's network (its rate is set beside it)
         sizes, names = list(LESSON_NETWORK["layer_sizes"]), list(LESSON_NETWORK["activations"])
         output_activation, cost, keep = LESSON_NETWORK["output_activation"], LESSON_NETWORK["cost"], None
+        inputs = list(DEFAULT_FEATURES)
     elif trigger == "reset":  # new random weights from the weight seed
         keep = None
     elif trigger == "layer":  # a width or activation of one hidden layer
@@ -349,11 +400,26 @@ def changed_network(
             return None, None, f"a layer's width must be a whole number from 1 to {limits.layer_width}"
         if not isinstance(activations, list) or len(activations) != len(widths):
             return None, None, "each hidden layer needs one activation"
-        sizes = [2, *[int(w) for w in widths], sizes[-1]]
+        sizes = [sizes[0], *[int(w) for w in widths], sizes[-1]]
         names = list(activations)
-    sizes[-1] = output_size(data)
-    wanted = {"layer_sizes": sizes, "activations": names, "output_activation": output_activation, "cost": cost}
+    sizes[0], sizes[-1] = len(inputs), output_size(data)
+    task = task_of(data)
+    if task == "regression" and trigger is not None and output_activation not in REGRESSION_OUTPUTS:
+        output_activation, cost = "linear", "quadratic"  # a preset or layer change: a regression's output is a value
+    if task == "regression" and trigger is not None:
+        cost = "quadratic"
+    output_activation, cost = output_for_task(task, output_activation, cost)
+    wanted = {
+        "layer_sizes": sizes,
+        "activations": names,
+        "output_activation": output_activation,
+        "cost": cost,
+        "task": task,
+        "input_names": inputs,
+    }
     if keep is not None and wanted == architecture(network):
         return None, None, None  # the controls were set to match a loaded network: nothing changes
-    new = dense_network_json(sizes, names, output_activation, cost, int(seed or 0), keep=keep)
+    new = dense_network_json(
+        sizes, names, output_activation, cost, int(seed or 0), keep=keep, task=task, input_names=inputs
+    )
     return new, source, None

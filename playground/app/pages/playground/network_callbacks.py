@@ -12,8 +12,15 @@ from dash.exceptions import PreventUpdate
 
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.layout import layer_controls
-from playground.app.pages.playground.logic import changed_network, network_notes, network_story, slider_groups
+from playground.app.pages.playground.logic import (
+    changed_network,
+    network_notes,
+    network_story,
+    problem_value,
+    slider_groups,
+)
 from playground.app.pages.playground.sliders_layout import slider_component, slider_shape
+from playground.app.pages.playground.tasks import FEATURE_PRESETS
 from playground.app.session import model, stores
 from playground.app.session.model import architecture
 
@@ -24,7 +31,12 @@ NETWORK_TRIGGERS = {
     ids.ADD_LAYER: "add-layer",
     ids.REMOVE_LAYER: "remove-layer",
     ids.RESET: "reset",
+    ids.PRESET_CIRCLE: "preset-circle",
+    ids.PRESET_XOR: "preset-xor",
+    ids.FEATURES: "features",
 }
+FEATURE_TRIGGERS = ("preset-circle", "preset-xor")
+BUTTONS = {trigger for name, trigger in NETWORK_TRIGGERS.items() if name != ids.FEATURES}
 
 
 def register_network_callbacks(app: dash.Dash) -> None:
@@ -36,6 +48,8 @@ def register_network_callbacks(app: dash.Dash) -> None:
         Output(ids.NETWORK_MESSAGE, "children"),
         Output(ids.OUTPUT_ACTIVATION, "value"),
         Output(ids.COST, "value"),
+        Output(ids.FEATURES, "value"),
+        Output(ids.DATASET, "value", allow_duplicate=True),
         Input(ids.ADD_LAYER, "n_clicks"),
         Input(ids.REMOVE_LAYER, "n_clicks"),
         Input({"type": ids.LAYER_WIDTH, "index": ALL}, "value"),
@@ -45,41 +59,66 @@ def register_network_callbacks(app: dash.Dash) -> None:
         Input(ids.PRESET_2_2, "n_clicks"),
         Input(ids.PRESET_2_3_2, "n_clicks"),
         Input(ids.RESET, "n_clicks"),
+        Input(ids.FEATURES, "value"),
+        Input(ids.PRESET_CIRCLE, "n_clicks"),
+        Input(ids.PRESET_XOR, "n_clicks"),
         State(ids.WEIGHT_SEED, "value"),
         State(stores.NETWORK, "data"),
         State(stores.DATA, "data"),
         prevent_initial_call=True,
     )
     def change_network(
-        _add, _remove, widths, activations, output_activation, cost, _p22, _p232, _reset, seed, network, data
+        _add,
+        _remove,
+        widths,
+        activations,
+        output_activation,
+        cost,
+        _p22,
+        _p232,
+        _reset,
+        features,
+        _circle,
+        _xor,
+        seed,
+        network,
+        data,
     ):
         trigger = "layer" if isinstance(ctx.triggered_id, dict) else NETWORK_TRIGGERS.get(ctx.triggered_id)
-        if trigger in NETWORK_TRIGGERS.values() and not ctx.triggered[0]["value"]:
+        if trigger in BUTTONS and not ctx.triggered[0]["value"]:
             raise PreventUpdate  # a button drawn anew (a loaded state redraws the page), not pressed
         shown = architecture(network)
+        keep = [no_update, no_update]
         try:
             new, _, message = changed_network(
-                network, data, trigger, widths, activations, output_activation, cost, seed
+                network, data, trigger, widths, activations, output_activation, cost, seed, features
             )
         except ValueError as error:  # e.g. cross-entropy with a linear output: keep the old choice
-            return no_update, no_update, f"{error}", shown["output_activation"], shown["cost"]
+            return no_update, no_update, f"{error}", shown["output_activation"], shown["cost"], *keep
         if new is None:
             if message is None:
                 raise PreventUpdate  # the controls were set to match the network shown
-            return no_update, no_update, message, no_update, no_update
+            # A choice refused (no input ticked): the controls show the network again.
+            return no_update, no_update, message, no_update, no_update, shown["input_names"], no_update
         new_shape = architecture(new)
         shape_changed = new_shape["layer_sizes"] != shown["layer_sizes"] or trigger in (
             "preset-2-2",
             "preset-2-3-2",
+            "preset-circle",
+            "preset-xor",
             "add-layer",
             "remove-layer",
         )
+        # A feature preset is a demonstration on its own problem: the problem menu makes its points.
+        problem = FEATURE_PRESETS[trigger.removeprefix("preset-")]["problem"] if trigger in FEATURE_TRIGGERS else None
         return (
             stores.change(network=new, training=model.fresh_training()),
             layer_controls(new) if shape_changed else no_update,
             network_notes(new),
             new_shape["output_activation"],
             new_shape["cost"],
+            new_shape["input_names"] if new_shape["input_names"] != features else no_update,
+            problem if problem and problem != problem_value(data) else no_update,
         )
 
     @app.callback(
