@@ -10,6 +10,11 @@
 
   const modules = root.neuralModules = root.neuralModules || {};
   const EXPORT_WIDTH = 1920;  // presentation size: every export is this many pixels wide
+  // The input nodes' names, left of them, in the diagram's own font size (lecture mode's is larger).
+  const labelPixels = (canvas) => parseFloat(root.getComputedStyle(canvas).fontSize) || 13;
+  const labelWidth = (fontPixels) => 3.6 * fontPixels;  // "sin x₁" at this size, and a gap
+  const labelFont = (fontPixels) => fontPixels + "px sans-serif";
+  const escapeText = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const mixWithWhite = (c, amount) => c.map((v) => Math.round(v + (255 - v) * amount));
   // The contract's colours as RGB triples, worked out once (they are used per pixel).
@@ -118,10 +123,13 @@
    * and, per node, a small heatmap of what it responds to over the plane (a canvas tile).
    * Drawn on a canvas by drawDiagram, written as SVG by diagramSVG.
    */
-  function diagramParts(network, grid, width, height) {
+  function diagramParts(network, grid, width, height, fontPixels) {
     const net = modules.maths.dense(network), sizes = net.layer_sizes, tallest = Math.max(...sizes);
     const box = Math.max(10, Math.min(36, (height - 20) / tallest - 8));
-    const x = (l) => 20 + box / 2 + (l * (width - 40 - box)) / Math.max(sizes.length - 1, 1);
+    // Each input node is named (x₁, x₁², sin x₂, …) in a column left of it.
+    const names = (network.input_names || ["x1", "x2"]).map((name) => (contract.feature_labels || {})[name] || name);
+    const left = 20 + labelWidth(fontPixels);
+    const x = (l) => left + box / 2 + (l * (width - left - 20 - box)) / Math.max(sizes.length - 1, 1);
     const y = (l, i) => height / 2 + (i - (sizes[l] - 1) / 2) * (box + 8);
     let largest = 0;
     net.weights.forEach((W) => W.forEach((row) => row.forEach((w) => { largest = Math.max(largest, Math.abs(w)); })));
@@ -131,7 +139,7 @@
       edges.push({ x1: x(l) + box / 2, y1: y(l, i), x2: x(l + 1) - box / 2, y2: y(l + 1, j),
         colour: style.colour, width: style.width });
     })));
-    const names = ["linear"].concat(net.activations, [net.output_activation]);
+    const activationNames = ["linear"].concat(net.activations, [net.output_activation]);
     const nodes = [];
     for (let l = 0; l < sizes.length; l++) {
       const values = grid.layers[l];
@@ -144,12 +152,13 @@
         // white (probability 0) to the full colour (probability 1).
         // A regression's output is a value, drawn as the plane is (orange −, white 0, blue +).
         const regression = output && net.task === "regression";
-        const probability = output && !regression && (names[l] === "sigmoid" || names[l] === "softmax");
-        const scale = probability ? (v) => v : nodeScale(regression ? "linear" : names[l], column);
+        const probability = output && !regression && (activationNames[l] === "sigmoid" || activationNames[l] === "softmax");
+        const scale = probability ? (v) => v : nodeScale(regression ? "linear" : activationNames[l], column);
         const colourOf = output && !regression ? (v, out) => classShade(v, i, out) : nodeColour;
         const tile = document.createElement("canvas");
         paintImage(tile, grid.resolution, (s, out) => colourOf(scale(column[s]), out));
-        nodes.push({ left: x(l) - box / 2, top: y(l, i) - box / 2, size: box, tile: tile });
+        nodes.push({ left: x(l) - box / 2, top: y(l, i) - box / 2, size: box, tile: tile,
+          label: l === 0 ? names[i] : null });
       }
     }
     return { edges: edges, nodes: nodes };
@@ -171,7 +180,8 @@
     const context = canvas.getContext("2d");
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
-    const parts = diagramParts(net, grid, width, height);
+    const fontPixels = labelPixels(canvas);
+    const parts = diagramParts(net, grid, width, height, fontPixels);
     for (const edge of parts.edges) {
       context.strokeStyle = edge.colour; context.lineWidth = edge.width;
       context.beginPath();
@@ -179,24 +189,30 @@
       context.stroke();
     }
     context.imageSmoothingEnabled = false;
+    context.fillStyle = "#333"; context.textAlign = "right"; context.textBaseline = "middle";
+    context.font = labelFont(fontPixels);
     for (const node of parts.nodes) {
       context.drawImage(node.tile, node.left, node.top, node.size, node.size);
       context.strokeStyle = "#555"; context.lineWidth = 1;
       context.strokeRect(node.left, node.top, node.size, node.size);
+      if (node.label) context.fillText(node.label, node.left - 6, node.top + node.size / 2, labelWidth(fontPixels) - 6);
     }
   }
 
   /** The network diagram as SVG: the shown layout, 1920 px wide (edges as lines, heatmaps as images). */
   function diagramSVG(canvas, net, grid) {
     const width = canvas.clientWidth || 360, height = canvas.clientHeight || 300;
-    const parts = diagramParts(net, grid, width, height);
+    const fontPixels = labelPixels(canvas);
+    const parts = diagramParts(net, grid, width, height, fontPixels);
     const number = (v) => +v.toFixed(2);
     const lines = parts.edges.map((e) => `<line x1="${number(e.x1)}" y1="${number(e.y1)}" x2="${number(e.x2)}" ` +
       `y2="${number(e.y2)}" stroke="${e.colour}" stroke-width="${number(e.width)}"/>`);
     const images = parts.nodes.map((n) => `<image x="${number(n.left)}" y="${number(n.top)}" width="${number(n.size)}" ` +
       `height="${number(n.size)}" preserveAspectRatio="none" style="image-rendering: pixelated" ` +
       `href="${n.tile.toDataURL("image/png")}"/><rect x="${number(n.left)}" y="${number(n.top)}" ` +
-      `width="${number(n.size)}" height="${number(n.size)}" fill="none" stroke="#555"/>`);
+      `width="${number(n.size)}" height="${number(n.size)}" fill="none" stroke="#555"/>` +
+      (n.label ? `<text x="${number(n.left - 6)}" y="${number(n.top + n.size / 2)}" text-anchor="end" ` +
+        `dominant-baseline="middle" style="font: ${labelFont(fontPixels)}" fill="#333">${escapeText(n.label)}</text>` : ""));
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${EXPORT_WIDTH}" ` +
       `height="${Math.round(EXPORT_WIDTH * height / width)}" viewBox="0 0 ${width} ${height}">` +
       `<rect width="${width}" height="${height}" fill="white"/>${lines.join("")}${images.join("")}</svg>`;
@@ -218,7 +234,8 @@
     const penalty = (r) => (terms.length ? formatCost(terms.reduce((sum, [, key]) => sum + r[key], 0)) : "–");
     // A regression is scored by R² (1: every target hit) where a classification has its accuracy.
     const regression = train.r_squared !== undefined;
-    const score = (r) => (regression ? (isFinite(r.r_squared) ? r.r_squared.toFixed(3) : "–") : (100 * r.accuracy).toFixed(1) + " %");
+    const rSquared = (v) => (!isFinite(v) ? "–" : Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2));
+    const score = (r) => (regression ? rSquared(r.r_squared) : (100 * r.accuracy).toFixed(1) + " %");
     const rows = [["", "quadratic cost", "cross-entropy", (terms.map(([name]) => name).join(" + ") || "L2") + " term",
       regression ? "R²" : "accuracy"]];
     [["train", train], ["test", test]].filter((r) => r[1]).forEach(([name, r]) => rows.push([name,

@@ -244,6 +244,11 @@
     page.addEventListener("pointerup", sliders.endDrag, true);
     page.addEventListener("pointercancel", sliders.endDrag, true);
     modules.keys.bind(page, { " ": ID().play, s: ID().step });
+    if (!mount.resizes) {
+      // The diagram's sizes (its names' font: lecture mode's is larger) follow the window.
+      window.addEventListener("resize", () => { if (shown() && api.shown) diagramSoon(api.shown.net, api.shown.view); });
+      mount.resizes = true;
+    }
     page.focus({ preventScroll: true });
     play().writeLabels(training.history.epoch.length ? training.history.epoch[training.history.epoch.length - 1] : 0);
     render(network, data, view, penaltyOf(settings));

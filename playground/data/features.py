@@ -24,6 +24,16 @@ _FORMULAS: dict[str, Callable[[Array, Array], Array]] = {
     "sin(x2)": lambda x1, x2: np.sin(x2),
 }
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+# How a page writes each (the command line's and the files' names are plain text).
+FEATURE_LABELS = {
+    "x1": "x₁",
+    "x2": "x₂",
+    "x1^2": "x₁²",
+    "x2^2": "x₂²",
+    "x1*x2": "x₁·x₂",
+    "sin(x1)": "sin x₁",
+    "sin(x2)": "sin x₂",
+}
 DEFAULT_FEATURES = ("x1", "x2")
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from playground.app.session import pages, shapes, stores
 from playground.app.session.model import SHARE_PREFIX
 from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
-from playground.data.features import FEATURES
+from playground.data.features import FEATURE_LABELS, FEATURES
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from playground.engine.activations import LEAKY_SLOPE
 from playground.limits import current as current_limits
@@ -64,6 +64,7 @@ def browser_contract() -> dict[str, Any]:
         "probability_outputs": sorted(COSTS["cross_entropy"].output_activations),
         "leaky_slope": LEAKY_SLOPE,
         "features": list(FEATURES),  # the feature inputs (F25) maths.js computes from (x1, x2)
+        "feature_labels": FEATURE_LABELS,  # … and how the diagram names its input nodes
         "class_colours": list(CLASS_COLOURS),
         "positive_colour": POSITIVE_COLOUR,
         "negative_colour": NEGATIVE_COLOUR,

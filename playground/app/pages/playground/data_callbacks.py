@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 
 import dash
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from playground.app.pages.playground import ids
@@ -35,6 +35,7 @@ from playground.data.points_csv import PointsCSVError, PointsTable, read_points_
 from playground.data.toy import Dataset, split
 from playground.limits import current as current_limits
 
+REGRESSION_LEARN_RATE = 0.03  # TensorFlow Playground's default learn rate
 GENERATOR_CONTROLS = (ids.DATASET, ids.NOISE, ids.TEST_FRACTION, ids.DATA_SEED, ids.SAMPLES)
 SHOWN, HIDDEN = {"display": "flex"}, {"display": "none"}
 
@@ -60,6 +61,19 @@ def split_table(table: PointsTable, test_fraction: float, seed: int) -> Dataset:
     train, test = split_points(len(table.labels), test_fraction, seed)
     return Dataset(
         "custom", table.inputs[train], table.labels[train], table.inputs[test], table.labels[test], [], ["x1", "x2"]
+    )
+
+
+def learn_rate_advice(data: dict, settings: dict) -> html.Span | str:
+    """A regression's linear output is unbounded: at the fruit's learn rate (3) its first steps
+    diverge. Say what TensorFlow Playground trains its sets at."""
+    if not model.is_regression(data) or settings["learn_rate"] <= REGRESSION_LEARN_RATE * 10:
+        return ""
+    return said(
+        f"a regression: TensorFlow Playground trains it at learn rate {REGRESSION_LEARN_RATE} (its default); "
+        f"at {settings['learn_rate']:g} a linear output diverges in a few steps: type {REGRESSION_LEARN_RATE} "
+        "in the learn-rate box",
+        "info",
     )
 
 
@@ -210,7 +224,7 @@ def register_data_callbacks(app: dash.Dash) -> None:
         undo, undo_style = (data, SHOWN) if own else (None, HIDDEN)
         return (
             with_network(points, network, settings),
-            "",
+            learn_rate_advice(points, settings),
             name,
             problem_options(points),
             new_noise,

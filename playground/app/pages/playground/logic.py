@@ -157,7 +157,11 @@ def network_story(network: dict, data: dict, lesson: str | None) -> str:
     shown = architecture(network)
     if lesson in LR_LESSONS and shown == LESSON_NETWORK:
         return lesson_text(lesson)
-    if (data.get("generator") or {}).get("name") not in FRUIT_SETS:
+    problem = (data.get("generator") or {}).get("name")
+    for preset in FEATURE_PRESETS.values():  # a feature preset on its own problem, no hidden layer yet
+        if problem == preset["problem"] and shown["input_names"] == preset["input_names"] and not shown["activations"]:
+            return str(preset["source"])
+    if problem not in FRUIT_SETS:
         return ""
     return next((preset["source"] for preset in PRESETS.values() if {k: preset[k] for k in shown} == shown), "")
 
@@ -371,10 +375,6 @@ def changed_network(
         sizes, names = list(preset["layer_sizes"]), list(preset["activations"])
         output_activation, cost, source, keep = preset["output_activation"], preset["cost"], preset["source"], None
         inputs = list(DEFAULT_FEATURES)  # the seed's networks look at x1, x2
-    elif trigger in ("preset-circle", "preset-xor"):
-        preset = FEATURE_PRESETS[trigger.removeprefix("preset-")]
-        inputs, sizes, names, keep = list(preset["input_names"]), [0, 0], [], None
-        output_activation, cost, source = "sigmoid", "quadratic", preset["source"]
     elif trigger == "features":
         try:
             inputs = checked_feature_choice(features)

@@ -16,11 +16,9 @@ from playground.app.pages.playground.logic import (
     changed_network,
     network_notes,
     network_story,
-    problem_value,
     slider_groups,
 )
 from playground.app.pages.playground.sliders_layout import slider_component, slider_shape
-from playground.app.pages.playground.tasks import FEATURE_PRESETS
 from playground.app.session import model, stores
 from playground.app.session.model import architecture
 
@@ -31,11 +29,8 @@ NETWORK_TRIGGERS = {
     ids.ADD_LAYER: "add-layer",
     ids.REMOVE_LAYER: "remove-layer",
     ids.RESET: "reset",
-    ids.PRESET_CIRCLE: "preset-circle",
-    ids.PRESET_XOR: "preset-xor",
     ids.FEATURES: "features",
 }
-FEATURE_TRIGGERS = ("preset-circle", "preset-xor")
 BUTTONS = {trigger for name, trigger in NETWORK_TRIGGERS.items() if name != ids.FEATURES}
 
 
@@ -49,7 +44,6 @@ def register_network_callbacks(app: dash.Dash) -> None:
         Output(ids.OUTPUT_ACTIVATION, "value"),
         Output(ids.COST, "value"),
         Output(ids.FEATURES, "value"),
-        Output(ids.DATASET, "value", allow_duplicate=True),
         Input(ids.ADD_LAYER, "n_clicks"),
         Input(ids.REMOVE_LAYER, "n_clicks"),
         Input({"type": ids.LAYER_WIDTH, "index": ALL}, "value"),
@@ -60,8 +54,6 @@ def register_network_callbacks(app: dash.Dash) -> None:
         Input(ids.PRESET_2_3_2, "n_clicks"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.FEATURES, "value"),
-        Input(ids.PRESET_CIRCLE, "n_clicks"),
-        Input(ids.PRESET_XOR, "n_clicks"),
         State(ids.WEIGHT_SEED, "value"),
         State(stores.NETWORK, "data"),
         State(stores.DATA, "data"),
@@ -78,8 +70,6 @@ def register_network_callbacks(app: dash.Dash) -> None:
         _p232,
         _reset,
         features,
-        _circle,
-        _xor,
         seed,
         network,
         data,
@@ -88,7 +78,7 @@ def register_network_callbacks(app: dash.Dash) -> None:
         if trigger in BUTTONS and not ctx.triggered[0]["value"]:
             raise PreventUpdate  # a button drawn anew (a loaded state redraws the page), not pressed
         shown = architecture(network)
-        keep = [no_update, no_update]
+        keep = [no_update]
         try:
             new, _, message = changed_network(
                 network, data, trigger, widths, activations, output_activation, cost, seed, features
@@ -99,18 +89,14 @@ def register_network_callbacks(app: dash.Dash) -> None:
             if message is None:
                 raise PreventUpdate  # the controls were set to match the network shown
             # A choice refused (no input ticked): the controls show the network again.
-            return no_update, no_update, message, no_update, no_update, shown["input_names"], no_update
+            return no_update, no_update, message, no_update, no_update, shown["input_names"]
         new_shape = architecture(new)
         shape_changed = new_shape["layer_sizes"] != shown["layer_sizes"] or trigger in (
             "preset-2-2",
             "preset-2-3-2",
-            "preset-circle",
-            "preset-xor",
             "add-layer",
             "remove-layer",
         )
-        # A feature preset is a demonstration on its own problem: the problem menu makes its points.
-        problem = FEATURE_PRESETS[trigger.removeprefix("preset-")]["problem"] if trigger in FEATURE_TRIGGERS else None
         return (
             stores.change(network=new, training=model.fresh_training()),
             layer_controls(new) if shape_changed else no_update,
@@ -118,7 +104,6 @@ def register_network_callbacks(app: dash.Dash) -> None:
             new_shape["output_activation"],
             new_shape["cost"],
             new_shape["input_names"] if new_shape["input_names"] != features else no_update,
-            problem if problem and problem != problem_value(data) else no_update,
         )
 
     @app.callback(

@@ -10,20 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from playground.app.session import model
 from playground.app.session.model import architecture, dense_network_json, is_regression, output_size
-from playground.data.features import DEFAULT_FEATURES, FEATURES, check_features
+from playground.data.features import DEFAULT_FEATURES, FEATURE_LABELS, FEATURES, check_features
 from playground.engine.tasks import OUTPUT_RANGES
 
-# How the page writes each feature (the engine's and the files' names are plain text).
-FEATURE_LABELS = {
-    "x1": "x₁",
-    "x2": "x₂",
-    "x1^2": "x₁²",
-    "x2^2": "x₂²",
-    "x1*x2": "x₁·x₂",
-    "sin(x1)": "sin x₁",
-    "sin(x2)": "sin x₂",
-}
 FEATURE_OPTIONS = [{"label": FEATURE_LABELS[name], "value": name} for name in FEATURES]
 REGRESSION_OUTPUTS = tuple(OUTPUT_RANGES)  # linear, and tanh or sigmoid when the targets fit
 # The two classic demonstrations of feature inputs: no hidden layer, the right features, and the
@@ -44,6 +35,24 @@ FEATURE_PRESETS: dict[str, dict[str, Any]] = {
 }
 # Each regression value a click on the plane can add (TensorFlow Playground's targets lie in −1…1).
 CLICK_VALUES = (-1.0, -0.5, 0.0, 0.5, 1.0)
+
+
+def feature_preset_state(name: str, state: dict) -> dict:
+    """A feature preset's session: its problem as TensorFlow Playground makes it (500 points, half
+    for testing, no noise; the data seed kept), and a network of its inputs with no hidden layer."""
+    preset = FEATURE_PRESETS[name]
+    seed = int((state["data"].get("generator") or state["data"].get("made_with") or model.DEFAULT_DATA)["seed"])
+    data = model.generate_points(preset["problem"], 0.0, 0.5, seed, 500)
+    inputs = list(preset["input_names"])
+    network = dense_network_json(
+        [len(inputs), output_size(data)],
+        [],
+        "sigmoid",
+        "quadratic",
+        state["settings"]["weight_seed"],
+        input_names=inputs,
+    )
+    return {**state, "data": data, "network": network, "training": model.fresh_training()}
 
 
 def task_of(data: dict) -> str:
