@@ -227,3 +227,90 @@ def test_a_drag_recomputes_only_what_one_parameter_changes_and_gets_the_full_ans
         if not r["changed"] and "step" not in hidden_activations(e["net"])
     ]
     assert not unchanged, unchanged
+
+
+FEATURE_RUNNER = """
+const fs = require("fs");
+const maths = require(process.argv[1]);
+const job = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+maths.configure(job.contract);
+const answers = job.cases.map((c) => {
+  const grid = maths.evaluateGrid(c.net, [-2, 3], [-1.5, 2.5], 7);
+  return {
+    outputs: maths.forward(c.net, c.points),
+    readouts: maths.evaluateCosts(c.net, c.points, c.labels, 0, 0),
+    grid_inputs: Array.from(grid.layers[0]),
+    grid_values: grid.values ? Array.from(grid.values) : null,
+  };
+});
+process.stdout.write(JSON.stringify(answers));
+"""
+
+
+def grid_points(x_range, y_range, resolution):
+    """Cell centres as evaluateGrid makes them: rows along x2, columns along x1."""
+    dx, dy = (x_range[1] - x_range[0]) / resolution, (y_range[1] - y_range[0]) / resolution
+    return np.array(
+        [
+            [x_range[0] + dx * (c + 0.5), y_range[0] + dy * (r + 0.5)]
+            for r in range(resolution)
+            for c in range(resolution)
+        ]
+    )
+
+
+def test_feature_inputs_and_regression_agree_with_the_engine(tmp_path):
+    """Points (x1, x2) through the network's feature inputs (every one of the seven) and a
+    regression's real output, cost and R²: the browser's maths against the engine's."""
+    from playground.data.features import FEATURES, feature_matrix
+    from playground.engine.tasks import r_squared
+
+    rng = np.random.default_rng(11)
+    points = rng.normal(0, 1.5, (15, 2))
+    made = []
+    for k, names in enumerate([list(FEATURES), ["x1^2", "x2^2"], ["x1*x2"], ["sin(x1)", "x2"]]):
+        for task in ("classification", "regression"):
+            output = "linear" if task == "regression" else "sigmoid"
+            network = Network(
+                [len(names), 4, 1 if task == "regression" else 2],
+                activation="tanh",
+                output_activation=output,
+                cost="quadratic",
+                seed=k,
+                dtype=np.float64,
+                task=task,
+            )
+            network.input_names = tuple(names)
+            labels = rng.normal(0, 1, 15) if task == "regression" else rng.integers(0, 2, 15)
+            made.append((network, labels))
+    job = {
+        "contract": browser_contract(),
+        "cases": [
+            {"net": network_to_json(net), "points": points.tolist(), "labels": labels.tolist()} for net, labels in made
+        ],
+    }
+    path = tmp_path / "features.json"
+    path.write_text(json.dumps(job))
+    run = subprocess.run(
+        [node(), "-e", FEATURE_RUNNER, str(MATHS), str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    grid = grid_points([-2, 3], [-1.5, 2.5], 7)
+    for (network, labels), answer in zip(made, json.loads(run.stdout)):
+        what = f"{network.input_names} {network.task}"
+        inputs = feature_matrix(points, network.input_names).astype(np.float64)
+        np.testing.assert_allclose(answer["outputs"], network.forward(inputs), rtol=1e-6, atol=1e-9, err_msg=what)
+        # The input nodes' heatmaps: each feature over the plane.
+        np.testing.assert_allclose(
+            answer["grid_inputs"], feature_matrix(grid, network.input_names).ravel(), rtol=1e-6, atol=1e-6, err_msg=what
+        )
+        readouts = answer["readouts"]
+        assert readouts["quadratic"] == pytest.approx(network.cost(inputs, labels), rel=1e-6), what
+        if network.task == "regression":
+            assert readouts["accuracy"] is None and readouts["cross_entropy"] is None
+            assert readouts["r_squared"] == pytest.approx(r_squared(network.forward(inputs), labels[:, None]), rel=1e-6)
+            values = network.forward(feature_matrix(grid, network.input_names).astype(np.float64)).ravel()
+            np.testing.assert_allclose(answer["grid_values"], values, rtol=1e-6, atol=1e-9, err_msg=what)
+        else:
+            assert readouts["accuracy"] == pytest.approx(network.accuracy(inputs, labels))
+            assert answer["grid_values"] is None

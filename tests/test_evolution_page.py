@@ -212,8 +212,11 @@ def test_a_budget_says_its_amount_in_its_own_unit():
 def test_evolution_refuses_data_it_cannot_train_on():
     data, _ = initial_state()
     empty = {**data, "train_inputs": [], "train_labels": []}
-    with pytest.raises(ValueError, match="two-input"):
+    with pytest.raises(ValueError, match="needs training points"):
         race_on("samples", 5_000, data=empty)
+    regression = model.generate_points("plane", 0.0, 0.5, 0, 100)
+    with pytest.raises(ValueError, match="scores classes"):
+        race_on("samples", 5_000, data=regression)
 
 
 def test_the_figures_show_both_boundaries_and_both_curves_against_the_budget(race):
@@ -345,3 +348,18 @@ def test_a_teacher_races_on_each_budget_kind_and_reads_what_each_used(live_app, 
     wait_for(browser, lambda: visible_text(browser, "playground-race-message").startswith("seconds: from 0.01 to 0.25"))
     assert "the budget is that, for both" in visible_text(browser, "playground-race-budget")
     no_errors(browser)
+
+
+def test_a_network_of_feature_inputs_races_and_its_boundary_is_drawn_from_the_points():
+    from playground.app.pages.playground.tasks import feature_preset_state
+
+    state = feature_preset_state("xor", model.initial_state())  # the one input x1·x2, no hidden layer
+    evolution, chosen = race_settings({**DEFAULT_RACE, "budget": "samples", "samples": 5_000})
+    result = evolution_race(state["network"], state["data"], training_settings(TRAINING), evolution, chosen)
+    dataset = model.check_points(state["data"])
+    networks = [("gradient descent", model.playground_network(result["gradient"]["network"]))]
+    figure = race_boundaries_figure(dataset.train_inputs, dataset.train_labels, dataset.class_names, networks)
+    classes = next(trace for trace in figure.data if trace.type == "heatmap").z
+    # x1·x2's sign is the class: the four quadrants alternate (read at the grid's corners).
+    corners = {classes[0][0], classes[-1][-1]}, {classes[0][-1], classes[-1][0]}
+    assert all(len(pair) == 1 for pair in corners) and corners[0] != corners[1]

@@ -277,6 +277,16 @@ def check_points(value: Any) -> Dataset:
     )
 
 
+def session_problem(network: Any, data: Any, dtype=np.float32) -> tuple[Network, Dataset]:
+    """The session's network and its points as the network takes them (feature inputs computed,
+    a regression's targets), both checked and fitting each other (StateError naming any problem):
+    the one way a page computes on the playground's network."""
+    engine_network = playground_network(network, dtype=dtype)
+    dataset = check_points(data)
+    check_fit(engine_network, dataset, is_regression(data))
+    return engine_network, for_network(dataset, engine_network)
+
+
 def output_size(data: dict) -> int:
     """One output node per class of the points (at least two, so a prediction is a choice); one
     real output for a regression."""

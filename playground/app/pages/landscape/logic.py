@@ -256,7 +256,7 @@ def axis_titles(walk: dict) -> tuple[str, str]:
 
 def full_cost(network, data: dict, settings: dict | None) -> float:
     """The cost on all the training points, with the L2 and L1 terms: the height of the path."""
-    dataset = model.check_points(data)
+    dataset = model.for_network(model.check_points(data), network)
     if len(dataset.train_labels) == 0:
         return 0.0
     l2, l1 = (float((settings or {}).get(name) or 0) for name in ("l2", "l1"))
@@ -280,8 +280,7 @@ def network_surface(
 ) -> tuple[np.ndarray, str]:
     """The cost over the grid of the two chosen parameters, on all training points or on one batch
     (a sample of them past the request's work budget), and the note saying so ('' when all are used)."""
-    engine_network = model.playground_network(network)
-    dataset = model.check_points(data)
+    engine_network, dataset = model.session_problem(network, data)
     inputs, labels = dataset.train_inputs, dataset.train_labels
     if batch is not None:
         inputs, labels = inputs[batch], labels[batch]
@@ -346,7 +345,7 @@ def curvature(walk: dict, network: dict | None, data: dict | None, settings: dic
         for address, value in zip((walk["first"], walk["second"]), point):
             position, index = locate(engine_network, tuple(address))
             engine_network.parameters()[position][index] = value
-        dataset = model.check_points(data)
+        dataset = model.for_network(model.check_points(data), engine_network)
         sample = network_sample(engine_network, len(dataset.train_labels), CURVATURE_PASSES)
         note = sample.note
         # No L1 here: λ₁·Σ|w| is straight on each side of 0, it adds a slope but no curvature.

@@ -98,8 +98,7 @@ def run_words(run) -> str:
 def network_objective(network_dict: dict, data_dict: dict, first, second, l2: float, sample: Sample, l1: float = 0.0):
     """The cost and its slope along two parameters of the network (the others held), at a point,
     on the sample's training points."""
-    network = model.playground_network(network_dict, dtype=np.float64)
-    dataset = model.check_points(data_dict)
+    network, dataset = model.session_problem(network_dict, data_dict, dtype=np.float64)
     inputs, labels = sample.of(dataset.train_inputs), sample.of(dataset.train_labels)
     positions = [locate(network, tuple(first)), locate(network, tuple(second))]
 

@@ -23,8 +23,7 @@ MAX_SAMPLES = 10_000
 
 def session_slice_inputs(network_dict: dict, data_dict: dict):
     """The session's network on all its points."""
-    network = model.playground_network(network_dict)
-    dataset = model.check_points(data_dict)
+    network, dataset = model.session_problem(network_dict, data_dict)
     return (
         network,
         dataset.inputs,

@@ -134,10 +134,11 @@ def evolution_race(
 ) -> dict[str, Any]:
     """Evolution and gradient descent from the page's weights on one budget (see the module's
     doc). Returns both curves, what each used, their test costs, the winner and both networks."""
-    network = model.playground_network(network_dict)
-    dataset = model.check_points(data)
-    if dataset.train_inputs.shape[1] != 2 or len(dataset.train_labels) < 2:
-        raise ValueError("evolution needs two-input training points (at least two)")
+    if model.is_regression(data):
+        raise ValueError("the evolution race scores classes: choose a classification problem to race")
+    network, dataset = model.session_problem(network_dict, data)
+    if len(dataset.train_labels) < 2:
+        raise ValueError("evolution needs training points (at least two)")
     sample = network_sample(network, len(dataset.train_labels), GENERATIONS_WITHIN_VIEW * evolution_settings.population)
     inputs, labels = sample.of(dataset.train_inputs), sample.of(dataset.train_labels)
     n, kind, limit, cap = len(labels), budget.kind, budget.amount, max_seconds()

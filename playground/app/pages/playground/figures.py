@@ -20,6 +20,7 @@ from playground.app.ui.colours import (
     class_symbol,
 )
 from playground.app.ui.plain_text import plotly_text
+from playground.data.features import feature_matrix
 from playground.engine import Network
 
 Array = np.ndarray
@@ -64,7 +65,9 @@ def class_map(
     xs = x_range[0] + x_step * (np.arange(resolution) + 0.5)
     ys = y_range[0] + y_step * (np.arange(resolution) + 0.5)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    outputs = network.forward(np.column_stack([grid_x.ravel(), grid_y.ravel()]))
+    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+    # A network of feature inputs (x1², x1·x2, …) takes them, computed from each point.
+    outputs = network.forward(points if network.input_names is None else feature_matrix(points, network.input_names))
     shape = (len(ys), len(xs))
     return ClassMap(
         xs,
