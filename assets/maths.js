@@ -115,15 +115,19 @@
     return out;
   }
 
-  /** One layer, z = a_prev @ W + b and a = activation(z), for n samples. */
+  /**
+   * One layer, z = a_prev @ W + b and a = activation(z), for n samples. The sums run row by row
+   * of W (each input's weights to every node lie side by side), in the order a_prev @ W adds them.
+   */
   function layerForward(net, l, name, aPrev, n) {
     const b = net.biases[l], nIn = net.weights[l].length, nOut = b.length, W = flatWeights(net, l);
     const z = new Float64Array(n * nOut);
     for (let s = 0; s < n; s++) {
-      for (let j = 0; j < nOut; j++) {
-        let sum = b[j];
-        for (let i = 0; i < nIn; i++) sum += aPrev[s * nIn + i] * W[i * nOut + j];
-        z[s * nOut + j] = sum;
+      const row = s * nOut;
+      for (let j = 0; j < nOut; j++) z[row + j] = b[j];
+      for (let i = 0; i < nIn; i++) {
+        const a = aPrev[s * nIn + i], w = i * nOut;
+        for (let j = 0; j < nOut; j++) z[row + j] += a * W[w + j];
       }
     }
     return { z: z, a: activate(name, z, n, nOut, new Float64Array(n * nOut)) };

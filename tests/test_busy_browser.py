@@ -32,6 +32,20 @@ class Statuses:
         return self.app(environ, counted)
 
 
+class Slowed:
+    """WSGI middleware under the request guard: each callback takes at least a tenth of a second
+    in work, as on a loaded server, so a page load's callbacks overlap on any machine (on a fast
+    one they could all finish before the next arrived, and the cap was never met)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST":
+            threading.Event().wait(0.1)  # the work's time, not a wait for a condition
+        return self.app(environ, start_response)
+
+
 @pytest.fixture
 def crowded_app(monkeypatch):
     """The app with room for one request with a body in work per address, its answers counted."""
@@ -41,7 +55,9 @@ def crowded_app(monkeypatch):
 
     monkeypatch.setenv("PLAYGROUND_LIMITS", "client_requests=1")
     server = create_app().server
-    statuses = Statuses(server.wsgi_app)
+    guard = server.wsgi_app
+    guard.app = Slowed(guard.app)  # beneath the guard: the request counts as in work meanwhile
+    statuses = Statuses(guard)
     server.wsgi_app = statuses
     http = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
