@@ -123,6 +123,8 @@
    * and, per node, a small heatmap of what it responds to over the plane (a canvas tile).
    * Drawn on a canvas by drawDiagram, written as SVG by diagramSVG.
    */
+  const tiles = [];  // the nodes' heatmap canvases, by node: drawn into the diagram, or into an export at once
+
   function diagramParts(network, grid, width, height, fontPixels) {
     const net = modules.maths.dense(network), sizes = net.layer_sizes, tallest = Math.max(...sizes);
     const box = Math.max(10, Math.min(36, (height - 20) / tallest - 8));
@@ -155,7 +157,8 @@
         const probability = output && !regression && (activationNames[l] === "sigmoid" || activationNames[l] === "softmax");
         const scale = probability ? (v) => v : nodeScale(regression ? "linear" : activationNames[l], column);
         const colourOf = output && !regression ? (v, out) => classShade(v, i, out) : nodeColour;
-        const tile = document.createElement("canvas");
+        // The tiles are kept from one drawing to the next (a big network has hundreds of nodes).
+        const tile = tiles[nodes.length] || (tiles[nodes.length] = document.createElement("canvas"));
         paintImage(tile, grid.resolution, (s, out) => colourOf(scale(column[s]), out));
         nodes.push({ left: x(l) - box / 2, top: y(l, i) - box / 2, size: box, tile: tile,
           label: l === 0 ? names[i] : null });

@@ -50,14 +50,37 @@
     });
   }
 
-  /** The class map's grid for this network and view (the page's resolution, 100 × 100). */
+  // One class map costs cells × the network's multiply-adds per point: at most about this many, so
+  // a drag or a frame of play stays within a few display frames on a big network.
+  const GRID_WORK = 12e6, FEWEST_CELLS = 40;
+  function multiplyAdds(net) {
+    const sizes = maths().dense(net).layer_sizes;
+    let total = 0;
+    for (let l = 1; l < sizes.length; l++) total += sizes[l - 1] * sizes[l];
+    return total;
+  }
+
+  /**
+   * The class map's grid for this network and view: the page's resolution (100 × 100), fewer
+   * cells for a big network (6 hidden layers of 32: 47 × 47; up to 8 hidden of 8 keeps 100).
+   */
   function gridFor(net, view) {
-    return maths().evaluateGrid(net, view.x_range, view.y_range, view.resolution || 100);
+    const fits = Math.floor(Math.sqrt(GRID_WORK / Math.max(multiplyAdds(net), 1)));
+    const resolution = Math.max(FEWEST_CELLS, Math.min(view.resolution || 100, fits));
+    return maths().evaluateGrid(net, view.x_range, view.y_range, resolution);
+  }
+
+  // Each node's heatmap: 24 × 24 cells, or TensorFlow Playground's 10 × 10 when there are many nodes.
+  function diagramResolution(net) {
+    const sizes = maths().dense(net).layer_sizes;
+    return sizes.reduce((total, size) => total + size, 0) > 40 ? 10 : 24;
   }
 
   function drawDiagram(net, view) {
     const diagram = byId(ID().network_canvas);
-    if (diagram) draw().drawDiagram(diagram, net, maths().evaluateGrid(net, view.x_range, view.y_range, 24));
+    if (diagram) {
+      draw().drawDiagram(diagram, net, maths().evaluateGrid(net, view.x_range, view.y_range, diagramResolution(net)));
+    }
   }
 
   // During a drag the diagram is drawn just after the frame that shows the new boundary (at
@@ -93,6 +116,8 @@
     // Discretized (TensorFlow Playground's "discretize output"): every cell its class's colour
     // as at full confidence, one colour a class; else shaded by how confident the network is.
     const hard = !!(mirror.look && mirror.look.discretize);
+    // A big network's coarser map is smoothed as it is stretched (the page's own 100 × 100 stays crisp).
+    canvas.style.imageRendering = grid.resolution < 100 ? "auto" : "";
     if (grid.values) {
       // A regression: each cell the network's value on the diverging scale of the points' colour
       // bar (orange −, white 0, blue +); discretized, only its sign.

@@ -191,7 +191,7 @@ def test_the_circle_preset_trained_in_lecture_mode(live_app, browser, tmp_path):
         wait_until_figures_fit(browser)
         assert diagram_names(browser) == ["x₁²", "x₂²"]  # each input node named
         canvas = browser.find_element(By.ID, "playground-network-canvas")
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)  # the diagram in view
+        browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", canvas)  # the diagram, the plane above it
         wait_until_scrolled(browser)
         browser.save_screenshot(str(screenshot_path(tmp_path, "features-lecture-1280x720.png")))
         no_errors(browser)

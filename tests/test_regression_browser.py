@@ -185,6 +185,59 @@ def test_a_click_on_the_plane_adds_a_point_of_the_value_chosen(live_app, browser
     no_errors(browser)
 
 
+def test_a_regression_network_changed_by_its_controls_keeps_a_linear_output_and_trains(live_app, browser):
+    """The network controls show a regression's output (linear), so a change of its layers or inputs
+    keeps it: the plane's targets run from −1 to 1, which a sigmoid output cannot give."""
+    open_page(browser, live_app)
+    choose_regression(browser, PLANE)
+    assert model.architecture(stored(browser, "session-network"))["output_activation"] == "linear"
+    assert text(browser, "playground-output-activation") == "linear"  # the control shows the network's output
+    click_in_view(browser, browser.find_element(By.ID, "playground-add-layer"))
+    wait_for(browser, lambda: len(model.architecture(stored(browser, "session-network"))["layer_sizes"]) == 4)
+    click_in_view(browser, browser.find_element(By.CSS_SELECTOR, "#playground-features input[value='sin(x1)']"))
+    wait_for(browser, lambda: "sin(x1)" in model.architecture(stored(browser, "session-network"))["input_names"])
+    wait_until_settled(browser)
+    shape = model.architecture(stored(browser, "session-network"))
+    assert shape["task"] == "regression" and shape["output_activation"] == "linear", shape
+    type_learn_rate(browser, ADVISED)
+    click_in_view(browser, browser.find_element(By.ID, "playground-step"))
+    wait_for(
+        browser,
+        lambda: (
+            len(stored(browser, "session-training")["history"]["epoch"]) == 2
+            or text(browser, "playground-train-message")
+        ),
+    )
+    wait_until_settled(browser)
+    assert text(browser, "playground-train-message") == ""
+    assert len(stored(browser, "session-training")["history"]["epoch"]) == 2  # the step trained
+    no_errors(browser)
+
+
+def test_a_click_after_leaving_a_regression_adds_a_point_of_a_class(live_app, browser):
+    """A value chosen for the plane's clicks (0.5) is no class: back on a classification set, the
+    radio offers the classes with one of them chosen, and a click on the plane adds a point of it."""
+    open_page(browser, live_app)
+    choose_regression(browser, PLANE)
+    radio(browser, "playground-click-class", "0.5")
+    wait_until_settled(browser)
+    choose(browser, "playground-dataset", "circle (TensorFlow Playground)")
+    wait_for(browser, lambda: stored(browser, "session-network").get("task") in (None, "classification"))
+    wait_for(browser, lambda: stored(browser, "session-data").get("task") != "regression")
+    wait_until_settled(browser)
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#playground-click-class input[type=radio]")
+    assert [box.get_attribute("value") for box in boxes] == ["0", "1"]
+    chosen = [box.get_attribute("value") for box in boxes if box.is_selected()]
+    assert len(chosen) == 1, f"the click radio shows no class chosen: {chosen}"
+    data = stored(browser, "session-data")
+    count = len(data["train_labels"])
+    x, y = empty_spot(data)
+    click_plane(browser, x, y)
+    wait_for(browser, lambda: len(stored(browser, "session-data")["train_labels"]) == count + 1)
+    assert stored(browser, "session-data")["train_labels"][-1] == int(chosen[0])
+    no_errors(browser)
+
+
 @pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
 def test_a_trained_regression_in_lecture_mode(live_app, browser, tmp_path, width, height):
     train_plane(browser, live_app, 20)
@@ -202,6 +255,12 @@ def test_a_trained_regression_in_lecture_mode(live_app, browser, tmp_path, width
             "return {bar: [bar.left, bar.right, bar.top, bar.bottom], plot_right: plot.right, width: innerWidth}"
         )
         assert box["bar"][0] >= box["plot_right"] - 1 and box["bar"][1] <= box["width"], box
+        # Its text reads from the back row: 3 % of the window's height, at least 22 px (lecture mode's rule).
+        sizes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#playground-boundary-graph .colorbar text'))"
+            ".map((t) => [t.textContent, parseFloat(getComputedStyle(t).fontSize)])"
+        )
+        assert sizes and all(size >= max(22, 0.03 * height) - 0.5 for _, size in sizes), sizes
         browser.save_screenshot(str(screenshot_path(tmp_path, f"regression-lecture-{width}x{height}.png")))
         no_errors(browser)
     finally:

@@ -194,7 +194,7 @@ def points_json(dataset: Dataset, task: str = "classification", **how: Any) -> d
     labels = (lambda values: np.asarray(values).astype(int).tolist()) if task == "classification" else real_values
     return {
         "name": dataset.name,
-        "task": task,
+        **({"task": task} if task != "classification" else {}),  # absent: classes, as every state before
         "class_names": list(dataset.class_names) if task == "classification" else [],
         "feature_names": list(dataset.feature_names),
         "train_inputs": np.asarray(dataset.train_inputs, dtype=np.float32).reshape(-1, 2).tolist(),

@@ -159,18 +159,20 @@ def register_view_callbacks(app: dash.Dash) -> None:
         Output(ids.BOUNDARY_GRAPH, "figure"),
         Output(ids.VIEW, "data"),
         Output(ids.CLICK_CLASS, "options"),
+        Output(ids.CLICK_CLASS, "value"),
         Input(stores.DATA, "data"),
         Input(LOOK_STORE, "data"),
+        State(ids.CLICK_CLASS, "value"),
         prevent_initial_call=True,
     )
-    def show_points(data, look):
+    def show_points(data, look, clicked):
         show_test = view_settings(look)["show_test"]
         if set(ctx.triggered_prop_ids) == {f"{LOOK_STORE}.data"}:  # the same points, shown or hidden
             classes = len(data["class_names"]) or 1  # a regression: one trace of training points, one of test
             patch = Patch()
             for trace in range(classes, 2 * classes):  # the test points' traces follow the training points'
                 patch["data"][trace]["visible"] = True if show_test else "legendonly"
-            return patch, no_update, no_update
+            return patch, no_update, no_update, no_update
         dataset = model.check_points(data)
         view = view_for(data)
         figure = points_figure(
@@ -184,7 +186,10 @@ def register_view_callbacks(app: dash.Dash) -> None:
             view["y_range"],
             show_test=show_test,
         )
-        return figure, view, click_options(data)
+        options = click_options(data)
+        # A class or value the new points do not have (a regression's 0.5 on classes) becomes the first class / 0.
+        kept = clicked if any(option["value"] == clicked for option in options) else 0
+        return figure, view, options, kept if kept != clicked else no_update
 
     @app.callback(
         Output(ids.COST_GRAPH, "figure"),

@@ -213,9 +213,11 @@ def add_valued_points(
                     colorscale=VALUE_SCALE,
                     cmin=-span,
                     cmax=span,
-                    size=9,
+                    # Smaller than a class's points: a regression set has 1,200 of them, and each
+                    # one's colour, not its outline, is what the room reads.
+                    size=7,
                     symbol="circle" if kind == "train" else "circle-open",
-                    line=dict(color="#333333", width=1) if kind == "train" else dict(width=2),
+                    line=dict(color="rgba(40, 40, 40, 0.55)", width=0.6) if kind == "train" else dict(width=1.5),
                     showscale=kind == "train",
                     colorbar=dict(title=dict(text="value", side="right"), thickness=14, len=0.8)
                     if kind == "train"

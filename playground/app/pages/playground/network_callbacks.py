@@ -106,6 +106,26 @@ def register_network_callbacks(app: dash.Dash) -> None:
             new_shape["input_names"] if new_shape["input_names"] != features else no_update,
         )
 
+    # The output, cost and input controls show the session's network when something else rebuilt
+    # it (new points of another task, a feature preset): in the browser, only when they differ (a
+    # control set by a callback calls the network's callback, which then sees nothing to change).
+    app.clientside_callback(
+        """function (network, output, cost, inputs) {
+            const no = window.dash_clientside.no_update, layers = network.layers;
+            const wanted = [layers[layers.length - 1].activation, network.cost, network.input_names || ["x1", "x2"]];
+            const same = [output, cost, inputs].map((value, k) => JSON.stringify(value) === JSON.stringify(wanted[k]));
+            return wanted.map((value, k) => (same[k] ? no : value));
+        }""",
+        Output(ids.OUTPUT_ACTIVATION, "value", allow_duplicate=True),
+        Output(ids.COST, "value", allow_duplicate=True),
+        Output(ids.FEATURES, "value", allow_duplicate=True),
+        Input(stores.NETWORK, "data"),
+        State(ids.OUTPUT_ACTIVATION, "value"),
+        State(ids.COST, "value"),
+        State(ids.FEATURES, "value"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         Output(ids.SLIDERS, "children"),
         Output(ids.SLIDER_CAPTION, "children"),
