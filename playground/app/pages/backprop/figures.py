@@ -27,7 +27,7 @@ EDGE_LABEL_LIMIT = 12  # a weight-layer with more edges than this shows their nu
 CHARACTER_PX = 13.5
 LINE_PX = 28
 PLOT_WIDTH_PX = 720
-ROW_PX = 74  # height per node of the tallest column
+ROW_PX = 80  # height per node of the tallest column
 
 
 def text_width(text: str) -> float:

@@ -54,7 +54,7 @@ def number(value: Any) -> str:
     true minus sign; "—" for None."""
     if value is None:
         return "—"
-    value = float(value)
+    value = float(value) + 0.0  # −0 (a dead ReLU's δ times a negative number) prints as 0
     if not math.isfinite(value):
         return "not finite"
     return f"{value:.3g}".replace("-", "−")
