@@ -120,6 +120,15 @@ def test_the_point_chosen_is_that_row_of_the_batch_and_a_row_beyond_it_is_the_la
     assert late["point"] == 19 and len(late["batch"]) == 20
 
 
+def test_a_large_batch_offers_its_first_points_only():
+    answer = logic.answer(body(settings={"batch_size": 160}, point=190))
+    assert len(answer["batch"]) == 160 and len(answer["points"]) == 160 and answer["point"] == 159
+    big = model.generate_points("moons", 0.1, 0.0, 0, 1000)
+    answer = logic.answer(body(settings={"batch_size": 500}, data=big, point=400))
+    assert len(answer["batch"]) == 500 and len(answer["points"]) == logic.MENU_POINTS == 200
+    assert answer["point"] == 199 and answer["points"][0].startswith("1: x1 ")
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered")  # the engine's arithmetic on the way to infinity
 def test_a_step_that_diverges_cannot_be_applied():
     state = model.initial_state()

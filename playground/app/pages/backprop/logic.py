@@ -24,7 +24,7 @@ from playground.engine.persistence import network_to_json
 from playground.engine.slow_step import SlowStep, check_slow_step_size, trainer_slow_step
 from playground.limits import current as current_limits
 
-MENU_POINTS = 200  # the point menu names at most this many rows of the batch (the rest by number)
+MENU_POINTS = 200  # the point menu offers the batch's first rows, at most this many
 
 
 def plain(values: Any) -> Any:
@@ -67,7 +67,8 @@ def divergence(step: SlowStep) -> str | None:
 
 
 def point_names(trainer: Trainer, batch: np.ndarray, class_names: list[str], input_names: list[str]) -> list[str]:
-    """Each row of the batch as the point menu names it: '1: spot size 0.53, spike length 0.21 → safe'."""
+    """The batch's first rows (at most ``MENU_POINTS``) as the point menu names them:
+    '1: spot size 0.53, spike length 0.21 → safe'."""
     names = []
     for row, index in enumerate(batch[:MENU_POINTS]):
         where = ", ".join(f"{name} {value:.2f}" for name, value in zip(input_names, trainer.inputs[index]))
@@ -77,7 +78,7 @@ def point_names(trainer: Trainer, batch: np.ndarray, class_names: list[str], inp
         else:
             target = class_names[int(label)] if int(label) < len(class_names) else f"class {int(label)}"
         names.append(f"{row + 1}: {where} → {target}")
-    return names + [f"{row + 1}" for row in range(MENU_POINTS, len(batch))]
+    return names
 
 
 def gradient_check(step: SlowStep, skipped: str | None) -> dict:
@@ -144,7 +145,7 @@ def answer(body: dict) -> dict:
     )
     epoch_before, batch_in_epoch = trainer.epoch, trainer.batch_in_epoch
     start = costs(trainer) if (trainer.epoch, trainer.position) == (0, 0) else None
-    point = min(body.get("point", 0), batch_size_next(trainer) - 1)
+    point = min(body.get("point", 0), batch_size_next(trainer) - 1, MENU_POINTS - 1)
     step = trainer_slow_step(trainer, point, check_gradients=check)
     batch = np.asarray(trainer.last_batch)
     dataset = model.check_points(body["data"])

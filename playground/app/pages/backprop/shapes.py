@@ -73,7 +73,7 @@ class SlowStepAnswer(Shape):
     frames: Annotated[list[Frame], Field(min_length=4)]
     point: Annotated[int, Field(ge=0)]  # the row shown (the request's, or the batch's last)
     batch: list[Annotated[int, Field(ge=0)]]  # which training points the batch is
-    points: list[str]  # each row of the batch as the point menu names it
+    points: list[str]  # the batch's first rows (at most 200) as the point menu names them
     batch_text: str
     layers: list[LayerNumbers]
     batch_cost: Number
