@@ -20,7 +20,7 @@
   const MARK = "data-exercise";  // "hidden" or "locked", on an element the exercise hides or locks
   const WE_DISABLED = "data-exercise-disabled";  // a button this module disabled (and enables again)
   const state = { config: null, exercise: null, draft: { hidden: [], locked: [] }, readouts: null, metOnce: false,
-    page: null, observer: null, scheduled: false, key: "", bannerElement: null, resizer: null };
+    page: null, observer: null, scheduled: false, key: "", bannerElement: null, resizer: null, waiting: 0 };
 
   const byId = (id) => document.getElementById(id);
   const pageIds = () => window.playgroundContract.ids.playground;
@@ -101,8 +101,15 @@
   /** Hide and lock what the exercise names, show its banner; and the panel's weight buttons. */
   function applyNow() {
     state.scheduled = false;
+    bind();
     const page = state.page;
-    if (!page || !page.isConnected || !state.config) return;
+    if (!state.config) return;
+    if (!page || !page.isConnected) {
+      // Dash may call before the page it drew is in the document (a reload): once it is.
+      if (state.waiting++ < 600) soon();
+      return;
+    }
+    state.waiting = 0;
     const marks = targets(page, state.exercise);
     page.querySelectorAll("[" + MARK + "]").forEach((element) => { if (!marks.has(element)) unmark(element); });
     marks.forEach((how, element) => mark(element, how));
@@ -281,8 +288,13 @@
       if (made !== state.key) { state.key = made; state.metOnce = false; }
       state.exercise = exercise;
       hookReadouts();
-      bind();
       applyNow();
+    },
+
+    /** The page was drawn (a reload, another page left, a loaded state): apply the view's exercise to it. */
+    drawn: function (config, look) {
+      window.dash_clientside.exercise.apply(look, config);
+      return noUpdate();
     },
 
     /** The panel's weight-layers: one per layer of the network. */

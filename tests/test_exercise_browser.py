@@ -18,6 +18,7 @@ from playground.engine.training import TrainingSettings, train
 
 from helpers.browser import (
     bias,
+    choose,
     click_in_view,
     dataset,
     engine_network,
@@ -34,6 +35,7 @@ from helpers.browser import (
     visible_text,
     wait_for,
     wait_until_figures_fit,
+    wait_until_run_handed_over,
     wait_until_settled,
     weight,
 )
@@ -86,6 +88,19 @@ def projector_screenshot(driver, tmp_path, name: str, scroll_to: str | None = No
     wait_for(driver, lambda: driver.execute_script("return document.fonts.status === 'loaded'"))
     driver.save_screenshot(str(screenshot_path(tmp_path, name)))
     reset_viewport(driver)
+
+
+def readouts_top_on_projector(driver) -> float:
+    """Where the readouts start at 1280×720, unscrolled."""
+    set_viewport(driver, 1280, 720)
+    wait_until_figures_fit(driver)
+    driver.execute_script("window.scrollTo(0, 0)")
+    wait_for(driver, lambda: driver.execute_script("return window.scrollY") == 0)
+    top = driver.execute_script(
+        "return document.querySelector('#playground-readouts table').getBoundingClientRect().top"
+    )
+    reset_viewport(driver)
+    return top
 
 
 def drag_to(driver, label: str, value: float) -> None:
@@ -192,6 +207,7 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     assert weight(final, 1, 0, 0) == locked_value
     assert visible_text(student, "playground-exercise-now").startswith("now 0.1")
     projector_screenshot(student, tmp_path, "exercise-student-lecture-1280x720.png")
+    with_banner = readouts_top_on_projector(student)
 
     # "open freely": every control back, no banner.
     click_in_view(student, student.find_element(By.ID, "playground-exercise-leave"))
@@ -199,6 +215,8 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     assert student.find_element(By.ID, "playground-play").is_enabled()
     assert not banner.is_displayed()
     assert row_of(student, "b[2][1]").is_displayed()
+    # The boundary gave the banner its room: the readouts are where they are without an exercise.
+    assert with_banner == pytest.approx(readouts_top_on_projector(student), abs=2)
     assert not [e for e in student.get_log("browser") if e["level"] == "SEVERE"]
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -219,3 +237,48 @@ def test_a_link_with_a_broken_exercise_says_so_and_loads_the_rest(live_app, brow
     assert session(browser)["network"] == network
     assert not browser.find_element(By.ID, "playground-exercise-banner").is_displayed()
     assert browser.find_element(By.ID, "playground-play").is_enabled()
+
+
+def test_try_it_here_hides_a_layer_and_the_readouts_and_play_meets_an_accuracy(live_app, browser):
+    open_page(browser, live_app)
+    click_in_view(browser, browser.find_element(By.CSS_SELECTOR, "#playground-exercise-panel > summary"))
+    tick(browser, "playground-exercise-hide", "readouts")
+    tick(browser, "playground-exercise-hide-layers", "2")
+    tick(browser, "playground-exercise-lock-layers", "1")
+    type_into_box(browser.find_element(By.ID, "playground-exercise-task-input"), "Press play: how good can it get?")
+    choose(browser, "playground-exercise-measure", "train accuracy")
+    choose(browser, "playground-exercise-comparison", "≥")
+    type_into_box(browser.find_element(By.ID, "playground-exercise-threshold"), "85")
+    click_in_view(browser, browser.find_element(By.ID, "playground-exercise-try"))
+
+    wait_for(browser, lambda: browser.find_element(By.ID, "playground-exercise-banner").is_displayed())
+    assert visible_text(browser, "playground-exercise-goal") == "done when train accuracy ≥ 85 %"
+    wait_for(browser, lambda: visible_text(browser, "playground-exercise-done") == "not yet")
+    assert visible_text(browser, "playground-exercise-now") == ""  # the readouts are hidden: so is the number
+    assert not browser.find_element(By.ID, "playground-readouts").is_displayed()
+    assert not browser.find_element(By.ID, "playground-exercise-panel").is_displayed()
+    for label in ("W[2][0,0]", "W[2][2,1]", "b[2][0]", "b[2][1]"):
+        assert not row_of(browser, label).is_displayed()
+    for label in ("W[1][0,0]", "b[1][2]"):
+        assert row_of(browser, label).get_attribute("data-exercise") == "locked"
+
+    # Play is allowed: it trains until the condition holds.
+    click_in_view(browser, browser.find_element(By.ID, "playground-play"))
+    wait_for(browser, lambda: visible_text(browser, "playground-exercise-done") == "done ✓", timeout=90)
+    browser.find_element(By.ID, "playground-play").click()
+    wait_until_run_handed_over(browser)
+    state = session(browser)
+    points = dataset(state["data"])
+    network = engine_network(state["network"], dtype=np.float64)
+    assert network.accuracy(points.train_inputs, points.train_labels) >= 0.85  # the engine agrees
+
+    # The exercise is the session's: a reload keeps it.
+    browser.refresh()
+    open_page(browser, browser.current_url)
+    wait_for(browser, lambda: visible_text(browser, "playground-exercise-task") == "Press play: how good can it get?")
+    assert not row_of(browser, "b[2][1]").is_displayed()
+    click_in_view(browser, browser.find_element(By.ID, "playground-exercise-leave"))
+    wait_for(browser, lambda: row_of(browser, "b[2][1]").is_displayed())
+    assert browser.find_element(By.ID, "playground-readouts").is_displayed()
+    assert browser.find_element(By.ID, "playground-exercise-panel").is_displayed()
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

@@ -89,11 +89,17 @@ def register_exercise_callbacks(app: dash.Dash) -> None:
         Input(ids.EXERCISE_FRAGMENT, "data"),
         prevent_initial_call=True,
     )
-    # Hide and lock what the view's exercise names, show its task (and again whenever the page is drawn).
+    # Hide and lock what the view's exercise names, show its task: when the page is drawn, and when the
+    # view changes (a loaded link, try it here, open freely; the view store is there on other pages too).
     app.clientside_callback(
-        browser("exercise", "apply"),
-        Input(LOOK_STORE, "data"),
-        Input(ids.EXERCISE_CONFIG, "data", allow_optional=True),
+        browser("exercise", "apply"), Input(LOOK_STORE, "data"), State(ids.EXERCISE_CONFIG, "data", allow_optional=True)
+    )
+    # (With an output: Dash calls a callback on a new page part only when it has one; as "mount" does.)
+    app.clientside_callback(
+        browser("exercise", "drawn"),
+        Output(ids.EXERCISE_CONFIG, "data"),
+        Input(ids.EXERCISE_CONFIG, "data"),
+        State(LOOK_STORE, "data"),
     )
     # The panel's weight-layers follow the network; its single weights' buttons follow the chosen ones.
     app.clientside_callback(
