@@ -148,14 +148,14 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     assert visible_text(browser, "playground-exercise-measure") == "test cost"
     assert visible_text(browser, "playground-exercise-comparison") == "<"
     projector_screenshot(browser, tmp_path, "exercise-teacher-sliders-1280x720.png")
-    projector_screenshot(
-        browser, tmp_path, "exercise-teacher-panel-1280x720.png", scroll_to="#playground-exercise-panel"
-    )
     click_in_view(browser, browser.find_element(By.ID, "playground-exercise-make-link"))
     link = wait_for(browser, lambda: browser.find_element(By.ID, "playground-exercise-link").get_attribute("value"))
     assert link.startswith(live_app + "/#s=")
     assert visible_text(browser, "playground-exercise-message").startswith("exercise link ready")
     assert browser.find_elements(By.CSS_SELECTOR, "#playground-exercise-message .said-success")
+    projector_screenshot(
+        browser, tmp_path, "exercise-teacher-panel-1280x720.png", scroll_to="#playground-exercise-panel"
+    )
     # The teacher's own page stays as it was: nothing hidden, no banner.
     assert browser.find_element(By.ID, "playground-l1").is_displayed()
     assert not browser.find_element(By.ID, "playground-exercise-banner").is_displayed()
@@ -207,7 +207,10 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     assert weight(final, 1, 0, 0) == locked_value
     assert visible_text(student, "playground-exercise-now").startswith("now 0.1")
     projector_screenshot(student, tmp_path, "exercise-student-lecture-1280x720.png")
+    press(student, "L")  # lecture mode off: at 1280×720 the readouts are on screen under the boundary
+    wait_for(student, lambda: not student.execute_script("return document.body.classList.contains('lecture')"))
     with_banner = readouts_top_on_projector(student)
+    assert with_banner + 60 <= 720
 
     # "open freely": every control back, no banner.
     click_in_view(student, student.find_element(By.ID, "playground-exercise-leave"))
