@@ -147,6 +147,17 @@
     state.observer.observe(page, { childList: true, subtree: true });
     page.addEventListener("click", onWeightButton);
     page.addEventListener("toggle", onPanelToggle, true);  // "toggle" does not bubble: caught on its way down
+    page.addEventListener("click", onPlaneClick, true);  // on its way down, before the plane's own handler
+  }
+
+  /** With the data hidden or locked, a click on the plane adds or removes no point either. */
+  function onPlaneClick(event) {
+    const exercise = state.exercise;
+    if (!exercise || !event.target.closest || !event.target.closest("#" + pageIds().boundary_graph)) return;
+    if ((exercise.hidden || []).includes("data") || (exercise.locked || []).includes("data")) {
+      event.stopPropagation();
+      event.preventDefault();
+    }
   }
 
   /** The play line sticks under the banner (exercise.css), whatever the banner's height. */

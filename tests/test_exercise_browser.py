@@ -39,7 +39,7 @@ from helpers.browser import (
     wait_until_settled,
     weight,
 )
-from helpers.pages import open_page, open_state
+from helpers.pages import click_plane, empty_spot, open_page, open_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -195,6 +195,11 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     assert weight(session(student)["network"], 1, 0, 0) == locked_value
     assert weight(shown(student)["net"], 1, 0, 0) == locked_value
     assert not playing(student) and epoch_shown(student) == 0
+    # The data is hidden: a click on the plane adds or removes no point either.
+    points = session(student)["data"]
+    click_plane(student, *empty_spot(data))
+    wait_until_settled(student)
+    assert session(student)["data"] == points
     assert visible_text(student, "playground-exercise-done") == "not yet"
 
     # The student drags the open bias back towards where training had it, until the task is met.

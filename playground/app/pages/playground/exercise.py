@@ -68,7 +68,7 @@ CONTROLS: dict[str, Control] = {
     "diagram": Control(
         "network diagram", (*by_id(ids.NETWORK_CANVAS, ids.DIAGRAM_LEGEND), ".diagram-tools"), wrapped=False
     ),
-    "data": Control("data panel", (".data-column",), wrapped=False),
+    "data": Control("data (its panel, clicks on the plane)", (".data-column",), wrapped=False),
     "network": Control("network panel", (".network-column",), wrapped=False),
     "evolution": Control("evolution race", (".evolution-section",), wrapped=False),
 }
