@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from playground.app.server.contract import browser_contract
 from playground.app.session import model
 from playground.app.session.shapes import check_shape
 
+from helpers.needs import node
 from helpers.playground_state import example_state
 
 pytestmark = pytest.mark.timeout(60)
@@ -221,3 +224,43 @@ def test_a_link_s_exercise_is_bounded_before_it_is_read():
     deep["views"]["playground"]["exercise"]["hidden_weights"] = nested
     with pytest.raises(model.StateError, match="nests more than 64 levels deep"):
         ex.link_state(raw_link(deep))
+
+
+def test_python_and_the_browser_take_and_refuse_the_same_exercises(tmp_path):
+    """The view store with an exercise, checked by assets/contract.js under Node against the contract's
+    schema, as Python checks it (the accuracy's 0 … 100 is Python's alone: a rule across two fields)."""
+    contract = tmp_path / "contract.json"
+    contract.write_text(json.dumps(browser_contract()))
+    view = {"discretize": False, "show_test": True}
+    good = [GOOD, {}, {"hidden_weights": [["W", 3, 7, 0], ["b", 2, 0]], "condition": None}]
+    bad = [
+        {"task": "x" * 201},
+        {"hidden": ["the moon"]},
+        {"locked_weights": [["W", 1, 0]]},
+        {"locked_weights": [["X", 1, 0, 0]]},
+        {"hidden_weights": [["b", 1, 0.5]]},
+        {"hidden_weights": [["b", 1, 0]] * 501},
+        {"hidden_layers": [0]},
+        {"condition": {"measure": "test_cost", "comparison": "!=", "threshold": 1}},
+        {"eval": "__import__('os')"},
+    ]
+    given = {f"good {k}": ["view-playground", {**view, "exercise": e}] for k, e in enumerate(good)}
+    given.update({f"bad {k}": ["view-playground", {**view, "exercise": {**GOOD, **e}}] for k, e in enumerate(bad)})
+    for name, (_, value) in given.items():
+        if name.startswith("good"):
+            check_shape(PlaygroundView, value, name)
+        else:
+            with pytest.raises(ValueError):
+                check_shape(PlaygroundView, value, name)
+    source = tmp_path / "given.json"
+    source.write_text(json.dumps(given))
+    harness = Path(__file__).with_name("browser_code.js")
+    result = subprocess.run(
+        [node(), str(harness), str(contract), "sorted", "check", str(source)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    verdicts = json.loads(result.stdout)
+    assert {name for name, verdict in verdicts.items() if verdict} == {name for name in given if name.startswith("bad")}
