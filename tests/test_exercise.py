@@ -26,8 +26,8 @@ pytestmark = pytest.mark.timeout(60)
 
 GOOD = {
     "task": "bring the test cost under 0.05 by hand, no training",
-    "hidden": ["data", "l1"],
-    "locked": ["play", "step"],
+    "hidden": ["l1", "data"],  # in the page's order, as the panel gives them
+    "locked": ["step", "play"],
     "hidden_layers": [2],
     "locked_layers": [],
     "hidden_weights": [["b", 1, 2]],
@@ -264,3 +264,41 @@ def test_python_and_the_browser_take_and_refuse_the_same_exercises(tmp_path):
     assert result.returncode == 0, result.stderr
     verdicts = json.loads(result.stdout)
     assert {name for name, verdict in verdicts.items() if verdict} == {name for name in given if name.startswith("bad")}
+
+
+def components(tree) -> dict:
+    """Every component of a layout with an id, by its id."""
+    found, stack = {}, [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+            continue
+        if getattr(item, "id", None) is not None and isinstance(item.id, str):
+            found[item.id] = item
+        stack.extend([getattr(item, "children", None)] if getattr(item, "children", None) is not None else [])
+    return found
+
+
+def test_the_panel_starts_from_the_views_exercise_and_gives_it_back():
+    from playground.app.pages.playground import ids
+    from playground.app.pages.playground.exercise_callbacks import panel_exercise
+    from playground.app.pages.playground.exercise_layout import panel
+
+    network = model.initial_state()["network"]
+    shown = components(panel(network, {"discretize": False, "show_test": True, "exercise": GOOD}))
+    values = [
+        shown[ids.EXERCISE_TASK_INPUT].value,
+        shown[ids.EXERCISE_HIDE].value,
+        shown[ids.EXERCISE_LOCK].value,
+        shown[ids.EXERCISE_HIDE_LAYERS].value,
+        shown[ids.EXERCISE_LOCK_LAYERS].value,
+        shown[ids.EXERCISE_WEIGHTS].data,
+        shown[ids.EXERCISE_MEASURE].value,
+        shown[ids.EXERCISE_COMPARISON].value,
+        shown[ids.EXERCISE_THRESHOLD].value,
+    ]
+    assert panel_exercise(*values) == GOOD
+    empty = components(panel(network, None))
+    assert empty[ids.EXERCISE_HIDE].value == [] and empty[ids.EXERCISE_TASK_INPUT].value == ""
+    assert empty[ids.EXERCISE_MEASURE].value == "test_cost" and empty[ids.EXERCISE_THRESHOLD].value == 0.1

@@ -223,6 +223,8 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     assert student.find_element(By.ID, "playground-play").is_enabled()
     assert not banner.is_displayed()
     assert row_of(student, "b[2][1]").is_displayed()
+    # The panel starts from the exercise the link held: a teacher can change it and copy it again.
+    assert student.find_element(By.ID, "playground-exercise-task-input").get_attribute("value") == TASK
     # The boundary gave the banner its room: the readouts are where they are without an exercise.
     assert with_banner == pytest.approx(readouts_top_on_projector(student), abs=2)
     assert not [e for e in student.get_log("browser") if e["level"] == "SEVERE"]

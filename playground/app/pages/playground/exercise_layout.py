@@ -53,13 +53,18 @@ def banner(look: dict | None) -> html.Div:
     )
 
 
-def checklist(component_id: str, options: list[dict]) -> dcc.Checklist:
-    return dcc.Checklist(id=component_id, options=options, value=[], className="exercise-checks")
+def checklist(component_id: str, options: list[dict], value: list) -> dcc.Checklist:
+    return dcc.Checklist(id=component_id, options=options, value=value, className="exercise-checks")
 
 
-def panel(network: dict) -> html.Details:
-    """The teacher's panel: what to hide, what to lock, the task and its condition, and the link."""
+def panel(network: dict, look: dict | None = None) -> html.Details:
+    """The teacher's panel: what to hide, what to lock, the task and its condition, and the link. It
+    starts from the view's exercise, if any (a teacher who opened an exercise link, pressed *open
+    freely* and changes it), else empty."""
     controls = [{"label": item.label, "value": name} for name, item in CONTROLS.items()]
+    exercise = view_settings(look).get("exercise") or {}
+    condition = exercise.get("condition") or {}
+    measure = condition.get("measure", NO_CONDITION) if exercise else "test_cost"
     return html.Details(
         id=ids.EXERCISE_PANEL,
         className="exercise-panel column",
@@ -68,18 +73,25 @@ def panel(network: dict) -> html.Details:
             html.Div(
                 className="exercise-grid",
                 children=[
-                    control("hide these", checklist(ids.EXERCISE_HIDE, controls)),
-                    control("lock these (shown, not usable)", checklist(ids.EXERCISE_LOCK, controls)),
+                    control("hide these", checklist(ids.EXERCISE_HIDE, controls, exercise.get("hidden", []))),
+                    control(
+                        "lock these (shown, not usable)",
+                        checklist(ids.EXERCISE_LOCK, controls, exercise.get("locked", [])),
+                    ),
                     html.Div(
                         className="exercise-column",
                         children=[
                             control(
                                 "hide the sliders of weight-layer",
-                                checklist(ids.EXERCISE_HIDE_LAYERS, layer_options(network)),
+                                checklist(
+                                    ids.EXERCISE_HIDE_LAYERS, layer_options(network), exercise.get("hidden_layers", [])
+                                ),
                             ),
                             control(
                                 "lock the sliders of weight-layer",
-                                checklist(ids.EXERCISE_LOCK_LAYERS, layer_options(network)),
+                                checklist(
+                                    ids.EXERCISE_LOCK_LAYERS, layer_options(network), exercise.get("locked_layers", [])
+                                ),
                             ),
                             control(
                                 "single weights",
@@ -91,7 +103,13 @@ def panel(network: dict) -> html.Details:
                                 hint="the button beside each slider: open → locked → hidden. Training moves "
                                 "locked weights too: lock step and play to keep them.",
                             ),
-                            dcc.Store(id=ids.EXERCISE_WEIGHTS, data={"hidden": [], "locked": []}),
+                            dcc.Store(
+                                id=ids.EXERCISE_WEIGHTS,
+                                data={
+                                    "hidden": exercise.get("hidden_weights", []),
+                                    "locked": exercise.get("locked_weights", []),
+                                },
+                            ),
                         ],
                     ),
                     html.Div(
@@ -103,6 +121,7 @@ def panel(network: dict) -> html.Details:
                                     id=ids.EXERCISE_TASK_INPUT,
                                     type="text",
                                     maxLength=TASK_CHARACTERS,
+                                    value=exercise.get("task", ""),
                                     placeholder=TASK_EXAMPLE,
                                     className="exercise-task-input",
                                 ),
@@ -118,7 +137,7 @@ def panel(network: dict) -> html.Details:
                                                 *[{"label": label, "value": name} for name, label in MEASURES.items()],
                                                 {"label": "no condition", "value": NO_CONDITION},
                                             ],
-                                            value="test_cost",
+                                            value=measure,
                                             clearable=False,
                                         ),
                                         dcc.Dropdown(
@@ -126,11 +145,15 @@ def panel(network: dict) -> html.Details:
                                             options=[
                                                 {"label": sign, "value": name} for name, sign in COMPARISONS.items()
                                             ],
-                                            value="<",
+                                            value=condition.get("comparison", "<"),
                                             clearable=False,
                                         ),
                                         dcc.Input(
-                                            id=ids.EXERCISE_THRESHOLD, type="number", min=0, step="any", value=0.1
+                                            id=ids.EXERCISE_THRESHOLD,
+                                            type="number",
+                                            min=0,
+                                            step="any",
+                                            value=condition.get("threshold", 0.1),
                                         ),
                                     ],
                                 ),
@@ -170,5 +193,5 @@ def exercise_parts(network: dict, look: dict | None) -> list:
         change_store(ids.EXERCISE_CHANGE),
         dcc.Store(id=ids.EXERCISE_CONFIG, data=browser_config()),
         banner(look),
-        panel(network),
+        panel(network, look),
     ]
