@@ -199,7 +199,11 @@
   /** The banner's text, and the condition checked against the last readouts. */
   function banner() {
     const exercise = state.exercise;
-    if (!exercise || !state.config) return;
+    if (!state.config) return;
+    if (!exercise) {  // React keeps these elements when the page is drawn anew: nothing of an old task stays
+      [ID().task, ID().goal, ID().now, ID().done].forEach((id) => setText(id, ""));
+      return;
+    }
     setText(ID().task, exercise.task || "");
     setText(ID().goal, goalText(exercise.condition));
     const condition = exercise.condition, page = state.page;
