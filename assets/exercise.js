@@ -12,7 +12,10 @@
  * - The teacher's panel ("make an exercise"): while it is open, a button beside each slider
  *   cycles that weight open → locked → hidden (the choice is kept in the panel's weights store).
  *
- * Ids and each control's elements come from Python (the panel's config store).
+ * - With the data hidden or locked, a click on the plane adds or removes no point either.
+ *
+ * Ids come from Python in the contract, each control's elements in the panel's config store
+ * (exercise.py CONTROLS).
  */
 (function (modules) {
   "use strict";
