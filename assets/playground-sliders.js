@@ -45,7 +45,8 @@
     let changed = false;
     const write = (ids, values, kind) => ids.forEach((id, k) => {
       const v = values[k], layer = layers[id.layer - 1];
-      if (v === null || v === undefined || !layer) return;
+      // A weight an exercise hides or locks is never changed by the page (exercise.js).
+      if (v === null || v === undefined || !layer || (modules.exercise && modules.exercise.refuses(id))) return;
       const row = kind === "weights" ? layer.weights[id.row] : layer.biases;
       // Sliders show 3 decimals: only a slider moved away from the parameter's rounded value changes it.
       if (row && id.col < row.length && round(row[id.col]) !== v) { row[id.col] = v; changed = true; }
@@ -117,6 +118,7 @@
     const current = page().shown;
     // While playing too: play waits while a slider is held and then goes on from the dragged value.
     if (!sliderRoot || !current || event.button !== 0) return;
+    if (sliderRoot.closest("[inert]")) return;  // locked by an exercise (inert takes no pointer anyway)
     event.stopPropagation();
     event.preventDefault();
     sliderRoot.setPointerCapture(event.pointerId);

@@ -135,4 +135,30 @@ L2_HINT = "playground-l2-hint"
 L1_HINT = "playground-l1-hint"
 SHARE_MESSAGE = "playground-share-message"
 
+# Exercise links (exercise_layout.py): the task banner on top, the teacher's panel
+EXERCISE_CHANGE = "playground-exercise"  # the source of the exercise's changes (try it here, open freely)
+EXERCISE_CONFIG = "playground-exercise-config"  # what exercise.js needs: each control's elements
+EXERCISE_BANNER = "playground-exercise-banner"
+EXERCISE_TASK = "playground-exercise-task"
+EXERCISE_GOAL = "playground-exercise-goal"
+EXERCISE_NOW = "playground-exercise-now"  # the measure now (left out when the readouts are hidden)
+EXERCISE_DONE = "playground-exercise-done"  # "done ✓" once the condition holds
+EXERCISE_LEAVE = "playground-exercise-leave"  # "open freely": every control back
+EXERCISE_PANEL = "playground-exercise-panel"
+EXERCISE_HIDE = "playground-exercise-hide"
+EXERCISE_LOCK = "playground-exercise-lock"
+EXERCISE_HIDE_LAYERS = "playground-exercise-hide-layers"
+EXERCISE_LOCK_LAYERS = "playground-exercise-lock-layers"
+EXERCISE_WEIGHTS = "playground-exercise-weights"  # single weights: {"hidden": [address, …], "locked": […]}
+EXERCISE_WEIGHTS_TEXT = "playground-exercise-weights-text"
+EXERCISE_TASK_INPUT = "playground-exercise-task-input"
+EXERCISE_MEASURE = "playground-exercise-measure"
+EXERCISE_COMPARISON = "playground-exercise-comparison"
+EXERCISE_THRESHOLD = "playground-exercise-threshold"
+EXERCISE_MAKE_LINK = "playground-exercise-make-link"
+EXERCISE_TRY = "playground-exercise-try"
+EXERCISE_LINK = "playground-exercise-link"
+EXERCISE_FRAGMENT = "playground-exercise-fragment"
+EXERCISE_MESSAGE = "playground-exercise-message"
+
 IDS = {name.lower(): value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)}

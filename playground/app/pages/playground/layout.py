@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.evolution_layout import evolution_section
+from playground.app.pages.playground.exercise_layout import exercise_parts
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.logic import (
     LR_LESSONS,
@@ -468,6 +469,7 @@ def page_body(
             change_store(source)
             for source in (ids.DATA_CHANGE, ids.NETWORK_CHANGE, ids.SETTINGS_CHANGE, ids.LOOK_CHANGE)
         ],
+        *exercise_parts(network, look),  # the task banner on top, the teacher's panel (exercise.css places them)
         dcc.Store(id=ids.VIEW, data=view),
         dcc.Store(id=ids.SLIDER_SHAPE, data=slider_shape(network, *shown_pickers(network))),
         learning_bar(settings, training),

@@ -15,6 +15,8 @@ from dash.exceptions import PreventUpdate
 
 from playground.app.pages.playground import ids
 from playground.app.pages.playground.data_callbacks import uploaded_bytes
+from playground.app.pages.playground.exercise import file_state, link_state
+from playground.app.pages.playground.exercise_callbacks import register_exercise_callbacks
 from playground.app.pages.playground.layout import LINK_HOLDS, page_body
 from playground.app.pages.playground.logic import LESSON_NETWORK, LR_LESSONS
 from playground.app.session import model, stores
@@ -56,6 +58,7 @@ def replaced(state: dict, message: html.Span | str, lesson: str | None = None) -
 
 def register_share_callbacks(app: dash.Dash) -> None:
     """Share link, save and load JSON, and the learn-rate lessons."""
+    register_exercise_callbacks(app)  # an exercise is made into a link beside the share link
     view_states = [State(stores.view_store(name), "data") for name in views()]
 
     def current(data, network, settings, training, view_values) -> dict:
@@ -114,16 +117,21 @@ def register_share_callbacks(app: dash.Dash) -> None:
             return replaced(lessoned, "", lesson)
         if trigger == ids.LINK:
             try:
-                loaded = model.decode_share(fragment)
+                loaded, warning = link_state(fragment)  # a broken exercise is left out, and said
             except model.StateError as error:
                 return (*keep, said(f"This link could not be loaded: {error}", "error"), no_update)
-            return replaced(loaded, said("loaded the shared state from the link", "success"))
+            return replaced(
+                loaded, said(warning or "loaded the shared state from the link", "warning" if warning else "success")
+            )
         filename = str(filename or "the file")[:100]
         try:
-            loaded = model.state_from_json(uploaded_bytes(contents, current_limits().json_upload_bytes))
+            loaded, warning = file_state(uploaded_bytes(contents, current_limits().json_upload_bytes))
         except ValueError as error:  # StateError is one
             return (*keep, said(f"{filename}: {error}. Nothing was changed.", "error"), no_update)
-        return replaced(loaded, said(f"loaded {filename}", "success"))
+        return replaced(
+            loaded,
+            said(f"{filename}: {warning}" if warning else f"loaded {filename}", "warning" if warning else "success"),
+        )
 
     @app.callback(
         Output(ids.JSON_DOWNLOAD, "data"),

@@ -44,6 +44,9 @@ def slider_component(kind: str, layer: int, row: int, col: int, value: float) ->
                 # The value, short (4.5e+05): assets/playground-sliders.js defines sliderValue.
                 tooltip={"placement": "top", "always_visible": True, "transform": "sliderValue"},
             ),
+            # Shown only while the teacher's "make an exercise" panel is open: exercise.js cycles it
+            # (open → locked → hidden: its data-state, which exercise.css writes on it).
+            html.Button(className="exercise-weight", title=f"exercise: {label} open to students"),
         ],
     )
 

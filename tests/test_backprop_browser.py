@@ -1,0 +1,248 @@
+"""Backprop in slow motion (/backprop) in a real headless Chromium: the four stages walked with the
+real keys and the buttons, the numbers read off the page, the step applied and seen on the playground."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from playground.app.pages.backprop.stages import number
+from playground.app.session import model
+
+from helpers.browser import (
+    reset_viewport,
+    screenshot_path,
+    session,
+    set_viewport,
+    shown,
+    visible_text,
+    wait_for,
+    wait_until_figures_fit,
+    wait_until_settled,
+    weights,
+)
+from helpers.pages import open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+STAGES = {1: "forward", 2: "cost", 3: "backward", 4: "update"}
+
+
+def open_backprop(driver, url: str, lecture: bool = False) -> None:
+    """Open the page and wait until its first step is drawn (frame 1: forward, layer 1)."""
+    driver.get(url + "/backprop" + ("?lecture=1" if lecture else ""))
+    WebDriverWait(driver, 60).until(lambda d: ready(d) and frame(d) == 0)
+    wait_until_settled(driver)
+
+
+def ready(driver) -> bool:
+    return bool(
+        driver.execute_script(
+            "const p = document.getElementById('backprop-page');"
+            "return !!(p && p.dataset.ready === 'true' && window.neuralModules.backprop.answer)"
+        )
+    )
+
+
+def frame(driver) -> int:
+    value = driver.execute_script("const p = document.getElementById('backprop-page'); return p && p.dataset.frame")
+    return -1 if value is None else int(value)
+
+
+def stage_shown(driver) -> int:
+    """The stage the indicator marks (1–4), read off the page."""
+    active = driver.find_elements(By.CSS_SELECTOR, "#backprop-stages .stage-button.active")
+    return int(active[0].text.split()[0]) if len(active) == 1 else 0
+
+
+def numbers(driver) -> list[list[str]]:
+    """The numbers' table as the page shows it: rows of cells."""
+    return [
+        [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+        for row in driver.find_elements(By.CSS_SELECTOR, "#backprop-numbers tbody tr")
+    ]
+
+
+def value(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def diagram_texts(driver) -> list[str]:
+    return driver.execute_script(
+        "const g = document.querySelector('#backprop-diagram .js-plotly-plot');"
+        "return g && g.layout ? (g.layout.annotations || []).map((a) => a.text) : []"
+    )
+
+
+def press_key(driver, key) -> None:
+    ActionChains(driver).send_keys(key).perform()
+
+
+def step_to(driver, key, expected_frame: int) -> None:
+    press_key(driver, key)
+    wait_for(driver, lambda: frame(driver) == expected_frame)
+
+
+def test_walk_the_four_stages_with_keys_and_buttons_then_apply_on_the_playground(live_app, browser):
+    open_page(browser, live_app)  # the playground first: the session's network as it paints it
+    before = session(browser)
+    browser.find_element(By.ID, "nav-backprop").click()
+    WebDriverWait(browser, 60).until(lambda d: ready(d) and frame(d) == 0)
+    wait_until_settled(browser)
+    answer = browser.execute_script("return window.neuralModules.backprop.answer")
+    frames = answer["frames"]
+    n_layers = len(before["network"]["layers"])
+    assert [f["stage"] for f in frames] == [1] * n_layers + [2] + [3] * n_layers + [4]
+
+    # Forward, layer by layer, with the real → key: z and a of the chosen point (the batch's first).
+    seen = []
+    for k, expected in enumerate(frames):
+        if k:
+            step_to(browser, Keys.ARROW_RIGHT, k)
+        stage = stage_shown(browser)
+        seen.append(stage)
+        assert stage == expected["stage"]
+        title = visible_text(browser, "backprop-title")
+        assert title.startswith(f"{stage} · ") and expected["name"] == STAGES[stage]
+        caption = visible_text(browser, "backprop-caption")
+        words = {1: "weighted input", 2: "cost", 3: "chain rule", 4: "learn rate"}[stage]
+        assert words in caption, caption
+        rows = numbers(browser)
+        if stage == 1:
+            layer = answer["layers"][int(expected["where"].split()[1]) - 1]
+            assert "node value" not in caption and "activation" in caption
+            assert [row[1] for row in rows] == [number(z) for z in layer["weighted_inputs"]]
+            assert [row[2] for row in rows] == [number(a) for a in layer["activations"]]
+        elif stage == 2:
+            assert rows[-1][0] == "batch mean"
+            assert rows[-1][-1] == number(answer["batch_cost"])
+        elif stage == 3:
+            index = int(expected["where"].split()[1]) - 1
+            assert [row[-2] for row in rows] == [number(d) for d in answer["layers"][index]["node_values"]]
+            assert any(text.startswith("δ ") for text in diagram_texts(browser))
+        else:
+            assert len(rows) == sum(len(W) * len(W[0]) + len(W[0]) for W in weights(before["network"]))
+            first = answer["layers"][0]
+            assert rows[0][0] == "W[1][0,0]"
+            assert rows[0][1] == number(first["weights_before"][0][0])
+            assert rows[0][3] == number(first["weights_after"][0][0])
+            assert value(rows[0][3]) != value(rows[0][1])
+    assert sorted(set(seen)) == [1, 2, 3, 4]
+    assert browser.find_element(By.ID, "backprop-forward").get_attribute("disabled")  # the last frame
+
+    # Back to the start with ← and the ‹ button, then forward again with the › button.
+    for k in range(len(frames) - 2, 1, -1):
+        step_to(browser, Keys.ARROW_LEFT, k)
+    for k in (1, 0):  # the ‹ button
+        browser.find_element(By.ID, "backprop-back").click()
+        wait_for(browser, lambda: frame(browser) == k)
+    assert stage_shown(browser) == 1
+    browser.find_element(By.ID, "backprop-stage-3").click()  # the indicator jumps to a stage
+    wait_for(browser, lambda: stage_shown(browser) == 3)
+    browser.find_element(By.ID, "backprop-back").click()
+    wait_for(browser, lambda: stage_shown(browser) == 2)
+    browser.find_element(By.ID, "backprop-forward").click()
+    wait_for(browser, lambda: stage_shown(browser) == 3)
+    check = visible_text(browser, "backprop-check")
+    assert "largest difference is" in check
+    largest = float(check.split("largest difference is ")[1].split(",")[0])
+    assert largest == pytest.approx(answer["check"]["largest_absolute"], rel=0.06) and largest < 1e-4
+
+    # Apply: the session holds the step's weights and the trainer after it …
+    browser.find_element(By.ID, "backprop-apply-step").click()
+    wait_for(browser, lambda: session(browser)["network"] == answer["network"])
+    after = session(browser)
+    assert after["training"]["trainer"]["position"] == answer["trainer"]["position"]
+    assert after["training"]["history"]["epoch"][-1] == answer["after"]["epoch"]
+    assert "Applied" in visible_text(browser, "backprop-message")
+    assert browser.find_element(By.ID, "backprop-apply-step").get_attribute("disabled")
+
+    # … and the playground shows them: every weight moved as stage 4 said.
+    browser.find_element(By.ID, "nav-playground").click()
+    wait_for(browser, lambda: (shown(browser) or {}).get("net") == answer["network"])
+    for layer, numbers_of in zip(shown(browser)["net"]["layers"], answer["layers"]):
+        assert np.array_equal(np.array(layer["weights"]), np.array(numbers_of["weights_after"]))
+        assert not np.array_equal(np.array(numbers_of["weights_before"]), np.array(numbers_of["weights_after"]))
+
+
+def test_next_batch_and_another_point_and_a_network_too_big(live_app, browser):
+    open_backprop(browser, live_app)
+    first = browser.execute_script("return window.neuralModules.backprop.answer")
+    step_to(browser, Keys.ARROW_RIGHT, 1)
+    browser.find_element(By.ID, "backprop-next-batch").click()  # not applied: the same weights, the next batch
+    wait_for(browser, lambda: ready(browser) and browser.execute_script(
+        "return window.neuralModules.backprop.answer.batch[0]") != first["batch"][0])  # fmt: skip
+    second = browser.execute_script("return window.neuralModules.backprop.answer")
+    assert frame(browser) == 0 and stage_shown(browser) == 1
+    assert "batch 2 of" in visible_text(browser, "backprop-batch")
+    assert [layer["weights_before"] for layer in second["layers"]] == [
+        layer["weights_before"] for layer in first["layers"]
+    ]
+    # "?" lists the page's shortcuts: → and ← walk the stages.
+    press_key(browser, "?")
+    listed = wait_for(browser, lambda: visible_text(browser, "shortcuts"))
+    assert "ArrowRight the next step" in listed and "ArrowLeft the step before" in listed
+    press_key(browser, Keys.ESCAPE)
+    wait_for(browser, lambda: not visible_text(browser, "shortcuts"))
+    # Another point of the batch: its own numbers, the same batch.
+    menu = browser.find_element(By.ID, "backprop-point")
+    menu.click()
+    options = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[role=option]"))
+    options[2].click()
+    wait_for(browser, lambda: browser.execute_script("return window.neuralModules.backprop.answer.point") == 2)
+    third = browser.execute_script("return window.neuralModules.backprop.answer")
+    assert third["batch"] == second["batch"]
+    assert third["layers"][0]["weighted_inputs"] != second["layers"][0]["weighted_inputs"]
+
+    # A network past the slow step's size: a clear message, nothing to apply.
+    state = model.initial_state()
+    state["network"] = model.dense_network_json([2, 8, 8, 2], ["relu", "relu"], "softmax", "cross_entropy", seed=0)
+    browser.get(live_app + "/#" + model.encode_share(state))
+    wait_for(browser, lambda: session(browser)["network"]["layers"][0]["outputs"] == 8, timeout=30)
+    browser.find_element(By.ID, "nav-backprop").click()
+    wait_for(browser, lambda: "more than" in visible_text(browser, "backprop-message"), timeout=30)
+    assert "weight-layer 2 has 72 weights and biases" in visible_text(browser, "backprop-message")
+    assert browser.find_element(By.ID, "backprop-apply-step").get_attribute("disabled")
+
+
+def test_each_stage_in_lecture_mode_at_1280x720(live_app, browser, tmp_path):
+    """Screenshots of the four stages for a projector; every text at least 3 % of the height."""
+    open_backprop(browser, live_app, lecture=True)
+    wait_for(browser, lambda: browser.execute_script("return document.body.classList.contains('lecture')"))
+    frames = browser.execute_script("return window.neuralModules.backprop.answer.frames")
+    first_of = {}
+    for k, f in enumerate(frames):
+        first_of.setdefault(f["stage"], k)
+    last_of_stage = {stage: max(k for k, f in enumerate(frames) if f["stage"] == stage) for stage in STAGES}
+    for stage in STAGES:
+        target = last_of_stage[stage] if stage == 1 else first_of[stage]
+        browser.find_element(By.ID, f"backprop-stage-{stage}").click()
+        wait_for(browser, lambda: stage_shown(browser) == stage)
+        while frame(browser) != target:
+            step_to(browser, Keys.ARROW_RIGHT, frame(browser) + 1)
+        set_viewport(browser, 1280, 720)
+        wait_until_figures_fit(browser)
+        sizes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#backprop-page *'))"
+            ".filter((e) => e.childElementCount === 0 && e.textContent.trim() && e.getClientRects().length"
+            " && !e.closest('svg'))"
+            ".map((e) => parseFloat(getComputedStyle(e).fontSize))"
+        )
+        assert sizes and min(sizes) >= 0.03 * 720 - 0.5, min(sizes)
+        annotation_sizes = browser.execute_script(
+            "const g = document.querySelector('#backprop-diagram .js-plotly-plot');"
+            "return (g._fullLayout.annotations || []).map((a) => a.font.size)"
+        )
+        assert annotation_sizes and min(annotation_sizes) >= 0.03 * 720 - 0.5
+        # Nothing runs off the window sideways, and the diagram and its numbers are on screen.
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        bottom = browser.execute_script(
+            "return document.querySelector('#backprop-diagram').getBoundingClientRect().bottom"
+        )
+        assert bottom <= 720
+        browser.save_screenshot(str(screenshot_path(tmp_path, f"backprop-stage-{stage}-1280x720.png")))
+        reset_viewport(browser)
