@@ -34,7 +34,13 @@ def app():
 
 def test_pages_are_registered_with_their_paths(app):
     paths = {page["path"]: page["name"] for page in dash.page_registry.values()}
-    assert paths == {"/": "Playground", "/descent": "1-D descent", "/landscape": "Landscapes", "/images": "Images"}
+    assert paths == {
+        "/": "Playground",
+        "/descent": "1-D descent",
+        "/landscape": "Landscapes",
+        "/images": "Images",
+        "/backprop": "Backprop, slowly",
+    }
     assert app.use_pages
 
 

@@ -276,7 +276,7 @@ def text(driver, element_id: str) -> str:
 def choose(driver, dropdown_id: str, text: str) -> None:
     """Pick an option of a Dash dropdown as a person does: open it, type the option's name in its
     search box where it has one (a long list scrolls the chosen option under the box), click it."""
-    driver.find_element(By.ID, dropdown_id).click()
+    click_in_view(driver, driver.find_element(By.ID, dropdown_id))
     search = [e for e in driver.find_elements(By.CSS_SELECTOR, "input.dash-dropdown-search") if e.is_displayed()]
     if search:
         search[0].send_keys(text)

@@ -22,7 +22,6 @@ from playground.app.pages.playground.evolution_callbacks import register_evoluti
 from playground.app.pages.playground.figures import cost_curve_figure, points_figure
 from playground.app.pages.playground.logic import momentum_note, penalty_note, view_for
 from playground.app.pages.playground.network_callbacks import register_network_callbacks
-from playground.app.pages.playground.preset_callbacks import register_preset_callbacks
 from playground.app.pages.playground.shapes import view_settings
 from playground.app.pages.playground.share_callbacks import register_share_callbacks
 from playground.app.pages.playground.tasks import click_options
@@ -53,7 +52,6 @@ def register_callbacks(app: dash.Dash) -> None:
     register_data_callbacks(app)
     register_network_callbacks(app)
     register_share_callbacks(app)
-    register_preset_callbacks(app)
     register_evolution_callbacks(app)
 
 

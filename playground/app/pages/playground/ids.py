@@ -14,7 +14,6 @@ NETWORK_CHANGE = "playground-network"  # the network controls
 SETTINGS_CHANGE = "playground-settings"  # the learning controls (browser)
 SLIDERS_CHANGE = "playground-sliders"  # a weight slider let go (browser)
 PLAY_CHANGE = "playground-play"  # the run loop: play, step, back to before a run (browser)
-PRESET_CHANGE = "playground-preset"  # a feature preset: its problem and network together
 REPLACE_CHANGE = "playground-replace"  # a shared link, a JSON file or a lesson: the whole session
 LOOK_CHANGE = "playground-look"  # the boundary's view settings (discretize, show test data)
 

@@ -493,9 +493,7 @@ def layout(
     if data is None or network is None or settings is None or training is None:
         state = model.initial_state()  # Dash's check of the layouts calls this without a session
         data, network, settings, training = state["data"], state["network"], state["settings"], state["training"]
-    changes = [
-        change_store(source) for source in (ids.SLIDERS_CHANGE, ids.PLAY_CHANGE, ids.REPLACE_CHANGE, ids.PRESET_CHANGE)
-    ]
+    changes = [change_store(source) for source in (ids.SLIDERS_CHANGE, ids.PLAY_CHANGE, ids.REPLACE_CHANGE)]
     return page_root(
         ids.PAGE,
         ids.MOUNTED,

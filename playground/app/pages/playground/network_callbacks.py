@@ -21,6 +21,7 @@ from playground.app.pages.playground.logic import (
 from playground.app.pages.playground.sliders_layout import slider_component, slider_shape
 from playground.app.session import model, stores
 from playground.app.session.model import architecture
+from playground.app.ui.components import said
 
 # The network controls, by the name the pure logic knows them by.
 NETWORK_TRIGGERS = {
@@ -41,9 +42,6 @@ def register_network_callbacks(app: dash.Dash) -> None:
         Output(stores.change_id(ids.NETWORK_CHANGE), "data"),
         Output(ids.LAYER_CONTROLS, "children"),
         Output(ids.NETWORK_MESSAGE, "children"),
-        Output(ids.OUTPUT_ACTIVATION, "value"),
-        Output(ids.COST, "value"),
-        Output(ids.FEATURES, "value"),
         Input(ids.ADD_LAYER, "n_clicks"),
         Input(ids.REMOVE_LAYER, "n_clicks"),
         Input({"type": ids.LAYER_WIDTH, "index": ALL}, "value"),
@@ -78,18 +76,16 @@ def register_network_callbacks(app: dash.Dash) -> None:
         if trigger in BUTTONS and not ctx.triggered[0]["value"]:
             raise PreventUpdate  # a button drawn anew (a loaded state redraws the page), not pressed
         shown = architecture(network)
-        keep = [no_update]
         try:
             new, _, message = changed_network(
                 network, data, trigger, widths, activations, output_activation, cost, seed, features
             )
-        except ValueError as error:  # e.g. cross-entropy with a linear output: keep the old choice
-            return no_update, no_update, f"{error}", shown["output_activation"], shown["cost"], *keep
+        except ValueError as error:  # e.g. cross-entropy with a linear output: the controls show the network again
+            return no_update, no_update, said(f"{error}", "error")
         if new is None:
             if message is None:
                 raise PreventUpdate  # the controls were set to match the network shown
-            # A choice refused (no input ticked): the controls show the network again.
-            return no_update, no_update, message, no_update, no_update, shown["input_names"]
+            return no_update, no_update, said(message, "error")  # a choice refused (no input ticked)
         new_shape = architecture(new)
         shape_changed = new_shape["layer_sizes"] != shown["layer_sizes"] or trigger in (
             "preset-2-2",
@@ -101,25 +97,24 @@ def register_network_callbacks(app: dash.Dash) -> None:
             stores.change(network=new, training=model.fresh_training()),
             layer_controls(new) if shape_changed else no_update,
             network_notes(new),
-            new_shape["output_activation"],
-            new_shape["cost"],
-            new_shape["input_names"] if new_shape["input_names"] != features else no_update,
         )
 
-    # The output, cost and input controls show the session's network when something else rebuilt
-    # it (new points of another task, a feature preset): in the browser, only when they differ (a
-    # control set by a callback calls the network's callback, which then sees nothing to change).
+    # The output, cost and input controls show the session's network: after a change of it from
+    # anywhere (new points of another task rebuild it) and after a choice was refused (the
+    # message). In the browser, and only where they differ (a control set here calls the network's
+    # callback, which then finds nothing to change).
     app.clientside_callback(
-        """function (network, output, cost, inputs) {
+        """function (network, _message, output, cost, inputs) {
             const no = window.dash_clientside.no_update, layers = network.layers;
             const wanted = [layers[layers.length - 1].activation, network.cost, network.input_names || ["x1", "x2"]];
             const same = [output, cost, inputs].map((value, k) => JSON.stringify(value) === JSON.stringify(wanted[k]));
             return wanted.map((value, k) => (same[k] ? no : value));
         }""",
-        Output(ids.OUTPUT_ACTIVATION, "value", allow_duplicate=True),
-        Output(ids.COST, "value", allow_duplicate=True),
-        Output(ids.FEATURES, "value", allow_duplicate=True),
+        Output(ids.OUTPUT_ACTIVATION, "value"),
+        Output(ids.COST, "value"),
+        Output(ids.FEATURES, "value"),
         Input(stores.NETWORK, "data"),
+        Input(ids.NETWORK_MESSAGE, "children"),
         State(ids.OUTPUT_ACTIVATION, "value"),
         State(ids.COST, "value"),
         State(ids.FEATURES, "value"),

@@ -19,6 +19,7 @@ from playground.app.pages.playground.exercise import file_state, link_state
 from playground.app.pages.playground.exercise_callbacks import register_exercise_callbacks
 from playground.app.pages.playground.layout import LINK_HOLDS, page_body
 from playground.app.pages.playground.logic import LESSON_NETWORK, LR_LESSONS
+from playground.app.pages.playground.tasks import feature_preset_state
 from playground.app.session import model, stores
 from playground.app.session.model import architecture, dense_network_json
 from playground.app.session.pages import views
@@ -44,6 +45,9 @@ def lesson_state(name: str, state: dict) -> dict | None:
     if (data.get("generator") or {}) != model.DEFAULT_DATA:
         data = model.generate_points(**model.DEFAULT_DATA)
     return {**state, "data": data, "network": network, "settings": settings, "training": model.fresh_training()}
+
+
+FEATURE_PRESET_BUTTONS = {ids.PRESET_CIRCLE: "circle", ids.PRESET_XOR: "xor"}
 
 
 def replaced(state: dict, message: html.Span | str, lesson: str | None = None) -> tuple:
@@ -79,6 +83,8 @@ def register_share_callbacks(app: dash.Dash) -> None:
         Input(ids.JSON_UPLOAD, "contents"),
         Input(ids.LR_LESSON, "value"),
         Input(ids.SHARE, "n_clicks"),
+        Input(ids.PRESET_CIRCLE, "n_clicks"),
+        Input(ids.PRESET_XOR, "n_clicks"),
         State(ids.JSON_UPLOAD, "filename"),
         State(stores.DATA, "data"),
         State(stores.NETWORK, "data"),
@@ -87,7 +93,9 @@ def register_share_callbacks(app: dash.Dash) -> None:
         *view_states,
         prevent_initial_call=True,
     )
-    def replace_or_share(fragment, contents, lesson, share, filename, data, network, settings, training, *view_values):
+    def replace_or_share(
+        fragment, contents, lesson, share, _circle, _xor, filename, data, network, settings, training, *view_values
+    ):
         trigger = ctx.triggered_id
         if not ctx.triggered[0]["value"]:
             raise PreventUpdate  # drawn anew, not used
@@ -108,6 +116,8 @@ def register_share_callbacks(app: dash.Dash) -> None:
                 )
             ready = said(f"link ready ({len(link):,} characters): it holds {LINK_HOLDS}", "success")
             return no_update, no_update, ready, link
+        if trigger in FEATURE_PRESET_BUTTONS:  # a problem and a network of feature inputs, in one change
+            return replaced(feature_preset_state(FEATURE_PRESET_BUTTONS[trigger], state), "")
         if trigger == ids.LR_LESSON:
             if lesson not in LR_LESSONS:
                 raise PreventUpdate
