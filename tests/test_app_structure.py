@@ -39,7 +39,7 @@ def test_pages_are_registered_with_their_paths(app):
         "/descent": "1-D descent",
         "/landscape": "Landscapes",
         "/images": "Images",
-        "/backprop": "Backprop, slowly",
+        "/backprop": "Backprop",
     }
     assert app.use_pages
 

@@ -30,7 +30,7 @@ def register(app: dash.Dash) -> None:
     dash.register_page(
         __name__,
         path=PATH,
-        name="Backprop, slowly",
+        name="Backprop",
         title="Backprop in slow motion · Neural Playground",
         order=4,
         layout=layout.layout,
