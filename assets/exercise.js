@@ -56,6 +56,19 @@
     return null;
   }
 
+  /**
+   * What training must hold still (playground-play.js adds it to each training request): the
+   * weight-layers and single weights the exercise locks or hides; null without any.
+   */
+  function held() {
+    const exercise = state.exercise;
+    if (!exercise) return null;
+    const layers = (exercise.locked_layers || []).concat(exercise.hidden_layers || []);
+    const weights = (exercise.locked_weights || []).concat(exercise.hidden_weights || []);
+    if (!layers.length && !weights.length) return null;
+    return { held_layers: layers, held_weights: weights };
+  }
+
   /** Does the exercise keep the slider with this id from changing its parameter? (playground-sliders.js) */
   function refuses(sliderId) { return fate(state.exercise, addressOf(sliderId)) !== null; }
 
@@ -291,7 +304,7 @@
     });
   }
 
-  modules.exercise = { refuses: refuses, measured: measured, met: met, get exercise() { return state.exercise; } };
+  modules.exercise = { refuses: refuses, held: held, measured: measured, met: met, get exercise() { return state.exercise; } };
 
   // ------------------------------------------------------------------ Dash callbacks
 

@@ -109,7 +109,10 @@
     // Timing the other gradient method costs a little: once a second is plenty.
     const measure = performance.now() - lastMeasured > 1000;
     if (measure) lastMeasured = performance.now();
-    return trainingBody(state, page().session().settings, steps, measure);
+    const request = trainingBody(state, page().session().settings, steps, measure);
+    // An exercise's locked and hidden weights stay where the teacher put them while the rest trains.
+    const held = modules.exercise && modules.exercise.held();
+    return held ? Object.assign(request, held) : request;
   }
 
   function next(state, answer) {

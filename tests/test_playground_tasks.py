@@ -243,3 +243,22 @@ def test_a_regressions_points_share_one_colour_scale_with_its_colour_bar():
     assert [list(step) for step in VALUE_SCALE] == [[0.0, NEGATIVE_COLOUR], [0.5, "#ffffff"], [1.0, POSITIVE_COLOUR]]
     assert train.marker.colorbar.title.text == "value"
     assert value_range(np.zeros(3), np.zeros(2)) == 1.0  # all targets 0: a scale of ±1, not of nothing
+
+
+# ------------------------------------------------------------------ held still (an exercise's locks)
+
+
+def test_training_holds_an_exercises_layers_and_weights_still_and_trains_the_rest():
+    state = model.initial_state()
+    base = {"network": state["network"], "data": state["data"], "settings": state["settings"], "trainer": {}, "batches": 80}
+    answer = training.answer({**base, "held_layers": [2], "held_weights": [["W", 1, 0, 1], ["b", 1, 2]]})
+    before, after = state["network"]["layers"], answer["network"]["layers"]
+    assert (after[1]["weights"], after[1]["biases"]) == (before[1]["weights"], before[1]["biases"])
+    assert after[0]["weights"][0][1] == before[0]["weights"][0][1] and after[0]["biases"][2] == before[0]["biases"][2]
+    assert after[0]["weights"][0][0] != before[0]["weights"][0][0]  # the rest learned
+    with pytest.raises(model.StateError, match="no weight-layer 3"):
+        training.answer({**base, "held_layers": [3]})
+    with pytest.raises(model.StateError, match="held_weights"):
+        training.answer({**base, "held_weights": [["W", 1, 5, 0]]})
+    with pytest.raises(ValueError, match="held_layers"):
+        shapes.check_shape(shapes.TrainRequest, {**base, "held_layers": [0]}, "request")

@@ -24,6 +24,10 @@ from playground.engine.training import GRADIENT_METHODS
 MAX_NAME_CHARACTERS = 100  # a class, feature, file or data set name
 SEED_LIMIT = 2**32  # seeds are 0 … 2³² − 1, as NumPy's generators take them
 HISTORY_LIMIT = 10_000  # points of a cost history (the page keeps 2,000)
+MAX_HELD_LAYERS, MAX_HELD_WEIGHTS = (
+    40,
+    1000,
+)  # an exercise's locked and hidden ones together (pages/playground/exercise.py: 500 each)
 
 
 class Shape(BaseModel):
@@ -187,6 +191,9 @@ class TrainRequest(Shape):
     batches: Annotated[int, Field(ge=1)] | None = None  # None: to the end of this epoch (one frame of play)
     time_both: bool = True  # also time one batch by the other gradient method
     train_only: Annotated[list[Address], Field(min_length=1, max_length=2)] | None = None  # the rest held
+    # What training leaves as it is (an exercise's locked and hidden weight-layers and weights).
+    held_layers: Annotated[list[Annotated[int, Field(ge=1)]], Field(max_length=MAX_HELD_LAYERS)] | None = None
+    held_weights: Annotated[list[Address], Field(max_length=MAX_HELD_WEIGHTS)] | None = None
 
 
 class Costs(Shape):

@@ -80,6 +80,38 @@ def make_trainer(request: dict) -> Trainer:
     return trainer
 
 
+def held_numbers(network, request: dict) -> list[tuple[int, int]]:
+    """(array, flat index) of every weight and bias the request holds still: its held weight-layers
+    (weights and biases) and single weights (a ValueError naming one the network lacks)."""
+    held = set()
+    for layer in request.get("held_layers") or []:
+        if not 1 <= layer <= len(network.weighted_layers):
+            raise model.StateError(f"held_layers: the network has no weight-layer {layer}")
+        for position in (2 * (layer - 1), 2 * (layer - 1) + 1):
+            held.update((position, index) for index in range(network.parameters()[position].size))
+    for address in request.get("held_weights") or []:
+        try:
+            held.add(flat_position(network, address))
+        except ValueError as error:
+            raise model.StateError(f"held_weights: {error}") from None
+    return sorted(held)
+
+
+def holding_still(trainer: Trainer, held: list[tuple[int, int]]):
+    """After each step, the held numbers back at their values (an exercise's locked weights do not
+    move while the rest trains); None when nothing is held."""
+    if not held:
+        return None
+    parameters = trainer.network.parameters()
+    kept = [(parameters[position], index, parameters[position].flat[index]) for position, index in held]
+
+    def put_back() -> None:
+        for array, index, value in kept:
+            array.flat[index] = value
+
+    return put_back
+
+
 def flat_position(network, address: list) -> tuple[int, int]:
     """(index into ``network.parameters()``, flat index in that array) of a slider's parameter."""
     position, index = locate(network, tuple(address))
@@ -106,12 +138,20 @@ def train(request: dict, batches: int | None, on_step=None) -> TrainingRun:
     def frame_over(event) -> bool:
         return event.end_of_epoch or time.perf_counter() - began > FRAME_SECONDS
 
+    put_back = holding_still(trainer, held_numbers(trainer.network, request))
+
+    def after_step(_) -> None:
+        if put_back:
+            put_back()
+        if on_step:
+            on_step(trainer)
+
     result = run(
         trainer,
         steps=batches,
         until=frame_over if batches is None else None,
         cpu_seconds=budget,
-        on_step=(lambda _: on_step(trainer)) if on_step else None,
+        on_step=after_step if (put_back or on_step) else None,
     )
     return TrainingRun(trainer, result, (time.perf_counter() - began) / max(result.steps, 1), start)
 

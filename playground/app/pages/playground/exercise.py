@@ -10,8 +10,9 @@ share links and JSON files and is checked on both sides like every store. A link
 exercise is broken still opens: the rest loads, and the page says what was wrong with it.
 
 Hidden means not displayed; locked means shown but not usable (no pointer, no keyboard, and the
-page never hands the session a locked weight's change). Training moves every weight, locked ones
-too: a teacher who wants weights kept locks *play* and *step* as well.
+page never hands the session a locked weight's change). Training holds them still too: each
+training request names them (``held_layers``, ``held_weights``) and the server puts them back
+after every step, so the rest of the network learns around them.
 """
 
 from __future__ import annotations
