@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from playground.data.features import feature_matrix  # noqa: E402
 from playground.engine import Network, Trainer, TrainingSettings  # noqa: E402
+from playground.engine.layers import INIT_SCHEMES  # noqa: E402
 
 HARNESS = ROOT / "bench" / "tf_playground" / "harness.js"
 LEARN_RATE = 0.03
@@ -137,13 +138,16 @@ def start_from_theirs(network: Network, run: dict) -> None:
         network.biases[index] = np.asarray(layer["biases"])
 
 
-def ours(case: Case, run: dict, seed: int, learn_rate: float = LEARN_RATE, their_start: bool = False) -> dict:
+def ours(
+    case: Case, run: dict, seed: int, learn_rate: float = LEARN_RATE, their_start: bool = False, init: str = "xavier"
+) -> dict:
     """Our engine on the points of ``run`` (their split), the same architecture and settings.
 
     As the app runs it: our features (playground.data.features), float32, our initial weights
     and our shuffling of the training points every epoch, both from ``seed``. Classification is
     a regression onto their ±1 labels through one tanh output, as theirs is. ``their_start``:
-    from their initial weights instead of ours (the rest still ours)."""
+    from their initial weights instead of ours (the rest still ours); ``init="uniform"``: our own
+    draw from their distribution (uniform ±0.5, biases 0.1; the engine's ``INIT_SCHEMES``)."""
     points = np.asarray(run["points"], dtype=np.float64)
     labels = np.asarray(run["labels"], dtype=np.float32)
     n_train = run["n_train"]
@@ -152,7 +156,7 @@ def ours(case: Case, run: dict, seed: int, learn_rate: float = LEARN_RATE, their
     output = "linear" if case.target == "regression" else "tanh"
     sizes = [inputs.shape[1], *case.hidden, 1]
     network = Network(
-        sizes, activation="tanh", output_activation=output, cost="quadratic", seed=seed, task="regression"
+        sizes, activation="tanh", output_activation=output, cost="quadratic", seed=seed, task="regression", init=init
     )
     if their_start:
         start_from_theirs(network, run)
@@ -202,11 +206,13 @@ def replay(case: Case, run: dict) -> float:
     return abs(ours_cost - 2 * their_loss) / (2 * their_loss)
 
 
-def compare(case: Case, seeds: list[int], learn_rate: float = LEARN_RATE, their_start: bool = False) -> dict:
+def compare(
+    case: Case, seeds: list[int], learn_rate: float = LEARN_RATE, their_start: bool = False, init: str = "xavier"
+) -> dict:
     rows = []
     for seed in seeds:
         run = theirs(case, str(seed), every=min(case.epochs, REPLAY_EPOCHS))
-        mine = ours(case, run, seed, learn_rate, their_start)
+        mine = ours(case, run, seed, learn_rate, their_start, init)
         row = {
             "seed": seed,
             "their_seconds": run["seconds"],
@@ -295,12 +301,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--their-start", action="store_true", help="ours from their initial weights (our shuffling, float32 still)"
     )
+    parser.add_argument(
+        "--init",
+        choices=INIT_SCHEMES,
+        default="xavier",
+        help="our initial weights: xavier (the engine's default) or uniform (their distribution, our own draw)",
+    )
     args = parser.parse_args(argv)
     seeds = list(range(1, args.seeds + 1))
     cases = [case for case in CASES if not args.case or case.name in args.case]
     results = []
     for case in cases:
-        results.append(compare(case, seeds, args.learn_rate, args.their_start))
+        results.append(compare(case, seeds, args.learn_rate, args.their_start, args.init))
         print(f"{case.name}: done", file=sys.stderr)
     print(table(results))
     print()

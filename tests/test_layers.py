@@ -142,3 +142,25 @@ def test_costs_are_a_registry_of_objects(cost):
     numeric = network.finite_difference_gradients(inputs, labels, h=1e-5, method="central")
     for gradient, estimate in zip(backprop, numeric):
         assert relative_error(gradient, estimate) < 1e-6
+
+
+def test_tensorflow_playgrounds_start_is_uniform_weights_and_biases_of_a_tenth():
+    """init="uniform": TensorFlow Playground's src/nn.ts draws each weight as Math.random() − 0.5
+    and starts each bias at 0.1 (the engine's default stays Xavier)."""
+    import numpy as np
+
+    from playground.engine import Network
+
+    network = Network(
+        [7, 8, 8, 1], activation="tanh", output_activation="tanh", cost="quadratic", seed=4, init="uniform"
+    )
+    weights = np.concatenate([W.ravel() for W in network.weights])
+    assert weights.min() >= -0.5 and weights.max() < 0.5 and abs(weights.mean()) < 0.1
+    assert np.std(weights) == pytest.approx(1 / np.sqrt(12), rel=0.15)  # a uniform's spread
+    assert all(np.all(b == np.float32(0.1)) for b in network.biases)
+    again = Network([7, 8, 8, 1], activation="tanh", output_activation="tanh", cost="quadratic", seed=4, init="uniform")
+    assert all(np.array_equal(a, b) for a, b in zip(network.weights, again.weights))  # from the seed
+    default = Network([7, 8, 8, 1], activation="tanh", output_activation="tanh", cost="quadratic", seed=4)
+    assert all(np.all(b == 0) for b in default.biases)
+    with pytest.raises(ValueError, match="unknown initialisation 'glorot'"):
+        Network([2, 2], seed=0, init="glorot")

@@ -250,7 +250,13 @@ def test_a_regressions_points_share_one_colour_scale_with_its_colour_bar():
 
 def test_training_holds_an_exercises_layers_and_weights_still_and_trains_the_rest():
     state = model.initial_state()
-    base = {"network": state["network"], "data": state["data"], "settings": state["settings"], "trainer": {}, "batches": 80}
+    base = {
+        "network": state["network"],
+        "data": state["data"],
+        "settings": state["settings"],
+        "trainer": {},
+        "batches": 80,
+    }
     answer = training.answer({**base, "held_layers": [2], "held_weights": [["W", 1, 0, 1], ["b", 1, 2]]})
     before, after = state["network"]["layers"], answer["network"]["layers"]
     assert (after[1]["weights"], after[1]["biases"]) == (before[1]["weights"], before[1]["biases"])

@@ -31,6 +31,9 @@ Array = np.ndarray
 
 # Activations that start best with He initialisation (they pass on half the signal).
 HE_ACTIVATIONS = {"relu", "leaky_relu", "elu", "silu"}
+# How new weights are drawn: Xavier normal (He for ReLU-like layers), or TensorFlow Playground's
+# uniform ±0.5 with biases 0.1 (its src/nn.ts), for comparing with it on its own terms.
+INIT_SCHEMES = ("xavier", "uniform")
 FLOAT_TYPES = (np.float32, np.float64)
 
 
@@ -226,8 +229,15 @@ class Dense(WeightedLayer):
         self.weight_gradient: Array | None = None
         self.bias_gradient: Array | None = None
 
-    def initialise(self, rng: np.random.Generator) -> None:
-        """Xavier (or He, for ReLU-like activations) random weights and zero biases."""
+    def initialise(self, rng: np.random.Generator, scheme: str = "xavier") -> None:
+        """Random weights: Xavier normal (He, for ReLU-like activations) and zero biases; or
+        ``uniform``, TensorFlow Playground's start: weights uniform in −0.5…0.5, biases 0.1."""
+        if scheme == "uniform":
+            self.weights = (rng.random((self.n_in, self.n_out)) - 0.5).astype(self.dtype)
+            self.biases = np.full(self.n_out, 0.1, dtype=self.dtype)
+            return
+        if scheme != "xavier":
+            raise ValueError(f"unknown initialisation {scheme!r}; choose one of: {', '.join(INIT_SCHEMES)}")
         if self.activation in HE_ACTIVATIONS:
             scale = np.sqrt(2.0 / self.n_in)
         else:

@@ -64,6 +64,7 @@ class Network:
         seed: int = 0,
         dtype: type | np.dtype = np.float32,
         task: str = "classification",
+        init: str = "xavier",
     ) -> None:
         sizes = check_layer_sizes(layer_sizes)
         names = check_hidden_activations(activation, len(sizes) - 2) + [check_output_activation(output_activation)]
@@ -76,6 +77,8 @@ class Network:
         ]
         self._set_layers(layers, cost, task=task)
         self.seed = seed
+        if init != "xavier":
+            self.initialise(seed, init)
 
     @classmethod
     def from_layers(
@@ -211,11 +214,17 @@ class Network:
         """All parameter arrays in order: W1, b1, W2, b2, … (the arrays themselves, not copies)."""
         return [p for layer in self._weighted_layers for p in layer.parameters()]
 
-    def initialise(self, seed: int) -> None:
-        """New random weights (Xavier, or He for ReLU-like layers) and zero biases, from a seed."""
+    def initialise(self, seed: int, scheme: str = "xavier") -> None:
+        """New random weights (Xavier, or He for ReLU-like layers) and zero biases, from a seed;
+        ``scheme="uniform"``: TensorFlow Playground's start (dense layers: uniform ±0.5, biases 0.1)."""
         rng = np.random.default_rng(seed)
+        if scheme != "xavier" and any(not isinstance(layer, Dense) for layer in self._weighted_layers):
+            raise ValueError(f"the {scheme} initialisation is for dense networks only")
         for layer in self.layers:
-            layer.initialise(rng)
+            if scheme == "xavier":
+                layer.initialise(rng)
+            elif isinstance(layer, Dense):
+                layer.initialise(rng, scheme)
         self.seed = seed
 
     def copy(self, dtype: Any = None) -> Network:

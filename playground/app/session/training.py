@@ -83,7 +83,7 @@ def make_trainer(request: dict) -> Trainer:
 def held_numbers(network, request: dict) -> list[tuple[int, int]]:
     """(array, flat index) of every weight and bias the request holds still: its held weight-layers
     (weights and biases) and single weights (a ValueError naming one the network lacks)."""
-    held = set()
+    held: set[tuple[int, int]] = set()
     for layer in request.get("held_layers") or []:
         if not 1 <= layer <= len(network.weighted_layers):
             raise model.StateError(f"held_layers: the network has no weight-layer {layer}")
