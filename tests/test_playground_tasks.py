@@ -268,3 +268,28 @@ def test_training_holds_an_exercises_layers_and_weights_still_and_trains_the_res
         training.answer({**base, "held_weights": [["W", 1, 5, 0]]})
     with pytest.raises(ValueError, match="held_layers"):
         shapes.check_shape(shapes.TrainRequest, {**base, "held_layers": [0]}, "request")
+
+
+# ------------------------------------------------------------------ backprop in slow motion on them
+
+
+@pytest.mark.parametrize("kind", ["features", "regression"])
+def test_the_slow_step_walks_a_network_of_features_and_a_regression(kind):
+    from playground.app.pages.backprop import logic
+
+    state = feature_preset_state("circle", model.initial_state())
+    if kind == "regression":
+        state["data"] = plane()
+        state["network"] = fitted_network(state["network"], state["data"], 0)
+        state["settings"] = {**state["settings"], "learn_rate": 0.03}
+    body = {key: state[key] for key in ("network", "data", "settings")} | {"trainer": {"epoch": 0, "position": 0}}
+    answer = logic.answer({**body, "point": 0})
+    assert answer["check"]["done"] and answer["check"]["largest_relative"] < 1e-4  # against finite differences
+    plain = training.answer({**body, "batches": 1})
+    assert answer["network"] == plain["network"]  # stage 4 is the playground's step, bit for bit
+    assert answer["points"][0].startswith("1: x1^2 ")  # the point named by the network's own inputs
+    target = answer["points"][0].rsplit("→ ", 1)[1]
+    if kind == "features":
+        assert target in ("0", "1")  # a class
+    else:
+        assert -1.3 < float(target) < 1.3  # the plane's value at the point
