@@ -62,11 +62,117 @@
     return { type: type, namespace: "dash_html_components", props: Object.assign({ children: children }, props || {}) };
   }
 
-  /** The frame's numbers as a table (text only, never markup). */
-  function table(frame) {
-    const head = element("Thead", element("Tr", frame.header.map((text) => element("Th", text))));
-    const body = element("Tbody", frame.rows.map((row) => element("Tr", row.map((text) => element("Td", text)))));
+  /**
+   * The frame's numbers as a table (text only, never markup); stage 4's rows end with each
+   * weight's slider, its thumb where the weight was (the glide moves it to where it goes).
+   */
+  function table(frame, moves) {
+    const header = moves ? frame.header.concat(["slider"]) : frame.header;
+    const head = element("Thead", element("Tr", header.map((text) => element("Th", text))));
+    const body = element("Tbody", frame.rows.map((row, k) => element("Tr", row.map((text) => element("Td", text))
+      .concat(moves ? [element("Td", slider(moves[k]), { className: "glide" })] : []))));
     return [head, body];
+  }
+
+  // ------------------------------------------------------------------ stage 4: the glide
+
+  const GLIDE_MS = 1000;  // the sliders glide and the boundary follows in about a second
+  const glide = { token: 0 };
+
+  /**
+   * Every weight and bias of the step in the table's order (layer by layer, W row by row, then b),
+   * with its layer's slider range ±range: the largest |w| before or after, and a little room.
+   */
+  function moves(answer) {
+    const made = [];
+    answer.layers.forEach((layer) => {
+      const pairs = [];
+      layer.weights_before.forEach((row, i) => row.forEach((w, j) => pairs.push([w, layer.weights_after[i][j]])));
+      layer.biases_before.forEach((b, j) => pairs.push([b, layer.biases_after[j]]));
+      let range = 1e-12;
+      pairs.forEach(([b, a]) => { range = Math.max(range, Math.abs(b || 0), Math.abs(a || 0)); });
+      pairs.forEach(([before, after]) => made.push({ before: before, after: after, range: 1.1 * range }));
+    });
+    return made;
+  }
+
+  /** Where a value sits on its slider, 0…100 % (a number that is not finite: at the end of its side). */
+  function place(value, range) {
+    if (value === null || !Number.isFinite(value)) return 100;
+    return Math.max(0, Math.min(100, 50 + 50 * value / range));
+  }
+
+  function slider(move) {
+    const at = (value) => ({ left: place(value, move.range).toFixed(3) + "%" });
+    return element("Div", [
+      element("Div", null, { className: "glide-zero", style: at(0) }),
+      element("Div", null, { className: "glide-start", style: at(move.before) }),
+      element("Div", null, { className: "glide-thumb", style: at(move.before) }),
+    ], { className: "glide-track" });
+  }
+
+  /** The boundary's figure with the heatmap at the glide's frame ``index`` (the last: the answer's own). */
+  function boundaryAt(answer, index, token, withBefore) {
+    const figure = answer.boundary.figure;
+    const data = figure.data.map((trace, k) => (k === 0 ? Object.assign({}, trace, { z: answer.boundary.glide[index] }) : trace))
+      .filter((trace) => withBefore || trace.type !== "contour");
+    return { data: data, layout: Object.assign({}, figure.layout, { meta: "glide-" + token }) };
+  }
+
+  const ease = (p) => (p < 0.5 ? 2 * p * p : 1 - 2 * (1 - p) * (1 - p));
+
+  /**
+   * Stage 4 drawn: the sliders glide from each weight's value before the step to after it, and
+   * the boundary follows (the heatmap through the network at w(t) = w_before + t·(w_after −
+   * w_before), t = 0 … 1, frames the route computed), in GLIDE_MS; at the end the figure is the
+   * answer's own (the network after the step) and the page's ``data-glide`` is "done".
+   */
+  function startGlide(answer, token) {
+    const page = state.page, frames = answer.boundary.glide, made = moves(answer);
+    let started = null, shown = 0, drawn = 1;  // the boundary's frames drawn (the first, before the step)
+    if (page) page.dataset.glide = "running";
+    const thumbsOf = () => document.querySelectorAll("#" + ID().numbers + " .glide-thumb");
+    function tick(now) {
+      if (token !== glide.token || !page || !page.isConnected) return;
+      const graph = document.querySelector("#" + ID().boundary + " .js-plotly-plot"), thumbs = thumbsOf();
+      if (!graph || !graph.layout || graph.layout.meta !== "glide-" + token || thumbs.length !== made.length) {
+        requestAnimationFrame(tick);  // not drawn yet: the glide starts once both are on the page
+        return;
+      }
+      if (started === null) started = now;
+      const p = Math.min((now - started) / GLIDE_MS, 1), t = ease(p);
+      thumbs.forEach((thumb, k) => {
+        const move = made[k], value = p === 1 ? move.after : move.before + t * (move.after - move.before);
+        thumb.style.left = place(value, move.range).toFixed(3) + "%";
+      });
+      const index = p === 1 ? frames.length - 1 : Math.round(t * (frames.length - 1));
+      if (index !== shown) {
+        window.Plotly.restyle(graph, { z: [frames[index]] }, [0]);
+        shown = index;
+        drawn++;
+      }
+      if (p < 1) {
+        requestAnimationFrame(tick);
+        return;
+      }
+      thumbs.forEach((thumb, k) => { thumb.dataset.value = String(made[k].after); });
+      page.dataset.glideFrames = String(drawn);
+      page.dataset.glideMs = String(Math.round(now - started));
+      page.dataset.glide = "done";  // what the tests wait for
+    }
+    requestAnimationFrame(tick);
+  }
+
+  /** The boundary: stage 4 only, gliding from before the step to after it. */
+  function showBoundary(answer, stage4) {
+    const token = ++glide.token;
+    if (state.page) delete state.page.dataset.glide;
+    if (!stage4) {
+      setProps(ID().boundary, { style: { display: "none" } });
+      return;
+    }
+    setProps(ID().boundary, { figure: boundaryAt(answer, 0, token, true), style: {} });
+    startGlide(answer, token);
   }
 
   function show() {
@@ -74,13 +180,15 @@
     if (!answer) return;
     const frames = answer.frames, frame = frames[state.frame];
     // The diagram's height is the figure's own at 720p, grown with the text in lecture mode (backprop.css).
-    const height = frame.figure.layout.height;
-    setProps(ID().diagram, { figure: frame.figure,
+    // Stage 4 shows the sliders and the boundary in the diagram's place (its edges' moves are the sliders').
+    const height = frame.figure.layout.height, stage4 = frame.stage === 4;
+    setProps(ID().diagram, stage4 ? { style: { display: "none" } } : { figure: frame.figure,
       style: { height: height + "px", "--lecture-height": (height / 7.2).toFixed(2) + "vh" } });
     setProps(ID().title, { children: `${frame.stage} · ${frame.title}` });
     setProps(ID().caption, { children: frame.caption });
     setProps(ID().where, { children: (frame.where ? frame.where + " · " : "") + `${state.frame + 1} of ${frames.length}` });
-    setProps(ID().numbers, { children: table(frame) });
+    setProps(ID().numbers, { children: table(frame, stage4 ? moves(answer) : null) });
+    showBoundary(answer, stage4);
     [ID().stage_1, ID().stage_2, ID().stage_3, ID().stage_4].forEach((id, k) => {
       const on = frame.stage === k + 1;
       setProps(id, { className: on ? "stage-button active" : "stage-button", "aria-current": on ? "step" : "false" });
@@ -90,7 +198,10 @@
     setProps(ID().check, { children: answer.check.text });
     setProps(ID().batch, { children: answer.batch_text });
     setProps(ID().apply, { disabled: state.applied || !answer.network });
-    if (state.page) state.page.dataset.frame = String(state.frame);  // what the tests wait for
+    if (state.page) {
+      state.page.dataset.shownStage = String(frame.stage);  // the stylesheet's: stage 4's columns
+      state.page.dataset.frame = String(state.frame);  // what the tests wait for
+    }
   }
 
   function go(frame) {

@@ -78,6 +78,70 @@ def diagram_texts(driver) -> list[str]:
     )
 
 
+def glide_done(driver) -> bool:
+    """Stage 4's glide has ended (backprop.js sets the page's data-glide when the last frame is drawn)."""
+    return driver.execute_script("return document.getElementById('backprop-page').dataset.glide") == "done"
+
+
+def boundary_shown(driver) -> dict:
+    """What the boundary graph shows: its heatmap's z, its traces' types, and its size on screen."""
+    return driver.execute_script(
+        "const g = document.querySelector('#backprop-boundary .js-plotly-plot');"
+        "if (!g || !g.data) return null;"
+        "const box = g.getBoundingClientRect();"
+        "return {z: g.data[0].z, types: g.data.map((t) => t.type), width: box.width, height: box.height}"
+    )
+
+
+def sliders(driver) -> list[dict]:
+    """Stage 4's sliders: each thumb's value and where it sits on its track (0…1)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#backprop-numbers .glide-thumb')).map((t) => {"
+        "  const track = t.parentElement.getBoundingClientRect(), box = t.getBoundingClientRect();"
+        "  return {value: t.dataset.value === undefined ? null : Number(t.dataset.value),"
+        "          at: (box.left + box.width / 2 - track.left) / track.width}; })"
+    )
+
+
+def check_the_glide(driver, answer) -> None:
+    """Stage 4 shown: the boundary moves from the network before the step to the one after, and
+    every slider ends at the table's "after" value."""
+    wait_for(driver, lambda: glide_done(driver), timeout=20)
+    timing = driver.execute_script(
+        "const d = document.getElementById('backprop-page').dataset; return [d.glideFrames, d.glideMs]"
+    )
+    assert int(timing[0]) >= 3 and int(timing[1]) >= 1000  # frames between before and after, over a second
+    expected = answer["boundary"]["glide"]
+    assert expected[-1] == answer["boundary"]["figure"]["data"][0]["z"] and expected[0] != expected[-1]
+    shown_now = wait_for(
+        driver, lambda: (boundary_shown(driver) or {}).get("z") == expected[-1] and boundary_shown(driver)
+    )
+    assert shown_now["types"][0] == "heatmap" and shown_now["width"] > 150 and shown_now["height"] > 150
+    rows = numbers(driver)
+    moved = sliders(driver)
+    assert len(moved) == len(rows)
+    afters = [
+        value
+        for layer in answer["layers"]
+        for value in [w for row in layer["weights_after"] for w in row] + layer["biases_after"]
+    ]
+    assert [number(slider["value"]) for slider in moved] == [row[3] for row in rows]  # the table's "after"
+    assert [slider["value"] for slider in moved] == afters
+    befores = [
+        value
+        for layer in answer["layers"]
+        for value in [w for row in layer["weights_before"] for w in row] + layer["biases_before"]
+    ]
+    # Each thumb sits where its value is on its layer's scale (±1.1 × the layer's largest |w|).
+    start = 0
+    for layer in answer["layers"]:
+        size = len(layer["weights_after"]) * len(layer["weights_after"][0]) + len(layer["biases_after"])
+        largest = 1.1 * max(abs(v) for v in befores[start : start + size] + afters[start : start + size])
+        for slider, after in zip(moved[start : start + size], afters[start : start + size]):
+            assert slider["at"] == pytest.approx(0.5 + 0.5 * after / largest, abs=0.02)
+        start += size
+
+
 def press_key(driver, key) -> None:
     ActionChains(driver).send_keys(key).perform()
 
@@ -131,6 +195,7 @@ def test_walk_the_four_stages_with_keys_and_buttons_then_apply_on_the_playground
             assert rows[0][1] == number(first["weights_before"][0][0])
             assert rows[0][3] == number(first["weights_after"][0][0])
             assert value(rows[0][3]) != value(rows[0][1])
+            check_the_glide(browser, answer)
     assert sorted(set(seen)) == [1, 2, 3, 4]
     assert browser.find_element(By.ID, "backprop-forward").get_attribute("disabled")  # the last frame
 
@@ -225,6 +290,8 @@ def test_each_stage_in_lecture_mode_at_1280x720(live_app, browser, tmp_path):
         while frame(browser) != target:
             step_to(browser, Keys.ARROW_RIGHT, frame(browser) + 1)
         set_viewport(browser, 1280, 720)
+        if stage == 4:  # the sliders have glided and the boundary followed
+            wait_for(browser, lambda: glide_done(browser), timeout=20)
         wait_until_figures_fit(browser)
         sizes = browser.execute_script(
             "return Array.from(document.querySelectorAll('#backprop-page *'))"
@@ -244,5 +311,8 @@ def test_each_stage_in_lecture_mode_at_1280x720(live_app, browser, tmp_path):
             "return document.querySelector('#backprop-diagram').getBoundingClientRect().bottom"
         )
         assert bottom <= 720
+        if stage == 4:
+            box = browser.execute_script("return document.querySelector('#backprop-boundary').getBoundingClientRect()")
+            assert box["width"] > 200 and box["bottom"] <= 720 and box["right"] <= 1280
         browser.save_screenshot(str(screenshot_path(tmp_path, f"backprop-stage-{stage}-1280x720.png")))
         reset_viewport(browser)

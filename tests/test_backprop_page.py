@@ -13,9 +13,14 @@ from playground.app.main import create_app
 from playground.app.pages.backprop import STEP_ROUTE, logic
 from playground.app.pages.backprop.figures import (
     EDGE_LABEL_LIMIT,
+    GLIDE_FRAMES,
     NOT_YET,
+    Boundary,
     Diagram,
+    boundary_figure,
+    boundary_values,
     diagram_figure,
+    grid_axes,
     node_positions,
     sign_colour,
 )
@@ -23,7 +28,7 @@ from playground.app.pages.backprop.shapes import SlowStepAnswer, SlowStepRequest
 from playground.app.pages.backprop.stages import frames, number
 from playground.app.server.routes import encoded
 from playground.app.session import model, shapes, training
-from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
+from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.engine import HIDDEN_ACTIVATIONS, Network, TrainingSettings
 from playground.engine.slow_step import MAX_LAYER_PARAMETERS, slow_step, trainer_slow_step
 from playground.limits import ENVIRONMENT_VARIABLE
@@ -294,3 +299,74 @@ def test_sign_colours_and_edge_labels_only_when_few():
     middle = made[5]["figure"]["layout"]["annotations"]  # 6 → 3: 18 edges, too many to label
     assert 6 * 3 > EDGE_LABEL_LIMIT >= 2 * 6
     assert len(middle) - len(backward_out) < 18 and len(first_hidden) > len(middle)
+
+
+# ------------------------------------------------------------------ the boundary on its data
+
+
+def tiny_network(task="classification", input_names=None) -> Network:
+    """A 2-2 network of known weights: output 1 wins where x1 > x2 (a regression: x1 − x2)."""
+    n_outputs = 1 if task == "regression" else 2
+    network = Network([2, n_outputs], "linear", "linear", "quadratic", seed=0, task=task)
+    network.input_names = input_names
+    weights = [[1.0, -1.0], [-1.0, 1.0]] if n_outputs == 2 else [[1.0], [-1.0]]
+    network.weights[0] = np.array(weights, dtype=network.dtype)
+    network.biases[0] = np.zeros(n_outputs, dtype=network.dtype)
+    return network
+
+
+def test_the_boundary_is_the_class_map_of_the_network_with_its_confidence():
+    network = tiny_network()
+    xs, ys = grid_axes((-1.0, 1.0), (-1.0, 1.0), 4)
+    assert xs.tolist() == ys.tolist() == [-0.75, -0.25, 0.25, 0.75]  # cell centres
+    values = boundary_values(network, xs, ys)
+    assert values.shape == (4, 4)  # rows follow x2
+    for row, y in enumerate(ys):
+        for column, x in enumerate(xs):
+            outputs = network.forward(np.array([[x, y]]))[0]
+            assert int(np.floor(values[row, column])) == int(outputs.argmax())  # the engine's prediction
+            margin = abs(outputs[0] - outputs[1])
+            assert values[row, column] - np.floor(values[row, column]) == pytest.approx(min(margin, 0.999), abs=1e-3)
+    assert values[0, 3] == pytest.approx(0.999)  # x1 = 0.75, x2 = −0.75: output 0 is 1.5, output 1 −1.5
+    figure = boundary_figure(
+        Boundary(xs, ys, values, "classification", 2, np.array([[0.5, -0.5]]), np.array([1]), before=values)
+    )
+    go.Figure(figure)
+    heat, before, points = figure["data"]
+    assert heat["type"] == "heatmap" and heat["z"] == values.tolist() and heat["zmin"] == 0 and heat["zmax"] == 2
+    assert before["type"] == "contour" and before["line"]["dash"] == "dash"
+    assert points["marker"]["color"] == [CLASS_COLOURS[1]]
+
+
+def test_the_boundary_of_a_regression_and_of_feature_inputs():
+    network = tiny_network("regression")
+    xs, ys = grid_axes((0.0, 2.0), (0.0, 1.0), 2)
+    values = boundary_values(network, xs, ys)
+    assert values.tolist() == [[0.25, 1.25], [-0.25, 0.75]]  # x1 − x2 at (0.5, 0.25), (1.5, 0.25), …
+    figure = boundary_figure(Boundary(xs, ys, values, "regression", 0, np.zeros((1, 2)), np.array([0.3]), span=2.0))
+    heat = figure["data"][0]
+    assert heat["colorscale"][1] == [0.5, "#ffffff"] and (heat["zmin"], heat["zmax"]) == (-2.0, 2.0)
+    assert [trace["type"] for trace in figure["data"]] == ["heatmap", "scatter"]  # no class line for a value
+    # A network of feature inputs takes them, computed from each cell's point: x1² and x2² here.
+    squares = tiny_network("regression", ["x1^2", "x2^2"])
+    assert model.network_inputs(squares, np.array([[3.0, 2.0]])).tolist() == [[9.0, 4.0]]
+    assert boundary_values(squares, xs, ys).tolist() == [[0.1875, 2.188], [-0.3125, 1.688]]
+
+
+def test_the_answers_boundary_glides_from_the_network_before_the_step_to_the_one_after():
+    request = body()
+    answer = logic.answer(request)
+    glide = answer["boundary"]["glide"]
+    assert len(glide) == GLIDE_FRAMES
+    heat = answer["boundary"]["figure"]["data"][0]
+    xs, ys = np.array(heat["x"]), np.array(heat["y"])
+    before, after = model.playground_network(request["network"]), model.playground_network(answer["network"])
+    assert glide[0] == boundary_values(before, xs, ys).tolist()
+    assert glide[-1] == heat["z"] == boundary_values(after, xs, ys).tolist()
+    middle = glide[GLIDE_FRAMES // 2]
+    assert middle != glide[0] and middle != glide[-1]  # it moves through the frames between
+    # The batch's points on the plane, in their classes' colours.
+    points = answer["boundary"]["figure"]["data"][-1]
+    dataset = model.check_points(request["data"])
+    assert points["x"] == dataset.train_inputs[answer["batch"], 0].astype(float).tolist()
+    assert len(points["marker"]["color"]) == len(answer["batch"])

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from playground.app.ui.colours import NEGATIVE_COLOUR, POSITIVE_COLOUR
+from playground.app.session.model import network_inputs
+from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
 
 NOT_YET = "#c9ced6"  # a node or edge whose number this stage has not reached
 INK = "#1b1f24"
@@ -230,3 +231,164 @@ def axis_ranges(diagram: Diagram, height: int) -> tuple[list[float], list[float]
     span = max(2 * half, 1.0)
     unit_px = max((height - 20 - above - below) / span, 20.0)
     return x_range, [-half - below / unit_px, half + max(above, NODE_SIZE) / unit_px]
+
+
+# ------------------------------------------------------------------ the boundary (stage 4)
+
+BOUNDARY_RESOLUTION = 32  # cells along each axis of the boundary's grid
+GLIDE_FRAMES = 7  # the update's glide: the network at t = 0, 1/6, …, 1 of its step
+TIE_SHADE, CERTAIN_SHADE = 0.9, 0.35  # a class's colour mixed with white: at a tie, when certain (as the playground)
+BEFORE_LINE = "#1b1f24"  # the boundary before the step, dashed over the one after it
+
+
+def plane_range(points: np.ndarray, margin: float = 0.1) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The points' range on each axis plus ``margin`` of its width on both sides (the playground's plane)."""
+    if len(points) == 0:
+        return (0.0, 1.0), (0.0, 1.0)
+    low, high = points.min(axis=0).astype(float), points.max(axis=0).astype(float)
+    width = np.where(high > low, high - low, 1.0)
+    low, high = low - margin * width, high + margin * width
+    return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
+
+
+def grid_axes(
+    x_range: tuple[float, float], y_range: tuple[float, float], resolution: int = BOUNDARY_RESOLUTION
+) -> tuple[np.ndarray, np.ndarray]:
+    """The centres of a resolution × resolution grid's cells along x1 and x2."""
+    cells = np.arange(resolution) + 0.5
+    xs = x_range[0] + (x_range[1] - x_range[0]) / resolution * cells
+    ys = y_range[0] + (y_range[1] - y_range[0]) / resolution * cells
+    return xs, ys
+
+
+def boundary_values(network, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """What the boundary paints at every cell, shaped (len(ys), len(xs)) (rows follow x2).
+
+    A classification: the predicted class k plus its confidence c (how far the winning output is
+    ahead of the runner-up, 0 a tie … 0.999 certain, to 3 decimals), so ⌊value⌋ is the class and
+    the colour deepens with c; a regression: the network's output (to 4 significant digits). A network of feature inputs (x1², sin x1,
+    …) takes them, computed from each cell's point (``session.model.network_inputs``).
+    """
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
+    outputs = np.asarray(network.forward(network_inputs(network, points)), dtype=np.float64)
+    shape = (len(ys), len(xs))
+    if network.task == "regression":  # four significant digits: the glide's frames travel to the browser
+        return np.array([float(f"{value:.4g}") for value in outputs[:, 0]]).reshape(shape)
+    predicted = outputs.argmax(axis=1)
+    if outputs.shape[1] == 1:
+        confidence = np.ones(len(outputs))
+    else:
+        top_two = np.sort(outputs, axis=1)[:, -2:]
+        span = 2.0 if network.output_activation == "tanh" else 1.0
+        confidence = np.clip((top_two[:, 1] - top_two[:, 0]) / span, 0.0, 0.999)
+    return np.round(predicted + confidence, 3).reshape(shape)
+
+
+def _mix_with_white(colour: str, amount: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "rgb({}, {}, {})".format(*(round(v + (255 - v) * amount) for v in (red, green, blue)))
+
+
+def class_scale(n_classes: int) -> list[list]:
+    """Class k over [k, k + 1): its colour pale at a tie, deep when certain (zmin 0, zmax n_classes)."""
+    scale: list[list] = []
+    for k in range(n_classes):
+        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
+        scale.append([k / n_classes, _mix_with_white(colour, TIE_SHADE)])
+        scale.append([(k + 1) / n_classes, _mix_with_white(colour, CERTAIN_SHADE)])
+    return scale
+
+
+# A regression's values: orange below zero, white at zero, blue above (as the playground's plane).
+VALUE_SCALE = [[0.0, NEGATIVE_COLOUR], [0.5, "#ffffff"], [1.0, POSITIVE_COLOUR]]
+
+
+@dataclass
+class Boundary:
+    """The boundary figure's data: the grid, what the network paints on it, and the batch's points."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray  # boundary_values on the grid: the network after the step (or the one shown)
+    task: str  # "classification" or "regression"
+    n_classes: int  # the classes (a regression: 0)
+    points: np.ndarray  # the batch's points on the plane, (n, 2)
+    targets: np.ndarray  # their classes, or their values
+    span: float = 1.0  # a regression's colour bar: −span … span
+    before: np.ndarray | None = None  # the values before the step: its class boundary drawn dashed
+
+
+def boundary_figure(boundary: Boundary) -> dict:
+    """The network over the data's plane, with the batch's points: a Plotly figure as a dict.
+
+    Trace 0 is the heatmap (its ``z`` is ``boundary.values``, the one the update's glide changes);
+    a classification's boundary before the step follows as a dashed line, then the points.
+    """
+    regression = boundary.task == "regression"
+    heat: dict = {
+        "type": "heatmap",
+        "x": boundary.xs.tolist(),
+        "y": boundary.ys.tolist(),
+        "z": boundary.values.tolist(),
+        "hoverinfo": "skip",
+        "showscale": False,
+    }
+    if regression:
+        heat.update(colorscale=VALUE_SCALE, zmin=-boundary.span, zmax=boundary.span)
+    else:
+        heat.update(colorscale=class_scale(boundary.n_classes), zmin=0, zmax=boundary.n_classes)
+    traces = [heat]
+    if boundary.before is not None and not regression and boundary.n_classes > 1:
+        traces.append(
+            {
+                "type": "contour",
+                "x": boundary.xs.tolist(),
+                "y": boundary.ys.tolist(),
+                "z": np.floor(boundary.before).tolist(),
+                "contours": {"coloring": "none", "start": 0.5, "end": boundary.n_classes - 1.5, "size": 1},
+                "line": {"color": BEFORE_LINE, "dash": "dash", "width": 2},
+                "showscale": False,
+                "hoverinfo": "skip",
+                "name": "before the step",
+            }
+        )
+    points = boundary.points.reshape(-1, 2)
+    marker: dict = {"size": 11, "line": {"color": "white", "width": 1.5}}
+    if regression:
+        marker.update(color=np.ravel(boundary.targets).tolist(), colorscale=VALUE_SCALE)
+        marker.update(cmin=-boundary.span, cmax=boundary.span, line={"color": INK, "width": 1})
+    else:
+        marker["color"] = [CLASS_COLOURS[int(k) % len(CLASS_COLOURS)] for k in np.ravel(boundary.targets)]
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": points[:, 0].tolist(),
+            "y": points[:, 1].tolist(),
+            "marker": marker,
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
+    )
+    x_range = [float(boundary.xs[0] * 1.5 - boundary.xs[1] * 0.5), float(boundary.xs[-1] * 1.5 - boundary.xs[-2] * 0.5)]
+    y_range = [float(boundary.ys[0] * 1.5 - boundary.ys[1] * 0.5), float(boundary.ys[-1] * 1.5 - boundary.ys[-2] * 0.5)]
+    axis = {"showgrid": False, "zeroline": False, "fixedrange": True, "showticklabels": False, "ticks": ""}
+    x_axis, y_axis = {**axis, "range": x_range}, {**axis, "range": y_range}
+    spans = (x_range[1] - x_range[0]) / (y_range[1] - y_range[0])
+    if 1 / 3 <= spans <= 3:  # one unit as long across as up (as the playground's plane), the box kept
+        x_axis["constrain"] = "domain"
+        y_axis.update(scaleanchor="x", scaleratio=1, constrain="domain")
+    return {
+        "data": traces,
+        "layout": {
+            "xaxis": x_axis,
+            "yaxis": y_axis,
+            "margin": {"l": 4, "r": 4, "t": 4, "b": 4},
+            "showlegend": False,
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+            "dragmode": False,
+            "hovermode": False,
+        },
+    }

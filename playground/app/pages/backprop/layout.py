@@ -84,6 +84,13 @@ def layout(**_) -> html.Div:
                                 config=graph_config("backprop-diagram"),
                                 responsive=True,  # its height: the page's (backprop.js, from the figure's)
                             ),
+                            dcc.Graph(
+                                id=ids.BOUNDARY,
+                                className="boundary",
+                                figure=waiting_figure("the boundary appears here"),
+                                config=graph_config("backprop-boundary", displayModeBar=False),
+                                style={"display": "none"},  # stage 4's (backprop.js)
+                            ),
                             html.Div(className="numbers-box", children=html.Table(id=ids.NUMBERS, className="numbers")),
                         ],
                     ),

@@ -15,10 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from playground.app.pages.backprop.figures import (
+    BOUNDARY_RESOLUTION,
+    GLIDE_FRAMES,
+    Boundary,
+    boundary_figure,
+    boundary_values,
+    grid_axes,
+    plane_range,
+)
 from playground.app.pages.backprop.shapes import SlowStepRequest
 from playground.app.pages.backprop.stages import frames
 from playground.app.session import model, shapes, training
-from playground.engine import Trainer
+from playground.engine import Network, Trainer
 from playground.engine.loop import DIVERGENCE_LIMIT
 from playground.engine.persistence import network_to_json
 from playground.engine.slow_step import SlowStep, check_slow_step_size, trainer_slow_step
@@ -116,6 +125,52 @@ def layer_numbers(step: SlowStep) -> list[dict]:
     ]
 
 
+def glide_networks(step: SlowStep, after: Network, frames: int = GLIDE_FRAMES) -> list[Network]:
+    """The network at t = 0, 1/(frames − 1), …, 1 of the step, every weight and bias at
+    w(t) = w_before + t·(w_after − w_before); the last is ``after`` itself."""
+    made = []
+    for t in np.linspace(0.0, 1.0, frames)[:-1]:
+        network = after.copy()
+        for index, layer in enumerate(step.update):
+            for name, before, moved in (
+                ("weights", layer.weights_before, layer.weights_after),
+                ("biases", layer.biases_before, layer.biases_after),
+            ):
+                start = np.asarray(before, dtype=np.float64)
+                value = start if t == 0 else start + t * (np.asarray(moved, dtype=np.float64) - start)
+                getattr(network, name)[index] = value.astype(network.dtype)
+        made.append(network)
+    return [*made, after]
+
+
+def boundary(step: SlowStep, after: Network, dataset: Any, batch: np.ndarray) -> dict:
+    """The boundary figure after the step, with the batch's points, and its glide from before it."""
+    plane = (
+        np.concatenate([dataset.train_inputs, dataset.test_inputs])
+        if len(dataset.test_inputs)
+        else dataset.train_inputs
+    )
+    xs, ys = grid_axes(*plane_range(np.asarray(plane, dtype=np.float64)), BOUNDARY_RESOLUTION)
+    glide = [boundary_values(network, xs, ys) for network in glide_networks(step, after)]
+    regression = after.task == "regression"
+    targets = np.concatenate([np.ravel(dataset.train_labels), np.ravel(dataset.test_labels)])
+    largest = float(np.abs(targets).max(initial=0.0)) if regression else 1.0
+    figure = boundary_figure(
+        Boundary(
+            xs,
+            ys,
+            glide[-1],
+            after.task,
+            0 if regression else max(len(dataset.class_names), after.layer_sizes[-1]),
+            np.asarray(dataset.train_inputs)[batch],
+            np.asarray(dataset.train_labels)[batch],
+            span=largest if largest > 0 else 1.0,
+            before=glide[0],
+        )
+    )
+    return {"figure": figure, "glide": [plain(values) for values in glide]}
+
+
 def costs(trainer: Trainer) -> dict:
     """The cost curve's point for where the trainer is: epochs done, train and test cost."""
     summary = trainer.evaluate()
@@ -163,6 +218,7 @@ def answer(body: dict) -> dict:
         "learn_rate": step.learn_rate,
         "optimizer": step.optimizer,
         "check": gradient_check(step, skipped),
+        "boundary": boundary(step, trainer.network, dataset, batch),
         "network": None if diverged else network_to_json(trainer.network),
         "trainer": training.trainer_json(trainer),
         "epoch": round(trainer.epoch + trainer.position / max(len(trainer.inputs), 1), 4),

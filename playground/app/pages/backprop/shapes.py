@@ -67,6 +67,14 @@ class GradientCheck(Shape):
     text: str
 
 
+class BoundaryGlide(Shape):
+    """The boundary on the data's plane, before the step and gliding to where the step leaves it."""
+
+    figure: dict[str, Any]  # the network after the step, with the batch's points (a Plotly figure)
+    # The heatmap's z at t = 0 … 1 of the step (the last: the figure's).
+    glide: Annotated[list[list[Row]], Field(min_length=2)]
+
+
 class SlowStepAnswer(Shape):
     """Every frame of the step, its numbers, and the session after it (when *apply* is pressed)."""
 
@@ -80,6 +88,7 @@ class SlowStepAnswer(Shape):
     learn_rate: float
     optimizer: str
     check: GradientCheck
+    boundary: BoundaryGlide  # the boundary following the update (stage 4; its start in stages 1–3)
     network: NetworkShape | None  # the network after the step (None: it diverged, nothing to apply)
     trainer: Trainer  # the trainer after the step
     epoch: float  # where training is after it, in epochs (the cost curve's x)

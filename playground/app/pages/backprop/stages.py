@@ -279,7 +279,8 @@ def update_frame(step: SlowStep, network: Network, input_names: list[str], setti
     caption = (
         f"Every weight and bias takes a step downhill, against its gradient over the batch{penalty}: "
         f"{OPTIMIZER_NAMES.get(step.optimizer, step.optimizer)}, {rule}, learn rate {step.learn_rate:g}. "
-        "The edges show which way each weight moved (colour) and how far (width); the table, by how much."
+        "Each slider glides from where its weight was (the dashed ring) to where the step puts it, and the "
+        + ("boundary follows." if network.task == "regression" else "boundary follows (dashed: where it was).")
     )
     diagram = Diagram(sizes, names, texts, values, edges, labels)
     return frame(
