@@ -168,8 +168,11 @@ def test_a_teacher_makes_an_exercise_and_a_student_meets_it(live_app, browser, s
     wait_until_settled(student)
     assert visible_text(student, "playground-exercise-goal") == "done when test cost < 0.2"
     wait_for(student, lambda: visible_text(student, "playground-exercise-done") == "not yet")
-    # The task is on top: above the play line.
-    assert banner.rect["y"] + banner.rect["height"] <= student.find_element(By.ID, "playground-play").rect["y"]
+    # The task heads the boundary's column, under the play line (the sliders beside it: exercise.css).
+    assert banner.rect["y"] >= student.find_element(By.ID, "playground-play").rect["y"]
+    assert (
+        banner.rect["y"] + banner.rect["height"] <= student.find_element(By.ID, "playground-boundary-graph").rect["y"]
+    )
     for hidden in ("playground-l1", "playground-l2"):
         assert not student.find_element(By.ID, hidden).is_displayed()
     for hidden in (".data-column", ".evolution-section", "#playground-exercise-panel"):
