@@ -27,7 +27,7 @@ TASK = "Fix the boundary by hand: bring the test cost under 0.2 (no training)"
 EXERCISE = {
     "task": TASK,
     "hidden": ["l2", "l1", "data"],
-    "locked": ["reset", "step", "network"],
+    "locked": ["reset", "step", "play", "network"],
     "hidden_layers": [],
     "locked_layers": [],
     "hidden_weights": [],
@@ -65,6 +65,13 @@ document.querySelectorAll('.slider-row[data-exercise="locked"]').forEach((row) =
     if (crossing(markBox, [o.top, o.bottom, o.left, o.right])) overlaps.push('locked mark/' + other.textContent);
   });
 });
+// The locked buttons' marks lie apart.
+const marks = Array.from(document.querySelectorAll('button[data-exercise="locked"]')).map((button) => {
+  const r = button.getBoundingClientRect(), mark = getComputedStyle(button, '::after');
+  const width = parseFloat(mark.width), middle = (r.left + r.right) / 2;
+  return [r.top, r.bottom + parseFloat(mark.height) + 4, middle - width / 2, middle + width / 2];
+});
+marks.forEach((a, i) => marks.slice(i + 1).forEach((b) => { if (crossing(a, b)) overlaps.push('locked marks ' + i); }));
 const round = (b) => b.map((v) => Math.round(v));
 return {parts: Object.fromEntries(names.map((n) => [n, round(parts[n])])), overlaps: overlaps,
         sideways: document.documentElement.scrollWidth - innerWidth, scrollY: window.scrollY, height: innerHeight};
