@@ -10,7 +10,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from playground.app.pages.backprop.figures import VALUE_SCALE, boundary_values
 from playground.app.pages.backprop.stages import number
+from playground.app.pages.playground.tasks import feature_preset_state, fitted_network
 from playground.app.session import model
 
 from helpers.browser import (
@@ -117,6 +119,10 @@ def check_the_glide(driver, answer) -> None:
         driver, lambda: (boundary_shown(driver) or {}).get("z") == expected[-1] and boundary_shown(driver)
     )
     assert shown_now["types"][0] == "heatmap" and shown_now["width"] > 150 and shown_now["height"] > 150
+    # What it shows is the builder's output for the network after the step (the one *apply* hands on).
+    heat = answer["boundary"]["figure"]["data"][0]
+    after = model.playground_network(answer["network"])
+    assert shown_now["z"] == boundary_values(after, np.array(heat["x"]), np.array(heat["y"])).tolist()
     rows = numbers(driver)
     moved = sliders(driver)
     assert len(moved) == len(rows)
@@ -272,6 +278,27 @@ def test_next_batch_and_another_point_and_a_network_too_big(live_app, browser):
     wait_for(browser, lambda: "more than" in visible_text(browser, "backprop-message"), timeout=30)
     assert "weight-layer 2 has 72 weights and biases" in visible_text(browser, "backprop-message")
     assert browser.find_element(By.ID, "backprop-apply-step").get_attribute("disabled")
+
+
+def test_a_regression_of_feature_inputs_glides_to_the_network_after_the_step(live_app, browser, tmp_path):
+    state = feature_preset_state("circle", model.initial_state())  # inputs x1², x2², …
+    state["data"] = model.generate_points(name="plane", noise=0.0, test_fraction=0.5, seed=2, n_samples=300)
+    state["network"] = fitted_network(state["network"], state["data"], 0)
+    state["settings"] = {**state["settings"], "learn_rate": 0.01}
+    browser.get(live_app + "/#" + model.encode_share(state))
+    wait_for(browser, lambda: ((session(browser) or {}).get("data") or {}).get("name") == "plane", timeout=30)
+    browser.find_element(By.ID, "nav-backprop").click()
+    WebDriverWait(browser, 60).until(lambda d: ready(d) and frame(d) == 0)
+    answer = browser.execute_script("return window.neuralModules.backprop.answer")
+    assert answer["network"]["task"] == "regression" and answer["network"]["input_names"][0] == "x1^2"
+    browser.find_element(By.ID, "backprop-stage-4").click()
+    wait_for(browser, lambda: stage_shown(browser) == 4)
+    check_the_glide(browser, answer)
+    heat = browser.execute_script(
+        "const g = document.querySelector('#backprop-boundary .js-plotly-plot'); return g.data[0].colorscale"
+    )
+    assert heat == VALUE_SCALE  # orange below zero, white at zero, blue above
+    browser.save_screenshot(str(screenshot_path(tmp_path, "backprop-stage-4-regression.png")))
 
 
 def test_each_stage_in_lecture_mode_at_1280x720(live_app, browser, tmp_path):

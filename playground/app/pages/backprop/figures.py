@@ -335,7 +335,8 @@ def boundary_figure(boundary: Boundary) -> dict:
         "showscale": False,
     }
     if regression:
-        heat.update(colorscale=VALUE_SCALE, zmin=-boundary.span, zmax=boundary.span)
+        # Smoothed between cells (a value varies smoothly; a class map keeps its cells' edges).
+        heat.update(colorscale=VALUE_SCALE, zmin=-boundary.span, zmax=boundary.span, zsmooth="best")
     else:
         heat.update(colorscale=class_scale(boundary.n_classes), zmin=0, zmax=boundary.n_classes)
     traces = [heat]
