@@ -280,13 +280,19 @@ def choose(driver, dropdown_id: str, text: str) -> None:
     search = [e for e in driver.find_elements(By.CSS_SELECTOR, "input.dash-dropdown-search") if e.is_displayed()]
     if search:
         search[0].send_keys(text)
-    option = wait_for(
-        driver,
-        lambda: next(
-            (o for o in driver.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == text), None
-        ),
-    )
-    option.click()
+
+    def clicked() -> bool:
+        try:  # the list is drawn anew as the search narrows it: an option found meanwhile has gone
+            options = driver.find_elements(By.CSS_SELECTOR, "[role=option]")
+            option = next((o for o in options if o.text.strip() == text), None)
+            if option is None:
+                return False
+            option.click()
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    wait_for(driver, clicked)
 
 
 def thumb(driver, label: str):
