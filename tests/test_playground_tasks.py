@@ -234,7 +234,9 @@ def test_a_regressions_points_share_one_colour_scale_with_its_colour_bar():
         (-6, 6),
         (-6, 6),
     )
-    train, test = figure.data
+    train, test, *legend = figure.data
+    assert [entry.name for entry in legend] == ["train points", "test points"]  # grey entries, the points' groups
+    assert all(entry.legendgroup == kind for entry, kind in zip(legend, ("train", "test"))) and not train.showlegend
     span = value_range(dataset.train_labels, dataset.test_labels)
     assert span == pytest.approx(float(np.abs(np.concatenate([dataset.train_labels, dataset.test_labels])).max()))
     assert train.marker.cmin == -span and train.marker.cmax == span and train.marker.showscale
@@ -287,7 +289,9 @@ def test_the_slow_step_walks_a_network_of_features_and_a_regression(kind):
     assert answer["check"]["done"] and answer["check"]["largest_relative"] < 1e-4  # against finite differences
     plain = training.answer({**body, "batches": 1})
     assert answer["network"] == plain["network"]  # stage 4 is the playground's step, bit for bit
-    assert answer["points"][0].startswith("1: x1^2 ")  # the point named by the network's own inputs
+    assert answer["points"][0].startswith(
+        "1: x₁² "
+    )  # the point named by the network's own inputs, as the page writes them
     target = answer["points"][0].rsplit("→ ", 1)[1]
     if kind == "features":
         assert target in ("0", "1")  # a class

@@ -27,6 +27,7 @@ from playground.app.pages.backprop.figures import (
 from playground.app.pages.backprop.shapes import SlowStepRequest
 from playground.app.pages.backprop.stages import frames
 from playground.app.session import model, shapes, training
+from playground.data.features import FEATURE_LABELS
 from playground.engine import Network, Trainer
 from playground.engine.loop import DIVERGENCE_LIMIT
 from playground.engine.persistence import network_to_json
@@ -204,7 +205,8 @@ def answer(body: dict) -> dict:
     step = trainer_slow_step(trainer, point, check_gradients=check)
     batch = np.asarray(trainer.last_batch)
     dataset = model.check_points(body["data"])
-    input_names = list(trainer.network.input_names or dataset.feature_names)
+    # As the playground names them (x₁², sin x₂); a file's own column names as they are.
+    input_names = [FEATURE_LABELS.get(name, name) for name in trainer.network.input_names or dataset.feature_names]
     diverged = divergence(step)
     n_batches = -(-len(trainer.inputs) // trainer.settings.batch_size)
     return {

@@ -195,7 +195,9 @@ def add_valued_points(
     show_test: bool,
 ) -> None:
     """A regression's points: training points filled, test points hollow, each in its target's
-    colour on one diverging scale, with its colour bar (the traces: training, then test)."""
+    colour on one diverging scale, with its colour bar (the traces: training, then test, then
+    their two legend entries: a grey dot and ring, as a legend of coloured points would take the
+    first point's colour and read as a class)."""
     span = value_range(train_targets, test_targets)
     for kind, inputs, targets in (("train", train_inputs, train_targets), ("test", test_inputs, test_targets)):
         figure.add_trace(
@@ -206,6 +208,8 @@ def add_valued_points(
                 mode="markers",
                 visible=True if kind == "train" or show_test else "legendonly",
                 name=f"{kind} points",
+                legendgroup=kind,
+                showlegend=False,
                 text=[f"{float(y):.3g}" for y in np.ravel(targets)],
                 hovertemplate=f"{kind}: %{{text}}<br>%{{x:.3f}}, %{{y:.3f}}<extra>click to remove</extra>",
                 marker=dict(
@@ -223,6 +227,18 @@ def add_valued_points(
                     if kind == "train"
                     else None,
                 ),
+            )
+        )
+    for kind in ("train", "test"):  # the legend: one entry a kind, toggling its points (its group)
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"{kind} points",
+                legendgroup=kind,
+                hoverinfo="skip",
+                marker=dict(color="#777777", size=9, symbol="circle" if kind == "train" else "circle-open"),
             )
         )
 
