@@ -20,7 +20,6 @@ from playground.app.pages.backprop.figures import (
     boundary_figure,
     boundary_values,
     diagram_figure,
-    grid_axes,
     node_positions,
     sign_colour,
 )
@@ -32,6 +31,7 @@ from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_C
 from playground.engine import HIDDEN_ACTIVATIONS, Network, TrainingSettings
 from playground.engine.slow_step import MAX_LAYER_PARAMETERS, slow_step, trainer_slow_step
 from playground.limits import ENVIRONMENT_VARIABLE
+from playground.plots.plane import grid_axes
 
 pytestmark = pytest.mark.timeout(60)
 

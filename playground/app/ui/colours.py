@@ -53,3 +53,8 @@ def class_symbol(k: int) -> str:
     if k < DISTINCT_CLASSES:
         return "circle"
     return _EXTRA_SYMBOLS[(k - DISTINCT_CLASSES) % len(_EXTRA_SYMBOLS)]
+
+
+# A regression's values: orange below zero, white at zero, blue above (the browser paints the
+# plane with the same colours: assets/drawing.js nodeColour).
+VALUE_SCALE = [[0.0, NEGATIVE_COLOUR], [0.5, "#ffffff"], [1.0, POSITIVE_COLOUR]]

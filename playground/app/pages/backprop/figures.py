@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from playground.app.session.model import network_inputs
-from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
+from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR, VALUE_SCALE
+from playground.plots.plane import grid_outputs, output_confidence
 
 NOT_YET = "#c9ced6"  # a node or edge whose number this stage has not reached
 INK = "#1b1f24"
@@ -241,48 +241,20 @@ TIE_SHADE, CERTAIN_SHADE = 0.9, 0.35  # a class's colour mixed with white: at a 
 BEFORE_LINE = "#1b1f24"  # the boundary before the step, dashed over the one after it
 
 
-def plane_range(points: np.ndarray, margin: float = 0.1) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The points' range on each axis plus ``margin`` of its width on both sides (the playground's plane)."""
-    if len(points) == 0:
-        return (0.0, 1.0), (0.0, 1.0)
-    low, high = points.min(axis=0).astype(float), points.max(axis=0).astype(float)
-    width = np.where(high > low, high - low, 1.0)
-    low, high = low - margin * width, high + margin * width
-    return (float(low[0]), float(high[0])), (float(low[1]), float(high[1]))
-
-
-def grid_axes(
-    x_range: tuple[float, float], y_range: tuple[float, float], resolution: int = BOUNDARY_RESOLUTION
-) -> tuple[np.ndarray, np.ndarray]:
-    """The centres of a resolution × resolution grid's cells along x1 and x2."""
-    cells = np.arange(resolution) + 0.5
-    xs = x_range[0] + (x_range[1] - x_range[0]) / resolution * cells
-    ys = y_range[0] + (y_range[1] - y_range[0]) / resolution * cells
-    return xs, ys
-
-
 def boundary_values(network, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """What the boundary paints at every cell, shaped (len(ys), len(xs)) (rows follow x2).
 
     A classification: the predicted class k plus its confidence c (how far the winning output is
     ahead of the runner-up, 0 a tie … 0.999 certain, to 3 decimals), so ⌊value⌋ is the class and
     the colour deepens with c; a regression: the network's output (to 4 significant digits). A network of feature inputs (x1², sin x1,
-    …) takes them, computed from each cell's point (``session.model.network_inputs``).
+    …) takes them, computed from each cell's point (``playground.plots.plane.grid_outputs``).
     """
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    outputs = np.asarray(network.forward(network_inputs(network, points)), dtype=np.float64)
+    outputs = np.asarray(grid_outputs(network, xs, ys), dtype=np.float64)
     shape = (len(ys), len(xs))
     if network.task == "regression":  # four significant digits: the glide's frames travel to the browser
         return np.array([float(f"{value:.4g}") for value in outputs[:, 0]]).reshape(shape)
-    predicted = outputs.argmax(axis=1)
-    if outputs.shape[1] == 1:
-        confidence = np.ones(len(outputs))
-    else:
-        top_two = np.sort(outputs, axis=1)[:, -2:]
-        span = 2.0 if network.output_activation == "tanh" else 1.0
-        confidence = np.clip((top_two[:, 1] - top_two[:, 0]) / span, 0.0, 0.999)
-    return np.round(predicted + confidence, 3).reshape(shape)
+    confidence = np.minimum(output_confidence(outputs, network.output_activation), 0.999)  # ⌊value⌋ stays the class
+    return np.round(outputs.argmax(axis=1) + confidence, 3).reshape(shape)
 
 
 def _mix_with_white(colour: str, amount: float) -> str:
@@ -301,7 +273,6 @@ def class_scale(n_classes: int) -> list[list]:
 
 
 # A regression's values: orange below zero, white at zero, blue above (as the playground's plane).
-VALUE_SCALE = [[0.0, NEGATIVE_COLOUR], [0.5, "#ffffff"], [1.0, POSITIVE_COLOUR]]
 
 
 @dataclass

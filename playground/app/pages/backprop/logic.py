@@ -21,8 +21,6 @@ from playground.app.pages.backprop.figures import (
     Boundary,
     boundary_figure,
     boundary_values,
-    grid_axes,
-    plane_range,
 )
 from playground.app.pages.backprop.shapes import SlowStepRequest
 from playground.app.pages.backprop.stages import frames
@@ -33,6 +31,7 @@ from playground.engine.loop import DIVERGENCE_LIMIT
 from playground.engine.persistence import network_to_json
 from playground.engine.slow_step import SlowStep, check_slow_step_size, trainer_slow_step
 from playground.limits import current as current_limits
+from playground.plots.plane import grid_axes, plane_range
 
 MENU_POINTS = 200  # the point menu offers the batch's first rows, at most this many
 

@@ -13,15 +13,14 @@ from playground.app.ui.colours import (
     CLASS_COLOURS,
     EVOLUTION_COLOUR,
     GRADIENT_COLOUR,
-    NEGATIVE_COLOUR,
-    POSITIVE_COLOUR,
     TEST_COLOUR,
     TRAIN_COLOUR,
+    VALUE_SCALE,
     class_symbol,
 )
 from playground.app.ui.plain_text import plotly_text
-from playground.data.features import feature_matrix
 from playground.engine import Network
+from playground.plots.plane import grid_axes, grid_outputs, output_confidence, plane_range
 
 Array = np.ndarray
 
@@ -36,38 +35,12 @@ class ClassMap:
     confidence: Array  # 0 (a tie) … 1 (certain), same shape
 
 
-def plane_range(inputs: Array, margin: float = 0.1) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The data's range on each axis plus ``margin`` of its width on both sides."""
-    if len(inputs) == 0:
-        return (0.0, 1.0), (0.0, 1.0)
-    low, high = inputs.min(axis=0).astype(float), inputs.max(axis=0).astype(float)
-    width = np.where(high > low, high - low, 1.0)
-    low, high = low - margin * width, high + margin * width
-    return (low[0], high[0]), (low[1], high[1])
-
-
-def output_confidence(outputs: Array, output_activation: str) -> Array:
-    """How far the winning output is ahead of the runner-up, scaled to 0…1."""
-    if outputs.shape[1] == 1:
-        return np.ones(len(outputs))
-    top_two = np.sort(outputs, axis=1)[:, -2:]
-    margin = top_two[:, 1] - top_two[:, 0]
-    output_span = 2.0 if output_activation == "tanh" else 1.0
-    return np.clip(margin / output_span, 0.0, 1.0)
-
-
 def class_map(
     network: Network, x_range: tuple[float, float], y_range: tuple[float, float], resolution: int = 100
 ) -> ClassMap:
     """Evaluate the network at the centre of every cell of a resolution × resolution grid."""
-    x_step = (x_range[1] - x_range[0]) / resolution
-    y_step = (y_range[1] - y_range[0]) / resolution
-    xs = x_range[0] + x_step * (np.arange(resolution) + 0.5)
-    ys = y_range[0] + y_step * (np.arange(resolution) + 0.5)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    points = np.column_stack([grid_x.ravel(), grid_y.ravel()])
-    # A network of feature inputs (x1², x1·x2, …) takes them, computed from each point.
-    outputs = network.forward(points if network.input_names is None else feature_matrix(points, network.input_names))
+    xs, ys = grid_axes(x_range, y_range, resolution)
+    outputs = grid_outputs(network, xs, ys)
     shape = (len(ys), len(xs))
     return ClassMap(
         xs,
@@ -173,11 +146,6 @@ def points_figure(
         uirevision="points",
     )
     return figure
-
-
-# A regression's values: orange below zero, white at zero, blue above (the browser paints the
-# plane with the same colours: assets/drawing.js nodeColour).
-VALUE_SCALE = [[0.0, NEGATIVE_COLOUR], [0.5, "#ffffff"], [1.0, POSITIVE_COLOUR]]
 
 
 def value_range(train_targets: Array, test_targets: Array) -> float:

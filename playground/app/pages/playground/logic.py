@@ -6,7 +6,6 @@ from typing import Any
 
 from dash import html
 
-from playground.app.pages.playground.figures import plane_range
 from playground.app.pages.playground.tasks import (
     FEATURE_PRESETS,
     REGRESSION_OUTPUTS,
@@ -24,6 +23,7 @@ from playground.data.toy import DEFAULT_NOISE as TOY_NOISE
 from playground.data.toy import FRUIT_CURVED_BOUNDARY, FRUIT_LINEAR_BOUNDARY
 from playground.engine import OPTIMIZERS
 from playground.limits import current as current_limits
+from playground.plots.plane import plane_range
 
 MAX_SLIDERS = 60
 MIN_SAMPLES, MAX_SAMPLES = 10, 2000
