@@ -404,10 +404,9 @@ def changed_network(
         names = list(activations)
     sizes[0], sizes[-1] = len(inputs), output_size(data)
     task = task_of(data)
-    if task == "regression" and trigger is not None and output_activation not in REGRESSION_OUTPUTS:
-        output_activation, cost = "linear", "quadratic"  # a preset or layer change: a regression's output is a value
-    if task == "regression" and trigger is not None:
+    if task == "regression" and trigger is not None:  # a preset or layer change: a regression's output is a value
         cost = "quadratic"
+        output_activation = output_activation if output_activation in REGRESSION_OUTPUTS else "linear"
     output_activation, cost = output_for_task(task, output_activation, cost)
     wanted = {
         "layer_sizes": sizes,
