@@ -66,6 +66,12 @@ class Limits:
     jobs: int = 2  # image-training jobs running at once on this server (one per session at most)
     job_heartbeat_seconds: float = 45.0  # a job whose page has not been heard from for this long stops
     image_parameters: int = 10_000_000  # the largest network the image page trains
+    # Rooms (SPEC F28, docs/rooms.md): a room expires this long after its last activity; …
+    room_hours: float = 4.0
+    room_students: int = 500  # … seats in one room
+    rooms: int = 1000  # … rooms open at once on this server (or class)
+    room_action_seconds: float = 0.5  # one student's submissions, trainings and votes: at most one this often
+    nickname_characters: int = 24
 
     def model_limits(self) -> dict[str, int]:
         """The keyword arguments of ``load_network`` that bound a model by its size and its cost."""

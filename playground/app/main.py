@@ -19,6 +19,7 @@ import dash
 from dash import html
 
 from playground.app import pages
+from playground.app.rooms import api as rooms_api
 from playground.app.server import checks, routes
 from playground.app.server.classmode import background_manager
 from playground.app.server.contract import browser_contract, contract_script
@@ -71,7 +72,10 @@ def create_app(allowed_hosts: set[str] | None = None) -> dash.Dash:
     app.index_string = app.index_string.replace("{%scripts%}", contract_script(browser_contract()) + "{%scripts%}")
     app.layout = root_layout
     routes.register_routes(app.server)
+    app.server.register_blueprint(rooms_api.api)  # the rooms' HTTP API (docs/rooms.md)
     checks.register(app)
     # Every request is bounded before the app reads it (sizes, depth, time, Host; see guard).
-    app.server.wsgi_app = RequestGuard(app.server.wsgi_app, routes.route_table(), allowed_hosts)
+    app.server.wsgi_app = RequestGuard(
+        app.server.wsgi_app, routes.route_table(), allowed_hosts, {rooms_api.PREFIX: rooms_api.BODY_LIMIT}
+    )
     return app

@@ -19,6 +19,7 @@ from typing import Any
 
 from playground.app.session import pages, shapes, stores
 from playground.app.session.model import SHARE_PREFIX
+from playground.app.session.room_shapes import ROOM_SHAPES
 from playground.app.ui.colours import CLASS_COLOURS, NEGATIVE_COLOUR, POSITIVE_COLOUR
 from playground.data.features import FEATURE_LABELS, FEATURES
 from playground.engine import COSTS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -28,7 +29,7 @@ from playground.limits import current as current_limits
 
 def all_shapes() -> dict[str, type[shapes.Shape]]:
     """The core shapes, each page's view, and each route's body and answer, by name."""
-    found = dict(shapes.CORE_SHAPES)
+    found = dict(shapes.CORE_SHAPES) | ROOM_SHAPES
     found.update({f"view-{name}": view.shape for name, view in pages.views().items()})
     for route in pages.routes():
         if route.request is not None:

@@ -48,9 +48,16 @@ class RequestGuard:
     fair turns, and a large one goes to the pool).
     """
 
-    def __init__(self, app, routes: dict[str, Route], allowed_hosts: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        app,
+        routes: dict[str, Route],
+        allowed_hosts: set[str] | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
         self.app = app
         self.routes = routes
+        self.prefixes = prefixes or {}  # paths under a prefix (an API's): the limit bounding their bodies
         self.allowed_hosts = {host.lower() for host in allowed_hosts} if allowed_hosts else None
         self.heavy = threading.BoundedSemaphore(current().heavy_requests)
         self.turns = Turns(current().work_slots)
@@ -122,8 +129,9 @@ class RequestGuard:
             length = -1
         if length < 0:
             return refuse(start_response, 411, "a request with a body must say how long it is (Content-Length)")
-        route = self.routes.get(environ.get("PATH_INFO", ""))
-        allowed = getattr(limits, route.body_limit if route else "callback_body_bytes")
+        path = environ.get("PATH_INFO", "")
+        route = self.routes.get(path)
+        allowed = getattr(limits, route.body_limit if route else self.prefix_limit(path))
         if length > allowed:
             return refuse(start_response, 413, f"the request is {length:,} bytes; at most {allowed:,} are taken here")
         heavy = length > limits.heavy_request_bytes
@@ -166,6 +174,13 @@ class RequestGuard:
             if heavy:
                 self.heavy.release()
 
+    def prefix_limit(self, path: str) -> str:
+        """The limit on a body sent to ``path`` outside the pages' routes (Dash's callbacks by default)."""
+        for prefix, limit in self.prefixes.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return limit
+        return "callback_body_bytes"
+
     def host_problem(self, environ) -> str | None:
         if self.allowed_hosts is None:
             return None
@@ -184,10 +199,14 @@ SENDER = "playground.sender"
 
 
 def sender_of(environ) -> str:
-    """Who a request counts against: its session, when it names one this server issued, else its address."""
+    """Who a request counts against: its session, when it names one this server issued (a tab's
+    key, or a room's token: a phone without the page's session), else its address."""
     session = environ.get(SESSION_HEADER, "")
     if session and keys.is_issued(session):
         return "session " + session
+    kind, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if kind.lower() == "bearer" and keys.is_issued(token.strip()):
+        return "session " + token.strip()
     return "address " + environ.get("REMOTE_ADDR", "")
 
 
