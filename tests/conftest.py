@@ -139,3 +139,12 @@ def file_server():
     """A local HTTP server of data-set files (tests/helpers/download_server.py)."""
     with file_server_running() as server:
         yield server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rooms_of_the_run(tmp_path_factory):
+    """The run's rooms in a SQLite file of its own (never the user's cache folder); server
+    processes the tests start inherit it."""
+    if "PLAYGROUND_ROOMS_FILE" not in os.environ:
+        os.environ["PLAYGROUND_ROOMS_FILE"] = str(tmp_path_factory.mktemp("rooms") / "rooms.sqlite3")
+    yield

@@ -7,6 +7,7 @@ token's requests in work as its own sender's).
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from collections.abc import Callable
@@ -109,8 +110,10 @@ def qr_code(code: str):
     except RoomError as error:
         return refused(error)
     link = f"{request.host_url.rstrip('/')}/join/{code}"
-    svg = segno.make(link, error="m").svg_inline(scale=10, border=2, dark="#000", light="#fff")
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+    # A standalone SVG (its namespace declared: an <img> shows nothing without it), not svg_inline's.
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(svg, kind="svg", xmldecl=False, scale=10, border=2, dark="#000", light="#fff")
+    return Response(svg.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
 
 
 @api.post("/<code>/students")
