@@ -497,3 +497,14 @@ def test_changes_to_a_room_are_never_lost_to_each_other(tmp_path, redis_url):
         threads = [threading.Thread(target=bump) for _ in range(6)]
         [t.start() for t in threads], [t.join() for t in threads]
         assert store.meta(code)["version"] == 60
+
+
+def test_every_redis_key_of_a_room_expires(client, redis_url, monkeypatch):
+    import redis
+
+    monkeypatch.setenv("PLAYGROUND_REDIS_URL", redis_url)
+    code, _ = opened(client)
+    submitted(client, code, joined(client, code, "ada"), model.initial_state()["network"])
+    keys = list(redis.Redis.from_url(redis_url).scan_iter(match=f"playground:room:{code}:*"))
+    assert len(keys) >= 6
+    assert all(0 < redis.Redis.from_url(redis_url).pttl(key) <= 4 * 3600 * 1000 for key in keys)

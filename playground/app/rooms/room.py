@@ -186,10 +186,14 @@ def describe(code: Any) -> dict:
     }
 
 
-def touch(code: str, _last: dict[str, float] = {}) -> None:  # noqa: B006  (this process's memory of touches)
+LAST_TOUCHED: dict[str, float] = {}  # this process's memory of when it last pushed each room's expiry back
+
+
+def touch(code: str) -> None:
+    """The room was active: it expires ``room_hours`` from now (written at most once a minute)."""
     now = time.monotonic()
-    if now - _last.get(code, -TOUCH_SECONDS) >= TOUCH_SECONDS:
-        _last[code] = now
+    if now - LAST_TOUCHED.get(code, -TOUCH_SECONDS) >= TOUCH_SECONDS:
+        LAST_TOUCHED[code] = now
         store().touch(code, keep_seconds())
 
 

@@ -327,8 +327,17 @@ class RedisRooms(RoomStore):
             return "full"
         if not self.redis.hsetnx(students, nickname, text_of({**record, "token_hash": token_hash})):
             return "taken"
-        self.redis.hset(self.key(code, "tokens"), token_hash, nickname)
+        pipe = self.redis.pipeline()
+        pipe.hset(self.key(code, "tokens"), token_hash, nickname)
+        self.expire_with_room(pipe, code, students, self.key(code, "tokens"))
+        pipe.execute()
         return "ok"
+
+    def expire_with_room(self, pipe, code: str, *keys: str) -> None:
+        """New keys of a room expire when its meta does (``touch`` pushes them all back together)."""
+        left = self.redis.pttl(self.key(code, "meta"))
+        for key in keys:
+            pipe.pexpire(key, max(int(left), 1000))
 
     def student_by_token(self, code, token_hash):
         nickname = self.redis.hget(self.key(code, "tokens"), token_hash)
@@ -357,10 +366,13 @@ class RedisRooms(RoomStore):
 
     def put_entry(self, code, round_id, nickname, entry, picture):
         pipe = self.redis.pipeline()
-        pipe.sadd(self.key(code, "rounds"), round_id)
-        pipe.hset(self.key(code, f"entries:{round_id}"), nickname, text_of(entry))
+        written = [self.key(code, "rounds"), self.key(code, f"entries:{round_id}")]
+        pipe.sadd(written[0], round_id)
+        pipe.hset(written[1], nickname, text_of(entry))
         if picture is not None:
-            pipe.hset(self.key(code, f"pictures:{round_id}"), nickname, text_of(picture))
+            written.append(self.key(code, f"pictures:{round_id}"))
+            pipe.hset(written[2], nickname, text_of(picture))
+        self.expire_with_room(pipe, code, *written)
         pipe.execute()
 
     def entries(self, code, round_id):
