@@ -40,6 +40,7 @@ def test_pages_are_registered_with_their_paths(app):
         "/landscape": "Landscapes",
         "/images": "Images",
         "/backprop": "Backprop",
+        "/room/none": "Room",  # path_template /room/<code>: reached by a room's link
     }
     assert app.use_pages
 

@@ -17,6 +17,12 @@ MessageKind = Literal["error", "warning", "success", "info"]
 MESSAGE_KINDS: tuple[MessageKind, ...] = ("error", "warning", "success", "info")
 
 
+def navigated_pages() -> list[dict]:
+    """The registered pages the navigation bar links to: all but those reached by a link of their
+    own (a room's pages: ``dash.register_page(..., navigation=False)``)."""
+    return [page for page in dash.page_registry.values() if page.get("navigation", True)]
+
+
 def navigation_bar() -> html.Nav:
     """Links to every registered page, in their order (dcc.Link: no reload, the session stays)."""
     links = [
@@ -26,7 +32,7 @@ def navigation_bar() -> html.Nav:
             className="nav-link",
             id=f"nav-{page['module'].rsplit('.', 1)[-1]}",
         )
-        for page in dash.page_registry.values()
+        for page in navigated_pages()
     ]
     return html.Nav(
         id=NAVIGATION,
@@ -58,7 +64,7 @@ def said(text: str, kind: MessageKind) -> html.Span | str:
 
 def register_navigation(app: dash.Dash) -> None:
     """Mark the link of the page shown (the router's own Location holds the path)."""
-    pages = list(dash.page_registry.values())
+    pages = navigated_pages()
     paths = json.dumps([page["relative_path"] for page in pages])
     app.clientside_callback(
         f"function(path) {{ return {paths}.map((p) => p === path ? 'nav-link active' : 'nav-link'); }}",

@@ -69,7 +69,7 @@ def panel(network: dict, look: dict | None = None) -> html.Details:
         id=ids.EXERCISE_PANEL,
         className="exercise-panel column",
         children=[
-            html.Summary("make an exercise: hide or lock controls, set a task, share it as a link"),
+            html.Summary("make an exercise: hide or lock controls, set a task, share it as a link or open a room"),
             html.Div(
                 className="exercise-grid",
                 children=[
@@ -168,6 +168,12 @@ def panel(network: dict, look: dict | None = None) -> html.Details:
                                         "try it here",
                                         id=ids.EXERCISE_TRY,
                                         title="this page as a student opening the link sees it ('open freely' ends it)",
+                                    ),
+                                    html.Button(
+                                        "open a room",
+                                        id=ids.ROOM_OPEN,
+                                        title="a room on these points and this network: students join from their phones "
+                                        "(the weight-layers and weights locked or hidden here stay still for them)",
                                     ),
                                 ],
                             ),

@@ -159,5 +159,6 @@ EXERCISE_TRY = "playground-exercise-try"
 EXERCISE_LINK = "playground-exercise-link"
 EXERCISE_FRAGMENT = "playground-exercise-fragment"
 EXERCISE_MESSAGE = "playground-exercise-message"
+ROOM_OPEN = "playground-room-open"  # "open a room" (SPEC F28): the room's projector in a new tab
 
 IDS = {name.lower(): value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)}
