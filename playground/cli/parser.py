@@ -23,6 +23,7 @@ from playground.cli.worker import add_worker_arguments
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
+    from playground import __version__
     from playground.data.download import DOWNLOADABLE
     from playground.data.features import FEATURES
     from playground.engine import HIDDEN_ACTIVATIONS, OPTIMIZERS, OUTPUT_ACTIVATIONS
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="playground",
         description="Neural Playground: watch a neural network learn. Without a command, starts the app.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command")
 
     serve = commands.add_parser("serve", help="start the web app (the default command)")
