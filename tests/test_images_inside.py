@@ -12,6 +12,7 @@ import pytest
 
 from playground.app.pages.images import evaluation, inside
 from playground.engine import Network
+from playground.plots import weights
 
 from helpers.images_page import trained_digits_model
 
@@ -29,10 +30,10 @@ def digits_model():
 
 
 def test_first_layer_pictures_of_grey_and_colour_images():
-    grey = inside.first_layer_pictures(Network([64, 16, 10]), (8, 8))
+    grey = weights.first_layer_pictures(Network([64, 16, 10]), (8, 8))
     assert grey.shape == (16, 8, 8, 3) and grey.min() >= 0 and grey.max() <= 1
     colour_net = Network([3072, 5, 10])
-    colour = inside.first_layer_pictures(colour_net, (32, 32, 3), count=3)
+    colour = weights.first_layer_pictures(colour_net, (32, 32, 3), count=3)
     assert colour.shape == (3, 32, 32, 3)
     w = colour_net.weights[0][:, 1]
     np.testing.assert_allclose(colour[1], (0.5 + 0.5 * w / np.abs(w).max()).reshape(32, 32, 3), rtol=1e-6)
@@ -171,7 +172,7 @@ def test_a_conv_network_shows_its_filters_feature_maps_and_layers():
     from playground.engine import Network
 
     network = Network.from_spec("conv6x3,pool2,16", (8, 8, 1), 10, seed=0)
-    filters = inside.first_layer_pictures(network, (8, 8), 64)
+    filters = weights.first_layer_pictures(network, (8, 8), 64)
     assert filters.shape == (6, 3, 3, 3)  # six 3×3 filters as RGB pictures
     maps = inside.feature_maps(network, np.random.default_rng(0).random((8, 8), dtype=np.float32))
     assert maps.shape == (6, 8, 8) and maps.min() >= 0 and maps.max() <= 1
@@ -182,17 +183,17 @@ def test_a_conv_network_shows_its_filters_feature_maps_and_layers():
     rows = np.random.default_rng(1).random((5, 64), dtype=np.float32)
     assert inside.layer_activations(network, rows, 1).shape == (5, 8 * 8 * 6)
     colour = Network.from_spec("conv4x3,16", (32, 32, 3), 10, seed=0)
-    assert inside.first_layer_pictures(colour, (32, 32, 3), 64).shape == (4, 3, 3, 3)
+    assert weights.first_layer_pictures(colour, (32, 32, 3), 64).shape == (4, 3, 3, 3)
 
 
 def test_filters_are_enlarged_pixel_for_pixel_and_captioned():
     network = Network.from_spec("conv6x3,pool2,16", (8, 8, 1), 10, seed=0)
-    filters = inside.first_layer_pictures(network, (8, 8), 64)
-    big = inside.enlarged(filters)
+    filters = weights.first_layer_pictures(network, (8, 8), 64)
+    big = weights.enlarged(filters)
     assert big.shape == (6, 24, 24, 3)
     np.testing.assert_array_equal(big[:, ::8, ::8], filters)  # each weight a clean 8×8 square
     np.testing.assert_array_equal(big[:, 7::8, 7::8], filters)
-    assert inside.enlarged(np.zeros((2, 28, 28)), 24).shape == (2, 28, 28)  # big enough already
+    assert weights.enlarged(np.zeros((2, 28, 28)), 24).shape == (2, 28, 28)  # big enough already
     caption = inside.first_layer_caption(network, 6)
     assert "6 filters (3×3×1)" in caption and "feature map" in caption and "Red weights" in caption
     colour = Network.from_spec("conv4x5,16", (32, 32, 3), 10, seed=0)

@@ -1,7 +1,9 @@
-"""The input plane both pages draw a network over: its range, its grid of cells, and what the
-network says at each (pure NumPy; the pages turn it into figures)."""
+"""The input plane the pages draw a network over: its range, its grid of cells, and what the
+network says at each (pure NumPy; the figures draw it)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,3 +47,28 @@ def output_confidence(outputs: Array, output_activation: str) -> Array:
     margin = top_two[:, 1] - top_two[:, 0]
     output_span = 2.0 if output_activation == "tanh" else 1.0
     return np.clip(margin / output_span, 0.0, 1.0)
+
+
+@dataclass
+class ClassMap:
+    """The predicted class and the confidence of every cell of a grid over the input plane."""
+
+    xs: Array  # cell centres along x1, shape (resolution,)
+    ys: Array  # cell centres along x2, shape (resolution,)
+    predicted: Array  # class index, shape (len(ys), len(xs))
+    confidence: Array  # 0 (a tie) … 1 (certain), same shape
+
+
+def class_map(
+    network: Network, x_range: tuple[float, float], y_range: tuple[float, float], resolution: int = 100
+) -> ClassMap:
+    """Evaluate the network at the centre of every cell of a resolution × resolution grid."""
+    xs, ys = grid_axes(x_range, y_range, resolution)
+    outputs = grid_outputs(network, xs, ys)
+    shape = (len(ys), len(xs))
+    return ClassMap(
+        xs,
+        ys,
+        outputs.argmax(axis=1).reshape(shape),
+        output_confidence(outputs, network.output_activation).reshape(shape),
+    )

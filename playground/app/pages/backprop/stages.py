@@ -21,6 +21,7 @@ from playground.app.pages.backprop.figures import EDGE_LABEL_LIMIT, Diagram, dia
 from playground.engine import Network
 from playground.engine.activations import LEAKY_SLOPE
 from playground.engine.slow_step import SlowStep
+from playground.plots.diagram import column_names
 
 ACTIVATION_FORMULAS = {
     "sigmoid": "1 / (1 + e^−z)",
@@ -58,12 +59,6 @@ def number(value: Any) -> str:
     if not math.isfinite(value):
         return "not finite"
     return f"{value:.3g}".replace("-", "−")
-
-
-def column_names(network: Network) -> list[str]:
-    activations = [layer.activation for layer in network.weighted_layers]
-    hidden = [f"hidden {k}<br>{name}" for k, name in enumerate(activations[:-1], start=1)]
-    return ["inputs", *hidden, f"outputs<br>{activations[-1]}"]
 
 
 def node_name(column: int, row: int, n_columns: int, input_names: list[str]) -> str:

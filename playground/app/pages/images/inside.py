@@ -1,6 +1,7 @@
 """Looking inside a trained image network (SPEC F17, F23): pure functions of the network and images.
 
-- ``first_layer_pictures``: the weights into each first-layer node, drawn as an image;
+- ``first_layer_pictures``, ``enlarged``: the weights into each first-layer node, drawn as an
+  image (the library's, ``playground.plots.weights``), and what they are (``first_layer_caption``);
 - ``noise_answer``: what the network says about pure noise (often something, confidently);
 - ``layer_map``: test images placed by a layer's activations (PCA, or t-SNE), to watch classes
   separate layer by layer;
@@ -35,40 +36,6 @@ TSNE_STEPS = (100, 200)  # exaggerated, then plain (openTSNE's defaults 250 + 50
 TSNE_EVERY = 25  # t-SNE steps between two progress lines (about every 0.2 s here)
 Said = Callable[[str], None] | None  # where a long computation says how far it has come
 CHUNK = 250  # images per forward pass of a map: a conv network's layers for 2,500 at once are 100s of MB
-
-
-def diverging(values: Array) -> Array:
-    """Values in [−1, 1] as RGB: blue below 0, white at 0, red above (the weights' sign and size)."""
-    v = np.clip(values, -1, 1)[..., None]
-    blue, white, red = np.array([0.16, 0.38, 0.72]), np.ones(3), np.array([0.79, 0.19, 0.15])
-    return np.where(v < 0, white + (blue - white) * -v, white + (red - white) * v).astype(np.float32)
-
-
-def first_layer_pictures(network: Network, image_shape: tuple[int, ...], count: int = 64) -> Array:
-    """(count, h, w, 3) pictures of what the first layer looks for, each scaled by its own
-    largest magnitude: a dense layer's node j's incoming weights laid out like the image, or a
-    conv layer's filters. Grey: blue negative, red positive; colour: each channel's weights as
-    that colour, grey at 0."""
-    first = network.weighted_layers[0]
-    if isinstance(first, Conv2D):
-        weights = np.moveaxis(first.weights[..., :count], -1, 0)  # (filters, kh, kw, channels)
-        shape = weights.shape[1:] if weights.shape[-1] == 3 else weights.shape[1:3]
-    else:
-        weights, shape = first.weights[:, :count].T, image_shape  # (nodes, inputs)
-    flat = weights.reshape(len(weights), -1)
-    scale = np.maximum(np.abs(flat).max(axis=1, keepdims=True), 1e-12)
-    shaped = (flat / scale).reshape(-1, *shape)
-    if len(shape) == 3:
-        return (0.5 + 0.5 * shaped).astype(np.float32)
-    return diverging(shaped)
-
-
-def enlarged(pictures: Array, at_least: int = 24) -> Array:
-    """Pictures (N, h, w[, 3]) with each pixel repeated so a picture is at least ``at_least``
-    pixels tall: a 5×5 filter tiled beside its neighbours is then a visible square, not a
-    speck between the grid's 2-pixel gaps."""
-    factor = -(-at_least // pictures.shape[1])
-    return np.repeat(np.repeat(pictures, factor, axis=1), factor, axis=2)
 
 
 def first_layer_caption(network: Network, shown: int) -> str:

@@ -21,6 +21,7 @@ from playground.app.session.budget import sample_within_budget
 from playground.app.ui.pictures import grid, png_data_uri
 from playground.engine import blas_threads
 from playground.engine.footprint import footprint
+from playground.plots.weights import first_layer_pictures, tiled_pictures
 
 ROBUSTNESS_SAMPLES = 500
 ROBUSTNESS_FEWEST = 10  # test images however big the network (the largest allowed: about a second here)
@@ -176,11 +177,9 @@ def register_inside_callbacks(app) -> None:
     )
     def show_first_layer(_model, key):
         model = load_model(key)
-        alone = len(model.network.weighted_layers) == 1  # no hidden layer: one picture per class
-        pictures = inside.first_layer_pictures(model.network, model.shape, 10 if alone else 64)
-        columns = min(len(pictures), 10 if alone else 16)
+        pictures = first_layer_pictures(model.network, model.shape)  # the library's: a notebook draws the same
         return (
-            png_data_uri(grid(inside.enlarged(pictures), columns=columns)),
+            png_data_uri(tiled_pictures(pictures, model.network)),
             inside.first_layer_caption(model.network, len(pictures)),
         )
 
