@@ -41,6 +41,7 @@ def test_pages_are_registered_with_their_paths(app):
         "/images": "Images",
         "/backprop": "Backprop",
         "/room/none": "Room",  # path_template /room/<code>: reached by a room's link
+        "/join": "Join a room",  # and /join/<code>: a student's phone, by the room's link or QR code
     }
     assert app.use_pages
 

@@ -1,0 +1,215 @@
+/*
+ * The controls a student's phone draws from the room's description (page /join, assets/join.js):
+ * a slider for every weight and bias, a big button for every answer of a vote, and the train
+ * race's network within the round's limits. All text is set as text, never as markup.
+ *
+ * Each control says what it does in a data-join attribute ("layers", "width", "activation",
+ * "vote"), which join.js reads from one click handler on the page; a slider is a native range
+ * input (a phone's own touch handling; its thumb made big in join.css).
+ */
+(function (modules) {
+  "use strict";
+
+  const SLIDER_STEP = 0.01;
+
+  function element(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+
+  // ------------------------------------------------------------------ weights and biases
+
+  /** A parameter's address as the exercise links and the API name it: ["W", layer, row, col] or ["b", layer, node]. */
+  const key = (address) => address.join(",");
+  const label = (a) => (a[0] === "W" ? `W[${a[1]}][${a[2]},${a[3]}]` : `b[${a[1]}][${a[2]}]`);
+  const shortValue = (v) => (Math.abs(v) >= 1e4 ? v.toExponential(1) : String(Math.round(v * 100) / 100));
+
+  /** Every weight and bias of a dense network, layer by layer: its address and value. */
+  function parameters(net) {
+    const found = [];
+    net.layers.forEach((layer, l) => {
+      layer.weights.forEach((row, i) => row.forEach((w, j) => found.push({ address: ["W", l + 1, i, j], value: w })));
+      layer.biases.forEach((b, j) => found.push({ address: ["b", l + 1, j], value: b }));
+    });
+    return found;
+  }
+
+  function valueAt(net, address) {
+    const layer = net.layers[address[1] - 1];
+    return address[0] === "W" ? layer.weights[address[2]][address[3]] : layer.biases[address[2]];
+  }
+
+  /** A copy of the network with one parameter set (the room's JSON, as sent and kept). */
+  function withValue(net, address, value) {
+    const layers = net.layers.map((layer, l) => (l !== address[1] - 1 ? layer : Object.assign({}, layer, {
+      weights: layer.weights.map((row) => row.slice()), biases: layer.biases.slice() })));
+    const layer = layers[address[1] - 1];
+    if (address[0] === "W") layer.weights[address[2]][address[3]] = value; else layer.biases[address[2]] = value;
+    return Object.assign({}, net, { layers: layers });
+  }
+
+  /** Is the parameter held by the teacher (its weight-layer, or itself)? */
+  function isHeld(settings, address) {
+    return (settings.held_layers || []).includes(address[1]) || (settings.held_weights || []).some((a) => key(a) === key(address));
+  }
+
+  /** The network with every held parameter at the room's value (the server refuses a submission that moved one). */
+  function keepHeld(net, room, settings) {
+    let kept = net;
+    for (const { address } of parameters(net)) {
+      if (isHeld(settings, address) && valueAt(kept, address) !== valueAt(room, address)) kept = withValue(kept, address, valueAt(room, address));
+    }
+    return kept;
+  }
+
+  /** A slider's range: ±range, widened to take the value (as the playground's sliders). */
+  function bounds(value, range) { return [Math.min(-range, Math.floor(value)), Math.max(range, Math.ceil(value))]; }
+
+  /**
+   * The sliders of ``net`` in ``container``, one row each (label, track, value), grouped by weight-layer;
+   * held ones disabled and marked. Drawn anew only when the network's shape or what is held changed.
+   */
+  function drawSliders(container, net, settings, range) {
+    const shape = JSON.stringify([net.layers.map((l) => [l.inputs, l.outputs]), settings.held_layers, settings.held_weights]);
+    if (container.dataset.shape === shape) return setSliders(container, net, range);
+    container.dataset.shape = shape;
+    const rows = [];
+    let layerShown = 0;
+    for (const { address, value } of parameters(net)) {
+      if (address[1] !== layerShown) {
+        layerShown = address[1];
+        rows.push(element("h3", "join-layer-name", `weight-layer ${layerShown}: into layer ${layerShown}'s nodes`));
+      }
+      const row = element("div", "join-slider"), held = isHeld(settings, address);
+      row.dataset.address = JSON.stringify(address);
+      const name = element("span", "join-slider-name", label(address));
+      const input = element("input");
+      input.type = "range";
+      input.step = SLIDER_STEP;
+      input.disabled = held;
+      input.setAttribute("aria-label", label(address));
+      const shown = element("span", "join-slider-value");
+      row.append(name, input, shown);
+      if (held) {
+        row.classList.add("held");
+        row.title = "held by the teacher: it keeps the room's value";
+        name.append(element("span", "join-held", " · locked"));
+      }
+      rows.push(row);
+    }
+    container.replaceChildren(...rows);
+    setSliders(container, net, range);
+  }
+
+  /** Every slider to its parameter's value (a reset, a new network from the server). */
+  function setSliders(container, net, range) {
+    container.querySelectorAll(".join-slider").forEach((row) => {
+      const value = valueAt(net, JSON.parse(row.dataset.address)), input = row.querySelector("input");
+      const [low, high] = bounds(value, range);
+      input.min = low; input.max = high;
+      input.value = value;
+      row.querySelector(".join-slider-value").textContent = shortValue(value);
+    });
+  }
+
+  /** What a slider's input event changed: its address and value (its label follows). */
+  function sliderMoved(input) {
+    const row = input.closest(".join-slider"), value = Number(input.value);
+    row.querySelector(".join-slider-value").textContent = shortValue(value);
+    return { address: JSON.parse(row.dataset.address), value: value };
+  }
+
+  // ------------------------------------------------------------------ a vote's answers
+
+  /** One big button per answer; the student's vote of this phase marked. */
+  function drawOptions(container, options, chosen) {
+    const same = container.dataset.options === JSON.stringify(options);
+    if (!same) {
+      container.dataset.options = JSON.stringify(options);
+      container.replaceChildren(...options.map((text, i) => {
+        const button = element("button", "join-option join-big", text);
+        button.dataset.join = "vote";
+        button.dataset.choice = i;
+        return button;
+      }));
+    }
+    container.querySelectorAll(".join-option").forEach((button, i) => {
+      button.classList.toggle("chosen", i === chosen);
+      button.setAttribute("aria-pressed", i === chosen ? "true" : "false");
+    });
+  }
+
+  // ------------------------------------------------------------------ the train race's network
+
+  /** A stepper: − value +, its buttons saying what they change. */
+  function stepper(name, value, low, high, what, index) {
+    const row = element("div", "join-stepper");
+    const minus = element("button", "join-step", "−"), plus = element("button", "join-step", "+");
+    for (const [button, change, allowed] of [[minus, -1, value > low], [plus, 1, value < high]]) {
+      button.dataset.join = what;
+      button.dataset.change = change;
+      if (index !== undefined) button.dataset.index = index;
+      button.disabled = !allowed;
+      button.setAttribute("aria-label", (change < 0 ? "fewer: " : "more: ") + name);
+    }
+    row.append(element("span", "join-stepper-name", name), minus, element("span", "join-stepper-value", String(value)), plus);
+    return row;
+  }
+
+  /**
+   * The choice of hidden layers (each its width) and activation, within the round's limits; drawn
+   * anew only when it changed (a button replaced under a finger would lose its tap).
+   */
+  function drawTrainChoice(layersBox, activationsBox, choice, round, acting) {
+    const drawn = JSON.stringify([choice, round.max_hidden_layers, round.max_width, round.activations, acting]);
+    if (layersBox.dataset.drawn === drawn) return;
+    layersBox.dataset.drawn = drawn;
+    const maxLayers = round.max_hidden_layers || 0, maxWidth = round.max_width || 1;
+    const rows = [stepper("hidden layers", choice.hidden.length, 0, maxLayers, "layers")];
+    choice.hidden.forEach((width, k) => rows.push(stepper(`layer ${k + 1}: nodes`, width, 1, maxWidth, "width", k)));
+    layersBox.replaceChildren(...rows);
+    const names = round.activations || [];
+    activationsBox.replaceChildren(element("span", "join-stepper-name", "activation"), ...names.map((name) => {
+      const button = element("button", "join-choice", name);
+      button.dataset.join = "activation";
+      button.dataset.value = name;
+      button.classList.toggle("chosen", name === choice.activation);
+      button.setAttribute("aria-pressed", name === choice.activation ? "true" : "false");
+      return button;
+    }));
+    activationsBox.hidden = !choice.hidden.length;  // no hidden layer: no hidden activation to choose
+    if (!acting) [layersBox, activationsBox].forEach((box) => box.querySelectorAll("button").forEach((b) => { b.disabled = true; }));
+  }
+
+  /** The choice after a press of one of its buttons (kept within the round's limits). */
+  function changeChoice(choice, button, round) {
+    const change = Number(button.dataset.change), maxWidth = round.max_width || 1;
+    const hidden = choice.hidden.slice();
+    if (button.dataset.join === "layers") {
+      if (change > 0 && hidden.length < (round.max_hidden_layers || 0)) hidden.push(hidden.length ? hidden[hidden.length - 1] : Math.min(3, maxWidth));
+      if (change < 0) hidden.pop();
+    } else if (button.dataset.join === "width") {
+      const k = Number(button.dataset.index);
+      hidden[k] = Math.min(maxWidth, Math.max(1, hidden[k] + change));
+    } else if (button.dataset.join === "activation") {
+      return Object.assign({}, choice, { activation: button.dataset.value });
+    }
+    return Object.assign({}, choice, { hidden: hidden });
+  }
+
+  /** A first choice for a train round: the room's network's hidden layers and activation, within the limits. */
+  function firstChoice(net, round) {
+    const names = round.activations || [];
+    const hiddenLayers = net.layers.slice(0, -1).slice(0, round.max_hidden_layers || 0);
+    const activation = hiddenLayers.length && names.includes(hiddenLayers[0].activation) ? hiddenLayers[0].activation : names[0];
+    return { hidden: hiddenLayers.map((layer) => Math.min(layer.outputs, round.max_width || 1)), activation: activation };
+  }
+
+  modules.joinControls = {
+    parameters: parameters, withValue: withValue, keepHeld: keepHeld, isHeld: isHeld, drawSliders: drawSliders,
+    setSliders: setSliders, sliderMoved: sliderMoved, drawOptions: drawOptions, drawTrainChoice: drawTrainChoice,
+    changeChoice: changeChoice, firstChoice: firstChoice,
+  };
+})(window.neuralModules = window.neuralModules || {});
