@@ -86,10 +86,10 @@
     const total = values.reduce((sum, n) => sum + n, 0);
     return {
       data: [{ type: "bar", orientation: "h", y: options, x: values, text: values.map(String),
-        textposition: "auto", marker: { color: contract().class_colours[0] }, hoverinfo: "x+y" }],
+        textposition: "outside", cliponaxis: false, marker: { color: contract().class_colours[0] }, hoverinfo: "x+y" }],
       layout: Object.assign({}, BASE_LAYOUT, {
         title: { text: `${title} · ${total} vote${total === 1 ? "" : "s"}`, x: 0, xanchor: "left" },
-        xaxis: { visible: false, rangemode: "tozero" },
+        xaxis: { visible: false, range: [0, Math.max(1, ...values) * 1.15] },  // room for the counts beside the bars
         yaxis: { autorange: "reversed", automargin: true, ticksuffix: " " },
       }),
     };
@@ -105,10 +105,11 @@
         line("train cost", run.train_cost, colours[0]),
         line("test cost", run.test_cost, colours[1]),
         { type: "scatter", mode: "markers", x: [run.epochs[at]], y: [run.test_cost[at]], marker: { size: 14, color: "#222" },
-          hoverinfo: "skip" },
+          hoverinfo: "skip", showlegend: false },
       ],
       layout: Object.assign({}, BASE_LAYOUT, {
-        margin: { l: 10, r: 10, t: 10, b: 10 }, showlegend: true, legend: { orientation: "h", y: 1.02, yanchor: "bottom" },
+        margin: { l: 10, r: 10, t: 10, b: 10 }, showlegend: true,
+        legend: { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "top", bgcolor: "rgba(255,255,255,0.7)" },
         xaxis: { title: { text: "epoch" }, automargin: true },
         yaxis: { title: { text: "cost" }, automargin: true, type: "log" },
       }),

@@ -24,7 +24,8 @@
   const TOP = 10;  // the board shows the top ten
   const KIND_NAMES = { "hand-tune": "hand-tune", predict: "predict, then run", train: "train race" };
   const state = { page: null, code: "", token: "", room: null, etag: null, board: null, galleryKey: "",
-    galleryAsked: 0, bestKey: "", votesKey: "", runKey: "", playing: null, generation: 0, closing: 0 };
+    galleryAsked: 0, bestKey: "", best: null, votesKey: "", runKey: "", playing: null, generation: 0, closing: 0,
+    resized: null };
 
   function say(text, kind) { modules.messages.sayIn(byId(ID().message), text, kind || "info"); }
 
@@ -131,7 +132,8 @@
   /** The counts and the top ten (rows kept and rewritten in place: a click on one never misses). */
   function showBoard(board) {
     state.board = board;
-    setText(ID().counts, `${board.joined} joined · ${board.submitted} submitted`);
+    const predict = board.round && board.round.kind === "predict";  // a predict round's entries are votes
+    setText(ID().counts, `${board.joined} joined · ${board.submitted} ${predict ? "voted" : "submitted"}`);
     const list = byId(ID().board);
     if (!list) return;
     const entries = board.entries.slice(0, TOP);
@@ -202,24 +204,32 @@
     const key = best ? best.nickname + JSON.stringify(best.network) : "";
     if (key === state.bestKey || !state.room) return;
     state.bestKey = key;
+    state.best = best;
+    drawBest();
+  }
+
+  /** The best boundary, large (again when the window's size changes: it is drawn at its box's size). */
+  function drawBest() {
+    const best = state.best, canvas = byId(ID().best_canvas);
+    if (!canvas || !state.room) return;
     setText(ID().best_caption, best ? "best boundary: " + best.nickname : "best boundary: none yet");
-    const canvas = byId(ID().best_canvas);
     if (best) figures().boundary(canvas, best.network, state.room.data);
-    else if (canvas.getContext) canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
+    else canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height);
   }
 
   // ------------------------------------------------------------------ a predict round's run, played back
 
   function playRun() {
-    const run = state.room.round.run;
+    const run = state.room.round.run, key = state.runKey;
     clearTimeout(state.playing);
     const show = (k) => {
-      if (!state.page || !state.page.isConnected || state.room.round.run !== run) return;
+      if (!state.page || !state.page.isConnected || state.runKey !== key) return;  // left, or a new run
       const epoch = run.epochs[k];  // each frame is a network and its costs at one epoch
       figures().boundary(byId(ID().run_canvas), run.networks[k], state.room.data);
       setFigure(ID().run_cost, figures().costFigure(run, k));
-      const last = k === run.networks.length - 1;
-      setText(ID().run_caption, `the run: epoch ${epoch}` + (last && run.diverged ? " · it diverged" : ""));
+      const last = k === run.networks.length - 1, cost = run.test_cost[k];
+      setText(ID().run_caption, `the run: epoch ${epoch}` + (cost === null ? "" : ` · test cost ${modules.drawing.formatCost(cost)}`) +
+        (last && run.diverged ? " · it diverged" : ""));
       if (!last) state.playing = setTimeout(() => show(k + 1), FRAME_EVERY);
     };
     if (run.networks.length) show(0);
@@ -306,7 +316,7 @@
     const page = byId(ID().page);
     if (!page || page === state.page || !room || !room.code) return;
     Object.assign(state, { page: page, code: room.code, token: teacherToken(room.code), room: null, etag: null,
-      board: null, galleryKey: "", bestKey: "", votesKey: "", runKey: "", generation: state.generation + 1 });
+      board: null, galleryKey: "", bestKey: "", best: null, votesKey: "", runKey: "", generation: state.generation + 1 });
     page.toggleAttribute("data-teacher", !!state.token);
     page.addEventListener("click", onClick);
     // The host and the path on a line each if need be (a break inside the code would misread).
@@ -314,8 +324,13 @@
     parts[0].textContent = window.location.host;
     parts[1].textContent = "/join/" + room.code;
     byId(ID().qr).src = api().qrUrl(room.code);
-    // Lecture mode and a new window size change the boxes: the boundaries are drawn at their size.
-    window.addEventListener("resize", () => { state.bestKey = ""; state.galleryKey = ""; });
+    if (!mount.resizes) {  // lecture mode and a new window size change the boxes: draw the boundary again
+      window.addEventListener("resize", () => {
+        clearTimeout(state.resized);
+        state.resized = setTimeout(() => { if (state.page && state.page.isConnected) drawBest(); }, 150);
+      });
+      mount.resizes = true;
+    }
     poll(state.generation);
   }
 

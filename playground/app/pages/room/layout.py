@@ -19,6 +19,8 @@ KINDS = {"hand-tune": "hand-tune", "predict": "predict, then run", "train": "tra
 QUESTION = "Learn rate 3 on this network: what will training do?"
 ANSWERS = ["crawl", "converge", "bounce", "diverge", "", ""]
 MOST_ANSWERS = len(ANSWERS)
+# The projector's charts are read, not explored: no toolbar over them (it hid their titles).
+STILL = {"displayModeBar": False, "displaylogo": False}
 
 
 def clean_code(code: str | None) -> str:
@@ -76,8 +78,8 @@ def focus() -> html.Section:
                     html.Div(
                         className="room-vote-charts",
                         children=[
-                            dcc.Graph(id=ids.VOTES_BEFORE, className="room-vote-chart", config={"displaylogo": False}),
-                            dcc.Graph(id=ids.VOTES_AFTER, className="room-vote-chart", config={"displaylogo": False}),
+                            dcc.Graph(id=ids.VOTES_BEFORE, className="room-vote-chart", config=STILL),
+                            dcc.Graph(id=ids.VOTES_AFTER, className="room-vote-chart", config=STILL),
                         ],
                     ),
                 ],
@@ -97,7 +99,7 @@ def focus() -> html.Section:
                         className="room-run-parts",
                         children=[
                             html.Canvas(id=ids.RUN_CANVAS, className="room-boundary"),
-                            dcc.Graph(id=ids.RUN_COST, className="room-run-cost", config={"displaylogo": False}),
+                            dcc.Graph(id=ids.RUN_COST, className="room-run-cost", config=STILL),
                         ],
                     ),
                 ],
