@@ -69,6 +69,7 @@
   async function refreshRoom() {
     const answer = await api().describe(state.code, state.etag);
     if (answer.status === 304) return;
+    if (answer.status === 404) state.generation++;  // no such room (or it expired): nothing more to ask
     if (!answer.ok) { say(answer.body.error, "error"); return; }
     state.etag = answer.etag;
     adoptRoom(answer.body);
