@@ -5,7 +5,7 @@
  *
  * Each control says what it does in a data-join attribute ("layers", "width", "activation",
  * "vote"), which join.js reads from one click handler on the page; a slider is a native range
- * input (a phone's own touch handling; its thumb made big in join.css).
+ * input (its keys, its look: a thumb made big in join.css) whose row takes the finger (below).
  */
 (function (modules) {
   "use strict";
@@ -121,6 +121,51 @@
     return { address: JSON.parse(row.dataset.address), value: value };
   }
 
+  // ------------------------------------------------------------------ a thumb's drag
+
+  /*
+   * A phone's own range input jumps to wherever a finger lands on it, so a thumb scrolling the
+   * list past the sliders would move them. Here the slider's row takes the finger instead (the
+   * input takes no pointer, only keys): a finger that goes sideways drags the value by as much as
+   * it moves (from the value it had, not from where it landed); one that goes up or down scrolls
+   * the page (the row's touch-action: pan-y leaves that to the browser, which cancels the drag).
+   */
+  const SIDEWAYS = 6;  // CSS pixels a finger goes sideways before it drags
+  let drag = null;
+
+  function dragStart(event) {
+    const row = event.target.closest && event.target.closest(".join-slider"), input = row && row.querySelector("input");
+    drag = null;
+    if (!input || input.disabled || (event.pointerType === "mouse" && event.button !== 0)) return;
+    drag = { row: row, input: input, id: event.pointerId, x: event.clientX, y: event.clientY, from: Number(input.value), moving: false };
+  }
+
+  /** The input whose value a pointer's move changed (its label follows), or null. */
+  function dragMove(event) {
+    if (!drag || event.pointerId !== drag.id) return null;
+    const dx = event.clientX - drag.x, input = drag.input;
+    if (!drag.moving) {
+      if (Math.abs(dx) < SIDEWAYS || Math.abs(dx) < Math.abs(event.clientY - drag.y)) return null;
+      drag.moving = true;
+      drag.row.setPointerCapture(event.pointerId);
+      drag.row.classList.add("dragged");
+    }
+    event.preventDefault();
+    const min = Number(input.min), max = Number(input.max), width = input.getBoundingClientRect().width || 1;
+    const raw = drag.from + (dx * (max - min)) / width;
+    const value = Math.round(Math.min(max, Math.max(min, raw)) / SLIDER_STEP) * SLIDER_STEP;
+    if (Math.abs(value - Number(input.value)) < SLIDER_STEP / 2) return null;
+    input.value = value;
+    return input;
+  }
+
+  /** The input a drag ended on (to be kept), or null when the pointer only tapped or scrolled. */
+  function dragEnd(event) {
+    const ended = drag && event.pointerId === drag.id ? drag : null;
+    if (ended) { drag = null; ended.row.classList.remove("dragged"); }
+    return ended && ended.moving ? ended.input : null;
+  }
+
   // ------------------------------------------------------------------ a vote's answers
 
   /** One big button per answer; the student's vote of this phase marked. */
@@ -209,7 +254,7 @@
 
   modules.joinControls = {
     parameters: parameters, withValue: withValue, keepHeld: keepHeld, isHeld: isHeld, drawSliders: drawSliders,
-    setSliders: setSliders, sliderMoved: sliderMoved, drawOptions: drawOptions, drawTrainChoice: drawTrainChoice,
+    setSliders: setSliders, sliderMoved: sliderMoved, dragStart: dragStart, dragMove: dragMove, dragEnd: dragEnd, drawOptions: drawOptions, drawTrainChoice: drawTrainChoice,
     changeChoice: changeChoice, firstChoice: firstChoice,
   };
 })(window.neuralModules = window.neuralModules || {});

@@ -378,10 +378,13 @@
     if (actions[button.id]) actions[button.id]();
   }
 
-  /** A slider moved (each step of a drag): that one parameter changes and the plane follows at once. */
+  /** A slider moved (each step of a drag, or its keys): that one parameter changes and the plane follows at once. */
   function onInput(event) {
-    const input = event.target;
-    if (input.type !== "range" || !state.net || state.playback) return;
+    if (event.target.type === "range") sliderMoved(event.target);
+  }
+
+  function sliderMoved(input) {
+    if (!state.net || state.playback) return;
     const { address, value } = controls().sliderMoved(input);
     const before = state.grid || plane().grid(state.net, state.plane);
     state.net = controls().withValue(state.net, address, value);
@@ -394,13 +397,24 @@
     if (event.target.type === "range" && state.net) store({ network: state.net });
   }
 
+  // A finger on a slider's row (join-controls.js): sideways drags it, up or down scrolls the page.
+  function onPointerMove(event) {
+    const input = controls().dragMove(event);
+    if (input) sliderMoved(input);
+  }
+
+  function onPointerEnd(event) {
+    if (controls().dragEnd(event) && state.net) store({ network: state.net });
+  }
+
   function mount(code) {
     const element = byId(ID().page);
     if (!element || element === page) return;
     page = element;
     clearTimeout(state.timer);
     state = fresh(code || "");
-    for (const [name, handler] of [["submit", onSubmit], ["click", onClick], ["input", onInput], ["change", onChange]]) {
+    for (const [name, handler] of [["submit", onSubmit], ["click", onClick], ["input", onInput], ["change", onChange],
+      ["pointerdown", controls().dragStart], ["pointermove", onPointerMove], ["pointerup", onPointerEnd], ["pointercancel", onPointerEnd]]) {
       page.addEventListener(name, handler);
     }
     if (!state.code) return sections("enter");

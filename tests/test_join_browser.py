@@ -127,6 +127,20 @@ def drag(driver, element, from_x: float, to_x: float, steps: int = 8) -> None:
     actions.perform()
 
 
+def swipe_up(driver, element, pixels: int, steps: int = 8) -> None:
+    """A thumb laid on the element and pushed up the screen (the page scrolls down), lifted."""
+    actions = finger(driver)
+    pointer = actions.pointer_action.move_to(element, 40, 0).pointer_down().pause(0.05)
+    for _ in range(steps):
+        pointer.move_by(1, -pixels // steps).pause(0.02)
+    pointer.pointer_up()
+    actions.perform()
+
+
+def slider_values(driver) -> list[str]:
+    return driver.execute_script("return Array.from(document.querySelectorAll('.join-slider input'), (e) => e.value)")
+
+
 def type_text(driver, element, text: str) -> None:
     """Tap a box and type into it, in place of what it held (selected by the keyboard first)."""
     tap(driver, element)
@@ -212,6 +226,11 @@ def test_a_phone_joins_tunes_by_touch_submits_and_keeps_its_seat(browser, app_ur
         assert moved > start
         kept = stored_seat(browser, room.code)["network"]["layers"][0]["weights"][0][0]
         assert kept == pytest.approx(moved)
+        # A thumb scrolling the list over the sliders scrolls the page and moves none of them.
+        values, scrolled = slider_values(browser), browser.execute_script("return window.scrollY")
+        swipe_up(browser, slider_input(browser, "W[1][1,0]"), 160)
+        wait_for(browser, lambda: browser.execute_script("return window.scrollY") > scrolled + 40)
+        assert slider_values(browser) == values
         # Submit: the score shown is the server's, as its board has it.
         tap(browser, browser.find_element(By.ID, "join-submit"))
         wait_for(browser, lambda: "rank" in visible_text(browser, "join-score"))
