@@ -22,6 +22,7 @@
   const byId = (id) => document.getElementById(id);
   const BOARD_EVERY = 1000, ROOM_EVERY = 2000, GALLERY_EVERY = 2000, FRAME_EVERY = 500;  // ms
   const TOP = 10;  // the board shows the top ten
+  const MANY_TILES = 48;  // a gallery of more is drawn smaller (room.css)
   const KIND_NAMES = { "hand-tune": "hand-tune", predict: "predict, then run", train: "train race" };
   const state = { page: null, code: "", token: "", room: null, etag: null, board: null, galleryKey: "",
     galleryAsked: 0, bestKey: "", best: null, votesKey: "", runKey: "", playing: null, generation: 0, closing: 0,
@@ -194,12 +195,14 @@
         tile.dataset.nickname = entry.nickname;
         tile.append(document.createElement("img"), document.createElement("figcaption"));
         tile.lastChild.textContent = entry.nickname;
+        tile.title = entry.nickname;  // the whole of a long nickname the caption cuts short
         tile.firstChild.alt = "the boundary of " + entry.nickname;
       }
       if (tile.firstChild.getAttribute("src") !== entry.picture) tile.firstChild.src = entry.picture;
       return tile;
     });
     box.replaceChildren(...ordered);
+    box.toggleAttribute("data-many", ordered.length > MANY_TILES);
     setText(ID().gallery_count, "(" + gallery.entries.length + ")");
     const best = gallery.best;
     const key = best ? best.nickname + JSON.stringify(best.network) : "";
