@@ -3,6 +3,7 @@
     python bench/room_load.py                                  # 200 students, 2 minutes, both storage modes
     python bench/room_load.py --students 20 --seconds 20       # a quick try
     python bench/room_load.py --mode sqlite --same-address     # every phone behind one NAT
+    python bench/room_load.py --pages                          # and the pages' own polls (below)
 
 The app runs as a real server (``playground serve``: gunicorn, the request guard, the limits;
 ``--workers 2``, what serve chooses on a 2-core machine) in each storage mode: *sqlite* (one
@@ -20,6 +21,12 @@ room HTTP API (docs/rooms.md), loopback only:
    time, so the scores differ), the students spread evenly over the 3 s; meanwhile the projector
    reads the board every second (``GET …/board``, with ``If-None-Match`` when the board had an
    ``ETag``), and keeps reading for up to 10 s after the last submission.
+
+With ``--pages`` the phones and the projector also poll as the pages do (assets/join.js,
+assets/room.js): each phone reads the room every 1.5 s (``If-None-Match``) and ``/me`` when the room
+changed and every third time; the projector reads the room every 2 s and the teacher's gallery
+(every boundary, a PNG each) when the board changed, at most every 2 s. Their latencies are printed
+after the table.
 
 Each phone is a keep-alive HTTP/1.1 connection from its own loopback address (127.0.x.y; with
 ``--same-address`` all from 127.0.0.2). A 429 is counted as an error and asked again after the
@@ -48,7 +55,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +70,8 @@ from helpers.servers import RedisServer, ServerProcess, server_timing  # noqa: E
 API = "/api/rooms"
 PERIOD = 3.0  # seconds between one student's submissions
 BOARD_PERIOD = 1.0  # seconds between the projector's reads of the board
+PHONE_POLL = 1.5  # --pages: a phone reads the room this often (assets/join.js, the join page's poll_seconds)
+GALLERY_PERIOD = 2.0  # --pages: the projector's gallery at most this often (assets/room.js)
 DRAIN = 10.0  # seconds the projector keeps reading after the last submission (for the last ones' lag)
 JITTER = 1.0  # standard deviation added to every weight and bias of the starting network
 TARGETS = {"errors": 0, "join_s": 30.0, "submit_p95_ms": 300.0, "board_lag_max_s": 2.0}
@@ -165,6 +174,8 @@ class Tally:
     answered: dict[str, list[float]] = field(default_factory=dict)  # nickname → perf_counter of each 2xx answer
     polls: list[tuple[float, dict[str, int], int]] = field(default_factory=list)  # (answered at, counts, status)
     board_seconds: list[float] = field(default_factory=list)
+    pages: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # --pages: their polls' seconds
+    gallery_bytes: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self) -> None:
@@ -229,11 +240,22 @@ def student(
         pass
     if token is None or not phase["go"].wait(timeout=120):
         return
-    network = room.body["network"]
+    network, etag, polls = room.body["network"], room.headers.get("etag"), 0
     # The students spread evenly over the period, so the server sees a steady stream.
-    next_at = phase["start"] + PERIOD * index / students
-    while next_at < phase["stop"]:
-        time.sleep(max(0.0, next_at - time.perf_counter()))
+    next_submit = phase["start"] + PERIOD * index / students
+    next_poll = phase["start"] + PHONE_POLL * index / students if phase["pages"] else float("inf")
+    while min(next_submit, next_poll) < phase["stop"]:
+        if next_poll < next_submit:  # as assets/join.js polls: the room (If-None-Match), /me every third time
+            time.sleep(max(0.0, next_poll - time.perf_counter()))
+            answer = phone.call("GET", f"/{code}", etag=etag)
+            tally.pages["room (phone)"].append(answer.seconds)
+            etag = answer.headers.get("etag", etag)
+            polls += 1
+            if answer.status == 200 or polls % 3 == 0:
+                tally.pages["me (phone)"].append(phone.call("GET", f"/{code}/me", token=token).seconds)
+            next_poll = max(next_poll + PHONE_POLL, time.perf_counter())
+            continue
+        time.sleep(max(0.0, next_submit - time.perf_counter()))
         answer = phone.call("POST", f"/{code}/submissions", {"network": jittered(network, rng)}, token=token)
         if 200 <= answer.status < 300:
             tally.answered[nickname].append(time.perf_counter())
@@ -241,22 +263,29 @@ def student(
             tally.submit_server.append(answer.timing.get("total", float("nan")))
             tally.submit_cpu.append(answer.timing.get("cpu", float("nan")))
             tally.submit_wait.append(answer.timing.get("wait", float("nan")))
-        next_at += PERIOD
-        if next_at < time.perf_counter():  # behind (a slow answer): the next one now, at the allowed pace
-            next_at = time.perf_counter() + 0.5
+        next_submit += PERIOD
+        if next_submit < time.perf_counter():  # behind (a slow answer): the next one now, at the allowed pace
+            next_submit = time.perf_counter() + 0.5
 
 
-def projector(port: int, code: str, tally: Tally, phase: dict) -> None:
+def projector(port: int, code: str, teacher: str, tally: Tally, phase: dict) -> None:
     """Read the board every second from the start of the submissions until DRAIN seconds after
-    their end, or until every answered submission is counted."""
+    their end, or until every answered submission is counted. With ``--pages``, as assets/room.js
+    does: the room too every other second, and the teacher's gallery when the board changed, at
+    most every 2 s."""
     screen = Phone(port, "127.0.0.1", tally)
-    etag, counts = None, {}
+    etag, room_etag, counts, tick, gallery_asked, gallery_key = None, None, {}, 0, 0.0, None
     next_at = phase["start"]
     while True:
         now = time.perf_counter()
         if now > phase["stop"] + DRAIN or (now > phase["stop"] + 1 and everything_counted(tally, counts)):
             break
         time.sleep(max(0.0, next_at - now))
+        if phase["pages"] and tick % 2 == 0:
+            answer = screen.call("GET", f"/{code}", etag=room_etag)
+            tally.pages["room (projector)"].append(answer.seconds)
+            room_etag = answer.headers.get("etag", room_etag)
+        tick += 1
         answer = screen.call("GET", f"/{code}/board", etag=etag)
         received = time.perf_counter()
         tally.board_seconds.append(answer.seconds)
@@ -265,6 +294,14 @@ def projector(port: int, code: str, tally: Tally, phase: dict) -> None:
             etag = answer.headers.get("etag")
         if answer.status in (200, 304):
             tally.polls.append((received, counts, answer.status))
+        key = json.dumps(counts, sort_keys=True)
+        if phase["pages"] and key != gallery_key and time.perf_counter() - gallery_asked >= GALLERY_PERIOD:
+            gallery_asked = time.perf_counter()
+            answer = screen.call("GET", f"/{code}/gallery", token=teacher)
+            tally.pages["gallery (projector)"].append(answer.seconds)
+            if answer.status == 200:
+                gallery_key = key
+                tally.gallery_bytes = max(tally.gallery_bytes, len(json.dumps(answer.body)))
         next_at += BOARD_PERIOD
         if next_at < time.perf_counter():
             next_at = time.perf_counter()
@@ -333,13 +370,13 @@ def measure(mode: str, args) -> dict:
     try:
         watched = [psutil.Process(server.process.pid)] + ([psutil.Process(redis.process.pid)] if redis else [])
         load_before = os.getloadavg()
-        code, _teacher = open_room(server.port, tally)
+        code, teacher = open_room(server.port, tally)
         phones = [
             Phone(server.port, "127.0.0.2" if args.same_address else f"127.0.{2 + i // 250}.{2 + i % 250}", tally)
             for i in range(args.students)
         ]
         joined = threading.Barrier(args.students + 1)
-        phase: dict = {"go": threading.Event()}
+        phase: dict = {"go": threading.Event(), "pages": args.pages}
         threads = [
             threading.Thread(
                 target=student, args=(i, phones[i], code, tally, joined, phase, args.students, args.seed), daemon=True
@@ -355,15 +392,21 @@ def measure(mode: str, args) -> dict:
         joined.wait(timeout=180)
         join_seconds = time.perf_counter() - join_start
         requests_before, cpu_before, client_before = tally.requests, cpu_seconds(watched), time.process_time()
+        commands_before = redis_commands(redis)
         phase["start"] = time.perf_counter() + 0.5
         phase["stop"] = phase["start"] + args.seconds
         phase["go"].set()
-        screen = threading.Thread(target=projector, args=(server.port, code, tally, phase), daemon=True)
+        screen = threading.Thread(target=projector, args=(server.port, code, teacher, tally, phase), daemon=True)
         screen.start()
         for thread in threads:
             thread.join(args.seconds + 120)
         submit_end = time.perf_counter()
         requests_after, cpu_after, client_after = tally.requests, cpu_seconds(watched), time.process_time()
+        commands = {
+            name: calls - commands_before.get(name, 0)
+            for name, calls in redis_commands(redis).items()
+            if calls > commands_before.get(name, 0)
+        }
         screen.join(DRAIN + 60)
         load_after = os.getloadavg()
         for phone in phones:
@@ -386,6 +429,17 @@ def measure(mode: str, args) -> dict:
         "seconds": args.seconds,
         "workers": args.workers,
         "same_address": args.same_address,
+        "pages": args.pages,
+        "polls": {
+            name: {
+                "n": len(seconds),
+                "p50_ms": 1000 * percentile(seconds, 50),
+                "p95_ms": 1000 * percentile(seconds, 95),
+                "max_ms": 1000 * max(seconds),
+            }
+            for name, seconds in tally.pages.items()
+        },
+        "gallery_bytes": tally.gallery_bytes,
         "errors": sum(tally.errors.values()),
         "errors_by_request": {f"{request} {status}": n for (request, status), n in sorted(tally.errors.items())},
         "error_examples": tally.error_examples,
@@ -418,10 +472,25 @@ def measure(mode: str, args) -> dict:
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
         "redis_keys": redis_keys,
+        # Redis's own count of commands over the submission phase (class mode): per submission, and
+        # how many optimistic transactions were tried again (a WATCHed key changed by another writer).
+        "redis_commands_per_submission": sum(commands.values()) / max(len(tally.submits), 1) if redis else None,
+        "redis_watch_retries": commands.get("watch", 0) - len(tally.submits) if redis else None,
+        "redis_commands": commands if redis else None,
         "rooms_file_bytes": (folder / "rooms.sqlite3").stat().st_size if mode == "sqlite" else None,
     }
     print("  " + json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}), flush=True)
     return result
+
+
+def redis_commands(redis: RedisServer | None) -> dict[str, int]:
+    """Calls of each command so far, by Redis's own count (INFO commandstats)."""
+    if redis is None:
+        return {}
+    import redis as redis_client
+
+    stats = redis_client.Redis(port=redis.port).info("commandstats")
+    return {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
 
 
 # ---------------------------------------------------------------------------- the table
@@ -479,6 +548,16 @@ ROWS = [
     ),
     ("this client's CPU", lambda r: f"{r['client_cpu_s']:.1f} s", "", None),
     (
+        "Redis commands per submission (WATCH retries)",
+        lambda r: (
+            ""
+            if r["redis_commands"] is None
+            else f"{r['redis_commands_per_submission']:.1f} ({r['redis_watch_retries']})"
+        ),
+        "",
+        None,
+    ),
+    (
         "load average before → after",
         lambda r: f"{r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}",
         "",
@@ -510,6 +589,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0, help="of submissions, every 3 s per student")
     parser.add_argument("--workers", type=int, default=2, help="server processes (serve's choice on 2 cores)")
     parser.add_argument("--same-address", action="store_true", help="every phone from one address (one NAT)")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="also poll as the pages do: each phone the room every 1.5 s and /me every third time, "
+        "the projector the room every 2 s and the teacher's gallery when the board changed",
+    )
     parser.add_argument("--seed", type=int, default=0, help="the jitter's seed")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     args = parser.parse_args()
@@ -521,9 +606,18 @@ def main() -> None:
         f"\n{args.students} students, submissions every {PERIOD:g} s for {args.seconds:g} s, the board read every "
         f"{BOARD_PERIOD:g} s; playground serve --workers {args.workers}; {os.cpu_count()} cores shared with this client"
         + ("; every phone from one address" if args.same_address else "")
+        + ("; the pages' polls too (--pages)" if args.pages else "")
         + "\n"
     )
     print(table(results))
+    for r in results:
+        for name, poll in r["polls"].items():
+            print(
+                f"{NAMES[r['mode']]}, {name}: {poll['n']:,} reads, p50 / p95 / max "
+                f"{poll['p50_ms']:.0f} / {poll['p95_ms']:.0f} / {poll['max_ms']:.0f} ms"
+            )
+        if r["gallery_bytes"]:
+            print(f"{NAMES[r['mode']]}: the gallery's largest answer {r['gallery_bytes']:,} bytes")
     for r in results:
         if r["errors_by_request"]:
             print(f"\n{NAMES[r['mode']]} errors: {r['errors_by_request']}")
