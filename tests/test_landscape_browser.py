@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 
 from helpers.browser import (
     choose,
+    drag_near_mark,
     graph_data,
     radio,
     reset_viewport,
@@ -94,6 +95,19 @@ def test_a_lesson_shows_sgd_zig_zagging_across_the_ravine(live_app, browser, tmp
     assert all((a > 0) != (b > 0) for a, b in zip(ys, ys[1:]))  # from one wall to the other
     assert "2/λmax = 0.2" in text(browser, "landscape-curvature")
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-ravine.png")))
+
+
+def test_the_bowl_lessons_curvature_sentence_follows_a_slider_drag(live_app, browser):
+    """The bowl lesson opens at 0.7, above 2/λmax = 2/3; a drag of the learn-rate slider to the
+    1e-1 mark tells the class at once that 0.1 is below it, before any step is taken."""
+    open_landscape(browser, live_app)
+    choose(browser, "landscape-preset", "bowl: a learn rate above 2/λmax bounces out")
+    wait_for(browser, lambda: "the learn rate 0.7 is above it" in text(browser, "landscape-curvature"))
+    assert "2/λmax = 0.667" in text(browser, "landscape-curvature")
+    drag_near_mark(browser, "landscape-learn-rate", "1e-1", 2)
+    wait_for(browser, lambda: "the learn rate 0.1 is below it" in text(browser, "landscape-curvature"))
+    assert text(browser, "landscape-status").startswith("step 0 ")  # no step: the drag alone said it
+    assert len(graph_data(browser, "landscape-path", 0, "x")) == 1  # the path is its starting point alone
 
 
 def test_the_race_draws_five_paths(live_app, browser, tmp_path):

@@ -275,6 +275,14 @@ def test_the_learn_rate_limit_is_marked_on_the_slider_or_at_the_end_it_lies_past
     assert "2/λmax" not in str(learn_rate_marks(None))
 
 
+def test_the_sentence_and_the_slider_mark_write_the_limit_alike():
+    """The fruit network's limit read "2/λmax = 2e+02" in the sentence and "196" on the mark."""
+    values = {"eigenvalues": [0.001, 2 / 196], "saddle": False, "largest": 2 / 196, "momentum": 0.0}
+    values["limit"] = values["momentum_limit"] = 196.0
+    assert "2/λmax = 196;" in curvature_text(values, 3.0)
+    assert learn_rate_marks(196.0)[1]["label"] == "2/λmax = 196 →"
+
+
 def test_the_page_slice_is_one_full_pass_per_grid_point_on_one_blas_thread(monkeypatch):
     """The page's slice (``compute_slice``) gives at every grid point the cost of the network
     moved there, computed the obvious way (one forward pass over the images per point, as Li et

@@ -5,11 +5,10 @@ real clicks, drags and keys in a headless Chromium."""
 from __future__ import annotations
 
 import pytest
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from helpers.browser import stored, type_into_box, visible_text, wait_for, wait_until_settled
+from helpers.browser import drag_near_mark, stored, type_into_box, visible_text, wait_for, wait_until_settled
 from helpers.pages import open_descent, open_landscape, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -17,23 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
 def box_value(driver, box_id: str) -> str:
     return driver.find_element(By.ID, box_id).get_attribute("value")
-
-
-def drag_near_mark(driver, slider_id: str, mark: str, miss: int) -> None:
-    """Drag the slider's thumb to ``miss`` pixels beside the mark labelled ``mark``, and let go."""
-    slider = driver.find_element(By.ID, slider_id)
-    thumb = slider.find_element(By.CSS_SELECTOR, ".dash-slider-thumb")
-    label = next(m for m in slider.find_elements(By.CSS_SELECTOR, ".dash-slider-mark") if m.text == mark)
-    target_x = label.rect["x"] + label.rect["width"] / 2 + miss
-    start = thumb.rect["x"] + thumb.rect["width"] / 2
-    (
-        ActionChains(driver)
-        .click_and_hold(thumb)
-        .move_by_offset((target_x - start) / 2, 0)
-        .move_by_offset((target_x - start) / 2, 0)
-        .release()
-        .perform()
-    )
 
 
 def test_the_playground_takes_a_typed_learn_rate_and_its_marks_snap(live_app, browser):

@@ -300,6 +300,24 @@ def thumb(driver, label: str):
     return row.find_element(By.CSS_SELECTOR, ".dash-slider-thumb")
 
 
+def drag_near_mark(driver, slider_id: str, mark: str, miss: int = 0) -> None:
+    """Drag the slider's thumb to ``miss`` pixels beside the mark labelled ``mark``, and let go
+    (a real drag, in two moves as a hand makes it)."""
+    slider = driver.find_element(By.ID, slider_id)
+    knob = slider.find_element(By.CSS_SELECTOR, ".dash-slider-thumb")
+    label = next(m for m in slider.find_elements(By.CSS_SELECTOR, ".dash-slider-mark") if m.text == mark)
+    target_x = label.rect["x"] + label.rect["width"] / 2 + miss
+    start = knob.rect["x"] + knob.rect["width"] / 2
+    (
+        ActionChains(driver)
+        .click_and_hold(knob)
+        .move_by_offset((target_x - start) / 2, 0)
+        .move_by_offset((target_x - start) / 2, 0)
+        .release()
+        .perform()
+    )
+
+
 def visible_text(driver, element_id: str) -> str:
     """An element's text as the page shows it (Selenium's: hidden parts left out, whitespace as laid
     out), "" when there is no such element; read afresh when Dash replaced the element meanwhile."""

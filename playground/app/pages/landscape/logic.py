@@ -384,6 +384,11 @@ def curvature(walk: dict, network: dict | None, data: dict | None, settings: dic
     }
 
 
+def limit_text(limit: float) -> str:
+    """The learn-rate limit as the sentence and the slider's mark both write it (the class compares them)."""
+    return f"{limit:.3g}"
+
+
 def curvature_text(values: dict, learn_rate: float) -> str:
     """One line a student can read: the curvatures, the limit, and where the learn rate is."""
     low, high = values["eigenvalues"]
@@ -395,7 +400,7 @@ def curvature_text(values: dict, learn_rate: float) -> str:
     limit = values["momentum_limit"] if values["momentum"] else values["limit"]
     which = f"(2 + 2·{values['momentum']:g})/λmax" if values["momentum"] else "2/λmax"
     verdict = "below it: steps settle" if learn_rate < limit else "above it: steps overshoot further and further"
-    return f"{text} · {which} = {limit:.2g}; the learn rate {learn_rate:.3g} is {verdict}"
+    return f"{text} · {which} = {limit_text(limit)}; the learn rate {learn_rate:.3g} is {verdict}"
 
 
 def readouts(walk: dict, network: dict | None, data: dict | None, settings: dict) -> tuple[str, str, float | None]:
@@ -443,11 +448,17 @@ def learn_rate_marks(limit: float | None) -> dict:
     where = math.log10(limit)
     if where > high:
         # Its label ends at the slider's end rather than centred on it (it would stick out of the panel).
-        marks[high] = {"label": f"2/λmax = {limit:.3g} →", "style": {**LIMIT_STYLE, "transform": "translateX(-100%)"}}
+        marks[high] = {
+            "label": f"2/λmax = {limit_text(limit)} →",
+            "style": {**LIMIT_STYLE, "transform": "translateX(-100%)"},
+        }
         for k in (high - 1, high - 2, high - 3):  # room for its label (lecture mode's too)
             marks.pop(k, None)
     elif where < low:
-        marks[low] = {"label": f"← 2/λmax = {limit:.2g}", "style": {**LIMIT_STYLE, "transform": "translateX(0)"}}
+        marks[low] = {
+            "label": f"← 2/λmax = {limit_text(limit)}",
+            "style": {**LIMIT_STYLE, "transform": "translateX(0)"},
+        }
         for k in (low + 1, low + 2, low + 3):
             marks.pop(k, None)
     else:
