@@ -22,6 +22,8 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from playground.app.session import model
+
 from helpers.browser import reset_viewport, visible_text, wait_for
 
 pytestmark = pytest.mark.browser
@@ -64,9 +66,9 @@ def api(url: str, method: str, path: str, body=None, token: str | None = None):
 class Room:
     """A room the test opened: its code and the teacher's hand."""
 
-    def __init__(self, url: str, round_=None) -> None:
+    def __init__(self, url: str, round_=None, **body) -> None:
         self.url = url
-        status, answer = api(url, "POST", "", {"round": round_} if round_ else {})
+        status, answer = api(url, "POST", "", {**body, **({"round": round_} if round_ else {})})
         assert status == 201, answer
         self.code, self.token = answer["code"], answer["teacher_token"]
 
@@ -429,4 +431,54 @@ def test_lecture_mode_and_a_wide_screen(browser, app_url):
         assert no_sideways_scroll(browser)
         shoot(browser, "join-1280x720.png")
     finally:
+        leave_phone(browser)
+
+
+@pytest.mark.timeout(120)
+def test_a_regression_room_scores_by_cost(browser, app_url):
+    data = model.generate_points("plane", 0.0, 0.5, 1, 200)
+    network = model.dense_network_json([2, 3, 1], ["tanh"], "linear", "quadratic", seed=1, task="regression")
+    room = Room(app_url, data=data, network=network)
+    try:
+        open_phone(browser, app_url, room.code, "ada")
+        wait_for(browser, lambda: "the lowest test cost wins" in visible_text(browser, "join-task"))
+        assert "right" not in visible_text(browser, "join-readout")  # no accuracy for a regression
+        weight = slider_input(browser, "W[2][0,0]")
+        start = float(weight.get_attribute("value"))
+        drag(browser, weight, 0, 40)
+        wait_for(browser, lambda: float(weight.get_attribute("value")) != start)
+        tap(browser, browser.find_element(By.ID, "join-submit"))
+        wait_for(browser, lambda: "rank 1" in visible_text(browser, "join-score"))
+        entry = room.board()["entries"][0]
+        shown = visible_text(browser, "join-score")
+        assert f"test cost {entry['test_cost']:.4f}" in shown and "accuracy" not in shown
+        browser.execute_script("window.scrollTo(0, 0)")
+        shoot(browser, "join-phone-regression.png")
+    finally:
+        leave_phone(browser)
+
+
+@pytest.mark.timeout(120)
+def test_a_lost_connection_keeps_the_network(browser, app_url):
+    room = Room(app_url)
+    try:
+        open_phone(browser, app_url, room.code, "radia")
+        weight = slider_input(browser, "b[1][1]")
+        drag(browser, weight, 0, -70)
+        wait_for(browser, lambda: float(weight.get_attribute("value")) < 0)
+        moved = weight.get_attribute("value")
+        browser.execute_cdp_cmd("Network.enable", {})
+        offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+        wait_for(browser, lambda: "connection is lost" in visible_text(browser, "join-notice"))
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+        wait_for(browser, lambda: visible_text(browser, "join-notice") == "")
+        assert slider_input(browser, "b[1][1]").get_attribute("value") == moved
+        tap(browser, browser.find_element(By.ID, "join-submit"))
+        wait_for(browser, lambda: "rank 1" in visible_text(browser, "join-score"))
+        assert room.board()["entries"][0]["nickname"] == "radia"
+    finally:
+        online = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions", online)
+        browser.execute_cdp_cmd("Network.disable", {})
         leave_phone(browser)
