@@ -80,9 +80,13 @@
   const BASE_LAYOUT = { margin: { l: 10, r: 10, t: 44, b: 10 }, paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)", showlegend: false, font: { size: 15 } };
 
+  // Plotly reads a few HTML tags in its labels: an answer is shown as the text it is (SPEC: never as markup).
+  const asText = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
   /** A vote's bars: one per answer, its count on it (``counts`` null: the vote has not started). */
   function voteFigure(title, options, counts) {
     const values = counts || options.map(() => 0);
+    options = options.map(asText);
     const total = values.reduce((sum, n) => sum + n, 0);
     return {
       data: [{ type: "bar", orientation: "h", y: options, x: values, text: values.map(String),

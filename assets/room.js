@@ -232,8 +232,8 @@
       figures().boundary(byId(ID().run_canvas), run.networks[k], state.room.data);
       setFigure(ID().run_cost, figures().costFigure(run, k));
       const last = k === run.networks.length - 1, cost = run.test_cost[k];
-      setText(ID().run_caption, `the run: epoch ${epoch}` + (cost === null ? "" : ` · test cost ${modules.drawing.formatCost(cost)}`) +
-        (last && run.diverged ? " · it diverged" : ""));
+      const costText = cost === null ? "" : ` · test cost ${cost < 1e5 ? cost.toPrecision(3) : cost.toExponential(2)}`;
+      setText(ID().run_caption, `the run: epoch ${epoch}${costText}` + (last && run.diverged ? " · it diverged" : ""));
       if (!last) state.playing = setTimeout(() => show(k + 1), FRAME_EVERY);
     };
     if (run.networks.length) show(0);

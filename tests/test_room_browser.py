@@ -245,13 +245,13 @@ def test_a_predict_round_shows_the_votes_and_plays_the_run_back(live_app, browse
     open_projector(browser, live_app, code, token, lecture="1")
     start_round(browser, "predict, then run")
     type_into_box(browser.find_element(By.ID, "room-question-input"), "Learn rate 3: what happens?")
-    type_into_box(browser.find_element(By.ID, "room-option-4"), "nothing")
+    type_into_box(browser.find_element(By.ID, "room-option-4"), "<i>nothing</i>")  # shown as typed, never as markup
     type_into_box(browser.find_element(By.ID, "room-epochs"), "60")
     click(browser, "room-start-round")
     wait_for(browser, lambda: described(live_app, code)["round"]["kind"] == "predict")
     round_ = described(live_app, code)["round"]
     assert round_["question"] == "Learn rate 3: what happens?"
-    assert round_["options"] == ["crawl", "converge", "bounce", "diverge", "nothing"]
+    assert round_["options"] == ["crawl", "converge", "bounce", "diverge", "<i>nothing</i>"]
     assert (round_["learn_rate"], round_["epochs"], round_["phase"]) == (3, 60, "before")
     wait_for(browser, lambda: visible_text(browser, "room-question") == "Learn rate 3: what happens?")
     assert not browser.find_element(By.ID, "room-best").is_displayed()  # a vote has no boundaries to rank
@@ -259,7 +259,10 @@ def test_a_predict_round_shows_the_votes_and_plays_the_run_back(live_app, browse
     for token, choice in zip(tokens, [3, 3, 1, 3, 0]):
         assert call(live_app, "POST", f"/{code}/votes", {"choice": choice}, token)[0] == 200
     wait_for(browser, lambda: graph_data(browser, "room-votes-before", 0, "x") == [1, 1, 0, 3, 0], timeout=BOARD_DELAY)
-    assert graph_data(browser, "room-votes-before", 0, "y") == round_["options"]
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#room-votes-before .ytick text')).map((t) => t.textContent)"
+    )
+    assert [label.strip() for label in reversed(labels)] == round_["options"]  # (top down: drawn last first)
     assert visible_text(browser, "room-counts") == "5 joined · 5 voted"
     # Run: the room's network trains; the page plays the frames back, the boundary and the cost line.
     click(browser, "room-run-round")
