@@ -12,7 +12,8 @@
  *   what it said, and the rank from /me.
  *
  * The API's client is rooms-api.js (looked up when called: it loads after this file); the plane is
- * join-plane.js, the controls join-controls.js. Messages from the server are shown as text.
+ * join-plane.js, the controls join-controls.js, the words join-text.js. The server's messages are
+ * shown as text.
  */
 (function (modules) {
   "use strict";
@@ -23,6 +24,7 @@
   const rooms = () => modules.roomsApi;
   const plane = () => modules.joinPlane;
   const controls = () => modules.joinControls;
+  const says = () => modules.joinText;
   const byId = (id) => document.getElementById(id);
   const STORAGE = "playground-room-";  // + the room's code: {token, nickname, round, network, choice, trained, result}
   const FRAME_MS = 600;  // a run's frame played back
@@ -67,7 +69,8 @@
 
   function seatLost() {
     state.seat = null;
-    store({ token: null, nickname: null });
+    state.result = state.me = null;  // a removed student's entries went with them
+    store({ token: null, nickname: null, result: null });
     sections("seat");
     say("You are no longer in this room (the teacher may have removed you): join again with a nickname.", "warning");
   }
@@ -126,8 +129,8 @@
     state.votes = {};
     state.playback = null;
     if (!ours) store({ round: key, network: null, choice: null, trained: null, result: null });
+    state.me = null;  // the best and the rank were of the round before
     setNetwork(ours && saved.network ? saved.network : room.network);
-    if (room.round.kind === "hand-tune") controls().setSliders(byId(ID().sliders), state.net, SETTINGS().slider_range);
   }
 
   /** The student's network from now on (held parameters kept at the room's values). */
@@ -151,43 +154,6 @@
 
   // ------------------------------------------------------------------ drawing the room
 
-  function taskLine(round) {
-    if (typeof round.task === "string" && round.task) return round.task;
-    const best = state.room.data.task === "regression" ? "the lowest test cost wins" : "the best test accuracy wins";
-    if (round.kind === "predict") return "Vote for what the network will do; after the teacher's run, vote again.";
-    if (round.kind === "train") return "Choose a network and train it on these points: " + best + ".";
-    return "Tune the sliders until the colours fit the points, then submit: " + best + ".";
-  }
-
-  const percent = (v) => (100 * v).toFixed(1) + "\u00a0%";  // the number and its % on one line
-  const cost = (v) => modules.drawing.formatCost(v);
-  const number = (v) => (typeof v === "number" ? +v.toPrecision(4) : "–");
-
-  /** What the server said of the last submission or training, and the rank now (from /me when newer). */
-  function scoreLine() {
-    const result = state.result, me = state.me || {};
-    const rank = me.rank || (result && result.rank);
-    const parts = [];
-    const scores = (r) => (typeof r.test_accuracy === "number" ? "test accuracy " + percent(r.test_accuracy) + ", " : "") +
-      "test cost " + cost(r.test_cost);
-    const best = me.best || (result && result.best);
-    if (result) parts.push((result.epochs !== undefined ? "trained " + number(result.epochs) + " epochs: " : "scored: ") + scores(result));
-    // The board keeps each student's best of the round: said too when this try was not it.
-    if (best && typeof best === "object" && (!result || best.test_cost !== result.test_cost)) {
-      parts.push("· your best: " + (typeof best.test_accuracy === "number" ? percent(best.test_accuracy) : "cost " + cost(best.test_cost)));
-    }
-    if (rank) parts.push("· rank " + rank);
-    return parts.join(" ");
-  }
-
-  function noticeLine(room) {
-    if (room.closed) return "The room is closed: thank you for taking part.";
-    if (state.offline) return "The connection is lost: trying again. Your network stays on this phone.";
-    if (room.settings.locked) return "The teacher has locked the room: look, and wait to move, submit or vote.";
-    if (room.round.state === "ended") return "This round has ended: wait for the teacher's next one.";
-    return "";
-  }
-
   function render() {
     const room = state.room;
     if (!room || !shown()) return;
@@ -196,9 +162,9 @@
     const touching = !room.closed && !settings.locked;  // an ended round's sliders may still be played with
     text("seat_title", "Room " + state.code);
     text("who", "room " + state.code + (state.seat ? " · " + state.seat.nickname : ""));
-    text("learn_rate", "learn rate " + number(settings.learn_rate));
-    text("notice", noticeLine(room));
-    text("task", taskLine(round));
+    text("learn_rate", "learn rate " + says().number(settings.learn_rate));
+    text("notice", says().notice(room, state.offline));
+    text("task", says().task(room));
     text("axes", "across: " + room.data.feature_names[0] + " · up: " + room.data.feature_names[1]);
     byId(ID().room).dataset.kind = kind;  // join.css keeps the plane in sight while a hand-tune's sliders scroll
     show("tune", kind === "hand-tune");
@@ -213,7 +179,7 @@
       byId(ID().reset).disabled = !touching;
     } else if (kind === "predict") renderPredict(round, acting);
     else if (kind === "train") renderTrain(round, settings, acting);
-    text("score", scoreLine());
+    text("score", says().score(state.result, state.me));
     paint();
   }
 
@@ -222,18 +188,13 @@
     text("question", round.question || "");
     controls().drawOptions(byId(ID().options), round.options || [], state.votes[phase]);
     byId(ID().options).querySelectorAll("button").forEach((button) => { button.disabled = !acting; });
-    const first = state.votes.before, options = round.options || [];
-    const voted = state.votes[phase] !== undefined ? "Your vote: " + options[state.votes[phase]] + (acting ? " (tap another to change it)" : "")
-      : phase === "after" ? "Now that you have seen the run: vote again." + (first !== undefined ? " (Before: " + options[first] + ")" : "")
-        : "Tap the answer you expect.";
-    text("voted", voted);
+    text("voted", says().voted(round, state.votes, acting));
     show("run", !!round.run);
     if (round.run && state.played !== state.key) playRun();
   }
 
   function renderTrain(round, settings, acting) {
-    text("limits", "At most " + (round.max_hidden_layers || 0) + " hidden layers of at most " + (round.max_width || 1) +
-      " nodes" + (round.epochs ? "; each press trains " + round.epochs + " epochs." : "."));
+    text("limits", says().limits(round));
     controls().drawTrainChoice(byId(ID().layers), byId(ID().activations), state.choice, round, acting);
     const box = byId(ID().train_learn_rate);
     if (box.dataset.pushed !== String(settings.learn_rate)) {  // the teacher's rate, pre-filled (and again when pushed)
@@ -252,14 +213,7 @@
     const grid = state.playback || !state.grid ? plane().grid(net, state.plane) : state.grid;
     if (!state.playback) state.grid = grid;
     plane().paint(canvas, grid, room.data, state.plane);
-    readout(net);
-  }
-
-  function readout(net) {
-    const data = state.room.data, measured = modules.maths.evaluateCosts(net, data.train_inputs, data.train_labels, 0, 0);
-    if (!measured) return text("readout", "");
-    const value = net.cost === "cross_entropy" && measured.cross_entropy !== null ? measured.cross_entropy : measured.quadratic;
-    text("readout", "on these points: " + (measured.accuracy !== null ? percent(measured.accuracy) + " right, " : "") + "cost " + cost(value));
+    text("readout", says().readout(net, room.data));
   }
 
   // ------------------------------------------------------------------ a predict round's run, played back
