@@ -78,9 +78,11 @@
     const rows = [];
     let layerShown = 0;
     for (const { address, value } of parameters(net)) {
+      const layerHeld = (settings.held_layers || []).includes(address[1]);
       if (address[1] !== layerShown) {
         layerShown = address[1];
         rows.push(element("h3", "join-layer-name", `weight-layer ${layerShown}: into layer ${layerShown}'s nodes`));
+        if (layerHeld) rows.push(element("div", "join-held", "all held by the teacher"));
       }
       const row = element("div", "join-slider"), held = isHeld(settings, address);
       row.dataset.address = JSON.stringify(address);
@@ -95,7 +97,7 @@
       if (held) {
         row.classList.add("held");
         row.title = "held by the teacher: it keeps the room's value";
-        name.append(element("span", "join-held", " · locked"));
+        if (!layerHeld) row.append(element("span", "join-held", "held by the teacher"));  // a whole layer's: said once
       }
       rows.push(row);
     }

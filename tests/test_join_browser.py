@@ -255,8 +255,20 @@ def test_a_phone_joins_tunes_by_touch_submits_and_keeps_its_seat(browser, app_ur
         leave_phone(browser)
 
 
+SLIDER = """
+const row = Array.from(document.querySelectorAll('.join-slider'))
+  .find((r) => r.querySelector('.join-slider-name').firstChild.textContent === arguments[0]);
+return row ? {value: Number(row.querySelector('input').value), enabled: !row.querySelector('input').disabled} : null;
+"""
+
+
+def slider_state(driver, label: str) -> dict | None:
+    """A slider's value and whether it takes a finger, read in one go (the page may be drawing the sliders anew)."""
+    return driver.execute_script(SLIDER, label)
+
+
 def slider_enabled(driver, label: str) -> bool:
-    return slider_input(driver, label).is_enabled()
+    return slider_state(driver, label)["enabled"]
 
 
 @pytest.mark.timeout(180)
@@ -278,6 +290,9 @@ def test_what_the_teacher_pushes_reaches_the_phone(browser, app_url):
         wait_for(browser, lambda: slider_enabled(browser, "W[2][0,1]"))
         assert not slider_enabled(browser, "W[1][0,0]") and not slider_enabled(browser, "b[1][2]")
         assert not slider_enabled(browser, "W[2][0,0]")
+        assert no_sideways_scroll(browser)
+        into_view(browser, slider_input(browser, "W[2][0,1]"))
+        shoot(browser, "join-phone-held.png")
         assert browser.find_element(By.ID, "join-submit").is_enabled()
         # A free weight moved by touch is submitted and taken (the held ones kept the room's values).
         weight = slider_input(browser, "b[2][0]")
@@ -290,7 +305,7 @@ def test_what_the_teacher_pushes_reaches_the_phone(browser, app_url):
         network = room.describe()["network"]
         network["layers"][1]["biases"] = [1.5, -1.5]
         room.teacher("POST", "/settings", {"network": network})
-        wait_for(browser, lambda: float(slider_input(browser, "b[2][0]").get_attribute("value")) == 1.5)
+        wait_for(browser, lambda: slider_state(browser, "b[2][0]")["value"] == 1.5)
         wait_for(browser, lambda: visible_text(browser, "join-score") == "")
         assert slider_enabled(browser, "W[1][0,0]")  # a new network's locks start afresh
         # Removed by the teacher: the phone is told, and may join again.
@@ -430,6 +445,11 @@ def test_lecture_mode_and_a_wide_screen(browser, app_url):
         wait_for(browser, lambda: "edsger" in visible_text(browser, "join-who"))
         assert no_sideways_scroll(browser)
         shoot(browser, "join-1280x720.png")
+        browser.find_element(By.ID, "lecture-toggle").click()
+        wait_for(browser, lambda: browser.execute_script("return document.body.classList.contains('lecture')"))
+        assert no_sideways_scroll(browser)
+        shoot(browser, "join-lecture-1280x720.png")
+        browser.find_element(By.ID, "lecture-toggle").click()
     finally:
         leave_phone(browser)
 
