@@ -9,7 +9,16 @@ from selenium.webdriver.common.by import By
 
 from playground.app.session import model
 
-from helpers.browser import graph_data, reset_viewport, screenshot_path, set_viewport, wait_for, wait_until_settled
+from helpers.browser import (
+    choose,
+    graph_data,
+    reset_viewport,
+    screenshot_path,
+    set_viewport,
+    visible_text,
+    wait_for,
+    wait_until_settled,
+)
 from helpers.pages import open_page, open_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -148,6 +157,46 @@ def test_a_projector_shows_the_boundary_the_sliders_the_readouts_and_play_togeth
         browser.find_element(By.ID, "playground-play").click()
         wait_for(browser, lambda: browser.find_element(By.ID, "playground-play").text == "pause")
         browser.find_element(By.ID, "playground-play").click()
+    finally:
+        reset_viewport(browser)
+
+
+BOXES = """
+return arguments[0].map((selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  return {left: box.left, right: box.right, top: box.top, bottom: box.bottom};
+});
+"""
+
+
+def gap(a: dict, b: dict) -> float:
+    """The shortest distance between two boxes (0 when they touch or overlap)."""
+    across = max(0.0, a["left"] - b["right"], b["left"] - a["right"])
+    down = max(0.0, a["top"] - b["bottom"], b["top"] - a["bottom"])
+    return (across**2 + down**2) ** 0.5
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("lecture", ["0", "1"])
+def test_a_learn_rate_lessons_explanation_sits_by_its_menu(live_app, browser, tmp_path, width, height, lecture):
+    """The lesson's explanation appears right under its menu (it was 530 px down and 350 px across,
+    in the network column), so the teacher reads it where they chose it; the boundary, play and
+    the sliders stay on screen unscrolled."""
+    set_viewport(browser, width, height)
+    try:
+        open_page(browser, f"{live_app}/?lecture={lecture}")
+        choose(browser, "playground-lr-lesson", "a rate that converges (0.2)")
+        wait_for(browser, lambda: "0.2 < 1/λmax" in visible_text(browser, "playground-lr-lesson-note"))
+        wait_until_settled(browser)
+        menu, note = browser.execute_script(BOXES, ["#playground-lr-lesson", "#playground-lr-lesson-note"])
+        assert note["top"] >= menu["top"] and gap(menu, note) <= 12, (menu, note)  # under it (or beside it)
+        assert note["bottom"] - menu["top"] <= height, (menu, note)  # read together, in one window
+        assert "0.2 < 1/λmax" not in visible_text(browser, "playground-preset-source")  # said once
+        name = f"playground-lesson-{'lecture' if lecture == '1' else 'normal'}-{width}x{height}.png"
+        browser.save_screenshot(str(screenshot_path(tmp_path, name)))  # the menu as chosen, its note by it
+        ActionChains(browser).scroll_by_amount(0, -20000).perform()  # a real wheel, back to the top
+        wait_for(browser, lambda: browser.execute_script("return window.scrollY") == 0)
+        wait_for(browser, lambda: not off_screen(browser, "play", "boundary", "sliders"), timeout=10)
     finally:
         reset_viewport(browser)
 

@@ -136,7 +136,7 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     open_page(browser, live_app)
     choose(browser, "playground-lr-lesson", "a rate that diverges (0.8)")
     wait_for(browser, lambda: layer_sizes(shown(browser)["net"]) == [2, 2])
-    wait_for(browser, lambda: "LeCun" in visible_text(browser, "playground-preset-source"))
+    wait_for(browser, lambda: "LeCun" in visible_text(browser, "playground-lr-lesson-note"))
     wait_for(browser, lambda: "learn rate 0.8" in visible_text(browser, "playground-learn-rate-label"))
     wait_for(browser, lambda: play_speed(browser) == 2)
     started = shown(browser)["net"]
@@ -177,7 +177,7 @@ def test_learn_rate_lessons_bounce_and_diverge_visibly(live_app, browser, tmp_pa
     wait_for(browser, lambda: all(r == [-5, 5] for r in browser.execute_script(ranges)))  # they grew with the runaway
 
     choose(browser, "playground-lr-lesson", "a rate that bounces (0.45, batches of 10)")
-    wait_for(browser, lambda: "zig-zags" in visible_text(browser, "playground-preset-source"))
+    wait_for(browser, lambda: "zig-zags" in visible_text(browser, "playground-lr-lesson-note"))
     wait_for(browser, lambda: cost_curve(browser)["x"] == [])  # a new run
     browser.find_element(By.ID, "playground-play").click()
     wait_for(browser, lambda: epoch_shown(browser) >= 15, timeout=60)  # about 8 s at its 2 epochs a second

@@ -192,7 +192,7 @@ def test_a_feature_preset_is_its_problem_and_a_network_without_hidden_layers(nam
     assert model.architecture(state["network"])["layer_sizes"] == [len(inputs), 2]
     assert state["network"]["input_names"] == inputs
     assert state["training"] == model.fresh_training()
-    assert "no hidden layer" in network_story(state["network"], state["data"], None)
+    assert "no hidden layer" in network_story(state["network"], state["data"])
     model.check_state(state)  # a whole, consistent session
 
 

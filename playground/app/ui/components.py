@@ -130,11 +130,11 @@ def panel_head(title: str, *tools) -> html.Div:
     return html.Div(className="panel-head", children=[html.H2(title), *tools])
 
 
-def control(label: str, component, hint: str | None = None, **kwargs) -> html.Div:
-    """A control with its label above it and an optional hint below."""
+def control(label: str, component, hint: str | None = None, className: str = "hint", **kwargs) -> html.Div:
+    """A control with its label above it and an optional hint below (``className``: the hint's)."""
     children = [html.Label(label), component]
     if hint is not None:
-        children.append(html.Div(hint, className="hint", **kwargs))
+        children.append(html.Div(hint, className=className, **kwargs))
     return html.Div(className="control", children=children)
 
 

@@ -112,6 +112,7 @@ RACE_RESULT = "playground-race-result"
 RACE_BOUNDARIES = "playground-race-boundaries"
 RACE_COSTS = "playground-race-costs"
 LR_LESSON = "playground-lr-lesson"
+LR_LESSON_NOTE = "playground-lr-lesson-note"
 
 # Weights and biases
 SLIDER_LAYER = "playground-slider-layer"

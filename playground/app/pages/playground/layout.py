@@ -15,6 +15,7 @@ from playground.app.pages.playground.logic import (
     PRESETS,
     TEST_FRACTION_HINT,
     data_controls,
+    lesson_note,
     momentum_note,
     network_notes,
     network_story,
@@ -150,9 +151,10 @@ def learning_bar(settings: dict, training: dict) -> html.Header:
     )
 
 
-def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
+def settings_bar(settings: dict, lesson: str | None = None, note: str = "") -> html.Div:
     """The rest of gradient descent's knobs: under the top line on a big screen, under the
-    boundary and the sliders on a small one (style.css), so those stay on screen."""
+    boundary and the sliders on a small one (style.css), so those stay on screen. The chosen
+    lesson's explanation (``note``) sits under its menu, where the teacher's eyes are."""
     return html.Div(
         className="settings-bar",
         children=[
@@ -169,6 +171,9 @@ def settings_bar(settings: dict, lesson: str | None = None) -> html.Div:
                     value=lesson,
                     options=[{"label": item["label"], "value": name} for name, item in LR_LESSONS.items()],
                 ),
+                hint=note,
+                id=ids.LR_LESSON_NOTE,
+                className="hint lesson-note",
             ),
             control(
                 "optimizer",
@@ -298,7 +303,7 @@ def data_column(data: dict) -> html.Section:
     )
 
 
-def network_column(network: dict, data: dict, settings: dict, lesson: str | None) -> html.Section:
+def network_column(network: dict, data: dict, settings: dict) -> html.Section:
     return html.Section(
         className="column network-column",
         children=[
@@ -330,7 +335,7 @@ def network_column(network: dict, data: dict, settings: dict, lesson: str | None
                     html.Button("XOR: x₁·x₂", id=ids.PRESET_XOR, title=FEATURE_PRESETS["xor"]["source"]),
                 ],
             ),
-            html.Div(network_story(network, data, lesson), id=ids.PRESET_SOURCE, className="hint"),
+            html.Div(network_story(network, data), id=ids.PRESET_SOURCE, className="hint"),
             html.Div(
                 className="layer-buttons",
                 children=[
@@ -473,10 +478,10 @@ def page_body(
         dcc.Store(id=ids.VIEW, data=view),
         dcc.Store(id=ids.SLIDER_SHAPE, data=slider_shape(network, *shown_pickers(network))),
         learning_bar(settings, training),
-        settings_bar(settings, lesson),
+        settings_bar(settings, lesson, lesson_note(network, lesson)),
         # What the room must see together: the boundary with its readouts, and the sliders.
         html.Main(className="stage", children=[output_column(data, view, training, look), sliders_section(network)]),
-        html.Div(className="columns", children=[data_column(data), network_column(network, data, settings, lesson)]),
+        html.Div(className="columns", children=[data_column(data), network_column(network, data, settings)]),
         evolution_section(),
     ]
 

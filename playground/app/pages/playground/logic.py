@@ -151,12 +151,10 @@ LESSON_NETWORK: dict[str, Any] = dict(
 )
 
 
-def network_story(network: dict, data: dict, lesson: str | None) -> str:
-    """Where the network comes from, when it is one of the seed's presets on the fruit or the
-    chosen learn-rate lesson's (the presets' story applies only to their own problem)."""
+def network_story(network: dict, data: dict) -> str:
+    """Where the network comes from, when it is one of the seed's presets on the fruit (the
+    presets' story applies only to their own problem)."""
     shown = architecture(network)
-    if lesson in LR_LESSONS and shown == LESSON_NETWORK:
-        return lesson_text(lesson)
     problem = (data.get("generator") or {}).get("name")
     for preset in FEATURE_PRESETS.values():  # a feature preset on its own problem, no hidden layer yet
         if problem == preset["problem"] and shown["input_names"] == preset["input_names"] and not shown["activations"]:
@@ -164,6 +162,14 @@ def network_story(network: dict, data: dict, lesson: str | None) -> str:
     if problem not in FRUIT_SETS:
         return ""
     return next((preset["source"] for preset in PRESETS.values() if {k: preset[k] for k in shown} == shown), "")
+
+
+def lesson_note(network: dict, lesson: str | None) -> str:
+    """The chosen learn-rate lesson's explanation while its network is the one shown ('' once
+    the network was changed: the lesson's numbers are about that network alone)."""
+    if lesson in LR_LESSONS and architecture(network) == LESSON_NETWORK:
+        return lesson_text(lesson)
+    return ""
 
 
 def lesson_text(name: str) -> str:

@@ -14,6 +14,7 @@ from playground.app.pages.playground import ids
 from playground.app.pages.playground.layout import layer_controls
 from playground.app.pages.playground.logic import (
     changed_network,
+    lesson_note,
     network_notes,
     network_story,
     slider_groups,
@@ -161,10 +162,11 @@ def register_network_callbacks(app: dash.Dash) -> None:
 
     @app.callback(
         Output(ids.PRESET_SOURCE, "children"),
+        Output(ids.LR_LESSON_NOTE, "children"),
         Input(stores.NETWORK, "data"),
         Input(stores.DATA, "data"),
         State(ids.LR_LESSON, "value", allow_optional=True),
         prevent_initial_call=True,
     )
     def tell_network_story(network, data, lesson):
-        return network_story(network, data, lesson)
+        return network_story(network, data), lesson_note(network, lesson)
