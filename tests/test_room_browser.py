@@ -9,15 +9,9 @@ $PLAYGROUND_SCREENSHOTS or /tmp/shots.
 
 from __future__ import annotations
 
-import copy
-import json
 import os
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-import numpy as np
 import pytest
 from selenium.webdriver.common.by import By
 from test_lecture_sizes_browser import smallest_text, text_sizes
@@ -33,69 +27,11 @@ from helpers.browser import (
     wait_for,
 )
 from helpers.pages import open_page
+from helpers.rooms import board, call, described, opened, students, submit_all
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("PLAYGROUND_SCREENSHOTS", "/tmp/shots"))
 BOARD_DELAY = 2.0  # the board follows a submission within this many seconds (issue 26)
-
-
-# ------------------------------------------------------------------ the API, as the students' scripts call it
-
-
-def call(base: str, method: str, path: str, body=None, token: str | None = None) -> tuple[int, dict]:
-    """One request to the rooms' API: (status, JSON answer); a 429 (a student's pace) is asked again."""
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = None if body is None else json.dumps(body).encode()
-    while True:
-        request = urllib.request.Request(f"{base}/api/rooms{path}", data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, json.loads(answer.read() or b"null")
-        except urllib.error.HTTPError as error:
-            if error.code != 429:
-                return error.code, json.loads(error.read() or b"null")
-        time.sleep(0.1)  # (the pace is half a second a student)
-
-
-def opened(base: str) -> tuple[str, str]:
-    status, room = call(base, "POST", "", {})
-    assert status == 201, room
-    return room["code"], room["teacher_token"]
-
-
-def described(base: str, code: str) -> dict:
-    return call(base, "GET", f"/{code}")[1]
-
-
-def board(base: str, code: str) -> dict:
-    return call(base, "GET", f"/{code}/board")[1]
-
-
-def students(base: str, code: str, count: int, prefix: str = "student") -> dict[str, str]:
-    """``count`` students join: nickname → token."""
-    tokens = {}
-    for k in range(count):
-        status, answer = call(base, "POST", f"/{code}/students", {"nickname": f"{prefix}-{k:02d}"})
-        assert status == 201, answer
-        tokens[answer["nickname"]] = answer["student_token"]
-    return tokens
-
-
-def tuned(network: dict, seed: int) -> dict:
-    """The room's network with its weights moved, as a student's hand would (each seed its own)."""
-    rng, changed = np.random.default_rng(seed), copy.deepcopy(network)
-    for layer in changed["layers"]:
-        layer["weights"] = (np.array(layer["weights"]) + rng.normal(0, 2, np.shape(layer["weights"]))).tolist()
-    return changed
-
-
-def submit_all(base: str, code: str, tokens: dict[str, str]) -> None:
-    network = described(base, code)["network"]
-    for seed, token in enumerate(tokens.values()):
-        status, answer = call(base, "POST", f"/{code}/submissions", {"network": tuned(network, seed)}, token)
-        assert status == 200, answer
 
 
 # ------------------------------------------------------------------ the projector, as the page shows it
@@ -390,3 +326,52 @@ def test_the_projector_with_thirty_students_fits_1280x720_in_lecture_mode_and_19
             browser.save_screenshot(str(SHOTS / name))
         finally:
             reset_viewport(browser)
+
+
+@pytest.mark.timeout(300)
+def test_the_whole_room_a_projector_and_a_phone(live_app, browser, second_browser):
+    """Issue 26's room from both ends: the teacher opens it on the playground and runs it from the
+    projector; one student is a phone in a browser of its own (360×640, touch), two are scripts."""
+    from test_join_browser import drag, leave_phone, open_phone, slider_input, tap
+
+    open_page(browser, live_app)
+    click_in_view(browser, browser.find_element(By.CSS_SELECTOR, "#playground-exercise-panel > summary"))
+    playground_tab = browser.current_window_handle
+    click(browser, "playground-room-open")
+    wait_for(browser, lambda: len(browser.window_handles) == 2)
+    browser.switch_to.window(next(h for h in browser.window_handles if h != playground_tab))
+    wait_for(browser, lambda: len(visible_text(browser, "room-code")) == 5)
+    code, phone = visible_text(browser, "room-code"), second_browser
+    try:
+        open_phone(phone, live_app, code, "ada")
+        others = students(live_app, code, 2, prefix="script")
+        # The phone tunes a weight by touch and submits; the scripts submit theirs.
+        weight = slider_input(phone, "W[1][0,0]")
+        start = float(weight.get_attribute("value"))
+        drag(phone, weight, 0, 60)
+        wait_for(phone, lambda: float(weight.get_attribute("value")) != start)
+        tap(phone, phone.find_element(By.ID, "join-submit"))
+        wait_for(phone, lambda: "rank" in visible_text(phone, "join-score"))
+        submit_all(live_app, code, others)
+        expected = [entry["nickname"] for entry in board(live_app, code)["entries"]]
+        assert sorted(expected) == ["ada", "script-00", "script-01"]
+        wait_for(browser, lambda: board_shown(browser) == expected, timeout=BOARD_DELAY)
+        wait_for(browser, lambda: visible_text(browser, "room-counts") == "3 joined · 3 submitted")
+        # The learn rate typed on the projector reaches the phone.
+        type_into_box(browser.find_element(By.ID, "room-learn-rate"), "0.1")
+        click(browser, "room-push-learn-rate")
+        wait_for(phone, lambda: visible_text(phone, "join-learn-rate") == "learn rate 0.1")
+        # A vote: asked on the projector, answered on the phone, counted on the projector's chart.
+        start_round(browser, "predict, then run")
+        click(browser, "room-start-round")
+        options = ["crawl", "converge", "bounce", "diverge"]
+        wait_for(
+            phone, lambda: [b.text for b in phone.find_elements(By.CSS_SELECTOR, "#join-options button")] == options
+        )
+        tap(phone, phone.find_elements(By.CSS_SELECTOR, "#join-options button")[3])
+        wait_for(browser, lambda: graph_data(browser, "room-votes-before", 0, "x") == [0, 0, 0, 1])
+        # The phone's token is not the teacher's, and acts for its own seat only.
+        seat = phone.execute_script("return JSON.parse(localStorage.getItem('playground-room-' + arguments[0]))", code)
+        assert call(live_app, "POST", f"/{code}/close", {}, seat["token"])[0] == 403
+    finally:
+        leave_phone(phone)
