@@ -121,6 +121,20 @@ def test_the_teacher_opens_a_room_from_the_playground(live_app, browser):
 
 
 @pytest.mark.timeout(120)
+def test_a_room_the_server_refuses_is_said_on_the_panel(live_app, browser, monkeypatch):
+    opened(live_app)  # one room open, and the server's limit is one room
+    monkeypatch.setenv("PLAYGROUND_LIMITS", "rooms=1")
+    open_page(browser, live_app)
+    click_in_view(browser, browser.find_element(By.CSS_SELECTOR, "#playground-exercise-panel > summary"))
+    click(browser, "playground-room-open")
+    # (the server's 429 is asked again a few times, as every request the page makes, before it is said)
+    wait_for(browser, lambda: "rooms open" in visible_text(browser, "playground-exercise-message"), timeout=30)
+    assert visible_text(browser, "playground-exercise-message").startswith("No room: this server has 1 rooms open")
+    assert browser.find_elements(By.CSS_SELECTOR, "#playground-exercise-message .said-error")
+    assert len(browser.window_handles) == 1
+
+
+@pytest.mark.timeout(120)
 def test_the_board_and_the_gallery_follow_the_students_and_the_teacher_removes_one(live_app, browser):
     code, token = opened(live_app)
     open_projector(browser, live_app, code, token)
