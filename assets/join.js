@@ -160,6 +160,10 @@
     const round = room.round, kind = round.kind, settings = room.settings;
     const acting = !!state.seat && !room.closed && !settings.locked && round.state !== "ended" && !state.busy;
     const touching = !room.closed && !settings.locked;  // an ended round's sliders may still be played with
+    if (!state.seat && room.closed) {  // no seat to take: said before a nickname is typed in vain
+      show("seat", false);
+      say("This room is closed: ask for the next one's code.", "info");
+    }
     text("seat_title", "Room " + state.code);
     text("who", "room " + state.code + (state.seat ? " · " + state.seat.nickname : ""));
     text("learn_rate", "learn rate " + says().number(settings.learn_rate));

@@ -349,6 +349,10 @@ def test_the_code_and_the_nickname_get_the_servers_answers(browser, app_url):
         wait_for(browser, lambda: "'alan' already" in visible_text(browser, "join-message"))
         assert not browser.find_element(By.ID, "join-room").is_displayed()
         shoot(browser, "join-phone-nickname-taken.png")
+        # A closed room has no seat to take: said before another nickname is typed.
+        room.teacher("POST", "/close", {})
+        wait_for(browser, lambda: "room is closed" in visible_text(browser, "join-message"))
+        assert not browser.find_element(By.ID, "join-seat").is_displayed()
     finally:
         leave_phone(browser)
 
