@@ -219,13 +219,18 @@ def show(
     """Open the playground on this network and these points: ``mode`` "inline" (in the cell),
     "tab" (a new browser tab) or "external" (a link). Returns the address.
 
-    The app runs in this kernel (Dash's ``jupyter_mode`` starts it, on a free port, once per
-    kernel); the state travels in the address's ``#s=…`` fragment, as a share link, so each call
-    opens its own network whatever an earlier one showed.
+    The app runs in this kernel (Dash's ``jupyter_mode`` starts it, on a free port of 127.0.0.1,
+    once per kernel: the browser must run on the kernel's machine); the state travels in the
+    address's ``#s=…`` fragment, as a share link, so each call opens its own network whatever an
+    earlier one showed.
     """
+    from IPython import get_ipython
     from IPython.display import IFrame, Javascript, display
 
     from playground.app.session import model
+
+    if get_ipython() is None:  # outside a kernel Dash's run would serve in the foreground, forever
+        raise RuntimeError("show() opens the playground in a notebook; elsewhere run `playground`")
 
     link = model.encode_share(session_state(network, data, settings, history))
     if "port" not in _app:

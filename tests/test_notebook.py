@@ -116,6 +116,11 @@ def test_the_session_state_holds_the_network_the_points_and_the_history():
         notebook.session_state(Network([784, 10]), fruit)  # the playground holds 2-D points
 
 
+def test_show_outside_a_kernel_says_where_it_works():
+    with pytest.raises(RuntimeError, match="in a notebook"):
+        notebook.show(fruit_network(), make_dataset("fruit"))
+
+
 # ------------------------------------------------------------------ the example notebook on a real kernel
 
 
