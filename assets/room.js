@@ -5,8 +5,9 @@
  * - Every second it asks for the board (public: counts, the ranking, a predict round's votes);
  *   every other second for the room itself, with its ETag (unchanged: a bodiless 304), for the
  *   round, the settings and the points the boundaries are drawn on.
- * - With the teacher's token (the link's #teacher=, kept in this tab's sessionStorage and taken
- *   off the address bar, so the projected address does not show it) the page also shows the
+ * - With the teacher's token (the link's #teacher=, kept in this computer's localStorage by the
+ *   room's code and taken off the address bar, so the projected address does not show it and the
+ *   room's page opened again on this computer has it) the page also shows the
  *   gallery of every submitted boundary and the best one large, and the teacher's controls; each
  *   click goes straight to the API, and its answer (or its error) is said on the message line.
  * - A predict round's run is played back once when it arrives (its frames and the cost line).
@@ -39,15 +40,15 @@
 
   // ------------------------------------------------------------------ the teacher's token
 
-  /** The teacher's token: from the link's #teacher= (then kept in this tab, off the address bar). */
+  /** The teacher's token: from the link's #teacher= (then kept on this computer, off the address bar). */
   function teacherToken(code) {
     const key = "room-teacher-" + code, match = window.location.hash.match(/teacher=([^&]+)/);
     if (match) {
-      try { sessionStorage.setItem(key, decodeURIComponent(match[1])); } catch (error) { /* private mode */ }
+      try { localStorage.setItem(key, decodeURIComponent(match[1])); } catch (error) { /* private mode */ }
       window.history.replaceState(null, "", window.location.pathname + window.location.search);
       return decodeURIComponent(match[1]);
     }
-    try { return sessionStorage.getItem(key) || ""; } catch (error) { return ""; }
+    try { return localStorage.getItem(key) || ""; } catch (error) { return ""; }
   }
 
   // ------------------------------------------------------------------ polling

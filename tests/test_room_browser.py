@@ -116,6 +116,10 @@ def test_the_teacher_opens_a_room_from_the_playground(live_app, browser):
     assert room["network"]["layers"] == session["network"]["layers"]
     assert room["settings"]["learn_rate"] == session["settings"]["learn_rate"]
     assert room["settings"]["held_layers"] == [1]
+    # The room's page opened again on this computer (another tab, a reload) keeps the teacher's controls.
+    browser.switch_to.new_window("tab")
+    open_projector(browser, live_app, code)
+    wait_for(browser, lambda: browser.find_element(By.ID, "room-close").is_displayed())
     browser.switch_to.window(playground_tab)
     assert visible_text(browser, "playground-exercise-message").startswith(f"room {code} is open")
 
