@@ -201,13 +201,18 @@ def test_a_learn_rate_lessons_explanation_sits_by_its_menu(live_app, browser, tm
         reset_viewport(browser)
 
 
-def test_after_a_divergence_slider_values_stay_short_and_nothing_scrolls_sideways(live_app, browser, tmp_path):
+@pytest.mark.parametrize("lecture", [False, True])
+def test_after_a_divergence_slider_values_stay_short_and_nothing_scrolls_sideways(live_app, browser, tmp_path, lecture):
     """Weights blown up to hundreds of thousands are shown as 4.5e+5 (the page's own labels and
-    Dash's), so at 1280×720 no label leaves its panel and the page never scrolls sideways."""
+    Dash's), so at 1280×720 no label leaves its panel and the page never scrolls sideways, in
+    lecture mode's big text too."""
     set_viewport(browser, 1280, 720)
     data = model.initial_state()["data"]
     network = model.dense_network_json([2, 8, 2], ["relu"], "linear", "quadratic", seed=0)
     open_state(browser, live_app, data, network, learn_rate=10.0, optimizer="momentum")
+    if lecture:
+        browser.find_element(By.ID, "lecture-toggle").click()
+        wait_for(browser, lambda: lecture_on(browser))
     browser.find_element(By.ID, "playground-play").click()
     wait_for(browser, lambda: "diverged" in browser.find_element(By.ID, "playground-train-message").text, timeout=30)
     wait_until_settled(browser)
@@ -223,7 +228,8 @@ def test_after_a_divergence_slider_values_stay_short_and_nothing_scrolls_sideway
     panel = browser.find_element(By.ID, "playground-sliders").rect
     for tooltip in browser.find_elements(By.CSS_SELECTOR, "#playground-sliders .dash-slider-tooltip"):
         assert tooltip.rect["x"] + tooltip.rect["width"] <= panel["x"] + panel["width"] + 1, tooltip.text
-    browser.save_screenshot(str(screenshot_path(tmp_path, "playground-diverged-1280x720.png")))
+    name = "playground-diverged-lecture-1280x720.png" if lecture else "playground-diverged-1280x720.png"
+    browser.save_screenshot(str(screenshot_path(tmp_path, name)))
     reset_viewport(browser)
 
 
