@@ -78,7 +78,8 @@
       ? (s, out) => draw().nodeColour(cells.values[s] / span, out)
       : (s, out) => draw().classColour(cells.predicted[s], cells.confidence[s], out));
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    context.imageSmoothingEnabled = false;  // the cells crisp, as the playground's 100 × 100
+    // As the playground: its 100 × 100 cells crisp, a big network's coarser map smoothed as it is stretched.
+    context.imageSmoothingEnabled = cells.resolution < 100;
     context.drawImage(tile, 0, 0, width, height);
     const toX = (x) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * width;
     const toY = (y) => height - ((y - plane.y[0]) / (plane.y[1] - plane.y[0])) * height;

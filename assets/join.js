@@ -166,7 +166,8 @@
     }
     text("seat_title", "Room " + state.code);
     text("who", "room " + state.code + (state.seat ? " · " + state.seat.nickname : ""));
-    text("learn_rate", "learn rate " + says().number(settings.learn_rate));
+    // A predict round's run trains at its own rate (the room's unless the teacher set one): the one to predict with.
+    text("learn_rate", "learn rate " + says().number(kind === "predict" && round.learn_rate ? round.learn_rate : settings.learn_rate));
     text("notice", says().notice(room, state.offline));
     text("task", says().task(room));
     text("axes", "across: " + room.data.feature_names[0] + " · up: " + room.data.feature_names[1]);

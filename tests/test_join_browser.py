@@ -365,10 +365,11 @@ def board_votes(room: Room, phase: str) -> list[int]:
 def test_a_vote_before_and_after_the_run(browser, app_url):
     question = "Learn rate 3 on this network: what will it do?"
     options = ["crawl", "converge", "bounce", "diverge"]
-    room = Room(app_url, {"kind": "predict", "question": question, "options": options, "epochs": 30})
+    room = Room(app_url, {"kind": "predict", "question": question, "options": options, "epochs": 30, "learn_rate": 0.5})
     try:
         open_phone(browser, app_url, room.code, "kathy")
         wait_for(browser, lambda: visible_text(browser, "join-question") == question)
+        assert visible_text(browser, "join-learn-rate") == "learn rate 0.5"  # the run's own
         buttons = browser.find_elements(By.CSS_SELECTOR, "#join-options button")
         assert [b.text for b in buttons] == options
         assert all(b.size["height"] >= 48 for b in buttons)
