@@ -27,8 +27,9 @@ from playground.plots.network_svg import network_svg
 from playground.plots.plane import plane_range
 
 Array = np.ndarray
-# The rendered HTML of a notebook (nbconvert, a static page) has no JupyterLab to draw Plotly's
-# own output, so each figure also carries its HTML, plotly.js written once, offline.
+# Plotly's renderer in a Jupyter kernel writes only its own mime type, which the rendered HTML of a
+# notebook (nbconvert, a static page) cannot draw: each figure also carries its HTML (plotly.js
+# written once into the notebook, so it draws offline too).
 RENDERER = "plotly_mimetype+notebook"
 
 
@@ -81,7 +82,8 @@ def register(ipython: Any = None) -> None:
     formatters.formatters["image/svg+xml"].for_type(Network, network_svg)
     for kind in (Dataset, Points):
         formatters.ipython_display_formatter.for_type(kind, display_data)
-    pio.renderers.default = RENDERER
+    if pio.renderers.default == "plotly_mimetype":  # Plotly's choice in Jupyter; Colab, VS Code, … keep theirs
+        pio.renderers.default = RENDERER
 
 
 def load_ipython_extension(ipython: Any) -> None:
