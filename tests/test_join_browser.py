@@ -290,7 +290,7 @@ def test_what_the_teacher_pushes_reaches_the_phone(browser, app_url):
         wait_for(browser, lambda: slider_enabled(browser, "W[2][0,1]"))
         assert not slider_enabled(browser, "W[1][0,0]") and not slider_enabled(browser, "b[1][2]")
         assert not slider_enabled(browser, "W[2][0,0]")
-        assert no_sideways_scroll(browser)
+        assert no_sideways_scroll(browser) and browser.execute_script(SMALL_TEXT) == []
         into_view(browser, slider_input(browser, "W[2][0,1]"))
         shoot(browser, "join-phone-held.png")
         assert browser.find_element(By.ID, "join-submit").is_enabled()
@@ -385,6 +385,7 @@ def test_a_vote_before_and_after_the_run(browser, app_url):
         wait_for(browser, lambda: last in visible_text(browser, "join-frame"), timeout=30)
         wait_for(browser, lambda: "vote again" in visible_text(browser, "join-voted"))
         into_view(browser, browser.find_element(By.ID, "join-replay"))
+        assert no_sideways_scroll(browser) and browser.execute_script(SMALL_TEXT) == []
         shoot(browser, "join-phone-after-run.png")
         tap(browser, browser.find_elements(By.CSS_SELECTOR, "#join-options button")[1])
         wait_for(browser, lambda: board_votes(room, "after") == [0, 1, 0, 0])
@@ -410,7 +411,7 @@ def test_a_train_race_within_the_rounds_limits(browser, app_url):
         tap(browser, browser.find_elements(By.CSS_SELECTOR, "[data-join=width][data-change='1']")[1])
         tap(browser, browser.find_element(By.CSS_SELECTOR, "[data-join=activation][data-value=relu]"))
         type_text(browser, rate, "0.5")
-        assert no_sideways_scroll(browser)
+        assert no_sideways_scroll(browser) and browser.execute_script(SMALL_TEXT) == []
         shoot(browser, "join-phone-train.png")
         tap(browser, browser.find_element(By.ID, "join-train-go"))
         wait_for(browser, lambda: "trained" in visible_text(browser, "join-score"), timeout=60)
