@@ -82,7 +82,9 @@ def descent_controls(walk: dict, drawn: dict) -> list:
                     "play",
                     id=ids.PLAY,
                     className="play",
-                    title="step continuously, about ten steps a second (key: space)",
+                    # Measured by bench/landscape_speed.py --page (docs/benchmarks.md): 8.2–8.4 a second
+                    # on a busy 2-core server, 11.9 on a quieter one.
+                    title="step continuously, 8 to 12 steps a second (key: space)",
                 ),
             ],
         ),
