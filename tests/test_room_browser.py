@@ -18,6 +18,7 @@ from test_lecture_sizes_browser import smallest_text, text_sizes
 
 from helpers.browser import (
     SESSION,
+    choose,
     click_in_view,
     graph_data,
     reset_viewport,
@@ -122,6 +123,15 @@ def test_the_teacher_opens_a_room_from_the_playground(live_app, browser):
     wait_for(browser, lambda: browser.find_element(By.ID, "room-close").is_displayed())
     browser.switch_to.window(playground_tab)
     assert visible_text(browser, "playground-exercise-message").startswith(f"room {code} is open")
+    # Other points, the lock let go, pushed to the room: every phone starts a new round on them.
+    choose(browser, "playground-dataset", "moons")
+    wait_for(browser, lambda: browser.execute_script(f"return {SESSION}")["data"] != session["data"])
+    click_in_view(browser, browser.find_element(By.CSS_SELECTOR, "#playground-exercise-lock-layers input[value='1']"))
+    click(browser, "playground-room-push")
+    wait_for(browser, lambda: visible_text(browser, "playground-exercise-message").startswith(f"pushed to room {code}"))
+    pushed, now = described(live_app, code), browser.execute_script(f"return {SESSION}")
+    assert pushed["data"]["train_inputs"] == now["data"]["train_inputs"] != session["data"]["train_inputs"]
+    assert pushed["round"]["id"] == room["round"]["id"] + 1 and pushed["settings"]["held_layers"] == []
 
 
 @pytest.mark.timeout(120)
@@ -136,6 +146,8 @@ def test_a_room_the_server_refuses_is_said_on_the_panel(live_app, browser, monke
     assert visible_text(browser, "playground-exercise-message").startswith("No room: this server has 1 rooms open")
     assert browser.find_elements(By.CSS_SELECTOR, "#playground-exercise-message .said-error")
     assert len(browser.window_handles) == 1
+    click(browser, "playground-room-push")  # no room opened on this computer: nothing to push to
+    wait_for(browser, lambda: visible_text(browser, "playground-exercise-message").startswith("Open a room first"))
 
 
 @pytest.mark.timeout(120)

@@ -116,15 +116,17 @@ def register_exercise_callbacks(app: dash.Dash) -> None:
         Input(ids.EXERCISE_WEIGHTS, "data"),
     )
     # "open a room" (assets/room-open.js): the session's points, network and learn rate, and the weights
-    # the panel locks or hides, to the rooms' API; the room's projector opens in a new tab.
-    app.clientside_callback(
-        browser("roomOpen", "open"),
-        Input(ids.ROOM_OPEN, "n_clicks"),
-        State(stores.DATA, "data"),
-        State(stores.NETWORK, "data"),
-        State(stores.SETTINGS, "data"),
-        State(ids.EXERCISE_HIDE_LAYERS, "value"),
-        State(ids.EXERCISE_LOCK_LAYERS, "value"),
-        State(ids.EXERCISE_WEIGHTS, "data"),
-        prevent_initial_call=True,
-    )
+    # the panel locks or hides, to the rooms' API; the room's projector opens in a new tab. "push to the
+    # room": the same to the room this computer opened last, for every phone in it.
+    for button, action in ((ids.ROOM_OPEN, "open"), (ids.ROOM_PUSH, "push")):
+        app.clientside_callback(
+            browser("roomOpen", action),
+            Input(button, "n_clicks"),
+            State(stores.DATA, "data"),
+            State(stores.NETWORK, "data"),
+            State(stores.SETTINGS, "data"),
+            State(ids.EXERCISE_HIDE_LAYERS, "value"),
+            State(ids.EXERCISE_LOCK_LAYERS, "value"),
+            State(ids.EXERCISE_WEIGHTS, "data"),
+            prevent_initial_call=True,
+        )

@@ -175,6 +175,12 @@ def panel(network: dict, look: dict | None = None) -> html.Details:
                                         title="a room on these points and this network: students join from their phones "
                                         "(the weight-layers and weights locked or hidden here stay still for them)",
                                     ),
+                                    html.Button(
+                                        "push to the room",
+                                        id=ids.ROOM_PUSH,
+                                        title="this network, these points and what is locked here, to every phone in "
+                                        "the room this computer opened last (a new round starts on them)",
+                                    ),
                                 ],
                             ),
                             dcc.Input(

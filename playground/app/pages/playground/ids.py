@@ -161,5 +161,6 @@ EXERCISE_LINK = "playground-exercise-link"
 EXERCISE_FRAGMENT = "playground-exercise-fragment"
 EXERCISE_MESSAGE = "playground-exercise-message"
 ROOM_OPEN = "playground-room-open"  # "open a room" (SPEC F28): the room's projector in a new tab
+ROOM_PUSH = "playground-room-push"  # this network and these points to the room this computer opened last
 
 IDS = {name.lower(): value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)}
