@@ -146,6 +146,8 @@
   function dragMove(event) {
     if (!drag || event.pointerId !== drag.id) return null;
     const dx = event.clientX - drag.x, input = drag.input;
+    // The teacher's push arrived mid-drag: the sliders were drawn anew, or this one is held now.
+    if (!drag.row.isConnected || input.disabled) { drag = null; return null; }
     if (!drag.moving) {
       if (Math.abs(dx) < SIDEWAYS || Math.abs(dx) < Math.abs(event.clientY - drag.y)) return null;
       drag.moving = true;
