@@ -55,8 +55,14 @@
     return (settings.held_layers || []).includes(address[1]) || (settings.held_weights || []).some((a) => key(a) === key(address));
   }
 
-  /** The network with every held parameter at the room's value (the server refuses a submission that moved one). */
+  const shapeOf = (net) => JSON.stringify(net.layers.map((layer) => [layer.inputs, layer.outputs]));
+
+  /**
+   * The network with every held parameter at the room's value (the server refuses a submission
+   * that moved one); a network of other layers (a train round's own) holds nothing of the room's.
+   */
   function keepHeld(net, room, settings) {
+    if (shapeOf(net) !== shapeOf(room)) return net;
     let kept = net;
     for (const { address } of parameters(net)) {
       if (isHeld(settings, address) && valueAt(kept, address) !== valueAt(room, address)) kept = withValue(kept, address, valueAt(room, address));
@@ -72,7 +78,7 @@
    * held ones disabled and marked. Drawn anew only when the network's shape or what is held changed.
    */
   function drawSliders(container, net, settings, range) {
-    const shape = JSON.stringify([net.layers.map((l) => [l.inputs, l.outputs]), settings.held_layers, settings.held_weights]);
+    const shape = JSON.stringify([shapeOf(net), settings.held_layers, settings.held_weights]);
     if (container.dataset.shape === shape) return setSliders(container, net, range);
     container.dataset.shape = shape;
     const rows = [];
