@@ -9,9 +9,10 @@ import math
 
 import pytest
 from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from helpers.browser import reset_viewport, screenshot_path, set_viewport, wait_for, wait_until_settled
+from helpers.browser import reset_viewport, screenshot_path, set_viewport, text, wait_for, wait_until_settled
 from helpers.pages import open_descent, open_images, open_landscape, open_page, tab, train
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -106,17 +107,55 @@ def test_every_text_on_every_page_is_three_percent_of_the_window_in_lecture_mode
         open_landscape(browser, live_app)
         check_sizes(browser, least, "landscape")
         browser.save_screenshot(str(screenshot_path(tmp_path, f"lecture-landscape-{width}x{height}.png")))
+        # The landscape's two jobs, run: their results and figures are text the room reads too.
+        tab(browser, "Optimizer race")
+        browser.find_element(By.ID, "landscape-race-go").click()
+        wait_for(browser, lambda: "Winner: " in text(browser, "landscape-race-result"), timeout=60)
+        check_sizes(browser, least, "landscape, Optimizer race")
+        browser.save_screenshot(str(screenshot_path(tmp_path, f"lecture-landscape-race-{width}x{height}.png")))
+        tab(browser, "Big networks")
+        browser.find_element(By.ID, "landscape-slice-go").click()
+        wait_for(browser, lambda: "cost" in text(browser, "landscape-slice-result"), timeout=120)
+        check_sizes(browser, least, "landscape, Big networks")
+        browser.save_screenshot(str(screenshot_path(tmp_path, f"lecture-landscape-slice-{width}x{height}.png")))
 
         open_images(browser, live_app)
         train(browser)
-        for name in ("Train", "Mistakes", "Inside", "Deeper", "Models"):
+        for name in ("Train", "Mistakes", "Draw", "Inside", "Deeper", "Models"):
             tab(browser, name)
+            if name == "Draw":  # a stroke drawn, so the network's answer and what it sees are on the page
+                draw_a_one(browser)
+                wait_for(
+                    browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#images-ranking .rank-name")) == 10
+                )
             check_sizes(browser, least, f"images, {name}")
             browser.save_screenshot(
                 str(screenshot_path(tmp_path, f"lecture-images-{name.lower()}-{width}x{height}.png"))
             )
+
+        browser.find_element(By.ID, "nav-backprop").click()
+        wait_for(browser, lambda: browser.find_elements(By.ID, "backprop-page"), timeout=60)
+        wait_for(
+            browser,
+            lambda: browser.execute_script("return document.getElementById('backprop-page').dataset.ready === 'true'"),
+            timeout=60,
+        )
+        assert lecture_on(browser)
+        check_sizes(browser, least, "backprop")
+        browser.save_screenshot(str(screenshot_path(tmp_path, f"lecture-backprop-{width}x{height}.png")))
     finally:
         reset_viewport(browser)
+
+
+def draw_a_one(driver) -> None:
+    """A vertical stroke down the drawing canvas with the mouse, whatever size lecture mode gave it."""
+    canvas = driver.find_element(By.ID, "images-canvas")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    reach = int(0.35 * canvas.rect["height"])
+    actions = ActionChains(driver).move_to_element_with_offset(canvas, 0, -reach).click_and_hold()
+    for _ in range(4):
+        actions.move_by_offset(0, reach // 2)
+    actions.release().perform()
 
 
 def test_a_figures_text_follows_the_window_and_points_and_lines_grow(live_app, browser):
@@ -132,6 +171,8 @@ def test_a_figures_text_follows_the_window_and_points_and_lines_grow(live_app, b
         wait_for(browser, lambda: figure_sizes(browser, "descent-graph")["tick"] == 22)
         grown = figure_sizes(browser, "descent-graph")
         assert grown["lines"] and all(g >= 2 * o for g, o in zip(grown["lines"], own["lines"])), (own, grown)
+        # Points grow too (1.6 times: lecture.js), their white outline not eating them.
+        assert grown["points"] and all(g >= 1.5 * o for g, o in zip(grown["points"], own["points"])), (own, grown)
         set_viewport(browser, 1920, 1080)
         wait_for(browser, lambda: figure_sizes(browser, "descent-graph")["tick"] == math.ceil(0.03 * 1080))
         assert figure_sizes(browser, "descent-graph")["lines"] == grown["lines"]  # grown once, not again
@@ -146,10 +187,13 @@ const graph = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
 const tick = graph.querySelector('.xtick text');
 const lines = Array.from(graph.querySelectorAll('.scatterlayer .js-line'))
   .map((line) => parseFloat(getComputedStyle(line).strokeWidth));
-return {tick: tick ? parseFloat(getComputedStyle(tick).fontSize) : null, lines: lines};
+// A point's drawn width, its outline left out (the marker's path without its stroke).
+const points = Array.from(graph.querySelectorAll('.scatterlayer .point'))
+  .map((point) => Math.round(point.getBBox().width * 10) / 10);
+return {tick: tick ? parseFloat(getComputedStyle(tick).fontSize) : null, lines: lines, points: points};
 """
 
 
 def figure_sizes(driver, graph_id: str) -> dict:
-    """A figure's tick text size and its lines' widths, as drawn."""
+    """A figure's tick text size, its lines' widths and its points' widths, as drawn."""
     return driver.execute_script(FIGURE_SIZES, graph_id)
