@@ -57,6 +57,28 @@ def checklist(component_id: str, options: list[dict], value: list) -> dcc.Checkl
     return dcc.Checklist(id=component_id, options=options, value=value, className="exercise-checks")
 
 
+def room_buttons() -> html.Div:
+    """A room (SPEC F28, assets/room-open.js): the whole class plays along on its phones, on this
+    network and these points, the weights locked or hidden here held still for them."""
+    return html.Div(
+        className="exercise-buttons",
+        children=[
+            html.Button(
+                "open a room",
+                id=ids.ROOM_OPEN,
+                title="a room on these points and this network: students join from their phones "
+                "(the weight-layers and weights locked or hidden here stay still for them)",
+            ),
+            html.Button(
+                "push to the room",
+                id=ids.ROOM_PUSH,
+                title="this network, these points and what is locked here, to every phone in "
+                "the room this computer opened last (a new round starts on them)",
+            ),
+        ],
+    )
+
+
 def panel(network: dict, look: dict | None = None) -> html.Details:
     """The teacher's panel: what to hide, what to lock, the task and its condition, and the link. It
     starts from the view's exercise, if any (a teacher who opened an exercise link, pressed *open
@@ -169,18 +191,6 @@ def panel(network: dict, look: dict | None = None) -> html.Details:
                                         id=ids.EXERCISE_TRY,
                                         title="this page as a student opening the link sees it ('open freely' ends it)",
                                     ),
-                                    html.Button(
-                                        "open a room",
-                                        id=ids.ROOM_OPEN,
-                                        title="a room on these points and this network: students join from their phones "
-                                        "(the weight-layers and weights locked or hidden here stay still for them)",
-                                    ),
-                                    html.Button(
-                                        "push to the room",
-                                        id=ids.ROOM_PUSH,
-                                        title="this network, these points and what is locked here, to every phone in "
-                                        "the room this computer opened last (a new round starts on them)",
-                                    ),
                                 ],
                             ),
                             dcc.Input(
@@ -189,6 +199,7 @@ def panel(network: dict, look: dict | None = None) -> html.Details:
                                 className="share-link",
                                 placeholder="the exercise's link",
                             ),
+                            room_buttons(),
                             dcc.Store(id=ids.EXERCISE_FRAGMENT),
                             html.Div(id=ids.EXERCISE_MESSAGE, className="message"),
                         ],
