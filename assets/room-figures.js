@@ -59,12 +59,13 @@
     const context = canvas.getContext("2d");
     context.imageSmoothingEnabled = true;  // the cells blend as the playground's stretched map does
     context.drawImage(map, 0, 0, canvas.width, canvas.height);
-    // The points: each class's colour (a regression: its value's), ringed in white to stand out.
+    // The points: each class's colour ringed in white; a regression's its value's, ringed in dark grey
+    // (a value near 0 is white itself).
     const radius = Math.max(2.5, canvas.width / 110), colour = [0, 0, 0];
     const toX = (x) => ((x - xRange[0]) / (xRange[1] - xRange[0])) * canvas.width;
     const toY = (y) => (1 - (y - yRange[0]) / (yRange[1] - yRange[0])) * canvas.height;
-    context.lineWidth = Math.max(1, radius / 2.5);
-    context.strokeStyle = "white";
+    context.lineWidth = Math.max(1, radius / (regression ? 4 : 2.5));
+    context.strokeStyle = regression ? "#444" : "white";
     data.train_inputs.forEach((point, k) => {
       const label = data.train_labels[k];
       const fill = regression ? draw().nodeColour(label / range, colour) : null;

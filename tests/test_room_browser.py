@@ -16,6 +16,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from test_lecture_sizes_browser import smallest_text, text_sizes
 
+from playground.app.session import model
+
 from helpers.browser import (
     SESSION,
     choose,
@@ -321,6 +323,24 @@ def test_without_the_teachers_token_the_page_is_a_read_only_board(live_app, brow
     # A room that does not exist says so.
     browser.get(f"{live_app}/room/ZZZZZ")
     wait_for(browser, lambda: "no room" in said(browser).lower() or "there is no room" in said(browser))
+
+
+@pytest.mark.timeout(120)
+def test_a_regression_room_ranks_by_cost_and_draws_its_values(live_app, browser):
+    data = model.generate_points("plane", 0.0, 0.5, 1, 200)
+    network = model.dense_network_json([2, 3, 1], ["tanh"], "linear", "quadratic", seed=1, task="regression")
+    status, room = call(live_app, "POST", "", {"data": data, "network": network})
+    assert status == 201, room
+    code, token = room["code"], room["teacher_token"]
+    submit_all(live_app, code, students(live_app, code, 4))
+    open_projector(browser, live_app, code, token)
+    entries = board(live_app, code)["entries"]
+    wait_for(browser, lambda: board_shown(browser) == [entry["nickname"] for entry in entries])
+    scores = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#room-board .room-score")]
+    assert scores == [f"cost {entry['test_cost']:.3g}" for entry in entries]
+    wait_for(browser, lambda: painted(browser, "room-best-canvas"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / "room-regression.png"))
 
 
 PROJECTOR = """
