@@ -13,9 +13,9 @@ from selenium.webdriver.common.keys import Keys
 
 from playground.app.ui.colours import PATH_COLOUR
 
-from helpers.browser import visible_text, wait_for, wait_until_settled
+from helpers.browser import reset_viewport, set_viewport, visible_text, wait_for, wait_until_settled
 from helpers.downloads import SVG, box, downloaded, downloads_to, png_size
-from helpers.pages import open_page
+from helpers.pages import open_images, open_page, tab, train
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -132,3 +132,29 @@ def test_opening_a_shared_link_neither_downloads_nor_goes_full_view(live_app, br
     # saved): once it is in, a download begun on opening the link, before it, would be there too.
     marker = export(browser, folder, "playground-export-boundary", "decision-boundary.png")
     assert list(folder.iterdir()) == [marker]
+
+
+TOOLBAR = """
+const graph = document.querySelector('#images-confusion .js-plotly-plot');
+const group = graph.querySelector('.modebar-group');
+return {opacity: parseFloat(getComputedStyle(group).opacity), bottom: group.getBoundingClientRect().bottom,
+        plot: graph.querySelector('.nsewdrag').getBoundingClientRect().top};
+"""
+
+
+def test_the_toolbar_covers_no_cell_of_the_confusion_matrix(live_app, browser):
+    """At 1280×720 in lecture mode the toolbar sat over row 0's last cells: now it shows only while
+    the pointer is over the figure, and then above the first row."""
+    set_viewport(browser, 1280, 720)
+    try:
+        browser.get(live_app + "/?lecture=1")  # lecture mode is the tab's choice from here on
+        open_images(browser, live_app)
+        train(browser)
+        tab(browser, "Mistakes")
+        wait_for(browser, lambda: browser.execute_script(TOOLBAR)["opacity"] == 0)  # the pointer is elsewhere
+        ActionChains(browser).move_to_element(browser.find_element(By.ID, "images-confusion")).perform()
+        wait_for(browser, lambda: browser.execute_script(TOOLBAR)["opacity"] == 1)
+        shown = browser.execute_script(TOOLBAR)
+        assert shown["bottom"] <= shown["plot"] + 0.5, shown
+    finally:
+        reset_viewport(browser)

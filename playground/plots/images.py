@@ -67,7 +67,8 @@ def confusion_figure(matrix: Array, class_names: list[str], normalised: bool = F
     )
     figure.update_layout(
         height=440,
-        margin=dict(l=90, r=10, t=10, b=80),
+        # t=34: room for the page's toolbar above row 0 (it covered row 0's last cells, and a click there).
+        margin=dict(l=90, r=10, t=34, b=80),
         font=FONT,
         xaxis=dict(title="predicted class", side="bottom", tickangle=-35),
         yaxis=dict(title="true class", autorange="reversed"),
