@@ -20,7 +20,7 @@ QUESTION = "Learn rate 3 on this network: what will training do?"
 ANSWERS = ["crawl", "converge", "bounce", "diverge", "", ""]
 MOST_ANSWERS = len(ANSWERS)
 # The projector's charts are read, not explored: no toolbar over them (it hid their titles).
-STILL = {"displayModeBar": False, "displaylogo": False}
+STILL = dcc.Graph.Config(displayModeBar=False, displaylogo=False)  # a projector's chart: no toolbar over it
 
 
 def clean_code(code: str | None) -> str:
@@ -204,7 +204,7 @@ def teacher_controls() -> html.Div:
                         className="room-push",
                         children=[
                             html.Label("learn rate", htmlFor=ids.LEARN_RATE),
-                            dcc.Input(id=ids.LEARN_RATE, type="text", inputMode="decimal", className="room-rate"),
+                            dcc.Input(id=ids.LEARN_RATE, type="text", inputMode="numeric", className="room-rate"),
                             html.Button("push to the phones", id=ids.PUSH_LEARN_RATE),
                         ],
                     ),
