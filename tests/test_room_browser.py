@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from test_lecture_sizes_browser import smallest_text, text_sizes
 
@@ -22,6 +23,7 @@ from helpers.browser import (
     SESSION,
     choose,
     click_in_view,
+    fresh_tab,
     graph_data,
     reset_viewport,
     set_viewport,
@@ -381,10 +383,11 @@ def test_the_projector_with_thirty_students_fits_1280x720_in_lecture_mode_and_19
 
 
 @pytest.mark.timeout(300)
-def test_the_whole_room_a_projector_and_a_phone(live_app, browser, second_browser):
-    """Issue 26's room from both ends: the teacher opens it on the playground and runs it from the
-    projector; one student is a phone in a browser of its own (360×640, touch), two are scripts."""
-    from test_join_browser import drag, leave_phone, open_phone, slider_input, tap
+def test_the_whole_room_a_projector_a_phone_and_two_laptops(live_app, browser, browsers):
+    """Issue 26's room from every end: the teacher opens it on the playground and runs it from the
+    projector; three students join in browsers of their own (a phone at 360×640 tuning by touch, two
+    laptops with a mouse), tune a slider each and submit; the board is in the server's order."""
+    from test_join_browser import drag, leave_phone, open_phone, slider_input, stored_seat, tap
 
     open_page(browser, live_app)
     click_in_view(browser, browser.find_element(By.CSS_SELECTOR, "#playground-exercise-panel > summary"))
@@ -393,37 +396,79 @@ def test_the_whole_room_a_projector_and_a_phone(live_app, browser, second_browse
     wait_for(browser, lambda: len(browser.window_handles) == 2)
     browser.switch_to.window(next(h for h in browser.window_handles if h != playground_tab))
     wait_for(browser, lambda: len(visible_text(browser, "room-code")) == 5)
-    code, phone = visible_text(browser, "room-code"), second_browser
+    code = visible_text(browser, "room-code")
+    phone = fresh_tab(browsers.get("second"))
+    laptops = [fresh_tab(browsers.get(name)) for name in ("third", "fourth")]
     try:
         open_phone(phone, live_app, code, "ada")
-        others = students(live_app, code, 2, prefix="script")
-        # The phone tunes a weight by touch and submits; the scripts submit theirs.
+        for laptop, nickname in zip(laptops, ["bob", "cy"]):
+            take_a_seat(laptop, live_app, code, nickname)
+        # The phone tunes a weight by touch, each laptop one with the mouse; each submits.
         weight = slider_input(phone, "W[1][0,0]")
         start = float(weight.get_attribute("value"))
         drag(phone, weight, 0, 60)
         wait_for(phone, lambda: float(weight.get_attribute("value")) != start)
         tap(phone, phone.find_element(By.ID, "join-submit"))
         wait_for(phone, lambda: "rank" in visible_text(phone, "join-score"))
-        submit_all(live_app, code, others)
-        expected = [entry["nickname"] for entry in board(live_app, code)["entries"]]
-        assert sorted(expected) == ["ada", "script-00", "script-01"]
-        wait_for(browser, lambda: board_shown(browser) == expected, timeout=BOARD_DELAY)
+        for laptop, pixels in zip(laptops, [-70, 90]):
+            weight = slider_input(laptop, "W[1][1,0]")
+            start = float(weight.get_attribute("value"))
+            laptop.execute_script("arguments[0].scrollIntoView({block: 'center'})", weight)
+            ActionChains(laptop).click_and_hold(weight).move_by_offset(pixels, 0).release().perform()
+            wait_for(laptop, lambda lap=laptop, w=weight, s=start: float(w.get_attribute("value")) != s)
+            submit = laptop.find_element(By.ID, "join-submit")
+            laptop.execute_script("arguments[0].scrollIntoView({block: 'center'})", submit)
+            submit.click()
+            wait_for(laptop, lambda lap=laptop: "rank" in visible_text(lap, "join-score"))
+        # The board: the server's scores, in its order, on the projector; each seat scored once.
+        scored = board(live_app, code)["entries"]
+        assert sorted(entry["nickname"] for entry in scored) == ["ada", "bob", "cy"]
+        assert all(entry["submissions"] == 1 for entry in scored)
+        keys = [(-entry["test_accuracy"], entry["test_cost"]) for entry in scored]
+        assert keys == sorted(keys)
+        wait_for(browser, lambda: board_shown(browser) == [entry["nickname"] for entry in scored], timeout=BOARD_DELAY)
         wait_for(browser, lambda: visible_text(browser, "room-counts") == "3 joined · 3 submitted")
-        # The learn rate typed on the projector reaches the phone.
+        # The learn rate typed on the projector reaches every student.
         type_into_box(browser.find_element(By.ID, "room-learn-rate"), "0.1")
         click(browser, "room-push-learn-rate")
-        wait_for(phone, lambda: visible_text(phone, "join-learn-rate") == "learn rate 0.1")
-        # A vote: asked on the projector, answered on the phone, counted on the projector's chart.
+        for student in (phone, *laptops):
+            wait_for(student, lambda st=student: visible_text(st, "join-learn-rate") == "learn rate 0.1")
+        # A vote: asked on the projector, answered on the phone and a laptop, counted on its chart.
         start_round(browser, "predict, then run")
         click(browser, "room-start-round")
         options = ["crawl", "converge", "bounce", "diverge"]
-        wait_for(
-            phone, lambda: [b.text for b in phone.find_elements(By.CSS_SELECTOR, "#join-options button")] == options
-        )
+        for student in (phone, laptops[0]):
+            wait_for(
+                student,
+                lambda st=student: (
+                    [b.text for b in st.find_elements(By.CSS_SELECTOR, "#join-options button")] == options
+                ),
+            )
         tap(phone, phone.find_elements(By.CSS_SELECTOR, "#join-options button")[3])
-        wait_for(browser, lambda: graph_data(browser, "room-votes-before", 0, "x") == [0, 0, 0, 1])
-        # The phone's token is not the teacher's, and acts for its own seat only.
-        seat = phone.execute_script("return JSON.parse(localStorage.getItem('playground-room-' + arguments[0]))", code)
+        laptops[0].find_elements(By.CSS_SELECTOR, "#join-options button")[1].click()
+        wait_for(browser, lambda: graph_data(browser, "room-votes-before", 0, "x") == [0, 1, 0, 1])
+        # A student's token is not the teacher's (403), and submits for its own seat only.
+        seat = stored_seat(phone, code)
         assert call(live_app, "POST", f"/{code}/close", {}, seat["token"])[0] == 403
+        assert call(live_app, "DELETE", f"/{code}/students/bob", None, seat["token"])[0] == 403
+        network = described(live_app, code)["network"]
+        call(live_app, "POST", f"/{code}/round", {"kind": "hand-tune"}, stored_teacher_token(browser, code))
+        assert call(live_app, "POST", f"/{code}/submissions", {"network": network}, seat["token"])[0] == 200
+        assert [entry["nickname"] for entry in board(live_app, code)["entries"]] == ["ada"]
     finally:
         leave_phone(phone)
+
+
+def take_a_seat(driver, base: str, code: str, nickname: str) -> None:
+    """A laptop opens the room's join link and takes a seat, typing and clicking."""
+    driver.get(f"{base}/join/{code}")
+    box = wait_for(driver, lambda: driver.find_element(By.ID, "join-nickname"))
+    box.click()
+    box.send_keys(nickname)
+    driver.find_element(By.CSS_SELECTOR, "#join-seat button[type=submit]").click()
+    wait_for(driver, lambda: nickname in visible_text(driver, "join-who"))
+
+
+def stored_teacher_token(driver, code: str) -> str:
+    """The teacher's token as the projector keeps it on this computer (read, not written)."""
+    return driver.execute_script("return localStorage.getItem('room-teacher-' + arguments[0])", code)
