@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground.app.rooms import room as rooms
-from playground.app.rooms.store import RedisRooms, SqliteRooms
+from playground.app.rooms.redis_rooms import RedisRooms
+from playground.app.rooms.sqlite_rooms import SqliteRooms
 from playground.app.session import model
 
 from helpers.servers import RedisServer

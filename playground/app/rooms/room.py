@@ -13,7 +13,9 @@ import time
 from functools import lru_cache
 from typing import Any
 
-from playground.app.rooms.store import RedisRooms, RoomStore, SqliteRooms, rooms_file
+from playground.app.rooms.redis_rooms import RedisRooms
+from playground.app.rooms.sqlite_rooms import SqliteRooms
+from playground.app.rooms.store import RoomStore, rooms_file
 from playground.app.server.classmode import redis_url
 from playground.app.session import keys, model
 from playground.app.session.room_shapes import (
