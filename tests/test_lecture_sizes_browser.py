@@ -12,7 +12,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from helpers.browser import reset_viewport, screenshot_path, set_viewport, text, wait_for, wait_until_settled
+from helpers.browser import radio, reset_viewport, screenshot_path, set_viewport, text, wait_for, wait_until_settled
 from helpers.pages import open_descent, open_images, open_landscape, open_page, tab, train
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
@@ -128,6 +128,10 @@ def test_every_text_on_every_page_is_three_percent_of_the_window_in_lecture_mode
                 wait_for(
                     browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#images-ranking .rank-name")) == 10
                 )
+            if name == "Deeper":  # the t-SNE map of the ten classes, its legend too
+                radio(browser, "images-map-method", "tsne")
+                browser.find_element(By.ID, "images-map-draw").click()
+                wait_for(browser, lambda: "t-SNE" in str(figure_title(browser, "images-map-graph")), timeout=120)
             check_sizes(browser, least, f"images, {name}")
             browser.save_screenshot(
                 str(screenshot_path(tmp_path, f"lecture-images-{name.lower()}-{width}x{height}.png"))
@@ -145,6 +149,15 @@ def test_every_text_on_every_page_is_three_percent_of_the_window_in_lecture_mode
         browser.save_screenshot(str(screenshot_path(tmp_path, f"lecture-backprop-{width}x{height}.png")))
     finally:
         reset_viewport(browser)
+
+
+def figure_title(driver, graph_id: str) -> str | None:
+    """The title of the figure a graph shows now (None before it has one)."""
+    return driver.execute_script(
+        "const g = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');"
+        "return g && g._fullLayout && g._fullLayout.title && g._fullLayout.title.text",
+        graph_id,
+    )
 
 
 def draw_a_one(driver) -> None:
