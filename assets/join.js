@@ -11,9 +11,9 @@
  *   vote), train (a network within limits → train, train more). The server scores; the page shows
  *   what it said, and the rank from /me.
  *
- * The API's client is rooms-api.js (looked up when called: it loads after this file); the plane is
- * join-plane.js, the controls join-controls.js, the words join-text.js. The server's messages are
- * shown as text.
+ * The API's client is rooms-api.js (looked up when called: it loads after this file); the plane and
+ * a run's playback are plane-canvas.js (as the projector's), the controls join-controls.js, the words
+ * join-text.js. The server's messages are shown as text.
  */
 (function (modules) {
   "use strict";
@@ -22,7 +22,7 @@
   const ID = () => contract().ids.join;
   const SETTINGS = () => contract().settings.join;
   const rooms = () => modules.roomsApi;
-  const plane = () => modules.joinPlane;
+  const planes = () => modules.planeCanvas;
   const controls = () => modules.joinControls;
   const says = () => modules.joinText;
   const byId = (id) => document.getElementById(id);
@@ -35,7 +35,7 @@
   function fresh(code) {
     return { code: code, seat: null, room: null, etag: null, key: null, plane: null, net: null, grid: null,
       choice: null, trainedChoice: null, result: null, me: null, votes: {}, busy: false, offline: false,
-      timer: null, polls: 0, playback: null, played: null };
+      timer: null, polls: 0, playback: null, played: null, stopRun: null };
   }
 
   function shown() { return !!(page && page.isConnected); }
@@ -114,7 +114,7 @@
     const held = (r) => JSON.stringify([r.settings.held_layers, r.settings.held_weights]);
     const before = state.room;
     state.room = room;
-    state.plane = plane().planeOf(room.data);
+    state.plane = planes().planeOf(room.data.train_inputs.concat(room.data.test_inputs || []));
     const key = roundKey(room);
     if (key !== state.key) startRound(key);
     else if (before && held(before) !== held(room)) setNetwork(state.net);
@@ -215,37 +215,26 @@
     const room = state.room, canvas = byId(ID().boundary);
     if (!room || !canvas || !state.net) return;
     const net = state.playback ? state.playback.net : state.net;
-    const grid = state.playback || !state.grid ? plane().grid(net, state.plane) : state.grid;
+    const grid = state.playback || !state.grid ? planes().grid(net, state.plane) : state.grid;
     if (!state.playback) state.grid = grid;
-    plane().paint(canvas, grid, room.data, state.plane);
+    planes().drawPlane(canvas, net, room.data, state.plane, { grid: grid });
     text("readout", says().readout(net, room.data));
   }
 
   // ------------------------------------------------------------------ a predict round's run, played back
-
-  /** The run's epoch of frame k (its ≤ 12 networks spread evenly over the epochs run). */
-  function frameEpoch(run, k) {
-    const epochs = run.epochs || [], frames = run.networks.length;
-    if (!epochs.length) return k;
-    return epochs[Math.round((k * (epochs.length - 1)) / Math.max(frames - 1, 1))];
-  }
 
   function playRun() {
     const run = state.room.round.run;
     if (!run || !run.networks || !run.networks.length) return;
     state.played = state.key;
     const mine = state, last = (run.epochs || []).length ? run.epochs[run.epochs.length - 1] : run.networks.length - 1;
-    let frame = 0;
-    const next = () => {
-      if (state !== mine || !shown() || !mine.room.round.run) return;
-      const epoch = frameEpoch(run, frame), end = frame === run.networks.length - 1;
-      mine.playback = { net: run.networks[frame] };
+    if (mine.stopRun) mine.stopRun();  // a replay: the last playing stops
+    mine.stopRun = planes().playBack(run, FRAME_MS, (k, epoch, end) => {
+      mine.playback = { net: run.networks[k] };
       text("frame", "the teacher's run: epoch " + epoch + " of " + last + (end && run.diverged ? " · it diverged" : ""));
-      plane().costLine(byId(ID().cost), run, epoch);
+      planes().costLine(byId(ID().cost), run, epoch);
       paint();
-      if (!end) { frame++; setTimeout(next, FRAME_MS); }
-    };
-    next();
+    }, () => state === mine && shown() && mine.room.round.run);
   }
 
   // ------------------------------------------------------------------ what the student does
@@ -345,9 +334,10 @@
   function sliderMoved(input) {
     if (!state.net || state.playback) return;
     const { address, value } = controls().sliderMoved(input);
-    const before = state.grid || plane().grid(state.net, state.plane);
+    const before = state.grid || planes().grid(state.net, state.plane);
     state.net = controls().withValue(state.net, address, value);
-    state.grid = plane().gridEdited(before, state.net, address[1], address[0] === "W" ? address[3] : address[2]);
+    // Only the nodes after the moved parameter are worked out again (maths.evaluateGridEdited): a drag's repaint.
+    state.grid = modules.maths.evaluateGridEdited(before, state.net, address[1], address[0] === "W" ? address[3] : address[2]);
     paint();
   }
 

@@ -226,18 +226,14 @@
 
   function playRun() {
     const run = state.room.round.run, key = state.runKey;
-    clearTimeout(state.playing);
-    const show = (k) => {
-      if (!state.page || !state.page.isConnected || state.runKey !== key) return;  // left, or a new run
-      const epoch = run.epochs[k];  // each frame is a network and its costs at one epoch
+    if (state.playing) state.playing();  // a replay: the last playing stops
+    state.playing = modules.planeCanvas.playBack(run, FRAME_EVERY, (k, epoch, last) => {
       figures().boundary(byId(ID().run_canvas), run.networks[k], state.room.data);
       setFigure(ID().run_cost, figures().costFigure(run, k));
-      const last = k === run.networks.length - 1, cost = run.test_cost[k];
+      const cost = run.test_cost[k];
       const costText = cost === null ? "" : ` · test cost ${cost < 1e5 ? cost.toPrecision(3) : cost.toExponential(2)}`;
       setText(ID().run_caption, `the run: epoch ${epoch}${costText}` + (last && run.diverged ? " · it diverged" : ""));
-      if (!last) state.playing = setTimeout(() => show(k + 1), FRAME_EVERY);
-    };
-    if (run.networks.length) show(0);
+    }, () => state.page && state.page.isConnected && state.runKey === key);  // not left, nor a new run
   }
 
   // ------------------------------------------------------------------ the teacher's controls

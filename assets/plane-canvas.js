@@ -1,11 +1,14 @@
 /*
- * A student's plane in a room (page /join, assets/join.js): the network's class map under the
- * room's training points, on one canvas, and a small line of a run's cost.
+ * A network's plane on a canvas, as a room's pages draw it (the projector's best boundary and its
+ * run, assets/room-figures.js; a student's phone, assets/join.js): the class map under the room's
+ * training points, a run played back frame by frame, and a run's cost line.
  *
  * The numbers are the playground's: maths.js (the one browser mirror of the engine) evaluates the
  * grid, drawing.js colours it as the playground does (a class's colour, lighter where the network
- * is unsure; a regression's value orange − white 0 blue +). On a phone there is no Plotly graph of
- * the points: they are drawn on the same canvas, so a drag repaints one canvas and nothing else.
+ * is unsure; a regression's value orange − white 0 blue +). The points are drawn on the same
+ * canvas (no Plotly graph), so a drag repaints one canvas and nothing else. Each page keeps its
+ * own look as options (smoothing, the points' sizes) and may hand in a grid it already has (a
+ * slider's drag: maths.evaluateGridEdited on the last one).
  */
 (function (modules) {
   "use strict";
@@ -16,9 +19,8 @@
   // at up to 100 × 100 cells, fewer for a big network (as the playground: about 12 M multiply-adds).
   const MARGIN = 0.1, MOST_CELLS = 100, FEWEST_CELLS = 40, GRID_WORK = 12e6;
 
-  /** The plane the points lie on: their range on each axis plus 10 % of its width. */
-  function planeOf(data) {
-    const points = data.train_inputs.concat(data.test_inputs || []);
+  /** The plane ``points`` lie on: their range on each axis plus 10 % of its width. */
+  function planeOf(points) {
     if (!points.length) return { x: [0, 1], y: [0, 1] };
     const range = (axis) => {
       let low = Infinity, high = -Infinity;
@@ -41,11 +43,6 @@
     return maths().evaluateGrid(net, plane.x, plane.y, resolutionFor(net));
   }
 
-  /** The grid after one parameter into node ``node`` of weight-layer ``layer`` (from 1) moved: a drag's repaint. */
-  function gridEdited(before, net, layer, node) {
-    return maths().evaluateGridEdited(before, net, layer, node);
-  }
-
   const valueRanges = new WeakMap();
   /** A regression's colour scale: ±(largest |target|), as the playground's. */
   function valueRange(data) {
@@ -66,38 +63,78 @@
     return { context: canvas.getContext("2d"), ratio: ratio, width: canvas.clientWidth, height: canvas.clientHeight };
   }
 
+  // The points unless a page says otherwise (a phone's): a 90th of the plane's width and 3 CSS pixels at
+  // least, ringed 1.5 CSS pixels wide.
+  const POINTS = (width, ratio) => ({ radius: Math.max(3 * ratio, width / 90), ring: 1.5 * ratio, grey: "#555" });
   let tile = null;  // the class map at one pixel a cell, stretched onto the canvas
 
-  /** Paint the class map of ``cells`` (a grid) and the room's training points over it. */
-  function paint(canvas, cells, data, plane) {
-    if (!canvas || !canvas.clientWidth) return;
-    const { context, ratio, width, height } = fitCanvas(canvas);
+  /**
+   * Draw ``net``'s class map (a regression: its values) over ``plane`` on ``canvas`` at its laid-out
+   * size, then ``data``'s training points: each class's colour ringed in white, a regression's its
+   * value's ringed in grey (a value near 0 is white itself). Options:
+   * - grid: the map's grid already worked out (a drag's), else the network's over the plane;
+   * - smooth: the map blended as it is stretched; else only a big network's coarser map is
+   *   (as the playground's: its 100 × 100 cells crisp);
+   * - points(width, ratio, regression): the points' radius, ring width and a regression's ring
+   *   colour, in the canvas's own pixels (``width`` of them across, ``ratio`` a CSS pixel).
+   * Returns the grid drawn, or null while the canvas is not laid out.
+   */
+  function drawPlane(canvas, net, data, plane, options) {
+    if (!canvas || !canvas.clientWidth || !net || !data) return null;
+    options = options || {};
+    const cells = options.grid || grid(net, plane);
+    const { context, ratio } = fitCanvas(canvas), width = canvas.width, height = canvas.height;
     tile = tile || document.createElement("canvas");
     const regression = !!cells.values, span = valueRange(data);
     draw().paintImage(tile, cells.resolution, regression
       ? (s, out) => draw().nodeColour(cells.values[s] / span, out)
       : (s, out) => draw().classColour(cells.predicted[s], cells.confidence[s], out));
-    context.setTransform(ratio, 0, 0, ratio, 0, 0);
-    // As the playground: its 100 × 100 cells crisp, a big network's coarser map smoothed as it is stretched.
-    context.imageSmoothingEnabled = cells.resolution < 100;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, width, height);
+    context.imageSmoothingEnabled = !!options.smooth || cells.resolution < MOST_CELLS;
     context.drawImage(tile, 0, 0, width, height);
+    const { radius, ring, grey } = (options.points || POINTS)(width, ratio, regression);
     const toX = (x) => ((x - plane.x[0]) / (plane.x[1] - plane.x[0])) * width;
     const toY = (y) => height - ((y - plane.y[0]) / (plane.y[1] - plane.y[0])) * height;
-    const radius = Math.max(3, width / 90), colours = window.playgroundContract.class_colours, rgb = [0, 0, 0];
-    context.lineWidth = 1.5;
-    context.strokeStyle = "white";
+    const colours = window.playgroundContract.class_colours, rgb = [0, 0, 0];
+    context.lineWidth = ring;
+    context.strokeStyle = regression ? grey : "white";
     data.train_inputs.forEach((p, s) => {
       const label = data.train_labels[s];
-      if (regression) {
-        draw().nodeColour(label / span, rgb);
-        context.fillStyle = "rgb(" + rgb.join(",") + ")";
-        context.strokeStyle = "#555";
-      } else context.fillStyle = colours[label % colours.length];
+      context.fillStyle = regression ? "rgb(" + draw().nodeColour(label / span, rgb).join(",") + ")" : colours[label % colours.length];
       context.beginPath();
       context.arc(toX(p[0]), toY(p[1]), radius, 0, 2 * Math.PI);
       context.fill();
       context.stroke();
     });
+    return cells;
+  }
+
+  // ------------------------------------------------------------------ a run, played back
+
+  /** The run's epoch of frame k (its ≤ 12 networks spread evenly over the epochs run). */
+  function frameEpoch(run, k) {
+    const epochs = run.epochs || [], frames = run.networks.length;
+    if (!epochs.length) return k;
+    return epochs[Math.round((k * (epochs.length - 1)) / Math.max(frames - 1, 1))];
+  }
+
+  /**
+   * Play a run back (a predict round's answer: its frames, a network and its costs each): ``show(k,
+   * epoch, last)`` for frame k, one frame every ``every`` ms, while ``going()`` holds (the page is
+   * shown, the run is still this one). Returns a function that stops it (a replay starts again).
+   */
+  function playBack(run, every, show, going) {
+    let timer = null;
+    const frames = run && run.networks ? run.networks.length : 0;
+    const next = (k) => {
+      if (!going()) return;
+      const last = k === frames - 1;
+      show(k, frameEpoch(run, k), last);
+      if (!last) timer = setTimeout(() => next(k + 1), every);
+    };
+    if (frames) next(0);
+    return () => clearTimeout(timer);
   }
 
   /**
@@ -134,5 +171,5 @@
     context.beginPath(); context.moveTo(toX(upTo), 0); context.lineTo(toX(upTo), height); context.stroke();
   }
 
-  modules.joinPlane = { planeOf: planeOf, grid: grid, gridEdited: gridEdited, paint: paint, costLine: costLine };
+  modules.planeCanvas = { planeOf: planeOf, grid: grid, drawPlane: drawPlane, playBack: playBack, costLine: costLine };
 })(window.neuralModules = window.neuralModules || {});
