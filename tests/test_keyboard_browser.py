@@ -58,8 +58,9 @@ def test_after_the_list_the_shortcuts_act_at_once(live_app, browser):
 FOCUSED = """
 const e = document.activeElement, style = getComputedStyle(e);
 const thumb = e.classList.contains('dash-slider-thumb') ? e.closest('.dash-slider-container') : null;
-return {id: e.id || (thumb && thumb.id) || '', tag: e.tagName, outline: style.outlineStyle,
-        width: parseFloat(style.outlineWidth)};
+const owner = e.closest('[id]');  // a dropdown's focus is in an element of its own, inside the dropdown's id
+return {id: e.id || (thumb && thumb.id) || '', owner: owner ? owner.id : '', tag: e.tagName,
+        outline: style.outlineStyle, width: parseFloat(style.outlineWidth)};
 """
 
 
@@ -84,3 +85,59 @@ def test_tab_reaches_the_main_controls_with_the_focus_visible(live_app, browser)
     }
     assert wanted <= reached, wanted - reached
     assert not unseen, unseen  # every control the keyboard reaches shows where the focus is
+
+
+def open_backprop(driver, url: str) -> None:
+    driver.get(url + "/backprop")
+    wait_for(
+        driver,
+        lambda: driver.execute_script(
+            "const p = document.getElementById('backprop-page'); return !!(p && p.dataset.ready === 'true')"
+        ),
+        timeout=60,
+    )
+
+
+OTHER_PAGES = {
+    "descent": (
+        open_descent,
+        {"descent-reset", "descent-learn", "descent-run", "descent-learn-rate-value", "descent-learn-rate"},
+    ),
+    "landscape": (
+        open_landscape,
+        {
+            "landscape-reset",
+            "landscape-step",
+            "landscape-play",
+            "landscape-optimizer",
+            "landscape-learn-rate-value",
+            "landscape-learn-rate",
+        },
+    ),
+    "images": (open_images, {"images-start", "images-dataset", "images-preset"}),
+    "backprop": (
+        open_backprop,
+        {"backprop-stage-1", "backprop-stage-4", "backprop-forward", "backprop-next-batch", "backprop-apply-step"},
+    ),
+}
+
+
+@pytest.mark.parametrize("page", list(OTHER_PAGES))
+def test_tab_reaches_each_pages_main_controls_in_order_with_the_focus_visible(live_app, browser, page):
+    """On the other pages too, Tab from the page's top reaches its main controls, and every control
+    it reaches on the way shows where the focus is."""
+    opener, wanted = OTHER_PAGES[page]
+    opener(browser, live_app)
+    wait_until_settled(browser)
+    browser.find_element(By.CSS_SELECTOR, ".page").click()
+    order, unseen = [], []
+    for _ in range(80):
+        press(browser, Keys.TAB)
+        focused = browser.execute_script(FOCUSED)
+        order.append(focused["id"] or focused["owner"])
+        if focused["tag"] != "BODY" and (focused["outline"] == "none" or focused["width"] < 2):
+            unseen.append(focused)
+        if wanted <= set(order):
+            break
+    assert wanted <= set(order), (wanted - set(order), order)
+    assert not unseen, unseen

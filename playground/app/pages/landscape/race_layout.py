@@ -66,7 +66,14 @@ def race_tab() -> dcc.Tab:
                                     max=1000,
                                     step=10,
                                     value=200,
-                                    marks={10: "10", 250: "250", 500: "500", 1000: "1000"},
+                                    # The last label ends at the track's end: centred there, it ran under
+                                    # the slider's own number box (lecture mode, 1920×1080).
+                                    marks={
+                                        10: "10",
+                                        250: "250",
+                                        500: "500",
+                                        1000: {"label": "1000", "style": {"transform": "translateX(-100%)"}},
+                                    },
                                 ),
                             ),
                             control(
