@@ -12,8 +12,20 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
-from helpers.browser import radio, reset_viewport, screenshot_path, set_viewport, text, wait_for, wait_until_settled
-from helpers.pages import open_descent, open_images, open_landscape, open_page, tab, train
+from playground.data.images import FASHION_MNIST_CLASSES
+
+from helpers.browser import (
+    choose,
+    radio,
+    reset_viewport,
+    screenshot_path,
+    set_viewport,
+    text,
+    wait_for,
+    wait_until_settled,
+)
+from helpers.needs import real_data_dir
+from helpers.pages import open_descent, open_images, open_landscape, open_page, tab, train, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -210,3 +222,60 @@ return {tick: tick ? parseFloat(getComputedStyle(tick).fontSize) : null, lines: 
 def figure_sizes(driver, graph_id: str) -> dict:
     """A figure's tick text size, its lines' widths and its points' widths, as drawn."""
     return driver.execute_script(FIGURE_SIZES, graph_id)
+
+
+MATRIX_LABELS = """
+// The confusion matrix's tick labels (class names) as drawn: their text and boxes, and the figure's box.
+const graph = document.querySelector('#images-confusion .js-plotly-plot'), frame = graph.getBoundingClientRect();
+const labels = (axis) => Array.from(graph.querySelectorAll('.' + axis + 'tick text')).map((t) => {
+  const b = t.getBoundingClientRect();
+  return {text: t.textContent, left: b.left, right: b.right, top: b.top, bottom: b.bottom};
+});
+const numbers = Array.from(graph.querySelectorAll('.heatmaplayer text')).filter((t) => t.textContent.trim())
+  .map((t) => { const b = t.getBoundingClientRect(); return {text: t.textContent, left: b.left, right: b.right,
+                                                             top: Math.round(b.top)}; });
+return {x: labels('x'), y: labels('y'), numbers: numbers,
+        frame: {left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom}};
+"""
+
+
+def test_long_class_names_in_the_confusion_matrix_are_whole_and_apart(live_app, browser, tmp_path):
+    """Fashion-MNIST's names ("T-shirt/top", "Ankle boot") in lecture mode at 1280×720: every name
+    written whole, inside the figure, and no two of an axis overlapping (they were clipped)."""
+    real_data_dir("fashion-mnist")
+    set_viewport(browser, 1280, 720)
+    try:
+        browser.get(live_app + "/?lecture=1")  # lecture mode is the tab's choice from here on
+        open_images(browser, live_app)
+        choose(browser, "images-dataset", "Fashion-MNIST")
+        wait_for(browser, lambda: browser.find_element(By.ID, "images-preview").get_attribute("src"), timeout=60)
+        type_into(browser, "images-train-samples", 1000)  # a small run: the names, not the accuracy, are tested
+        type_into(browser, "images-epochs", 1)
+        train(browser, timeout=120)
+        tab(browser, "Mistakes")
+        wait_for(browser, lambda: len(browser.execute_script(MATRIX_LABELS)["y"]) == 10, timeout=30)
+        wait_until_settled(browser)
+        drawn = browser.execute_script(MATRIX_LABELS)
+        names = list(FASHION_MNIST_CLASSES)
+        frame = drawn["frame"]
+        for axis in ("x", "y"):
+            assert sorted(label["text"] for label in drawn[axis]) == sorted(names), drawn[axis]
+            for label in drawn[axis]:
+                inside = (
+                    label["left"] >= frame["left"] - 0.5
+                    and label["right"] <= frame["right"] + 0.5
+                    and label["top"] >= frame["top"] - 0.5
+                    and label["bottom"] <= frame["bottom"] + 0.5
+                )
+                assert inside, (label, frame)
+        rows = sorted(drawn["y"], key=lambda label: label["top"])
+        assert all(a["bottom"] <= b["top"] + 1 for a, b in zip(rows, rows[1:])), rows
+        # The counts in the cells: side by side in a row, each apart from the next (not "727203").
+        assert len(drawn["numbers"]) == 100, len(drawn["numbers"])
+        for top in {number["top"] for number in drawn["numbers"]}:
+            row = sorted((n for n in drawn["numbers"] if n["top"] == top), key=lambda n: n["left"])
+            assert all(a["right"] + 4 <= b["left"] for a, b in zip(row, row[1:])), row
+        browser.execute_script("document.getElementById('images-confusion').scrollIntoView({block: 'center'})")
+        browser.save_screenshot(str(screenshot_path(tmp_path, "lecture-images-confusion-fashion-1280x720.png")))
+    finally:
+        reset_viewport(browser)

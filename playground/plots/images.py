@@ -56,7 +56,9 @@ def confusion_figure(matrix: Array, class_names: list[str], normalised: bool = F
             y=names,
             text=right_text,
             texttemplate="<b>%{text}</b>",
-            colorscale=[[0, "#d9ead3"], [1, "#d9ead3"]],
+            # A pale blue, not green: under deuteranopia a green and the mistakes' reds both turn
+            # olive (bench/colour_blind_view.py); blue against red-orange stays apart for every reader.
+            colorscale=[[0, "#d4e6f7"], [1, "#d4e6f7"]],
             showscale=False,
             customdata=matrix,
             xgap=1,
