@@ -79,7 +79,7 @@ def test_confusion_figure_counts_and_normalised():
 def test_per_class_figure():
     bar = figures.per_class_figure(np.array([0.9, 0.5, 0.25]), NAMES).data[0]
     assert list(bar.x) == ESCAPED and list(bar.y) == [0.9, 0.5, 0.25]
-    assert list(bar.text) == ["90.0%", "50.0%", "25.0%"]
+    assert list(bar.text) == ["90%", "50%", "25%"]
 
 
 def test_map_figure_one_trace_per_class_with_indices():

@@ -234,7 +234,9 @@ const labels = (axis) => Array.from(graph.querySelectorAll('.' + axis + 'tick te
 const numbers = Array.from(graph.querySelectorAll('.heatmaplayer text')).filter((t) => t.textContent.trim())
   .map((t) => { const b = t.getBoundingClientRect(); return {text: t.textContent, left: b.left, right: b.right,
                                                              top: Math.round(b.top)}; });
-return {x: labels('x'), y: labels('y'), numbers: numbers,
+const bars = Array.from(document.querySelectorAll('#images-per-class .bartext')).map((t) => {
+  const b = t.getBoundingClientRect(); return {text: t.textContent, left: b.left, right: b.right}; });
+return {x: labels('x'), y: labels('y'), numbers: numbers, bars: bars,
         frame: {left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom}};
 """
 
@@ -275,6 +277,9 @@ def test_long_class_names_in_the_confusion_matrix_are_whole_and_apart(live_app, 
         for top in {number["top"] for number in drawn["numbers"]}:
             row = sorted((n for n in drawn["numbers"] if n["top"] == top), key=lambda n: n["left"])
             assert all(a["right"] + 4 <= b["left"] for a, b in zip(row, row[1:])), row
+        # And each class's accuracy over its bar, apart from its neighbours' ("89.7%84.8%" ran together).
+        bars = sorted(drawn["bars"], key=lambda bar: bar["left"])
+        assert len(bars) == 10 and all(a["right"] <= b["left"] for a, b in zip(bars, bars[1:])), bars
         browser.execute_script("document.getElementById('images-confusion').scrollIntoView({block: 'center'})")
         browser.save_screenshot(str(screenshot_path(tmp_path, "lecture-images-confusion-fashion-1280x720.png")))
     finally:
