@@ -172,7 +172,9 @@ class Tally:
     submit_cpu: list[float] = field(default_factory=list)  # ms of the server thread's CPU
     submit_wait: list[float] = field(default_factory=list)  # ms waiting for a turn in the server
     answered: dict[str, list[float]] = field(default_factory=dict)  # nickname → perf_counter of each 2xx answer
-    polls: list[tuple[float, dict[str, int], int]] = field(default_factory=list)  # (answered at, counts, status)
+    polls: list[tuple[float, dict[str, int], int, float]] = field(
+        default_factory=list
+    )  # (answered, counts, status, sent)
     board_seconds: list[float] = field(default_factory=list)
     pages: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # --pages: their polls' seconds
     gallery_bytes: int = 0
@@ -286,6 +288,7 @@ def projector(port: int, code: str, teacher: str, tally: Tally, phase: dict) -> 
             tally.pages["room (projector)"].append(answer.seconds)
             room_etag = answer.headers.get("etag", room_etag)
         tick += 1
+        sent = time.perf_counter()
         answer = screen.call("GET", f"/{code}/board", etag=etag)
         received = time.perf_counter()
         tally.board_seconds.append(answer.seconds)
@@ -293,7 +296,7 @@ def projector(port: int, code: str, teacher: str, tally: Tally, phase: dict) -> 
             counts = {entry["nickname"]: entry.get("submissions", 0) for entry in answer.body["entries"]}
             etag = answer.headers.get("etag")
         if answer.status in (200, 304):
-            tally.polls.append((received, counts, answer.status))
+            tally.polls.append((received, counts, answer.status, sent))
         key = json.dumps(counts, sort_keys=True)
         if phase["pages"] and key != gallery_key and time.perf_counter() - gallery_asked >= GALLERY_PERIOD:
             gallery_asked = time.perf_counter()
@@ -318,12 +321,22 @@ def board_lags(tally: Tally) -> tuple[list[float], int]:
     lags, missing = [], 0
     for name, times in tally.answered.items():
         for number, answered in enumerate(times, start=1):
-            shown = next((at for at, counts, _ in tally.polls if counts.get(name, 0) >= number), None)
+            shown = next((at for at, counts, _, _ in tally.polls if counts.get(name, 0) >= number), None)
             if shown is None:
                 missing += 1
             else:
                 lags.append(max(0.0, shown - answered))
     return lags, missing
+
+
+def stale_reads(tally: Tally) -> int:
+    """Board reads that missed a submission answered before the read was sent (the board's own
+    lag, apart from the projector's period): 0 when every read counts everything answered before it."""
+    stale = 0
+    for _, counts, _, sent in tally.polls:
+        if any(sum(1 for at in times if at < sent) > counts.get(name, 0) for name, times in tally.answered.items()):
+            stale += 1
+    return stale
 
 
 # ---------------------------------------------------------------------------- one storage mode
@@ -457,7 +470,8 @@ def measure(mode: str, args) -> dict:
         "submit_cpu_p95_ms": percentile(tally.submit_cpu, 95),
         "submit_wait_p95_ms": percentile(tally.submit_wait, 95),
         "board_reads": len(tally.polls),
-        "board_not_modified": sum(1 for _, _, status in tally.polls if status == 304),
+        "board_not_modified": sum(1 for _, _, status, _ in tally.polls if status == 304),
+        "board_stale_reads": stale_reads(tally),
         "board_p50_ms": 1000 * percentile(tally.board_seconds, 50),
         "board_max_ms": 1000 * max(tally.board_seconds, default=float("nan")),
         "board_lag_p50_s": percentile(lags, 50),
@@ -536,6 +550,12 @@ ROWS = [
         lambda r: (
             f"{r['board_p50_ms']:.0f} / {r['board_max_ms']:.0f} ms ({r['board_reads']}, {r['board_not_modified']})"
         ),
+        "",
+        None,
+    ),
+    (
+        "board reads missing a submission answered before they were sent",
+        lambda r: f"{r['board_stale_reads']} of {r['board_reads']}",
         "",
         None,
     ),
