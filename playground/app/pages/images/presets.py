@@ -231,8 +231,8 @@ PRESETS: dict[str, Preset] = {
     "conv-quick": Preset(
         "a first conv network: conv8x5,pool2,64 (1 epoch)",
         "A small convolutional network to watch filters "
-        "form: eight 5×5 filters, 2×2 max-pooling, 64 ReLU nodes; Adam 0.001, batch 32, one epoch (20 s on "
-        "MNIST on two cores, up to a minute when the server is busy; 97 % test; tests/test_conv.py checks it).",
+        "form: eight 5×5 filters, 2×2 max-pooling, 64 ReLU nodes; Adam 0.001, batch 32, one epoch (12 to 20 s "
+        "on MNIST on two cores, up to a minute when the server is busy; 97 % test; tests/test_conv.py checks it).",
         ("mnist", "fashion-mnist", "quickdraw"),
         {
             "layers": "conv8x5,pool2,64",

@@ -197,9 +197,9 @@ def deeper_tab() -> dcc.Tab:
                                         inline=True,
                                         options=[
                                             {"label": "PCA", "value": "pca"},
-                                            # bench/tsne_map.py --page (docs/benchmarks.md): 4.2–8.1 s at
-                                            # load 4–7.5 on 2 cores, 7.6–25 s at load 8–19; 3 s of CPU.
-                                            {"label": "t-SNE (4 to 25 s)", "value": "tsne"},
+                                            # bench/tsne_map.py --page (docs/benchmarks.md): 3.2–3.6 s at
+                                            # load 2–3 on 2 cores, 7.6–25 s at load 8–19; 3 s of CPU.
+                                            {"label": "t-SNE (3 to 25 s)", "value": "tsne"},
                                         ],
                                     ),
                                     html.Button("draw", id=ids.MAP_DRAW),

@@ -82,9 +82,9 @@ def descent_controls(walk: dict, drawn: dict) -> list:
                     "play",
                     id=ids.PLAY,
                     className="play",
-                    # Measured by bench/landscape_speed.py --page (docs/benchmarks.md): 8.2–8.4 a second
-                    # on a busy 2-core server, 11.9 on a quieter one.
-                    title="step continuously, 8 to 12 steps a second (key: space)",
+                    # Measured by bench/landscape_speed.py --page (docs/benchmarks.md): 8.2–9.3 a second
+                    # on 2 cores at load 2–12.
+                    title="step continuously, 8 to 9 steps a second (key: space)",
                 ),
             ],
         ),
