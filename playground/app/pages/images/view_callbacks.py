@@ -157,7 +157,10 @@ def register_mistake_callbacks(app) -> None:
         ranking = evaluation.top_classes(model.outputs[index])
         verdict = "right" if ranking[0][0] == truth else "wrong"
         return png_data_uri(picture(model.test.images[index])), [
-            html.Div(f"test image #{index:,}: a {model.names[truth]}; the network is {verdict}", className="status"),
+            # "class …", not "a …": "a 8" and "a Ankle boot" read wrong.
+            html.Div(
+                f"test image #{index:,}, class {model.names[truth]}: the network is {verdict}", className="status"
+            ),
             *ranking_bars(ranking, model.names, truth),
         ]
 
