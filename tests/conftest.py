@@ -14,33 +14,12 @@ Browser tests skip with a reason when Chromium is missing, unless PLAYGROUND_REQ
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
 
 import pytest
 
-from helpers.browser import SERVED, describe_browser, fresh_tab, start_browser
+from helpers.browser import describe_browser, fresh_tab, serving_the_app, start_browser
 from helpers.download_server import file_server_running
 from helpers.reports import failed
-
-
-@contextmanager
-def serving_the_app():
-    """The real app served on 127.0.0.1 on a free port; yields its URL."""
-    from werkzeug.serving import make_server
-
-    from playground.app.main import create_app
-
-    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    SERVED.add(url)
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

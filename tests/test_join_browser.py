@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import serving_the_app
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
@@ -24,7 +23,7 @@ from selenium.webdriver.common.keys import Keys
 
 from playground.app.session import model
 
-from helpers.browser import reset_viewport, visible_text, wait_for
+from helpers.browser import reset_viewport, serving_the_app, visible_text, wait_for
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(os.environ.get("PLAYGROUND_SCREENSHOTS", "/tmp/shots"))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -410,3 +412,22 @@ def route_timings(driver, route: str) -> list[list[float]]:
 def page_clock(driver) -> float:
     """The page's own clock, in ms (the clock of ``route_timings``)."""
     return driver.execute_script("return performance.now()")
+
+
+@contextmanager
+def serving_the_app():
+    """The real app served on 127.0.0.1 on a free port; yields its URL."""
+    from werkzeug.serving import make_server
+
+    from playground.app.main import create_app
+
+    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    SERVED.add(url)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
