@@ -2,8 +2,9 @@
  * The landscape page's browser module (page "/landscape"): the walk's play and step through the
  * app's run loop (runner.js) on the page's walk route, its shortcuts (keys.js: s one step, space
  * play or pause), and clicks on the contour (the walk starts where it was clicked). Each step's
- * answer says what to paint (paint.js); the walk and the network go to the session when the run
- * stops (source "landscape-run"). Bound to the page's root element only; ids come from Python.
+ * answer carries only what is new of the walk (the page appends it to the path it holds) and says
+ * what to paint (paint.js); the walk and the network go to the session when the run stops
+ * (source "landscape-run"). Bound to the page's root element only; ids come from Python.
  */
 (function (modules) {
   "use strict";
@@ -47,6 +48,16 @@
       settings: walking ? session.settings : null, steps: steps || 1, playing: !!playing };
   }
 
+  /** The last ``kept`` items of ``items``, then ``added``. */
+  const grown = (items, kept, added) => (kept ? items.slice(-kept) : []).concat(added);
+
+  /** The run's walk after an answer: the answer carries only what the steps added to the path
+   * and the parameter vectors (after the last ``kept`` of those the page holds), and the rest of the walk. */
+  function walkAfter(held, answer) {
+    return Object.assign({}, answer.walk, { path: grown(held.path, answer.kept.path, answer.walk.path),
+      vectors: grown(held.vectors, answer.kept.vectors, answer.walk.vectors) });
+  }
+
   function runner() {
     if (state.runner) return state.runner;
     state.runner = modules.runner.create({
@@ -61,7 +72,7 @@
         return { walk: Object.assign({}, session.walk, RUN_KEYS(previous.walk)), network: previous.network, origin: origin };
       },
       body: (run, steps) => walkBody(run, state.session, steps, state.runner.playing),
-      next: (run, answer) => ({ walk: answer.walk, network: answer.network || run.network, origin: run.origin }),
+      next: (run, answer) => ({ walk: walkAfter(run.walk, answer), network: answer.network || run.network, origin: run.origin }),
       apply: (answer) => modules.paint.apply(answer.paint),
       ends: (answer) => (answer.ended === "done" ? null : answer.message),
       commit: (run) => {
@@ -86,7 +97,7 @@
     revisions().adopt(revision);
   }
 
-  modules.landscape = { walkBody: walkBody };
+  modules.landscape = { walkBody: walkBody, walkAfter: walkAfter };
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.landscape = Object.assign({}, window.dash_clientside.landscape, {
     /** Bind to the page's (new) root element. */

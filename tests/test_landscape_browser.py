@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
+import numpy as np
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+
+from playground.app.pages.landscape.routes import walk as walk_route
 
 from helpers.browser import (
     choose,
@@ -15,8 +19,10 @@ from helpers.browser import (
     radio,
     reset_viewport,
     screenshot_path,
+    session,
     set_viewport,
     shown,
+    stored,
     text,
     thumb,
     type_into_box,
@@ -67,6 +73,47 @@ def test_two_chosen_parameters_draw_their_surface_and_play_grows_the_path(live_a
     browser.save_screenshot(str(screenshot_path(tmp_path, "landscape-two-parameters.png")))
     projector_screenshot(browser, tmp_path, "landscape-two-parameters-1280x720.png")
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_the_path_drawn_while_playing_and_after_is_the_routes_walk_from_the_same_start(live_app, browser):
+    """Each step's answer brings only its new point, which the page appends to its path: the path
+    drawn while playing (the contour's overlay; the 3-D path's data, drawn every few steps) and
+    after the pause equals the walk the route takes in one request of as many steps from the same start."""
+    open_landscape(browser, live_app)
+    start, state = stored(browser, "session-view-landscape"), session(browser)
+
+    def engine_path(steps: int) -> list[list[float]]:
+        body = {"walk": start, "network": state["network"], "data": state["data"], "settings": state["settings"]}
+        answer = walk_route({**body, "steps": steps})
+        kept = answer["kept"]["path"]
+        return [point[:2] for point in start["path"][len(start["path"]) - kept :] + answer["walk"]["path"]]
+
+    def drawn() -> list[list[list[float]]]:  # the overlay's path and the surface's, as [x, y] points
+        return browser.execute_script(
+            "const trace = (id, k) => document.querySelector('#' + id + ' .js-plotly-plot').data[k];"
+            "return [trace(arguments[0], 0), trace(arguments[1], 1)]"
+            "  .map(t => Array.from(t.x).map((x, i) => [x, t.y[i]]))",
+            "landscape-path",
+            "landscape-surface",
+        )
+
+    play = browser.find_element(By.ID, "landscape-play")
+    play.click()
+    wait_for(browser, lambda: len(drawn()[0]) >= 30, timeout=60)
+    overlay, surface = drawn()  # mid-play: both in the same instant
+    play.click()
+    wait_for(browser, lambda: play.text == "play")
+    wait_for(browser, lambda: stored(browser, "session-view-landscape")["steps"] + 1 == len(drawn()[1]), timeout=30)
+    steps = stored(browser, "session-view-landscape")["steps"]
+    engine = engine_path(steps)
+    assert len(engine) == steps + 1 and steps >= 29
+    same = functools.partial(np.testing.assert_allclose, rtol=1e-6)  # float32 parameters
+    same(overlay, engine[: len(overlay)])
+    same(surface, engine[: len(surface)])
+    wait_for(browser, lambda: len(drawn()[0]) == steps + 1)
+    for path in drawn():
+        same(path, engine)
+    same([point[:2] for point in stored(browser, "session-view-landscape")["path"]], engine)
 
 
 def test_a_weight_changed_on_the_playground_centres_the_landscape(live_app, browser):

@@ -23,6 +23,7 @@ from playground.app.pages.landscape.logic import (
     learn_rate_marks,
     network_surface,
     new_view,
+    news,
     started,
     walk_for,
 )
@@ -77,7 +78,22 @@ def step(walk: dict, network: dict | None, data: dict | None, settings: dict) ->
     if walk["source"] == "network":
         body.update(network=network, data=data, settings=settings)
     answer = walk_route(body)
-    return answer["walk"], answer["network"], answer["walk"]["batch"]
+    return walk_after(walk, answer), answer["network"], answer["walk"]["batch"]
+
+
+def walk_after(held: dict, answer: dict) -> dict:
+    """The walk after a step's answer, as the page makes it (``walkAfter`` in assets/landscape.js):
+    the answer's new points and vectors after the last ``kept`` the page holds."""
+
+    def grown(items: list, kept: int, added: list) -> list:
+        return items[len(items) - kept :] + added
+
+    walk = answer["walk"]
+    return {
+        **walk,
+        "path": grown(held["path"], answer["kept"]["path"], walk["path"]),
+        "vectors": grown(held["vectors"], answer["kept"]["vectors"], walk["vectors"]),
+    }
 
 
 def reset(walk: dict, network: dict) -> tuple[dict, dict]:
@@ -126,6 +142,33 @@ def test_training_everything_moves_every_parameter_and_keeps_the_vectors():
         walk, network, _ = step(walk, network, data, SETTINGS)
     assert walk["steps"] == 3 and len(walk["vectors"]) == 4
     assert walk["trainer"]["position"] == 60
+
+
+def test_each_steps_answer_carries_only_what_is_new_and_the_page_keeps_the_same_path():
+    """Step by step (as play asks) the answers stay one point and one vector long, and the walk the
+    page makes of them equals the walk of one request for all the steps from the same start."""
+    data, network = session_state()
+    start = new_walk("network", network, data, train_all=True, settings=SETTINGS)
+    walk, stepped = start, network
+    for _ in range(30):
+        body = {"walk": walk, "network": stepped, "data": data, "settings": SETTINGS, "steps": 1}
+        answer = walk_route(body)
+        assert len(answer["walk"]["path"]) == 1 and len(answer["walk"]["vectors"]) == 1
+        assert answer["kept"] == {"path": len(walk["path"]), "vectors": len(walk["vectors"])}
+        assert all(len(move["update"]["x"][0]) == 1 for move in answer["paint"]["restyle"])  # the new point
+        walk, stepped = walk_after(walk, answer), answer["network"]
+    whole = walk_route({"walk": start, "network": network, "data": data, "settings": SETTINGS, "steps": 30})
+    assert whole["kept"] == {"path": 1, "vectors": 1}  # the start's point and vector
+    at_once = walk_after(start, whole)
+    assert walk["path"] == at_once["path"] and walk["vectors"] == at_once["vectors"]
+    assert walk["steps"] == 30 and len(walk["path"]) == 31
+
+
+def test_news_are_the_new_items_or_all_when_the_old_ones_changed():
+    assert news([1, 2, 3], [2, 3, 4, 5], 2) == (2, [4, 5])  # the oldest dropped (the path's cap)
+    assert news([1, 2, 3], [1, 3, 4], 1) == (0, [1, 3, 4])  # thinned: sent whole
+    assert news([1, 2, 3], [9, 8], 1) == (0, [9, 8])  # a new walk
+    assert news([], [7], 0) == (0, [7])
 
 
 def test_a_classic_surface_walk_is_the_engines_descent():

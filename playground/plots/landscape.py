@@ -135,10 +135,10 @@ def surface_figure(xs, ys, costs, path, x_title: str, y_title: str, log: bool = 
                 name="cost",
                 hovertemplate=f"{x_title} %{{x:.3f}}<br>{y_title} %{{y:.3f}}<br>cost %{{z:.4g}}<extra></extra>",
             ),
-            go.Scatter3d(
-                x=path[:, 0],
-                y=path[:, 1],
-                z=path_z,
+            go.Scatter3d(  # lists, not typed arrays: a walk's page appends its new points to them
+                x=path[:, 0].tolist(),
+                y=path[:, 1].tolist(),
+                z=path_z.tolist(),
                 mode="lines+markers",
                 name="path",
                 line=dict(color=PATH_COLOUR, width=5),
@@ -216,9 +216,9 @@ def contour_figure(
 def path_traces(path) -> list:
     path = np.asarray(path, dtype=float).reshape(-1, 3)
     return [
-        go.Scatter(
-            x=path[:, 0],
-            y=path[:, 1],
+        go.Scatter(  # lists, not typed arrays: a walk's page appends its new points to them
+            x=path[:, 0].tolist(),
+            y=path[:, 1].tolist(),
             mode="lines+markers",
             name="path",
             hoverinfo="skip",

@@ -1,12 +1,13 @@
 """The landscape page's figures: the library's builders (``playground.plots.landscape`` and
 ``playground.plots.race``, one builder per view), and this page's own: a walk's three figures and
-what a step of the walk paints (restyles by trace position).
+what a step of the walk paints (Plotly changes by trace position: its new points appended).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from playground.app.pages.landscape.shapes import MAX_PATH
 from playground.plots.landscape import (
     CONTOUR_HEIGHT,
     CONTOUR_MARGIN,
@@ -74,23 +75,31 @@ def shown_path(walk: dict) -> np.ndarray:
     return np.column_stack([path[:, :2], shown_values(path[:, 2], walk["log"]) + walk.get("lift", 0.0)])
 
 
-def path_moves(walk: dict, surface_graph: str | None, overlay_graph: str) -> list[dict]:
-    """Plotly restyles moving the path and the point on the surface (when given) and on the contour's overlay."""
-    path = shown_path(walk)
+def path_moves(walk: dict, kept: int, surface_graph: str, surface_drawn: bool, overlay_graph: str) -> list[dict]:
+    """Plotly changes moving the path on the contour's overlay and on the surface: the walk's points
+    after its ``kept`` first are new, appended to the drawn paths (which keep the walk's last
+    MAX_PATH), or the whole path when it is new (kept 0). The point moves to the last one in the
+    figure's data, drawn with the path (one redraw a figure). The surface draws them only when
+    ``surface_drawn`` (else its figure holds them until it is: a WebGL redraw is slow)."""
+    path = shown_path(walk)[kept:]
+    if not len(path):
+        return []
     x, y, z = path[:, 0].tolist(), path[:, 1].tolist(), path[:, 2].tolist()
-    moves = [
+    how = {"extend": kept > 0, "max": MAX_PATH}
+    return [
+        {"graph": overlay_graph, "update": {"x": [x[-1:]], "y": [y[-1:]]}, "traces": [OVERLAY_POINT], "draw": False},
+        {"graph": overlay_graph, "update": {"x": [x], "y": [y]}, "traces": [OVERLAY_PATH], **how},
         {
-            "graph": overlay_graph,
-            "update": {"x": [x, x[-1:]], "y": [y, y[-1:]]},
-            "traces": [OVERLAY_PATH, OVERLAY_POINT],
-        }
+            "graph": surface_graph,
+            "update": {"x": [x[-1:]], "y": [y[-1:]], "z": [z[-1:]]},
+            "traces": [POINT],
+            "draw": False,
+        },
+        {
+            "graph": surface_graph,
+            "update": {"x": [x], "y": [y], "z": [z]},
+            "traces": [PATH],
+            **how,
+            "draw": surface_drawn,
+        },
     ]
-    if surface_graph:
-        moves.append(
-            {
-                "graph": surface_graph,
-                "update": {"x": [x, x[-1:]], "y": [y, y[-1:]], "z": [z, z[-1:]]},
-                "traces": [PATH, POINT],
-            }
-        )
-    return moves

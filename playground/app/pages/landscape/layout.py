@@ -84,7 +84,7 @@ def descent_controls(walk: dict, drawn: dict) -> list:
                     className="play",
                     # Measured by bench/landscape_speed.py --page (docs/benchmarks.md): 8.2–9.3 a second
                     # on 2 cores at load 2–12.
-                    title="step continuously, 8 to 9 steps a second (key: space)",
+                    title="step continuously, 9 to 10 steps a second (key: space)",
                 ),
             ],
         ),

@@ -272,6 +272,16 @@ def moved(walk: dict, point: list[float], cost: float) -> dict:
     }
 
 
+def news(held: list, now: list, added: int) -> tuple[int, list]:
+    """``now`` as the last ``kept`` items of ``held`` followed by the new ones: what a page holding
+    ``held`` is sent of it after ``added`` more (kept 0: all of ``now``, e.g. a new walk, or the
+    vectors thinned)."""
+    kept = len(now) - added
+    if 0 <= kept <= len(held) and now[:kept] == held[len(held) - kept :]:
+        return kept, now[kept:]
+    return 0, now
+
+
 # ------------------------------------------------------------------ surfaces
 
 

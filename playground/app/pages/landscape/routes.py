@@ -2,9 +2,10 @@
 
 A walk on the network trains it as the playground does (``session.training``: the engine's
 run loop, the request's CPU budget; two parameters, or every one); a walk on a classic surface
-steps the engine's ``SurfaceWalker`` in the same loop. The answer holds the walk and the
-network after the steps, and what the page shows of them (the path moved; the mini-batch's
-landscape; a new snapshot of the surface while everything trains).
+steps the engine's ``SurfaceWalker`` in the same loop. The answer holds what the steps changed
+of the walk (its new points and parameter vectors: the page holds the rest, ``logic.news``), the
+network after the steps, and what the page shows of them (the new points added to the drawn path;
+the mini-batch's landscape; a new snapshot of the surface while everything trains).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from playground.app.pages.landscape.logic import (
     learn_rate_marks,
     moved,
     network_surface,
+    news,
     pca_plane,
     readouts,
     surface_costs,
@@ -49,21 +51,37 @@ PLAYING_SURFACE_EVERY = 8  # while playing, the 3-D path moves every 8th step (a
 
 
 def walk(body: dict) -> dict:
-    """Take ``steps`` steps of the walk the body holds; the walk, network and paint after them."""
+    """Take ``steps`` steps of the walk the body holds; what they changed of the walk (the page
+    holds the rest), the network after them, and what to paint."""
     shapes.check_shape(WalkRequest, body, "request")
-    walk_state = check_view(body["walk"])
-    if walk_state["source"] == "network":
-        network, data, settings = body.get("network"), body.get("data"), body.get("settings")
+    held = check_view(body["walk"])  # the walk as the page holds it
+    network, data, settings = body.get("network"), body.get("data"), body.get("settings")
+    if held["source"] == "network":
         if network is None or data is None or settings is None:
             raise ValueError("a walk on the network needs the network, the points and the settings")
         # From where the network is (a new walk, or the playground moved it since).
-        walk_state = walk_for(walk_state, network, data, settings)
-        return network_steps(walk_state, network, data, settings, body["steps"], body.get("playing", False))
-    return surface_steps(walk_state, body["steps"], body.get("playing", False))
+        start = walk_for(held, network, data, settings)
+        after, network, result = network_steps(start, network, data, settings, body["steps"])
+    else:
+        start, data, settings = held, None, None
+        after, result = surface_steps(start, body["steps"])
+    added = after["steps"] - start["steps"]  # a point of the path each, and a vector when everything trains
+    kept_path, new_points = news(held["path"], after["path"], added)
+    kept_vectors_, new_vectors = news(held["vectors"], after["vectors"], added if after["train_all"] else 0)
+    paint = walk_paint(after, start, kept_path, network, data, settings, body.get("playing", False))
+    return {
+        "walk": {**after, "path": new_points, "vectors": new_vectors},
+        "kept": {"path": kept_path, "vectors": kept_vectors_},
+        "network": network,
+        "ended": result.ended,
+        "message": result.message,
+        "paint": paint,
+    }
 
 
-def network_steps(walk: dict, network: dict, data: dict, settings: dict, steps: int, playing: bool) -> dict:
-    """Steps on the network: the two chosen parameters (the rest held), or all of them."""
+def network_steps(walk: dict, network: dict, data: dict, settings: dict, steps: int) -> tuple:
+    """Steps on the network: the two chosen parameters (the rest held), or all of them.
+    The walk and the network after them, and the run's result."""
     settings = {
         **settings,
         "optimizer": walk["optimizer"],
@@ -101,13 +119,12 @@ def network_steps(walk: dict, network: dict, data: dict, settings: dict, steps: 
         message=result.message if result.ended != "done" else "",
         batch=trainer.last_batch.tolist() if trainer.last_batch is not None else None,
     )
-    new_network = network_to_json(trainer.network)
-    paint = walk_paint(after, walk, new_network, data, settings, playing)
-    return {"walk": after, "network": new_network, "ended": result.ended, "message": result.message, "paint": paint}
+    return after, network_to_json(trainer.network), result
 
 
-def surface_steps(walk: dict, steps: int, playing: bool) -> dict:
-    """Steps on a classic surface, through the engine's optimizers as networks train."""
+def surface_steps(walk: dict, steps: int) -> tuple:
+    """Steps on a classic surface, through the engine's optimizers as networks train.
+    The walk after them and the run's result."""
     surface = SURFACES[walk["source"]]
     walker = SurfaceWalker(
         surface,
@@ -129,17 +146,25 @@ def surface_steps(walk: dict, steps: int, playing: bool) -> dict:
         after["trainer"] = {**walk["trainer"], "memory": memory_as_json(walker.memory)}
     for x, y in walked:  # each step's point (a diverged step's is not among them)
         after = moved(after, [x, y], float(surface.function(np.float64(x), np.float64(y))))
-    paint = walk_paint(after, walk, None, None, None, playing)
-    return {"walk": after, "network": None, "ended": result.ended, "message": result.message, "paint": paint}
+    return after, result
 
 
 def walk_paint(
-    walk: dict, before: dict, network: dict | None, data: dict | None, settings: dict | None, playing: bool
+    walk: dict,
+    before: dict,
+    kept: int,
+    network: dict | None,
+    data: dict | None,
+    settings: dict | None,
+    playing: bool,
 ) -> dict:
-    """What the page shows after the steps: the path moved, the readouts; the mini-batch's landscape;
-    and, every few steps of a walk that trains everything, the surface drawn anew under it."""
+    """What the page shows after the steps: the path moved (the points after the ``kept`` first
+    of ``walk``'s path are new), the readouts; the mini-batch's landscape; and, every few steps of
+    a walk that trains everything, the surface drawn anew under it."""
     props: dict = {ids.MESSAGE: {"children": walk["message"]}}
-    moved_surface = not playing or walk["steps"] // PLAYING_SURFACE_EVERY != before["steps"] // PLAYING_SURFACE_EVERY
+    moved_surface = (  # a new path is drawn at once
+        not playing or kept == 0 or walk["steps"] // PLAYING_SURFACE_EVERY != before["steps"] // PLAYING_SURFACE_EVERY
+    )
     restyle = []
     snapshot = (
         walk["source"] == "network"
@@ -168,7 +193,7 @@ def walk_paint(
         if plane is not None:
             props[ids.PLANE_GRAPH] = {"figure": plane_figure(*plane)}
     else:
-        restyle = path_moves(walk, ids.SURFACE_GRAPH if moved_surface else None, ids.PATH_GRAPH)
+        restyle = path_moves(walk, kept, ids.SURFACE_GRAPH, moved_surface, ids.PATH_GRAPH)
     if walk["source"] == "network" and walk["view"] != "full" and walk["batch"]:
         xs, ys = axes(walk)
         assert network is not None and data is not None and settings is not None  # given for the network's walk

@@ -58,10 +58,22 @@ class WalkRequest(Shape):
     playing: bool = False  # while playing the 3-D path moves only every few steps
 
 
+class WalkKept(Shape):
+    """How many of the last points and parameter vectors of the walk the page holds stay in it."""
+
+    path: Annotated[int, Field(ge=0, le=MAX_PATH)]
+    vectors: Annotated[int, Field(ge=0)]
+
+
 class WalkAnswer(Shape):
-    """The walk after the steps, the network after them (walks on the network), what to show."""
+    """What the steps changed of the walk, the network after them (walks on the network), what to show.
+
+    Only what is new comes back: ``walk.path`` and ``walk.vectors`` hold the points and vectors
+    the steps added; the page's walk after the steps is its last ``kept.path`` points followed by
+    them (likewise its vectors), everything else as ``walk`` has it."""
 
     walk: Walk
+    kept: WalkKept
     network: NetworkShape | None
     ended: Literal["done", "budget", "diverged", "stopped"]
     message: str
