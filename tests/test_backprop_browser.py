@@ -343,3 +343,50 @@ def test_each_stage_in_lecture_mode_at_1280x720(live_app, browser, tmp_path):
             assert box["width"] > 200 and box["bottom"] <= 720 and box["right"] <= 1280
         browser.save_screenshot(str(screenshot_path(tmp_path, f"backprop-stage-{stage}-1280x720.png")))
         reset_viewport(browser)
+
+
+# Every label of the diagram (Plotly's annotation text) and every node (the marker trace's points),
+# as boxes on the screen; and the pairs of them that overlap by more than a pixel.
+DIAGRAM_OVERLAPS = """
+const g = document.querySelector('#backprop-diagram .js-plotly-plot');
+const box = (e) => e.getBoundingClientRect();
+const labels = Array.from(g.querySelectorAll('.annotation text')).filter((t) => t.textContent.trim())
+  .map((t) => ({ name: 'label ' + t.textContent, box: box(t) }));
+const nodes = Array.from(g.querySelectorAll('.scatterlayer path.point')).map((p, k) => ({ name: 'node ' + k, box: box(p) }));
+const meet = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+const found = [];
+labels.forEach((label, k) => {
+  for (const other of labels.slice(k + 1).concat(nodes)) if (meet(label.box, other.box)) found.push([label.name, other.name]);
+});
+return { labels: labels.length, nodes: nodes.length, overlaps: found };
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (1920, 1080)])
+def test_no_label_of_the_diagram_overlaps_a_node_or_another_label_in_lecture_mode(
+    live_app, browser, tmp_path, width, height
+):
+    """Two hidden layers of four nodes, every frame of the four stages: the boxes Plotly draws for
+    the labels (z and a above each hidden node, the edges' numbers, the columns' names) and for
+    the nodes do not meet."""
+    state = model.initial_state()
+    state["network"] = model.dense_network_json([2, 4, 4, 2], ["tanh", "tanh"], "softmax", "cross_entropy", seed=0)
+    set_viewport(browser, width, height)
+    browser.get(live_app + "/?lecture=1#" + model.encode_share(state))
+    wait_for(
+        browser, lambda: ((session(browser) or {}).get("network") or {}).get("layers", [{}])[0].get("outputs") == 4
+    )
+    browser.find_element(By.ID, "nav-backprop").click()
+    WebDriverWait(browser, 60).until(lambda d: ready(d) and frame(d) == 0)
+    wait_for(browser, lambda: browser.execute_script("return document.body.classList.contains('lecture')"))
+    frames = len(browser.execute_script("return window.neuralModules.backprop.answer.frames"))
+    for k in range(frames):
+        if k:
+            step_to(browser, Keys.ARROW_RIGHT, k)
+        wait_until_figures_fit(browser)
+        measured = browser.execute_script(DIAGRAM_OVERLAPS)
+        assert measured["nodes"] == 12 and measured["labels"] >= 4
+        assert not measured["overlaps"], (k, measured["overlaps"])
+        if k == 0:
+            browser.save_screenshot(str(screenshot_path(tmp_path, f"lecture-backprop-2-4-4-2-{width}x{height}.png")))
+    reset_viewport(browser)

@@ -1,6 +1,8 @@
 """A network's diagram: its nodes and edges, each coloured by the sign of a number (blue positive,
 vermillion negative, grey: none yet) and each edge thicker for a larger size; labels on a white
-ground, readable over the edges at lecture size.
+ground, readable over the edges at lecture size, and placed so that none meets a node or another
+label there (a column's nodes stand apart by the lines of the labels above them; an edge's label
+goes to a free point along it, or a layer's edge labels are left off).
 
     figure = network_figure(network)          # its weights on the edges, its biases on the nodes
     figure = go.Figure(diagram_figure(Diagram(...)))   # any numbers: the backprop page's stages
@@ -31,7 +33,10 @@ EDGE_LABEL_LIMIT = 12  # a weight-layer with more edges than this shows their nu
 CHARACTER_PX = 13.5
 LINE_PX = 28
 PLOT_WIDTH_PX = 720
-ROW_PX = 80  # height per node of the tallest column
+ROW_PX = 80  # height per node of the tallest column, at least
+LABEL_SHIFT = NODE_SIZE * 0.9  # a hidden node's label starts this far above its centre
+# Below a hidden node's label, the node above it: half of it as lecture mode grows it (1.6×: lecture.js) and a gap.
+NODE_ABOVE_PX = NODE_SIZE * 0.8 + 10
 
 
 def text_width(text: str) -> float:
@@ -83,16 +88,69 @@ def label_place(column: int, n_columns: int) -> dict:
         return {"xanchor": "right", "yanchor": "middle", "xshift": -NODE_SIZE}
     if column == n_columns - 1:
         return {"xanchor": "left", "yanchor": "middle", "xshift": NODE_SIZE}
-    return {"xanchor": "center", "yanchor": "bottom", "yshift": NODE_SIZE * 0.9}
+    return {"xanchor": "center", "yanchor": "bottom", "yshift": LABEL_SHIFT}
 
 
-def edge_label_at(
-    source: tuple[float, float], target: tuple[float, float], column: int, columns: int
-) -> tuple[float, float]:
-    """A point along an edge for its label: edges into one node are labelled at the same distance
-    along (so they stand apart by their sources' spread), edges into the next node further along."""
-    fraction = 0.35 + 0.3 * (column / (columns - 1) if columns > 1 else 0.5)
-    return source[0] + fraction * (target[0] - source[0]), source[1] + fraction * (target[1] - source[1])
+EDGE_LABEL_PLACE = {"xanchor": "center", "yanchor": "middle"}
+ALONG = (0.35, 0.65, 0.5, 0.25, 0.75, 0.2, 0.8)  # where along its edge a label may go, tried in turn
+
+
+def label_box(x: float, y: float, text: str, place: dict) -> tuple[float, float, float, float]:
+    """The box (left, bottom, right, top) a label at (x, y) in pixels is drawn in at lecture size."""
+    width, height = text_width(text), text_lines(text) * LINE_PX
+    x, y = x + place.get("xshift", 0), y + place.get("yshift", 0)
+    left = {"left": x, "center": x - width / 2, "right": x - width}[place.get("xanchor", "center")]
+    bottom = {"bottom": y, "middle": y - height / 2, "top": y - height}[place.get("yanchor", "middle")]
+    return left, bottom, left + width, bottom + height
+
+
+def boxes_meet(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def edge_labels(diagram: Diagram, positions, x_range, y_range, height: int) -> list[list[tuple[float, float, str]]]:
+    """Where each weight-layer's edge labels go, [(x, y, text)]: each along its edge where it meets
+    no node, no node's label and no label placed before it at lecture size (the first free of
+    ``ALONG``); a layer where one finds no such place shows none (its numbers are in the table)."""
+    scale = (PLOT_WIDTH_PX / (x_range[1] - x_range[0]), (height - 20) / (y_range[1] - y_range[0]))
+    radius = NODE_SIZE * 0.8  # as lecture mode grows the nodes (1.6×: lecture.js)
+    taken = []  # boxes in pixels (the plot is at least PLOT_WIDTH_PX wide)
+    for column, texts in enumerate(diagram.node_text):
+        for (x, y), text in zip(positions[column], texts):
+            x, y = x * scale[0], y * scale[1]
+            taken.append((x - radius, y - radius, x + radius, y + radius))
+            if text:
+                taken.append(label_box(x, y, text, label_place(column, len(diagram.layer_sizes))))
+    placed = []
+    for index, labels in enumerate(diagram.edge_text):
+        edges = [
+            (positions[index][i], positions[index + 1][j], text)
+            for i, row in enumerate(labels or [])
+            for j, text in enumerate(row)
+            if text
+        ]
+        layer = place_on_edges(edges, scale, taken)
+        placed.append(layer)
+        taken += [label_box(x * scale[0], y * scale[1], text, EDGE_LABEL_PLACE) for x, y, text in layer]
+    return placed
+
+
+def place_on_edges(edges, scale, taken: list) -> list[tuple[float, float, str]]:
+    """Each edge's label at the first point ``ALONG`` it where it meets none of ``taken`` nor the
+    labels placed before it; none at all when one of them has no such point."""
+    placed: list[tuple[float, float, str]] = []
+    taken = list(taken)
+    for (x0, y0), (x1, y1), text in edges:
+        spots = ((x0 + along * (x1 - x0), y0 + along * (y1 - y0)) for along in ALONG)
+        for x, y in spots:
+            box = label_box(x * scale[0], y * scale[1], text, EDGE_LABEL_PLACE)
+            if not any(boxes_meet(box, other) for other in taken):
+                placed.append((x, y, text))
+                taken.append(box)
+                break
+        else:
+            return []
+    return placed
 
 
 def _edge_traces(diagram: Diagram, positions) -> list[dict]:
@@ -160,20 +218,16 @@ def diagram_figure(diagram: Diagram) -> dict:
             "showlegend": False,
         }
     )
+    height = figure_height(diagram)
+    x_range, y_range = axis_ranges(diagram, height)
     annotations = []
     for column, texts in enumerate(diagram.node_text):
         for row, text in enumerate(texts):
             if text:
                 x, y = positions[column][row]
                 annotations.append(_label(x, y, text, **label_place(column, len(sizes))))
-    for index, labels in enumerate(diagram.edge_text):
-        if labels is None:
-            continue
-        for i, row_labels in enumerate(labels):
-            for j, text in enumerate(row_labels):
-                if text:
-                    x, y = edge_label_at(positions[index][i], positions[index + 1][j], j, sizes[index + 1])
-                    annotations.append(_label(x, y, text, xanchor="center", yanchor="middle"))
+    for layer in edge_labels(diagram, positions, x_range, y_range, height):
+        annotations += [_label(x, y, text, **EDGE_LABEL_PLACE) for x, y, text in layer]
     half = (max(sizes) - 1) / 2
     for column, name in enumerate(diagram.column_names):
         annotations.append(
@@ -189,8 +243,6 @@ def diagram_figure(diagram: Diagram) -> dict:
                 "yshift": -NODE_SIZE * 0.8,
             }
         )
-    height = figure_height(sizes)
-    x_range, y_range = axis_ranges(diagram, height)
     return {
         "data": traces,
         "layout": {
@@ -208,10 +260,30 @@ def diagram_figure(diagram: Diagram) -> dict:
     }
 
 
-def figure_height(layer_sizes: list[int]) -> int:
-    """The diagram's height in pixels: room for the tallest column's nodes and their labels
-    (lecture mode grows it with the text beyond 720p: lecture.js)."""
-    return int(min(640, max(330, ROW_PX * max(layer_sizes) + 130)))
+def hidden_label_lines(diagram: Diagram) -> int:
+    return max((text_lines(text) for texts in diagram.node_text[1:-1] for text in texts), default=0)
+
+
+def label_room(diagram: Diagram) -> tuple[float, float]:
+    """Pixels above the top nodes (the hidden nodes' labels) and below the bottom ones (the columns' names)."""
+    above = hidden_label_lines(diagram) * LINE_PX + NODE_SIZE
+    below = max((text_lines(name) for name in diagram.column_names), default=1) * LINE_PX + NODE_SIZE
+    return max(above, NODE_SIZE), below
+
+
+def row_px(diagram: Diagram) -> float:
+    """Pixels between two nodes of a column: room for the label above the lower one (its lines at
+    lecture size) under the upper one."""
+    lines = hidden_label_lines(diagram)
+    return max(ROW_PX, LABEL_SHIFT + lines * LINE_PX + NODE_ABOVE_PX) if lines else ROW_PX
+
+
+def figure_height(diagram: Diagram) -> int:
+    """The diagram's height in pixels: the tallest column's nodes a row apart (``row_px``), the
+    labels above and the names below (lecture mode grows it with the text beyond 720p: lecture.js)."""
+    above, below = label_room(diagram)
+    span = max(max(diagram.layer_sizes) - 1, 1)
+    return int(max(330, span * row_px(diagram) + above + below + 20))
 
 
 def axis_ranges(diagram: Diagram, height: int) -> tuple[list[float], list[float]]:
@@ -227,13 +299,11 @@ def axis_ranges(diagram: Diagram, height: int) -> tuple[list[float], list[float]
     units = max(columns - 1, 1) / (1 - share)
     per_px = units / PLOT_WIDTH_PX
     x_range = [-left * per_px, (columns - 1) + right * per_px] if columns > 1 else [-0.5, 0.5]
-    lines_above = max((text_lines(text) for texts in diagram.node_text[1:-1] for text in texts), default=0)
-    above = lines_above * LINE_PX + NODE_SIZE
-    below = max((text_lines(name) for name in diagram.column_names), default=1) * LINE_PX + NODE_SIZE
+    above, below = label_room(diagram)
     half = (max(sizes) - 1) / 2
     span = max(2 * half, 1.0)
     unit_px = max((height - 20 - above - below) / span, 20.0)
-    return x_range, [-half - below / unit_px, half + max(above, NODE_SIZE) / unit_px]
+    return x_range, [-half - below / unit_px, half + above / unit_px]
 
 
 # ------------------------------------------------------------------ a network's own numbers
