@@ -190,7 +190,8 @@ def backward_frames(step: SlowStep, network: Network, input_names: list[str]) ->
         header, rows = backward_table(layer, column, len(sizes), input_names)
         caption = (
             f"Node values δ = ∂C/∂z, by the chain rule: {layer.rule}. Each weight's gradient is the activation "
-            "coming in times the node value it goes to: ∂C/∂w = a·δ (on the edges, for this point). "
+            "coming in times the node value it goes to: ∂C/∂w = a·δ (for this point: on the edges, where they fit "
+            "without covering each other; a wide network's are left off). "
             "The step uses their mean over the batch (mean δ)."
         )
         where = f"layer {column} of {n_layers}"
