@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from playground.plots.colours import ALARM_COLOUR, TEST_COLOUR, TRAIN_COLOUR
 from playground.plots.images import FONT
-from playground.plots.waiting import waiting_figure
+from playground.plots.waiting import note_in_the_middle, waiting_figure
 
 CURVES_WAITING = "cost and accuracy appear here, epoch by epoch, once training starts"
 
@@ -46,15 +46,7 @@ def cost_curve_figure(history: dict, log_scale: bool = False) -> go.Figure:
     xaxis: dict[str, Any] = dict(title="epoch", rangemode="tozero")
     if not history.get("epoch"):
         xaxis["range"], yaxis["range"] = [0, 10], [-2, 0] if log_scale else [0, 1]
-        figure.add_annotation(
-            text="the cost appears here from the first step",
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            font=dict(color="#777"),
-        )
+        note_in_the_middle(figure, "the cost appears here from the first step")
     diverged = history.get("diverged_at")
     if diverged is not None:
         # Divergence is an event on the time axis, not a reason to squash the curve: a line where

@@ -13,6 +13,7 @@ from playground.engine import Network
 from playground.plots.colours import CLASS_COLOURS, EVOLUTION_COLOUR, GRADIENT_COLOUR, class_symbol
 from playground.plots.plain_text import plotly_text
 from playground.plots.plane import class_map, plane_range
+from playground.plots.waiting import note_in_the_middle
 
 Array = np.ndarray
 
@@ -91,15 +92,7 @@ def race_costs_figure(race: dict | None) -> go.Figure:
     yaxis: dict[str, Any] = dict(title="training cost", rangemode="tozero", automargin=True, exponentformat="e")
     if race is None:
         xaxis["range"], yaxis["range"] = [0, 50_000], [0, 1]
-        figure.add_annotation(
-            text="press race: both curves appear here",
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            font=dict(color="#777"),
-        )
+        note_in_the_middle(figure, "press race: both curves appear here")
     else:
         for part, name, colour in (
             ("evolution", "evolution (its best member)", EVOLUTION_COLOUR),
