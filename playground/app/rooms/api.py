@@ -11,6 +11,7 @@ import io
 import json
 import sqlite3
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import segno
@@ -27,6 +28,7 @@ BODY_LIMIT = "training_body_bytes"  # a room's body: a network or points, as a t
 api = Blueprint("rooms", __name__, url_prefix=PREFIX)
 
 
+@cache
 def store_errors() -> tuple[type[Exception], ...]:
     """What a store that is away or busy raises (Redis's only in class mode, where it is installed)."""
     errors: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
@@ -43,6 +45,8 @@ def answer(rule: Callable[[], Any], status: int = 200) -> Response:
     """The rule's answer as JSON, or its refusal."""
     try:
         body, status = rule(), status
+        if isinstance(body, Response):  # the rule answered itself (a 304)
+            return body
     except RoomError as error:
         return refused(error)
     except (ValueError, KeyError, TypeError, OverflowError) as error:
@@ -89,18 +93,18 @@ def open_a_room():
 
 @api.get("/<code>")
 def public_description(code: str):
-    meta = None
-    try:
+    """The room's public description, or a bodiless 304 while its version is the one the page holds."""
+
+    def described() -> Response:
         meta = room_meta(code)
-    except (RoomError, *store_errors()):  # type: ignore[misc]  # a tuple of exception classes
-        pass  # answered below, with the same refusal
-    tag = f'"{meta["version"]}"' if meta else None
-    if tag and request.headers.get("If-None-Match") == tag:
-        return Response(status=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
-    response = answer(lambda: describe(code))
-    if tag and response.status_code == 200:
+        tag = f'"{meta["version"]}"'
+        if request.headers.get("If-None-Match") == tag:
+            return Response(status=304, headers={"ETag": tag, "Cache-Control": "no-cache"})
+        response = json_response(describe(meta), 200)
         response.headers["ETag"] = tag
-    return response
+        return response
+
+    return answer(described)
 
 
 @api.get("/<code>/qr.svg")

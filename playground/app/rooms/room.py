@@ -168,9 +168,9 @@ def problem_of(meta: dict) -> dict:
     return _problem(meta["code"], meta["problem_version"])
 
 
-def describe(code: Any) -> dict:
-    """The room's public description: never its test points, tokens or students' networks."""
-    meta = room_meta(code)
+def describe(meta: dict) -> dict:
+    """The room's public description (of its meta as read): never its test points, tokens or
+    students' networks."""
     problem = problem_of(meta)
     round_ = dict(meta["round"])
     if round_["kind"] == "predict" and problem.get("run") and problem.get("run_round") == round_["id"]:

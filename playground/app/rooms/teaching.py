@@ -33,10 +33,11 @@ def changed(code: str, change, problem: dict | None = None) -> dict:
             "problem_version": meta["problem_version"] + (problem is not None),
         }
 
-    if store().update_meta(code, with_version, problem) is None:
+    kept = store().update_meta(code, with_version, problem)
+    if kept is None:
         raise RoomError(404, f"there is no room {code!r}")
     touch(code)
-    return describe(code)
+    return describe(kept)
 
 
 def push_settings(code: Any, token: str | None, body: Any) -> dict:
